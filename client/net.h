@@ -1,0 +1,56 @@
+/*
+ * A blocking TLS connection to rigbookd: the client's only way to talk to the
+ * server, also linked by the integration tests and the load generator.
+ */
+#ifndef RIGBOOK_CLIENT_NET_H
+#define RIGBOOK_CLIENT_NET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rigbook.pb-c.h"
+
+struct rbc_conn;
+
+struct rbc_opts {
+	const char *server;      /* "host:port", "[::1]:port" */
+	const char *ca_file;     /* PEM bundle that signs the server certificate; NULL: system store */
+	const char *server_name; /* name to verify; NULL: the host part of server */
+	const char *token;       /* bearer token sent in Hello; NULL: connect without Hello */
+	const char *client_name; /* Hello.client, e.g. "rigbook/0.1.0" */
+	uint32_t max_frame;      /* 0: RB_FRAME_MAX_DEFAULT */
+	int timeout_ms;          /* connect, handshake and each call; 0: 30000 */
+};
+
+/*
+ * Connect (TCP, TLS 1.2+ with certificate and host verification), then, when
+ * o->token is set, send Hello and wait for its reply.  On failure returns -1
+ * and writes a human message to err.  When the server refuses the Hello,
+ * *code is set to its ErrorCode (otherwise 0).
+ */
+int rbc_connect(const struct rbc_opts *o, struct rbc_conn **out, int *code, char *err,
+		size_t errlen) __attribute__((warn_unused_result));
+
+/* The HelloReply of an authenticated connection, NULL before. */
+const Rigbook__HelloReply *rbc_session(const struct rbc_conn *c);
+
+/* Send one request.  A request id of 0 is replaced by the next free id. */
+int rbc_send(struct rbc_conn *c, Rigbook__Request *req, char *err, size_t errlen)
+	__attribute__((warn_unused_result));
+
+/* Receive one response; free it with rigbook__response__free_unpacked(r, NULL). */
+int rbc_recv(struct rbc_conn *c, Rigbook__Response **resp, char *err, size_t errlen)
+	__attribute__((warn_unused_result));
+
+/* Send and wait for the response with the same id (others are discarded). */
+int rbc_call(struct rbc_conn *c, Rigbook__Request *req, Rigbook__Response **resp, char *err,
+	     size_t errlen) __attribute__((warn_unused_result));
+
+/* Send raw bytes (tests of malformed input). */
+int rbc_send_raw(struct rbc_conn *c, const void *buf, size_t len, char *err, size_t errlen)
+	__attribute__((warn_unused_result));
+
+int rbc_fd(const struct rbc_conn *c);
+void rbc_close(struct rbc_conn *c);
+
+#endif
