@@ -1,0 +1,73 @@
+-- Integration test data.  Every member's token is 'tok-<handle>'; only its
+-- SHA-256 is stored, as rigbookd expects.  Idempotent, so that it also
+-- serves as a --seed file.
+
+-- Two spaces, so that filters and scopes have something to tell apart.
+INSERT INTO spaces (code, name, name_zh, field, field_zh) VALUES
+  ('test-space', 'Test Powertrain Maker Space', '测试动力总成众创空间', 'Truck powertrain', '卡车动力总成'),
+  ('other-space', 'Other Optics Maker Space', '测试光电子众创空间', 'Optoelectronics', '光电子')
+ON CONFLICT DO NOTHING;
+
+INSERT INTO institutions (space_id, code, name, name_zh, kind) VALUES
+  ((SELECT id FROM spaces WHERE code = 'test-space'), 'test-works', 'Test Engine Works', '测试发动机厂', 'enterprise'),
+  ((SELECT id FROM spaces WHERE code = 'test-space'), 'test-univ', 'Test University', '测试大学', 'university'),
+  ((SELECT id FROM spaces WHERE code = 'other-space'), 'optics-inst', 'Test Institute of Optics', '测试光学所', 'institute')
+ON CONFLICT DO NOTHING;
+
+INSERT INTO resources (institution_id, code, name, kind, description, location, time_zone) VALUES
+  ((SELECT id FROM institutions WHERE code = 'test-works'), 'dyno-1', 'Engine dynamometer cell 1',
+   'test_facility', 'AC transient dynamometer, 500 kW', 'Test Hall 2, cell 1', 'Asia/Shanghai'),
+  ((SELECT id FROM institutions WHERE code = 'test-works'), 'dyno-2', 'Engine dynamometer cell 2',
+   'test_facility', 'Steady-state dynamometer, 300 kW', 'Test Hall 2, cell 2', 'Asia/Shanghai'),
+  ((SELECT id FROM institutions WHERE code = 'test-works'), 'mill-5ax', '5-axis machining centre',
+   'machining', 'Simultaneous 5-axis milling of housings', 'Prototype workshop', 'Asia/Shanghai'),
+  ((SELECT id FROM institutions WHERE code = 'test-works'), 'old-scope', 'Analogue oscilloscope',
+   'instrument', 'Kept for the inventory, no longer lent', 'Store room', 'Asia/Shanghai'),
+  ((SELECT id FROM institutions WHERE code = 'test-works'), 'race-rig', 'Contended test rig',
+   'test_facility', 'Everybody wants this one', 'Test Hall 3', 'Asia/Shanghai'),
+  ((SELECT id FROM institutions WHERE code = 'test-univ'), 'desk-a', 'Shared desk A',
+   'workspace', 'Hot desk near the window', 'Incubator floor', 'Asia/Shanghai'),
+  ((SELECT id FROM institutions WHERE code = 'test-univ'), 'berlin-bench', 'Optical bench at the Berlin partner lab',
+   'instrument', 'Interferometer bench shared with a partner in Germany', 'Berlin, Adlershof', 'Europe/Berlin'),
+  ((SELECT id FROM institutions WHERE code = 'optics-inst'), 'coater', 'Optical coating pilot line',
+   'pilot_line', 'E-beam coater for small batches', 'Coating workshop', 'Asia/Shanghai')
+ON CONFLICT DO NOTHING;
+
+UPDATE resources SET retired_at = '2025-01-01 00:00+08' WHERE code = 'old-scope' AND retired_at IS NULL;
+
+INSERT INTO startups (space_id, code, name) VALUES
+  ((SELECT id FROM spaces WHERE code = 'test-space'), 'acme', 'Acme Electric Drives'),
+  ((SELECT id FROM spaces WHERE code = 'test-space'), 'beta', 'Beta Thermal'),
+  ((SELECT id FROM spaces WHERE code = 'test-space'), 'race-a', 'Race Team A'),
+  ((SELECT id FROM spaces WHERE code = 'test-space'), 'race-b', 'Race Team B'),
+  ((SELECT id FROM spaces WHERE code = 'test-space'), 'race-c', 'Race Team C'),
+  ((SELECT id FROM spaces WHERE code = 'test-space'), 'race-d', 'Race Team D')
+ON CONFLICT DO NOTHING;
+
+INSERT INTO members (handle, name, email, role, space_id, startup_id, institution_id) VALUES
+  ('alice', 'Alice Acme', 'alice@acme.example', 'member',
+   (SELECT id FROM spaces WHERE code = 'test-space'), (SELECT id FROM startups WHERE code = 'acme'), NULL),
+  ('bob', 'Bob Acme', 'bob@acme.example', 'member',
+   (SELECT id FROM spaces WHERE code = 'test-space'), (SELECT id FROM startups WHERE code = 'acme'), NULL),
+  ('carol', 'Carol Beta', 'carol@beta.example', 'member',
+   (SELECT id FROM spaces WHERE code = 'test-space'), (SELECT id FROM startups WHERE code = 'beta'), NULL),
+  ('mgr', 'Manny Manager', 'mgr@works.example', 'manager',
+   (SELECT id FROM spaces WHERE code = 'test-space'), NULL, (SELECT id FROM institutions WHERE code = 'test-works')),
+  ('oper', 'Olga Operator', 'oper@space.example', 'operator',
+   (SELECT id FROM spaces WHERE code = 'test-space'), NULL, NULL),
+  ('adm', 'Ada Admin', 'adm@rigbook.example', 'admin', NULL, NULL, NULL)
+ON CONFLICT DO NOTHING;
+
+-- race00 .. race31, spread over four startups.
+INSERT INTO members (handle, name, email, role, space_id, startup_id)
+SELECT 'race' || lpad(i::text, 2, '0'), 'Racer ' || i, 'race' || i || '@race.example', 'member',
+       (SELECT id FROM spaces WHERE code = 'test-space'),
+       (SELECT id FROM startups WHERE code = 'race-' || chr(ascii('a') + i % 4))
+FROM generate_series(0, 31) AS i
+ON CONFLICT DO NOTHING;
+
+INSERT INTO tokens (member_id, hash, label)
+SELECT m.id, sha256(convert_to('tok-' || m.handle, 'UTF8')), 'test'
+FROM members m
+WHERE m.handle IN ('alice', 'bob', 'carol', 'mgr', 'oper', 'adm') OR m.handle ~ '^race[0-9]{2}$'
+ON CONFLICT DO NOTHING;

@@ -1,0 +1,302 @@
+# Integration test harness: a throwaway PostgreSQL, a real rigbookd and the
+# real client, all under one temporary directory.  Sourced by run.sh; the
+# helpers below are what the test_*.sh files use.
+#
+# Globals set up by rb_setup:
+#   RB_SRC RB_BUILD RB_TMP  repository, build directory, temporary directory
+#   RB_CLIENT RB_DAEMON     the binaries
+#   RB_SERVER RB_CA         127.0.0.1:PORT of the running rigbookd, CA file
+#   RB_PG_DSN RB_DB_URL     libpq keyword string and URI of the test database
+#   RB_OUT RB_ERR           stdout and stderr of the last expect_exit
+
+# ------------------------------------------------------------ utilities
+
+rb_log() {
+	printf '# %s\n' "$*"
+}
+
+rb_die() {
+	printf 'harness: %s\n' "$*" >&2
+	exit 1
+}
+
+rb_is_root() {
+	[[ $(id -u) -eq 0 ]]
+}
+
+# A TCP port on the loopback that nothing listens on right now.
+rb_free_port() {
+	python3 -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])
+s.close()'
+}
+
+# The directory holding initdb, pg_ctl and postgres.
+rb_pg_bindir() {
+	local d
+	if command -v pg_config >/dev/null 2>&1; then
+		d=$(pg_config --bindir 2>/dev/null || true)
+		if [[ -n $d && -x $d/initdb && -x $d/pg_ctl ]]; then
+			printf '%s\n' "$d"
+			return 0
+		fi
+	fi
+	for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+		if [[ -x $d/initdb && -x $d/pg_ctl ]]; then
+			printf '%s\n' "$d"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# Run a PostgreSQL server program as the user that owns the cluster.
+rb_pg_run() {
+	if rb_is_root; then
+		runuser -u postgres -- "$@"
+	else
+		"$@"
+	fi
+}
+
+# The unprivileged user rigbookd drops to when started as root.
+rb_ensure_run_as_user() {
+	rb_is_root || return 0
+	if ! id -u rigbook >/dev/null 2>&1; then
+		useradd --system --no-create-home --shell /usr/sbin/nologin rigbook ||
+			id -u rigbook >/dev/null 2>&1 || rb_die "cannot create user rigbook"
+	fi
+}
+
+# Hand a path to the user rigbookd runs as (no-op unless root).
+rb_give_to_run_as() {
+	rb_is_root || return 0
+	chown -R rigbook: "$@"
+}
+
+# ------------------------------------------------------------ PostgreSQL
+
+rb_pg_start() {
+	RB_PG_BINDIR=$(rb_pg_bindir) || rb_die "no PostgreSQL server binaries (initdb, pg_ctl) found"
+	RB_PG_DIR=$RB_TMP/pg
+	RB_PG_DATA=$RB_PG_DIR/data
+	RB_PG_PORT=$(rb_free_port)
+	mkdir -p "$RB_PG_DIR"
+	if rb_is_root; then
+		id -u postgres >/dev/null 2>&1 || rb_die "user postgres is missing (install postgresql)"
+		chown postgres: "$RB_PG_DIR"
+	fi
+	rb_pg_run "$RB_PG_BINDIR/initdb" -D "$RB_PG_DATA" -A trust --nosync -U postgres \
+		-E UTF8 --locale=C.UTF-8 >"$RB_PG_DIR/initdb.log" 2>&1 ||
+		{ cat "$RB_PG_DIR/initdb.log" >&2; rb_die "initdb failed"; }
+	rb_pg_run "$RB_PG_BINDIR/pg_ctl" -D "$RB_PG_DATA" -l "$RB_PG_DIR/server.log" -w -t 60 \
+		-o "-c listen_addresses='' -c unix_socket_directories='$RB_PG_DIR' -p $RB_PG_PORT -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+		start >"$RB_PG_DIR/pg_ctl.log" 2>&1 ||
+		{ cat "$RB_PG_DIR/pg_ctl.log" "$RB_PG_DIR/server.log" >&2; rb_die "PostgreSQL did not start"; }
+	RB_PG_STARTED=1
+	rb_pg_psql postgres -c 'CREATE DATABASE rigbook' >/dev/null ||
+		rb_die "cannot create the test database"
+	RB_PG_DSN="host=$RB_PG_DIR port=$RB_PG_PORT dbname=rigbook user=postgres"
+	RB_DB_URL="postgresql://postgres@/rigbook?host=$RB_PG_DIR&port=$RB_PG_PORT"
+}
+
+rb_pg_stop() {
+	[[ ${RB_PG_STARTED:-0} -eq 1 ]] || return 0
+	rb_pg_run "$RB_PG_BINDIR/pg_ctl" -D "$RB_PG_DATA" -m fast -w -t 60 stop >/dev/null 2>&1 ||
+		rb_pg_run "$RB_PG_BINDIR/pg_ctl" -D "$RB_PG_DATA" -m immediate -w stop >/dev/null 2>&1
+	RB_PG_STARTED=0
+}
+
+# psql against database $1 with the remaining arguments.
+rb_pg_psql() {
+	local db=$1
+	shift
+	"$RB_PG_BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -h "$RB_PG_DIR" -p "$RB_PG_PORT" \
+		-U postgres -d "$db" "$@"
+}
+
+# psql_q "SQL": run one query on the test database, print the rows unaligned
+# (fields separated by |), fail on any error.
+psql_q() {
+	rb_pg_psql rigbook -A -t -c "$1"
+}
+
+# ------------------------------------------------------------ rigbookd
+
+rb_certs() {
+	RB_TLS=$RB_TMP/tls
+	"$RB_SRC/scripts/mkcerts" "$RB_TLS" || rb_die "scripts/mkcerts failed"
+	RB_CA=$RB_TLS/ca.crt
+	chmod 755 "$RB_TLS"
+	rb_give_to_run_as "$RB_TLS"
+}
+
+# rb_ping SERVER TOKEN: one ping with the real client, quietly.
+rb_ping() {
+	"$RB_CLIENT" --server "$1" --token "$2" --ca "$RB_CA" ping >/dev/null 2>&1
+}
+
+# rb_wait_ready PID SERVER TOKEN [SECONDS]: until a ping answers; fails when
+# the process exits first or time runs out.
+rb_wait_ready() {
+	local pid=$1 server=$2 token=$3 limit=${4:-60} i
+	for ((i = 0; i < limit * 5; i++)); do
+		if ! kill -0 "$pid" 2>/dev/null; then
+			return 1
+		fi
+		if rb_ping "$server" "$token"; then
+			return 0
+		fi
+		sleep 0.2
+	done
+	return 1
+}
+
+# rb_stop_daemon PID [SECONDS]: SIGTERM and wait (PID must be a child of this
+# shell).  Sets RB_STOP_RC to its exit status, or 124 when it had not exited
+# in time (it is then killed and the call fails).
+rb_stop_daemon() {
+	local pid=$1 limit=${2:-30} i
+	RB_STOP_RC=0
+	kill -TERM "$pid" 2>/dev/null || true
+	for ((i = 0; i < limit * 10; i++)); do
+		if ! kill -0 "$pid" 2>/dev/null; then
+			wait "$pid" 2>/dev/null || RB_STOP_RC=$?
+			return 0
+		fi
+		sleep 0.1
+	done
+	kill -KILL "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	RB_STOP_RC=124
+	return 1
+}
+
+rb_daemon_start() {
+	RB_PORT=$(rb_free_port)
+	RB_SERVER=127.0.0.1:$RB_PORT
+	RB_DAEMON_STATE=$RB_TMP/state
+	RB_DAEMON_LOG=$RB_TMP/rigbookd.log
+	mkdir -p "$RB_DAEMON_STATE"
+	rb_give_to_run_as "$RB_DAEMON_STATE"
+	"$RB_DAEMON" --database_url="$RB_DB_URL" --state_dir="$RB_DAEMON_STATE" \
+		--tls_cert="$RB_TLS/server.crt" --tls_key="$RB_TLS/server.key" \
+		migrate >"$RB_TMP/migrate.log" 2>&1 ||
+		{ cat "$RB_TMP/migrate.log" >&2; rb_die "rigbookd migrate failed"; }
+	rb_pg_psql rigbook -f "$RB_SRC/tests/integration/fixture.sql" >"$RB_TMP/fixture.log" 2>&1 ||
+		{ cat "$RB_TMP/fixture.log" >&2; rb_die "loading fixture.sql failed"; }
+	"$RB_DAEMON" --database_url="$RB_DB_URL" --state_dir="$RB_DAEMON_STATE" \
+		--tls_cert="$RB_TLS/server.crt" --tls_key="$RB_TLS/server.key" \
+		--listen="$RB_SERVER" --log_level=debug \
+		run 2>"$RB_DAEMON_LOG" &
+	RB_DAEMON_PID=$!
+	if ! rb_wait_ready "$RB_DAEMON_PID" "$RB_SERVER" tok-alice 60; then
+		cat "$RB_DAEMON_LOG" >&2
+		rb_die "rigbookd did not answer a ping on $RB_SERVER"
+	fi
+}
+
+# Stops the shared rigbookd; sets RB_STOP_RC.
+rb_daemon_stop() {
+	RB_STOP_RC=0
+	[[ -n ${RB_DAEMON_PID:-} ]] || return 0
+	rb_stop_daemon "$RB_DAEMON_PID" 30 || true
+	RB_DAEMON_PID=
+}
+
+# Sanitizer reports in a log file, printed; fails when there are none.
+rb_sanitizer_reports() {
+	grep -E -A 30 'ERROR: AddressSanitizer|runtime error:|LeakSanitizer|ERROR: ThreadSanitizer' "$1"
+}
+
+# ------------------------------------------------------------ test helpers
+
+# rb_as HANDLE ARGS...: the client, logged in as HANDLE (token tok-HANDLE).
+rb_as() {
+	local who=$1
+	shift
+	"$RB_CLIENT" --server "$RB_SERVER" --token "tok-$who" --ca "$RB_CA" "$@"
+}
+
+# expect_exit N CMD...: run CMD, keep its output in $RB_OUT / $RB_ERR, and
+# fail (showing both) unless it exits with status N.
+expect_exit() {
+	local want=$1 rc
+	shift
+	RB_OUT=$RB_CASE_DIR/out.$((++RB_SEQ))
+	RB_ERR=$RB_CASE_DIR/err.$RB_SEQ
+	rc=0
+	"$@" >"$RB_OUT" 2>"$RB_ERR" || rc=$?
+	if [[ $rc -ne $want ]]; then
+		printf 'expected exit %s, got %s: %s\n' "$want" "$rc" "$*"
+		printf -- '--- stdout\n'
+		cat "$RB_OUT"
+		printf -- '--- stderr\n'
+		cat "$RB_ERR"
+		return 1
+	fi
+	return 0
+}
+
+# expect_stderr_contains TEXT: the last expect_exit's stderr contains TEXT.
+expect_stderr_contains() {
+	if ! grep -F -q -- "$1" "$RB_ERR"; then
+		printf 'stderr does not contain "%s":\n' "$1"
+		cat "$RB_ERR"
+		return 1
+	fi
+}
+
+expect_stdout_contains() {
+	if ! grep -F -q -- "$1" "$RB_OUT"; then
+		printf 'stdout does not contain "%s":\n' "$1"
+		cat "$RB_OUT"
+		return 1
+	fi
+}
+
+expect_stdout_lacks() {
+	if grep -F -q -- "$1" "$RB_OUT"; then
+		printf 'stdout contains "%s" but should not:\n' "$1"
+		cat "$RB_OUT"
+		return 1
+	fi
+}
+
+# expect_eq WANT GOT [WHAT]
+expect_eq() {
+	if [[ "$1" != "$2" ]]; then
+		printf '%s: expected "%s", got "%s"\n' "${3:-value}" "$1" "$2"
+		return 1
+	fi
+}
+
+# json EXPR: evaluate a Python expression over the last stdout parsed as
+# JSON (bound to d) and print the result (lists and dicts as JSON).
+json() {
+	python3 - "$RB_OUT" "$1" <<'PY'
+import json, sys
+with open(sys.argv[1], encoding="utf-8") as f:
+    d = json.load(f)
+v = eval(sys.argv[2], {"d": d, "len": len, "sorted": sorted, "any": any, "all": all})
+if isinstance(v, (list, dict)):
+    print(json.dumps(v, sort_keys=True))
+elif isinstance(v, bool):
+    print("true" if v else "false")
+else:
+    print(v)
+PY
+}
+
+# A digest of the whole bookings table: refused requests must not change it.
+bookings_digest() {
+	psql_q "SELECT count(*) || ':' || coalesce(md5(string_agg(b::text, ',' ORDER BY b.id)), '-') FROM bookings b"
+}
+
+# rb_skip REASON: end the current test as skipped.
+rb_skip() {
+	printf '%s\n' "$1" >"$RB_CASE_DIR/skip"
+	exit 77
+}
