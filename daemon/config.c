@@ -1,0 +1,226 @@
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum cf_type { CF_STR, CF_INT, CF_BOOL };
+
+struct cf_key {
+	const char *name;
+	enum cf_type type;
+	size_t off;
+	const char *dflt;
+	int reloadable; /* may change on SIGHUP */
+	long min, max;
+	const char *doc;
+};
+
+#define STR(f) CF_STR, offsetof(struct config, f)
+#define INT(f) CF_INT, offsetof(struct config, f)
+#define BOOL(f) CF_BOOL, offsetof(struct config, f)
+
+static const struct cf_key keys[] = {
+	{ "listen", STR(listen), "127.0.0.1:7878", 0, 0, 0,
+	  "addresses to listen on, comma-separated host:port; IPv6 as [::1]:7878" },
+	{ "state_dir", STR(state_dir), "var", 0, 0, 0,
+	  "directory for the managed PostgreSQL cluster and other state" },
+	{ "database_url", STR(database_url), "", 0, 0, 0,
+	  "libpq connection string; empty: run a private PostgreSQL under state_dir/pg" },
+	{ "pg_bindir", STR(pg_bindir), "", 0, 0, 0,
+	  "where initdb and pg_ctl are; empty: pg_config --bindir, then /usr/lib/postgresql/*/bin" },
+	{ "run_as", STR(run_as), "rigbook", 0, 0, 0,
+	  "when started as root: the unprivileged user that runs the managed cluster and to which rigbookd drops" },
+	{ "tls_cert", STR(tls_cert), "", 1, 0, 0, "server certificate chain (PEM)" },
+	{ "tls_key", STR(tls_key), "", 1, 0, 0, "server private key (PEM)" },
+	{ "tls_min_version", STR(tls_min_version), "1.3", 1, 0, 0, "lowest TLS version accepted: 1.2 or 1.3" },
+	{ "log_level", STR(log_level), "info", 1, 0, 0, "error, warning, info or debug" },
+	{ "max_frame", INT(max_frame), "1048576", 1, 64, 64 << 20, "largest frame accepted, bytes" },
+	{ "max_connections", INT(max_connections), "10000", 0, 1, 1000000,
+	  "client connections held at once; more are refused" },
+	{ "max_inflight", INT(max_inflight), "64", 1, 1, 65536,
+	  "requests one connection may have outstanding" },
+	{ "max_queue", INT(max_queue), "10000", 1, 1, 10000000,
+	  "requests waiting for a database connection before RESOURCE_EXHAUSTED" },
+	{ "handshake_timeout", INT(handshake_timeout), "10", 1, 1, 3600,
+	  "seconds to finish TLS and authenticate" },
+	{ "idle_timeout", INT(idle_timeout), "300", 1, 1, 86400 * 7,
+	  "seconds a connection may stay silent with nothing outstanding" },
+	{ "drain_timeout", INT(drain_timeout), "10", 1, 0, 3600,
+	  "seconds SIGTERM waits for outstanding requests" },
+	{ "pool_size", INT(pool_size), "8", 0, 1, 1000, "database connections" },
+	{ "migrate", BOOL(migrate), "on", 0, 0, 0, "apply missing migrations at start-up" },
+};
+
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+
+static const struct cf_key *find_key(const char *name)
+{
+	for (size_t i = 0; i < NKEYS; i++)
+		if (strcmp(keys[i].name, name) == 0)
+			return &keys[i];
+	return NULL;
+}
+
+static int set_key(struct config *c, const struct cf_key *k, const char *v, char *err,
+		   size_t errlen)
+{
+	void *p = (char *)c + k->off;
+	char *end, *dup;
+	long n;
+
+	switch (k->type) {
+	case CF_STR:
+		dup = strdup(v);
+		if (dup == NULL) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		free(*(char **)p);
+		*(char **)p = dup;
+		return 0;
+	case CF_INT:
+		errno = 0;
+		n = strtol(v, &end, 10);
+		if (errno != 0 || end == v || *end != '\0' || n < k->min || n > k->max) {
+			snprintf(err, errlen, "%s must be a whole number from %ld to %ld, not '%s'",
+				 k->name, k->min, k->max, v);
+			return -1;
+		}
+		*(int *)p = (int)n;
+		return 0;
+	case CF_BOOL:
+		if (!strcmp(v, "on") || !strcmp(v, "true") || !strcmp(v, "yes") || !strcmp(v, "1"))
+			*(int *)p = 1;
+		else if (!strcmp(v, "off") || !strcmp(v, "false") || !strcmp(v, "no") || !strcmp(v, "0"))
+			*(int *)p = 0;
+		else {
+			snprintf(err, errlen, "%s must be on or off, not '%s'", k->name, v);
+			return -1;
+		}
+		return 0;
+	}
+	return -1;
+}
+
+void config_init(struct config *c)
+{
+	char err[128];
+
+	memset(c, 0, sizeof(*c));
+	for (size_t i = 0; i < NKEYS; i++)
+		if (set_key(c, &keys[i], keys[i].dflt, err, sizeof(err)) != 0)
+			abort(); /* a default that does not parse is a bug */
+}
+
+void config_free(struct config *c)
+{
+	for (size_t i = 0; i < NKEYS; i++) {
+		if (keys[i].type == CF_STR) {
+			char **p = (char **)((char *)c + keys[i].off);
+			free(*p);
+			*p = NULL;
+		}
+	}
+}
+
+int config_set(struct config *c, const char *key, const char *value, char *err, size_t errlen)
+{
+	const struct cf_key *k = find_key(key);
+
+	if (k == NULL) {
+		snprintf(err, errlen, "unknown configuration key '%s' (rigbookd --help-config lists them)",
+			 key);
+		return -1;
+	}
+	return set_key(c, k, value, err, errlen);
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+int config_load_file(struct config *c, const char *path, char *err, size_t errlen)
+{
+	char line[4096], msg[512];
+	FILE *f = fopen(path, "r");
+	int lineno = 0;
+
+	if (f == NULL) {
+		snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *s, *eq, *key, *val;
+		size_t vl;
+
+		lineno++;
+		s = trim(line);
+		if (*s == '\0' || *s == '#')
+			continue;
+		eq = strchr(s, '=');
+		if (eq == NULL) {
+			snprintf(err, errlen, "%s:%d: expected key = value", path, lineno);
+			fclose(f);
+			return -1;
+		}
+		*eq = '\0';
+		key = trim(s);
+		val = trim(eq + 1);
+		vl = strlen(val);
+		if (vl >= 2 && ((val[0] == '"' && val[vl - 1] == '"') ||
+				(val[0] == '\'' && val[vl - 1] == '\''))) {
+			val[vl - 1] = '\0';
+			val++;
+		}
+		if (config_set(c, key, val, msg, sizeof(msg)) != 0) {
+			snprintf(err, errlen, "%s:%d: %s", path, lineno, msg);
+			fclose(f);
+			return -1;
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+int config_check_reload(const struct config *old, const struct config *new, char *err,
+			size_t errlen)
+{
+	for (size_t i = 0; i < NKEYS; i++) {
+		const void *a = (const char *)old + keys[i].off;
+		const void *b = (const char *)new + keys[i].off;
+		int same;
+
+		if (keys[i].reloadable)
+			continue;
+		if (keys[i].type == CF_STR)
+			same = strcmp(*(char *const *)a, *(char *const *)b) == 0;
+		else
+			same = *(const int *)a == *(const int *)b;
+		if (!same) {
+			snprintf(err, errlen, "%s cannot change while running; restart rigbookd",
+				 keys[i].name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void config_print_keys(void)
+{
+	for (size_t i = 0; i < NKEYS; i++)
+		printf("%-18s %-16s %s%s\n", keys[i].name,
+		       keys[i].dflt[0] ? keys[i].dflt : "(empty)", keys[i].doc,
+		       keys[i].reloadable ? "" : " [restart]");
+}

@@ -1,0 +1,610 @@
+#include "conn.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/listener.h>
+
+#include "config.h"
+#include "dispatch.h"
+#include "log.h"
+#include "rigbook/frame.h"
+#include "tls.h"
+
+/* A peer that stops reading may not make us buffer more than this. */
+#define OUTPUT_HIGH_WATER (4u << 20)
+#define CLOSE_FLUSH_TIMEOUT 5
+
+enum conn_state {
+	CS_HANDSHAKE, /* TLS handshake running */
+	CS_HELLO,     /* waiting for Hello */
+	CS_AUTHING,   /* Hello sent to the database; reading paused */
+	CS_READY,     /* authenticated */
+	CS_CLOSING,   /* flushing a last error, then closing */
+	CS_DEAD,      /* on the reap list */
+};
+
+struct conn {
+	uint32_t slot, gen;
+	enum conn_state state;
+	struct bufferevent *bev;
+	char peer[64];
+	struct session sess;
+	int inflight;
+	int read_paused; /* backpressure: in-flight or output limit */
+	TAILQ_ENTRY(conn) reap;
+};
+
+struct listener {
+	struct evconnlistener *l;
+	char name[80];
+};
+
+static struct {
+	struct event_base *base;
+	struct conn_limits lim;
+	int max_conns;
+	struct conn **slots;
+	uint32_t *gens;
+	uint32_t *free_slots; /* stack */
+	int nfree;
+	int nconns;
+	struct listener *listeners;
+	int nlisteners;
+	struct event *reap_ev;
+	struct event *accept_retry;
+	TAILQ_HEAD(, conn) reap_list;
+	int draining;
+} C;
+
+static void conn_read_cb(struct bufferevent *bev, void *arg);
+static void conn_write_cb(struct bufferevent *bev, void *arg);
+static void conn_event_cb(struct bufferevent *bev, short what, void *arg);
+static void conn_process(struct conn *c);
+
+/* ---------------------------------------------------------------- slots */
+
+static struct conn *conn_lookup(uint32_t slot, uint32_t gen)
+{
+	struct conn *c;
+
+	if (slot >= (uint32_t)C.max_conns)
+		return NULL;
+	c = C.slots[slot];
+	if (c == NULL || c->gen != gen || c->state == CS_DEAD)
+		return NULL;
+	return c;
+}
+
+int conn_count(void)
+{
+	return C.nconns;
+}
+
+static void set_timeout(struct conn *c, int seconds)
+{
+	struct timeval tv = { seconds, 0 };
+
+	bufferevent_set_timeouts(c->bev, &tv, NULL);
+}
+
+/* The one close path.  The memory goes at the end of the loop turn. */
+static void conn_close(struct conn *c, const char *why)
+{
+	if (c->state == CS_DEAD)
+		return;
+	log_debug("%s: closing: %s", c->peer, why);
+	c->state = CS_DEAD;
+	bufferevent_setcb(c->bev, NULL, NULL, NULL, NULL);
+	bufferevent_disable(c->bev, EV_READ | EV_WRITE);
+	C.slots[c->slot] = NULL;
+	C.gens[c->slot]++;
+	C.free_slots[C.nfree++] = c->slot;
+	C.nconns--;
+	TAILQ_INSERT_TAIL(&C.reap_list, c, reap);
+	event_active(C.reap_ev, 0, 0);
+}
+
+static void reap_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn *c;
+
+	while ((c = TAILQ_FIRST(&C.reap_list)) != NULL) {
+		TAILQ_REMOVE(&C.reap_list, c, reap);
+		bufferevent_free(c->bev);
+		free(c);
+	}
+	if (C.draining && C.nconns == 0 && db_pool_pending() == 0)
+		event_base_loopexit(C.base, NULL);
+}
+
+/* Flush what is queued (an error frame), then close. */
+static void conn_close_after_flush(struct conn *c, const char *why)
+{
+	struct timeval tv = { CLOSE_FLUSH_TIMEOUT, 0 };
+
+	if (c->state == CS_DEAD || c->state == CS_CLOSING)
+		return;
+	log_debug("%s: closing after flush: %s", c->peer, why);
+	c->state = CS_CLOSING;
+	bufferevent_disable(c->bev, EV_READ);
+	bufferevent_set_timeouts(c->bev, NULL, &tv);
+	if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+		conn_close(c, why);
+}
+
+/* ---------------------------------------------------------------- output */
+
+static int write_frame(struct conn *c, const Rigbook__Response *resp)
+{
+	struct evbuffer *out = bufferevent_get_output(c->bev);
+	size_t n = rigbook__response__get_packed_size(resp);
+	struct evbuffer_iovec v;
+
+	if (n > UINT32_MAX - RB_FRAME_HDR)
+		return -1;
+	if (evbuffer_reserve_space(out, (ev_ssize_t)(n + RB_FRAME_HDR), &v, 1) < 1)
+		return -1;
+	frame_put_header(v.iov_base, (uint32_t)n);
+	rigbook__response__pack(resp, (uint8_t *)v.iov_base + RB_FRAME_HDR);
+	v.iov_len = n + RB_FRAME_HDR;
+	return evbuffer_commit_space(out, &v, 1);
+}
+
+static void update_read(struct conn *c)
+{
+	int want;
+
+	if (c->state != CS_READY && c->state != CS_HELLO)
+		return;
+	if (C.draining) {
+		if (c->inflight == 0 && evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+			conn_close(c, "shutting down");
+		return;
+	}
+	want = c->inflight < C.lim.max_inflight &&
+	       evbuffer_get_length(bufferevent_get_output(c->bev)) < OUTPUT_HIGH_WATER;
+	if (want && c->read_paused) {
+		c->read_paused = 0;
+		bufferevent_enable(c->bev, EV_READ);
+		/* frames that arrived while paused are already buffered */
+		conn_process(c);
+	} else if (!want && !c->read_paused) {
+		c->read_paused = 1;
+		bufferevent_disable(c->bev, EV_READ);
+	}
+}
+
+int conn_send(uint32_t slot, uint32_t gen, const Rigbook__Response *resp)
+{
+	struct conn *c = conn_lookup(slot, gen);
+
+	if (c == NULL)
+		return -1;
+	if (c->inflight > 0)
+		c->inflight--;
+	if (write_frame(c, resp) != 0) {
+		conn_close(c, "cannot buffer a response");
+		return -1;
+	}
+	if (c->state == CS_READY || c->state == CS_HELLO)
+		update_read(c);
+	return 0;
+}
+
+/* A connection-level error (id 0 unless the request's id is known), then close. */
+static void conn_fail(struct conn *c, uint64_t id, int code, const char *msg)
+{
+	Rigbook__Response resp = RIGBOOK__RESPONSE__INIT;
+	Rigbook__Error err = RIGBOOK__ERROR__INIT;
+
+	err.code = code;
+	err.message = (char *)msg;
+	resp.id = id;
+	resp.body_case = RIGBOOK__RESPONSE__BODY_ERROR;
+	resp.error = &err;
+	if (write_frame(c, &resp) != 0) {
+		conn_close(c, msg);
+		return;
+	}
+	conn_close_after_flush(c, msg);
+}
+
+/* ---------------------------------------------------------------- auth */
+
+void conn_auth_done(uint32_t slot, uint32_t gen, const struct session *s)
+{
+	struct conn *c = conn_lookup(slot, gen);
+
+	if (c == NULL || c->state != CS_AUTHING)
+		return;
+	c->sess = *s;
+	c->state = CS_READY;
+	set_timeout(c, C.lim.idle_timeout);
+	log_debug("%s: authenticated as %s", c->peer, s->handle);
+	c->read_paused = 1; /* let update_read resume and drain what is buffered */
+	update_read(c);
+}
+
+void conn_auth_failed(uint32_t slot, uint32_t gen)
+{
+	struct conn *c = conn_lookup(slot, gen);
+
+	if (c == NULL)
+		return;
+	conn_close_after_flush(c, "authentication failed");
+}
+
+/* ---------------------------------------------------------------- input */
+
+static void conn_handle_frame(struct conn *c, const uint8_t *payload, uint32_t len)
+{
+	Rigbook__Request *msg;
+	const struct session *sess;
+
+	msg = rigbook__request__unpack(NULL, len, payload);
+	if (msg == NULL) {
+		conn_fail(c, 0, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+			  "the frame does not hold a valid Request message");
+		return;
+	}
+	if (c->state == CS_HELLO && msg->body_case != RIGBOOK__REQUEST__BODY_HELLO) {
+		conn_fail(c, msg->id, RIGBOOK__ERROR_CODE__UNAUTHENTICATED,
+			  "the first request on a connection must be Hello with a token");
+		rigbook__request__free_unpacked(msg, NULL);
+		return;
+	}
+	if (c->state == CS_HELLO) {
+		c->state = CS_AUTHING; /* no more reading until the database answers */
+		bufferevent_disable(c->bev, EV_READ);
+	}
+	sess = c->state == CS_READY ? &c->sess : NULL;
+	c->inflight++;
+	if (dispatch_request(c->slot, c->gen, c->peer, sess, msg) != 0) {
+		/* an error frame is queued: the stream cannot go on */
+		rigbook__request__free_unpacked(msg, NULL);
+		conn_close_after_flush(c, "refused request");
+		return;
+	}
+	rigbook__request__free_unpacked(msg, NULL);
+}
+
+/* Take whole frames out of the input buffer while the connection may read. */
+static void conn_process(struct conn *c)
+{
+	struct evbuffer *in = bufferevent_get_input(c->bev);
+
+	while (c->state == CS_HELLO || c->state == CS_READY) {
+		uint8_t hdr[RB_FRAME_HDR];
+		size_t avail = evbuffer_get_length(in);
+		uint32_t len;
+		uint8_t *p;
+
+		if (c->read_paused)
+			return;
+		if (avail < RB_FRAME_HDR)
+			return;
+		evbuffer_copyout(in, hdr, RB_FRAME_HDR);
+		len = frame_get_header(hdr);
+		if (len > C.lim.max_frame) {
+			char msg[128];
+
+			snprintf(msg, sizeof(msg), "frame of %u bytes is larger than the limit of %u",
+				 len, C.lim.max_frame);
+			conn_fail(c, 0, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, msg);
+			return;
+		}
+		if (avail - RB_FRAME_HDR < len) {
+			/* wake up only once the whole frame is here */
+			bufferevent_setwatermark(c->bev, EV_READ, RB_FRAME_HDR + (size_t)len, 0);
+			return;
+		}
+		bufferevent_setwatermark(c->bev, EV_READ, 0, 0);
+		p = evbuffer_pullup(in, (ev_ssize_t)(RB_FRAME_HDR + len));
+		if (p == NULL) {
+			conn_close(c, "out of memory");
+			return;
+		}
+		conn_handle_frame(c, p + RB_FRAME_HDR, len);
+		if (c->state != CS_DEAD)
+			evbuffer_drain(in, RB_FRAME_HDR + (size_t)len);
+	}
+}
+
+static void conn_read_cb(struct bufferevent *bev, void *arg)
+{
+	conn_process(arg);
+}
+
+static void conn_write_cb(struct bufferevent *bev, void *arg)
+{
+	struct conn *c = arg;
+
+	if (c->state == CS_CLOSING) {
+		if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+			conn_close(c, "error sent");
+		return;
+	}
+	if (C.draining && c->inflight == 0 &&
+	    evbuffer_get_length(bufferevent_get_output(bev)) == 0) {
+		conn_close(c, "shutting down");
+		return;
+	}
+	update_read(c);
+}
+
+static void conn_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct conn *c = arg;
+
+	if (what & BEV_EVENT_CONNECTED) {
+		char desc[96];
+
+		tls_describe(bev, desc, sizeof(desc));
+		log_debug("%s: %s", c->peer, desc);
+		c->state = CS_HELLO;
+		conn_process(c);
+		return;
+	}
+	if (what & BEV_EVENT_TIMEOUT) {
+		if (c->state == CS_CLOSING) {
+			conn_close(c, "peer does not read");
+			return;
+		}
+		if (c->state == CS_READY && c->inflight > 0) {
+			/* waiting on us, not idle */
+			bufferevent_enable(bev, EV_READ);
+			return;
+		}
+		if (c->state == CS_HANDSHAKE) {
+			conn_close(c, "TLS handshake timed out");
+			return;
+		}
+		if (c->state == CS_READY)
+			conn_fail(c, 0, RIGBOOK__ERROR_CODE__UNAVAILABLE,
+				  "closing an idle connection");
+		else
+			conn_fail(c, 0, RIGBOOK__ERROR_CODE__UNAUTHENTICATED,
+				  "no Hello within the handshake timeout");
+		return;
+	}
+	if (what & BEV_EVENT_ERROR) {
+		char why[256];
+
+		if (c->state == CS_HANDSHAKE) {
+			tls_last_error(why, sizeof(why));
+			log_info("%s: TLS handshake failed: %s", c->peer, why);
+		}
+		conn_close(c, "connection error");
+		return;
+	}
+	if (what & BEV_EVENT_EOF)
+		conn_close(c, "peer closed");
+}
+
+/* ---------------------------------------------------------------- accept */
+
+static void peer_name(const struct sockaddr *sa, char *buf, size_t len)
+{
+	char host[INET6_ADDRSTRLEN] = "?";
+	int port = 0;
+
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *s = (const struct sockaddr_in *)sa;
+
+		inet_ntop(AF_INET, &s->sin_addr, host, sizeof(host));
+		port = ntohs(s->sin_port);
+		snprintf(buf, len, "%s:%d", host, port);
+	} else if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *s = (const struct sockaddr_in6 *)sa;
+
+		inet_ntop(AF_INET6, &s->sin6_addr, host, sizeof(host));
+		port = ntohs(s->sin6_port);
+		snprintf(buf, len, "[%s]:%d", host, port);
+	} else {
+		snprintf(buf, len, "unknown");
+	}
+}
+
+static void accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int salen,
+		      void *arg)
+{
+	struct conn *c;
+	int one = 1;
+
+	if (C.draining || C.nfree == 0) {
+		if (!C.draining)
+			log_warnx("refusing a connection: max_connections (%d) reached", C.max_conns);
+		evutil_closesocket(fd);
+		return;
+	}
+	c = calloc(1, sizeof(*c));
+	if (c == NULL) {
+		evutil_closesocket(fd);
+		return;
+	}
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	c->bev = tls_accept_bev(C.base, fd);
+	if (c->bev == NULL) {
+		log_warnx("cannot set up TLS for a new connection");
+		evutil_closesocket(fd);
+		free(c);
+		return;
+	}
+	peer_name(sa, c->peer, sizeof(c->peer));
+	c->slot = C.free_slots[--C.nfree];
+	c->gen = C.gens[c->slot];
+	C.slots[c->slot] = c;
+	C.nconns++;
+	c->state = CS_HANDSHAKE;
+	bufferevent_setcb(c->bev, conn_read_cb, conn_write_cb, conn_event_cb, c);
+	set_timeout(c, C.lim.handshake_timeout);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+}
+
+static void accept_retry_cb(evutil_socket_t fd, short what, void *arg)
+{
+	if (!C.draining)
+		conn_listen_enable();
+}
+
+/* Out of descriptors: stop accepting for a second instead of spinning. */
+static void accept_error_cb(struct evconnlistener *l, void *arg)
+{
+	struct timeval tv = { 1, 0 };
+	int err = EVUTIL_SOCKET_ERROR();
+
+	log_warnx("accept failed: %s; pausing accepts for a second",
+		  evutil_socket_error_to_string(err));
+	for (int i = 0; i < C.nlisteners; i++)
+		evconnlistener_disable(C.listeners[i].l);
+	evtimer_add(C.accept_retry, &tv);
+}
+
+static int parse_listen(const char *spec, struct sockaddr_storage *ss, int *sslen)
+{
+	*sslen = (int)sizeof(*ss);
+	memset(ss, 0, sizeof(*ss));
+	return evutil_parse_sockaddr_port(spec, (struct sockaddr *)ss, sslen);
+}
+
+int conn_listen_bind(const char *listen, char *err, size_t errlen)
+{
+	char *copy = strdup(listen), *save = NULL, *tok;
+
+	if (copy == NULL)
+		return -1;
+	for (tok = strtok_r(copy, ", ", &save); tok != NULL; tok = strtok_r(NULL, ", ", &save)) {
+		struct sockaddr_storage ss;
+		struct evconnlistener *l;
+		struct listener *nl;
+		int sslen;
+
+		if (parse_listen(tok, &ss, &sslen) != 0) {
+			snprintf(err, errlen, "cannot parse listen address '%s' (want host:port)", tok);
+			free(copy);
+			return -1;
+		}
+		l = evconnlistener_new_bind(C.base, accept_cb, NULL,
+					    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE |
+						    LEV_OPT_DISABLED,
+					    1024, (struct sockaddr *)&ss, sslen);
+		if (l == NULL) {
+			snprintf(err, errlen, "cannot listen on %s: %s", tok, strerror(errno));
+			free(copy);
+			return -1;
+		}
+		evconnlistener_set_error_cb(l, accept_error_cb);
+		nl = realloc(C.listeners, sizeof(*nl) * (size_t)(C.nlisteners + 1));
+		if (nl == NULL) {
+			evconnlistener_free(l);
+			free(copy);
+			return -1;
+		}
+		C.listeners = nl;
+		C.listeners[C.nlisteners].l = l;
+		snprintf(C.listeners[C.nlisteners].name, sizeof(C.listeners[0].name), "%s", tok);
+		C.nlisteners++;
+	}
+	free(copy);
+	if (C.nlisteners == 0) {
+		snprintf(err, errlen, "listen names no address");
+		return -1;
+	}
+	return 0;
+}
+
+void conn_listen_enable(void)
+{
+	for (int i = 0; i < C.nlisteners; i++) {
+		if (evconnlistener_enable(C.listeners[i].l) == 0)
+			log_info("listening on %s", C.listeners[i].name);
+	}
+}
+
+/* ---------------------------------------------------------------- module */
+
+void conn_set_limits(const struct conn_limits *l)
+{
+	C.lim = *l;
+}
+
+int conn_module_init(struct event_base *base, const struct config *c)
+{
+	struct conn_limits lim = {
+		.max_frame = (uint32_t)c->max_frame,
+		.max_inflight = c->max_inflight,
+		.handshake_timeout = c->handshake_timeout,
+		.idle_timeout = c->idle_timeout,
+	};
+
+	memset(&C, 0, sizeof(C));
+	C.base = base;
+	C.lim = lim;
+	C.max_conns = c->max_connections;
+	C.slots = calloc((size_t)C.max_conns, sizeof(*C.slots));
+	C.gens = calloc((size_t)C.max_conns, sizeof(*C.gens));
+	C.free_slots = calloc((size_t)C.max_conns, sizeof(*C.free_slots));
+	C.reap_ev = event_new(base, -1, 0, reap_cb, NULL);
+	C.accept_retry = evtimer_new(base, accept_retry_cb, NULL);
+	TAILQ_INIT(&C.reap_list);
+	if (C.slots == NULL || C.gens == NULL || C.free_slots == NULL || C.reap_ev == NULL ||
+	    C.accept_retry == NULL)
+		return -1;
+	/* hand out low slots first */
+	for (int i = 0; i < C.max_conns; i++)
+		C.free_slots[i] = (uint32_t)(C.max_conns - 1 - i);
+	C.nfree = C.max_conns;
+	return 0;
+}
+
+void conn_drain(void)
+{
+	C.draining = 1;
+	for (int i = 0; i < C.nlisteners; i++)
+		evconnlistener_disable(C.listeners[i].l);
+	for (int i = 0; i < C.max_conns; i++) {
+		struct conn *c = C.slots[i];
+
+		if (c == NULL || c->state == CS_DEAD || c->state == CS_CLOSING)
+			continue;
+		if (c->inflight == 0 &&
+		    evbuffer_get_length(bufferevent_get_output(c->bev)) == 0) {
+			conn_close(c, "shutting down");
+			continue;
+		}
+		/* finish what was asked, take nothing new */
+		bufferevent_disable(c->bev, EV_READ);
+		c->read_paused = 1;
+	}
+	event_active(C.reap_ev, 0, 0);
+}
+
+void conn_module_free(void)
+{
+	for (int i = 0; i < C.max_conns; i++)
+		if (C.slots[i] != NULL)
+			conn_close(C.slots[i], "exit");
+	reap_cb(-1, 0, NULL);
+	for (int i = 0; i < C.nlisteners; i++)
+		evconnlistener_free(C.listeners[i].l);
+	free(C.listeners);
+	if (C.reap_ev != NULL)
+		event_free(C.reap_ev);
+	if (C.accept_retry != NULL)
+		event_free(C.accept_retry);
+	free(C.slots);
+	free(C.gens);
+	free(C.free_slots);
+	memset(&C, 0, sizeof(C));
+}

@@ -1,0 +1,66 @@
+/*
+ * Client connections: listeners, the TLS handshake, framing, limits and the
+ * one close path.  A connection is named by (slot, generation); anything
+ * that outlives a callback (a database query) holds that pair, never a
+ * pointer, so an answer for a connection that has gone is dropped.
+ */
+#ifndef RIGBOOKD_CONN_H
+#define RIGBOOKD_CONN_H
+
+#include <stdint.h>
+
+#include <event2/event.h>
+
+#include "rigbook.pb-c.h"
+
+struct config;
+
+/* Limits that SIGHUP may change. */
+struct conn_limits {
+	uint32_t max_frame;
+	int max_inflight;
+	int handshake_timeout;
+	int idle_timeout;
+};
+
+/* Who is on a connection, once Hello succeeded. */
+struct session {
+	uint64_t member_id;
+	uint64_t startup_id;     /* 0 when none */
+	uint64_t institution_id; /* 0 when none */
+	int role;                /* Rigbook__Role */
+	char handle[48];
+};
+
+int conn_module_init(struct event_base *base, const struct config *c)
+	__attribute__((warn_unused_result));
+
+/* Bind every listen address (before dropping privileges). */
+int conn_listen_bind(const char *listen, char *err, size_t errlen)
+	__attribute__((warn_unused_result));
+
+/* Start accepting (once the database pool is ready). */
+void conn_listen_enable(void);
+
+void conn_set_limits(const struct conn_limits *l);
+
+/*
+ * Send a response on connection (slot, gen) if it is still there.  Counts
+ * the request as answered.  Returns 0 when sent, -1 when the connection has
+ * gone (the response is dropped).
+ */
+int conn_send(uint32_t slot, uint32_t gen, const Rigbook__Response *resp);
+
+/* Hello succeeded or failed on (slot, gen). */
+void conn_auth_done(uint32_t slot, uint32_t gen, const struct session *s);
+void conn_auth_failed(uint32_t slot, uint32_t gen);
+
+/* Stop accepting, let in-flight requests finish, close everything. */
+void conn_drain(void);
+
+/* Connections open now. */
+int conn_count(void);
+
+void conn_module_free(void);
+
+#endif

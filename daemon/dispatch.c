@@ -1,0 +1,215 @@
+#include "dispatch.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "rigbook/names.h"
+
+/*
+ * Every request type, the roles that may send it, and its handler.  A type
+ * missing here is refused; a role missing from an entry is refused here, in
+ * this one place, before any handler runs.
+ */
+static const struct dispatch_entry table[] = {
+	{ RIGBOOK__REQUEST__BODY_HELLO, "hello", 0, 0, svc_hello },
+	{ RIGBOOK__REQUEST__BODY_PING, "ping", R_ANY, 0, svc_ping },
+	{ RIGBOOK__REQUEST__BODY_LIST_RESOURCES, "list_resources", R_ANY, 0, svc_list_resources },
+	{ RIGBOOK__REQUEST__BODY_BOOK, "book", R_ANY, 1, svc_book },
+	{ RIGBOOK__REQUEST__BODY_LIST_BOOKINGS, "list_bookings", R_ANY, 0, svc_list_bookings },
+	{ RIGBOOK__REQUEST__BODY_CANCEL_BOOKING, "cancel_booking", R_ANY, 1, svc_cancel_booking },
+};
+
+static const struct dispatch_entry *lookup(Rigbook__Request__BodyCase body)
+{
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		if (table[i].body == body)
+			return &table[i];
+	return NULL;
+}
+
+int text_ok(const char *s, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = 0;
+
+	if (s == NULL)
+		return 1;
+	while (*p != '\0') {
+		unsigned c = *p;
+		int extra;
+		unsigned cp;
+
+		if (c < 0x20 && c != '\t' && c != '\n')
+			return 0;
+		if (c == 0x7f)
+			return 0;
+		if (c < 0x80)
+			extra = 0, cp = c;
+		else if ((c & 0xe0) == 0xc0)
+			extra = 1, cp = c & 0x1f;
+		else if ((c & 0xf0) == 0xe0)
+			extra = 2, cp = c & 0x0f;
+		else if ((c & 0xf8) == 0xf0)
+			extra = 3, cp = c & 0x07;
+		else
+			return 0;
+		p++;
+		n++;
+		for (int i = 0; i < extra; i++, p++, n++) {
+			if ((*p & 0xc0) != 0x80)
+				return 0;
+			cp = cp << 6 | (*p & 0x3f);
+		}
+		if ((extra == 1 && cp < 0x80) || (extra == 2 && cp < 0x800) ||
+		    (extra == 3 && (cp < 0x10000 || cp > 0x10ffff)) || (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		if (n > max)
+			return 0;
+	}
+	return 1;
+}
+
+static int idem_key_ok(const char *k)
+{
+	size_t n = strlen(k);
+
+	if (n > 128)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (k[i] < 0x21 || k[i] > 0x7e)
+			return 0;
+	return 1;
+}
+
+void dispatch_send_error(uint32_t slot, uint32_t gen, uint64_t id, int code, const char *message,
+			 const char *field)
+{
+	Rigbook__Response resp = RIGBOOK__RESPONSE__INIT;
+	Rigbook__Error err = RIGBOOK__ERROR__INIT;
+
+	err.code = code;
+	err.message = (char *)message;
+	err.field = (char *)(field != NULL ? field : "");
+	resp.id = id;
+	resp.body_case = RIGBOOK__RESPONSE__BODY_ERROR;
+	resp.error = &err;
+	conn_send(slot, gen, &resp);
+}
+
+int dispatch_request(uint32_t slot, uint32_t gen, const char *peer, const struct session *sess,
+		     const Rigbook__Request *msg)
+{
+	const struct dispatch_entry *e = lookup(msg->body_case);
+	struct req *r;
+
+	if (msg->id == 0) {
+		dispatch_send_error(slot, gen, 0, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+				    "request id 0 is reserved for server events; use another id", "id");
+		return sess == NULL ? -1 : 0;
+	}
+	if (e == NULL) {
+		dispatch_send_error(slot, gen, msg->id, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+				    "the request has no body this server knows (is the client newer?)",
+				    "body");
+		return sess == NULL ? -1 : 0;
+	}
+	if (sess == NULL && e->roles != 0) {
+		dispatch_send_error(slot, gen, msg->id, RIGBOOK__ERROR_CODE__UNAUTHENTICATED,
+				    "the first request on a connection must be Hello with a token", "");
+		return -1;
+	}
+	if (sess != NULL && e->roles == 0) {
+		dispatch_send_error(slot, gen, msg->id, RIGBOOK__ERROR_CODE__FAILED_PRECONDITION,
+				    "this connection is already authenticated", "");
+		return 0;
+	}
+	if (sess != NULL && !(e->roles & ROLE_BIT(sess->role))) {
+		char m[160];
+
+		snprintf(m, sizeof(m), "%s may not be sent by a %s", e->name, rb_role_name(sess->role));
+		dispatch_send_error(slot, gen, msg->id, RIGBOOK__ERROR_CODE__PERMISSION_DENIED, m, "");
+		return 0;
+	}
+	if (msg->idempotency_key != NULL && msg->idempotency_key[0] != '\0') {
+		if (!e->mutation) {
+			dispatch_send_error(slot, gen, msg->id, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+					    "only changes take an idempotency key", "idempotency_key");
+			return 0;
+		}
+		if (!idem_key_ok(msg->idempotency_key)) {
+			dispatch_send_error(slot, gen, msg->id, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+					    "an idempotency key is 1 to 128 printable ASCII characters",
+					    "idempotency_key");
+			return 0;
+		}
+	}
+
+	r = calloc(1, sizeof(*r));
+	if (r == NULL) {
+		dispatch_send_error(slot, gen, msg->id, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED,
+				    "out of memory", "");
+		return 0;
+	}
+	r->slot = slot;
+	r->gen = gen;
+	r->id = msg->id;
+	if (sess != NULL)
+		r->sess = *sess;
+	snprintf(r->peer, sizeof(r->peer), "%s", peer);
+	if (msg->idempotency_key != NULL)
+		snprintf(r->idem_key, sizeof(r->idem_key), "%s", msg->idempotency_key);
+	log_debug("%s: %s id=%llu", peer, e->name, (unsigned long long)msg->id);
+	e->fn(r, msg);
+	return 0;
+}
+
+void req_reply(struct req *r, Rigbook__Response *resp)
+{
+	resp->id = r->id;
+	conn_send(r->slot, r->gen, resp);
+	free(r);
+}
+
+void req_error(struct req *r, int code, const char *message, const char *field)
+{
+	dispatch_send_error(r->slot, r->gen, r->id, code, message, field);
+	free(r);
+}
+
+void req_db_error(struct req *r, const struct db_error *e)
+{
+	Rigbook__Response resp = RIGBOOK__RESPONSE__INIT;
+	Rigbook__Error err = RIGBOOK__ERROR__INIT;
+
+	err.code = e->code;
+	err.message = (char *)e->message;
+	err.field = (char *)e->column;
+	if (e->code == RIGBOOK__ERROR_CODE__CONFLICT && e->detail[0] != '\0') {
+		unsigned long long id;
+		long long s, t;
+
+		if (sscanf(e->detail, "%llu %lld %lld", &id, &s, &t) == 3) {
+			err.conflict_booking_id = id;
+			err.conflict_start = s;
+			err.conflict_end = t;
+		}
+	}
+	resp.body_case = RIGBOOK__RESPONSE__BODY_ERROR;
+	resp.error = &err;
+	req_reply(r, &resp);
+}
+
+void req_query(struct req *r, enum stmt_id stmt, const char *const *params, int nparams,
+	       db_cb cb)
+{
+	int code = db_query(stmt, params, nparams, cb, r);
+
+	if (code == 0)
+		return;
+	if (code == RIGBOOK__ERROR_CODE__UNAVAILABLE)
+		req_error(r, code, "the database is unavailable; retry", "");
+	else
+		req_error(r, code, "the server is overloaded; retry later", "");
+}

@@ -1,0 +1,80 @@
+/*
+ * The dispatch table: request type -> handler and the roles allowed to send
+ * it.  Every request passes through dispatch_request(), the one place where
+ * permissions are checked.
+ */
+#ifndef RIGBOOKD_DISPATCH_H
+#define RIGBOOKD_DISPATCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conn.h"
+#include "db.h"
+#include "rigbook.pb-c.h"
+
+/* Role bits for the table. */
+#define ROLE_BIT(r) (1u << (r))
+#define R_MEMBER ROLE_BIT(RIGBOOK__ROLE__ROLE_MEMBER)
+#define R_MANAGER ROLE_BIT(RIGBOOK__ROLE__ROLE_MANAGER)
+#define R_OPERATOR ROLE_BIT(RIGBOOK__ROLE__ROLE_OPERATOR)
+#define R_ADMIN ROLE_BIT(RIGBOOK__ROLE__ROLE_ADMIN)
+#define R_ANY (R_MEMBER | R_MANAGER | R_OPERATOR | R_ADMIN)
+#define R_STAFF (R_MANAGER | R_OPERATOR | R_ADMIN)
+
+/*
+ * One request being served.  Owned by whoever holds it: the dispatcher
+ * hands it to the handler, the handler to its database query, and
+ * req_reply() / req_error() free it.
+ */
+struct req {
+	uint32_t slot, gen; /* the connection */
+	uint64_t id;
+	struct session sess;
+	char peer[64];
+	char idem_key[129];
+};
+
+typedef void (*handler_fn)(struct req *r, const Rigbook__Request *msg);
+
+struct dispatch_entry {
+	Rigbook__Request__BodyCase body;
+	const char *name;
+	unsigned roles;  /* who may send it; 0: only before authentication */
+	int mutation;    /* takes an idempotency key */
+	handler_fn fn;
+};
+
+/*
+ * Route one decoded request from connection (slot, gen).  sess is NULL
+ * before authentication.  Returns 0, or -1 when the connection must close
+ * after the error already queued.
+ */
+int dispatch_request(uint32_t slot, uint32_t gen, const char *peer, const struct session *sess,
+		     const Rigbook__Request *msg);
+
+/* Answer and free r. */
+void req_reply(struct req *r, Rigbook__Response *resp);
+void req_error(struct req *r, int code, const char *message, const char *field);
+/* Answer with a database error and free r. */
+void req_db_error(struct req *r, const struct db_error *e);
+/* Queue a statement for r; on failure answers r with the error. */
+void req_query(struct req *r, enum stmt_id stmt, const char *const *params, int nparams,
+	       db_cb cb);
+
+/* Error frame for a request that never became a struct req. */
+void dispatch_send_error(uint32_t slot, uint32_t gen, uint64_t id, int code, const char *message,
+			 const char *field);
+
+/* The service handlers (svc_*.c). */
+void svc_hello(struct req *r, const Rigbook__Request *msg);
+void svc_ping(struct req *r, const Rigbook__Request *msg);
+void svc_list_resources(struct req *r, const Rigbook__Request *msg);
+void svc_book(struct req *r, const Rigbook__Request *msg);
+void svc_list_bookings(struct req *r, const Rigbook__Request *msg);
+void svc_cancel_booking(struct req *r, const Rigbook__Request *msg);
+
+/* Text checks shared by handlers: length in bytes, valid UTF-8, no controls. */
+int text_ok(const char *s, size_t max);
+
+#endif

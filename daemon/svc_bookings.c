@@ -1,0 +1,241 @@
+/* Bookings: book, list, cancel.  Every rule lives in the SQL functions. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dispatch.h"
+#include "rigbook/names.h"
+
+#define MAX_NOTE 2000
+#define MAX_REASON 500
+#define LIST_DEFAULT 200
+#define LIST_MAX 1000
+
+static void booking_from_row(Rigbook__Booking *b, const struct db_result *res, int i)
+{
+	rigbook__booking__init(b);
+	b->id = (uint64_t)db_get_int64(res, i, BC_ID);
+	b->resource_code = (char *)db_get(res, i, BC_RESOURCE_CODE);
+	b->resource_name = (char *)db_get(res, i, BC_RESOURCE_NAME);
+	b->time_zone = (char *)db_get(res, i, BC_TIME_ZONE);
+	b->start = db_get_int64(res, i, BC_START);
+	b->end = db_get_int64(res, i, BC_END);
+	b->state = rb_state_parse(db_get(res, i, BC_STATE));
+	b->member_handle = (char *)db_get(res, i, BC_MEMBER);
+	b->startup_code = (char *)db_get(res, i, BC_STARTUP);
+	b->created_at = db_get_int64(res, i, BC_CREATED);
+	b->note = (char *)db_get(res, i, BC_NOTE);
+	b->cancelled_at = db_get_int64(res, i, BC_CANCELLED);
+	b->cancel_reason = (char *)db_get(res, i, BC_CANCEL_REASON);
+}
+
+/* rb_book and rb_cancel answer with one booking row and a replayed flag. */
+static int one_booking(struct req *r, const struct db_result *res, const struct db_error *err,
+		       Rigbook__Booking *b, int *replayed)
+{
+	if (err != NULL) {
+		req_db_error(r, err);
+		return -1;
+	}
+	if (db_ntuples(res) != 1) {
+		req_error(r, RIGBOOK__ERROR_CODE__INTERNAL,
+			  "internal error; the server log has the details", "");
+		return -1;
+	}
+	booking_from_row(b, res, 0);
+	*replayed = db_get_bool(res, 0, BC_REPLAYED);
+	return 0;
+}
+
+static void book_done(void *arg, const struct db_result *res, const struct db_error *err)
+{
+	struct req *r = arg;
+	Rigbook__Response resp = RIGBOOK__RESPONSE__INIT;
+	Rigbook__BookReply reply = RIGBOOK__BOOK_REPLY__INIT;
+	Rigbook__Booking b;
+	int replayed;
+
+	if (one_booking(r, res, err, &b, &replayed) != 0)
+		return;
+	reply.booking = &b;
+	reply.replayed = replayed;
+	resp.body_case = RIGBOOK__RESPONSE__BODY_BOOK;
+	resp.book = &reply;
+	req_reply(r, &resp);
+}
+
+void svc_book(struct req *r, const Rigbook__Request *msg)
+{
+	const Rigbook__BookRequest *q = msg->book;
+	char member[24], start[24], end[24];
+	const char *params[7];
+
+	if (q->resource_code == NULL || q->resource_code[0] == '\0') {
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "say which resource to book",
+			  "resource_code");
+		return;
+	}
+	if (!text_ok(q->resource_code, 40)) {
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+			  "a resource code is at most 40 printable characters", "resource_code");
+		return;
+	}
+	if (q->start <= 0) {
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "a booking needs a start time",
+			  "start");
+		return;
+	}
+	if (q->end <= q->start) {
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+			  "the end of a booking must be after its start", "end");
+		return;
+	}
+	if (q->end > INT64_C(253402300799)) { /* 9999-12-31 */
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+			  "the end of a booking is too far in the future", "end");
+		return;
+	}
+	if (!text_ok(q->note, MAX_NOTE)) {
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+			  "a note is printable UTF-8 text of at most 2000 bytes", "note");
+		return;
+	}
+	snprintf(member, sizeof(member), "%" PRIu64, r->sess.member_id);
+	snprintf(start, sizeof(start), "%" PRId64, q->start);
+	snprintf(end, sizeof(end), "%" PRId64, q->end);
+	params[0] = member;
+	params[1] = q->resource_code;
+	params[2] = start;
+	params[3] = end;
+	params[4] = q->note != NULL ? q->note : "";
+	params[5] = r->idem_key;
+	params[6] = r->peer;
+	req_query(r, STMT_BOOK, params, 7, book_done);
+}
+
+static void cancel_done(void *arg, const struct db_result *res, const struct db_error *err)
+{
+	struct req *r = arg;
+	Rigbook__Response resp = RIGBOOK__RESPONSE__INIT;
+	Rigbook__CancelBookingReply reply = RIGBOOK__CANCEL_BOOKING_REPLY__INIT;
+	Rigbook__Booking b;
+	int replayed;
+
+	if (one_booking(r, res, err, &b, &replayed) != 0)
+		return;
+	reply.booking = &b;
+	reply.replayed = replayed;
+	resp.body_case = RIGBOOK__RESPONSE__BODY_CANCEL_BOOKING;
+	resp.cancel_booking = &reply;
+	req_reply(r, &resp);
+}
+
+void svc_cancel_booking(struct req *r, const Rigbook__Request *msg)
+{
+	const Rigbook__CancelBookingRequest *q = msg->cancel_booking;
+	char member[24], booking[24];
+	const char *params[5];
+
+	if (q->booking_id == 0 || q->booking_id > INT64_MAX) {
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "say which booking to cancel",
+			  "booking_id");
+		return;
+	}
+	if (!text_ok(q->reason, MAX_REASON)) {
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+			  "a reason is printable UTF-8 text of at most 500 bytes", "reason");
+		return;
+	}
+	snprintf(member, sizeof(member), "%" PRIu64, r->sess.member_id);
+	snprintf(booking, sizeof(booking), "%" PRIu64, q->booking_id);
+	params[0] = member;
+	params[1] = booking;
+	params[2] = q->reason != NULL ? q->reason : "";
+	params[3] = r->idem_key;
+	params[4] = r->peer;
+	req_query(r, STMT_CANCEL, params, 5, cancel_done);
+}
+
+static void list_done(void *arg, const struct db_result *res, const struct db_error *err)
+{
+	struct req *r = arg;
+	Rigbook__Response resp = RIGBOOK__RESPONSE__INIT;
+	Rigbook__ListBookingsReply reply = RIGBOOK__LIST_BOOKINGS_REPLY__INIT;
+	Rigbook__Booking *rows = NULL, **ptrs = NULL;
+	int n;
+
+	if (err != NULL) {
+		req_db_error(r, err);
+		return;
+	}
+	n = db_ntuples(res);
+	if (n > 0) {
+		rows = calloc((size_t)n, sizeof(*rows));
+		ptrs = calloc((size_t)n, sizeof(*ptrs));
+		if (rows == NULL || ptrs == NULL) {
+			free(rows);
+			free(ptrs);
+			req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out of memory", "");
+			return;
+		}
+	}
+	for (int i = 0; i < n; i++) {
+		booking_from_row(&rows[i], res, i);
+		ptrs[i] = &rows[i];
+	}
+	reply.n_bookings = (size_t)n;
+	reply.bookings = ptrs;
+	resp.body_case = RIGBOOK__RESPONSE__BODY_LIST_BOOKINGS;
+	resp.list_bookings = &reply;
+	req_reply(r, &resp);
+	free(rows);
+	free(ptrs);
+}
+
+void svc_list_bookings(struct req *r, const Rigbook__Request *msg)
+{
+	const Rigbook__ListBookingsRequest *q = msg->list_bookings;
+	char who[24], from[24], to[24], limit[16];
+	const char *params[6];
+	enum stmt_id stmt;
+
+	if (q->scope == RIGBOOK__BOOKING_SCOPE__SCOPE_STARTUP) {
+		if (r->sess.startup_id == 0) {
+			req_error(r, RIGBOOK__ERROR_CODE__FAILED_PRECONDITION,
+				  "you belong to no startup, so there are no startup bookings to list",
+				  "scope");
+			return;
+		}
+		snprintf(who, sizeof(who), "%" PRIu64, r->sess.startup_id);
+		stmt = STMT_LIST_BOOKINGS_STARTUP;
+	} else if (q->scope == RIGBOOK__BOOKING_SCOPE__SCOPE_MINE) {
+		snprintf(who, sizeof(who), "%" PRIu64, r->sess.member_id);
+		stmt = STMT_LIST_BOOKINGS_MEMBER;
+	} else {
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+			  "scope must be SCOPE_MINE or SCOPE_STARTUP", "scope");
+		return;
+	}
+	if (q->from < 0 || q->to < 0 || (q->to != 0 && q->to <= q->from)) {
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+			  "to must be after from (both seconds since the epoch)", "to");
+		return;
+	}
+	if (!text_ok(q->resource_code, 40)) {
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+			  "a resource code is at most 40 printable characters", "resource_code");
+		return;
+	}
+	snprintf(from, sizeof(from), "%" PRId64, q->from);
+	snprintf(to, sizeof(to), "%" PRId64, q->to);
+	snprintf(limit, sizeof(limit), "%u",
+		 q->limit == 0 ? LIST_DEFAULT : q->limit > LIST_MAX ? LIST_MAX : q->limit);
+	params[0] = who;
+	params[1] = q->from != 0 ? from : NULL;
+	params[2] = q->to != 0 ? to : NULL;
+	params[3] = q->include_inactive ? "true" : "false";
+	params[4] = q->resource_code != NULL && q->resource_code[0] ? q->resource_code : NULL;
+	params[5] = limit;
+	req_query(r, stmt, params, 6, list_done);
+}

@@ -1,0 +1,110 @@
+/* Hello (authentication) and Ping. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "dispatch.h"
+#include "log.h"
+#include "rigbook/names.h"
+#include "tls.h"
+
+#define MAX_TOKEN 512
+
+enum { AUTH_ID, AUTH_HANDLE, AUTH_NAME, AUTH_ROLE, AUTH_STARTUP, AUTH_INSTITUTION, AUTH_SPACE,
+       AUTH_STARTUP_ID, AUTH_INSTITUTION_ID };
+
+static void hello_refused(struct req *r, int code, const char *msg)
+{
+	uint32_t slot = r->slot, gen = r->gen;
+
+	req_error(r, code, msg, "");
+	conn_auth_failed(slot, gen);
+}
+
+static void hello_done(void *arg, const struct db_result *res, const struct db_error *err)
+{
+	struct req *r = arg;
+	Rigbook__Response resp = RIGBOOK__RESPONSE__INIT;
+	Rigbook__HelloReply hr = RIGBOOK__HELLO_REPLY__INIT;
+	struct session s;
+	uint32_t slot = r->slot, gen = r->gen;
+
+	if (err != NULL) {
+		hello_refused(r, err->code, err->message);
+		return;
+	}
+	if (db_ntuples(res) != 1) {
+		log_info("%s: refused a token that is unknown, revoked or expired", r->peer);
+		hello_refused(r, RIGBOOK__ERROR_CODE__UNAUTHENTICATED,
+			      "the token is not valid: unknown, revoked or expired");
+		return;
+	}
+	memset(&s, 0, sizeof(s));
+	s.member_id = (uint64_t)db_get_int64(res, 0, AUTH_ID);
+	s.role = rb_role_parse(db_get(res, 0, AUTH_ROLE));
+	s.startup_id = (uint64_t)db_get_int64(res, 0, AUTH_STARTUP_ID);
+	s.institution_id = (uint64_t)db_get_int64(res, 0, AUTH_INSTITUTION_ID);
+	snprintf(s.handle, sizeof(s.handle), "%s", db_get(res, 0, AUTH_HANDLE));
+
+	hr.protocol_version = RIGBOOK_PROTOCOL_VERSION;
+	hr.member_id = s.member_id;
+	hr.member_handle = (char *)db_get(res, 0, AUTH_HANDLE);
+	hr.member_name = (char *)db_get(res, 0, AUTH_NAME);
+	hr.role = s.role;
+	hr.startup_code = (char *)db_get(res, 0, AUTH_STARTUP);
+	hr.institution_code = (char *)db_get(res, 0, AUTH_INSTITUTION);
+	hr.space_code = (char *)db_get(res, 0, AUTH_SPACE);
+	hr.server = "rigbookd/" RIGBOOK_VERSION;
+	resp.body_case = RIGBOOK__RESPONSE__BODY_HELLO;
+	resp.hello = &hr;
+	log_info("%s: %s (%s) signed in", r->peer, s.handle, rb_role_name(s.role));
+	/* the reply goes out before anything pipelined behind the Hello is read */
+	req_reply(r, &resp);
+	conn_auth_done(slot, gen, &s);
+}
+
+void svc_hello(struct req *r, const Rigbook__Request *msg)
+{
+	const Rigbook__Hello *h = msg->hello;
+	char hex[65], param[67];
+	const char *params[1] = { param };
+
+	if (h->protocol_version != RIGBOOK_PROTOCOL_VERSION) {
+		char m[160];
+
+		snprintf(m, sizeof(m),
+			 "this server speaks protocol version %u, the client version %u; upgrade the older one",
+			 RIGBOOK_PROTOCOL_VERSION, h->protocol_version);
+		hello_refused(r, RIGBOOK__ERROR_CODE__FAILED_PRECONDITION, m);
+		return;
+	}
+	if (h->token == NULL || h->token[0] == '\0') {
+		hello_refused(r, RIGBOOK__ERROR_CODE__UNAUTHENTICATED, "a token is required");
+		return;
+	}
+	if (strlen(h->token) > MAX_TOKEN) {
+		hello_refused(r, RIGBOOK__ERROR_CODE__UNAUTHENTICATED,
+			      "the token is not valid: unknown, revoked or expired");
+		return;
+	}
+	tls_sha256_hex(h->token, strlen(h->token), hex);
+	snprintf(param, sizeof(param), "\\x%s", hex);
+	int code = db_query(STMT_AUTH, params, 1, hello_done, r);
+
+	if (code != 0)
+		hello_refused(r, code, code == RIGBOOK__ERROR_CODE__UNAVAILABLE
+					       ? "the database is unavailable; retry"
+					       : "the server is overloaded; retry later");
+}
+
+void svc_ping(struct req *r, const Rigbook__Request *msg)
+{
+	Rigbook__Response resp = RIGBOOK__RESPONSE__INIT;
+	Rigbook__Pong pong = RIGBOOK__PONG__INIT;
+
+	pong.server_time = (int64_t)time(NULL);
+	resp.body_case = RIGBOOK__RESPONSE__BODY_PONG;
+	resp.pong = &pong;
+	req_reply(r, &resp);
+}
