@@ -42,6 +42,7 @@ struct conn {
 	struct session sess;
 	int inflight;
 	int read_paused; /* backpressure: in-flight or output limit */
+	int processing;  /* conn_process is on the stack */
 	TAILQ_ENTRY(conn) reap;
 };
 
@@ -284,16 +285,23 @@ static void conn_process(struct conn *c)
 {
 	struct evbuffer *in = bufferevent_get_input(c->bev);
 
+	if (c->processing)
+		return; /* the loop below is already running and will see the rest */
+	c->processing = 1;
 	while (c->state == CS_HELLO || c->state == CS_READY) {
 		uint8_t hdr[RB_FRAME_HDR];
 		size_t avail = evbuffer_get_length(in);
 		uint32_t len;
 		uint8_t *p;
 
-		if (c->read_paused)
-			return;
-		if (avail < RB_FRAME_HDR)
-			return;
+		if (c->read_paused || avail < RB_FRAME_HDR)
+			break;
+		if (c->inflight >= C.lim.max_inflight) {
+			/* backpressure: resume when answers go out */
+			c->read_paused = 1;
+			bufferevent_disable(c->bev, EV_READ);
+			break;
+		}
 		evbuffer_copyout(in, hdr, RB_FRAME_HDR);
 		len = frame_get_header(hdr);
 		if (len > C.lim.max_frame) {
@@ -302,23 +310,24 @@ static void conn_process(struct conn *c)
 			snprintf(msg, sizeof(msg), "frame of %u bytes is larger than the limit of %u",
 				 len, C.lim.max_frame);
 			conn_fail(c, 0, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, msg);
-			return;
+			break;
 		}
 		if (avail - RB_FRAME_HDR < len) {
 			/* wake up only once the whole frame is here */
 			bufferevent_setwatermark(c->bev, EV_READ, RB_FRAME_HDR + (size_t)len, 0);
-			return;
+			break;
 		}
 		bufferevent_setwatermark(c->bev, EV_READ, 0, 0);
 		p = evbuffer_pullup(in, (ev_ssize_t)(RB_FRAME_HDR + len));
 		if (p == NULL) {
 			conn_close(c, "out of memory");
-			return;
+			break;
 		}
 		conn_handle_frame(c, p + RB_FRAME_HDR, len);
 		if (c->state != CS_DEAD)
 			evbuffer_drain(in, RB_FRAME_HDR + (size_t)len);
 	}
+	c->processing = 0;
 }
 
 static void conn_read_cb(struct bufferevent *bev, void *arg)
