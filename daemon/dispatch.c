@@ -16,6 +16,7 @@ static const struct dispatch_entry table[] = {
 	{ RIGBOOK__REQUEST__BODY_HELLO, "hello", 0, 0, svc_hello },
 	{ RIGBOOK__REQUEST__BODY_PING, "ping", R_ANY, 0, svc_ping },
 	{ RIGBOOK__REQUEST__BODY_LIST_RESOURCES, "list_resources", R_ANY, 0, svc_list_resources },
+	{ RIGBOOK__REQUEST__BODY_AVAILABILITY, "availability", R_ANY, 0, svc_availability },
 	{ RIGBOOK__REQUEST__BODY_BOOK, "book", R_ANY, 1, svc_book },
 	{ RIGBOOK__REQUEST__BODY_LIST_BOOKINGS, "list_bookings", R_ANY, 0, svc_list_bookings },
 	{ RIGBOOK__REQUEST__BODY_CANCEL_BOOKING, "cancel_booking", R_ANY, 1, svc_cancel_booking },

@@ -70,6 +70,7 @@ void dispatch_send_error(uint32_t slot, uint32_t gen, uint64_t id, int code, con
 void svc_hello(struct req *r, const Rigbook__Request *msg);
 void svc_ping(struct req *r, const Rigbook__Request *msg);
 void svc_list_resources(struct req *r, const Rigbook__Request *msg);
+void svc_availability(struct req *r, const Rigbook__Request *msg);
 void svc_book(struct req *r, const Rigbook__Request *msg);
 void svc_list_bookings(struct req *r, const Rigbook__Request *msg);
 void svc_cancel_booking(struct req *r, const Rigbook__Request *msg);

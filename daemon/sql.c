@@ -35,6 +35,24 @@ const struct stmt_def stmt_defs[STMT__COUNT] = {
 		" ORDER BY s.code, i.code, r.code LIMIT 1000",
 		6,
 	},
+	[STMT_AVAILABILITY] = {
+		"availability",
+		/* one row per busy stretch, or one row of NULLs when free; none: no such resource */
+		"SELECT r.id, r.code, r.name, r.kind::text, i.code, i.name, s.code, r.time_zone,"
+		" r.description, r.location, r.retired_at IS NOT NULL,"
+		" rb_epoch(lower(x.during)), rb_epoch(upper(x.during)), x.state::text,"
+		" CASE WHEN x.startup_id = $4::bigint OR x.member_id = $5::bigint THEN x.id ELSE 0 END,"
+		" x.member_id = $5::bigint"
+		" FROM resources r JOIN institutions i ON i.id = r.institution_id"
+		" JOIN spaces s ON s.id = i.space_id"
+		" LEFT JOIN LATERAL (SELECT b.id, b.during, b.state, b.startup_id, b.member_id"
+		"   FROM bookings b WHERE b.resource_id = r.id"
+		"   AND b.during && tstzrange(rb_from_epoch($2::bigint), rb_from_epoch($3::bigint))"
+		"   AND b.state NOT IN ('cancelled', 'declined')"
+		"   ORDER BY lower(b.during) LIMIT 5000) x ON true"
+		" WHERE r.code = $1::text",
+		5,
+	},
 	[STMT_BOOK] = {
 		"book",
 		"SELECT * FROM rb_book($1::bigint, $2::text, $3::bigint, $4::bigint, $5::text,"
