@@ -237,6 +237,11 @@ expect_exit() {
 		cat "$RB_ERR"
 		return 1
 	fi
+	if rb_sanitizer_reports "$RB_ERR" >/dev/null; then
+		printf 'sanitizer report from: %s\n' "$*"
+		cat "$RB_ERR"
+		return 1
+	fi
 	return 0
 }
 
@@ -299,4 +304,39 @@ bookings_digest() {
 rb_skip() {
 	printf '%s\n' "$1" >"$RB_CASE_DIR/skip"
 	exit 77
+}
+
+# rb_day N: the date N days after 1 January two years from now (always in
+# the future, so bookings are accepted), as YYYY-MM-DD.
+rb_day() {
+	date -u -d "$(($(date -u +%Y) + 2))-01-01 + $1 days" +%F
+}
+
+# booking_id: the id of the booking in the last stdout (a --json reply of
+# book or cancel).
+booking_id() {
+	json 'int((d.get("booking") or d)["id"])'
+}
+
+# booking_field ID COLUMN: one column of a bookings row, as text.
+booking_field() {
+	psql_q "SELECT $2 FROM bookings WHERE id = $1"
+}
+
+# rb_register_pid PID: killed by the harness at exit if still running.
+rb_register_pid() {
+	printf '%s\n' "$1" >>"$RB_TMP/pids"
+}
+
+# rb_wait_gone PID [SECONDS]: until PID has exited (a zombie counts as
+# exited: its parent may be slow to reap it); fails when it is still running.
+rb_wait_gone() {
+	local pid=$1 limit=${2:-10} i st
+	for ((i = 0; i < limit * 10; i++)); do
+		kill -0 "$pid" 2>/dev/null || return 0
+		st=$(awk '{ print $3 }' "/proc/$pid/stat" 2>/dev/null || true)
+		[[ $st == Z || -z $st ]] && return 0
+		sleep 0.1
+	done
+	return 1
 }
