@@ -1,0 +1,639 @@
+/*
+ * Times in IANA zones.  Calendar arithmetic is done here (proleptic
+ * Gregorian, days from 1970-01-01); the zone rules come from the C library:
+ * TZ is pointed at the zone file under a lock, localtime_r() answers "what is
+ * the UTC offset at instant t", and TZ is restored afterwards.
+ *
+ * Local time L (seconds as if it were UTC) maps to every instant t with
+ * t + offset(t) = L.  No zone is further than a day from UTC, so such t lies
+ * within OFFSET_SPAN of L; the offsets in force around L are collected by
+ * sampling, and each candidate t = L - o is kept when offset(t) really is o.
+ * None: L falls in a gap.  Two: L is in a fold, and the earlier one wins.
+ */
+#include "rigbook/rbtime.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+_Static_assert(sizeof(time_t) >= 8, "rigbook needs a 64-bit time_t");
+
+#define TZ_NAME_MAX 200
+#define YEAR_MIN 1900
+#define YEAR_MAX 9999
+#define OFFSET_SPAN (27 * 3600)
+#define OFFSET_STEP (15 * 60) /* shorter-lived offsets do not occur in tzdata */
+#define MAX_OFFSETS 16
+#define DURATION_MAX ((int64_t)100 * 366 * 86400)
+
+struct civil {
+	int y, mo, d, h, mi, s;
+};
+
+struct parsed {
+	struct civil c;
+	int has_time;
+	int has_off;
+	int off; /* seconds east of UTC */
+};
+
+struct tz_saved {
+	char *old;
+	int had_old;
+	int switched;
+};
+
+static pthread_mutex_t tz_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static const char *const month_names[12] = {
+	"January", "February", "March",     "April",   "May",      "June",
+	"July",    "August",   "September", "October", "November", "December",
+};
+
+__attribute__((format(printf, 3, 4)))
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* ------------------------------------------------------------ calendar */
+
+static int is_leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int month_days(int y, int m)
+{
+	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	return m == 2 && is_leap(y) ? 29 : days[m - 1];
+}
+
+/* Days from 1970-01-01 to y-m-d (H. Hinnant's algorithm). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(int64_t z, struct civil *c)
+{
+	int64_t era, doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	c->d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	c->mo = (int)(mp < 10 ? mp + 3 : mp - 9);
+	c->y = (int)(yoe + era * 400 + (c->mo <= 2));
+}
+
+static int64_t civil_seconds(const struct civil *c)
+{
+	return days_from_civil(c->y, c->mo, c->d) * 86400 + c->h * 3600 + c->mi * 60 + c->s;
+}
+
+/* ------------------------------------------------------------ zones */
+
+static const char *zone_dir(void)
+{
+	const char *d = getenv("TZDIR");
+
+	return d != NULL && d[0] == '/' ? d : "/usr/share/zoneinfo";
+}
+
+static int zone_name_ok(const char *tz)
+{
+	size_t n = strlen(tz), i;
+
+	if (n == 0 || n > TZ_NAME_MAX)
+		return 0;
+	for (i = 0; i < n; i++) {
+		char c = tz[i];
+
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '/' || c == '_' || c == '-' || c == '+' || c == '.'))
+			return 0;
+	}
+	/* no absolute paths, no "..", no hidden or empty components */
+	if (tz[0] == '/' || tz[0] == '.' || tz[n - 1] == '/' || strstr(tz, "/.") != NULL ||
+	    strstr(tz, "//") != NULL || strstr(tz, "..") != NULL)
+		return 0;
+	return 1;
+}
+
+/* The zone file for tz, checked to be a regular TZif file. */
+static int zone_path(const char *tz, char *path, size_t len, char *err, size_t errlen)
+{
+	struct stat st;
+	char magic[4];
+	int fd, n;
+
+	if (!zone_name_ok(tz)) {
+		set_err(err, errlen, "not a valid time zone name (expected e.g. Asia/Shanghai)");
+		return -1;
+	}
+	n = snprintf(path, len, "%s/%s", zone_dir(), tz);
+	if (n < 0 || (size_t)n >= len) {
+		set_err(err, errlen, "unknown time zone %s", tz);
+		return -1;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		set_err(err, errlen, "unknown time zone %s", tz);
+		return -1;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || read(fd, magic, 4) != 4 ||
+	    memcmp(magic, "TZif", 4) != 0) {
+		close(fd);
+		set_err(err, errlen, "unknown time zone %s", tz);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+int rb_time_zone_check(const char *tz, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+
+	if (tz == NULL) {
+		set_err(err, errlen, "no time zone given");
+		return -1;
+	}
+	return zone_path(tz, path, sizeof(path), err, errlen);
+}
+
+/* Take the lock and make tz the local zone (NULL or "": leave it as it is). */
+static int tz_enter(const char *tz, struct tz_saved *sv, char *err, size_t errlen)
+{
+	char path[PATH_MAX + 1];
+	const char *old;
+
+	memset(sv, 0, sizeof(*sv));
+	pthread_mutex_lock(&tz_lock);
+	if (tz == NULL || tz[0] == '\0') {
+		tzset();
+		return 0;
+	}
+	path[0] = ':';
+	if (zone_path(tz, path + 1, sizeof(path) - 1, err, errlen) != 0)
+		goto fail;
+	old = getenv("TZ");
+	if (old != NULL) {
+		sv->old = strdup(old);
+		if (sv->old == NULL) {
+			set_err(err, errlen, "out of memory");
+			goto fail;
+		}
+		sv->had_old = 1;
+	}
+	if (setenv("TZ", path, 1) != 0) {
+		set_err(err, errlen, "cannot switch to time zone %s", tz);
+		free(sv->old);
+		sv->old = NULL;
+		goto fail;
+	}
+	sv->switched = 1;
+	tzset();
+	return 0;
+fail:
+	pthread_mutex_unlock(&tz_lock);
+	return -1;
+}
+
+static void tz_leave(struct tz_saved *sv)
+{
+	if (sv->switched) {
+		if (sv->had_old)
+			setenv("TZ", sv->old, 1);
+		else
+			unsetenv("TZ");
+		tzset();
+	}
+	free(sv->old);
+	sv->old = NULL;
+	pthread_mutex_unlock(&tz_lock);
+}
+
+/* Under the lock: local calendar fields and UTC offset at instant t. */
+static int local_at(int64_t t, struct tm *tm)
+{
+	time_t tt = (time_t)t;
+
+	return localtime_r(&tt, tm) != NULL ? 0 : -1;
+}
+
+static int offset_at(int64_t t, long *off)
+{
+	struct tm tm;
+
+	if (local_at(t, &tm) != 0)
+		return -1;
+	*off = tm.tm_gmtoff;
+	return 0;
+}
+
+/*
+ * Under the lock: the instant of local time u (seconds as if UTC).  Returns 0,
+ * 1 when u falls in a gap (unless day_start, which then takes the first
+ * instant after the gap), -1 when the C library fails.
+ */
+static int resolve_local(int64_t u, int day_start, int64_t *out)
+{
+	long offs[MAX_OFFSETS], o, mino, maxo;
+	int n = 0, i, found = 0;
+	int64_t x, t, best = 0, lo, hi, mid;
+
+	for (x = u - OFFSET_SPAN; x <= u + OFFSET_SPAN; x += OFFSET_STEP) {
+		if (offset_at(x, &o) != 0)
+			return -1;
+		for (i = 0; i < n && offs[i] != o; i++)
+			;
+		if (i == n && n < MAX_OFFSETS)
+			offs[n++] = o;
+	}
+	for (i = 0; i < n; i++) {
+		t = u - offs[i];
+		if (offset_at(t, &o) != 0)
+			return -1;
+		if (o == offs[i] && (!found || t < best)) {
+			best = t;
+			found = 1;
+		}
+	}
+	if (found) {
+		*out = best;
+		return 0;
+	}
+	if (!day_start || n < 2)
+		return 1;
+	/* the first instant whose local time is at or after u: bisect the jump */
+	mino = maxo = offs[0];
+	for (i = 1; i < n; i++) {
+		if (offs[i] < mino)
+			mino = offs[i];
+		if (offs[i] > maxo)
+			maxo = offs[i];
+	}
+	lo = u - maxo;
+	hi = u - mino;
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if (offset_at(mid, &o) != 0)
+			return -1;
+		if (mid + o >= u)
+			hi = mid;
+		else
+			lo = mid;
+	}
+	*out = hi;
+	return 0;
+}
+
+/* ------------------------------------------------------------ parsing */
+
+static int digits(const char **p, int n, int *v)
+{
+	int x = 0, i;
+
+	for (i = 0; i < n; i++) {
+		char c = (*p)[i];
+
+		if (c < '0' || c > '9')
+			return -1;
+		x = x * 10 + (c - '0');
+	}
+	*p += n;
+	*v = x;
+	return 0;
+}
+
+static int parse_syntax(const char *s, struct parsed *r, char *err, size_t errlen)
+{
+	const char *p = s;
+	struct civil *c = &r->c;
+	int oh = 0, om = 0, sign;
+
+	memset(r, 0, sizeof(*r));
+	if (digits(&p, 4, &c->y) != 0 || *p != '-')
+		goto bad;
+	p++;
+	if (digits(&p, 2, &c->mo) != 0 || *p != '-')
+		goto bad;
+	p++;
+	if (digits(&p, 2, &c->d) != 0)
+		goto bad;
+	if (*p != '\0') {
+		if (*p != ' ' && *p != 'T')
+			goto bad;
+		p++;
+		if (digits(&p, 2, &c->h) != 0 || *p != ':')
+			goto bad;
+		p++;
+		if (digits(&p, 2, &c->mi) != 0)
+			goto bad;
+		if (*p == ':') {
+			p++;
+			if (digits(&p, 2, &c->s) != 0)
+				goto bad;
+		}
+		r->has_time = 1;
+		if (*p == ' ' && p[1] != '\0')
+			p++;
+		if (*p == 'Z') {
+			p++;
+			r->has_off = 1;
+		} else if (*p == '+' || *p == '-') {
+			sign = *p == '-' ? -1 : 1;
+			p++;
+			if (digits(&p, 2, &oh) != 0)
+				goto bad;
+			if (*p == ':') {
+				p++;
+				if (digits(&p, 2, &om) != 0)
+					goto bad;
+			} else if (*p >= '0' && *p <= '9') {
+				if (digits(&p, 2, &om) != 0)
+					goto bad;
+			}
+			if (oh > 23 || om > 59) {
+				set_err(err, errlen, "%.40s: the offset must lie between -23:59 and +23:59", s);
+				return -1;
+			}
+			r->has_off = 1;
+			r->off = sign * (oh * 3600 + om * 60);
+		}
+		if (*p != '\0')
+			goto bad;
+	}
+
+	if (c->y < YEAR_MIN || c->y > YEAR_MAX) {
+		set_err(err, errlen, "%.40s: the year must lie between %d and %d", s, YEAR_MIN,
+			YEAR_MAX);
+		return -1;
+	}
+	if (c->mo < 1 || c->mo > 12) {
+		set_err(err, errlen, "%.40s: there is no month %d", s, c->mo);
+		return -1;
+	}
+	if (c->d < 1 || c->d > month_days(c->y, c->mo)) {
+		set_err(err, errlen, "%.40s: %s %d has %d days", s, month_names[c->mo - 1], c->y,
+			month_days(c->y, c->mo));
+		return -1;
+	}
+	if (c->h > 23 || c->mi > 59 || c->s > 59) {
+		set_err(err, errlen, "%.40s: the time of day must lie between 00:00 and 23:59:59", s);
+		return -1;
+	}
+	return 0;
+bad:
+	set_err(err, errlen,
+		"%.40s is not a time: use YYYY-MM-DD HH:MM (or YYYY-MM-DD), optionally with :SS and an offset such as +08:00 or Z",
+		s);
+	return -1;
+}
+
+static int parse(const char *s, const char *tz, int until, int64_t *out, char *err,
+		 size_t errlen)
+{
+	struct parsed p;
+	struct tz_saved sv;
+	int64_t u;
+	int rc;
+	char shown[RB_TIME_TEXT];
+
+	if (s == NULL) {
+		set_err(err, errlen, "no time given");
+		return -1;
+	}
+	if (parse_syntax(s, &p, err, errlen) != 0)
+		return -1;
+	if (!p.has_time && until) {
+		struct civil next;
+
+		civil_from_days(days_from_civil(p.c.y, p.c.mo, p.c.d) + 1, &next);
+		p.c.y = next.y;
+		p.c.mo = next.mo;
+		p.c.d = next.d;
+	}
+	u = civil_seconds(&p.c);
+	if (p.has_off) {
+		*out = u - p.off;
+		return 0;
+	}
+	if (tz_enter(tz, &sv, err, errlen) != 0)
+		return -1;
+	rc = resolve_local(u, !p.has_time, out);
+	tz_leave(&sv);
+	if (rc < 0) {
+		set_err(err, errlen, "%.40s cannot be converted to a point in time", s);
+		return -1;
+	}
+	if (rc > 0) {
+		if (p.c.s != 0)
+			snprintf(shown, sizeof(shown), "%04d-%02d-%02d %02d:%02d:%02d", p.c.y, p.c.mo,
+				 p.c.d, p.c.h, p.c.mi, p.c.s);
+		else
+			snprintf(shown, sizeof(shown), "%04d-%02d-%02d %02d:%02d", p.c.y, p.c.mo,
+				 p.c.d, p.c.h, p.c.mi);
+		if (tz == NULL || tz[0] == '\0')
+			set_err(err, errlen,
+				"%s does not exist in the local time zone (the clocks go forward)",
+				shown);
+		else
+			set_err(err, errlen, "%s does not exist in %s (the clocks go forward)", shown,
+				tz);
+		return -1;
+	}
+	return 0;
+}
+
+int rb_time_parse(const char *s, const char *tz, int64_t *out, char *err, size_t errlen)
+{
+	return parse(s, tz, 0, out, err, errlen);
+}
+
+int rb_time_parse_until(const char *s, const char *tz, int64_t *out, char *err, size_t errlen)
+{
+	return parse(s, tz, 1, out, err, errlen);
+}
+
+/* ------------------------------------------------------------ formatting */
+
+static int put(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static int put(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+static int put_clock(char *buf, size_t len, const struct tm *tm)
+{
+	if (tm->tm_sec != 0)
+		return put(buf, len, "%02d:%02d:%02d", tm->tm_hour, tm->tm_min, tm->tm_sec);
+	return put(buf, len, "%02d:%02d", tm->tm_hour, tm->tm_min);
+}
+
+static int put_datetime(char *buf, size_t len, const struct tm *tm)
+{
+	char clock[16];
+
+	if (put_clock(clock, sizeof(clock), tm) != 0)
+		return -1;
+	return put(buf, len, "%04d-%02d-%02d %s", tm->tm_year + 1900, tm->tm_mon + 1,
+		   tm->tm_mday, clock);
+}
+
+int rb_time_format(int64_t t, const char *tz, char *buf, size_t len)
+{
+	struct tz_saved sv;
+	struct tm tm;
+	int rc;
+
+	if (len > 0)
+		buf[0] = '\0';
+	if (tz_enter(tz, &sv, NULL, 0) != 0)
+		return -1;
+	rc = local_at(t, &tm);
+	tz_leave(&sv);
+	if (rc != 0)
+		return -1;
+	return put_datetime(buf, len, &tm);
+}
+
+int rb_time_window(int64_t start, int64_t end, const char *tz, char *buf, size_t len)
+{
+	struct tz_saved sv;
+	struct tm a, b, last;
+	char sa[RB_TIME_TEXT], sb[RB_TIME_TEXT];
+	int rc;
+
+	if (len > 0)
+		buf[0] = '\0';
+	if (tz_enter(tz, &sv, NULL, 0) != 0)
+		return -1;
+	rc = local_at(start, &a) | local_at(end, &b) | local_at(end > start ? end - 1 : end, &last);
+	tz_leave(&sv);
+	if (rc != 0)
+		return -1;
+	if (a.tm_year == last.tm_year && a.tm_yday == last.tm_yday) {
+		if (put_clock(sa, sizeof(sa), &a) != 0 || put_clock(sb, sizeof(sb), &b) != 0)
+			return -1;
+		return put(buf, len, "%s-%s on %04d-%02d-%02d", sa, sb, a.tm_year + 1900,
+			   a.tm_mon + 1, a.tm_mday);
+	}
+	if (put_datetime(sa, sizeof(sa), &a) != 0 || put_datetime(sb, sizeof(sb), &b) != 0)
+		return -1;
+	return put(buf, len, "%s to %s", sa, sb);
+}
+
+/* ------------------------------------------------------------ durations */
+
+static const struct {
+	char unit;
+	int64_t secs;
+} units[] = {
+	{ 'w', 7 * 86400 }, { 'd', 86400 }, { 'h', 3600 }, { 'm', 60 }, { 's', 1 },
+};
+
+#define NUNITS (sizeof(units) / sizeof(units[0]))
+
+int rb_duration_parse(const char *s, int64_t *out, char *err, size_t errlen)
+{
+	const char *p = s;
+	size_t next = 0, i;
+	int64_t total = 0, v;
+
+	if (s == NULL || *s == '\0')
+		goto bad;
+	while (*p != '\0') {
+		if (*p < '0' || *p > '9')
+			goto bad;
+		v = 0;
+		while (*p >= '0' && *p <= '9') {
+			v = v * 10 + (*p - '0');
+			if (v > DURATION_MAX)
+				goto too_long;
+			p++;
+		}
+		for (i = next; i < NUNITS && units[i].unit != *p; i++)
+			;
+		if (i == NUNITS)
+			goto bad;
+		if (v > DURATION_MAX / units[i].secs)
+			goto too_long;
+		total += v * units[i].secs;
+		if (total > DURATION_MAX)
+			goto too_long;
+		next = i + 1;
+		p++;
+	}
+	*out = total;
+	return 0;
+too_long:
+	set_err(err, errlen, "%.40s is too long a duration", s);
+	return -1;
+bad:
+	set_err(err, errlen,
+		"%.40s is not a duration: use numbers with units w, d, h, m, s in that order, e.g. 90m, 2h, 1h30m, 3d",
+		s ? s : "");
+	return -1;
+}
+
+int rb_duration_format(int64_t secs, char *buf, size_t len)
+{
+	static const struct {
+		char unit;
+		int64_t secs;
+	} parts[] = { { 'd', 86400 }, { 'h', 3600 }, { 'm', 60 }, { 's', 1 } };
+	size_t i, off = 0;
+	int n;
+
+	if (len == 0 || secs < 0)
+		return -1;
+	buf[0] = '\0';
+	if (secs == 0)
+		return put(buf, len, "0s");
+	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		int64_t q = secs / parts[i].secs;
+
+		if (q == 0)
+			continue;
+		secs -= q * parts[i].secs;
+		n = snprintf(buf + off, len - off, "%lld%c", (long long)q, parts[i].unit);
+		if (n < 0 || (size_t)n >= len - off)
+			return -1;
+		off += (size_t)n;
+	}
+	return 0;
+}
