@@ -42,13 +42,29 @@ int rbc_send(struct rbc_conn *c, Rigbook__Request *req, char *err, size_t errlen
 int rbc_recv(struct rbc_conn *c, Rigbook__Response **resp, char *err, size_t errlen)
 	__attribute__((warn_unused_result));
 
-/* Send and wait for the response with the same id (others are discarded). */
+/*
+ * Send and wait for the response with the same id (others are discarded).
+ * An Error with id 0 (the server ends the connection: malformed frame, idle
+ * timeout, shutdown) is returned as the answer too, and the connection is
+ * then broken.
+ */
 int rbc_call(struct rbc_conn *c, Rigbook__Request *req, Rigbook__Response **resp, char *err,
 	     size_t errlen) __attribute__((warn_unused_result));
 
 /* Send raw bytes (tests of malformed input). */
 int rbc_send_raw(struct rbc_conn *c, const void *buf, size_t len, char *err, size_t errlen)
 	__attribute__((warn_unused_result));
+
+/*
+ * Whether the transport failed (timeout, reset, closed, malformed frame) or
+ * the server announced that it closes: the connection can carry nothing more.
+ * A request sent on it may or may not have been carried out; retry it on a
+ * new connection only with the same idempotency key.
+ */
+int rbc_broken(const struct rbc_conn *c);
+
+/* The server as given in rbc_opts.server, for messages. */
+const char *rbc_peer(const struct rbc_conn *c);
 
 int rbc_fd(const struct rbc_conn *c);
 void rbc_close(struct rbc_conn *c);

@@ -1,0 +1,485 @@
+/*
+ * The command table, argument parsing, and what every command shares:
+ * connecting, calling, error reporting, the retry of mutations.
+ */
+#include "cmd.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/rand.h>
+
+#include "rigbook/names.h"
+#include "rigbook/rbtime.h"
+
+extern const struct cmd_entry cmd_whoami_entry;
+extern const struct cmd_entry cmd_ping_entry;
+extern const struct cmd_entry cmd_resources_entry;
+extern const struct cmd_entry cmd_availability_entry;
+extern const struct cmd_entry cmd_book_entry;
+extern const struct cmd_entry cmd_bookings_entry;
+extern const struct cmd_entry cmd_cancel_entry;
+extern const struct cmd_entry cmd_help_entry;
+
+const struct cmd_entry *const cmd_table[] = {
+	&cmd_whoami_entry,
+	&cmd_ping_entry,
+	&cmd_resources_entry,
+	&cmd_availability_entry,
+	&cmd_book_entry,
+	&cmd_bookings_entry,
+	&cmd_cancel_entry,
+	&cmd_help_entry,
+	NULL,
+};
+
+/* ------------------------------------------------------------ lookup */
+
+const struct cmd_entry *cmd_find(const char *name, char *err, size_t errlen)
+{
+	const struct cmd_entry *const *e, *found = NULL;
+	size_t n = strlen(name), used;
+	int matches = 0;
+
+	for (e = cmd_table; *e != NULL; e++)
+		if (strcmp((*e)->name, name) == 0)
+			return *e;
+	if (n > 0) {
+		for (e = cmd_table; *e != NULL; e++) {
+			if (strncmp((*e)->name, name, n) == 0) {
+				found = *e;
+				matches++;
+			}
+		}
+	}
+	if (matches == 1)
+		return found;
+	if (matches == 0) {
+		snprintf(err, errlen, "unknown command: %s (try: rigbook help)", name);
+		return NULL;
+	}
+	used = (size_t)snprintf(err, errlen, "ambiguous command: %s, could be: ", name);
+	for (e = cmd_table; *e != NULL && used < errlen; e++) {
+		if (strncmp((*e)->name, name, n) != 0)
+			continue;
+		used += (size_t)snprintf(err + used, errlen - used, "%s%s", (*e)->name,
+					 --matches > 0 ? ", " : "");
+	}
+	return NULL;
+}
+
+/* ------------------------------------------------------------ arguments */
+
+static const struct cmd_opt *find_opt(const struct cmd_entry *e, const char *name, size_t n)
+{
+	const struct cmd_opt *o;
+
+	if (e->options == NULL)
+		return NULL;
+	for (o = e->options; o->name != NULL; o++)
+		if (strlen(o->name) == n && strncmp(o->name, name, n) == 0)
+			return o;
+	return NULL;
+}
+
+int cmd_parse_args(const struct cmd_entry *e, int argc, char **argv, struct cmd_args *a,
+		   int *json, char *err, size_t errlen)
+{
+	int i, k, only_pos = 0;
+
+	memset(a, 0, sizeof(*a));
+	for (i = 0; i < argc; i++) {
+		const char *s = argv[i], *name, *eq, *value;
+		const struct cmd_opt *o;
+		size_t n;
+
+		if (only_pos || s[0] != '-' || s[1] == '\0') {
+			if (a->npos >= e->upper || a->npos >= CMD_MAX_ARGS) {
+				snprintf(err, errlen, "unexpected argument '%.60s'", s);
+				return -1;
+			}
+			a->pos[a->npos++] = s;
+			continue;
+		}
+		if (strcmp(s, "--") == 0) {
+			only_pos = 1;
+			continue;
+		}
+		if (strcmp(s, "-h") == 0 || strcmp(s, "--help") == 0)
+			return 1;
+		if (s[1] != '-') {
+			snprintf(err, errlen, "unknown option %.60s", s);
+			return -1;
+		}
+		name = s + 2;
+		eq = strchr(name, '=');
+		n = eq != NULL ? (size_t)(eq - name) : strlen(name);
+		if (n == 4 && strncmp(name, "json", 4) == 0 && eq == NULL) {
+			*json = 1;
+			continue;
+		}
+		o = find_opt(e, name, n);
+		if (o == NULL) {
+			snprintf(err, errlen, "unknown option --%.*s", (int)(n > 60 ? 60 : n), name);
+			return -1;
+		}
+		if (o->takes_value) {
+			if (eq != NULL) {
+				value = eq + 1;
+			} else if (i + 1 < argc) {
+				value = argv[++i];
+			} else {
+				snprintf(err, errlen, "--%s needs a value", o->name);
+				return -1;
+			}
+		} else {
+			if (eq != NULL) {
+				snprintf(err, errlen, "--%s takes no value", o->name);
+				return -1;
+			}
+			value = "";
+		}
+		const char *key = o->key != NULL ? o->key : o->name;
+
+		for (k = 0; k < a->nopt; k++) {
+			if (strcmp(a->opt[k].key, key) == 0) {
+				snprintf(err, errlen, "--%s given twice", o->name);
+				return -1;
+			}
+		}
+		if (a->nopt >= CMD_MAX_ARGS) {
+			snprintf(err, errlen, "too many options");
+			return -1;
+		}
+		a->opt[a->nopt].key = key;
+		a->opt[a->nopt].value = value;
+		a->nopt++;
+	}
+	if (a->npos < e->lower) {
+		snprintf(err, errlen, "missing argument");
+		return -1;
+	}
+	return 0;
+}
+
+const char *cmd_arg(const struct cmd_args *a, const char *key)
+{
+	for (int k = 0; k < a->nopt; k++)
+		if (strcmp(a->opt[k].key, key) == 0)
+			return a->opt[k].value;
+	return NULL;
+}
+
+void cmd_print_usage(FILE *f, const struct cmd_entry *e)
+{
+	fprintf(f, "usage: rigbook %s%s%s\n", e->name, e->usage[0] != '\0' ? " " : "", e->usage);
+}
+
+void cmd_main_usage(FILE *f)
+{
+	const struct cmd_entry *const *e;
+
+	fputs("usage: rigbook [--config FILE] [--server HOST:PORT] [--token TOKEN] [--ca FILE]\n"
+	      "               [--server-name NAME] [--json] COMMAND [ARGS]\n"
+	      "       rigbook --help | --version\n"
+	      "\n"
+	      "commands (any unique prefix will do):\n",
+	      f);
+	for (e = cmd_table; *e != NULL; e++)
+		fprintf(f, "  %-14s%s\n", (*e)->name, (*e)->summary);
+	fputs("\n"
+	      "Times are read in the resource's time zone unless they carry an offset\n"
+	      "(+08:00, Z).  Settings come from the flags, then RIGBOOK_SERVER, RIGBOOK_TOKEN,\n"
+	      "RIGBOOK_CA, then the file named by --config or RIGBOOK_CONFIG\n"
+	      "(default ~/.config/rigbook/config).  See rigbook(1).\n"
+	      "\n"
+	      "exit status: 0 done, 1 refused by the server, 2 usage error,\n"
+	      "             3 no connection, TLS or protocol failure\n",
+	      f);
+}
+
+/* ------------------------------------------------------------ messages */
+
+int cmd_usage_error(const struct cmd_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "rigbook: %s: ", ctx->entry->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	cmd_print_usage(stderr, ctx->entry);
+	return CMD_USAGE;
+}
+
+int cmd_bad_value(const struct cmd_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "rigbook: %s: ", ctx->entry->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return CMD_USAGE;
+}
+
+int cmd_failed(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("rigbook: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return CMD_FAILED;
+}
+
+int cmd_refused(int code, const char *message)
+{
+	fprintf(stderr, "rigbook: %s: ", rb_code_name(code));
+	out_put_clean(stderr, message != NULL && message[0] != '\0' ? message : "(no message)");
+	fputc('\n', stderr);
+	return CMD_REFUSED;
+}
+
+/* ------------------------------------------------------------ server */
+
+int cmd_connect(struct cmd_ctx *ctx)
+{
+	char err[512];
+	int code = 0;
+
+	if (ctx->conn != NULL)
+		return CMD_OK;
+	if (ctx->opts.token == NULL || ctx->opts.token[0] == '\0') {
+		fprintf(stderr,
+			"rigbook: no token: give --token, set RIGBOOK_TOKEN, or put \"token = ...\" in the configuration file%s%s\n",
+			ctx->config_path != NULL ? " " : "",
+			ctx->config_path != NULL ? ctx->config_path : "");
+		return CMD_USAGE;
+	}
+	if (rbc_connect(&ctx->opts, &ctx->conn, &code, err, sizeof(err)) != 0) {
+		ctx->conn = NULL;
+		if (code != 0)
+			return cmd_refused(code, err);
+		return cmd_failed("%s", err);
+	}
+	return CMD_OK;
+}
+
+/* The answer's status: refused, wrong body, or fine. */
+static int check_answer(Rigbook__Response *r, Rigbook__Response__BodyCase expect)
+{
+	if (r->body_case == RIGBOOK__RESPONSE__BODY_ERROR && r->error != NULL)
+		return cmd_refused((int)r->error->code, r->error->message);
+	if (r->body_case != expect)
+		return cmd_failed("the server answered with an unexpected message (body %d, expected %d)",
+				  (int)r->body_case, (int)expect);
+	return CMD_OK;
+}
+
+int cmd_call(struct cmd_ctx *ctx, Rigbook__Request *req, Rigbook__Response__BodyCase expect,
+	     Rigbook__Response **resp)
+{
+	char err[512];
+	int rc;
+
+	*resp = NULL;
+	rc = cmd_connect(ctx);
+	if (rc != CMD_OK)
+		return rc;
+	if (rbc_call(ctx->conn, req, resp, err, sizeof(err)) != 0)
+		return cmd_failed("%s", err);
+	rc = check_answer(*resp, expect);
+	if (rc != CMD_OK) {
+		rigbook__response__free_unpacked(*resp, NULL);
+		*resp = NULL;
+	}
+	return rc;
+}
+
+static int new_key(char *key, size_t len)
+{
+	unsigned char b[16];
+	static const char hex[] = "0123456789abcdef";
+
+	if (len < 2 * sizeof(b) + 1 || RAND_bytes(b, (int)sizeof(b)) != 1)
+		return -1;
+	for (size_t i = 0; i < sizeof(b); i++) {
+		key[2 * i] = hex[b[i] >> 4];
+		key[2 * i + 1] = hex[b[i] & 15];
+	}
+	key[2 * sizeof(b)] = '\0';
+	return 0;
+}
+
+static int is_unavailable(const Rigbook__Response *r)
+{
+	return r->body_case == RIGBOOK__RESPONSE__BODY_ERROR && r->error != NULL &&
+	       r->error->code == RIGBOOK__ERROR_CODE__UNAVAILABLE;
+}
+
+int cmd_mutate(struct cmd_ctx *ctx, Rigbook__Request *req, Rigbook__Response__BodyCase expect,
+	       Rigbook__Response **resp)
+{
+	char key[33], err[512];
+	int rc, attempt;
+
+	*resp = NULL;
+	if (new_key(key, sizeof(key)) != 0)
+		return cmd_failed("cannot draw a random idempotency key");
+	req->idempotency_key = key;
+	for (attempt = 0;; attempt++) {
+		rc = cmd_connect(ctx);
+		if (rc != CMD_OK)
+			return rc;
+		req->id = 0;
+		if (rbc_call(ctx->conn, req, resp, err, sizeof(err)) != 0) {
+			*resp = NULL;
+			if (attempt > 0 || !rbc_broken(ctx->conn))
+				return cmd_failed("%s", err);
+			fprintf(stderr, "rigbook: %s; trying once more\n", err);
+		} else if (is_unavailable(*resp) && attempt == 0) {
+			const struct timespec pause = { 0, 250 * 1000 * 1000 };
+
+			fprintf(stderr, "rigbook: UNAVAILABLE: ");
+			out_put_clean(stderr, (*resp)->error->message);
+			fprintf(stderr, "; trying once more\n");
+			rigbook__response__free_unpacked(*resp, NULL);
+			*resp = NULL;
+			nanosleep(&pause, NULL);
+		} else {
+			break;
+		}
+		if (rbc_broken(ctx->conn)) {
+			rbc_close(ctx->conn);
+			ctx->conn = NULL;
+		}
+	}
+	req->idempotency_key = NULL;
+	rc = check_answer(*resp, expect);
+	if (rc != CMD_OK) {
+		rigbook__response__free_unpacked(*resp, NULL);
+		*resp = NULL;
+	}
+	return rc;
+}
+
+int cmd_resource(struct cmd_ctx *ctx, const char *code, Rigbook__Response **resp,
+		 const Rigbook__Resource **res)
+{
+	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
+	Rigbook__ListResourcesRequest lr = RIGBOOK__LIST_RESOURCES_REQUEST__INIT;
+	const Rigbook__ListResourcesReply *reply;
+	char msg[160];
+	int rc;
+
+	*res = NULL;
+	lr.code = (char *)code;
+	lr.include_retired = 1;
+	req.body_case = RIGBOOK__REQUEST__BODY_LIST_RESOURCES;
+	req.list_resources = &lr;
+	rc = cmd_call(ctx, &req, RIGBOOK__RESPONSE__BODY_LIST_RESOURCES, resp);
+	if (rc != CMD_OK)
+		return rc;
+	reply = (*resp)->list_resources;
+	for (size_t i = 0; reply != NULL && i < reply->n_resources; i++) {
+		if (reply->resources[i] != NULL && reply->resources[i]->code != NULL &&
+		    strcmp(reply->resources[i]->code, code) == 0) {
+			*res = reply->resources[i];
+			return CMD_OK;
+		}
+	}
+	rigbook__response__free_unpacked(*resp, NULL);
+	*resp = NULL;
+	snprintf(msg, sizeof(msg), "no resource is called %.100s", code);
+	return cmd_refused(RIGBOOK__ERROR_CODE__NOT_FOUND, msg);
+}
+
+void cmd_close(struct cmd_ctx *ctx)
+{
+	if (ctx->conn != NULL) {
+		rbc_close(ctx->conn);
+		ctx->conn = NULL;
+	}
+}
+
+/* ------------------------------------------------------------ shared output */
+
+static const char *known_zone(const char *tz)
+{
+	char err[128];
+
+	if (tz != NULL && tz[0] != '\0' && rb_time_zone_check(tz, err, sizeof(err)) == 0)
+		return tz;
+	return NULL;
+}
+
+void cmd_window_text(int64_t start, int64_t end, const char *tz, char *buf, size_t len)
+{
+	const char *z = known_zone(tz);
+	char w[RB_WINDOW_TEXT];
+
+	if (rb_time_window(start, end, z != NULL ? z : "UTC", w, sizeof(w)) != 0)
+		snprintf(w, sizeof(w), "%" PRId64 "-%" PRId64, start, end);
+	snprintf(buf, len, "%s (%s)", w, z != NULL ? z : "UTC");
+}
+
+void cmd_time_text(int64_t t, const char *tz, char *buf, size_t len)
+{
+	const char *z = known_zone(tz);
+	char s[RB_TIME_TEXT];
+
+	if (rb_time_format(t, z != NULL ? z : "UTC", s, sizeof(s)) != 0)
+		snprintf(s, sizeof(s), "%" PRId64, t);
+	snprintf(buf, len, "%s%s", s, z != NULL ? "" : "Z");
+}
+
+void cmd_print_booking_line(FILE *f, const char *verb, const Rigbook__Booking *b)
+{
+	char w[RB_WINDOW_TEXT + 80];
+
+	cmd_window_text(b->start, b->end, b->time_zone, w, sizeof(w));
+	fprintf(f, "%s %" PRIu64 ": ", verb, b->id);
+	out_put_clean(f, b->resource_code);
+	fputc(' ', f);
+	out_put_clean(f, w);
+	if (b->state == RIGBOOK__BOOKING_STATE__REQUESTED)
+		fputs(" (requested: waiting for approval)", f);
+	fputc('\n', f);
+}
+
+void cmd_json_booking(struct out_json *j, const Rigbook__Booking *b)
+{
+	char s[RB_TIME_TEXT + 4];
+
+	out_json_begin_object(j);
+	out_json_kv_uint(j, "id", b->id);
+	out_json_kv_string(j, "resource", b->resource_code);
+	out_json_kv_string(j, "resource_name", b->resource_name);
+	out_json_kv_string(j, "time_zone", b->time_zone);
+	out_json_kv_int(j, "start", b->start);
+	out_json_kv_int(j, "end", b->end);
+	cmd_time_text(b->start, b->time_zone, s, sizeof(s));
+	out_json_kv_string(j, "start_local", s);
+	cmd_time_text(b->end, b->time_zone, s, sizeof(s));
+	out_json_kv_string(j, "end_local", s);
+	out_json_kv_string(j, "state", rb_state_name(b->state));
+	out_json_kv_string(j, "member", b->member_handle);
+	out_json_kv_string(j, "startup", b->startup_code);
+	out_json_kv_string(j, "note", b->note);
+	out_json_kv_int(j, "created_at", b->created_at);
+	out_json_key(j, "cancelled_at");
+	if (b->cancelled_at != 0)
+		out_json_int(j, b->cancelled_at);
+	else
+		out_json_null(j);
+	out_json_kv_string(j, "cancel_reason", b->cancel_reason);
+	out_json_end_object(j);
+}

@@ -1,0 +1,134 @@
+/*
+ * The client's commands: one file per command, each exporting a
+ * struct cmd_entry, all listed in cmd_table (cmd.c).
+ */
+#ifndef RIGBOOK_CLIENT_CMD_H
+#define RIGBOOK_CLIENT_CMD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "net.h"
+#include "output.h"
+
+/* Exit statuses. */
+enum cmd_status {
+	CMD_OK = 0,
+	CMD_REFUSED = 1, /* the server said no: "rigbook: CODE: message" */
+	CMD_USAGE = 2,   /* the command line or configuration is wrong */
+	CMD_FAILED = 3,  /* no connection, TLS or protocol failure */
+};
+
+/* One --option of a command. */
+struct cmd_opt {
+	const char *name;  /* "from" for --from */
+	int takes_value;
+	const char *key;   /* stored under this name (an alias); NULL: name */
+};
+
+#define CMD_MAX_ARGS 16
+
+struct cmd_args {
+	int npos;
+	const char *pos[CMD_MAX_ARGS];
+	int nopt;
+	struct {
+		const char *key;
+		const char *value; /* "" for an option without a value */
+	} opt[CMD_MAX_ARGS];
+};
+
+struct cmd_ctx;
+
+struct cmd_entry {
+	const char *name;
+	const char *usage;   /* after the name, e.g. "CODE --from TIME --to TIME [--note TEXT]" */
+	const char *summary; /* one line for the command list */
+	const struct cmd_opt *options; /* ends with an entry whose name is NULL; may be NULL */
+	int lower, upper;    /* how many positional arguments */
+	int (*exec)(struct cmd_ctx *ctx, const struct cmd_args *args);
+};
+
+struct cmd_ctx {
+	struct rbc_opts opts;
+	const char *config_path; /* the file read, or NULL; for messages */
+	int json;
+	const struct cmd_entry *entry;
+	struct rbc_conn *conn; /* connected on first use */
+};
+
+extern const struct cmd_entry *const cmd_table[];
+
+/*
+ * The command called name, or a unique prefix of one.  NULL with a message
+ * ("ambiguous command: bo, could be: book, bookings") otherwise.
+ */
+const struct cmd_entry *cmd_find(const char *name, char *err, size_t errlen);
+
+/*
+ * Parse a command's arguments (after its name).  Returns 0, 1 when --help
+ * was asked for, -1 with a message in err.  --json is accepted everywhere
+ * and sets *json.
+ */
+int cmd_parse_args(const struct cmd_entry *e, int argc, char **argv, struct cmd_args *a,
+		   int *json, char *err, size_t errlen);
+
+/* The value of an option, NULL when absent ("" for flags). */
+const char *cmd_arg(const struct cmd_args *a, const char *key);
+
+void cmd_print_usage(FILE *f, const struct cmd_entry *e);
+/* The global usage: options, commands, environment. */
+void cmd_main_usage(FILE *f);
+
+/* "rigbook: CMD: message" and the usage line on stderr; returns CMD_USAGE. */
+int cmd_usage_error(const struct cmd_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* "rigbook: CMD: message" on stderr (a wrong value, no usage line); returns CMD_USAGE. */
+int cmd_bad_value(const struct cmd_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* "rigbook: message" on stderr; returns CMD_FAILED. */
+int cmd_failed(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "rigbook: CODE: message" on stderr; returns CMD_REFUSED. */
+int cmd_refused(int code, const char *message);
+
+/* Connect and sign in unless already connected.  Returns a status. */
+int cmd_connect(struct cmd_ctx *ctx);
+
+/*
+ * Send req and wait for its answer, which must have body `expect`.
+ * CMD_OK with *resp (free with rigbook__response__free_unpacked), or a
+ * status after printing why.
+ */
+int cmd_call(struct cmd_ctx *ctx, Rigbook__Request *req, Rigbook__Response__BodyCase expect,
+	     Rigbook__Response **resp);
+
+/*
+ * As cmd_call for a mutation: a fresh random idempotency key, and when the
+ * connection drops before the answer (or the answer is UNAVAILABLE) one
+ * retry with the same key, on a new connection if need be.
+ */
+int cmd_mutate(struct cmd_ctx *ctx, Rigbook__Request *req, Rigbook__Response__BodyCase expect,
+	       Rigbook__Response **resp);
+
+/*
+ * The resource called code (retired ones included), to learn its time zone.
+ * CMD_OK with *resp owning *res, or CMD_REFUSED (NOT_FOUND) / another status.
+ */
+int cmd_resource(struct cmd_ctx *ctx, const char *code, Rigbook__Response **resp,
+		 const Rigbook__Resource **res);
+
+void cmd_close(struct cmd_ctx *ctx);
+
+/* ------------------------------------------------------------ shared output */
+
+/* "10:00-12:00 on 2026-12-03 (Asia/Shanghai)"; UTC when the zone is unknown here. */
+void cmd_window_text(int64_t start, int64_t end, const char *tz, char *buf, size_t len);
+/* "2026-12-03 10:00" in tz; UTC (with a Z) when the zone is unknown here. */
+void cmd_time_text(int64_t t, const char *tz, char *buf, size_t len);
+/* "dyno-2 10:00-12:00 on 2026-12-03 (Asia/Shanghai)", cleaned for a terminal. */
+void cmd_print_booking_line(FILE *f, const char *verb, const Rigbook__Booking *b);
+/* A booking as a JSON object. */
+void cmd_json_booking(struct out_json *j, const Rigbook__Booking *b);
+
+#endif

@@ -1,0 +1,143 @@
+/* bookings: the caller's (or their startup's) bookings. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "rigbook/names.h"
+#include "rigbook/rbtime.h"
+
+static const struct cmd_opt bookings_opts[] = {
+	{ "startup", 0, NULL },
+	{ "from", 1, NULL },
+	{ "to", 1, NULL },
+	{ "resource", 1, NULL },
+	{ "all-states", 0, NULL },
+	{ "limit", 1, NULL },
+	{ NULL, 0, NULL },
+};
+
+static int parse_limit(const char *s, uint32_t *out)
+{
+	unsigned long v = 0;
+
+	if (*s == '\0' || strlen(s) > 4)
+		return -1;
+	for (const char *p = s; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		v = v * 10 + (unsigned long)(*p - '0');
+	}
+	if (v < 1 || v > 1000)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int print_table(const Rigbook__ListBookingsReply *reply)
+{
+	static const char *const head[] = { "ID", "RESOURCE", "START", "END", "STATE", "MEMBER" };
+	struct out_table *t = out_table_new(6, head);
+	size_t i;
+
+	if (t == NULL)
+		return cmd_failed("out of memory");
+	for (i = 0; i < reply->n_bookings; i++) {
+		const Rigbook__Booking *b = reply->bookings[i];
+		char id[24], start[RB_TIME_TEXT + 2], end[RB_TIME_TEXT + 2];
+
+		snprintf(id, sizeof(id), "%" PRIu64, b->id);
+		cmd_time_text(b->start, b->time_zone, start, sizeof(start));
+		cmd_time_text(b->end, b->time_zone, end, sizeof(end));
+		const char *row[] = { id, b->resource_code, start, end, rb_state_name(b->state),
+				      b->member_handle };
+
+		if (out_table_add(t, row) != 0) {
+			out_table_free(t);
+			return cmd_failed("out of memory");
+		}
+	}
+	out_table_print(t, stdout);
+	out_table_free(t);
+	return CMD_OK;
+}
+
+static int cmd_bookings_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	const char *from = cmd_arg(args, "from"), *to = cmd_arg(args, "to");
+	const char *code = cmd_arg(args, "resource"), *limit = cmd_arg(args, "limit");
+	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
+	Rigbook__ListBookingsRequest lb = RIGBOOK__LIST_BOOKINGS_REQUEST__INIT;
+	Rigbook__Response *resp = NULL;
+	const Rigbook__Resource *res;
+	const char *tz = NULL; /* the local zone unless one resource is asked for */
+	char zone[128], err[256];
+	struct out_json j;
+	int64_t t;
+	size_t i;
+	int rc;
+
+	if (limit != NULL && parse_limit(limit, &lb.limit) != 0)
+		return cmd_usage_error(ctx, "--limit takes a number from 1 to 1000");
+	/* refuse what cannot be a time before talking to the server */
+	if (from != NULL && rb_time_parse(from, "UTC", &t, err, sizeof(err)) != 0)
+		return cmd_bad_value(ctx, "--from: %s", err);
+	if (to != NULL && rb_time_parse(to, "UTC", &t, err, sizeof(err)) != 0)
+		return cmd_bad_value(ctx, "--to: %s", err);
+
+	if (code != NULL) {
+		rc = cmd_resource(ctx, code, &resp, &res);
+		if (rc != CMD_OK)
+			return rc;
+		snprintf(zone, sizeof(zone), "%s", res->time_zone != NULL ? res->time_zone : "");
+		rigbook__response__free_unpacked(resp, NULL);
+		tz = zone;
+		lb.resource_code = (char *)code;
+	}
+	if (from != NULL && rb_time_parse(from, tz, &lb.from, err, sizeof(err)) != 0)
+		return cmd_bad_value(ctx, "--from: %s", err);
+	if (to != NULL && rb_time_parse_until(to, tz, &lb.to, err, sizeof(err)) != 0)
+		return cmd_bad_value(ctx, "--to: %s", err);
+
+	lb.scope = cmd_arg(args, "startup") != NULL ? RIGBOOK__BOOKING_SCOPE__SCOPE_STARTUP
+						    : RIGBOOK__BOOKING_SCOPE__SCOPE_MINE;
+	lb.include_inactive = cmd_arg(args, "all-states") != NULL;
+	req.body_case = RIGBOOK__REQUEST__BODY_LIST_BOOKINGS;
+	req.list_bookings = &lb;
+	rc = cmd_call(ctx, &req, RIGBOOK__RESPONSE__BODY_LIST_BOOKINGS, &resp);
+	if (rc != CMD_OK)
+		return rc;
+
+	const Rigbook__ListBookingsReply *reply = resp->list_bookings;
+
+	if (ctx->json) {
+		out_json_init(&j, stdout);
+		out_json_begin_object(&j);
+		out_json_key(&j, "bookings");
+		out_json_begin_array(&j);
+		for (i = 0; reply != NULL && i < reply->n_bookings; i++)
+			cmd_json_booking(&j, reply->bookings[i]);
+		out_json_end_array(&j);
+		out_json_end_object(&j);
+		out_json_finish(&j);
+		rc = CMD_OK;
+	} else if (reply == NULL || reply->n_bookings == 0) {
+		printf("no bookings\n");
+		rc = CMD_OK;
+	} else {
+		rc = print_table(reply);
+	}
+	rigbook__response__free_unpacked(resp, NULL);
+	return rc;
+}
+
+const struct cmd_entry cmd_bookings_entry = {
+	.name = "bookings",
+	.usage = "[--startup] [--from TIME] [--to TIME] [--resource CODE] [--all-states] [--limit N]",
+	.summary = "list your bookings (--startup: your startup's) that have not ended",
+	.options = bookings_opts,
+	.lower = 0,
+	.upper = 0,
+	.exec = cmd_bookings_exec,
+};

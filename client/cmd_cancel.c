@@ -1,0 +1,80 @@
+/* cancel: cancel a booking by id. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "rigbook/names.h"
+
+static const struct cmd_opt cancel_opts[] = {
+	{ "reason", 1, NULL },
+	{ NULL, 0, NULL },
+};
+
+/* A booking id: decimal digits, 1 to 2^64-1. */
+static int parse_id(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (*s == '\0' || strlen(s) > 20)
+		return -1;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		if (v > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
+			return -1;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	if (v == 0)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int cmd_cancel_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	const char *reason = cmd_arg(args, "reason");
+	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
+	Rigbook__CancelBookingRequest cr = RIGBOOK__CANCEL_BOOKING_REQUEST__INIT;
+	Rigbook__Response *resp;
+	const Rigbook__Booking *b;
+	struct out_json j;
+	int rc;
+
+	if (parse_id(args->pos[0], &cr.booking_id) != 0)
+		return cmd_usage_error(ctx, "'%.40s' is not a booking id (a number, as book and bookings show)",
+				       args->pos[0]);
+	cr.reason = (char *)(reason != NULL ? reason : "");
+	req.body_case = RIGBOOK__REQUEST__BODY_CANCEL_BOOKING;
+	req.cancel_booking = &cr;
+	rc = cmd_mutate(ctx, &req, RIGBOOK__RESPONSE__BODY_CANCEL_BOOKING, &resp);
+	if (rc != CMD_OK)
+		return rc;
+	b = resp->cancel_booking != NULL ? resp->cancel_booking->booking : NULL;
+	if (b == NULL) {
+		rigbook__response__free_unpacked(resp, NULL);
+		return cmd_failed("the server's answer holds no booking");
+	}
+	if (ctx->json) {
+		out_json_init(&j, stdout);
+		out_json_begin_object(&j);
+		out_json_kv_uint(&j, "id", b->id);
+		out_json_kv_string(&j, "state", rb_state_name(b->state));
+		out_json_end_object(&j);
+		out_json_finish(&j);
+	} else {
+		cmd_print_booking_line(stdout, "cancelled", b);
+	}
+	rigbook__response__free_unpacked(resp, NULL);
+	return CMD_OK;
+}
+
+const struct cmd_entry cmd_cancel_entry = {
+	.name = "cancel",
+	.usage = "ID [--reason TEXT]",
+	.summary = "cancel a booking",
+	.options = cancel_opts,
+	.lower = 1,
+	.upper = 1,
+	.exec = cmd_cancel_exec,
+};

@@ -1,0 +1,137 @@
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n'))
+		*--e = '\0';
+	return s;
+}
+
+/* value, or a path relative to the directory of the file */
+static char *resolve(const char *file, const char *value)
+{
+	const char *slash = strrchr(file, '/');
+	size_t dir, n;
+	char *r;
+
+	if (value[0] == '/' || value[0] == '\0' || slash == NULL)
+		return strdup(value);
+	dir = (size_t)(slash - file) + 1;
+	n = dir + strlen(value) + 1;
+	r = malloc(n);
+	if (r == NULL)
+		return NULL;
+	memcpy(r, file, dir);
+	memcpy(r + dir, value, strlen(value) + 1);
+	return r;
+}
+
+int config_load(const char *path, int must_exist, struct config *cfg, char *err, size_t errlen)
+{
+	FILE *f;
+	char line[4096], *key, *value, *eq, **slot;
+	int lineno = 0, rc = -1;
+	size_t n;
+
+	f = fopen(path, "re");
+	if (f == NULL) {
+		if (errno == ENOENT && !must_exist)
+			return 0;
+		snprintf(err, errlen, "cannot read the configuration file %s: %s", path,
+			 strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		lineno++;
+		n = strlen(line);
+		if (n == sizeof(line) - 1 && line[n - 1] != '\n' && !feof(f)) {
+			snprintf(err, errlen, "%s:%d: line too long", path, lineno);
+			goto out;
+		}
+		key = trim(line);
+		if (key[0] == '\0' || key[0] == '#')
+			continue;
+		eq = strchr(key, '=');
+		if (eq == NULL) {
+			snprintf(err, errlen, "%s:%d: expected key = value", path, lineno);
+			goto out;
+		}
+		*eq = '\0';
+		key = trim(key);
+		value = trim(eq + 1);
+		n = strlen(value);
+		if (n >= 2 && value[0] == '"' && value[n - 1] == '"') {
+			value[n - 1] = '\0';
+			value++;
+		}
+		if (strcmp(key, "server") == 0)
+			slot = &cfg->server;
+		else if (strcmp(key, "token") == 0)
+			slot = &cfg->token;
+		else if (strcmp(key, "ca") == 0)
+			slot = &cfg->ca;
+		else if (strcmp(key, "server_name") == 0)
+			slot = &cfg->server_name;
+		else {
+			snprintf(err, errlen,
+				 "%s:%d: unknown key '%.40s' (known: server, token, ca, server_name)",
+				 path, lineno, key);
+			goto out;
+		}
+		free(*slot);
+		*slot = slot == &cfg->ca ? resolve(path, value) : strdup(value);
+		if (*slot == NULL) {
+			snprintf(err, errlen, "out of memory");
+			goto out;
+		}
+	}
+	if (ferror(f)) {
+		snprintf(err, errlen, "cannot read the configuration file %s", path);
+		goto out;
+	}
+	rc = 0;
+out:
+	fclose(f);
+	return rc;
+}
+
+char *config_default_path(void)
+{
+	const char *base = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	char *p;
+	size_t n;
+
+	if (base != NULL && base[0] == '/') {
+		n = strlen(base) + sizeof("/rigbook/config");
+		p = malloc(n);
+		if (p != NULL)
+			snprintf(p, n, "%s/rigbook/config", base);
+		return p;
+	}
+	if (home == NULL || home[0] == '\0')
+		return NULL;
+	n = strlen(home) + sizeof("/.config/rigbook/config");
+	p = malloc(n);
+	if (p != NULL)
+		snprintf(p, n, "%s/.config/rigbook/config", home);
+	return p;
+}
+
+void config_free(struct config *cfg)
+{
+	free(cfg->server);
+	free(cfg->token);
+	free(cfg->ca);
+	free(cfg->server_name);
+	memset(cfg, 0, sizeof(*cfg));
+}

@@ -1,0 +1,26 @@
+/* The client's configuration file: "key = value" lines, '#' comments. */
+#ifndef RIGBOOK_CLIENT_CONFIG_H
+#define RIGBOOK_CLIENT_CONFIG_H
+
+#include <stddef.h>
+
+struct config {
+	char *server;      /* host:port */
+	char *token;
+	char *ca;          /* made absolute relative to the file's directory */
+	char *server_name; /* the name the certificate must carry, when not the host */
+};
+
+/*
+ * Read path into cfg (which must start zeroed).  A missing file is an error
+ * only when must_exist.  Returns 0, or -1 with a message in err.
+ */
+int config_load(const char *path, int must_exist, struct config *cfg, char *err, size_t errlen)
+	__attribute__((warn_unused_result));
+
+/* The file to read when none is named: $XDG_CONFIG_HOME/rigbook/config or ~/.config/rigbook/config. */
+char *config_default_path(void);
+
+void config_free(struct config *cfg);
+
+#endif

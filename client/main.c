@@ -1,0 +1,180 @@
+/*
+ * rigbook: the command-line client.  Global options, configuration (flags
+ * over environment over file), then one command from the table in cmd.c.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "config.h"
+#include "rigbook/names.h"
+
+#define DEFAULT_SERVER "127.0.0.1:7878"
+
+struct globals {
+	const char *config, *server, *token, *ca, *server_name;
+	int json;
+};
+
+__attribute__((format(printf, 1, 2)))
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("rigbook: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	cmd_main_usage(stderr);
+	return CMD_USAGE;
+}
+
+/* Global options up to the command; returns the command's index, or -status. */
+static int parse_globals(int argc, char **argv, struct globals *g)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} valued[] = {
+		{ "config", offsetof(struct globals, config) },
+		{ "server", offsetof(struct globals, server) },
+		{ "token", offsetof(struct globals, token) },
+		{ "ca", offsetof(struct globals, ca) },
+		{ "server-name", offsetof(struct globals, server_name) },
+	};
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *s = argv[i], *eq, *value;
+		size_t n, k;
+
+		if (strcmp(s, "--") == 0)
+			return i + 1;
+		if (s[0] != '-' || s[1] == '\0')
+			return i;
+		if (strcmp(s, "-h") == 0 || strcmp(s, "--help") == 0) {
+			cmd_main_usage(stdout);
+			return -CMD_OK - 100;
+		}
+		if (strcmp(s, "-V") == 0 || strcmp(s, "--version") == 0) {
+			printf("rigbook %s (protocol %u)\n", RIGBOOK_VERSION, RIGBOOK_PROTOCOL_VERSION);
+			return -CMD_OK - 100;
+		}
+		if (strcmp(s, "--json") == 0) {
+			g->json = 1;
+			continue;
+		}
+		if (s[1] != '-')
+			return -usage_error("unknown option %s", s);
+		eq = strchr(s + 2, '=');
+		n = eq != NULL ? (size_t)(eq - s - 2) : strlen(s + 2);
+		for (k = 0; k < sizeof(valued) / sizeof(valued[0]); k++)
+			if (strlen(valued[k].name) == n && strncmp(valued[k].name, s + 2, n) == 0)
+				break;
+		if (k == sizeof(valued) / sizeof(valued[0]))
+			return -usage_error("unknown option %s", s);
+		if (eq != NULL)
+			value = eq + 1;
+		else if (i + 1 < argc)
+			value = argv[++i];
+		else
+			return -usage_error("%s needs a value", s);
+		*(const char **)((char *)g + valued[k].off) = value;
+	}
+	return i;
+}
+
+/* flag, else environment, else file, else dflt */
+static const char *pick(const char *flag, const char *env, const char *file, const char *dflt)
+{
+	const char *e = env != NULL ? getenv(env) : NULL;
+
+	if (flag != NULL)
+		return flag;
+	if (e != NULL && e[0] != '\0')
+		return e;
+	if (file != NULL && file[0] != '\0')
+		return file;
+	return dflt;
+}
+
+int main(int argc, char **argv)
+{
+	struct globals g;
+	struct config cfg;
+	struct cmd_ctx ctx;
+	struct cmd_args args;
+	const struct cmd_entry *e;
+	char err[512], *dflt_path = NULL;
+	const char *path;
+	int first, rc, must_exist;
+
+	memset(&g, 0, sizeof(g));
+	memset(&cfg, 0, sizeof(cfg));
+	memset(&ctx, 0, sizeof(ctx));
+
+	first = parse_globals(argc, argv, &g);
+	if (first == -CMD_OK - 100)
+		return CMD_OK;
+	if (first < 0)
+		return -first;
+	if (first >= argc) {
+		fputs("rigbook: no command given\n", stderr);
+		cmd_main_usage(stderr);
+		return CMD_USAGE;
+	}
+	e = cmd_find(argv[first], err, sizeof(err));
+	if (e == NULL) {
+		fprintf(stderr, "rigbook: %s\n", err);
+		return CMD_USAGE;
+	}
+	ctx.entry = e;
+	ctx.json = g.json;
+	rc = cmd_parse_args(e, argc - first - 1, argv + first + 1, &args, &ctx.json, err,
+			    sizeof(err));
+	if (rc == 1) {
+		cmd_print_usage(stdout, e);
+		printf("%s\n", e->summary);
+		return CMD_OK;
+	}
+	if (rc != 0)
+		return cmd_usage_error(&ctx, "%s", err);
+
+	/* the configuration file: --config, RIGBOOK_CONFIG, or the default if present */
+	path = g.config;
+	if (path == NULL && getenv("RIGBOOK_CONFIG") != NULL && getenv("RIGBOOK_CONFIG")[0] != '\0')
+		path = getenv("RIGBOOK_CONFIG");
+	must_exist = path != NULL;
+	if (path == NULL)
+		path = dflt_path = config_default_path();
+	if (path != NULL) {
+		if (config_load(path, must_exist, &cfg, err, sizeof(err)) != 0) {
+			fprintf(stderr, "rigbook: %s\n", err);
+			config_free(&cfg);
+			free(dflt_path);
+			return CMD_USAGE;
+		}
+		ctx.config_path = path;
+	}
+
+	ctx.opts.server = pick(g.server, "RIGBOOK_SERVER", cfg.server, DEFAULT_SERVER);
+	ctx.opts.token = pick(g.token, "RIGBOOK_TOKEN", cfg.token, NULL);
+	ctx.opts.ca_file = pick(g.ca, "RIGBOOK_CA", cfg.ca, NULL);
+	ctx.opts.server_name = pick(g.server_name, "RIGBOOK_SERVER_NAME", cfg.server_name, NULL);
+	ctx.opts.client_name = "rigbook/" RIGBOOK_VERSION;
+
+	rc = e->exec(&ctx, &args);
+	cmd_close(&ctx);
+	config_free(&cfg);
+	free(dflt_path);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		perror("rigbook: writing the output");
+		if (rc == CMD_OK)
+			rc = CMD_FAILED;
+	}
+	return rc;
+}
