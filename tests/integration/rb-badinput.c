@@ -3,8 +3,8 @@
  *
  * Every case runs on a connection of its own: oversized and garbage frames,
  * requests without a body, requests before Hello, bad Hellos, request id 0,
- * a backwards booking window, stalled and half-written frames, and a burst
- * of pipelined requests.  Afterwards a well-formed request on a new
+ * a backwards booking window, stalled and half-written frames, bursts of
+ * pipelined requests, and plain HTTP at the TLS port.  Afterwards a well-formed request on a new
  * connection must still work: the daemon survives all of it.
  *
  * Exit status 0 when every check holds, 1 otherwise, 2 on a usage error.
@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <netdb.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -29,12 +30,14 @@
 #define CLOSE_WAIT_MS 5000
 #define SILENCE_MS 1500
 #define PIPELINE 20
+#define PIPELINE_DEEP 300
 
 struct bad_ctx {
 	struct rbc_opts bare;   /* TLS only, no Hello */
 	struct rbc_opts authed; /* signed in with --token */
 	const char *token;
 	const char *resource;
+	int handshake_timeout; /* the server's, in seconds; 0: skip the slow cases */
 	int failures;
 	int cases;
 };
@@ -418,6 +421,57 @@ static void case_oversized_authed(struct bad_ctx *x, const char *name)
 	case_oversized(x, name, 1);
 }
 
+/*
+ * (a) The cap itself is allowed: a Ping padded with an unknown field to a
+ * payload of exactly 1 MiB gets its Pong.
+ */
+static void case_max_frame(struct bad_ctx *x, const char *name)
+{
+	const size_t total = RB_FRAME_MAX_DEFAULT;
+	/* id 61, ping {}, field 99 (length-delimited) of pad bytes */
+	static const uint8_t head[] = { 0x08, 61, 0x5a, 0x00, 0x9a, 0x06 };
+	size_t pad = total - sizeof(head) - 3, off = 0;
+	uint8_t *p = malloc(total);
+	Rigbook__Request *check;
+	Rigbook__Response *r = NULL;
+	struct rbc_conn *c = NULL;
+	char err[256], d[400];
+
+	if (p == NULL) {
+		fail(x, name, "out of memory");
+		return;
+	}
+	memcpy(p, head, sizeof(head));
+	off = sizeof(head);
+	p[off++] = (uint8_t)(0x80 | (pad & 0x7f)); /* 3-byte varint */
+	p[off++] = (uint8_t)(0x80 | ((pad >> 7) & 0x7f));
+	p[off++] = (uint8_t)(pad >> 14);
+	memset(p + off, 'x', pad);
+	check = rigbook__request__unpack(NULL, total, p);
+	if (check == NULL || check->id != 61 || check->body_case != RIGBOOK__REQUEST__BODY_PING) {
+		fail(x, name, "the test's 1 MiB Ping does not decode as intended");
+		goto out;
+	}
+	if ((c = open_authed(x, name)) == NULL)
+		goto out;
+	if (send_payload(x, name, c, p, total) != 0)
+		goto out;
+	if (rbc_recv(c, &r, err, sizeof(err)) != 0) {
+		fail(x, name, "no answer to a frame of exactly %zu bytes: %s", total, err);
+		goto out;
+	}
+	describe(r, d, sizeof(d));
+	if (r->id != 61 || r->body_case != RIGBOOK__RESPONSE__BODY_PONG)
+		fail(x, name, "a Ping of exactly %zu bytes got %s instead of its Pong", total, d);
+	rigbook__response__free_unpacked(r, NULL);
+out:
+	if (check != NULL)
+		rigbook__request__free_unpacked(check, NULL);
+	if (c != NULL)
+		rbc_close(c);
+	free(p);
+}
+
 /* (b) A frame whose payload is not a Request: INVALID_ARGUMENT, closed. */
 static void case_garbage(struct bad_ctx *x, const char *name)
 {
@@ -632,54 +686,123 @@ static void case_stall(struct bad_ctx *x, const char *name)
 	expect_alive(x, name);
 }
 
-/* (j) 20 Pings in one write: 20 Pongs, each id once. */
-static void case_pipeline(struct bad_ctx *x, const char *name)
+/* Append one framed request to *buf. */
+static int append_frame(uint8_t **buf, size_t *len, const Rigbook__Request *req)
+{
+	size_t n = rigbook__request__get_packed_size(req);
+	uint8_t *nb = realloc(*buf, *len + RB_FRAME_HDR + n);
+
+	if (nb == NULL)
+		return -1;
+	frame_put_header(nb + *len, (uint32_t)n);
+	rigbook__request__pack(req, nb + *len + RB_FRAME_HDR);
+	*buf = nb;
+	*len += RB_FRAME_HDR + n;
+	return 0;
+}
+
+/*
+ * (j) count Pings in one write: count Pongs, each id once.  More than the
+ * server's max_inflight (64 by default) must be answered too: it stops
+ * reading for a while, it does not drop or refuse them.
+ */
+static void pipeline(struct bad_ctx *x, const char *name, int count)
 {
 	struct rbc_conn *c = open_authed(x, name);
-	uint8_t *buf = NULL;
-	size_t off = 0, cap = 0;
-	int seen[PIPELINE] = { 0 };
+	const uint64_t first = 9001;
+	uint8_t *buf = NULL, *seen = calloc((size_t)count, 1);
+	size_t len = 0;
 	char err[256], d[400];
 
-	if (c == NULL)
-		return;
-	for (int i = 0; i < PIPELINE; i++) {
+	if (c == NULL || seen == NULL) {
+		if (seen == NULL)
+			fail(x, name, "out of memory");
+		goto out;
+	}
+	for (int i = 0; i < count; i++) {
 		Rigbook__Request req;
 		Rigbook__Ping ping;
-		size_t n = rigbook__request__get_packed_size(ping_request(&req, &ping, 9001 + i));
-		uint8_t *nb = realloc(buf, cap + RB_FRAME_HDR + n);
 
-		if (nb == NULL) {
+		if (append_frame(&buf, &len, ping_request(&req, &ping, first + (uint64_t)i)) != 0) {
 			fail(x, name, "out of memory");
 			goto out;
 		}
-		buf = nb;
-		cap += RB_FRAME_HDR + n;
-		frame_put_header(buf + off, (uint32_t)n);
-		rigbook__request__pack(&req, buf + off + RB_FRAME_HDR);
-		off += RB_FRAME_HDR + n;
 	}
-	if (rbc_send_raw(c, buf, off, err, sizeof(err)) != 0) {
+	if (rbc_send_raw(c, buf, len, err, sizeof(err)) != 0) {
 		fail(x, name, "cannot send: %s", err);
 		goto out;
 	}
-	for (int got = 0; got < PIPELINE; got++) {
+	for (int got = 0; got < count; got++) {
 		Rigbook__Response *r = NULL;
 
 		if (rbc_recv(c, &r, err, sizeof(err)) != 0) {
-			fail(x, name, "%d of %d pipelined Pings answered, then: %s", got, PIPELINE, err);
+			fail(x, name, "%d of %d pipelined Pings answered, then: %s", got, count, err);
 			goto out;
 		}
 		describe(r, d, sizeof(d));
 		if (r->body_case != RIGBOOK__RESPONSE__BODY_PONG)
 			fail(x, name, "a pipelined Ping got %s", d);
-		else if (r->id < 9001 || r->id >= 9001 + PIPELINE)
+		else if (r->id < first || r->id >= first + (uint64_t)count)
 			fail(x, name, "a Pong carries id %" PRIu64 ", which was never sent", r->id);
-		else if (seen[r->id - 9001]++)
+		else if (seen[r->id - first]++)
 			fail(x, name, "id %" PRIu64 " was answered twice", r->id);
 		rigbook__response__free_unpacked(r, NULL);
 	}
 	expect_pong(x, name, c);
+out:
+	free(buf);
+	free(seen);
+	if (c != NULL)
+		rbc_close(c);
+}
+
+static void case_pipeline(struct bad_ctx *x, const char *name)
+{
+	pipeline(x, name, PIPELINE);
+}
+
+static void case_pipeline_deep(struct bad_ctx *x, const char *name)
+{
+	pipeline(x, name, PIPELINE_DEEP);
+}
+
+/* Hello and a Ping in one write: the HelloReply, then the Pong. */
+static void case_hello_pipelined(struct bad_ctx *x, const char *name)
+{
+	struct rbc_conn *c = open_bare(x, name);
+	Rigbook__Request req;
+	Rigbook__Hello h;
+	Rigbook__Ping ping;
+	Rigbook__Response *r = NULL;
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	char err[256], d[400];
+
+	if (c == NULL)
+		return;
+	if (append_frame(&buf, &len, hello_request(&req, &h, 51, RIGBOOK_PROTOCOL_VERSION,
+						   x->token)) != 0 ||
+	    append_frame(&buf, &len, ping_request(&req, &ping, 52)) != 0) {
+		fail(x, name, "out of memory");
+		goto out;
+	}
+	if (rbc_send_raw(c, buf, len, err, sizeof(err)) != 0) {
+		fail(x, name, "cannot send: %s", err);
+		goto out;
+	}
+	for (int i = 0; i < 2; i++) {
+		if (rbc_recv(c, &r, err, sizeof(err)) != 0) {
+			fail(x, name, "reply %d of 2 missing: %s", i + 1, err);
+			goto out;
+		}
+		describe(r, d, sizeof(d));
+		if (i == 0 && (r->id != 51 || r->body_case != RIGBOOK__RESPONSE__BODY_HELLO))
+			fail(x, name, "expected the HelloReply (id 51) first, got %s", d);
+		if (i == 1 && (r->id != 52 || r->body_case != RIGBOOK__RESPONSE__BODY_PONG))
+			fail(x, name, "expected the Pong (id 52) after the HelloReply, got %s", d);
+		rigbook__response__free_unpacked(r, NULL);
+		r = NULL;
+	}
 out:
 	free(buf);
 	rbc_close(c);
@@ -721,6 +844,250 @@ static void case_half_frame(struct bad_ctx *x, const char *name)
 	expect_alive(x, name);
 }
 
+/* A plain TCP connection to host:port or [v6]:port; -1 on failure. */
+static int tcp_open(const char *server, char *err, size_t errlen)
+{
+	struct addrinfo hints, *res = NULL, *ai;
+	char host[256];
+	const char *port, *colon;
+	int fd = -1, rc;
+
+	if (server[0] == '[') {
+		const char *end = strchr(server, ']');
+
+		if (end == NULL || end[1] != ':' || (size_t)(end - server - 1) >= sizeof(host)) {
+			snprintf(err, errlen, "cannot parse %s", server);
+			return -1;
+		}
+		memcpy(host, server + 1, (size_t)(end - server - 1));
+		host[end - server - 1] = '\0';
+		port = end + 2;
+	} else {
+		colon = strrchr(server, ':');
+		if (colon == NULL || (size_t)(colon - server) >= sizeof(host)) {
+			snprintf(err, errlen, "cannot parse %s", server);
+			return -1;
+		}
+		memcpy(host, server, (size_t)(colon - server));
+		host[colon - server] = '\0';
+		port = colon + 1;
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	rc = getaddrinfo(host, port, &hints, &res);
+	if (rc != 0) {
+		snprintf(err, errlen, "cannot resolve %s: %s", host, gai_strerror(rc));
+		return -1;
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+		if (fd < 0)
+			continue;
+		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+			break;
+		close(fd);
+		fd = -1;
+	}
+	if (fd < 0)
+		snprintf(err, errlen, "cannot connect to %s: %s", server, strerror(errno));
+	freeaddrinfo(res);
+	return fd;
+}
+
+/* (l) Plain HTTP at the TLS port: the server hangs up, and keeps serving. */
+static void case_plaintext(struct bad_ctx *x, const char *name)
+{
+	static const char http[] = "GET / HTTP/1.1\r\nHost: rigbook\r\n\r\n";
+	char err[256], buf[512];
+	int64_t deadline;
+	int fd = tcp_open(x->bare.server, err, sizeof(err));
+
+	if (fd < 0) {
+		fail(x, name, "%s", err);
+		return;
+	}
+	if (write(fd, http, sizeof(http) - 1) != (ssize_t)(sizeof(http) - 1)) {
+		fail(x, name, "cannot send: %s", strerror(errno));
+		close(fd);
+		return;
+	}
+	/* whatever comes back (a TLS alert), the connection must end */
+	deadline = now_ms() + CLOSE_WAIT_MS;
+	for (;;) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		int64_t left = deadline - now_ms();
+		ssize_t n;
+
+		if (left <= 0 || poll(&pfd, 1, (int)left) == 0) {
+			fail(x, name, "the connection is still open %d ms after plain HTTP",
+			     CLOSE_WAIT_MS);
+			break;
+		}
+		n = read(fd, buf, sizeof(buf));
+		if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN))
+			break; /* closed or reset */
+	}
+	close(fd);
+	expect_alive(x, name);
+}
+
+/*
+ * Wait until fd is readable (the server answered or closed) or deadline
+ * passes; returns 1 when readable, 0 at the deadline.
+ */
+static int wait_readable(int fd, int64_t deadline)
+{
+	for (;;) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		int64_t left = deadline - now_ms();
+		int n;
+
+		if (left <= 0)
+			return 0;
+		n = poll(&pfd, 1, (int)left);
+		if (n > 0)
+			return 1;
+		if (n == 0)
+			return 0;
+		if (errno != EINTR)
+			return 1;
+	}
+}
+
+/* (m) TCP, never a TLS handshake: closed once the handshake timeout passes. */
+static void case_no_tls(struct bad_ctx *x, const char *name)
+{
+	int64_t t0 = now_ms(), limit = (int64_t)x->handshake_timeout * 1000 + 2000;
+	char err[256], buf[256];
+	int fd = tcp_open(x->bare.server, err, sizeof(err));
+
+	if (fd < 0) {
+		fail(x, name, "%s", err);
+		return;
+	}
+	for (;;) {
+		ssize_t n;
+
+		if (!wait_readable(fd, t0 + limit)) {
+			fail(x, name, "still open %" PRId64 " ms after connecting (handshake_timeout %d s)",
+			     limit, x->handshake_timeout);
+			break;
+		}
+		n = read(fd, buf, sizeof(buf));
+		if (n == 0 || (n < 0 && errno != EINTR))
+			break;
+	}
+	close(fd);
+}
+
+/* A bare connection whose every wait ends after ms. */
+static struct rbc_conn *open_bare_timeout(struct bad_ctx *x, const char *name, int64_t ms)
+{
+	struct rbc_opts o = x->bare;
+	struct rbc_conn *c = NULL;
+	char err[256];
+	int code = 0;
+
+	o.timeout_ms = (int)ms;
+	if (rbc_connect(&o, &c, &code, err, sizeof(err)) != 0) {
+		fail(x, name, "cannot connect: %s", err);
+		return NULL;
+	}
+	return c;
+}
+
+/*
+ * The server must have ended the session by deadline: an UNAUTHENTICATED
+ * Error (id 0) and a close, or just a close.
+ */
+static void expect_ended_by(struct bad_ctx *x, const char *name, struct rbc_conn *c,
+			    int64_t deadline, int64_t limit)
+{
+	Rigbook__Response *r = NULL;
+	char err[256], d[400];
+
+	if (rbc_recv(c, &r, err, sizeof(err)) != 0) {
+		if (now_ms() > deadline)
+			fail(x, name, "neither an answer nor a close %" PRId64
+			     " ms after connecting (handshake_timeout %d s)",
+			     limit, x->handshake_timeout);
+		return; /* closed */
+	}
+	describe(r, d, sizeof(d));
+	if (now_ms() > deadline)
+		fail(x, name, "the server ended the session only after %" PRId64
+		     " ms (handshake_timeout %d s): %s",
+		     limit, x->handshake_timeout, d);
+	else if (r->body_case != RIGBOOK__RESPONSE__BODY_ERROR || r->error == NULL ||
+		 r->error->code != RIGBOOK__ERROR_CODE__UNAUTHENTICATED)
+		fail(x, name, "expected Error UNAUTHENTICATED, got %s", d);
+	else
+		expect_closed(x, name, c);
+	rigbook__response__free_unpacked(r, NULL);
+}
+
+/* (n) TLS, never a Hello: UNAUTHENTICATED once the handshake timeout passes, closed. */
+static void case_no_hello_timeout(struct bad_ctx *x, const char *name)
+{
+	int64_t limit = (int64_t)x->handshake_timeout * 1000 + 2000;
+	int64_t t0 = now_ms();
+	struct rbc_conn *c = open_bare_timeout(x, name, limit + 1000);
+
+	if (c == NULL)
+		return;
+	expect_ended_by(x, name, c, t0 + limit, limit);
+	rbc_close(c);
+}
+
+/*
+ * (o) A Hello trickled in one byte at a time: each byte must not buy more
+ * time, the session ends by the handshake timeout all the same.
+ */
+static void case_slow_hello(struct bad_ctx *x, const char *name)
+{
+	int64_t t0, limit = (int64_t)x->handshake_timeout * 1000 + 2000;
+	int interval = x->handshake_timeout * 1000 / 3;
+	Rigbook__Request req;
+	Rigbook__Hello h;
+	struct rbc_conn *c;
+	uint8_t *frame = NULL;
+	size_t len = 0, sent = 0;
+	char err[256], client[300];
+
+	if (interval > 1000)
+		interval = 1000;
+	memset(client, 'x', sizeof(client) - 1);
+	client[sizeof(client) - 1] = '\0';
+	hello_request(&req, &h, 71, RIGBOOK_PROTOCOL_VERSION, x->token);
+	h.client = client; /* long, so that it cannot all arrive in time */
+	if (append_frame(&frame, &len, &req) != 0) {
+		fail(x, name, "out of memory");
+		return;
+	}
+	t0 = now_ms();
+	if ((c = open_bare_timeout(x, name, limit + 1000)) == NULL) {
+		free(frame);
+		return;
+	}
+	while (now_ms() - t0 < limit) {
+		struct timespec ts = { interval / 1000, (long)(interval % 1000) * 1000000 };
+
+		if (sent == len) {
+			fail(x, name, "the whole trickled Hello went out within the handshake timeout");
+			goto out;
+		}
+		if (rbc_send_raw(c, frame + sent, 1, err, sizeof(err)) != 0)
+			goto out; /* closed by the server: in time */
+		sent++;
+		nanosleep(&ts, NULL);
+	}
+	/* by now the answer (or the close) must be waiting */
+	expect_ended_by(x, name, c, now_ms() + 500, limit);
+out:
+	rbc_close(c);
+	free(frame);
+}
+
 /* After everything: a normal signed-in connection works. */
 static void case_final(struct bad_ctx *x, const char *name)
 {
@@ -745,12 +1112,26 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: rb-badinput --server HOST:PORT --ca FILE --token TOKEN [--resource CODE]\n"
-		"                   [--server-name NAME] [--timeout SECONDS]\n");
+		"                   [--server-name NAME] [--timeout SECONDS]\n"
+		"                   [--handshake-timeout SECONDS]\n"
+		"\n"
+		"--handshake-timeout gives the server's handshake_timeout and adds the cases\n"
+		"that wait for it (keep it small on the server: they take about 3 times as long).\n");
+}
+
+static void run_case(struct bad_ctx *x, const char *name,
+		     void (*fn)(struct bad_ctx *x, const char *name))
+{
+	case_failed = 0;
+	x->cases++;
+	fn(x, name);
+	if (!case_failed)
+		printf("ok - %s\n", name);
 }
 
 int main(int argc, char **argv)
 {
-	enum { O_SERVER = 1, O_CA, O_NAME, O_TOKEN, O_RESOURCE, O_TIMEOUT, O_HELP };
+	enum { O_SERVER = 1, O_CA, O_NAME, O_TOKEN, O_RESOURCE, O_TIMEOUT, O_HANDSHAKE, O_HELP };
 	static const struct option longopts[] = {
 		{ "server", required_argument, NULL, O_SERVER },
 		{ "ca", required_argument, NULL, O_CA },
@@ -758,6 +1139,7 @@ int main(int argc, char **argv)
 		{ "token", required_argument, NULL, O_TOKEN },
 		{ "resource", required_argument, NULL, O_RESOURCE },
 		{ "timeout", required_argument, NULL, O_TIMEOUT },
+		{ "handshake-timeout", required_argument, NULL, O_HANDSHAKE },
 		{ "help", no_argument, NULL, O_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -767,6 +1149,7 @@ int main(int argc, char **argv)
 	} cases[] = {
 		{ "a: frame header over 1 MiB, before Hello", case_oversized_bare },
 		{ "a: frame header over 1 MiB, signed in", case_oversized_authed },
+		{ "a: a frame of exactly 1 MiB is still accepted", case_max_frame },
 		{ "b: garbage instead of a Request", case_garbage },
 		{ "c: Request without a body, and with an unknown body", case_no_body },
 		{ "d: Ping before Hello", case_no_hello },
@@ -776,7 +1159,20 @@ int main(int argc, char **argv)
 		{ "h: Book with the end before the start", case_backwards },
 		{ "i: announced 100 bytes, sent 10, went silent", case_stall },
 		{ "j: 20 Pings pipelined in one write", case_pipeline },
+		{ "j: 300 Pings pipelined, more than max_inflight", case_pipeline_deep },
+		{ "j: Hello and a Ping in one write", case_hello_pipelined },
 		{ "k: half a frame, then a dropped connection", case_half_frame },
+		{ "l: plain HTTP at the TLS port", case_plaintext },
+		{ "final: a well-formed request still works", case_final },
+	};
+	/* only with --handshake-timeout: they wait for it */
+	static const struct {
+		const char *name;
+		void (*fn)(struct bad_ctx *x, const char *name);
+	} slow_cases[] = {
+		{ "m: TCP without a TLS handshake", case_no_tls },
+		{ "n: TLS without a Hello", case_no_hello_timeout },
+		{ "o: a Hello trickled in byte by byte", case_slow_hello },
 		{ "final: a well-formed request still works", case_final },
 	};
 	struct bad_ctx x;
@@ -802,6 +1198,17 @@ int main(int argc, char **argv)
 			}
 			break;
 		}
+		case O_HANDSHAKE: {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+
+			if (end == optarg || *end != '\0' || v < 1 || v > 60) {
+				fprintf(stderr, "rb-badinput: --handshake-timeout is 1 to 60 seconds\n");
+				return 2;
+			}
+			x.handshake_timeout = (int)v;
+			break;
+		}
 		case O_HELP:
 			usage(stdout);
 			return 0;
@@ -825,13 +1232,11 @@ int main(int argc, char **argv)
 	x.authed = x.bare;
 	x.authed.token = x.token;
 
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		case_failed = 0;
-		x.cases++;
-		cases[i].fn(&x, cases[i].name);
-		if (!case_failed)
-			printf("ok - %s\n", cases[i].name);
-	}
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		run_case(&x, cases[i].name, cases[i].fn);
+	for (size_t i = 0; x.handshake_timeout > 0 && i < sizeof(slow_cases) / sizeof(slow_cases[0]);
+	     i++)
+		run_case(&x, slow_cases[i].name, slow_cases[i].fn);
 	if (x.failures > 0) {
 		printf("rb-badinput: FAILED (%d failed checks in %d cases)\n", x.failures, x.cases);
 		return 1;
