@@ -391,7 +391,7 @@ static void conn_event_cb(struct bufferevent *bev, short what, void *arg)
 		char why[256];
 
 		if (c->state == CS_HANDSHAKE) {
-			tls_last_error(why, sizeof(why));
+			tls_bev_error(bev, why, sizeof(why));
 			log_info("%s: TLS handshake failed: %s", c->peer, why);
 		}
 		conn_close(c, "connection error");

@@ -58,7 +58,7 @@ static void hello_done(void *arg, const struct db_result *res, const struct db_e
 	hr.server = "rigbookd/" RIGBOOK_VERSION;
 	resp.body_case = RIGBOOK__RESPONSE__BODY_HELLO;
 	resp.hello = &hr;
-	log_info("%s: %s (%s) signed in", r->peer, s.handle, rb_role_name(s.role));
+	log_debug("%s: %s (%s) signed in", r->peer, s.handle, rb_role_name(s.role));
 	/* the reply goes out before anything pipelined behind the Hello is read */
 	req_reply(r, &resp);
 	conn_auth_done(slot, gen, &s);

@@ -143,3 +143,16 @@ void tls_sha256_hex(const void *data, size_t len, char out[65])
 	}
 	out[64] = '\0';
 }
+
+void tls_bev_error(struct bufferevent *bev, char *buf, size_t len)
+{
+	unsigned long e, last = 0;
+
+	while ((e = bufferevent_get_openssl_error(bev)) != 0)
+		last = e;
+	if (last == 0) {
+		tls_last_error(buf, len);
+		return;
+	}
+	ERR_error_string_n(last, buf, len);
+}

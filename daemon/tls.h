@@ -29,6 +29,9 @@ void tls_describe(struct bufferevent *bev, char *buf, size_t len);
 /* The last OpenSSL error on this thread as text (consumes the queue). */
 void tls_last_error(char *buf, size_t len);
 
+/* Why the TLS layer of bev failed, as text. */
+void tls_bev_error(struct bufferevent *bev, char *buf, size_t len);
+
 void tls_free(void);
 
 
