@@ -150,8 +150,10 @@ void tls_bev_error(struct bufferevent *bev, char *buf, size_t len)
 
 	while ((e = bufferevent_get_openssl_error(bev)) != 0)
 		last = e;
-	if (last == 0) {
-		tls_last_error(buf, len);
+	if (last == 0 || ERR_GET_LIB(last) == 0) {
+		/* libevent's own codes: the socket failed or the peer spoke no TLS */
+		snprintf(buf, len, "the peer does not speak TLS or closed during the handshake");
+		ERR_clear_error();
 		return;
 	}
 	ERR_error_string_n(last, buf, len);
