@@ -25,6 +25,12 @@ for b in "$RB_CLIENT" "$RB_DAEMON"; do
 	[[ -x $b ]] || rb_die "$b is not built"
 done
 
+# Sanitizer reports stop the process with a distinct status (scripts/test
+# sets the same); kept when the caller chose otherwise.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:print_stacktrace=1:detect_leaks=1:exitcode=86}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1:exitcode=86}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-exitcode=86}
+
 # Per-test time limit, seconds (sanitizer builds are slow).
 RB_TEST_TIMEOUT=${RB_TEST_TIMEOUT:-180}
 
