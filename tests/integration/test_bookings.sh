@@ -181,3 +181,27 @@ t_parallel_clients_one_winner() {
 		WHERE r.code = 'dyno-2' AND b.state = 'confirmed'
 		AND b.during && tstzrange('$d 10:00+08', '$d 12:00+08')")" "rows in the window"
 }
+
+# Free and busy time: one's own booking is named, another startup's is not.
+t_availability() {
+	local d mine theirs
+	d=$(rb_day 70)
+	expect_exit 0 rb_as alice book dyno-1 --from "$d 10:00" --to "$d 12:00" --json
+	mine=$(booking_id)
+	expect_exit 0 rb_as carol book dyno-1 --from "$d 13:00" --to "$d 14:30" --json
+	theirs=$(booking_id)
+	expect_exit 0 rb_as carol cancel "$theirs"
+	expect_exit 0 rb_as carol book dyno-1 --from "$d 14:00" --to "$d 15:00" --json
+	theirs=$(booking_id)
+
+	expect_exit 0 rb_as alice availability dyno-1 --from "$d 00:00" --to "$d 23:59" --json
+	expect_eq 2 "$(json 'len(d["busy"])')" "busy stretches (the cancelled one is free)"
+	expect_eq "$(psql_q "SELECT rb_epoch(lower(during)) || ' ' || rb_epoch(upper(during)) FROM bookings WHERE id = $mine")" \
+		"$(json '"%d %d" % (d["busy"][0]["start"], d["busy"][0]["end"])')" "first stretch"
+	expect_eq "true $mine" "$(json '("true" if d["busy"][0]["mine"] else "false") + " " + str(d["busy"][0]["booking_id"])')" "own booking"
+	expect_eq "$d 14:00-$d 15:00" "$(json 'd["busy"][1]["start_local"] + "-" + d["busy"][1]["end_local"]')" "second stretch"
+	expect_eq "false None" "$(json '("true" if d["busy"][1]["mine"] else "false") + " " + str(d["busy"][1]["booking_id"])')" "another startup's booking"
+	expect_exit 0 rb_as alice availability dyno-1 --from "$d 00:00" --to "$d 23:59"
+	expect_stdout_contains free
+	expect_stdout_contains "10:00-12:00 on $d"
+}
