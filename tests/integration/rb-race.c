@@ -5,7 +5,8 @@
  * released together (a barrier) to send the same Book.  Exactly one may win,
  * every other must be told CONFLICT.  Afterwards PostgreSQL has the last
  * word: no two active bookings overlap, and the raced range holds exactly
- * one active booking per window, the winners'.
+ * one active booking per window, the winners'.  With several --server
+ * (daemons sharing one database) the members are spread over them.
  *
  * --mode=cancel-rebook then has every winner cancel, and races again.
  *
@@ -29,6 +30,7 @@
 #include "rigbook/names.h"
 
 #define MAX_MEMBERS 100
+#define MAX_SERVERS 8
 #define MAX_WINDOWS 10000
 #define MAX_FAIL_LINES 50
 #define WINDOW_LEN 3600
@@ -38,7 +40,8 @@ enum race_mode { MODE_BOOK, MODE_CANCEL_REBOOK };
 enum race_op { OP_BOOK, OP_CANCEL, OP_QUIT };
 
 struct race_opts {
-	const char *server;
+	const char *servers[MAX_SERVERS]; /* members are dealt out over these in turn */
+	int nservers;
 	const char *ca;
 	const char *server_name;
 	const char *prefix;
@@ -519,7 +522,9 @@ static void usage(FILE *f)
 		"\n"
 		"N members (tokens PREFIX00 .. PREFIX<N-1>) race with one Book each for W one-hour\n"
 		"windows two hours apart, starting at T (default: the next whole hour a day from now,\n"
-		"after the resource's last booking).  With --pg-dsn the database is checked after.\n");
+		"after the resource's last booking).  With --pg-dsn the database is checked after.\n"
+		"--server may be given up to %d times (daemons sharing one database): the members\n"
+		"are dealt out over them in turn.\n", MAX_SERVERS);
 }
 
 static int parse_int(const char *s, long min, long max, long *out)
@@ -564,7 +569,13 @@ static int parse_opts(int argc, char **argv, struct race_opts *o)
 	o->mode = MODE_BOOK;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
-		case O_SERVER: o->server = optarg; break;
+		case O_SERVER:
+			if (o->nservers == MAX_SERVERS) {
+				fprintf(stderr, "rb-race: at most %d --server\n", MAX_SERVERS);
+				return -1;
+			}
+			o->servers[o->nservers++] = optarg;
+			break;
 		case O_CA: o->ca = optarg; break;
 		case O_NAME: o->server_name = optarg; break;
 		case O_PREFIX: o->prefix = optarg; break;
@@ -622,7 +633,7 @@ static int parse_opts(int argc, char **argv, struct race_opts *o)
 		fprintf(stderr, "rb-race: unexpected argument: %s\n", argv[optind]);
 		return -1;
 	}
-	if (o->server == NULL || o->prefix == NULL || o->resource == NULL) {
+	if (o->nservers == 0 || o->prefix == NULL || o->resource == NULL) {
 		fprintf(stderr, "rb-race: --server, --token-prefix and --resource are required\n");
 		usage(stderr);
 		return -1;
@@ -638,7 +649,6 @@ static int connect_members(struct race *r)
 {
 	const struct race_opts *o = r->o;
 	struct rbc_opts co = {
-		.server = o->server,
 		.ca_file = o->ca,
 		.server_name = o->server_name,
 		.client_name = "rb-race/" RIGBOOK_VERSION,
@@ -655,8 +665,9 @@ static int connect_members(struct race *r)
 		w->race = r;
 		snprintf(w->token, sizeof(w->token), "%s%02d", o->prefix, i);
 		co.token = w->token;
+		co.server = o->servers[i % o->nservers];
 		if (rbc_connect(&co, &w->conn, &code, err, sizeof(err)) != 0) {
-			fail("member %d (token %s) cannot sign in: %s%s%s", i, w->token,
+			fail("member %d (token %s) cannot sign in at %s: %s%s%s", i, w->token, co.server,
 			     code != 0 ? rb_code_name(code) : "", code != 0 ? ": " : "", err);
 			return -1;
 		}
@@ -732,7 +743,8 @@ int main(int argc, char **argv)
 		}
 	}
 	started = 1;
-	printf("rb-race: %d members, %d windows of %s from %s\n", o.members, o.windows, o.resource,
+	printf("rb-race: %d members over %d server%s, %d windows of %s from %s\n", o.members,
+	       o.nservers, o.nservers == 1 ? "" : "s", o.windows, o.resource,
 	       utc_text(base, when, sizeof(when)));
 
 	run_phase(&r, "book", &st1);
