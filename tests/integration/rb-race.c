@@ -363,6 +363,19 @@ static int run_phase(struct race *r, const char *phase, struct race_stats *st)
 
 /* ------------------------------------------------------------ database */
 
+/* libpq's last error, without its trailing newline. */
+static const char *pq_error(const PGconn *db)
+{
+	static char buf[512];
+	size_t n;
+
+	snprintf(buf, sizeof(buf), "%s", PQerrorMessage(db));
+	n = strlen(buf);
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = '\0';
+	return buf;
+}
+
 /* One query returning one bigint; -1 (and a FAIL) on error. */
 static int db_scalar(PGconn *db, const char *what, const char *sql, int nparams,
 		     const char *const *params, int64_t *out)
@@ -371,7 +384,7 @@ static int db_scalar(PGconn *db, const char *what, const char *sql, int nparams,
 	int rc = -1;
 
 	if (PQresultStatus(res) != PGRES_TUPLES_OK)
-		fail("database: %s: %s", what, PQerrorMessage(db));
+		fail("database: %s: %s", what, pq_error(db));
 	else if (PQntuples(res) != 1 || PQnfields(res) != 1 || PQgetisnull(res, 0, 0))
 		fail("database: %s: expected one value", what);
 	else {
@@ -413,7 +426,7 @@ static void db_expect_ids(PGconn *db, const char *phase, const char *what, const
 		 negate ? "NOT" : "", states);
 	res = PQexecParams(db, sql, 3, NULL, params, NULL, NULL, 0);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		fail("%s: database: %s: %s", phase, what, PQerrorMessage(db));
+		fail("%s: database: %s: %s", phase, what, pq_error(db));
 		PQclear(res);
 		return;
 	}
@@ -716,7 +729,7 @@ int main(int argc, char **argv)
 	if (o.dsn != NULL) {
 		db = PQconnectdb(o.dsn);
 		if (PQstatus(db) != CONNECTION_OK) {
-			fail("cannot connect to PostgreSQL (%s): %s", o.dsn, PQerrorMessage(db));
+			fail("cannot connect to PostgreSQL (%s): %s", o.dsn, pq_error(db));
 			goto out;
 		}
 	}
