@@ -19,6 +19,7 @@
 #include "dispatch.h"
 #include "log.h"
 #include "rigbook/frame.h"
+#include "rigbook/wirecheck.h"
 #include "tls.h"
 
 /* A peer that stops reading may not make us buffer more than this. */
@@ -43,6 +44,7 @@ struct conn {
 	int inflight;
 	int read_paused; /* backpressure: in-flight or output limit */
 	int processing;  /* conn_process is on the stack */
+	struct event *auth_timer; /* from accept until signed in: a fixed deadline */
 	TAILQ_ENTRY(conn) reap;
 };
 
@@ -99,6 +101,14 @@ static void set_timeout(struct conn *c, int seconds)
 	bufferevent_set_timeouts(c->bev, &tv, NULL);
 }
 
+static void auth_timer_free(struct conn *c)
+{
+	if (c->auth_timer != NULL) {
+		event_free(c->auth_timer);
+		c->auth_timer = NULL;
+	}
+}
+
 /* The one close path.  The memory goes at the end of the loop turn. */
 static void conn_close(struct conn *c, const char *why)
 {
@@ -106,6 +116,7 @@ static void conn_close(struct conn *c, const char *why)
 		return;
 	log_debug("%s: closing: %s", c->peer, why);
 	c->state = CS_DEAD;
+	auth_timer_free(c);
 	bufferevent_setcb(c->bev, NULL, NULL, NULL, NULL);
 	bufferevent_disable(c->bev, EV_READ | EV_WRITE);
 	C.slots[c->slot] = NULL;
@@ -231,6 +242,7 @@ void conn_auth_done(uint32_t slot, uint32_t gen, const struct session *s)
 		return;
 	c->sess = *s;
 	c->state = CS_READY;
+	auth_timer_free(c);
 	set_timeout(c, C.lim.idle_timeout);
 	log_debug("%s: authenticated as %s", c->peer, s->handle);
 	c->read_paused = 1; /* let update_read resume and drain what is buffered */
@@ -253,10 +265,26 @@ static void conn_handle_frame(struct conn *c, const uint8_t *payload, uint32_t l
 	Rigbook__Request *msg;
 	const struct session *sess;
 
+	const char *bad;
+
 	msg = rigbook__request__unpack(NULL, len, payload);
 	if (msg == NULL) {
 		conn_fail(c, 0, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
 			  "the frame does not hold a valid Request message");
+		return;
+	}
+	if (wire_check_strings(&rigbook__request__descriptor, payload, len, &bad) != 0) {
+		char m[160];
+
+		snprintf(m, sizeof(m), "text field %s is not valid UTF-8 or holds a NUL byte", bad);
+		if (c->state == CS_HELLO) {
+			conn_fail(c, msg->id, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, m);
+		} else {
+			c->inflight++;
+			dispatch_send_error(c->slot, c->gen, msg->id,
+					    RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, m, bad);
+		}
+		rigbook__request__free_unpacked(msg, NULL);
 		return;
 	}
 	if (c->state == CS_HELLO && msg->body_case != RIGBOOK__REQUEST__BODY_HELLO) {
@@ -370,21 +398,14 @@ static void conn_event_cb(struct bufferevent *bev, short what, void *arg)
 			conn_close(c, "peer does not read");
 			return;
 		}
-		if (c->state == CS_READY && c->inflight > 0) {
+		if (c->state != CS_READY)
+			return; /* the auth timer rules until sign-in */
+		if (c->inflight > 0) {
 			/* waiting on us, not idle */
 			bufferevent_enable(bev, EV_READ);
 			return;
 		}
-		if (c->state == CS_HANDSHAKE) {
-			conn_close(c, "TLS handshake timed out");
-			return;
-		}
-		if (c->state == CS_READY)
-			conn_fail(c, 0, RIGBOOK__ERROR_CODE__UNAVAILABLE,
-				  "closing an idle connection");
-		else
-			conn_fail(c, 0, RIGBOOK__ERROR_CODE__UNAUTHENTICATED,
-				  "no Hello within the handshake timeout");
+		conn_fail(c, 0, RIGBOOK__ERROR_CODE__UNAVAILABLE, "closing an idle connection");
 		return;
 	}
 	if (what & BEV_EVENT_ERROR) {
@@ -425,6 +446,19 @@ static void peer_name(const struct sockaddr *sa, char *buf, size_t len)
 	}
 }
 
+/* TLS and Hello must be done by a fixed deadline, however slowly bytes trickle in. */
+static void auth_timeout_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn *c = arg;
+
+	auth_timer_free(c);
+	if (c->state == CS_HANDSHAKE)
+		conn_close(c, "TLS handshake timed out");
+	else if (c->state == CS_HELLO || c->state == CS_AUTHING)
+		conn_fail(c, 0, RIGBOOK__ERROR_CODE__UNAUTHENTICATED,
+			  "no successful Hello within the handshake timeout");
+}
+
 static void accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int salen,
 		      void *arg)
 {
@@ -457,7 +491,16 @@ static void accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	C.nconns++;
 	c->state = CS_HANDSHAKE;
 	bufferevent_setcb(c->bev, conn_read_cb, conn_write_cb, conn_event_cb, c);
-	set_timeout(c, C.lim.handshake_timeout);
+	c->auth_timer = evtimer_new(C.base, auth_timeout_cb, c);
+	if (c->auth_timer == NULL) {
+		conn_close(c, "out of memory");
+		return;
+	}
+	{
+		struct timeval tv = { C.lim.handshake_timeout, 0 };
+
+		evtimer_add(c->auth_timer, &tv);
+	}
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 }
 

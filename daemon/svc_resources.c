@@ -72,11 +72,23 @@ void svc_list_resources(struct req *r, const Rigbook__Request *msg)
 	const Rigbook__ListResourcesRequest *q = msg->list_resources;
 	const char *params[6];
 
-	if (!text_ok(q->code, 40) || !text_ok(q->space_code, 40) ||
-	    !text_ok(q->institution_code, 40) || !text_ok(q->text, 200)) {
+	static const char code_rule[] = "a code filter is printable text of at most 40 bytes";
+
+	if (!text_ok(q->code, 40)) {
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, code_rule, "code");
+		return;
+	}
+	if (!text_ok(q->space_code, 40)) {
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, code_rule, "space_code");
+		return;
+	}
+	if (!text_ok(q->institution_code, 40)) {
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, code_rule, "institution_code");
+		return;
+	}
+	if (!text_ok(q->text, 200)) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  "filters are printable UTF-8 text: codes up to 40 bytes, text up to 200",
-			  "");
+			  "a text filter is printable text of at most 200 bytes", "text");
 		return;
 	}
 	if (q->kind != 0 && rb_kind_parse(rb_kind_name(q->kind)) == 0) {

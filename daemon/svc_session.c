@@ -79,6 +79,11 @@ void svc_hello(struct req *r, const Rigbook__Request *msg)
 		hello_refused(r, RIGBOOK__ERROR_CODE__FAILED_PRECONDITION, m);
 		return;
 	}
+	if (!text_ok(h->client, 200)) {
+		hello_refused(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+			      "Hello.client is printable text of at most 200 bytes");
+		return;
+	}
 	if (h->token == NULL || h->token[0] == '\0') {
 		hello_refused(r, RIGBOOK__ERROR_CODE__UNAUTHENTICATED, "a token is required");
 		return;

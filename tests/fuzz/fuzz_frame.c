@@ -14,6 +14,7 @@
 
 #include "rigbook.pb-c.h"
 #include "rigbook/frame.h"
+#include "rigbook/wirecheck.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -59,7 +60,10 @@ static void decode(const uint8_t *p, size_t n)
 	Rigbook__Request *a, *b;
 	uint8_t *ab, *bb;
 	size_t an, bn;
+	const char *field;
 
+	/* the daemon's string check runs on every frame, decodable or not */
+	(void)!wire_check_strings(&rigbook__request__descriptor, p, n, &field);
 	a = rigbook__request__unpack(NULL, n, p);
 	if (a == NULL)
 		return;

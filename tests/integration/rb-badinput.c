@@ -665,6 +665,69 @@ out:
 	rbc_close(c);
 }
 
+/* Replace the first occurrence of from (same length) in buf. */
+static int patch_bytes(uint8_t *buf, size_t n, const char *from, const char *to, size_t len)
+{
+	for (size_t i = 0; i + len <= n; i++) {
+		if (memcmp(buf + i, from, len) == 0) {
+			memcpy(buf + i, to, len);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* (p) Text with a NUL byte or broken UTF-8: refused naming the field, nothing booked. */
+static void case_bad_text(struct bad_ctx *x, const char *name)
+{
+	static const struct {
+		const char *code_suffix, *note, *patch_from, *patch_to, *field;
+		size_t patch_len;
+	} v[] = {
+		{ "QQ", "rb-badinput: nul", "QQ", "\0x", "resource_code", 2 },
+		{ "", "rb-badinput: utf8 QQ", "QQ", "\xff\xfe", "note", 2 },
+		{ "", "rb-badinput: overlong QQ", "QQ", "\xc0\xaf", "note", 2 },
+	};
+	struct rbc_conn *c = open_authed(x, name);
+	int64_t start = ((int64_t)time(NULL) / 3600 + 24 * 40) * 3600;
+	char code[64], full[80];
+
+	if (c == NULL)
+		return;
+	if (find_resource(x, name, c, code, sizeof(code)) != 0)
+		goto out;
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		Rigbook__Request req = RIGBOOK__REQUEST__INIT;
+		Rigbook__BookRequest book = RIGBOOK__BOOK_REQUEST__INIT;
+		uint8_t *buf;
+		size_t n;
+		int rc;
+
+		snprintf(full, sizeof(full), "%s%s", code, v[i].code_suffix);
+		book.resource_code = full;
+		book.start = start + (int64_t)i * 7200;
+		book.end = book.start + 3600;
+		book.note = (char *)v[i].note;
+		req.id = 1600 + i;
+		req.body_case = RIGBOOK__REQUEST__BODY_BOOK;
+		req.book = &book;
+		buf = pack_request(&req, &n);
+		if (buf == NULL || patch_bytes(buf, n, v[i].patch_from, v[i].patch_to,
+					       v[i].patch_len) != 0) {
+			free(buf);
+			fail(x, name, "cannot build the request");
+			goto out;
+		}
+		rc = send_payload(x, name, c, buf, n);
+		free(buf);
+		if (rc != 0 || expect_error(x, name, c, req.id, 0, c_invalid, v[i].field, 0) != 0)
+			goto out;
+	}
+	expect_pong(x, name, c);
+out:
+	rbc_close(c);
+}
+
 /* (i) A header announcing 100 bytes, 10 of them, silence, close. */
 static void case_stall(struct bad_ctx *x, const char *name)
 {
@@ -1157,6 +1220,7 @@ int main(int argc, char **argv)
 		{ "f: Hello with a wrong protocol version", case_bad_version },
 		{ "g: request id 0", case_id_zero },
 		{ "h: Book with the end before the start", case_backwards },
+		{ "p: text with a NUL byte or broken UTF-8", case_bad_text },
 		{ "i: announced 100 bytes, sent 10, went silent", case_stall },
 		{ "j: 20 Pings pipelined in one write", case_pipeline },
 		{ "j: 300 Pings pipelined, more than max_inflight", case_pipeline_deep },
