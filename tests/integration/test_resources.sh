@@ -19,12 +19,12 @@ t_resources_json() {
 	expect_exit 0 rb_as carol resources --json
 	expect_eq berlin-bench,coater,desk-a,dyno-1,dyno-2,mill-5ax,race-rig "$(codes)" "codes"
 	r='[x for x in (d["resources"] if isinstance(d, dict) else d) if x["code"] == "dyno-1"][0]'
-	expect_eq "Engine dynamometer cell 1" "$(json "$r[\"name\"]")" "name"
-	expect_eq test_facility "$(json "$r[\"kind\"]")" "kind"
-	expect_eq Asia/Shanghai "$(json "$r[\"time_zone\"]")" "time_zone"
-	expect_eq test-works "$(json "$r[\"institution\"]")" "institution"
+	expect_eq "Engine dynamometer cell 1" "$(json "${r}[\"name\"]")" "name"
+	expect_eq test_facility "$(json "${r}[\"kind\"]")" "kind"
+	expect_eq Asia/Shanghai "$(json "${r}[\"time_zone\"]")" "time_zone"
+	expect_eq test-works "$(json "${r}[\"institution\"]")" "institution"
 	r='[x for x in (d["resources"] if isinstance(d, dict) else d) if x["code"] == "berlin-bench"][0]'
-	expect_eq Europe/Berlin "$(json "$r[\"time_zone\"]")" "berlin time_zone"
+	expect_eq Europe/Berlin "$(json "${r}[\"time_zone\"]")" "berlin time_zone"
 }
 
 t_resources_filters() {
