@@ -120,6 +120,9 @@ static int run(char *const argv[], int new_session)
 			if (setgroups(0, NULL) != 0 || setgid(E.gid) != 0 || setuid(E.uid) != 0)
 				_exit(126);
 		}
+		/* the cluster's user may not be able to enter our working directory */
+		if (chdir("/") != 0)
+			_exit(126);
 		execv(argv[0], argv);
 		_exit(127);
 	}

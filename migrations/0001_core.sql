@@ -14,11 +14,21 @@ CREATE TYPE institution_kind AS ENUM ('enterprise', 'institute', 'university');
 CREATE DOMAIN rb_code AS text
   CHECK (VALUE ~ '^[a-z0-9][a-z0-9-]{0,39}$');
 
--- A time zone name PostgreSQL knows (IANA).
+-- An IANA zone name ("Asia/Shanghai", "Europe/Berlin", "UTC") that
+-- PostgreSQL knows.  Area/Location names only, so no abbreviation ("CST") or
+-- POSIX rule ("UTC+8") slips in; asking AT TIME ZONE is cheap, where
+-- scanning pg_timezone_names reads the whole zone database.
 CREATE FUNCTION rb_valid_tz(tz text) RETURNS boolean
-LANGUAGE sql STABLE AS $$
-  SELECT EXISTS (SELECT 1 FROM pg_timezone_names WHERE name = tz)
-$$;
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  IF tz IS NULL OR NOT (tz = 'UTC' OR tz ~ '^[A-Z][A-Za-z_-]+(/[A-Za-z0-9_+-]+){1,2}$') THEN
+    RETURN false;
+  END IF;
+  PERFORM now() AT TIME ZONE tz;
+  RETURN true;
+EXCEPTION WHEN invalid_parameter_value THEN
+  RETURN false;
+END $$;
 
 CREATE TABLE spaces (
   id          bigserial PRIMARY KEY,
