@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""A TCP proxy that loses an answer.
+
+The first connection through it is cut right after the client's Nth TLS
+application-data record has been forwarded to the server: the server acts on
+that request, but its answer never reaches the client.  Later connections pass
+through untouched.  TLS record headers are plaintext, so the proxy can count
+records without decrypting anything.
+
+usage: dropproxy.py PORTFILE TARGET_HOST TARGET_PORT N
+Writes the port it listens on to PORTFILE once it accepts connections.
+"""
+import os
+import socket
+import sys
+import threading
+import time
+
+APPDATA = 23
+
+
+def pump(src, dst, stop):
+    try:
+        while not stop.is_set():
+            data = src.recv(65536)
+            if not data:
+                break
+            dst.sendall(data)
+    except OSError:
+        pass
+    finally:
+        for s in (src, dst):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
+def cut(client, server, n):
+    """Forward client records until the Nth application-data one, then drop both."""
+    stop = threading.Event()
+    back = threading.Thread(target=pump, args=(server, client, stop), daemon=True)
+    back.start()
+    buf = b""
+    seen = 0
+    try:
+        while seen < n:
+            data = client.recv(65536)
+            if not data:
+                return
+            buf += data
+            while len(buf) >= 5:
+                length = int.from_bytes(buf[3:5], "big")
+                if len(buf) < 5 + length:
+                    break
+                record, buf = buf[:5 + length], buf[5 + length:]
+                if record[0] == APPDATA:
+                    seen += 1
+                    if seen == n:
+                        # let the server answer into the void, then hang up on both
+                        stop.set()
+                        client.shutdown(socket.SHUT_RDWR)
+                server.sendall(record)
+                if seen == n:
+                    break
+        time.sleep(1.0)
+    except OSError:
+        pass
+    finally:
+        stop.set()
+        client.close()
+        server.close()
+
+
+def main():
+    portfile, host, port, n = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+    lst = socket.socket()
+    lst.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    lst.bind(("127.0.0.1", 0))
+    lst.listen(16)
+    tmp = portfile + ".tmp"
+    with open(tmp, "w") as f:
+        f.write("%d\n" % lst.getsockname()[1])
+    os.rename(tmp, portfile)
+    first = True
+    while True:
+        client, _ = lst.accept()
+        server = socket.create_connection((host, port))
+        if first:
+            first = False
+            threading.Thread(target=cut, args=(client, server, n), daemon=True).start()
+        else:
+            stop = threading.Event()
+            threading.Thread(target=pump, args=(client, server, stop), daemon=True).start()
+            threading.Thread(target=pump, args=(server, client, stop), daemon=True).start()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,83 @@
+# What a flaky network, a second daemon and slow peers must not break.
+
+# rb_second_daemon PORT ARGS...: another rigbookd on the same database; sets EXTRA_PID.
+rb_second_daemon() {
+	local port=$1
+	shift
+	"$RB_DAEMON" --database_url="$RB_DB_URL" --state_dir="$RB_DAEMON_STATE" \
+		--tls_cert="$RB_TLS/server.crt" --tls_key="$RB_TLS/server.key" \
+		--listen="127.0.0.1:$port" --log_level=debug "$@" \
+		run 2>>"$RB_CASE_DIR/rigbookd.log" &
+	EXTRA_PID=$!
+	rb_register_pid "$EXTRA_PID"
+	if ! rb_wait_ready "$EXTRA_PID" "127.0.0.1:$port" tok-alice 60; then
+		echo "second rigbookd did not become ready:"
+		cat "$RB_CASE_DIR/rigbookd.log"
+		return 1
+	fi
+}
+
+rb_second_daemon_stop() {
+	local rc=0
+	kill -TERM "$EXTRA_PID"
+	wait "$EXTRA_PID" || rc=$?
+	expect_eq 0 "$rc" "second rigbookd exit status after SIGTERM"
+	if rb_sanitizer_reports "$RB_CASE_DIR/rigbookd.log" >/dev/null; then
+		echo "sanitizer report from the second rigbookd:"
+		cat "$RB_CASE_DIR/rigbookd.log"
+		return 1
+	fi
+}
+
+# The answer to a booking is lost on the way back: the client reconnects and
+# retries once with the same idempotency key, and the server answers with the
+# first result instead of booking twice.
+t_client_retry_after_lost_answer() {
+	local portfile=$RB_CASE_DIR/proxy.port day pport id before after i
+	python3 "$RB_SRC/tests/integration/dropproxy.py" "$portfile" 127.0.0.1 "${RB_SERVER##*:}" 4 \
+		2>"$RB_CASE_DIR/proxy.log" &
+	rb_register_pid $!
+	for ((i = 0; i < 50; i++)); do
+		[[ -s $portfile ]] && break
+		sleep 0.1
+	done
+	pport=$(cat "$portfile")
+	day=$(rb_day 200)
+	before=$(grep -c ': book id=' "$RB_DAEMON_LOG" || true)
+	# TLS records from the client: Finished, Hello, ListResources, Book (the 4th).
+	expect_exit 0 "$RB_CLIENT" --server "127.0.0.1:$pport" --token tok-alice --ca "$RB_CA" \
+		--json book dyno-2 --from "$day 09:00" --to "$day 11:00"
+	id=$(booking_id <"$RB_OUT")
+	after=$(grep -c ': book id=' "$RB_DAEMON_LOG" || true)
+	expect_eq 2 "$((after - before))" "Book requests the daemon received (first try and retry)"
+	expect_eq 1 "$(psql_q "SELECT count(*) FROM bookings b JOIN resources r ON r.id = b.resource_id
+		WHERE r.code = 'dyno-2' AND lower(b.during) = '$day 09:00+08'")" "bookings made"
+	expect_eq "$id" "$(psql_q "SELECT b.id FROM bookings b JOIN resources r ON r.id = b.resource_id
+		WHERE r.code = 'dyno-2' AND lower(b.during) = '$day 09:00+08'")" "the booking the client reports"
+	expect_eq 1 "$(psql_q "SELECT count(*) FROM audit WHERE action = 'book' AND object_id = $id")" \
+		"audit rows for the booking"
+}
+
+# Two daemons on one database: members spread over both race for the same
+# windows, and still exactly one wins each.
+t_two_daemons_race() {
+	local tool=$RB_BUILD/tests/integration/rb-race port
+	[[ -x $tool ]] || rb_skip "rb-race is not built"
+	port=$(rb_free_port)
+	rb_second_daemon "$port"
+	expect_exit 0 "$tool" --server "$RB_SERVER" --server "127.0.0.1:$port" --ca "$RB_CA" \
+		--token-prefix tok-race --members 32 --windows 30 --resource race-rig \
+		--mode=cancel-rebook --pg-dsn "$RB_PG_DSN"
+	rb_second_daemon_stop
+}
+
+# TLS and Hello must finish by a fixed deadline, however slowly bytes trickle in.
+t_handshake_deadline() {
+	local tool=$RB_BUILD/tests/integration/rb-badinput port
+	[[ -x $tool ]] || rb_skip "rb-badinput is not built"
+	port=$(rb_free_port)
+	rb_second_daemon "$port" --handshake_timeout=2
+	expect_exit 0 "$tool" --server "127.0.0.1:$port" --ca "$RB_CA" --token tok-alice \
+		--handshake-timeout 2
+	rb_second_daemon_stop
+}
