@@ -91,15 +91,19 @@ rb_pg_start() {
 	rb_pg_run "$RB_PG_BINDIR/initdb" -D "$RB_PG_DATA" -A trust --nosync -U postgres \
 		-E UTF8 --locale=C.UTF-8 >"$RB_PG_DIR/initdb.log" 2>&1 ||
 		{ cat "$RB_PG_DIR/initdb.log" >&2; rb_die "initdb failed"; }
-	rb_pg_run "$RB_PG_BINDIR/pg_ctl" -D "$RB_PG_DATA" -l "$RB_PG_DIR/server.log" -w -t 60 \
-		-o "-c listen_addresses='' -c unix_socket_directories='$RB_PG_DIR' -p $RB_PG_PORT -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
-		start >"$RB_PG_DIR/pg_ctl.log" 2>&1 ||
+	RB_PG_OPTS="-c listen_addresses='' -c unix_socket_directories='$RB_PG_DIR' -p $RB_PG_PORT -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+	rb_pg_ctl_start ||
 		{ cat "$RB_PG_DIR/pg_ctl.log" "$RB_PG_DIR/server.log" >&2; rb_die "PostgreSQL did not start"; }
 	RB_PG_STARTED=1
 	rb_pg_psql postgres -c 'CREATE DATABASE rigbook' >/dev/null ||
 		rb_die "cannot create the test database"
 	RB_PG_DSN="host=$RB_PG_DIR port=$RB_PG_PORT dbname=rigbook user=postgres"
 	RB_DB_URL="postgresql://postgres@/rigbook?host=$RB_PG_DIR&port=$RB_PG_PORT"
+}
+
+rb_pg_ctl_start() {
+	rb_pg_run "$RB_PG_BINDIR/pg_ctl" -D "$RB_PG_DATA" -l "$RB_PG_DIR/server.log" -w -t 60 \
+		-o "$RB_PG_OPTS" start >"$RB_PG_DIR/pg_ctl.log" 2>&1
 }
 
 rb_pg_stop() {

@@ -81,3 +81,40 @@ t_handshake_deadline() {
 		--handshake-timeout 2
 	rb_second_daemon_stop
 }
+
+# The database goes away and comes back: requests fail fast with UNAVAILABLE
+# meanwhile, rigbookd stays up, and serves again once the pool has reconnected.
+t_database_outage() {
+	local t0 t1 i ok=0
+	rb_pg_run "$RB_PG_BINDIR/pg_ctl" -D "$RB_PG_DATA" -m fast -w stop >/dev/null
+	t0=$(date +%s%N)
+	expect_exit 1 rb_as alice bookings
+	t1=$(date +%s%N)
+	expect_stderr_contains UNAVAILABLE
+	if (((t1 - t0) / 1000000 > 5000)); then
+		echo "a request during the outage took $(((t1 - t0) / 1000000)) ms to fail"
+		return 1
+	fi
+	rb_pg_ctl_start
+	for ((i = 0; i < 100; i++)); do
+		if rb_as alice bookings >/dev/null 2>&1; then
+			ok=1
+			break
+		fi
+		sleep 0.1
+	done
+	expect_eq 1 "$ok" "served again within 10 s of the database coming back"
+	kill -0 "$RB_DAEMON_PID"
+	# Connections cut under the daemon's feet are replaced too.
+	psql_q "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+		WHERE datname = 'rigbook' AND pid <> pg_backend_pid()" >/dev/null
+	ok=0
+	for ((i = 0; i < 100; i++)); do
+		if rb_as alice bookings >/dev/null 2>&1; then
+			ok=1
+			break
+		fi
+		sleep 0.1
+	done
+	expect_eq 1 "$ok" "served again after its database connections were terminated"
+}
