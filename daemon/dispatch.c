@@ -17,9 +17,24 @@ static const struct dispatch_entry table[] = {
 	{ RIGBOOK__REQUEST__BODY_PING, "ping", R_ANY, 0, svc_ping },
 	{ RIGBOOK__REQUEST__BODY_LIST_RESOURCES, "list_resources", R_ANY, 0, svc_list_resources },
 	{ RIGBOOK__REQUEST__BODY_AVAILABILITY, "availability", R_ANY, 0, svc_availability },
+	{ RIGBOOK__REQUEST__BODY_GET_RESOURCE, "get_resource", R_ANY, 0, svc_get_resource },
+	{ RIGBOOK__REQUEST__BODY_SLOTS, "slots", R_ANY, 0, svc_slots },
+	{ RIGBOOK__REQUEST__BODY_FIND, "find", R_ANY, 0, svc_find },
 	{ RIGBOOK__REQUEST__BODY_BOOK, "book", R_ANY, 1, svc_book },
 	{ RIGBOOK__REQUEST__BODY_LIST_BOOKINGS, "list_bookings", R_ANY, 0, svc_list_bookings },
 	{ RIGBOOK__REQUEST__BODY_CANCEL_BOOKING, "cancel_booking", R_ANY, 1, svc_cancel_booking },
+	{ RIGBOOK__REQUEST__BODY_ACCEPT_TERMS, "accept_terms", R_ANY, 0, svc_accept_terms },
+	/* changes to a resource: staff; which resource is checked where it changes */
+	{ RIGBOOK__REQUEST__BODY_PUT_RESOURCE, "put_resource", R_STAFF, 0, svc_put_resource },
+	{ RIGBOOK__REQUEST__BODY_RETIRE_RESOURCE, "retire_resource", R_STAFF, 0, svc_retire_resource },
+	{ RIGBOOK__REQUEST__BODY_SET_HOURS, "set_hours", R_STAFF, 0, svc_set_hours },
+	{ RIGBOOK__REQUEST__BODY_SET_EXCEPTION, "set_exception", R_STAFF, 0, svc_set_exception },
+	{ RIGBOOK__REQUEST__BODY_ADD_CLOSURE, "add_closure", R_STAFF, 0, svc_add_closure },
+	{ RIGBOOK__REQUEST__BODY_REMOVE_CLOSURE, "remove_closure", R_STAFF, 0, svc_remove_closure },
+	{ RIGBOOK__REQUEST__BODY_SET_RULES, "set_rules", R_STAFF, 0, svc_set_rules },
+	{ RIGBOOK__REQUEST__BODY_SET_UNITS, "set_units", R_STAFF, 0, svc_set_units },
+	{ RIGBOOK__REQUEST__BODY_SET_REQUIRES, "set_requires", R_STAFF, 0, svc_set_requires },
+	{ RIGBOOK__REQUEST__BODY_SET_TERMS, "set_terms", R_STAFF, 0, svc_set_terms },
 };
 
 static const struct dispatch_entry *lookup(Rigbook__Request__BodyCase body)

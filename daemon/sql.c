@@ -3,7 +3,17 @@
 #define BOOKING_COLS                                                                   \
 	"v.id, v.resource_code, v.resource_name, v.time_zone, v.start_epoch, v.end_epoch, " \
 	"v.state, v.member_handle, v.startup_code, v.created_epoch, v.note, "              \
-	"v.cancelled_epoch, v.cancel_reason"
+	"v.cancelled_epoch, v.cancel_reason, v.unit_no, v.override_reason, v.parent_id"
+
+#define RES_COLS                                                                                \
+	"v.id, v.code, v.name, v.kind, v.institution_code, v.institution_name, v.space_code, "      \
+	"v.time_zone, v.description, v.location, v.retired, v.tags, v.units, v.slot_minutes, "      \
+	"v.min_minutes, v.max_minutes, v.min_notice_minutes, v.max_ahead_days, v.buffer_minutes, "  \
+	"v.max_active_per_member, v.weekly_minutes_per_startup, v.whole_days, v.min_gap_minutes, " \
+	"v.terms_version, v.requires"
+
+/* A change to a resource answers with its detail as the caller sees it ($1 is the member). */
+#define DETAIL_OF(call) "SELECT * FROM rb_resource_detail(" call ", $1::bigint)"
 
 const struct stmt_def stmt_defs[STMT__COUNT] = {
 	[STMT_AUTH] = {
@@ -21,43 +31,50 @@ const struct stmt_def stmt_defs[STMT__COUNT] = {
 	},
 	[STMT_LIST_RESOURCES] = {
 		"list_resources",
-		"SELECT r.id, r.code, r.name, r.kind::text, i.code, i.name, s.code, r.time_zone,"
-		" r.description, r.location, r.retired_at IS NOT NULL"
-		" FROM resources r JOIN institutions i ON i.id = r.institution_id"
-		" JOIN spaces s ON s.id = i.space_id"
-		" WHERE ($1::text IS NULL OR r.code = $1::text)"
-		" AND ($2::resource_kind IS NULL OR r.kind = $2::resource_kind)"
-		" AND ($3::text IS NULL OR s.code = $3::text)"
-		" AND ($4::text IS NULL OR i.code = $4::text)"
-		" AND ($5::text IS NULL OR strpos(lower(r.code || ' ' || r.name || ' ' || r.description),"
+		"SELECT " RES_COLS " FROM resource_view v"
+		" WHERE ($1::text IS NULL OR v.code = $1::text)"
+		" AND ($2::text IS NULL OR v.kind = $2::text)"
+		" AND ($3::text IS NULL OR v.space_code = $3::text)"
+		" AND ($4::text IS NULL OR v.institution_code = $4::text)"
+		" AND ($5::text IS NULL OR strpos(lower(v.code || ' ' || v.name || ' ' || v.description),"
 		" lower($5::text)) > 0)"
-		" AND ($6::boolean OR r.retired_at IS NULL)"
-		" ORDER BY s.code, i.code, r.code LIMIT 1000",
-		6,
+		" AND ($6::boolean OR NOT v.retired)"
+		" AND ($7::text IS NULL OR v.tag_array @> ARRAY[$7::text])"
+		" ORDER BY v.space_code, v.institution_code, v.code LIMIT 1000",
+		7,
 	},
 	[STMT_AVAILABILITY] = {
 		"availability",
-		/* one row per busy stretch, or one row of NULLs when free; none: no such resource */
-		"SELECT r.id, r.code, r.name, r.kind::text, i.code, i.name, s.code, r.time_zone,"
-		" r.description, r.location, r.retired_at IS NOT NULL,"
-		" rb_epoch(lower(x.during)), rb_epoch(upper(x.during)), x.state::text,"
-		" CASE WHEN x.startup_id = $4::bigint OR x.member_id = $5::bigint THEN x.id ELSE 0 END,"
-		" x.member_id = $5::bigint"
-		" FROM resources r JOIN institutions i ON i.id = r.institution_id"
-		" JOIN spaces s ON s.id = i.space_id"
-		" LEFT JOIN LATERAL (SELECT b.id, b.during, b.state, b.startup_id, b.member_id"
-		"   FROM bookings b WHERE b.resource_id = r.id"
-		"   AND b.during && tstzrange(rb_from_epoch($2::bigint), rb_from_epoch($3::bigint))"
-		"   AND b.state NOT IN ('cancelled', 'declined')"
-		"   ORDER BY lower(b.during) LIMIT 5000) x ON true"
-		" WHERE r.code = $1::text",
+		"SELECT * FROM rb_availability($1::text, $2::bigint, $3::bigint, $4::bigint, $5::bigint)",
 		5,
+	},
+	[STMT_GET_RESOURCE] = {
+		"get_resource",
+		"SELECT d.* FROM resources r, rb_resource_detail(r.id, $1::bigint) d"
+		" WHERE r.code = $2::text",
+		2,
+	},
+	[STMT_SLOTS] = {
+		"slots",
+		"SELECT " RES_COLS ", 'free', s.start_epoch, s.end_epoch"
+		" FROM resource_view v LEFT JOIN LATERAL"
+		" rb_slots(v.code, $2::bigint, $3::int, $4::int) s ON true"
+		" WHERE v.code = $1::text",
+		4,
+	},
+	[STMT_FIND] = {
+		"find",
+		"SELECT " RES_COLS ", 'fit', f.start_epoch, f.end_epoch"
+		" FROM rb_find($1::text, $2::text, $3::text, $4::int, $5::bigint, $6::int, $7::int) f"
+		" JOIN resource_view v ON v.id = f.resource_id"
+		" ORDER BY f.start_epoch, v.code",
+		7,
 	},
 	[STMT_BOOK] = {
 		"book",
 		"SELECT * FROM rb_book($1::bigint, $2::text, $3::bigint, $4::bigint, $5::text,"
-		" $6::text, $7::text)",
-		7,
+		" $6::text, $7::text, $8::text)",
+		8,
 	},
 	[STMT_CANCEL] = {
 		"cancel",
@@ -85,5 +102,65 @@ const struct stmt_def stmt_defs[STMT__COUNT] = {
 		" AND ($5::text IS NULL OR v.resource_code = $5::text)"
 		" ORDER BY lower(v.during), v.id LIMIT $6::int",
 		6,
+	},
+	[STMT_ACCEPT_TERMS] = {
+		"accept_terms",
+		"SELECT * FROM rb_accept_terms($1::bigint, $2::text, $3::int, $4::text)",
+		4,
+	},
+	[STMT_PUT_RESOURCE] = {
+		"put_resource",
+		DETAIL_OF("rb_put_resource($1::bigint, $2::text, $3::text, $4::text, $5::text, $6::text,"
+			  " $7::text, $8::text, $9::text[], $10::boolean, $11::text)"),
+		11,
+	},
+	[STMT_RETIRE_RESOURCE] = {
+		"retire_resource",
+		DETAIL_OF("rb_retire_resource($1::bigint, $2::text, $3::text, $4::text)"),
+		4,
+	},
+	[STMT_SET_HOURS] = {
+		"set_hours",
+		DETAIL_OF("rb_set_hours($1::bigint, $2::text, $3::text, $4::int[], $5::int[], $6::int[],"
+			  " $7::text)"),
+		7,
+	},
+	[STMT_SET_EXCEPTION] = {
+		"set_exception",
+		DETAIL_OF("rb_set_exception($1::bigint, $2::text, $3::date, $4::boolean, $5::int[],"
+			  " $6::int[], $7::text, $8::boolean, $9::text)"),
+		9,
+	},
+	[STMT_ADD_CLOSURE] = {
+		"add_closure",
+		"SELECT * FROM rb_add_closure($1::bigint, $2::text, $3::bigint, $4::bigint, $5::text,"
+		" $6::text, $7::boolean, $8::text)",
+		8,
+	},
+	[STMT_REMOVE_CLOSURE] = {
+		"remove_closure",
+		"SELECT * FROM rb_remove_closure($1::bigint, $2::bigint, $3::text)",
+		3,
+	},
+	[STMT_SET_RULES] = {
+		"set_rules",
+		DETAIL_OF("rb_set_rules($1::bigint, $2::text, $3::int, $4::int, $5::int, $6::int, $7::int,"
+			  " $8::int, $9::int, $10::int, $11::boolean, $12::int, $13::text)"),
+		13,
+	},
+	[STMT_SET_UNITS] = {
+		"set_units",
+		DETAIL_OF("rb_set_units($1::bigint, $2::text, $3::int, $4::text)"),
+		4,
+	},
+	[STMT_SET_REQUIRES] = {
+		"set_requires",
+		DETAIL_OF("rb_set_requires($1::bigint, $2::text, $3::text[], $4::text)"),
+		4,
+	},
+	[STMT_SET_TERMS] = {
+		"set_terms",
+		DETAIL_OF("rb_set_terms($1::bigint, $2::text, $3::text, $4::text)"),
+		4,
 	},
 };

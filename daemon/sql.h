@@ -6,10 +6,24 @@ enum stmt_id {
 	STMT_AUTH,
 	STMT_LIST_RESOURCES,
 	STMT_AVAILABILITY,
+	STMT_GET_RESOURCE,
+	STMT_SLOTS,
+	STMT_FIND,
 	STMT_BOOK,
 	STMT_CANCEL,
 	STMT_LIST_BOOKINGS_MEMBER,
 	STMT_LIST_BOOKINGS_STARTUP,
+	STMT_ACCEPT_TERMS,
+	STMT_PUT_RESOURCE,
+	STMT_RETIRE_RESOURCE,
+	STMT_SET_HOURS,
+	STMT_SET_EXCEPTION,
+	STMT_ADD_CLOSURE,
+	STMT_REMOVE_CLOSURE,
+	STMT_SET_RULES,
+	STMT_SET_UNITS,
+	STMT_SET_REQUIRES,
+	STMT_SET_TERMS,
 	STMT__COUNT
 };
 
@@ -21,14 +35,30 @@ struct stmt_def {
 
 extern const struct stmt_def stmt_defs[STMT__COUNT];
 
+/* The resource columns every resource read starts with (resource_view). */
+enum res_col {
+	RES_ID, RES_CODE, RES_NAME, RES_KIND, RES_INST_CODE, RES_INST_NAME, RES_SPACE, RES_TZ,
+	RES_DESC, RES_LOCATION, RES_RETIRED, RES_TAGS, RES_UNITS, RES_SLOT, RES_MIN, RES_MAX,
+	RES_NOTICE, RES_AHEAD, RES_BUFFER, RES_ACTIVE, RES_WEEKLY, RES_WHOLE_DAYS, RES_GAP,
+	RES_TERMS_VERSION, RES_REQUIRES,
+	RES__COUNT
+};
+
+/* Tagged rows after the resource columns (rb_res_row in the schema). */
+enum detail_col { D_TAG = RES__COUNT, D_N1, D_N2, D_N3, D_T1, D_T2, D_T3, D_B1 };
+
 /*
  * Columns of every statement that returns bookings, in this order: the
  * shape of booking_view and of rb_book / rb_cancel.
  */
 enum booking_col {
 	BC_ID, BC_RESOURCE_CODE, BC_RESOURCE_NAME, BC_TIME_ZONE, BC_START, BC_END, BC_STATE,
-	BC_MEMBER, BC_STARTUP, BC_CREATED, BC_NOTE, BC_CANCELLED, BC_CANCEL_REASON,
+	BC_MEMBER, BC_STARTUP, BC_CREATED, BC_NOTE, BC_CANCELLED, BC_CANCEL_REASON, BC_UNIT,
+	BC_OVERRIDE, BC_PARENT,
 	BC_REPLAYED /* rb_book / rb_cancel only */
 };
+
+/* rb_add_closure: the closure, then the booking columns of each cancelled booking. */
+enum closure_col { CL_ID, CL_START, CL_END, CL_KIND, CL_REASON, CL_BY, CL_BOOKING };
 
 #endif

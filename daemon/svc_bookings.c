@@ -6,29 +6,13 @@
 
 #include "dispatch.h"
 #include "rigbook/names.h"
+#include "rows.h"
+#include "sql.h"
 
 #define MAX_NOTE 2000
 #define MAX_REASON 500
 #define LIST_DEFAULT 200
 #define LIST_MAX 1000
-
-static void booking_from_row(Rigbook__Booking *b, const struct db_result *res, int i)
-{
-	rigbook__booking__init(b);
-	b->id = (uint64_t)db_get_int64(res, i, BC_ID);
-	b->resource_code = (char *)db_get(res, i, BC_RESOURCE_CODE);
-	b->resource_name = (char *)db_get(res, i, BC_RESOURCE_NAME);
-	b->time_zone = (char *)db_get(res, i, BC_TIME_ZONE);
-	b->start = db_get_int64(res, i, BC_START);
-	b->end = db_get_int64(res, i, BC_END);
-	b->state = rb_state_parse(db_get(res, i, BC_STATE));
-	b->member_handle = (char *)db_get(res, i, BC_MEMBER);
-	b->startup_code = (char *)db_get(res, i, BC_STARTUP);
-	b->created_at = db_get_int64(res, i, BC_CREATED);
-	b->note = (char *)db_get(res, i, BC_NOTE);
-	b->cancelled_at = db_get_int64(res, i, BC_CANCELLED);
-	b->cancel_reason = (char *)db_get(res, i, BC_CANCEL_REASON);
-}
 
 /* rb_book and rb_cancel answer with one booking row and a replayed flag. */
 static int one_booking(struct req *r, const struct db_result *res, const struct db_error *err,
@@ -43,7 +27,7 @@ static int one_booking(struct req *r, const struct db_result *res, const struct 
 			  "internal error; the server log has the details", "");
 		return -1;
 	}
-	booking_from_row(b, res, 0);
+	booking_from_row(b, res, 0, 0);
 	*replayed = db_get_bool(res, 0, BC_REPLAYED);
 	return 0;
 }
@@ -69,7 +53,7 @@ void svc_book(struct req *r, const Rigbook__Request *msg)
 {
 	const Rigbook__BookRequest *q = msg->book;
 	char member[24], start[24], end[24];
-	const char *params[7];
+	const char *params[8];
 
 	if (q->resource_code == NULL || q->resource_code[0] == '\0') {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "say which resource to book",
@@ -101,6 +85,12 @@ void svc_book(struct req *r, const Rigbook__Request *msg)
 			  "a note is printable UTF-8 text of at most 2000 bytes", "note");
 		return;
 	}
+	if (!text_ok(q->override_reason, MAX_REASON)) {
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+			  "an override reason is printable UTF-8 text of at most 500 bytes",
+			  "override_reason");
+		return;
+	}
 	snprintf(member, sizeof(member), "%" PRIu64, r->sess.member_id);
 	snprintf(start, sizeof(start), "%" PRId64, q->start);
 	snprintf(end, sizeof(end), "%" PRId64, q->end);
@@ -109,9 +99,10 @@ void svc_book(struct req *r, const Rigbook__Request *msg)
 	params[2] = start;
 	params[3] = end;
 	params[4] = q->note != NULL ? q->note : "";
-	params[5] = r->idem_key;
-	params[6] = r->peer;
-	req_query(r, STMT_BOOK, params, 7, book_done);
+	params[5] = q->override_reason != NULL ? q->override_reason : "";
+	params[6] = r->idem_key;
+	params[7] = r->peer;
+	req_query(r, STMT_BOOK, params, 8, book_done);
 }
 
 static void cancel_done(void *arg, const struct db_result *res, const struct db_error *err)
@@ -181,7 +172,7 @@ static void list_done(void *arg, const struct db_result *res, const struct db_er
 		}
 	}
 	for (int i = 0; i < n; i++) {
-		booking_from_row(&rows[i], res, i);
+		booking_from_row(&rows[i], res, i, 0);
 		ptrs[i] = &rows[i];
 	}
 	reply.n_bookings = (size_t)n;
@@ -238,4 +229,47 @@ void svc_list_bookings(struct req *r, const Rigbook__Request *msg)
 	params[4] = q->resource_code != NULL && q->resource_code[0] ? q->resource_code : NULL;
 	params[5] = limit;
 	req_query(r, stmt, params, 6, list_done);
+}
+
+static void accept_terms_done(void *arg, const struct db_result *res, const struct db_error *err)
+{
+	struct req *r = arg;
+	Rigbook__Response resp = RIGBOOK__RESPONSE__INIT;
+	Rigbook__AcceptTermsReply reply = RIGBOOK__ACCEPT_TERMS_REPLY__INIT;
+
+	if (err != NULL) {
+		req_db_error(r, err);
+		return;
+	}
+	if (db_ntuples(res) != 1) {
+		req_error(r, RIGBOOK__ERROR_CODE__INTERNAL,
+			  "internal error; the server log has the details", "");
+		return;
+	}
+	reply.resource_code = (char *)db_get(res, 0, 0);
+	reply.version = (uint32_t)db_get_int64(res, 0, 1);
+	resp.body_case = RIGBOOK__RESPONSE__BODY_ACCEPT_TERMS;
+	resp.accept_terms = &reply;
+	req_reply(r, &resp);
+}
+
+void svc_accept_terms(struct req *r, const Rigbook__Request *msg)
+{
+	const Rigbook__AcceptTermsRequest *q = msg->accept_terms;
+	char member[24], version[16];
+	const char *params[4] = { member, q->code, version, r->peer };
+
+	if (q->code == NULL || q->code[0] == '\0' || !text_ok(q->code, 40)) {
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "say which resource's terms",
+			  "code");
+		return;
+	}
+	if (q->version == 0) {
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+			  "say which version of the terms you accept", "version");
+		return;
+	}
+	snprintf(member, sizeof(member), "%" PRIu64, r->sess.member_id);
+	snprintf(version, sizeof(version), "%u", q->version);
+	req_query(r, STMT_ACCEPT_TERMS, params, 4, accept_terms_done);
 }

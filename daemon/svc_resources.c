@@ -1,65 +1,19 @@
-/* Resources: the equipment a host institution opens to members. */
+/* Resources: what is on offer, when it is open and free. */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dispatch.h"
 #include "rigbook/names.h"
+#include "rows.h"
+#include "sql.h"
 
-enum { RC_ID, RC_CODE, RC_NAME, RC_KIND, RC_INST_CODE, RC_INST_NAME, RC_SPACE, RC_TZ, RC_DESC,
-       RC_LOCATION, RC_RETIRED };
-
-static void resource_from_row(Rigbook__Resource *x, const struct db_result *res, int i)
-{
-	rigbook__resource__init(x);
-	x->id = (uint64_t)db_get_int64(res, i, RC_ID);
-	x->code = (char *)db_get(res, i, RC_CODE);
-	x->name = (char *)db_get(res, i, RC_NAME);
-	x->kind = rb_kind_parse(db_get(res, i, RC_KIND));
-	x->institution_code = (char *)db_get(res, i, RC_INST_CODE);
-	x->institution_name = (char *)db_get(res, i, RC_INST_NAME);
-	x->space_code = (char *)db_get(res, i, RC_SPACE);
-	x->time_zone = (char *)db_get(res, i, RC_TZ);
-	x->description = (char *)db_get(res, i, RC_DESC);
-	x->location = (char *)db_get(res, i, RC_LOCATION);
-	x->retired = db_get_bool(res, i, RC_RETIRED);
-}
-
-static void list_done(void *arg, const struct db_result *res, const struct db_error *err)
-{
-	struct req *r = arg;
-	Rigbook__Response resp = RIGBOOK__RESPONSE__INIT;
-	Rigbook__ListResourcesReply reply = RIGBOOK__LIST_RESOURCES_REPLY__INIT;
-	Rigbook__Resource *rows = NULL, **ptrs = NULL;
-	int n;
-
-	if (err != NULL) {
-		req_db_error(r, err);
-		return;
-	}
-	n = db_ntuples(res);
-	if (n > 0) {
-		rows = calloc((size_t)n, sizeof(*rows));
-		ptrs = calloc((size_t)n, sizeof(*ptrs));
-		if (rows == NULL || ptrs == NULL) {
-			free(rows);
-			free(ptrs);
-			req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out of memory", "");
-			return;
-		}
-	}
-	for (int i = 0; i < n; i++) {
-		resource_from_row(&rows[i], res, i);
-		ptrs[i] = &rows[i];
-	}
-	reply.n_resources = (size_t)n;
-	reply.resources = ptrs;
-	resp.body_case = RIGBOOK__RESPONSE__BODY_LIST_RESOURCES;
-	resp.list_resources = &reply;
-	req_reply(r, &resp);
-	free(rows);
-	free(ptrs);
-}
+#define AVAILABILITY_MAX_SPAN (31 * 86400)
+#define SLOTS_MAX_DAYS 62
+#define FIND_MAX_DAYS 92
+#define FIND_MAX_LIMIT 100
+#define MAX_LENGTH_MINUTES (366 * 1440)
 
 /* An optional text filter: NULL when empty. */
 static const char *opt(const char *s)
@@ -67,12 +21,62 @@ static const char *opt(const char *s)
 	return s != NULL && s[0] != '\0' ? s : NULL;
 }
 
+static int code_ok(struct req *r, const char *code, const char *field)
+{
+	if (code == NULL || code[0] == '\0' || !text_ok(code, 40)) {
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+			  "say which resource, by its code (at most 40 characters)", field);
+		return 0;
+	}
+	return 1;
+}
+
+/* Reply with an arena's worth of message, then free the arena. */
+static void reply_and_free(struct req *r, Rigbook__Response *resp, struct arena *a)
+{
+	if (a->failed) {
+		arena_free(a);
+		req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out of memory", "");
+		return;
+	}
+	req_reply(r, resp);
+	arena_free(a);
+}
+
+/* ---------------------------------------------------------------- list */
+
+static void list_done(void *arg, const struct db_result *res, const struct db_error *err)
+{
+	struct req *r = arg;
+	Rigbook__Response resp = RIGBOOK__RESPONSE__INIT;
+	Rigbook__ListResourcesReply reply = RIGBOOK__LIST_RESOURCES_REPLY__INIT;
+	struct arena a = { 0 };
+	int n;
+
+	if (err != NULL) {
+		req_db_error(r, err);
+		return;
+	}
+	n = db_ntuples(res);
+	reply.resources = arena_alloc(&a, (size_t)n * sizeof(*reply.resources));
+	for (int i = 0; i < n && !a.failed; i++) {
+		Rigbook__Resource *x = arena_alloc(&a, sizeof(*x));
+
+		if (x == NULL)
+			break;
+		resource_from_row(&a, x, res, i);
+		reply.resources[reply.n_resources++] = x;
+	}
+	resp.body_case = RIGBOOK__RESPONSE__BODY_LIST_RESOURCES;
+	resp.list_resources = &reply;
+	reply_and_free(r, &resp, &a);
+}
+
 void svc_list_resources(struct req *r, const Rigbook__Request *msg)
 {
 	const Rigbook__ListResourcesRequest *q = msg->list_resources;
-	const char *params[6];
-
 	static const char code_rule[] = "a code filter is printable text of at most 40 bytes";
+	const char *params[7];
 
 	if (!text_ok(q->code, 40)) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, code_rule, "code");
@@ -84,6 +88,11 @@ void svc_list_resources(struct req *r, const Rigbook__Request *msg)
 	}
 	if (!text_ok(q->institution_code, 40)) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, code_rule, "institution_code");
+		return;
+	}
+	if (!text_ok(q->tag, 40)) {
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+			  "a tag filter is printable text of at most 40 bytes", "tag");
 		return;
 	}
 	if (!text_ok(q->text, 200)) {
@@ -103,14 +112,46 @@ void svc_list_resources(struct req *r, const Rigbook__Request *msg)
 	params[3] = opt(q->institution_code);
 	params[4] = opt(q->text);
 	params[5] = q->include_retired ? "true" : "false";
-	req_query(r, STMT_LIST_RESOURCES, params, 6, list_done);
+	params[6] = opt(q->tag);
+	req_query(r, STMT_LIST_RESOURCES, params, 7, list_done);
+}
+
+/* ---------------------------------------------------------------- get */
+
+static void get_done(void *arg, const struct db_result *res, const struct db_error *err)
+{
+	struct req *r = arg;
+	Rigbook__Response resp = RIGBOOK__RESPONSE__INIT;
+	Rigbook__ResourceDetail d;
+	Rigbook__Resource x;
+	struct arena a = { 0 };
+
+	if (err != NULL) {
+		req_db_error(r, err);
+		return;
+	}
+	if (db_ntuples(res) == 0) {
+		req_error(r, RIGBOOK__ERROR_CODE__NOT_FOUND, "no resource has that code", "code");
+		return;
+	}
+	detail_from_rows(&a, &d, &x, res);
+	resp.body_case = RIGBOOK__RESPONSE__BODY_GET_RESOURCE;
+	resp.get_resource = &d;
+	reply_and_free(r, &resp, &a);
+}
+
+void svc_get_resource(struct req *r, const Rigbook__Request *msg)
+{
+	char member[24];
+	const char *params[2] = { member, msg->get_resource->code };
+
+	if (!code_ok(r, msg->get_resource->code, "code"))
+		return;
+	snprintf(member, sizeof(member), "%" PRIu64, r->sess.member_id);
+	req_query(r, STMT_GET_RESOURCE, params, 2, get_done);
 }
 
 /* ---------------------------------------------------------------- availability */
-
-enum { AV_START = RC_RETIRED + 1, AV_END, AV_STATE, AV_BOOKING, AV_MINE };
-
-#define AVAILABILITY_MAX_SPAN (31 * 86400)
 
 static void availability_done(void *arg, const struct db_result *res, const struct db_error *err)
 {
@@ -118,49 +159,60 @@ static void availability_done(void *arg, const struct db_result *res, const stru
 	Rigbook__Response resp = RIGBOOK__RESPONSE__INIT;
 	Rigbook__AvailabilityReply reply = RIGBOOK__AVAILABILITY_REPLY__INIT;
 	Rigbook__Resource resource;
-	Rigbook__Busy *rows = NULL, **ptrs = NULL;
-	int n, nb = 0;
+	struct arena a = { 0 };
+	size_t n;
 
 	if (err != NULL) {
 		req_db_error(r, err);
 		return;
 	}
-	n = db_ntuples(res);
+	n = (size_t)db_ntuples(res);
 	if (n == 0) {
 		req_error(r, RIGBOOK__ERROR_CODE__NOT_FOUND, "no resource has that code",
 			  "resource_code");
 		return;
 	}
-	resource_from_row(&resource, res, 0);
-	if (!db_isnull(res, 0, AV_START)) {
-		rows = calloc((size_t)n, sizeof(*rows));
-		ptrs = calloc((size_t)n, sizeof(*ptrs));
-		if (rows == NULL || ptrs == NULL) {
-			free(rows);
-			free(ptrs);
-			req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out of memory", "");
-			return;
-		}
-		for (int i = 0; i < n; i++) {
-			Rigbook__Busy *b = &rows[nb];
+	resource_from_row(&a, &resource, res, 0);
+	reply.resource = &resource;
+	reply.busy = arena_alloc(&a, n * sizeof(*reply.busy));
+	reply.open = arena_alloc(&a, n * sizeof(*reply.open));
+	reply.closures = arena_alloc(&a, n * sizeof(*reply.closures));
+	for (int i = 0; i < (int)n && !a.failed; i++) {
+		const char *tag = db_get(res, i, D_TAG);
 
+		if (!strcmp(tag, "busy")) {
+			Rigbook__Busy *b = arena_alloc(&a, sizeof(*b));
+
+			if (b == NULL)
+				break;
 			rigbook__busy__init(b);
-			b->start = db_get_int64(res, i, AV_START);
-			b->end = db_get_int64(res, i, AV_END);
-			b->state = rb_state_parse(db_get(res, i, AV_STATE));
-			b->booking_id = (uint64_t)db_get_int64(res, i, AV_BOOKING);
-			b->mine = db_get_bool(res, i, AV_MINE);
-			ptrs[nb++] = b;
+			b->start = db_get_int64(res, i, D_N1);
+			b->end = db_get_int64(res, i, D_N2);
+			b->booking_id = (uint64_t)db_get_int64(res, i, D_N3);
+			b->state = rb_state_parse(db_get(res, i, D_T1));
+			b->mine = db_get_bool(res, i, D_B1);
+			reply.busy[reply.n_busy++] = b;
+		} else if (!strcmp(tag, "open")) {
+			Rigbook__Window *w = arena_alloc(&a, sizeof(*w));
+
+			if (w == NULL)
+				break;
+			rigbook__window__init(w);
+			w->start = db_get_int64(res, i, D_N1);
+			w->end = db_get_int64(res, i, D_N2);
+			reply.open[reply.n_open++] = w;
+		} else if (!strcmp(tag, "closure")) {
+			Rigbook__Closure *c = arena_alloc(&a, sizeof(*c));
+
+			if (c == NULL)
+				break;
+			closure_from_detail_row(c, res, i);
+			reply.closures[reply.n_closures++] = c;
 		}
 	}
-	reply.resource = &resource;
-	reply.n_busy = (size_t)nb;
-	reply.busy = ptrs;
 	resp.body_case = RIGBOOK__RESPONSE__BODY_AVAILABILITY;
 	resp.availability = &reply;
-	req_reply(r, &resp);
-	free(rows);
-	free(ptrs);
+	reply_and_free(r, &resp, &a);
 }
 
 void svc_availability(struct req *r, const Rigbook__Request *msg)
@@ -169,11 +221,8 @@ void svc_availability(struct req *r, const Rigbook__Request *msg)
 	char from[24], to[24], startup[24], member[24];
 	const char *params[5];
 
-	if (q->resource_code == NULL || q->resource_code[0] == '\0' || !text_ok(q->resource_code, 40)) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  "say which resource, by its code (at most 40 characters)", "resource_code");
+	if (!code_ok(r, q->resource_code, "resource_code"))
 		return;
-	}
 	if (q->from <= 0 || q->to <= q->from) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
 			  "give a window: from, then a later to (seconds since the epoch)", "to");
@@ -184,14 +233,158 @@ void svc_availability(struct req *r, const Rigbook__Request *msg)
 			  "ask for at most 31 days of availability at a time", "to");
 		return;
 	}
-	snprintf(from, sizeof(from), "%lld", (long long)q->from);
-	snprintf(to, sizeof(to), "%lld", (long long)q->to);
-	snprintf(startup, sizeof(startup), "%llu", (unsigned long long)r->sess.startup_id);
-	snprintf(member, sizeof(member), "%llu", (unsigned long long)r->sess.member_id);
+	snprintf(from, sizeof(from), "%" PRId64, q->from);
+	snprintf(to, sizeof(to), "%" PRId64, q->to);
+	snprintf(startup, sizeof(startup), "%" PRIu64, r->sess.startup_id);
+	snprintf(member, sizeof(member), "%" PRIu64, r->sess.member_id);
 	params[0] = q->resource_code;
 	params[1] = from;
 	params[2] = to;
 	params[3] = startup;
 	params[4] = member;
 	req_query(r, STMT_AVAILABILITY, params, 5, availability_done);
+}
+
+/* ---------------------------------------------------------------- slots */
+
+static void slots_done(void *arg, const struct db_result *res, const struct db_error *err)
+{
+	struct req *r = arg;
+	Rigbook__Response resp = RIGBOOK__RESPONSE__INIT;
+	Rigbook__SlotsReply reply = RIGBOOK__SLOTS_REPLY__INIT;
+	Rigbook__Resource resource;
+	struct arena a = { 0 };
+	int n;
+
+	if (err != NULL) {
+		req_db_error(r, err);
+		return;
+	}
+	n = db_ntuples(res);
+	if (n == 0) {
+		req_error(r, RIGBOOK__ERROR_CODE__NOT_FOUND, "no resource has that code", "code");
+		return;
+	}
+	resource_from_row(&a, &resource, res, 0);
+	reply.resource = &resource;
+	reply.free = arena_alloc(&a, (size_t)n * sizeof(*reply.free));
+	for (int i = 0; i < n && !a.failed; i++) {
+		Rigbook__Window *w;
+
+		if (db_isnull(res, i, D_N1))
+			continue;
+		w = arena_alloc(&a, sizeof(*w));
+		if (w == NULL)
+			break;
+		rigbook__window__init(w);
+		w->start = db_get_int64(res, i, D_N1);
+		w->end = db_get_int64(res, i, D_N2);
+		reply.free[reply.n_free++] = w;
+	}
+	resp.body_case = RIGBOOK__RESPONSE__BODY_SLOTS;
+	resp.slots = &reply;
+	reply_and_free(r, &resp, &a);
+}
+
+void svc_slots(struct req *r, const Rigbook__Request *msg)
+{
+	const Rigbook__SlotsRequest *q = msg->slots;
+	char from[24], days[16], len[16];
+	const char *params[4];
+
+	if (!code_ok(r, q->code, "code"))
+		return;
+	if (q->length_minutes == 0 || q->length_minutes > MAX_LENGTH_MINUTES) {
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+			  "say how long the booking would be (1 minute to 366 days)", "length_minutes");
+		return;
+	}
+	if (q->days > SLOTS_MAX_DAYS || q->from < 0) {
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+			  "ask for free time over at most 62 days", "days");
+		return;
+	}
+	snprintf(from, sizeof(from), "%" PRId64, q->from);
+	snprintf(days, sizeof(days), "%u", q->days == 0 ? 7 : q->days);
+	snprintf(len, sizeof(len), "%u", q->length_minutes);
+	params[0] = q->code;
+	params[1] = from;
+	params[2] = days;
+	params[3] = len;
+	req_query(r, STMT_SLOTS, params, 4, slots_done);
+}
+
+/* ---------------------------------------------------------------- find */
+
+static void find_done(void *arg, const struct db_result *res, const struct db_error *err)
+{
+	struct req *r = arg;
+	Rigbook__Response resp = RIGBOOK__RESPONSE__INIT;
+	Rigbook__FindReply reply = RIGBOOK__FIND_REPLY__INIT;
+	struct arena a = { 0 };
+	int n;
+
+	if (err != NULL) {
+		req_db_error(r, err);
+		return;
+	}
+	n = db_ntuples(res);
+	reply.fits = arena_alloc(&a, (size_t)n * sizeof(*reply.fits));
+	for (int i = 0; i < n && !a.failed; i++) {
+		Rigbook__Fit *f = arena_alloc(&a, sizeof(*f));
+		Rigbook__Resource *x = arena_alloc(&a, sizeof(*x));
+
+		if (f == NULL || x == NULL)
+			break;
+		rigbook__fit__init(f);
+		resource_from_row(&a, x, res, i);
+		f->resource = x;
+		f->start = db_get_int64(res, i, D_N1);
+		f->end = db_get_int64(res, i, D_N2);
+		reply.fits[reply.n_fits++] = f;
+	}
+	resp.body_case = RIGBOOK__RESPONSE__BODY_FIND;
+	resp.find = &reply;
+	reply_and_free(r, &resp, &a);
+}
+
+void svc_find(struct req *r, const Rigbook__Request *msg)
+{
+	const Rigbook__FindRequest *q = msg->find;
+	char len[16], from[24], days[16], limit[16];
+	const char *params[7];
+
+	if (q->length_minutes == 0 || q->length_minutes > MAX_LENGTH_MINUTES) {
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+			  "say how long the booking would be (1 minute to 366 days)", "length_minutes");
+		return;
+	}
+	if (q->kind != 0 && rb_kind_parse(rb_kind_name(q->kind)) == 0) {
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+			  "kind must be instrument, test_facility, machining, pilot_line or workspace",
+			  "kind");
+		return;
+	}
+	if (!text_ok(q->tag, 40) || !text_ok(q->text, 200)) {
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+			  "tag and text are printable text (40 and 200 bytes at most)", "tag");
+		return;
+	}
+	if (q->within_days > FIND_MAX_DAYS || q->limit > FIND_MAX_LIMIT || q->from < 0) {
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+			  "search at most 92 days for at most 100 fits", "within_days");
+		return;
+	}
+	snprintf(len, sizeof(len), "%u", q->length_minutes);
+	snprintf(from, sizeof(from), "%" PRId64, q->from);
+	snprintf(days, sizeof(days), "%u", q->within_days == 0 ? 30 : q->within_days);
+	snprintf(limit, sizeof(limit), "%u", q->limit == 0 ? 10 : q->limit);
+	params[0] = q->kind != 0 ? rb_kind_name(q->kind) : NULL;
+	params[1] = opt(q->tag);
+	params[2] = opt(q->text);
+	params[3] = len;
+	params[4] = from;
+	params[5] = days;
+	params[6] = limit;
+	req_query(r, STMT_FIND, params, 7, find_done);
 }

@@ -1109,8 +1109,19 @@ END $$;
 
 -- ------------------------------------------------------------------ detail
 
--- Everything about one resource for p_member, as tagged rows (the daemon's
--- wire form): every row carries the resource; tag says what the rest is.
+-- The tagged-row form of resource reads (the daemon's wire form): every row
+-- carries the resource (resource_view's first 25 columns), then a tag that
+-- says what the other columns hold.
+CREATE TYPE rb_res_row AS (
+  id bigint, code text, name text, kind text, institution_code text, institution_name text,
+  space_code text, time_zone text, description text, location text, retired boolean, tags text,
+  units int, slot_minutes int, min_minutes int, max_minutes int, min_notice_minutes int,
+  max_ahead_days int, buffer_minutes int, max_active_per_member int,
+  weekly_minutes_per_startup int, whole_days boolean, min_gap_minutes int, terms_version int,
+  requires text,
+  tag text, n1 bigint, n2 bigint, n3 bigint, t1 text, t2 text, t3 text, b1 boolean);
+
+-- Everything about one resource for p_member:
 --   resource                          (always, first)
 --   open | offpeak   n1 weekday, n2 opens, n3 closes (minutes)
 --   exception        t1 day, t2 windows "540-720,780-900", t3 reason, b1 closed
@@ -1118,31 +1129,38 @@ END $$;
 --   terms            n1 version, t1 text, b1 accepted by p_member
 -- VOLATILE on purpose: called on the id a change just returned, it must see
 -- that change.
-CREATE FUNCTION rb_resource_detail(p_id bigint, p_member bigint)
-RETURNS TABLE (tag text, n1 bigint, n2 bigint, n3 bigint, t1 text, t2 text, t3 text, b1 boolean)
+CREATE FUNCTION rb_resource_detail(p_id bigint, p_member bigint) RETURNS SETOF rb_res_row
 LANGUAGE sql AS $$
-  SELECT 'resource', NULL::bigint, NULL::bigint, NULL::bigint, NULL::text, NULL::text, NULL::text, NULL::boolean
-  UNION ALL
-  (SELECT h.kind, h.weekday::bigint, h.opens::bigint, h.closes::bigint, NULL, NULL, NULL, NULL
-     FROM opening_hours h WHERE h.resource_id = p_id ORDER BY h.kind, h.weekday, h.opens)
-  UNION ALL
-  (SELECT 'exception', NULL, NULL, NULL, to_char(e.day, 'YYYY-MM-DD'),
-          coalesce((SELECT string_agg(lower(x) || '-' || upper(x), ',' ORDER BY lower(x))
-                      FROM unnest(e.windows) x), ''), e.reason, e.closed
-     FROM date_exceptions e JOIN resources r ON r.id = e.resource_id
-    WHERE e.resource_id = p_id AND e.day >= (now() AT TIME ZONE r.time_zone)::date
-    ORDER BY e.day)
-  UNION ALL
-  (SELECT 'closure', c.id, rb_epoch(lower(c.during)), rb_epoch(upper(c.during)), c.kind, c.reason,
-          m.handle::text, NULL
-     FROM closures c JOIN members m ON m.id = c.created_by
-    WHERE c.resource_id = p_id AND c.removed_at IS NULL AND upper(c.during) > now()
-    ORDER BY lower(c.during))
-  UNION ALL
-  SELECT 'terms', r.terms_version::bigint, NULL, NULL, r.terms_text, NULL, NULL,
-         EXISTS (SELECT 1 FROM terms_acceptances a WHERE a.member_id = p_member
-                    AND a.resource_id = r.id AND a.version = r.terms_version)
-    FROM resources r WHERE r.id = p_id AND r.terms_version > 0
+  SELECT v.id, v.code, v.name, v.kind, v.institution_code, v.institution_name, v.space_code,
+         v.time_zone, v.description, v.location, v.retired, v.tags, v.units, v.slot_minutes,
+         v.min_minutes, v.max_minutes, v.min_notice_minutes, v.max_ahead_days, v.buffer_minutes,
+         v.max_active_per_member, v.weekly_minutes_per_startup, v.whole_days, v.min_gap_minutes,
+         v.terms_version, v.requires, d.tag, d.n1, d.n2, d.n3, d.t1, d.t2, d.t3, d.b1
+  FROM resource_view v CROSS JOIN (
+    SELECT 0 AS o, 'resource' AS tag, NULL::bigint AS n1, NULL::bigint AS n2, NULL::bigint AS n3,
+           NULL::text AS t1, NULL::text AS t2, NULL::text AS t3, NULL::boolean AS b1
+    UNION ALL
+    SELECT 1, h.kind, h.weekday, h.opens, h.closes, NULL, NULL, NULL, NULL
+      FROM opening_hours h WHERE h.resource_id = p_id
+    UNION ALL
+    SELECT 2, 'exception', NULL, NULL, NULL, to_char(e.day, 'YYYY-MM-DD'),
+           coalesce((SELECT string_agg(lower(x) || '-' || upper(x), ',' ORDER BY lower(x))
+                       FROM unnest(e.windows) x), ''), e.reason, e.closed
+      FROM date_exceptions e JOIN resources r ON r.id = e.resource_id
+     WHERE e.resource_id = p_id AND e.day >= (now() AT TIME ZONE r.time_zone)::date
+    UNION ALL
+    SELECT 3, 'closure', c.id, rb_epoch(lower(c.during)), rb_epoch(upper(c.during)), c.kind,
+           c.reason, m.handle::text, NULL
+      FROM closures c JOIN members m ON m.id = c.created_by
+     WHERE c.resource_id = p_id AND c.removed_at IS NULL AND upper(c.during) > now()
+    UNION ALL
+    SELECT 4, 'terms', r.terms_version, NULL, NULL, r.terms_text, NULL, NULL,
+           EXISTS (SELECT 1 FROM terms_acceptances a WHERE a.member_id = p_member
+                      AND a.resource_id = r.id AND a.version = r.terms_version)
+      FROM resources r WHERE r.id = p_id AND r.terms_version > 0
+  ) d (o, tag, n1, n2, n3, t1, t2, t3, b1)
+  WHERE v.id = p_id
+  ORDER BY d.o, d.tag, d.n1, d.n2, d.t1
 $$;
 
 -- When one resource is open, closed and taken over [p_from, p_to):
@@ -1150,27 +1168,36 @@ $$;
 --   busy     n1 start, n2 end, n3 booking id (0 unless the caller's startup's), t1 state, b1 mine
 --   open     n1 start, n2 end (opening hours; closures not taken out)
 --   closure  as in rb_resource_detail
-CREATE FUNCTION rb_availability(p_id bigint, p_from bigint, p_to bigint, p_startup bigint,
-                                p_member bigint)
-RETURNS TABLE (tag text, n1 bigint, n2 bigint, n3 bigint, t1 text, t2 text, t3 text, b1 boolean)
+CREATE FUNCTION rb_availability(p_code text, p_from bigint, p_to bigint, p_startup bigint,
+                                p_member bigint) RETURNS SETOF rb_res_row
 LANGUAGE sql STABLE AS $$
-  WITH win AS (SELECT tstzrange(rb_from_epoch(p_from), rb_from_epoch(p_to)) AS w)
-  SELECT 'resource', NULL::bigint, NULL::bigint, NULL::bigint, NULL::text, NULL::text, NULL::text, NULL::boolean
-  UNION ALL
-  (SELECT 'busy', rb_epoch(lower(b.during)), rb_epoch(upper(b.during)),
-          CASE WHEN b.startup_id = p_startup OR b.member_id = p_member THEN b.id ELSE 0 END,
-          b.state::text, NULL, NULL, b.member_id = p_member
-     FROM bookings b, win
-    WHERE b.resource_id = p_id AND b.during && win.w AND b.state NOT IN ('cancelled', 'declined')
-    ORDER BY lower(b.during) LIMIT 5000)
-  UNION ALL
-  (SELECT 'open', rb_epoch(lower(x)), rb_epoch(upper(x)), NULL, NULL, NULL, NULL, NULL
-     FROM resources r, win, unnest(rb_windows(r.id, r.time_zone, 'open', lower(win.w), upper(win.w))) x
-    WHERE r.id = p_id ORDER BY lower(x))
-  UNION ALL
-  (SELECT 'closure', c.id, rb_epoch(lower(c.during)), rb_epoch(upper(c.during)), c.kind, c.reason,
-          m.handle::text, NULL
-     FROM closures c JOIN members m ON m.id = c.created_by, win
-    WHERE c.resource_id = p_id AND c.removed_at IS NULL AND c.during && win.w
-    ORDER BY lower(c.during))
+  SELECT v.id, v.code, v.name, v.kind, v.institution_code, v.institution_name, v.space_code,
+         v.time_zone, v.description, v.location, v.retired, v.tags, v.units, v.slot_minutes,
+         v.min_minutes, v.max_minutes, v.min_notice_minutes, v.max_ahead_days, v.buffer_minutes,
+         v.max_active_per_member, v.weekly_minutes_per_startup, v.whole_days, v.min_gap_minutes,
+         v.terms_version, v.requires, d.tag, d.n1, d.n2, d.n3, d.t1, d.t2, d.t3, d.b1
+  FROM resource_view v CROSS JOIN LATERAL (
+    SELECT 0 AS o, 'resource' AS tag, NULL::bigint AS n1, NULL::bigint AS n2, NULL::bigint AS n3,
+           NULL::text AS t1, NULL::text AS t2, NULL::text AS t3, NULL::boolean AS b1
+    UNION ALL
+    (SELECT 1, 'busy', rb_epoch(lower(b.during)), rb_epoch(upper(b.during)),
+            CASE WHEN b.startup_id = p_startup OR b.member_id = p_member THEN b.id ELSE 0 END,
+            b.state::text, NULL, NULL, b.member_id = p_member
+       FROM bookings b
+      WHERE b.resource_id = v.id
+        AND b.during && tstzrange(rb_from_epoch(p_from), rb_from_epoch(p_to))
+        AND b.state NOT IN ('cancelled', 'declined')
+      ORDER BY lower(b.during) LIMIT 5000)
+    UNION ALL
+    SELECT 2, 'open', rb_epoch(lower(x)), rb_epoch(upper(x)), NULL, NULL, NULL, NULL, NULL
+      FROM unnest(rb_windows(v.id, v.time_zone, 'open', rb_from_epoch(p_from), rb_from_epoch(p_to))) x
+    UNION ALL
+    SELECT 3, 'closure', c.id, rb_epoch(lower(c.during)), rb_epoch(upper(c.during)), c.kind,
+           c.reason, m.handle::text, NULL
+      FROM closures c JOIN members m ON m.id = c.created_by
+     WHERE c.resource_id = v.id AND c.removed_at IS NULL
+       AND c.during && tstzrange(rb_from_epoch(p_from), rb_from_epoch(p_to))
+  ) d
+  WHERE v.code = p_code
+  ORDER BY d.o, d.n1
 $$;

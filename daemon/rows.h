@@ -1,0 +1,36 @@
+/*
+ * Turning result rows into wire messages.  Strings point into the result,
+ * so a message built here is valid only inside the query callback; what
+ * has to be allocated (arrays) comes from an arena freed after the reply.
+ */
+#ifndef RIGBOOKD_ROWS_H
+#define RIGBOOKD_ROWS_H
+
+#include <stddef.h>
+
+#include "db.h"
+#include "rigbook.pb-c.h"
+
+struct arena {
+	void **blocks;
+	size_t n, cap;
+	int failed;
+};
+
+void *arena_alloc(struct arena *a, size_t size); /* zeroed; NULL and a->failed on failure */
+void arena_free(struct arena *a);
+
+/* The resource columns at the start of row i (resource_view / rb_res_row). */
+void resource_from_row(struct arena *a, Rigbook__Resource *x, const struct db_result *res, int i);
+
+/* A booking_view row; columns from BC_ID on start at off. */
+void booking_from_row(Rigbook__Booking *b, const struct db_result *res, int i, int off);
+
+/* A closure from a tagged 'closure' row. */
+void closure_from_detail_row(Rigbook__Closure *c, const struct db_result *res, int i);
+
+/* A ResourceDetail from the tagged rows of rb_resource_detail. */
+void detail_from_rows(struct arena *a, Rigbook__ResourceDetail *d, Rigbook__Resource *r,
+		      const struct db_result *res);
+
+#endif
