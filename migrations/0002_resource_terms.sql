@@ -215,7 +215,11 @@ $$;
 -- clock (but closed exception days still close).
 CREATE FUNCTION rb_windows(p_resource bigint, p_tz text, p_kind text,
                            p_from timestamptz, p_to timestamptz) RETURNS tstzmultirange
-LANGUAGE sql STABLE AS $$
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  result tstzmultirange;
+BEGIN
+  -- plpgsql, not sql: the plan is cached per session instead of made per call
   WITH days AS (
     SELECT d::date AS day
     FROM generate_series((p_from AT TIME ZONE p_tz)::date - 1,
@@ -244,8 +248,10 @@ LANGUAGE sql STABLE AS $$
                                       (day + b * interval '1 minute') AT TIME ZONE p_tz)),
                   '{}'::tstzmultirange)
          * tstzmultirange(tstzrange(p_from, p_to))
-  FROM mins
-$$;
+  INTO result
+  FROM mins;
+  RETURN result;
+END $$;
 
 -- Active closures of a resource overlapping [p_from, p_to).
 CREATE FUNCTION rb_closed(p_resource bigint, p_from timestamptz, p_to timestamptz)
@@ -1170,7 +1176,10 @@ $$;
 --   closure  as in rb_resource_detail
 CREATE FUNCTION rb_availability(p_code text, p_from bigint, p_to bigint, p_startup bigint,
                                 p_member bigint) RETURNS SETOF rb_res_row
-LANGUAGE sql STABLE AS $$
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  -- plpgsql, not sql: the plan is cached per session instead of made per call
+  RETURN QUERY
   SELECT v.id, v.code, v.name, v.kind, v.institution_code, v.institution_name, v.space_code,
          v.time_zone, v.description, v.location, v.retired, v.tags, v.units, v.slot_minutes,
          v.min_minutes, v.max_minutes, v.min_notice_minutes, v.max_ahead_days, v.buffer_minutes,
@@ -1199,5 +1208,5 @@ LANGUAGE sql STABLE AS $$
        AND c.during && tstzrange(rb_from_epoch(p_from), rb_from_epoch(p_to))
   ) d
   WHERE v.code = p_code
-  ORDER BY d.o, d.n1
-$$;
+  ORDER BY d.o, d.n1;
+END $$;
