@@ -183,7 +183,7 @@ void cmd_main_usage(FILE *f)
 	const struct cmd_entry *const *e;
 
 	fputs("usage: rigbook [--config FILE] [--server HOST:PORT] [--token TOKEN] [--ca FILE]\n"
-	      "               [--server-name NAME] [--json] COMMAND [ARGS]\n"
+	      "               [--server-name NAME] [--timeout SECONDS] [--json] COMMAND [ARGS]\n"
 	      "       rigbook --help | --version\n"
 	      "\n"
 	      "commands (any unique prefix will do):\n",

@@ -19,10 +19,11 @@ static const struct cmd_opt availability_opts[] = {
 static int add_row(struct out_table *t, int64_t start, int64_t end, const char *tz,
 		   const char *status)
 {
-	char w[RB_WINDOW_TEXT + 80];
+	char w[RB_WINDOW_TEXT];
 	const char *row[2] = { w, status };
 
-	cmd_window_text(start, end, tz, w, sizeof(w));
+	if (rb_time_window(start, end, tz, w, sizeof(w)) != 0)
+		snprintf(w, sizeof(w), "%" PRId64 "-%" PRId64, start, end);
 	return out_table_add(t, row);
 }
 

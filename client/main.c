@@ -15,7 +15,7 @@
 #define DEFAULT_SERVER "127.0.0.1:7878"
 
 struct globals {
-	const char *config, *server, *token, *ca, *server_name;
+	const char *config, *server, *token, *ca, *server_name, *timeout;
 	int json;
 };
 
@@ -45,6 +45,7 @@ static int parse_globals(int argc, char **argv, struct globals *g)
 		{ "token", offsetof(struct globals, token) },
 		{ "ca", offsetof(struct globals, ca) },
 		{ "server-name", offsetof(struct globals, server_name) },
+		{ "timeout", offsetof(struct globals, timeout) },
 	};
 	int i;
 
@@ -102,6 +103,24 @@ static const char *pick(const char *flag, const char *env, const char *file, con
 	return dflt;
 }
 
+/* Whole seconds, 1 to 3600. */
+static int parse_timeout(const char *s, int *ms)
+{
+	int v = 0;
+
+	if (*s == '\0' || strlen(s) > 4)
+		return -1;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	if (v < 1 || v > 3600)
+		return -1;
+	*ms = v * 1000;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct globals g;
@@ -110,7 +129,7 @@ int main(int argc, char **argv)
 	struct cmd_args args;
 	const struct cmd_entry *e;
 	char err[512], *dflt_path = NULL;
-	const char *path;
+	const char *path, *timeout;
 	int first, rc, must_exist;
 
 	memset(&g, 0, sizeof(g));
@@ -166,6 +185,14 @@ int main(int argc, char **argv)
 	ctx.opts.ca_file = pick(g.ca, "RIGBOOK_CA", cfg.ca, NULL);
 	ctx.opts.server_name = pick(g.server_name, "RIGBOOK_SERVER_NAME", cfg.server_name, NULL);
 	ctx.opts.client_name = "rigbook/" RIGBOOK_VERSION;
+	timeout = pick(g.timeout, "RIGBOOK_TIMEOUT", NULL, NULL);
+	if (timeout != NULL && parse_timeout(timeout, &ctx.opts.timeout_ms) != 0) {
+		fprintf(stderr, "rigbook: the timeout must be a number of seconds from 1 to 3600, not '%.40s'\n",
+			timeout);
+		config_free(&cfg);
+		free(dflt_path);
+		return CMD_USAGE;
+	}
 
 	rc = e->exec(&ctx, &args);
 	cmd_close(&ctx);

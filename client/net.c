@@ -51,6 +51,7 @@ struct rbc_conn {
 	size_t rpos, rlen;
 	Rigbook__Response *hello; /* owns the HelloReply */
 	char peer[300];           /* "host:port" as given, for messages */
+	char verify_name[256];    /* the name or address the certificate must carry */
 };
 
 struct sigpipe_guard {
@@ -282,6 +283,7 @@ static int tls_setup(struct rbc_conn *c, const struct rbc_opts *o, const char *h
 										: host;
 	char why[256];
 
+	snprintf(c->verify_name, sizeof(c->verify_name), "%s", name);
 	c->ctx = SSL_CTX_new(TLS_client_method());
 	if (c->ctx == NULL) {
 		set_err(err, errlen, "cannot create a TLS context: %s", ssl_reason(why, sizeof(why)));
@@ -358,9 +360,14 @@ static int tls_handshake(struct rbc_conn *c, int64_t deadline, char *err, size_t
 	vr = SSL_get_verify_result(c->ssl);
 	if (vr != X509_V_OK) {
 		ERR_clear_error();
-		set_err(err, errlen,
-			"TLS handshake with %s failed: certificate verify failed: %s (is --ca the CA that signed the server's certificate?)",
-			c->peer, X509_verify_cert_error_string(vr));
+		if (vr == X509_V_ERR_HOSTNAME_MISMATCH || vr == X509_V_ERR_IP_ADDRESS_MISMATCH)
+			set_err(err, errlen,
+				"TLS handshake with %s failed: certificate verify failed: %s (the certificate does not name %s; see --server-name)",
+				c->peer, X509_verify_cert_error_string(vr), c->verify_name);
+		else
+			set_err(err, errlen,
+				"TLS handshake with %s failed: certificate verify failed: %s (is --ca the CA that signed the server's certificate?)",
+				c->peer, X509_verify_cert_error_string(vr));
 		return -1;
 	}
 	reason = ssl_reason(why, sizeof(why));
@@ -429,7 +436,7 @@ static int tls_read_some(struct rbc_conn *c, int64_t deadline, char *err, size_t
 	struct sigpipe_guard g;
 	char why[256], tmo[128];
 	const char *reason;
-	int rc, e, saved_errno;
+	int rc, e, saved_errno, eof;
 
 	for (;;) {
 		ERR_clear_error();
@@ -454,9 +461,14 @@ static int tls_read_some(struct rbc_conn *c, int64_t deadline, char *err, size_t
 			continue;
 		}
 		c->broken = 1;
+		eof = e == SSL_ERROR_SSL &&
+		      ERR_GET_REASON(ERR_peek_last_error()) == SSL_R_UNEXPECTED_EOF_WHILE_READING;
 		reason = ssl_reason(why, sizeof(why));
 		if (e == SSL_ERROR_ZERO_RETURN || (e == SSL_ERROR_SYSCALL && saved_errno == 0))
 			set_err(err, errlen, "%s closed the connection", c->peer);
+		else if (eof)
+			set_err(err, errlen, "%s closed the connection without a TLS close_notify",
+				c->peer);
 		else if (e == SSL_ERROR_SYSCALL)
 			set_err(err, errlen, "reading from %s failed: %s", c->peer,
 				strerror(saved_errno));
