@@ -481,5 +481,12 @@ void cmd_json_booking(struct out_json *j, const Rigbook__Booking *b)
 	else
 		out_json_null(j);
 	out_json_kv_string(j, "cancel_reason", b->cancel_reason);
+	out_json_kv_uint(j, "unit", b->unit);
+	out_json_kv_string(j, "override_reason", b->override_reason);
+	out_json_key(j, "parent_id");
+	if (b->parent_id != 0)
+		out_json_uint(j, b->parent_id);
+	else
+		out_json_null(j);
 	out_json_end_object(j);
 }

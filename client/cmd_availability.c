@@ -1,6 +1,10 @@
-/* availability: when one resource is taken and when it is free. */
+/*
+ * availability: when one resource is free, taken, closed or outside its
+ * opening hours, as one timeline over [from, to) in the resource's zone.
+ */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -16,6 +20,74 @@ static const struct cmd_opt availability_opts[] = {
 	{ NULL, 0, NULL },
 };
 
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int covers(int64_t s, int64_t e, int64_t a, int64_t b)
+{
+	return s <= a && e >= b;
+}
+
+/* What [a, b) is: the first rule that applies wins. */
+static void describe(const Rigbook__AvailabilityReply *r, unsigned units, int64_t a, int64_t b,
+		     char *buf, size_t len)
+{
+	const Rigbook__Busy *one = NULL;
+	unsigned taken = 0;
+	size_t i;
+	int open = 0;
+
+	for (i = 0; i < r->n_closures; i++) {
+		const Rigbook__Closure *c = r->closures[i];
+
+		if (covers(c->start, c->end, a, b)) {
+			snprintf(buf, len, "%s%s%.120s%s",
+				 c->kind == RIGBOOK__CLOSURE_KIND__MAINTENANCE ? "maintenance" : "closed",
+				 c->reason[0] != '\0' ? " (" : "", c->reason,
+				 c->reason[0] != '\0' ? ")" : "");
+			return;
+		}
+	}
+	for (i = 0; i < r->n_busy; i++) {
+		if (covers(r->busy[i]->start, r->busy[i]->end, a, b)) {
+			if (one == NULL)
+				one = r->busy[i];
+			taken++;
+		}
+	}
+	if (taken >= units) {
+		if (units > 1)
+			snprintf(buf, len, "taken (all %u units)", units);
+		else if (one->mine)
+			snprintf(buf, len, "%s: your booking %" PRIu64, rb_state_name(one->state),
+				 one->booking_id);
+		else if (one->booking_id != 0)
+			snprintf(buf, len, "%s: booking %" PRIu64 " of your startup",
+				 rb_state_name(one->state), one->booking_id);
+		else
+			snprintf(buf, len, "taken (%s)", rb_state_name(one->state));
+		return;
+	}
+	for (i = 0; i < r->n_open && !open; i++)
+		open = covers(r->open[i]->start, r->open[i]->end, a, b);
+	if (!open)
+		snprintf(buf, len, "closed (outside opening hours)");
+	else if (taken > 0)
+		snprintf(buf, len, "free (%u of %u units taken)", taken, units);
+	else
+		snprintf(buf, len, "free");
+}
+
+static void clip_add(int64_t *pts, size_t *n, int64_t t, int64_t from, int64_t to)
+{
+	if (t > from && t < to)
+		pts[(*n)++] = t;
+}
+
 static int add_row(struct out_table *t, int64_t start, int64_t end, const char *tz,
 		   const char *status)
 {
@@ -27,37 +99,54 @@ static int add_row(struct out_table *t, int64_t start, int64_t end, const char *
 	return out_table_add(t, row);
 }
 
-static int print_timeline(const Rigbook__AvailabilityReply *a, int64_t from, int64_t to,
+static int print_timeline(const Rigbook__AvailabilityReply *r, int64_t from, int64_t to,
 			  const char *tz)
 {
 	static const char *const head[] = { "WHEN", "STATUS" };
+	unsigned units = r->resource != NULL && r->resource->units > 1 ? r->resource->units : 1;
+	size_t cap = 2 + 2 * (r->n_busy + r->n_open + r->n_closures), n = 0, i;
+	int64_t *pts = malloc(cap * sizeof(*pts)), seg_start;
+	char cur[200], next[200];
 	struct out_table *t = out_table_new(2, head);
-	int64_t cursor = from;
-	size_t i;
 	int rc = 0;
 
-	if (t == NULL)
+	if (pts == NULL || t == NULL) {
+		free(pts);
+		out_table_free(t);
 		return cmd_failed("out of memory");
-	for (i = 0; i < a->n_busy && rc == 0; i++) {
-		const Rigbook__Busy *b = a->busy[i];
-		char status[96];
-
-		if (b->start > cursor)
-			rc |= add_row(t, cursor, b->start < to ? b->start : to, tz, "free");
-		if (b->mine)
-			snprintf(status, sizeof(status), "%s: your booking %" PRIu64,
-				 rb_state_name(b->state), b->booking_id);
-		else if (b->booking_id != 0)
-			snprintf(status, sizeof(status), "%s: booking %" PRIu64 " of your startup",
-				 rb_state_name(b->state), b->booking_id);
-		else
-			snprintf(status, sizeof(status), "%s", rb_state_name(b->state));
-		rc |= add_row(t, b->start, b->end, tz, status);
-		if (b->end > cursor)
-			cursor = b->end;
 	}
-	if (rc == 0 && cursor < to)
-		rc |= add_row(t, cursor, to, tz, "free");
+	pts[n++] = from;
+	pts[n++] = to;
+	for (i = 0; i < r->n_busy; i++) {
+		clip_add(pts, &n, r->busy[i]->start, from, to);
+		clip_add(pts, &n, r->busy[i]->end, from, to);
+	}
+	for (i = 0; i < r->n_open; i++) {
+		clip_add(pts, &n, r->open[i]->start, from, to);
+		clip_add(pts, &n, r->open[i]->end, from, to);
+	}
+	for (i = 0; i < r->n_closures; i++) {
+		clip_add(pts, &n, r->closures[i]->start, from, to);
+		clip_add(pts, &n, r->closures[i]->end, from, to);
+	}
+	qsort(pts, n, sizeof(*pts), cmp_i64);
+
+	/* walk the elementary intervals, merging neighbours that read the same */
+	seg_start = from;
+	cur[0] = '\0';
+	for (i = 0; i + 1 < n && rc == 0; i++) {
+		if (pts[i] == pts[i + 1])
+			continue;
+		describe(r, units, pts[i], pts[i + 1], next, sizeof(next));
+		if (cur[0] != '\0' && strcmp(cur, next) != 0) {
+			rc = add_row(t, seg_start, pts[i], tz, cur);
+			seg_start = pts[i];
+		}
+		memcpy(cur, next, sizeof(cur));
+	}
+	if (rc == 0 && cur[0] != '\0')
+		rc = add_row(t, seg_start, to, tz, cur);
+	free(pts);
 	if (rc != 0) {
 		out_table_free(t);
 		return cmd_failed("out of memory");
@@ -67,30 +156,39 @@ static int print_timeline(const Rigbook__AvailabilityReply *a, int64_t from, int
 	return CMD_OK;
 }
 
-static void print_json(const Rigbook__AvailabilityReply *a, const char *code, int64_t from,
+static void json_window(struct out_json *j, int64_t start, int64_t end, const char *tz)
+{
+	char s[RB_TIME_TEXT + 4];
+
+	out_json_kv_int(j, "start", start);
+	out_json_kv_int(j, "end", end);
+	cmd_time_text(start, tz, s, sizeof(s));
+	out_json_kv_string(j, "start_local", s);
+	cmd_time_text(end, tz, s, sizeof(s));
+	out_json_kv_string(j, "end_local", s);
+}
+
+static void print_json(const Rigbook__AvailabilityReply *r, const char *code, int64_t from,
 		       int64_t to, const char *tz)
 {
 	struct out_json j;
-	char s[RB_TIME_TEXT + 4];
+	size_t i;
 
 	out_json_init(&j, stdout);
 	out_json_begin_object(&j);
 	out_json_kv_string(&j, "resource", code);
 	out_json_kv_string(&j, "time_zone", tz);
+	out_json_kv_uint(&j, "units",
+			 r->resource != NULL && r->resource->units > 1 ? r->resource->units : 1);
 	out_json_kv_int(&j, "from", from);
 	out_json_kv_int(&j, "to", to);
 	out_json_key(&j, "busy");
 	out_json_begin_array(&j);
-	for (size_t i = 0; i < a->n_busy; i++) {
-		const Rigbook__Busy *b = a->busy[i];
+	for (i = 0; i < r->n_busy; i++) {
+		const Rigbook__Busy *b = r->busy[i];
 
 		out_json_begin_object(&j);
-		out_json_kv_int(&j, "start", b->start);
-		out_json_kv_int(&j, "end", b->end);
-		cmd_time_text(b->start, tz, s, sizeof(s));
-		out_json_kv_string(&j, "start_local", s);
-		cmd_time_text(b->end, tz, s, sizeof(s));
-		out_json_kv_string(&j, "end_local", s);
+		json_window(&j, b->start, b->end, tz);
 		out_json_kv_string(&j, "state", rb_state_name(b->state));
 		out_json_key(&j, "booking_id");
 		if (b->booking_id != 0)
@@ -98,6 +196,29 @@ static void print_json(const Rigbook__AvailabilityReply *a, const char *code, in
 		else
 			out_json_null(&j);
 		out_json_kv_bool(&j, "mine", b->mine);
+		out_json_end_object(&j);
+	}
+	out_json_end_array(&j);
+	out_json_key(&j, "open");
+	out_json_begin_array(&j);
+	for (i = 0; i < r->n_open; i++) {
+		out_json_begin_object(&j);
+		json_window(&j, r->open[i]->start, r->open[i]->end, tz);
+		out_json_end_object(&j);
+	}
+	out_json_end_array(&j);
+	out_json_key(&j, "closures");
+	out_json_begin_array(&j);
+	for (i = 0; i < r->n_closures; i++) {
+		const Rigbook__Closure *c = r->closures[i];
+
+		out_json_begin_object(&j);
+		out_json_kv_uint(&j, "id", c->id);
+		json_window(&j, c->start, c->end, tz);
+		out_json_kv_string(&j, "kind", c->kind == RIGBOOK__CLOSURE_KIND__MAINTENANCE
+							? "maintenance"
+							: "closure");
+		out_json_kv_string(&j, "reason", c->reason);
 		out_json_end_object(&j);
 	}
 	out_json_end_array(&j);
@@ -116,6 +237,7 @@ static int cmd_availability_exec(struct cmd_ctx *ctx, const struct cmd_args *arg
 	int64_t t;
 	int rc;
 
+	/* refuse what cannot be a time before talking to the server */
 	if (from != NULL && rb_time_parse(from, "UTC", &t, err, sizeof(err)) != 0)
 		return cmd_bad_value(ctx, "--from: %s", err);
 	if (to != NULL && rb_time_parse(to, "UTC", &t, err, sizeof(err)) != 0)
@@ -165,7 +287,7 @@ static int cmd_availability_exec(struct cmd_ctx *ctx, const struct cmd_args *arg
 const struct cmd_entry cmd_availability_entry = {
 	.name = "availability",
 	.usage = "CODE [--from TIME] [--to TIME]",
-	.summary = "show when a resource is taken and free (default: the next 7 days)",
+	.summary = "show when a resource is free, taken or closed (default: the next 7 days)",
 	.options = availability_opts,
 	.lower = 1,
 	.upper = 1,
