@@ -261,6 +261,13 @@ static void test_reader_too_big_allocates_nothing(void **state)
 	assert_int_equal(mallocs, before);
 	assert_null(r.buf);
 	frame_reader_reset(&r);
+
+	/* the counter does see the reader's allocation when the frame is allowed */
+	frame_put_header(h, RB_FRAME_MAX_DEFAULT);
+	frame_reader_init(&r, RB_FRAME_MAX_DEFAULT);
+	assert_int_equal(frame_reader_feed(&r, h, sizeof(h), &used), RB_FRAME_NEED_MORE);
+	assert_int_equal(mallocs, before + 1);
+	frame_reader_reset(&r);
 }
 
 static void test_reader_exactly_at_cap(void **state)
