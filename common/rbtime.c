@@ -637,3 +637,639 @@ int rb_duration_format(int64_t secs, char *buf, size_t len)
 	}
 	return 0;
 }
+
+/* ------------------------------------------------------------ dates */
+
+static int64_t date_days(const struct rb_date *d)
+{
+	return days_from_civil(d->year, d->month, d->day);
+}
+
+static struct rb_date date_from_days(int64_t z)
+{
+	struct civil c;
+	struct rb_date d;
+
+	civil_from_days(z, &c);
+	d.year = c.y;
+	d.month = c.mo;
+	d.day = c.d;
+	return d;
+}
+
+/* 1 (Monday) to 7 (Sunday); day 0, 1970-01-01, was a Thursday. */
+static int weekday_of_days(int64_t z)
+{
+	int64_t r = (z + 3) % 7;
+
+	return (int)(r < 0 ? r + 7 : r) + 1;
+}
+
+int rb_date_parse(const char *s, struct rb_date *d, char *err, size_t errlen)
+{
+	const char *p = s;
+	int y, mo, dd;
+
+	if (s == NULL || digits(&p, 4, &y) != 0 || *p++ != '-' || digits(&p, 2, &mo) != 0 ||
+	    *p++ != '-' || digits(&p, 2, &dd) != 0 || *p != '\0') {
+		set_err(err, errlen, "%.40s is not a date: use YYYY-MM-DD", s != NULL ? s : "");
+		return -1;
+	}
+	if (y < YEAR_MIN || y > YEAR_MAX) {
+		set_err(err, errlen, "%.40s: the year must lie between %d and %d", s, YEAR_MIN,
+			YEAR_MAX);
+		return -1;
+	}
+	if (mo < 1 || mo > 12) {
+		set_err(err, errlen, "%.40s: there is no month %d", s, mo);
+		return -1;
+	}
+	if (dd < 1 || dd > month_days(y, mo)) {
+		set_err(err, errlen, "%.40s: %s %d has %d days", s, month_names[mo - 1], y,
+			month_days(y, mo));
+		return -1;
+	}
+	d->year = y;
+	d->month = mo;
+	d->day = dd;
+	return 0;
+}
+
+void rb_date_format(const struct rb_date *d, char *buf, size_t len)
+{
+	snprintf(buf, len, "%04d-%02d-%02d", d->year, d->month, d->day);
+}
+
+int rb_date_weekday(const struct rb_date *d)
+{
+	return weekday_of_days(date_days(d));
+}
+
+struct rb_date rb_date_add(const struct rb_date *d, int n)
+{
+	return date_from_days(date_days(d) + n);
+}
+
+int64_t rb_date_diff(const struct rb_date *a, const struct rb_date *b)
+{
+	return date_days(b) - date_days(a);
+}
+
+/* Days of the Monday of ISO week 1 of year y: the week holding 4 January. */
+static int64_t iso_week1(int y)
+{
+	int64_t jan4 = days_from_civil(y, 1, 4);
+
+	return jan4 - (weekday_of_days(jan4) - 1);
+}
+
+int rb_iso_week_parse(const char *s, struct rb_date *monday, char *err, size_t errlen)
+{
+	const char *p = s;
+	int y, w, weeks;
+
+	if (s == NULL || digits(&p, 4, &y) != 0 || *p++ != '-' || (*p != 'W' && *p != 'w') ||
+	    (p++, digits(&p, 2, &w)) != 0 || *p != '\0') {
+		set_err(err, errlen, "%.40s is not a week: use YYYY-Www, e.g. 2026-W49",
+			s != NULL ? s : "");
+		return -1;
+	}
+	if (y < YEAR_MIN || y > YEAR_MAX) {
+		set_err(err, errlen, "%.40s: the year must lie between %d and %d", s, YEAR_MIN,
+			YEAR_MAX);
+		return -1;
+	}
+	weeks = (int)((iso_week1(y + 1) - iso_week1(y)) / 7);
+	if (w < 1 || w > weeks) {
+		set_err(err, errlen, "%.40s: %d has weeks W01 to W%02d", s, y, weeks);
+		return -1;
+	}
+	*monday = date_from_days(iso_week1(y) + 7 * (int64_t)(w - 1));
+	return 0;
+}
+
+void rb_iso_week(const struct rb_date *d, int *year, int *week)
+{
+	int64_t z = date_days(d), thursday = z - weekday_of_days(z) + 4;
+	struct rb_date t = date_from_days(thursday);
+
+	*year = t.year;
+	*week = (int)((thursday - days_from_civil(t.year, 1, 1)) / 7) + 1;
+}
+
+void rb_iso_week_format(const struct rb_date *d, char *buf, size_t len)
+{
+	int y, w;
+
+	rb_iso_week(d, &y, &w);
+	snprintf(buf, len, "%04d-W%02d", y, w);
+}
+
+int rb_time_local(int64_t t, const char *tz, struct rb_date *d, int *minute)
+{
+	struct tz_saved sv;
+	struct tm tm;
+	int rc;
+
+	if (tz_enter(tz, &sv, NULL, 0) != 0)
+		return -1;
+	rc = local_at(t, &tm);
+	tz_leave(&sv);
+	if (rc != 0)
+		return -1;
+	d->year = tm.tm_year + 1900;
+	d->month = tm.tm_mon + 1;
+	d->day = tm.tm_mday;
+	if (minute != NULL)
+		*minute = tm.tm_hour * 60 + tm.tm_min;
+	return 0;
+}
+
+int rb_time_at(const struct rb_date *d, int minute, const char *tz, int64_t *out)
+{
+	struct tz_saved sv;
+	int rc;
+
+	if (minute < 0 || minute > 1440 || d->month < 1 || d->month > 12 || d->day < 1 ||
+	    d->day > month_days(d->year, d->month))
+		return -1;
+	if (tz_enter(tz, &sv, NULL, 0) != 0)
+		return -1;
+	rc = resolve_local(date_days(d) * 86400 + (int64_t)minute * 60, 1, out);
+	tz_leave(&sv);
+	return rc == 0 ? 0 : -1;
+}
+
+/* ------------------------------------------------------------ weekly hours */
+
+static const char *const day_names[7] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun" };
+
+const char *rb_weekday_name(int weekday)
+{
+	return weekday >= 1 && weekday <= 7 ? day_names[weekday - 1] : "?";
+}
+
+void rb_minute_format(int minute, char *buf, size_t len)
+{
+	if (minute < 0 || minute > 1440)
+		snprintf(buf, len, "??:??");
+	else
+		snprintf(buf, len, "%02d:%02d", minute / 60, minute % 60);
+}
+
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* [*s, *e) without the blanks around it. */
+static void trim(const char **s, const char **e)
+{
+	while (*s < *e && is_space(**s))
+		(*s)++;
+	while (*e > *s && is_space((*e)[-1]))
+		(*e)--;
+}
+
+/* The day named by [s, e) (case ignored): 1-7, or 0. */
+static int day_number(const char *s, const char *e)
+{
+	if (e - s != 3)
+		return 0;
+	for (int i = 0; i < 7; i++) {
+		int k;
+
+		for (k = 0; k < 3; k++) {
+			char c = s[k];
+
+			if (c >= 'A' && c <= 'Z')
+				c = (char)(c - 'A' + 'a');
+			if (c != day_names[i][k])
+				break;
+		}
+		if (k == 3)
+			return i + 1;
+	}
+	return 0;
+}
+
+/* "HH:MM" exactly, [s, e): minutes, or -1. */
+static int clock_minutes(const char *s, const char *e)
+{
+	int h, m;
+
+	if (e - s != 5 || s[2] != ':' || digits(&s, 2, &h) != 0 || (s++, digits(&s, 2, &m)) != 0)
+		return -1;
+	if (m > 59 || h > 24 || (h == 24 && m != 0))
+		return -1;
+	return h * 60 + m;
+}
+
+/* One window "HH:MM-HH:MM" in [s, e); ctx names the enclosing part for messages. */
+static int parse_window(const char *s, const char *e, const char *ctx, struct rb_day_window *w,
+			char *err, size_t errlen)
+{
+	const char *dash, *a, *ae, *b, *be;
+	int n;
+
+	trim(&s, &e);
+	n = (int)(e - s);
+	for (dash = s; dash < e && *dash != '-'; dash++)
+		;
+	if (s == e) {
+		set_err(err, errlen, "in '%.80s': an empty window (a comma too many?)", ctx);
+		return -1;
+	}
+	if (dash == e) {
+		set_err(err, errlen, "in '%.80s': '%.*s' is not a window: use HH:MM-HH:MM", ctx,
+			n > 40 ? 40 : n, s);
+		return -1;
+	}
+	a = s;
+	ae = dash;
+	b = dash + 1;
+	be = e;
+	trim(&a, &ae);
+	trim(&b, &be);
+	w->opens = clock_minutes(a, ae);
+	w->closes = clock_minutes(b, be);
+	if (w->opens < 0 || w->opens == 1440) {
+		set_err(err, errlen,
+			"in '%.80s': '%.*s' is not a time of day: use HH:MM from 00:00 to 23:59", ctx,
+			(int)(ae - a) > 40 ? 40 : (int)(ae - a), a);
+		return -1;
+	}
+	if (w->closes < 0) {
+		set_err(err, errlen,
+			"in '%.80s': '%.*s' is not a time of day: use HH:MM from 00:00 to 24:00", ctx,
+			(int)(be - b) > 40 ? 40 : (int)(be - b), b);
+		return -1;
+	}
+	if (w->closes <= w->opens) {
+		set_err(err, errlen,
+			"in '%.80s': %.*s closes before it opens (a window ends by 24:00 the same day)",
+			ctx, n > 40 ? 40 : n, s);
+		return -1;
+	}
+	return 0;
+}
+
+/* A comma list of windows in [s, e), appended to out[*n..max). */
+static int parse_windows(const char *s, const char *e, const char *ctx,
+			 struct rb_day_window *out, size_t max, size_t *n, char *err,
+			 size_t errlen)
+{
+	const char *p = s;
+
+	for (;;) {
+		const char *c = p;
+
+		while (c < e && *c != ',')
+			c++;
+		if (*n >= max) {
+			set_err(err, errlen, "more than %zu windows", max);
+			return -1;
+		}
+		if (parse_window(p, c, ctx, &out[*n], err, errlen) != 0)
+			return -1;
+		(*n)++;
+		if (c == e)
+			return 0;
+		p = c + 1;
+	}
+}
+
+static int cmp_day_window(const void *a, const void *b)
+{
+	const struct rb_day_window *x = a, *y = b;
+
+	return x->opens != y->opens ? (x->opens > y->opens) - (x->opens < y->opens)
+				    : (x->closes > y->closes) - (x->closes < y->closes);
+}
+
+static int cmp_weekly_window(const void *a, const void *b)
+{
+	const struct rb_weekly_window *x = a, *y = b;
+
+	if (x->weekday != y->weekday)
+		return x->weekday - y->weekday;
+	if (x->opens != y->opens)
+		return x->opens - y->opens;
+	return x->closes - y->closes;
+}
+
+static void overlap_err(const char *day, const struct rb_day_window *a,
+			const struct rb_day_window *b, char *err, size_t errlen)
+{
+	char a1[8], a2[8], b1[8], b2[8];
+
+	rb_minute_format(a->opens, a1, sizeof(a1));
+	rb_minute_format(a->closes, a2, sizeof(a2));
+	rb_minute_format(b->opens, b1, sizeof(b1));
+	rb_minute_format(b->closes, b2, sizeof(b2));
+	set_err(err, errlen, "%s%s%s-%s and %s-%s overlap", day, day[0] != '\0' ? ": " : "", a1,
+		a2, b1, b2);
+}
+
+int rb_day_windows_parse(const char *s, struct rb_day_window *out, size_t max, size_t *n,
+			 char *err, size_t errlen)
+{
+	const char *e;
+
+	*n = 0;
+	if (s == NULL) {
+		set_err(err, errlen, "no windows given: use HH:MM-HH:MM[,HH:MM-HH:MM...]");
+		return -1;
+	}
+	e = s + strlen(s);
+	trim(&s, &e);
+	if (s == e) {
+		set_err(err, errlen, "no windows given: use HH:MM-HH:MM[,HH:MM-HH:MM...]");
+		return -1;
+	}
+	if (parse_windows(s, e, s, out, max, n, err, errlen) != 0)
+		return -1;
+	qsort(out, *n, sizeof(*out), cmp_day_window);
+	for (size_t i = 1; i < *n; i++) {
+		if (out[i].opens < out[i - 1].closes) {
+			overlap_err("", &out[i - 1], &out[i], err, errlen);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The days of [s, e), "mon-fri,sun", as a bit set (bit 1 Monday .. 7 Sunday). */
+static int parse_days(const char *s, const char *e, const char *ctx, unsigned *set,
+		      char *err, size_t errlen)
+{
+	const char *p = s;
+
+	*set = 0;
+	for (;;) {
+		const char *c = p, *dash, *a, *ae, *b, *be;
+		int d1, d2, range = 0;
+
+		while (c < e && *c != ',')
+			c++;
+		a = p;
+		ae = c;
+		trim(&a, &ae);
+		if (a == ae) {
+			set_err(err, errlen, "in '%.80s': an empty day (a comma too many?)", ctx);
+			return -1;
+		}
+		for (dash = a; dash < ae && *dash != '-'; dash++)
+			;
+		b = be = ae;
+		if (dash < ae) {
+			range = 1;
+			b = dash + 1;
+			ae = dash;
+			trim(&a, &ae);
+			trim(&b, &be);
+		}
+		d1 = day_number(a, ae);
+		if (d1 == 0) {
+			set_err(err, errlen,
+				"in '%.80s': '%.*s' is not a day: use mon, tue, wed, thu, fri, sat or sun",
+				ctx, (int)(ae - a) > 40 ? 40 : (int)(ae - a), a);
+			return -1;
+		}
+		d2 = d1;
+		if (range) {
+			d2 = day_number(b, be);
+			if (d2 == 0) {
+				set_err(err, errlen,
+					"in '%.80s': '%.*s' is not a day: use mon, tue, wed, thu, fri, sat or sun",
+					ctx, (int)(be - b) > 40 ? 40 : (int)(be - b), b);
+				return -1;
+			}
+			if (d2 == d1) {
+				set_err(err, errlen, "in '%.80s': the day range %s-%s is one day: write %s",
+					ctx, day_names[d1 - 1], day_names[d2 - 1], day_names[d1 - 1]);
+				return -1;
+			}
+			if (d2 < d1) {
+				set_err(err, errlen,
+					"in '%.80s': a day range runs forward from mon to sun: write %s%s%s,mon%s%s instead of %s-%s",
+					ctx, day_names[d1 - 1], d1 < 7 ? "-" : "", d1 < 7 ? "sun" : "",
+					d2 > 1 ? "-" : "", d2 > 1 ? day_names[d2 - 1] : "",
+					day_names[d1 - 1], day_names[d2 - 1]);
+				return -1;
+			}
+		}
+		for (int d = d1; d <= d2; d++) {
+			if (*set & (1u << d)) {
+				set_err(err, errlen, "in '%.80s': %s is named twice", ctx,
+					day_names[d - 1]);
+				return -1;
+			}
+			*set |= 1u << d;
+		}
+		if (c == e)
+			return 0;
+		p = c + 1;
+	}
+}
+
+int rb_weekly_parse(const char *spec, struct rb_weekly_window *out, size_t max, size_t *n,
+		    char *err, size_t errlen)
+{
+	struct rb_day_window wins[128];
+	const char *p = spec, *end;
+	char ctx[128];
+
+	*n = 0;
+	if (spec == NULL)
+		spec = p = "";
+	end = spec + strlen(spec);
+	while (p <= end) {
+		const char *g = p, *ge, *t;
+		size_t nw = 0;
+		unsigned days;
+
+		for (ge = g; ge < end && *ge != ';'; ge++)
+			;
+		p = ge + 1;
+		trim(&g, &ge);
+		if (g == ge)
+			continue;
+		snprintf(ctx, sizeof(ctx), "%.*s", (int)(ge - g), g);
+		for (t = g; t < ge && !(*t >= '0' && *t <= '9'); t++)
+			;
+		if (t == g) {
+			set_err(err, errlen, "in '%.80s': say which days first (e.g. mon-fri 08:30-12:00)",
+				ctx);
+			return -1;
+		}
+		if (t == ge) {
+			set_err(err, errlen,
+				"in '%.80s': no times given after the days (e.g. mon-fri 08:30-12:00)", ctx);
+			return -1;
+		}
+		if (parse_days(g, t, ctx, &days, err, errlen) != 0)
+			return -1;
+		if (parse_windows(t, ge, ctx, wins, sizeof(wins) / sizeof(wins[0]), &nw, err,
+				  errlen) != 0)
+			return -1;
+		for (int d = 1; d <= 7; d++) {
+			if (!(days & (1u << d)))
+				continue;
+			for (size_t i = 0; i < nw; i++) {
+				if (*n >= max) {
+					set_err(err, errlen, "more than %zu windows in a week", max);
+					return -1;
+				}
+				out[*n].weekday = d;
+				out[*n].opens = wins[i].opens;
+				out[*n].closes = wins[i].closes;
+				(*n)++;
+			}
+		}
+	}
+	if (*n == 0) {
+		set_err(err, errlen, "no opening hours given (e.g. 'mon-fri 08:30-12:00,13:30-18:00; sat 09:00-12:00')");
+		return -1;
+	}
+	qsort(out, *n, sizeof(*out), cmp_weekly_window);
+	for (size_t i = 1; i < *n; i++) {
+		if (out[i].weekday == out[i - 1].weekday && out[i].opens < out[i - 1].closes) {
+			struct rb_day_window a = { out[i - 1].opens, out[i - 1].closes };
+			struct rb_day_window b = { out[i].opens, out[i].closes };
+
+			overlap_err(day_names[out[i].weekday - 1], &a, &b, err, errlen);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Append text to buf at *off; -1 when it does not fit. */
+static int append(char *buf, size_t len, size_t *off, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (*off + n >= len)
+		return -1;
+	memcpy(buf + *off, s, n + 1);
+	*off += n;
+	return 0;
+}
+
+static int append_windows(char *buf, size_t len, size_t *off, const struct rb_day_window *w,
+			  size_t n)
+{
+	char a[8], b[8], one[24];
+
+	for (size_t i = 0; i < n; i++) {
+		if (w[i].opens < 0 || w[i].closes > 1440 || w[i].opens >= w[i].closes)
+			return -1;
+		rb_minute_format(w[i].opens, a, sizeof(a));
+		rb_minute_format(w[i].closes, b, sizeof(b));
+		snprintf(one, sizeof(one), "%s%s-%s", i > 0 ? "," : "", a, b);
+		if (append(buf, len, off, one) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+int rb_day_windows_format(const struct rb_day_window *w, size_t n, char *buf, size_t len)
+{
+	struct rb_day_window *s;
+	size_t off = 0;
+	int rc;
+
+	if (len == 0)
+		return -1;
+	buf[0] = '\0';
+	if (n == 0)
+		return 0;
+	s = malloc(n * sizeof(*s));
+	if (s == NULL)
+		return -1;
+	memcpy(s, w, n * sizeof(*s));
+	qsort(s, n, sizeof(*s), cmp_day_window);
+	rc = append_windows(buf, len, &off, s, n);
+	free(s);
+	return rc;
+}
+
+int rb_weekly_format(const struct rb_weekly_window *w, size_t n, char *buf, size_t len)
+{
+	struct rb_weekly_window *s;
+	size_t first[8] = { 0 }, count[8] = { 0 }, off = 0;
+	unsigned done = 0;
+	int rc = 0;
+
+	if (len == 0)
+		return -1;
+	buf[0] = '\0';
+	if (n == 0)
+		return 0;
+	s = malloc(n * sizeof(*s));
+	if (s == NULL)
+		return -1;
+	memcpy(s, w, n * sizeof(*s));
+	qsort(s, n, sizeof(*s), cmp_weekly_window);
+	for (size_t i = 0; i < n; i++) {
+		if (s[i].weekday < 1 || s[i].weekday > 7) {
+			free(s);
+			return -1;
+		}
+		if (count[s[i].weekday]++ == 0)
+			first[s[i].weekday] = i;
+	}
+	for (int d = 1; d <= 7 && rc == 0; d++) {
+		unsigned group = 0;
+		struct rb_day_window dw[128];
+		size_t nd = count[d];
+
+		if (nd == 0 || (done & (1u << d)))
+			continue;
+		/* every later day with exactly these windows joins the group */
+		for (int e = d; e <= 7; e++) {
+			int same = count[e] == nd;
+
+			for (size_t k = 0; same && k < nd; k++)
+				same = s[first[e] + k].opens == s[first[d] + k].opens &&
+				       s[first[e] + k].closes == s[first[d] + k].closes;
+			if (same)
+				group |= 1u << e;
+		}
+		done |= group;
+		if (off > 0)
+			rc |= append(buf, len, &off, "; ");
+		/* the days as runs: mon-fri,sun */
+		for (int a = 1, firstrun = 1; a <= 7 && rc == 0; a++) {
+			int b = a;
+
+			if (!(group & (1u << a)))
+				continue;
+			while (b < 7 && (group & (1u << (b + 1))))
+				b++;
+			if (!firstrun)
+				rc |= append(buf, len, &off, ",");
+			rc |= append(buf, len, &off, day_names[a - 1]);
+			if (b > a) {
+				rc |= append(buf, len, &off, "-");
+				rc |= append(buf, len, &off, day_names[b - 1]);
+			}
+			firstrun = 0;
+			a = b;
+		}
+		rc |= append(buf, len, &off, " ");
+		if (nd > sizeof(dw) / sizeof(dw[0])) {
+			rc = -1;
+			break;
+		}
+		for (size_t k = 0; k < nd; k++) {
+			dw[k].opens = s[first[d] + k].opens;
+			dw[k].closes = s[first[d] + k].closes;
+		}
+		if (rc == 0)
+			rc = append_windows(buf, len, &off, dw, nd);
+	}
+	free(s);
+	return rc == 0 ? 0 : -1;
+}

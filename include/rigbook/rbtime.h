@@ -69,4 +69,116 @@ int rb_duration_parse(const char *s, int64_t *out, char *err, size_t errlen)
 int rb_duration_format(int64_t secs, char *buf, size_t len)
 	__attribute__((warn_unused_result));
 
+/* ------------------------------------------------------------ dates */
+
+/* A calendar date (proleptic Gregorian). */
+struct rb_date {
+	int year, month, day;
+};
+
+/* Big enough for "2026-12-03" and "2026-W49". */
+#define RB_DATE_TEXT 16
+
+/* Parse "YYYY-MM-DD" strictly.  Returns 0, or -1 with a message in err. */
+int rb_date_parse(const char *s, struct rb_date *d, char *err, size_t errlen)
+	__attribute__((warn_unused_result));
+
+/* "2026-12-03" */
+void rb_date_format(const struct rb_date *d, char *buf, size_t len);
+
+/* The weekday of d: 1 (Monday) to 7 (Sunday). */
+int rb_date_weekday(const struct rb_date *d);
+
+/* d moved by n days (n may be negative). */
+struct rb_date rb_date_add(const struct rb_date *d, int n);
+
+/* Days from a to b (b - a). */
+int64_t rb_date_diff(const struct rb_date *a, const struct rb_date *b);
+
+/*
+ * Parse an ISO 8601 week, "2026-W49" ('w' also accepted): sets *monday to its
+ * first day.  Week 53 exists only in years that have one.  Returns 0, or -1
+ * with a message in err.
+ */
+int rb_iso_week_parse(const char *s, struct rb_date *monday, char *err, size_t errlen)
+	__attribute__((warn_unused_result));
+
+/* The ISO week a date lies in: its year (which may differ from d's) and number. */
+void rb_iso_week(const struct rb_date *d, int *year, int *week);
+
+/* "2026-W49" for the week d lies in. */
+void rb_iso_week_format(const struct rb_date *d, char *buf, size_t len);
+
+/*
+ * The local date and the minutes since local midnight (0-1439) of instant t
+ * in tz.  Returns 0, or -1 when the zone is unknown.
+ */
+int rb_time_local(int64_t t, const char *tz, struct rb_date *d, int *minute)
+	__attribute__((warn_unused_result));
+
+/*
+ * The instant of `minute` (0-1440; 1440 is the next midnight) on local date d
+ * in tz.  A local time the clocks skip becomes the first instant after the
+ * jump; one they pass twice means the earlier instant.  Returns 0, or -1 when
+ * the zone is unknown or the minute out of range.
+ */
+int rb_time_at(const struct rb_date *d, int minute, const char *tz, int64_t *out)
+	__attribute__((warn_unused_result));
+
+/* ------------------------------------------------------------ weekly hours */
+
+/* Minutes after local midnight: opens < closes <= 1440. */
+struct rb_day_window {
+	int opens, closes;
+};
+
+/* The same on a weekday, 1 (Monday) to 7 (Sunday). */
+struct rb_weekly_window {
+	int weekday;
+	int opens, closes;
+};
+
+/* Big enough for any rb_weekly_format() of up to 100 windows. */
+#define RB_WEEKLY_TEXT 2048
+
+/*
+ * Parse a weekly spec such as
+ *     mon-fri 08:30-12:00,13:30-18:00; sat 09:00-12:00
+ * Groups are separated by ';'.  Each is a comma list of days and day ranges
+ * (mon, tue, wed, thu, fri, sat, sun; "mon-fri", "mon,wed", "mon-wed,fri"),
+ * then a comma list of windows HH:MM-HH:MM (24:00 allowed as an end).  Upper
+ * case is accepted; spaces around ',' and '-' are not significant.  Windows of
+ * one day must not overlap (touching is fine).  Writes at most max windows to
+ * out, sorted by weekday and opening time, and their count to *n.  Returns 0,
+ * or -1 with a message in err naming the part that is wrong.
+ */
+int rb_weekly_parse(const char *spec, struct rb_weekly_window *out, size_t max, size_t *n,
+		    char *err, size_t errlen) __attribute__((warn_unused_result));
+
+/*
+ * Parse the windows of one day, "09:00-12:00,13:00-15:00", as above: sorted,
+ * not overlapping.  Returns 0, or -1 with a message in err.
+ */
+int rb_day_windows_parse(const char *s, struct rb_day_window *out, size_t max, size_t *n,
+			 char *err, size_t errlen) __attribute__((warn_unused_result));
+
+/*
+ * The spec for a set of weekly windows (any order), days with the same windows
+ * grouped, groups ordered by their first day:
+ *     mon-fri 08:30-12:00,13:30-18:00; sat 09:00-12:00
+ * "" for none.  Returns 0, or -1 when buf is too small or a window is invalid.
+ */
+int rb_weekly_format(const struct rb_weekly_window *w, size_t n, char *buf, size_t len)
+	__attribute__((warn_unused_result));
+
+/* "09:00-12:00,13:00-15:00" (any order in, sorted out).  Returns 0 or -1. */
+int rb_day_windows_format(const struct rb_day_window *w, size_t n, char *buf, size_t len)
+	__attribute__((warn_unused_result));
+
+/* "08:30", "24:00" for minutes 0-1440. */
+void rb_minute_format(int minute, char *buf, size_t len);
+
+/* "mon" .. "sun" for 1-7; "?" otherwise. */
+const char *rb_weekday_name(int weekday);
+
 #endif
