@@ -18,20 +18,45 @@
 extern const struct cmd_entry cmd_whoami_entry;
 extern const struct cmd_entry cmd_ping_entry;
 extern const struct cmd_entry cmd_resources_entry;
+extern const struct cmd_entry cmd_show_entry;
 extern const struct cmd_entry cmd_availability_entry;
+extern const struct cmd_entry cmd_calendar_entry;
+extern const struct cmd_entry cmd_slots_entry;
+extern const struct cmd_entry cmd_find_entry;
 extern const struct cmd_entry cmd_book_entry;
 extern const struct cmd_entry cmd_bookings_entry;
 extern const struct cmd_entry cmd_cancel_entry;
+extern const struct cmd_entry cmd_terms_entry;
+extern const struct cmd_entry cmd_resource_entry;
+extern const struct cmd_entry cmd_hours_entry;
+extern const struct cmd_entry cmd_exception_entry;
+extern const struct cmd_entry cmd_closure_entry;
+extern const struct cmd_entry cmd_rules_entry;
+extern const struct cmd_entry cmd_units_entry;
+extern const struct cmd_entry cmd_requires_entry;
 extern const struct cmd_entry cmd_help_entry;
 
+/* In the order the command list shows them: members' commands, then staff's. */
 const struct cmd_entry *const cmd_table[] = {
 	&cmd_whoami_entry,
 	&cmd_ping_entry,
 	&cmd_resources_entry,
+	&cmd_show_entry,
 	&cmd_availability_entry,
+	&cmd_calendar_entry,
+	&cmd_slots_entry,
+	&cmd_find_entry,
 	&cmd_book_entry,
 	&cmd_bookings_entry,
 	&cmd_cancel_entry,
+	&cmd_terms_entry,
+	&cmd_resource_entry,
+	&cmd_hours_entry,
+	&cmd_exception_entry,
+	&cmd_closure_entry,
+	&cmd_rules_entry,
+	&cmd_units_entry,
+	&cmd_requires_entry,
 	&cmd_help_entry,
 	NULL,
 };
@@ -144,7 +169,7 @@ int cmd_parse_args(const struct cmd_entry *e, int argc, char **argv, struct cmd_
 		}
 		const char *key = o->key != NULL ? o->key : o->name;
 
-		for (k = 0; k < a->nopt; k++) {
+		for (k = 0; k < a->nopt && !o->repeat; k++) {
 			if (strcmp(a->opt[k].key, key) == 0) {
 				snprintf(err, errlen, "--%s given twice", o->name);
 				return -1;
@@ -171,6 +196,66 @@ const char *cmd_arg(const struct cmd_args *a, const char *key)
 		if (strcmp(a->opt[k].key, key) == 0)
 			return a->opt[k].value;
 	return NULL;
+}
+
+size_t cmd_arg_all(const struct cmd_args *a, const char *key, const char **out, size_t max)
+{
+	size_t n = 0;
+
+	for (int k = 0; k < a->nopt && n < max; k++)
+		if (strcmp(a->opt[k].key, key) == 0)
+			out[n++] = a->opt[k].value;
+	return n;
+}
+
+static int is_off(const char *s)
+{
+	return strcmp(s, "0") == 0 || strcmp(s, "off") == 0;
+}
+
+int cmd_minutes_arg(const struct cmd_ctx *ctx, const char *label, const char *value, int unit,
+		    int allow_off, uint32_t *out)
+{
+	char err[256];
+	int64_t secs;
+
+	if (allow_off && is_off(value)) {
+		*out = 0;
+		return CMD_OK;
+	}
+	if (rb_duration_parse(value, &secs, err, sizeof(err)) != 0)
+		return cmd_bad_value(ctx, "%s: %s%s", label, err,
+				     allow_off ? " (0 or off switches it off)" : "");
+	if (secs % ((int64_t)unit * 60) != 0)
+		return cmd_bad_value(ctx, "%s: %.40s is not a whole number of %s", label, value,
+				     unit == 1440 ? "days" : "minutes");
+	if (secs == 0 && !allow_off)
+		return cmd_bad_value(ctx, "%s: must be longer than 0", label);
+	if (secs / 60 / unit > UINT32_MAX)
+		return cmd_bad_value(ctx, "%s: %.40s is too long", label, value);
+	*out = (uint32_t)(secs / 60 / unit);
+	return CMD_OK;
+}
+
+int cmd_count_arg(const struct cmd_ctx *ctx, const char *label, const char *value, uint32_t lo,
+		  uint32_t hi, int allow_off, uint32_t *out)
+{
+	uint64_t v = 0;
+	const char *p;
+
+	if (allow_off && is_off(value)) {
+		*out = 0;
+		return CMD_OK;
+	}
+	for (p = value; *p >= '0' && *p <= '9' && v <= hi; p++)
+		v = v * 10 + (uint64_t)(*p - '0');
+	if (p == value || *p != '\0' || v < lo || v > hi)
+		return cmd_bad_value(ctx, "%s must be a whole number from %" PRIu32 " to %" PRIu32
+				     "%s, not '%.40s'",
+				     label, allow_off ? 0 : lo, hi, allow_off ? " (0 or off: no limit)" : "",
+				     value);
+	*out = (uint32_t)v;
+	return CMD_OK;
 }
 
 void cmd_print_usage(FILE *f, const struct cmd_entry *e)
@@ -400,6 +485,52 @@ int cmd_resource(struct cmd_ctx *ctx, const char *code, Rigbook__Response **resp
 	*resp = NULL;
 	snprintf(msg, sizeof(msg), "no resource is called %.100s", code);
 	return cmd_refused(RIGBOOK__ERROR_CODE__NOT_FOUND, msg);
+}
+
+int cmd_detail(struct cmd_ctx *ctx, const char *code, Rigbook__Response **resp,
+	       const Rigbook__ResourceDetail **d)
+{
+	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
+	Rigbook__GetResourceRequest gr = RIGBOOK__GET_RESOURCE_REQUEST__INIT;
+	int rc;
+
+	*d = NULL;
+	gr.code = (char *)code;
+	req.body_case = RIGBOOK__REQUEST__BODY_GET_RESOURCE;
+	req.get_resource = &gr;
+	rc = cmd_call(ctx, &req, RIGBOOK__RESPONSE__BODY_GET_RESOURCE, resp);
+	if (rc != CMD_OK)
+		return rc;
+	*d = cmd_reply_detail(*resp);
+	if (*d == NULL) {
+		rigbook__response__free_unpacked(*resp, NULL);
+		*resp = NULL;
+		return CMD_FAILED;
+	}
+	return CMD_OK;
+}
+
+const Rigbook__ResourceDetail *cmd_reply_detail(const Rigbook__Response *resp)
+{
+	const Rigbook__ResourceDetail *d = NULL;
+
+	switch (resp->body_case) {
+	case RIGBOOK__RESPONSE__BODY_GET_RESOURCE: d = resp->get_resource; break;
+	case RIGBOOK__RESPONSE__BODY_PUT_RESOURCE: d = resp->put_resource; break;
+	case RIGBOOK__RESPONSE__BODY_RETIRE_RESOURCE: d = resp->retire_resource; break;
+	case RIGBOOK__RESPONSE__BODY_SET_HOURS: d = resp->set_hours; break;
+	case RIGBOOK__RESPONSE__BODY_SET_EXCEPTION: d = resp->set_exception; break;
+	case RIGBOOK__RESPONSE__BODY_SET_RULES: d = resp->set_rules; break;
+	case RIGBOOK__RESPONSE__BODY_SET_UNITS: d = resp->set_units; break;
+	case RIGBOOK__RESPONSE__BODY_SET_REQUIRES: d = resp->set_requires; break;
+	case RIGBOOK__RESPONSE__BODY_SET_TERMS: d = resp->set_terms; break;
+	default: break;
+	}
+	if (d == NULL || d->resource == NULL) {
+		cmd_failed("the server's answer holds no resource");
+		return NULL;
+	}
+	return d;
 }
 
 void cmd_close(struct cmd_ctx *ctx)

@@ -25,9 +25,10 @@ struct cmd_opt {
 	const char *name;  /* "from" for --from */
 	int takes_value;
 	const char *key;   /* stored under this name (an alias); NULL: name */
+	int repeat;        /* may be given more than once (--tag a --tag b) */
 };
 
-#define CMD_MAX_ARGS 16
+#define CMD_MAX_ARGS 64
 
 struct cmd_args {
 	int npos;
@@ -74,8 +75,23 @@ const struct cmd_entry *cmd_find(const char *name, char *err, size_t errlen);
 int cmd_parse_args(const struct cmd_entry *e, int argc, char **argv, struct cmd_args *a,
 		   int *json, char *err, size_t errlen);
 
-/* The value of an option, NULL when absent ("" for flags). */
+/* The value of an option, NULL when absent ("" for flags); the first of a repeated one. */
 const char *cmd_arg(const struct cmd_args *a, const char *key);
+
+/* Every value of a repeatable option, in order: how many (at most max) went to out. */
+size_t cmd_arg_all(const struct cmd_args *a, const char *key, const char **out, size_t max);
+
+/*
+ * A duration in whole minutes (unit multiple: 1 for minutes, 1440 for days):
+ * "30m", "1h", "3d"; "0" and "off" are 0 when allow_off.  On a bad value
+ * prints "rigbook: CMD: LABEL: why" (label: "--slot") and returns CMD_USAGE.
+ */
+int cmd_minutes_arg(const struct cmd_ctx *ctx, const char *label, const char *value, int unit,
+		    int allow_off, uint32_t *out);
+
+/* A whole number from lo to hi ("0"/"off" is 0 when allow_off); as above. */
+int cmd_count_arg(const struct cmd_ctx *ctx, const char *label, const char *value, uint32_t lo,
+		  uint32_t hi, int allow_off, uint32_t *out);
 
 void cmd_print_usage(FILE *f, const struct cmd_entry *e);
 /* The global usage: options, commands, environment. */
@@ -117,6 +133,19 @@ int cmd_mutate(struct cmd_ctx *ctx, Rigbook__Request *req, Rigbook__Response__Bo
  */
 int cmd_resource(struct cmd_ctx *ctx, const char *code, Rigbook__Response **resp,
 		 const Rigbook__Resource **res);
+
+/*
+ * Everything about the resource called code (GetResource).  CMD_OK with
+ * *resp owning *d, or a status after printing why.
+ */
+int cmd_detail(struct cmd_ctx *ctx, const char *code, Rigbook__Response **resp,
+	       const Rigbook__ResourceDetail **d);
+
+/*
+ * The ResourceDetail in a reply that carries one (put, retire, set_*), or
+ * NULL after printing why (the caller frees resp and returns CMD_FAILED).
+ */
+const Rigbook__ResourceDetail *cmd_reply_detail(const Rigbook__Response *resp);
 
 void cmd_close(struct cmd_ctx *ctx);
 

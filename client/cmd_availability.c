@@ -287,7 +287,7 @@ static int cmd_availability_exec(struct cmd_ctx *ctx, const struct cmd_args *arg
 const struct cmd_entry cmd_availability_entry = {
 	.name = "availability",
 	.usage = "CODE [--from TIME] [--to TIME]",
-	.summary = "show when a resource is free, taken or closed (default: the next 7 days)",
+	.summary = "show when a resource is free, taken or closed",
 	.options = availability_opts,
 	.lower = 1,
 	.upper = 1,

@@ -10,6 +10,7 @@ static const struct cmd_opt book_opts[] = {
 	{ "from", 1, NULL },
 	{ "to", 1, NULL },
 	{ "note", 1, NULL },
+	{ "override", 1, NULL },
 	{ NULL, 0, NULL },
 };
 
@@ -27,7 +28,7 @@ static int check_syntax(struct cmd_ctx *ctx, const char *opt, const char *s)
 static int cmd_book_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
 	const char *code = args->pos[0], *from = cmd_arg(args, "from"), *to = cmd_arg(args, "to");
-	const char *note = cmd_arg(args, "note");
+	const char *note = cmd_arg(args, "note"), *override = cmd_arg(args, "override");
 	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
 	Rigbook__BookRequest br = RIGBOOK__BOOK_REQUEST__INIT;
 	Rigbook__Response *rresp = NULL, *resp = NULL;
@@ -35,12 +36,15 @@ static int cmd_book_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	const Rigbook__Booking *b;
 	char tz[128], err[256];
 	struct out_json j;
+	uint32_t units;
 	int rc;
 
 	if (from == NULL)
 		return cmd_usage_error(ctx, "--from is required");
 	if (to == NULL)
 		return cmd_usage_error(ctx, "--to is required");
+	if (override != NULL && override[0] == '\0')
+		return cmd_usage_error(ctx, "--override needs a reason; it is recorded and shown");
 	if ((rc = check_syntax(ctx, "from", from)) != CMD_OK ||
 	    (rc = check_syntax(ctx, "to", to)) != CMD_OK)
 		return rc;
@@ -49,6 +53,7 @@ static int cmd_book_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	if (rc != CMD_OK)
 		return rc;
 	snprintf(tz, sizeof(tz), "%s", res->time_zone != NULL ? res->time_zone : "");
+	units = res->units;
 	rigbook__response__free_unpacked(rresp, NULL);
 	if (rb_time_parse(from, tz, &br.start, err, sizeof(err)) != 0)
 		return cmd_bad_value(ctx, "--from: %s", err);
@@ -57,6 +62,7 @@ static int cmd_book_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 
 	br.resource_code = (char *)code;
 	br.note = (char *)(note != NULL ? note : "");
+	br.override_reason = (char *)(override != NULL ? override : "");
 	req.body_case = RIGBOOK__REQUEST__BODY_BOOK;
 	req.book = &br;
 	rc = cmd_mutate(ctx, &req, RIGBOOK__RESPONSE__BODY_BOOK, &resp);
@@ -71,10 +77,20 @@ static int cmd_book_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		out_json_init(&j, stdout);
 		out_json_begin_object(&j);
 		out_json_kv_uint(&j, "id", b->id);
+		out_json_kv_uint(&j, "unit", b->unit);
+		out_json_kv_string(&j, "override_reason", b->override_reason);
+		out_json_kv_bool(&j, "replayed", resp->book->replayed);
 		out_json_end_object(&j);
 		out_json_finish(&j);
 	} else {
 		cmd_print_booking_line(stdout, "booked", b);
+		if (units > 1)
+			printf("  unit %" PRIu32 " of %" PRIu32 "\n", b->unit, units);
+		if (b->override_reason != NULL && b->override_reason[0] != '\0') {
+			fputs("  past the rules and opening hours: ", stdout);
+			out_put_clean(stdout, b->override_reason);
+			fputc('\n', stdout);
+		}
 	}
 	rigbook__response__free_unpacked(resp, NULL);
 	return CMD_OK;
@@ -82,8 +98,8 @@ static int cmd_book_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 
 const struct cmd_entry cmd_book_entry = {
 	.name = "book",
-	.usage = "CODE --from TIME --to TIME [--note TEXT]",
-	.summary = "book a resource; times are in its time zone unless they carry an offset",
+	.usage = "CODE --from TIME --to TIME [--note TEXT] [--override REASON]",
+	.summary = "book a resource (--override: staff, past the rules)",
 	.options = book_opts,
 	.lower = 1,
 	.upper = 1,

@@ -135,7 +135,7 @@ static int cmd_bookings_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 const struct cmd_entry cmd_bookings_entry = {
 	.name = "bookings",
 	.usage = "[--startup] [--from TIME] [--to TIME] [--resource CODE] [--all-states] [--limit N]",
-	.summary = "list your bookings (--startup: your startup's) that have not ended",
+	.summary = "list your (--startup: your startup's) bookings not yet ended",
 	.options = bookings_opts,
 	.lower = 0,
 	.upper = 0,

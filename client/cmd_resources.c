@@ -9,6 +9,7 @@ static const struct cmd_opt resources_opts[] = {
 	{ "kind", 1, NULL },
 	{ "space", 1, NULL },
 	{ "institution", 1, NULL },
+	{ "tag", 1, NULL },
 	{ "search", 1, NULL },
 	{ "text", 1, "search" },
 	{ "all", 0, NULL },
@@ -29,6 +30,18 @@ static void json_resource(struct out_json *j, const Rigbook__Resource *r)
 	out_json_kv_string(j, "description", r->description);
 	out_json_kv_string(j, "location", r->location);
 	out_json_kv_bool(j, "retired", r->retired);
+	out_json_key(j, "tags");
+	out_json_begin_array(j);
+	for (size_t i = 0; i < r->n_tags; i++)
+		out_json_string(j, r->tags[i]);
+	out_json_end_array(j);
+	out_json_kv_uint(j, "units", r->units > 0 ? r->units : 1);
+	out_json_key(j, "requires");
+	out_json_begin_array(j);
+	for (size_t i = 0; i < r->n_requires; i++)
+		out_json_string(j, r->requires[i]);
+	out_json_end_array(j);
+	out_json_kv_uint(j, "terms_version", r->terms_version);
 	out_json_end_object(j);
 }
 
@@ -54,6 +67,9 @@ static int cmd_resources_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	lr.space_code = (char *)cmd_arg(args, "space");
 	lr.institution_code = (char *)cmd_arg(args, "institution");
 	lr.text = (char *)cmd_arg(args, "search");
+	lr.tag = (char *)cmd_arg(args, "tag");
+	if (lr.tag == NULL)
+		lr.tag = (char *)"";
 	lr.include_retired = cmd_arg(args, "all") != NULL;
 	if (lr.space_code == NULL)
 		lr.space_code = (char *)"";
@@ -115,7 +131,7 @@ static int cmd_resources_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 
 const struct cmd_entry cmd_resources_entry = {
 	.name = "resources",
-	.usage = "[--kind KIND] [--space SPACE] [--institution INSTITUTION] [--search TEXT] [--all]",
+	.usage = "[--kind KIND] [--space SPACE] [--institution INSTITUTION] [--tag TAG] [--search TEXT] [--all]",
 	.summary = "list the resources on offer (--all: retired ones too)",
 	.options = resources_opts,
 	.lower = 0,

@@ -16,6 +16,7 @@
 
 #include "cmd.h"
 #include "config.h"
+#include "detail.h"
 #include "output.h"
 
 /* ------------------------------------------------------------ commands */
@@ -28,9 +29,18 @@ static void test_find_exact_and_prefix(void **state)
 	assert_string_equal(cmd_find("bookings", err, sizeof(err))->name, "bookings");
 	assert_string_equal(cmd_find("booki", err, sizeof(err))->name, "bookings");
 	assert_string_equal(cmd_find("w", err, sizeof(err))->name, "whoami");
-	assert_string_equal(cmd_find("res", err, sizeof(err))->name, "resources");
-	assert_string_equal(cmd_find("c", err, sizeof(err))->name, "cancel");
+	assert_string_equal(cmd_find("resources", err, sizeof(err))->name, "resources");
+	assert_string_equal(cmd_find("resource", err, sizeof(err))->name, "resource");
+	assert_string_equal(cmd_find("cal", err, sizeof(err))->name, "calendar");
+	assert_string_equal(cmd_find("can", err, sizeof(err))->name, "cancel");
 	assert_string_equal(cmd_find("av", err, sizeof(err))->name, "availability");
+	assert_string_equal(cmd_find("sh", err, sizeof(err))->name, "show");
+	assert_string_equal(cmd_find("sl", err, sizeof(err))->name, "slots");
+	assert_string_equal(cmd_find("cl", err, sizeof(err))->name, "closure");
+	assert_string_equal(cmd_find("req", err, sizeof(err))->name, "requires");
+	assert_string_equal(cmd_find("ru", err, sizeof(err))->name, "rules");
+	assert_string_equal(cmd_find("ex", err, sizeof(err))->name, "exception");
+	assert_string_equal(cmd_find("t", err, sizeof(err))->name, "terms");
 }
 
 static void test_find_ambiguous_and_unknown(void **state)
@@ -41,6 +51,12 @@ static void test_find_ambiguous_and_unknown(void **state)
 	assert_string_equal(err, "ambiguous command: bo, could be: book, bookings");
 	assert_null(cmd_find("b", err, sizeof(err)));
 	assert_string_equal(err, "ambiguous command: b, could be: book, bookings");
+	assert_null(cmd_find("res", err, sizeof(err)));
+	assert_string_equal(err, "ambiguous command: res, could be: resources, resource");
+	assert_null(cmd_find("c", err, sizeof(err)));
+	assert_string_equal(err, "ambiguous command: c, could be: calendar, cancel, closure");
+	assert_null(cmd_find("s", err, sizeof(err)));
+	assert_string_equal(err, "ambiguous command: s, could be: show, slots");
 	assert_null(cmd_find("teleport", err, sizeof(err)));
 	assert_non_null(strstr(err, "unknown command: teleport"));
 	assert_null(cmd_find("", err, sizeof(err)));
@@ -61,7 +77,7 @@ static void test_table_names_unique(void **state)
 
 static int parse(const char *cmd, struct cmd_args *a, int *json, char *err, size_t errlen, ...)
 {
-	char *argv[16];
+	char *argv[32];
 	int argc = 0;
 	va_list ap;
 	const char *s;
@@ -102,6 +118,23 @@ static void test_args(void **state)
 	assert_string_equal(cmd_arg(&a, "search"), "dyno");
 	assert_string_equal(cmd_arg(&a, "all"), "");
 
+	/* a repeatable option keeps every value in order */
+	const char *tags[4];
+
+	assert_int_equal(parse("resource", &a, &json, err, sizeof(err), "add", "rig-9", "--tag", "emc",
+			       "--name", "Rig", "--tag=iso17025", NULL), 0);
+	assert_int_equal(cmd_arg_all(&a, "tag", tags, 4), 2);
+	assert_string_equal(tags[0], "emc");
+	assert_string_equal(tags[1], "iso17025");
+	assert_string_equal(cmd_arg(&a, "tag"), "emc");
+	assert_int_equal(cmd_arg_all(&a, "tag", tags, 1), 1);
+	assert_int_equal(cmd_arg_all(&a, "location", tags, 4), 0);
+
+	/* up to 17 positionals for requires */
+	assert_int_equal(parse("requires", &a, &json, err, sizeof(err), "a", "b", "c", "d", "e", "f",
+			       "g", "h", "i", "j", "k", "l", "m", "n", NULL), 0);
+	assert_int_equal(a.npos, 14);
+
 	assert_int_equal(parse("book", &a, &json, err, sizeof(err), "--help", NULL), 1);
 	assert_int_equal(parse("book", &a, &json, err, sizeof(err), "-h", NULL), 1);
 }
@@ -131,9 +164,117 @@ static void test_args_refused(void **state)
 	assert_int_equal(parse("whoami", &a, &json, err, sizeof(err), "-x", NULL), -1);
 	assert_string_equal(err, "unknown option -x");
 	assert_int_equal(parse("whoami", &a, &json, err, sizeof(err), "extra", NULL), -1);
+	assert_int_equal(parse("resource", &a, &json, err, sizeof(err), "add", "x", "--name", "a",
+			       "--name", "b", NULL), -1);
+	assert_string_equal(err, "--name given twice");
+	assert_int_equal(parse("rules", &a, &json, err, sizeof(err), "x", "--slot", "1h", "--slot",
+			       "2h", NULL), -1);
+	assert_string_equal(err, "--slot given twice");
 	/* after --, everything is positional */
 	assert_int_equal(parse("cancel", &a, &json, err, sizeof(err), "--", "--reason", NULL), 0);
 	assert_string_equal(a.pos[0], "--reason");
+}
+
+/* ------------------------------------------------------------ rules in words */
+
+static void test_rules_text(void **state)
+{
+	Rigbook__Rules r = RIGBOOK__RULES__INIT;
+	char buf[DETAIL_RULES_TEXT];
+
+	detail_minutes_text(30, buf, sizeof(buf));
+	assert_string_equal(buf, "30 min");
+	detail_minutes_text(60, buf, sizeof(buf));
+	assert_string_equal(buf, "1 h");
+	detail_minutes_text(90, buf, sizeof(buf));
+	assert_string_equal(buf, "1 h 30 min");
+	detail_minutes_text(1440, buf, sizeof(buf));
+	assert_string_equal(buf, "24 h");
+	detail_minutes_text(3 * 1440, buf, sizeof(buf));
+	assert_string_equal(buf, "3 days");
+
+	detail_rules_text(&r, buf, sizeof(buf));
+	assert_string_equal(buf, "no booking rules");
+	detail_rules_text(NULL, buf, sizeof(buf));
+	assert_string_equal(buf, "no booking rules");
+
+	r.slot_minutes = 30;
+	r.min_minutes = 60;
+	r.max_minutes = 480;
+	r.min_notice_minutes = 1440;
+	r.max_ahead_days = 30;
+	r.buffer_minutes = 15;
+	detail_rules_text(&r, buf, sizeof(buf));
+	assert_string_equal(buf, "slot 30 min, 1 h to 8 h, book 24 h ahead, at most 30 days ahead, "
+				 "15 min buffer");
+
+	memset(&r, 0, sizeof(r));
+	rigbook__rules__init(&r);
+	r.max_minutes = 120;
+	r.max_ahead_days = 1;
+	r.max_active_per_member = 1;
+	r.weekly_minutes_per_startup = 480;
+	r.whole_days = 1;
+	r.min_gap_minutes = 120;
+	detail_rules_text(&r, buf, sizeof(buf));
+	assert_string_equal(buf, "at most 2 h, whole days, at most 1 day ahead, at most 1 future "
+				 "booking per member, 8 h a week per startup, 2 h between one "
+				 "member's bookings");
+	r.max_minutes = 0;
+	r.min_minutes = 4320;
+	r.whole_days = 0;
+	r.max_ahead_days = 0;
+	r.max_active_per_member = 3;
+	r.weekly_minutes_per_startup = 0;
+	r.min_gap_minutes = 0;
+	detail_rules_text(&r, buf, sizeof(buf));
+	assert_string_equal(buf, "at least 3 days, at most 3 future bookings per member");
+}
+
+static void test_weekly_text(void **state)
+{
+	Rigbook__WeeklyWindow w[3], *p[3];
+	Rigbook__DayWindow dw[2], *dp[2];
+	Rigbook__DateException e = RIGBOOK__DATE_EXCEPTION__INIT;
+	char buf[256];
+
+	for (int i = 0; i < 3; i++) {
+		rigbook__weekly_window__init(&w[i]);
+		p[i] = &w[i];
+	}
+	w[0].weekday = 6;
+	w[0].opens = 540;
+	w[0].closes = 720;
+	w[1].weekday = 1;
+	w[1].opens = 510;
+	w[1].closes = 720;
+	w[2].weekday = 2;
+	w[2].opens = 510;
+	w[2].closes = 720;
+	assert_int_equal(detail_weekly_text(p, 3, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "mon-tue 08:30-12:00; sat 09:00-12:00");
+	assert_int_equal(detail_weekly_text(p, 0, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "");
+	w[2].weekday = 9;
+	assert_int_equal(detail_weekly_text(p, 3, buf, sizeof(buf)), -1);
+
+	for (int i = 0; i < 2; i++) {
+		rigbook__day_window__init(&dw[i]);
+		dp[i] = &dw[i];
+	}
+	dw[0].opens = 780;
+	dw[0].closes = 900;
+	dw[1].opens = 540;
+	dw[1].closes = 720;
+	e.n_windows = 2;
+	e.windows = dp;
+	e.reason = "Christmas Eve";
+	detail_exception_text(&e, buf, sizeof(buf));
+	assert_string_equal(buf, "open 09:00-12:00,13:00-15:00 (Christmas Eve)");
+	e.closed = 1;
+	e.reason = "";
+	detail_exception_text(&e, buf, sizeof(buf));
+	assert_string_equal(buf, "closed all day");
 }
 
 /* ------------------------------------------------------------ JSON */
@@ -341,6 +482,8 @@ int main(void)
 		cmocka_unit_test(test_table_names_unique),
 		cmocka_unit_test(test_args),
 		cmocka_unit_test(test_args_refused),
+		cmocka_unit_test(test_rules_text),
+		cmocka_unit_test(test_weekly_text),
 		cmocka_unit_test(test_json_escape),
 		cmocka_unit_test(test_json_writer),
 		cmocka_unit_test(test_clean),

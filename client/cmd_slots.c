@@ -1,0 +1,148 @@
+/* slots: the free windows of one resource, every rule applied for the caller. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "rigbook/rbtime.h"
+
+#define DEFAULT_LENGTH 60
+
+static const struct cmd_opt slots_opts[] = {
+	{ "from", 1, NULL, 0 },
+	{ "days", 1, NULL, 0 },
+	{ "length", 1, NULL, 0 },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* "Tue 2026-12-01 08:30" in tz. */
+static void day_time(int64_t t, const char *tz, char *buf, size_t len)
+{
+	static const char *const names[8] = { "", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
+	char s[RB_TIME_TEXT];
+	struct rb_date d;
+
+	if (rb_time_format(t, tz, s, sizeof(s)) != 0 || rb_time_local(t, tz, &d, NULL) != 0) {
+		snprintf(buf, len, "%" PRId64, t);
+		return;
+	}
+	snprintf(buf, len, "%s %s", names[rb_date_weekday(&d)], s);
+}
+
+static int print_table(const Rigbook__SlotsReply *r, const char *tz)
+{
+	static const char *const head[] = { "FROM", "TO", "FREE FOR" };
+	struct out_table *t = out_table_new(3, head);
+
+	if (t == NULL)
+		return cmd_failed("out of memory");
+	for (size_t i = 0; i < r->n_free; i++) {
+		char a[RB_TIME_TEXT + 8], b[RB_TIME_TEXT + 8], len[32];
+		const char *row[] = { a, b, len };
+
+		day_time(r->free[i]->start, tz, a, sizeof(a));
+		day_time(r->free[i]->end, tz, b, sizeof(b));
+		if (rb_duration_format(r->free[i]->end - r->free[i]->start, len, sizeof(len)) != 0)
+			snprintf(len, sizeof(len), "?");
+		if (out_table_add(t, row) != 0) {
+			out_table_free(t);
+			return cmd_failed("out of memory");
+		}
+	}
+	out_table_print(t, stdout);
+	out_table_free(t);
+	return CMD_OK;
+}
+
+static int cmd_slots_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	const char *code = args->pos[0], *from = cmd_arg(args, "from");
+	const char *days = cmd_arg(args, "days"), *length = cmd_arg(args, "length");
+	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
+	Rigbook__SlotsRequest sr = RIGBOOK__SLOTS_REQUEST__INIT;
+	Rigbook__Response *resp;
+	const Rigbook__Resource *res;
+	const Rigbook__SlotsReply *reply;
+	char tz[128], err[256], lentext[32];
+	struct out_json j;
+	int64_t t;
+	int rc;
+
+	sr.length_minutes = DEFAULT_LENGTH;
+	if (length != NULL &&
+	    (rc = cmd_minutes_arg(ctx, "--length", length, 1, 0, &sr.length_minutes)) != CMD_OK)
+		return rc;
+	sr.days = 7;
+	if (days != NULL && (rc = cmd_count_arg(ctx, "--days", days, 1, 62, 0, &sr.days)) != CMD_OK)
+		return rc;
+	if (from != NULL && rb_time_parse(from, "UTC", &t, err, sizeof(err)) != 0)
+		return cmd_bad_value(ctx, "--from: %s", err);
+
+	rc = cmd_resource(ctx, code, &resp, &res);
+	if (rc != CMD_OK)
+		return rc;
+	snprintf(tz, sizeof(tz), "%s", res->time_zone != NULL ? res->time_zone : "");
+	rigbook__response__free_unpacked(resp, NULL);
+	if (from != NULL && rb_time_parse(from, tz, &sr.from, err, sizeof(err)) != 0)
+		return cmd_bad_value(ctx, "--from: %s", err);
+
+	sr.code = (char *)code;
+	req.body_case = RIGBOOK__REQUEST__BODY_SLOTS;
+	req.slots = &sr;
+	rc = cmd_call(ctx, &req, RIGBOOK__RESPONSE__BODY_SLOTS, &resp);
+	if (rc != CMD_OK)
+		return rc;
+	reply = resp->slots;
+	if (reply == NULL) {
+		rigbook__response__free_unpacked(resp, NULL);
+		return cmd_failed("the server's answer is empty");
+	}
+	if (rb_duration_format((int64_t)sr.length_minutes * 60, lentext, sizeof(lentext)) != 0)
+		snprintf(lentext, sizeof(lentext), "%" PRIu32 "m", sr.length_minutes);
+	if (ctx->json) {
+		out_json_init(&j, stdout);
+		out_json_begin_object(&j);
+		out_json_kv_string(&j, "resource", code);
+		out_json_kv_string(&j, "time_zone", tz);
+		out_json_kv_uint(&j, "length_minutes", sr.length_minutes);
+		out_json_key(&j, "free");
+		out_json_begin_array(&j);
+		for (size_t i = 0; i < reply->n_free; i++) {
+			char s[RB_TIME_TEXT + 4];
+
+			out_json_begin_object(&j);
+			out_json_kv_int(&j, "start", reply->free[i]->start);
+			out_json_kv_int(&j, "end", reply->free[i]->end);
+			cmd_time_text(reply->free[i]->start, tz, s, sizeof(s));
+			out_json_kv_string(&j, "start_local", s);
+			cmd_time_text(reply->free[i]->end, tz, s, sizeof(s));
+			out_json_kv_string(&j, "end_local", s);
+			out_json_end_object(&j);
+		}
+		out_json_end_array(&j);
+		out_json_end_object(&j);
+		out_json_finish(&j);
+	} else if (reply->n_free == 0) {
+		out_put_clean(stdout, code);
+		printf(" has no free time for %s in the %" PRIu32 " day%s asked about\n", lentext,
+		       sr.days, sr.days == 1 ? "" : "s");
+	} else {
+		out_put_clean(stdout, code);
+		printf(" is free for %s (", lentext);
+		out_put_clean(stdout, tz);
+		fputs("):\n", stdout);
+		rc = print_table(reply, tz);
+	}
+	rigbook__response__free_unpacked(resp, NULL);
+	return rc;
+}
+
+const struct cmd_entry cmd_slots_entry = {
+	.name = "slots",
+	.usage = "CODE [--from TIME] [--days N] [--length 2h]",
+	.summary = "list the free windows of a resource long enough for a booking",
+	.options = slots_opts,
+	.lower = 1,
+	.upper = 1,
+	.exec = cmd_slots_exec,
+};

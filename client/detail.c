@@ -1,0 +1,445 @@
+#include "detail.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "rigbook/names.h"
+#include "rigbook/rbtime.h"
+
+#define LABEL_WIDTH 13
+
+/* ------------------------------------------------------------ words */
+
+void detail_minutes_text(uint32_t m, char *buf, size_t len)
+{
+	if (m >= 2880 && m % 1440 == 0)
+		snprintf(buf, len, "%" PRIu32 " days", m / 1440);
+	else if (m >= 60 && m % 60 == 0)
+		snprintf(buf, len, "%" PRIu32 " h", m / 60);
+	else if (m > 60)
+		snprintf(buf, len, "%" PRIu32 " h %" PRIu32 " min", m / 60, m % 60);
+	else
+		snprintf(buf, len, "%" PRIu32 " min", m);
+}
+
+__attribute__((format(printf, 4, 5)))
+static void add_part(char *buf, size_t len, size_t *off, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*off >= len)
+		return;
+	if (*off > 0) {
+		n = snprintf(buf + *off, len - *off, ", ");
+		*off = n < 0 ? len : *off + (size_t)n;
+		if (*off >= len)
+			return;
+	}
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *off, len - *off, fmt, ap);
+	va_end(ap);
+	*off = n < 0 ? len : *off + (size_t)n;
+}
+
+void detail_rules_text(const Rigbook__Rules *r, char *buf, size_t len)
+{
+	char a[32], b[32];
+	size_t off = 0;
+
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	if (r != NULL) {
+		if (r->slot_minutes > 0) {
+			detail_minutes_text(r->slot_minutes, a, sizeof(a));
+			add_part(buf, len, &off, "slot %s", a);
+		}
+		detail_minutes_text(r->min_minutes, a, sizeof(a));
+		detail_minutes_text(r->max_minutes, b, sizeof(b));
+		if (r->min_minutes > 0 && r->max_minutes > 0)
+			add_part(buf, len, &off, "%s to %s", a, b);
+		else if (r->min_minutes > 0)
+			add_part(buf, len, &off, "at least %s", a);
+		else if (r->max_minutes > 0)
+			add_part(buf, len, &off, "at most %s", b);
+		if (r->whole_days)
+			add_part(buf, len, &off, "whole days");
+		if (r->min_notice_minutes > 0) {
+			detail_minutes_text(r->min_notice_minutes, a, sizeof(a));
+			add_part(buf, len, &off, "book %s ahead", a);
+		}
+		if (r->max_ahead_days > 0)
+			add_part(buf, len, &off, "at most %" PRIu32 " day%s ahead", r->max_ahead_days,
+				 r->max_ahead_days == 1 ? "" : "s");
+		if (r->buffer_minutes > 0) {
+			detail_minutes_text(r->buffer_minutes, a, sizeof(a));
+			add_part(buf, len, &off, "%s buffer", a);
+		}
+		if (r->max_active_per_member > 0)
+			add_part(buf, len, &off, "at most %" PRIu32 " future booking%s per member",
+				 r->max_active_per_member, r->max_active_per_member == 1 ? "" : "s");
+		if (r->weekly_minutes_per_startup > 0) {
+			detail_minutes_text(r->weekly_minutes_per_startup, a, sizeof(a));
+			add_part(buf, len, &off, "%s a week per startup", a);
+		}
+		if (r->min_gap_minutes > 0) {
+			detail_minutes_text(r->min_gap_minutes, a, sizeof(a));
+			add_part(buf, len, &off, "%s between one member's bookings", a);
+		}
+	}
+	if (off == 0)
+		snprintf(buf, len, "no booking rules");
+}
+
+int detail_weekly_text(Rigbook__WeeklyWindow *const *w, size_t n, char *buf, size_t len)
+{
+	struct rb_weekly_window *x;
+	int rc;
+
+	if (len > 0)
+		buf[0] = '\0';
+	if (n == 0)
+		return 0;
+	x = calloc(n, sizeof(*x));
+	if (x == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		x[i].weekday = (int)w[i]->weekday;
+		x[i].opens = (int)w[i]->opens;
+		x[i].closes = (int)w[i]->closes;
+	}
+	rc = rb_weekly_format(x, n, buf, len);
+	free(x);
+	return rc;
+}
+
+int detail_day_text(Rigbook__DayWindow *const *w, size_t n, char *buf, size_t len)
+{
+	struct rb_day_window *x;
+	int rc;
+
+	if (len > 0)
+		buf[0] = '\0';
+	if (n == 0)
+		return 0;
+	x = calloc(n, sizeof(*x));
+	if (x == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		x[i].opens = (int)w[i]->opens;
+		x[i].closes = (int)w[i]->closes;
+	}
+	rc = rb_day_windows_format(x, n, buf, len);
+	free(x);
+	return rc;
+}
+
+void detail_exception_text(const Rigbook__DateException *e, char *buf, size_t len)
+{
+	char w[RB_WEEKLY_TEXT];
+	const char *reason = e->reason != NULL ? e->reason : "";
+
+	if (e->closed || e->n_windows == 0)
+		snprintf(w, sizeof(w), "closed all day");
+	else if (detail_day_text(e->windows, e->n_windows, w + 5, sizeof(w) - 5) == 0)
+		memcpy(w, "open ", 5);
+	else
+		snprintf(w, sizeof(w), "open (windows not shown)");
+	snprintf(buf, len, "%s%s%.500s%s", w, reason[0] != '\0' ? " (" : "", reason,
+		 reason[0] != '\0' ? ")" : "");
+}
+
+static const char *closure_kind(const Rigbook__Closure *c)
+{
+	return c->kind == RIGBOOK__CLOSURE_KIND__MAINTENANCE ? "maintenance" : "closure";
+}
+
+void detail_closure_text(const Rigbook__Closure *c, const char *tz, char *buf, size_t len)
+{
+	char w[RB_WINDOW_TEXT];
+
+	if (rb_time_window(c->start, c->end, tz, w, sizeof(w)) != 0)
+		snprintf(w, sizeof(w), "%" PRId64 "-%" PRId64, c->start, c->end);
+	snprintf(buf, len, "%s %s%s%.500s", closure_kind(c), w,
+		 c->reason != NULL && c->reason[0] != '\0' ? ": " : "",
+		 c->reason != NULL ? c->reason : "");
+}
+
+/* ------------------------------------------------------------ show */
+
+/* "label        value", the value cleaned for a terminal. */
+static void field(FILE *f, const char *label, const char *value)
+{
+	fprintf(f, "%-*s", LABEL_WIDTH, label);
+	out_put_clean(f, value);
+	fputc('\n', f);
+}
+
+/* A list of strings, ", " between, or "none". */
+static void list_field(FILE *f, const char *label, char *const *v, size_t n)
+{
+	fprintf(f, "%-*s", LABEL_WIDTH, label);
+	if (n == 0)
+		fputs("none", f);
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			fputs(", ", f);
+		out_put_clean(f, v[i]);
+	}
+	fputc('\n', f);
+}
+
+static void weekly_field(FILE *f, const char *label, Rigbook__WeeklyWindow *const *w, size_t n,
+			 const char *none)
+{
+	char spec[RB_WEEKLY_TEXT];
+
+	if (n == 0)
+		field(f, label, none);
+	else if (detail_weekly_text(w, n, spec, sizeof(spec)) == 0)
+		field(f, label, spec);
+	else
+		field(f, label, "(too many windows to show)");
+}
+
+void detail_print(FILE *f, const Rigbook__ResourceDetail *d)
+{
+	const Rigbook__Resource *r = d->resource;
+	const char *tz = r->time_zone;
+	char buf[1200], rules[DETAIL_RULES_TEXT];
+	size_t i;
+
+	field(f, "code", r->code);
+	field(f, "name", r->name);
+	field(f, "kind", rb_kind_name(r->kind));
+	snprintf(buf, sizeof(buf), "%.100s (%.500s)", r->institution_code, r->institution_name);
+	field(f, "institution", buf);
+	field(f, "space", r->space_code);
+	field(f, "zone", tz);
+	if (r->location != NULL && r->location[0] != '\0')
+		field(f, "location", r->location);
+	if (r->description != NULL && r->description[0] != '\0')
+		field(f, "description", r->description);
+	list_field(f, "tags", r->tags, r->n_tags);
+	snprintf(buf, sizeof(buf), "%" PRIu32, r->units > 0 ? r->units : 1);
+	field(f, "units", buf);
+	list_field(f, "requires", r->requires, r->n_requires);
+	field(f, "status", r->retired ? "retired" : "in service");
+	detail_rules_text(r->rules, rules, sizeof(rules));
+	field(f, "rules", rules);
+	weekly_field(f, "hours", d->hours, d->n_hours, "open around the clock");
+	weekly_field(f, "off-peak", d->offpeak, d->n_offpeak, "none");
+
+	if (d->n_exceptions == 0)
+		field(f, "exceptions", "none");
+	for (i = 0; i < d->n_exceptions; i++) {
+		const Rigbook__DateException *e = d->exceptions[i];
+		struct rb_date day;
+		char text[900], err[128];
+
+		detail_exception_text(e, text, sizeof(text));
+		if (rb_date_parse(e->date, &day, err, sizeof(err)) == 0)
+			snprintf(buf, sizeof(buf), "%s %.20s  %s", rb_weekday_name(rb_date_weekday(&day)),
+				 e->date, text);
+		else
+			snprintf(buf, sizeof(buf), "%.20s  %s", e->date, text);
+		field(f, i == 0 ? "exceptions" : "", buf);
+	}
+	if (d->n_closures == 0)
+		field(f, "closures", "none");
+	for (i = 0; i < d->n_closures; i++) {
+		const Rigbook__Closure *c = d->closures[i];
+		char text[900];
+
+		detail_closure_text(c, tz, text, sizeof(text));
+		snprintf(buf, sizeof(buf), "%" PRIu64 "  %s%s%.40s%s", c->id, text,
+			 c->created_by != NULL && c->created_by[0] != '\0' ? " (by " : "",
+			 c->created_by != NULL ? c->created_by : "",
+			 c->created_by != NULL && c->created_by[0] != '\0' ? ")" : "");
+		field(f, i == 0 ? "closures" : "", buf);
+	}
+	if (r->terms_version == 0)
+		snprintf(buf, sizeof(buf), "none");
+	else if (d->terms_accepted)
+		snprintf(buf, sizeof(buf), "version %" PRIu32 ", accepted by you", r->terms_version);
+	else
+		snprintf(buf, sizeof(buf),
+			 "version %" PRIu32 ", not accepted by you yet: read them with 'rigbook terms %.40s', then 'rigbook terms accept %.40s'",
+			 r->terms_version, r->code, r->code);
+	field(f, "terms", buf);
+}
+
+/* ------------------------------------------------------------ JSON */
+
+void detail_json_rules(struct out_json *j, const Rigbook__Rules *r)
+{
+	static const Rigbook__Rules none = RIGBOOK__RULES__INIT;
+
+	if (r == NULL)
+		r = &none;
+	out_json_begin_object(j);
+	out_json_kv_uint(j, "slot_minutes", r->slot_minutes);
+	out_json_kv_uint(j, "min_minutes", r->min_minutes);
+	out_json_kv_uint(j, "max_minutes", r->max_minutes);
+	out_json_kv_uint(j, "min_notice_minutes", r->min_notice_minutes);
+	out_json_kv_uint(j, "max_ahead_days", r->max_ahead_days);
+	out_json_kv_uint(j, "buffer_minutes", r->buffer_minutes);
+	out_json_kv_uint(j, "max_active_per_member", r->max_active_per_member);
+	out_json_kv_uint(j, "weekly_minutes_per_startup", r->weekly_minutes_per_startup);
+	out_json_kv_bool(j, "whole_days", r->whole_days);
+	out_json_kv_uint(j, "min_gap_minutes", r->min_gap_minutes);
+	out_json_end_object(j);
+}
+
+static void json_clock(struct out_json *j, const char *key, uint32_t minute)
+{
+	char t[8];
+
+	rb_minute_format((int)minute, t, sizeof(t));
+	out_json_kv_string(j, key, t);
+}
+
+static void json_weekly(struct out_json *j, const char *key, Rigbook__WeeklyWindow *const *w,
+			size_t n)
+{
+	char spec[RB_WEEKLY_TEXT];
+
+	out_json_key(j, key);
+	out_json_begin_array(j);
+	for (size_t i = 0; i < n; i++) {
+		out_json_begin_object(j);
+		out_json_kv_string(j, "day", rb_weekday_name((int)w[i]->weekday));
+		out_json_kv_uint(j, "weekday", w[i]->weekday);
+		json_clock(j, "opens", w[i]->opens);
+		json_clock(j, "closes", w[i]->closes);
+		out_json_end_object(j);
+	}
+	out_json_end_array(j);
+	if (detail_weekly_text(w, n, spec, sizeof(spec)) != 0)
+		spec[0] = '\0';
+	out_json_kv_string(j, strcmp(key, "hours") == 0 ? "hours_spec" : "offpeak_spec", spec);
+}
+
+static void json_strings(struct out_json *j, const char *key, char *const *v, size_t n)
+{
+	out_json_key(j, key);
+	out_json_begin_array(j);
+	for (size_t i = 0; i < n; i++)
+		out_json_string(j, v[i]);
+	out_json_end_array(j);
+}
+
+void detail_json_closure(struct out_json *j, const Rigbook__Closure *c, const char *tz)
+{
+	char s[RB_TIME_TEXT + 4];
+
+	out_json_begin_object(j);
+	out_json_kv_uint(j, "id", c->id);
+	out_json_kv_string(j, "resource", c->resource_code);
+	out_json_kv_string(j, "kind", closure_kind(c));
+	out_json_kv_int(j, "start", c->start);
+	out_json_kv_int(j, "end", c->end);
+	cmd_time_text(c->start, tz, s, sizeof(s));
+	out_json_kv_string(j, "start_local", s);
+	cmd_time_text(c->end, tz, s, sizeof(s));
+	out_json_kv_string(j, "end_local", s);
+	out_json_kv_string(j, "reason", c->reason);
+	out_json_kv_string(j, "created_by", c->created_by);
+	out_json_end_object(j);
+}
+
+void detail_json(struct out_json *j, const Rigbook__ResourceDetail *d)
+{
+	const Rigbook__Resource *r = d->resource;
+	char rules[DETAIL_RULES_TEXT];
+	size_t i;
+
+	out_json_begin_object(j);
+	out_json_kv_uint(j, "id", r->id);
+	out_json_kv_string(j, "code", r->code);
+	out_json_kv_string(j, "name", r->name);
+	out_json_kv_string(j, "kind", rb_kind_name(r->kind));
+	out_json_kv_string(j, "institution", r->institution_code);
+	out_json_kv_string(j, "institution_name", r->institution_name);
+	out_json_kv_string(j, "space", r->space_code);
+	out_json_kv_string(j, "time_zone", r->time_zone);
+	out_json_kv_string(j, "description", r->description);
+	out_json_kv_string(j, "location", r->location);
+	json_strings(j, "tags", r->tags, r->n_tags);
+	out_json_kv_uint(j, "units", r->units > 0 ? r->units : 1);
+	json_strings(j, "requires", r->requires, r->n_requires);
+	out_json_kv_bool(j, "retired", r->retired);
+	out_json_key(j, "rules");
+	detail_json_rules(j, r->rules);
+	detail_rules_text(r->rules, rules, sizeof(rules));
+	out_json_kv_string(j, "rules_text", rules);
+	json_weekly(j, "hours", d->hours, d->n_hours);
+	out_json_kv_bool(j, "open_around_the_clock", d->n_hours == 0);
+	json_weekly(j, "offpeak", d->offpeak, d->n_offpeak);
+	out_json_key(j, "exceptions");
+	out_json_begin_array(j);
+	for (i = 0; i < d->n_exceptions; i++) {
+		const Rigbook__DateException *e = d->exceptions[i];
+
+		out_json_begin_object(j);
+		out_json_kv_string(j, "date", e->date);
+		out_json_kv_bool(j, "closed", e->closed);
+		out_json_key(j, "windows");
+		out_json_begin_array(j);
+		for (size_t k = 0; k < e->n_windows; k++) {
+			out_json_begin_object(j);
+			json_clock(j, "opens", e->windows[k]->opens);
+			json_clock(j, "closes", e->windows[k]->closes);
+			out_json_end_object(j);
+		}
+		out_json_end_array(j);
+		out_json_kv_string(j, "reason", e->reason);
+		out_json_end_object(j);
+	}
+	out_json_end_array(j);
+	out_json_key(j, "closures");
+	out_json_begin_array(j);
+	for (i = 0; i < d->n_closures; i++)
+		detail_json_closure(j, d->closures[i], r->time_zone);
+	out_json_end_array(j);
+	out_json_key(j, "terms");
+	out_json_begin_object(j);
+	out_json_kv_uint(j, "version", r->terms_version);
+	out_json_kv_bool(j, "accepted", r->terms_version > 0 && d->terms_accepted);
+	out_json_kv_string(j, "text", d->terms_text);
+	out_json_end_object(j);
+	out_json_key(j, "cancelled");
+	out_json_begin_array(j);
+	for (i = 0; i < d->n_cancelled; i++)
+		cmd_json_booking(j, d->cancelled[i]);
+	out_json_end_array(j);
+	out_json_end_object(j);
+}
+
+void detail_json_print(const Rigbook__ResourceDetail *d)
+{
+	struct out_json j;
+
+	out_json_init(&j, stdout);
+	detail_json(&j, d);
+	out_json_finish(&j);
+}
+
+void detail_print_cancelled(FILE *f, Rigbook__Booking *const *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		cmd_print_booking_line(f, "cancelled", b[i]);
+		fputs("  held by ", f);
+		out_put_clean(f, b[i]->member_handle);
+		if (b[i]->startup_code != NULL && b[i]->startup_code[0] != '\0') {
+			fputs(" (", f);
+			out_put_clean(f, b[i]->startup_code);
+			fputc(')', f);
+		}
+		fputc('\n', f);
+	}
+}
