@@ -131,33 +131,42 @@ static enum cal_state dominant(const int64_t held[CAL_NSTATES])
 	return best;
 }
 
-/* The rows: every hour with open or booked time; else those of the weekly hours; else all. */
+/*
+ * The rows: around the clock when no hours are set; otherwise from the first
+ * to the last hour with open or booked time that week (the weekly hours when
+ * the whole week is closed).
+ */
 static void pick_rows(struct cal *c, const Rigbook__ResourceDetail *d)
 {
-	int any = 0;
+	int first = 24, last = -1;
 
 	memset(c->shown, 0, sizeof(c->shown));
 	if (d->n_hours == 0) {
-		for (int h = 0; h < 24; h++)
-			c->shown[h] = 1;
-		return;
+		first = 0;
+		last = 23;
 	}
 	for (int day = 0; day < 7; day++)
 		for (int h = 0; h < 24; h++)
 			for (int s = CAL_FREE; s < CAL_NSTATES; s++)
-				if (c->held[day][h][s] > 0)
-					c->shown[h] = any = 1;
-	if (any)
-		return;
-	for (size_t i = 0; i < d->n_hours; i++) {
-		int first = (int)d->hours[i]->opens / 60, last = ((int)d->hours[i]->closes + 59) / 60;
+				if (c->held[day][h][s] > 0) {
+					first = h < first ? h : first;
+					last = h > last ? h : last;
+				}
+	if (last < 0) {
+		for (size_t i = 0; i < d->n_hours; i++) {
+			int a = (int)d->hours[i]->opens / 60;
+			int b = ((int)d->hours[i]->closes + 59) / 60 - 1;
 
-		for (int h = first; h < last && h < 24; h++)
-			c->shown[h] = any = 1;
+			first = a < first ? a : first;
+			last = b > last ? b : last;
+		}
 	}
-	if (!any)
-		for (int h = 0; h < 24; h++)
-			c->shown[h] = 1;
+	if (last < 0 || last > 23) {
+		first = 0;
+		last = 23;
+	}
+	for (int h = first; h <= last; h++)
+		c->shown[h] = 1;
 }
 
 static int use_colour(void)

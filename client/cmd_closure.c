@@ -21,14 +21,12 @@ static void print_closure(const char *verb, const Rigbook__Closure *c, const cha
 {
 	char text[900];
 
-	detail_closure_text(c, tz, text, sizeof(text));
+	detail_closure_text(c, tz, 1, text, sizeof(text));
 	printf("%s %" PRIu64 ": ", verb, c->id);
 	out_put_clean(stdout, code);
 	fputc(' ', stdout);
 	out_put_clean(stdout, text);
-	fputs(" (", stdout);
-	out_put_clean(stdout, tz);
-	fputs(")\n", stdout);
+	fputc('\n', stdout);
 }
 
 static int add(struct cmd_ctx *ctx, const struct cmd_args *args, const char *code)
@@ -40,6 +38,7 @@ static int add(struct cmd_ctx *ctx, const struct cmd_args *args, const char *cod
 	Rigbook__Response *resp;
 	const Rigbook__Resource *res;
 	const Rigbook__AddClosureReply *reply;
+	Rigbook__Closure closure;
 	char tz[128], err[256];
 	struct out_json j;
 	int64_t t;
@@ -80,11 +79,15 @@ static int add(struct cmd_ctx *ctx, const struct cmd_args *args, const char *cod
 		rigbook__response__free_unpacked(resp, NULL);
 		return cmd_failed("the server's answer holds no closure");
 	}
+	/* a copy, so that the code can be filled in without touching what resp owns */
+	closure = *reply->closure;
+	if (closure.resource_code == NULL || closure.resource_code[0] == '\0')
+		closure.resource_code = (char *)code;
 	if (ctx->json) {
 		out_json_init(&j, stdout);
 		out_json_begin_object(&j);
 		out_json_key(&j, "closure");
-		detail_json_closure(&j, reply->closure, tz);
+		detail_json_closure(&j, &closure, tz);
 		out_json_key(&j, "cancelled");
 		out_json_begin_array(&j);
 		for (size_t i = 0; i < reply->n_cancelled; i++)
@@ -93,7 +96,7 @@ static int add(struct cmd_ctx *ctx, const struct cmd_args *args, const char *cod
 		out_json_end_object(&j);
 		out_json_finish(&j);
 	} else {
-		print_closure("closure", reply->closure, code, tz);
+		print_closure("closure", &closure, code, tz);
 		detail_print_cancelled(stdout, reply->cancelled, reply->n_cancelled);
 	}
 	rigbook__response__free_unpacked(resp, NULL);

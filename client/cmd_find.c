@@ -2,6 +2,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "cmd.h"
 #include "rigbook/names.h"
@@ -77,6 +78,8 @@ static int cmd_find_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	/* across resources there is no one zone: --from is local time here */
 	if (from != NULL && rb_time_parse(from, NULL, &fr.from, err, sizeof(err)) != 0)
 		return cmd_bad_value(ctx, "--from: %s", err);
+	if (from == NULL)
+		fr.from = ((int64_t)time(NULL) + 59) / 60 * 60; /* now, to the next whole minute */
 	fr.tag = (char *)(cmd_arg(args, "tag") != NULL ? cmd_arg(args, "tag") : "");
 	fr.text = (char *)(cmd_arg(args, "search") != NULL ? cmd_arg(args, "search") : "");
 	req.body_case = RIGBOOK__REQUEST__BODY_FIND;

@@ -2,6 +2,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "cmd.h"
 #include "rigbook/rbtime.h"
@@ -85,6 +86,8 @@ static int cmd_slots_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	rigbook__response__free_unpacked(resp, NULL);
 	if (from != NULL && rb_time_parse(from, tz, &sr.from, err, sizeof(err)) != 0)
 		return cmd_bad_value(ctx, "--from: %s", err);
+	if (from == NULL)
+		sr.from = ((int64_t)time(NULL) + 59) / 60 * 60; /* now, to the next whole minute */
 
 	sr.code = (char *)code;
 	req.body_case = RIGBOOK__REQUEST__BODY_SLOTS;

@@ -158,13 +158,16 @@ static const char *closure_kind(const Rigbook__Closure *c)
 	return c->kind == RIGBOOK__CLOSURE_KIND__MAINTENANCE ? "maintenance" : "closure";
 }
 
-void detail_closure_text(const Rigbook__Closure *c, const char *tz, char *buf, size_t len)
+void detail_closure_text(const Rigbook__Closure *c, const char *tz, int with_zone, char *buf,
+			 size_t len)
 {
 	char w[RB_WINDOW_TEXT];
 
 	if (rb_time_window(c->start, c->end, tz, w, sizeof(w)) != 0)
 		snprintf(w, sizeof(w), "%" PRId64 "-%" PRId64, c->start, c->end);
-	snprintf(buf, len, "%s %s%s%.500s", closure_kind(c), w,
+	snprintf(buf, len, "closed%s %s%s%.100s%s%s%.500s",
+		 c->kind == RIGBOOK__CLOSURE_KIND__MAINTENANCE ? " for maintenance" : "", w,
+		 with_zone ? " (" : "", with_zone ? tz : "", with_zone ? ")" : "",
 		 c->reason != NULL && c->reason[0] != '\0' ? ": " : "",
 		 c->reason != NULL ? c->reason : "");
 }
@@ -174,6 +177,10 @@ void detail_closure_text(const Rigbook__Closure *c, const char *tz, char *buf, s
 /* "label        value", the value cleaned for a terminal. */
 static void field(FILE *f, const char *label, const char *value)
 {
+	if (value == NULL || value[0] == '\0') {
+		fprintf(f, "%s\n", label); /* no blanks at the end of a line */
+		return;
+	}
 	fprintf(f, "%-*s", LABEL_WIDTH, label);
 	out_put_clean(f, value);
 	fputc('\n', f);
@@ -255,7 +262,7 @@ void detail_print(FILE *f, const Rigbook__ResourceDetail *d)
 		const Rigbook__Closure *c = d->closures[i];
 		char text[900];
 
-		detail_closure_text(c, tz, text, sizeof(text));
+		detail_closure_text(c, tz, 0, text, sizeof(text));
 		snprintf(buf, sizeof(buf), "%" PRIu64 "  %s%s%.40s%s", c->id, text,
 			 c->created_by != NULL && c->created_by[0] != '\0' ? " (by " : "",
 			 c->created_by != NULL ? c->created_by : "",
@@ -268,9 +275,21 @@ void detail_print(FILE *f, const Rigbook__ResourceDetail *d)
 		snprintf(buf, sizeof(buf), "version %" PRIu32 ", accepted by you", r->terms_version);
 	else
 		snprintf(buf, sizeof(buf),
-			 "version %" PRIu32 ", not accepted by you yet: read them with 'rigbook terms %.40s', then 'rigbook terms accept %.40s'",
-			 r->terms_version, r->code, r->code);
+			 "version %" PRIu32 ", not accepted by you yet (rigbook terms accept %.40s)",
+			 r->terms_version, r->code);
 	field(f, "terms", buf);
+	/* the text itself, line by line under the label */
+	for (const char *p = r->terms_version > 0 ? d->terms_text : NULL; p != NULL && *p != '\0';) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl != NULL ? (size_t)(nl - p) : strlen(p);
+		char *line = strndup(p, n);
+
+		if (line == NULL)
+			break;
+		field(f, "", line);
+		free(line);
+		p += n + (nl != NULL);
+	}
 }
 
 /* ------------------------------------------------------------ JSON */

@@ -38,8 +38,12 @@ int detail_day_text(Rigbook__DayWindow *const *w, size_t n, char *buf, size_t le
 /* "closed all day" or "open 09:00-12:00,13:00-15:00", then " (reason)". */
 void detail_exception_text(const Rigbook__DateException *e, char *buf, size_t len);
 
-/* "maintenance 10:00-12:00 on 2026-12-03: reason" in tz (without the zone). */
-void detail_closure_text(const Rigbook__Closure *c, const char *tz, char *buf, size_t len);
+/*
+ * "closed 10:00-12:00 on 2026-12-03: reason", "closed for maintenance ...",
+ * in tz, with " (tz)" after the window when with_zone.
+ */
+void detail_closure_text(const Rigbook__Closure *c, const char *tz, int with_zone, char *buf,
+			 size_t len);
 
 /* Everything, as `show` prints it. */
 void detail_print(FILE *f, const Rigbook__ResourceDetail *d);
