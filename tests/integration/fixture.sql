@@ -71,3 +71,67 @@ SELECT m.id, sha256(convert_to('tok-' || m.handle, 'UTF8')), 'test'
 FROM members m
 WHERE m.handle IN ('alice', 'bob', 'carol', 'mgr', 'oper', 'adm') OR m.handle ~ '^race[0-9]{2}$'
 ON CONFLICT DO NOTHING;
+
+-- Resources whose opening hours, closures and booking rules the tests set
+-- (each test owns its resource, so the rules of one never reach another).
+-- Codes start with "rule-".
+INSERT INTO resources (institution_id, code, name, kind, description, location, time_zone)
+SELECT (SELECT id FROM institutions WHERE code = 'test-works'), x.code, x.name, x.kind::resource_kind,
+       x.description, 'Rules hall', x.tz
+FROM (VALUES
+  ('rule-rig-slot', 'Rig booked on a 30 min grid', 'instrument', 'Slot grid', 'Asia/Shanghai'),
+  ('rule-rig-len', 'Rig with a minimum and maximum length', 'instrument', 'Length limits', 'Asia/Shanghai'),
+  ('rule-rig-notice', 'Rig booked a day ahead', 'instrument', 'Notice', 'Asia/Shanghai'),
+  ('rule-rig-ahead', 'Rig booked at most a month ahead', 'instrument', 'Reach', 'Asia/Shanghai'),
+  ('rule-rig-buffer', 'Rig with a changeover buffer', 'instrument', 'Buffer', 'Asia/Shanghai'),
+  ('rule-rig-active', 'Rig with a cap on future bookings', 'instrument', 'Active cap', 'Asia/Shanghai'),
+  ('rule-rig-weekly', 'Rig with a weekly quota', 'instrument', 'Weekly quota', 'Asia/Shanghai'),
+  ('rule-rig-days', 'Rig booked in whole days', 'instrument', 'Whole days', 'Asia/Shanghai'),
+  ('rule-rig-gap', 'Rig with a gap between bookings', 'instrument', 'Gap', 'Asia/Shanghai'),
+  ('rule-rig-offpeak', 'Rig with off-peak hours', 'instrument', 'Off-peak', 'Asia/Shanghai'),
+  ('rule-rig-quota', 'Rig with a contended weekly quota', 'instrument', 'Contended quota', 'Asia/Shanghai'),
+  ('rule-rig-terms', 'Rig with terms of use', 'instrument', 'Terms', 'Asia/Shanghai'),
+  ('rule-rig-override', 'Rig booked past its rules by staff', 'instrument', 'Override', 'Asia/Shanghai'),
+  ('rule-rig-hours', 'Rig with opening hours', 'workspace', 'Opening hours', 'Asia/Shanghai'),
+  ('rule-rig-berlin', 'Rig with opening hours in Berlin', 'workspace', 'Opening hours across DST', 'Europe/Berlin'),
+  ('rule-rig-exc', 'Rig with date exceptions', 'workspace', 'Exceptions', 'Asia/Shanghai'),
+  ('rule-rig-close', 'Rig closed for a day', 'pilot_line', 'Closure', 'Asia/Shanghai'),
+  ('rule-rig-maint', 'Rig in maintenance', 'pilot_line', 'Maintenance', 'Asia/Shanghai'),
+  ('rule-rig-scope', 'Rig managed by its own institution', 'pilot_line', 'Scope', 'Asia/Shanghai'),
+  ('rule-rig-units', 'Three identical benches', 'workspace', 'Units', 'Asia/Shanghai'),
+  ('rule-rig-parent', 'Rig that needs its chiller', 'pilot_line', 'Parent', 'Asia/Shanghai'),
+  ('rule-rig-child', 'Chiller booked with its rig', 'pilot_line', 'Required chiller', 'Asia/Shanghai'),
+  ('rule-rig-slots', 'Rig for free-slot listings', 'instrument', 'Slots', 'Asia/Shanghai'),
+  ('rule-find-a', 'Findable rig A', 'instrument', 'zzfind rig a', 'Asia/Shanghai'),
+  ('rule-find-b', 'Findable rig B', 'instrument', 'zzfind rig b', 'Asia/Shanghai'),
+  ('rule-rig-cal', 'Rig for the week calendar', 'instrument', 'Calendar', 'Asia/Shanghai'),
+  ('rule-rig-show', 'Rig shown in full', 'instrument', 'Show', 'Asia/Shanghai'),
+  ('rule-rig-flags', 'Rig whose rules change flag by flag', 'instrument', 'Rule flags', 'Asia/Shanghai'),
+  ('rule-rig-retire', 'Rig about to be retired', 'instrument', 'Retire', 'Asia/Shanghai')
+) AS x (code, name, kind, description, tz)
+ON CONFLICT DO NOTHING;
+
+UPDATE resources SET tags = '{zztag}' WHERE code = 'rule-find-a' AND tags = '{}';
+
+-- A startup whose members race for one weekly quota, and a manager of
+-- another institution.
+INSERT INTO startups (space_id, code, name) VALUES
+  ((SELECT id FROM spaces WHERE code = 'test-space'), 'rules-co', 'Rules Quota Co')
+ON CONFLICT DO NOTHING;
+
+INSERT INTO members (handle, name, email, role, space_id, startup_id, institution_id)
+SELECT 'rq' || i, 'Quota ' || i, 'rq' || i || '@rules.example', 'member',
+       (SELECT id FROM spaces WHERE code = 'test-space'), (SELECT id FROM startups WHERE code = 'rules-co'), NULL
+FROM generate_series(0, 7) AS i
+ON CONFLICT DO NOTHING;
+
+INSERT INTO members (handle, name, email, role, space_id, startup_id, institution_id) VALUES
+  ('mgr-other', 'Olli Optics', 'mgr@optics.example', 'manager',
+   (SELECT id FROM spaces WHERE code = 'other-space'), NULL, (SELECT id FROM institutions WHERE code = 'optics-inst'))
+ON CONFLICT DO NOTHING;
+
+INSERT INTO tokens (member_id, hash, label)
+SELECT m.id, sha256(convert_to('tok-' || m.handle, 'UTF8')), 'test'
+FROM members m
+WHERE m.handle = 'mgr-other' OR m.handle ~ '^rq[0-7]$'
+ON CONFLICT DO NOTHING;

@@ -1,0 +1,458 @@
+# Booking rules, opening hours and date exceptions, set by a manager with the
+# real client and enforced on members' bookings.  Every rule: accepted at the
+# limit, refused one unit past it with FAILED_PRECONDITION naming the rule,
+# and the bookings table unchanged by the refusal.  Each test has its own
+# resource (fixture.sql, codes rule-*), so rules never leak between tests.
+
+# rl_refuse CODE PHRASE CMD...: CMD exits 1 with "rigbook: CODE: ..." naming
+# PHRASE on stderr, and the bookings table is what it was before.
+rl_refuse() {
+	local code=$1 phrase=$2 before
+	shift 2
+	before=$(bookings_digest)
+	expect_exit 1 "$@"
+	expect_stderr_contains "rigbook: $code: "
+	expect_stderr_contains "$phrase"
+	expect_eq "$before" "$(bookings_digest)" "bookings table after the refusal"
+}
+
+# rl_monday N: the Monday on or after rb_day N.
+rl_monday() {
+	local d
+	d=$(rb_day "$1")
+	date -u -d "$d + $(((8 - $(date -u -d "$d" +%u)) % 7)) days" +%F
+}
+
+# rl_plus DATE N: DATE plus N days.
+rl_plus() {
+	date -u -d "$1 + $2 days" +%F
+}
+
+# rl_utc EPOCH: that instant as a client time in UTC ("YYYY-MM-DD HH:MMZ").
+rl_utc() {
+	date -u -d "@$1" '+%F %H:%MZ'
+}
+
+# rl_utc_of ID: start and end of booking ID in UTC, "YYYY-MM-DD HH:MM-HH:MM".
+rl_utc_of() {
+	psql_q "SELECT to_char(lower(during) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') || '-' ||
+		       to_char(upper(during) AT TIME ZONE 'UTC', 'HH24:MI') FROM bookings WHERE id = $1"
+}
+
+# rl_rule CODE COLUMN: one rule column of a resource.
+rl_rule() {
+	psql_q "SELECT $2 FROM resources WHERE code = '$1'"
+}
+
+t_rules_slot_grid() {
+	local d
+	d=$(rb_day 100)
+	expect_exit 0 rb_as mgr rules rule-rig-slot --slot 30m
+	expect_eq 30 "$(rl_rule rule-rig-slot slot_minutes)" "slot_minutes"
+	# Start on the grid, length a multiple: accepted.
+	expect_exit 0 rb_as alice book rule-rig-slot --from "$d 10:30" --to "$d 11:00"
+	# A start one minute off the grid.
+	rl_refuse FAILED_PRECONDITION "rule-rig-slot is booked in steps of 30 min" \
+		rb_as alice book rule-rig-slot --from "$d 11:31" --to "$d 12:01"
+	# A length one minute past a multiple.
+	rl_refuse FAILED_PRECONDITION "rule-rig-slot is booked in steps of 30 min" \
+		rb_as alice book rule-rig-slot --from "$d 12:00" --to "$d 13:31"
+	expect_exit 0 rb_as alice book rule-rig-slot --from "$d 12:00" --to "$d 13:30"
+}
+
+t_rules_min_max_length() {
+	local d
+	d=$(rb_day 101)
+	expect_exit 0 rb_as mgr rules rule-rig-len --min 1h --max 8h
+	expect_eq "60|480" "$(rl_rule rule-rig-len "min_minutes || '|' || max_minutes")" "min|max"
+	expect_exit 0 rb_as alice book rule-rig-len --from "$d 08:00" --to "$d 16:00"
+	rl_refuse FAILED_PRECONDITION "rule-rig-len can be booked for at most 8 h" \
+		rb_as alice book rule-rig-len --from "$(rl_plus "$d" 1) 08:00" --to "$(rl_plus "$d" 1) 16:01"
+	expect_exit 0 rb_as alice book rule-rig-len --from "$(rl_plus "$d" 2) 10:00" --to "$(rl_plus "$d" 2) 11:00"
+	rl_refuse FAILED_PRECONDITION "rule-rig-len must be booked for at least 1 h" \
+		rb_as alice book rule-rig-len --from "$(rl_plus "$d" 2) 12:00" --to "$(rl_plus "$d" 2) 12:59"
+}
+
+# Notice and reach are measured from now: the windows are computed from the
+# clock, in UTC, a few minutes either side of the limit.
+t_rules_min_notice() {
+	local now base ok bad
+	expect_exit 0 rb_as mgr rules rule-rig-notice --notice 24h
+	expect_eq 1440 "$(rl_rule rule-rig-notice min_notice_minutes)" "min_notice_minutes"
+	now=$(date -u +%s)
+	base=$((now - now % 60))
+	ok=$((base + 86400 + 180))
+	bad=$((base + 86400 - 60))
+	expect_exit 0 rb_as alice book rule-rig-notice --from "$(rl_utc $ok)" --to "$(rl_utc $((ok + 3600)))"
+	rl_refuse FAILED_PRECONDITION "rule-rig-notice must be booked at least " \
+		rb_as alice book rule-rig-notice --from "$(rl_utc $bad)" --to "$(rl_utc $((bad + 120)))"
+	# The limit, in hours or as the day it is.
+	grep -E -q 'must be booked at least (24 h|1 d) ahead' "$RB_ERR"
+}
+
+t_rules_max_ahead() {
+	local now base ok bad
+	expect_exit 0 rb_as mgr rules rule-rig-ahead --ahead 30d
+	expect_eq 30 "$(rl_rule rule-rig-ahead max_ahead_days)" "max_ahead_days"
+	now=$(date -u +%s)
+	base=$((now - now % 60))
+	ok=$((base + 30 * 86400 - 180))
+	bad=$((base + 30 * 86400 + 180))
+	expect_exit 0 rb_as alice book rule-rig-ahead --from "$(rl_utc $ok)" --to "$(rl_utc $((ok + 120)))"
+	rl_refuse FAILED_PRECONDITION "rule-rig-ahead can be booked at most 30 days ahead" \
+		rb_as alice book rule-rig-ahead --from "$(rl_utc $bad)" --to "$(rl_utc $((bad + 3600)))"
+	# Far in the future is far past the reach.
+	rl_refuse FAILED_PRECONDITION "at most 30 days ahead" \
+		rb_as alice book rule-rig-ahead --from "$(rb_day 102) 10:00" --to "$(rb_day 102) 11:00"
+}
+
+t_rules_buffer() {
+	local d first
+	d=$(rb_day 103)
+	expect_exit 0 rb_as mgr rules rule-rig-buffer --buffer 15m
+	expect_eq 15 "$(rl_rule rule-rig-buffer buffer_minutes)" "buffer_minutes"
+	expect_exit 0 rb_as alice book rule-rig-buffer --from "$d 10:00" --to "$d 11:00" --json
+	first=$(booking_id)
+	# 14 minutes after it, and 14 minutes before it: refused, naming it.
+	rl_refuse FAILED_PRECONDITION "rule-rig-buffer keeps 15 min free between bookings; booking $first" \
+		rb_as carol book rule-rig-buffer --from "$d 11:14" --to "$d 12:00"
+	rl_refuse FAILED_PRECONDITION "rule-rig-buffer keeps 15 min free between bookings; booking $first" \
+		rb_as carol book rule-rig-buffer --from "$d 08:00" --to "$d 09:46"
+	# The same member is held to it too.
+	rl_refuse FAILED_PRECONDITION "keeps 15 min free between bookings" \
+		rb_as alice book rule-rig-buffer --from "$d 11:10" --to "$d 11:40"
+	# Exactly 15 minutes either side.
+	expect_exit 0 rb_as carol book rule-rig-buffer --from "$d 11:15" --to "$d 12:00"
+	expect_exit 0 rb_as carol book rule-rig-buffer --from "$d 08:00" --to "$d 09:45"
+}
+
+t_rules_max_active_per_member() {
+	local d id
+	d=$(rb_day 104)
+	expect_exit 0 rb_as mgr rules rule-rig-active --max-active 3
+	expect_eq 3 "$(rl_rule rule-rig-active max_active_per_member)" "max_active_per_member"
+	expect_exit 0 rb_as alice book rule-rig-active --from "$d 10:00" --to "$d 11:00" --json
+	id=$(booking_id)
+	expect_exit 0 rb_as alice book rule-rig-active --from "$(rl_plus "$d" 1) 10:00" --to "$(rl_plus "$d" 1) 11:00"
+	expect_exit 0 rb_as alice book rule-rig-active --from "$(rl_plus "$d" 2) 10:00" --to "$(rl_plus "$d" 2) 11:00"
+	rl_refuse FAILED_PRECONDITION "you already hold 3 future bookings of rule-rig-active, the most allowed" \
+		rb_as alice book rule-rig-active --from "$(rl_plus "$d" 3) 10:00" --to "$(rl_plus "$d" 3) 11:00"
+	# Per member: another member of the same startup still may.
+	expect_exit 0 rb_as bob book rule-rig-active --from "$(rl_plus "$d" 3) 10:00" --to "$(rl_plus "$d" 3) 11:00"
+	# A cancelled booking no longer counts.
+	expect_exit 0 rb_as alice cancel "$id"
+	expect_exit 0 rb_as alice book rule-rig-active --from "$(rl_plus "$d" 3) 11:00" --to "$(rl_plus "$d" 3) 12:00"
+}
+
+t_rules_weekly_per_startup() {
+	local mon next wk id
+	mon=$(rl_monday 110)
+	next=$(rl_plus "$mon" 7)
+	wk=$(date -u -d "$mon" +%G-W%V)
+	expect_exit 0 rb_as mgr rules rule-rig-weekly --weekly 8h
+	expect_eq 480 "$(rl_rule rule-rig-weekly weekly_minutes_per_startup)" "weekly_minutes_per_startup"
+	# Two members of acme: 4 h + 4 h is exactly the limit.
+	expect_exit 0 rb_as alice book rule-rig-weekly --from "$mon 09:00" --to "$mon 13:00" --json
+	id=$(booking_id)
+	expect_exit 0 rb_as bob book rule-rig-weekly --from "$(rl_plus "$mon" 1) 09:00" --to "$(rl_plus "$mon" 1) 13:00"
+	rl_refuse FAILED_PRECONDITION "acme would use 8 h 1 min of rule-rig-weekly in week $wk; the limit is 8 h" \
+		rb_as alice book rule-rig-weekly --from "$(rl_plus "$mon" 2) 09:00" --to "$(rl_plus "$mon" 2) 09:01"
+	# A booking across the week's end counts in the week it overlaps.
+	rl_refuse FAILED_PRECONDITION "acme would use 10 h of rule-rig-weekly in week $wk" \
+		rb_as bob book rule-rig-weekly --from "$(rl_plus "$mon" 6) 22:00" --to "$next 02:00"
+	# Another startup has its own quota: 9 h refused, 8 h accepted.
+	rl_refuse FAILED_PRECONDITION "beta would use 9 h of rule-rig-weekly in week $wk; the limit is 8 h" \
+		rb_as carol book rule-rig-weekly --from "$(rl_plus "$mon" 3) 09:00" --to "$(rl_plus "$mon" 3) 18:00"
+	expect_exit 0 rb_as carol book rule-rig-weekly --from "$(rl_plus "$mon" 3) 09:00" --to "$(rl_plus "$mon" 3) 17:00"
+	# The next week starts from nothing.
+	expect_exit 0 rb_as alice book rule-rig-weekly --from "$next 09:00" --to "$next 17:00"
+	# Cancelling gives the time back.
+	expect_exit 0 rb_as alice cancel "$id"
+	expect_exit 0 rb_as alice book rule-rig-weekly --from "$(rl_plus "$mon" 2) 09:00" --to "$(rl_plus "$mon" 2) 13:00"
+	expect_eq 480 "$(psql_q "SELECT sum(extract(epoch FROM upper(b.during) - lower(b.during)) / 60)::int
+		FROM bookings b JOIN resources r ON r.id = b.resource_id JOIN startups s ON s.id = b.startup_id
+		WHERE r.code = 'rule-rig-weekly' AND s.code = 'acme' AND b.state = 'confirmed'
+		AND b.during && tstzrange('$mon 00:00+08', '$next 00:00+08')")" "acme minutes in $wk"
+}
+
+t_rules_whole_days() {
+	local d
+	d=$(rb_day 105)
+	expect_exit 0 rb_as mgr rules rule-rig-days --whole-days
+	expect_eq t "$(rl_rule rule-rig-days whole_days)" "whole_days"
+	expect_exit 0 rb_as alice book rule-rig-days --from "$d 00:00" --to "$(rl_plus "$d" 1) 00:00"
+	rl_refuse FAILED_PRECONDITION "rule-rig-days is booked in whole days, midnight to midnight (Asia/Shanghai)" \
+		rb_as alice book rule-rig-days --from "$(rl_plus "$d" 2) 00:00" --to "$(rl_plus "$d" 3) 00:01"
+	rl_refuse FAILED_PRECONDITION "rule-rig-days is booked in whole days" \
+		rb_as alice book rule-rig-days --from "$(rl_plus "$d" 2) 00:01" --to "$(rl_plus "$d" 3) 00:00"
+	# Several days at once.
+	expect_exit 0 rb_as alice book rule-rig-days --from "$(rl_plus "$d" 3) 00:00" --to "$(rl_plus "$d" 5) 00:00"
+	# Switched off again: any window.
+	expect_exit 0 rb_as mgr rules rule-rig-days --no-whole-days
+	expect_eq f "$(rl_rule rule-rig-days whole_days)" "whole_days after --no-whole-days"
+	expect_exit 0 rb_as alice book rule-rig-days --from "$(rl_plus "$d" 2) 00:01" --to "$(rl_plus "$d" 2) 10:00"
+}
+
+t_rules_min_gap() {
+	local d
+	d=$(rb_day 106)
+	expect_exit 0 rb_as mgr rules rule-rig-gap --min-gap 2h
+	expect_eq 120 "$(rl_rule rule-rig-gap min_gap_minutes)" "min_gap_minutes"
+	expect_exit 0 rb_as alice book rule-rig-gap --from "$d 10:00" --to "$d 11:00"
+	# Exactly 2 h after.
+	expect_exit 0 rb_as alice book rule-rig-gap --from "$d 13:00" --to "$d 14:00"
+	# 1 h 59 min after, and 1 h 59 min before.
+	rl_refuse FAILED_PRECONDITION "your bookings of rule-rig-gap must be at least 2 h apart" \
+		rb_as alice book rule-rig-gap --from "$d 15:59" --to "$d 16:30"
+	rl_refuse FAILED_PRECONDITION "your bookings of rule-rig-gap must be at least 2 h apart" \
+		rb_as alice book rule-rig-gap --from "$d 07:00" --to "$d 08:01"
+	expect_exit 0 rb_as alice book rule-rig-gap --from "$d 07:00" --to "$d 08:00"
+	# Other members are not held to alice's gap.
+	expect_exit 0 rb_as bob book rule-rig-gap --from "$d 11:00" --to "$d 12:00"
+}
+
+# Inside off-peak windows the per-member and per-startup limits do not apply.
+t_rules_offpeak_relaxes_limits() {
+	local d
+	d=$(rb_day 107)
+	expect_exit 0 rb_as mgr rules rule-rig-offpeak --max-active 1 --weekly 2h --min-gap 2h
+	expect_exit 0 rb_as mgr hours rule-rig-offpeak --offpeak 'mon-sun 18:00-24:00'
+	expect_eq 7 "$(psql_q "SELECT count(*) FROM opening_hours h JOIN resources r ON r.id = h.resource_id
+		WHERE r.code = 'rule-rig-offpeak' AND h.kind = 'offpeak' AND h.opens = 1080 AND h.closes = 1440")" \
+		"off-peak windows"
+	expect_eq 0 "$(psql_q "SELECT count(*) FROM opening_hours h JOIN resources r ON r.id = h.resource_id
+		WHERE r.code = 'rule-rig-offpeak' AND h.kind = 'open'")" "opening windows (open all day)"
+	expect_exit 0 rb_as alice book rule-rig-offpeak --from "$d 10:00" --to "$d 11:00"
+	rl_refuse FAILED_PRECONDITION "you already hold 1 future bookings of rule-rig-offpeak" \
+		rb_as alice book rule-rig-offpeak --from "$(rl_plus "$d" 1) 10:00" --to "$(rl_plus "$d" 1) 11:00"
+	# Entirely off-peak: past the active cap, the weekly quota and the gap.
+	expect_exit 0 rb_as alice book rule-rig-offpeak --from "$d 18:00" --to "$d 22:00"
+	expect_exit 0 rb_as alice book rule-rig-offpeak --from "$(rl_plus "$d" 1) 18:00" --to "$(rl_plus "$d" 2) 00:00"
+	# Partly off-peak is not off-peak.
+	rl_refuse FAILED_PRECONDITION "you already hold 3 future bookings of rule-rig-offpeak" \
+		rb_as alice book rule-rig-offpeak --from "$(rl_plus "$d" 2) 17:59" --to "$(rl_plus "$d" 2) 19:00"
+	# Clearing the off-peak windows brings the limits back.
+	expect_exit 0 rb_as mgr hours rule-rig-offpeak --offpeak --always
+	rl_refuse FAILED_PRECONDITION "rule-rig-offpeak" \
+		rb_as alice book rule-rig-offpeak --from "$(rl_plus "$d" 3) 18:00" --to "$(rl_plus "$d" 3) 19:00"
+}
+
+# Eight members of one startup, a 4 h weekly quota, eight 1 h bookings on
+# distinct windows of one week at once: exactly four fit.
+t_rules_weekly_quota_parallel() {
+	local mon i day from wins=0 refused=0 rc
+	mon=$(rl_monday 130)
+	expect_exit 0 rb_as mgr rules rule-rig-quota --weekly 4h
+	for i in 0 1 2 3 4 5 6 7; do
+		day=$(rl_plus "$mon" $((i / 2)))
+		from=$((9 + (i % 2) * 5))
+		(
+			rc=0
+			"$RB_CLIENT" --server "$RB_SERVER" --token "tok-rq$i" --ca "$RB_CA" \
+				book rule-rig-quota --from "$(printf '%s %02d:00' "$day" "$from")" \
+				--to "$(printf '%s %02d:00' "$day" $((from + 1)))" \
+				>"$RB_CASE_DIR/q$i.out" 2>"$RB_CASE_DIR/q$i.err" || rc=$?
+			echo "$rc" >"$RB_CASE_DIR/q$i.rc"
+		) &
+	done
+	wait
+	for i in 0 1 2 3 4 5 6 7; do
+		rc=$(cat "$RB_CASE_DIR/q$i.rc")
+		if [[ $rc -eq 0 ]]; then
+			wins=$((wins + 1))
+		elif [[ $rc -eq 1 ]] && grep -q 'rigbook: FAILED_PRECONDITION: rules-co would use 5 h of rule-rig-quota' \
+			"$RB_CASE_DIR/q$i.err"; then
+			refused=$((refused + 1))
+		else
+			echo "client rq$i exited $rc:"
+			cat "$RB_CASE_DIR/q$i.err"
+		fi
+	done
+	expect_eq 4 "$wins" "bookings accepted"
+	expect_eq 4 "$refused" "bookings refused by the quota"
+	expect_eq "4|240" "$(psql_q "SELECT count(*) || '|' || coalesce(sum(extract(epoch FROM upper(b.during) - lower(b.during)) / 60)::int, 0)
+		FROM bookings b JOIN resources r ON r.id = b.resource_id
+		WHERE r.code = 'rule-rig-quota' AND b.state = 'confirmed'")" "bookings|minutes in SQL"
+}
+
+t_rules_terms() {
+	local d
+	d=$(rb_day 108)
+	expect_exit 0 rb_as mgr terms rule-rig-terms --set "Wear safety glasses. Log every run."
+	expect_eq "1|Wear safety glasses. Log every run." "$(rl_rule rule-rig-terms "terms_version || '|' || terms_text")" "terms"
+	rl_refuse FAILED_PRECONDITION "accept the terms of rule-rig-terms (version 1) first: rigbook terms accept rule-rig-terms" \
+		rb_as alice book rule-rig-terms --from "$d 10:00" --to "$d 11:00"
+	expect_exit 0 rb_as alice terms rule-rig-terms
+	expect_stdout_contains "Wear safety glasses. Log every run."
+	expect_exit 0 rb_as alice terms accept rule-rig-terms
+	expect_eq 1 "$(psql_q "SELECT a.version FROM terms_acceptances a JOIN members m ON m.id = a.member_id
+		JOIN resources r ON r.id = a.resource_id WHERE m.handle = 'alice' AND r.code = 'rule-rig-terms'")" \
+		"accepted version"
+	expect_exit 0 rb_as alice book rule-rig-terms --from "$d 10:00" --to "$d 11:00"
+	# Acceptance is personal.
+	rl_refuse FAILED_PRECONDITION "accept the terms of rule-rig-terms (version 1) first" \
+		rb_as bob book rule-rig-terms --from "$d 12:00" --to "$d 13:00"
+	# A new text is a new version, asked for again.
+	expect_exit 0 rb_as mgr terms rule-rig-terms --set "Wear safety glasses and ear protection."
+	expect_eq 2 "$(rl_rule rule-rig-terms terms_version)" "version after a new text"
+	rl_refuse FAILED_PRECONDITION "accept the terms of rule-rig-terms (version 2) first" \
+		rb_as alice book rule-rig-terms --from "$d 12:00" --to "$d 13:00"
+	expect_exit 0 rb_as alice terms accept rule-rig-terms
+	expect_exit 0 rb_as alice book rule-rig-terms --from "$d 12:00" --to "$d 13:00"
+	# Empty text: no terms.
+	expect_exit 0 rb_as mgr terms rule-rig-terms --set ""
+	expect_eq 0 "$(rl_rule rule-rig-terms terms_version)" "version after clearing"
+	expect_exit 0 rb_as bob book rule-rig-terms --from "$d 14:00" --to "$d 15:00"
+}
+
+# Staff may book past the rules and opening hours with a reason; never past
+# an overlap or a closure.  Members may not.
+t_rules_staff_override() {
+	local d sat id before
+	d=$(rl_monday 140)
+	sat=$(rl_plus "$d" 5)
+	expect_exit 0 rb_as mgr rules rule-rig-override --max 2h
+	expect_exit 0 rb_as mgr hours rule-rig-override 'mon-fri 09:00-17:00'
+	before=$(bookings_digest)
+	expect_exit 1 rb_as alice book rule-rig-override --from "$d 09:00" --to "$d 13:00" --override "urgent"
+	expect_stderr_contains "rigbook: PERMISSION_DENIED: "
+	expect_stderr_contains "Test Engine Works"
+	expect_exit 1 rb_as mgr-other book rule-rig-override --from "$d 09:00" --to "$d 13:00" --override "urgent"
+	expect_stderr_contains "rigbook: PERMISSION_DENIED: "
+	expect_eq "$before" "$(bookings_digest)" "bookings table after refused overrides"
+	# Without a reason staff are held to the rules like everybody.
+	rl_refuse FAILED_PRECONDITION "rule-rig-override can be booked for at most 2 h" \
+		rb_as mgr book rule-rig-override --from "$d 09:00" --to "$d 13:00"
+	expect_exit 0 rb_as mgr book rule-rig-override --from "$d 09:00" --to "$d 13:00" --override "calibration run" --json
+	id=$(booking_id)
+	expect_eq "calibration run|4" "$(psql_q "SELECT override_reason || '|' || extract(epoch FROM upper(during) - lower(during))::int / 3600
+		FROM bookings WHERE id = $id")" "override recorded"
+	expect_exit 0 rb_as mgr bookings --all-states --json
+	expect_eq "calibration run" "$(json "[b for b in d[\"bookings\"] if int(b[\"id\"]) == $id][0][\"override_reason\"]")" "override shown"
+	# Outside the opening hours, on a Saturday, by an operator.
+	expect_exit 0 rb_as oper book rule-rig-override --from "$sat 08:00" --to "$sat 20:00" --override "weekend campaign"
+	# Never over another booking.
+	rl_refuse CONFLICT "rule-rig-override is already booked 09:00-13:00 on $d" \
+		rb_as mgr book rule-rig-override --from "$d 12:00" --to "$d 14:00" --override "squeeze in"
+	# Never into a closure.
+	expect_exit 0 rb_as mgr closure add rule-rig-override --from "$(rl_plus "$d" 1) 09:00" \
+		--to "$(rl_plus "$d" 1) 17:00" --maintenance --reason "annual inspection"
+	rl_refuse CONFLICT "rule-rig-override is closed for maintenance 09:00-17:00 on $(rl_plus "$d" 1) (Asia/Shanghai): annual inspection" \
+		rb_as mgr book rule-rig-override --from "$(rl_plus "$d" 1) 10:00" --to "$(rl_plus "$d" 1) 11:00" --override "squeeze in"
+}
+
+# Opening hours in Asia/Shanghai (no daylight saving): windows are local.
+t_rules_hours_shanghai() {
+	local mon tue sat a b
+	mon=$(rl_monday 150)
+	tue=$(rl_plus "$mon" 1)
+	sat=$(rl_plus "$mon" 5)
+	expect_exit 0 rb_as mgr hours rule-rig-hours 'mon-fri 09:00-12:00,13:00-17:00'
+	expect_eq "1 540 720,1 780 1020,5 540 720,5 780 1020" "$(psql_q "SELECT string_agg(weekday || ' ' || opens || ' ' || closes, ',' ORDER BY weekday, opens)
+		FROM opening_hours h JOIN resources r ON r.id = h.resource_id
+		WHERE r.code = 'rule-rig-hours' AND h.kind = 'open' AND weekday IN (1, 5)")" "stored windows (Mon, Fri)"
+	# A whole window, exactly.
+	expect_exit 0 rb_as alice book rule-rig-hours --from "$mon 09:00" --to "$mon 12:00" --json
+	a=$(booking_id)
+	# One minute before it opens, one minute past closing, over lunch, a Saturday.
+	rl_refuse FAILED_PRECONDITION "outside the opening hours of rule-rig-hours" \
+		rb_as alice book rule-rig-hours --from "$tue 08:59" --to "$tue 10:00"
+	rl_refuse FAILED_PRECONDITION "outside the opening hours of rule-rig-hours" \
+		rb_as alice book rule-rig-hours --from "$tue 16:00" --to "$tue 17:01"
+	rl_refuse FAILED_PRECONDITION "11:30-13:30 on $tue (Asia/Shanghai) is outside the opening hours of rule-rig-hours" \
+		rb_as alice book rule-rig-hours --from "$tue 11:30" --to "$tue 13:30"
+	rl_refuse FAILED_PRECONDITION "outside the opening hours of rule-rig-hours" \
+		rb_as alice book rule-rig-hours --from "$sat 10:00" --to "$sat 11:00"
+	expect_exit 0 rb_as alice book rule-rig-hours --from "$tue 09:00" --to "$tue 10:00" --json
+	b=$(booking_id)
+	# 09:00 in Shanghai is 01:00 UTC every day of the year.
+	expect_eq "$mon 01:00-04:00" "$(rl_utc_of "$a")" "Monday in UTC"
+	expect_eq "$tue 01:00-02:00" "$(rl_utc_of "$b")" "Tuesday in UTC"
+	# The same instant given in UTC is inside too; an hour earlier is not.
+	expect_exit 0 rb_as alice book rule-rig-hours --from "$tue 05:00Z" --to "$tue 06:00Z"
+	rl_refuse FAILED_PRECONDITION "outside the opening hours of rule-rig-hours" \
+		rb_as alice book rule-rig-hours --from "$tue 00:00Z" --to "$tue 01:00Z"
+	# Adjacent windows join: open around the clock, a booking may run for days.
+	expect_exit 0 rb_as mgr hours rule-rig-hours 'mon-sun 00:00-24:00'
+	expect_exit 0 rb_as alice book rule-rig-hours --from "$(rl_plus "$mon" 2) 20:00" --to "$(rl_plus "$mon" 4) 08:00"
+	# No hours at all: open around the clock as well.
+	expect_exit 0 rb_as mgr hours rule-rig-hours --always
+	expect_eq 0 "$(psql_q "SELECT count(*) FROM opening_hours h JOIN resources r ON r.id = h.resource_id
+		WHERE r.code = 'rule-rig-hours' AND h.kind = 'open'")" "windows after --always"
+	expect_exit 0 rb_as alice book rule-rig-hours --from "$sat 03:00" --to "$sat 04:00"
+}
+
+# Opening hours across the spring change in Europe/Berlin: 09:00 local on
+# both sides, so the UTC instants move by the hour the clocks move.
+t_rules_hours_berlin_dst() {
+	local year sun sat mon tue day a b c x
+	year=$(date -u -d "$(rb_day 0)" +%Y)
+	for day in 31 30 29 28 27 26 25; do
+		if [[ $(date -u -d "$year-03-$day" +%u) -eq 7 ]]; then
+			sun=$year-03-$day
+			break
+		fi
+	done
+	sat=$(rl_plus "$sun" -1)
+	mon=$(rl_plus "$sun" 1)
+	tue=$(rl_plus "$sun" 2)
+	expect_exit 0 rb_as mgr hours rule-rig-berlin 'mon-sun 09:00-12:00'
+	expect_exit 0 rb_as alice book rule-rig-berlin --from "$sat 09:00" --to "$sat 10:00" --json
+	a=$(booking_id)
+	expect_exit 0 rb_as alice book rule-rig-berlin --from "$mon 09:00" --to "$mon 10:00" --json
+	b=$(booking_id)
+	expect_eq "$sat 08:00-09:00" "$(rl_utc_of "$a")" "Saturday (CET) in UTC"
+	expect_eq "$mon 07:00-08:00" "$(rl_utc_of "$b")" "Monday (CEST) in UTC"
+	expect_eq 47 "$(psql_q "SELECT extract(epoch FROM (SELECT lower(during) FROM bookings WHERE id = $b)
+		- (SELECT lower(during) FROM bookings WHERE id = $a))::int / 3600")" "hours between the two starts"
+	# The day of the change itself opens at 09:00 summer time.
+	expect_exit 0 rb_as alice book rule-rig-berlin --from "$sun 09:00" --to "$sun 12:00" --json
+	c=$(booking_id)
+	expect_eq "$sun 07:00-10:00" "$(rl_utc_of "$c")" "the change day in UTC"
+	# One UTC window, open on one side of the change only: 10:30Z is 11:30
+	# in winter (open) but 12:30 in summer (closed) ...
+	expect_exit 0 rb_as bob book rule-rig-berlin --from "$sat 10:30Z" --to "$sat 11:00Z"
+	rl_refuse FAILED_PRECONDITION "12:30-13:00 on $tue (Europe/Berlin) is outside the opening hours of rule-rig-berlin" \
+		rb_as bob book rule-rig-berlin --from "$tue 10:30Z" --to "$tue 11:00Z"
+	# ... and 07:30Z is 08:30 in winter (closed) but 09:30 in summer (open).
+	rl_refuse FAILED_PRECONDITION "08:30-09:00 on $sat (Europe/Berlin) is outside the opening hours of rule-rig-berlin" \
+		rb_as bob book rule-rig-berlin --from "$sat 07:30Z" --to "$sat 08:00Z"
+	expect_exit 0 rb_as bob book rule-rig-berlin --from "$tue 07:30Z" --to "$tue 08:00Z"
+	# A window over the skipped hour: 01:00-04:00 local that night is two hours.
+	expect_exit 0 rb_as mgr exception rule-rig-berlin "$sun" --open '01:00-04:00' --reason "night run"
+	expect_exit 0 rb_as carol book rule-rig-berlin --from "$sun 01:00" --to "$sun 04:00" --json
+	x=$(booking_id)
+	expect_eq "$sun 00:00-02:00" "$(rl_utc_of "$x")" "the night of the change in UTC"
+}
+
+t_rules_date_exceptions() {
+	local mon tue sat before
+	mon=$(rl_monday 160)
+	tue=$(rl_plus "$mon" 1)
+	sat=$(rl_plus "$mon" 5)
+	expect_exit 0 rb_as mgr hours rule-rig-exc 'mon-fri 09:00-17:00'
+	# A closed day.
+	expect_exit 0 rb_as mgr exception rule-rig-exc "$mon" --closed --reason "public holiday"
+	expect_eq "true|public holiday" "$(psql_q "SELECT e.closed || '|' || e.reason FROM date_exceptions e
+		JOIN resources r ON r.id = e.resource_id WHERE r.code = 'rule-rig-exc' AND e.day = '$mon'")" "closed day row"
+	rl_refuse FAILED_PRECONDITION "outside the opening hours of rule-rig-exc" \
+		rb_as alice book rule-rig-exc --from "$mon 10:00" --to "$mon 11:00"
+	# An extra opening on a Saturday.
+	expect_exit 0 rb_as mgr exception rule-rig-exc "$sat" --open '09:00-12:00' --reason "open day"
+	expect_exit 0 rb_as alice book rule-rig-exc --from "$sat 09:00" --to "$sat 12:00"
+	rl_refuse FAILED_PRECONDITION "outside the opening hours of rule-rig-exc" \
+		rb_as alice book rule-rig-exc --from "$sat 12:00" --to "$sat 13:00"
+	# Different hours replace the day's weekly windows.
+	expect_exit 0 rb_as mgr exception rule-rig-exc "$tue" --open '13:00-15:00,16:00-18:00'
+	rl_refuse FAILED_PRECONDITION "outside the opening hours of rule-rig-exc" \
+		rb_as alice book rule-rig-exc --from "$tue 10:00" --to "$tue 11:00"
+	expect_exit 0 rb_as alice book rule-rig-exc --from "$tue 13:00" --to "$tue 15:00"
+	expect_exit 0 rb_as alice book rule-rig-exc --from "$tue 17:00" --to "$tue 18:00"
+	# Removed, the weekly hours apply again.
+	expect_exit 0 rb_as mgr exception rule-rig-exc "$mon" --remove
+	expect_exit 0 rb_as alice book rule-rig-exc --from "$mon 10:00" --to "$mon 11:00"
+	before=$(bookings_digest)
+	expect_exit 1 rb_as mgr exception rule-rig-exc "$mon" --remove
+	expect_stderr_contains "rigbook: NOT_FOUND: "
+	expect_eq "$before" "$(bookings_digest)" "bookings table"
+}
