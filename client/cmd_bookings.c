@@ -1,5 +1,6 @@
 /* bookings: the caller's (or their startup's) bookings. */
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,10 +36,47 @@ static int parse_limit(const char *s, uint32_t *out)
 	return 0;
 }
 
+__attribute__((format(printf, 4, 5)))
+static void add_detail(char *buf, size_t len, size_t *off, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*off >= len)
+		return;
+	if (*off > 0) {
+		n = snprintf(buf + *off, len - *off, "; ");
+		*off = n < 0 ? len : *off + (size_t)n;
+		if (*off >= len)
+			return;
+	}
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *off, len - *off, fmt, ap);
+	va_end(ap);
+	*off = n < 0 ? len : *off + (size_t)n;
+}
+
+/* Why it was cancelled, whether staff booked it past the rules, what it came with, its note. */
+static void booking_details(const Rigbook__Booking *b, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	if (b->cancel_reason != NULL && b->cancel_reason[0] != '\0')
+		add_detail(buf, len, &off, "%s: %.500s", rb_state_name(b->state), b->cancel_reason);
+	if (b->override_reason != NULL && b->override_reason[0] != '\0')
+		add_detail(buf, len, &off, "past the rules: %.500s", b->override_reason);
+	if (b->parent_id != 0)
+		add_detail(buf, len, &off, "with booking %" PRIu64, b->parent_id);
+	if (b->note != NULL && b->note[0] != '\0')
+		add_detail(buf, len, &off, "note: %.500s", b->note);
+}
+
 static int print_table(const Rigbook__ListBookingsReply *reply)
 {
-	static const char *const head[] = { "ID", "RESOURCE", "START", "END", "STATE", "MEMBER" };
-	struct out_table *t = out_table_new(6, head);
+	static const char *const head[] = { "ID", "RESOURCE", "START", "END", "STATE", "MEMBER",
+					    "DETAILS" };
+	struct out_table *t = out_table_new(7, head);
 	size_t i;
 
 	if (t == NULL)
@@ -47,11 +85,14 @@ static int print_table(const Rigbook__ListBookingsReply *reply)
 		const Rigbook__Booking *b = reply->bookings[i];
 		char id[24], start[RB_TIME_TEXT + 2], end[RB_TIME_TEXT + 2];
 
+		char details[1600];
+
 		snprintf(id, sizeof(id), "%" PRIu64, b->id);
 		cmd_time_text(b->start, b->time_zone, start, sizeof(start));
 		cmd_time_text(b->end, b->time_zone, end, sizeof(end));
+		booking_details(b, details, sizeof(details));
 		const char *row[] = { id, b->resource_code, start, end, rb_state_name(b->state),
-				      b->member_handle };
+				      b->member_handle, details };
 
 		if (out_table_add(t, row) != 0) {
 			out_table_free(t);

@@ -249,11 +249,16 @@ void out_table_print(const struct out_table *t, FILE *f)
 				w[c] = cw;
 		}
 	for (r = 0; r < t->nrows; r++) {
-		for (c = 0; c < t->ncols; c++) {
+		size_t last = 0; /* the last cell with text: no blanks after it */
+
+		for (c = 0; c < t->ncols; c++)
+			if (t->cells[r * t->ncols + c][0] != '\0')
+				last = c;
+		for (c = 0; c <= last; c++) {
 			const char *cell = t->cells[r * t->ncols + c];
 
 			fputs(cell, f);
-			if (c + 1 < t->ncols)
+			if (c < last)
 				fprintf(f, "%*s", (int)(w[c] - out_width(cell) + 2), "");
 		}
 		fputc('\n', f);

@@ -40,7 +40,7 @@ struct out_table *out_table_new(size_t ncols, const char *const *headers);
 int out_table_add(struct out_table *t, const char *const *cells)
 	__attribute__((warn_unused_result));
 size_t out_table_rows(const struct out_table *t);
-/* Headers and rows, columns two spaces apart, the last one not padded. */
+/* Headers and rows, columns two spaces apart, no blanks at the end of a line. */
 void out_table_print(const struct out_table *t, FILE *f);
 void out_table_free(struct out_table *t);
 
