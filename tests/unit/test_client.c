@@ -175,6 +175,54 @@ static void test_args_refused(void **state)
 	assert_string_equal(a.pos[0], "--reason");
 }
 
+/* ------------------------------------------------------------ option values */
+
+static void test_values(void **state)
+{
+	struct cmd_ctx ctx;
+	char err[256];
+	uint32_t v = 99;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.entry = cmd_find("rules", err, sizeof(err));
+	assert_non_null(ctx.entry);
+	assert_int_equal(cmd_minutes_arg(&ctx, "--slot", "30m", 1, 1, &v), CMD_OK);
+	assert_int_equal(v, 30);
+	assert_int_equal(cmd_minutes_arg(&ctx, "--max", "1h30m", 1, 1, &v), CMD_OK);
+	assert_int_equal(v, 90);
+	assert_int_equal(cmd_minutes_arg(&ctx, "--notice", "3d", 1, 1, &v), CMD_OK);
+	assert_int_equal(v, 4320);
+	assert_int_equal(cmd_minutes_arg(&ctx, "--ahead", "4w", 1440, 1, &v), CMD_OK);
+	assert_int_equal(v, 28);
+	assert_int_equal(cmd_minutes_arg(&ctx, "--buffer", "off", 1, 1, &v), CMD_OK);
+	assert_int_equal(v, 0);
+	v = 99;
+	assert_int_equal(cmd_minutes_arg(&ctx, "--buffer", "0", 1, 1, &v), CMD_OK);
+	assert_int_equal(v, 0);
+	/* refused: not whole days, not whole minutes, no unit, off where it cannot be */
+	v = 99;
+	assert_int_equal(cmd_minutes_arg(&ctx, "--ahead", "36h", 1440, 1, &v), CMD_USAGE);
+	assert_int_equal(cmd_minutes_arg(&ctx, "--slot", "90s", 1, 1, &v), CMD_USAGE);
+	assert_int_equal(cmd_minutes_arg(&ctx, "--slot", "30", 1, 1, &v), CMD_USAGE);
+	assert_int_equal(cmd_minutes_arg(&ctx, "--length", "0", 1, 0, &v), CMD_USAGE);
+	assert_int_equal(cmd_minutes_arg(&ctx, "--length", "0m", 1, 0, &v), CMD_USAGE);
+	assert_int_equal(v, 99);
+
+	assert_int_equal(cmd_count_arg(&ctx, "--max-active", "3", 1, 10000, 1, &v), CMD_OK);
+	assert_int_equal(v, 3);
+	assert_int_equal(cmd_count_arg(&ctx, "--max-active", "off", 1, 10000, 1, &v), CMD_OK);
+	assert_int_equal(v, 0);
+	v = 99;
+	assert_int_equal(cmd_count_arg(&ctx, "--max-active", "10001", 1, 10000, 1, &v), CMD_USAGE);
+	assert_int_equal(cmd_count_arg(&ctx, "--max-active", "99999999999999999999", 1, 10000, 1, &v),
+			 CMD_USAGE);
+	assert_int_equal(cmd_count_arg(&ctx, "units", "0", 1, 1000, 0, &v), CMD_USAGE);
+	assert_int_equal(cmd_count_arg(&ctx, "units", "", 1, 1000, 0, &v), CMD_USAGE);
+	assert_int_equal(cmd_count_arg(&ctx, "units", "2x", 1, 1000, 0, &v), CMD_USAGE);
+	assert_int_equal(cmd_count_arg(&ctx, "units", "-1", 1, 1000, 0, &v), CMD_USAGE);
+	assert_int_equal(v, 99);
+}
+
 /* ------------------------------------------------------------ rules in words */
 
 static void test_rules_text(void **state)
@@ -482,6 +530,7 @@ int main(void)
 		cmocka_unit_test(test_table_names_unique),
 		cmocka_unit_test(test_args),
 		cmocka_unit_test(test_args_refused),
+		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_rules_text),
 		cmocka_unit_test(test_weekly_text),
 		cmocka_unit_test(test_json_escape),
