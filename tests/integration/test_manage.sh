@@ -158,6 +158,7 @@ t_manage_closure_force_cancels() {
 	# Forced: the booking is cancelled with the reason, and named.
 	expect_exit 0 rb_as mgr closure add rule-rig-close --from "$d 09:00" --to "$d 13:00" --reason "floor repair" --force
 	expect_stdout_contains "$id"
+	expect_stdout_contains "10:00-12:00 on $d"
 	expect_eq "cancelled|closed: floor repair|mgr" "$(psql_q "SELECT b.state || '|' || b.cancel_reason || '|' || m.handle
 		FROM bookings b JOIN members m ON m.id = b.cancelled_by WHERE b.id = $id")" "the hit booking"
 	expect_eq confirmed "$(booking_field "$other" state)" "the booking outside the closure"

@@ -284,7 +284,11 @@ t_rules_terms() {
 		rb_as alice book rule-rig-terms --from "$d 10:00" --to "$d 11:00"
 	expect_exit 0 rb_as alice terms rule-rig-terms
 	expect_stdout_contains "Wear safety glasses. Log every run."
+	expect_exit 0 rb_as alice terms rule-rig-terms --json
+	expect_eq "1 false" "$(json '"%d %s" % (d["terms"]["version"], "true" if d["terms"]["accepted"] else "false")')" "terms before accepting"
 	expect_exit 0 rb_as alice terms accept rule-rig-terms
+	expect_exit 0 rb_as alice terms rule-rig-terms --json
+	expect_eq "1 true" "$(json '"%d %s" % (d["terms"]["version"], "true" if d["terms"]["accepted"] else "false")')" "terms after accepting"
 	expect_eq 1 "$(psql_q "SELECT a.version FROM terms_acceptances a JOIN members m ON m.id = a.member_id
 		JOIN resources r ON r.id = a.resource_id WHERE m.handle = 'alice' AND r.code = 'rule-rig-terms'")" \
 		"accepted version"
