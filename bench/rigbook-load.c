@@ -1157,8 +1157,13 @@ static void report_text(const struct summary *s, const struct opstat *total)
 	       O.connections, O.threads);
 	if (O.mode == MODE_LOAD)
 		printf(", depth %d, mix %s", O.depth, O.mix_text);
-	printf("\nseed %" PRIu64 ", window base %" PRId64 ", %.2f s; connected %d, failed %d\n",
-	       O.seed, O.window_base, s->elapsed, s->connected, s->failed);
+	if (O.mode == MODE_LOAD)
+		printf("\nseed %" PRIu64 ", window base %" PRId64 ", %.2f s; connected %d, failed %d\n",
+		       O.seed, O.window_base, s->elapsed, s->connected, s->failed);
+	else if (O.mode == MODE_IDLE)
+		printf("\nheld %.2f s; connected %d, failed %d\n", s->elapsed, s->connected, s->failed);
+	else
+		printf("\n%.2f s\n", s->elapsed);
 	printf("%-14s %9s %9s %10s %8s %8s %8s %8s %9s %8s\n", "op", "count", "ok", "per s",
 	       "mean ms", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "errors");
 	for (int op = 0; op < OP__COUNT; op++) {
