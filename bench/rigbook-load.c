@@ -371,7 +371,7 @@ struct worker {
 	int ready;  /* authenticated, ever */
 	int live;   /* authenticated and still open */
 	int failed;
-	uint64_t quota; /* --requests share; 0: by time */
+	uint64_t quota; /* its share of --requests */
 	uint64_t issued;
 	int outstanding;
 	enum phase phase;
@@ -619,7 +619,7 @@ static int may_issue(struct worker *w)
 {
 	if (w->phase != PH_RUN || g_stop || w->live == 0)
 		return 0;
-	if (w->quota != 0 && w->issued >= w->quota)
+	if (O.requests != 0 && w->issued >= w->quota)
 		return 0;
 	if (w->deadline != 0 && now_ns() >= w->deadline)
 		return 0;
