@@ -79,10 +79,7 @@ static int add(struct cmd_ctx *ctx, const struct cmd_args *args, const char *cod
 		rigbook__response__free_unpacked(resp, NULL);
 		return cmd_failed("the server's answer holds no closure");
 	}
-	/* a copy, so that the code can be filled in without touching what resp owns */
 	closure = *reply->closure;
-	if (closure.resource_code == NULL || closure.resource_code[0] == '\0')
-		closure.resource_code = (char *)code;
 	if (ctx->json) {
 		out_json_init(&j, stdout);
 		out_json_begin_object(&j);

@@ -142,9 +142,14 @@ int dispatch_request(uint32_t slot, uint32_t gen, const char *peer, const struct
 		return 0;
 	}
 	if (sess != NULL && !(e->roles & ROLE_BIT(sess->role))) {
-		char m[160];
+		char m[200];
 
-		snprintf(m, sizeof(m), "%s may not be sent by a %s", e->name, rb_role_name(sess->role));
+		if (e->roles == R_STAFF)
+			snprintf(m, sizeof(m),
+				 "%s is for managers of the host institution, operators of the space and admins, not for a %s",
+				 e->name, rb_role_name(sess->role));
+		else
+			snprintf(m, sizeof(m), "%s may not be sent by a %s", e->name, rb_role_name(sess->role));
 		dispatch_send_error(slot, gen, msg->id, RIGBOOK__ERROR_CODE__PERMISSION_DENIED, m, "");
 		return 0;
 	}

@@ -33,6 +33,7 @@ struct req {
 	struct session sess;
 	char peer[64];
 	char idem_key[129];
+	char subject[48]; /* what the request is about (a resource code), for messages */
 };
 
 typedef void (*handler_fn)(struct req *r, const Rigbook__Request *msg);

@@ -334,6 +334,8 @@ static void add_closure_done(void *arg, const struct db_result *res, const struc
 			 : RIGBOOK__CLOSURE_KIND__CLOSURE;
 	c.reason = (char *)db_get(res, 0, CL_REASON);
 	c.created_by = (char *)db_get(res, 0, CL_BY);
+	/* row 0 is the closure alone, with the resource's code; one more row per cancelled booking */
+	c.resource_code = (char *)db_get(res, 0, CL_BOOKING + BC_RESOURCE_CODE);
 	reply.closure = &c;
 	reply.cancelled = arena_alloc(&a, (size_t)n * sizeof(*reply.cancelled));
 	for (int i = 0; i < n && !a.failed; i++) {
@@ -345,8 +347,6 @@ static void add_closure_done(void *arg, const struct db_result *res, const struc
 		if (b == NULL)
 			break;
 		booking_from_row(b, res, i, CL_BOOKING);
-		if (c.resource_code == NULL || c.resource_code[0] == '\0')
-			c.resource_code = b->resource_code;
 		reply.cancelled[reply.n_cancelled++] = b;
 	}
 	resp.body_case = RIGBOOK__RESPONSE__BODY_ADD_CLOSURE;

@@ -28,7 +28,17 @@ static int code_ok(struct req *r, const char *code, const char *field)
 			  "say which resource, by its code (at most 40 characters)", field);
 		return 0;
 	}
+	snprintf(r->subject, sizeof(r->subject), "%s", code);
 	return 1;
+}
+
+/* The resource named by the request does not exist. */
+static void no_such_resource(struct req *r, const char *field)
+{
+	char m[96];
+
+	snprintf(m, sizeof(m), "no resource is called %s", r->subject);
+	req_error(r, RIGBOOK__ERROR_CODE__NOT_FOUND, m, field);
 }
 
 /* Reply with an arena's worth of message, then free the arena. */
@@ -131,7 +141,7 @@ static void get_done(void *arg, const struct db_result *res, const struct db_err
 		return;
 	}
 	if (db_ntuples(res) == 0) {
-		req_error(r, RIGBOOK__ERROR_CODE__NOT_FOUND, "no resource has that code", "code");
+		no_such_resource(r, "code");
 		return;
 	}
 	detail_from_rows(&a, &d, &x, res);
@@ -168,8 +178,7 @@ static void availability_done(void *arg, const struct db_result *res, const stru
 	}
 	n = (size_t)db_ntuples(res);
 	if (n == 0) {
-		req_error(r, RIGBOOK__ERROR_CODE__NOT_FOUND, "no resource has that code",
-			  "resource_code");
+		no_such_resource(r, "resource_code");
 		return;
 	}
 	resource_from_row(&a, &resource, res, 0);
@@ -262,7 +271,7 @@ static void slots_done(void *arg, const struct db_result *res, const struct db_e
 	}
 	n = db_ntuples(res);
 	if (n == 0) {
-		req_error(r, RIGBOOK__ERROR_CODE__NOT_FOUND, "no resource has that code", "code");
+		no_such_resource(r, "code");
 		return;
 	}
 	resource_from_row(&a, &resource, res, 0);

@@ -151,7 +151,7 @@ LEFT JOIN startups s ON s.id = b.startup_id;
 CREATE FUNCTION rb_minutes_text(n bigint) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$
   SELECT CASE
-    WHEN n % 1440 = 0 AND n >= 1440 THEN (n / 1440) || ' d'
+    WHEN n % 1440 = 0 AND n >= 2880 THEN (n / 1440) || ' d'
     WHEN n % 60 = 0 AND n >= 60 THEN (n / 60) || ' h'
     WHEN n > 60 THEN (n / 60) || ' h ' || (n % 60) || ' min'
     ELSE n || ' min'
@@ -825,7 +825,7 @@ BEGIN
                                       'start', p_start, 'end', p_end, 'force', p_force,
                                       'cancelled', ids));
   RETURN QUERY
-    SELECT cid, p_start, p_end, p_kind, p_reason, m.handle::text, NULL::bigint, NULL::text,
+    SELECT cid, p_start, p_end, p_kind, p_reason, m.handle::text, NULL::bigint, r.code::text,
            NULL::text, NULL::text, NULL::bigint, NULL::bigint, NULL::text, NULL::text, NULL::text,
            NULL::bigint, NULL::text, NULL::bigint, NULL::text, NULL::int, NULL::text, NULL::bigint
     UNION ALL

@@ -70,9 +70,9 @@ t_manage_scoping() {
 	for cmd in "${cmds[@]}"; do
 		eval "mg_refuse PERMISSION_DENIED 'Test Engine Works' rb_as mgr-other $cmd"
 	done
-	# A member (whether the message names the institution: at the end).
+	# A member.
 	for cmd in "${cmds[@]}"; do
-		eval "mg_refuse PERMISSION_DENIED '' rb_as alice $cmd"
+		eval "mg_refuse PERMISSION_DENIED 'not for a member' rb_as alice $cmd"
 	done
 	expect_eq "$state" "$(mg_state rule-rig-scope)" "rule-rig-scope after the refusals"
 	expect_eq 0 "$(psql_q "SELECT count(*) FROM resources WHERE code = 'rule-scope-new'")" "resource added"
@@ -115,8 +115,9 @@ t_manage_scoping() {
 	expect_exit 0 rb_as adm resource retire rule-rig-scope --reason "scope test over"
 	expect_eq "true|scope test over" "$(psql_q "SELECT (retired_at IS NOT NULL) || '|' || retire_reason FROM resources
 		WHERE code = 'rule-rig-scope'")" "retired"
-	# A member is told whose resource it is, too.
-	mg_refuse PERMISSION_DENIED "Test Engine Works" rb_as alice rules rule-rig-scope --max 1h
+	# A member is told who may.
+	mg_refuse PERMISSION_DENIED "for managers of the host institution, operators of the space and admins, not for a member" \
+		rb_as alice rules rule-rig-scope --max 1h
 }
 
 t_manage_resource_add_edit() {
@@ -316,12 +317,19 @@ t_manage_show() {
 	expect_exit 0 rb_as mgr rules rule-rig-show --max 8h --slot 30m --buffer 15m --max-active 3
 	expect_exit 0 rb_as mgr exception rule-rig-show "$d" --closed --reason "stock taking"
 	expect_exit 0 rb_as mgr closure add rule-rig-show --from "$(mg_plus "$d" 1) 08:30" \
-		--to "$(mg_plus "$d" 1) 12:00" --maintenance --reason "laser alignment"
+		--to "$(mg_plus "$d" 1) 12:00" --maintenance --reason "laser alignment" --json
+	# The closure names its resource, also when it cancelled nothing.
+	expect_eq "rule-rig-show|0" "$(json '(d.get("closure") or {}).get("resource", "") + "|" + str(len(d.get("cancelled", [])))')" \
+		"closure in JSON"
 	expect_exit 0 rb_as mgr terms rule-rig-show --set "Log every run in the bench book."
 	expect_exit 0 rb_as alice show rule-rig-show
 	for want in rule-rig-show "Rig shown in full" Asia/Shanghai "08:30-12:00" "13:30-18:00" "09:00-12:00" \
 		"8 h" "30 min" "15 min" "$d" "stock taking" "laser alignment" "version 1"; do
 		expect_stdout_contains "$want"
+	done
+	# An unknown code is named back.
+	for cmd in show slots calendar; do
+		mg_refuse NOT_FOUND "no resource is called rule-rig-nope" rb_as alice $cmd rule-rig-nope
 	done
 	expect_exit 0 rb_as alice show rule-rig-show --json
 	expect_eq "480 30 15 3" "$(json '" ".join(str((d.get("resource") or d)["rules"][k]) for k in
