@@ -124,6 +124,14 @@ void booking_from_row(Rigbook__Booking *b, const struct db_result *res, int i, i
 	b->unit = u32(res, i, off + BC_UNIT);
 	b->override_reason = (char *)db_get(res, i, off + BC_OVERRIDE);
 	b->parent_id = (uint64_t)db_get_int64(res, i, off + BC_PARENT);
+	b->cancelled_by = (char *)db_get(res, i, off + BC_CANCELLED_BY);
+	b->cancelled_late = db_get_bool(res, i, off + BC_CANCELLED_LATE);
+	b->checked_in_at = db_get_int64(res, i, off + BC_CHECKED_IN);
+	b->checked_out_at = db_get_int64(res, i, off + BC_CHECKED_OUT);
+	b->usage_note = (char *)db_get(res, i, off + BC_USAGE_NOTE);
+	b->series_id = (uint64_t)db_get_int64(res, i, off + BC_SERIES);
+	b->decided_by = (char *)db_get(res, i, off + BC_DECIDED_BY);
+	b->decision_reason = (char *)db_get(res, i, off + BC_DECISION_REASON);
 }
 
 static int closure_kind(const char *s)

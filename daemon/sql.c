@@ -3,7 +3,9 @@
 #define BOOKING_COLS                                                                   \
 	"v.id, v.resource_code, v.resource_name, v.time_zone, v.start_epoch, v.end_epoch, " \
 	"v.state, v.member_handle, v.startup_code, v.created_epoch, v.note, "              \
-	"v.cancelled_epoch, v.cancel_reason, v.unit_no, v.override_reason, v.parent_id"
+	"v.cancelled_epoch, v.cancel_reason, v.unit_no, v.override_reason, v.parent_id, "   \
+	"v.cancelled_by, v.cancelled_late, v.checked_in_epoch, v.checked_out_epoch, "      \
+	"v.usage_note, v.series_id, v.decided_by, v.decision_reason"
 
 #define RES_COLS                                                                                \
 	"v.id, v.code, v.name, v.kind, v.institution_code, v.institution_name, v.space_code, "      \
@@ -72,13 +74,14 @@ const struct stmt_def stmt_defs[STMT__COUNT] = {
 	},
 	[STMT_BOOK] = {
 		"book",
-		"SELECT * FROM rb_book($1::bigint, $2::text, $3::bigint, $4::bigint, $5::text,"
-		" $6::text, $7::text, $8::text)",
+		"SELECT " BOOKING_COLS ", x.replayed FROM rb_book($1::bigint, $2::text, $3::bigint,"
+		" $4::bigint, $5::text, $6::text, $7::text, $8::text) x, rb_booking_wire(x.id) v",
 		8,
 	},
 	[STMT_CANCEL] = {
 		"cancel",
-		"SELECT * FROM rb_cancel($1::bigint, $2::bigint, $3::text, $4::text, $5::text)",
+		"SELECT " BOOKING_COLS ", x.replayed FROM rb_cancel($1::bigint, $2::bigint, $3::text,"
+		" $4::text, $5::text) x, rb_booking_wire(x.id) v",
 		5,
 	},
 	[STMT_LIST_BOOKINGS_MEMBER] = {
@@ -133,8 +136,10 @@ const struct stmt_def stmt_defs[STMT__COUNT] = {
 	},
 	[STMT_ADD_CLOSURE] = {
 		"add_closure",
-		"SELECT * FROM rb_add_closure($1::bigint, $2::text, $3::bigint, $4::bigint, $5::text,"
-		" $6::text, $7::boolean, $8::text)",
+		"SELECT x.closure_id, x.c_start, x.c_end, x.c_kind, x.c_reason, x.c_by, x.resource_code, "
+		BOOKING_COLS " FROM rb_add_closure($1::bigint, $2::text, $3::bigint, $4::bigint,"
+		" $5::text, $6::text, $7::boolean, $8::text) x"
+		" LEFT JOIN LATERAL rb_booking_wire(x.id) v ON true ORDER BY v.id NULLS FIRST",
 		8,
 	},
 	[STMT_REMOVE_CLOSURE] = {

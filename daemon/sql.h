@@ -54,11 +54,15 @@ enum detail_col { D_TAG = RES__COUNT, D_N1, D_N2, D_N3, D_T1, D_T2, D_T3, D_B1 }
 enum booking_col {
 	BC_ID, BC_RESOURCE_CODE, BC_RESOURCE_NAME, BC_TIME_ZONE, BC_START, BC_END, BC_STATE,
 	BC_MEMBER, BC_STARTUP, BC_CREATED, BC_NOTE, BC_CANCELLED, BC_CANCEL_REASON, BC_UNIT,
-	BC_OVERRIDE, BC_PARENT,
-	BC_REPLAYED /* rb_book / rb_cancel only */
+	BC_OVERRIDE, BC_PARENT, BC_CANCELLED_BY, BC_CANCELLED_LATE, BC_CHECKED_IN, BC_CHECKED_OUT,
+	BC_USAGE_NOTE, BC_SERIES, BC_DECIDED_BY, BC_DECISION_REASON,
+	BC_REPLAYED /* mutations that take an idempotency key: after the booking */
 };
 
-/* rb_add_closure: the closure, then the booking columns of each cancelled booking. */
-enum closure_col { CL_ID, CL_START, CL_END, CL_KIND, CL_REASON, CL_BY, CL_BOOKING };
+/*
+ * rb_add_closure: the closure and its resource's code, then the booking
+ * columns of each cancelled booking (NULL on the closure's own row).
+ */
+enum closure_col { CL_ID, CL_START, CL_END, CL_KIND, CL_REASON, CL_BY, CL_CODE, CL_BOOKING };
 
 #endif

@@ -335,7 +335,7 @@ static void add_closure_done(void *arg, const struct db_result *res, const struc
 	c.reason = (char *)db_get(res, 0, CL_REASON);
 	c.created_by = (char *)db_get(res, 0, CL_BY);
 	/* row 0 is the closure alone, with the resource's code; one more row per cancelled booking */
-	c.resource_code = (char *)db_get(res, 0, CL_BOOKING + BC_RESOURCE_CODE);
+	c.resource_code = (char *)db_get(res, 0, CL_CODE);
 	reply.closure = &c;
 	reply.cancelled = arena_alloc(&a, (size_t)n * sizeof(*reply.cancelled));
 	for (int i = 0; i < n && !a.failed; i++) {
