@@ -20,6 +20,13 @@ static const struct cmd_opt rules_opts[] = {
 	{ "whole-days", 0, NULL, 0 },
 	{ "no-whole-days", 0, NULL, 0 },
 	{ "min-gap", 1, NULL, 0 },
+	{ "late-cancel", 1, NULL, 0 },
+	{ "checkin-early", 1, NULL, 0 },
+	{ "no-show-grace", 1, NULL, 0 },
+	{ "approval", 0, NULL, 0 },
+	{ "no-approval", 0, NULL, 0 },
+	{ "qualification", 0, NULL, 0 },
+	{ "no-qualification", 0, NULL, 0 },
 	{ "clear", 0, NULL, 0 },
 	{ NULL, 0, NULL, 0 },
 };
@@ -38,6 +45,9 @@ static const struct {
 	{ "buffer", offsetof(Rigbook__Rules, buffer_minutes), 1 },
 	{ "weekly", offsetof(Rigbook__Rules, weekly_minutes_per_startup), 1 },
 	{ "min-gap", offsetof(Rigbook__Rules, min_gap_minutes), 1 },
+	{ "late-cancel", offsetof(Rigbook__Rules, late_cancel_minutes), 1 },
+	{ "checkin-early", offsetof(Rigbook__Rules, checkin_early_minutes), 1 },
+	{ "no-show-grace", offsetof(Rigbook__Rules, no_show_grace_minutes), 1 },
 };
 
 #define NDURATIONS (sizeof(durations) / sizeof(durations[0]))
@@ -69,6 +79,10 @@ static int cmd_rules_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 
 	if (whole && not_whole)
 		return cmd_usage_error(ctx, "give --whole-days or --no-whole-days, not both");
+	if (cmd_arg(args, "approval") != NULL && cmd_arg(args, "no-approval") != NULL)
+		return cmd_usage_error(ctx, "give --approval or --no-approval, not both");
+	if (cmd_arg(args, "qualification") != NULL && cmd_arg(args, "no-qualification") != NULL)
+		return cmd_usage_error(ctx, "give --qualification or --no-qualification, not both");
 	/* check every value before asking the server anything */
 	for (size_t i = 0; i < NDURATIONS; i++) {
 		char label[32];
@@ -95,8 +109,20 @@ static int cmd_rules_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		rigbook__response__free_unpacked(resp, NULL);
 		return CMD_OK;
 	}
-	if (!clear && d->resource->rules != NULL)
-		rules = *d->resource->rules;
+	if (d->resource->rules != NULL) {
+		const Rigbook__Rules *now = d->resource->rules;
+
+		if (!clear) {
+			rules = *now;
+		} else {
+			/* --clear turns the booking rules off; the lifecycle stays */
+			rules.needs_approval = now->needs_approval;
+			rules.needs_qualification = now->needs_qualification;
+			rules.late_cancel_minutes = now->late_cancel_minutes;
+			rules.checkin_early_minutes = now->checkin_early_minutes;
+			rules.no_show_grace_minutes = now->no_show_grace_minutes;
+		}
+	}
 	rules.base.unknown_fields = NULL;
 	rules.base.n_unknown_fields = 0;
 	rigbook__response__free_unpacked(resp, NULL);
@@ -110,6 +136,14 @@ static int cmd_rules_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		rules.whole_days = 1;
 	if (not_whole)
 		rules.whole_days = 0;
+	if (cmd_arg(args, "approval") != NULL)
+		rules.needs_approval = 1;
+	if (cmd_arg(args, "no-approval") != NULL)
+		rules.needs_approval = 0;
+	if (cmd_arg(args, "qualification") != NULL)
+		rules.needs_qualification = 1;
+	if (cmd_arg(args, "no-qualification") != NULL)
+		rules.needs_qualification = 0;
 
 	sr.code = (char *)code;
 	sr.rules = &rules;
@@ -134,7 +168,9 @@ static int cmd_rules_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 const struct cmd_entry cmd_rules_entry = {
 	.name = "rules",
 	.usage = "CODE [--slot 30m] [--min 1h] [--max 8h] [--notice 24h] [--ahead 30d] [--buffer 15m]"
-		 " [--max-active 3] [--weekly 8h] [--whole-days | --no-whole-days] [--min-gap 2h] [--clear]",
+		 " [--max-active 3] [--weekly 8h] [--whole-days | --no-whole-days] [--min-gap 2h]"
+		 " [--approval | --no-approval] [--qualification | --no-qualification] [--late-cancel 24h]"
+		 " [--checkin-early 15m] [--no-show-grace 15m] [--clear]",
 	.summary = "show or change a resource's booking rules",
 	.options = rules_opts,
 	.lower = 1,

@@ -90,6 +90,14 @@ void detail_rules_text(const Rigbook__Rules *r, char *buf, size_t len)
 			detail_minutes_text(r->min_gap_minutes, a, sizeof(a));
 			add_part(buf, len, &off, "%s between one member's bookings", a);
 		}
+		if (r->needs_approval)
+			add_part(buf, len, &off, "staff approve each booking");
+		if (r->needs_qualification)
+			add_part(buf, len, &off, "qualified members only");
+		if (r->late_cancel_minutes > 0) {
+			detail_minutes_text(r->late_cancel_minutes, a, sizeof(a));
+			add_part(buf, len, &off, "cancelling under %s before the start is late", a);
+		}
 	}
 	if (off == 0)
 		snprintf(buf, len, "no booking rules");
@@ -311,6 +319,11 @@ void detail_json_rules(struct out_json *j, const Rigbook__Rules *r)
 	out_json_kv_uint(j, "weekly_minutes_per_startup", r->weekly_minutes_per_startup);
 	out_json_kv_bool(j, "whole_days", r->whole_days);
 	out_json_kv_uint(j, "min_gap_minutes", r->min_gap_minutes);
+	out_json_kv_bool(j, "needs_approval", r->needs_approval);
+	out_json_kv_bool(j, "needs_qualification", r->needs_qualification);
+	out_json_kv_uint(j, "late_cancel_minutes", r->late_cancel_minutes);
+	out_json_kv_uint(j, "checkin_early_minutes", r->checkin_early_minutes);
+	out_json_kv_uint(j, "no_show_grace_minutes", r->no_show_grace_minutes);
 	out_json_end_object(j);
 }
 

@@ -9,7 +9,7 @@
 #include "log.h"
 #include "rigbook.pb-c.h"
 
-#define DB_MAX_PARAMS 16
+#define DB_MAX_PARAMS 24
 #define BACKOFF_MIN_MS 100
 #define BACKOFF_MAX_MS 5000
 
@@ -503,7 +503,10 @@ int db_query(enum stmt_id stmt, const char *const *params, int nparams, db_cb cb
 		return RIGBOOK__ERROR_CODE__UNAVAILABLE;
 	if (P.queued >= P.max_queue)
 		return RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED;
-	if (nparams > DB_MAX_PARAMS || nparams != stmt_defs[stmt].nparams)
+	if (nparams > DB_MAX_PARAMS)
+		fatalx("statement %s: %d parameters, DB_MAX_PARAMS is %d", stmt_defs[stmt].name,
+		       nparams, DB_MAX_PARAMS);
+	if (nparams != stmt_defs[stmt].nparams)
 		fatalx("statement %s takes %d parameters, not %d", stmt_defs[stmt].name,
 		       stmt_defs[stmt].nparams, nparams);
 

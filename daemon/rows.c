@@ -230,6 +230,12 @@ void detail_from_rows(struct arena *a, Rigbook__ResourceDetail *d, Rigbook__Reso
 				return;
 			closure_from_detail_row(c, res, i);
 			d->closures[d->n_closures++] = c;
+		} else if (!strcmp(tag, "lifecycle") && r->rules != NULL) {
+			r->rules->late_cancel_minutes = u32(res, i, D_N1);
+			r->rules->checkin_early_minutes = u32(res, i, D_N2);
+			r->rules->no_show_grace_minutes = u32(res, i, D_N3);
+			r->rules->needs_approval = db_get_bool(res, i, D_B1);
+			r->rules->needs_qualification = strcmp(db_get(res, i, D_T1), "true") == 0;
 		} else if (!strcmp(tag, "terms")) {
 			d->terms_text = (char *)db_get(res, i, D_T1);
 			d->terms_accepted = db_get_bool(res, i, D_B1);

@@ -150,8 +150,9 @@ const struct stmt_def stmt_defs[STMT__COUNT] = {
 	[STMT_SET_RULES] = {
 		"set_rules",
 		DETAIL_OF("rb_set_rules($1::bigint, $2::text, $3::int, $4::int, $5::int, $6::int, $7::int,"
-			  " $8::int, $9::int, $10::int, $11::boolean, $12::int, $13::text)"),
-		13,
+			  " $8::int, $9::int, $10::int, $11::boolean, $12::int, $13::boolean, $14::boolean,"
+			  " $15::int, $16::int, $17::int, $18::text)"),
+		18,
 	},
 	[STMT_SET_UNITS] = {
 		"set_units",

@@ -443,10 +443,10 @@ void svc_set_rules(struct req *r, const Rigbook__Request *msg)
 	const Rigbook__SetRulesRequest *q = msg->set_rules;
 	const Rigbook__Rules *ru = q->rules;
 	static const Rigbook__Rules none = RIGBOOK__RULES__INIT;
-	char v[10][16];
+	char v[12][16];
 	struct params p;
-	const char *params[13];
-	uint32_t n[9];
+	const char *params[18];
+	uint32_t n[12];
 
 	if (!code_ok(r, q->code))
 		return;
@@ -461,14 +461,18 @@ void svc_set_rules(struct req *r, const Rigbook__Request *msg)
 	n[6] = ru->max_active_per_member;
 	n[7] = ru->weekly_minutes_per_startup;
 	n[8] = ru->min_gap_minutes;
+	n[9] = ru->late_cancel_minutes;
+	n[10] = ru->checkin_early_minutes;
+	n[11] = ru->no_show_grace_minutes;
 	if (n[0] > 1440 || n[1] > 527040 || n[2] > 527040 || n[3] > 527040 || n[4] > 3660 ||
-	    n[5] > 10080 || n[6] > 10000 || n[7] > 10080 || n[8] > 527040) {
+	    n[5] > 10080 || n[6] > 10000 || n[7] > 10080 || n[8] > 527040 || n[9] > 43200 ||
+	    n[10] > 1440 || n[11] > 1440) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  "a rule is out of range (slot <= 1 day, lengths and notice <= 366 days, ahead <= 3660 days, buffer and weekly <= 1 week, active <= 10000)",
+			  "a rule is out of range (slot <= 1 day, lengths and notice <= 366 days, ahead <= 3660 days, buffer and weekly <= 1 week, active <= 10000, late cancellation <= 30 days, check-in and no-show grace <= 1 day)",
 			  "rules");
 		return;
 	}
-	for (int i = 0; i < 9; i++)
+	for (int i = 0; i < 12; i++)
 		snprintf(v[i], sizeof(v[i]), "%u", n[i]);
 	member_param(&p, r);
 	params[0] = p.member;
@@ -483,8 +487,13 @@ void svc_set_rules(struct req *r, const Rigbook__Request *msg)
 	params[9] = v[7];
 	params[10] = ru->whole_days ? "true" : "false";
 	params[11] = v[8];
-	params[12] = r->peer;
-	req_query(r, STMT_SET_RULES, params, 13, rules_done);
+	params[12] = ru->needs_approval ? "true" : "false";
+	params[13] = ru->needs_qualification ? "true" : "false";
+	params[14] = v[9];
+	params[15] = v[10];
+	params[16] = v[11];
+	params[17] = r->peer;
+	req_query(r, STMT_SET_RULES, params, 18, rules_done);
 }
 
 void svc_set_units(struct req *r, const Rigbook__Request *msg)
