@@ -26,6 +26,11 @@ extern const struct cmd_entry cmd_find_entry;
 extern const struct cmd_entry cmd_book_entry;
 extern const struct cmd_entry cmd_bookings_entry;
 extern const struct cmd_entry cmd_cancel_entry;
+extern const struct cmd_entry cmd_move_entry;
+extern const struct cmd_entry cmd_handover_entry;
+extern const struct cmd_entry cmd_approvals_entry;
+extern const struct cmd_entry cmd_approve_entry;
+extern const struct cmd_entry cmd_decline_entry;
 extern const struct cmd_entry cmd_terms_entry;
 extern const struct cmd_entry cmd_resource_entry;
 extern const struct cmd_entry cmd_hours_entry;
@@ -49,6 +54,11 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_book_entry,
 	&cmd_bookings_entry,
 	&cmd_cancel_entry,
+	&cmd_move_entry,
+	&cmd_handover_entry,
+	&cmd_approvals_entry,
+	&cmd_approve_entry,
+	&cmd_decline_entry,
 	&cmd_terms_entry,
 	&cmd_resource_entry,
 	&cmd_hours_entry,
@@ -619,5 +629,25 @@ void cmd_json_booking(struct out_json *j, const Rigbook__Booking *b)
 		out_json_uint(j, b->parent_id);
 	else
 		out_json_null(j);
+	out_json_kv_string(j, "cancelled_by", b->cancelled_by);
+	out_json_kv_bool(j, "cancelled_late", b->cancelled_late);
+	out_json_key(j, "checked_in_at");
+	if (b->checked_in_at != 0)
+		out_json_int(j, b->checked_in_at);
+	else
+		out_json_null(j);
+	out_json_key(j, "checked_out_at");
+	if (b->checked_out_at != 0)
+		out_json_int(j, b->checked_out_at);
+	else
+		out_json_null(j);
+	out_json_kv_string(j, "usage_note", b->usage_note);
+	out_json_key(j, "series_id");
+	if (b->series_id != 0)
+		out_json_uint(j, b->series_id);
+	else
+		out_json_null(j);
+	out_json_kv_string(j, "decided_by", b->decided_by);
+	out_json_kv_string(j, "decision_reason", b->decision_reason);
 	out_json_end_object(j);
 }

@@ -157,6 +157,9 @@ void cmd_window_text(int64_t start, int64_t end, const char *tz, char *buf, size
 void cmd_time_text(int64_t t, const char *tz, char *buf, size_t len);
 /* "dyno-2 10:00-12:00 on 2026-12-03 (Asia/Shanghai)", cleaned for a terminal. */
 void cmd_print_booking_line(FILE *f, const char *verb, const Rigbook__Booking *b);
+
+/* A booking id: decimal digits, 1 to 2^64-1.  0, or -1 when s is not one. */
+int cmd_booking_id(const char *s, uint64_t *out);
 /* A booking as a JSON object. */
 void cmd_json_booking(struct out_json *j, const Rigbook__Booking *b);
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "rigbook/names.h"
 #include "rigbook/rbtime.h"
 
 static const struct cmd_opt book_opts[] = {
@@ -78,12 +79,18 @@ static int cmd_book_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		out_json_begin_object(&j);
 		out_json_kv_uint(&j, "id", b->id);
 		out_json_kv_uint(&j, "unit", b->unit);
+		out_json_kv_string(&j, "state", rb_state_name(b->state));
 		out_json_kv_string(&j, "override_reason", b->override_reason);
 		out_json_kv_bool(&j, "replayed", resp->book->replayed);
 		out_json_end_object(&j);
 		out_json_finish(&j);
 	} else {
-		cmd_print_booking_line(stdout, "booked", b);
+		if (b->state == RIGBOOK__BOOKING_STATE__REQUESTED) {
+			cmd_print_booking_line(stdout, "requested", b);
+			puts("  the time is held until staff approve or decline the booking");
+		} else {
+			cmd_print_booking_line(stdout, "booked", b);
+		}
 		if (units > 1)
 			printf("  unit %" PRIu32 " of %" PRIu32 "\n", b->unit, units);
 		if (b->override_reason != NULL && b->override_reason[0] != '\0') {

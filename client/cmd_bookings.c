@@ -64,6 +64,14 @@ static void booking_details(const Rigbook__Booking *b, char *buf, size_t len)
 	buf[0] = '\0';
 	if (b->cancel_reason != NULL && b->cancel_reason[0] != '\0')
 		add_detail(buf, len, &off, "%s: %.500s", rb_state_name(b->state), b->cancel_reason);
+	if (b->cancelled_late)
+		add_detail(buf, len, &off, "cancelled late");
+	if (b->cancelled_by != NULL && b->cancelled_by[0] != '\0' &&
+	    strcmp(b->cancelled_by, b->member_handle) != 0)
+		add_detail(buf, len, &off, "cancelled by %.64s", b->cancelled_by);
+	if (b->decision_reason != NULL && b->decision_reason[0] != '\0')
+		add_detail(buf, len, &off, "%s by %.64s: %.500s", rb_state_name(b->state),
+			   b->decided_by, b->decision_reason);
 	if (b->override_reason != NULL && b->override_reason[0] != '\0')
 		add_detail(buf, len, &off, "past the rules: %.500s", b->override_reason);
 	if (b->parent_id != 0)

@@ -11,8 +11,7 @@ static const struct cmd_opt cancel_opts[] = {
 	{ NULL, 0, NULL },
 };
 
-/* A booking id: decimal digits, 1 to 2^64-1. */
-static int parse_id(const char *s, uint64_t *out)
+int cmd_booking_id(const char *s, uint64_t *out)
 {
 	uint64_t v = 0;
 
@@ -41,7 +40,7 @@ static int cmd_cancel_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	struct out_json j;
 	int rc;
 
-	if (parse_id(args->pos[0], &cr.booking_id) != 0)
+	if (cmd_booking_id(args->pos[0], &cr.booking_id) != 0)
 		return cmd_usage_error(ctx, "'%.40s' is not a booking id (a number, as book and bookings show)",
 				       args->pos[0]);
 	cr.reason = (char *)(reason != NULL ? reason : "");

@@ -35,6 +35,11 @@ static const struct dispatch_entry table[] = {
 	{ RIGBOOK__REQUEST__BODY_SET_UNITS, "set_units", R_STAFF, 0, svc_set_units },
 	{ RIGBOOK__REQUEST__BODY_SET_REQUIRES, "set_requires", R_STAFF, 0, svc_set_requires },
 	{ RIGBOOK__REQUEST__BODY_SET_TERMS, "set_terms", R_STAFF, 0, svc_set_terms },
+	{ RIGBOOK__REQUEST__BODY_LIST_APPROVALS, "list_approvals", R_STAFF, 0, svc_list_approvals },
+	{ RIGBOOK__REQUEST__BODY_DECIDE, "decide", R_STAFF, 0, svc_decide },
+	{ RIGBOOK__REQUEST__BODY_MOVE_BOOKING, "move_booking", R_ANY, 1, svc_move_booking },
+	{ RIGBOOK__REQUEST__BODY_HAND_OVER, "hand_over", R_ANY, 0, svc_hand_over },
+	{ RIGBOOK__REQUEST__BODY_GET_BOOKING, "get_booking", R_ANY, 0, svc_get_booking },
 };
 
 static const struct dispatch_entry *lookup(Rigbook__Request__BodyCase body)

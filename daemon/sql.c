@@ -169,4 +169,34 @@ const struct stmt_def stmt_defs[STMT__COUNT] = {
 		DETAIL_OF("rb_set_terms($1::bigint, $2::text, $3::text, $4::text)"),
 		4,
 	},
+	[STMT_LIST_APPROVALS] = {
+		"list_approvals",
+		"SELECT " BOOKING_COLS " FROM rb_approvals($1::bigint, $2::text) WITH ORDINALITY a(id, n)"
+		" JOIN booking_view v ON v.id = a.id ORDER BY a.n",
+		2,
+	},
+	[STMT_DECIDE] = {
+		"decide",
+		"SELECT " BOOKING_COLS ", false FROM rb_decide($1::bigint, $2::bigint, $3::boolean,"
+		" $4::text, $5::text) x(id), rb_booking_wire(x.id) v",
+		5,
+	},
+	[STMT_MOVE] = {
+		"move",
+		"SELECT " BOOKING_COLS ", x.replayed FROM rb_move($1::bigint, $2::bigint, $3::bigint,"
+		" $4::bigint, $5::text, $6::text) x, rb_booking_wire(x.id) v",
+		6,
+	},
+	[STMT_HAND_OVER] = {
+		"hand_over",
+		"SELECT " BOOKING_COLS ", false FROM rb_hand_over($1::bigint, $2::bigint, $3::text,"
+		" $4::text) x(id), rb_booking_wire(x.id) v",
+		4,
+	},
+	[STMT_GET_BOOKING] = {
+		"get_booking",
+		"SELECT " BOOKING_COLS ", false FROM rb_get_booking($1::bigint, $2::bigint) x(id),"
+		" booking_view v WHERE v.id = x.id",
+		2,
+	},
 };

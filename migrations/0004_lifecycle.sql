@@ -366,9 +366,9 @@ BEGIN
       k := rb_book_one(owner, q, w, '', NULL, probe);
       units := units || (SELECT unit_id FROM bookings WHERE bookings.id = k);
     END LOOP;
-    RAISE EXCEPTION USING ERRCODE = 'RB000';
+    RAISE EXCEPTION USING ERRCODE = 'RBP01'; -- not a class code: 'RB000' would catch every RB error
   EXCEPTION
-    WHEN SQLSTATE 'RB000' THEN
+    WHEN SQLSTATE 'RBP01' THEN
       NULL; -- the probe succeeded; everything it did is undone
     WHEN OTHERS THEN
       GET STACKED DIAGNOSTICS failure_state = RETURNED_SQLSTATE, failure_msg = MESSAGE_TEXT,
@@ -539,3 +539,22 @@ LANGUAGE sql AS $$
   WHERE v.id = p_id
   ORDER BY d.o, d.tag, d.n1, d.n2, d.t1
 $$;
+
+-- ------------------------------------------------------------------ reading one
+
+-- A booking p_member may see: their own, their startup's, or one of a
+-- resource they are staff of.  Returns its id.
+CREATE FUNCTION rb_get_booking(p_member bigint, p_booking bigint) RETURNS bigint
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  m members := rb_member(p_member);
+  b bookings;
+BEGIN
+  SELECT * INTO b FROM bookings WHERE id = p_booking;
+  IF NOT FOUND OR NOT (b.member_id = m.id OR b.startup_id = m.startup_id OR rb_staff_of_booking(m, b)) THEN
+    -- the same answer whether it does not exist or is not theirs to see
+    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'booking_id',
+      MESSAGE = format('there is no booking %s that you can see', p_booking);
+  END IF;
+  RETURN b.id;
+END $$;

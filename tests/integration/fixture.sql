@@ -135,3 +135,18 @@ SELECT m.id, sha256(convert_to('tok-' || m.handle, 'UTF8')), 'test'
 FROM members m
 WHERE m.handle = 'mgr-other' OR m.handle ~ '^rq[0-7]$'
 ON CONFLICT DO NOTHING;
+
+-- Resources of the booking-lifecycle tests (approval, moving, handing over,
+-- cancelling late).  Codes start with "life-".
+INSERT INTO resources (institution_id, code, name, kind, description, location, time_zone)
+SELECT (SELECT id FROM institutions WHERE code = 'test-works'), x.code, x.name, 'instrument',
+       x.description, 'Lifecycle hall', 'Asia/Shanghai'
+FROM (VALUES
+  ('life-approve', 'Rig that needs approval', 'Approval'),
+  ('life-race', 'Rig whose requests race', 'Approval race'),
+  ('life-move', 'Rig whose bookings move', 'Move'),
+  ('life-move-b', 'Companion of the moving rig', 'Move companion'),
+  ('life-late', 'Rig with a late-cancellation window', 'Late cancellation'),
+  ('life-hand', 'Rig whose bookings change hands', 'Hand over')
+) AS x (code, name, description)
+ON CONFLICT DO NOTHING;

@@ -1,9 +1,10 @@
 # Browsing resources: the list, its JSON form and the filters.
 
 # codes: the sorted resource codes of the last --json output, comma-separated,
-# without the rule-* resources that the rules and manager tests own.
+# without the resources that the rules, lifecycle, usage, waitlist, series
+# and event tests own (rule-*, life-*, use-*, wait-*, ser-*, evt-*, ics-*).
 codes() {
-	json '",".join(sorted(r["code"] for r in (d["resources"] if isinstance(d, dict) else d) if not r["code"].startswith("rule-")))'
+	json '",".join(sorted(r["code"] for r in (d["resources"] if isinstance(d, dict) else d) if r["code"].split("-")[0] not in ("rule", "life", "use", "wait", "ser", "evt", "ics")))'
 }
 
 t_resources_list() {
