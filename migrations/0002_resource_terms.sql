@@ -219,6 +219,18 @@ LANGUAGE plpgsql STABLE AS $$
 DECLARE
   result tstzmultirange;
 BEGIN
+  -- Most resources have no hours of this kind and no exceptions near the
+  -- window: answer without building the days.
+  IF NOT EXISTS (SELECT 1 FROM opening_hours WHERE resource_id = p_resource AND kind = p_kind)
+     AND (p_kind <> 'open' OR NOT EXISTS (
+            SELECT 1 FROM date_exceptions
+             WHERE resource_id = p_resource
+               AND day BETWEEN (p_from AT TIME ZONE p_tz)::date - 1 AND (p_to AT TIME ZONE p_tz)::date + 1)) THEN
+    IF p_kind = 'open' AND p_from < p_to THEN
+      RETURN tstzmultirange(tstzrange(p_from, p_to));
+    END IF;
+    RETURN '{}'::tstzmultirange;
+  END IF;
   -- plpgsql, not sql: the plan is cached per session instead of made per call
   WITH days AS (
     SELECT d::date AS day
@@ -446,11 +458,7 @@ DROP FUNCTION rb_book(bigint, text, bigint, bigint, text, text, text);
 -- idempotency record and the audit row.
 CREATE FUNCTION rb_book(p_member bigint, p_code text, p_start bigint, p_end bigint,
                         p_note text, p_override text, p_key text, p_peer text)
-RETURNS TABLE (id bigint, resource_code text, resource_name text, time_zone text,
-               start_epoch bigint, end_epoch bigint, state text, member_handle text,
-               startup_code text, created_epoch bigint, note text,
-               cancelled_epoch bigint, cancel_reason text, unit_no int, override_reason text,
-               parent_id bigint, replayed boolean)
+RETURNS TABLE (id bigint, replayed boolean)
 LANGUAGE plpgsql AS $$
 DECLARE
   m members := rb_member(p_member);
@@ -465,10 +473,7 @@ DECLARE
 BEGIN
   prev := rb_idem_lookup(p_member, p_key, 'book', fp);
   IF prev IS NOT NULL THEN
-    RETURN QUERY SELECT v.id, v.resource_code, v.resource_name, v.time_zone, v.start_epoch,
-      v.end_epoch, v.state, v.member_handle, v.startup_code, v.created_epoch, v.note,
-      v.cancelled_epoch, v.cancel_reason, v.unit_no, v.override_reason, v.parent_id, true
-      FROM booking_view v WHERE v.id = prev;
+    RETURN QUERY SELECT prev, true;
     RETURN;
   END IF;
 
@@ -518,10 +523,7 @@ BEGIN
                    jsonb_build_object('resource', r.code, 'start', p_start, 'end', p_end,
                                       'override', coalesce(p_override, '')));
 
-  RETURN QUERY SELECT v.id, v.resource_code, v.resource_name, v.time_zone, v.start_epoch,
-    v.end_epoch, v.state, v.member_handle, v.startup_code, v.created_epoch, v.note,
-    v.cancelled_epoch, v.cancel_reason, v.unit_no, v.override_reason, v.parent_id, false
-    FROM booking_view v WHERE v.id = new_id;
+  RETURN QUERY SELECT new_id, false;
 END $$;
 
 DROP FUNCTION rb_cancel(bigint, bigint, text, text, text);

@@ -114,8 +114,13 @@ t_operator_cancels_in_space() {
 	d=$(rb_day 45)
 	expect_exit 0 rb_as carol book desk-a --from "$d 09:00" --to "$d 12:00" --json
 	id=$(booking_id)
-	expect_exit 0 rb_as oper cancel "$id"
-	expect_eq cancelled "$(booking_field "$id" state)" "state"
+	# Someone else's booking is cancelled with a reason that its owner sees.
+	expect_exit 1 rb_as oper cancel "$id"
+	expect_stderr_contains "rigbook: INVALID_ARGUMENT: say why you cancel booking $id; carol will see the reason"
+	expect_eq confirmed "$(booking_field "$id" state)" "state after the refusal"
+	expect_exit 0 rb_as oper cancel "$id" --reason "space closed for the audit"
+	expect_eq "cancelled|oper|space closed for the audit" "$(psql_q "SELECT b.state || '|' || m.handle || '|' || b.cancel_reason
+		FROM bookings b JOIN members m ON m.id = b.cancelled_by WHERE b.id = $id")" "state"
 }
 
 t_time_zone_of_resource() {
