@@ -150,3 +150,16 @@ FROM (VALUES
   ('life-hand', 'Rig whose bookings change hands', 'Hand over')
 ) AS x (code, name, description)
 ON CONFLICT DO NOTHING;
+
+-- Resources of the iCalendar export tests: a name long enough to fold, with
+-- characters to escape and Chinese across the fold; one in another zone; one
+-- whose bookings wait for approval.  Codes start with "ics-".
+INSERT INTO resources (institution_id, code, name, kind, description, location, time_zone)
+SELECT (SELECT id FROM institutions WHERE code = 'test-works'), x.code, x.name, 'instrument',
+       'Calendar export', 'Export hall', x.zone
+FROM (VALUES
+  ('ics-rig', 'Calendar rig, bay 1; 日历导出测试台架，用于检验折行与转义的长名称', 'Asia/Shanghai'),
+  ('ics-berlin', 'Berlin calendar bench', 'Europe/Berlin'),
+  ('ics-ask', 'Calendar rig that needs approval', 'Asia/Shanghai')
+) AS x (code, name, zone)
+ON CONFLICT DO NOTHING;
