@@ -178,14 +178,15 @@ static char *description(const Rigbook__Booking *b)
 
 static int put_event(FILE *f, const Rigbook__Booking *b, const char *domain, const char *stamp)
 {
+	const char *code = b->resource_code != NULL ? b->resource_code : "";
 	char uid[256], *summary = NULL, *desc;
 	int rc = 0;
 
 	snprintf(uid, sizeof(uid), "booking-%" PRIu64 "@%.200s", b->id,
 		 empty(domain) ? "rigbook" : domain);
-	if (empty(b->resource_name) || strcmp(b->resource_name, b->resource_code) == 0)
-		summary = strdup(b->resource_code != NULL ? b->resource_code : "");
-	else if (asprintf(&summary, "%s (%s)", b->resource_name, b->resource_code) < 0)
+	if (empty(b->resource_name) || strcmp(b->resource_name, code) == 0)
+		summary = strdup(code);
+	else if (asprintf(&summary, "%s (%s)", b->resource_name, code) < 0)
 		summary = NULL;
 	desc = description(b);
 	if (summary == NULL || desc == NULL) {
