@@ -28,6 +28,9 @@ extern const struct cmd_entry cmd_bookings_entry;
 extern const struct cmd_entry cmd_cancel_entry;
 extern const struct cmd_entry cmd_move_entry;
 extern const struct cmd_entry cmd_handover_entry;
+extern const struct cmd_entry cmd_wait_entry;
+extern const struct cmd_entry cmd_waitlist_entry;
+extern const struct cmd_entry cmd_unwait_entry;
 extern const struct cmd_entry cmd_approvals_entry;
 extern const struct cmd_entry cmd_approve_entry;
 extern const struct cmd_entry cmd_decline_entry;
@@ -56,6 +59,9 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_cancel_entry,
 	&cmd_move_entry,
 	&cmd_handover_entry,
+	&cmd_wait_entry,
+	&cmd_waitlist_entry,
+	&cmd_unwait_entry,
 	&cmd_approvals_entry,
 	&cmd_approve_entry,
 	&cmd_decline_entry,

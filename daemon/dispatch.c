@@ -40,6 +40,10 @@ static const struct dispatch_entry table[] = {
 	{ RIGBOOK__REQUEST__BODY_MOVE_BOOKING, "move_booking", R_ANY, 1, svc_move_booking },
 	{ RIGBOOK__REQUEST__BODY_HAND_OVER, "hand_over", R_ANY, 0, svc_hand_over },
 	{ RIGBOOK__REQUEST__BODY_GET_BOOKING, "get_booking", R_ANY, 0, svc_get_booking },
+	/* the waitlist: anyone queues for themselves; staff also read and thin a resource's queue */
+	{ RIGBOOK__REQUEST__BODY_WAIT, "wait", R_ANY, 1, svc_wait },
+	{ RIGBOOK__REQUEST__BODY_LIST_WAITLIST, "list_waitlist", R_ANY, 0, svc_list_waitlist },
+	{ RIGBOOK__REQUEST__BODY_UNWAIT, "unwait", R_ANY, 0, svc_unwait },
 };
 
 static const struct dispatch_entry *lookup(Rigbook__Request__BodyCase body)

@@ -94,6 +94,9 @@ void svc_get_booking(struct req *r, const Rigbook__Request *msg);
 void svc_book(struct req *r, const Rigbook__Request *msg);
 void svc_list_bookings(struct req *r, const Rigbook__Request *msg);
 void svc_cancel_booking(struct req *r, const Rigbook__Request *msg);
+void svc_wait(struct req *r, const Rigbook__Request *msg);
+void svc_list_waitlist(struct req *r, const Rigbook__Request *msg);
+void svc_unwait(struct req *r, const Rigbook__Request *msg);
 
 /* Text checks shared by handlers: length in bytes, valid UTF-8, no controls. */
 int text_ok(const char *s, size_t max);

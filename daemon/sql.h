@@ -29,6 +29,9 @@ enum stmt_id {
 	STMT_MOVE,
 	STMT_HAND_OVER,
 	STMT_GET_BOOKING,
+	STMT_WAIT,
+	STMT_LIST_WAITLIST,
+	STMT_UNWAIT,
 	STMT__COUNT
 };
 
@@ -69,5 +72,13 @@ enum booking_col {
  * columns of each cancelled booking (NULL on the closure's own row).
  */
 enum closure_col { CL_ID, CL_START, CL_END, CL_KIND, CL_REASON, CL_BY, CL_CODE, CL_BOOKING };
+
+/* Columns of every statement that returns waitlist entries (waitlist_view). */
+enum waitlist_col {
+	WL_ID, WL_RESOURCE_CODE, WL_RESOURCE_NAME, WL_TIME_ZONE, WL_START, WL_END, WL_STATE,
+	WL_MEMBER, WL_STARTUP, WL_CREATED, WL_NOTE, WL_POSITION, WL_BOOKING, WL_PROMOTED,
+	WL_WITHDRAWN, WL_REFUSAL,
+	WL_REPLAYED /* rb_wait: after the entry */
+};
 
 #endif

@@ -163,3 +163,26 @@ FROM (VALUES
   ('ics-ask', 'Calendar rig that needs approval', 'Asia/Shanghai')
 ) AS x (code, name, zone)
 ON CONFLICT DO NOTHING;
+
+-- Resources of the waitlist tests (queueing for taken windows, promotion
+-- when time frees up).  Codes start with "wait-".
+INSERT INTO resources (institution_id, code, name, kind, description, location, time_zone)
+SELECT (SELECT id FROM institutions WHERE code = 'test-works'), x.code, x.name, 'instrument',
+       x.description, 'Waitlist hall', 'Asia/Shanghai'
+FROM (VALUES
+  ('wait-basic', 'Rig with a queue', 'Waitlist'),
+  ('wait-refuse', 'Rig whose queue refuses', 'Waitlist refusals'),
+  ('wait-skip', 'Rig whose first waiter no longer fits', 'Waitlist skip'),
+  ('wait-decline', 'Rig that needs approval, with a queue', 'Waitlist decline'),
+  ('wait-move', 'Rig whose bookings move away', 'Waitlist move'),
+  ('wait-close', 'Rig closed, with a queue', 'Waitlist closure'),
+  ('wait-gone', 'Rig whose waiters withdraw', 'Waitlist withdraw'),
+  ('wait-race', 'Rig whose cancellations race', 'Waitlist race'),
+  ('wait-pair', 'Rig that needs its chiller, with a queue', 'Waitlist companions'),
+  ('wait-pair-b', 'Chiller of the paired rig', 'Waitlist companion'),
+  ('wait-staff', 'Rig whose queue staff read', 'Waitlist staff view'),
+  ('wait-retired', 'Retired rig', 'Waitlist retired')
+) AS x (code, name, description)
+ON CONFLICT DO NOTHING;
+
+UPDATE resources SET retired_at = '2025-01-01 00:00+08' WHERE code = 'wait-retired' AND retired_at IS NULL;
