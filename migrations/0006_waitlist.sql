@@ -178,6 +178,47 @@ BEGIN
   RETURN QUERY SELECT new_id, false;
 END $$;
 
+-- The resources a resource requires (as in 0002), with the requirement
+-- groups it joins locked together, ascending, before anything else: a
+-- transaction that took a group's locks before the change never needs a
+-- lock of the other group out of order afterwards.
+CREATE OR REPLACE FUNCTION rb_set_requires(p_member bigint, p_code text, p_requires text[], p_peer text)
+RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+  m members := rb_member(p_member);
+  r resources;
+  missing text;
+  gid bigint;
+BEGIN
+  FOR gid IN SELECT DISTINCT g FROM resources y, rb_resource_group(y.id) g
+            WHERE y.code = p_code OR y.code = ANY (coalesce(p_requires, '{}'))
+            ORDER BY g LOOP
+    PERFORM pg_advisory_xact_lock(gid);
+  END LOOP;
+  r := rb_staff_resource(m, p_code);
+  SELECT string_agg(c, ', ') INTO missing FROM unnest(coalesce(p_requires, '{}')) c
+   WHERE NOT EXISTS (SELECT 1 FROM resources x WHERE x.code = c AND x.retired_at IS NULL);
+  IF missing IS NOT NULL THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'requires',
+      MESSAGE = format('no bookable resource is called %s', missing);
+  END IF;
+  IF p_code = ANY (coalesce(p_requires, '{}')) THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'requires',
+      MESSAGE = format('%s cannot require itself', p_code);
+  END IF;
+  IF EXISTS (SELECT 1 FROM resource_requires rq JOIN resources x ON x.id = rq.resource_id
+              WHERE x.code = ANY (p_requires) AND rq.required_id = r.id) THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'requires',
+      MESSAGE = format('a resource that requires %s cannot be required by it', p_code);
+  END IF;
+  DELETE FROM resource_requires WHERE resource_id = r.id;
+  INSERT INTO resource_requires (resource_id, required_id)
+  SELECT DISTINCT r.id, x.id FROM resources x WHERE x.code = ANY (coalesce(p_requires, '{}'));
+  PERFORM rb_audit(m.id, 'requires', 'resource', r.id, p_peer,
+                   jsonb_build_object('requires', coalesce(p_requires, '{}')));
+  RETURN r.id;
+END $$;
+
 -- ------------------------------------------------------------------ promotion
 
 -- Time on p_resource around p_freed came free (freed by p_member's or
