@@ -29,6 +29,14 @@ enum stmt_id {
 	STMT_MOVE,
 	STMT_HAND_OVER,
 	STMT_GET_BOOKING,
+	STMT_QUALIFY,
+	STMT_UNQUALIFY,
+	STMT_LIST_QUALIFICATIONS,
+	STMT_CHECK_IN,
+	STMT_CHECK_OUT,
+	STMT_MARK_NO_SHOW,
+	STMT_CORRECT_USAGE,
+	STMT_SWEEP_NO_SHOWS,
 	STMT__COUNT
 };
 
@@ -69,5 +77,11 @@ enum booking_col {
  * columns of each cancelled booking (NULL on the closure's own row).
  */
 enum closure_col { CL_ID, CL_START, CL_END, CL_KIND, CL_REASON, CL_BY, CL_CODE, CL_BOOKING };
+
+/* Qualifications (qualification_view). */
+enum qualification_col {
+	QC_ID, QC_MEMBER, QC_RESOURCE, QC_TIME_ZONE, QC_GRANTED_BY, QC_GRANTED_AT, QC_EXPIRES,
+	QC_REVOKED_AT, QC_REVOKED_BY, QC_VALID
+};
 
 #endif
