@@ -206,13 +206,13 @@ const struct stmt_def stmt_defs[STMT__COUNT] = {
 	[STMT_QUALIFY] = {
 		"qualify",
 		"SELECT " QUALIFICATION_COLS " FROM rb_qualify($1::bigint, $2::text, $3::text, $4::bigint,"
-		" $5::text) x(id), qualification_view v WHERE v.id = x.id",
+		" $5::text) x(id), rb_qualification_wire(x.id) v",
 		5,
 	},
 	[STMT_UNQUALIFY] = {
 		"unqualify",
 		"SELECT " QUALIFICATION_COLS " FROM rb_unqualify($1::bigint, $2::text, $3::text, $4::text)"
-		" x(id), qualification_view v WHERE v.id = x.id",
+		" x(id), rb_qualification_wire(x.id) v",
 		4,
 	},
 	[STMT_LIST_QUALIFICATIONS] = {

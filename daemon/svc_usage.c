@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "dispatch.h"
+#include "log.h"
 #include "rows.h"
 #include "sql.h"
 
@@ -54,8 +55,9 @@ static void qualification_from_row(Rigbook__Qualification *q, const struct db_re
 	q->valid = db_get_bool(res, i, QC_VALID);
 }
 
-static void internal(struct req *r)
+static void internal(struct req *r, int n)
 {
+	log_errorx("%s: expected one row, got %d", r->peer, n);
 	req_error(r, RIGBOOK__ERROR_CODE__INTERNAL, "internal error; the server log has the details",
 		  "");
 }
@@ -74,7 +76,7 @@ static void qualification_done(struct req *r, const struct db_result *res,
 		return;
 	}
 	if (db_ntuples(res) != 1) {
-		internal(r);
+		internal(r, db_ntuples(res));
 		return;
 	}
 	qualification_from_row(&q, res, 0);
@@ -204,7 +206,7 @@ static void usage_booking_done(struct req *r, const struct db_result *res,
 		return;
 	}
 	if (db_ntuples(res) != 1) {
-		internal(r);
+		internal(r, db_ntuples(res));
 		return;
 	}
 	booking_from_row(&b, res, 0, 0);

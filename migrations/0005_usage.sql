@@ -191,6 +191,13 @@ JOIN resources r ON r.id = q.resource_id
 JOIN members g ON g.id = q.granted_by
 LEFT JOIN members v ON v.id = q.revoked_by;
 
+-- One qualification as the wire shows it; VOLATILE so that, called on the
+-- id a change just returned, it sees that change (as rb_booking_wire).
+CREATE FUNCTION rb_qualification_wire(p_id bigint) RETURNS SETOF qualification_view
+LANGUAGE sql VOLATILE AS $$
+  SELECT * FROM qualification_view WHERE id = p_id
+$$;
+
 -- The qualifications p_member may see: members their own, staff those on
 -- the resources they look after (and their own).  Valid ones only unless
 -- p_all.
@@ -234,9 +241,9 @@ BEGIN
   IF NOT (b.member_id = m.id OR rb_staff_of_booking(m, b)) THEN
     IF b.startup_id IS NOT DISTINCT FROM m.startup_id AND m.startup_id IS NOT NULL THEN
       RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'booking_id',
-        MESSAGE = format('booking %s is held by %s; only they or a manager of %s can %s it',
+        MESSAGE = format('booking %s is held by %s; only they or a manager of %s can %s',
                          b.id, (SELECT handle FROM members WHERE id = b.member_id),
-                         rb_institution_name(b.resource_id), p_verb);
+                         rb_institution_name(b.resource_id), replace(p_verb, ' ', ' it '));
     END IF;
     -- the same answer as for a booking that does not exist
     RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'booking_id',
@@ -331,7 +338,7 @@ DECLARE
   r resources;
   lim timestamptz;
   out_at timestamptz := now();
-  note text;
+  v_note text;
 BEGIN
   SELECT * INTO r FROM resources WHERE id = b.resource_id;
   IF b.state = 'confirmed' THEN
@@ -339,24 +346,26 @@ BEGIN
       MESSAGE = format('booking %s is confirmed but not checked in; check in first: rigbook checkin %s',
                        b.id, b.id);
   END IF;
+  IF b.state = 'completed' THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'booking_id',
+      MESSAGE = format('booking %s is already checked out (at %s)', b.id,
+                       rb_at_text(b.checked_out_at, r.time_zone));
+  END IF;
   IF b.state <> 'checked_in' THEN
     RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'booking_id',
-      MESSAGE = format('booking %s is %s and cannot be checked out', b.id,
-                       CASE b.state WHEN 'completed' THEN
-                         format('already checked out (at %s)', rb_at_text(b.checked_out_at, r.time_zone))
-                       ELSE rb_state_words(b) END);
+      MESSAGE = format('booking %s is %s and cannot be checked out', b.id, rb_state_words(b));
   END IF;
   lim := rb_usage_limit(b);
   IF lim IS NOT NULL AND out_at > lim THEN
     out_at := greatest(lim, b.checked_in_at + interval '1 second');
-    note := format('checked out at %s; the usage ends at %s, when the next booking of %s began',
+    v_note := format('checked out at %s; the usage ends at %s, when the next booking of %s began',
                    rb_at_text(now(), r.time_zone), rb_at_text(out_at, r.time_zone), r.code);
   END IF;
   UPDATE bookings SET state = 'completed', checked_out_at = out_at,
-         usage_note = coalesce(note, usage_note)
+         usage_note = coalesce(v_note, usage_note)
    WHERE id = b.id OR (parent_id = b.id AND state = 'checked_in');
   PERFORM rb_audit(m.id, 'checkout', 'booking', b.id, p_peer,
-                   jsonb_build_object('at', rb_epoch(out_at), 'clamped', note IS NOT NULL,
+                   jsonb_build_object('at', rb_epoch(out_at), 'clamped', v_note IS NOT NULL,
                                       'overrun', out_at > upper(b.during)));
   RETURN b.id;
 END $$;
