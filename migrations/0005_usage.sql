@@ -498,6 +498,7 @@ DECLARE
 BEGIN
   FOR p IN SELECT b.id FROM bookings b JOIN resources r ON r.id = b.resource_id
             WHERE b.state = 'confirmed' AND b.parent_id IS NULL
+              AND lower(b.during) <= now() -- bookings_confirmed_start: started ones only
               AND lower(b.during) + r.no_show_grace_minutes * interval '1 minute' <= now()
             ORDER BY lower(b.during), b.id
             LIMIT p_limit
