@@ -326,6 +326,34 @@ use_daemon() {
 	fi
 }
 
+# The sweep is off at no_show_interval 0 and starts on a reload.
+t_usage_sweep_reload() {
+	local conf=$RB_CASE_DIR/rigbookd.conf log=$RB_CASE_DIR/r.log port pid id i
+	expect_exit 0 rb_as mgr rules use-late --no-show-grace 0
+	id=$(use_book alice use-late 86400 90000)
+	use_place "$id" -30000 -20000
+	echo "no_show_interval = 0" >"$conf"
+	rb_give_to_run_as "$conf"
+	port=$(rb_free_port)
+	"$RB_DAEMON" -c "$conf" --database_url="$RB_DB_URL" --state_dir="$RB_DAEMON_STATE" \
+		--tls_cert="$RB_TLS/server.crt" --tls_key="$RB_TLS/server.key" \
+		--listen="127.0.0.1:$port" --log_level=debug run 2>>"$log" &
+	pid=$!
+	rb_register_pid "$pid"
+	rb_wait_ready "$pid" "127.0.0.1:$port" tok-alice 60
+	sleep 2
+	expect_eq confirmed "$(use_state "$id")" "overdue, with the sweep off"
+	echo "no_show_interval = 1" >"$conf"
+	kill -HUP "$pid"
+	for ((i = 0; i < 50; i++)); do
+		[[ $(use_state "$id") == no_show ]] && break
+		sleep 0.2
+	done
+	expect_eq no_show "$(use_state "$id")" "after the reload"
+	grep -q "marking no-shows every 1 s" "$log"
+	use_daemon_stop "$pid" "$log"
+}
+
 # use_daemon_stop PID LOG: SIGTERM; it must drain and exit 0 with a clean log.
 use_daemon_stop() {
 	local rc=0
