@@ -102,7 +102,9 @@ t_usage_checkin_checkout() {
 # Check-in opens checkin_early_minutes before the start and closes at the end.
 t_usage_checkin_window() {
 	local id id2
-	expect_exit 0 rb_as mgr rules use-edge --checkin-early 10m --no-show-grace 15m
+	expect_exit 0 rb_as mgr rules use-edge --checkin-early 10m --no-show-grace 20m
+	expect_exit 0 rb_as alice show use-edge
+	expect_stdout_contains "check-in     from 10 min before the start until the end; a no-show 20 min after the start"
 	id=$(use_book alice use-edge 630 4000)
 	use_refuse FAILED_PRECONDITION "check-in for booking $id opens at " rb_as alice checkin "$id"
 	expect_stderr_contains ", 10 min before its start"
