@@ -23,6 +23,7 @@ struct config {
 	int drain_timeout;
 	int pool_size;
 	int migrate;
+	int no_show_interval;
 };
 
 /* Fill c with the defaults. */

@@ -44,6 +44,15 @@ static const struct dispatch_entry table[] = {
 	{ RIGBOOK__REQUEST__BODY_WAIT, "wait", R_ANY, 1, svc_wait },
 	{ RIGBOOK__REQUEST__BODY_LIST_WAITLIST, "list_waitlist", R_ANY, 0, svc_list_waitlist },
 	{ RIGBOOK__REQUEST__BODY_UNWAIT, "unwait", R_ANY, 0, svc_unwait },
+	/* using the equipment: whose booking, which resource is checked in SQL */
+	{ RIGBOOK__REQUEST__BODY_QUALIFY, "qualify", R_STAFF, 0, svc_qualify },
+	{ RIGBOOK__REQUEST__BODY_UNQUALIFY, "unqualify", R_STAFF, 0, svc_unqualify },
+	{ RIGBOOK__REQUEST__BODY_LIST_QUALIFICATIONS, "list_qualifications", R_ANY, 0,
+	  svc_list_qualifications },
+	{ RIGBOOK__REQUEST__BODY_CHECK_IN, "check_in", R_ANY, 0, svc_check_in },
+	{ RIGBOOK__REQUEST__BODY_CHECK_OUT, "check_out", R_ANY, 0, svc_check_out },
+	{ RIGBOOK__REQUEST__BODY_MARK_NO_SHOW, "mark_no_show", R_STAFF, 0, svc_mark_no_show },
+	{ RIGBOOK__REQUEST__BODY_CORRECT_USAGE, "correct_usage", R_STAFF, 0, svc_correct_usage },
 };
 
 static const struct dispatch_entry *lookup(Rigbook__Request__BodyCase body)

@@ -186,3 +186,22 @@ FROM (VALUES
 ON CONFLICT DO NOTHING;
 
 UPDATE resources SET retired_at = '2025-01-01 00:00+08' WHERE code = 'wait-retired' AND retired_at IS NULL;
+
+-- Resources of the usage tests (qualification, check-in and check-out,
+-- overruns, corrections, no-shows and the no-show sweep).  Codes start with
+-- "use-".
+INSERT INTO resources (institution_id, code, name, kind, description, location, time_zone)
+SELECT (SELECT id FROM institutions WHERE code = 'test-works'), x.code, x.name, 'test_facility',
+       x.description, 'Usage hall', 'Asia/Shanghai'
+FROM (VALUES
+  ('use-in', 'Rig checked in and out', 'Check-in and check-out'),
+  ('use-edge', 'Rig with a check-in window', 'Check-in window'),
+  ('use-late', 'Rig whose holders turn up late', 'No-shows'),
+  ('use-over', 'Rig used past the end', 'Overrun'),
+  ('use-fix', 'Rig whose usage is corrected', 'Corrections'),
+  ('use-qual', 'Rig for qualified members only', 'Qualification'),
+  ('use-pair', 'Rig that needs its cooling loop', 'Companions'),
+  ('use-pair-b', 'Cooling loop booked with its rig', 'Companion'),
+  ('use-sweep', 'Rig swept for no-shows', 'No-show sweep')
+) AS x (code, name, description)
+ON CONFLICT DO NOTHING;

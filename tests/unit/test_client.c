@@ -57,7 +57,7 @@ static void test_find_ambiguous_and_unknown(void **state)
 	assert_null(cmd_find("res", err, sizeof(err)));
 	assert_string_equal(err, "ambiguous command: res, could be: resources, resource");
 	assert_null(cmd_find("c", err, sizeof(err)));
-	assert_string_equal(err, "ambiguous command: c, could be: calendar, cancel, closure");
+	assert_string_equal(err, "ambiguous command: c, could be: calendar, cancel, checkin, checkout, closure");
 	assert_null(cmd_find("s", err, sizeof(err)));
 	assert_string_equal(err, "ambiguous command: s, could be: show, slots");
 	assert_null(cmd_find("teleport", err, sizeof(err)));
