@@ -667,6 +667,10 @@ void cmd_json_booking(struct out_json *j, const Rigbook__Booking *b)
 		out_json_uint(j, b->series_id);
 	else
 		out_json_null(j);
+	if (b->series_id != 0) {
+		out_json_kv_uint(j, "series_no", b->series_no);
+		out_json_kv_uint(j, "series_of", b->series_of);
+	}
 	out_json_kv_string(j, "decided_by", b->decided_by);
 	out_json_kv_string(j, "decision_reason", b->decision_reason);
 	out_json_end_object(j);

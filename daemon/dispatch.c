@@ -53,6 +53,9 @@ static const struct dispatch_entry table[] = {
 	{ RIGBOOK__REQUEST__BODY_CHECK_OUT, "check_out", R_ANY, 0, svc_check_out },
 	{ RIGBOOK__REQUEST__BODY_MARK_NO_SHOW, "mark_no_show", R_STAFF, 0, svc_mark_no_show },
 	{ RIGBOOK__REQUEST__BODY_CORRECT_USAGE, "correct_usage", R_STAFF, 0, svc_correct_usage },
+	/* series: whose series, and staff of its resource, are checked in SQL */
+	{ RIGBOOK__REQUEST__BODY_BOOK_SERIES, "book_series", R_ANY, 1, svc_book_series },
+	{ RIGBOOK__REQUEST__BODY_CANCEL_SERIES, "cancel_series", R_ANY, 1, svc_cancel_series },
 };
 
 static const struct dispatch_entry *lookup(Rigbook__Request__BodyCase body)

@@ -104,6 +104,8 @@ void svc_cancel_booking(struct req *r, const Rigbook__Request *msg);
 void svc_wait(struct req *r, const Rigbook__Request *msg);
 void svc_list_waitlist(struct req *r, const Rigbook__Request *msg);
 void svc_unwait(struct req *r, const Rigbook__Request *msg);
+void svc_book_series(struct req *r, const Rigbook__Request *msg);
+void svc_cancel_series(struct req *r, const Rigbook__Request *msg);
 
 /* Text checks shared by handlers: length in bytes, valid UTF-8, no controls. */
 int text_ok(const char *s, size_t max);
