@@ -102,7 +102,7 @@ DECLARE
   prev bigint;
   ls timestamp;
   le timestamp;
-  n int;
+  nocc int;
   k int;
   s timestamptz;
   e timestamptz;
@@ -157,16 +157,17 @@ BEGIN
   ls := rb_from_epoch(p_start) AT TIME ZONE tz;
   le := rb_from_epoch(p_end) AT TIME ZONE tz;
   IF coalesce(p_count, 0) > 0 THEN
-    n := p_count;
+    nocc := p_count;
   ELSE
-    n := 0;
+    nocc := 0;
     LOOP
-      EXIT WHEN ((ls + (n * p_every) * interval '1 day') AT TIME ZONE tz) >= rb_from_epoch(p_until);
-      n := n + 1;
-      IF n > rb_series_max() THEN
+      EXIT WHEN ((ls + (nocc * p_every) * interval '1 day') AT TIME ZONE tz) >= rb_from_epoch(p_until);
+      nocc := nocc + 1;
+      IF nocc > rb_series_max() THEN
         RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'until',
           MESSAGE = format('a series has at most %s bookings; until %s it would have more',
-                           rb_series_max(), to_char(rb_from_epoch(p_until) AT TIME ZONE tz, 'YYYY-MM-DD'));
+                           rb_series_max(),
+                           to_char((rb_from_epoch(p_until) - interval '1 second') AT TIME ZONE tz, 'YYYY-MM-DD'));
       END IF;
     END LOOP;
   END IF;
@@ -174,14 +175,14 @@ BEGIN
   BEGIN
     INSERT INTO booking_series (member_id, resource_id, first_start, first_end, every_days,
                                 occurrences, skip_conflicts)
-    VALUES (m.id, r.id, rb_from_epoch(p_start), rb_from_epoch(p_end), p_every, n, p_skip)
+    VALUES (m.id, r.id, rb_from_epoch(p_start), rb_from_epoch(p_end), p_every, nocc, p_skip)
     RETURNING id INTO sid;
 
-    FOR k IN 0 .. n - 1 LOOP
+    FOR k IN 0 .. nocc - 1 LOOP
       s := (ls + (k * p_every) * interval '1 day') AT TIME ZONE tz;
       e := (le + (k * p_every) * interval '1 day') AT TIME ZONE tz;
       IF coalesce(p_until, 0) <> 0 AND s >= rb_from_epoch(p_until) THEN
-        n := k;
+        nocc := k;
         EXIT;
       END IF;
       BEGIN
@@ -190,7 +191,7 @@ BEGIN
         UPDATE bookings SET series_id = sid, series_no = k + 1
          WHERE bookings.id = bid OR bookings.parent_id = bid;
         booked := booked + 1;
-        answer := answer || ROW(sid, k + 1, bid, rb_epoch(s), rb_epoch(e), NULL, NULL, false, n)::rb_series_row;
+        answer := answer || ROW(sid, k + 1, bid, rb_epoch(s), rb_epoch(e), NULL, NULL, false, nocc)::rb_series_row;
       EXCEPTION WHEN OTHERS THEN
         GET STACKED DIAGNOSTICS fst = RETURNED_SQLSTATE, fmsg = MESSAGE_TEXT;
         -- only a refusal of this occurrence is collected; anything about
@@ -198,7 +199,7 @@ BEGIN
         IF fst NOT IN ('RB409', 'RB412') THEN
           RAISE;
         END IF;
-        answer := answer || ROW(sid, k + 1, NULL, rb_epoch(s), rb_epoch(e), fst, fmsg, false, n)::rb_series_row;
+        answer := answer || ROW(sid, k + 1, NULL, rb_epoch(s), rb_epoch(e), fst, fmsg, false, nocc)::rb_series_row;
         skips := skips || jsonb_build_object('n', k + 1, 'start', rb_epoch(s), 'end', rb_epoch(e),
                                                  'code', fst, 'reason', fmsg);
       END;
@@ -214,16 +215,16 @@ BEGIN
   IF undone THEN
     -- nothing is booked: answer with every refused occurrence
     RETURN QUERY SELECT 0::bigint, o.n, NULL::bigint, o.occ_start, o.occ_end, o.code, o.reason,
-                        false, n
+                        false, nocc
                    FROM unnest(answer) o WHERE o.booking_id IS NULL ORDER BY o.n;
     RETURN;
   END IF;
 
-  UPDATE booking_series SET occurrences = n, skipped = skips WHERE id = sid;
+  UPDATE booking_series SET occurrences = nocc, skipped = skips WHERE id = sid;
   PERFORM rb_idem_store(p_member, p_key, 'book_series', fp, sid);
   PERFORM rb_audit(m.id, 'book_series', 'series', sid, p_peer,
                    jsonb_build_object('resource', r.code, 'start', p_start, 'end', p_end,
-                                      'every_days', p_every, 'occurrences', n, 'booked', booked,
+                                      'every_days', p_every, 'occurrences', nocc, 'booked', booked,
                                       'skipped', jsonb_array_length(skips)));
   RETURN QUERY SELECT * FROM rb_series_rows(sid, false);
 END $$;

@@ -205,3 +205,19 @@ FROM (VALUES
   ('use-sweep', 'Rig swept for no-shows', 'No-show sweep')
 ) AS x (code, name, description)
 ON CONFLICT DO NOTHING;
+
+-- Resources of the recurring-booking tests (series).  Codes start with "ser-".
+INSERT INTO resources (institution_id, code, name, kind, description, location, time_zone)
+SELECT (SELECT id FROM institutions WHERE code = 'test-works'), x.code, x.name, 'instrument',
+       x.description, 'Series hall', x.tz
+FROM (VALUES
+  ('ser-weekly', 'Rig booked every week', 'Weekly series', 'Asia/Shanghai'),
+  ('ser-clash', 'Rig whose series meets a booking', 'All or nothing', 'Asia/Shanghai'),
+  ('ser-skip', 'Rig whose series skips what is taken', 'Skip conflicts', 'Asia/Shanghai'),
+  ('ser-berlin', 'Rig in Berlin booked across DST', 'Series across DST', 'Europe/Berlin'),
+  ('ser-limit', 'Rig with a cap on future bookings', 'Series and limits', 'Asia/Shanghai'),
+  ('ser-cancel', 'Rig whose series is cancelled', 'Cancel a series', 'Asia/Shanghai'),
+  ('ser-cap', 'Rig for series that are too long', 'Series cap', 'Asia/Shanghai'),
+  ('ser-idem', 'Rig for retried series', 'Series retries', 'Asia/Shanghai')
+) AS x (code, name, description, tz)
+ON CONFLICT DO NOTHING;
