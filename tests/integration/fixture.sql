@@ -218,6 +218,10 @@ FROM (VALUES
   ('ser-limit', 'Rig with a cap on future bookings', 'Series and limits', 'Asia/Shanghai'),
   ('ser-cancel', 'Rig whose series is cancelled', 'Cancel a series', 'Asia/Shanghai'),
   ('ser-cap', 'Rig for series that are too long', 'Series cap', 'Asia/Shanghai'),
-  ('ser-idem', 'Rig for retried series', 'Series retries', 'Asia/Shanghai')
+  ('ser-idem', 'Rig for retried series', 'Series retries', 'Asia/Shanghai'),
+  ('ser-approve', 'Rig whose series waits for approval', 'Series and approval', 'Asia/Shanghai'),
+  ('ser-main', 'Rig that needs its chiller, booked in series', 'Series and companions', 'Asia/Shanghai'),
+  ('ser-chiller', 'Chiller booked with its rig', 'Series companion', 'Asia/Shanghai'),
+  ('ser-units', 'Two identical benches booked in series', 'Series and units', 'Asia/Shanghai')
 ) AS x (code, name, description, tz)
 ON CONFLICT DO NOTHING;

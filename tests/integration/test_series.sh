@@ -230,3 +230,39 @@ t_series_idempotent() {
 	expect_eq "idempotency key 'ser-key-1' was already used for a different request" \
 		"$(psql_q "DO \$\$ BEGIN PERFORM rb_book_series((SELECT id FROM members WHERE handle = 'alice'), 'ser-idem', $s, $e, 7, 4, 0, false, '', '', 'ser-key-1', 'test'); EXCEPTION WHEN OTHERS THEN RAISE NOTICE '%', SQLERRM; END \$\$" 2>&1 | sed -n 's/^NOTICE:  //p')" "a different request"
 }
+
+# Occurrences go through the whole booking path: approval, the resources
+# booked along, units.
+t_series_booking_path() {
+	local d sid id
+	d=$(rb_day 480)
+	expect_exit 0 rb_as mgr rules ser-approve --approval
+	expect_exit 0 rb_as alice book ser-approve --from "$d 10:00" --to "$d 11:00" --every week --count 2
+	expect_stdout_contains "requested bookings hold their time until staff approve or decline them"
+	sid=$(psql_q "SELECT max(id) FROM booking_series")
+	expect_eq "requested,requested" "$(psql_q "SELECT string_agg(state::text, ',' ORDER BY series_no) FROM bookings WHERE series_id = $sid")" "states"
+	id=$(psql_q "SELECT id FROM bookings WHERE series_id = $sid AND series_no = 2")
+	expect_exit 0 rb_as mgr approve "$id"
+	expect_eq "requested,confirmed" "$(psql_q "SELECT string_agg(state::text, ',' ORDER BY series_no) FROM bookings WHERE series_id = $sid")" "after approving one"
+	# companions are booked with every occurrence and belong to it
+	expect_exit 0 rb_as mgr requires ser-main ser-chiller
+	expect_exit 0 rb_as carol book ser-chiller --from "$(date -u -d "$d + 2 days" +%F) 10:30" --to "$(date -u -d "$d + 2 days" +%F) 11:00"
+	ser_refuse CONFLICT "ser-chiller is already booked" \
+		rb_as alice book ser-main --from "$d 10:00" --to "$d 11:00" --every day --count 3
+	expect_exit 0 rb_as alice book ser-main --from "$d 10:00" --to "$d 11:00" --every day --count 3 --skip-conflicts
+	sid=$(psql_q "SELECT max(id) FROM booking_series")
+	expect_eq "ser-chiller:1,ser-chiller:2,ser-main:1,ser-main:2" \
+		"$(psql_q "SELECT string_agg(r.code || ':' || b.series_no, ',' ORDER BY r.code, b.series_no) FROM bookings b JOIN resources r ON r.id = b.resource_id WHERE b.series_id = $sid")" \
+		"occurrences and companions"
+	# cancelling the series cancels the companions with their occurrences
+	expect_exit 0 rb_as alice cancel --series "$sid"
+	expect_stdout_contains "cancelled series $sid: 2 bookings"
+	expect_eq 0 "$(psql_q "SELECT count(*) FROM bookings WHERE series_id = $sid AND state <> 'cancelled'")" "after cancelling"
+	# units: two series fit side by side on two units, a third does not
+	expect_exit 0 rb_as mgr units ser-units 2
+	expect_exit 0 rb_as alice book ser-units --from "$d 10:00" --to "$d 11:00" --every week --count 3
+	expect_exit 0 rb_as carol book ser-units --from "$d 10:00" --to "$d 11:00" --every week --count 3
+	expect_eq "1,1,1|2,2,2" "$(psql_q "SELECT string_agg(x, '|' ORDER BY x) FROM (SELECT string_agg(u.unit_no::text, ',' ORDER BY b.series_no) AS x FROM bookings b JOIN resource_units u ON u.id = b.unit_id JOIN resources r ON r.id = b.resource_id WHERE r.code = 'ser-units' GROUP BY b.series_id) q")" "units"
+	ser_refuse CONFLICT "nothing was booked: 3 of the 3 bookings" \
+		rb_as bob book ser-units --from "$d 10:00" --to "$d 11:00" --every week --count 3
+}
