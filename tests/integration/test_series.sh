@@ -112,8 +112,8 @@ t_series_skip_conflicts() {
 t_series_dst() {
 	local y sid
 	y=$(($(date -u +%Y) + 2))
-	# four Fridays or whichever weekday the 10th is: three before the last
-	# Sunday of March (DST starts), one after it
+	# four weeks from 10 March: three before the last Sunday of March, when
+	# DST starts in Berlin, and one after it
 	expect_exit 0 rb_as alice book ser-berlin --from "$y-03-10 10:00" --to "$y-03-10 11:30" --every week --count 4 --json
 	sid=$(json 'd["series_id"]')
 	expect_eq "$y-03-10 10:00,$y-03-17 10:00,$y-03-24 10:00,$y-03-31 10:00" "$(ser_local ser-berlin)" "local starts in Berlin"
