@@ -134,8 +134,8 @@ void svc_book_series(struct req *r, const Rigbook__Request *msg)
 		return;
 	}
 	if (q->count > 1000000) { /* the exact cap is the database's; this keeps the number an int */
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "a series has at most 52 bookings",
-			  "count");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+			  "that is far more bookings than a series may have", "count");
 		return;
 	}
 	if (!text_ok(q->note, MAX_NOTE)) {
