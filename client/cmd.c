@@ -296,7 +296,11 @@ void cmd_print_usage(FILE *f, const struct cmd_entry *e)
 void cmd_main_usage(FILE *f)
 {
 	const struct cmd_entry *const *e;
+	int width = 0;
 
+	for (e = cmd_table; *e != NULL; e++)
+		if ((int)strlen((*e)->name) > width)
+			width = (int)strlen((*e)->name);
 	fputs("usage: rigbook [--config FILE] [--server HOST:PORT] [--token TOKEN] [--ca FILE]\n"
 	      "               [--server-name NAME] [--timeout SECONDS] [--json] COMMAND [ARGS]\n"
 	      "       rigbook --help | --version\n"
@@ -304,7 +308,7 @@ void cmd_main_usage(FILE *f)
 	      "commands (any unique prefix will do):\n",
 	      f);
 	for (e = cmd_table; *e != NULL; e++)
-		fprintf(f, "  %-14s%s\n", (*e)->name, (*e)->summary);
+		fprintf(f, "  %-*s  %s\n", width, (*e)->name, (*e)->summary);
 	fputs("\n"
 	      "Times are read in the resource's time zone unless they carry an offset\n"
 	      "(+08:00, Z).  Settings come from the flags, then RIGBOOK_SERVER, RIGBOOK_TOKEN,\n"

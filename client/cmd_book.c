@@ -346,7 +346,7 @@ const struct cmd_entry cmd_book_entry = {
 	.name = "book",
 	.usage = "CODE --from TIME --to TIME [--note TEXT] [--override REASON]"
 		 " [--every day|week|'N days'|'N weeks' --count N [--until DATE] [--skip-conflicts]]",
-	.summary = "book a resource, or a series of it (--every); --override: staff, past the rules",
+	.summary = "book a resource, or a weekly/daily series of it (--every)",
 	.options = book_opts,
 	.lower = 1,
 	.upper = 1,
