@@ -91,6 +91,8 @@ void svc_decide(struct req *r, const Rigbook__Request *msg);
 void svc_move_booking(struct req *r, const Rigbook__Request *msg);
 void svc_hand_over(struct req *r, const Rigbook__Request *msg);
 void svc_get_booking(struct req *r, const Rigbook__Request *msg);
+void svc_watch(struct req *r, const Rigbook__Request *msg);
+void svc_unwatch(struct req *r, const Rigbook__Request *msg);
 void svc_book(struct req *r, const Rigbook__Request *msg);
 void svc_list_bookings(struct req *r, const Rigbook__Request *msg);
 void svc_cancel_booking(struct req *r, const Rigbook__Request *msg);

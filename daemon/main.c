@@ -13,6 +13,7 @@
 #include "config.h"
 #include "conn.h"
 #include "db.h"
+#include "events.h"
 #include "log.h"
 #include "migrate.h"
 #include "pgembed.h"
@@ -84,6 +85,7 @@ static void reload(void)
 		return;
 	}
 	limits_from(&next);
+	events_set_backlog((size_t)next.watch_backlog);
 	config_free(&M.cfg);
 	M.cfg = next;
 	log_info("configuration and TLS certificate reloaded");
@@ -265,6 +267,10 @@ int main(int argc, char **argv)
 		pgembed_stop();
 		fatalx("cannot start the database pool");
 	}
+	if (events_start(M.base, conninfo, (size_t)M.cfg.watch_backlog) != 0) {
+		pgembed_stop();
+		fatalx("cannot start listening for events");
+	}
 	for (nsig = 0; signums[nsig] != 0; nsig++) {
 		sigs[nsig] = evsignal_new(M.base, signums[nsig], signal_cb, NULL);
 		if (sigs[nsig] == NULL || evsignal_add(sigs[nsig], NULL) != 0)
@@ -275,6 +281,7 @@ int main(int argc, char **argv)
 
 	log_info("shutting down");
 	conn_module_free();
+	events_stop();
 	db_pool_stop();
 	for (int i = 0; i < nsig; i++)
 		event_free(sigs[i]);

@@ -199,4 +199,14 @@ const struct stmt_def stmt_defs[STMT__COUNT] = {
 		" booking_view v WHERE v.id = x.id",
 		2,
 	},
+	[STMT_WATCH] = {
+		"watch",
+		"SELECT coalesce(m.space_id, s.space_id, i.space_id, 0), r.id,"
+		" coalesce(r.code::text, ''), coalesce(r.time_zone, '')"
+		" FROM members m LEFT JOIN startups s ON s.id = m.startup_id"
+		" LEFT JOIN institutions i ON i.id = m.institution_id"
+		" LEFT JOIN resources r ON r.code::text = $2::text"
+		" WHERE m.id = $1::bigint",
+		2,
+	},
 };

@@ -29,6 +29,7 @@ enum stmt_id {
 	STMT_MOVE,
 	STMT_HAND_OVER,
 	STMT_GET_BOOKING,
+	STMT_WATCH,
 	STMT__COUNT
 };
 
@@ -69,5 +70,8 @@ enum booking_col {
  * columns of each cancelled booking (NULL on the closure's own row).
  */
 enum closure_col { CL_ID, CL_START, CL_END, CL_KIND, CL_REASON, CL_BY, CL_CODE, CL_BOOKING };
+
+/* STMT_WATCH: the watcher's space, and the resource it names (NULL: none or unknown). */
+enum watch_col { W_SPACE, W_RESOURCE, W_CODE, W_TZ };
 
 #endif
