@@ -39,6 +39,7 @@ extern const struct cmd_entry cmd_closure_entry;
 extern const struct cmd_entry cmd_rules_entry;
 extern const struct cmd_entry cmd_units_entry;
 extern const struct cmd_entry cmd_requires_entry;
+extern const struct cmd_entry cmd_watch_entry;
 extern const struct cmd_entry cmd_help_entry;
 
 /* In the order the command list shows them: members' commands, then staff's. */
@@ -56,6 +57,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_cancel_entry,
 	&cmd_move_entry,
 	&cmd_handover_entry,
+	&cmd_watch_entry,
 	&cmd_approvals_entry,
 	&cmd_approve_entry,
 	&cmd_decline_entry,

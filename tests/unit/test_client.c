@@ -28,7 +28,10 @@ static void test_find_exact_and_prefix(void **state)
 	assert_string_equal(cmd_find("book", err, sizeof(err))->name, "book");
 	assert_string_equal(cmd_find("bookings", err, sizeof(err))->name, "bookings");
 	assert_string_equal(cmd_find("booki", err, sizeof(err))->name, "bookings");
-	assert_string_equal(cmd_find("w", err, sizeof(err))->name, "whoami");
+	assert_string_equal(cmd_find("wh", err, sizeof(err))->name, "whoami");
+	assert_string_equal(cmd_find("wa", err, sizeof(err))->name, "watch");
+	assert_null(cmd_find("w", err, sizeof(err)));
+	assert_string_equal(err, "ambiguous command: w, could be: whoami, watch");
 	assert_string_equal(cmd_find("resources", err, sizeof(err))->name, "resources");
 	assert_string_equal(cmd_find("resource", err, sizeof(err))->name, "resource");
 	assert_string_equal(cmd_find("cal", err, sizeof(err))->name, "calendar");
