@@ -1,0 +1,165 @@
+# Live events with the real client: `rigbook watch` sees bookings and
+# closures change as they are committed, filtered per resource and per role,
+# across two daemons on one database, through a database outage, and a
+# watcher that never reads cannot make the daemon hold its events without
+# bound.  Resources: evt-*.
+
+# evt_watch NAME SERVER HANDLE ARGS...: `rigbook watch ARGS` in the
+# background, once the server has answered the WatchRequest; its output is
+# $RB_CASE_DIR/NAME.out and .err, its pid EVT_PID.
+evt_watch() {
+	local name=$1 server=$2 who=$3 i
+	shift 3
+	"$RB_CLIENT" --server "$server" --token "tok-$who" --ca "$RB_CA" watch "$@" \
+		>"$RB_CASE_DIR/$name.out" 2>"$RB_CASE_DIR/$name.err" &
+	EVT_PID=$!
+	rb_register_pid "$EVT_PID"
+	for ((i = 0; i < 100; i++)); do
+		grep -q '^rigbook: watching ' "$RB_CASE_DIR/$name.err" && return 0
+		kill -0 "$EVT_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "rigbook watch $* did not start:"
+	cat "$RB_CASE_DIR/$name.err"
+	return 1
+}
+
+# evt_wait NAME TEXT [SECONDS]: until NAME's output holds TEXT.
+evt_wait() {
+	local file=$RB_CASE_DIR/$1.out limit=${3:-10} i
+	for ((i = 0; i < limit * 10; i++)); do
+		grep -F -q -- "$2" "$file" && return 0
+		sleep 0.1
+	done
+	echo "watch output $1 does not show \"$2\" after ${limit}s:"
+	cat "$file"
+	return 1
+}
+
+# evt_stop PID: SIGINT ends a watch cleanly, at once, with status 0.
+evt_stop() {
+	local rc=0
+	kill -INT "$1"
+	rb_wait_gone "$1" 5 || { echo "watch did not end on SIGINT"; return 1; }
+	wait "$1" || rc=$?
+	expect_eq 0 "$rc" "watch exit status after SIGINT"
+}
+
+# evt_lines NAME: the event lines of NAME's output without their time (the
+# first two words), for exact comparison.
+evt_lines() {
+	sed -E 's/^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]+Z?  //' "$RB_CASE_DIR/$1.out"
+}
+
+# evt_second_daemon PORT ARGS...: another rigbookd on the same database; EVT_DAEMON_PID.
+evt_second_daemon() {
+	local port=$1
+	shift
+	"$RB_DAEMON" --database_url="$RB_DB_URL" --state_dir="$RB_DAEMON_STATE" \
+		--tls_cert="$RB_TLS/server.crt" --tls_key="$RB_TLS/server.key" \
+		--listen="127.0.0.1:$port" --log_level=debug "$@" \
+		run 2>>"$RB_CASE_DIR/rigbookd.log" &
+	EVT_DAEMON_PID=$!
+	rb_register_pid "$EVT_DAEMON_PID"
+	if ! rb_wait_ready "$EVT_DAEMON_PID" "127.0.0.1:$port" tok-alice 60; then
+		echo "second rigbookd did not become ready:"
+		cat "$RB_CASE_DIR/rigbookd.log"
+		return 1
+	fi
+}
+
+evt_second_daemon_stop() {
+	local rc=0
+	kill -TERM "$EVT_DAEMON_PID"
+	wait "$EVT_DAEMON_PID" || rc=$?
+	expect_eq 0 "$rc" "second rigbookd exit status after SIGTERM"
+	if rb_sanitizer_reports "$RB_CASE_DIR/rigbookd.log" >/dev/null; then
+		echo "sanitizer report from the second rigbookd:"
+		cat "$RB_CASE_DIR/rigbookd.log"
+		return 1
+	fi
+}
+
+# Every kind a watcher sees, in order, with staff seeing who holds each
+# booking: booked, cancelled, moved, requested, approved, declined, closure
+# added and lifted.
+t_events_kinds() {
+	local d id id2 id3 cid pid jpid w
+	d=$(rb_day 400)
+	evt_watch staff "$RB_SERVER" mgr
+	pid=$EVT_PID
+	evt_watch json "$RB_SERVER" adm evt-rig --json
+	jpid=$EVT_PID
+	expect_exit 0 rb_as alice book evt-rig --from "$d 10:00" --to "$d 12:00" --json
+	id=$(booking_id)
+	expect_exit 0 rb_as alice move "$id" --from "$d 13:00" --to "$d 14:00"
+	expect_exit 0 rb_as alice cancel "$id"
+	expect_exit 0 rb_as alice book evt-approve --from "$d 10:00" --to "$d 11:00" --json
+	id2=$(booking_id)
+	expect_exit 0 rb_as mgr approve "$id2"
+	expect_exit 0 rb_as carol book evt-approve --from "$d 12:00" --to "$d 13:00" --json
+	id3=$(booking_id)
+	expect_exit 0 rb_as mgr decline "$id3" --reason "the rig is calibrated that day"
+	expect_exit 0 rb_as mgr closure add evt-rig --from "$d 15:00" --to "$d 16:00" --reason "filter change" --json
+	cid=$(json 'd["closure"]["id"]')
+	expect_exit 0 rb_as mgr closure rm "$cid"
+	evt_wait staff "closure_lifted  evt-rig  closure $cid"
+	w="(Asia/Shanghai)"
+	expect_eq "booked  evt-rig  booking $id  10:00-12:00 on $d $w  alice of acme
+moved  evt-rig  booking $id  13:00-14:00 on $d $w  alice of acme
+cancelled  evt-rig  booking $id  13:00-14:00 on $d $w  alice of acme
+requested  evt-approve  booking $id2  10:00-11:00 on $d $w  alice of acme
+approved  evt-approve  booking $id2  10:00-11:00 on $d $w  alice of acme
+requested  evt-approve  booking $id3  12:00-13:00 on $d $w  carol of beta
+declined  evt-approve  booking $id3  12:00-13:00 on $d $w  carol of beta
+closure_added  evt-rig  closure $cid  15:00-16:00 on $d $w
+closure_lifted  evt-rig  closure $cid  15:00-16:00 on $d $w" "$(evt_lines staff)" "the manager's watch"
+	# The time of each event is in the resource's zone, close to now.
+	expect_eq "$(TZ=Asia/Shanghai date +%Y-%m-%d)" "$(head -n 1 "$RB_CASE_DIR/staff.out" | cut -c1-10)" "the date of an event"
+	# JSON, one object per line; the admin's filtered watch saw only evt-rig.
+	evt_wait json '"closure_lifted"'
+	RB_OUT=$RB_CASE_DIR/json.out
+	expect_eq "booked,moved,cancelled,closure_added,closure_lifted" \
+		"$(python3 -c 'import json,sys; print(",".join(json.loads(l)["kind"] for l in open(sys.argv[1])))' "$RB_OUT")" "kinds in JSON"
+	expect_eq "$id|alice|acme|$d 10:00|Asia/Shanghai" "$(head -n 1 "$RB_OUT" | python3 -c 'import json,sys; e=json.load(sys.stdin); print("%s|%s|%s|%s|%s" % (e["booking_id"], e["member"], e["startup"], e["start_local"], e["time_zone"]))')" "the first JSON event"
+	evt_stop "$pid"
+	evt_stop "$jpid"
+	# Nothing about events went to the database's log as an error.
+	psql_q "SELECT 1" >/dev/null
+}
+
+# A watch of one resource shows only that resource; a member sees other
+# startups' bookings without who holds them, and their own startup's with.
+t_events_filter_and_member_view() {
+	local d id id2 cpid bpid apid
+	d=$(rb_day 401)
+	evt_watch carol-other "$RB_SERVER" carol evt-other
+	cpid=$EVT_PID
+	evt_watch carol-all "$RB_SERVER" carol --json
+	apid=$EVT_PID
+	evt_watch bob "$RB_SERVER" bob
+	bpid=$EVT_PID
+	expect_exit 0 rb_as alice book evt-rig --from "$d 10:00" --to "$d 11:00" --json
+	id=$(booking_id)
+	expect_exit 0 rb_as alice book evt-other --from "$d 10:00" --to "$d 11:00" --json
+	id2=$(booking_id)
+	evt_wait carol-other "booked  evt-other"
+	evt_wait carol-all "evt-other"
+	evt_wait bob "booking $id2"
+	expect_eq "booked  evt-other  booking  10:00-11:00 on $d (Europe/Berlin)  another startup" \
+		"$(evt_lines carol-other)" "carol's watch of evt-other"
+	RB_OUT=$RB_CASE_DIR/carol-all.out
+	expect_stdout_lacks alice
+	expect_stdout_lacks acme
+	expect_stdout_lacks "\"booking_id\": $id"
+	expect_stdout_lacks "\"booking_id\":$id"
+	expect_eq "evt-rig||None,evt-other||None" "$(python3 -c 'import json,sys; print(",".join("%s|%s|%s" % (e["resource"], e["member"], e["booking_id"]) for e in map(json.loads, open(sys.argv[1]))))' "$RB_OUT")" "what carol sees of alice's bookings"
+	expect_eq "booked  evt-rig  booking $id  10:00-11:00 on $d (Asia/Shanghai)  alice of acme
+booked  evt-other  booking $id2  10:00-11:00 on $d (Europe/Berlin)  alice of acme" "$(evt_lines bob)" "bob sees his startup's bookings"
+	evt_stop "$cpid"
+	evt_stop "$apid"
+	evt_stop "$bpid"
+	# An unknown resource is refused by name.
+	expect_exit 1 rb_as carol watch evt-nonesuch
+	expect_stderr_contains "rigbook: NOT_FOUND: no resource is called evt-nonesuch"
+}
