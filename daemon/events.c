@@ -183,7 +183,6 @@ static void deliver(const char *payload)
 		log_warnx("ignoring an event the database sent: %s", why);
 		return;
 	}
-	log_debug("event %s on resource %llu", ev.kind, (unsigned long long)ev.resource_id);
 	resp.body_case = RIGBOOK__RESPONSE__BODY_EVENT;
 	resp.event = &wire;
 	for (w = TAILQ_FIRST(&watchers); w != NULL; w = next) {

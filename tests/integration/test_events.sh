@@ -15,7 +15,7 @@ evt_watch() {
 	EVT_PID=$!
 	rb_register_pid "$EVT_PID"
 	for ((i = 0; i < 100; i++)); do
-		grep -q '^rigbook: watching ' "$RB_CASE_DIR/$name.err" && return 0
+		grep -qs '^rigbook: watching ' "$RB_CASE_DIR/$name.err" && return 0
 		kill -0 "$EVT_PID" 2>/dev/null || break
 		sleep 0.1
 	done
@@ -28,7 +28,7 @@ evt_watch() {
 evt_wait() {
 	local file=$RB_CASE_DIR/$1.out limit=${3:-10} i
 	for ((i = 0; i < limit * 10; i++)); do
-		grep -F -q -- "$2" "$file" && return 0
+		grep -F -qs -- "$2" "$file" && return 0
 		sleep 0.1
 	done
 	echo "watch output $1 does not show \"$2\" after ${limit}s:"
@@ -162,4 +162,66 @@ booked  evt-other  booking $id2  10:00-11:00 on $d (Europe/Berlin)  alice of acm
 	# An unknown resource is refused by name.
 	expect_exit 1 rb_as carol watch evt-nonesuch
 	expect_stderr_contains "rigbook: NOT_FOUND: no resource is called evt-nonesuch"
+}
+
+# A watcher that never reads: past watch_backlog bytes of unsent events the
+# daemon stops its events (a last 'dropped' event queued) instead of holding
+# them all; other watchers get every event; the daemon keeps serving.
+t_watch_slow_watcher() {
+	local tool=$RB_BUILD/tests/integration/rb-watch port n=${EVT_FLOOD:-150000} spid fpid rpid rc=0 d id
+	[[ -x $tool ]] || rb_skip "rb-watch is not built"
+	d=$(rb_day 402)
+	port=$(rb_free_port)
+	evt_second_daemon "$port" --watch_backlog=65536
+	"$tool" --server "127.0.0.1:$port" --ca "$RB_CA" --token tok-carol --resource evt-flood slow \
+		>"$RB_CASE_DIR/slow.out" 2>"$RB_CASE_DIR/slow.err" &
+	spid=$!
+	rb_register_pid "$spid"
+	"$tool" --server "127.0.0.1:$port" --ca "$RB_CA" --token tok-carol --resource evt-flood \
+		count closure_added >"$RB_CASE_DIR/fast.out" 2>"$RB_CASE_DIR/fast.err" &
+	fpid=$!
+	rb_register_pid "$fpid"
+	evt_watch real "127.0.0.1:$port" bob evt-other
+	rpid=$EVT_PID
+	evt_wait slow watching
+	evt_wait fast watching
+	# n distinct events (some 9 MB on the wire: more than the kernel's
+	# socket buffers hold) in one transaction, worded as rb_emit_event words
+	# them (pg_notify straight away: the emitter is not what is tested here),
+	# then one closure_added to mark the end
+	psql_q "SELECT count(pg_notify('rigbook_events', 'v1 kind=booked at=1893463200 res=' || r.id ||
+			' code=evt-flood tz=Asia/Shanghai inst=' || r.institution_id || ' space=1 booking=' || g ||
+			' start=1893463200 end=1893466800'))
+		FROM resources r, generate_series(1, $n) g WHERE r.code = 'evt-flood'" >/dev/null
+	psql_q "SELECT pg_notify('rigbook_events', 'v1 kind=closure_added at=1893463200 res=' || id ||
+			' code=evt-flood tz=Asia/Shanghai closure=1 start=1893463200 end=1893466800')
+		FROM resources WHERE code = 'evt-flood'" >/dev/null
+	rb_wait_gone "$fpid" 60 || { echo "the reading watcher did not see the end"; return 1; }
+	wait "$fpid" || rc=$?
+	expect_eq 0 "$rc" "the reading watcher's exit status"
+	expect_eq "watching
+booked $n
+closure_added 1" "$(cat "$RB_CASE_DIR/fast.out")" "what the reading watcher got"
+	grep -q "stopping its events: more than 65536 bytes of them unread" "$RB_CASE_DIR/rigbookd.log" ||
+		{ echo "the daemon did not stop the slow watcher's events"; tail -n 20 "$RB_CASE_DIR/rigbookd.log"; return 1; }
+	echo "rigbookd: $(grep -E '^Vm(RSS|HWM)' "/proc/$EVT_DAEMON_PID/status" | tr -s ' \n' ' ')"
+	# The daemon serves, and its other watchers hear what comes next.
+	expect_exit 0 "$RB_CLIENT" --server "127.0.0.1:$port" --token tok-alice --ca "$RB_CA" \
+		book evt-other --from "$d 10:00" --to "$d 11:00" --json
+	id=$(booking_id)
+	evt_wait real "booked  evt-other  booking $id"
+	# The slow watcher reads at last: what was queued before it fell behind,
+	# then the last event, which says why the rest did not come.
+	kill -USR1 "$spid"
+	rb_wait_gone "$spid" 60 || { echo "the slow watcher did not end"; return 1; }
+	rc=0
+	wait "$spid" || rc=$?
+	expect_eq 0 "$rc" "the slow watcher's exit status"
+	grep -q "^dropped: the server stopped sending events: this connection did not read them fast enough" \
+		"$RB_CASE_DIR/slow.out" || { cat "$RB_CASE_DIR/slow.out" "$RB_CASE_DIR/slow.err"; return 1; }
+	got=$(awk '$1 == "events" { print $2 }' "$RB_CASE_DIR/slow.out")
+	echo "the slow watcher got $got of $n events before it was dropped"
+	[[ $got -lt $n ]]
+	evt_stop "$rpid"
+	evt_second_daemon_stop
 }
