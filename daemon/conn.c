@@ -661,6 +661,11 @@ void conn_drain(void)
 
 		if (c == NULL || c->state == CS_DEAD || c->state == CS_CLOSING)
 			continue;
+		if (c->watching && c->inflight == 0) {
+			/* it waits for events that will not come: say so */
+			conn_fail(c, 0, RIGBOOK__ERROR_CODE__UNAVAILABLE, "the server is shutting down");
+			continue;
+		}
 		if (c->inflight == 0 &&
 		    evbuffer_get_length(bufferevent_get_output(c->bev)) == 0) {
 			conn_close(c, "shutting down");
