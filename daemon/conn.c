@@ -222,8 +222,8 @@ int conn_push(uint32_t slot, uint32_t gen, const Rigbook__Response *resp, size_t
 {
 	struct conn *c = conn_lookup(slot, gen);
 
-	if (c == NULL || c->state != CS_READY)
-		return -1;
+	if (c == NULL || c->state != CS_READY || C.draining)
+		return -1; /* a draining server sends no more events: they would hold it open */
 	if (evbuffer_get_length(bufferevent_get_output(c->bev)) > max_backlog)
 		return 1;
 	if (write_frame(c, resp) != 0) {

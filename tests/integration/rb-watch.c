@@ -9,6 +9,10 @@
  *       watches, prints "watching", then reads
  *       nothing until SIGUSR1; then reads until a 'dropped' event and prints
  *       "events N" (N events before it) and "dropped: MESSAGE".
+ *   rb-watch ... unwatch
+ *       watches, unwatches twice (printing "was_watching 1", "was_watching 0"),
+ *       prints "unwatched", waits for SIGUSR1, then sends a Ping and prints
+ *       "events N": the events that arrived before the Pong.
  *
  * Exit status 0 when it ends as described, 1 otherwise (no such event within
  * --timeout seconds, the connection closed), 2 on a usage error.
@@ -129,11 +133,10 @@ static int count_until(struct rbc_conn *c, const char *until, time_t deadline)
 	return rc;
 }
 
-static int slow(struct rbc_conn *c, const char *resource, int timeout)
+static void catch_usr1(sigset_t *old)
 {
 	struct sigaction sa;
-	sigset_t block, old;
-	long n = 0;
+	sigset_t block;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_usr1;
@@ -141,14 +144,83 @@ static int slow(struct rbc_conn *c, const char *resource, int timeout)
 	sigaction(SIGUSR1, &sa, NULL);
 	sigemptyset(&block);
 	sigaddset(&block, SIGUSR1);
-	sigprocmask(SIG_BLOCK, &block, &old);
+	sigprocmask(SIG_BLOCK, &block, old);
+}
+
+static void wait_usr1(const sigset_t *old)
+{
+	while (!go)
+		sigsuspend(old);
+	sigprocmask(SIG_SETMASK, old, NULL);
+}
+
+static int unwatch(struct rbc_conn *c, const char *resource)
+{
+	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
+	Rigbook__UnwatchRequest ur = RIGBOOK__UNWATCH_REQUEST__INIT;
+	Rigbook__Ping ping = RIGBOOK__PING__INIT;
+	Rigbook__Response *r;
+	sigset_t old;
+	char err[256];
+	long n = 0;
+
+	catch_usr1(&old);
+	if (watch(c, resource) != 0)
+		return 1;
+	for (int i = 0; i < 2; i++) {
+		req = (Rigbook__Request)RIGBOOK__REQUEST__INIT;
+		req.body_case = RIGBOOK__REQUEST__BODY_UNWATCH;
+		req.unwatch = &ur;
+		if (rbc_call(c, &req, &r, err, sizeof(err)) != 0) {
+			fprintf(stderr, "rb-watch: %s\n", err);
+			return 1;
+		}
+		if (r->body_case != RIGBOOK__RESPONSE__BODY_UNWATCH || r->unwatch == NULL) {
+			fprintf(stderr, "rb-watch: unwatch was not answered with UnwatchReply\n");
+			rigbook__response__free_unpacked(r, NULL);
+			return 1;
+		}
+		printf("was_watching %d\n", r->unwatch->was_watching ? 1 : 0);
+		rigbook__response__free_unpacked(r, NULL);
+	}
+	printf("unwatched\n");
+	fflush(stdout);
+	wait_usr1(&old);
+	req = (Rigbook__Request)RIGBOOK__REQUEST__INIT;
+	req.body_case = RIGBOOK__REQUEST__BODY_PING;
+	req.ping = &ping;
+	if (rbc_send(c, &req, err, sizeof(err)) != 0) {
+		fprintf(stderr, "rb-watch: %s\n", err);
+		return 1;
+	}
+	for (;;) {
+		if (rbc_recv(c, &r, err, sizeof(err)) != 0) {
+			fprintf(stderr, "rb-watch: %s\n", err);
+			return 1;
+		}
+		if (r->body_case == RIGBOOK__RESPONSE__BODY_EVENT)
+			n++;
+		if (r->id == req.id) {
+			rigbook__response__free_unpacked(r, NULL);
+			break;
+		}
+		rigbook__response__free_unpacked(r, NULL);
+	}
+	printf("events %ld\n", n);
+	return 0;
+}
+
+static int slow(struct rbc_conn *c, const char *resource, int timeout)
+{
+	sigset_t old;
+	long n = 0;
+
+	catch_usr1(&old);
 	if (watch(c, resource) != 0)
 		return 1;
 	printf("watching\n");
 	fflush(stdout);
-	while (!go)
-		sigsuspend(&old);
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	wait_usr1(&old);
 	for (;;) {
 		Rigbook__Response *r = next_event(c, time(NULL) + timeout);
 
@@ -202,10 +274,10 @@ int main(int argc, char **argv)
 		}
 	}
 	if (o.server == NULL || o.token == NULL || optind >= argc ||
-	    !(strcmp(argv[optind], "slow") == 0 ||
+	    !(strcmp(argv[optind], "slow") == 0 || strcmp(argv[optind], "unwatch") == 0 ||
 	      (strcmp(argv[optind], "count") == 0 && optind + 1 < argc))) {
 		fprintf(stderr, "usage: rb-watch --server H:P --ca FILE --token T [--resource CODE] "
-				"[--timeout S] count KIND | slow\n");
+				"[--timeout S] count KIND | slow | unwatch\n");
 		return 2;
 	}
 	o.client_name = "rb-watch";
@@ -215,6 +287,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[optind], "slow") == 0) {
 		rc = slow(c, resource, timeout);
+	} else if (strcmp(argv[optind], "unwatch") == 0) {
+		rc = unwatch(c, resource);
 	} else {
 		rc = watch(c, resource) != 0 ? 1 : 0;
 		if (rc == 0) {

@@ -51,6 +51,19 @@ evt_lines() {
 	sed -E 's/^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]+Z?  //' "$RB_CASE_DIR/$1.out"
 }
 
+# evt_no_reports: no sanitizer report from any client of this test.
+evt_no_reports() {
+	local f
+	for f in "$RB_CASE_DIR"/*.err; do
+		[[ -e $f ]] || continue
+		if rb_sanitizer_reports "$f" >/dev/null; then
+			echo "sanitizer report in $f:"
+			cat "$f"
+			return 1
+		fi
+	done
+}
+
 # evt_second_daemon PORT ARGS...: another rigbookd on the same database; EVT_DAEMON_PID.
 evt_second_daemon() {
 	local port=$1
@@ -124,6 +137,7 @@ closure_lifted  evt-rig  closure $cid  15:00-16:00 on $d $w" "$(evt_lines staff)
 	expect_eq "$id|alice|acme|$d 10:00|Asia/Shanghai" "$(head -n 1 "$RB_OUT" | python3 -c 'import json,sys; e=json.load(sys.stdin); print("%s|%s|%s|%s|%s" % (e["booking_id"], e["member"], e["startup"], e["start_local"], e["time_zone"]))')" "the first JSON event"
 	evt_stop "$pid"
 	evt_stop "$jpid"
+	evt_no_reports
 	# Nothing about events went to the database's log as an error.
 	psql_q "SELECT 1" >/dev/null
 }
@@ -161,6 +175,35 @@ booked  evt-other  booking $id2  10:00-11:00 on $d (Europe/Berlin)  alice of acm
 	# An unknown resource is refused by name.
 	expect_exit 1 rb_as carol watch evt-nonesuch
 	expect_stderr_contains "rigbook: NOT_FOUND: no resource is called evt-nonesuch"
+	evt_no_reports
+}
+
+# Unwatch stops the events (and says whether there were any to stop); the
+# connection goes on answering.
+t_watch_unwatch() {
+	local tool=$RB_BUILD/tests/integration/rb-watch d upid wpid rc=0
+	[[ -x $tool ]] || rb_skip "rb-watch is not built"
+	d=$(rb_day 405)
+	"$tool" --server "$RB_SERVER" --ca "$RB_CA" --token tok-alice --resource evt-rig unwatch \
+		>"$RB_CASE_DIR/unwatch.out" 2>"$RB_CASE_DIR/unwatch.err" &
+	upid=$!
+	rb_register_pid "$upid"
+	evt_wait unwatch unwatched
+	evt_watch still "$RB_SERVER" alice evt-rig
+	wpid=$EVT_PID
+	expect_exit 0 rb_as alice book evt-rig --from "$d 10:00" --to "$d 11:00"
+	# the daemon has passed this event on once the other watcher has it
+	evt_wait still "booked  evt-rig"
+	kill -USR1 "$upid"
+	rb_wait_gone "$upid" 10
+	wait "$upid" || rc=$?
+	expect_eq 0 "$rc" "rb-watch unwatch exit status"
+	expect_eq "was_watching 1
+was_watching 0
+unwatched
+events 0" "$(cat "$RB_CASE_DIR/unwatch.out")" "events after unwatch"
+	evt_stop "$wpid"
+	evt_no_reports
 }
 
 # A watcher that never reads: past watch_backlog bytes of unsent events the
@@ -223,6 +266,7 @@ closure_added 1" "$(cat "$RB_CASE_DIR/fast.out")" "what the reading watcher got"
 	[[ $got -lt $n ]]
 	evt_stop "$rpid"
 	evt_second_daemon_stop
+	evt_no_reports
 }
 
 # evt_wait_count NAME TEXT N [SECONDS]: until NAME's output has N lines holding TEXT.
@@ -267,6 +311,7 @@ cancelled  evt-far  booking  10:00-12:00 on $d (Asia/Shanghai)  another startup"
 	expect_eq 3 "$rc" "the watcher's exit status when its server stops"
 	expect_eq "rigbook: watch: the server closes the connection: UNAVAILABLE: the server is shutting down; events after this are not shown (run watch again)" \
 		"$(tail -n 1 "$RB_CASE_DIR/on-b.err")" "what the watcher says"
+	evt_no_reports
 }
 
 # evt_book_when_up SERVER ARGS...: book as alice, retrying for 10 s while the
@@ -321,4 +366,5 @@ t_watch_database_outage() {
 	expect_stdout_contains "events may have been missed"
 	evt_stop "$pid"
 	grep -q "event connection lost, reconnecting" "$RB_DAEMON_LOG"
+	evt_no_reports
 }
