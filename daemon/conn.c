@@ -230,7 +230,12 @@ int conn_push(uint32_t slot, uint32_t gen, const Rigbook__Response *resp, size_t
 		conn_close(c, "cannot buffer an event");
 		return -1;
 	}
-	update_read(c);
+	/* more output can only pause reading; never process input from in here */
+	if (!c->read_paused &&
+	    evbuffer_get_length(bufferevent_get_output(c->bev)) >= OUTPUT_HIGH_WATER) {
+		c->read_paused = 1;
+		bufferevent_disable(c->bev, EV_READ);
+	}
 	return 0;
 }
 

@@ -210,7 +210,7 @@ events 0" "$(cat "$RB_CASE_DIR/unwatch.out")" "events after unwatch"
 # daemon stops its events (a last 'dropped' event queued) instead of holding
 # them all; other watchers get every event; the daemon keeps serving.
 t_watch_slow_watcher() {
-	local tool=$RB_BUILD/tests/integration/rb-watch port n=${EVT_FLOOD:-150000} spid fpid rpid rc=0 d id
+	local tool=$RB_BUILD/tests/integration/rb-watch port n=${EVT_FLOOD:-150000} spid fpid rpid rc=0 d id got
 	[[ -x $tool ]] || rb_skip "rb-watch is not built"
 	d=$(rb_day 402)
 	port=$(rb_free_port)
