@@ -282,16 +282,20 @@ evt_wait_count() {
 }
 
 # Two daemons on one database: a change made through one reaches the
-# watchers of the other, and the other way round.
+# watchers of the other, and the other way round.  A watcher outlives the
+# idle timeout.
 t_watch_two_daemons() {
 	local port d id bpid apid rc
 	d=$(rb_day 403)
 	port=$(rb_free_port)
-	evt_second_daemon "$port"
+	evt_second_daemon "$port" --idle_timeout=1
 	evt_watch on-b "127.0.0.1:$port" mgr evt-far
 	bpid=$EVT_PID
 	evt_watch on-a "$RB_SERVER" carol evt-far
 	apid=$EVT_PID
+	# a watching connection is not idle, however long nothing happens
+	sleep 2.5
+	kill -0 "$bpid"
 	expect_exit 0 rb_as alice book evt-far --from "$d 10:00" --to "$d 12:00" --json
 	id=$(booking_id)
 	evt_wait on-b "booked  evt-far  booking $id"
