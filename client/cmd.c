@@ -28,9 +28,19 @@ extern const struct cmd_entry cmd_bookings_entry;
 extern const struct cmd_entry cmd_cancel_entry;
 extern const struct cmd_entry cmd_move_entry;
 extern const struct cmd_entry cmd_handover_entry;
+extern const struct cmd_entry cmd_wait_entry;
+extern const struct cmd_entry cmd_waitlist_entry;
+extern const struct cmd_entry cmd_unwait_entry;
+extern const struct cmd_entry cmd_checkin_entry;
+extern const struct cmd_entry cmd_checkout_entry;
+extern const struct cmd_entry cmd_qualifications_entry;
 extern const struct cmd_entry cmd_approvals_entry;
 extern const struct cmd_entry cmd_approve_entry;
 extern const struct cmd_entry cmd_decline_entry;
+extern const struct cmd_entry cmd_qualify_entry;
+extern const struct cmd_entry cmd_unqualify_entry;
+extern const struct cmd_entry cmd_noshow_entry;
+extern const struct cmd_entry cmd_usage_entry;
 extern const struct cmd_entry cmd_terms_entry;
 extern const struct cmd_entry cmd_resource_entry;
 extern const struct cmd_entry cmd_hours_entry;
@@ -57,10 +67,20 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_cancel_entry,
 	&cmd_move_entry,
 	&cmd_handover_entry,
+	&cmd_wait_entry,
+	&cmd_waitlist_entry,
+	&cmd_unwait_entry,
+	&cmd_checkin_entry,
+	&cmd_checkout_entry,
+	&cmd_qualifications_entry,
 	&cmd_watch_entry,
 	&cmd_approvals_entry,
 	&cmd_approve_entry,
 	&cmd_decline_entry,
+	&cmd_qualify_entry,
+	&cmd_unqualify_entry,
+	&cmd_noshow_entry,
+	&cmd_usage_entry,
 	&cmd_terms_entry,
 	&cmd_resource_entry,
 	&cmd_hours_entry,

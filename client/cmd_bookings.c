@@ -4,8 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cmd.h"
+#include "ics.h"
 #include "rigbook/names.h"
 #include "rigbook/rbtime.h"
 
@@ -16,6 +18,7 @@ static const struct cmd_opt bookings_opts[] = {
 	{ "resource", 1, NULL },
 	{ "all-states", 0, NULL },
 	{ "limit", 1, NULL },
+	{ "ics", 0, NULL },
 	{ NULL, 0, NULL },
 };
 
@@ -56,7 +59,10 @@ static void add_detail(char *buf, size_t len, size_t *off, const char *fmt, ...)
 	*off = n < 0 ? len : *off + (size_t)n;
 }
 
-/* Why it was cancelled, whether staff booked it past the rules, what it came with, its note. */
+/*
+ * Why it was cancelled, whether staff booked it past the rules, what it came
+ * with, when it was used (and why that was corrected), its note.
+ */
 static void booking_details(const Rigbook__Booking *b, char *buf, size_t len)
 {
 	size_t off = 0;
@@ -76,6 +82,18 @@ static void booking_details(const Rigbook__Booking *b, char *buf, size_t len)
 		add_detail(buf, len, &off, "past the rules: %.500s", b->override_reason);
 	if (b->parent_id != 0)
 		add_detail(buf, len, &off, "with booking %" PRIu64, b->parent_id);
+	if (b->checked_in_at != 0) {
+		char w[RB_WINDOW_TEXT];
+
+		if (b->checked_out_at != 0 &&
+		    rb_time_window(b->checked_in_at, b->checked_out_at, b->time_zone, w, sizeof(w)) == 0)
+			add_detail(buf, len, &off, "used %s", w);
+		else if (b->checked_out_at == 0 &&
+			 rb_time_format(b->checked_in_at, b->time_zone, w, sizeof(w)) == 0)
+			add_detail(buf, len, &off, "in since %s", w);
+	}
+	if (b->usage_note != NULL && b->usage_note[0] != '\0')
+		add_detail(buf, len, &off, "usage: %.500s", b->usage_note);
 	if (b->note != NULL && b->note[0] != '\0')
 		add_detail(buf, len, &off, "note: %.500s", b->note);
 }
@@ -125,8 +143,10 @@ static int cmd_bookings_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	struct out_json j;
 	int64_t t;
 	size_t i;
-	int rc;
+	int rc, ics = cmd_arg(args, "ics") != NULL;
 
+	if (ics && ctx->json)
+		return cmd_usage_error(ctx, "--ics and --json do not go together");
 	if (limit != NULL && parse_limit(limit, &lb.limit) != 0)
 		return cmd_usage_error(ctx, "--limit takes a number from 1 to 1000");
 	/* refuse what cannot be a time before talking to the server */
@@ -171,6 +191,17 @@ static int cmd_bookings_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		out_json_end_object(&j);
 		out_json_finish(&j);
 		rc = CMD_OK;
+	} else if (ics) {
+		const Rigbook__HelloReply *session = rbc_session(ctx->conn);
+		char domain[256];
+
+		ics_domain(session != NULL ? session->space_code : NULL, ctx->opts.server, domain,
+			   sizeof(domain));
+		rc = CMD_OK;
+		if (ics_write_calendar(stdout, reply != NULL ? reply->bookings : NULL,
+				       reply != NULL ? reply->n_bookings : 0, domain,
+				       (int64_t)time(NULL)) != 0)
+			rc = cmd_failed("out of memory");
 	} else if (reply == NULL || reply->n_bookings == 0) {
 		printf("no bookings\n");
 		rc = CMD_OK;
@@ -183,7 +214,7 @@ static int cmd_bookings_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 
 const struct cmd_entry cmd_bookings_entry = {
 	.name = "bookings",
-	.usage = "[--startup] [--from TIME] [--to TIME] [--resource CODE] [--all-states] [--limit N]",
+	.usage = "[--startup] [--from TIME] [--to TIME] [--resource CODE] [--all-states] [--limit N] [--ics]",
 	.summary = "list your (--startup: your startup's) bookings not yet ended",
 	.options = bookings_opts,
 	.lower = 0,

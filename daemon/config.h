@@ -24,6 +24,7 @@ struct config {
 	int watch_backlog;
 	int pool_size;
 	int migrate;
+	int no_show_interval;
 };
 
 /* Fill c with the defaults. */

@@ -40,6 +40,19 @@ static const struct dispatch_entry table[] = {
 	{ RIGBOOK__REQUEST__BODY_MOVE_BOOKING, "move_booking", R_ANY, 1, svc_move_booking },
 	{ RIGBOOK__REQUEST__BODY_HAND_OVER, "hand_over", R_ANY, 0, svc_hand_over },
 	{ RIGBOOK__REQUEST__BODY_GET_BOOKING, "get_booking", R_ANY, 0, svc_get_booking },
+	/* the waitlist: anyone queues for themselves; staff also read and thin a resource's queue */
+	{ RIGBOOK__REQUEST__BODY_WAIT, "wait", R_ANY, 1, svc_wait },
+	{ RIGBOOK__REQUEST__BODY_LIST_WAITLIST, "list_waitlist", R_ANY, 0, svc_list_waitlist },
+	{ RIGBOOK__REQUEST__BODY_UNWAIT, "unwait", R_ANY, 0, svc_unwait },
+	/* using the equipment: whose booking, which resource is checked in SQL */
+	{ RIGBOOK__REQUEST__BODY_QUALIFY, "qualify", R_STAFF, 0, svc_qualify },
+	{ RIGBOOK__REQUEST__BODY_UNQUALIFY, "unqualify", R_STAFF, 0, svc_unqualify },
+	{ RIGBOOK__REQUEST__BODY_LIST_QUALIFICATIONS, "list_qualifications", R_ANY, 0,
+	  svc_list_qualifications },
+	{ RIGBOOK__REQUEST__BODY_CHECK_IN, "check_in", R_ANY, 0, svc_check_in },
+	{ RIGBOOK__REQUEST__BODY_CHECK_OUT, "check_out", R_ANY, 0, svc_check_out },
+	{ RIGBOOK__REQUEST__BODY_MARK_NO_SHOW, "mark_no_show", R_STAFF, 0, svc_mark_no_show },
+	{ RIGBOOK__REQUEST__BODY_CORRECT_USAGE, "correct_usage", R_STAFF, 0, svc_correct_usage },
 	/* live events: what each role sees of them is decided in evparse.c */
 	{ RIGBOOK__REQUEST__BODY_WATCH, "watch", R_ANY, 0, svc_watch },
 	{ RIGBOOK__REQUEST__BODY_UNWATCH, "unwatch", R_ANY, 0, svc_unwatch },

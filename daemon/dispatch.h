@@ -91,11 +91,21 @@ void svc_decide(struct req *r, const Rigbook__Request *msg);
 void svc_move_booking(struct req *r, const Rigbook__Request *msg);
 void svc_hand_over(struct req *r, const Rigbook__Request *msg);
 void svc_get_booking(struct req *r, const Rigbook__Request *msg);
+void svc_qualify(struct req *r, const Rigbook__Request *msg);
+void svc_unqualify(struct req *r, const Rigbook__Request *msg);
+void svc_list_qualifications(struct req *r, const Rigbook__Request *msg);
+void svc_check_in(struct req *r, const Rigbook__Request *msg);
+void svc_check_out(struct req *r, const Rigbook__Request *msg);
+void svc_mark_no_show(struct req *r, const Rigbook__Request *msg);
+void svc_correct_usage(struct req *r, const Rigbook__Request *msg);
 void svc_watch(struct req *r, const Rigbook__Request *msg);
 void svc_unwatch(struct req *r, const Rigbook__Request *msg);
 void svc_book(struct req *r, const Rigbook__Request *msg);
 void svc_list_bookings(struct req *r, const Rigbook__Request *msg);
 void svc_cancel_booking(struct req *r, const Rigbook__Request *msg);
+void svc_wait(struct req *r, const Rigbook__Request *msg);
+void svc_list_waitlist(struct req *r, const Rigbook__Request *msg);
+void svc_unwait(struct req *r, const Rigbook__Request *msg);
 
 /* Text checks shared by handlers: length in bytes, valid UTF-8, no controls. */
 int text_ok(const char *s, size_t max);

@@ -14,6 +14,14 @@
 	"v.max_active_per_member, v.weekly_minutes_per_startup, v.whole_days, v.min_gap_minutes, " \
 	"v.terms_version, v.requires"
 
+#define WAITLIST_COLS                                                                  \
+	"w.id, w.resource_code, w.resource_name, w.time_zone, w.start_epoch, w.end_epoch, " \
+	"w.state, w.member_handle, w.startup_code, w.created_epoch, w.note, w.position, "   \
+	"w.booking_id, w.promoted_epoch, w.withdrawn_epoch, w.refusal"
+#define QUALIFICATION_COLS                                                             \
+	"v.id, v.member_handle, v.resource_code, v.time_zone, v.granted_by, v.granted_epoch, " \
+	"v.expires_epoch, v.revoked_epoch, v.revoked_by, v.valid"
+
 /* A change to a resource answers with its detail as the caller sees it ($1 is the member). */
 #define DETAIL_OF(call) "SELECT * FROM rb_resource_detail(" call ", $1::bigint)"
 
@@ -198,6 +206,72 @@ const struct stmt_def stmt_defs[STMT__COUNT] = {
 		"SELECT " BOOKING_COLS ", false FROM rb_get_booking($1::bigint, $2::bigint) x(id),"
 		" booking_view v WHERE v.id = x.id",
 		2,
+	},
+	[STMT_WAIT] = {
+		"wait",
+		"SELECT " WAITLIST_COLS ", x.replayed FROM rb_wait($1::bigint, $2::text, $3::bigint,"
+		" $4::bigint, $5::text, $6::text, $7::text) x, rb_waitlist_wire(x.id) w",
+		7,
+	},
+	[STMT_LIST_WAITLIST] = {
+		"list_waitlist",
+		"SELECT " WAITLIST_COLS " FROM rb_waitlist($1::bigint, $2::text) WITH ORDINALITY a(id, n)"
+		" JOIN waitlist_view w ON w.id = a.id ORDER BY a.n",
+		2,
+	},
+	[STMT_UNWAIT] = {
+		"unwait",
+		"SELECT " WAITLIST_COLS ", false FROM rb_unwait($1::bigint, $2::bigint, $3::text) x(id),"
+		" rb_waitlist_wire(x.id) w",
+		3,
+	},
+	[STMT_QUALIFY] = {
+		"qualify",
+		"SELECT " QUALIFICATION_COLS " FROM rb_qualify($1::bigint, $2::text, $3::text, $4::bigint,"
+		" $5::text) x(id), rb_qualification_wire(x.id) v",
+		5,
+	},
+	[STMT_UNQUALIFY] = {
+		"unqualify",
+		"SELECT " QUALIFICATION_COLS " FROM rb_unqualify($1::bigint, $2::text, $3::text, $4::text)"
+		" x(id), rb_qualification_wire(x.id) v",
+		4,
+	},
+	[STMT_LIST_QUALIFICATIONS] = {
+		"list_qualifications",
+		"SELECT " QUALIFICATION_COLS " FROM rb_qualifications($1::bigint, $2::text, $3::text,"
+		" $4::boolean) WITH ORDINALITY a(id, n) JOIN qualification_view v ON v.id = a.id"
+		" ORDER BY a.n",
+		4,
+	},
+	[STMT_CHECK_IN] = {
+		"check_in",
+		"SELECT " BOOKING_COLS ", false FROM rb_check_in($1::bigint, $2::bigint, $3::text) x(id),"
+		" rb_booking_wire(x.id) v",
+		3,
+	},
+	[STMT_CHECK_OUT] = {
+		"check_out",
+		"SELECT " BOOKING_COLS ", false FROM rb_check_out($1::bigint, $2::bigint, $3::text) x(id),"
+		" rb_booking_wire(x.id) v",
+		3,
+	},
+	[STMT_MARK_NO_SHOW] = {
+		"mark_no_show",
+		"SELECT " BOOKING_COLS ", false FROM rb_mark_no_show($1::bigint, $2::bigint, $3::text)"
+		" x(id), rb_booking_wire(x.id) v",
+		3,
+	},
+	[STMT_CORRECT_USAGE] = {
+		"correct_usage",
+		"SELECT " BOOKING_COLS ", false FROM rb_correct_usage($1::bigint, $2::bigint, $3::bigint,"
+		" $4::bigint, $5::text, $6::text) x(id), rb_booking_wire(x.id) v",
+		6,
+	},
+	[STMT_SWEEP_NO_SHOWS] = {
+		"sweep_no_shows",
+		"SELECT x.id FROM rb_mark_no_shows($1::int) x(id)",
+		1,
 	},
 	[STMT_WATCH] = {
 		"watch",

@@ -29,6 +29,17 @@ enum stmt_id {
 	STMT_MOVE,
 	STMT_HAND_OVER,
 	STMT_GET_BOOKING,
+	STMT_WAIT,
+	STMT_LIST_WAITLIST,
+	STMT_UNWAIT,
+	STMT_QUALIFY,
+	STMT_UNQUALIFY,
+	STMT_LIST_QUALIFICATIONS,
+	STMT_CHECK_IN,
+	STMT_CHECK_OUT,
+	STMT_MARK_NO_SHOW,
+	STMT_CORRECT_USAGE,
+	STMT_SWEEP_NO_SHOWS,
 	STMT_WATCH,
 	STMT__COUNT
 };
@@ -70,6 +81,20 @@ enum booking_col {
  * columns of each cancelled booking (NULL on the closure's own row).
  */
 enum closure_col { CL_ID, CL_START, CL_END, CL_KIND, CL_REASON, CL_BY, CL_CODE, CL_BOOKING };
+
+/* Columns of every statement that returns waitlist entries (waitlist_view). */
+enum waitlist_col {
+	WL_ID, WL_RESOURCE_CODE, WL_RESOURCE_NAME, WL_TIME_ZONE, WL_START, WL_END, WL_STATE,
+	WL_MEMBER, WL_STARTUP, WL_CREATED, WL_NOTE, WL_POSITION, WL_BOOKING, WL_PROMOTED,
+	WL_WITHDRAWN, WL_REFUSAL,
+	WL_REPLAYED /* rb_wait: after the entry */
+};
+
+/* Qualifications (qualification_view). */
+enum qualification_col {
+	QC_ID, QC_MEMBER, QC_RESOURCE, QC_TIME_ZONE, QC_GRANTED_BY, QC_GRANTED_AT, QC_EXPIRES,
+	QC_REVOKED_AT, QC_REVOKED_BY, QC_VALID
+};
 
 /* STMT_WATCH: the watcher's space, and the resource it names (NULL: none or unknown). */
 enum watch_col { W_SPACE, W_RESOURCE, W_CODE, W_TZ };

@@ -151,6 +151,60 @@ FROM (VALUES
 ) AS x (code, name, description)
 ON CONFLICT DO NOTHING;
 
+-- Resources of the iCalendar export tests: a name long enough to fold, with
+-- characters to escape and Chinese across the fold; one in another zone; one
+-- whose bookings wait for approval.  Codes start with "ics-".
+INSERT INTO resources (institution_id, code, name, kind, description, location, time_zone)
+SELECT (SELECT id FROM institutions WHERE code = 'test-works'), x.code, x.name, 'instrument',
+       'Calendar export', 'Export hall', x.zone
+FROM (VALUES
+  ('ics-rig', 'Calendar rig, bay 1; 日历导出测试台架，用于检验折行与转义的长名称', 'Asia/Shanghai'),
+  ('ics-berlin', 'Berlin calendar bench', 'Europe/Berlin'),
+  ('ics-ask', 'Calendar rig that needs approval', 'Asia/Shanghai')
+) AS x (code, name, zone)
+ON CONFLICT DO NOTHING;
+
+-- Resources of the waitlist tests (queueing for taken windows, promotion
+-- when time frees up).  Codes start with "wait-".
+INSERT INTO resources (institution_id, code, name, kind, description, location, time_zone)
+SELECT (SELECT id FROM institutions WHERE code = 'test-works'), x.code, x.name, 'instrument',
+       x.description, 'Waitlist hall', 'Asia/Shanghai'
+FROM (VALUES
+  ('wait-basic', 'Rig with a queue', 'Waitlist'),
+  ('wait-refuse', 'Rig whose queue refuses', 'Waitlist refusals'),
+  ('wait-skip', 'Rig whose first waiter no longer fits', 'Waitlist skip'),
+  ('wait-decline', 'Rig that needs approval, with a queue', 'Waitlist decline'),
+  ('wait-move', 'Rig whose bookings move away', 'Waitlist move'),
+  ('wait-close', 'Rig closed, with a queue', 'Waitlist closure'),
+  ('wait-gone', 'Rig whose waiters withdraw', 'Waitlist withdraw'),
+  ('wait-race', 'Rig whose cancellations race', 'Waitlist race'),
+  ('wait-pair', 'Rig that needs its chiller, with a queue', 'Waitlist companions'),
+  ('wait-pair-b', 'Chiller of the paired rig', 'Waitlist companion'),
+  ('wait-staff', 'Rig whose queue staff read', 'Waitlist staff view'),
+  ('wait-retired', 'Retired rig', 'Waitlist retired')
+) AS x (code, name, description)
+ON CONFLICT DO NOTHING;
+
+UPDATE resources SET retired_at = '2025-01-01 00:00+08' WHERE code = 'wait-retired' AND retired_at IS NULL;
+
+-- Resources of the usage tests (qualification, check-in and check-out,
+-- overruns, corrections, no-shows and the no-show sweep).  Codes start with
+-- "use-".
+INSERT INTO resources (institution_id, code, name, kind, description, location, time_zone)
+SELECT (SELECT id FROM institutions WHERE code = 'test-works'), x.code, x.name, 'test_facility',
+       x.description, 'Usage hall', 'Asia/Shanghai'
+FROM (VALUES
+  ('use-in', 'Rig checked in and out', 'Check-in and check-out'),
+  ('use-edge', 'Rig with a check-in window', 'Check-in window'),
+  ('use-late', 'Rig whose holders turn up late', 'No-shows'),
+  ('use-over', 'Rig used past the end', 'Overrun'),
+  ('use-fix', 'Rig whose usage is corrected', 'Corrections'),
+  ('use-qual', 'Rig for qualified members only', 'Qualification'),
+  ('use-pair', 'Rig that needs its cooling loop', 'Companions'),
+  ('use-pair-b', 'Cooling loop booked with its rig', 'Companion'),
+  ('use-sweep', 'Rig swept for no-shows', 'No-show sweep')
+) AS x (code, name, description)
+ON CONFLICT DO NOTHING;
 -- Resources of the live-event tests (watch).  Codes start with "evt-".
 INSERT INTO resources (institution_id, code, name, kind, description, location, time_zone)
 SELECT (SELECT id FROM institutions WHERE code = 'test-works'), x.code, x.name, 'instrument',

@@ -1,0 +1,551 @@
+-- The waitlist: a member queues for a window that is taken.  When time frees
+-- up on a resource (a booking cancelled, declined or moved away, a closure
+-- removed), the first waiting entry, in the order entries were made, whose
+-- window now passes every booking rule is booked through rb_book, inside the
+-- transaction that freed the time.  An entry that still does not fit stays
+-- waiting; a later one that fits may go first.
+--
+--   waiting -> promoted (booking_id)  |  withdrawn
+--
+-- Locking: every path that books, or changes a booking or a resource, takes
+-- the advisory locks of the resource's whole requirement group (the
+-- resources linked to it by resource_requires, either way) in ascending id
+-- order before any row lock.  A promotion can only book resources of the
+-- group whose time was freed, so it never takes a lock out of that order.
+
+CREATE TABLE waitlist (
+  id           bigserial PRIMARY KEY,
+  resource_id  bigint NOT NULL REFERENCES resources,
+  member_id    bigint NOT NULL REFERENCES members,
+  during       tstzrange NOT NULL CHECK (NOT isempty(during) AND NOT lower_inf(during)
+                                         AND NOT upper_inf(during)),
+  note         text NOT NULL DEFAULT '' CHECK (length(note) <= 2000),
+  created_at   timestamptz NOT NULL DEFAULT now(),
+  state        text NOT NULL DEFAULT 'waiting' CHECK (state IN ('waiting', 'promoted', 'withdrawn')),
+  booking_id   bigint REFERENCES bookings,
+  promoted_at  timestamptz,
+  withdrawn_at timestamptz,
+  withdrawn_by bigint REFERENCES members,
+  -- why the window could not be booked when the entry was made or last tried
+  refusal      text NOT NULL DEFAULT '',
+  tried_at     timestamptz,
+  CHECK ((state = 'promoted') = (booking_id IS NOT NULL AND promoted_at IS NOT NULL)),
+  CHECK ((state = 'withdrawn') = (withdrawn_at IS NOT NULL))
+);
+-- The queue of a resource, in fair order.
+CREATE INDEX waitlist_queue ON waitlist (resource_id, created_at, id) WHERE state = 'waiting';
+CREATE INDEX waitlist_member ON waitlist (member_id, created_at);
+CREATE INDEX resource_required_by ON resource_requires (required_id);
+
+-- ------------------------------------------------------------------ locking
+
+-- The requirement group of a resource: itself and every resource linked to
+-- it through resource_requires, in either direction, in id order.
+CREATE FUNCTION rb_resource_group(p_resource bigint) RETURNS SETOF bigint
+LANGUAGE sql STABLE AS $$
+  WITH RECURSIVE g(id) AS (
+    SELECT p_resource
+    UNION
+    SELECT CASE WHEN rq.resource_id = g.id THEN rq.required_id ELSE rq.resource_id END
+      FROM resource_requires rq JOIN g ON g.id IN (rq.resource_id, rq.required_id)
+  ) SELECT id FROM g ORDER BY id
+$$;
+
+-- The advisory locks of a resource's requirement group, ascending.  Taken
+-- again by the same transaction they cost nothing.
+CREATE FUNCTION rb_lock_resources(p_resource bigint) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+  x bigint;
+BEGIN
+  FOR x IN SELECT g FROM rb_resource_group(p_resource) g ORDER BY g LOOP
+    PERFORM pg_advisory_xact_lock(x);
+  END LOOP;
+END $$;
+
+-- A booking to act on: its resource group locked first, then the row.
+CREATE OR REPLACE FUNCTION rb_lock_booking(p_booking bigint) RETURNS bookings
+LANGUAGE plpgsql AS $$
+DECLARE
+  b bookings;
+  rid bigint;
+BEGIN
+  SELECT resource_id INTO rid FROM bookings WHERE id = p_booking;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'booking_id',
+      MESSAGE = format('there is no booking %s', p_booking);
+  END IF;
+  PERFORM rb_lock_resources(rid);
+  SELECT * INTO b FROM bookings WHERE id = p_booking FOR UPDATE;
+  RETURN b;
+END $$;
+
+-- The resource a staff member may change: its group locked, then its row
+-- (the row after the advisory locks, as every other path, so that a staff
+-- change never holds the row a booking's foreign key check waits for while
+-- it waits for that booking's lock).
+CREATE OR REPLACE FUNCTION rb_staff_resource(m members, p_code text) RETURNS resources
+LANGUAGE plpgsql AS $$
+DECLARE
+  r resources;
+  i institutions;
+BEGIN
+  SELECT * INTO r FROM resources WHERE code = p_code;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'code',
+      MESSAGE = format('no resource is called %s', p_code);
+  END IF;
+  SELECT * INTO i FROM institutions WHERE id = r.institution_id;
+  IF NOT rb_is_staff(m, i.id, i.space_id) THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'code',
+      MESSAGE = format('only a manager of %s, an operator of its space or an admin can change %s',
+                       i.name, r.code);
+  END IF;
+  -- bookings of this resource wait while its terms change
+  PERFORM rb_lock_resources(r.id);
+  SELECT * INTO r FROM resources WHERE id = r.id FOR UPDATE;
+  RETURN r;
+END $$;
+
+-- One call, one transaction: the booking, its required companions, the
+-- idempotency record and the audit row.  (As in 0002, but locking the
+-- resource's whole requirement group.)
+CREATE OR REPLACE FUNCTION rb_book(p_member bigint, p_code text, p_start bigint, p_end bigint,
+                                   p_note text, p_override text, p_key text, p_peer text)
+RETURNS TABLE (id bigint, replayed boolean)
+LANGUAGE plpgsql AS $$
+DECLARE
+  m members := rb_member(p_member);
+  r resources;
+  q resources;
+  i institutions;
+  w tstzrange;
+  fp text := p_code || ' ' || p_start || ' ' || p_end || ' ' || coalesce(p_note, '') || ' '
+             || coalesce(p_override, '');
+  prev bigint;
+  new_id bigint;
+BEGIN
+  prev := rb_idem_lookup(p_member, p_key, 'book', fp);
+  IF prev IS NOT NULL THEN
+    RETURN QUERY SELECT prev, true;
+    RETURN;
+  END IF;
+
+  SELECT * INTO r FROM resources WHERE resources.code = p_code;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'resource_code',
+      MESSAGE = format('no resource is called %s', p_code);
+  END IF;
+  IF coalesce(p_override, '') <> '' THEN
+    SELECT * INTO i FROM institutions WHERE institutions.id = r.institution_id;
+    IF NOT rb_is_staff(m, i.id, i.space_id) THEN
+      RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'override_reason',
+        MESSAGE = format('only a manager of %s, an operator of its space or an admin can book %s past its rules',
+                         i.name, r.code);
+    END IF;
+  END IF;
+  IF p_end <= p_start THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'end',
+      MESSAGE = 'the end of a booking must be after its start';
+  END IF;
+  IF p_end - p_start > 366 * 86400 THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'end',
+      MESSAGE = 'a booking cannot be longer than 366 days';
+  END IF;
+  w := tstzrange(rb_from_epoch(p_start), rb_from_epoch(p_end), '[)');
+  IF lower(w) < now() THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'start',
+      MESSAGE = format('%s cannot be booked in the past (%s)', r.code, rb_window_text(w, r.time_zone));
+  END IF;
+
+  -- Competing requests queue on the resources they touch, always in id
+  -- order, instead of deadlocking on the exclusion constraint.
+  PERFORM rb_lock_resources(r.id);
+  -- rules may have changed while we waited
+  SELECT * INTO r FROM resources WHERE resources.id = r.id;
+
+  new_id := rb_book_one(m, r, w, p_note, p_override, NULL);
+  FOR q IN SELECT x.* FROM resource_requires rq JOIN resources x ON x.id = rq.required_id
+            WHERE rq.resource_id = r.id ORDER BY x.id LOOP
+    PERFORM rb_book_one(m, q, w, format('with %s booking %s', r.code, new_id), p_override, new_id);
+  END LOOP;
+
+  PERFORM rb_idem_store(p_member, p_key, 'book', fp, new_id);
+  PERFORM rb_audit(m.id, 'book', 'booking', new_id, p_peer,
+                   jsonb_build_object('resource', r.code, 'start', p_start, 'end', p_end,
+                                      'override', coalesce(p_override, '')));
+
+  RETURN QUERY SELECT new_id, false;
+END $$;
+
+-- The resources a resource requires (as in 0002), with the requirement
+-- groups it joins locked together, ascending, before anything else: a
+-- transaction that took a group's locks before the change never needs a
+-- lock of the other group out of order afterwards.
+CREATE OR REPLACE FUNCTION rb_set_requires(p_member bigint, p_code text, p_requires text[], p_peer text)
+RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+  m members := rb_member(p_member);
+  r resources;
+  missing text;
+  gid bigint;
+BEGIN
+  FOR gid IN SELECT DISTINCT g FROM resources y, rb_resource_group(y.id) g
+            WHERE y.code = p_code OR y.code = ANY (coalesce(p_requires, '{}'))
+            ORDER BY g LOOP
+    PERFORM pg_advisory_xact_lock(gid);
+  END LOOP;
+  r := rb_staff_resource(m, p_code);
+  SELECT string_agg(c, ', ') INTO missing FROM unnest(coalesce(p_requires, '{}')) c
+   WHERE NOT EXISTS (SELECT 1 FROM resources x WHERE x.code = c AND x.retired_at IS NULL);
+  IF missing IS NOT NULL THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'requires',
+      MESSAGE = format('no bookable resource is called %s', missing);
+  END IF;
+  IF p_code = ANY (coalesce(p_requires, '{}')) THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'requires',
+      MESSAGE = format('%s cannot require itself', p_code);
+  END IF;
+  IF EXISTS (SELECT 1 FROM resource_requires rq JOIN resources x ON x.id = rq.resource_id
+              WHERE x.code = ANY (p_requires) AND rq.required_id = r.id) THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'requires',
+      MESSAGE = format('a resource that requires %s cannot be required by it', p_code);
+  END IF;
+  DELETE FROM resource_requires WHERE resource_id = r.id;
+  INSERT INTO resource_requires (resource_id, required_id)
+  SELECT DISTINCT r.id, x.id FROM resources x WHERE x.code = ANY (coalesce(p_requires, '{}'));
+  PERFORM rb_audit(m.id, 'requires', 'resource', r.id, p_peer,
+                   jsonb_build_object('requires', coalesce(p_requires, '{}')));
+  RETURN r.id;
+END $$;
+
+-- ------------------------------------------------------------------ promotion
+
+-- Time on p_resource around p_freed came free (freed by p_member's or
+-- p_startup's booking, when it was one).  Every waiting entry of the
+-- resource's requirement group that could use it, in queue order, is tried
+-- through rb_book in a subtransaction: the first that fits is booked, one
+-- that does not stays waiting with the reason.  Entries near the window
+-- (buffer and gap included) are tried, and those of the member or startup
+-- whose booking went (their limits changed).  Does nothing while rb_move
+-- or rb_wait only probe the booking path.  Returns how many were booked.
+CREATE FUNCTION rb_waitlist_offer(p_resource bigint, p_freed tstzrange, p_member bigint,
+                                  p_startup bigint)
+RETURNS int
+LANGUAGE plpgsql AS $$
+DECLARE
+  e record;
+  nb bigint;
+  n int := 0;
+  st text;
+  msg text;
+BEGIN
+  IF coalesce(current_setting('rigbook.probe', true), '') = 'on' THEN
+    RETURN 0;
+  END IF;
+  PERFORM rb_lock_resources(p_resource);
+  FOR e IN
+    SELECT w.id, w.member_id, w.during, w.note, r.code::text AS code
+      FROM waitlist w
+      JOIN resources r ON r.id = w.resource_id
+      JOIN members m ON m.id = w.member_id
+     WHERE w.state = 'waiting' AND lower(w.during) > now()
+       AND w.resource_id IN (SELECT g FROM rb_resource_group(p_resource) g)
+       AND (w.during && tstzrange(lower(p_freed) - greatest(r.buffer_minutes, r.min_gap_minutes) * interval '1 minute',
+                                  upper(p_freed) + greatest(r.buffer_minutes, r.min_gap_minutes) * interval '1 minute')
+            OR w.member_id = p_member OR m.startup_id = p_startup)
+     ORDER BY w.created_at, w.id
+  LOOP
+    BEGIN
+      SELECT x.id INTO nb
+        FROM rb_book(e.member_id, e.code, rb_epoch(lower(e.during)), rb_epoch(upper(e.during)),
+                     e.note, NULL, NULL, 'waitlist') x;
+      UPDATE waitlist SET state = 'promoted', booking_id = nb, promoted_at = now(),
+             refusal = '', tried_at = now()
+       WHERE id = e.id;
+      PERFORM rb_audit(e.member_id, 'promote', 'waitlist', e.id, 'waitlist',
+                       jsonb_build_object('booking', nb));
+      n := n + 1;
+    EXCEPTION WHEN OTHERS THEN
+      GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
+      -- a rule or an overlap keeps it waiting; anything else is a fault
+      IF st NOT LIKE 'RB%' AND st <> '23P01' THEN
+        RAISE;
+      END IF;
+      UPDATE waitlist SET refusal = msg, tried_at = now() WHERE id = e.id;
+    END;
+  END LOOP;
+  RETURN n;
+END $$;
+
+-- A booking stopped holding its time: cancelled, declined or moved.
+-- (A no-show still holds it; check-in and check-out change nothing here.)
+CREATE FUNCTION rb_waitlist_booking_freed() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF upper(OLD.during) > now() THEN
+    PERFORM rb_waitlist_offer(OLD.resource_id, OLD.during, OLD.member_id, OLD.startup_id);
+  END IF;
+  RETURN NULL;
+END $$;
+
+CREATE TRIGGER booking_frees_time AFTER UPDATE OF state, during ON bookings
+  FOR EACH ROW
+  WHEN (OLD.state NOT IN ('cancelled', 'declined')
+        AND (NEW.state IN ('cancelled', 'declined') OR NEW.during IS DISTINCT FROM OLD.during))
+  EXECUTE FUNCTION rb_waitlist_booking_freed();
+
+-- A closure stopped blocking: removed, deleted, or shortened.
+CREATE FUNCTION rb_waitlist_closure_freed() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF upper(OLD.during) > now() THEN
+    PERFORM rb_waitlist_offer(OLD.resource_id, OLD.during, NULL, NULL);
+  END IF;
+  RETURN NULL;
+END $$;
+
+CREATE TRIGGER closure_frees_time AFTER UPDATE OF removed_at, during ON closures
+  FOR EACH ROW
+  WHEN (OLD.removed_at IS NULL
+        AND (NEW.removed_at IS NOT NULL OR NEW.during IS DISTINCT FROM OLD.during))
+  EXECUTE FUNCTION rb_waitlist_closure_freed();
+
+CREATE TRIGGER closure_deleted_frees_time AFTER DELETE ON closures
+  FOR EACH ROW WHEN (OLD.removed_at IS NULL)
+  EXECUTE FUNCTION rb_waitlist_closure_freed();
+
+-- ------------------------------------------------------------------ requests
+
+-- The entries as the wire shows them; position is the place in the
+-- resource's queue while waiting (1: next), else 0.
+CREATE VIEW waitlist_view AS
+SELECT w.id, r.code::text AS resource_code, r.name AS resource_name, r.time_zone,
+       rb_epoch(lower(w.during)) AS start_epoch, rb_epoch(upper(w.during)) AS end_epoch,
+       w.state, m.handle::text AS member_handle, coalesce(s.code::text, '') AS startup_code,
+       rb_epoch(w.created_at) AS created_epoch, w.note,
+       CASE WHEN w.state = 'waiting' THEN
+         (SELECT count(*) FROM waitlist o
+           WHERE o.resource_id = w.resource_id AND o.state = 'waiting' AND lower(o.during) > now()
+             AND (o.created_at, o.id) <= (w.created_at, w.id))
+       ELSE 0 END AS position,
+       coalesce(w.booking_id, 0) AS booking_id, coalesce(rb_epoch(w.promoted_at), 0) AS promoted_epoch,
+       coalesce(rb_epoch(w.withdrawn_at), 0) AS withdrawn_epoch, w.refusal,
+       w.member_id, w.resource_id, w.during, w.created_at
+FROM waitlist w
+JOIN resources r ON r.id = w.resource_id
+JOIN members m ON m.id = w.member_id
+LEFT JOIN startups s ON s.id = m.startup_id;
+
+-- One entry as the wire shows it; VOLATILE to see the change a call just
+-- made (as rb_booking_wire).
+CREATE FUNCTION rb_waitlist_wire(p_id bigint) RETURNS SETOF waitlist_view
+LANGUAGE sql VOLATILE AS $$
+  SELECT * FROM waitlist_view WHERE id = p_id
+$$;
+
+-- Queue p_member for a window of p_code that is taken.  Checked like a
+-- booking wherever the answer does not depend on what holds the window: the
+-- booking path is asked twice in subtransactions that are always rolled
+-- back, once with other members' bookings and the closures of the window
+-- set aside (it must accept: the rules allow the booking), once as things
+-- are (it must refuse: otherwise the window is free and is booked instead).
+CREATE FUNCTION rb_wait(p_member bigint, p_code text, p_start bigint, p_end bigint,
+                        p_note text, p_key text, p_peer text)
+RETURNS TABLE (id bigint, replayed boolean)
+LANGUAGE plpgsql AS $$
+DECLARE
+  m members := rb_member(p_member);
+  r resources;
+  q resources;
+  w tstzrange;
+  fp text := p_code || ' ' || p_start || ' ' || p_end || ' ' || coalesce(p_note, '');
+  prev bigint;
+  other record;
+  probe bigint;
+  ids bigint[];
+  widen interval;
+  taken text;
+  failure_state text;
+  failure_msg text;
+  failure_col text;
+  failure_detail text;
+  new_id bigint;
+BEGIN
+  prev := rb_idem_lookup(p_member, p_key, 'wait', fp);
+  IF prev IS NOT NULL THEN
+    RETURN QUERY SELECT prev, true;
+    RETURN;
+  END IF;
+
+  SELECT * INTO r FROM resources WHERE resources.code = p_code;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'resource_code',
+      MESSAGE = format('no resource is called %s', p_code);
+  END IF;
+  IF r.retired_at IS NOT NULL THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'resource_code',
+      MESSAGE = format('%s is retired and takes no new bookings', r.code);
+  END IF;
+  IF p_end <= p_start THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'end',
+      MESSAGE = 'the end of a booking must be after its start';
+  END IF;
+  IF p_end - p_start > 366 * 86400 THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'end',
+      MESSAGE = 'a booking cannot be longer than 366 days';
+  END IF;
+  w := tstzrange(rb_from_epoch(p_start), rb_from_epoch(p_end), '[)');
+  IF lower(w) < now() THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'start',
+      MESSAGE = format('%s cannot be booked in the past (%s)', r.code, rb_window_text(w, r.time_zone));
+  END IF;
+
+  -- the same locks as a booking of the resource: a cancellation that would
+  -- free the window either happened before (and the window is free) or
+  -- comes after (and finds this entry)
+  PERFORM rb_lock_resources(r.id);
+  SELECT * INTO r FROM resources WHERE resources.id = r.id;
+
+  SELECT x.id, x.during INTO other FROM waitlist x
+   WHERE x.member_id = m.id AND x.resource_id = r.id AND x.state = 'waiting' AND x.during && w
+   ORDER BY x.created_at LIMIT 1;
+  IF FOUND THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'start',
+      MESSAGE = format('you already wait for %s %s (entry %s)', r.code,
+                       rb_window_text(other.during, r.time_zone), other.id);
+  END IF;
+
+  SELECT array_agg(x ORDER BY x) INTO ids
+    FROM (SELECT r.id AS x UNION SELECT required_id FROM resource_requires rq WHERE rq.resource_id = r.id) s;
+  SELECT max(buffer_minutes) * interval '1 minute' INTO widen FROM resources x WHERE x.id = ANY (ids);
+
+  -- Would the rules take it if nobody else held the time?
+  BEGIN
+    PERFORM set_config('rigbook.probe', 'on', true);
+    UPDATE closures SET removed_at = now()
+     WHERE resource_id = ANY (ids) AND removed_at IS NULL AND during && w;
+    UPDATE bookings b SET state = 'cancelled'
+     WHERE b.resource_id = ANY (ids) AND b.state NOT IN ('cancelled', 'declined')
+       AND b.member_id <> m.id AND b.during && tstzrange(lower(w) - widen, upper(w) + widen);
+    probe := rb_book_one(m, r, w, p_note, NULL, NULL);
+    FOR q IN SELECT x.* FROM resource_requires rq JOIN resources x ON x.id = rq.required_id
+              WHERE rq.resource_id = r.id ORDER BY x.id LOOP
+      PERFORM rb_book_one(m, q, w, '', NULL, probe);
+    END LOOP;
+    RAISE EXCEPTION USING ERRCODE = 'RBP01';
+  EXCEPTION
+    WHEN SQLSTATE 'RBP01' THEN
+      NULL;
+    WHEN OTHERS THEN
+      GET STACKED DIAGNOSTICS failure_state = RETURNED_SQLSTATE, failure_msg = MESSAGE_TEXT,
+                              failure_col = COLUMN_NAME, failure_detail = PG_EXCEPTION_DETAIL;
+      IF failure_state NOT LIKE 'RB%' THEN
+        RAISE;
+      END IF;
+      RAISE EXCEPTION USING ERRCODE = failure_state, COLUMN = failure_col, DETAIL = failure_detail,
+        MESSAGE = format('no waiting for %s %s: %s', r.code, rb_window_text(w, r.time_zone), failure_msg);
+  END;
+
+  -- Is it taken as things are?
+  BEGIN
+    PERFORM set_config('rigbook.probe', 'on', true);
+    probe := rb_book_one(m, r, w, p_note, NULL, NULL);
+    FOR q IN SELECT x.* FROM resource_requires rq JOIN resources x ON x.id = rq.required_id
+              WHERE rq.resource_id = r.id ORDER BY x.id LOOP
+      PERFORM rb_book_one(m, q, w, '', NULL, probe);
+    END LOOP;
+    RAISE EXCEPTION USING ERRCODE = 'RBP01';
+  EXCEPTION
+    WHEN SQLSTATE 'RBP01' THEN
+      NULL;
+    WHEN OTHERS THEN
+      GET STACKED DIAGNOSTICS failure_state = RETURNED_SQLSTATE, failure_msg = MESSAGE_TEXT;
+      IF failure_state NOT LIKE 'RB%' AND failure_state <> '23P01' THEN
+        RAISE;
+      END IF;
+      taken := failure_msg;
+  END;
+  IF taken IS NULL THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'start',
+      MESSAGE = format('%s is free %s: book it (rigbook book %s) instead of waiting', r.code,
+                       rb_window_text(w, r.time_zone), r.code);
+  END IF;
+
+  INSERT INTO waitlist (resource_id, member_id, during, note, refusal, tried_at)
+  VALUES (r.id, m.id, w, coalesce(p_note, ''), taken, now())
+  RETURNING waitlist.id INTO new_id;
+  PERFORM rb_idem_store(p_member, p_key, 'wait', fp, new_id);
+  PERFORM rb_audit(m.id, 'wait', 'waitlist', new_id, p_peer,
+                   jsonb_build_object('resource', r.code, 'start', p_start, 'end', p_end));
+  RETURN QUERY SELECT new_id, false;
+END $$;
+
+-- Withdraw a waiting entry: its member, or staff of its resource.
+CREATE FUNCTION rb_unwait(p_member bigint, p_entry bigint, p_peer text) RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+  m members := rb_member(p_member);
+  e waitlist;
+  i institutions;
+BEGIN
+  SELECT * INTO e FROM waitlist WHERE id = p_entry;
+  IF FOUND THEN
+    SELECT x.* INTO i FROM institutions x JOIN resources r ON r.institution_id = x.id
+     WHERE r.id = e.resource_id;
+  END IF;
+  IF NOT FOUND OR NOT (e.member_id = m.id OR rb_is_staff(m, i.id, i.space_id)) THEN
+    -- the same answer whether it does not exist or is not theirs to see
+    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'entry_id',
+      MESSAGE = format('there is no waitlist entry %s of yours', p_entry);
+  END IF;
+  PERFORM rb_lock_resources(e.resource_id);
+  SELECT * INTO e FROM waitlist WHERE id = p_entry FOR UPDATE;
+  IF e.state = 'promoted' THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'entry_id',
+      MESSAGE = format('waitlist entry %s was already booked as booking %s; cancel that booking instead',
+                       e.id, e.booking_id);
+  END IF;
+  IF e.state = 'withdrawn' THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'entry_id',
+      MESSAGE = format('waitlist entry %s is already withdrawn', e.id);
+  END IF;
+  UPDATE waitlist SET state = 'withdrawn', withdrawn_at = now(), withdrawn_by = m.id
+   WHERE id = e.id;
+  PERFORM rb_audit(m.id, 'unwait', 'waitlist', e.id, p_peer, '{}');
+  RETURN e.id;
+END $$;
+
+-- Entries p_member may read, in the order to show them.  Without a code:
+-- their own entries whose window has not ended.  With a code: staff of the
+-- resource get its queue (waiting entries, next first); anyone else their
+-- own entries for it.
+CREATE FUNCTION rb_waitlist(p_member bigint, p_code text) RETURNS SETOF bigint
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  m members := rb_member(p_member);
+  r resources;
+  i institutions;
+BEGIN
+  IF p_code IS NULL THEN
+    RETURN QUERY SELECT w.id FROM waitlist w
+      WHERE w.member_id = m.id AND upper(w.during) > now()
+      ORDER BY lower(w.during), w.created_at, w.id LIMIT 1000;
+    RETURN;
+  END IF;
+  SELECT * INTO r FROM resources WHERE code = p_code;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'resource_code',
+      MESSAGE = format('no resource is called %s', p_code);
+  END IF;
+  SELECT * INTO i FROM institutions WHERE id = r.institution_id;
+  IF rb_is_staff(m, i.id, i.space_id) THEN
+    RETURN QUERY SELECT w.id FROM waitlist w
+      WHERE w.resource_id = r.id AND w.state = 'waiting' AND lower(w.during) > now()
+      ORDER BY w.created_at, w.id LIMIT 1000;
+    RETURN;
+  END IF;
+  RETURN QUERY SELECT w.id FROM waitlist w
+    WHERE w.member_id = m.id AND w.resource_id = r.id AND upper(w.during) > now()
+    ORDER BY lower(w.during), w.created_at, w.id LIMIT 1000;
+END $$;
