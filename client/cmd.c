@@ -49,6 +49,7 @@ extern const struct cmd_entry cmd_closure_entry;
 extern const struct cmd_entry cmd_rules_entry;
 extern const struct cmd_entry cmd_units_entry;
 extern const struct cmd_entry cmd_requires_entry;
+extern const struct cmd_entry cmd_watch_entry;
 extern const struct cmd_entry cmd_help_entry;
 
 /* In the order the command list shows them: members' commands, then staff's. */
@@ -72,6 +73,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_checkin_entry,
 	&cmd_checkout_entry,
 	&cmd_qualifications_entry,
+	&cmd_watch_entry,
 	&cmd_approvals_entry,
 	&cmd_approve_entry,
 	&cmd_decline_entry,

@@ -56,6 +56,9 @@ static const struct dispatch_entry table[] = {
 	/* series: whose series, and staff of its resource, are checked in SQL */
 	{ RIGBOOK__REQUEST__BODY_BOOK_SERIES, "book_series", R_ANY, 1, svc_book_series },
 	{ RIGBOOK__REQUEST__BODY_CANCEL_SERIES, "cancel_series", R_ANY, 1, svc_cancel_series },
+	/* live events: what each role sees of them is decided in evparse.c */
+	{ RIGBOOK__REQUEST__BODY_WATCH, "watch", R_ANY, 0, svc_watch },
+	{ RIGBOOK__REQUEST__BODY_UNWATCH, "unwatch", R_ANY, 0, svc_unwatch },
 };
 
 static const struct dispatch_entry *lookup(Rigbook__Request__BodyCase body)

@@ -98,6 +98,8 @@ void svc_check_in(struct req *r, const Rigbook__Request *msg);
 void svc_check_out(struct req *r, const Rigbook__Request *msg);
 void svc_mark_no_show(struct req *r, const Rigbook__Request *msg);
 void svc_correct_usage(struct req *r, const Rigbook__Request *msg);
+void svc_watch(struct req *r, const Rigbook__Request *msg);
+void svc_unwatch(struct req *r, const Rigbook__Request *msg);
 void svc_book(struct req *r, const Rigbook__Request *msg);
 void svc_list_bookings(struct req *r, const Rigbook__Request *msg);
 void svc_cancel_booking(struct req *r, const Rigbook__Request *msg);

@@ -288,4 +288,14 @@ const struct stmt_def stmt_defs[STMT__COUNT] = {
 		" $3::text, $4::text, $5::text) x, rb_booking_wire(x.id) v",
 		5,
 	},
+	[STMT_WATCH] = {
+		"watch",
+		"SELECT coalesce(m.space_id, s.space_id, i.space_id, 0), r.id,"
+		" coalesce(r.code::text, ''), coalesce(r.time_zone, '')"
+		" FROM members m LEFT JOIN startups s ON s.id = m.startup_id"
+		" LEFT JOIN institutions i ON i.id = m.institution_id"
+		" LEFT JOIN resources r ON r.code::text = $2::text"
+		" WHERE m.id = $1::bigint",
+		2,
+	},
 };

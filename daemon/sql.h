@@ -42,6 +42,7 @@ enum stmt_id {
 	STMT_SWEEP_NO_SHOWS,
 	STMT_BOOK_SERIES,
 	STMT_CANCEL_SERIES,
+	STMT_WATCH,
 	STMT__COUNT
 };
 
@@ -105,5 +106,8 @@ enum series_col {
 	SR_SERIES, SR_N, SR_BOOKING, SR_START, SR_END, SR_CODE, SR_REASON, SR_REPLAYED,
 	SR_OCCURRENCES, SR_BOOKING_COLS
 };
+
+/* STMT_WATCH: the watcher's space, and the resource it names (NULL: none or unknown). */
+enum watch_col { W_SPACE, W_RESOURCE, W_CODE, W_TZ };
 
 #endif

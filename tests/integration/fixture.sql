@@ -225,3 +225,17 @@ FROM (VALUES
   ('ser-units', 'Two identical benches booked in series', 'Series and units', 'Asia/Shanghai')
 ) AS x (code, name, description, tz)
 ON CONFLICT DO NOTHING;
+-- Resources of the live-event tests (watch).  Codes start with "evt-".
+INSERT INTO resources (institution_id, code, name, kind, description, location, time_zone)
+SELECT (SELECT id FROM institutions WHERE code = 'test-works'), x.code, x.name, 'instrument',
+       x.description, 'Event hall', x.tz
+FROM (VALUES
+  ('evt-rig', 'Rig whose changes are watched', 'Watched', 'Asia/Shanghai'),
+  ('evt-other', 'Rig watched on its own', 'Filtered', 'Europe/Berlin'),
+  ('evt-approve', 'Watched rig that needs approval', 'Approval', 'Asia/Shanghai'),
+  ('evt-far', 'Rig booked through a second server', 'Two servers', 'Asia/Shanghai'),
+  ('evt-flood', 'Rig with more events than a slow watcher reads', 'Flood', 'Asia/Shanghai'),
+  ('evt-wait', 'Watched rig with a queue', 'Waitlist promotion', 'Asia/Shanghai')
+) AS x (code, name, description, tz)
+ON CONFLICT DO NOTHING;
+UPDATE resources SET needs_approval = true WHERE code = 'evt-approve' AND NOT needs_approval;
