@@ -179,6 +179,8 @@ static void deliver(const char *payload)
 	struct watcher *w, *next;
 	const char *why;
 
+	if (TAILQ_EMPTY(&watchers))
+		return; /* nobody to tell: not even worth reading */
 	if (ev_parse(payload, strlen(payload), &ev, &why) != 0) {
 		log_warnx("ignoring an event the database sent: %s", why);
 		return;
