@@ -45,3 +45,4 @@ t_billing_schema_charges_once() {
 	expect_exit 1 psql_q "DELETE FROM charges WHERE booking_id = $id"
 	expect_eq 1 "$(psql_q "SELECT count(*) FROM charges WHERE booking_id = $id")" "charge lines"
 }
+
