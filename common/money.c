@@ -43,6 +43,15 @@ int rb_money_format(int64_t minor, const char *currency, char *buf, size_t len)
 	return 0;
 }
 
+int rb_money_plain(int64_t minor, char *buf, size_t len)
+{
+	uint64_t mag = minor < 0 ? (uint64_t)0 - (uint64_t)minor : (uint64_t)minor;
+	int n = snprintf(buf, len, "%s%llu.%02u", minor < 0 ? "-" : "",
+			 (unsigned long long)(mag / 100), (unsigned)(mag % 100));
+
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
 int rb_money_parse(const char *s, int64_t *out, char *err, size_t errlen)
 {
 	const char *p = s;

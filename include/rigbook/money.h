@@ -20,6 +20,12 @@
 int rb_money_format(int64_t minor, const char *currency, char *buf, size_t len);
 
 /*
+ * The amount as a plain decimal for machines (CSV): "1234.50", "-0.05";
+ * no symbol, no grouping.  Returns 0, or -1 when buf is too small.
+ */
+int rb_money_plain(int64_t minor, char *buf, size_t len);
+
+/*
  * Parse an amount a person types: "1234.5", "1,234.50", "¥30", "30.00",
  * "0".  At most two decimals; no sign (amounts given are never negative).
  * Returns 0 with *out in minor units, or -1 with a reason in err.

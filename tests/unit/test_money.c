@@ -38,6 +38,12 @@ static void test_format(void **state)
 	assert_int_equal(rb_money_format(1, "cny", buf, sizeof(buf)), -1);
 	assert_int_equal(rb_money_format(1, "CNYX", buf, sizeof(buf)), -1);
 	assert_int_equal(rb_money_format(123450, "CNY", buf, 5), -1);
+	assert_int_equal(rb_money_plain(123450, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "1234.50");
+	assert_int_equal(rb_money_plain(-5, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "-0.05");
+	assert_int_equal(rb_money_plain(INT64_MIN, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "-92233720368547758.08");
 }
 
 static void test_parse(void **state)
