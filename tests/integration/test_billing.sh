@@ -221,3 +221,203 @@ t_billing_checkout_charges() {
 	expect_exit 0 rb_as bill-ann charges --json
 	expect_eq "usage" "$(json "[c['kind'] for c in d if c['booking_id'] == $id][0]")" "the member sees the line"
 }
+
+# Vouchers: coverage, a cap reached in the middle of an invoice, two
+# vouchers (earliest expiry first), expiry, eligibility by institution and
+# kind, the balance that never goes below zero.
+t_billing_vouchers() {
+	local v1 v2 v3 v4 inv
+	bill_rates
+	# bill-scope (Billing University, instrument) 100.00/h; bill-rig (Billing Works) 150.00/h
+	expect_exit 0 bill_oper voucher add --startup bill-d --issuer "Test Science Bureau" --coverage 50% \
+		--cap 150.00 --from 2026-04-01 --to 2026-04-30 --institution bill-univ --json
+	v1=$(json 'd["id"]')
+	expect_exit 0 bill_oper voucher add --startup bill-d --issuer "Test Science Bureau" --coverage 50% \
+		--cap 1,000.00 --from 2026-04-01 --to 2026-05-31
+	expect_stdout_contains "from Test Science Bureau: 50% of each charge up to ¥1,000.00, 2026-04-01 to 2026-05-31"
+	v2=$(psql_q "SELECT max(id) FROM vouchers")
+	# for pilot lines only; and one that ended before April
+	expect_exit 0 bill_oper voucher add --startup bill-d --issuer "District Fund" --coverage 30% \
+		--cap 500 --from 2026-04-01 --to 2026-12-31 --kind pilot_line --json
+	v3=$(json 'd["id"]')
+	expect_exit 0 bill_oper voucher add --startup bill-d --issuer "District Fund" --coverage 80% \
+		--cap 500 --from 2026-01-01 --to 2026-03-31 --json
+	v4=$(json 'd["id"]')
+	# Refusals.
+	expect_exit 1 rb_as bill-di voucher add --startup bill-d --issuer X --coverage 50% --cap 1 --from 2026-04-01 --to 2026-04-30
+	expect_stderr_contains "add_voucher is for operators of the space and admins, not for a member"
+	expect_exit 1 bill_oper voucher add --startup bill-d --issuer X --coverage 50% --cap 1 --from 2026-04-30 --to 2026-04-01
+	expect_stderr_contains "the voucher would end (2026-04-01) before it begins (2026-04-30)"
+	expect_exit 1 bill_oper voucher add --startup bill-d --issuer X --coverage 50% --cap 1 --from 2026-04-01 --to 2026-04-30 --institution nowhere
+	expect_stderr_contains "no institution is called nowhere"
+	expect_exit 1 bill_oper voucher add --startup bill-d --issuer X --coverage 50% --cap 1 --from 2026-04-01 --to 2026-04-30 --kind spaceship
+	expect_stderr_contains "spaceship is not a kind of resource"
+	expect_exit 2 bill_oper voucher add --startup bill-d --issuer X --coverage 50% --cap 0.001 --from 2026-04-01 --to 2026-04-30
+	expect_eq 4 "$(psql_q "SELECT count(*) FROM vouchers v JOIN startups s ON s.id = v.startup_id WHERE s.code = 'bill-d'")" "vouchers of bill-d"
+
+	bill_done bill-di bill-scope '2026-04-02 10:00' '2026-04-02 12:00' '2026-04-02 10:00' '2026-04-02 12:00' >/dev/null
+	bill_done bill-di bill-scope '2026-04-03 10:00' '2026-04-03 12:00' '2026-04-03 10:00' '2026-04-03 12:00' >/dev/null
+	bill_done bill-di bill-rig '2026-04-04 10:00' '2026-04-04 12:00' '2026-04-04 10:00' '2026-04-04 12:00' >/dev/null
+	bill_done bill-di bill-scope '2026-05-10 10:00' '2026-05-10 11:00' '2026-05-10 10:00' '2026-05-10 11:00' >/dev/null
+
+	expect_exit 0 bill_oper invoice run --period 2026-04 --json
+	inv=$(json '[i["number"] for i in d if i["startup"] == "bill-d"][0]')
+	expect_exit 0 rb_as bill-di invoice show "$inv" --json
+	# line 1: 200.00, v1 pays its 50%; line 2: v1 has 50.00 left, v2 tops up
+	# to 50%; line 3 (Billing Works): v1 does not cover it, v2 pays 50%.
+	expect_eq '[[20000, 10000, 10000], [20000, 10000, 10000], [30000, 15000, 15000]]' \
+		"$(json '[[l["amount"], l["voucher"], l["startup_pays"]] for l in d[0]["lines"]]')" "April lines"
+	expect_eq '70000 35000 35000' "$(json '" ".join(str(d[0][k]) for k in ("total", "voucher", "startup_pays"))')" "April totals"
+	expect_eq "$v1:15000,$v2:20000,$v3:0,$v4:0" \
+		"$(psql_q "SELECT string_agg(id || ':' || used_fen, ',' ORDER BY id) FROM vouchers WHERE id IN ($v1, $v2, $v3, $v4)")" "vouchers used"
+	expect_exit 0 rb_as bill-di invoice show "$inv"
+	expect_stdout_contains "Invoice $inv for 2026-04, issued "
+	expect_stdout_contains "to: Billing D Vouchers (bill-d)"
+	expect_stdout_contains "total ¥700.00"
+	expect_stdout_contains "vouchers pay ¥350.00"
+	expect_stdout_contains "startup pays ¥350.00"
+	# May: v1 has expired, v2 pays.
+	expect_exit 0 bill_oper invoice run --period 2026-05 --json
+	inv=$(json '[i["number"] for i in d if i["startup"] == "bill-d"][0]')
+	expect_eq '10000 5000 5000' "$(json '" ".join(str(d[[i["number"] for i in d].index("'"$inv"'")][k]) for k in ("total", "voucher", "startup_pays"))')" "May totals"
+	expect_exit 0 rb_as bill-di voucher show "$v1"
+	expect_stdout_contains "used ¥150.00, balance ¥0.00"
+	expect_stdout_contains "for: bill-univ"
+	expect_exit 0 rb_as bill-di voucher show "$v2" --json
+	expect_eq '[5000, 15000, 5000]' "$(json '[r["amount"] for r in d["redemptions"]]')" "redemptions of v2"
+	expect_eq 75000 "$(json 'd["balance"]')" "balance of v2"
+	expect_exit 1 rb_as bill-ann voucher show "$v2"
+	expect_stderr_contains "rigbook: NOT_FOUND: there is no voucher $v2 that you can see"
+	expect_exit 0 rb_as bill-di voucher list
+	expect_stdout_contains "District Fund"
+	expect_stdout_contains "pilot_line"
+	# What the issuers owe the space.
+	expect_exit 0 bill_oper voucher statement --issuer "Test Science Bureau"
+	expect_stdout_contains "Test Science Bureau owes ¥400.00"
+	expect_exit 0 bill_oper voucher statement --issuer "Test Science Bureau" --period 2026-05 --json
+	expect_eq 5000 "$(json 'sum(x["amount"] for x in d)')" "owed for May"
+	expect_exit 1 rb_as bill-di voucher statement
+	# The balance never goes below zero, in the database.
+	expect_exit 1 psql_q "UPDATE vouchers SET used_fen = cap_fen + 1 WHERE id = $v1"
+	expect_stderr_contains "voucher_balance"
+	expect_exit 1 psql_q "DELETE FROM voucher_redemptions WHERE voucher_id = $v1"
+}
+
+# Invoices: once per month however often the run runs, numbered without
+# gaps, never changed once issued (in the database), credit notes.
+t_billing_invoices() {
+	local inv n next left
+	bill_rates
+	bill_done bill-ed bill-rig '2026-06-02 10:00' '2026-06-02 11:00' '2026-06-02 10:00' '2026-06-02 11:00' >/dev/null
+	bill_done bill-ed bill-scope '2026-06-03 10:00' '2026-06-03 12:00' '2026-06-03 10:00' '2026-06-03 12:00' >/dev/null
+	expect_exit 1 rb_as bill-ed invoice run --period 2026-06
+	expect_stderr_contains "run_invoices is for operators of the space and admins, not for a member"
+	expect_exit 1 rb_as oper invoice run --period 2026-06 --space bill-space
+	expect_stderr_contains "only an operator of Billing Test Space or an admin can invoice it"
+	expect_exit 1 bill_oper invoice run --period 2099-01
+	expect_stderr_contains "2099-01 has not begun; a month is invoiced once it has begun"
+	expect_exit 0 bill_oper invoice run --period 2026-06
+	expect_stdout_contains "issued 1 invoice for 2026-06"
+	expect_stdout_contains "bill-e"
+	expect_stdout_contains "¥350.00"
+	inv=$(psql_q "SELECT number FROM invoices i JOIN startups s ON s.id = i.startup_id WHERE s.code = 'bill-e' AND period = '2026-06-01'")
+	[[ $inv =~ ^BILL-SPACE-2026-[0-9]{4}$ ]] || { echo "invoice number $inv"; return 1; }
+	expect_exit 0 bill_oper invoice run --period 2026-06
+	expect_stdout_contains "nothing to invoice for 2026-06: every startup's charges are invoiced"
+	expect_eq 1 "$(psql_q "SELECT count(*) FROM invoices i JOIN startups s ON s.id = i.startup_id WHERE s.code = 'bill-e'")" "invoices of bill-e"
+	# The charges now name their invoice.
+	expect_exit 0 rb_as bill-ed charges --period 2026-06 --json
+	expect_eq "$inv $inv" "$(json '" ".join(c["invoice"] for c in d)')" "invoice of the charges"
+	# Issued invoices never change, in the database.
+	expect_exit 1 psql_q "UPDATE invoices SET total_fen = 1, startup_fen = 1 - voucher_fen WHERE number = '$inv'"
+	expect_stderr_contains "invoice $inv is issued and never changes"
+	expect_exit 1 psql_q "UPDATE invoice_lines SET amount_fen = amount_fen WHERE invoice_id = (SELECT id FROM invoices WHERE number = '$inv')"
+	expect_exit 1 psql_q "DELETE FROM invoice_lines WHERE invoice_id = (SELECT id FROM invoices WHERE number = '$inv')"
+	expect_exit 1 psql_q "DELETE FROM invoices WHERE number = '$inv'"
+	expect_exit 1 psql_q "INSERT INTO invoice_lines (invoice_id, charge_id, amount_fen, startup_fen)
+		SELECT (SELECT id FROM invoices WHERE number = '$inv'), id, 0, 0 FROM charges WHERE kind = 'no_show' LIMIT 1"
+	# Members read their own; others do not see it.
+	expect_exit 0 rb_as bill-ed invoice list --csv
+	expect_stdout_contains "number,kind,period,startup,currency,total,voucher,startup_pays,credit_of"
+	expect_stdout_contains "$inv,invoice,2026-06,bill-e,CNY,350.00,0.00,350.00,"
+	expect_exit 1 rb_as bill-ann invoice show "$inv"
+	expect_stderr_contains "rigbook: NOT_FOUND: there is no invoice $inv that you can see"
+	expect_exit 0 rb_as bill-ed invoice show "$inv" --csv
+	expect_stdout_contains ",bill-rig,"
+	# Credit notes: numbered next, never more than the startup paid.
+	n=${inv##*-}
+	expect_exit 1 rb_as bill-ed invoice credit "$inv" --amount 10 --reason "x"
+	expect_exit 2 bill_oper invoice credit "$inv" --amount 10.00
+	expect_exit 0 bill_oper invoice credit "$inv" --amount 50.00 --reason "rig stopped for 20 minutes"
+	expect_stdout_contains "Credit note BILL-SPACE-2026-"
+	expect_stdout_contains "credits invoice $inv: rig stopped for 20 minutes"
+	expect_stdout_contains "total -¥50.00"
+	next=$(psql_q "SELECT number FROM invoices WHERE credit_of = (SELECT id FROM invoices WHERE number = '$inv')")
+	[[ ${next##*-} -gt $n ]] || { echo "credit note $next after $inv"; return 1; }
+	expect_exit 1 bill_oper invoice credit "$inv" --amount 300.01 --reason "too much"
+	expect_stderr_contains "invoice $inv has ¥300.00 left to credit"
+	expect_exit 1 bill_oper invoice credit "$next" --amount 1 --reason "a credit of a credit"
+	expect_stderr_contains "$next is a credit note; credit the invoice it belongs to"
+	expect_exit 0 rb_as bill-ed invoice show "$inv"
+	expect_stdout_contains "Invoice $inv"
+	expect_stdout_contains "Credit note $next"
+	# The settlement: per host institution.
+	expect_exit 0 bill_oper settlement --period 2026-06 --json
+	expect_eq '{"-": [-5000, 0, -5000], "bill-univ": [20000, 0, 20000], "bill-works": [15000, 0, 15000]}' \
+		"$(json '{(x["institution"] or "-"): [x["earned"], x["voucher"], x["startup_pays"]] for x in d}')" "June settlement"
+	expect_exit 0 rb_as bill-mgr settlement --period 2026-06
+	expect_stdout_contains "bill-works"
+	expect_stdout_lacks "bill-univ"
+	expect_exit 1 rb_as bill-mgr settlement --period 2026-06 --institution bill-univ
+	expect_stderr_contains "the settlement of Billing University is for its managers"
+	expect_exit 0 bill_oper settlement --period 2026-04 --institution bill-univ
+	expect_stdout_contains "bill-univ    Billing University  ¥400.00  ¥200.00        ¥200.00"
+}
+
+# Concurrent runs of one month make one set; numbers stay gapless when runs
+# and credit notes race.
+t_billing_concurrent_runs() {
+	local pids=() i k=0 who h rc=0 nums
+	bill_rates
+	psql_q "INSERT INTO rate_cards (resource_id, tier, hourly_fen, increment_minutes, basis, effective_from)
+		SELECT r.id, t, 10000, 15, 'booked', '2026-07-01' FROM resources r,
+		       unnest(ARRAY['member_startup', 'host_internal', 'external']::price_tier[]) t
+		 WHERE r.code = 'bill-race' ON CONFLICT DO NOTHING" >/dev/null
+	for who in bill-fa bill-ann bill-bo bill-cy; do
+		k=$((k + 1))
+		for h in 10 12 14; do
+			bill_done "$who" bill-race "2026-07-0$k $h:00" "2026-07-0$k $h:30" \
+				"2026-07-0$k $h:00" "2026-07-0$k $h:30" >/dev/null
+		done
+	done
+	expect_eq 4 "$(psql_q "SELECT count(DISTINCT startup_id) FROM charges c JOIN resources r ON r.id = c.resource_id
+		WHERE r.code = 'bill-race' AND c.charged_on >= '2026-07-01'")" "startups charged in July"
+	for i in 1 2 3 4 5 6; do
+		bill_oper invoice run --period 2026-07 --json >"$RB_CASE_DIR/run.$i" 2>&1 &
+		pids+=($!)
+		rb_register_pid $!
+	done
+	for i in "${pids[@]}"; do
+		wait "$i" || rc=1
+	done
+	expect_eq 0 "$rc" "every run succeeded"
+	expect_eq 4 "$(python3 -c 'import json,sys; print(sum(len(json.load(open(f))) for f in sys.argv[1:]))' "$RB_CASE_DIR"/run.*)" "invoices issued by all runs together"
+	expect_eq 0 "$(psql_q "SELECT count(*) FROM (SELECT space_id, startup_id, period FROM invoices WHERE kind = 'invoice' GROUP BY 1, 2, 3 HAVING count(*) > 1) x")" "duplicate invoices"
+	# Credit notes racing each other and a run: numbers stay gapless.
+	pids=()
+	for nums in $(psql_q "SELECT number FROM invoices WHERE period = '2026-07-01' AND kind = 'invoice' ORDER BY number"); do
+		bill_oper invoice credit "$nums" --amount 1.00 --reason "race" >/dev/null 2>&1 &
+		pids+=($!)
+		rb_register_pid $!
+	done
+	bill_oper invoice run --period 2026-08 >/dev/null 2>&1 &
+	pids+=($!)
+	for i in "${pids[@]}"; do
+		wait "$i" || rc=1
+	done
+	expect_eq 0 "$rc" "credit notes succeeded"
+	expect_eq "t" "$(psql_q "SELECT count(*) = max(split_part(number, '-', 4)::int) AND count(DISTINCT number) = count(*)
+		FROM invoices WHERE number LIKE 'BILL-SPACE-2026-%'")" "gapless numbers"
+	expect_eq "$(psql_q "SELECT count(*) FROM invoices WHERE number LIKE 'BILL-SPACE-2026-%'")" \
+		"$(psql_q "SELECT last_no FROM invoice_counters c JOIN spaces s ON s.id = c.space_id WHERE s.code = 'bill-space' AND year = 2026")" "counter"
+}
