@@ -469,20 +469,30 @@ BEGIN
       COLUMN = CASE WHEN p_late NOT BETWEEN 0 AND 100 THEN 'late_fee_pct' ELSE 'no_show_fee_pct' END,
       MESSAGE = 'fees are 0% to 100% of the booked charge';
   END IF;
+  -- NO KEY: a check-out charging with this rate (a key-share lock) is not held up
   SELECT * INTO old FROM rate_cards
-   WHERE resource_id = r.id AND tier = p_tier::price_tier AND effective_from = v_from FOR UPDATE;
+   WHERE resource_id = r.id AND tier = p_tier::price_tier AND effective_from = v_from
+     FOR NO KEY UPDATE;
   IF FOUND AND EXISTS (SELECT 1 FROM charges WHERE rate_card_id = old.id) THEN
     RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'effective_from',
       MESSAGE = format('the %s rate of %s from %s has charged bookings already; set the new rate from a later date',
                        p_tier, r.code, v_from);
   END IF;
-  DELETE FROM rate_cards WHERE id = old.id;
-  INSERT INTO rate_cards (resource_id, tier, currency, hourly_fen, increment_minutes, minimum_fen,
-                          day_fen, day_hours, basis, late_fee_pct, no_show_fee_pct, effective_from,
-                          created_by)
-  VALUES (r.id, p_tier::price_tier, p_currency, p_hourly, p_increment, p_minimum, p_day,
-          p_day_hours, p_basis::charge_basis, p_late, p_no_show, v_from, m.id)
-  RETURNING id INTO cid;
+  IF old.id IS NOT NULL THEN
+    UPDATE rate_cards
+       SET currency = p_currency, hourly_fen = p_hourly, increment_minutes = p_increment,
+           minimum_fen = p_minimum, day_fen = p_day, day_hours = p_day_hours,
+           basis = p_basis::charge_basis, late_fee_pct = p_late, no_show_fee_pct = p_no_show,
+           created_by = m.id, created_at = now()
+     WHERE id = old.id RETURNING id INTO cid;
+  ELSE
+    INSERT INTO rate_cards (resource_id, tier, currency, hourly_fen, increment_minutes, minimum_fen,
+                            day_fen, day_hours, basis, late_fee_pct, no_show_fee_pct, effective_from,
+                            created_by)
+    VALUES (r.id, p_tier::price_tier, p_currency, p_hourly, p_increment, p_minimum, p_day,
+            p_day_hours, p_basis::charge_basis, p_late, p_no_show, v_from, m.id)
+    RETURNING id INTO cid;
+  END IF;
   PERFORM rb_audit(m.id, 'rate_set', 'rate_card', cid, p_peer,
                    jsonb_build_object('resource', r.code, 'tier', p_tier, 'hourly', p_hourly,
                                       'from', v_from, 'replaced', old.id));
