@@ -49,6 +49,7 @@ extern const struct cmd_entry cmd_closure_entry;
 extern const struct cmd_entry cmd_rules_entry;
 extern const struct cmd_entry cmd_units_entry;
 extern const struct cmd_entry cmd_requires_entry;
+extern const struct cmd_entry cmd_watch_entry;
 extern const struct cmd_entry cmd_charges_entry;
 extern const struct cmd_entry cmd_rate_entry;
 extern const struct cmd_entry cmd_voucher_entry;
@@ -77,6 +78,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_checkin_entry,
 	&cmd_checkout_entry,
 	&cmd_qualifications_entry,
+	&cmd_watch_entry,
 	&cmd_approvals_entry,
 	&cmd_approve_entry,
 	&cmd_decline_entry,
@@ -306,7 +308,11 @@ void cmd_print_usage(FILE *f, const struct cmd_entry *e)
 void cmd_main_usage(FILE *f)
 {
 	const struct cmd_entry *const *e;
+	int width = 0;
 
+	for (e = cmd_table; *e != NULL; e++)
+		if ((int)strlen((*e)->name) > width)
+			width = (int)strlen((*e)->name);
 	fputs("usage: rigbook [--config FILE] [--server HOST:PORT] [--token TOKEN] [--ca FILE]\n"
 	      "               [--server-name NAME] [--timeout SECONDS] [--json] COMMAND [ARGS]\n"
 	      "       rigbook --help | --version\n"
@@ -314,7 +320,7 @@ void cmd_main_usage(FILE *f)
 	      "commands (any unique prefix will do):\n",
 	      f);
 	for (e = cmd_table; *e != NULL; e++)
-		fprintf(f, "  %-14s%s\n", (*e)->name, (*e)->summary);
+		fprintf(f, "  %-*s  %s\n", width, (*e)->name, (*e)->summary);
 	fputs("\n"
 	      "Times are read in the resource's time zone unless they carry an offset\n"
 	      "(+08:00, Z).  Settings come from the flags, then RIGBOOK_SERVER, RIGBOOK_TOKEN,\n"
@@ -677,6 +683,10 @@ void cmd_json_booking(struct out_json *j, const Rigbook__Booking *b)
 		out_json_uint(j, b->series_id);
 	else
 		out_json_null(j);
+	if (b->series_id != 0) {
+		out_json_kv_uint(j, "series_no", b->series_no);
+		out_json_kv_uint(j, "series_of", b->series_of);
+	}
 	out_json_kv_string(j, "decided_by", b->decided_by);
 	out_json_kv_string(j, "decision_reason", b->decision_reason);
 	out_json_end_object(j);

@@ -94,6 +94,9 @@ static void booking_details(const Rigbook__Booking *b, char *buf, size_t len)
 	}
 	if (b->usage_note != NULL && b->usage_note[0] != '\0')
 		add_detail(buf, len, &off, "usage: %.500s", b->usage_note);
+	if (b->series_id != 0)
+		add_detail(buf, len, &off, "series %" PRIu64 ", %" PRIu32 " of %" PRIu32, b->series_id,
+			   b->series_no, b->series_of);
 	if (b->note != NULL && b->note[0] != '\0')
 		add_detail(buf, len, &off, "note: %.500s", b->note);
 }

@@ -237,7 +237,7 @@ static int cmd_qualifications_exec(struct cmd_ctx *ctx, const struct cmd_args *a
 const struct cmd_entry cmd_qualify_entry = {
 	.name = "qualify",
 	.usage = "MEMBER CODE [--until DATE]",
-	.summary = "qualify a member to use a resource, until a date or with no end (staff)",
+	.summary = "qualify a member on a resource, --until a date (staff)",
 	.options = qualify_opts,
 	.lower = 2,
 	.upper = 2,
@@ -257,7 +257,7 @@ const struct cmd_entry cmd_unqualify_entry = {
 const struct cmd_entry cmd_qualifications_entry = {
 	.name = "qualifications",
 	.usage = "[CODE] [--member HANDLE] [--all]",
-	.summary = "list qualifications: your own, or (staff) those on your resources",
+	.summary = "list your qualifications (staff: those on your resources)",
 	.options = qualifications_opts,
 	.lower = 0,
 	.upper = 1,

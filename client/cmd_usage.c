@@ -193,7 +193,7 @@ static int cmd_usage_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 const struct cmd_entry cmd_checkin_entry = {
 	.name = "checkin",
 	.usage = "ID",
-	.summary = "check in to a booking (from shortly before its start until its end)",
+	.summary = "check in to a booking (from shortly before its start)",
 	.options = no_opts,
 	.lower = 1,
 	.upper = 1,
@@ -223,7 +223,7 @@ const struct cmd_entry cmd_noshow_entry = {
 const struct cmd_entry cmd_usage_entry = {
 	.name = "usage",
 	.usage = "ID [--in TIME] [--out TIME] --reason TEXT",
-	.summary = "correct when a booking's use began and ended, saying why (staff)",
+	.summary = "correct when a booking's use began and ended (staff)",
 	.options = usage_opts,
 	.lower = 1,
 	.upper = 1,

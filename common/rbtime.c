@@ -2,7 +2,12 @@
  * Times in IANA zones.  Calendar arithmetic is done here (proleptic
  * Gregorian, days from 1970-01-01); the zone rules come from the C library:
  * TZ is pointed at the zone file under a lock, localtime_r() answers "what is
- * the UTC offset at instant t", and TZ is restored afterwards.
+ * the UTC offset at instant t", and TZ is restored afterwards.  The C
+ * library's own zone state is left on the last zone used (tzset() is not
+ * called on the way out): asking the same zone again, as a listing of one
+ * resource's bookings does line after line, then costs no file reads, and the
+ * next tzset() of anyone else reads TZ afresh.  Nothing in rigbook calls
+ * localtime_r() without tzset() outside this file.
  *
  * Local time L (seconds as if it were UTC) maps to every instant t with
  * t + offset(t) = L.  No zone is further than a day from UTC, so such t lies
@@ -51,6 +56,9 @@ struct tz_saved {
 };
 
 static pthread_mutex_t tz_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Under tz_lock: the last zone whose file was checked, and the TZ value for it. */
+static char tz_last_name[TZ_NAME_MAX + 1];
+static char tz_last_value[PATH_MAX + 1];
 
 static const char *const month_names[12] = {
 	"January", "February", "March",     "April",   "May",      "June",
@@ -199,9 +207,16 @@ static int tz_enter(const char *tz, struct tz_saved *sv, char *err, size_t errle
 		tzset();
 		return 0;
 	}
-	path[0] = ':';
-	if (zone_path(tz, path + 1, sizeof(path) - 1, err, errlen) != 0)
-		goto fail;
+	if (strcmp(tz, tz_last_name) == 0) {
+		memcpy(path, tz_last_value, sizeof(path));
+	} else {
+		path[0] = ':';
+		if (zone_path(tz, path + 1, sizeof(path) - 1, err, errlen) != 0)
+			goto fail;
+		/* zone_path accepted it, so it fits TZ_NAME_MAX */
+		snprintf(tz_last_name, sizeof(tz_last_name), "%s", tz);
+		memcpy(tz_last_value, path, sizeof(tz_last_value));
+	}
 	old = getenv("TZ");
 	if (old != NULL) {
 		sv->old = strdup(old);
@@ -232,7 +247,7 @@ static void tz_leave(struct tz_saved *sv)
 			setenv("TZ", sv->old, 1);
 		else
 			unsetenv("TZ");
-		tzset();
+		/* no tzset(): see the top of this file */
 	}
 	free(sv->old);
 	sv->old = NULL;

@@ -53,6 +53,12 @@ static const struct dispatch_entry table[] = {
 	{ RIGBOOK__REQUEST__BODY_CHECK_OUT, "check_out", R_ANY, 0, svc_check_out },
 	{ RIGBOOK__REQUEST__BODY_MARK_NO_SHOW, "mark_no_show", R_STAFF, 0, svc_mark_no_show },
 	{ RIGBOOK__REQUEST__BODY_CORRECT_USAGE, "correct_usage", R_STAFF, 0, svc_correct_usage },
+	/* series: whose series, and staff of its resource, are checked in SQL */
+	{ RIGBOOK__REQUEST__BODY_BOOK_SERIES, "book_series", R_ANY, 1, svc_book_series },
+	{ RIGBOOK__REQUEST__BODY_CANCEL_SERIES, "cancel_series", R_ANY, 1, svc_cancel_series },
+	/* live events: what each role sees of them is decided in evparse.c */
+	{ RIGBOOK__REQUEST__BODY_WATCH, "watch", R_ANY, 0, svc_watch },
+	{ RIGBOOK__REQUEST__BODY_UNWATCH, "unwatch", R_ANY, 0, svc_unwatch },
 	/* billing: prices and invoicing by operators of the space; which space, and who reads
 	 * which startup's money, is checked in SQL */
 	{ RIGBOOK__REQUEST__BODY_SET_RATE, "set_rate", R_OPERATOR | R_ADMIN, 0, svc_set_rate },

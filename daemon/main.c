@@ -13,6 +13,7 @@
 #include "config.h"
 #include "conn.h"
 #include "db.h"
+#include "events.h"
 #include "log.h"
 #include "migrate.h"
 #include "pgembed.h"
@@ -86,6 +87,7 @@ static void reload(void)
 	}
 	limits_from(&next);
 	sweep_set_interval(next.no_show_interval);
+	events_set_backlog((size_t)next.watch_backlog);
 	config_free(&M.cfg);
 	M.cfg = next;
 	log_info("configuration and TLS certificate reloaded");
@@ -273,6 +275,10 @@ int main(int argc, char **argv)
 		pgembed_stop();
 		fatalx("cannot start the no-show sweep");
 	}
+	if (events_start(M.base, conninfo, (size_t)M.cfg.watch_backlog) != 0) {
+		pgembed_stop();
+		fatalx("cannot start listening for events");
+	}
 	for (nsig = 0; signums[nsig] != 0; nsig++) {
 		sigs[nsig] = evsignal_new(M.base, signums[nsig], signal_cb, NULL);
 		if (sigs[nsig] == NULL || evsignal_add(sigs[nsig], NULL) != 0)
@@ -284,6 +290,7 @@ int main(int argc, char **argv)
 	log_info("shutting down");
 	sweep_stop(NULL);
 	conn_module_free();
+	events_stop();
 	db_pool_stop();
 	sweep_free();
 	for (int i = 0; i < nsig; i++)

@@ -5,7 +5,7 @@
 	"v.state, v.member_handle, v.startup_code, v.created_epoch, v.note, "              \
 	"v.cancelled_epoch, v.cancel_reason, v.unit_no, v.override_reason, v.parent_id, "   \
 	"v.cancelled_by, v.cancelled_late, v.checked_in_epoch, v.checked_out_epoch, "      \
-	"v.usage_note, v.series_id, v.decided_by, v.decision_reason"
+	"v.usage_note, v.series_id, v.decided_by, v.decision_reason, v.series_no, v.series_of"
 
 #define RES_COLS                                                                                \
 	"v.id, v.code, v.name, v.kind, v.institution_code, v.institution_name, v.space_code, "      \
@@ -286,6 +286,31 @@ const struct stmt_def stmt_defs[STMT__COUNT] = {
 		"sweep_no_shows",
 		"SELECT x.id FROM rb_mark_no_shows($1::int) x(id)",
 		1,
+	},
+	[STMT_BOOK_SERIES] = {
+		"book_series",
+		"SELECT x.series_id, x.n, x.booking_id, x.occ_start, x.occ_end, x.code, x.reason,"
+		" x.replayed, x.occurrences, " BOOKING_COLS
+		" FROM rb_book_series($1::bigint, $2::text, $3::bigint, $4::bigint, $5::int, $6::int,"
+		" $7::bigint, $8::boolean, $9::text, $10::text, $11::text, $12::text) x"
+		" LEFT JOIN LATERAL rb_booking_wire(x.booking_id) v ON true ORDER BY x.n",
+		12,
+	},
+	[STMT_CANCEL_SERIES] = {
+		"cancel_series",
+		"SELECT " BOOKING_COLS ", x.replayed FROM rb_cancel_series($1::bigint, $2::bigint,"
+		" $3::text, $4::text, $5::text) x, rb_booking_wire(x.id) v",
+		5,
+	},
+	[STMT_WATCH] = {
+		"watch",
+		"SELECT coalesce(m.space_id, s.space_id, i.space_id, 0), r.id,"
+		" coalesce(r.code::text, ''), coalesce(r.time_zone, '')"
+		" FROM members m LEFT JOIN startups s ON s.id = m.startup_id"
+		" LEFT JOIN institutions i ON i.id = m.institution_id"
+		" LEFT JOIN resources r ON r.code::text = $2::text"
+		" WHERE m.id = $1::bigint",
+		2,
 	},
 	[STMT_SET_RATE] = {
 		"set_rate",
