@@ -50,6 +50,11 @@ extern const struct cmd_entry cmd_rules_entry;
 extern const struct cmd_entry cmd_units_entry;
 extern const struct cmd_entry cmd_requires_entry;
 extern const struct cmd_entry cmd_watch_entry;
+extern const struct cmd_entry cmd_charges_entry;
+extern const struct cmd_entry cmd_rate_entry;
+extern const struct cmd_entry cmd_voucher_entry;
+extern const struct cmd_entry cmd_invoice_entry;
+extern const struct cmd_entry cmd_settlement_entry;
 extern const struct cmd_entry cmd_help_entry;
 
 /* In the order the command list shows them: members' commands, then staff's. */
@@ -89,6 +94,11 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_rules_entry,
 	&cmd_units_entry,
 	&cmd_requires_entry,
+	&cmd_charges_entry,
+	&cmd_rate_entry,
+	&cmd_voucher_entry,
+	&cmd_invoice_entry,
+	&cmd_settlement_entry,
 	&cmd_help_entry,
 	NULL,
 };

@@ -59,6 +59,23 @@ static const struct dispatch_entry table[] = {
 	/* live events: what each role sees of them is decided in evparse.c */
 	{ RIGBOOK__REQUEST__BODY_WATCH, "watch", R_ANY, 0, svc_watch },
 	{ RIGBOOK__REQUEST__BODY_UNWATCH, "unwatch", R_ANY, 0, svc_unwatch },
+	/* billing: prices and invoicing by operators of the space; which space, and who reads
+	 * which startup's money, is checked in SQL */
+	{ RIGBOOK__REQUEST__BODY_SET_RATE, "set_rate", R_OPERATOR | R_ADMIN, 0, svc_set_rate },
+	{ RIGBOOK__REQUEST__BODY_LIST_RATES, "list_rates", R_STAFF, 0, svc_list_rates },
+	{ RIGBOOK__REQUEST__BODY_LIST_CHARGES, "list_charges", R_ANY, 0, svc_list_charges },
+	{ RIGBOOK__REQUEST__BODY_ADD_VOUCHER, "add_voucher", R_OPERATOR | R_ADMIN, 0, svc_add_voucher },
+	{ RIGBOOK__REQUEST__BODY_LIST_VOUCHERS, "list_vouchers", R_ANY, 0, svc_list_vouchers },
+	{ RIGBOOK__REQUEST__BODY_GET_VOUCHER, "get_voucher", R_ANY, 0, svc_get_voucher },
+	{ RIGBOOK__REQUEST__BODY_VOUCHER_STATEMENT, "voucher_statement", R_OPERATOR | R_ADMIN, 0,
+	  svc_voucher_statement },
+	{ RIGBOOK__REQUEST__BODY_RUN_INVOICES, "run_invoices", R_OPERATOR | R_ADMIN, 0,
+	  svc_run_invoices },
+	{ RIGBOOK__REQUEST__BODY_LIST_INVOICES, "list_invoices", R_ANY, 0, svc_list_invoices },
+	{ RIGBOOK__REQUEST__BODY_GET_INVOICE, "get_invoice", R_ANY, 0, svc_get_invoice },
+	{ RIGBOOK__REQUEST__BODY_CREDIT_INVOICE, "credit_invoice", R_OPERATOR | R_ADMIN, 0,
+	  svc_credit_invoice },
+	{ RIGBOOK__REQUEST__BODY_SETTLEMENT, "settlement", R_STAFF, 0, svc_settlement },
 };
 
 static const struct dispatch_entry *lookup(Rigbook__Request__BodyCase body)
@@ -168,7 +185,10 @@ int dispatch_request(uint32_t slot, uint32_t gen, const char *peer, const struct
 	if (sess != NULL && !(e->roles & ROLE_BIT(sess->role))) {
 		char m[200];
 
-		if (e->roles == R_STAFF)
+		if (e->roles == (R_OPERATOR | R_ADMIN))
+			snprintf(m, sizeof(m), "%s is for operators of the space and admins, not for a %s",
+				 e->name, rb_role_name(sess->role));
+		else if (e->roles == R_STAFF)
 			snprintf(m, sizeof(m),
 				 "%s is for managers of the host institution, operators of the space and admins, not for a %s",
 				 e->name, rb_role_name(sess->role));

@@ -108,6 +108,18 @@ void svc_list_waitlist(struct req *r, const Rigbook__Request *msg);
 void svc_unwait(struct req *r, const Rigbook__Request *msg);
 void svc_book_series(struct req *r, const Rigbook__Request *msg);
 void svc_cancel_series(struct req *r, const Rigbook__Request *msg);
+void svc_set_rate(struct req *r, const Rigbook__Request *msg);
+void svc_list_rates(struct req *r, const Rigbook__Request *msg);
+void svc_list_charges(struct req *r, const Rigbook__Request *msg);
+void svc_add_voucher(struct req *r, const Rigbook__Request *msg);
+void svc_list_vouchers(struct req *r, const Rigbook__Request *msg);
+void svc_get_voucher(struct req *r, const Rigbook__Request *msg);
+void svc_voucher_statement(struct req *r, const Rigbook__Request *msg);
+void svc_run_invoices(struct req *r, const Rigbook__Request *msg);
+void svc_list_invoices(struct req *r, const Rigbook__Request *msg);
+void svc_get_invoice(struct req *r, const Rigbook__Request *msg);
+void svc_credit_invoice(struct req *r, const Rigbook__Request *msg);
+void svc_settlement(struct req *r, const Rigbook__Request *msg);
 
 /* Text checks shared by handlers: length in bytes, valid UTF-8, no controls. */
 int text_ok(const char *s, size_t max);

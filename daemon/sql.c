@@ -22,6 +22,20 @@
 	"v.id, v.member_handle, v.resource_code, v.time_zone, v.granted_by, v.granted_epoch, " \
 	"v.expires_epoch, v.revoked_epoch, v.revoked_by, v.valid"
 
+#define RATE_COLS                                                                           \
+	"v.id, v.resource_code, v.tier, v.currency, v.hourly_fen, v.increment_minutes, "      \
+	"v.minimum_fen, v.day_fen, v.day_hours, v.basis, v.late_fee_pct, v.no_show_fee_pct, " \
+	"v.effective_from, v.set_by"
+#define CHARGE_COLS                                                                      \
+	"v.id, v.booking_id, v.kind, v.startup_code, v.resource_code, v.institution_code, " \
+	"v.tier, v.currency, v.charged_on, v.minutes, v.amount_fen, v.rate_card_id, "       \
+	"v.description, v.invoice_number"
+#define VOUCHER_COLS                                                                         \
+	"v.id, v.startup_code, v.issuer, v.coverage_pct, v.currency, v.cap_fen, v.used_fen, "   \
+	"v.balance_fen, v.valid_from, v.valid_to, v.institutions, v.kinds, "                    \
+	"d.id, d.invoice_number, d.period, d.resource_code, d.charged_on, d.line_fen, "         \
+	"d.amount_fen, d.booking_id"
+
 /* A change to a resource answers with its detail as the caller sees it ($1 is the member). */
 #define DETAIL_OF(call) "SELECT * FROM rb_resource_detail(" call ", $1::bigint)"
 
@@ -297,5 +311,76 @@ const struct stmt_def stmt_defs[STMT__COUNT] = {
 		" LEFT JOIN resources r ON r.code::text = $2::text"
 		" WHERE m.id = $1::bigint",
 		2,
+	},
+	[STMT_SET_RATE] = {
+		"set_rate",
+		"SELECT " RATE_COLS " FROM rb_rate_set($1::bigint, $2::text, $3::text, $4::text,"
+		" $5::bigint, $6::int, $7::bigint, $8::bigint, $9::int, $10::text, $11::int, $12::int,"
+		" $13::text, $14::text) x(id), rb_rate_wire(x.id) v",
+		14,
+	},
+	[STMT_LIST_RATES] = {
+		"list_rates",
+		"SELECT " RATE_COLS " FROM rb_rates($1::bigint, $2::text) WITH ORDINALITY a(id, n)"
+		" JOIN rate_view v ON v.id = a.id ORDER BY a.n",
+		2,
+	},
+	[STMT_LIST_CHARGES] = {
+		"list_charges",
+		"SELECT " CHARGE_COLS " FROM rb_charges($1::bigint, $2::text, $3::text) v",
+		3,
+	},
+	[STMT_ADD_VOUCHER] = {
+		"add_voucher",
+		"SELECT " VOUCHER_COLS " FROM rb_voucher_add($1::bigint, $2::text, $3::text, $4::int,"
+		" $5::text, $6::bigint, $7::text, $8::text, $9::text[], $10::text[], $11::text) x(id)"
+		" JOIN rb_voucher_wire(x.id) v ON true LEFT JOIN redemption_view d ON false",
+		11,
+	},
+	[STMT_LIST_VOUCHERS] = {
+		"list_vouchers",
+		"SELECT " VOUCHER_COLS " FROM rb_vouchers($1::bigint, $2::text, NULL) WITH ORDINALITY"
+		" a(id, n) JOIN voucher_view v ON v.id = a.id LEFT JOIN redemption_view d ON false"
+		" ORDER BY a.n",
+		2,
+	},
+	[STMT_GET_VOUCHER] = {
+		"get_voucher",
+		"SELECT " VOUCHER_COLS " FROM rb_vouchers($1::bigint, NULL, $2::bigint) a(id)"
+		" JOIN voucher_view v ON v.id = a.id LEFT JOIN redemption_view d ON d.voucher_id = v.id"
+		" ORDER BY d.id",
+		2,
+	},
+	[STMT_VOUCHER_STATEMENT] = {
+		"voucher_statement",
+		"SELECT * FROM rb_voucher_statement($1::bigint, $2::text, $3::text)",
+		3,
+	},
+	[STMT_RUN_INVOICES] = {
+		"run_invoices",
+		"SELECT * FROM rb_invoice_rows(ARRAY(SELECT rb_invoice_run($1::bigint, $2::text,"
+		" $3::text, $4::text)), false)",
+		4,
+	},
+	[STMT_LIST_INVOICES] = {
+		"list_invoices",
+		"SELECT * FROM rb_invoice_rows(rb_invoices($1::bigint, $2::text, $3::text, NULL), false)",
+		3,
+	},
+	[STMT_GET_INVOICE] = {
+		"get_invoice",
+		"SELECT * FROM rb_invoice_rows(rb_invoices($1::bigint, NULL, NULL, $2::text), true)",
+		2,
+	},
+	[STMT_CREDIT_INVOICE] = {
+		"credit_invoice",
+		"SELECT * FROM rb_invoice_rows(ARRAY[rb_invoice_credit($1::bigint, $2::text, $3::bigint,"
+		" $4::text, $5::text)], true)",
+		5,
+	},
+	[STMT_SETTLEMENT] = {
+		"settlement",
+		"SELECT * FROM rb_settlement($1::bigint, $2::text, $3::text)",
+		3,
 	},
 };

@@ -239,3 +239,62 @@ FROM (VALUES
 ) AS x (code, name, description, tz)
 ON CONFLICT DO NOTHING;
 UPDATE resources SET needs_approval = true WHERE code = 'evt-approve' AND NOT needs_approval;
+
+-- Billing tests: a space of their own (so that its invoice runs number and
+-- invoice nothing else), two host institutions, resources "bill-*", one
+-- startup per test (tiers set where the test needs them), their members
+-- and the space's operator.
+INSERT INTO spaces (code, name, name_zh, field, field_zh) VALUES
+  ('bill-space', 'Billing Test Space', '计费测试空间', 'Billing', '计费')
+ON CONFLICT DO NOTHING;
+
+INSERT INTO institutions (space_id, code, name, name_zh, kind) VALUES
+  ((SELECT id FROM spaces WHERE code = 'bill-space'), 'bill-works', 'Billing Works', '计费工厂', 'enterprise'),
+  ((SELECT id FROM spaces WHERE code = 'bill-space'), 'bill-univ', 'Billing University', '计费大学', 'university')
+ON CONFLICT DO NOTHING;
+
+INSERT INTO resources (institution_id, code, name, kind, description, location, time_zone)
+SELECT (SELECT id FROM institutions WHERE code = x.inst), x.code, x.name, x.kind::resource_kind,
+       x.description, 'Billing hall', 'Asia/Shanghai'
+FROM (VALUES
+  ('bill-works', 'bill-rig', 'Rig charged by the hour', 'test_facility', 'Rates and rounding'),
+  ('bill-works', 'bill-used', 'Rig charged by use', 'test_facility', 'Charge basis'),
+  ('bill-works', 'bill-line', 'Pilot line charged by the day', 'pilot_line', 'Day rate'),
+  ('bill-univ', 'bill-scope', 'University microscope', 'instrument', 'Vouchers by institution'),
+  ('bill-works', 'bill-race', 'Rig of the concurrent invoice runs', 'test_facility', 'Invoice runs')
+) AS x (inst, code, name, kind, description)
+ON CONFLICT DO NOTHING;
+
+INSERT INTO startups (space_id, code, name) VALUES
+  ((SELECT id FROM spaces WHERE code = 'bill-space'), 'bill-a', 'Billing A Rates'),
+  ((SELECT id FROM spaces WHERE code = 'bill-space'), 'bill-b', 'Billing B Host'),
+  ((SELECT id FROM spaces WHERE code = 'bill-space'), 'bill-c', 'Billing C External'),
+  ((SELECT id FROM spaces WHERE code = 'bill-space'), 'bill-d', 'Billing D Vouchers'),
+  ((SELECT id FROM spaces WHERE code = 'bill-space'), 'bill-e', 'Billing E Invoices'),
+  ((SELECT id FROM spaces WHERE code = 'bill-space'), 'bill-f', 'Billing F Race')
+ON CONFLICT DO NOTHING;
+UPDATE startups SET tier = 'host_internal' WHERE code = 'bill-b';
+UPDATE startups SET tier = 'external' WHERE code = 'bill-c';
+
+INSERT INTO members (handle, name, email, role, space_id, startup_id, institution_id)
+SELECT x.handle, x.name, x.handle || '@bill.example', x.role::member_role,
+       (SELECT id FROM spaces WHERE code = 'bill-space'),
+       (SELECT id FROM startups WHERE code = x.startup),
+       (SELECT id FROM institutions WHERE code = x.inst)
+FROM (VALUES
+  ('bill-ann', 'Ann of Billing A', 'member', 'bill-a', NULL),
+  ('bill-bo', 'Bo of Billing B', 'member', 'bill-b', NULL),
+  ('bill-cy', 'Cy of Billing C', 'member', 'bill-c', NULL),
+  ('bill-di', 'Di of Billing D', 'member', 'bill-d', NULL),
+  ('bill-ed', 'Ed of Billing E', 'member', 'bill-e', NULL),
+  ('bill-fa', 'Fa of Billing F', 'member', 'bill-f', NULL),
+  ('bill-oper', 'Otto Billing Operator', 'operator', NULL, NULL),
+  ('bill-mgr', 'Mia Billing Manager', 'manager', NULL, 'bill-works')
+) AS x (handle, name, role, startup, inst)
+ON CONFLICT DO NOTHING;
+
+INSERT INTO tokens (member_id, hash, label)
+SELECT m.id, sha256(convert_to('tok-' || m.handle, 'UTF8')), 'test'
+FROM members m
+WHERE m.handle LIKE 'bill-%'
+ON CONFLICT DO NOTHING;

@@ -60,9 +60,9 @@ static void test_find_ambiguous_and_unknown(void **state)
 	assert_null(cmd_find("res", err, sizeof(err)));
 	assert_string_equal(err, "ambiguous command: res, could be: resources, resource");
 	assert_null(cmd_find("c", err, sizeof(err)));
-	assert_string_equal(err, "ambiguous command: c, could be: calendar, cancel, checkin, checkout, closure");
+	assert_string_equal(err, "ambiguous command: c, could be: calendar, cancel, checkin, checkout, closure, charges");
 	assert_null(cmd_find("s", err, sizeof(err)));
-	assert_string_equal(err, "ambiguous command: s, could be: show, slots");
+	assert_string_equal(err, "ambiguous command: s, could be: show, slots, settlement");
 	assert_null(cmd_find("teleport", err, sizeof(err)));
 	assert_non_null(strstr(err, "unknown command: teleport"));
 	assert_null(cmd_find("", err, sizeof(err)));
