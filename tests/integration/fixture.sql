@@ -298,3 +298,144 @@ SELECT m.id, sha256(convert_to('tok-' || m.handle, 'UTF8')), 'test'
 FROM members m
 WHERE m.handle LIKE 'bill-%'
 ON CONFLICT DO NOTHING;
+
+-- Report tests: a space of their own with a known week of use (2-6 March
+-- 2026, Asia/Shanghai, in the past), written directly: resources "rep-*"
+-- with opening hours, an exception and a closure (rep-lathe), none
+-- (rep-oven, open around the clock) and daily hours (rep-scope, another
+-- institution); bookings in every state, some across the range's edges;
+-- charges, invoices and voucher redemptions.  test_report.sh has the
+-- figures worked out by hand.
+INSERT INTO spaces (code, name, name_zh, field, field_zh) VALUES
+  ('rep-space', 'Report Test Space', '报表测试空间', 'Reports', '报表')
+ON CONFLICT DO NOTHING;
+
+INSERT INTO institutions (space_id, code, name, name_zh, kind) VALUES
+  ((SELECT id FROM spaces WHERE code = 'rep-space'), 'rep-works', 'Report Works', '报表工厂', 'enterprise'),
+  ((SELECT id FROM spaces WHERE code = 'rep-space'), 'rep-univ', 'Report University', '报表大学', 'university')
+ON CONFLICT DO NOTHING;
+
+INSERT INTO resources (institution_id, code, name, kind, description, location, time_zone)
+SELECT (SELECT id FROM institutions WHERE code = x.inst), x.code, x.name, x.kind::resource_kind,
+       x.description, 'Report hall', 'Asia/Shanghai'
+FROM (VALUES
+  ('rep-works', 'rep-lathe', 'CNC lathe, "Turn, 1"', 'machining', 'Weekday hours, an exception, a closure'),
+  ('rep-works', 'rep-oven', 'Curing oven', 'test_facility', 'No hours: open around the clock'),
+  ('rep-univ', 'rep-scope', 'Electron microscope', 'instrument', 'Daily hours, another institution')
+) AS x (inst, code, name, kind, description)
+ON CONFLICT DO NOTHING;
+
+INSERT INTO opening_hours (resource_id, kind, weekday, opens, closes)
+SELECT r.id, 'open', d, x.opens, x.closes
+FROM (VALUES ('rep-lathe', 1, 5, 540, 1020), ('rep-scope', 1, 7, 480, 1200)) AS x (code, d1, d2, opens, closes)
+JOIN resources r ON r.code = x.code
+CROSS JOIN LATERAL generate_series(x.d1, x.d2) d
+ON CONFLICT DO NOTHING;
+
+INSERT INTO date_exceptions (resource_id, day, closed, windows, reason)
+SELECT id, '2026-03-04', false, '{[540,720)}', 'Half day: training'
+FROM resources WHERE code = 'rep-lathe'
+ON CONFLICT DO NOTHING;
+
+INSERT INTO startups (space_id, code, name) VALUES
+  ((SELECT id FROM spaces WHERE code = 'rep-space'), 'rep-a', 'Report A Motors'),
+  ((SELECT id FROM spaces WHERE code = 'rep-space'), 'rep-b', 'Report B Batteries'),
+  ((SELECT id FROM spaces WHERE code = 'rep-space'), 'rep-c', 'Report C Coatings')
+ON CONFLICT DO NOTHING;
+
+INSERT INTO members (handle, name, email, role, space_id, startup_id, institution_id)
+SELECT x.handle, x.name, x.handle || '@rep.example', x.role::member_role,
+       (SELECT id FROM spaces WHERE code = 'rep-space'),
+       (SELECT id FROM startups WHERE code = x.startup),
+       (SELECT id FROM institutions WHERE code = x.inst)
+FROM (VALUES
+  ('rep-ann', 'Ann of Report A', 'member', 'rep-a', NULL),
+  ('rep-bo', 'Bo of Report B', 'member', 'rep-b', NULL),
+  ('rep-cy', 'Cy of Report C', 'member', 'rep-c', NULL),
+  ('rep-oper', 'Rita Report Operator', 'operator', NULL, NULL),
+  ('rep-mgr', 'Rex Report Manager', 'manager', NULL, 'rep-works')
+) AS x (handle, name, role, startup, inst)
+ON CONFLICT DO NOTHING;
+
+INSERT INTO tokens (member_id, hash, label)
+SELECT m.id, sha256(convert_to('tok-' || m.handle, 'UTF8')), 'test'
+FROM members m
+WHERE m.handle LIKE 'rep-%'
+ON CONFLICT DO NOTHING;
+
+DO $$
+DECLARE
+  sp bigint := (SELECT id FROM spaces WHERE code = 'rep-space');
+  ia bigint;
+  ib bigint;
+BEGIN
+  IF EXISTS (SELECT 1 FROM bookings b JOIN resources r ON r.id = b.resource_id
+              WHERE r.code LIKE 'rep-%') THEN
+    RETURN;
+  END IF;
+  INSERT INTO closures (resource_id, during, kind, reason, created_by)
+  SELECT id, '[2026-03-05 13:00+08, 2026-03-05 15:00+08)', 'maintenance', 'Spindle service',
+         (SELECT id FROM members WHERE handle = 'rep-mgr')
+    FROM resources WHERE code = 'rep-lathe';
+
+  INSERT INTO bookings (resource_id, unit_id, member_id, startup_id, during, state, note,
+                        checked_in_at, checked_out_at)
+  SELECT r.id, u.id, m.id, m.startup_id, x.during::tstzrange, x.state::booking_state, x.note,
+         x.cin::timestamptz, x.cout::timestamptz
+    FROM (VALUES
+      ('rep-lathe', 'rep-ann', '[2026-03-02 09:00+08, 2026-03-02 12:00+08)', 'completed', 'rep L1',
+       '2026-03-02 09:10+08', '2026-03-02 11:40+08'),
+      ('rep-lathe', 'rep-bo', '[2026-03-03 13:00+08, 2026-03-03 17:00+08)', 'no_show', 'rep L2', NULL, NULL),
+      ('rep-lathe', 'rep-bo', '[2026-03-05 09:00+08, 2026-03-05 11:00+08)', 'completed', 'rep L3',
+       '2026-03-05 08:50+08', '2026-03-05 11:30+08'),
+      ('rep-lathe', 'rep-ann', '[2026-03-06 10:00+08, 2026-03-06 12:00+08)', 'cancelled', 'rep L4', NULL, NULL),
+      ('rep-oven', 'rep-ann', '[2026-03-01 20:00+08, 2026-03-02 04:00+08)', 'completed', 'rep O1',
+       '2026-03-01 20:00+08', '2026-03-02 04:00+08'),
+      ('rep-oven', 'rep-cy', '[2026-03-06 18:00+08, 2026-03-07 06:00+08)', 'completed', 'rep O2',
+       '2026-03-06 18:30+08', '2026-03-07 05:00+08'),
+      ('rep-oven', 'rep-cy', '[2026-03-04 10:00+08, 2026-03-04 14:00+08)', 'confirmed', 'rep O3', NULL, NULL),
+      ('rep-oven', 'rep-ann', '[2026-03-03 08:00+08, 2026-03-03 09:00+08)', 'no_show', 'rep O4', NULL, NULL),
+      ('rep-oven', 'rep-ann', '[2026-03-09 10:00+08, 2026-03-09 12:00+08)', 'completed', 'rep O5',
+       '2026-03-09 10:00+08', '2026-03-09 12:00+08'),
+      ('rep-scope', 'rep-cy', '[2026-03-02 10:00+08, 2026-03-02 12:00+08)', 'completed', 'rep S1',
+       '2026-03-02 10:00+08', '2026-03-02 12:00+08'),
+      ('rep-scope', 'rep-bo', '[2026-03-03 10:00+08, 2026-03-03 12:00+08)', 'requested', 'rep S2', NULL, NULL)
+    ) AS x (code, handle, during, state, note, cin, cout)
+    JOIN resources r ON r.code = x.code
+    JOIN resource_units u ON u.resource_id = r.id AND u.unit_no = 1
+    JOIN members m ON m.handle = x.handle;
+
+  -- The ledger: charged on the local date of the booking's start.
+  INSERT INTO charges (booking_id, kind, startup_id, space_id, resource_id, institution_id, tier,
+                       currency, charged_on, minutes, amount_fen, description)
+  SELECT b.id, x.kind::charge_kind, b.startup_id, sp, b.resource_id, r.institution_id,
+         'member_startup', 'CNY', (lower(b.during) AT TIME ZONE 'Asia/Shanghai')::date, 0, x.fen, b.note
+    FROM (VALUES ('rep L1', 'usage', 15000), ('rep L2', 'no_show', 4000), ('rep L3', 'usage', 123450),
+                 ('rep O1', 'usage', 8000), ('rep O2', 'usage', 12000), ('rep S1', 'usage', 5000))
+         AS x (note, kind, fen)
+    JOIN bookings b ON b.note = x.note
+    JOIN resources r ON r.id = b.resource_id;
+
+  -- March invoices of rep-a (L1, half paid by a voucher) and rep-b (L3).
+  INSERT INTO vouchers (startup_id, issuer, coverage_pct, cap_fen, used_fen, valid_from, valid_to)
+  SELECT id, 'Report District', 50, 10000000, CASE code WHEN 'rep-a' THEN 7500 ELSE 61725 END,
+         '2026-01-01', '2026-12-31'
+    FROM startups WHERE code IN ('rep-a', 'rep-b');
+  INSERT INTO invoices (number, space_id, startup_id, period, total_fen, voucher_fen, startup_fen)
+  VALUES ('REP-2026-0001', sp, (SELECT id FROM startups WHERE code = 'rep-a'), '2026-03-01', 15000, 7500, 7500)
+  RETURNING id INTO ia;
+  INSERT INTO invoices (number, space_id, startup_id, period, total_fen, voucher_fen, startup_fen)
+  VALUES ('REP-2026-0002', sp, (SELECT id FROM startups WHERE code = 'rep-b'), '2026-03-01', 123450, 61725, 61725)
+  RETURNING id INTO ib;
+  INSERT INTO invoice_lines (invoice_id, charge_id, amount_fen, voucher_fen, startup_fen)
+  SELECT CASE x.note WHEN 'rep L1' THEN ia ELSE ib END, c.id, c.amount_fen, x.v, c.amount_fen - x.v
+    FROM (VALUES ('rep L1', 7500), ('rep L3', 61725)) AS x (note, v)
+    JOIN charges c ON c.description = x.note;
+  INSERT INTO voucher_redemptions (voucher_id, invoice_line_id, amount_fen)
+  SELECT v.id, l.id, l.voucher_fen
+    FROM invoice_lines l
+    JOIN invoices i ON i.id = l.invoice_id
+    JOIN vouchers v ON v.startup_id = i.startup_id
+   WHERE i.id IN (ia, ib);
+  UPDATE invoices SET issued_at = '2026-04-01 09:00+08' WHERE id IN (ia, ib);
+END $$;
