@@ -55,6 +55,7 @@ extern const struct cmd_entry cmd_rate_entry;
 extern const struct cmd_entry cmd_voucher_entry;
 extern const struct cmd_entry cmd_invoice_entry;
 extern const struct cmd_entry cmd_settlement_entry;
+extern const struct cmd_entry cmd_report_entry;
 extern const struct cmd_entry cmd_help_entry;
 
 /* In the order the command list shows them: members' commands, then staff's. */
@@ -99,6 +100,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_voucher_entry,
 	&cmd_invoice_entry,
 	&cmd_settlement_entry,
+	&cmd_report_entry,
 	&cmd_help_entry,
 	NULL,
 };

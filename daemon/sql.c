@@ -383,4 +383,9 @@ const struct stmt_def stmt_defs[STMT__COUNT] = {
 		"SELECT * FROM rb_settlement($1::bigint, $2::text, $3::text)",
 		3,
 	},
+	[STMT_REPORT] = {
+		"report",
+		"SELECT * FROM rb_report($1::bigint, $2::text, $3::text, $4::text)",
+		4,
+	},
 };

@@ -55,6 +55,7 @@ enum stmt_id {
 	STMT_GET_INVOICE,
 	STMT_CREDIT_INVOICE,
 	STMT_SETTLEMENT,
+	STMT_REPORT,
 	STMT__COUNT
 };
 
@@ -156,5 +157,11 @@ enum invoice_col {
 
 /* rb_settlement. */
 enum settlement_col { SE_CODE, SE_NAME, SE_CURRENCY, SE_EARNED, SE_VOUCHER, SE_STARTUP };
+
+/* rb_report: a row per resource, then the total (RP_CODE empty). */
+enum report_col {
+	RP_CODE, RP_NAME, RP_INSTITUTION, RP_SPACE, RP_TZ, RP_UNITS, RP_OPEN, RP_BOOKED, RP_USED,
+	RP_STARTUPS, RP_BOOKINGS, RP_NO_SHOWS, RP_CURRENCY, RP_REVENUE, RP_SUBSIDY
+};
 
 #endif
