@@ -372,7 +372,7 @@ static int cmd_report_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 const struct cmd_entry cmd_report_entry = {
 	.name = "report",
 	.usage = "[--space S] --from DATE --to DATE [--csv] [--ascii]",
-	.summary = "hours opened, booked and used, startups, no-shows and money per resource",
+	.summary = "hours opened, booked and used, startups, money per resource",
 	.options = report_opts,
 	.lower = 0,
 	.upper = 0,

@@ -18,13 +18,6 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT coalesce(sum(rb_epoch(upper(x)) - rb_epoch(lower(x))), 0)::bigint FROM unnest(m) x
 $$;
 
--- Seconds of a range (0 when empty).
-CREATE FUNCTION rb_range_secs(r tstzrange) RETURNS bigint
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT CASE WHEN r IS NULL OR isempty(r) THEN 0
-              ELSE rb_epoch(upper(r)) - rb_epoch(lower(r)) END
-$$;
-
 -- The report from p_from to p_to (local dates, both included) of the
 -- resources p_member may report on: admins any (one space with p_space,
 -- else all), operators their space, managers their institution's.  A row
@@ -96,23 +89,26 @@ BEGIN
              rb_windows(res.id, res.tz, 'open', lower(res.rng), upper(res.rng))
              - rb_closed(res.id, lower(res.rng), upper(res.rng))) AS secs
       FROM res
-  ), bk AS (
+  ), bk0 AS (
     -- every counted booking near the range: a day either side catches time
     -- used before the start (early check-in) or after the end (overrun)
     SELECT b.resource_id, b.startup_id, b.state, b.during && res.rng AS inside,
-           rb_range_secs(b.during * res.rng) AS booked,
+           coalesce(extract(epoch FROM upper(b.during * res.rng) - lower(b.during * res.rng)), 0) AS booked,
            CASE WHEN b.checked_in_at IS NULL THEN 0
-                ELSE rb_range_secs(tstzrange(b.checked_in_at,
-                                             greatest(b.checked_in_at, coalesce(b.checked_out_at, now())))
-                                   * res.rng) END AS used
+                ELSE extract(epoch FROM least(coalesce(b.checked_out_at, now()), upper(res.rng))
+                                        - greatest(b.checked_in_at, lower(res.rng))) END AS used0
       FROM res
       JOIN bookings b ON b.resource_id = res.id
        AND b.during && tstzrange(lower(res.rng) - interval '1 day', upper(res.rng) + interval '1 day')
        AND b.state NOT IN ('cancelled', 'declined')
        AND b.state IN ('confirmed', 'checked_in', 'completed', 'no_show')
+  ), bk AS (
+    SELECT bk0.resource_id, bk0.startup_id, bk0.state, bk0.inside, bk0.booked,
+           greatest(bk0.used0, 0) AS used
+      FROM bk0
   ), agg AS (
     SELECT bk.resource_id, grouping(bk.resource_id) = 1 AS total,
-           sum(bk.booked)::bigint AS booked, sum(bk.used)::bigint AS used,
+           round(sum(bk.booked))::bigint AS booked, round(sum(bk.used))::bigint AS used,
            (count(DISTINCT bk.startup_id) FILTER (WHERE bk.used > 0))::int AS startups,
            (count(*) FILTER (WHERE bk.inside))::int AS n,
            (count(*) FILTER (WHERE bk.inside AND bk.state = 'no_show'))::int AS no_shows
