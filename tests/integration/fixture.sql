@@ -439,3 +439,35 @@ BEGIN
    WHERE i.id IN (ia, ib);
   UPDATE invoices SET issued_at = '2026-04-01 09:00+08' WHERE id IN (ia, ib);
 END $$;
+
+-- A second report space whose one resource has two identical units, so
+-- that open time counts each unit.
+INSERT INTO spaces (code, name, name_zh, field, field_zh) VALUES
+  ('rep-other', 'Report Units Space', '报表单元空间', 'Reports', '报表')
+ON CONFLICT DO NOTHING;
+INSERT INTO institutions (space_id, code, name, name_zh, kind) VALUES
+  ((SELECT id FROM spaces WHERE code = 'rep-other'), 'rep-lab', 'Report Lab', '报表实验室', 'institute')
+ON CONFLICT DO NOTHING;
+INSERT INTO resources (institution_id, code, name, kind, description, location, time_zone) VALUES
+  ((SELECT id FROM institutions WHERE code = 'rep-lab'), 'rep-bench', 'Two identical benches',
+   'workspace', 'Two units, no hours', 'Report lab', 'Asia/Shanghai')
+ON CONFLICT DO NOTHING;
+INSERT INTO resource_units (resource_id, unit_no)
+SELECT id, 2 FROM resources WHERE code = 'rep-bench'
+ON CONFLICT DO NOTHING;
+INSERT INTO startups (space_id, code, name) VALUES
+  ((SELECT id FROM spaces WHERE code = 'rep-other'), 'rep-d', 'Report D Devices')
+ON CONFLICT DO NOTHING;
+INSERT INTO members (handle, name, email, role, space_id, startup_id) VALUES
+  ('rep-di', 'Di of Report D', 'rep-di@rep.example', 'member',
+   (SELECT id FROM spaces WHERE code = 'rep-other'), (SELECT id FROM startups WHERE code = 'rep-d'))
+ON CONFLICT DO NOTHING;
+INSERT INTO bookings (resource_id, unit_id, member_id, startup_id, during, state, note,
+                      checked_in_at, checked_out_at)
+SELECT r.id, u.id, m.id, m.startup_id, '[2026-03-02 10:00+08, 2026-03-02 14:00+08)', 'completed',
+       'rep B' || u.unit_no, '2026-03-02 10:00+08', '2026-03-02 14:00+08'
+  FROM resources r
+  JOIN resource_units u ON u.resource_id = r.id
+  JOIN members m ON m.handle = 'rep-di'
+ WHERE r.code = 'rep-bench'
+   AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.resource_id = r.id);

@@ -212,3 +212,12 @@ t_report_json() {
 		"$(json 'd["total"]["revenue_text"] + "|" + str(d["total"]["startups_served"]) + "|" + str(d["resources"][0]["used_pct"])')" \
 		"JSON total"
 }
+
+t_report_units() {
+	# rep-bench has two units and no hours: Monday is 2 x 24 = 48 h open;
+	# two 4 h bookings side by side are 8 h booked and used: 8 / 48 = 16.67 %.
+	expect_exit 0 rb_as adm report --space rep-other --from 2026-03-02 --to 2026-03-02 --csv
+	expect_eq "rep-bench|2|48.00|8.00|8.00|16.67|16.67|1|2
+|2|48.00|8.00|8.00|16.67|16.67|1|2" \
+		"$(rep_csv_rows | tail -n +2 | cut -d'|' -f3,6,7,8,9,10,11,12,13)" "two units"
+}
