@@ -298,3 +298,14 @@ SELECT m.id, sha256(convert_to('tok-' || m.handle, 'UTF8')), 'test'
 FROM members m
 WHERE m.handle LIKE 'bill-%'
 ON CONFLICT DO NOTHING;
+
+-- A second space whose invoice runs spend the same startup's vouchers.
+INSERT INTO spaces (code, name) VALUES ('bill-other', 'Billing Other Space')
+ON CONFLICT DO NOTHING;
+INSERT INTO institutions (space_id, code, name, kind) VALUES
+  ((SELECT id FROM spaces WHERE code = 'bill-other'), 'bill-far', 'Billing Far Institute', 'institute')
+ON CONFLICT DO NOTHING;
+INSERT INTO resources (institution_id, code, name, kind, description, location, time_zone) VALUES
+  ((SELECT id FROM institutions WHERE code = 'bill-far'), 'bill-far-rig', 'Rig of the other space',
+   'test_facility', 'Vouchers spent by two spaces', 'Far hall', 'Asia/Shanghai')
+ON CONFLICT DO NOTHING;

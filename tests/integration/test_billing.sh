@@ -421,3 +421,36 @@ t_billing_concurrent_runs() {
 	expect_eq "$(psql_q "SELECT count(*) FROM invoices WHERE number LIKE 'BILL-SPACE-2026-%'")" \
 		"$(psql_q "SELECT last_no FROM invoice_counters c JOIN spaces s ON s.id = c.space_id WHERE s.code = 'bill-space' AND year = 2026")" "counter"
 }
+
+# Two spaces invoicing the same startup at the same time never spend more
+# of a voucher than its cap: the voucher row is locked while it pays.
+t_billing_voucher_two_spaces() {
+	local v pids=() i rc=0
+	bill_rates
+	expect_exit 0 rb_as adm rate set bill-far-rig --tier member_startup --hourly 100 --increment 1h \
+		--basis booked --from 2026-09-01
+	expect_exit 0 bill_oper voucher add --startup bill-f --issuer "Two Spaces Fund" --coverage 50% \
+		--cap 150.00 --from 2026-09-01 --to 2026-09-30 --json
+	v=$(json 'd["id"]')
+	for i in 1 2 3; do
+		bill_done bill-fa bill-rig "2026-09-0$i 10:00" "2026-09-0$i 12:00" "2026-09-0$i 10:00" "2026-09-0$i 12:00" >/dev/null
+		bill_done bill-fa bill-far-rig "2026-09-0$i 10:00" "2026-09-0$i 12:00" "2026-09-0$i 10:00" "2026-09-0$i 12:00" >/dev/null
+	done
+	for i in bill-space bill-other; do
+		rb_as adm invoice run --period 2026-09 --space "$i" >/dev/null 2>"$RB_CASE_DIR/run.$i" &
+		pids+=($!)
+		rb_register_pid $!
+	done
+	for i in "${pids[@]}"; do
+		wait "$i" || rc=1
+	done
+	expect_eq 0 "$rc" "both runs succeeded"
+	expect_eq "15000 15000 15000" "$(psql_q "SELECT v.used_fen || ' ' || (SELECT sum(amount_fen) FROM voucher_redemptions
+		WHERE voucher_id = v.id) || ' ' || (SELECT sum(l.voucher_fen) FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id
+		JOIN startups s ON s.id = i.startup_id WHERE s.code = 'bill-f' AND i.period = '2026-09-01')
+		FROM vouchers v WHERE v.id = $v")" "voucher used, redeemed, on invoices"
+	expect_eq 2 "$(psql_q "SELECT count(DISTINCT i.space_id) FROM invoices i JOIN startups s ON s.id = i.startup_id
+		WHERE s.code = 'bill-f' AND i.period = '2026-09-01'")" "spaces that invoiced bill-f"
+	expect_exit 1 rb_as bill-oper invoice run --period 2026-09 --space bill-other
+	expect_stderr_contains "only an operator of Billing Other Space or an admin can invoice it"
+}
