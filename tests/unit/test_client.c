@@ -43,7 +43,10 @@ static void test_find_exact_and_prefix(void **state)
 	assert_string_equal(cmd_find("req", err, sizeof(err))->name, "requires");
 	assert_string_equal(cmd_find("ru", err, sizeof(err))->name, "rules");
 	assert_string_equal(cmd_find("ex", err, sizeof(err))->name, "exception");
-	assert_string_equal(cmd_find("t", err, sizeof(err))->name, "terms");
+	assert_string_equal(cmd_find("te", err, sizeof(err))->name, "terms");
+	assert_string_equal(cmd_find("to", err, sizeof(err))->name, "token");
+	assert_string_equal(cmd_find("st", err, sizeof(err))->name, "startup");
+	assert_string_equal(cmd_find("me", err, sizeof(err))->name, "member");
 }
 
 static void test_find_ambiguous_and_unknown(void **state)
