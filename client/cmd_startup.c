@@ -65,7 +65,7 @@ static void json_member(struct out_json *j, const Rigbook__Member *m)
 
 static void line(const char *label, const char *value)
 {
-	printf("%-13s", label);
+	printf("%-15s", label);
 	out_put_clean(stdout, value != NULL && value[0] != '\0' ? value : "-");
 	putchar('\n');
 }
@@ -222,6 +222,7 @@ static int show(struct cmd_ctx *ctx, const char *code)
 		return CMD_OK;
 	}
 	cmd_time_text(s->created_at, "UTC", created, sizeof(created));
+	strncat(created, " UTC", sizeof(created) - strlen(created) - 1);
 	out_put_clean(stdout, s->code);
 	fputs(" (", stdout);
 	out_put_clean(stdout, s->name);

@@ -62,7 +62,7 @@ static void test_find_ambiguous_and_unknown(void **state)
 	assert_null(cmd_find("c", err, sizeof(err)));
 	assert_string_equal(err, "ambiguous command: c, could be: calendar, cancel, closure");
 	assert_null(cmd_find("s", err, sizeof(err)));
-	assert_string_equal(err, "ambiguous command: s, could be: show, slots");
+	assert_string_equal(err, "ambiguous command: s, could be: show, slots, startup");
 	assert_null(cmd_find("teleport", err, sizeof(err)));
 	assert_non_null(strstr(err, "unknown command: teleport"));
 	assert_null(cmd_find("", err, sizeof(err)));
