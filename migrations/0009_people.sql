@@ -159,8 +159,8 @@ BEGIN
   IF a.id = t.id OR a.role = 'admin' THEN
     RETURN;
   END IF;
-  IF a.role = 'operator' AND rb_member_space(a) IS NOT DISTINCT FROM rb_member_space(t)
-     AND t.role <> 'admin' THEN
+  IF a.role = 'operator' AND rb_member_space(a) IS NOT NULL
+     AND rb_member_space(a) IS NOT DISTINCT FROM rb_member_space(t) AND t.role <> 'admin' THEN
     RETURN;
   END IF;
   RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = field,
@@ -312,8 +312,8 @@ BEGIN
       MESSAGE = format('no startup is called %s', p_code);
   END IF;
   IF NOT (a.role = 'admin'
-          OR (a.role IN ('operator', 'manager') AND s.space_id = rb_member_space(a))
-          OR s.id = a.startup_id) THEN
+          OR (a.role IN ('operator', 'manager') AND s.space_id IS NOT DISTINCT FROM rb_member_space(a))
+          OR s.id IS NOT DISTINCT FROM a.startup_id) THEN
     RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'code',
       MESSAGE = CASE WHEN a.role = 'member'
         THEN format('startup %s is not yours; members see only their own startup', p_code)
