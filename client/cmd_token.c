@@ -35,6 +35,7 @@ static void json_token(struct out_json *j, const Rigbook__Token *t, int64_t now)
 	out_json_kv_int(j, "expires_at", t->expires_at);
 	out_json_kv_int(j, "revoked_at", t->revoked_at);
 	out_json_kv_string(j, "issued_by", t->issued_by);
+	out_json_kv_int(j, "last_used_at", t->last_used_at);
 	out_json_kv_string(j, "status", status(t, now));
 	out_json_end_object(j);
 }
@@ -131,8 +132,8 @@ static int issue(struct cmd_ctx *ctx, const struct cmd_args *args, const char *h
 
 static int list(struct cmd_ctx *ctx, const char *handle)
 {
-	static const char *const head[] = { "ID", "MEMBER", "LABEL", "CREATED", "EXPIRES",
-					    "STATUS", "ISSUED BY" };
+	static const char *const head[] = { "ID",     "MEMBER",    "LABEL",    "CREATED",
+					    "EXPIRES", "LAST USED", "STATUS", "ISSUED BY" };
 	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
 	Rigbook__ListTokensRequest lr = RIGBOOK__LIST_TOKENS_REQUEST__INIT;
 	Rigbook__Response *resp;
@@ -164,14 +165,18 @@ static int list(struct cmd_ctx *ctx, const char *handle)
 		rigbook__response__free_unpacked(resp, NULL);
 		return CMD_OK;
 	}
-	t = out_table_new(7, head);
+	t = out_table_new(8, head);
 	for (size_t i = 0; t != NULL && i < reply->n_tokens; i++) {
 		const Rigbook__Token *k = reply->tokens[i];
-		char id[24], made[80], until[80], st[100];
+		char id[24], made[80], until[80], used[80], st[100];
 
 		snprintf(id, sizeof(id), "%" PRIu64, k->id);
 		when(k->created_at, made, sizeof(made));
 		when(k->expires_at, until, sizeof(until));
+		if (k->last_used_at != 0)
+			when(k->last_used_at, used, sizeof(used));
+		else
+			snprintf(used, sizeof(used), "-");
 		if (k->revoked_at != 0) {
 			char r[80];
 
@@ -180,7 +185,8 @@ static int list(struct cmd_ctx *ctx, const char *handle)
 		} else {
 			snprintf(st, sizeof(st), "%s", status(k, now));
 		}
-		const char *row[] = { id, k->member_handle, k->label, made, until, st, k->issued_by };
+		const char *row[] = { id, k->member_handle, k->label, made, until, used, st,
+				      k->issued_by };
 
 		if (out_table_add(t, row) != 0) {
 			out_table_free(t);

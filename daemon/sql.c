@@ -28,7 +28,8 @@
 	"v.space_code, v.disabled_epoch, v.created_epoch, v.live_tokens"
 
 #define TOKEN_COLS \
-	"v.id, v.member_handle, v.label, v.created_epoch, v.expires_epoch, v.revoked_epoch, v.issued_by"
+	"v.id, v.member_handle, v.label, v.created_epoch, v.expires_epoch, v.revoked_epoch, " \
+	"v.issued_by, v.last_used_epoch"
 
 /* A change to a resource answers with its detail as the caller sees it ($1 is the member). */
 #define DETAIL_OF(call) "SELECT * FROM rb_resource_detail(" call ", $1::bigint)"

@@ -105,6 +105,8 @@ enum member_col {
 };
 
 /* Columns of statements that return tokens (token_view): never the hash. */
-enum token_col { TK_ID, TK_MEMBER, TK_LABEL, TK_CREATED, TK_EXPIRES, TK_REVOKED, TK_ISSUED_BY };
+enum token_col {
+	TK_ID, TK_MEMBER, TK_LABEL, TK_CREATED, TK_EXPIRES, TK_REVOKED, TK_ISSUED_BY, TK_LAST_USED
+};
 
 #endif

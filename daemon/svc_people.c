@@ -104,6 +104,7 @@ static void token_from_row(Rigbook__Token *t, const struct db_result *res, int i
 	t->expires_at = db_get_int64(res, i, TK_EXPIRES);
 	t->revoked_at = db_get_int64(res, i, TK_REVOKED);
 	t->issued_by = (char *)db_get(res, i, TK_ISSUED_BY);
+	t->last_used_at = db_get_int64(res, i, TK_LAST_USED);
 }
 
 /* n zeroed elements and n pointers to them; 0 on success (n may be 0). */

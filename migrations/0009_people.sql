@@ -56,8 +56,11 @@ ALTER TABLE startups
     CHECK (credit_code = '' OR rb_uscc_problem(credit_code) IS NULL);
 CREATE INDEX startups_space ON startups (space_id);
 
+-- last_used_at: the last sign-in, to the minute (rb_auth writes it at most
+-- once a minute per token).
 ALTER TABLE tokens
   ADD COLUMN issued_by bigint REFERENCES members,
+  ADD COLUMN last_used_at timestamptz,
   ADD CONSTRAINT token_label_length CHECK (length(label) <= 200);
 
 -- ------------------------------------------------------------------ views
@@ -97,7 +100,8 @@ CREATE VIEW token_view AS
 SELECT t.id, m.handle::text AS member_handle, t.label, rb_epoch(t.created_at) AS created_epoch,
        coalesce(rb_epoch(t.expires_at), 0) AS expires_epoch,
        coalesce(rb_epoch(t.revoked_at), 0) AS revoked_epoch,
-       coalesce(ib.handle::text, '') AS issued_by, t.member_id
+       coalesce(ib.handle::text, '') AS issued_by, coalesce(rb_epoch(t.last_used_at), 0) AS last_used_epoch,
+       t.member_id
 FROM tokens t
 JOIN members m ON m.id = t.member_id
 LEFT JOIN members ib ON ib.id = t.issued_by;
@@ -553,11 +557,13 @@ END $$;
 -- ------------------------------------------------------------------ sign-in
 
 -- The member a token belongs to, or RB401 saying why it does not sign in:
--- unknown, revoked, expired, or its member disabled.
+-- unknown, revoked, expired, or its member disabled.  Notes when the token
+-- was last used, at most once a minute, so that sign-ins of one token do not
+-- queue on its row.
 CREATE FUNCTION rb_auth(p_hash bytea)
 RETURNS TABLE (id bigint, handle text, name text, role text, startup_code text,
                institution_code text, space_code text, startup_id bigint, institution_id bigint)
-LANGUAGE plpgsql STABLE AS $$
+LANGUAGE plpgsql AS $$
 DECLARE
   k tokens;
   m members;
@@ -580,6 +586,10 @@ BEGIN
   IF m.disabled_at IS NOT NULL THEN
     RAISE EXCEPTION USING ERRCODE = 'RB401',
       MESSAGE = format('the account of %s is disabled; its tokens no longer sign in', m.handle);
+  END IF;
+  IF k.last_used_at IS NULL OR k.last_used_at < now() - interval '1 minute' THEN
+    UPDATE tokens SET last_used_at = now()
+     WHERE tokens.id = k.id AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute');
   END IF;
   RETURN QUERY
   SELECT m.id, m.handle::text, m.name, m.role::text, coalesce(s.code::text, ''),

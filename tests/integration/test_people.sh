@@ -2,11 +2,12 @@
 # details, members, tokens issued by the server and what stops them
 # working; who may do which in what space.  Fixture rows: ppl-*.
 
-# A digest of startups, members and tokens: refused requests change none.
+# A digest of startups, members and tokens (but when a token was last used,
+# which signing in notes): refused requests change none.
 pp_digest() {
 	psql_q "SELECT (SELECT count(*) || md5(coalesce(string_agg(s::text, ',' ORDER BY s.id), '')) FROM startups s)
 	     || ' ' || (SELECT count(*) || md5(coalesce(string_agg(m::text, ',' ORDER BY m.id), '')) FROM members m)
-	     || ' ' || (SELECT count(*) || md5(coalesce(string_agg(t::text, ',' ORDER BY t.id), '')) FROM tokens t)"
+	     || ' ' || (SELECT count(*) || md5(coalesce(string_agg((t.id, t.member_id, t.hash, t.label, t.expires_at, t.revoked_at, t.issued_by)::text, ',' ORDER BY t.id), '')) FROM tokens t)"
 }
 
 # pp_refuse CODE PHRASE CMD...: refused with CODE and PHRASE, nothing changed.
@@ -210,8 +211,10 @@ t_people_token_works_and_revoke() {
 	expect_eq 0 "$(psql_q "SELECT count(*) FROM audit a WHERE a::text LIKE '%${PP_SECRET#rbk_}%'")" "secret in the audit"
 	# list: never the secret or hash
 	expect_exit 0 rb_as oper token list ppl-t1
+	expect_stdout_contains "LAST USED"
 	expect_stdout_contains "laptop"
 	expect_stdout_contains "active"
+	expect_eq 1 "$(psql_q "SELECT count(*) FROM tokens WHERE id = $PP_TOKEN AND last_used_at > now() - interval '1 minute'")" "last use noted"
 	expect_stdout_lacks "${PP_SECRET#rbk_}"
 	expect_stdout_lacks "$hex"
 	expect_exit 0 pp_with "$PP_SECRET" token list --json
@@ -298,6 +301,8 @@ t_people_token_scoping() {
 	expect_exit 2 rb_as ppl-member token revoke abc
 	expect_exit 0 rb_as ppl-member token revoke "$mine"
 	expect_eq 1 "$(psql_q "SELECT count(*) FROM tokens WHERE id = $mine AND revoked_at IS NOT NULL")" "revoked by its member"
+	# labels are text
+	pp_refuse INVALID_ARGUMENT "a token's label is printable UTF-8 text" rb_as ppl-member token issue ppl-member --label $'tab\001'
 	# the fixture token still works
 	expect_exit 0 rb_as ppl-member whoami
 }
