@@ -31,9 +31,16 @@ extern const struct cmd_entry cmd_handover_entry;
 extern const struct cmd_entry cmd_wait_entry;
 extern const struct cmd_entry cmd_waitlist_entry;
 extern const struct cmd_entry cmd_unwait_entry;
+extern const struct cmd_entry cmd_checkin_entry;
+extern const struct cmd_entry cmd_checkout_entry;
+extern const struct cmd_entry cmd_qualifications_entry;
 extern const struct cmd_entry cmd_approvals_entry;
 extern const struct cmd_entry cmd_approve_entry;
 extern const struct cmd_entry cmd_decline_entry;
+extern const struct cmd_entry cmd_qualify_entry;
+extern const struct cmd_entry cmd_unqualify_entry;
+extern const struct cmd_entry cmd_noshow_entry;
+extern const struct cmd_entry cmd_usage_entry;
 extern const struct cmd_entry cmd_terms_entry;
 extern const struct cmd_entry cmd_resource_entry;
 extern const struct cmd_entry cmd_hours_entry;
@@ -42,6 +49,7 @@ extern const struct cmd_entry cmd_closure_entry;
 extern const struct cmd_entry cmd_rules_entry;
 extern const struct cmd_entry cmd_units_entry;
 extern const struct cmd_entry cmd_requires_entry;
+extern const struct cmd_entry cmd_watch_entry;
 extern const struct cmd_entry cmd_startup_entry;
 extern const struct cmd_entry cmd_member_entry;
 extern const struct cmd_entry cmd_token_entry;
@@ -65,9 +73,17 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_wait_entry,
 	&cmd_waitlist_entry,
 	&cmd_unwait_entry,
+	&cmd_checkin_entry,
+	&cmd_checkout_entry,
+	&cmd_qualifications_entry,
+	&cmd_watch_entry,
 	&cmd_approvals_entry,
 	&cmd_approve_entry,
 	&cmd_decline_entry,
+	&cmd_qualify_entry,
+	&cmd_unqualify_entry,
+	&cmd_noshow_entry,
+	&cmd_usage_entry,
 	&cmd_terms_entry,
 	&cmd_resource_entry,
 	&cmd_hours_entry,
@@ -288,7 +304,11 @@ void cmd_print_usage(FILE *f, const struct cmd_entry *e)
 void cmd_main_usage(FILE *f)
 {
 	const struct cmd_entry *const *e;
+	int width = 0;
 
+	for (e = cmd_table; *e != NULL; e++)
+		if ((int)strlen((*e)->name) > width)
+			width = (int)strlen((*e)->name);
 	fputs("usage: rigbook [--config FILE] [--server HOST:PORT] [--token TOKEN] [--ca FILE]\n"
 	      "               [--server-name NAME] [--timeout SECONDS] [--json] COMMAND [ARGS]\n"
 	      "       rigbook --help | --version\n"
@@ -296,7 +316,7 @@ void cmd_main_usage(FILE *f)
 	      "commands (any unique prefix will do):\n",
 	      f);
 	for (e = cmd_table; *e != NULL; e++)
-		fprintf(f, "  %-14s%s\n", (*e)->name, (*e)->summary);
+		fprintf(f, "  %-*s  %s\n", width, (*e)->name, (*e)->summary);
 	fputs("\n"
 	      "Times are read in the resource's time zone unless they carry an offset\n"
 	      "(+08:00, Z).  Settings come from the flags, then RIGBOOK_SERVER, RIGBOOK_TOKEN,\n"
@@ -659,6 +679,10 @@ void cmd_json_booking(struct out_json *j, const Rigbook__Booking *b)
 		out_json_uint(j, b->series_id);
 	else
 		out_json_null(j);
+	if (b->series_id != 0) {
+		out_json_kv_uint(j, "series_no", b->series_no);
+		out_json_kv_uint(j, "series_of", b->series_of);
+	}
 	out_json_kv_string(j, "decided_by", b->decided_by);
 	out_json_kv_string(j, "decision_reason", b->decision_reason);
 	out_json_end_object(j);

@@ -59,7 +59,10 @@ static void add_detail(char *buf, size_t len, size_t *off, const char *fmt, ...)
 	*off = n < 0 ? len : *off + (size_t)n;
 }
 
-/* Why it was cancelled, whether staff booked it past the rules, what it came with, its note. */
+/*
+ * Why it was cancelled, whether staff booked it past the rules, what it came
+ * with, when it was used (and why that was corrected), its note.
+ */
 static void booking_details(const Rigbook__Booking *b, char *buf, size_t len)
 {
 	size_t off = 0;
@@ -79,6 +82,21 @@ static void booking_details(const Rigbook__Booking *b, char *buf, size_t len)
 		add_detail(buf, len, &off, "past the rules: %.500s", b->override_reason);
 	if (b->parent_id != 0)
 		add_detail(buf, len, &off, "with booking %" PRIu64, b->parent_id);
+	if (b->checked_in_at != 0) {
+		char w[RB_WINDOW_TEXT];
+
+		if (b->checked_out_at != 0 &&
+		    rb_time_window(b->checked_in_at, b->checked_out_at, b->time_zone, w, sizeof(w)) == 0)
+			add_detail(buf, len, &off, "used %s", w);
+		else if (b->checked_out_at == 0 &&
+			 rb_time_format(b->checked_in_at, b->time_zone, w, sizeof(w)) == 0)
+			add_detail(buf, len, &off, "in since %s", w);
+	}
+	if (b->usage_note != NULL && b->usage_note[0] != '\0')
+		add_detail(buf, len, &off, "usage: %.500s", b->usage_note);
+	if (b->series_id != 0)
+		add_detail(buf, len, &off, "series %" PRIu64 ", %" PRIu32 " of %" PRIu32, b->series_id,
+			   b->series_no, b->series_of);
 	if (b->note != NULL && b->note[0] != '\0')
 		add_detail(buf, len, &off, "note: %.500s", b->note);
 }

@@ -1,4 +1,4 @@
-/* cancel: cancel a booking by id. */
+/* cancel: cancel a booking by id, or what is left of a series. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,6 +8,7 @@
 
 static const struct cmd_opt cancel_opts[] = {
 	{ "reason", 1, NULL },
+	{ "series", 1, NULL },
 	{ NULL, 0, NULL },
 };
 
@@ -30,9 +31,58 @@ int cmd_booking_id(const char *s, uint64_t *out)
 	return 0;
 }
 
+/* cancel --series ID: every occurrence still to come, in one transaction. */
+static int cancel_series(struct cmd_ctx *ctx, const char *id, const char *reason)
+{
+	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
+	Rigbook__CancelSeriesRequest cr = RIGBOOK__CANCEL_SERIES_REQUEST__INIT;
+	Rigbook__Response *resp;
+	const Rigbook__CancelSeriesReply *s;
+	struct out_json j;
+	int rc;
+
+	if (cmd_booking_id(id, &cr.series_id) != 0)
+		return cmd_usage_error(ctx, "--series: '%.40s' is not a series id (a number, as book and bookings show)",
+				       id);
+	cr.reason = (char *)(reason != NULL ? reason : "");
+	req.body_case = RIGBOOK__REQUEST__BODY_CANCEL_SERIES;
+	req.cancel_series = &cr;
+	rc = cmd_mutate(ctx, &req, RIGBOOK__RESPONSE__BODY_CANCEL_SERIES, &resp);
+	if (rc != CMD_OK)
+		return rc;
+	s = resp->cancel_series;
+	if (s == NULL) {
+		rigbook__response__free_unpacked(resp, NULL);
+		return cmd_failed("the server's answer holds no series");
+	}
+	if (ctx->json) {
+		out_json_init(&j, stdout);
+		out_json_begin_object(&j);
+		out_json_kv_uint(&j, "series_id", cr.series_id);
+		out_json_kv_bool(&j, "replayed", s->replayed);
+		out_json_key(&j, "cancelled");
+		out_json_begin_array(&j);
+		for (size_t i = 0; i < s->n_cancelled; i++)
+			cmd_json_booking(&j, s->cancelled[i]);
+		out_json_end_array(&j);
+		out_json_end_object(&j);
+		out_json_finish(&j);
+	} else {
+		printf("cancelled series %" PRIu64 ": %zu booking%s\n", cr.series_id, s->n_cancelled,
+		       s->n_cancelled == 1 ? "" : "s");
+		for (size_t i = 0; i < s->n_cancelled; i++) {
+			cmd_print_booking_line(stdout, "  booking", s->cancelled[i]);
+			if (s->cancelled[i]->cancelled_late)
+				puts("    cancelled late");
+		}
+	}
+	rigbook__response__free_unpacked(resp, NULL);
+	return CMD_OK;
+}
+
 static int cmd_cancel_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	const char *reason = cmd_arg(args, "reason");
+	const char *reason = cmd_arg(args, "reason"), *series = cmd_arg(args, "series");
 	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
 	Rigbook__CancelBookingRequest cr = RIGBOOK__CANCEL_BOOKING_REQUEST__INIT;
 	Rigbook__Response *resp;
@@ -40,6 +90,13 @@ static int cmd_cancel_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	struct out_json j;
 	int rc;
 
+	if (series != NULL) {
+		if (args->npos > 0)
+			return cmd_usage_error(ctx, "give a booking id or --series, not both");
+		return cancel_series(ctx, series, reason);
+	}
+	if (args->npos == 0)
+		return cmd_usage_error(ctx, "say which booking to cancel (or --series SERIES_ID)");
 	if (cmd_booking_id(args->pos[0], &cr.booking_id) != 0)
 		return cmd_usage_error(ctx, "'%.40s' is not a booking id (a number, as book and bookings show)",
 				       args->pos[0]);
@@ -70,10 +127,10 @@ static int cmd_cancel_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 
 const struct cmd_entry cmd_cancel_entry = {
 	.name = "cancel",
-	.usage = "ID [--reason TEXT]",
-	.summary = "cancel a booking",
+	.usage = "ID [--reason TEXT] | --series SERIES_ID [--reason TEXT]",
+	.summary = "cancel a booking, or what is left of a series",
 	.options = cancel_opts,
-	.lower = 1,
+	.lower = 0,
 	.upper = 1,
 	.exec = cmd_cancel_exec,
 };

@@ -127,7 +127,7 @@ static int cmd_find_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 const struct cmd_entry cmd_find_entry = {
 	.name = "find",
 	.usage = "--length 3d [--kind KIND] [--tag TAG] [--search TEXT] [--within 30d] [--from TIME] [--limit N]",
-	.summary = "find the resources free soonest for a booking of a given length",
+	.summary = "find the resources free soonest for a given length",
 	.options = find_opts,
 	.lower = 0,
 	.upper = 0,

@@ -246,6 +246,16 @@ void detail_print(FILE *f, const Rigbook__ResourceDetail *d)
 	field(f, "status", r->retired ? "retired" : "in service");
 	detail_rules_text(r->rules, rules, sizeof(rules));
 	field(f, "rules", rules);
+	if (r->rules != NULL) {
+		char early[32], grace[32];
+
+		detail_minutes_text(r->rules->checkin_early_minutes, early, sizeof(early));
+		detail_minutes_text(r->rules->no_show_grace_minutes, grace, sizeof(grace));
+		snprintf(buf, sizeof(buf),
+			 "from %s before the start until the end; a no-show %s after the start",
+			 early, grace);
+		field(f, "check-in", buf);
+	}
 	weekly_field(f, "hours", d->hours, d->n_hours, "open around the clock");
 	weekly_field(f, "off-peak", d->offpeak, d->n_offpeak, "none");
 

@@ -708,6 +708,18 @@ int rbc_send_raw(struct rbc_conn *c, const void *buf, size_t len, char *err, siz
 	return tls_write_all(c, buf, len, now_ms() + c->timeout_ms, err, errlen);
 }
 
+int rbc_wait(struct rbc_conn *c, int timeout_ms)
+{
+	struct pollfd pfd;
+
+	if (c->broken || c->rpos < c->rlen || SSL_pending(c->ssl) > 0)
+		return 1;
+	pfd.fd = c->fd;
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	return poll(&pfd, 1, timeout_ms) > 0 ? 1 : 0;
+}
+
 int rbc_broken(const struct rbc_conn *c)
 {
 	return c->broken;

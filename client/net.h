@@ -51,6 +51,13 @@ int rbc_recv(struct rbc_conn *c, Rigbook__Response **resp, char *err, size_t err
 int rbc_call(struct rbc_conn *c, Rigbook__Request *req, Rigbook__Response **resp, char *err,
 	     size_t errlen) __attribute__((warn_unused_result));
 
+/*
+ * Wait up to timeout_ms (-1: no limit) for something to read: 1 when
+ * rbc_recv has bytes to start on (or a failure to report), 0 after the
+ * timeout or a signal.  For connections that wait for server events.
+ */
+int rbc_wait(struct rbc_conn *c, int timeout_ms);
+
 /* Send raw bytes (tests of malformed input). */
 int rbc_send_raw(struct rbc_conn *c, const void *buf, size_t len, char *err, size_t errlen)
 	__attribute__((warn_unused_result));

@@ -51,8 +51,12 @@ static const struct cf_key keys[] = {
 	  "seconds a connection may stay silent with nothing outstanding" },
 	{ "drain_timeout", INT(drain_timeout), "10", 1, 0, 3600,
 	  "seconds SIGTERM waits for outstanding requests" },
+	{ "watch_backlog", INT(watch_backlog), "1048576", 1, 4096, 1 << 30,
+	  "unsent event bytes a watching connection may hold before its events stop" },
 	{ "pool_size", INT(pool_size), "8", 0, 1, 1000, "database connections" },
 	{ "migrate", BOOL(migrate), "on", 0, 0, 0, "apply missing migrations at start-up" },
+	{ "no_show_interval", INT(no_show_interval), "30", 1, 0, 86400,
+	  "seconds between sweeps that mark confirmed bookings nobody checked in for as no-shows; 0: none" },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))

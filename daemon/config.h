@@ -21,8 +21,10 @@ struct config {
 	int handshake_timeout;
 	int idle_timeout;
 	int drain_timeout;
+	int watch_backlog;
 	int pool_size;
 	int migrate;
+	int no_show_interval;
 };
 
 /* Fill c with the defaults. */

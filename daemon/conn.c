@@ -17,6 +17,7 @@
 
 #include "config.h"
 #include "dispatch.h"
+#include "events.h"
 #include "log.h"
 #include "rigbook/frame.h"
 #include "rigbook/wirecheck.h"
@@ -44,6 +45,7 @@ struct conn {
 	int inflight;
 	int read_paused; /* backpressure: in-flight or output limit */
 	int processing;  /* conn_process is on the stack */
+	int watching;    /* events are pushed to it: never idle */
 	struct event *auth_timer; /* from accept until signed in: a fixed deadline */
 	TAILQ_ENTRY(conn) reap;
 };
@@ -117,6 +119,8 @@ static void conn_close(struct conn *c, const char *why)
 	log_debug("%s: closing: %s", c->peer, why);
 	c->state = CS_DEAD;
 	auth_timer_free(c);
+	if (c->watching)
+		events_conn_gone(c->slot);
 	bufferevent_setcb(c->bev, NULL, NULL, NULL, NULL);
 	bufferevent_disable(c->bev, EV_READ | EV_WRITE);
 	C.slots[c->slot] = NULL;
@@ -211,6 +215,37 @@ int conn_send(uint32_t slot, uint32_t gen, const Rigbook__Response *resp)
 	}
 	if (c->state == CS_READY || c->state == CS_HELLO)
 		update_read(c);
+	return 0;
+}
+
+int conn_push(uint32_t slot, uint32_t gen, const Rigbook__Response *resp, size_t max_backlog)
+{
+	struct conn *c = conn_lookup(slot, gen);
+
+	if (c == NULL || c->state != CS_READY || C.draining)
+		return -1; /* a draining server sends no more events: they would hold it open */
+	if (evbuffer_get_length(bufferevent_get_output(c->bev)) > max_backlog)
+		return 1;
+	if (write_frame(c, resp) != 0) {
+		conn_close(c, "cannot buffer an event");
+		return -1;
+	}
+	/* more output can only pause reading; never process input from in here */
+	if (!c->read_paused &&
+	    evbuffer_get_length(bufferevent_get_output(c->bev)) >= OUTPUT_HIGH_WATER) {
+		c->read_paused = 1;
+		bufferevent_disable(c->bev, EV_READ);
+	}
+	return 0;
+}
+
+int conn_set_watching(uint32_t slot, uint32_t gen, int on)
+{
+	struct conn *c = conn_lookup(slot, gen);
+
+	if (c == NULL || c->state != CS_READY)
+		return -1;
+	c->watching = on;
 	return 0;
 }
 
@@ -400,9 +435,10 @@ static void conn_event_cb(struct bufferevent *bev, short what, void *arg)
 		}
 		if (c->state != CS_READY)
 			return; /* the auth timer rules until sign-in */
-		if (c->inflight > 0) {
+		if (c->inflight > 0 || c->watching) {
 			/* waiting on us, not idle */
-			bufferevent_enable(bev, EV_READ);
+			if (!c->read_paused)
+				bufferevent_enable(bev, EV_READ);
 			return;
 		}
 		conn_fail(c, 0, RIGBOOK__ERROR_CODE__UNAVAILABLE, "closing an idle connection");
@@ -630,6 +666,11 @@ void conn_drain(void)
 
 		if (c == NULL || c->state == CS_DEAD || c->state == CS_CLOSING)
 			continue;
+		if (c->watching && c->inflight == 0) {
+			/* it waits for events that will not come: say so */
+			conn_fail(c, 0, RIGBOOK__ERROR_CODE__UNAVAILABLE, "the server is shutting down");
+			continue;
+		}
 		if (c->inflight == 0 &&
 		    evbuffer_get_length(bufferevent_get_output(c->bev)) == 0) {
 			conn_close(c, "shutting down");

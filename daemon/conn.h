@@ -51,6 +51,18 @@ void conn_set_limits(const struct conn_limits *l);
  */
 int conn_send(uint32_t slot, uint32_t gen, const Rigbook__Response *resp);
 
+/*
+ * Push a server event (the Response's id stays 0) to (slot, gen).  Returns 0
+ * when queued, -1 when the connection has gone or is closing, 1 (nothing
+ * queued) when more than max_backlog bytes wait to be sent to it already.
+ * Never calls back into anything (no request is processed from in here).
+ */
+int conn_push(uint32_t slot, uint32_t gen, const Rigbook__Response *resp, size_t max_backlog)
+	__attribute__((warn_unused_result));
+
+/* A watching connection is never closed as idle.  -1 when it has gone. */
+int conn_set_watching(uint32_t slot, uint32_t gen, int on);
+
 /* Hello succeeded or failed on (slot, gen). */
 void conn_auth_done(uint32_t slot, uint32_t gen, const struct session *s);
 void conn_auth_failed(uint32_t slot, uint32_t gen);

@@ -44,6 +44,21 @@ static const struct dispatch_entry table[] = {
 	{ RIGBOOK__REQUEST__BODY_WAIT, "wait", R_ANY, 1, svc_wait },
 	{ RIGBOOK__REQUEST__BODY_LIST_WAITLIST, "list_waitlist", R_ANY, 0, svc_list_waitlist },
 	{ RIGBOOK__REQUEST__BODY_UNWAIT, "unwait", R_ANY, 0, svc_unwait },
+	/* using the equipment: whose booking, which resource is checked in SQL */
+	{ RIGBOOK__REQUEST__BODY_QUALIFY, "qualify", R_STAFF, 0, svc_qualify },
+	{ RIGBOOK__REQUEST__BODY_UNQUALIFY, "unqualify", R_STAFF, 0, svc_unqualify },
+	{ RIGBOOK__REQUEST__BODY_LIST_QUALIFICATIONS, "list_qualifications", R_ANY, 0,
+	  svc_list_qualifications },
+	{ RIGBOOK__REQUEST__BODY_CHECK_IN, "check_in", R_ANY, 0, svc_check_in },
+	{ RIGBOOK__REQUEST__BODY_CHECK_OUT, "check_out", R_ANY, 0, svc_check_out },
+	{ RIGBOOK__REQUEST__BODY_MARK_NO_SHOW, "mark_no_show", R_STAFF, 0, svc_mark_no_show },
+	{ RIGBOOK__REQUEST__BODY_CORRECT_USAGE, "correct_usage", R_STAFF, 0, svc_correct_usage },
+	/* series: whose series, and staff of its resource, are checked in SQL */
+	{ RIGBOOK__REQUEST__BODY_BOOK_SERIES, "book_series", R_ANY, 1, svc_book_series },
+	{ RIGBOOK__REQUEST__BODY_CANCEL_SERIES, "cancel_series", R_ANY, 1, svc_cancel_series },
+	/* live events: what each role sees of them is decided in evparse.c */
+	{ RIGBOOK__REQUEST__BODY_WATCH, "watch", R_ANY, 0, svc_watch },
+	{ RIGBOOK__REQUEST__BODY_UNWATCH, "unwatch", R_ANY, 0, svc_unwatch },
 	/* people: operators and admins add and change; who sees and acts on whom is checked in SQL */
 	{ RIGBOOK__REQUEST__BODY_PUT_STARTUP, "put_startup", R_PEOPLE, 0, svc_put_startup },
 	{ RIGBOOK__REQUEST__BODY_LIST_STARTUPS, "list_startups", R_ANY, 0, svc_list_startups },

@@ -13,10 +13,12 @@
 #include "config.h"
 #include "conn.h"
 #include "db.h"
+#include "events.h"
 #include "log.h"
 #include "migrate.h"
 #include "pgembed.h"
 #include "rigbook/names.h"
+#include "sweep.h"
 #include "tls.h"
 
 #define MAX_OVERRIDES 64
@@ -84,6 +86,8 @@ static void reload(void)
 		return;
 	}
 	limits_from(&next);
+	sweep_set_interval(next.no_show_interval);
+	events_set_backlog((size_t)next.watch_backlog);
 	config_free(&M.cfg);
 	M.cfg = next;
 	log_info("configuration and TLS certificate reloaded");
@@ -111,6 +115,8 @@ static void signal_cb(evutil_socket_t sig, short what, void *arg)
 	}
 	M.draining = 1;
 	log_info("draining %d connection(s) (signal %d)", conn_count(), (int)sig);
+	/* a sweep in flight keeps the pool busy: look again when it is done */
+	sweep_stop(conn_drain);
 	M.drain_timer = evtimer_new(M.base, drain_timeout_cb, NULL);
 	if (M.drain_timer != NULL)
 		evtimer_add(M.drain_timer, &tv);
@@ -265,6 +271,14 @@ int main(int argc, char **argv)
 		pgembed_stop();
 		fatalx("cannot start the database pool");
 	}
+	if (sweep_start(M.base, M.cfg.no_show_interval) != 0) {
+		pgembed_stop();
+		fatalx("cannot start the no-show sweep");
+	}
+	if (events_start(M.base, conninfo, (size_t)M.cfg.watch_backlog) != 0) {
+		pgembed_stop();
+		fatalx("cannot start listening for events");
+	}
 	for (nsig = 0; signums[nsig] != 0; nsig++) {
 		sigs[nsig] = evsignal_new(M.base, signums[nsig], signal_cb, NULL);
 		if (sigs[nsig] == NULL || evsignal_add(sigs[nsig], NULL) != 0)
@@ -274,8 +288,11 @@ int main(int argc, char **argv)
 	event_base_dispatch(M.base);
 
 	log_info("shutting down");
+	sweep_stop(NULL);
 	conn_module_free();
+	events_stop();
 	db_pool_stop();
+	sweep_free();
 	for (int i = 0; i < nsig; i++)
 		event_free(sigs[i]);
 	if (M.drain_timer != NULL)

@@ -132,6 +132,8 @@ void booking_from_row(Rigbook__Booking *b, const struct db_result *res, int i, i
 	b->series_id = (uint64_t)db_get_int64(res, i, off + BC_SERIES);
 	b->decided_by = (char *)db_get(res, i, off + BC_DECIDED_BY);
 	b->decision_reason = (char *)db_get(res, i, off + BC_DECISION_REASON);
+	b->series_no = u32(res, i, off + BC_SERIES_NO);
+	b->series_of = u32(res, i, off + BC_SERIES_OF);
 }
 
 static int closure_kind(const char *s)

@@ -5,7 +5,7 @@
 	"v.state, v.member_handle, v.startup_code, v.created_epoch, v.note, "              \
 	"v.cancelled_epoch, v.cancel_reason, v.unit_no, v.override_reason, v.parent_id, "   \
 	"v.cancelled_by, v.cancelled_late, v.checked_in_epoch, v.checked_out_epoch, "      \
-	"v.usage_note, v.series_id, v.decided_by, v.decision_reason"
+	"v.usage_note, v.series_id, v.decided_by, v.decision_reason, v.series_no, v.series_of"
 
 #define RES_COLS                                                                                \
 	"v.id, v.code, v.name, v.kind, v.institution_code, v.institution_name, v.space_code, "      \
@@ -18,6 +18,9 @@
 	"w.id, w.resource_code, w.resource_name, w.time_zone, w.start_epoch, w.end_epoch, " \
 	"w.state, w.member_handle, w.startup_code, w.created_epoch, w.note, w.position, "   \
 	"w.booking_id, w.promoted_epoch, w.withdrawn_epoch, w.refusal"
+#define QUALIFICATION_COLS                                                             \
+	"v.id, v.member_handle, v.resource_code, v.time_zone, v.granted_by, v.granted_epoch, " \
+	"v.expires_epoch, v.revoked_epoch, v.revoked_by, v.valid"
 
 #define STARTUP_COLS                                                                    \
 	"v.id, v.code, v.name, v.space_code, v.legal_name, v.credit_code, v.address, " \
@@ -225,6 +228,79 @@ const struct stmt_def stmt_defs[STMT__COUNT] = {
 		"SELECT " WAITLIST_COLS ", false FROM rb_unwait($1::bigint, $2::bigint, $3::text) x(id),"
 		" rb_waitlist_wire(x.id) w",
 		3,
+	},
+	[STMT_QUALIFY] = {
+		"qualify",
+		"SELECT " QUALIFICATION_COLS " FROM rb_qualify($1::bigint, $2::text, $3::text, $4::bigint,"
+		" $5::text) x(id), rb_qualification_wire(x.id) v",
+		5,
+	},
+	[STMT_UNQUALIFY] = {
+		"unqualify",
+		"SELECT " QUALIFICATION_COLS " FROM rb_unqualify($1::bigint, $2::text, $3::text, $4::text)"
+		" x(id), rb_qualification_wire(x.id) v",
+		4,
+	},
+	[STMT_LIST_QUALIFICATIONS] = {
+		"list_qualifications",
+		"SELECT " QUALIFICATION_COLS " FROM rb_qualifications($1::bigint, $2::text, $3::text,"
+		" $4::boolean) WITH ORDINALITY a(id, n) JOIN qualification_view v ON v.id = a.id"
+		" ORDER BY a.n",
+		4,
+	},
+	[STMT_CHECK_IN] = {
+		"check_in",
+		"SELECT " BOOKING_COLS ", false FROM rb_check_in($1::bigint, $2::bigint, $3::text) x(id),"
+		" rb_booking_wire(x.id) v",
+		3,
+	},
+	[STMT_CHECK_OUT] = {
+		"check_out",
+		"SELECT " BOOKING_COLS ", false FROM rb_check_out($1::bigint, $2::bigint, $3::text) x(id),"
+		" rb_booking_wire(x.id) v",
+		3,
+	},
+	[STMT_MARK_NO_SHOW] = {
+		"mark_no_show",
+		"SELECT " BOOKING_COLS ", false FROM rb_mark_no_show($1::bigint, $2::bigint, $3::text)"
+		" x(id), rb_booking_wire(x.id) v",
+		3,
+	},
+	[STMT_CORRECT_USAGE] = {
+		"correct_usage",
+		"SELECT " BOOKING_COLS ", false FROM rb_correct_usage($1::bigint, $2::bigint, $3::bigint,"
+		" $4::bigint, $5::text, $6::text) x(id), rb_booking_wire(x.id) v",
+		6,
+	},
+	[STMT_SWEEP_NO_SHOWS] = {
+		"sweep_no_shows",
+		"SELECT x.id FROM rb_mark_no_shows($1::int) x(id)",
+		1,
+	},
+	[STMT_BOOK_SERIES] = {
+		"book_series",
+		"SELECT x.series_id, x.n, x.booking_id, x.occ_start, x.occ_end, x.code, x.reason,"
+		" x.replayed, x.occurrences, " BOOKING_COLS
+		" FROM rb_book_series($1::bigint, $2::text, $3::bigint, $4::bigint, $5::int, $6::int,"
+		" $7::bigint, $8::boolean, $9::text, $10::text, $11::text, $12::text) x"
+		" LEFT JOIN LATERAL rb_booking_wire(x.booking_id) v ON true ORDER BY x.n",
+		12,
+	},
+	[STMT_CANCEL_SERIES] = {
+		"cancel_series",
+		"SELECT " BOOKING_COLS ", x.replayed FROM rb_cancel_series($1::bigint, $2::bigint,"
+		" $3::text, $4::text, $5::text) x, rb_booking_wire(x.id) v",
+		5,
+	},
+	[STMT_WATCH] = {
+		"watch",
+		"SELECT coalesce(m.space_id, s.space_id, i.space_id, 0), r.id,"
+		" coalesce(r.code::text, ''), coalesce(r.time_zone, '')"
+		" FROM members m LEFT JOIN startups s ON s.id = m.startup_id"
+		" LEFT JOIN institutions i ON i.id = m.institution_id"
+		" LEFT JOIN resources r ON r.code::text = $2::text"
+		" WHERE m.id = $1::bigint",
+		2,
 	},
 	[STMT_PUT_STARTUP] = {
 		"put_startup",

@@ -32,6 +32,17 @@ enum stmt_id {
 	STMT_WAIT,
 	STMT_LIST_WAITLIST,
 	STMT_UNWAIT,
+	STMT_QUALIFY,
+	STMT_UNQUALIFY,
+	STMT_LIST_QUALIFICATIONS,
+	STMT_CHECK_IN,
+	STMT_CHECK_OUT,
+	STMT_MARK_NO_SHOW,
+	STMT_CORRECT_USAGE,
+	STMT_SWEEP_NO_SHOWS,
+	STMT_BOOK_SERIES,
+	STMT_CANCEL_SERIES,
+	STMT_WATCH,
 	STMT_PUT_STARTUP,
 	STMT_LIST_STARTUPS,
 	STMT_GET_STARTUP,
@@ -72,7 +83,7 @@ enum booking_col {
 	BC_ID, BC_RESOURCE_CODE, BC_RESOURCE_NAME, BC_TIME_ZONE, BC_START, BC_END, BC_STATE,
 	BC_MEMBER, BC_STARTUP, BC_CREATED, BC_NOTE, BC_CANCELLED, BC_CANCEL_REASON, BC_UNIT,
 	BC_OVERRIDE, BC_PARENT, BC_CANCELLED_BY, BC_CANCELLED_LATE, BC_CHECKED_IN, BC_CHECKED_OUT,
-	BC_USAGE_NOTE, BC_SERIES, BC_DECIDED_BY, BC_DECISION_REASON,
+	BC_USAGE_NOTE, BC_SERIES, BC_DECIDED_BY, BC_DECISION_REASON, BC_SERIES_NO, BC_SERIES_OF,
 	BC_REPLAYED /* mutations that take an idempotency key: after the booking */
 };
 
@@ -90,6 +101,23 @@ enum waitlist_col {
 	WL_REPLAYED /* rb_wait: after the entry */
 };
 
+/* Qualifications (qualification_view). */
+enum qualification_col {
+	QC_ID, QC_MEMBER, QC_RESOURCE, QC_TIME_ZONE, QC_GRANTED_BY, QC_GRANTED_AT, QC_EXPIRES,
+	QC_REVOKED_AT, QC_REVOKED_BY, QC_VALID
+};
+
+/*
+ * rb_book_series: one row per occurrence (rb_series_row), then the booking
+ * columns of the booked ones (NULL on a refused occurrence's row).
+ */
+enum series_col {
+	SR_SERIES, SR_N, SR_BOOKING, SR_START, SR_END, SR_CODE, SR_REASON, SR_REPLAYED,
+	SR_OCCURRENCES, SR_BOOKING_COLS
+};
+
+/* STMT_WATCH: the watcher's space, and the resource it names (NULL: none or unknown). */
+enum watch_col { W_SPACE, W_RESOURCE, W_CODE, W_TZ };
 /* Columns of statements that return startups (startup_view). */
 enum startup_col {
 	SU_ID, SU_CODE, SU_NAME, SU_SPACE, SU_LEGAL_NAME, SU_CREDIT_CODE, SU_ADDRESS, SU_CREATED,

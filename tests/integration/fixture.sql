@@ -187,6 +187,59 @@ ON CONFLICT DO NOTHING;
 
 UPDATE resources SET retired_at = '2025-01-01 00:00+08' WHERE code = 'wait-retired' AND retired_at IS NULL;
 
+-- Resources of the usage tests (qualification, check-in and check-out,
+-- overruns, corrections, no-shows and the no-show sweep).  Codes start with
+-- "use-".
+INSERT INTO resources (institution_id, code, name, kind, description, location, time_zone)
+SELECT (SELECT id FROM institutions WHERE code = 'test-works'), x.code, x.name, 'test_facility',
+       x.description, 'Usage hall', 'Asia/Shanghai'
+FROM (VALUES
+  ('use-in', 'Rig checked in and out', 'Check-in and check-out'),
+  ('use-edge', 'Rig with a check-in window', 'Check-in window'),
+  ('use-late', 'Rig whose holders turn up late', 'No-shows'),
+  ('use-over', 'Rig used past the end', 'Overrun'),
+  ('use-fix', 'Rig whose usage is corrected', 'Corrections'),
+  ('use-qual', 'Rig for qualified members only', 'Qualification'),
+  ('use-pair', 'Rig that needs its cooling loop', 'Companions'),
+  ('use-pair-b', 'Cooling loop booked with its rig', 'Companion'),
+  ('use-sweep', 'Rig swept for no-shows', 'No-show sweep')
+) AS x (code, name, description)
+ON CONFLICT DO NOTHING;
+
+-- Resources of the recurring-booking tests (series).  Codes start with "ser-".
+INSERT INTO resources (institution_id, code, name, kind, description, location, time_zone)
+SELECT (SELECT id FROM institutions WHERE code = 'test-works'), x.code, x.name, 'instrument',
+       x.description, 'Series hall', x.tz
+FROM (VALUES
+  ('ser-weekly', 'Rig booked every week', 'Weekly series', 'Asia/Shanghai'),
+  ('ser-clash', 'Rig whose series meets a booking', 'All or nothing', 'Asia/Shanghai'),
+  ('ser-skip', 'Rig whose series skips what is taken', 'Skip conflicts', 'Asia/Shanghai'),
+  ('ser-berlin', 'Rig in Berlin booked across DST', 'Series across DST', 'Europe/Berlin'),
+  ('ser-limit', 'Rig with a cap on future bookings', 'Series and limits', 'Asia/Shanghai'),
+  ('ser-cancel', 'Rig whose series is cancelled', 'Cancel a series', 'Asia/Shanghai'),
+  ('ser-cap', 'Rig for series that are too long', 'Series cap', 'Asia/Shanghai'),
+  ('ser-idem', 'Rig for retried series', 'Series retries', 'Asia/Shanghai'),
+  ('ser-approve', 'Rig whose series waits for approval', 'Series and approval', 'Asia/Shanghai'),
+  ('ser-main', 'Rig that needs its chiller, booked in series', 'Series and companions', 'Asia/Shanghai'),
+  ('ser-chiller', 'Chiller booked with its rig', 'Series companion', 'Asia/Shanghai'),
+  ('ser-units', 'Two identical benches booked in series', 'Series and units', 'Asia/Shanghai')
+) AS x (code, name, description, tz)
+ON CONFLICT DO NOTHING;
+-- Resources of the live-event tests (watch).  Codes start with "evt-".
+INSERT INTO resources (institution_id, code, name, kind, description, location, time_zone)
+SELECT (SELECT id FROM institutions WHERE code = 'test-works'), x.code, x.name, 'instrument',
+       x.description, 'Event hall', x.tz
+FROM (VALUES
+  ('evt-rig', 'Rig whose changes are watched', 'Watched', 'Asia/Shanghai'),
+  ('evt-other', 'Rig watched on its own', 'Filtered', 'Europe/Berlin'),
+  ('evt-approve', 'Watched rig that needs approval', 'Approval', 'Asia/Shanghai'),
+  ('evt-far', 'Rig booked through a second server', 'Two servers', 'Asia/Shanghai'),
+  ('evt-flood', 'Rig with more events than a slow watcher reads', 'Flood', 'Asia/Shanghai'),
+  ('evt-wait', 'Watched rig with a queue', 'Waitlist promotion', 'Asia/Shanghai')
+) AS x (code, name, description, tz)
+ON CONFLICT DO NOTHING;
+UPDATE resources SET needs_approval = true WHERE code = 'evt-approve' AND NOT needs_approval;
+
 -- People and access tests (startups, members, tokens): a startup in each
 -- space, a member of one with a token, and an operator of the other space.
 -- Codes and handles start with "ppl-".

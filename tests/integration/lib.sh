@@ -193,7 +193,7 @@ rb_daemon_start() {
 		{ cat "$RB_TMP/fixture.log" >&2; rb_die "loading fixture.sql failed"; }
 	"$RB_DAEMON" --database_url="$RB_DB_URL" --state_dir="$RB_DAEMON_STATE" \
 		--tls_cert="$RB_TLS/server.crt" --tls_key="$RB_TLS/server.key" \
-		--listen="$RB_SERVER" --log_level=debug \
+		--listen="$RB_SERVER" --log_level=debug --no_show_interval=0 \
 		run 2>"$RB_DAEMON_LOG" &
 	RB_DAEMON_PID=$!
 	if ! rb_wait_ready "$RB_DAEMON_PID" "$RB_SERVER" tok-alice 60; then

@@ -32,6 +32,9 @@ static void test_find_exact_and_prefix(void **state)
 	assert_string_equal(cmd_find("wait", err, sizeof(err))->name, "wait");
 	assert_string_equal(cmd_find("waitl", err, sizeof(err))->name, "waitlist");
 	assert_string_equal(cmd_find("unw", err, sizeof(err))->name, "unwait");
+	assert_string_equal(cmd_find("wat", err, sizeof(err))->name, "watch");
+	assert_null(cmd_find("w", err, sizeof(err)));
+	assert_string_equal(err, "ambiguous command: w, could be: whoami, wait, waitlist, watch");
 	assert_string_equal(cmd_find("resources", err, sizeof(err))->name, "resources");
 	assert_string_equal(cmd_find("resource", err, sizeof(err))->name, "resource");
 	assert_string_equal(cmd_find("cal", err, sizeof(err))->name, "calendar");
@@ -60,7 +63,7 @@ static void test_find_ambiguous_and_unknown(void **state)
 	assert_null(cmd_find("res", err, sizeof(err)));
 	assert_string_equal(err, "ambiguous command: res, could be: resources, resource");
 	assert_null(cmd_find("c", err, sizeof(err)));
-	assert_string_equal(err, "ambiguous command: c, could be: calendar, cancel, closure");
+	assert_string_equal(err, "ambiguous command: c, could be: calendar, cancel, checkin, checkout, closure");
 	assert_null(cmd_find("s", err, sizeof(err)));
 	assert_string_equal(err, "ambiguous command: s, could be: show, slots, startup");
 	assert_null(cmd_find("teleport", err, sizeof(err)));

@@ -1,0 +1,265 @@
+/*
+ * qualify, unqualify, qualifications: who may use a resource that needs a
+ * qualification.  Staff grant and revoke; members see their own.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "rigbook/rbtime.h"
+
+static const struct cmd_opt qualify_opts[] = {
+	{ "until", 1, NULL },
+	{ NULL, 0, NULL },
+};
+
+static const struct cmd_opt unqualify_opts[] = {
+	{ NULL, 0, NULL },
+};
+
+static const struct cmd_opt qualifications_opts[] = {
+	{ "member", 1, NULL },
+	{ "all", 0, NULL },
+	{ NULL, 0, NULL },
+};
+
+/* "2027-01-01 00:00 (Asia/Shanghai)", or "no end". */
+static void until_text(const Rigbook__Qualification *q, int with_zone, char *buf, size_t len)
+{
+	char t[RB_TIME_TEXT + 4];
+
+	if (q->expires_at == 0) {
+		snprintf(buf, len, "no end");
+		return;
+	}
+	cmd_time_text(q->expires_at, q->time_zone, t, sizeof(t));
+	if (with_zone)
+		snprintf(buf, len, "%s (%.64s)", t, q->time_zone != NULL ? q->time_zone : "UTC");
+	else
+		snprintf(buf, len, "%s", t);
+}
+
+static void json_qualification(struct out_json *j, const Rigbook__Qualification *q)
+{
+	char t[RB_TIME_TEXT + 4];
+
+	out_json_begin_object(j);
+	out_json_kv_uint(j, "id", q->id);
+	out_json_kv_string(j, "member", q->member_handle);
+	out_json_kv_string(j, "resource", q->resource_code);
+	out_json_kv_string(j, "time_zone", q->time_zone);
+	out_json_kv_string(j, "granted_by", q->granted_by);
+	out_json_kv_int(j, "granted_at", q->granted_at);
+	out_json_key(j, "expires_at");
+	if (q->expires_at != 0)
+		out_json_int(j, q->expires_at);
+	else
+		out_json_null(j);
+	out_json_key(j, "expires_local");
+	if (q->expires_at != 0) {
+		cmd_time_text(q->expires_at, q->time_zone, t, sizeof(t));
+		out_json_string(j, t);
+	} else {
+		out_json_null(j);
+	}
+	out_json_key(j, "revoked_at");
+	if (q->revoked_at != 0)
+		out_json_int(j, q->revoked_at);
+	else
+		out_json_null(j);
+	out_json_kv_string(j, "revoked_by", q->revoked_by);
+	out_json_kv_bool(j, "valid", q->valid);
+	out_json_end_object(j);
+}
+
+static int print_one(struct cmd_ctx *ctx, const Rigbook__QualificationReply *reply, int granted)
+{
+	const Rigbook__Qualification *q = reply != NULL ? reply->qualification : NULL;
+	struct out_json j;
+	char until[RB_TIME_TEXT + 80];
+
+	if (q == NULL)
+		return cmd_failed("the server's answer holds no qualification");
+	if (ctx->json) {
+		out_json_init(&j, stdout);
+		json_qualification(&j, q);
+		out_json_finish(&j);
+		return CMD_OK;
+	}
+	out_put_clean(stdout, q->member_handle);
+	if (granted) {
+		until_text(q, 1, until, sizeof(until));
+		fputs(" is qualified on ", stdout);
+		out_put_clean(stdout, q->resource_code);
+		fputs(q->expires_at != 0 ? " until " : " with ", stdout);
+		out_put_clean(stdout, until);
+	} else {
+		fputs(" is no longer qualified on ", stdout);
+		out_put_clean(stdout, q->resource_code);
+	}
+	fputc('\n', stdout);
+	return CMD_OK;
+}
+
+static int cmd_qualify_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	const char *until = cmd_arg(args, "until");
+	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
+	Rigbook__QualifyRequest qr = RIGBOOK__QUALIFY_REQUEST__INIT;
+	Rigbook__Response *resp;
+	const Rigbook__Resource *res;
+	char tz[128], err[256];
+	int64_t t;
+	int rc;
+
+	if (until != NULL) {
+		/* refuse what cannot be a time before asking for the resource's zone */
+		if (rb_time_parse_until(until, "UTC", &t, err, sizeof(err)) != 0)
+			return cmd_bad_value(ctx, "--until: %s", err);
+		rc = cmd_resource(ctx, args->pos[1], &resp, &res);
+		if (rc != CMD_OK)
+			return rc;
+		snprintf(tz, sizeof(tz), "%s", res->time_zone != NULL ? res->time_zone : "");
+		rigbook__response__free_unpacked(resp, NULL);
+		if (rb_time_parse_until(until, tz, &qr.expires_at, err, sizeof(err)) != 0)
+			return cmd_bad_value(ctx, "--until: %s", err);
+	}
+	qr.member_handle = (char *)args->pos[0];
+	qr.resource_code = (char *)args->pos[1];
+	req.body_case = RIGBOOK__REQUEST__BODY_QUALIFY;
+	req.qualify = &qr;
+	rc = cmd_call(ctx, &req, RIGBOOK__RESPONSE__BODY_QUALIFY, &resp);
+	if (rc != CMD_OK)
+		return rc;
+	rc = print_one(ctx, resp->qualify, 1);
+	rigbook__response__free_unpacked(resp, NULL);
+	return rc;
+}
+
+static int cmd_unqualify_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
+	Rigbook__UnqualifyRequest ur = RIGBOOK__UNQUALIFY_REQUEST__INIT;
+	Rigbook__Response *resp;
+	int rc;
+
+	ur.member_handle = (char *)args->pos[0];
+	ur.resource_code = (char *)args->pos[1];
+	req.body_case = RIGBOOK__REQUEST__BODY_UNQUALIFY;
+	req.unqualify = &ur;
+	rc = cmd_call(ctx, &req, RIGBOOK__RESPONSE__BODY_UNQUALIFY, &resp);
+	if (rc != CMD_OK)
+		return rc;
+	rc = print_one(ctx, resp->unqualify, 0);
+	rigbook__response__free_unpacked(resp, NULL);
+	return rc;
+}
+
+static void status_text(const Rigbook__Qualification *q, char *buf, size_t len)
+{
+	char t[RB_TIME_TEXT + 4];
+
+	if (q->revoked_at != 0) {
+		cmd_time_text(q->revoked_at, q->time_zone, t, sizeof(t));
+		snprintf(buf, len, "revoked by %.64s %s", q->revoked_by, t);
+	} else if (!q->valid) {
+		snprintf(buf, len, "expired");
+	} else {
+		snprintf(buf, len, "valid");
+	}
+}
+
+static int cmd_qualifications_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	static const char *const head[] = { "MEMBER", "RESOURCE", "UNTIL", "GRANTED BY", "GRANTED",
+					    "STATUS" };
+	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
+	Rigbook__ListQualificationsRequest lq = RIGBOOK__LIST_QUALIFICATIONS_REQUEST__INIT;
+	Rigbook__Response *resp;
+	const Rigbook__ListQualificationsReply *reply;
+	struct out_table *t;
+	struct out_json j;
+	const char *member = cmd_arg(args, "member");
+	int rc;
+
+	lq.resource_code = (char *)(args->npos > 0 ? args->pos[0] : "");
+	lq.member_handle = (char *)(member != NULL ? member : "");
+	lq.include_inactive = cmd_arg(args, "all") != NULL;
+	req.body_case = RIGBOOK__REQUEST__BODY_LIST_QUALIFICATIONS;
+	req.list_qualifications = &lq;
+	rc = cmd_call(ctx, &req, RIGBOOK__RESPONSE__BODY_LIST_QUALIFICATIONS, &resp);
+	if (rc != CMD_OK)
+		return rc;
+	reply = resp->list_qualifications;
+	if (ctx->json) {
+		out_json_init(&j, stdout);
+		out_json_begin_array(&j);
+		for (size_t i = 0; reply != NULL && i < reply->n_qualifications; i++)
+			json_qualification(&j, reply->qualifications[i]);
+		out_json_end_array(&j);
+		out_json_finish(&j);
+		rigbook__response__free_unpacked(resp, NULL);
+		return CMD_OK;
+	}
+	if (reply == NULL || reply->n_qualifications == 0) {
+		puts("no qualifications");
+		rigbook__response__free_unpacked(resp, NULL);
+		return CMD_OK;
+	}
+	t = out_table_new(6, head);
+	if (t == NULL) {
+		rigbook__response__free_unpacked(resp, NULL);
+		return cmd_failed("out of memory");
+	}
+	for (size_t i = 0; i < reply->n_qualifications; i++) {
+		const Rigbook__Qualification *q = reply->qualifications[i];
+		char until[RB_TIME_TEXT + 80], granted[RB_TIME_TEXT + 4], status[RB_TIME_TEXT + 100];
+
+		until_text(q, 0, until, sizeof(until));
+		cmd_time_text(q->granted_at, q->time_zone, granted, sizeof(granted));
+		status_text(q, status, sizeof(status));
+		const char *row[] = { q->member_handle, q->resource_code, until, q->granted_by,
+				      granted, status };
+
+		if (out_table_add(t, row) != 0) {
+			out_table_free(t);
+			rigbook__response__free_unpacked(resp, NULL);
+			return cmd_failed("out of memory");
+		}
+	}
+	out_table_print(t, stdout);
+	out_table_free(t);
+	rigbook__response__free_unpacked(resp, NULL);
+	return CMD_OK;
+}
+
+const struct cmd_entry cmd_qualify_entry = {
+	.name = "qualify",
+	.usage = "MEMBER CODE [--until DATE]",
+	.summary = "qualify a member on a resource, --until a date (staff)",
+	.options = qualify_opts,
+	.lower = 2,
+	.upper = 2,
+	.exec = cmd_qualify_exec,
+};
+
+const struct cmd_entry cmd_unqualify_entry = {
+	.name = "unqualify",
+	.usage = "MEMBER CODE",
+	.summary = "revoke a member's qualification on a resource (staff)",
+	.options = unqualify_opts,
+	.lower = 2,
+	.upper = 2,
+	.exec = cmd_unqualify_exec,
+};
+
+const struct cmd_entry cmd_qualifications_entry = {
+	.name = "qualifications",
+	.usage = "[CODE] [--member HANDLE] [--all]",
+	.summary = "list your qualifications (staff: those on your resources)",
+	.options = qualifications_opts,
+	.lower = 0,
+	.upper = 1,
+	.exec = cmd_qualifications_exec,
+};

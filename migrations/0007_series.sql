@@ -1,0 +1,293 @@
+-- Recurring bookings: one request books a window every N days, keeping the
+-- local wall-clock time in the resource's zone across daylight-saving
+-- changes.  Each occurrence goes through rb_book, so every rule of a single
+-- booking holds for it, and rules that count bookings count the series' own
+-- earlier occurrences.  All or nothing unless asked to skip what is refused.
+
+CREATE TABLE booking_series (
+  id bigserial PRIMARY KEY,
+  member_id bigint NOT NULL REFERENCES members,
+  resource_id bigint NOT NULL REFERENCES resources,
+  first_start timestamptz NOT NULL,
+  first_end timestamptz NOT NULL,
+  every_days int NOT NULL CHECK (every_days BETWEEN 1 AND 366),
+  occurrences int NOT NULL CHECK (occurrences BETWEEN 1 AND 52),  -- asked for
+  skip_conflicts boolean NOT NULL,
+  -- occurrences refused and skipped: [{n, start, end, code, reason}]
+  skipped jsonb NOT NULL DEFAULT '[]',
+  created_at timestamptz NOT NULL DEFAULT now(),
+  cancelled_at timestamptz,
+  CHECK (first_end > first_start)
+);
+
+ALTER TABLE bookings
+  ADD COLUMN series_no int CHECK (series_no >= 1),
+  ADD CONSTRAINT bookings_series_fk FOREIGN KEY (series_id) REFERENCES booking_series,
+  ADD CONSTRAINT booking_series_no CHECK ((series_id IS NULL) = (series_no IS NULL));
+
+-- The booking as the wire shows it, now with its place in its series
+-- (column order: daemon/sql.h BC_*).
+CREATE OR REPLACE VIEW booking_view AS
+SELECT b.id, r.code::text AS resource_code, r.name AS resource_name, r.time_zone,
+       rb_epoch(lower(b.during)) AS start_epoch, rb_epoch(upper(b.during)) AS end_epoch,
+       b.state::text AS state, m.handle::text AS member_handle,
+       coalesce(s.code::text, '') AS startup_code, rb_epoch(b.created_at) AS created_epoch,
+       b.note, coalesce(rb_epoch(b.cancelled_at), 0) AS cancelled_epoch, b.cancel_reason,
+       b.member_id, b.startup_id, b.resource_id, b.during,
+       u.unit_no, b.override_reason, coalesce(b.parent_id, 0) AS parent_id,
+       coalesce((SELECT c.handle::text FROM members c WHERE c.id = b.cancelled_by), '') AS cancelled_by,
+       b.cancelled_late,
+       coalesce(rb_epoch(b.checked_in_at), 0) AS checked_in_epoch,
+       coalesce(rb_epoch(b.checked_out_at), 0) AS checked_out_epoch,
+       b.usage_note, coalesce(b.series_id, 0) AS series_id,
+       coalesce((SELECT d.handle::text FROM members d WHERE d.id = b.decided_by), '') AS decided_by,
+       b.decision_reason,
+       coalesce(b.series_no, 0) AS series_no,
+       coalesce((SELECT bs.occurrences FROM booking_series bs WHERE bs.id = b.series_id), 0) AS series_of
+FROM bookings b
+JOIN resources r ON r.id = b.resource_id
+JOIN members m ON m.id = b.member_id
+JOIN resource_units u ON u.id = b.unit_id
+LEFT JOIN startups s ON s.id = b.startup_id;
+
+-- The most occurrences one series may have.
+CREATE FUNCTION rb_series_max() RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT 52 $$;
+
+-- One row per occurrence of a series: booked (booking_id) or refused (code
+-- and reason).  series_id is 0 when nothing was booked.
+CREATE TYPE rb_series_row AS (
+  series_id bigint, n int, booking_id bigint, occ_start bigint, occ_end bigint,
+  code text, reason text, replayed boolean, occurrences int
+);
+
+-- The answer for a series that exists: its occurrences (companions left
+-- out) and what it skipped, by occurrence.
+CREATE FUNCTION rb_series_rows(p_series bigint, p_replayed boolean) RETURNS SETOF rb_series_row
+LANGUAGE sql AS $$
+  SELECT * FROM (
+    SELECT bs.id, b.series_no, b.id, rb_epoch(lower(b.during)), rb_epoch(upper(b.during)),
+           NULL::text, NULL::text, p_replayed, bs.occurrences
+      FROM booking_series bs JOIN bookings b ON b.series_id = bs.id AND b.parent_id IS NULL
+     WHERE bs.id = p_series
+    UNION ALL
+    SELECT bs.id, (k->>'n')::int, NULL, (k->>'start')::bigint, (k->>'end')::bigint,
+           k->>'code', k->>'reason', p_replayed, bs.occurrences
+      FROM booking_series bs, jsonb_array_elements(bs.skipped) k
+     WHERE bs.id = p_series
+  ) x (series_id, n, booking_id, occ_start, occ_end, code, reason, replayed, occurrences)
+  ORDER BY n, booking_id
+$$;
+
+-- Book a series: the window [p_start, p_end) and then every p_every days,
+-- at the same local times in the resource's zone, p_count times (0: as
+-- many as fit before p_until) and never starting at or after p_until (0: no
+-- such bound).  Each occurrence is booked by rb_book in a subtransaction;
+-- a refusal of the occurrence (taken, closed, outside the hours, a limit)
+-- is collected with its reason.  Unless p_skip, any refusal undoes the
+-- whole series and the answer lists every refused occurrence; with p_skip
+-- the others stay booked and the refused ones are recorded as skipped.
+-- Refusals of the request itself (no such resource, an override by a
+-- member, a bad argument) are raised as they are.
+CREATE FUNCTION rb_book_series(p_member bigint, p_code text, p_start bigint, p_end bigint,
+                               p_every int, p_count int, p_until bigint, p_skip boolean,
+                               p_note text, p_override text, p_key text, p_peer text)
+RETURNS SETOF rb_series_row
+LANGUAGE plpgsql AS $$
+DECLARE
+  m members := rb_member(p_member);
+  r resources;
+  tz text;
+  fp text := concat_ws(' ', p_code, p_start, p_end, p_every, p_count, p_until, p_skip,
+                       coalesce(p_note, ''), coalesce(p_override, ''));
+  prev bigint;
+  ls timestamp;
+  le timestamp;
+  nocc int;
+  k int;
+  s timestamptz;
+  e timestamptz;
+  sid bigint;
+  bid bigint;
+  booked int := 0;
+  answer rb_series_row[] := '{}';
+  skips jsonb := '[]';
+  fst text;
+  fmsg text;
+  undone boolean := false;
+BEGIN
+  prev := rb_idem_lookup(p_member, p_key, 'book_series', fp);
+  IF prev IS NOT NULL THEN
+    RETURN QUERY SELECT * FROM rb_series_rows(prev, true);
+    RETURN;
+  END IF;
+
+  SELECT * INTO r FROM resources WHERE resources.code = p_code;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'resource_code',
+      MESSAGE = format('no resource is called %s', p_code);
+  END IF;
+  tz := r.time_zone;
+  IF p_end <= p_start THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'end',
+      MESSAGE = 'the end of a booking must be after its start';
+  END IF;
+  IF p_every IS NULL OR p_every < 1 OR p_every > 366 THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'every_days',
+      MESSAGE = 'a series repeats every 1 to 366 days';
+  END IF;
+  IF p_end - p_start > p_every * 86400 THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'end',
+      MESSAGE = format('each booking of a series repeating every %s must fit in that time',
+                       CASE WHEN p_every % 7 = 0 THEN (p_every / 7) || ' week(s)' ELSE p_every || ' day(s)' END);
+  END IF;
+  IF coalesce(p_count, 0) = 0 AND coalesce(p_until, 0) = 0 THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'count',
+      MESSAGE = 'say how many times the booking repeats (a count) or until when';
+  END IF;
+  IF p_count < 0 OR p_count > rb_series_max() THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'count',
+      MESSAGE = format('a series has at most %s bookings, not %s', rb_series_max(), p_count);
+  END IF;
+  IF coalesce(p_until, 0) <> 0 AND p_until <= p_start THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'until',
+      MESSAGE = 'the series must end after its first booking starts';
+  END IF;
+
+  -- The occurrences: the same local times, every p_every days.
+  ls := rb_from_epoch(p_start) AT TIME ZONE tz;
+  le := rb_from_epoch(p_end) AT TIME ZONE tz;
+  IF coalesce(p_count, 0) > 0 THEN
+    nocc := p_count;
+  ELSE
+    nocc := 0;
+    LOOP
+      EXIT WHEN ((ls + (nocc * p_every) * interval '1 day') AT TIME ZONE tz) >= rb_from_epoch(p_until);
+      nocc := nocc + 1;
+      IF nocc > rb_series_max() THEN
+        RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'until',
+          MESSAGE = format('a series has at most %s bookings; until %s it would have more',
+                           rb_series_max(),
+                           to_char((rb_from_epoch(p_until) - interval '1 second') AT TIME ZONE tz, 'YYYY-MM-DD'));
+      END IF;
+    END LOOP;
+  END IF;
+
+  BEGIN
+    INSERT INTO booking_series (member_id, resource_id, first_start, first_end, every_days,
+                                occurrences, skip_conflicts)
+    VALUES (m.id, r.id, rb_from_epoch(p_start), rb_from_epoch(p_end), p_every, nocc, p_skip)
+    RETURNING id INTO sid;
+
+    FOR k IN 0 .. nocc - 1 LOOP
+      s := (ls + (k * p_every) * interval '1 day') AT TIME ZONE tz;
+      e := (le + (k * p_every) * interval '1 day') AT TIME ZONE tz;
+      IF coalesce(p_until, 0) <> 0 AND s >= rb_from_epoch(p_until) THEN
+        nocc := k;
+        EXIT;
+      END IF;
+      BEGIN
+        SELECT x.id INTO bid
+          FROM rb_book(p_member, p_code, rb_epoch(s), rb_epoch(e), p_note, p_override, NULL, p_peer) x;
+        UPDATE bookings SET series_id = sid, series_no = k + 1
+         WHERE bookings.id = bid OR bookings.parent_id = bid;
+        booked := booked + 1;
+        answer := answer || ROW(sid, k + 1, bid, rb_epoch(s), rb_epoch(e), NULL, NULL, false, nocc)::rb_series_row;
+      EXCEPTION WHEN OTHERS THEN
+        GET STACKED DIAGNOSTICS fst = RETURNED_SQLSTATE, fmsg = MESSAGE_TEXT;
+        -- only a refusal of this occurrence is collected; anything about
+        -- the request as a whole (or not ours) stops the series here
+        IF fst NOT IN ('RB409', 'RB412') THEN
+          RAISE;
+        END IF;
+        answer := answer || ROW(sid, k + 1, NULL, rb_epoch(s), rb_epoch(e), fst, fmsg, false, nocc)::rb_series_row;
+        skips := skips || jsonb_build_object('n', k + 1, 'start', rb_epoch(s), 'end', rb_epoch(e),
+                                                 'code', fst, 'reason', fmsg);
+      END;
+    END LOOP;
+
+    IF booked = 0 OR (jsonb_array_length(skips) > 0 AND NOT p_skip) THEN
+      RAISE EXCEPTION USING ERRCODE = 'RBP02'; -- undo the whole series (not a class code)
+    END IF;
+  EXCEPTION WHEN SQLSTATE 'RBP02' THEN
+    undone := true;
+  END;
+
+  IF undone THEN
+    -- nothing is booked: answer with every refused occurrence
+    RETURN QUERY SELECT 0::bigint, o.n, NULL::bigint, o.occ_start, o.occ_end, o.code, o.reason,
+                        false, nocc
+                   FROM unnest(answer) o WHERE o.booking_id IS NULL ORDER BY o.n;
+    RETURN;
+  END IF;
+
+  UPDATE booking_series SET occurrences = nocc, skipped = skips WHERE id = sid;
+  PERFORM rb_idem_store(p_member, p_key, 'book_series', fp, sid);
+  PERFORM rb_audit(m.id, 'book_series', 'series', sid, p_peer,
+                   jsonb_build_object('resource', r.code, 'start', p_start, 'end', p_end,
+                                      'every_days', p_every, 'occurrences', nocc, 'booked', booked,
+                                      'skipped', jsonb_array_length(skips)));
+  RETURN QUERY SELECT * FROM rb_series_rows(sid, false);
+END $$;
+
+-- Cancel what is left of a series: every occurrence that has not started
+-- and is still requested or confirmed, each through rb_cancel (so who may
+-- cancel, the reason staff must give and late cancellations are as for one
+-- booking).  The series' owner or staff of its resource.  Returns the ids
+-- of the cancelled bookings.
+CREATE FUNCTION rb_cancel_series(p_member bigint, p_series bigint, p_reason text,
+                                 p_key text, p_peer text)
+RETURNS TABLE (id bigint, replayed boolean)
+LANGUAGE plpgsql AS $$
+DECLARE
+  m members := rb_member(p_member);
+  bs booking_series;
+  fp text := p_series || ' ' || coalesce(p_reason, '');
+  prev bigint;
+  ids bigint[];
+  b bookings;
+  x bigint;
+BEGIN
+  prev := rb_idem_lookup(p_member, p_key, 'cancel_series', fp);
+  IF prev IS NOT NULL THEN
+    RETURN QUERY SELECT c.id, true FROM bookings c
+                  WHERE c.series_id = prev AND c.parent_id IS NULL AND c.state = 'cancelled'
+                  ORDER BY c.series_no;
+    RETURN;
+  END IF;
+
+  SELECT * INTO bs FROM booking_series WHERE booking_series.id = p_series;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'series_id',
+      MESSAGE = format('there is no series %s', p_series);
+  END IF;
+  -- who may: as for its bookings (rb_cancel checks each again)
+  SELECT * INTO b FROM bookings WHERE series_id = bs.id AND parent_id IS NULL ORDER BY series_no LIMIT 1;
+  IF NOT (bs.member_id = m.id OR rb_staff_of_booking(m, b)) THEN
+    IF m.startup_id IS NOT DISTINCT FROM b.startup_id THEN
+      RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'series_id',
+        MESSAGE = format('series %s belongs to another member of your startup; only they or a manager of %s can cancel it',
+                         bs.id, rb_institution_name(bs.resource_id));
+    END IF;
+    RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'series_id',
+      MESSAGE = format('series %s belongs to another startup; you can cancel only your own bookings', bs.id);
+  END IF;
+
+  SELECT coalesce(array_agg(c.id ORDER BY c.series_no), '{}') INTO ids
+    FROM bookings c
+   WHERE c.series_id = bs.id AND c.parent_id IS NULL
+     AND c.state IN ('requested', 'confirmed') AND lower(c.during) > now();
+  IF cardinality(ids) = 0 THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'series_id',
+      MESSAGE = format('series %s has no bookings left to cancel (none still to come is requested or confirmed)',
+                       bs.id);
+  END IF;
+  FOREACH x IN ARRAY ids LOOP
+    PERFORM rb_cancel(p_member, x, p_reason, NULL, p_peer);
+  END LOOP;
+  UPDATE booking_series SET cancelled_at = now() WHERE booking_series.id = bs.id;
+
+  PERFORM rb_idem_store(p_member, p_key, 'cancel_series', fp, bs.id);
+  PERFORM rb_audit(m.id, 'cancel_series', 'series', bs.id, p_peer,
+                   jsonb_build_object('reason', coalesce(p_reason, ''), 'bookings', to_jsonb(ids)));
+  RETURN QUERY SELECT u.x, false FROM unnest(ids) WITH ORDINALITY u(x, o) ORDER BY u.o;
+END $$;
