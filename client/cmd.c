@@ -50,6 +50,9 @@ extern const struct cmd_entry cmd_rules_entry;
 extern const struct cmd_entry cmd_units_entry;
 extern const struct cmd_entry cmd_requires_entry;
 extern const struct cmd_entry cmd_watch_entry;
+extern const struct cmd_entry cmd_startup_entry;
+extern const struct cmd_entry cmd_member_entry;
+extern const struct cmd_entry cmd_token_entry;
 extern const struct cmd_entry cmd_help_entry;
 
 /* In the order the command list shows them: members' commands, then staff's. */
@@ -89,6 +92,9 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_rules_entry,
 	&cmd_units_entry,
 	&cmd_requires_entry,
+	&cmd_startup_entry,
+	&cmd_member_entry,
+	&cmd_token_entry,
 	&cmd_help_entry,
 	NULL,
 };
