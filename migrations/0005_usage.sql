@@ -194,9 +194,12 @@ LEFT JOIN members v ON v.id = q.revoked_by;
 -- One qualification as the wire shows it; VOLATILE so that, called on the
 -- id a change just returned, it sees that change (as rb_booking_wire).
 CREATE FUNCTION rb_qualification_wire(p_id bigint) RETURNS SETOF qualification_view
-LANGUAGE sql VOLATILE AS $$
-  SELECT * FROM qualification_view WHERE id = p_id
-$$;
+LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+  -- plpgsql keeps the plan for the session; VOLATILE: sees the row this
+  -- statement's other function just wrote
+  RETURN QUERY SELECT * FROM qualification_view WHERE id = p_id;
+END $$;
 
 -- The qualifications p_member may see: members their own, staff those on
 -- the resources they look after (and their own).  Valid ones only unless

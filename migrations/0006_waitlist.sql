@@ -340,9 +340,12 @@ LEFT JOIN startups s ON s.id = m.startup_id;
 -- One entry as the wire shows it; VOLATILE to see the change a call just
 -- made (as rb_booking_wire).
 CREATE FUNCTION rb_waitlist_wire(p_id bigint) RETURNS SETOF waitlist_view
-LANGUAGE sql VOLATILE AS $$
-  SELECT * FROM waitlist_view WHERE id = p_id
-$$;
+LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+  -- plpgsql keeps the plan for the session; VOLATILE: sees the row this
+  -- statement's other function just wrote
+  RETURN QUERY SELECT * FROM waitlist_view WHERE id = p_id;
+END $$;
 
 -- Queue p_member for a window of p_code that is taken.  Checked like a
 -- booking wherever the answer does not depend on what holds the window: the
