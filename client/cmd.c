@@ -50,6 +50,9 @@ extern const struct cmd_entry cmd_rules_entry;
 extern const struct cmd_entry cmd_units_entry;
 extern const struct cmd_entry cmd_requires_entry;
 extern const struct cmd_entry cmd_watch_entry;
+extern const struct cmd_entry cmd_startup_entry;
+extern const struct cmd_entry cmd_member_entry;
+extern const struct cmd_entry cmd_token_entry;
 extern const struct cmd_entry cmd_charges_entry;
 extern const struct cmd_entry cmd_rate_entry;
 extern const struct cmd_entry cmd_voucher_entry;
@@ -95,6 +98,9 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_rules_entry,
 	&cmd_units_entry,
 	&cmd_requires_entry,
+	&cmd_startup_entry,
+	&cmd_member_entry,
+	&cmd_token_entry,
 	&cmd_charges_entry,
 	&cmd_rate_entry,
 	&cmd_voucher_entry,

@@ -328,7 +328,7 @@ const struct cmd_entry cmd_rate_entry = {
 	.usage = "set CODE --tier T --hourly AMOUNT --increment DUR [--minimum AMOUNT]"
 		 " [--day AMOUNT [--day-after DUR]] --basis booked|used|greater [--late-fee P%]"
 		 " [--no-show-fee P%] --from DATE [--currency C] | list CODE",
-	.summary = "set and read a resource's prices per tier (operators; staff read)",
+	.summary = "set and read a resource's prices per tier (operators)",
 	.options = rate_opts,
 	.lower = 1,
 	.upper = 2,
@@ -464,7 +464,7 @@ static int cmd_charges_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 const struct cmd_entry cmd_charges_entry = {
 	.name = "charges",
 	.usage = "[--period YYYY-MM] [--startup S] [--csv]",
-	.summary = "the charges of bookings: your startup's, or those staff may see",
+	.summary = "the charges of bookings: your startup's, or all staff may see",
 	.options = charges_opts,
 	.lower = 0,
 	.upper = 0,
@@ -832,7 +832,7 @@ const struct cmd_entry cmd_voucher_entry = {
 	.usage = "add --startup S --issuer TEXT --coverage P% --cap AMOUNT --from DATE --to DATE"
 		 " [--institution I]... [--kind K]... | list [--startup S] | show ID"
 		 " | statement [--issuer TEXT] [--period YYYY-MM]",
-	.summary = "innovation vouchers: record them, their balance, what issuers owe",
+	.summary = "innovation vouchers: record, balance, what issuers owe",
 	.options = voucher_opts,
 	.lower = 1,
 	.upper = 2,
@@ -1248,7 +1248,7 @@ static int cmd_settlement_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 const struct cmd_entry cmd_settlement_entry = {
 	.name = "settlement",
 	.usage = "--period YYYY-MM [--institution I]",
-	.summary = "per host institution: what its resources earned, vouchers and startups paid",
+	.summary = "what host institutions earned, vouchers and startups paid",
 	.options = settlement_opts,
 	.lower = 0,
 	.upper = 0,

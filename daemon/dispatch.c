@@ -59,6 +59,17 @@ static const struct dispatch_entry table[] = {
 	/* live events: what each role sees of them is decided in evparse.c */
 	{ RIGBOOK__REQUEST__BODY_WATCH, "watch", R_ANY, 0, svc_watch },
 	{ RIGBOOK__REQUEST__BODY_UNWATCH, "unwatch", R_ANY, 0, svc_unwatch },
+	/* people: operators and admins add and change; who sees and acts on whom is checked in SQL */
+	{ RIGBOOK__REQUEST__BODY_PUT_STARTUP, "put_startup", R_PEOPLE, 0, svc_put_startup },
+	{ RIGBOOK__REQUEST__BODY_LIST_STARTUPS, "list_startups", R_ANY, 0, svc_list_startups },
+	{ RIGBOOK__REQUEST__BODY_GET_STARTUP, "get_startup", R_ANY, 0, svc_get_startup },
+	{ RIGBOOK__REQUEST__BODY_ADD_MEMBER, "add_member", R_PEOPLE, 0, svc_add_member },
+	{ RIGBOOK__REQUEST__BODY_LIST_MEMBERS, "list_members", R_ANY, 0, svc_list_members },
+	{ RIGBOOK__REQUEST__BODY_DISABLE_MEMBER, "disable_member", R_PEOPLE, 0, svc_disable_member },
+	/* tokens: anyone their own; operators their space's members'; admins all */
+	{ RIGBOOK__REQUEST__BODY_ISSUE_TOKEN, "issue_token", R_ANY, 0, svc_issue_token },
+	{ RIGBOOK__REQUEST__BODY_LIST_TOKENS, "list_tokens", R_ANY, 0, svc_list_tokens },
+	{ RIGBOOK__REQUEST__BODY_REVOKE_TOKEN, "revoke_token", R_ANY, 0, svc_revoke_token },
 	/* billing: prices and invoicing by operators of the space; which space, and who reads
 	 * which startup's money, is checked in SQL */
 	{ RIGBOOK__REQUEST__BODY_SET_RATE, "set_rate", R_OPERATOR | R_ADMIN, 0, svc_set_rate },
@@ -193,6 +204,10 @@ int dispatch_request(uint32_t slot, uint32_t gen, const char *peer, const struct
 		else if (e->roles == R_STAFF)
 			snprintf(m, sizeof(m),
 				 "%s is for managers of the host institution, operators of the space and admins, not for a %s",
+				 e->name, rb_role_name(sess->role));
+		else if (e->roles == R_PEOPLE)
+			snprintf(m, sizeof(m),
+				 "%s is for operators of the space and admins, not for a %s: they manage startups and members",
 				 e->name, rb_role_name(sess->role));
 		else
 			snprintf(m, sizeof(m), "%s may not be sent by a %s", e->name, rb_role_name(sess->role));

@@ -21,6 +21,7 @@
 #define R_ADMIN ROLE_BIT(RIGBOOK__ROLE__ROLE_ADMIN)
 #define R_ANY (R_MEMBER | R_MANAGER | R_OPERATOR | R_ADMIN)
 #define R_STAFF (R_MANAGER | R_OPERATOR | R_ADMIN)
+#define R_PEOPLE (R_OPERATOR | R_ADMIN) /* who manages startups and members */
 
 /*
  * One request being served.  Owned by whoever holds it: the dispatcher
@@ -108,6 +109,15 @@ void svc_list_waitlist(struct req *r, const Rigbook__Request *msg);
 void svc_unwait(struct req *r, const Rigbook__Request *msg);
 void svc_book_series(struct req *r, const Rigbook__Request *msg);
 void svc_cancel_series(struct req *r, const Rigbook__Request *msg);
+void svc_put_startup(struct req *r, const Rigbook__Request *msg);
+void svc_list_startups(struct req *r, const Rigbook__Request *msg);
+void svc_get_startup(struct req *r, const Rigbook__Request *msg);
+void svc_add_member(struct req *r, const Rigbook__Request *msg);
+void svc_list_members(struct req *r, const Rigbook__Request *msg);
+void svc_disable_member(struct req *r, const Rigbook__Request *msg);
+void svc_issue_token(struct req *r, const Rigbook__Request *msg);
+void svc_list_tokens(struct req *r, const Rigbook__Request *msg);
+void svc_revoke_token(struct req *r, const Rigbook__Request *msg);
 void svc_set_rate(struct req *r, const Rigbook__Request *msg);
 void svc_list_rates(struct req *r, const Rigbook__Request *msg);
 void svc_list_charges(struct req *r, const Rigbook__Request *msg);

@@ -22,6 +22,18 @@
 	"v.id, v.member_handle, v.resource_code, v.time_zone, v.granted_by, v.granted_epoch, " \
 	"v.expires_epoch, v.revoked_epoch, v.revoked_by, v.valid"
 
+#define STARTUP_COLS                                                                    \
+	"v.id, v.code, v.name, v.space_code, v.legal_name, v.credit_code, v.address, " \
+	"v.created_epoch, v.active_members"
+
+#define MEMBER_COLS                                                                      \
+	"v.id, v.handle, v.name, v.email, v.role, v.startup_code, v.institution_code, " \
+	"v.space_code, v.disabled_epoch, v.created_epoch, v.live_tokens"
+
+#define TOKEN_COLS \
+	"v.id, v.member_handle, v.label, v.created_epoch, v.expires_epoch, v.revoked_epoch, " \
+	"v.issued_by, v.last_used_epoch"
+
 #define RATE_COLS                                                                           \
 	"v.id, v.resource_code, v.tier, v.currency, v.hourly_fen, v.increment_minutes, "      \
 	"v.minimum_fen, v.day_fen, v.day_hours, v.basis, v.late_fee_pct, v.no_show_fee_pct, " \
@@ -42,15 +54,7 @@
 const struct stmt_def stmt_defs[STMT__COUNT] = {
 	[STMT_AUTH] = {
 		"auth",
-		"SELECT m.id, m.handle, m.name, m.role::text, coalesce(s.code::text, ''),"
-		" coalesce(i.code::text, ''), coalesce(sp.code::text, ''),"
-		" coalesce(m.startup_id, 0), coalesce(m.institution_id, 0)"
-		" FROM tokens t JOIN members m ON m.id = t.member_id"
-		" LEFT JOIN startups s ON s.id = m.startup_id"
-		" LEFT JOIN institutions i ON i.id = m.institution_id"
-		" LEFT JOIN spaces sp ON sp.id = coalesce(m.space_id, s.space_id, i.space_id)"
-		" WHERE t.hash = $1::bytea AND t.revoked_at IS NULL"
-		" AND (t.expires_at IS NULL OR t.expires_at > now()) AND m.disabled_at IS NULL",
+		"SELECT * FROM rb_auth($1::bytea)",
 		1,
 	},
 	[STMT_LIST_RESOURCES] = {
@@ -311,6 +315,64 @@ const struct stmt_def stmt_defs[STMT__COUNT] = {
 		" LEFT JOIN resources r ON r.code::text = $2::text"
 		" WHERE m.id = $1::bigint",
 		2,
+	},
+	[STMT_PUT_STARTUP] = {
+		"put_startup",
+		"SELECT " STARTUP_COLS " FROM rb_put_startup($1::bigint, $2::text, $3::text, $4::text,"
+		" $5::text, $6::text, $7::text, $8::boolean, $9::text) x(id), rb_startup_wire(x.id) v",
+		9,
+	},
+	[STMT_LIST_STARTUPS] = {
+		"list_startups",
+		"SELECT " STARTUP_COLS " FROM rb_startups($1::bigint, NULL) WITH ORDINALITY a(id, n)"
+		" JOIN startup_view v ON v.id = a.id ORDER BY a.n",
+		1,
+	},
+	[STMT_GET_STARTUP] = {
+		/* the startup, then its members (member columns after the startup's, NULL on none) */
+		"get_startup",
+		"SELECT " STARTUP_COLS ", m.* FROM rb_startups($1::bigint, $2::text) a(id)"
+		" JOIN startup_view v ON v.id = a.id"
+		" LEFT JOIN LATERAL (SELECT w.id, w.handle, w.name, w.email, w.role, w.startup_code,"
+		" w.institution_code, w.space_code, w.disabled_epoch, w.created_epoch, w.live_tokens"
+		" FROM member_view w WHERE w.startup_id = a.id) m ON true ORDER BY m.handle NULLS FIRST",
+		2,
+	},
+	[STMT_ADD_MEMBER] = {
+		"add_member",
+		"SELECT " MEMBER_COLS " FROM rb_add_member($1::bigint, $2::text, $3::text, $4::text,"
+		" $5::text, $6::text, $7::text, $8::text, $9::text) x(id), rb_member_wire(x.id) v",
+		9,
+	},
+	[STMT_LIST_MEMBERS] = {
+		"list_members",
+		"SELECT " MEMBER_COLS " FROM rb_members($1::bigint, $2::text) WITH ORDINALITY a(id, n)"
+		" JOIN member_view v ON v.id = a.id ORDER BY a.n",
+		2,
+	},
+	[STMT_DISABLE_MEMBER] = {
+		"disable_member",
+		"SELECT " MEMBER_COLS " FROM rb_disable_member($1::bigint, $2::text, $3::text) x(id),"
+		" rb_member_wire(x.id) v",
+		3,
+	},
+	[STMT_ISSUE_TOKEN] = {
+		"issue_token",
+		"SELECT " TOKEN_COLS " FROM rb_issue_token($1::bigint, $2::text, $3::bytea, $4::bigint,"
+		" $5::text, $6::text) x(id), rb_token_wire(x.id) v",
+		6,
+	},
+	[STMT_LIST_TOKENS] = {
+		"list_tokens",
+		"SELECT " TOKEN_COLS " FROM rb_tokens($1::bigint, $2::text) WITH ORDINALITY a(id, n)"
+		" JOIN token_view v ON v.id = a.id ORDER BY a.n",
+		2,
+	},
+	[STMT_REVOKE_TOKEN] = {
+		"revoke_token",
+		"SELECT " TOKEN_COLS " FROM rb_revoke_token($1::bigint, $2::bigint, $3::text) x(id),"
+		" rb_token_wire(x.id) v",
+		3,
 	},
 	[STMT_SET_RATE] = {
 		"set_rate",

@@ -43,6 +43,15 @@ enum stmt_id {
 	STMT_BOOK_SERIES,
 	STMT_CANCEL_SERIES,
 	STMT_WATCH,
+	STMT_PUT_STARTUP,
+	STMT_LIST_STARTUPS,
+	STMT_GET_STARTUP,
+	STMT_ADD_MEMBER,
+	STMT_LIST_MEMBERS,
+	STMT_DISABLE_MEMBER,
+	STMT_ISSUE_TOKEN,
+	STMT_LIST_TOKENS,
+	STMT_REVOKE_TOKEN,
 	STMT_SET_RATE,
 	STMT_LIST_RATES,
 	STMT_LIST_CHARGES,
@@ -122,6 +131,24 @@ enum series_col {
 
 /* STMT_WATCH: the watcher's space, and the resource it names (NULL: none or unknown). */
 enum watch_col { W_SPACE, W_RESOURCE, W_CODE, W_TZ };
+/* Columns of statements that return startups (startup_view). */
+enum startup_col {
+	SU_ID, SU_CODE, SU_NAME, SU_SPACE, SU_LEGAL_NAME, SU_CREDIT_CODE, SU_ADDRESS, SU_CREATED,
+	SU_ACTIVE_MEMBERS,
+	SU__COUNT
+};
+
+/* Columns of statements that return members (member_view). */
+enum member_col {
+	MB_ID, MB_HANDLE, MB_NAME, MB_EMAIL, MB_ROLE, MB_STARTUP, MB_INSTITUTION, MB_SPACE,
+	MB_DISABLED, MB_CREATED, MB_LIVE_TOKENS,
+	MB__COUNT
+};
+
+/* Columns of statements that return tokens (token_view): never the hash. */
+enum token_col {
+	TK_ID, TK_MEMBER, TK_LABEL, TK_CREATED, TK_EXPIRES, TK_REVOKED, TK_ISSUED_BY, TK_LAST_USED
+};
 
 /* Rate cards (rate_view). */
 enum rate_col {

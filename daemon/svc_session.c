@@ -31,6 +31,8 @@ static void hello_done(void *arg, const struct db_result *res, const struct db_e
 	uint32_t slot = r->slot, gen = r->gen;
 
 	if (err != NULL) {
+		if (err->code == RIGBOOK__ERROR_CODE__UNAUTHENTICATED)
+			log_info("%s: refused a token: %s", r->peer, err->message);
 		hello_refused(r, err->code, err->message);
 		return;
 	}

@@ -6,6 +6,7 @@
 #include <event2/bufferevent_ssl.h>
 #include <openssl/err.h>
 #include <openssl/sha.h>
+#include <openssl/rand.h>
 #include <openssl/ssl.h>
 
 #include "config.h"
@@ -157,4 +158,21 @@ void tls_bev_error(struct bufferevent *bev, char *buf, size_t len)
 		return;
 	}
 	ERR_error_string_n(last, buf, len);
+}
+
+int tls_random_token(char out[TLS_TOKEN_LEN + 1])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char raw[32];
+
+	if (RAND_bytes(raw, sizeof(raw)) != 1)
+		return -1;
+	memcpy(out, "rbk_", 4);
+	for (size_t i = 0; i < sizeof(raw); i++) {
+		out[4 + 2 * i] = hex[raw[i] >> 4];
+		out[4 + 2 * i + 1] = hex[raw[i] & 15];
+	}
+	out[TLS_TOKEN_LEN] = '\0';
+	OPENSSL_cleanse(raw, sizeof(raw));
+	return 0;
 }

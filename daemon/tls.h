@@ -38,4 +38,8 @@ void tls_free(void);
 
 /* SHA-256 of len bytes as 64 lowercase hex digits and a NUL. */
 void tls_sha256_hex(const void *data, size_t len, char out[65]);
+
+/* A new bearer token: "rbk_" and 64 hex digits of RAND_bytes (32 bytes) and a NUL. */
+#define TLS_TOKEN_LEN 68
+int tls_random_token(char out[TLS_TOKEN_LEN + 1]) __attribute__((warn_unused_result));
 #endif

@@ -240,6 +240,27 @@ FROM (VALUES
 ON CONFLICT DO NOTHING;
 UPDATE resources SET needs_approval = true WHERE code = 'evt-approve' AND NOT needs_approval;
 
+-- People and access tests (startups, members, tokens): a startup in each
+-- space, a member of one with a token, and an operator of the other space.
+-- Codes and handles start with "ppl-".
+INSERT INTO startups (space_id, code, name) VALUES
+  ((SELECT id FROM spaces WHERE code = 'test-space'), 'ppl-acme', 'People Test Co'),
+  ((SELECT id FROM spaces WHERE code = 'other-space'), 'ppl-optics', 'People Optics Co')
+ON CONFLICT DO NOTHING;
+
+INSERT INTO members (handle, name, email, role, space_id, startup_id, institution_id) VALUES
+  ('ppl-member', 'Pat Member', 'pat@ppl.example', 'member',
+   (SELECT id FROM spaces WHERE code = 'test-space'), (SELECT id FROM startups WHERE code = 'ppl-acme'), NULL),
+  ('ppl-oper-other', 'Otto Other', 'otto@optics.example', 'operator',
+   (SELECT id FROM spaces WHERE code = 'other-space'), NULL, NULL)
+ON CONFLICT DO NOTHING;
+
+INSERT INTO tokens (member_id, hash, label)
+SELECT m.id, sha256(convert_to('tok-' || m.handle, 'UTF8')), 'test'
+FROM members m
+WHERE m.handle IN ('ppl-member', 'ppl-oper-other')
+ON CONFLICT DO NOTHING;
+
 -- Billing tests: a space of their own (so that its invoice runs number and
 -- invoice nothing else), two host institutions, resources "bill-*", one
 -- startup per test (tiers set where the test needs them), their members
@@ -297,6 +318,17 @@ INSERT INTO tokens (member_id, hash, label)
 SELECT m.id, sha256(convert_to('tok-' || m.handle, 'UTF8')), 'test'
 FROM members m
 WHERE m.handle LIKE 'bill-%'
+ON CONFLICT DO NOTHING;
+
+-- A second space whose invoice runs spend the same startup's vouchers.
+INSERT INTO spaces (code, name) VALUES ('bill-other', 'Billing Other Space')
+ON CONFLICT DO NOTHING;
+INSERT INTO institutions (space_id, code, name, kind) VALUES
+  ((SELECT id FROM spaces WHERE code = 'bill-other'), 'bill-far', 'Billing Far Institute', 'institute')
+ON CONFLICT DO NOTHING;
+INSERT INTO resources (institution_id, code, name, kind, description, location, time_zone) VALUES
+  ((SELECT id FROM institutions WHERE code = 'bill-far'), 'bill-far-rig', 'Rig of the other space',
+   'test_facility', 'Vouchers spent by two spaces', 'Far hall', 'Asia/Shanghai')
 ON CONFLICT DO NOTHING;
 
 -- Report tests: a space of their own with a known week of use (2-6 March

@@ -306,7 +306,7 @@ t_billing_vouchers() {
 # Invoices: once per month however often the run runs, numbered without
 # gaps, never changed once issued (in the database), credit notes.
 t_billing_invoices() {
-	local inv n next left
+	local inv n next left id
 	bill_rates
 	bill_done bill-ed bill-rig '2026-06-02 10:00' '2026-06-02 11:00' '2026-06-02 10:00' '2026-06-02 11:00' >/dev/null
 	bill_done bill-ed bill-scope '2026-06-03 10:00' '2026-06-03 12:00' '2026-06-03 10:00' '2026-06-03 12:00' >/dev/null
@@ -334,8 +334,11 @@ t_billing_invoices() {
 	expect_exit 1 psql_q "UPDATE invoice_lines SET amount_fen = amount_fen WHERE invoice_id = (SELECT id FROM invoices WHERE number = '$inv')"
 	expect_exit 1 psql_q "DELETE FROM invoice_lines WHERE invoice_id = (SELECT id FROM invoices WHERE number = '$inv')"
 	expect_exit 1 psql_q "DELETE FROM invoices WHERE number = '$inv'"
+	# nor is a line added to it (a charge of December, which no test invoices)
+	id=$(bill_done bill-ed bill-rig '2026-12-01 10:00' '2026-12-01 11:00' '2026-12-01 10:00' '2026-12-01 11:00')
 	expect_exit 1 psql_q "INSERT INTO invoice_lines (invoice_id, charge_id, amount_fen, startup_fen)
-		SELECT (SELECT id FROM invoices WHERE number = '$inv'), id, 0, 0 FROM charges WHERE kind = 'no_show' LIMIT 1"
+		SELECT (SELECT id FROM invoices WHERE number = '$inv'), id, amount_fen, amount_fen FROM charges WHERE booking_id = $id"
+	expect_stderr_contains "invoice $inv is issued and never changes"
 	# Members read their own; others do not see it.
 	expect_exit 0 rb_as bill-ed invoice list --csv
 	expect_stdout_contains "number,kind,period,startup,currency,total,voucher,startup_pays,credit_of"
@@ -344,6 +347,13 @@ t_billing_invoices() {
 	expect_stderr_contains "rigbook: NOT_FOUND: there is no invoice $inv that you can see"
 	expect_exit 0 rb_as bill-ed invoice show "$inv" --csv
 	expect_stdout_contains ",bill-rig,"
+	# The startup's invoice details, as recorded for it.
+	psql_q "UPDATE startups SET legal_name = '计费E科技有限公司', credit_code = '91110000802100433B',
+		address = '2 Bill Road, Shanghai' WHERE code = 'bill-e'" >/dev/null
+	expect_exit 0 rb_as bill-ed invoice show "$inv"
+	expect_stdout_contains "  legal name: 计费E科技有限公司"
+	expect_stdout_contains "  unified social credit code: 91110000802100433B"
+	expect_stdout_contains "  address: 2 Bill Road, Shanghai"
 	# Credit notes: numbered next, never more than the startup paid.
 	n=${inv##*-}
 	expect_exit 1 rb_as bill-ed invoice credit "$inv" --amount 10 --reason "x"
@@ -420,4 +430,37 @@ t_billing_concurrent_runs() {
 		FROM invoices WHERE number LIKE 'BILL-SPACE-2026-%'")" "gapless numbers"
 	expect_eq "$(psql_q "SELECT count(*) FROM invoices WHERE number LIKE 'BILL-SPACE-2026-%'")" \
 		"$(psql_q "SELECT last_no FROM invoice_counters c JOIN spaces s ON s.id = c.space_id WHERE s.code = 'bill-space' AND year = 2026")" "counter"
+}
+
+# Two spaces invoicing the same startup at the same time never spend more
+# of a voucher than its cap: the voucher row is locked while it pays.
+t_billing_voucher_two_spaces() {
+	local v pids=() i rc=0
+	bill_rates
+	expect_exit 0 rb_as adm rate set bill-far-rig --tier member_startup --hourly 100 --increment 1h \
+		--basis booked --from 2026-09-01
+	expect_exit 0 bill_oper voucher add --startup bill-f --issuer "Two Spaces Fund" --coverage 50% \
+		--cap 150.00 --from 2026-09-01 --to 2026-09-30 --json
+	v=$(json 'd["id"]')
+	for i in 1 2 3; do
+		bill_done bill-fa bill-rig "2026-09-0$i 10:00" "2026-09-0$i 12:00" "2026-09-0$i 10:00" "2026-09-0$i 12:00" >/dev/null
+		bill_done bill-fa bill-far-rig "2026-09-0$i 10:00" "2026-09-0$i 12:00" "2026-09-0$i 10:00" "2026-09-0$i 12:00" >/dev/null
+	done
+	for i in bill-space bill-other; do
+		rb_as adm invoice run --period 2026-09 --space "$i" >/dev/null 2>"$RB_CASE_DIR/run.$i" &
+		pids+=($!)
+		rb_register_pid $!
+	done
+	for i in "${pids[@]}"; do
+		wait "$i" || rc=1
+	done
+	expect_eq 0 "$rc" "both runs succeeded"
+	expect_eq "15000 15000 15000" "$(psql_q "SELECT v.used_fen || ' ' || (SELECT sum(amount_fen) FROM voucher_redemptions
+		WHERE voucher_id = v.id) || ' ' || (SELECT sum(l.voucher_fen) FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id
+		JOIN startups s ON s.id = i.startup_id WHERE s.code = 'bill-f' AND i.period = '2026-09-01')
+		FROM vouchers v WHERE v.id = $v")" "voucher used, redeemed, on invoices"
+	expect_eq 2 "$(psql_q "SELECT count(DISTINCT i.space_id) FROM invoices i JOIN startups s ON s.id = i.startup_id
+		WHERE s.code = 'bill-f' AND i.period = '2026-09-01'")" "spaces that invoiced bill-f"
+	expect_exit 1 rb_as bill-oper invoice run --period 2026-09 --space bill-other
+	expect_stderr_contains "only an operator of Billing Other Space or an admin can invoice it"
 }

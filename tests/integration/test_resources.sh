@@ -1,10 +1,10 @@
 # Browsing resources: the list, its JSON form and the filters.
 
 # codes: the sorted resource codes of the last --json output, comma-separated,
-# without the resources that the rules, lifecycle, usage, waitlist, series
-# and event tests own (rule-*, life-*, use-*, wait-*, ser-*, evt-*, ics-*).
+# without the resources that the rules, lifecycle, usage, waitlist, series,
+# event and billing tests own (rule-*, life-*, use-*, wait-*, ser-*, evt-*, ics-*, bill-*).
 codes() {
-	json '",".join(sorted(r["code"] for r in (d["resources"] if isinstance(d, dict) else d) if r["code"].split("-")[0] not in ("rule", "life", "use", "wait", "ser", "evt", "ics")))'
+	json '",".join(sorted(r["code"] for r in (d["resources"] if isinstance(d, dict) else d) if r["code"].split("-")[0] not in ("rule", "life", "use", "wait", "ser", "evt", "ics", "bill")))'
 }
 
 t_resources_list() {

@@ -46,7 +46,10 @@ static void test_find_exact_and_prefix(void **state)
 	assert_string_equal(cmd_find("req", err, sizeof(err))->name, "requires");
 	assert_string_equal(cmd_find("ru", err, sizeof(err))->name, "rules");
 	assert_string_equal(cmd_find("ex", err, sizeof(err))->name, "exception");
-	assert_string_equal(cmd_find("t", err, sizeof(err))->name, "terms");
+	assert_string_equal(cmd_find("te", err, sizeof(err))->name, "terms");
+	assert_string_equal(cmd_find("to", err, sizeof(err))->name, "token");
+	assert_string_equal(cmd_find("st", err, sizeof(err))->name, "startup");
+	assert_string_equal(cmd_find("me", err, sizeof(err))->name, "member");
 }
 
 static void test_find_ambiguous_and_unknown(void **state)
@@ -62,7 +65,7 @@ static void test_find_ambiguous_and_unknown(void **state)
 	assert_null(cmd_find("c", err, sizeof(err)));
 	assert_string_equal(err, "ambiguous command: c, could be: calendar, cancel, checkin, checkout, closure, charges");
 	assert_null(cmd_find("s", err, sizeof(err)));
-	assert_string_equal(err, "ambiguous command: s, could be: show, slots, settlement");
+	assert_string_equal(err, "ambiguous command: s, could be: show, slots, startup, settlement");
 	assert_null(cmd_find("teleport", err, sizeof(err)));
 	assert_non_null(strstr(err, "unknown command: teleport"));
 	assert_null(cmd_find("", err, sizeof(err)));
