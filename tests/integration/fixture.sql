@@ -425,7 +425,7 @@ BEGIN
        '2026-03-01 20:00+08', '2026-03-02 04:00+08'),
       ('rep-oven', 'rep-cy', '[2026-03-06 18:00+08, 2026-03-07 06:00+08)', 'completed', 'rep O2',
        '2026-03-06 18:30+08', '2026-03-07 05:00+08'),
-      ('rep-oven', 'rep-cy', '[2026-03-04 10:00+08, 2026-03-04 14:00+08)', 'confirmed', 'rep O3', NULL, NULL),
+      ('rep-oven', 'rep-cy', '[2026-03-04 10:00+08, 2026-03-04 14:00+08)', 'no_show', 'rep O3', NULL, NULL),
       ('rep-oven', 'rep-ann', '[2026-03-03 08:00+08, 2026-03-03 09:00+08)', 'no_show', 'rep O4', NULL, NULL),
       ('rep-oven', 'rep-ann', '[2026-03-09 10:00+08, 2026-03-09 12:00+08)', 'completed', 'rep O5',
        '2026-03-09 10:00+08', '2026-03-09 12:00+08'),
@@ -496,10 +496,13 @@ INSERT INTO members (handle, name, email, role, space_id, startup_id) VALUES
 ON CONFLICT DO NOTHING;
 INSERT INTO bookings (resource_id, unit_id, member_id, startup_id, during, state, note,
                       checked_in_at, checked_out_at)
-SELECT r.id, u.id, m.id, m.startup_id, '[2026-03-02 10:00+08, 2026-03-02 14:00+08)', 'completed',
-       'rep B' || u.unit_no, '2026-03-02 10:00+08', '2026-03-02 14:00+08'
+SELECT r.id, u.id, m.id, m.startup_id,
+       tstzrange(t.a, t.a + interval '4 hours'), 'completed', 'rep B' || u.unit_no, t.a, t.a + interval '4 hours'
   FROM resources r
   JOIN resource_units u ON u.resource_id = r.id
   JOIN members m ON m.handle = 'rep-di'
+  -- one after the other: no resource keeps overlapping active bookings,
+  -- which the race checks look for across the whole table
+  CROSS JOIN LATERAL (SELECT '2026-03-02 10:00+08'::timestamptz + (u.unit_no - 1) * interval '4 hours' AS a) t
  WHERE r.code = 'rep-bench'
    AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.resource_id = r.id);

@@ -25,12 +25,12 @@
 #      Mon 00:00-04:00, booked 4 h, used 4 h (charged on Sun 1: not in range)
 #   O2 Fri 6 18:00 - Sat 7 06:00 completed, rep-c, in 18:30 out Sat 05:00:
 #      clipped to Fri 24:00, booked 6 h, used 5 h 30
-#   O3 Wed 10:00-14:00 confirmed, never checked in: booked 4 h, used 0
+#   O3 Wed 10:00-14:00 no-show, rep-c: booked 4 h, used 0
 #   O4 Tue 08:00-09:00 no-show, rep-a: booked 1 h
 #   O5 Mon 9 10:00-12:00: after the range, not counted
 #   booked = 4 + 6 + 4 + 1 = 15 h = 54000 s; used = 4 + 5.5 = 9.5 h = 34200 s
 #   used/open = 9.5 / 120 = 7.92 %; booked/open = 15 / 120 = 12.50 %
-#   startups served: rep-a (O1), rep-c (O2) = 2; bookings 4; no-shows 1
+#   startups served: rep-a (O1), rep-c (O2) = 2; bookings 4; no-shows 2
 #   revenue: O2 120.00; vouchers 0
 #
 # rep-scope (rep-univ): every day 08:00-20:00.
@@ -43,7 +43,7 @@
 #   93600 s; used 18600 + 34200 + 7200 = 60000 s = 16.67 h;
 #   used/open = 60000 / 766800 = 7.82 %; booked/open = 93600 / 766800 = 12.21 %
 #   startups served: rep-a, rep-b, rep-c = 3 (each counted once, not 2+2+1)
-#   bookings 3 + 4 + 1 = 8; no-shows 2
+#   bookings 3 + 4 + 1 = 8; no-shows 1 + 2 = 3
 #   revenue 1,424.50 + 120.00 + 50.00 = 1,594.50; vouchers 692.25
 
 REP_FROM=2026-03-02
@@ -69,9 +69,9 @@ t_report_week_csv() {
 	expect_exit 0 rb_as rep-oper report --space rep-space --from "$REP_FROM" --to "$REP_TO" --csv
 	expect_eq "space|institution|resource|name|time_zone|units|hours_open|hours_booked|hours_used|used_pct|booked_pct|startups_served|bookings|no_shows|currency|revenue_fen|revenue|voucher_subsidy_fen|voucher_subsidy
 rep-space|rep-works|rep-lathe|CNC lathe, \"Turn, 1\"|Asia/Shanghai|1|33.00|9.00|5.17|15.66|27.27|2|3|1|CNY|142450|1424.50|69225|692.25
-rep-space|rep-works|rep-oven|Curing oven|Asia/Shanghai|1|120.00|15.00|9.50|7.92|12.50|2|4|1|CNY|12000|120.00|0|0.00
+rep-space|rep-works|rep-oven|Curing oven|Asia/Shanghai|1|120.00|15.00|9.50|7.92|12.50|2|4|2|CNY|12000|120.00|0|0.00
 rep-space|rep-univ|rep-scope|Electron microscope|Asia/Shanghai|1|60.00|2.00|2.00|3.33|3.33|1|1|0|CNY|5000|50.00|0|0.00
-rep-space|||total||3|213.00|26.00|16.67|7.82|12.21|3|8|2|CNY|159450|1594.50|69225|692.25" \
+rep-space|||total||3|213.00|26.00|16.67|7.82|12.21|3|8|3|CNY|159450|1594.50|69225|692.25" \
 		"$(rep_csv_rows)" "report CSV"
 	# The name with a comma and quotes is quoted as RFC 4180 says.
 	expect_stdout_contains 'rep-lathe,"CNC lathe, ""Turn, 1""",Asia/Shanghai'
@@ -83,9 +83,9 @@ t_report_week_table() {
 	expect_eq "report 2026-03-02 to 2026-03-06, every space you report on
 RESOURCE   INSTITUTION  OPEN H  BOOKED H  USED H  USED/OPEN        BOOKED/OPEN  STARTUPS  BOOKINGS  NO-SHOWS  REVENUE    VOUCHERS
 rep-lathe  rep-works    33.00   9.00      5.17    ##          16%  27%          2         3         1         ¥1,424.50  ¥692.25
-rep-oven   rep-works    120.00  15.00     9.50    #            8%  13%          2         4         1         ¥120.00    ¥0.00
+rep-oven   rep-works    120.00  15.00     9.50    #            8%  13%          2         4         2         ¥120.00    ¥0.00
 rep-scope  rep-univ     60.00   2.00      2.00                 3%  3%           1         1         0         ¥50.00     ¥0.00
-total                   213.00  26.00     16.67   #            8%  12%          3         8         2         ¥1,594.50  ¥692.25" \
+total                   213.00  26.00     16.67   #            8%  12%          3         8         3         ¥1,594.50  ¥692.25" \
 		"$(cat "$RB_OUT")" "report table"
 	# --ascii says the same on any output.
 	expect_exit 0 rb_as rep-oper report --from "$REP_FROM" --to "$REP_TO" --ascii
@@ -155,11 +155,11 @@ t_report_scope() {
 	expect_exit 0 rb_as rep-mgr report --from "$REP_FROM" --to "$REP_TO" --csv
 	expect_eq "rep-lathe
 rep-oven" "$(rep_csv_rows | tail -n +2 | cut -d'|' -f3)" "a manager's resources"
-	expect_eq "153.00|24.00|14.67|3|7|2" \
+	expect_eq "153.00|24.00|14.67|3|7|3" \
 		"$(rep_csv_rows | tail -n 1 | cut -d'|' -f7,8,9,12,13,14)" "a manager's total"
 	# An admin: any space, one with --space.
 	expect_exit 0 rb_as adm report --space rep-space --from "$REP_FROM" --to "$REP_TO" --csv
-	expect_eq "rep-space|||total||3|213.00|26.00|16.67|7.82|12.21|3|8|2|CNY|159450|1594.50|69225|692.25" \
+	expect_eq "rep-space|||total||3|213.00|26.00|16.67|7.82|12.21|3|8|3|CNY|159450|1594.50|69225|692.25" \
 		"$(rep_csv_rows | tail -n 1)" "admin, one space"
 	expect_exit 0 rb_as adm report --from "$REP_FROM" --to "$REP_TO" --csv
 	all=$(rep_csv_rows)
@@ -215,7 +215,8 @@ t_report_json() {
 
 t_report_units() {
 	# rep-bench has two units and no hours: Monday is 2 x 24 = 48 h open;
-	# two 4 h bookings side by side are 8 h booked and used: 8 / 48 = 16.67 %.
+	# two 4 h bookings (unit 1 10:00-14:00, unit 2 14:00-18:00) are 8 h
+	# booked and used: 8 / 48 = 16.67 %.
 	expect_exit 0 rb_as adm report --space rep-other --from 2026-03-02 --to 2026-03-02 --csv
 	expect_eq "rep-bench|2|48.00|8.00|8.00|16.67|16.67|1|2
 |2|48.00|8.00|8.00|16.67|16.67|1|2" \

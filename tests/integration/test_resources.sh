@@ -4,7 +4,7 @@
 # without the resources that the rules, lifecycle, usage, waitlist, series,
 # event and billing tests own (rule-*, life-*, use-*, wait-*, ser-*, evt-*, ics-*, bill-*).
 codes() {
-	json '",".join(sorted(r["code"] for r in (d["resources"] if isinstance(d, dict) else d) if r["code"].split("-")[0] not in ("rule", "life", "use", "wait", "ser", "evt", "ics", "bill")))'
+	json '",".join(sorted(r["code"] for r in (d["resources"] if isinstance(d, dict) else d) if r["code"].split("-")[0] not in ("rule", "life", "use", "wait", "ser", "evt", "ics", "bill", "rep")))'
 }
 
 t_resources_list() {
