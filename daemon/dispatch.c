@@ -87,6 +87,7 @@ static const struct dispatch_entry table[] = {
 	{ RIGBOOK__REQUEST__BODY_CREDIT_INVOICE, "credit_invoice", R_OPERATOR | R_ADMIN, 0,
 	  svc_credit_invoice },
 	{ RIGBOOK__REQUEST__BODY_SETTLEMENT, "settlement", R_STAFF, 0, svc_settlement },
+	{ RIGBOOK__REQUEST__BODY_SET_TIER, "set_tier", R_OPERATOR | R_ADMIN, 0, svc_set_tier },
 };
 
 static const struct dispatch_entry *lookup(Rigbook__Request__BodyCase body)

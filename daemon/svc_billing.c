@@ -812,3 +812,41 @@ void svc_settlement(struct req *r, const Rigbook__Request *msg)
 	member_param(r, member, sizeof(member));
 	req_query(r, STMT_SETTLEMENT, params, 3, settlement_done);
 }
+
+/* ---------------------------------------------------------------- tiers */
+
+static void set_tier_done(void *arg, const struct db_result *res, const struct db_error *err)
+{
+	struct req *r = arg;
+	Rigbook__Response resp = RIGBOOK__RESPONSE__INIT;
+	Rigbook__SetTierReply reply = RIGBOOK__SET_TIER_REPLY__INIT;
+
+	if (err != NULL) {
+		req_db_error(r, err);
+		return;
+	}
+	if (db_ntuples(res) != 1) {
+		req_error(r, RIGBOOK__ERROR_CODE__INTERNAL, "internal error; the server log has the details", "");
+		return;
+	}
+	reply.startup_code = (char *)db_get(res, 0, 0);
+	reply.tier = (char *)db_get(res, 0, 1);
+	reply.previous = (char *)db_get(res, 0, 2);
+	resp.body_case = RIGBOOK__RESPONSE__BODY_SET_TIER;
+	resp.set_tier = &reply;
+	req_reply(r, &resp);
+}
+
+void svc_set_tier(struct req *r, const Rigbook__Request *msg)
+{
+	const Rigbook__SetTierRequest *q = msg->set_tier;
+	char member[24];
+	const char *params[4] = { member, q->startup_code, q->tier, r->peer };
+
+	if (!code_ok(r, q->startup_code, "startup, by its code", "startup_code", 1) ||
+	    !code_ok(r, q->tier, "price tier", "tier", 1))
+		return;
+	member_param(r, member, sizeof(member));
+	req_query(r, STMT_SET_TIER, params, 4, set_tier_done);
+}
+
