@@ -314,24 +314,70 @@ static int rate_list(struct cmd_ctx *ctx, const struct cmd_args *args)
 	return print_table(t);
 }
 
+static int rate_tier(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
+	Rigbook__SetTierRequest q = RIGBOOK__SET_TIER_REQUEST__INIT;
+	Rigbook__Response *resp;
+	const Rigbook__SetTierReply *r;
+	int rc;
+
+	if (args->npos != 3)
+		return cmd_usage_error(ctx, "rate tier takes the startup's code and its tier");
+	q.startup_code = (char *)args->pos[1];
+	q.tier = (char *)args->pos[2];
+	req.body_case = RIGBOOK__REQUEST__BODY_SET_TIER;
+	req.set_tier = &q;
+	rc = cmd_call(ctx, &req, RIGBOOK__RESPONSE__BODY_SET_TIER, &resp);
+	if (rc != CMD_OK)
+		return rc;
+	r = resp->set_tier;
+	if (r == NULL) {
+		rigbook__response__free_unpacked(resp, NULL);
+		return cmd_failed("the server's answer holds no tier");
+	}
+	if (ctx->json) {
+		struct out_json j;
+
+		out_json_init(&j, stdout);
+		out_json_begin_object(&j);
+		out_json_kv_string(&j, "startup", r->startup_code);
+		out_json_kv_string(&j, "tier", r->tier);
+		out_json_kv_string(&j, "previous", r->previous);
+		out_json_end_object(&j);
+		out_json_finish(&j);
+	} else {
+		out_put_clean(stdout, r->startup_code);
+		fputs(" is charged at ", stdout);
+		out_put_clean(stdout, r->tier);
+		fputs(" rates (was ", stdout);
+		out_put_clean(stdout, r->previous);
+		fputs(")\n", stdout);
+	}
+	rigbook__response__free_unpacked(resp, NULL);
+	return CMD_OK;
+}
+
 static int cmd_rate_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
 	if (strcmp(args->pos[0], "set") == 0)
 		return rate_set(ctx, args);
 	if (strcmp(args->pos[0], "list") == 0)
 		return rate_list(ctx, args);
-	return cmd_usage_error(ctx, "'%.40s' is not a rate command (set or list)", args->pos[0]);
+	if (strcmp(args->pos[0], "tier") == 0)
+		return rate_tier(ctx, args);
+	return cmd_usage_error(ctx, "'%.40s' is not a rate command (set, list or tier)", args->pos[0]);
 }
 
 const struct cmd_entry cmd_rate_entry = {
 	.name = "rate",
 	.usage = "set CODE --tier T --hourly AMOUNT --increment DUR [--minimum AMOUNT]"
 		 " [--day AMOUNT [--day-after DUR]] --basis booked|used|greater [--late-fee P%]"
-		 " [--no-show-fee P%] --from DATE [--currency C] | list CODE",
+		 " [--no-show-fee P%] --from DATE [--currency C] | list CODE | tier STARTUP TIER",
 	.summary = "set and read a resource's prices per tier (operators)",
 	.options = rate_opts,
 	.lower = 1,
-	.upper = 2,
+	.upper = 3,
 	.exec = cmd_rate_exec,
 };
 

@@ -87,6 +87,7 @@ static const struct dispatch_entry table[] = {
 	{ RIGBOOK__REQUEST__BODY_CREDIT_INVOICE, "credit_invoice", R_OPERATOR | R_ADMIN, 0,
 	  svc_credit_invoice },
 	{ RIGBOOK__REQUEST__BODY_SETTLEMENT, "settlement", R_STAFF, 0, svc_settlement },
+	{ RIGBOOK__REQUEST__BODY_SET_TIER, "set_tier", R_OPERATOR | R_ADMIN, 0, svc_set_tier },
 	/* the filing report: which space and which resources are checked in SQL */
 	{ RIGBOOK__REQUEST__BODY_REPORT, "report", R_STAFF, 0, svc_report },
 };

@@ -130,6 +130,7 @@ void svc_list_invoices(struct req *r, const Rigbook__Request *msg);
 void svc_get_invoice(struct req *r, const Rigbook__Request *msg);
 void svc_credit_invoice(struct req *r, const Rigbook__Request *msg);
 void svc_settlement(struct req *r, const Rigbook__Request *msg);
+void svc_set_tier(struct req *r, const Rigbook__Request *msg);
 void svc_report(struct req *r, const Rigbook__Request *msg);
 
 /* Text checks shared by handlers: length in bytes, valid UTF-8, no controls. */

@@ -1,10 +1,29 @@
 #include "rows.h"
 
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "rigbook/names.h"
 #include "sql.h"
+
+void *msg_block(size_t n, size_t ptr_size, size_t size, void **msgs)
+{
+	const size_t align = _Alignof(max_align_t);
+	size_t head;
+	char *p;
+
+	*msgs = NULL;
+	if (n == 0 || n > (SIZE_MAX / 2 - align) / (ptr_size + size))
+		return NULL;
+	head = (n * ptr_size + align - 1) / align * align;
+	p = calloc(1, head + n * size);
+	if (p == NULL)
+		return NULL;
+	*msgs = p + head;
+	return p;
+}
 
 void *arena_alloc(struct arena *a, size_t size)
 {

@@ -18,6 +18,14 @@ struct arena {
 };
 
 void *arena_alloc(struct arena *a, size_t size); /* zeroed; NULL and a->failed on failure */
+
+/*
+ * For a repeated message field: n pointers followed by the n zeroed messages
+ * of size bytes they will point to, in one allocation that one free() of the
+ * returned pointer array releases.  *msgs is where the messages begin.  NULL
+ * when n is 0 or memory is short.
+ */
+void *msg_block(size_t n, size_t ptr_size, size_t size, void **msgs);
 void arena_free(struct arena *a);
 
 /* The resource columns at the start of row i (resource_view / rb_res_row). */

@@ -445,6 +445,11 @@ const struct stmt_def stmt_defs[STMT__COUNT] = {
 		"SELECT * FROM rb_settlement($1::bigint, $2::text, $3::text)",
 		3,
 	},
+	[STMT_SET_TIER] = {
+		"set_tier",
+		"SELECT * FROM rb_set_tier($1::bigint, $2::text, $3::text, $4::text)",
+		4,
+	},
 	[STMT_REPORT] = {
 		"report",
 		"SELECT * FROM rb_report($1::bigint, $2::text, $3::text, $4::text)",

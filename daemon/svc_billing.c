@@ -161,7 +161,8 @@ static void list_rates_done(void *arg, const struct db_result *res, const struct
 	struct req *r = arg;
 	Rigbook__Response resp = RIGBOOK__RESPONSE__INIT;
 	Rigbook__ListRatesReply reply = RIGBOOK__LIST_RATES_REPLY__INIT;
-	Rigbook__RateCard *rows = NULL, **ptrs = NULL;
+	Rigbook__RateCard *rows, **ptrs;
+	void *mem;
 	int n;
 
 	if (err != NULL) {
@@ -169,15 +170,11 @@ static void list_rates_done(void *arg, const struct db_result *res, const struct
 		return;
 	}
 	n = db_ntuples(res);
-	if (n > 0) {
-		rows = calloc((size_t)n, sizeof(*rows));
-		ptrs = calloc((size_t)n, sizeof(*ptrs));
-		if (rows == NULL || ptrs == NULL) {
-			free(rows);
-			free(ptrs);
-			oom(r);
-			return;
-		}
+	ptrs = msg_block((size_t)n, sizeof(*ptrs), sizeof(*rows), &mem);
+	rows = mem;
+	if (n > 0 && ptrs == NULL) {
+		oom(r);
+		return;
 	}
 	for (int i = 0; i < n; i++) {
 		rate_from_row(&rows[i], res, i);
@@ -188,7 +185,6 @@ static void list_rates_done(void *arg, const struct db_result *res, const struct
 	resp.body_case = RIGBOOK__RESPONSE__BODY_LIST_RATES;
 	resp.list_rates = &reply;
 	req_reply(r, &resp);
-	free(rows);
 	free(ptrs);
 }
 
@@ -211,7 +207,8 @@ static void list_charges_done(void *arg, const struct db_result *res, const stru
 	struct req *r = arg;
 	Rigbook__Response resp = RIGBOOK__RESPONSE__INIT;
 	Rigbook__ListChargesReply reply = RIGBOOK__LIST_CHARGES_REPLY__INIT;
-	Rigbook__Charge *rows = NULL, **ptrs = NULL;
+	Rigbook__Charge *rows, **ptrs;
+	void *mem;
 	int n;
 
 	if (err != NULL) {
@@ -219,15 +216,11 @@ static void list_charges_done(void *arg, const struct db_result *res, const stru
 		return;
 	}
 	n = db_ntuples(res);
-	if (n > 0) {
-		rows = calloc((size_t)n, sizeof(*rows));
-		ptrs = calloc((size_t)n, sizeof(*ptrs));
-		if (rows == NULL || ptrs == NULL) {
-			free(rows);
-			free(ptrs);
-			oom(r);
-			return;
-		}
+	ptrs = msg_block((size_t)n, sizeof(*ptrs), sizeof(*rows), &mem);
+	rows = mem;
+	if (n > 0 && ptrs == NULL) {
+		oom(r);
+		return;
 	}
 	for (int i = 0; i < n; i++) {
 		Rigbook__Charge *c = &rows[i];
@@ -254,7 +247,6 @@ static void list_charges_done(void *arg, const struct db_result *res, const stru
 	resp.body_case = RIGBOOK__RESPONSE__BODY_LIST_CHARGES;
 	resp.list_charges = &reply;
 	req_reply(r, &resp);
-	free(rows);
 	free(ptrs);
 }
 
@@ -378,8 +370,9 @@ static void voucher_done(void *arg, const struct db_result *res, const struct db
 	struct req *r = arg;
 	Rigbook__Response resp = RIGBOOK__RESPONSE__INIT;
 	Rigbook__VoucherReply reply = RIGBOOK__VOUCHER_REPLY__INIT;
-	Rigbook__VoucherRedemption *rows = NULL, **ptrs = NULL;
+	Rigbook__VoucherRedemption *rows, **ptrs;
 	struct voucher_buf b = { 0 };
+	void *mem;
 	int n, k = 0;
 
 	if (err != NULL) {
@@ -391,11 +384,9 @@ static void voucher_done(void *arg, const struct db_result *res, const struct db
 		req_error(r, RIGBOOK__ERROR_CODE__INTERNAL, "internal error; the server log has the details", "");
 		return;
 	}
-	rows = calloc((size_t)n, sizeof(*rows));
-	ptrs = calloc((size_t)n, sizeof(*ptrs));
-	if (rows == NULL || ptrs == NULL) {
-		free(rows);
-		free(ptrs);
+	ptrs = msg_block((size_t)n, sizeof(*ptrs), sizeof(*rows), &mem);
+	rows = mem;
+	if (ptrs == NULL) {
 		oom(r);
 		return;
 	}
@@ -425,7 +416,6 @@ static void voucher_done(void *arg, const struct db_result *res, const struct db
 		resp.get_voucher = &reply;
 	req_reply(r, &resp);
 	voucher_buf_free(&b);
-	free(rows);
 	free(ptrs);
 }
 
@@ -487,8 +477,9 @@ static void list_vouchers_done(void *arg, const struct db_result *res, const str
 	struct req *r = arg;
 	Rigbook__Response resp = RIGBOOK__RESPONSE__INIT;
 	Rigbook__ListVouchersReply reply = RIGBOOK__LIST_VOUCHERS_REPLY__INIT;
-	struct voucher_buf *rows = NULL;
-	Rigbook__Voucher **ptrs = NULL;
+	struct voucher_buf *rows;
+	Rigbook__Voucher **ptrs;
+	void *mem;
 	int n;
 
 	if (err != NULL) {
@@ -496,15 +487,11 @@ static void list_vouchers_done(void *arg, const struct db_result *res, const str
 		return;
 	}
 	n = db_ntuples(res);
-	if (n > 0) {
-		rows = calloc((size_t)n, sizeof(*rows));
-		ptrs = calloc((size_t)n, sizeof(*ptrs));
-		if (rows == NULL || ptrs == NULL) {
-			free(rows);
-			free(ptrs);
-			oom(r);
-			return;
-		}
+	ptrs = msg_block((size_t)n, sizeof(*ptrs), sizeof(*rows), &mem);
+	rows = mem;
+	if (n > 0 && ptrs == NULL) {
+		oom(r);
+		return;
 	}
 	for (int i = 0; i < n; i++) {
 		voucher_from_row(&rows[i], res, i);
@@ -517,7 +504,6 @@ static void list_vouchers_done(void *arg, const struct db_result *res, const str
 	req_reply(r, &resp);
 	for (int i = 0; i < n; i++)
 		voucher_buf_free(&rows[i]);
-	free(rows);
 	free(ptrs);
 }
 
@@ -538,7 +524,8 @@ static void statement_done(void *arg, const struct db_result *res, const struct 
 	struct req *r = arg;
 	Rigbook__Response resp = RIGBOOK__RESPONSE__INIT;
 	Rigbook__VoucherStatementReply reply = RIGBOOK__VOUCHER_STATEMENT_REPLY__INIT;
-	Rigbook__VoucherStatementLine *rows = NULL, **ptrs = NULL;
+	Rigbook__VoucherStatementLine *rows, **ptrs;
+	void *mem;
 	int n;
 
 	if (err != NULL) {
@@ -546,15 +533,11 @@ static void statement_done(void *arg, const struct db_result *res, const struct 
 		return;
 	}
 	n = db_ntuples(res);
-	if (n > 0) {
-		rows = calloc((size_t)n, sizeof(*rows));
-		ptrs = calloc((size_t)n, sizeof(*ptrs));
-		if (rows == NULL || ptrs == NULL) {
-			free(rows);
-			free(ptrs);
-			oom(r);
-			return;
-		}
+	ptrs = msg_block((size_t)n, sizeof(*ptrs), sizeof(*rows), &mem);
+	rows = mem;
+	if (n > 0 && ptrs == NULL) {
+		oom(r);
+		return;
 	}
 	for (int i = 0; i < n; i++) {
 		Rigbook__VoucherStatementLine *l = &rows[i];
@@ -574,7 +557,6 @@ static void statement_done(void *arg, const struct db_result *res, const struct 
 	resp.body_case = RIGBOOK__RESPONSE__BODY_VOUCHER_STATEMENT;
 	resp.voucher_statement = &reply;
 	req_reply(r, &resp);
-	free(rows);
 	free(ptrs);
 }
 
@@ -599,28 +581,26 @@ static void invoices_done(struct req *r, const struct db_result *res, const stru
 {
 	Rigbook__Response resp = RIGBOOK__RESPONSE__INIT;
 	Rigbook__ListInvoicesReply reply = RIGBOOK__LIST_INVOICES_REPLY__INIT;
-	Rigbook__Invoice *inv = NULL, **iptrs = NULL;
-	Rigbook__InvoiceLine *lines = NULL, **lptrs = NULL;
+	Rigbook__Invoice *inv, **iptrs;
+	Rigbook__InvoiceLine *lines, **lptrs;
+	void *imem, *lmem;
 	int n, ni = 0, nl = 0;
 
 	if (err != NULL) {
 		req_db_error(r, err);
 		return;
 	}
+	/* at most one invoice and one line per row */
 	n = db_ntuples(res);
-	if (n > 0) {
-		inv = calloc((size_t)n, sizeof(*inv));
-		iptrs = calloc((size_t)n, sizeof(*iptrs));
-		lines = calloc((size_t)n, sizeof(*lines));
-		lptrs = calloc((size_t)n, sizeof(*lptrs));
-		if (inv == NULL || iptrs == NULL || lines == NULL || lptrs == NULL) {
-			free(inv);
-			free(iptrs);
-			free(lines);
-			free(lptrs);
-			oom(r);
-			return;
-		}
+	iptrs = msg_block((size_t)n, sizeof(*iptrs), sizeof(*inv), &imem);
+	lptrs = msg_block((size_t)n, sizeof(*lptrs), sizeof(*lines), &lmem);
+	inv = imem;
+	lines = lmem;
+	if (n > 0 && (iptrs == NULL || lptrs == NULL)) {
+		free(iptrs);
+		free(lptrs);
+		oom(r);
+		return;
 	}
 	for (int i = 0; i < n; i++) {
 		Rigbook__Invoice *v;
@@ -676,9 +656,7 @@ static void invoices_done(struct req *r, const struct db_result *res, const stru
 	default: resp.list_invoices = &reply; break;
 	}
 	req_reply(r, &resp);
-	free(inv);
 	free(iptrs);
-	free(lines);
 	free(lptrs);
 }
 
@@ -761,7 +739,8 @@ static void settlement_done(void *arg, const struct db_result *res, const struct
 	struct req *r = arg;
 	Rigbook__Response resp = RIGBOOK__RESPONSE__INIT;
 	Rigbook__SettlementReply reply = RIGBOOK__SETTLEMENT_REPLY__INIT;
-	Rigbook__SettlementLine *rows = NULL, **ptrs = NULL;
+	Rigbook__SettlementLine *rows, **ptrs;
+	void *mem;
 	int n;
 
 	if (err != NULL) {
@@ -769,15 +748,11 @@ static void settlement_done(void *arg, const struct db_result *res, const struct
 		return;
 	}
 	n = db_ntuples(res);
-	if (n > 0) {
-		rows = calloc((size_t)n, sizeof(*rows));
-		ptrs = calloc((size_t)n, sizeof(*ptrs));
-		if (rows == NULL || ptrs == NULL) {
-			free(rows);
-			free(ptrs);
-			oom(r);
-			return;
-		}
+	ptrs = msg_block((size_t)n, sizeof(*ptrs), sizeof(*rows), &mem);
+	rows = mem;
+	if (n > 0 && ptrs == NULL) {
+		oom(r);
+		return;
 	}
 	for (int i = 0; i < n; i++) {
 		Rigbook__SettlementLine *l = &rows[i];
@@ -796,7 +771,6 @@ static void settlement_done(void *arg, const struct db_result *res, const struct
 	resp.body_case = RIGBOOK__RESPONSE__BODY_SETTLEMENT;
 	resp.settlement = &reply;
 	req_reply(r, &resp);
-	free(rows);
 	free(ptrs);
 }
 
@@ -812,3 +786,41 @@ void svc_settlement(struct req *r, const Rigbook__Request *msg)
 	member_param(r, member, sizeof(member));
 	req_query(r, STMT_SETTLEMENT, params, 3, settlement_done);
 }
+
+/* ---------------------------------------------------------------- tiers */
+
+static void set_tier_done(void *arg, const struct db_result *res, const struct db_error *err)
+{
+	struct req *r = arg;
+	Rigbook__Response resp = RIGBOOK__RESPONSE__INIT;
+	Rigbook__SetTierReply reply = RIGBOOK__SET_TIER_REPLY__INIT;
+
+	if (err != NULL) {
+		req_db_error(r, err);
+		return;
+	}
+	if (db_ntuples(res) != 1) {
+		req_error(r, RIGBOOK__ERROR_CODE__INTERNAL, "internal error; the server log has the details", "");
+		return;
+	}
+	reply.startup_code = (char *)db_get(res, 0, 0);
+	reply.tier = (char *)db_get(res, 0, 1);
+	reply.previous = (char *)db_get(res, 0, 2);
+	resp.body_case = RIGBOOK__RESPONSE__BODY_SET_TIER;
+	resp.set_tier = &reply;
+	req_reply(r, &resp);
+}
+
+void svc_set_tier(struct req *r, const Rigbook__Request *msg)
+{
+	const Rigbook__SetTierRequest *q = msg->set_tier;
+	char member[24];
+	const char *params[4] = { member, q->startup_code, q->tier, r->peer };
+
+	if (!code_ok(r, q->startup_code, "startup, by its code", "startup_code", 1) ||
+	    !code_ok(r, q->tier, "price tier", "tier", 1))
+		return;
+	member_param(r, member, sizeof(member));
+	req_query(r, STMT_SET_TIER, params, 4, set_tier_done);
+}
+

@@ -153,7 +153,8 @@ static void list_done(void *arg, const struct db_result *res, const struct db_er
 	struct req *r = arg;
 	Rigbook__Response resp = RIGBOOK__RESPONSE__INIT;
 	Rigbook__ListBookingsReply reply = RIGBOOK__LIST_BOOKINGS_REPLY__INIT;
-	Rigbook__Booking *rows = NULL, **ptrs = NULL;
+	Rigbook__Booking *rows, **ptrs;
+	void *mem;
 	int n;
 
 	if (err != NULL) {
@@ -161,15 +162,11 @@ static void list_done(void *arg, const struct db_result *res, const struct db_er
 		return;
 	}
 	n = db_ntuples(res);
-	if (n > 0) {
-		rows = calloc((size_t)n, sizeof(*rows));
-		ptrs = calloc((size_t)n, sizeof(*ptrs));
-		if (rows == NULL || ptrs == NULL) {
-			free(rows);
-			free(ptrs);
-			req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out of memory", "");
-			return;
-		}
+	ptrs = msg_block((size_t)n, sizeof(*ptrs), sizeof(*rows), &mem);
+	rows = mem;
+	if (n > 0 && ptrs == NULL) {
+		req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out of memory", "");
+		return;
 	}
 	for (int i = 0; i < n; i++) {
 		booking_from_row(&rows[i], res, i, 0);
@@ -180,7 +177,6 @@ static void list_done(void *arg, const struct db_result *res, const struct db_er
 	resp.body_case = RIGBOOK__RESPONSE__BODY_LIST_BOOKINGS;
 	resp.list_bookings = &reply;
 	req_reply(r, &resp);
-	free(rows);
 	free(ptrs);
 }
 

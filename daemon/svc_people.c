@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "dispatch.h"
+#include "rows.h"
 #include "rigbook/names.h"
 #include "sql.h"
 #include "tls.h"
@@ -108,26 +109,6 @@ static void token_from_row(Rigbook__Token *t, const struct db_result *res, int i
 }
 
 /* n zeroed elements and n pointers to them; 0 on success (n may be 0). */
-static int alloc_rows(size_t n, size_t size, void **rows, void ***ptrs)
-{
-	*rows = NULL;
-	*ptrs = NULL;
-	if (n == 0)
-		return 0;
-	*rows = calloc(n, size);
-	*ptrs = calloc(n, sizeof(void *));
-	if (*rows == NULL || *ptrs == NULL) {
-		free(*rows);
-		free(*ptrs);
-		*rows = NULL;
-		*ptrs = NULL;
-		return -1;
-	}
-	for (size_t i = 0; i < n; i++)
-		(*ptrs)[i] = (char *)*rows + i * size;
-	return 0;
-}
-
 static int one_row(struct req *r, const struct db_result *res, const struct db_error *err)
 {
 	if (err != NULL) {
@@ -190,6 +171,7 @@ static void list_startups_done(void *arg, const struct db_result *res,
 	Rigbook__ListStartupsReply reply = RIGBOOK__LIST_STARTUPS_REPLY__INIT;
 	Rigbook__Startup *rows;
 	Rigbook__Startup **ptrs;
+	void *mem;
 	size_t n;
 
 	if (err != NULL) {
@@ -197,18 +179,21 @@ static void list_startups_done(void *arg, const struct db_result *res,
 		return;
 	}
 	n = (size_t)db_ntuples(res);
-	if (alloc_rows(n, sizeof(*rows), (void **)&rows, (void ***)&ptrs) != 0) {
+	ptrs = msg_block(n, sizeof(*ptrs), sizeof(*rows), &mem);
+	rows = mem;
+	if (n > 0 && ptrs == NULL) {
 		req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out of memory", "");
 		return;
 	}
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		startup_from_row(&rows[i], res, (int)i);
+		ptrs[i] = &rows[i];
+	}
 	reply.n_startups = n;
 	reply.startups = ptrs;
 	resp.body_case = RIGBOOK__RESPONSE__BODY_LIST_STARTUPS;
 	resp.list_startups = &reply;
 	req_reply(r, &resp);
-	free(rows);
 	free(ptrs);
 }
 
@@ -230,6 +215,7 @@ static void get_startup_done(void *arg, const struct db_result *res, const struc
 	Rigbook__Startup s;
 	Rigbook__Member *rows;
 	Rigbook__Member **ptrs;
+	void *mem;
 	size_t n, k = 0;
 
 	if (err != NULL) {
@@ -241,7 +227,9 @@ static void get_startup_done(void *arg, const struct db_result *res, const struc
 		failed(r, "internal error");
 		return;
 	}
-	if (alloc_rows(n, sizeof(*rows), (void **)&rows, (void ***)&ptrs) != 0) {
+	ptrs = msg_block(n, sizeof(*ptrs), sizeof(*rows), &mem);
+	rows = mem;
+	if (n > 0 && ptrs == NULL) {
 		req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out of memory", "");
 		return;
 	}
@@ -249,6 +237,7 @@ static void get_startup_done(void *arg, const struct db_result *res, const struc
 	for (size_t i = 0; i < n; i++) {
 		if (db_isnull(res, (int)i, SU__COUNT + MB_ID))
 			continue;
+		ptrs[k] = &rows[k];
 		member_from_row(ptrs[k++], res, (int)i, SU__COUNT);
 	}
 	d.startup = &s;
@@ -257,7 +246,6 @@ static void get_startup_done(void *arg, const struct db_result *res, const struc
 	resp.body_case = RIGBOOK__RESPONSE__BODY_GET_STARTUP;
 	resp.get_startup = &d;
 	req_reply(r, &resp);
-	free(rows);
 	free(ptrs);
 }
 
@@ -342,6 +330,7 @@ static void list_members_done(void *arg, const struct db_result *res, const stru
 	Rigbook__ListMembersReply reply = RIGBOOK__LIST_MEMBERS_REPLY__INIT;
 	Rigbook__Member *rows;
 	Rigbook__Member **ptrs;
+	void *mem;
 	size_t n;
 
 	if (err != NULL) {
@@ -349,18 +338,21 @@ static void list_members_done(void *arg, const struct db_result *res, const stru
 		return;
 	}
 	n = (size_t)db_ntuples(res);
-	if (alloc_rows(n, sizeof(*rows), (void **)&rows, (void ***)&ptrs) != 0) {
+	ptrs = msg_block(n, sizeof(*ptrs), sizeof(*rows), &mem);
+	rows = mem;
+	if (n > 0 && ptrs == NULL) {
 		req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out of memory", "");
 		return;
 	}
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		member_from_row(&rows[i], res, (int)i, 0);
+		ptrs[i] = &rows[i];
+	}
 	reply.n_members = n;
 	reply.members = ptrs;
 	resp.body_case = RIGBOOK__RESPONSE__BODY_LIST_MEMBERS;
 	resp.list_members = &reply;
 	req_reply(r, &resp);
-	free(rows);
 	free(ptrs);
 }
 
@@ -484,6 +476,7 @@ static void list_tokens_done(void *arg, const struct db_result *res, const struc
 	Rigbook__ListTokensReply reply = RIGBOOK__LIST_TOKENS_REPLY__INIT;
 	Rigbook__Token *rows;
 	Rigbook__Token **ptrs;
+	void *mem;
 	size_t n;
 
 	if (err != NULL) {
@@ -491,18 +484,21 @@ static void list_tokens_done(void *arg, const struct db_result *res, const struc
 		return;
 	}
 	n = (size_t)db_ntuples(res);
-	if (alloc_rows(n, sizeof(*rows), (void **)&rows, (void ***)&ptrs) != 0) {
+	ptrs = msg_block(n, sizeof(*ptrs), sizeof(*rows), &mem);
+	rows = mem;
+	if (n > 0 && ptrs == NULL) {
 		req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out of memory", "");
 		return;
 	}
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		token_from_row(&rows[i], res, (int)i);
+		ptrs[i] = &rows[i];
+	}
 	reply.n_tokens = n;
 	reply.tokens = ptrs;
 	resp.body_case = RIGBOOK__RESPONSE__BODY_LIST_TOKENS;
 	resp.list_tokens = &reply;
 	req_reply(r, &resp);
-	free(rows);
 	free(ptrs);
 }
 

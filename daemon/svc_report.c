@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "dispatch.h"
+#include "rows.h"
 #include "sql.h"
 
 static void line_from_row(Rigbook__ReportLine *l, const struct db_result *res, int i)
@@ -38,7 +39,8 @@ static void report_done(void *arg, const struct db_result *res, const struct db_
 	struct req *r = arg;
 	Rigbook__Response resp = RIGBOOK__RESPONSE__INIT;
 	Rigbook__ReportReply reply = RIGBOOK__REPORT_REPLY__INIT;
-	Rigbook__ReportLine *rows = NULL, **ptrs = NULL, total;
+	Rigbook__ReportLine *rows, **ptrs = NULL, total;
+	void *mem = NULL;
 	int n, k = 0;
 
 	if (err != NULL) {
@@ -52,15 +54,13 @@ static void report_done(void *arg, const struct db_result *res, const struct db_
 		return;
 	}
 	if (n > 1) {
-		rows = calloc((size_t)n - 1, sizeof(*rows));
-		ptrs = calloc((size_t)n - 1, sizeof(*ptrs));
-		if (rows == NULL || ptrs == NULL) {
-			free(rows);
-			free(ptrs);
+		ptrs = msg_block((size_t)n - 1, sizeof(*ptrs), sizeof(*rows), &mem);
+		if (ptrs == NULL) {
 			req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out of memory", "");
 			return;
 		}
 	}
+	rows = mem;
 	rigbook__report_line__init(&total);
 	for (int i = 0; i < n; i++) {
 		if (db_get(res, i, RP_CODE)[0] == '\0') {
@@ -68,7 +68,7 @@ static void report_done(void *arg, const struct db_result *res, const struct db_
 			continue;
 		}
 		if (k == n - 1)
-			break; /* two totals cannot happen; never write past the array */
+			break; /* two totals cannot happen; never write past the block */
 		line_from_row(&rows[k], res, i);
 		ptrs[k] = &rows[k];
 		k++;
@@ -79,7 +79,6 @@ static void report_done(void *arg, const struct db_result *res, const struct db_
 	resp.body_case = RIGBOOK__RESPONSE__BODY_REPORT;
 	resp.report = &reply;
 	req_reply(r, &resp);
-	free(rows);
 	free(ptrs);
 }
 

@@ -177,7 +177,8 @@ static void cancel_series_done(void *arg, const struct db_result *res, const str
 	struct req *r = arg;
 	Rigbook__Response resp = RIGBOOK__RESPONSE__INIT;
 	Rigbook__CancelSeriesReply reply = RIGBOOK__CANCEL_SERIES_REPLY__INIT;
-	Rigbook__Booking *rows = NULL, **ptrs = NULL;
+	Rigbook__Booking *rows, **ptrs;
+	void *mem;
 	int n;
 
 	if (err != NULL) {
@@ -185,15 +186,11 @@ static void cancel_series_done(void *arg, const struct db_result *res, const str
 		return;
 	}
 	n = db_ntuples(res);
-	if (n > 0) {
-		rows = calloc((size_t)n, sizeof(*rows));
-		ptrs = calloc((size_t)n, sizeof(*ptrs));
-		if (rows == NULL || ptrs == NULL) {
-			free(rows);
-			free(ptrs);
-			req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out of memory", "");
-			return;
-		}
+	ptrs = msg_block((size_t)n, sizeof(*ptrs), sizeof(*rows), &mem);
+	rows = mem;
+	if (n > 0 && ptrs == NULL) {
+		req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out of memory", "");
+		return;
 	}
 	for (int i = 0; i < n; i++) {
 		booking_from_row(&rows[i], res, i, 0);
@@ -206,7 +203,6 @@ static void cancel_series_done(void *arg, const struct db_result *res, const str
 	resp.body_case = RIGBOOK__RESPONSE__BODY_CANCEL_SERIES;
 	resp.cancel_series = &reply;
 	req_reply(r, &resp);
-	free(rows);
 	free(ptrs);
 }
 

@@ -140,7 +140,8 @@ static void list_qualifications_done(void *arg, const struct db_result *res,
 	struct req *r = arg;
 	Rigbook__Response resp = RIGBOOK__RESPONSE__INIT;
 	Rigbook__ListQualificationsReply reply = RIGBOOK__LIST_QUALIFICATIONS_REPLY__INIT;
-	Rigbook__Qualification *rows = NULL, **ptrs = NULL;
+	Rigbook__Qualification *rows, **ptrs;
+	void *mem;
 	int n;
 
 	if (err != NULL) {
@@ -148,15 +149,11 @@ static void list_qualifications_done(void *arg, const struct db_result *res,
 		return;
 	}
 	n = db_ntuples(res);
-	if (n > 0) {
-		rows = calloc((size_t)n, sizeof(*rows));
-		ptrs = calloc((size_t)n, sizeof(*ptrs));
-		if (rows == NULL || ptrs == NULL) {
-			free(rows);
-			free(ptrs);
-			req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out of memory", "");
-			return;
-		}
+	ptrs = msg_block((size_t)n, sizeof(*ptrs), sizeof(*rows), &mem);
+	rows = mem;
+	if (n > 0 && ptrs == NULL) {
+		req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out of memory", "");
+		return;
 	}
 	for (int i = 0; i < n; i++) {
 		qualification_from_row(&rows[i], res, i);
@@ -167,7 +164,6 @@ static void list_qualifications_done(void *arg, const struct db_result *res,
 	resp.body_case = RIGBOOK__RESPONSE__BODY_LIST_QUALIFICATIONS;
 	resp.list_qualifications = &reply;
 	req_reply(r, &resp);
-	free(rows);
 	free(ptrs);
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "dispatch.h"
+#include "rows.h"
 #include "sql.h"
 
 #define MAX_NOTE 2000
@@ -134,7 +135,8 @@ static void list_waitlist_done(void *arg, const struct db_result *res, const str
 	struct req *r = arg;
 	Rigbook__Response resp = RIGBOOK__RESPONSE__INIT;
 	Rigbook__ListWaitlistReply reply = RIGBOOK__LIST_WAITLIST_REPLY__INIT;
-	Rigbook__WaitlistEntry *rows = NULL, **ptrs = NULL;
+	Rigbook__WaitlistEntry *rows, **ptrs;
+	void *mem;
 	int n;
 
 	if (err != NULL) {
@@ -142,15 +144,11 @@ static void list_waitlist_done(void *arg, const struct db_result *res, const str
 		return;
 	}
 	n = db_ntuples(res);
-	if (n > 0) {
-		rows = calloc((size_t)n, sizeof(*rows));
-		ptrs = calloc((size_t)n, sizeof(*ptrs));
-		if (rows == NULL || ptrs == NULL) {
-			free(rows);
-			free(ptrs);
-			req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out of memory", "");
-			return;
-		}
+	ptrs = msg_block((size_t)n, sizeof(*ptrs), sizeof(*rows), &mem);
+	rows = mem;
+	if (n > 0 && ptrs == NULL) {
+		req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out of memory", "");
+		return;
 	}
 	for (int i = 0; i < n; i++) {
 		entry_from_row(&rows[i], res, i);
@@ -161,7 +159,6 @@ static void list_waitlist_done(void *arg, const struct db_result *res, const str
 	resp.body_case = RIGBOOK__RESPONSE__BODY_LIST_WAITLIST;
 	resp.list_waitlist = &reply;
 	req_reply(r, &resp);
-	free(rows);
 	free(ptrs);
 }
 

@@ -1056,3 +1056,31 @@ BEGIN
      GROUP BY i.code, i.name, inv.currency
      ORDER BY i.code NULLS LAST, inv.currency;
 END $$;
+
+-- ------------------------------------------------------------------ tiers
+
+-- Set a startup's price tier: operators of its space and admins.  Lines
+-- already charged keep the tier they were charged at.
+CREATE FUNCTION rb_set_tier(p_member bigint, p_startup text, p_tier text, p_peer text,
+                            OUT startup_code text, OUT tier text, OUT previous text)
+LANGUAGE plpgsql AS $$
+DECLARE
+  m members := rb_member(p_member);
+  s startups := rb_startup(p_startup);
+BEGIN
+  IF NOT rb_is_operator(m, s.space_id) THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'startup_code',
+      MESSAGE = format('only an operator of %s or an admin can set the price tier of %s',
+                       (SELECT name FROM spaces WHERE id = s.space_id), s.code);
+  END IF;
+  IF p_tier IS NULL OR p_tier NOT IN ('member_startup', 'host_internal', 'external') THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'tier',
+      MESSAGE = format('%s is not a price tier (member_startup, host_internal or external)', coalesce(p_tier, 'nothing'));
+  END IF;
+  SELECT x.tier::text INTO previous FROM startups x WHERE x.id = s.id FOR NO KEY UPDATE;
+  UPDATE startups SET tier = p_tier::price_tier WHERE id = s.id;
+  PERFORM rb_audit(m.id, 'tier_set', 'startup', s.id, p_peer,
+                   jsonb_build_object('tier', p_tier, 'previous', previous));
+  startup_code := s.code;
+  tier := p_tier;
+END $$;

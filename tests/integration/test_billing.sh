@@ -117,6 +117,28 @@ t_billing_rates() {
 	expect_eq 1 "$(psql_q "SELECT count(*) FROM rate_cards c JOIN resources r ON r.id = c.resource_id WHERE r.code = 'bill-race'")" "rates of bill-race after refusals"
 }
 
+# A startup's price tier: set by operators, used by the charges written after.
+t_billing_tier() {
+	local id
+	expect_exit 0 bill_oper rate set bill-race --tier external --hourly 99.99 --increment 30m \
+		--basis booked --from 2026-01-01
+	expect_exit 0 bill_oper rate tier bill-f external
+	expect_stdout_contains "bill-f is charged at external rates (was member_startup)"
+	# December: a month no test invoices
+	id=$(bill_done bill-fa bill-race '2026-12-02 10:00' '2026-12-02 11:00' '2026-12-02 10:00' '2026-12-02 11:00')
+	expect_eq "external|9999" "$(psql_q "SELECT tier || '|' || amount_fen FROM charges WHERE booking_id = $id")" "charge at the external tier"
+	expect_exit 0 bill_oper rate tier bill-f member_startup --json
+	expect_eq external "$(json 'd["previous"]')" "previous tier"
+	expect_eq "external" "$(psql_q "SELECT tier FROM charges WHERE booking_id = $id")" "the line keeps its tier"
+	expect_exit 1 rb_as bill-fa rate tier bill-f external
+	expect_stderr_contains "set_tier is for operators of the space and admins, not for a member"
+	expect_exit 1 rb_as oper rate tier bill-f external
+	expect_stderr_contains "only an operator of Billing Test Space or an admin can set the price tier of bill-f"
+	expect_exit 1 bill_oper rate tier bill-f gold
+	expect_stderr_contains "gold is not a price tier"
+	expect_eq member_startup "$(psql_q "SELECT tier FROM startups WHERE code = 'bill-f'")" "tier after refusals"
+}
+
 # Table-driven: each row is a booking and the charge it must make.
 t_billing_charges() {
 	local row who code start end in out kind want id got rate_early rate_late n
