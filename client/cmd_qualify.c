@@ -24,16 +24,26 @@ static const struct cmd_opt qualifications_opts[] = {
 	{ NULL, 0, NULL },
 };
 
-/* "2027-01-01 00:00 (Asia/Shanghai)", or "no end". */
+/*
+ * "the end of 2027-06-30 (Asia/Shanghai)" for an expiry at local midnight
+ * (what --until DATE grants), else "2027-07-01 09:30 (Asia/Shanghai)"; or
+ * "no end".
+ */
 static void until_text(const Rigbook__Qualification *q, int with_zone, char *buf, size_t len)
 {
-	char t[RB_TIME_TEXT + 4];
+	char t[RB_TIME_TEXT + 16];
+	struct rb_date d;
+	int minute;
 
 	if (q->expires_at == 0) {
 		snprintf(buf, len, "no end");
 		return;
 	}
-	cmd_time_text(q->expires_at, q->time_zone, t, sizeof(t));
+	if (rb_time_local(q->expires_at, q->time_zone, &d, &minute) == 0 && minute == 0 &&
+	    rb_time_local(q->expires_at - 1, q->time_zone, &d, &minute) == 0)
+		snprintf(t, sizeof(t), "the end of %04d-%02d-%02d", d.year, d.month, d.day);
+	else
+		cmd_time_text(q->expires_at, q->time_zone, t, sizeof(t));
 	if (with_zone)
 		snprintf(buf, len, "%s (%.64s)", t, q->time_zone != NULL ? q->time_zone : "UTC");
 	else

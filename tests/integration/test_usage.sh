@@ -254,7 +254,7 @@ t_usage_qualification() {
 	use_refuse NOT_FOUND "no resource is called use-none" rb_as mgr qualify alice use-none
 	use_refuse INVALID_ARGUMENT "would already have ended" rb_as mgr qualify alice use-qual --until 2020-01-01
 	expect_exit 0 rb_as mgr qualify alice use-qual --until "$d"
-	expect_stdout_contains "alice is qualified on use-qual until $(date -u -d "$d + 1 day" +%F) 00:00 (Asia/Shanghai)"
+	expect_stdout_contains "alice is qualified on use-qual until the end of $d (Asia/Shanghai)"
 	expect_eq "mgr|false" "$(psql_q "SELECT g.handle || '|' || (q.revoked_at IS NOT NULL) FROM qualifications q JOIN members g ON g.id = q.granted_by JOIN members m ON m.id = q.member_id WHERE m.handle = 'alice' AND q.resource_id = (SELECT id FROM resources WHERE code = 'use-qual')")" "the grant"
 	# Until the end of that day, not after.
 	expect_exit 0 rb_as alice book use-qual --from "$d 10:00" --to "$d 12:00" --json
