@@ -296,3 +296,27 @@ void req_query(struct req *r, enum stmt_id stmt, const char *const *params, int 
 	else
 		req_error(r, code, "the server is overloaded; retry later", "");
 }
+
+const char *u64_param(char *buf, uint64_t v)
+{
+	char tmp[20];
+	size_t n = 0, i;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	for (i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	buf[n] = '\0';
+	return buf;
+}
+
+const char *i64_param(char *buf, int64_t v)
+{
+	if (v >= 0)
+		return u64_param(buf, (uint64_t)v);
+	buf[0] = '-';
+	u64_param(buf + 1, (uint64_t)0 - (uint64_t)v);
+	return buf;
+}

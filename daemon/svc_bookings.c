@@ -91,9 +91,9 @@ void svc_book(struct req *r, const Rigbook__Request *msg)
 			  "override_reason");
 		return;
 	}
-	snprintf(member, sizeof(member), "%" PRIu64, r->sess.member_id);
-	snprintf(start, sizeof(start), "%" PRId64, q->start);
-	snprintf(end, sizeof(end), "%" PRId64, q->end);
+	u64_param(member, r->sess.member_id);
+	i64_param(start, q->start);
+	i64_param(end, q->end);
 	params[0] = member;
 	params[1] = q->resource_code;
 	params[2] = start;

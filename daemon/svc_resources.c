@@ -28,7 +28,7 @@ static int code_ok(struct req *r, const char *code, const char *field)
 			  "say which resource, by its code (at most 40 characters)", field);
 		return 0;
 	}
-	snprintf(r->subject, sizeof(r->subject), "%s", code);
+	memcpy(r->subject, code, strlen(code) + 1); /* text_ok: at most 40 bytes */
 	return 1;
 }
 
@@ -242,10 +242,10 @@ void svc_availability(struct req *r, const Rigbook__Request *msg)
 			  "ask for at most 31 days of availability at a time", "to");
 		return;
 	}
-	snprintf(from, sizeof(from), "%" PRId64, q->from);
-	snprintf(to, sizeof(to), "%" PRId64, q->to);
-	snprintf(startup, sizeof(startup), "%" PRIu64, r->sess.startup_id);
-	snprintf(member, sizeof(member), "%" PRIu64, r->sess.member_id);
+	i64_param(from, q->from);
+	i64_param(to, q->to);
+	u64_param(startup, r->sess.startup_id);
+	u64_param(member, r->sess.member_id);
 	params[0] = q->resource_code;
 	params[1] = from;
 	params[2] = to;
