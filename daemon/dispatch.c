@@ -320,3 +320,27 @@ const char *i64_param(char *buf, int64_t v)
 	u64_param(buf + 1, (uint64_t)0 - (uint64_t)v);
 	return buf;
 }
+
+int req_booking_id_ok(struct req *r, uint64_t id)
+{
+	if (id == 0 || id > INT64_MAX) {
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "say which booking, by its id",
+			  "booking_id");
+		return 0;
+	}
+	return 1;
+}
+
+int req_name_ok(struct req *r, const char *s, const char *what, const char *field, int required)
+{
+	char m[120];
+
+	if ((s == NULL || s[0] == '\0') && !required)
+		return 1;
+	if (s == NULL || s[0] == '\0' || !text_ok(s, 64)) {
+		snprintf(m, sizeof(m), "say which %s (at most 64 printable characters)", what);
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, m, field);
+		return 0;
+	}
+	return 1;
+}

@@ -141,6 +141,16 @@ void svc_report(struct req *r, const Rigbook__Request *msg);
 const char *u64_param(char *buf, uint64_t v);
 const char *i64_param(char *buf, int64_t v);
 
+/*
+ * Shared argument checks; each answers r with INVALID_ARGUMENT and returns 0
+ * when the argument is wrong.  A booking id: 1 to INT64_MAX.  A name (a
+ * resource, startup, institution or space code, a member's handle): at most
+ * 64 printable characters, the SQL checks its form; empty is fine unless
+ * required.
+ */
+int req_booking_id_ok(struct req *r, uint64_t id);
+int req_name_ok(struct req *r, const char *s, const char *what, const char *field, int required);
+
 /* Text checks shared by handlers: length in bytes, valid UTF-8, no controls. */
 int text_ok(const char *s, size_t max);
 

@@ -22,21 +22,6 @@ static void oom(struct req *r)
 	req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out of memory", "");
 }
 
-/* A code (resource, startup, institution, space) or handle: printable, short. */
-static int code_ok(struct req *r, const char *s, const char *what, const char *field, int required)
-{
-	char m[120];
-
-	if ((s == NULL || s[0] == '\0') && !required)
-		return 1;
-	if (s == NULL || s[0] == '\0' || !text_ok(s, 64)) {
-		snprintf(m, sizeof(m), "say which %s (at most 64 printable characters)", what);
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, m, field);
-		return 0;
-	}
-	return 1;
-}
-
 /* Optional text: NULL when empty. */
 static const char *opt(const char *s)
 {
@@ -63,11 +48,6 @@ static int short_text_ok(struct req *r, const char *s, size_t max, const char *f
 		return 0;
 	}
 	return 1;
-}
-
-static void member_param(const struct req *r, char *buf, size_t len)
-{
-	snprintf(buf, len, "%" PRIu64, r->sess.member_id);
 }
 
 /* ---------------------------------------------------------------- rates */
@@ -121,10 +101,10 @@ void svc_set_rate(struct req *r, const Rigbook__Request *msg)
 				   opt(q->currency) != NULL ? q->currency : "CNY", hourly, inc, min,
 				   NULL, dayh, q->basis, late, ns, q->effective_from, r->peer };
 
-	if (!code_ok(r, q->resource_code, "resource, by its code", "resource_code", 1) ||
-	    !code_ok(r, q->tier, "price tier", "tier", 1) ||
-	    !code_ok(r, q->basis, "charge basis (booked, used or greater)", "basis", 1) ||
-	    !code_ok(r, q->effective_from, "date the rate applies from (YYYY-MM-DD)", "effective_from", 1) ||
+	if (!req_name_ok(r, q->resource_code, "resource, by its code", "resource_code", 1) ||
+	    !req_name_ok(r, q->tier, "price tier", "tier", 1) ||
+	    !req_name_ok(r, q->basis, "charge basis (booked, used or greater)", "basis", 1) ||
+	    !req_name_ok(r, q->effective_from, "date the rate applies from (YYYY-MM-DD)", "effective_from", 1) ||
 	    !short_text_ok(r, q->currency, 3, "currency") || !money_ok(r, q->hourly, "hourly") ||
 	    !money_ok(r, q->minimum, "minimum"))
 		return;
@@ -142,7 +122,7 @@ void svc_set_rate(struct req *r, const Rigbook__Request *msg)
 						      : "no_show_fee_pct");
 		return;
 	}
-	member_param(r, member, sizeof(member));
+	u64_param(member, r->sess.member_id);
 	snprintf(hourly, sizeof(hourly), "%" PRId64, q->hourly);
 	snprintf(inc, sizeof(inc), "%" PRIu32, q->increment_minutes);
 	snprintf(min, sizeof(min), "%" PRId64, q->minimum);
@@ -194,9 +174,9 @@ void svc_list_rates(struct req *r, const Rigbook__Request *msg)
 	char member[24];
 	const char *params[2] = { member, q->resource_code };
 
-	if (!code_ok(r, q->resource_code, "resource, by its code", "resource_code", 1))
+	if (!req_name_ok(r, q->resource_code, "resource, by its code", "resource_code", 1))
 		return;
-	member_param(r, member, sizeof(member));
+	u64_param(member, r->sess.member_id);
 	req_query(r, STMT_LIST_RATES, params, 2, list_rates_done);
 }
 
@@ -256,10 +236,10 @@ void svc_list_charges(struct req *r, const Rigbook__Request *msg)
 	char member[24];
 	const char *params[3] = { member, opt(q->period), opt(q->startup_code) };
 
-	if (!code_ok(r, q->period, "month (YYYY-MM)", "period", 0) ||
-	    !code_ok(r, q->startup_code, "startup, by its code", "startup_code", 0))
+	if (!req_name_ok(r, q->period, "month (YYYY-MM)", "period", 0) ||
+	    !req_name_ok(r, q->startup_code, "startup, by its code", "startup_code", 0))
 		return;
-	member_param(r, member, sizeof(member));
+	u64_param(member, r->sess.member_id);
 	req_query(r, STMT_LIST_CHARGES, params, 3, list_charges_done);
 }
 
@@ -437,11 +417,11 @@ void svc_add_voucher(struct req *r, const Rigbook__Request *msg)
 				   opt(q->currency) != NULL ? q->currency : "CNY", cap, q->valid_from,
 				   q->valid_to, insts, kinds, r->peer };
 
-	if (!code_ok(r, q->startup_code, "startup, by its code", "startup_code", 1) ||
+	if (!req_name_ok(r, q->startup_code, "startup, by its code", "startup_code", 1) ||
 	    !short_text_ok(r, q->issuer, 200, "issuer") ||
 	    !short_text_ok(r, q->currency, 3, "currency") ||
-	    !code_ok(r, q->valid_from, "first day of the voucher (YYYY-MM-DD)", "valid_from", 1) ||
-	    !code_ok(r, q->valid_to, "last day of the voucher (YYYY-MM-DD)", "valid_to", 1) ||
+	    !req_name_ok(r, q->valid_from, "first day of the voucher (YYYY-MM-DD)", "valid_from", 1) ||
+	    !req_name_ok(r, q->valid_to, "last day of the voucher (YYYY-MM-DD)", "valid_to", 1) ||
 	    !money_ok(r, q->cap, "cap") ||
 	    !array_param(r, q->institutions, q->n_institutions, "institutions", insts, sizeof(insts)) ||
 	    !array_param(r, q->kinds, q->n_kinds, "kinds", kinds, sizeof(kinds)))
@@ -451,7 +431,7 @@ void svc_add_voucher(struct req *r, const Rigbook__Request *msg)
 			  "a voucher covers 1% to 100% of a charge", "coverage_pct");
 		return;
 	}
-	member_param(r, member, sizeof(member));
+	u64_param(member, r->sess.member_id);
 	snprintf(pct, sizeof(pct), "%" PRIu32, q->coverage_pct);
 	snprintf(cap, sizeof(cap), "%" PRId64, q->cap);
 	req_query(r, STMT_ADD_VOUCHER, params, 11, add_voucher_done);
@@ -467,7 +447,7 @@ void svc_get_voucher(struct req *r, const Rigbook__Request *msg)
 			  "voucher_id");
 		return;
 	}
-	member_param(r, member, sizeof(member));
+	u64_param(member, r->sess.member_id);
 	snprintf(id, sizeof(id), "%" PRIu64, msg->get_voucher->voucher_id);
 	req_query(r, STMT_GET_VOUCHER, params, 2, get_voucher_done);
 }
@@ -513,9 +493,9 @@ void svc_list_vouchers(struct req *r, const Rigbook__Request *msg)
 	char member[24];
 	const char *params[2] = { member, opt(q->startup_code) };
 
-	if (!code_ok(r, q->startup_code, "startup, by its code", "startup_code", 0))
+	if (!req_name_ok(r, q->startup_code, "startup, by its code", "startup_code", 0))
 		return;
-	member_param(r, member, sizeof(member));
+	u64_param(member, r->sess.member_id);
 	req_query(r, STMT_LIST_VOUCHERS, params, 2, list_vouchers_done);
 }
 
@@ -567,9 +547,9 @@ void svc_voucher_statement(struct req *r, const Rigbook__Request *msg)
 	const char *params[3] = { member, opt(q->issuer), opt(q->period) };
 
 	if (!short_text_ok(r, q->issuer, 200, "issuer") ||
-	    !code_ok(r, q->period, "month (YYYY-MM)", "period", 0))
+	    !req_name_ok(r, q->period, "month (YYYY-MM)", "period", 0))
 		return;
-	member_param(r, member, sizeof(member));
+	u64_param(member, r->sess.member_id);
 	req_query(r, STMT_VOUCHER_STATEMENT, params, 3, statement_done);
 }
 
@@ -686,10 +666,10 @@ void svc_run_invoices(struct req *r, const Rigbook__Request *msg)
 	char member[24];
 	const char *params[4] = { member, q->period, opt(q->space_code), r->peer };
 
-	if (!code_ok(r, q->period, "month to invoice (YYYY-MM)", "period", 1) ||
-	    !code_ok(r, q->space_code, "space, by its code", "space_code", 0))
+	if (!req_name_ok(r, q->period, "month to invoice (YYYY-MM)", "period", 1) ||
+	    !req_name_ok(r, q->space_code, "space, by its code", "space_code", 0))
 		return;
-	member_param(r, member, sizeof(member));
+	u64_param(member, r->sess.member_id);
 	req_query(r, STMT_RUN_INVOICES, params, 4, run_invoices_done);
 }
 
@@ -699,10 +679,10 @@ void svc_list_invoices(struct req *r, const Rigbook__Request *msg)
 	char member[24];
 	const char *params[3] = { member, opt(q->period), opt(q->startup_code) };
 
-	if (!code_ok(r, q->period, "month (YYYY-MM)", "period", 0) ||
-	    !code_ok(r, q->startup_code, "startup, by its code", "startup_code", 0))
+	if (!req_name_ok(r, q->period, "month (YYYY-MM)", "period", 0) ||
+	    !req_name_ok(r, q->startup_code, "startup, by its code", "startup_code", 0))
 		return;
-	member_param(r, member, sizeof(member));
+	u64_param(member, r->sess.member_id);
 	req_query(r, STMT_LIST_INVOICES, params, 3, list_invoices_done);
 }
 
@@ -712,9 +692,9 @@ void svc_get_invoice(struct req *r, const Rigbook__Request *msg)
 	char member[24];
 	const char *params[2] = { member, q->number };
 
-	if (!code_ok(r, q->number, "invoice, by its number", "number", 1))
+	if (!req_name_ok(r, q->number, "invoice, by its number", "number", 1))
 		return;
-	member_param(r, member, sizeof(member));
+	u64_param(member, r->sess.member_id);
 	req_query(r, STMT_GET_INVOICE, params, 2, get_invoice_done);
 }
 
@@ -724,10 +704,10 @@ void svc_credit_invoice(struct req *r, const Rigbook__Request *msg)
 	char member[24], amount[24];
 	const char *params[5] = { member, q->number, amount, q->reason, r->peer };
 
-	if (!code_ok(r, q->number, "invoice, by its number", "number", 1) ||
+	if (!req_name_ok(r, q->number, "invoice, by its number", "number", 1) ||
 	    !short_text_ok(r, q->reason, 500, "reason") || !money_ok(r, q->amount, "amount"))
 		return;
-	member_param(r, member, sizeof(member));
+	u64_param(member, r->sess.member_id);
 	snprintf(amount, sizeof(amount), "%" PRId64, q->amount);
 	req_query(r, STMT_CREDIT_INVOICE, params, 5, credit_invoice_done);
 }
@@ -780,10 +760,10 @@ void svc_settlement(struct req *r, const Rigbook__Request *msg)
 	char member[24];
 	const char *params[3] = { member, q->period, opt(q->institution_code) };
 
-	if (!code_ok(r, q->period, "month (YYYY-MM)", "period", 1) ||
-	    !code_ok(r, q->institution_code, "institution, by its code", "institution_code", 0))
+	if (!req_name_ok(r, q->period, "month (YYYY-MM)", "period", 1) ||
+	    !req_name_ok(r, q->institution_code, "institution, by its code", "institution_code", 0))
 		return;
-	member_param(r, member, sizeof(member));
+	u64_param(member, r->sess.member_id);
 	req_query(r, STMT_SETTLEMENT, params, 3, settlement_done);
 }
 
@@ -817,10 +797,10 @@ void svc_set_tier(struct req *r, const Rigbook__Request *msg)
 	char member[24];
 	const char *params[4] = { member, q->startup_code, q->tier, r->peer };
 
-	if (!code_ok(r, q->startup_code, "startup, by its code", "startup_code", 1) ||
-	    !code_ok(r, q->tier, "price tier", "tier", 1))
+	if (!req_name_ok(r, q->startup_code, "startup, by its code", "startup_code", 1) ||
+	    !req_name_ok(r, q->tier, "price tier", "tier", 1))
 		return;
-	member_param(r, member, sizeof(member));
+	u64_param(member, r->sess.member_id);
 	req_query(r, STMT_SET_TIER, params, 4, set_tier_done);
 }
 

@@ -15,16 +15,6 @@
 #define MAX_REASON 500
 #define MAX_TIME INT64_C(253402300799) /* 9999-12-31 */
 
-static int booking_id_ok(struct req *r, uint64_t id)
-{
-	if (id == 0 || id > INT64_MAX) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "say which booking, by its id",
-			  "booking_id");
-		return 0;
-	}
-	return 1;
-}
-
 /* Every answer here is one booking row and a replayed flag. */
 static void booking_reply_done(struct req *r, const struct db_result *res,
 			       const struct db_error *err, Rigbook__Response__BodyCase body)
@@ -129,7 +119,7 @@ void svc_decide(struct req *r, const Rigbook__Request *msg)
 	const char *params[5] = { member, booking, q->approve ? "true" : "false",
 				  q->reason != NULL ? q->reason : "", r->peer };
 
-	if (!booking_id_ok(r, q->booking_id))
+	if (!req_booking_id_ok(r, q->booking_id))
 		return;
 	if (!text_ok(q->reason, MAX_REASON)) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
@@ -154,7 +144,7 @@ void svc_move_booking(struct req *r, const Rigbook__Request *msg)
 	char member[24], booking[24], start[24], end[24];
 	const char *params[6] = { member, booking, start, end, r->idem_key, r->peer };
 
-	if (!booking_id_ok(r, q->booking_id))
+	if (!req_booking_id_ok(r, q->booking_id))
 		return;
 	if (q->start <= 0) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "say where the booking moves to",
@@ -191,7 +181,7 @@ void svc_hand_over(struct req *r, const Rigbook__Request *msg)
 	char member[24], booking[24];
 	const char *params[4] = { member, booking, q->to_member, r->peer };
 
-	if (!booking_id_ok(r, q->booking_id))
+	if (!req_booking_id_ok(r, q->booking_id))
 		return;
 	if (q->to_member == NULL || q->to_member[0] == '\0' || !text_ok(q->to_member, 64)) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
@@ -216,7 +206,7 @@ void svc_get_booking(struct req *r, const Rigbook__Request *msg)
 	char member[24], booking[24];
 	const char *params[2] = { member, booking };
 
-	if (!booking_id_ok(r, msg->get_booking->booking_id))
+	if (!req_booking_id_ok(r, msg->get_booking->booking_id))
 		return;
 	snprintf(member, sizeof(member), "%" PRIu64, r->sess.member_id);
 	snprintf(booking, sizeof(booking), "%" PRIu64, msg->get_booking->booking_id);

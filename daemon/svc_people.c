@@ -122,11 +122,6 @@ static int one_row(struct req *r, const struct db_result *res, const struct db_e
 	return 1;
 }
 
-static void member_id_param(const struct req *r, char buf[24])
-{
-	snprintf(buf, 24, "%" PRIu64, r->sess.member_id);
-}
-
 /* ---------------------------------------------------------------- startups */
 
 static void put_startup_done(void *arg, const struct db_result *res, const struct db_error *err)
@@ -159,7 +154,7 @@ void svc_put_startup(struct req *r, const Rigbook__Request *msg)
 			   "credit_code") ||
 	    !field_text_ok(r, q->address, MAX_ADDRESS, "an address", "address"))
 		return;
-	member_id_param(r, member);
+	u64_param(member, r->sess.member_id);
 	req_query(r, STMT_PUT_STARTUP, params, 9, put_startup_done);
 }
 
@@ -203,7 +198,7 @@ void svc_list_startups(struct req *r, const Rigbook__Request *msg)
 	const char *params[1] = { member };
 
 	(void)msg;
-	member_id_param(r, member);
+	u64_param(member, r->sess.member_id);
 	req_query(r, STMT_LIST_STARTUPS, params, 1, list_startups_done);
 }
 
@@ -257,7 +252,7 @@ void svc_get_startup(struct req *r, const Rigbook__Request *msg)
 
 	if (!code_ok(r, code, 1, "startup, by its code", "code"))
 		return;
-	member_id_param(r, member);
+	u64_param(member, r->sess.member_id);
 	req_query(r, STMT_GET_STARTUP, params, 2, get_startup_done);
 }
 
@@ -310,7 +305,7 @@ void svc_add_member(struct req *r, const Rigbook__Request *msg)
 			  "a new member's role is member, manager or operator", "role");
 		return;
 	}
-	member_id_param(r, member);
+	u64_param(member, r->sess.member_id);
 	params[0] = member;
 	params[1] = q->handle;
 	params[2] = str(q->name);
@@ -366,7 +361,7 @@ void svc_list_members(struct req *r, const Rigbook__Request *msg)
 		return;
 	if (code != NULL && code[0] != '\0')
 		params[1] = code;
-	member_id_param(r, member);
+	u64_param(member, r->sess.member_id);
 	req_query(r, STMT_LIST_MEMBERS, params, 2, list_members_done);
 }
 
@@ -384,7 +379,7 @@ void svc_disable_member(struct req *r, const Rigbook__Request *msg)
 
 	if (!code_ok(r, handle, 1, "member, by their handle", "handle"))
 		return;
-	member_id_param(r, member);
+	u64_param(member, r->sess.member_id);
 	req_query(r, STMT_DISABLE_MEMBER, params, 3, disable_member_done);
 }
 
@@ -458,7 +453,7 @@ void svc_issue_token(struct req *r, const Rigbook__Request *msg)
 		snprintf(expires, sizeof(expires), "%" PRId64, q->expires_at);
 		params[3] = expires;
 	}
-	member_id_param(r, member);
+	u64_param(member, r->sess.member_id);
 	code = db_query(STMT_ISSUE_TOKEN, params, 6, issue_token_done, is);
 	if (code != 0) {
 		issue_free(is);
@@ -512,7 +507,7 @@ void svc_list_tokens(struct req *r, const Rigbook__Request *msg)
 		return;
 	if (handle != NULL && handle[0] != '\0')
 		params[1] = handle;
-	member_id_param(r, member);
+	u64_param(member, r->sess.member_id);
 	req_query(r, STMT_LIST_TOKENS, params, 2, list_tokens_done);
 }
 
@@ -541,7 +536,7 @@ void svc_revoke_token(struct req *r, const Rigbook__Request *msg)
 			  "token_id");
 		return;
 	}
-	member_id_param(r, member);
+	u64_param(member, r->sess.member_id);
 	snprintf(token, sizeof(token), "%" PRIu64, id);
 	req_query(r, STMT_REVOKE_TOKEN, params, 3, revoke_token_done);
 }

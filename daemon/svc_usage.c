@@ -17,29 +17,6 @@
 #define MAX_REASON 500
 #define MAX_TIME INT64_C(253402300799) /* 9999-12-31 */
 
-static int booking_id_ok(struct req *r, uint64_t id)
-{
-	if (id == 0 || id > INT64_MAX) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "say which booking, by its id",
-			  "booking_id");
-		return 0;
-	}
-	return 1;
-}
-
-/* A handle or a resource code: required, printable, short. */
-static int name_ok(struct req *r, const char *s, const char *what, const char *field)
-{
-	char m[120];
-
-	if (s == NULL || s[0] == '\0' || !text_ok(s, 64)) {
-		snprintf(m, sizeof(m), "say which %s (at most 64 printable characters)", what);
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, m, field);
-		return 0;
-	}
-	return 1;
-}
-
 static void qualification_from_row(Rigbook__Qualification *q, const struct db_result *res, int i)
 {
 	rigbook__qualification__init(q);
@@ -100,8 +77,8 @@ void svc_qualify(struct req *r, const Rigbook__Request *msg)
 	char member[24], until[24];
 	const char *params[5] = { member, q->member_handle, q->resource_code, NULL, r->peer };
 
-	if (!name_ok(r, q->member_handle, "member, by their handle", "member_handle") ||
-	    !name_ok(r, q->resource_code, "resource, by its code", "resource_code"))
+	if (!req_name_ok(r, q->member_handle, "member, by their handle", "member_handle", 1) ||
+	    !req_name_ok(r, q->resource_code, "resource, by its code", "resource_code", 1))
 		return;
 	if (q->expires_at < 0 || q->expires_at > MAX_TIME) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
@@ -127,8 +104,8 @@ void svc_unqualify(struct req *r, const Rigbook__Request *msg)
 	char member[24];
 	const char *params[4] = { member, q->member_handle, q->resource_code, r->peer };
 
-	if (!name_ok(r, q->member_handle, "member, by their handle", "member_handle") ||
-	    !name_ok(r, q->resource_code, "resource, by its code", "resource_code"))
+	if (!req_name_ok(r, q->member_handle, "member, by their handle", "member_handle", 1) ||
+	    !req_name_ok(r, q->resource_code, "resource, by its code", "resource_code", 1))
 		return;
 	snprintf(member, sizeof(member), "%" PRIu64, r->sess.member_id);
 	req_query(r, STMT_UNQUALIFY, params, 4, unqualify_done);
@@ -174,12 +151,12 @@ void svc_list_qualifications(struct req *r, const Rigbook__Request *msg)
 	const char *params[4] = { member, NULL, NULL, q->include_inactive ? "true" : "false" };
 
 	if (q->resource_code != NULL && q->resource_code[0] != '\0') {
-		if (!name_ok(r, q->resource_code, "resource, by its code", "resource_code"))
+		if (!req_name_ok(r, q->resource_code, "resource, by its code", "resource_code", 1))
 			return;
 		params[1] = q->resource_code;
 	}
 	if (q->member_handle != NULL && q->member_handle[0] != '\0') {
-		if (!name_ok(r, q->member_handle, "member, by their handle", "member_handle"))
+		if (!req_name_ok(r, q->member_handle, "member, by their handle", "member_handle", 1))
 			return;
 		params[2] = q->member_handle;
 	}
@@ -251,7 +228,7 @@ static void booking_call(struct req *r, uint64_t booking_id, enum stmt_id stmt, 
 	char member[24], booking[24];
 	const char *params[3] = { member, booking, r->peer };
 
-	if (!booking_id_ok(r, booking_id))
+	if (!req_booking_id_ok(r, booking_id))
 		return;
 	snprintf(member, sizeof(member), "%" PRIu64, r->sess.member_id);
 	snprintf(booking, sizeof(booking), "%" PRIu64, booking_id);
@@ -279,7 +256,7 @@ void svc_correct_usage(struct req *r, const Rigbook__Request *msg)
 	char member[24], booking[24], in[24], out[24];
 	const char *params[6] = { member, booking, NULL, NULL, q->reason, r->peer };
 
-	if (!booking_id_ok(r, q->booking_id))
+	if (!req_booking_id_ok(r, q->booking_id))
 		return;
 	if (q->checked_in_at < 0 || q->checked_in_at > MAX_TIME) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "the check-in time is out of range",

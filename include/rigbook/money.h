@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Room for any amount: "-" + "XXX " + 19 digits + separators + ".00". */
+/* Room for any amount: "-", a currency code and a space, 19 digits, separators, ".00". */
 #define RB_MONEY_TEXT 48
 
 /*
