@@ -14,6 +14,7 @@
 
 #include "rigbook/names.h"
 #include "rigbook/rbtime.h"
+#include "refusals.h"
 
 extern const struct cmd_entry cmd_whoami_entry;
 extern const struct cmd_entry cmd_ping_entry;
@@ -387,6 +388,12 @@ int cmd_refused(int code, const char *message)
 	return CMD_REFUSED;
 }
 
+int cmd_refused_error(const Rigbook__Error *e)
+{
+	return cmd_refused(e->code != 0 ? (int)e->code : RIGBOOK__ERROR_CODE__INTERNAL,
+			   refusal_text(e));
+}
+
 /* ------------------------------------------------------------ server */
 
 int cmd_connect(struct cmd_ctx *ctx)
@@ -416,7 +423,7 @@ int cmd_connect(struct cmd_ctx *ctx)
 static int check_answer(Rigbook__Response *r, Rigbook__Response__BodyCase expect)
 {
 	if (r->body_case == RIGBOOK__RESPONSE__BODY_ERROR && r->error != NULL)
-		return cmd_refused((int)r->error->code, r->error->message);
+		return cmd_refused_error(r->error);
 	if (r->body_case != expect)
 		return cmd_failed("the server answered with an unexpected message (body %d, expected %d)",
 				  (int)r->body_case, (int)expect);
@@ -488,7 +495,7 @@ int cmd_mutate(struct cmd_ctx *ctx, Rigbook__Request *req, Rigbook__Response__Bo
 			const struct timespec pause = { 0, 250 * 1000 * 1000 };
 
 			fprintf(stderr, "rigbook: UNAVAILABLE: ");
-			out_put_clean(stderr, (*resp)->error->message);
+			out_put_clean(stderr, refusal_text((*resp)->error));
 			fprintf(stderr, "; trying once more\n");
 			rigbook__response__free_unpacked(*resp, NULL);
 			*resp = NULL;
@@ -516,6 +523,8 @@ int cmd_resource(struct cmd_ctx *ctx, const char *code, Rigbook__Response **resp
 	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
 	Rigbook__ListResourcesRequest lr = RIGBOOK__LIST_RESOURCES_REQUEST__INIT;
 	const Rigbook__ListResourcesReply *reply;
+	Rigbook__Error nf = RIGBOOK__ERROR__INIT;
+	Rigbook__ErrorArg arg = RIGBOOK__ERROR_ARG__INIT, *argp = &arg;
 	char msg[160];
 	int rc;
 
@@ -537,8 +546,16 @@ int cmd_resource(struct cmd_ctx *ctx, const char *code, Rigbook__Response **resp
 	}
 	rigbook__response__free_unpacked(*resp, NULL);
 	*resp = NULL;
+	/* in the server's words for it */
 	snprintf(msg, sizeof(msg), "no resource is called %.100s", code);
-	return cmd_refused(RIGBOOK__ERROR_CODE__NOT_FOUND, msg);
+	arg.name = "resource";
+	arg.value = (char *)code;
+	nf.code = RIGBOOK__ERROR_CODE__NOT_FOUND;
+	nf.reason = "resource_not_found";
+	nf.message = msg;
+	nf.n_args = 1;
+	nf.args = &argp;
+	return cmd_refused_error(&nf);
 }
 
 int cmd_detail(struct cmd_ctx *ctx, const char *code, Rigbook__Response **resp,

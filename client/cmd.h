@@ -107,6 +107,12 @@ int cmd_bad_value(const struct cmd_ctx *ctx, const char *fmt, ...)
 int cmd_failed(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "rigbook: CODE: message" on stderr; returns CMD_REFUSED. */
 int cmd_refused(int code, const char *message);
+/*
+ * The same for a refusal the server sent: its words from its reason and
+ * arguments when the client has a template for them (refusals.c), else its
+ * message.
+ */
+int cmd_refused_error(const Rigbook__Error *e);
 
 /* Connect and sign in unless already connected.  Returns a status. */
 int cmd_connect(struct cmd_ctx *ctx);

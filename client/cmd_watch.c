@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "refusals.h"
 #include "rigbook/names.h"
 #include "rigbook/rbtime.h"
 
@@ -169,8 +170,7 @@ static int cmd_watch_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		if (r->body_case == RIGBOOK__RESPONSE__BODY_ERROR && r->error != NULL) {
 			fprintf(stderr,
 				"rigbook: watch: the server closes the connection: %s: %s; events after this are not shown (run watch again)\n",
-				rb_code_name((int)r->error->code),
-				r->error->message != NULL ? r->error->message : "");
+				rb_code_name((int)r->error->code), refusal_text(r->error));
 			rigbook__response__free_unpacked(r, NULL);
 			return CMD_FAILED;
 		}

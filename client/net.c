@@ -34,6 +34,7 @@
 
 #include "rigbook/frame.h"
 #include "rigbook/names.h"
+#include "refusals.h"
 
 #define DEFAULT_PORT "7878"
 #define DEFAULT_TIMEOUT_MS 30000
@@ -654,13 +655,13 @@ int rbc_connect(const struct rbc_opts *o, struct rbc_conn **out, int *code, char
 	if (call(c, &req, &resp, err, errlen) != 0)
 		goto fail;
 	if (resp->body_case == RIGBOOK__RESPONSE__BODY_ERROR && resp->error != NULL) {
+		const char *words = refusal_text(resp->error);
+
 		if (code != NULL)
 			*code = resp->error->code != 0 ? (int)resp->error->code
 						       : RIGBOOK__ERROR_CODE__INTERNAL;
 		set_err(err, errlen, "%s",
-			resp->error->message != NULL && resp->error->message[0] != '\0'
-				? resp->error->message
-				: "the server refused the session");
+			words[0] != '\0' ? words : "the server refused the session");
 		goto fail;
 	}
 	if (resp->body_case != RIGBOOK__RESPONSE__BODY_HELLO || resp->hello == NULL) {

@@ -17,6 +17,7 @@ struct cf_key {
 	int reloadable; /* may change on SIGHUP */
 	long min, max;
 	const char *doc;
+	const char *oneof; /* CF_STR: the values allowed, space-separated; NULL: any */
 };
 
 #define STR(f) CF_STR, offsetof(struct config, f)
@@ -57,6 +58,10 @@ static const struct cf_key keys[] = {
 	{ "migrate", BOOL(migrate), "on", 0, 0, 0, "apply missing migrations at start-up" },
 	{ "no_show_interval", INT(no_show_interval), "30", 1, 0, 86400,
 	  "seconds between sweeps that mark confirmed bookings nobody checked in for as no-shows; 0: none" },
+	{ "events_transport", STR(events_transport), "auto", 0, 0, 0,
+	  "how live events leave the database: logical (decoding messages), notify (NOTIFY, "
+	  "serialises commits) or auto (logical when the database allows it)",
+	  "auto logical notify" },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -69,6 +74,22 @@ static const struct cf_key *find_key(const char *name)
 	return NULL;
 }
 
+/* Whether v is one of the space-separated words of list. */
+static int one_of(const char *list, const char *v)
+{
+	size_t n = strlen(v);
+
+	while (*list != '\0') {
+		size_t w = strcspn(list, " ");
+
+		if (n > 0 && w == n && strncmp(list, v, n) == 0)
+			return 1;
+		list += w;
+		list += strspn(list, " ");
+	}
+	return 0;
+}
+
 static int set_key(struct config *c, const struct cf_key *k, const char *v, char *err,
 		   size_t errlen)
 {
@@ -78,6 +99,10 @@ static int set_key(struct config *c, const struct cf_key *k, const char *v, char
 
 	switch (k->type) {
 	case CF_STR:
+		if (k->oneof != NULL && !one_of(k->oneof, v)) {
+			snprintf(err, errlen, "%s must be one of %s, not '%s'", k->name, k->oneof, v);
+			return -1;
+		}
 		dup = strdup(v);
 		if (dup == NULL) {
 			snprintf(err, errlen, "out of memory");

@@ -25,6 +25,7 @@ struct config {
 	int pool_size;
 	int migrate;
 	int no_show_interval;
+	char *events_transport; /* auto, logical or notify */
 };
 
 /* Fill c with the defaults. */

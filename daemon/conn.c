@@ -164,8 +164,24 @@ static void conn_close_after_flush(struct conn *c, const char *why)
 static int write_frame(struct conn *c, const Rigbook__Response *resp)
 {
 	struct evbuffer *out = bufferevent_get_output(c->bev);
-	size_t n = rigbook__response__get_packed_size(resp);
 	struct evbuffer_iovec v;
+	Rigbook__Response fixed;
+	Rigbook__Error fixed_err;
+	size_t n;
+
+	/* every refusal names its rule: the one place all responses pass */
+	if (resp->body_case == RIGBOOK__RESPONSE__BODY_ERROR && resp->error != NULL &&
+	    (resp->error->reason == NULL || resp->error->reason[0] == '\0')) {
+		log_errorx("%s: a refusal without a reason (code %d: %s); sent as internal", c->peer,
+			   (int)resp->error->code,
+			   resp->error->message != NULL ? resp->error->message : "");
+		fixed = *resp;
+		fixed_err = *resp->error;
+		fixed_err.reason = "internal";
+		fixed.error = &fixed_err;
+		resp = &fixed;
+	}
+	n = rigbook__response__get_packed_size(resp);
 
 	if (n > UINT32_MAX - RB_FRAME_HDR)
 		return -1;
@@ -249,14 +265,24 @@ int conn_set_watching(uint32_t slot, uint32_t gen, int on)
 	return 0;
 }
 
-/* A connection-level error (id 0 unless the request's id is known), then close. */
-static void conn_fail(struct conn *c, uint64_t id, int code, const char *msg)
+/*
+ * A connection-level error (id 0 unless the request's id is known), then
+ * close.  reason and the name, value pairs ending in NULL as req_error's.
+ */
+static void conn_fail(struct conn *c, uint64_t id, int code, const char *reason, const char *msg,
+		      ...) __attribute__((sentinel));
+
+static void conn_fail(struct conn *c, uint64_t id, int code, const char *reason, const char *msg,
+		      ...)
 {
 	Rigbook__Response resp = RIGBOOK__RESPONSE__INIT;
 	Rigbook__Error err = RIGBOOK__ERROR__INIT;
+	Rigbook__ErrorArg args[REFUSAL_ARGS_MAX], *argp[REFUSAL_ARGS_MAX];
+	va_list ap;
 
-	err.code = code;
-	err.message = (char *)msg;
+	va_start(ap, msg);
+	dispatch_error_fill(&err, args, argp, code, reason, msg, "", ap);
+	va_end(ap);
 	resp.id = id;
 	resp.body_case = RIGBOOK__RESPONSE__BODY_ERROR;
 	resp.error = &err;
@@ -304,8 +330,8 @@ static void conn_handle_frame(struct conn *c, const uint8_t *payload, uint32_t l
 
 	msg = rigbook__request__unpack(NULL, len, payload);
 	if (msg == NULL) {
-		conn_fail(c, 0, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  "the frame does not hold a valid Request message");
+		conn_fail(c, 0, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_frame",
+			  "the frame does not hold a valid Request message", NULL);
 		return;
 	}
 	if (wire_check_strings(&rigbook__request__descriptor, payload, len, &bad) != 0) {
@@ -313,18 +339,20 @@ static void conn_handle_frame(struct conn *c, const uint8_t *payload, uint32_t l
 
 		snprintf(m, sizeof(m), "text field %s is not valid UTF-8 or holds a NUL byte", bad);
 		if (c->state == CS_HELLO) {
-			conn_fail(c, msg->id, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, m);
+			conn_fail(c, msg->id, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_utf8", m,
+				  "field", bad, NULL);
 		} else {
 			c->inflight++;
 			dispatch_send_error(c->slot, c->gen, msg->id,
-					    RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, m, bad);
+					    RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_utf8", m, bad,
+					    "field", bad, NULL);
 		}
 		rigbook__request__free_unpacked(msg, NULL);
 		return;
 	}
 	if (c->state == CS_HELLO && msg->body_case != RIGBOOK__REQUEST__BODY_HELLO) {
-		conn_fail(c, msg->id, RIGBOOK__ERROR_CODE__UNAUTHENTICATED,
-			  "the first request on a connection must be Hello with a token");
+		conn_fail(c, msg->id, RIGBOOK__ERROR_CODE__UNAUTHENTICATED, "hello_required",
+			  "the first request on a connection must be Hello with a token", NULL);
 		rigbook__request__free_unpacked(msg, NULL);
 		return;
 	}
@@ -368,11 +396,14 @@ static void conn_process(struct conn *c)
 		evbuffer_copyout(in, hdr, RB_FRAME_HDR);
 		len = frame_get_header(hdr);
 		if (len > C.lim.max_frame) {
-			char msg[128];
+			char msg[128], size[16], limit[16];
 
 			snprintf(msg, sizeof(msg), "frame of %u bytes is larger than the limit of %u",
 				 len, C.lim.max_frame);
-			conn_fail(c, 0, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, msg);
+			snprintf(size, sizeof(size), "%u", len);
+			snprintf(limit, sizeof(limit), "%u", C.lim.max_frame);
+			conn_fail(c, 0, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "frame_too_large", msg,
+				  "size", size, "limit", limit, NULL);
 			break;
 		}
 		if (avail - RB_FRAME_HDR < len) {
@@ -441,7 +472,8 @@ static void conn_event_cb(struct bufferevent *bev, short what, void *arg)
 				bufferevent_enable(bev, EV_READ);
 			return;
 		}
-		conn_fail(c, 0, RIGBOOK__ERROR_CODE__UNAVAILABLE, "closing an idle connection");
+		conn_fail(c, 0, RIGBOOK__ERROR_CODE__UNAVAILABLE, "idle_timeout",
+			  "closing an idle connection", NULL);
 		return;
 	}
 	if (what & BEV_EVENT_ERROR) {
@@ -491,8 +523,8 @@ static void auth_timeout_cb(evutil_socket_t fd, short what, void *arg)
 	if (c->state == CS_HANDSHAKE)
 		conn_close(c, "TLS handshake timed out");
 	else if (c->state == CS_HELLO || c->state == CS_AUTHING)
-		conn_fail(c, 0, RIGBOOK__ERROR_CODE__UNAUTHENTICATED,
-			  "no successful Hello within the handshake timeout");
+		conn_fail(c, 0, RIGBOOK__ERROR_CODE__UNAUTHENTICATED, "handshake_timeout",
+			  "no successful Hello within the handshake timeout", NULL);
 }
 
 static void accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int salen,
@@ -668,7 +700,8 @@ void conn_drain(void)
 			continue;
 		if (c->watching && c->inflight == 0) {
 			/* it waits for events that will not come: say so */
-			conn_fail(c, 0, RIGBOOK__ERROR_CODE__UNAVAILABLE, "the server is shutting down");
+			conn_fail(c, 0, RIGBOOK__ERROR_CODE__UNAVAILABLE, "server_draining",
+				  "the server is shutting down", NULL);
 			continue;
 		}
 		if (c->inflight == 0 &&

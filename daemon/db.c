@@ -17,6 +17,7 @@ enum pc_state {
 	PC_DOWN,       /* waiting to reconnect */
 	PC_CONNECTING, /* PQconnectPoll in progress */
 	PC_PREPARING,  /* sending the prepared statements */
+	PC_DESCRIBING, /* describing them: their result columns against sql.c */
 	PC_IDLE,
 	PC_BUSY,       /* one query in flight */
 	PC_BROKEN,     /* failed inside db_query; torn down by the kick */
@@ -44,6 +45,11 @@ struct pconn {
 	struct event *ev_timer; /* reconnect backoff */
 	int backoff_ms;
 	int prep_next;
+	int desc_next;
+	int desc_bad;               /* mismatches found while describing */
+	int16_t (*pos)[COL__COUNT]; /* while describing: the positions this connection sees */
+	char *problems;             /* ... and what it found wrong, a line each, said if it decides */
+	size_t problems_len;
 	struct dbq *q;  /* in flight */
 	PGresult *res;  /* first result of the command in flight */
 };
@@ -61,10 +67,22 @@ static struct {
 	void *ready_arg;
 	int ready_fired;
 	int stopping;
+	int resolved; /* col_pos holds the positions of every declared column */
+	int refused;  /* the schema does not answer what the code reads */
+	int drift_said; /* a later connection's mismatches were logged in detail */
 } P;
+
+/*
+ * Where each statement's declared columns are in its results (COL_NONE: not
+ * declared), from the first connection that described them all.  Read on
+ * every row; written once, before the first query.
+ */
+static int16_t col_pos[STMT__COUNT][COL__COUNT];
 
 struct db_result {
 	PGresult *res;
+	enum stmt_id stmt;
+	const int16_t *pos; /* col_pos[stmt] */
 };
 
 static void pc_io_cb(evutil_socket_t fd, short what, void *arg);
@@ -107,27 +125,47 @@ static void map_error(const PGresult *r, enum stmt_id stmt, struct db_error *e)
 	e->message = primary;
 	e->column = field(r, PG_DIAG_COLUMN_NAME);
 	e->detail = field(r, PG_DIAG_MESSAGE_DETAIL);
+	e->hint = "";
+	e->reason = "";
+	e->sqlstate = st;
+	e->stmt = stmt_defs[stmt].name;
 
 	if (st[0] == 'R' && st[1] == 'B') {
 		e->code = map_rb_class(st);
-		if (e->code != RIGBOOK__ERROR_CODE__INTERNAL)
+		if (e->code != RIGBOOK__ERROR_CODE__INTERNAL) {
+			e->hint = field(r, PG_DIAG_MESSAGE_HINT);
 			return;
+		}
 	} else if (!strcmp(st, "23P01")) {
 		/* the exclusion constraint caught what the function's check did not */
 		e->code = RIGBOOK__ERROR_CODE__CONFLICT;
+		e->reason = "booking_overlap";
 		e->message = "that time is already booked";
+		e->detail = "";
+		return;
+	} else if (!strcmp(st, "23505")) {
+		/* a unique constraint caught what the function's check did not: a race */
+		log_info("statement %s: %s (%s); sent as CONFLICT", stmt_defs[stmt].name, primary,
+			 field(r, PG_DIAG_CONSTRAINT_NAME));
+		e->code = RIGBOOK__ERROR_CODE__CONFLICT;
+		e->reason = "already_exists";
+		e->message = "that already exists";
+		e->column = "";
 		e->detail = "";
 		return;
 	} else if (!strcmp(st, "40001") || !strcmp(st, "40P01")) {
 		e->code = RIGBOOK__ERROR_CODE__UNAVAILABLE;
+		e->reason = "retry";
 		e->message = "the database could not order this request against another; retry";
 		return;
 	} else if (!strncmp(st, "08", 2) || !strncmp(st, "57P", 3) || !strncmp(st, "53", 2)) {
 		e->code = RIGBOOK__ERROR_CODE__UNAVAILABLE;
+		e->reason = "database_unavailable";
 		e->message = "the database is unavailable; retry";
 		return;
 	} else if (!strcmp(st, "57014")) {
 		e->code = RIGBOOK__ERROR_CODE__UNAVAILABLE;
+		e->reason = "database_timeout";
 		e->message = "the database took too long to answer; retry";
 		return;
 	} else if (!strncmp(st, "22", 2)) {
@@ -137,14 +175,16 @@ static void map_error(const PGresult *r, enum stmt_id stmt, struct db_error *e)
 	log_errorx("statement %s failed: %s %s (%s)", stmt_defs[stmt].name, st, primary,
 		   field(r, PG_DIAG_CONTEXT));
 	e->code = RIGBOOK__ERROR_CODE__INTERNAL;
+	e->reason = "internal";
 	e->message = "internal error; the server log has the details";
 	e->column = "";
 	e->detail = "";
 }
 
-static void fail_query(struct dbq *q, int code, const char *msg)
+static void fail_query(struct dbq *q, int code, const char *reason, const char *msg)
 {
-	struct db_error e = { code, msg, "", "" };
+	struct db_error e = { .code = code, .message = msg, .column = "", .detail = "", .hint = "",
+			      .reason = reason, .sqlstate = "", .stmt = stmt_defs[q->stmt].name };
 
 	q->cb(q->arg, NULL, &e);
 	free(q);
@@ -215,7 +255,8 @@ static void fail_queue_if_down(void)
 	while ((q = TAILQ_FIRST(&P.queue)) != NULL) {
 		TAILQ_REMOVE(&P.queue, q, link);
 		P.queued--;
-		fail_query(q, RIGBOOK__ERROR_CODE__UNAVAILABLE, "the database is unavailable; retry");
+		fail_query(q, RIGBOOK__ERROR_CODE__UNAVAILABLE, "database_unavailable",
+			   "the database is unavailable; retry");
 	}
 }
 
@@ -245,6 +286,11 @@ static void pc_fail(struct pconn *pc, const char *why)
 		PQclear(pc->res);
 		pc->res = NULL;
 	}
+	free(pc->pos);
+	pc->pos = NULL;
+	free(pc->problems);
+	pc->problems = NULL;
+	pc->problems_len = 0;
 	pc_events_free(pc);
 	if (pc->pg != NULL) {
 		PQfinish(pc->pg);
@@ -252,7 +298,7 @@ static void pc_fail(struct pconn *pc, const char *why)
 	}
 	pc->state = PC_DOWN;
 	if (q != NULL)
-		fail_query(q, RIGBOOK__ERROR_CODE__UNAVAILABLE,
+		fail_query(q, RIGBOOK__ERROR_CODE__UNAVAILABLE, "database_unavailable",
 			   "the database connection was lost while answering; retry");
 	fail_queue_if_down();
 	pc_schedule_reconnect(pc);
@@ -292,6 +338,15 @@ static void pc_prepare_next(struct pconn *pc)
 	pc_flush(pc);
 }
 
+static void pc_describe_next(struct pconn *pc)
+{
+	if (!PQsendDescribePrepared(pc->pg, stmt_defs[pc->desc_next].name)) {
+		pc_fail_libpq(pc);
+		return;
+	}
+	pc_flush(pc);
+}
+
 static void pc_connected(struct pconn *pc)
 {
 	if (PQsetnonblocking(pc->pg, 1) != 0 || pc_wait(pc, EV_READ, 1) != 0) {
@@ -325,6 +380,8 @@ static void pc_poll_connect(struct pconn *pc)
 
 static void pc_connect(struct pconn *pc)
 {
+	if (P.stopping)
+		return;
 	pc->pg = PQconnectStart(P.conninfo);
 	if (pc->pg == NULL || PQstatus(pc->pg) == CONNECTION_BAD) {
 		pc_fail_libpq(pc);
@@ -341,6 +398,158 @@ static void pc_timer_cb(evutil_socket_t fd, short what, void *arg)
 	pc_connect(arg);
 }
 
+/* ---------------------------------------------------------------- the contract */
+
+/*
+ * The schema does not answer what the code reads: no queries, no reconnects,
+ * and the caller is told to stop.
+ */
+static void pool_refuse(struct pconn *pc, const char *why)
+{
+	P.refused = 1;
+	P.stopping = 1;
+	pc->state = PC_DOWN; /* quietly */
+	pc_fail(pc, "");
+	if (!P.ready_fired && P.ready != NULL) {
+		P.ready_fired = 1;
+		P.ready(P.ready_arg, why);
+	}
+}
+
+/*
+ * A mismatch, kept until the connection has described every statement: the
+ * connections describe at once, and only the one that decides is heard.
+ */
+static void note_problem(void *arg, const char *msg)
+{
+	struct pconn *pc = arg;
+	size_t n = strlen(msg);
+	char *p = realloc(pc->problems, pc->problems_len + n + 2);
+
+	if (p == NULL) {
+		log_errorx("%s", msg); /* better twice than not at all */
+		return;
+	}
+	memcpy(p + pc->problems_len, msg, n);
+	p[pc->problems_len + n] = '\n';
+	p[pc->problems_len + n + 1] = '\0';
+	pc->problems = p;
+	pc->problems_len += n + 1;
+}
+
+static void say_problems(const struct pconn *pc)
+{
+	const char *line = pc->problems;
+
+	while (line != NULL && *line != '\0') {
+		const char *nl = strchr(line, '\n');
+		int len = nl != NULL ? (int)(nl - line) : (int)strlen(line);
+
+		if (P.resolved)
+			log_errorx("database connection %d: %.*s", pc->idx, len, line);
+		else
+			log_errorx("%.*s", len, line);
+		line = nl != NULL ? nl + 1 : NULL;
+	}
+}
+
+/* A statement failed to prepare: before start-up is over, a schema error is a refusal. */
+static int prepare_refused(struct pconn *pc, const PGresult *res)
+{
+	const char *st = res != NULL ? field(res, PG_DIAG_SQLSTATE) : "";
+	char label[64], why[512];
+
+	if (P.resolved || P.refused || strncmp(st, "42", 2) != 0)
+		return 0;
+	sql_stmt_label((enum stmt_id)pc->prep_next, label, sizeof(label));
+	log_errorx("statement %s: cannot prepare: %s", label, field(res, PG_DIAG_MESSAGE_PRIMARY));
+	snprintf(why, sizeof(why),
+		 "refusing to start: statement %s cannot be prepared against this database's schema"
+		 " (see above); is it migrated by this version of rigbookd?",
+		 label);
+	pool_refuse(pc, why);
+	return 1;
+}
+
+/* Match one described statement against its declaration in sql.c. */
+static int pc_described(struct pconn *pc, const PGresult *res)
+{
+	int n = PQnfields(res);
+	const char **names;
+	uint32_t *types;
+
+	if (n > SQL_MAX_FIELDS)
+		n = SQL_MAX_FIELDS + 1; /* sql_resolve refuses it without reading the arrays */
+	names = calloc((size_t)n + 1, sizeof(*names));
+	types = calloc((size_t)n + 1, sizeof(*types));
+	if (names == NULL || types == NULL) {
+		free(names);
+		free(types);
+		return -1;
+	}
+	for (int k = 0; k < n && k < SQL_MAX_FIELDS; k++) {
+		names[k] = PQfname(res, k);
+		types[k] = (uint32_t)PQftype(res, k);
+	}
+	pc->desc_bad += sql_resolve((enum stmt_id)pc->desc_next, n, names, types,
+				    pc->pos[pc->desc_next], note_problem, pc);
+	free(names);
+	free(types);
+	return 0;
+}
+
+/* Every statement described: the first connection decides; later ones must agree. */
+static void pc_describe_done(struct pconn *pc)
+{
+	char why[256];
+
+	if (P.refused) {
+		pc->state = PC_DOWN; /* quietly */
+		pc_fail(pc, "");
+		return;
+	}
+	if (!P.resolved) {
+		if (pc->desc_bad > 0) {
+			say_problems(pc);
+			snprintf(why, sizeof(why),
+				 "refusing to start: this database's results lack what rigbookd reads"
+				 " (%d problem%s above); is it migrated by this version of rigbookd?",
+				 pc->desc_bad, pc->desc_bad == 1 ? "" : "s");
+			pool_refuse(pc, why);
+			return;
+		}
+		memcpy(col_pos, pc->pos, sizeof(col_pos));
+		P.resolved = 1;
+		log_debug("database connection %d: the result columns of %d statements are as sql.c"
+			  " declares them", pc->idx, STMT__COUNT);
+	} else if (pc->desc_bad > 0 || memcmp(col_pos, pc->pos, sizeof(col_pos)) != 0) {
+		/* the schema changed under the daemon: do not read these results by the old positions */
+		if (!P.drift_said) {
+			P.drift_said = 1; /* in detail once; the connections retry with backoff */
+			say_problems(pc);
+		}
+		pc_fail(pc, pc->desc_bad > 0
+				    ? "its statements' results lack columns that rigbookd reads; not used"
+				    : "its statements' results have their columns elsewhere than at start-up"
+				      " (the schema changed under rigbookd); not used");
+		return;
+	}
+	free(pc->pos);
+	pc->pos = NULL;
+	free(pc->problems);
+	pc->problems = NULL;
+	pc->problems_len = 0;
+	P.drift_said = 0;
+	pc->state = PC_IDLE;
+	pc->backoff_ms = 0;
+	log_debug("database connection %d ready", pc->idx);
+	if (!P.ready_fired && P.ready != NULL) {
+		P.ready_fired = 1;
+		P.ready(P.ready_arg, NULL);
+	}
+	pc_next(pc);
+}
+
 /* One command finished (PQgetResult returned NULL). */
 static void pc_command_done(struct pconn *pc)
 {
@@ -350,6 +559,14 @@ static void pc_command_done(struct pconn *pc)
 	pc->res = NULL;
 	if (pc->state == PC_PREPARING) {
 		if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK) {
+			if (P.refused || prepare_refused(pc, res)) {
+				PQclear(res);
+				if (pc->pg != NULL) {
+					pc->state = PC_DOWN; /* refused already: quietly */
+					pc_fail(pc, "");
+				}
+				return;
+			}
 			log_errorx("cannot prepare statement %s: %s", stmt_defs[pc->prep_next].name,
 				   res != NULL ? PQresultErrorMessage(res) : "no result");
 			PQclear(res);
@@ -361,14 +578,37 @@ static void pc_command_done(struct pconn *pc)
 			pc_prepare_next(pc);
 			return;
 		}
-		pc->state = PC_IDLE;
-		pc->backoff_ms = 0;
-		log_debug("database connection %d ready", pc->idx);
-		if (!P.ready_fired && P.ready != NULL) {
-			P.ready_fired = 1;
-			P.ready(P.ready_arg);
+		pc->pos = malloc(sizeof(*pc->pos) * STMT__COUNT);
+		if (pc->pos == NULL) {
+			pc_fail(pc, "out of memory");
+			return;
 		}
-		pc_next(pc);
+		pc->state = PC_DESCRIBING;
+		pc->desc_next = 0;
+		pc->desc_bad = 0;
+		pc->problems_len = 0;
+		pc_describe_next(pc);
+		return;
+	}
+	if (pc->state == PC_DESCRIBING) {
+		if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK) {
+			log_errorx("cannot describe statement %s: %s", stmt_defs[pc->desc_next].name,
+				   res != NULL ? PQresultErrorMessage(res) : "no result");
+			PQclear(res);
+			pc_fail(pc, "statement description failed");
+			return;
+		}
+		if (pc_described(pc, res) != 0) {
+			PQclear(res);
+			pc_fail(pc, "out of memory");
+			return;
+		}
+		PQclear(res);
+		if (++pc->desc_next < STMT__COUNT) {
+			pc_describe_next(pc);
+			return;
+		}
+		pc_describe_done(pc);
 		return;
 	}
 
@@ -379,7 +619,7 @@ static void pc_command_done(struct pconn *pc)
 		ExecStatusType st = res != NULL ? PQresultStatus(res) : PGRES_FATAL_ERROR;
 
 		if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
-			struct db_result r = { res };
+			struct db_result r = { res, q->stmt, col_pos[q->stmt] };
 
 			q->cb(q->arg, &r, NULL);
 		} else if (res != NULL) {
@@ -388,8 +628,12 @@ static void pc_command_done(struct pconn *pc)
 			map_error(res, q->stmt, &e);
 			q->cb(q->arg, NULL, &e);
 		} else {
-			struct db_error e = { RIGBOOK__ERROR_CODE__INTERNAL,
-					      "internal error; the server log has the details", "", "" };
+			struct db_error e = {
+				.code = RIGBOOK__ERROR_CODE__INTERNAL,
+				.message = "internal error; the server log has the details",
+				.column = "", .detail = "", .hint = "", .reason = "internal",
+				.sqlstate = "", .stmt = stmt_defs[q->stmt].name
+			};
 
 			log_errorx("statement %s returned no result", stmt_defs[q->stmt].name);
 			q->cb(q->arg, NULL, &e);
@@ -410,7 +654,8 @@ static void pc_read(struct pconn *pc)
 	}
 	while ((n = PQnotifies(pc->pg)) != NULL)
 		PQfreemem(n);
-	while ((pc->state == PC_PREPARING || pc->state == PC_BUSY) && !PQisBusy(pc->pg)) {
+	while ((pc->state == PC_PREPARING || pc->state == PC_DESCRIBING || pc->state == PC_BUSY) &&
+	       !PQisBusy(pc->pg)) {
 		PGresult *r = PQgetResult(pc->pg);
 
 		if (r == NULL) {
@@ -558,24 +803,52 @@ int db_ntuples(const struct db_result *r)
 	return PQntuples(r->res);
 }
 
-const char *db_get(const struct db_result *r, int row, int col)
+/*
+ * The position of key col in r, or -1 when r's statement does not declare it
+ * in sql.c: a slip in the code, said once per statement; the value reads as
+ * NULL.
+ */
+static int col_at(const struct db_result *r, enum col col)
 {
-	return PQgetvalue(r->res, row, col);
+	static unsigned char said[STMT__COUNT];
+	int at = (unsigned)col < COL__COUNT ? r->pos[col] : COL_NONE;
+
+	if (at < 0 && !said[r->stmt]) {
+		char label[64];
+
+		said[r->stmt] = 1;
+		log_errorx("statement %s: the code reads column key %d, which sql.c does not declare"
+			   " for it", sql_stmt_label(r->stmt, label, sizeof(label)), (int)col);
+	}
+	return at;
 }
 
-int db_isnull(const struct db_result *r, int row, int col)
+const char *db_get(const struct db_result *r, int row, enum col col)
 {
-	return PQgetisnull(r->res, row, col);
+	int at = col_at(r, col);
+
+	return at >= 0 ? PQgetvalue(r->res, row, at) : "";
 }
 
-int64_t db_get_int64(const struct db_result *r, int row, int col)
+int db_isnull(const struct db_result *r, int row, enum col col)
 {
-	return strtoll(PQgetvalue(r->res, row, col), NULL, 10);
+	int at = col_at(r, col);
+
+	return at >= 0 ? PQgetisnull(r->res, row, at) : 1;
 }
 
-int db_get_bool(const struct db_result *r, int row, int col)
+int64_t db_get_int64(const struct db_result *r, int row, enum col col)
 {
-	return PQgetvalue(r->res, row, col)[0] == 't';
+	int at = col_at(r, col);
+
+	return at >= 0 ? strtoll(PQgetvalue(r->res, row, at), NULL, 10) : 0;
+}
+
+int db_get_bool(const struct db_result *r, int row, enum col col)
+{
+	int at = col_at(r, col);
+
+	return at >= 0 && PQgetvalue(r->res, row, at)[0] == 't';
 }
 
 /* ---------------------------------------------------------------- pool */
@@ -625,7 +898,8 @@ void db_pool_stop(void)
 	while ((q = TAILQ_FIRST(&P.queue)) != NULL) {
 		TAILQ_REMOVE(&P.queue, q, link);
 		P.queued--;
-		fail_query(q, RIGBOOK__ERROR_CODE__UNAVAILABLE, "rigbookd is shutting down");
+		fail_query(q, RIGBOOK__ERROR_CODE__UNAVAILABLE, "server_draining",
+			   "rigbookd is shutting down");
 	}
 	if (P.kick != NULL)
 		event_free(P.kick);

@@ -22,6 +22,16 @@ struct db_error {
 	const char *message; /* for the user */
 	const char *column;  /* the request field at fault, or "" */
 	const char *detail;  /* machine detail (CONFLICT: "<id> <start> <end>"), or "" */
+	/*
+	 * A refusal of the SQL (SQLSTATE class RB): its HINT, the reason and
+	 * arguments as JSON (refusal.h), or "".  PostgreSQL's own hints, on
+	 * other SQLSTATEs, are never passed on.
+	 */
+	const char *hint;
+	/* The reason when this file mapped the error itself (deadlock, lost connection), or "" */
+	const char *reason;
+	const char *sqlstate; /* for logs: the SQLSTATE, or "" when there was none */
+	const char *stmt;     /* for logs: the statement's name, or "" */
 };
 
 /*
@@ -30,8 +40,22 @@ struct db_error {
  */
 typedef void (*db_cb)(void *arg, const struct db_result *res, const struct db_error *err);
 
-/* Called once, the first time a pool connection is ready for queries. */
-typedef void (*db_ready_cb)(void *arg);
+/*
+ * Called once: when the first pool connection is ready for queries (refusal
+ * NULL), or when the database does not answer what the code reads (refusal
+ * says so; each mismatch, naming the statement and the column, was logged
+ * before).  After a refusal the pool takes no queries and the caller should
+ * stop.
+ *
+ * Before the first connection is ready, it prepares every statement of
+ * sql.c and describes it (PQsendDescribePrepared); the result columns each
+ * statement's entry declares are looked up by name, once, and their
+ * positions kept for db_get() and the others.  A missing, ambiguous or
+ * differently typed column, or a statement the schema cannot prepare, is a
+ * refusal.  Later connections describe too and are dropped (and retried)
+ * if their results differ from the first's.
+ */
+typedef void (*db_ready_cb)(void *arg, const char *refusal);
 
 int db_pool_start(struct event_base *base, const char *conninfo, int size, int max_queue,
 		  db_ready_cb ready, void *ready_arg) __attribute__((warn_unused_result));
@@ -45,11 +69,17 @@ int db_pool_start(struct event_base *base, const char *conninfo, int size, int m
 int db_query(enum stmt_id stmt, const char *const *params, int nparams, db_cb cb, void *arg)
 	__attribute__((warn_unused_result));
 
+/*
+ * Reading a result: col is a key of sql.h (what the column means), not a
+ * position; the statement's declaration in sql.c says which column holds
+ * it.  A key the statement does not declare reads as NULL (and is logged:
+ * a slip in sql.c).
+ */
 int db_ntuples(const struct db_result *res);
-const char *db_get(const struct db_result *res, int row, int col); /* "" for NULL */
-int db_isnull(const struct db_result *res, int row, int col);
-int64_t db_get_int64(const struct db_result *res, int row, int col);
-int db_get_bool(const struct db_result *res, int row, int col);
+const char *db_get(const struct db_result *res, int row, enum col col); /* "" for NULL */
+int db_isnull(const struct db_result *res, int row, enum col col);
+int64_t db_get_int64(const struct db_result *res, int row, enum col col);
+int db_get_bool(const struct db_result *res, int row, enum col col); /* 't...' is true */
 
 /* Connections ready or busy, for logs and health. */
 int db_pool_live(void);

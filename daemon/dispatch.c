@@ -154,19 +154,59 @@ static int idem_key_ok(const char *k)
 	return 1;
 }
 
-void dispatch_send_error(uint32_t slot, uint32_t gen, uint64_t id, int code, const char *message,
-			 const char *field)
+void dispatch_error_fill(Rigbook__Error *e, Rigbook__ErrorArg *args, Rigbook__ErrorArg **argp,
+			 int code, const char *reason, const char *message, const char *field,
+			 va_list ap)
+{
+	const char *name;
+	size_t n = 0;
+
+	e->code = code;
+	e->reason = (char *)(reason != NULL ? reason : "");
+	e->message = (char *)(message != NULL ? message : "");
+	e->field = (char *)(field != NULL ? field : "");
+	while ((name = va_arg(ap, const char *)) != NULL) {
+		const char *value = va_arg(ap, const char *);
+
+		if (value == NULL)
+			continue;
+		if (n == REFUSAL_ARGS_MAX) {
+			log_errorx("refusal %s: more than %d args; %s and later left out", e->reason,
+				   REFUSAL_ARGS_MAX, name);
+			break;
+		}
+		rigbook__error_arg__init(&args[n]);
+		args[n].name = (char *)name;
+		args[n].value = (char *)value;
+		argp[n] = &args[n];
+		n++;
+	}
+	e->n_args = n;
+	e->args = n > 0 ? argp : NULL;
+}
+
+static void send_error_v(uint32_t slot, uint32_t gen, uint64_t id, int code, const char *reason,
+			 const char *message, const char *field, va_list ap)
 {
 	Rigbook__Response resp = RIGBOOK__RESPONSE__INIT;
 	Rigbook__Error err = RIGBOOK__ERROR__INIT;
+	Rigbook__ErrorArg args[REFUSAL_ARGS_MAX], *argp[REFUSAL_ARGS_MAX];
 
-	err.code = code;
-	err.message = (char *)message;
-	err.field = (char *)(field != NULL ? field : "");
+	dispatch_error_fill(&err, args, argp, code, reason, message, field, ap);
 	resp.id = id;
 	resp.body_case = RIGBOOK__RESPONSE__BODY_ERROR;
 	resp.error = &err;
 	conn_send(slot, gen, &resp);
+}
+
+void dispatch_send_error(uint32_t slot, uint32_t gen, uint64_t id, int code, const char *reason,
+			 const char *message, const char *field, ...)
+{
+	va_list ap;
+
+	va_start(ap, field);
+	send_error_v(slot, gen, id, code, reason, message, field, ap);
+	va_end(ap);
 }
 
 int dispatch_request(uint32_t slot, uint32_t gen, const char *peer, const struct session *sess,
@@ -177,27 +217,39 @@ int dispatch_request(uint32_t slot, uint32_t gen, const char *peer, const struct
 
 	if (msg->id == 0) {
 		dispatch_send_error(slot, gen, 0, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-				    "request id 0 is reserved for server events; use another id", "id");
+				    "request_id_reserved",
+				    "request id 0 is reserved for server events; use another id", "id",
+				    NULL);
 		return sess == NULL ? -1 : 0;
 	}
 	if (e == NULL) {
 		dispatch_send_error(slot, gen, msg->id, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+				    "unknown_request",
 				    "the request has no body this server knows (is the client newer?)",
-				    "body");
+				    "body", NULL);
 		return sess == NULL ? -1 : 0;
 	}
 	if (sess == NULL && e->roles != 0) {
 		dispatch_send_error(slot, gen, msg->id, RIGBOOK__ERROR_CODE__UNAUTHENTICATED,
-				    "the first request on a connection must be Hello with a token", "");
+				    "hello_required",
+				    "the first request on a connection must be Hello with a token", "",
+				    NULL);
 		return -1;
 	}
 	if (sess != NULL && e->roles == 0) {
 		dispatch_send_error(slot, gen, msg->id, RIGBOOK__ERROR_CODE__FAILED_PRECONDITION,
-				    "this connection is already authenticated", "");
+				    "already_authenticated", "this connection is already authenticated",
+				    "", NULL);
 		return 0;
 	}
 	if (sess != NULL && !(e->roles & ROLE_BIT(sess->role))) {
-		char m[200];
+		char m[200], allowed[40] = "";
+
+		/* the roles that may, in the table's order: "operator,admin" */
+		for (int role = RIGBOOK__ROLE__ROLE_MEMBER; role <= RIGBOOK__ROLE__ROLE_ADMIN; role++)
+			if (e->roles & ROLE_BIT(role))
+				snprintf(allowed + strlen(allowed), sizeof(allowed) - strlen(allowed),
+					 "%s%s", allowed[0] != '\0' ? "," : "", rb_role_name(role));
 
 		if (e->roles == (R_OPERATOR | R_ADMIN))
 			snprintf(m, sizeof(m), "%s is for operators of the space and admins, not for a %s",
@@ -212,19 +264,24 @@ int dispatch_request(uint32_t slot, uint32_t gen, const char *peer, const struct
 				 e->name, rb_role_name(sess->role));
 		else
 			snprintf(m, sizeof(m), "%s may not be sent by a %s", e->name, rb_role_name(sess->role));
-		dispatch_send_error(slot, gen, msg->id, RIGBOOK__ERROR_CODE__PERMISSION_DENIED, m, "");
+		dispatch_send_error(slot, gen, msg->id, RIGBOOK__ERROR_CODE__PERMISSION_DENIED,
+				    "not_allowed_for_role", m, "", "request", e->name, "role",
+				    rb_role_name(sess->role), "allowed", allowed, NULL);
 		return 0;
 	}
 	if (msg->idempotency_key != NULL && msg->idempotency_key[0] != '\0') {
 		if (!e->mutation) {
 			dispatch_send_error(slot, gen, msg->id, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-					    "only changes take an idempotency key", "idempotency_key");
+					    "idempotency_key_unexpected",
+					    "only changes take an idempotency key", "idempotency_key",
+					    "request", e->name, NULL);
 			return 0;
 		}
 		if (!idem_key_ok(msg->idempotency_key)) {
 			dispatch_send_error(slot, gen, msg->id, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+					    "invalid_idempotency_key",
 					    "an idempotency key is 1 to 128 printable ASCII characters",
-					    "idempotency_key");
+					    "idempotency_key", "limit", "128", NULL);
 			return 0;
 		}
 	}
@@ -232,7 +289,7 @@ int dispatch_request(uint32_t slot, uint32_t gen, const char *peer, const struct
 	r = calloc(1, sizeof(*r));
 	if (r == NULL) {
 		dispatch_send_error(slot, gen, msg->id, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED,
-				    "out of memory", "");
+				    "out_of_memory", "out of memory", "", NULL);
 		return 0;
 	}
 	r->slot = slot;
@@ -255,9 +312,14 @@ void req_reply(struct req *r, Rigbook__Response *resp)
 	free(r);
 }
 
-void req_error(struct req *r, int code, const char *message, const char *field)
+void req_error(struct req *r, int code, const char *reason, const char *message,
+	       const char *field, ...)
 {
-	dispatch_send_error(r->slot, r->gen, r->id, code, message, field);
+	va_list ap;
+
+	va_start(ap, field);
+	send_error_v(r->slot, r->gen, r->id, code, reason, message, field, ap);
+	va_end(ap);
 	free(r);
 }
 
@@ -265,10 +327,38 @@ void req_db_error(struct req *r, const struct db_error *e)
 {
 	Rigbook__Response resp = RIGBOOK__RESPONSE__INIT;
 	Rigbook__Error err = RIGBOOK__ERROR__INIT;
+	Rigbook__ErrorArg args[REFUSAL_ARGS_MAX], *argp[REFUSAL_ARGS_MAX];
+	struct refusal rf;
+	const char *why = NULL;
 
 	err.code = e->code;
 	err.message = (char *)e->message;
 	err.field = (char *)e->column;
+	if (e->hint != NULL && e->hint[0] != '\0' &&
+	    refusal_parse(e->hint, strlen(e->hint), &rf, &why) == 0) {
+		err.reason = rf.reason;
+		for (int i = 0; i < rf.nargs; i++) {
+			rigbook__error_arg__init(&args[i]);
+			args[i].name = rf.args[i].name;
+			args[i].value = rf.args[i].value;
+			argp[i] = &args[i];
+		}
+		err.n_args = (size_t)rf.nargs;
+		err.args = rf.nargs > 0 ? argp : NULL;
+	} else {
+		/* older SQL, or an error the SQL did not raise itself: the daemon names it */
+		err.reason = (char *)(e->reason != NULL && e->reason[0] != '\0'
+					      ? e->reason
+					      : refusal_generic_reason(e->code));
+		if (why != NULL)
+			log_warnx("%s: %s refused with a HINT that is not a reason (%s): %s; sent as %s",
+				  r->peer, e->stmt != NULL ? e->stmt : "?", why, e->hint, err.reason);
+		else
+			log_debug("%s: %s refused without a reason (SQLSTATE %s: %s); sent as %s",
+				  r->peer, e->stmt != NULL ? e->stmt : "?",
+				  e->sqlstate != NULL && e->sqlstate[0] != '\0' ? e->sqlstate : "none",
+				  e->message, err.reason);
+	}
 	if (e->code == RIGBOOK__ERROR_CODE__CONFLICT && e->detail[0] != '\0') {
 		unsigned long long id;
 		long long s, t;
@@ -284,17 +374,23 @@ void req_db_error(struct req *r, const struct db_error *e)
 	req_reply(r, &resp);
 }
 
+void req_query_refused(struct req *r, int code)
+{
+	if (code == RIGBOOK__ERROR_CODE__UNAVAILABLE)
+		req_error(r, code, "database_unavailable", "the database is unavailable; retry", "",
+			  NULL);
+	else
+		req_error(r, code, "too_many_requests", "the server is overloaded; retry later", "",
+			  NULL);
+}
+
 void req_query(struct req *r, enum stmt_id stmt, const char *const *params, int nparams,
 	       db_cb cb)
 {
 	int code = db_query(stmt, params, nparams, cb, r);
 
-	if (code == 0)
-		return;
-	if (code == RIGBOOK__ERROR_CODE__UNAVAILABLE)
-		req_error(r, code, "the database is unavailable; retry", "");
-	else
-		req_error(r, code, "the server is overloaded; retry later", "");
+	if (code != 0)
+		req_query_refused(r, code);
 }
 
 const char *u64_param(char *buf, uint64_t v)
@@ -324,8 +420,9 @@ const char *i64_param(char *buf, int64_t v)
 int req_booking_id_ok(struct req *r, uint64_t id)
 {
 	if (id == 0 || id > INT64_MAX) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "say which booking, by its id",
-			  "booking_id");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+			  id == 0 ? "field_required" : "invalid_id", "say which booking, by its id",
+			  "booking_id", NULL);
 		return 0;
 	}
 	return 1;
@@ -339,7 +436,9 @@ int req_name_ok(struct req *r, const char *s, const char *what, const char *fiel
 		return 1;
 	if (s == NULL || s[0] == '\0' || !text_ok(s, 64)) {
 		snprintf(m, sizeof(m), "say which %s (at most 64 printable characters)", what);
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, m, field);
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+			  s == NULL || s[0] == '\0' ? "field_required" : "invalid_name", m, field,
+			  "limit", "64", NULL);
 		return 0;
 	}
 	return 1;

@@ -6,11 +6,13 @@
 #ifndef RIGBOOKD_DISPATCH_H
 #define RIGBOOKD_DISPATCH_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "conn.h"
 #include "db.h"
+#include "refusal.h"
 #include "rigbook.pb-c.h"
 
 /* Role bits for the table. */
@@ -57,16 +59,52 @@ int dispatch_request(uint32_t slot, uint32_t gen, const char *peer, const struct
 
 /* Answer and free r. */
 void req_reply(struct req *r, Rigbook__Response *resp);
-void req_error(struct req *r, int code, const char *message, const char *field);
-/* Answer with a database error and free r. */
+
+/*
+ * Refuse r and free it.  code is a Rigbook__ErrorCode; reason a stable
+ * snake_case key naming the rule (docs/PROTOCOL.md, "Refusals by the
+ * daemon"), never empty; message the English text for people; field the
+ * request field at fault, or "" (NULL is "").  Then the named arguments:
+ * pairs of name and value strings (numbers in decimal, instants in epoch
+ * seconds), the values the message is made of, ended by NULL.  A pair whose
+ * value is NULL is left out.  At most REFUSAL_ARGS_MAX pairs.
+ *
+ *   req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_text",
+ *             "a note is printable UTF-8 text of at most 2000 bytes", "note",
+ *             "limit", "2000", NULL);
+ */
+void req_error(struct req *r, int code, const char *reason, const char *message,
+	       const char *field, ...) __attribute__((sentinel));
+/* reason_if_given when s is given (not NULL or ""), else "field_required". */
+static inline const char *req_missing(const char *s, const char *reason_if_given)
+{
+	return s == NULL || s[0] == '\0' ? "field_required" : reason_if_given;
+}
+
+/* Answer with a database error (its reason and arguments, refusal.h) and free r. */
 void req_db_error(struct req *r, const struct db_error *e);
+/*
+ * Answer r with what db_query's status code means (UNAVAILABLE: the
+ * database is down; RESOURCE_EXHAUSTED: its queue is full) and free r.
+ */
+void req_query_refused(struct req *r, int code);
 /* Queue a statement for r; on failure answers r with the error. */
 void req_query(struct req *r, enum stmt_id stmt, const char *const *params, int nparams,
 	       db_cb cb);
 
-/* Error frame for a request that never became a struct req. */
-void dispatch_send_error(uint32_t slot, uint32_t gen, uint64_t id, int code, const char *message,
-			 const char *field);
+/* Error frame for a request that never became a struct req; arguments as req_error's. */
+void dispatch_send_error(uint32_t slot, uint32_t gen, uint64_t id, int code, const char *reason,
+			 const char *message, const char *field, ...) __attribute__((sentinel));
+
+/*
+ * Fill an Error from a code, reason, message, field and ap's name, value
+ * pairs (ended by NULL), into args and argp, which hold REFUSAL_ARGS_MAX
+ * each; every pointer in e refers to the caller's strings.  For conn.c's
+ * own refusals.
+ */
+void dispatch_error_fill(Rigbook__Error *e, Rigbook__ErrorArg *args, Rigbook__ErrorArg **argp,
+			 int code, const char *reason, const char *message, const char *field,
+			 va_list ap);
 
 /* The service handlers (svc_*.c). */
 void svc_hello(struct req *r, const Rigbook__Request *msg);

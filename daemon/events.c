@@ -1,24 +1,51 @@
 #include "events.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
+#include <sys/random.h>
+#include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <libpq-fe.h>
 
 #include "conn.h"
 #include "log.h"
 
-#define CHANNEL "rigbook_events"
+#define CHANNEL "rigbook_events"     /* NOTIFY channel */
+#define PUBLICATION "rigbook_events" /* pgoutput wants one; it has no tables */
+#define PREFIX "rigbook"             /* logical message prefix of an event */
+/*
+ * The transport changed (events_define_transport): a logical message with
+ * this prefix, or a notification with this payload, tells the daemons
+ * reading the old one to reconnect and ask again.
+ */
+#define SWITCH_PREFIX "rigbook.transport"
+#define SWITCH_PAYLOAD "transport"
 #define BACKOFF_MIN_MS 100
 #define BACKOFF_MAX_MS 5000
+/* standby status updates; wal_sender_timeout (60 s by default) must not pass */
+#define STATUS_INTERVAL_S 5
+/* PostgreSQL counts time from 2000-01-01 00:00 UTC */
+#define PG_EPOCH_UNIX 946684800
 
 enum ls_state {
 	LS_DOWN,       /* waiting to reconnect */
-	LS_CONNECTING, /* PQconnectPoll in progress */
-	LS_LISTENING,  /* LISTEN sent, not yet answered */
-	LS_LIVE,       /* notifications arrive */
+	LS_CONNECTING, /* PQconnectPoll in progress (either connection) */
+	LS_ASKING,     /* SELECT rb_event_transport() sent */
+	LS_LISTENING,  /* LISTEN and the question again sent, not yet answered */
+	LS_SLOT,       /* CREATE_REPLICATION_SLOT sent */
+	LS_CHECKING,   /* the question again, on the replication connection */
+	LS_STARTING,   /* START_REPLICATION sent, not yet in CopyBoth */
+	LS_LIVE,       /* notifications or the replication stream arrive */
+};
+
+enum transport {
+	TR_NOTIFY,
+	TR_LOGICAL,
 };
 
 struct watcher {
@@ -29,19 +56,31 @@ struct watcher {
 
 TAILQ_HEAD(watcher_list, watcher);
 
+/*
+ * One connection at a time: first an ordinary one that asks which
+ * transport the database uses; for notify it then LISTENs, for logical it
+ * is closed and a replication connection (replication=database) streams a
+ * temporary slot.  E.pg is whichever is open.
+ */
 static struct {
 	struct event_base *base;
 	char *conninfo;
 	PGconn *pg;
 	enum ls_state state;
+	int repl;               /* E.pg is the replication connection */
+	enum transport answer;  /* what rb_event_transport() said */
 	struct event *ev_io;    /* as PQconnectPoll asks; persistent read once connected */
 	struct event *ev_write; /* one-shot, while output is pending */
 	struct event *ev_timer; /* reconnect backoff */
+	struct event *ev_status; /* standby status updates while streaming */
 	int backoff_ms;
 	int missed;   /* events may have been lost since a watcher could last hear them */
 	size_t backlog;
 	int nwatchers;
-} E = { .backlog = 1u << 20 };
+	char slot[64];          /* the temporary slot's name */
+	uint64_t received;      /* the last WAL position received (an LSN) */
+	char want[16];          /* events_transport, for the migration step */
+} E = { .backlog = 1u << 20, .want = "auto" };
 
 static struct watcher_list watchers = TAILQ_HEAD_INITIALIZER(watchers);
 
@@ -171,7 +210,8 @@ static void broadcast_resync(const char *why)
 	}
 }
 
-static void deliver(const char *payload)
+/* One payload as rb_emit_event() words it: len bytes, no NUL needed. */
+static void deliver(const char *payload, size_t len)
 {
 	Rigbook__Response resp = RIGBOOK__RESPONSE__INIT;
 	Rigbook__Event wire;
@@ -181,7 +221,7 @@ static void deliver(const char *payload)
 
 	if (TAILQ_EMPTY(&watchers))
 		return; /* nobody to tell: not even worth reading */
-	if (ev_parse(payload, strlen(payload), &ev, &why) != 0) {
+	if (ev_parse(payload, len, &ev, &why) != 0) {
 		log_warnx("ignoring an event the database sent: %s", why);
 		return;
 	}
@@ -239,25 +279,63 @@ static void ls_schedule_reconnect(void)
 	evtimer_add(E.ev_timer, &tv);
 }
 
-static void ls_fail(void)
+/* Close the connection, whatever it was doing (a temporary slot goes with it). */
+static void ls_close(void)
 {
-	char why[256];
-	size_t n;
-
-	snprintf(why, sizeof(why), "%s", E.pg != NULL ? PQerrorMessage(E.pg) : "out of memory");
-	n = strlen(why);
-	while (n > 0 && (why[n - 1] == '\n' || why[n - 1] == ' '))
-		why[--n] = '\0';
-	if (E.state == LS_LIVE || E.backoff_ms == 0)
-		log_warnx("event connection lost, reconnecting: %s", why[0] ? why : "connection failed");
-	if (E.state == LS_LIVE)
-		E.missed = 1;
 	ls_events_free();
+	if (E.ev_status != NULL)
+		evtimer_del(E.ev_status);
 	if (E.pg != NULL) {
 		PQfinish(E.pg);
 		E.pg = NULL;
 	}
 	E.state = LS_DOWN;
+}
+
+/*
+ * The connection broke, or a command on it failed (why; NULL: libpq's
+ * message): reconnect with backoff.  Events committed until the next one
+ * flows may be missed.
+ */
+static void ls_fail(const char *why)
+{
+	char msg[512];
+	size_t n;
+
+	snprintf(msg, sizeof(msg), "%s",
+		 why != NULL ? why : E.pg != NULL ? PQerrorMessage(E.pg) : "out of memory");
+	n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		msg[--n] = '\0';
+	if (E.state == LS_LIVE || E.backoff_ms == 0)
+		log_warnx("event connection lost, reconnecting: %s", msg[0] ? msg : "connection failed");
+	else
+		log_debug("event connection: %s", msg);
+	if (E.state == LS_LIVE)
+		E.missed = 1;
+	ls_close();
+	ls_schedule_reconnect();
+}
+
+/* The same, for a failed command: what failed and the server's word. */
+static void ls_fail_result(const char *what, PGresult *r)
+{
+	char msg[512];
+
+	snprintf(msg, sizeof(msg), "%s: %s", what,
+		 r != NULL ? PQresultErrorMessage(r) : PQerrorMessage(E.pg));
+	PQclear(r);
+	ls_fail(msg);
+}
+
+/* Start again at once, not as a failure: the transport changed. */
+static void ls_restart(const char *why)
+{
+	log_info("%s: reconnecting", why);
+	if (E.state == LS_LIVE)
+		E.missed = 1;
+	ls_close();
+	E.backoff_ms = 0;
 	ls_schedule_reconnect();
 }
 
@@ -266,20 +344,58 @@ static void ls_flush(void)
 	int r = PQflush(E.pg);
 
 	if (r < 0)
-		ls_fail();
+		ls_fail(NULL);
 	else if (r == 1)
 		event_add(E.ev_write, NULL);
 }
 
-static void ls_connected(void)
+/* Send a command (simple query protocol: replication commands need it). */
+static void ls_send(const char *sql, enum ls_state next)
 {
-	if (PQsetnonblocking(E.pg, 1) != 0 || ls_wait(EV_READ, 1) != 0 ||
-	    !PQsendQuery(E.pg, "LISTEN " CHANNEL)) {
-		ls_fail();
+	if (!PQsendQuery(E.pg, sql)) {
+		ls_fail(NULL);
 		return;
 	}
-	E.state = LS_LISTENING;
+	E.state = next;
 	ls_flush();
+}
+
+/* A slot name no other daemon on the cluster has: our pid and 64 random bits. */
+static void ls_name_slot(void)
+{
+	uint64_t r = 0;
+
+	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != (ssize_t)sizeof(r)) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		r = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	}
+	snprintf(E.slot, sizeof(E.slot), "rigbookd_%x_%016" PRIx64, (unsigned)getpid(), r);
+}
+
+static void ls_connected(void)
+{
+	char sql[160];
+
+	if (PQsetnonblocking(E.pg, 1) != 0 || ls_wait(EV_READ, 1) != 0) {
+		ls_fail(NULL);
+		return;
+	}
+	if (!E.repl) {
+		E.answer = TR_NOTIFY;
+		ls_send("SELECT rb_event_transport()", LS_ASKING);
+		return;
+	}
+	/*
+	 * Temporary: dropped when this connection ends, however it ends, so a
+	 * daemon that dies leaves no slot holding WAL back.  No snapshot: we
+	 * read nothing as of the slot's start, only what commits after it.
+	 */
+	ls_name_slot();
+	snprintf(sql, sizeof(sql),
+		 "CREATE_REPLICATION_SLOT %s TEMPORARY LOGICAL pgoutput (SNAPSHOT 'nothing')", E.slot);
+	ls_send(sql, LS_SLOT);
 }
 
 static void ls_poll_connect(void)
@@ -287,40 +403,377 @@ static void ls_poll_connect(void)
 	switch (PQconnectPoll(E.pg)) {
 	case PGRES_POLLING_READING:
 		if (ls_wait(EV_READ, 0) != 0)
-			ls_fail();
+			ls_fail(NULL);
 		return;
 	case PGRES_POLLING_WRITING:
 		if (ls_wait(EV_WRITE, 0) != 0)
-			ls_fail();
+			ls_fail(NULL);
 		return;
 	case PGRES_POLLING_OK:
 		ls_connected();
 		return;
 	default:
-		ls_fail();
+		ls_fail(NULL);
 		return;
 	}
 }
 
-static void ls_connect(void)
+/* An ordinary connection (repl 0) or a logical replication one (repl 1). */
+static void ls_connect(int repl)
 {
-	const char *const keys[] = { "dbname", "application_name", NULL };
-	const char *const vals[] = { E.conninfo, "rigbookd-events", NULL };
+	const char *const keys[] = { "dbname", "application_name", repl ? "replication" : NULL, NULL };
+	const char *const vals[] = { E.conninfo, "rigbookd-events", "database", NULL };
 
-	/* the configured string (a URI or key=value words) with our name added */
+	/* the configured string (a URI or key=value words) with our words after it, which win */
+	E.repl = repl;
+	E.received = 0;
 	E.pg = PQconnectStartParams(keys, vals, 1);
 	if (E.pg == NULL || PQstatus(E.pg) == CONNECTION_BAD) {
-		ls_fail();
+		ls_fail(NULL);
 		return;
 	}
 	E.state = LS_CONNECTING;
 	if (ls_wait(EV_WRITE, 0) != 0)
-		ls_fail();
+		ls_fail(NULL);
 }
 
 static void ls_timer_cb(evutil_socket_t fd, short what, void *arg)
 {
-	ls_connect();
+	ls_connect(0);
+}
+
+static void ls_live(void)
+{
+	struct timeval tv = { STATUS_INTERVAL_S, 0 };
+
+	E.state = LS_LIVE;
+	E.backoff_ms = 0;
+	if (E.repl) {
+		log_info("reading events from logical decoding messages (slot %s)", E.slot);
+		evtimer_add(E.ev_status, &tv);
+	} else {
+		log_info("listening for events");
+	}
+	if (E.missed) {
+		E.missed = 0;
+		broadcast_resync("the server's database connection was interrupted and is "
+				 "back: events may have been missed; re-read what you show");
+	}
+}
+
+/*
+ * rb_event_transport() has answered: LISTEN here, or stream on a
+ * replication connection.  Either way the question is asked again once
+ * what would announce a change of transport is in force (LISTEN, or the
+ * slot, which sees what commits after it): a change committed in between
+ * would otherwise go unheard, and events with it.
+ */
+static void ls_transport_known(void)
+{
+	if (E.answer == TR_NOTIFY) {
+		ls_send("LISTEN " CHANNEL "; SELECT rb_event_transport()", LS_LISTENING);
+		return;
+	}
+	ls_close();
+	ls_connect(1);
+}
+
+/*
+ * An answer to SELECT rb_event_transport() into E.answer: 0, or -1 for
+ * anything else.  A database that has no such function (no rigbookd of
+ * this kind migrated it) NOTIFYs, as before.
+ */
+static int ls_take_answer(PGresult *r)
+{
+	const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+	const char *v;
+
+	if (PQresultStatus(r) == PGRES_FATAL_ERROR && state != NULL && strcmp(state, "42883") == 0) {
+		log_debug("the database has no rb_event_transport(): listening");
+		E.answer = TR_NOTIFY;
+		return 0;
+	}
+	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1 || PQnfields(r) != 1 ||
+	    PQgetisnull(r, 0, 0))
+		return -1;
+	v = PQgetvalue(r, 0, 0);
+	if (strcmp(v, "logical") == 0)
+		E.answer = TR_LOGICAL;
+	else if (strcmp(v, "notify") == 0)
+		E.answer = TR_NOTIFY;
+	else
+		return -1;
+	return 0;
+}
+
+static void ls_start_replication(void)
+{
+	char sql[256];
+
+	/*
+	 * From the slot's own start (0/0: where it became consistent).  Only
+	 * messages: the publication has no tables, so pgoutput sends a
+	 * transaction's BEGIN, its messages and COMMIT, and nothing at all for
+	 * the transactions that announced nothing.
+	 */
+	snprintf(sql, sizeof(sql),
+		 "START_REPLICATION SLOT %s LOGICAL 0/0 (proto_version '1', publication_names '"
+		 PUBLICATION "', messages 'true')", E.slot);
+	ls_send(sql, LS_STARTING);
+}
+
+/*
+ * Take the results of the command in flight while they are complete.
+ * Returns -1 when the connection was closed or replaced by another (stop
+ * reading it), else 0.
+ */
+static int ls_results(void)
+{
+	while (E.state != LS_LIVE && !PQisBusy(E.pg)) {
+		PGresult *r = PQgetResult(E.pg);
+		ExecStatusType st;
+
+		if (r == NULL) {
+			/* the command is complete */
+			switch (E.state) {
+			case LS_ASKING:
+				ls_transport_known();
+				break;
+			case LS_LISTENING:
+				if (E.answer == TR_NOTIFY)
+					ls_live();
+				else
+					ls_restart("the database's event transport changed");
+				break;
+			case LS_SLOT:
+				ls_send("SELECT rb_event_transport()", LS_CHECKING);
+				break;
+			case LS_CHECKING:
+				if (E.answer == TR_LOGICAL)
+					ls_start_replication();
+				else
+					ls_restart("the database's event transport changed");
+				break;
+			default:
+				ls_fail("START_REPLICATION ended without streaming");
+				break;
+			}
+			if (E.pg == NULL || E.state == LS_DOWN || E.state == LS_CONNECTING)
+				return -1;
+			continue;
+		}
+		st = PQresultStatus(r);
+		switch (E.state) {
+		case LS_ASKING:
+		case LS_CHECKING:
+			if (ls_take_answer(r) == 0)
+				break;
+			ls_fail_result("cannot ask the database for its event transport", r);
+			return -1;
+		case LS_LISTENING:
+			if (st == PGRES_COMMAND_OK || ls_take_answer(r) == 0)
+				break;
+			ls_fail_result("LISTEN " CHANNEL " failed", r);
+			return -1;
+		case LS_SLOT:
+			if (st == PGRES_TUPLES_OK)
+				break;
+			ls_fail_result("cannot create a replication slot for events", r);
+			return -1;
+		case LS_STARTING:
+			if (st == PGRES_COPY_BOTH) {
+				/* streaming: no more results until the stream ends */
+				PQclear(r);
+				ls_live();
+				return 0;
+			}
+			ls_fail_result("cannot start streaming events", r);
+			return -1;
+		default:
+			break;
+		}
+		PQclear(r);
+	}
+	return 0;
+}
+
+static uint32_t get32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static uint64_t get64(const unsigned char *p)
+{
+	return (uint64_t)get32(p) << 32 | get32(p + 4);
+}
+
+static void put64(unsigned char *p, uint64_t v)
+{
+	for (int i = 7; i >= 0; i--, v >>= 8)
+		p[i] = (unsigned char)v;
+}
+
+/*
+ * One pgoutput message (proto.c), the payload of an XLogData.  Only a
+ * Message matters: 'M', flags (1 byte), its LSN (8), the prefix (a C
+ * string), the content's length (int32), the content.  (No xid before the
+ * flags: that is there only when streaming, which we do not ask for.)
+ * Begin, Commit and everything a publication with tables would add (R, I,
+ * U, D, T, Y, O, ...) are skipped unread.  Returns 0, 1 when the transport
+ * changed, or -1 with *why for a message that does not hold together.
+ */
+static int ls_pgoutput(const unsigned char *p, size_t len, const char **why)
+{
+	const unsigned char *prefix, *nul;
+	size_t off;
+	uint32_t n;
+
+	if (len < 1) {
+		*why = "an empty XLogData message";
+		return -1;
+	}
+	if (p[0] != 'M')
+		return 0;
+	if (len < 1 + 1 + 8 + 1) {
+		*why = "a logical message shorter than its header";
+		return -1;
+	}
+	prefix = p + 1 + 1 + 8;
+	nul = memchr(prefix, '\0', len - (size_t)(prefix - p));
+	if (nul == NULL) {
+		*why = "a logical message whose prefix does not end";
+		return -1;
+	}
+	off = (size_t)(nul - p) + 1;
+	if (len - off < 4) {
+		*why = "a logical message without the length of its content";
+		return -1;
+	}
+	n = get32(p + off);
+	off += 4;
+	if ((size_t)n != len - off) {
+		*why = "a logical message whose content is not as long as it says";
+		return -1;
+	}
+	if (strcmp((const char *)prefix, PREFIX) == 0)
+		deliver((const char *)p + off, n);
+	else if (strcmp((const char *)prefix, SWITCH_PREFIX) == 0)
+		return 1;
+	return 0;
+}
+
+/*
+ * One CopyData message of the stream (walsender.c): XLogData, 'w', the
+ * start and end of its WAL (8 + 8), the send time (8), then pgoutput's
+ * message; or a keepalive, 'k', the server's WAL end (8), the send time
+ * (8), whether it wants a reply (1).  Sets *reply when one is wanted.
+ * Returns as ls_pgoutput.
+ */
+static int ls_copydata(const unsigned char *p, size_t len, int *reply, const char **why)
+{
+	uint64_t end;
+	int rc;
+
+	if (len < 1) {
+		*why = "an empty message";
+		return -1;
+	}
+	switch (p[0]) {
+	case 'w':
+		if (len < 1 + 8 + 8 + 8) {
+			*why = "an XLogData message shorter than its header";
+			return -1;
+		}
+		end = get64(p + 1 + 8);
+		rc = ls_pgoutput(p + 25, len - 25, why);
+		if (rc >= 0 && end > E.received)
+			E.received = end;
+		return rc;
+	case 'k':
+		if (len < 1 + 8 + 8 + 1) {
+			*why = "a keepalive shorter than it is";
+			return -1;
+		}
+		end = get64(p + 1);
+		if (end > E.received)
+			E.received = end;
+		if (p[1 + 8 + 8] != 0)
+			*reply = 1;
+		return 0;
+	default:
+		return 0; /* nothing else is sent; not ours if a newer server adds something */
+	}
+}
+
+/*
+ * A standby status update: everything received so far is written, flushed
+ * and applied, so the slot lets go of the WAL before it (a watcher never
+ * needs it again: a new connection means a new slot and a resync).
+ */
+static void ls_send_status(void)
+{
+	unsigned char b[1 + 8 + 8 + 8 + 8 + 1];
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	b[0] = 'r';
+	put64(b + 1, E.received);
+	put64(b + 9, E.received);
+	put64(b + 17, E.received);
+	put64(b + 25, (uint64_t)(((int64_t)tv.tv_sec - PG_EPOCH_UNIX) * 1000000 + tv.tv_usec));
+	b[33] = 0; /* no reply wanted */
+	/* 0: libpq's buffer is full (the server is not reading); the next tick tries again */
+	if (PQputCopyData(E.pg, (const char *)b, (int)sizeof(b)) < 0) {
+		ls_fail(NULL);
+		return;
+	}
+	ls_flush();
+}
+
+static void ls_status_cb(evutil_socket_t fd, short what, void *arg)
+{
+	if (E.pg != NULL && E.state == LS_LIVE && E.repl)
+		ls_send_status();
+}
+
+/* Everything the stream has delivered whole. */
+static void ls_stream_read(void)
+{
+	int reply = 0;
+
+	for (;;) {
+		char *buf = NULL;
+		const char *why = "";
+		int n = PQgetCopyData(E.pg, &buf, 1);
+		int rc;
+
+		if (n == 0)
+			break; /* the rest has not arrived yet */
+		if (n == -1) {
+			/* the server ended the stream; its result says why */
+			ls_fail_result("the replication stream ended", PQgetResult(E.pg));
+			return;
+		}
+		if (n < 0) {
+			ls_fail(NULL);
+			return;
+		}
+		rc = ls_copydata((const unsigned char *)buf, (size_t)n, &reply, &why);
+		PQfreemem(buf);
+		if (rc < 0) {
+			char msg[160];
+
+			snprintf(msg, sizeof(msg), "the replication stream sent %s", why);
+			ls_fail(msg);
+			return;
+		}
+		if (rc > 0) {
+			ls_restart("the database's event transport changed");
+			return;
+		}
+	}
+	if (reply)
+		ls_send_status();
 }
 
 static void ls_read(void)
@@ -328,48 +781,39 @@ static void ls_read(void)
 	PGnotify *n;
 
 	if (!PQconsumeInput(E.pg)) {
-		ls_fail();
+		ls_fail(NULL);
 		return;
 	}
-	while (E.state == LS_LISTENING && !PQisBusy(E.pg)) {
-		PGresult *r = PQgetResult(E.pg);
-
-		if (r == NULL) {
-			E.state = LS_LIVE;
-			E.backoff_ms = 0;
-			log_info("listening for events");
-			if (E.missed) {
-				E.missed = 0;
-				broadcast_resync("the server's database connection was interrupted and is "
-						 "back: events may have been missed; re-read what you show");
-			}
-			break;
-		}
-		if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-			log_errorx("LISTEN %s failed: %s", CHANNEL, PQresultErrorMessage(r));
-			PQclear(r);
-			ls_fail();
-			return;
-		}
-		PQclear(r);
+	if (E.state != LS_LIVE && ls_results() != 0)
+		return;
+	if (E.state != LS_LIVE)
+		return; /* the command's result is not complete yet */
+	if (E.repl) {
+		ls_stream_read();
+		return;
 	}
 	while ((n = PQnotifies(E.pg)) != NULL) {
-		if (strcmp(n->relname, CHANNEL) == 0)
-			deliver(n->extra);
-		PQfreemem(n);
-	}
-	if (E.state == LS_LIVE) {
-		/* nothing else is ever sent: anything more is the server going away */
-		while (!PQisBusy(E.pg)) {
-			PGresult *r = PQgetResult(E.pg);
+		int ours = strcmp(n->relname, CHANNEL) == 0;
+		int sw = ours && strcmp(n->extra, SWITCH_PAYLOAD) == 0;
 
-			if (r == NULL)
-				break;
-			PQclear(r);
+		if (ours && !sw)
+			deliver(n->extra, strlen(n->extra));
+		PQfreemem(n);
+		if (sw) {
+			ls_restart("the database's event transport changed");
+			return;
 		}
 	}
+	/* nothing else is ever sent: anything more is the server going away */
+	while (!PQisBusy(E.pg)) {
+		PGresult *r = PQgetResult(E.pg);
+
+		if (r == NULL)
+			break;
+		PQclear(r);
+	}
 	if (PQstatus(E.pg) == CONNECTION_BAD)
-		ls_fail();
+		ls_fail(NULL);
 }
 
 static void ls_io_cb(evutil_socket_t fd, short what, void *arg)
@@ -381,13 +825,13 @@ static void ls_io_cb(evutil_socket_t fd, short what, void *arg)
 	if (E.pg == NULL)
 		return;
 	ls_read();
-	if (E.pg != NULL && E.state != LS_DOWN)
+	if (E.pg != NULL && E.state != LS_DOWN && E.state != LS_CONNECTING)
 		ls_flush();
 }
 
 static void ls_write_cb(evutil_socket_t fd, short what, void *arg)
 {
-	if (E.pg != NULL)
+	if (E.pg != NULL && E.state != LS_CONNECTING)
 		ls_flush();
 }
 
@@ -399,9 +843,10 @@ int events_start(struct event_base *base, const char *conninfo, size_t backlog)
 	E.backlog = backlog;
 	E.conninfo = strdup(conninfo);
 	E.ev_timer = evtimer_new(base, ls_timer_cb, NULL);
-	if (E.conninfo == NULL || E.ev_timer == NULL)
+	E.ev_status = event_new(base, -1, EV_PERSIST, ls_status_cb, NULL);
+	if (E.conninfo == NULL || E.ev_timer == NULL || E.ev_status == NULL)
 		return -1;
-	ls_connect();
+	ls_connect(0);
 	return 0;
 }
 
@@ -411,16 +856,161 @@ void events_stop(void)
 
 	while ((w = TAILQ_FIRST(&watchers)) != NULL)
 		drop_watcher(w);
-	ls_events_free();
-	if (E.pg != NULL) {
-		PQfinish(E.pg);
-		E.pg = NULL;
-	}
+	ls_close();
 	if (E.ev_timer != NULL) {
 		event_free(E.ev_timer);
 		E.ev_timer = NULL;
 	}
+	if (E.ev_status != NULL) {
+		event_free(E.ev_status);
+		E.ev_status = NULL;
+	}
 	free(E.conninfo);
 	E.conninfo = NULL;
-	E.state = LS_DOWN;
+}
+
+/* ---------------------------------------------------------------- start-up */
+
+void events_set_transport_wanted(const char *want)
+{
+	snprintf(E.want, sizeof(E.want), "%s", want != NULL ? want : "auto");
+}
+
+const char *events_transport_wanted(void)
+{
+	return E.want;
+}
+
+static int exec_ok(PGconn *pg, const char *sql, const char *what, char *err, size_t errlen)
+{
+	PGresult *r = PQexec(pg, sql);
+	ExecStatusType st = PQresultStatus(r);
+	size_t n;
+
+	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+		PQclear(r);
+		return 0;
+	}
+	snprintf(err, errlen, "%s: %s", what, PQresultErrorMessage(r));
+	PQclear(r);
+	n = strlen(err);
+	while (n > 0 && (err[n - 1] == '\n' || err[n - 1] == ' '))
+		err[--n] = '\0';
+	return -1;
+}
+
+/*
+ * What the database allows, in one row: wal_level; wal senders and slots
+ * to be had; whether the role may open a replication connection; a server
+ * whose replication protocol we speak (CREATE_REPLICATION_SLOT's option
+ * list is 15's); whether rb_emit_event() knows rb_event_transport() (0008
+ * as it was before only NOTIFYs: a database migrated by an older rigbookd
+ * keeps that body); the transport defined now; whether the publication is
+ * there.
+ */
+static const char probe_sql[] =
+	"SELECT current_setting('wal_level'),"
+	" current_setting('max_wal_senders')::int > 0"
+	"  AND current_setting('max_replication_slots')::int > 0,"
+	" (SELECT r.rolreplication OR r.rolsuper FROM pg_roles r WHERE r.rolname = current_user),"
+	" current_user,"
+	" current_setting('server_version_num')::int >= 150000,"
+	" NOT EXISTS (SELECT 1 FROM pg_proc p WHERE p.proname = 'rb_emit_event'"
+	"  AND p.prosrc NOT LIKE '%rb_event_transport()%'),"
+	" (SELECT p.prosrc FROM pg_proc p WHERE p.oid = to_regprocedure('rb_event_transport()')),"
+	" EXISTS (SELECT 1 FROM pg_publication WHERE pubname = '" PUBLICATION "')";
+
+#define TRANSPORT_FN(t)                                                                  \
+	"CREATE OR REPLACE FUNCTION rb_event_transport() RETURNS text LANGUAGE sql IMMUTABLE " \
+	"PARALLEL SAFE AS $$SELECT '" t "'$$"
+
+int events_define_transport(PGconn *pg, const char *want, char *err, size_t errlen)
+{
+	const char *body, *old;
+	char why[256] = "";
+	int logical, changed, existed, has_pub, wal_logical;
+	PGresult *r;
+
+	if (want == NULL)
+		want = "auto";
+	if (strcmp(want, "auto") != 0 && strcmp(want, "logical") != 0 && strcmp(want, "notify") != 0) {
+		snprintf(err, errlen, "events_transport must be auto, logical or notify, not '%s'", want);
+		return -1;
+	}
+	r = PQexec(pg, probe_sql);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1 || PQnfields(r) != 8) {
+		snprintf(err, errlen, "cannot read how the database may send events: %s",
+			 PQresultErrorMessage(r));
+		PQclear(r);
+		return -1;
+	}
+	wal_logical = strcmp(PQgetvalue(r, 0, 0), "logical") == 0;
+	if (!wal_logical)
+		snprintf(why, sizeof(why), "wal_level is %s, not logical", PQgetvalue(r, 0, 0));
+	else if (strcmp(PQgetvalue(r, 0, 1), "t") != 0)
+		snprintf(why, sizeof(why), "max_wal_senders or max_replication_slots is 0");
+	else if (strcmp(PQgetvalue(r, 0, 2), "t") != 0)
+		snprintf(why, sizeof(why), "role %s has neither REPLICATION nor SUPERUSER",
+			 PQgetvalue(r, 0, 3));
+	else if (strcmp(PQgetvalue(r, 0, 4), "t") != 0)
+		snprintf(why, sizeof(why), "the server is older than PostgreSQL 15");
+	else if (strcmp(PQgetvalue(r, 0, 5), "t") != 0)
+		snprintf(why, sizeof(why),
+			 "this database's rb_emit_event() predates the logical transport");
+
+	if (strcmp(want, "notify") == 0) {
+		logical = 0;
+	} else if (why[0] == '\0') {
+		logical = 1;
+	} else if (strcmp(want, "logical") == 0) {
+		snprintf(err, errlen,
+			 "events_transport is logical, but %s (logical decoding messages need "
+			 "wal_level = logical, max_wal_senders and max_replication_slots above 0 and a "
+			 "role with REPLICATION); set events_transport to notify to use NOTIFY",
+			 why);
+		PQclear(r);
+		return -1;
+	} else {
+		log_warnx("live events go by NOTIFY, since %s: every commit that announces an event "
+			  "(every booking) then holds PostgreSQL's one notification lock until its WAL "
+			  "is flushed, so those commits are serialised across the whole database and "
+			  "cannot share a flush; give the database wal_level = logical and the role "
+			  "REPLICATION for logical decoding messages instead",
+			  why);
+		logical = 0;
+	}
+	body = logical ? "SELECT 'logical'" : "SELECT 'notify'";
+	existed = !PQgetisnull(r, 0, 6);
+	old = existed ? PQgetvalue(r, 0, 6) : "";
+	changed = !existed || strcmp(old, body) != 0;
+	has_pub = strcmp(PQgetvalue(r, 0, 7), "t") == 0;
+	PQclear(r);
+
+	/* unchanged: not even replaced, so no plan anywhere is invalidated */
+	if (changed && exec_ok(pg, logical ? TRANSPORT_FN("logical") : TRANSPORT_FN("notify"),
+			       "cannot define rb_event_transport()", err, errlen) != 0)
+		return -1;
+	/* pgoutput wants a publication to exist; ours publishes no table */
+	if (logical && !has_pub &&
+	    exec_ok(pg, "CREATE PUBLICATION " PUBLICATION, "cannot create the publication " PUBLICATION,
+		    err, errlen) != 0)
+		return -1;
+	/*
+	 * Daemons already running read the old transport and would hear
+	 * nothing more: tell them on both (sent when this transaction commits,
+	 * after the new definition), and they reconnect and ask again.
+	 */
+	if (changed && existed) {
+		if (exec_ok(pg, "SELECT pg_notify('" CHANNEL "', '" SWITCH_PAYLOAD "')",
+			    "cannot announce the new event transport", err, errlen) != 0)
+			return -1;
+		if (wal_logical &&
+		    exec_ok(pg, "SELECT pg_logical_emit_message(true, '" SWITCH_PREFIX "', 'changed')",
+			    "cannot announce the new event transport", err, errlen) != 0)
+			return -1;
+		log_info("live events: the database's transport changes to %s",
+			 logical ? "logical" : "notify");
+	}
+	log_info("live events: %s", logical ? "logical decoding messages" : "NOTIFY");
+	return 0;
 }

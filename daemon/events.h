@@ -1,10 +1,15 @@
 /*
- * Live events.  One libpq connection of its own (not from the pool) LISTENs
- * on 'rigbook_events', inside the event loop and never blocking; every
- * notification is parsed (evparse.c) and pushed, as an Event with id 0, to
- * the connections that watch and may see it.  When that connection is lost
- * it comes back with backoff, and the watchers get a 'resync' event: what
- * was committed meanwhile was not heard.
+ * Live events.  rb_emit_event() (0008_events.sql) announces each change in
+ * the changing transaction, by the transport the database was given at
+ * start-up (events_define_transport): a transactional logical decoding
+ * message (prefix 'rigbook'), or NOTIFY on 'rigbook_events' as the
+ * fallback.  One libpq connection of our own (not from the pool), inside
+ * the event loop and never blocking, asks which, then either LISTENs or
+ * becomes a replication connection streaming a temporary logical slot
+ * (pgoutput, messages only).  Every payload is parsed (evparse.c) and
+ * pushed, as an Event with id 0, to the connections that watch and may see
+ * it.  When that connection is lost it comes back with backoff, and the
+ * watchers get a 'resync' event: what was committed meanwhile was not heard.
  */
 #ifndef RIGBOOKD_EVENTS_H
 #define RIGBOOKD_EVENTS_H
@@ -16,6 +21,8 @@
 
 #include "evparse.h"
 
+typedef struct pg_conn PGconn; /* libpq-fe.h's, which this header does not need */
+
 /* Start listening (connects in the background). */
 int events_start(struct event_base *base, const char *conninfo, size_t backlog)
 	__attribute__((warn_unused_result));
@@ -23,7 +30,25 @@ int events_start(struct event_base *base, const char *conninfo, size_t backlog)
 /* The unsent bytes a watcher may hold before its events stop (SIGHUP). */
 void events_set_backlog(size_t backlog);
 
-/* Whether LISTEN is in force now. */
+/*
+ * Start-up only, blocking, inside the migration's transaction on pg (as the
+ * schema's owner): choose how events leave the database, want being "auto",
+ * "logical" or "notify" (NULL: auto), and (re)define rb_event_transport(),
+ * which rb_emit_event() asks.  auto is logical when the database allows it
+ * (wal_level = logical, wal senders and slots, a role with REPLICATION or
+ * SUPERUSER), otherwise notify with a warning; logical when it does not is
+ * refused with a message in err.  Creates the publication pgoutput needs.
+ * When the transport changes, the daemons running on the database are told
+ * (on the old transport) at commit and reconnect by the new one.
+ */
+int events_define_transport(PGconn *pg, const char *want, char *err, size_t errlen)
+	__attribute__((warn_unused_result));
+
+/* The configured events_transport, kept for the migration step (main.c). */
+void events_set_transport_wanted(const char *want);
+const char *events_transport_wanted(void);
+
+/* Whether events flow now (LISTEN in force, or the replication stream running). */
 int events_live(void);
 
 /* Watchers now. */

@@ -31,6 +31,7 @@ static struct {
 	struct event_base *base;
 	struct event *drain_timer;
 	int draining;
+	int status; /* exit status: 1 when the database refused what the code reads */
 } M;
 
 static void usage(FILE *f)
@@ -123,8 +124,14 @@ static void signal_cb(evutil_socket_t sig, short what, void *arg)
 	conn_drain();
 }
 
-static void pool_ready_cb(void *arg)
+static void pool_ready_cb(void *arg, const char *refusal)
 {
+	if (refusal != NULL) {
+		log_errorx("%s", refusal);
+		M.status = 1;
+		event_base_loopexit(M.base, NULL);
+		return;
+	}
 	conn_listen_enable();
 	log_info("rigbookd %s ready", RIGBOOK_VERSION);
 }
@@ -242,6 +249,7 @@ int main(int argc, char **argv)
 	} else {
 		snprintf(conninfo, sizeof(conninfo), "%s", M.cfg.database_url);
 	}
+	events_set_transport_wanted(M.cfg.events_transport);
 	if ((M.cfg.migrate || !strcmp(cmd, "migrate")) &&
 	    migrate_run(conninfo, err, sizeof(err)) != 0) {
 		pgembed_stop();
@@ -304,5 +312,5 @@ int main(int argc, char **argv)
 	for (int i = 0; i < M.noverrides; i++)
 		free((char *)M.overrides[i][0]);
 	log_info("bye");
-	return 0;
+	return M.status;
 }

@@ -7,6 +7,7 @@
 
 #include <libpq-fe.h>
 
+#include "events.h"
 #include "log.h"
 
 /* pg_advisory_lock key: "rigbook" */
@@ -151,6 +152,15 @@ int migrate_run(const char *conninfo, char *err, size_t errlen)
 	}
 	if (count == 0)
 		log_info("schema is up to date (%d migrations)", n_migrations);
+	/* how rb_emit_event() announces changes (events.c), in a transaction of its own */
+	if (exec_ok(pg, "BEGIN", "cannot define the event transport", err, errlen) != 0)
+		goto unlock;
+	if (events_define_transport(pg, events_transport_wanted(), err, errlen) != 0) {
+		PQclear(PQexec(pg, "ROLLBACK"));
+		goto unlock;
+	}
+	if (exec_ok(pg, "COMMIT", "cannot define the event transport", err, errlen) != 0)
+		goto unlock;
 	rc = 0;
 unlock:
 	PQclear(PQexec(pg, "SELECT pg_advisory_unlock(" MIGRATE_LOCK ")"));

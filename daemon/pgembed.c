@@ -182,6 +182,112 @@ static int ensure_database(const char *sockdir, char *err, size_t errlen)
 	return rc;
 }
 
+/*
+ * The cluster's settings, in its own configuration and not only on pg_ctl's
+ * command line (a cluster started by hand is then the same): a file
+ * rewritten at every start, included at the end of postgresql.conf, which
+ * gets that line once (a cluster made before it too).  Live events read
+ * logical decoding messages over a replication connection with a temporary
+ * slot per rigbookd (events.c): wal_level = logical, wal senders and slots.
+ * The connecting role is the superuser initdb made (-U), so it may
+ * replicate, and initdb's -A trust lets it in over the socket: a logical
+ * replication connection matches pg_hba.conf's "local all" line like any
+ * other connection to the database.
+ */
+#define SETTINGS_FILE "rigbookd.conf"
+#define INCLUDE_LINE "include_if_exists = '" SETTINGS_FILE "'"
+
+/* s as a quoted configuration value: quotes doubled. */
+static void conf_quote(FILE *f, const char *s)
+{
+	fputc('\'', f);
+	for (; *s != '\0'; s++) {
+		if (*s == '\'')
+			fputc('\'', f);
+		fputc(*s, f);
+	}
+	fputc('\'', f);
+}
+
+static int write_settings(const char *sockdir, char *err, size_t errlen)
+{
+	char path[PATH_MAX], tmp[PATH_MAX], conf[PATH_MAX], line[1024];
+	int fd, bad, found = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/" SETTINGS_FILE, E.datadir);
+	snprintf(tmp, sizeof(tmp), "%s/" SETTINGS_FILE ".new", E.datadir);
+	snprintf(conf, sizeof(conf), "%s/postgresql.conf", E.datadir);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (f == NULL) {
+		snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	fprintf(f, "# Written by rigbookd at every start: change rigbookd's configuration, not this.\n"
+		   "listen_addresses = ''\n"
+		   "unix_socket_directories = ");
+	conf_quote(f, sockdir);
+	fprintf(f, "\nport = 5432\n"
+		   "# live events: logical decoding messages, a temporary slot per rigbookd\n"
+		   "wal_level = logical\n"
+		   "max_wal_senders = 16\n"
+		   "max_replication_slots = 16\n");
+	bad = ferror(f);
+	if (fclose(f) != 0 || bad) {
+		snprintf(err, errlen, "cannot write %s", tmp);
+		unlink(tmp);
+		return -1;
+	}
+	if ((E.switch_user && chown(tmp, E.uid, E.gid) != 0) || rename(tmp, path) != 0) {
+		snprintf(err, errlen, "cannot put %s in place: %s", path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	f = fopen(conf, "r");
+	if (f == NULL) {
+		snprintf(err, errlen, "cannot read %s: %s", conf, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, INCLUDE_LINE, strlen(INCLUDE_LINE)) == 0)
+			found = 1;
+	fclose(f);
+	if (found)
+		return 0;
+	/* at the end: it overrides what postgresql.conf said before it */
+	f = fopen(conf, "a");
+	if (f != NULL) {
+		bad = fprintf(f, "\n# rigbookd's settings\n" INCLUDE_LINE "\n") < 0;
+		if (fclose(f) == 0 && !bad)
+			return 0;
+	}
+	snprintf(err, errlen, "cannot add the include of " SETTINGS_FILE " to %s", conf);
+	return -1;
+}
+
+/* A setting of the running cluster into buf ("" when it cannot be read). */
+static void cluster_setting(const char *sockdir, const char *name, char *buf, size_t len)
+{
+	char ci[PATH_MAX + 64];
+	const char *params[1] = { name };
+	PGconn *pg;
+	PGresult *r;
+
+	buf[0] = '\0';
+	snprintf(ci, sizeof(ci), "host=%s port=5432 dbname=postgres user=" DB_USER, sockdir);
+	pg = PQconnectdb(ci);
+	if (PQstatus(pg) == CONNECTION_OK) {
+		r = PQexecParams(pg, "SELECT current_setting($1)", 1, NULL, params, NULL, NULL, 0);
+		if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+			snprintf(buf, len, "%s", PQgetvalue(r, 0, 0));
+		PQclear(r);
+	}
+	PQfinish(pg);
+}
+
 int pgembed_start(const struct config *c, char *conninfo, size_t len, char *err, size_t errlen)
 {
 	char state[PATH_MAX], pgdir[PATH_MAX], sockdir[PATH_MAX], logfile[PATH_MAX],
@@ -257,6 +363,10 @@ int pgembed_start(const struct config *c, char *conninfo, size_t len, char *err,
 		}
 	}
 
+	if (write_settings(sockdir, err, errlen) != 0)
+		return -1;
+	snprintf(opts, sizeof(opts), "-c listen_addresses='' -c unix_socket_directories='%s' -p 5432",
+		 sockdir);
 	{
 		char *status_argv[] = { pgctl, "-D", E.datadir, "status", NULL };
 		int fd = open("/dev/null", O_WRONLY), saved = dup(1);
@@ -267,13 +377,26 @@ int pgembed_start(const struct config *c, char *conninfo, size_t len, char *err,
 		close(saved);
 		close(fd);
 		if (rc == 0) {
+			char wal_level[32];
+
 			log_warnx("the managed cluster in %s is already running; using it", E.datadir);
+			/* one started before its settings had logical decoding: restart it once */
+			cluster_setting(sockdir, "wal_level", wal_level, sizeof(wal_level));
+			if (wal_level[0] != '\0' && strcmp(wal_level, "logical") != 0) {
+				char *argv[] = { pgctl, "-D", E.datadir, "-l", logfile, "-m", "fast", "-w",
+						 "-t", "120", "-s", "-o", opts, "restart", NULL };
+
+				log_info("restarting PostgreSQL for wal_level = logical (it has %s)",
+					 wal_level);
+				if (run(argv, 1) != 0) {
+					snprintf(err, errlen, "PostgreSQL did not restart; see %s", logfile);
+					return -1;
+				}
+			}
 		} else {
 			char *argv[] = { pgctl, "-D", E.datadir, "-l", logfile, "-w", "-t", "120", "-s",
 					 "-o", opts, "start", NULL };
 
-			snprintf(opts, sizeof(opts),
-				 "-c listen_addresses='' -c unix_socket_directories='%s' -p 5432", sockdir);
 			log_info("starting PostgreSQL (log: %s)", logfile);
 			if (run(argv, 1) != 0) {
 				snprintf(err, errlen, "PostgreSQL did not start; see %s", logfile);

@@ -81,7 +81,7 @@ static char **split(struct arena *a, const char *s, size_t *n)
 	return v;
 }
 
-static uint32_t u32(const struct db_result *res, int i, int col)
+static uint32_t u32(const struct db_result *res, int i, enum col col)
 {
 	int64_t v = db_get_int64(res, i, col);
 
@@ -124,35 +124,35 @@ void resource_from_row(struct arena *a, Rigbook__Resource *x, const struct db_re
 	}
 }
 
-void booking_from_row(Rigbook__Booking *b, const struct db_result *res, int i, int off)
+void booking_from_row(Rigbook__Booking *b, const struct db_result *res, int i)
 {
 	rigbook__booking__init(b);
-	b->id = (uint64_t)db_get_int64(res, i, off + BC_ID);
-	b->resource_code = (char *)db_get(res, i, off + BC_RESOURCE_CODE);
-	b->resource_name = (char *)db_get(res, i, off + BC_RESOURCE_NAME);
-	b->time_zone = (char *)db_get(res, i, off + BC_TIME_ZONE);
-	b->start = db_get_int64(res, i, off + BC_START);
-	b->end = db_get_int64(res, i, off + BC_END);
-	b->state = rb_state_parse(db_get(res, i, off + BC_STATE));
-	b->member_handle = (char *)db_get(res, i, off + BC_MEMBER);
-	b->startup_code = (char *)db_get(res, i, off + BC_STARTUP);
-	b->created_at = db_get_int64(res, i, off + BC_CREATED);
-	b->note = (char *)db_get(res, i, off + BC_NOTE);
-	b->cancelled_at = db_get_int64(res, i, off + BC_CANCELLED);
-	b->cancel_reason = (char *)db_get(res, i, off + BC_CANCEL_REASON);
-	b->unit = u32(res, i, off + BC_UNIT);
-	b->override_reason = (char *)db_get(res, i, off + BC_OVERRIDE);
-	b->parent_id = (uint64_t)db_get_int64(res, i, off + BC_PARENT);
-	b->cancelled_by = (char *)db_get(res, i, off + BC_CANCELLED_BY);
-	b->cancelled_late = db_get_bool(res, i, off + BC_CANCELLED_LATE);
-	b->checked_in_at = db_get_int64(res, i, off + BC_CHECKED_IN);
-	b->checked_out_at = db_get_int64(res, i, off + BC_CHECKED_OUT);
-	b->usage_note = (char *)db_get(res, i, off + BC_USAGE_NOTE);
-	b->series_id = (uint64_t)db_get_int64(res, i, off + BC_SERIES);
-	b->decided_by = (char *)db_get(res, i, off + BC_DECIDED_BY);
-	b->decision_reason = (char *)db_get(res, i, off + BC_DECISION_REASON);
-	b->series_no = u32(res, i, off + BC_SERIES_NO);
-	b->series_of = u32(res, i, off + BC_SERIES_OF);
+	b->id = (uint64_t)db_get_int64(res, i, BC_ID);
+	b->resource_code = (char *)db_get(res, i, BC_RESOURCE_CODE);
+	b->resource_name = (char *)db_get(res, i, BC_RESOURCE_NAME);
+	b->time_zone = (char *)db_get(res, i, BC_TIME_ZONE);
+	b->start = db_get_int64(res, i, BC_START);
+	b->end = db_get_int64(res, i, BC_END);
+	b->state = rb_state_parse(db_get(res, i, BC_STATE));
+	b->member_handle = (char *)db_get(res, i, BC_MEMBER);
+	b->startup_code = (char *)db_get(res, i, BC_STARTUP);
+	b->created_at = db_get_int64(res, i, BC_CREATED);
+	b->note = (char *)db_get(res, i, BC_NOTE);
+	b->cancelled_at = db_get_int64(res, i, BC_CANCELLED);
+	b->cancel_reason = (char *)db_get(res, i, BC_CANCEL_REASON);
+	b->unit = u32(res, i, BC_UNIT);
+	b->override_reason = (char *)db_get(res, i, BC_OVERRIDE);
+	b->parent_id = (uint64_t)db_get_int64(res, i, BC_PARENT);
+	b->cancelled_by = (char *)db_get(res, i, BC_CANCELLED_BY);
+	b->cancelled_late = db_get_bool(res, i, BC_CANCELLED_LATE);
+	b->checked_in_at = db_get_int64(res, i, BC_CHECKED_IN);
+	b->checked_out_at = db_get_int64(res, i, BC_CHECKED_OUT);
+	b->usage_note = (char *)db_get(res, i, BC_USAGE_NOTE);
+	b->series_id = (uint64_t)db_get_int64(res, i, BC_SERIES);
+	b->decided_by = (char *)db_get(res, i, BC_DECIDED_BY);
+	b->decision_reason = (char *)db_get(res, i, BC_DECISION_REASON);
+	b->series_no = u32(res, i, BC_SERIES_NO);
+	b->series_of = u32(res, i, BC_SERIES_OF);
 }
 
 static int closure_kind(const char *s)
@@ -164,13 +164,13 @@ static int closure_kind(const char *s)
 void closure_from_detail_row(Rigbook__Closure *c, const struct db_result *res, int i)
 {
 	rigbook__closure__init(c);
-	c->id = (uint64_t)db_get_int64(res, i, D_N1);
+	c->id = (uint64_t)db_get_int64(res, i, DCL_ID);
 	c->resource_code = (char *)db_get(res, i, RES_CODE);
-	c->start = db_get_int64(res, i, D_N2);
-	c->end = db_get_int64(res, i, D_N3);
-	c->kind = closure_kind(db_get(res, i, D_T1));
-	c->reason = (char *)db_get(res, i, D_T2);
-	c->created_by = (char *)db_get(res, i, D_T3);
+	c->start = db_get_int64(res, i, DCL_START);
+	c->end = db_get_int64(res, i, DCL_END);
+	c->kind = closure_kind(db_get(res, i, DCL_KIND));
+	c->reason = (char *)db_get(res, i, DCL_REASON);
+	c->created_by = (char *)db_get(res, i, DCL_BY);
 }
 
 /* "540-720,780-900" -> day windows */
@@ -226,9 +226,9 @@ void detail_from_rows(struct arena *a, Rigbook__ResourceDetail *d, Rigbook__Reso
 			if (w == NULL)
 				return;
 			rigbook__weekly_window__init(w);
-			w->weekday = u32(res, i, D_N1);
-			w->opens = u32(res, i, D_N2);
-			w->closes = u32(res, i, D_N3);
+			w->weekday = u32(res, i, HOURS_WEEKDAY);
+			w->opens = u32(res, i, HOURS_OPENS);
+			w->closes = u32(res, i, HOURS_CLOSES);
 			if (tag[0] == 'o' && tag[1] == 'p')
 				d->hours[d->n_hours++] = w;
 			else
@@ -239,10 +239,10 @@ void detail_from_rows(struct arena *a, Rigbook__ResourceDetail *d, Rigbook__Reso
 			if (e == NULL)
 				return;
 			rigbook__date_exception__init(e);
-			e->date = (char *)db_get(res, i, D_T1);
-			e->windows = day_windows(a, db_get(res, i, D_T2), &e->n_windows);
-			e->reason = (char *)db_get(res, i, D_T3);
-			e->closed = db_get_bool(res, i, D_B1);
+			e->date = (char *)db_get(res, i, EXC_DAY);
+			e->windows = day_windows(a, db_get(res, i, EXC_WINDOWS), &e->n_windows);
+			e->reason = (char *)db_get(res, i, EXC_REASON);
+			e->closed = db_get_bool(res, i, EXC_CLOSED);
 			d->exceptions[d->n_exceptions++] = e;
 		} else if (!strcmp(tag, "closure")) {
 			Rigbook__Closure *c = arena_alloc(a, sizeof(*c));
@@ -252,14 +252,15 @@ void detail_from_rows(struct arena *a, Rigbook__ResourceDetail *d, Rigbook__Reso
 			closure_from_detail_row(c, res, i);
 			d->closures[d->n_closures++] = c;
 		} else if (!strcmp(tag, "lifecycle") && r->rules != NULL) {
-			r->rules->late_cancel_minutes = u32(res, i, D_N1);
-			r->rules->checkin_early_minutes = u32(res, i, D_N2);
-			r->rules->no_show_grace_minutes = u32(res, i, D_N3);
-			r->rules->needs_approval = db_get_bool(res, i, D_B1);
-			r->rules->needs_qualification = strcmp(db_get(res, i, D_T1), "true") == 0;
+			r->rules->late_cancel_minutes = u32(res, i, LC_LATE_CANCEL);
+			r->rules->checkin_early_minutes = u32(res, i, LC_CHECKIN_EARLY);
+			r->rules->no_show_grace_minutes = u32(res, i, LC_NO_SHOW_GRACE);
+			r->rules->needs_approval = db_get_bool(res, i, LC_NEEDS_APPROVAL);
+			/* the text 'true' today (t1), a boolean once the column is named: both read */
+			r->rules->needs_qualification = db_get_bool(res, i, LC_NEEDS_QUALIFICATION);
 		} else if (!strcmp(tag, "terms")) {
-			d->terms_text = (char *)db_get(res, i, D_T1);
-			d->terms_accepted = db_get_bool(res, i, D_B1);
+			d->terms_text = (char *)db_get(res, i, TERMS_TEXT);
+			d->terms_accepted = db_get_bool(res, i, TERMS_ACCEPTED);
 		}
 	}
 }

@@ -28,13 +28,13 @@ void *arena_alloc(struct arena *a, size_t size); /* zeroed; NULL and a->failed o
 void *msg_block(size_t n, size_t ptr_size, size_t size, void **msgs);
 void arena_free(struct arena *a);
 
-/* The resource columns at the start of row i (resource_view / rb_res_row). */
+/* The resource columns of row i (RES_*: resource_view / rb_res_row). */
 void resource_from_row(struct arena *a, Rigbook__Resource *x, const struct db_result *res, int i);
 
-/* A booking_view row; columns from BC_ID on start at off. */
-void booking_from_row(Rigbook__Booking *b, const struct db_result *res, int i, int off);
+/* The booking columns (BC_*) of row i. */
+void booking_from_row(Rigbook__Booking *b, const struct db_result *res, int i);
 
-/* A closure from a tagged 'closure' row. */
+/* A closure from a tagged 'closure' row (DCL_*). */
 void closure_from_detail_row(Rigbook__Closure *c, const struct db_result *res, int i);
 
 /* A ResourceDetail from the tagged rows of rb_resource_detail. */

@@ -1,6 +1,12 @@
-/* Every SQL statement rigbookd sends, named, in one place (sql.c). */
+/*
+ * Every SQL statement rigbookd sends, named, in one place (sql.c), with the
+ * result columns the C code reads from it, by name.
+ */
 #ifndef RIGBOOKD_SQL_H
 #define RIGBOOKD_SQL_H
+
+#include <stddef.h>
+#include <stdint.h>
 
 enum stmt_id {
 	STMT_AUTH,
@@ -69,127 +75,173 @@ enum stmt_id {
 	STMT__COUNT
 };
 
-struct stmt_def {
-	const char *name;
-	const char *sql;
-	int nparams;
-};
+/*
+ * The result columns the C code reads, by what they mean.  A key is not a
+ * position: each statement's entry in sql.c names, for every key its
+ * handler reads, the result column that holds it and how the code reads it.
+ * When the pool has prepared the statements, db.c describes them, looks the
+ * names up once (sql_resolve) and refuses to start when one is missing,
+ * ambiguous or of another kind; handlers then read db_get(res, row, KEY)
+ * through the position cached per statement.  Adding, removing or
+ * reordering columns in SQL therefore cannot shift what a field reads.
+ *
+ * Keys are grouped by the rows they come from; the order here means nothing.
+ */
+enum col {
+	/* rb_auth */
+	AUTH_ID, AUTH_HANDLE, AUTH_NAME, AUTH_ROLE, AUTH_STARTUP, AUTH_INSTITUTION, AUTH_SPACE,
+	AUTH_STARTUP_ID, AUTH_INSTITUTION_ID,
 
-extern const struct stmt_def stmt_defs[STMT__COUNT];
-
-/* The resource columns every resource read starts with (resource_view). */
-enum res_col {
+	/* resource_view (RES_COLS), and the resource part of rb_res_row */
 	RES_ID, RES_CODE, RES_NAME, RES_KIND, RES_INST_CODE, RES_INST_NAME, RES_SPACE, RES_TZ,
 	RES_DESC, RES_LOCATION, RES_RETIRED, RES_TAGS, RES_UNITS, RES_SLOT, RES_MIN, RES_MAX,
 	RES_NOTICE, RES_AHEAD, RES_BUFFER, RES_ACTIVE, RES_WEEKLY, RES_WHOLE_DAYS, RES_GAP,
 	RES_TERMS_VERSION, RES_REQUIRES,
-	RES__COUNT
-};
 
-/* Tagged rows after the resource columns (rb_res_row in the schema). */
-enum detail_col { D_TAG = RES__COUNT, D_N1, D_N2, D_N3, D_T1, D_T2, D_T3, D_B1 };
+	/*
+	 * The tagged rows of rb_resource_detail and rb_availability (rb_res_row):
+	 * D_TAG says which of the keys below the row carries.  Today they share
+	 * the generic columns n1..n3, t1..t3, b1 (see TAGGED_* in sql.c).
+	 */
+	D_TAG,
+	HOURS_WEEKDAY, HOURS_OPENS, HOURS_CLOSES,                   /* open, offpeak (detail) */
+	EXC_DAY, EXC_WINDOWS, EXC_REASON, EXC_CLOSED,               /* exception */
+	DCL_ID, DCL_START, DCL_END, DCL_KIND, DCL_REASON, DCL_BY,   /* closure (both) */
+	TERMS_TEXT, TERMS_ACCEPTED,                                 /* terms */
+	LC_LATE_CANCEL, LC_CHECKIN_EARLY, LC_NO_SHOW_GRACE, LC_NEEDS_QUALIFICATION,
+	LC_NEEDS_APPROVAL,                                          /* lifecycle */
+	BUSY_START, BUSY_END, BUSY_BOOKING, BUSY_STATE, BUSY_MINE,  /* busy (availability) */
+	OPEN_START, OPEN_END,                                       /* open (availability) */
 
-/*
- * Columns of every statement that returns bookings, in this order: the
- * shape of booking_view and of rb_book / rb_cancel.
- */
-enum booking_col {
+	/* slots and find: a window after the resource columns */
+	FREE_START, FREE_END,
+
+	/* booking_view (BOOKING_COLS) */
 	BC_ID, BC_RESOURCE_CODE, BC_RESOURCE_NAME, BC_TIME_ZONE, BC_START, BC_END, BC_STATE,
 	BC_MEMBER, BC_STARTUP, BC_CREATED, BC_NOTE, BC_CANCELLED, BC_CANCEL_REASON, BC_UNIT,
 	BC_OVERRIDE, BC_PARENT, BC_CANCELLED_BY, BC_CANCELLED_LATE, BC_CHECKED_IN, BC_CHECKED_OUT,
 	BC_USAGE_NOTE, BC_SERIES, BC_DECIDED_BY, BC_DECISION_REASON, BC_SERIES_NO, BC_SERIES_OF,
-	BC_REPLAYED /* mutations that take an idempotency key: after the booking */
-};
 
-/*
- * rb_add_closure: the closure and its resource's code, then the booking
- * columns of each cancelled booking (NULL on the closure's own row).
- */
-enum closure_col { CL_ID, CL_START, CL_END, CL_KIND, CL_REASON, CL_BY, CL_CODE, CL_BOOKING };
+	/* mutations that take an idempotency key: the answer was stored before */
+	REPLAYED,
 
-/* Columns of every statement that returns waitlist entries (waitlist_view). */
-enum waitlist_col {
+	/* rb_add_closure and rb_remove_closure: the closure */
+	CL_ID, CL_START, CL_END, CL_KIND, CL_REASON, CL_BY, CL_CODE,
+
+	/* waitlist_view (WAITLIST_COLS) */
 	WL_ID, WL_RESOURCE_CODE, WL_RESOURCE_NAME, WL_TIME_ZONE, WL_START, WL_END, WL_STATE,
 	WL_MEMBER, WL_STARTUP, WL_CREATED, WL_NOTE, WL_POSITION, WL_BOOKING, WL_PROMOTED,
 	WL_WITHDRAWN, WL_REFUSAL,
-	WL_REPLAYED /* rb_wait: after the entry */
-};
 
-/* Qualifications (qualification_view). */
-enum qualification_col {
+	/* qualification_view */
 	QC_ID, QC_MEMBER, QC_RESOURCE, QC_TIME_ZONE, QC_GRANTED_BY, QC_GRANTED_AT, QC_EXPIRES,
-	QC_REVOKED_AT, QC_REVOKED_BY, QC_VALID
-};
+	QC_REVOKED_AT, QC_REVOKED_BY, QC_VALID,
 
-/*
- * rb_book_series: one row per occurrence (rb_series_row), then the booking
- * columns of the booked ones (NULL on a refused occurrence's row).
- */
-enum series_col {
-	SR_SERIES, SR_N, SR_BOOKING, SR_START, SR_END, SR_CODE, SR_REASON, SR_REPLAYED,
-	SR_OCCURRENCES, SR_BOOKING_COLS
-};
+	/* rb_book_series: one row per occurrence (rb_series_row), booking columns when booked */
+	SR_SERIES, SR_N, SR_BOOKING, SR_START, SR_END, SR_CODE, SR_REASON, SR_OCCURRENCES,
 
-/* STMT_WATCH: the watcher's space, and the resource it names (NULL: none or unknown). */
-enum watch_col { W_SPACE, W_RESOURCE, W_CODE, W_TZ };
-/* Columns of statements that return startups (startup_view). */
-enum startup_col {
+	/* rb_mark_no_shows: the bookings marked */
+	SWEEP_ID,
+
+	/* STMT_WATCH: the watcher's space, and the resource it names (NULL: none or unknown) */
+	W_SPACE, W_RESOURCE, W_CODE, W_TZ,
+
+	/* rb_accept_terms */
+	AT_CODE, AT_VERSION,
+
+	/* startup_view */
 	SU_ID, SU_CODE, SU_NAME, SU_SPACE, SU_LEGAL_NAME, SU_CREDIT_CODE, SU_ADDRESS, SU_CREATED,
 	SU_ACTIVE_MEMBERS,
-	SU__COUNT
-};
 
-/* Columns of statements that return members (member_view). */
-enum member_col {
+	/* member_view */
 	MB_ID, MB_HANDLE, MB_NAME, MB_EMAIL, MB_ROLE, MB_STARTUP, MB_INSTITUTION, MB_SPACE,
 	MB_DISABLED, MB_CREATED, MB_LIVE_TOKENS,
-	MB__COUNT
-};
 
-/* Columns of statements that return tokens (token_view): never the hash. */
-enum token_col {
-	TK_ID, TK_MEMBER, TK_LABEL, TK_CREATED, TK_EXPIRES, TK_REVOKED, TK_ISSUED_BY, TK_LAST_USED
-};
+	/* token_view: never the hash */
+	TK_ID, TK_MEMBER, TK_LABEL, TK_CREATED, TK_EXPIRES, TK_REVOKED, TK_ISSUED_BY, TK_LAST_USED,
 
-/* Rate cards (rate_view). */
-enum rate_col {
+	/* rate_view */
 	RT_ID, RT_RESOURCE, RT_TIER, RT_CURRENCY, RT_HOURLY, RT_INCREMENT, RT_MINIMUM, RT_DAY,
-	RT_DAY_HOURS, RT_BASIS, RT_LATE, RT_NO_SHOW, RT_FROM, RT_SET_BY
-};
+	RT_DAY_HOURS, RT_BASIS, RT_LATE, RT_NO_SHOW, RT_FROM, RT_SET_BY,
 
-/* Ledger lines (charge_view). */
-enum charge_col {
+	/* charge_view */
 	CH_ID, CH_BOOKING, CH_KIND, CH_STARTUP, CH_RESOURCE, CH_INSTITUTION, CH_TIER, CH_CURRENCY,
-	CH_DATE, CH_MINUTES, CH_AMOUNT, CH_RATE, CH_DESCRIPTION, CH_INVOICE
-};
+	CH_DATE, CH_MINUTES, CH_AMOUNT, CH_RATE, CH_DESCRIPTION, CH_INVOICE,
 
-/* Vouchers (voucher_view), then one redemption per row (NULL when none). */
-enum voucher_col {
+	/* voucher_view, then redemption_view (NULL when none) */
 	VC_ID, VC_STARTUP, VC_ISSUER, VC_COVERAGE, VC_CURRENCY, VC_CAP, VC_USED, VC_BALANCE,
 	VC_FROM, VC_TO, VC_INSTITUTIONS, VC_KINDS,
 	VC_R_ID, VC_R_INVOICE, VC_R_PERIOD, VC_R_RESOURCE, VC_R_DATE, VC_R_LINE, VC_R_AMOUNT,
-	VC_R_BOOKING
-};
+	VC_R_BOOKING,
 
-/* rb_voucher_statement. */
-enum statement_col { VS_ISSUER, VS_VOUCHER, VS_STARTUP, VS_PERIOD, VS_INVOICE, VS_CURRENCY, VS_AMOUNT };
+	/* rb_voucher_statement */
+	VS_ISSUER, VS_VOUCHER, VS_STARTUP, VS_PERIOD, VS_INVOICE, VS_CURRENCY, VS_AMOUNT,
 
-/* rb_invoice_rows: the invoice, then one line per row (NULL when not asked for). */
-enum invoice_col {
+	/* rb_invoice_rows: the invoice, then one line per row (NULL when not asked for) */
 	IV_ID, IV_NUMBER, IV_KIND, IV_SPACE, IV_STARTUP, IV_STARTUP_NAME, IV_PERIOD, IV_CURRENCY,
 	IV_TOTAL, IV_VOUCHER, IV_STARTUP_PAYS, IV_CREDIT_OF, IV_REASON, IV_ISSUED, IV_LEGAL_NAME,
 	IV_CREDIT_CODE, IV_ADDRESS,
 	IV_L_CHARGE, IV_L_BOOKING, IV_L_KIND, IV_L_RESOURCE, IV_L_DATE, IV_L_DESCRIPTION,
-	IV_L_AMOUNT, IV_L_VOUCHER, IV_L_STARTUP
-};
+	IV_L_AMOUNT, IV_L_VOUCHER, IV_L_STARTUP,
 
-/* rb_settlement. */
-enum settlement_col { SE_CODE, SE_NAME, SE_CURRENCY, SE_EARNED, SE_VOUCHER, SE_STARTUP };
+	/* rb_settlement */
+	SE_CODE, SE_NAME, SE_CURRENCY, SE_EARNED, SE_VOUCHER, SE_STARTUP,
 
-/* rb_report: a row per resource, then the total (RP_CODE empty). */
-enum report_col {
+	/* rb_set_tier */
+	TIER_STARTUP, TIER_TIER, TIER_PREVIOUS,
+
+	/* rb_report: a row per resource, then the total (RP_CODE empty) */
 	RP_CODE, RP_NAME, RP_INSTITUTION, RP_SPACE, RP_TZ, RP_UNITS, RP_OPEN, RP_BOOKED, RP_USED,
-	RP_STARTUPS, RP_BOOKINGS, RP_NO_SHOWS, RP_CURRENCY, RP_REVENUE, RP_SUBSIDY
+	RP_STARTUPS, RP_BOOKINGS, RP_NO_SHOWS, RP_CURRENCY, RP_REVENUE, RP_SUBSIDY,
+
+	COL__COUNT
 };
+
+/* How the code reads a column, so which types the column may have. */
+enum col_type {
+	CT_INT64, /* db_get_int64 into 64 bits: smallint, integer or bigint */
+	CT_INT32, /* db_get_int64 into 32 bits: smallint or integer */
+	CT_TEXT,  /* db_get, the text as is: text, varchar, char, name */
+	CT_BOOL,  /* db_get_bool: boolean */
+	CT_FLAG,  /* db_get_bool: boolean, or text 'true' / 'false' (a tagged row's t column) */
+};
+
+/* One result column the code reads: the key it reads it by, its name, its kind. */
+struct col_def {
+	enum col key;
+	const char *name;
+	enum col_type type;
+	const char *key_name; /* "BC_ID", for messages */
+};
+
+struct stmt_def {
+	const char *name;
+	const char *sql;
+	int nparams;
+	const struct col_def *cols; /* ended by an entry whose name is NULL */
+};
+
+extern const struct stmt_def stmt_defs[STMT__COUNT];
+
+/* "STMT_BOOK" for STMT_BOOK (from the statement's name), for messages. */
+const char *sql_stmt_label(enum stmt_id s, char *buf, size_t len);
+
+/* Where a key is not read from a statement's result. */
+#define COL_NONE ((int16_t)-1)
+
+/* The most result columns a statement may have (positions fit an int16_t). */
+#define SQL_MAX_FIELDS 1600
+
+/*
+ * Match the declaration of statement s against its described result:
+ * nfields columns named names[] of type OIDs types[].  Fills pos[COL__COUNT]
+ * (COL_NONE for keys s does not declare) and calls problem() with one
+ * message per mismatch ("statement STMT_BOOK: result has no column
+ * 'booking_id'"; a column that several keys read is reported once).
+ * Returns the number of messages: 0 when every declared column is there,
+ * once, of a type the code can read.  Pure code: no libpq.
+ */
+int sql_resolve(enum stmt_id s, int nfields, const char *const *names, const uint32_t *types,
+		int16_t *pos, void (*problem)(void *arg, const char *msg), void *arg);
 
 #endif

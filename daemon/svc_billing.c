@@ -19,7 +19,8 @@
 
 static void oom(struct req *r)
 {
-	req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out of memory", "");
+	req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out_of_memory", "out of memory", "",
+		  NULL);
 }
 
 /* Optional text: NULL when empty. */
@@ -30,9 +31,12 @@ static const char *opt(const char *s)
 
 static int money_ok(struct req *r, int64_t v, const char *field)
 {
+	char amount[24];
+
 	if (v < 0 || v > MAX_MONEY) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  "an amount is 0 or more and at most 1,000,000,000,000.00", field);
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_amount",
+			  "an amount is 0 or more and at most 1,000,000,000,000.00", field,
+			  "amount", i64_param(amount, v), NULL);
 		return 0;
 	}
 	return 1;
@@ -40,11 +44,12 @@ static int money_ok(struct req *r, int64_t v, const char *field)
 
 static int short_text_ok(struct req *r, const char *s, size_t max, const char *field)
 {
-	char m[120];
+	char m[120], limit[24];
 
 	if (s != NULL && !text_ok(s, max)) {
 		snprintf(m, sizeof(m), "%s is at most %zu bytes of printable text", field, max);
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, m, field);
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_text", m, field,
+			  "limit", u64_param(limit, max), NULL);
 		return 0;
 	}
 	return 1;
@@ -83,7 +88,8 @@ static void set_rate_done(void *arg, const struct db_result *res, const struct d
 		return;
 	}
 	if (db_ntuples(res) != 1) {
-		req_error(r, RIGBOOK__ERROR_CODE__INTERNAL, "internal error; the server log has the details", "");
+		req_error(r, RIGBOOK__ERROR_CODE__INTERNAL, "internal",
+			  "internal error; the server log has the details", "", NULL);
 		return;
 	}
 	rate_from_row(&c, res, 0);
@@ -110,16 +116,25 @@ void svc_set_rate(struct req *r, const Rigbook__Request *msg)
 		return;
 	if (q->day_rate != -1 && !money_ok(r, q->day_rate, "day_rate"))
 		return;
-	if (q->increment_minutes > 1440 || q->day_hours > 24 || q->late_fee_pct > 100 ||
-	    q->no_show_fee_pct > 100) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  q->increment_minutes > 1440 ? "the billing increment is 1 minute to 1 day"
-			  : q->day_hours > 24	      ? "the day rate starts at 1 to 24 hours"
-						      : "fees are 0% to 100% of the booked charge",
-			  q->increment_minutes > 1440 ? "increment_minutes"
-			  : q->day_hours > 24	      ? "day_hours"
-			  : q->late_fee_pct > 100     ? "late_fee_pct"
-						      : "no_show_fee_pct");
+	if (q->increment_minutes > 1440) {
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_increment",
+			  "the billing increment is 1 minute to 1 day", "increment_minutes", "minutes",
+			  u64_param(inc, q->increment_minutes), NULL);
+		return;
+	}
+	if (q->day_hours > 24) {
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_day_hours",
+			  "the day rate starts at 1 to 24 hours", "day_hours", "hours",
+			  u64_param(dayh, q->day_hours), NULL);
+		return;
+	}
+	if (q->late_fee_pct > 100 || q->no_show_fee_pct > 100) {
+		int late_bad = q->late_fee_pct > 100;
+
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_fee_pct",
+			  "fees are 0% to 100% of the booked charge",
+			  late_bad ? "late_fee_pct" : "no_show_fee_pct", "pct",
+			  u64_param(late, late_bad ? q->late_fee_pct : q->no_show_fee_pct), NULL);
 		return;
 	}
 	u64_param(member, r->sess.member_id);
@@ -252,7 +267,8 @@ static int array_param(struct req *r, char *const *items, size_t n, const char *
 	size_t o = 0;
 
 	if (n > MAX_LIST) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "at most 32 of them", field);
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "list_too_long",
+			  "at most 32 of them", field, "limit", "32", NULL);
 		return 0;
 	}
 	buf[o++] = '{';
@@ -261,7 +277,9 @@ static int array_param(struct req *r, char *const *items, size_t n, const char *
 
 		if (s == NULL || s[0] == '\0' || !text_ok(s, 64)) {
 			req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-				  "each is a code of at most 64 printable characters", field);
+				  req_missing(s, "invalid_code"),
+				  "each is a code of at most 64 printable characters", field,
+				  "limit", "64", NULL);
 			return 0;
 		}
 		if (i > 0)
@@ -282,7 +300,8 @@ static int array_param(struct req *r, char *const *items, size_t n, const char *
 	buf[o] = '\0';
 	return 1;
 full:
-	req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "too many or too long", field);
+	req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "list_too_long", "too many or too long",
+		  field, NULL);
 	return 0;
 }
 
@@ -361,7 +380,8 @@ static void voucher_done(void *arg, const struct db_result *res, const struct db
 	}
 	n = db_ntuples(res);
 	if (n < 1) {
-		req_error(r, RIGBOOK__ERROR_CODE__INTERNAL, "internal error; the server log has the details", "");
+		req_error(r, RIGBOOK__ERROR_CODE__INTERNAL, "internal",
+			  "internal error; the server log has the details", "", NULL);
 		return;
 	}
 	ptrs = msg_block((size_t)n, sizeof(*ptrs), sizeof(*rows), &mem);
@@ -427,8 +447,9 @@ void svc_add_voucher(struct req *r, const Rigbook__Request *msg)
 	    !array_param(r, q->kinds, q->n_kinds, "kinds", kinds, sizeof(kinds)))
 		return;
 	if (q->coverage_pct > 100) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  "a voucher covers 1% to 100% of a charge", "coverage_pct");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_coverage_pct",
+			  "a voucher covers 1% to 100% of a charge", "coverage_pct", "pct",
+			  u64_param(pct, q->coverage_pct), NULL);
 		return;
 	}
 	u64_param(member, r->sess.member_id);
@@ -443,8 +464,9 @@ void svc_get_voucher(struct req *r, const Rigbook__Request *msg)
 	const char *params[2] = { member, id };
 
 	if (msg->get_voucher->voucher_id == 0 || msg->get_voucher->voucher_id > INT64_MAX) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "say which voucher, by its id",
-			  "voucher_id");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+			  msg->get_voucher->voucher_id == 0 ? "field_required" : "invalid_id",
+			  "say which voucher, by its id", "voucher_id", NULL);
 		return;
 	}
 	u64_param(member, r->sess.member_id);
@@ -780,12 +802,13 @@ static void set_tier_done(void *arg, const struct db_result *res, const struct d
 		return;
 	}
 	if (db_ntuples(res) != 1) {
-		req_error(r, RIGBOOK__ERROR_CODE__INTERNAL, "internal error; the server log has the details", "");
+		req_error(r, RIGBOOK__ERROR_CODE__INTERNAL, "internal",
+			  "internal error; the server log has the details", "", NULL);
 		return;
 	}
-	reply.startup_code = (char *)db_get(res, 0, 0);
-	reply.tier = (char *)db_get(res, 0, 1);
-	reply.previous = (char *)db_get(res, 0, 2);
+	reply.startup_code = (char *)db_get(res, 0, TIER_STARTUP);
+	reply.tier = (char *)db_get(res, 0, TIER_TIER);
+	reply.previous = (char *)db_get(res, 0, TIER_PREVIOUS);
 	resp.body_case = RIGBOOK__RESPONSE__BODY_SET_TIER;
 	resp.set_tier = &reply;
 	req_reply(r, &resp);

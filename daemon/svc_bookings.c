@@ -23,12 +23,12 @@ static int one_booking(struct req *r, const struct db_result *res, const struct 
 		return -1;
 	}
 	if (db_ntuples(res) != 1) {
-		req_error(r, RIGBOOK__ERROR_CODE__INTERNAL,
-			  "internal error; the server log has the details", "");
+		req_error(r, RIGBOOK__ERROR_CODE__INTERNAL, "internal",
+			  "internal error; the server log has the details", "", NULL);
 		return -1;
 	}
-	booking_from_row(b, res, 0, 0);
-	*replayed = db_get_bool(res, 0, BC_REPLAYED);
+	booking_from_row(b, res, 0);
+	*replayed = db_get_bool(res, 0, REPLAYED);
 	return 0;
 }
 
@@ -56,39 +56,42 @@ void svc_book(struct req *r, const Rigbook__Request *msg)
 	const char *params[8];
 
 	if (q->resource_code == NULL || q->resource_code[0] == '\0') {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "say which resource to book",
-			  "resource_code");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "field_required",
+			  "say which resource to book", "resource_code", NULL);
 		return;
 	}
 	if (!text_ok(q->resource_code, 40)) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  "a resource code is at most 40 printable characters", "resource_code");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_code",
+			  "a resource code is at most 40 printable characters", "resource_code",
+			  "limit", "40", NULL);
 		return;
 	}
 	if (q->start <= 0) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "a booking needs a start time",
-			  "start");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "field_required",
+			  "a booking needs a start time", "start", NULL);
 		return;
 	}
 	if (q->end <= q->start) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  "the end of a booking must be after its start", "end");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "end_before_start",
+			  "the end of a booking must be after its start", "end", "start",
+			  i64_param(start, q->start), "end", i64_param(end, q->end), NULL);
 		return;
 	}
 	if (q->end > INT64_C(253402300799)) { /* 9999-12-31 */
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  "the end of a booking is too far in the future", "end");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "time_out_of_range",
+			  "the end of a booking is too far in the future", "end", NULL);
 		return;
 	}
 	if (!text_ok(q->note, MAX_NOTE)) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  "a note is printable UTF-8 text of at most 2000 bytes", "note");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_text",
+			  "a note is printable UTF-8 text of at most 2000 bytes", "note", "limit",
+			  "2000", NULL);
 		return;
 	}
 	if (!text_ok(q->override_reason, MAX_REASON)) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_text",
 			  "an override reason is printable UTF-8 text of at most 500 bytes",
-			  "override_reason");
+			  "override_reason", "limit", "500", NULL);
 		return;
 	}
 	u64_param(member, r->sess.member_id);
@@ -129,13 +132,15 @@ void svc_cancel_booking(struct req *r, const Rigbook__Request *msg)
 	const char *params[5];
 
 	if (q->booking_id == 0 || q->booking_id > INT64_MAX) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "say which booking to cancel",
-			  "booking_id");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+			  q->booking_id == 0 ? "field_required" : "invalid_id",
+			  "say which booking to cancel", "booking_id", NULL);
 		return;
 	}
 	if (!text_ok(q->reason, MAX_REASON)) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  "a reason is printable UTF-8 text of at most 500 bytes", "reason");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_text",
+			  "a reason is printable UTF-8 text of at most 500 bytes", "reason",
+			  "limit", "500", NULL);
 		return;
 	}
 	snprintf(member, sizeof(member), "%" PRIu64, r->sess.member_id);
@@ -165,11 +170,12 @@ static void list_done(void *arg, const struct db_result *res, const struct db_er
 	ptrs = msg_block((size_t)n, sizeof(*ptrs), sizeof(*rows), &mem);
 	rows = mem;
 	if (n > 0 && ptrs == NULL) {
-		req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out of memory", "");
+		req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out_of_memory",
+			  "out of memory", "", NULL);
 		return;
 	}
 	for (int i = 0; i < n; i++) {
-		booking_from_row(&rows[i], res, i, 0);
+		booking_from_row(&rows[i], res, i);
 		ptrs[i] = &rows[i];
 	}
 	reply.n_bookings = (size_t)n;
@@ -189,9 +195,9 @@ void svc_list_bookings(struct req *r, const Rigbook__Request *msg)
 
 	if (q->scope == RIGBOOK__BOOKING_SCOPE__SCOPE_STARTUP) {
 		if (r->sess.startup_id == 0) {
-			req_error(r, RIGBOOK__ERROR_CODE__FAILED_PRECONDITION,
+			req_error(r, RIGBOOK__ERROR_CODE__FAILED_PRECONDITION, "no_startup",
 				  "you belong to no startup, so there are no startup bookings to list",
-				  "scope");
+				  "scope", NULL);
 			return;
 		}
 		snprintf(who, sizeof(who), "%" PRIu64, r->sess.startup_id);
@@ -200,18 +206,20 @@ void svc_list_bookings(struct req *r, const Rigbook__Request *msg)
 		snprintf(who, sizeof(who), "%" PRIu64, r->sess.member_id);
 		stmt = STMT_LIST_BOOKINGS_MEMBER;
 	} else {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  "scope must be SCOPE_MINE or SCOPE_STARTUP", "scope");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_scope",
+			  "scope must be SCOPE_MINE or SCOPE_STARTUP", "scope", NULL);
 		return;
 	}
 	if (q->from < 0 || q->to < 0 || (q->to != 0 && q->to <= q->from)) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  "to must be after from (both seconds since the epoch)", "to");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "end_before_start",
+			  "to must be after from (both seconds since the epoch)", "to", "start",
+			  i64_param(from, q->from), "end", i64_param(to, q->to), NULL);
 		return;
 	}
 	if (!text_ok(q->resource_code, 40)) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  "a resource code is at most 40 printable characters", "resource_code");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_code",
+			  "a resource code is at most 40 printable characters", "resource_code",
+			  "limit", "40", NULL);
 		return;
 	}
 	snprintf(from, sizeof(from), "%" PRId64, q->from);
@@ -238,12 +246,12 @@ static void accept_terms_done(void *arg, const struct db_result *res, const stru
 		return;
 	}
 	if (db_ntuples(res) != 1) {
-		req_error(r, RIGBOOK__ERROR_CODE__INTERNAL,
-			  "internal error; the server log has the details", "");
+		req_error(r, RIGBOOK__ERROR_CODE__INTERNAL, "internal",
+			  "internal error; the server log has the details", "", NULL);
 		return;
 	}
-	reply.resource_code = (char *)db_get(res, 0, 0);
-	reply.version = (uint32_t)db_get_int64(res, 0, 1);
+	reply.resource_code = (char *)db_get(res, 0, AT_CODE);
+	reply.version = (uint32_t)db_get_int64(res, 0, AT_VERSION);
 	resp.body_case = RIGBOOK__RESPONSE__BODY_ACCEPT_TERMS;
 	resp.accept_terms = &reply;
 	req_reply(r, &resp);
@@ -256,13 +264,14 @@ void svc_accept_terms(struct req *r, const Rigbook__Request *msg)
 	const char *params[4] = { member, q->code, version, r->peer };
 
 	if (q->code == NULL || q->code[0] == '\0' || !text_ok(q->code, 40)) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "say which resource's terms",
-			  "code");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+			  req_missing(q->code, "invalid_code"), "say which resource's terms",
+			  "code", "limit", "40", NULL);
 		return;
 	}
 	if (q->version == 0) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  "say which version of the terms you accept", "version");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "field_required",
+			  "say which version of the terms you accept", "version", NULL);
 		return;
 	}
 	snprintf(member, sizeof(member), "%" PRIu64, r->sess.member_id);

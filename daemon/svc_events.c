@@ -34,12 +34,14 @@ static void watch_done(void *arg, const struct db_result *res, const struct db_e
 		return;
 	}
 	if (db_ntuples(res) != 1) {
-		req_error(r, RIGBOOK__ERROR_CODE__PERMISSION_DENIED, "your account is disabled", "");
+		req_error(r, RIGBOOK__ERROR_CODE__PERMISSION_DENIED, "account_disabled",
+			  "your account is disabled", "", "member", r->sess.handle, NULL);
 		return;
 	}
 	if (named && db_isnull(res, 0, W_RESOURCE)) {
 		snprintf(msg, sizeof(msg), "no resource is called %s", r->subject);
-		req_error(r, RIGBOOK__ERROR_CODE__NOT_FOUND, msg, "resource_code");
+		req_error(r, RIGBOOK__ERROR_CODE__NOT_FOUND, "resource_not_found", msg,
+			  "resource_code", "resource", r->subject, NULL);
 		return;
 	}
 	memset(&scope, 0, sizeof(scope));
@@ -56,7 +58,8 @@ static void watch_done(void *arg, const struct db_result *res, const struct db_e
 	}
 	if (events_watch(slot, gen, &scope) != 0) {
 		conn_set_watching(slot, gen, 0);
-		req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out of memory", "");
+		req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out_of_memory",
+			  "out of memory", "", NULL);
 		return;
 	}
 	reply.resource_code = (char *)db_get(res, 0, W_CODE);
@@ -76,8 +79,9 @@ void svc_watch(struct req *r, const Rigbook__Request *msg)
 
 	if (code != NULL && code[0] != '\0') {
 		if (!text_ok(code, 40)) {
-			req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-				  "a resource code is at most 40 printable characters", "resource_code");
+			req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_code",
+				  "a resource code is at most 40 printable characters",
+				  "resource_code", "limit", "40", NULL);
 			return;
 		}
 		params[1] = code;
@@ -85,7 +89,8 @@ void svc_watch(struct req *r, const Rigbook__Request *msg)
 	}
 	w = calloc(1, sizeof(*w));
 	if (w == NULL) {
-		req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out of memory", "");
+		req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out_of_memory",
+			  "out of memory", "", NULL);
 		return;
 	}
 	w->r = r;
@@ -97,10 +102,7 @@ void svc_watch(struct req *r, const Rigbook__Request *msg)
 		if (code_rc == 0)
 			return;
 		free(w);
-		if (code_rc == RIGBOOK__ERROR_CODE__UNAVAILABLE)
-			req_error(r, code_rc, "the database is unavailable; retry", "");
-		else
-			req_error(r, code_rc, "the server is overloaded; retry later", "");
+		req_query_refused(r, code_rc);
 	}
 }
 

@@ -28,13 +28,13 @@ static void booking_reply_done(struct req *r, const struct db_result *res,
 		return;
 	}
 	if (db_ntuples(res) != 1) {
-		req_error(r, RIGBOOK__ERROR_CODE__INTERNAL,
-			  "internal error; the server log has the details", "");
+		req_error(r, RIGBOOK__ERROR_CODE__INTERNAL, "internal",
+			  "internal error; the server log has the details", "", NULL);
 		return;
 	}
-	booking_from_row(&b, res, 0, 0);
+	booking_from_row(&b, res, 0);
 	reply.booking = &b;
-	reply.replayed = db_get_bool(res, 0, BC_REPLAYED);
+	reply.replayed = db_get_bool(res, 0, REPLAYED);
 	resp.body_case = body;
 	switch (body) {
 	case RIGBOOK__RESPONSE__BODY_DECIDE:
@@ -72,11 +72,12 @@ static void approvals_done(void *arg, const struct db_result *res, const struct 
 	ptrs = msg_block((size_t)n, sizeof(*ptrs), sizeof(*rows), &mem);
 	rows = mem;
 	if (n > 0 && ptrs == NULL) {
-		req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out of memory", "");
+		req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out_of_memory",
+			  "out of memory", "", NULL);
 		return;
 	}
 	for (int i = 0; i < n; i++) {
-		booking_from_row(&rows[i], res, i, 0);
+		booking_from_row(&rows[i], res, i);
 		ptrs[i] = &rows[i];
 	}
 	reply.n_bookings = (size_t)n;
@@ -95,8 +96,9 @@ void svc_list_approvals(struct req *r, const Rigbook__Request *msg)
 
 	if (code != NULL && code[0] != '\0') {
 		if (!text_ok(code, 40)) {
-			req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-				  "a resource code is at most 40 printable characters", "resource_code");
+			req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_code",
+				  "a resource code is at most 40 printable characters",
+				  "resource_code", "limit", "40", NULL);
 			return;
 		}
 		params[1] = code;
@@ -122,8 +124,9 @@ void svc_decide(struct req *r, const Rigbook__Request *msg)
 	if (!req_booking_id_ok(r, q->booking_id))
 		return;
 	if (!text_ok(q->reason, MAX_REASON)) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  "a reason is printable UTF-8 text of at most 500 bytes", "reason");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_text",
+			  "a reason is printable UTF-8 text of at most 500 bytes", "reason",
+			  "limit", "500", NULL);
 		return;
 	}
 	snprintf(member, sizeof(member), "%" PRIu64, r->sess.member_id);
@@ -147,18 +150,19 @@ void svc_move_booking(struct req *r, const Rigbook__Request *msg)
 	if (!req_booking_id_ok(r, q->booking_id))
 		return;
 	if (q->start <= 0) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "say where the booking moves to",
-			  "start");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "field_required",
+			  "say where the booking moves to", "start", NULL);
 		return;
 	}
 	if (q->end <= q->start) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  "the end of a booking must be after its start", "end");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "end_before_start",
+			  "the end of a booking must be after its start", "end", "start",
+			  i64_param(start, q->start), "end", i64_param(end, q->end), NULL);
 		return;
 	}
 	if (q->end > MAX_TIME) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  "the end of a booking is too far in the future", "end");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "time_out_of_range",
+			  "the end of a booking is too far in the future", "end", NULL);
 		return;
 	}
 	snprintf(member, sizeof(member), "%" PRIu64, r->sess.member_id);
@@ -185,8 +189,9 @@ void svc_hand_over(struct req *r, const Rigbook__Request *msg)
 		return;
 	if (q->to_member == NULL || q->to_member[0] == '\0' || !text_ok(q->to_member, 64)) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+			  req_missing(q->to_member, "invalid_code"),
 			  "say which member of your startup takes the booking, by their handle",
-			  "to_member");
+			  "to_member", "limit", "64", NULL);
 		return;
 	}
 	snprintf(member, sizeof(member), "%" PRIu64, r->sess.member_id);

@@ -38,7 +38,9 @@ static int code_ok(struct req *r, const char *code)
 {
 	if (code == NULL || code[0] == '\0' || !text_ok(code, 40)) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  "say which resource, by its code (at most 40 characters)", "code");
+			  req_missing(code, "invalid_code"),
+			  "say which resource, by its code (at most 40 characters)", "code",
+			  "limit", "40", NULL);
 		return 0;
 	}
 	return 1;
@@ -85,8 +87,8 @@ static void detail_reply(struct req *r, const struct db_result *res, const struc
 		return;
 	}
 	if (db_ntuples(res) == 0) {
-		req_error(r, RIGBOOK__ERROR_CODE__INTERNAL,
-			  "internal error; the server log has the details", "");
+		req_error(r, RIGBOOK__ERROR_CODE__INTERNAL, "internal",
+			  "internal error; the server log has the details", "", NULL);
 		return;
 	}
 	detail_from_rows(&a, &d, &x, res);
@@ -95,7 +97,8 @@ static void detail_reply(struct req *r, const struct db_result *res, const struc
 	resp.put_resource = &d;
 	if (a.failed) {
 		arena_free(&a);
-		req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out of memory", "");
+		req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out_of_memory",
+			  "out of memory", "", NULL);
 		return;
 	}
 	req_reply(r, &resp);
@@ -130,26 +133,27 @@ void svc_put_resource(struct req *r, const Rigbook__Request *msg)
 	if (!text_ok(q->name, 200) || !text_ok(q->description, 2000) ||
 	    !text_ok(q->location, 200) || !text_ok(q->time_zone, 64) ||
 	    !text_ok(q->institution_code, 40)) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_text",
 			  "names, description and location are printable text (200, 2000, 200 bytes)",
-			  "name");
+			  "name", NULL);
 		return;
 	}
 	if (q->kind != 0 && rb_kind_parse(rb_kind_name(q->kind)) == 0) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_resource_kind",
 			  "kind must be instrument, test_facility, machining, pilot_line or workspace",
-			  "kind");
+			  "kind", NULL);
 		return;
 	}
 	if (q->n_tags > MAX_TAGS) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "at most 32 tags", "tags");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "too_many_tags",
+			  "at most 32 tags", "tags", "limit", "32", NULL);
 		return;
 	}
 	for (size_t i = 0; i < q->n_tags; i++) {
 		if (!word_ok(q->tags[i], 1)) {
-			req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+			req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_tag",
 				  "tags are lowercase letters, digits, '.', '_' and '-', at most 40",
-				  "tags");
+				  "tags", "limit", "40", NULL);
 			return;
 		}
 	}
@@ -179,8 +183,9 @@ void svc_retire_resource(struct req *r, const Rigbook__Request *msg)
 	if (!code_ok(r, q->code))
 		return;
 	if (!text_ok(q->reason, MAX_REASON)) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  "a reason is printable text of at most 500 bytes", "reason");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_text",
+			  "a reason is printable text of at most 500 bytes", "reason", "limit",
+			  "500", NULL);
 		return;
 	}
 	member_param(&p, r);
@@ -208,13 +213,13 @@ void svc_set_hours(struct req *r, const Rigbook__Request *msg)
 	if (!code_ok(r, q->code))
 		return;
 	if (q->n_windows > MAX_WINDOWS) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "at most 100 weekly windows",
-			  "windows");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "too_many_windows",
+			  "at most 100 weekly windows", "windows", "limit", "100", NULL);
 		return;
 	}
 	if (q->kind != RIGBOOK__HOURS_KIND__OPENING && q->kind != RIGBOOK__HOURS_KIND__OFFPEAK) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "kind is OPENING or OFFPEAK",
-			  "kind");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_hours_kind",
+			  "kind is OPENING or OFFPEAK", "kind", NULL);
 		return;
 	}
 	for (int k = 0; k < 3; k++)
@@ -224,9 +229,9 @@ void svc_set_hours(struct req *r, const Rigbook__Request *msg)
 		uint32_t v[3] = { w->weekday, w->opens, w->closes };
 
 		if (w->weekday < 1 || w->weekday > 7 || !window_ok(w->opens, w->closes)) {
-			req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+			req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_window",
 				  "a window is a weekday 1-7 (Monday-Sunday) and opens before it closes, within 00:00-24:00",
-				  "windows");
+				  "windows", NULL);
 			return;
 		}
 		for (int k = 0; k < 3; k++)
@@ -268,21 +273,25 @@ void svc_set_exception(struct req *r, const Rigbook__Request *msg)
 		return;
 	if (e == NULL || !date_ok(e->date)) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  "say which date, as YYYY-MM-DD in the resource's time zone", "date");
+			  e == NULL ? "field_required" : req_missing(e->date, "invalid_date"),
+			  "say which date, as YYYY-MM-DD in the resource's time zone", "date",
+			  NULL);
 		return;
 	}
 	if (!text_ok(e->reason, MAX_REASON) || e->n_windows > MAX_WINDOWS) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+			  e->n_windows > MAX_WINDOWS ? "too_many_windows" : "invalid_text",
 			  "a reason is printable text of at most 500 bytes; at most 100 windows",
-			  "reason");
+			  "reason", NULL);
 		return;
 	}
 	o0 = (size_t)snprintf(p.arr[0], sizeof(p.arr[0]), "{");
 	o1 = (size_t)snprintf(p.arr[1], sizeof(p.arr[1]), "{");
 	for (size_t i = 0; i < e->n_windows; i++) {
 		if (!window_ok(e->windows[i]->opens, e->windows[i]->closes)) {
-			req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-				  "each window opens before it closes, within 00:00-24:00", "windows");
+			req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_window",
+				  "each window opens before it closes, within 00:00-24:00",
+				  "windows", NULL);
 			return;
 		}
 		o0 += (size_t)snprintf(p.arr[0] + o0, sizeof(p.arr[0]) - o0, "%s%u", i ? "," : "",
@@ -322,8 +331,8 @@ static void add_closure_done(void *arg, const struct db_result *res, const struc
 	}
 	n = db_ntuples(res);
 	if (n == 0) {
-		req_error(r, RIGBOOK__ERROR_CODE__INTERNAL,
-			  "internal error; the server log has the details", "");
+		req_error(r, RIGBOOK__ERROR_CODE__INTERNAL, "internal",
+			  "internal error; the server log has the details", "", NULL);
 		return;
 	}
 	c.id = (uint64_t)db_get_int64(res, 0, CL_ID);
@@ -341,19 +350,20 @@ static void add_closure_done(void *arg, const struct db_result *res, const struc
 	for (int i = 0; i < n && !a.failed; i++) {
 		Rigbook__Booking *b;
 
-		if (db_isnull(res, i, CL_BOOKING))
+		if (db_isnull(res, i, BC_ID))
 			continue;
 		b = arena_alloc(&a, sizeof(*b));
 		if (b == NULL)
 			break;
-		booking_from_row(b, res, i, CL_BOOKING);
+		booking_from_row(b, res, i);
 		reply.cancelled[reply.n_cancelled++] = b;
 	}
 	resp.body_case = RIGBOOK__RESPONSE__BODY_ADD_CLOSURE;
 	resp.add_closure = &reply;
 	if (a.failed) {
 		arena_free(&a);
-		req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out of memory", "");
+		req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out_of_memory",
+			  "out of memory", "", NULL);
 		return;
 	}
 	req_reply(r, &resp);
@@ -369,14 +379,16 @@ void svc_add_closure(struct req *r, const Rigbook__Request *msg)
 	if (!code_ok(r, q->code))
 		return;
 	if (q->start <= 0 || q->end <= q->start) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  "the end of a closure must be after its start", "end");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "end_before_start",
+			  "the end of a closure must be after its start", "end", "start",
+			  i64_param(p.a, q->start), "end", i64_param(p.b, q->end), NULL);
 		return;
 	}
 	if (q->reason == NULL || q->reason[0] == '\0' || !text_ok(q->reason, MAX_REASON)) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+			  req_missing(q->reason, "invalid_text"),
 			  "say why (printable text, at most 500 bytes); members see the reason",
-			  "reason");
+			  "reason", "limit", "500", NULL);
 		return;
 	}
 	member_param(&p, r);
@@ -405,18 +417,19 @@ static void remove_closure_done(void *arg, const struct db_result *res,
 		return;
 	}
 	if (db_ntuples(res) != 1) {
-		req_error(r, RIGBOOK__ERROR_CODE__INTERNAL,
-			  "internal error; the server log has the details", "");
+		req_error(r, RIGBOOK__ERROR_CODE__INTERNAL, "internal",
+			  "internal error; the server log has the details", "", NULL);
 		return;
 	}
-	c.id = (uint64_t)db_get_int64(res, 0, 0);
-	c.resource_code = (char *)db_get(res, 0, 1);
-	c.start = db_get_int64(res, 0, 2);
-	c.end = db_get_int64(res, 0, 3);
-	c.kind = strcmp(db_get(res, 0, 4), "maintenance") == 0 ? RIGBOOK__CLOSURE_KIND__MAINTENANCE
-								 : RIGBOOK__CLOSURE_KIND__CLOSURE;
-	c.reason = (char *)db_get(res, 0, 5);
-	c.created_by = (char *)db_get(res, 0, 6);
+	c.id = (uint64_t)db_get_int64(res, 0, CL_ID);
+	c.resource_code = (char *)db_get(res, 0, CL_CODE);
+	c.start = db_get_int64(res, 0, CL_START);
+	c.end = db_get_int64(res, 0, CL_END);
+	c.kind = strcmp(db_get(res, 0, CL_KIND), "maintenance") == 0
+			 ? RIGBOOK__CLOSURE_KIND__MAINTENANCE
+			 : RIGBOOK__CLOSURE_KIND__CLOSURE;
+	c.reason = (char *)db_get(res, 0, CL_REASON);
+	c.created_by = (char *)db_get(res, 0, CL_BY);
 	resp.body_case = RIGBOOK__RESPONSE__BODY_REMOVE_CLOSURE;
 	resp.remove_closure = &c;
 	req_reply(r, &resp);
@@ -428,7 +441,9 @@ void svc_remove_closure(struct req *r, const Rigbook__Request *msg)
 	const char *params[3] = { p.member, p.a, r->peer };
 
 	if (msg->remove_closure->closure_id == 0 || msg->remove_closure->closure_id > INT64_MAX) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "say which closure", "closure_id");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+			  msg->remove_closure->closure_id == 0 ? "field_required" : "invalid_id",
+			  "say which closure", "closure_id", NULL);
 		return;
 	}
 	member_param(&p, r);
@@ -467,9 +482,9 @@ void svc_set_rules(struct req *r, const Rigbook__Request *msg)
 	if (n[0] > 1440 || n[1] > 527040 || n[2] > 527040 || n[3] > 527040 || n[4] > 3660 ||
 	    n[5] > 10080 || n[6] > 10000 || n[7] > 10080 || n[8] > 527040 || n[9] > 43200 ||
 	    n[10] > 1440 || n[11] > 1440) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "rule_out_of_range",
 			  "a rule is out of range (slot <= 1 day, lengths and notice <= 366 days, ahead <= 3660 days, buffer and weekly <= 1 week, active <= 10000, late cancellation <= 30 days, check-in and no-show grace <= 1 day)",
-			  "rules");
+			  "rules", NULL);
 		return;
 	}
 	for (int i = 0; i < 12; i++)
@@ -504,8 +519,9 @@ void svc_set_units(struct req *r, const Rigbook__Request *msg)
 	if (!code_ok(r, msg->set_units->code))
 		return;
 	if (msg->set_units->units < 1 || msg->set_units->units > 1000) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "a resource has 1 to 1000 units",
-			  "units");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_units",
+			  "a resource has 1 to 1000 units", "units", "units",
+			  u64_param(p.a, msg->set_units->units), "limit", "1000", NULL);
 		return;
 	}
 	member_param(&p, r);
@@ -522,14 +538,15 @@ void svc_set_requires(struct req *r, const Rigbook__Request *msg)
 	if (!code_ok(r, q->code))
 		return;
 	if (q->n_requires > MAX_REQUIRES) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "at most 16 required resources",
-			  "requires");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "too_many_requires",
+			  "at most 16 required resources", "requires", "limit", "16", NULL);
 		return;
 	}
 	for (size_t i = 0; i < q->n_requires; i++) {
 		if (!word_ok(q->requires[i], 0)) {
-			req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-				  "required resources are named by their codes", "requires");
+			req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_code",
+				  "required resources are named by their codes", "requires",
+				  "limit", "40", NULL);
 			return;
 		}
 	}
@@ -547,8 +564,9 @@ void svc_set_terms(struct req *r, const Rigbook__Request *msg)
 	if (!code_ok(r, q->code))
 		return;
 	if (!text_ok(q->text, MAX_TERMS)) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  "terms are printable text of at most 20000 bytes", "text");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_text",
+			  "terms are printable text of at most 20000 bytes", "text", "limit",
+			  "20000", NULL);
 		return;
 	}
 	member_param(&p, r);

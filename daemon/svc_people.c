@@ -29,14 +29,15 @@ static const char *str(const char *s)
 static int code_ok(struct req *r, const char *s, int required, const char *what,
 		   const char *field)
 {
-	char m[120];
+	char m[120], limit[24];
 
 	if ((s == NULL || s[0] == '\0') && !required)
 		return 1;
 	if (s == NULL || s[0] == '\0' || !text_ok(s, MAX_CODE)) {
 		snprintf(m, sizeof(m), "say which %s, in at most %d printable characters", what,
 			 MAX_CODE);
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, m, field);
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, req_missing(s, "invalid_code"),
+			  m, field, "limit", u64_param(limit, MAX_CODE), NULL);
 		return 0;
 	}
 	return 1;
@@ -45,12 +46,13 @@ static int code_ok(struct req *r, const char *s, int required, const char *what,
 static int field_text_ok(struct req *r, const char *s, size_t max, const char *what,
 			 const char *field)
 {
-	char m[120];
+	char m[120], limit[24];
 
 	if (text_ok(s, max))
 		return 1;
 	snprintf(m, sizeof(m), "%s is printable UTF-8 text of at most %zu bytes", what, max);
-	req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, m, field);
+	req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_text", m, field, "limit",
+		  u64_param(limit, max), NULL);
 	return 0;
 }
 
@@ -59,7 +61,7 @@ static void failed(struct req *r, const char *what)
 	char m[120];
 
 	snprintf(m, sizeof(m), "%s; the server log has the details", what);
-	req_error(r, RIGBOOK__ERROR_CODE__INTERNAL, m, "");
+	req_error(r, RIGBOOK__ERROR_CODE__INTERNAL, "internal", m, "", NULL);
 }
 
 /* ---------------------------------------------------------------- rows */
@@ -78,21 +80,21 @@ static void startup_from_row(Rigbook__Startup *s, const struct db_result *res, i
 	s->active_members = (uint32_t)db_get_int64(res, i, SU_ACTIVE_MEMBERS);
 }
 
-/* A member_view row whose columns start at off. */
-static void member_from_row(Rigbook__Member *m, const struct db_result *res, int i, int off)
+/* The member columns (MB_*) of row i. */
+static void member_from_row(Rigbook__Member *m, const struct db_result *res, int i)
 {
 	rigbook__member__init(m);
-	m->id = (uint64_t)db_get_int64(res, i, off + MB_ID);
-	m->handle = (char *)db_get(res, i, off + MB_HANDLE);
-	m->name = (char *)db_get(res, i, off + MB_NAME);
-	m->email = (char *)db_get(res, i, off + MB_EMAIL);
-	m->role = rb_role_parse(db_get(res, i, off + MB_ROLE));
-	m->startup_code = (char *)db_get(res, i, off + MB_STARTUP);
-	m->institution_code = (char *)db_get(res, i, off + MB_INSTITUTION);
-	m->space_code = (char *)db_get(res, i, off + MB_SPACE);
-	m->disabled_at = db_get_int64(res, i, off + MB_DISABLED);
-	m->created_at = db_get_int64(res, i, off + MB_CREATED);
-	m->live_tokens = (uint32_t)db_get_int64(res, i, off + MB_LIVE_TOKENS);
+	m->id = (uint64_t)db_get_int64(res, i, MB_ID);
+	m->handle = (char *)db_get(res, i, MB_HANDLE);
+	m->name = (char *)db_get(res, i, MB_NAME);
+	m->email = (char *)db_get(res, i, MB_EMAIL);
+	m->role = rb_role_parse(db_get(res, i, MB_ROLE));
+	m->startup_code = (char *)db_get(res, i, MB_STARTUP);
+	m->institution_code = (char *)db_get(res, i, MB_INSTITUTION);
+	m->space_code = (char *)db_get(res, i, MB_SPACE);
+	m->disabled_at = db_get_int64(res, i, MB_DISABLED);
+	m->created_at = db_get_int64(res, i, MB_CREATED);
+	m->live_tokens = (uint32_t)db_get_int64(res, i, MB_LIVE_TOKENS);
 }
 
 static void token_from_row(Rigbook__Token *t, const struct db_result *res, int i)
@@ -177,7 +179,8 @@ static void list_startups_done(void *arg, const struct db_result *res,
 	ptrs = msg_block(n, sizeof(*ptrs), sizeof(*rows), &mem);
 	rows = mem;
 	if (n > 0 && ptrs == NULL) {
-		req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out of memory", "");
+		req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out_of_memory",
+			  "out of memory", "", NULL);
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -225,15 +228,16 @@ static void get_startup_done(void *arg, const struct db_result *res, const struc
 	ptrs = msg_block(n, sizeof(*ptrs), sizeof(*rows), &mem);
 	rows = mem;
 	if (n > 0 && ptrs == NULL) {
-		req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out of memory", "");
+		req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out_of_memory",
+			  "out of memory", "", NULL);
 		return;
 	}
 	startup_from_row(&s, res, 0);
 	for (size_t i = 0; i < n; i++) {
-		if (db_isnull(res, (int)i, SU__COUNT + MB_ID))
+		if (db_isnull(res, (int)i, MB_ID))
 			continue;
 		ptrs[k] = &rows[k];
-		member_from_row(ptrs[k++], res, (int)i, SU__COUNT);
+		member_from_row(ptrs[k++], res, (int)i);
 	}
 	d.startup = &s;
 	d.n_members = k;
@@ -266,7 +270,7 @@ static void member_done(struct req *r, const struct db_result *res, const struct
 
 	if (!one_row(r, res, err))
 		return;
-	member_from_row(&m, res, 0, 0);
+	member_from_row(&m, res, 0);
 	resp.body_case = body;
 	if (body == RIGBOOK__RESPONSE__BODY_ADD_MEMBER)
 		resp.add_member = &m;
@@ -301,8 +305,8 @@ void svc_add_member(struct req *r, const Rigbook__Request *msg)
 		role = rb_role_name(q->role);
 		break;
 	default:
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  "a new member's role is member, manager or operator", "role");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_role",
+			  "a new member's role is member, manager or operator", "role", NULL);
 		return;
 	}
 	u64_param(member, r->sess.member_id);
@@ -336,11 +340,12 @@ static void list_members_done(void *arg, const struct db_result *res, const stru
 	ptrs = msg_block(n, sizeof(*ptrs), sizeof(*rows), &mem);
 	rows = mem;
 	if (n > 0 && ptrs == NULL) {
-		req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out of memory", "");
+		req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out_of_memory",
+			  "out of memory", "", NULL);
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
-		member_from_row(&rows[i], res, (int)i, 0);
+		member_from_row(&rows[i], res, (int)i);
 		ptrs[i] = &rows[i];
 	}
 	reply.n_members = n;
@@ -431,14 +436,15 @@ void svc_issue_token(struct req *r, const Rigbook__Request *msg)
 	    !field_text_ok(r, q->label, MAX_NAME, "a token's label", "label"))
 		return;
 	if (q->expires_at < 0 || q->expires_at > MAX_TIME) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "time_out_of_range",
 			  "a token's expiry is a time after 1970 and before the year 10000",
-			  "expires_at");
+			  "expires_at", NULL);
 		return;
 	}
 	is = calloc(1, sizeof(*is));
 	if (is == NULL) {
-		req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out of memory", "");
+		req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out_of_memory",
+			  "out of memory", "", NULL);
 		return;
 	}
 	is->r = r;
@@ -457,10 +463,7 @@ void svc_issue_token(struct req *r, const Rigbook__Request *msg)
 	code = db_query(STMT_ISSUE_TOKEN, params, 6, issue_token_done, is);
 	if (code != 0) {
 		issue_free(is);
-		req_error(r, code, code == RIGBOOK__ERROR_CODE__UNAVAILABLE
-					   ? "the database is unavailable; retry"
-					   : "the server is overloaded; retry later",
-			  "");
+		req_query_refused(r, code);
 	}
 }
 
@@ -482,7 +485,8 @@ static void list_tokens_done(void *arg, const struct db_result *res, const struc
 	ptrs = msg_block(n, sizeof(*ptrs), sizeof(*rows), &mem);
 	rows = mem;
 	if (n > 0 && ptrs == NULL) {
-		req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out of memory", "");
+		req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out_of_memory",
+			  "out of memory", "", NULL);
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -532,8 +536,9 @@ void svc_revoke_token(struct req *r, const Rigbook__Request *msg)
 	const char *params[3] = { member, token, r->peer };
 
 	if (id == 0 || id > INT64_MAX) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "say which token, by its id",
-			  "token_id");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+			  id == 0 ? "field_required" : "invalid_id", "say which token, by its id",
+			  "token_id", NULL);
 		return;
 	}
 	u64_param(member, r->sess.member_id);

@@ -50,13 +50,15 @@ static void report_done(void *arg, const struct db_result *res, const struct db_
 	n = db_ntuples(res);
 	if (n < 1) {
 		/* rb_report always answers with the total */
-		req_error(r, RIGBOOK__ERROR_CODE__INTERNAL, "the report came back without its total", "");
+		req_error(r, RIGBOOK__ERROR_CODE__INTERNAL, "internal",
+			  "the report came back without its total", "", NULL);
 		return;
 	}
 	if (n > 1) {
 		ptrs = msg_block((size_t)n - 1, sizeof(*ptrs), sizeof(*rows), &mem);
 		if (ptrs == NULL) {
-			req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out of memory", "");
+			req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out_of_memory",
+				  "out of memory", "", NULL);
 			return;
 		}
 	}
@@ -90,7 +92,8 @@ static int date_ok(struct req *r, const char *s, const char *field)
 	if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
 	    strspn(s, "0123456789-") != 10) {
 		snprintf(m, sizeof(m), "%s is not a date; give it as YYYY-MM-DD", field);
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, m, field);
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, req_missing(s, "invalid_date"),
+			  m, field, NULL);
 		return 0;
 	}
 	return 1;
@@ -104,8 +107,9 @@ void svc_report(struct req *r, const Rigbook__Request *msg)
 	const char *params[4] = { member, space, q->from, q->to };
 
 	if (space != NULL && !text_ok(space, 64)) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  "say which space, by its code (at most 64 printable characters)", "space_code");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_code",
+			  "say which space, by its code (at most 64 printable characters)",
+			  "space_code", "limit", "64", NULL);
 		return;
 	}
 	if (!date_ok(r, q->from, "from") || !date_ok(r, q->to, "to"))

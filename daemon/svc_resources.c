@@ -25,7 +25,9 @@ static int code_ok(struct req *r, const char *code, const char *field)
 {
 	if (code == NULL || code[0] == '\0' || !text_ok(code, 40)) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  "say which resource, by its code (at most 40 characters)", field);
+			  req_missing(code, "invalid_code"),
+			  "say which resource, by its code (at most 40 characters)", field, "limit",
+			  "40", NULL);
 		return 0;
 	}
 	memcpy(r->subject, code, strlen(code) + 1); /* text_ok: at most 40 bytes */
@@ -38,7 +40,8 @@ static void no_such_resource(struct req *r, const char *field)
 	char m[96];
 
 	snprintf(m, sizeof(m), "no resource is called %s", r->subject);
-	req_error(r, RIGBOOK__ERROR_CODE__NOT_FOUND, m, field);
+	req_error(r, RIGBOOK__ERROR_CODE__NOT_FOUND, "resource_not_found", m, field, "resource",
+		  r->subject, NULL);
 }
 
 /* Reply with an arena's worth of message, then free the arena. */
@@ -46,7 +49,8 @@ static void reply_and_free(struct req *r, Rigbook__Response *resp, struct arena 
 {
 	if (a->failed) {
 		arena_free(a);
-		req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out of memory", "");
+		req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out_of_memory",
+			  "out of memory", "", NULL);
 		return;
 	}
 	req_reply(r, resp);
@@ -89,31 +93,36 @@ void svc_list_resources(struct req *r, const Rigbook__Request *msg)
 	const char *params[7];
 
 	if (!text_ok(q->code, 40)) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, code_rule, "code");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_code", code_rule,
+			  "code", "limit", "40", NULL);
 		return;
 	}
 	if (!text_ok(q->space_code, 40)) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, code_rule, "space_code");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_code", code_rule,
+			  "space_code", "limit", "40", NULL);
 		return;
 	}
 	if (!text_ok(q->institution_code, 40)) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, code_rule, "institution_code");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_code", code_rule,
+			  "institution_code", "limit", "40", NULL);
 		return;
 	}
 	if (!text_ok(q->tag, 40)) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  "a tag filter is printable text of at most 40 bytes", "tag");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_text",
+			  "a tag filter is printable text of at most 40 bytes", "tag", "limit",
+			  "40", NULL);
 		return;
 	}
 	if (!text_ok(q->text, 200)) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  "a text filter is printable text of at most 200 bytes", "text");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_text",
+			  "a text filter is printable text of at most 200 bytes", "text", "limit",
+			  "200", NULL);
 		return;
 	}
 	if (q->kind != 0 && rb_kind_parse(rb_kind_name(q->kind)) == 0) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_resource_kind",
 			  "kind must be instrument, test_facility, machining, pilot_line or workspace",
-			  "kind");
+			  "kind", NULL);
 		return;
 	}
 	params[0] = opt(q->code);
@@ -195,11 +204,11 @@ static void availability_done(void *arg, const struct db_result *res, const stru
 			if (b == NULL)
 				break;
 			rigbook__busy__init(b);
-			b->start = db_get_int64(res, i, D_N1);
-			b->end = db_get_int64(res, i, D_N2);
-			b->booking_id = (uint64_t)db_get_int64(res, i, D_N3);
-			b->state = rb_state_parse(db_get(res, i, D_T1));
-			b->mine = db_get_bool(res, i, D_B1);
+			b->start = db_get_int64(res, i, BUSY_START);
+			b->end = db_get_int64(res, i, BUSY_END);
+			b->booking_id = (uint64_t)db_get_int64(res, i, BUSY_BOOKING);
+			b->state = rb_state_parse(db_get(res, i, BUSY_STATE));
+			b->mine = db_get_bool(res, i, BUSY_MINE);
 			reply.busy[reply.n_busy++] = b;
 		} else if (!strcmp(tag, "open")) {
 			Rigbook__Window *w = arena_alloc(&a, sizeof(*w));
@@ -207,8 +216,8 @@ static void availability_done(void *arg, const struct db_result *res, const stru
 			if (w == NULL)
 				break;
 			rigbook__window__init(w);
-			w->start = db_get_int64(res, i, D_N1);
-			w->end = db_get_int64(res, i, D_N2);
+			w->start = db_get_int64(res, i, OPEN_START);
+			w->end = db_get_int64(res, i, OPEN_END);
 			reply.open[reply.n_open++] = w;
 		} else if (!strcmp(tag, "closure")) {
 			Rigbook__Closure *c = arena_alloc(&a, sizeof(*c));
@@ -234,12 +243,15 @@ void svc_availability(struct req *r, const Rigbook__Request *msg)
 		return;
 	if (q->from <= 0 || q->to <= q->from) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  "give a window: from, then a later to (seconds since the epoch)", "to");
+			  q->from <= 0 ? "field_required" : "end_before_start",
+			  "give a window: from, then a later to (seconds since the epoch)", "to",
+			  "start", i64_param(from, q->from), "end", i64_param(to, q->to), NULL);
 		return;
 	}
 	if (q->to - q->from > AVAILABILITY_MAX_SPAN) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  "ask for at most 31 days of availability at a time", "to");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "range_too_long",
+			  "ask for at most 31 days of availability at a time", "to", "limit", "31",
+			  NULL);
 		return;
 	}
 	i64_param(from, q->from);
@@ -280,14 +292,14 @@ static void slots_done(void *arg, const struct db_result *res, const struct db_e
 	for (int i = 0; i < n && !a.failed; i++) {
 		Rigbook__Window *w;
 
-		if (db_isnull(res, i, D_N1))
+		if (db_isnull(res, i, FREE_START))
 			continue;
 		w = arena_alloc(&a, sizeof(*w));
 		if (w == NULL)
 			break;
 		rigbook__window__init(w);
-		w->start = db_get_int64(res, i, D_N1);
-		w->end = db_get_int64(res, i, D_N2);
+		w->start = db_get_int64(res, i, FREE_START);
+		w->end = db_get_int64(res, i, FREE_END);
 		reply.free[reply.n_free++] = w;
 	}
 	resp.body_case = RIGBOOK__RESPONSE__BODY_SLOTS;
@@ -305,12 +317,15 @@ void svc_slots(struct req *r, const Rigbook__Request *msg)
 		return;
 	if (q->length_minutes == 0 || q->length_minutes > MAX_LENGTH_MINUTES) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  "say how long the booking would be (1 minute to 366 days)", "length_minutes");
+			  q->length_minutes == 0 ? "length_required" : "invalid_length",
+			  "say how long the booking would be (1 minute to 366 days)",
+			  "length_minutes", NULL);
 		return;
 	}
 	if (q->days > SLOTS_MAX_DAYS || q->from < 0) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  "ask for free time over at most 62 days", "days");
+			  q->from < 0 ? "time_out_of_range" : "range_too_long",
+			  "ask for free time over at most 62 days", "days", "limit", "62", NULL);
 		return;
 	}
 	snprintf(from, sizeof(from), "%" PRId64, q->from);
@@ -348,8 +363,8 @@ static void find_done(void *arg, const struct db_result *res, const struct db_er
 		rigbook__fit__init(f);
 		resource_from_row(&a, x, res, i);
 		f->resource = x;
-		f->start = db_get_int64(res, i, D_N1);
-		f->end = db_get_int64(res, i, D_N2);
+		f->start = db_get_int64(res, i, FREE_START);
+		f->end = db_get_int64(res, i, FREE_END);
 		reply.fits[reply.n_fits++] = f;
 	}
 	resp.body_case = RIGBOOK__RESPONSE__BODY_FIND;
@@ -365,23 +380,28 @@ void svc_find(struct req *r, const Rigbook__Request *msg)
 
 	if (q->length_minutes == 0 || q->length_minutes > MAX_LENGTH_MINUTES) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  "say how long the booking would be (1 minute to 366 days)", "length_minutes");
+			  q->length_minutes == 0 ? "length_required" : "invalid_length",
+			  "say how long the booking would be (1 minute to 366 days)",
+			  "length_minutes", NULL);
 		return;
 	}
 	if (q->kind != 0 && rb_kind_parse(rb_kind_name(q->kind)) == 0) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_resource_kind",
 			  "kind must be instrument, test_facility, machining, pilot_line or workspace",
-			  "kind");
+			  "kind", NULL);
 		return;
 	}
 	if (!text_ok(q->tag, 40) || !text_ok(q->text, 200)) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  "tag and text are printable text (40 and 200 bytes at most)", "tag");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_text",
+			  "tag and text are printable text (40 and 200 bytes at most)", "tag",
+			  NULL);
 		return;
 	}
 	if (q->within_days > FIND_MAX_DAYS || q->limit > FIND_MAX_LIMIT || q->from < 0) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  "search at most 92 days for at most 100 fits", "within_days");
+			  q->from < 0 ? "time_out_of_range" : "range_too_long",
+			  "search at most 92 days for at most 100 fits", "within_days", "limit",
+			  "92", "max_fits", "100", NULL);
 		return;
 	}
 	snprintf(len, sizeof(len), "%u", q->length_minutes);

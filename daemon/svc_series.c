@@ -43,8 +43,8 @@ static void book_series_done(void *arg, const struct db_result *res, const struc
 	}
 	n = db_ntuples(res);
 	if (n == 0) {
-		req_error(r, RIGBOOK__ERROR_CODE__INTERNAL,
-			  "internal error; the server log has the details", "");
+		req_error(r, RIGBOOK__ERROR_CODE__INTERNAL, "internal",
+			  "internal error; the server log has the details", "", NULL);
 		return;
 	}
 	books = calloc((size_t)n, sizeof(*books));
@@ -56,12 +56,13 @@ static void book_series_done(void *arg, const struct db_result *res, const struc
 		free(bptrs);
 		free(refs);
 		free(rptrs);
-		req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out of memory", "");
+		req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out_of_memory",
+			  "out of memory", "", NULL);
 		return;
 	}
 	for (int i = 0; i < n; i++) {
 		if (!db_isnull(res, i, SR_BOOKING)) {
-			booking_from_row(&books[nb], res, i, SR_BOOKING_COLS);
+			booking_from_row(&books[nb], res, i);
 			bptrs[nb] = &books[nb];
 			nb++;
 		} else {
@@ -78,7 +79,7 @@ static void book_series_done(void *arg, const struct db_result *res, const struc
 	}
 	reply.series_id = (uint64_t)db_get_int64(res, 0, SR_SERIES);
 	reply.occurrences = (uint32_t)db_get_int64(res, 0, SR_OCCURRENCES);
-	reply.replayed = db_get_bool(res, 0, SR_REPLAYED);
+	reply.replayed = db_get_bool(res, 0, REPLAYED);
 	reply.n_bookings = nb;
 	reply.bookings = bptrs;
 	reply.n_refused = nr;
@@ -99,54 +100,61 @@ void svc_book_series(struct req *r, const Rigbook__Request *msg)
 	const char *params[12];
 
 	if (q->resource_code == NULL || q->resource_code[0] == '\0') {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "say which resource to book",
-			  "resource_code");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "field_required",
+			  "say which resource to book", "resource_code", NULL);
 		return;
 	}
 	if (!text_ok(q->resource_code, 40)) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  "a resource code is at most 40 printable characters", "resource_code");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_code",
+			  "a resource code is at most 40 printable characters", "resource_code",
+			  "limit", "40", NULL);
 		return;
 	}
 	if (q->start <= 0) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "a booking needs a start time",
-			  "start");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "field_required",
+			  "a booking needs a start time", "start", NULL);
 		return;
 	}
 	if (q->end <= q->start) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  "the end of a booking must be after its start", "end");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "end_before_start",
+			  "the end of a booking must be after its start", "end", "start",
+			  i64_param(start, q->start), "end", i64_param(end, q->end), NULL);
 		return;
 	}
 	if (q->end > MAX_TIME || q->until > MAX_TIME || q->until < 0) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  "the series reaches too far into the future", q->until != 0 ? "until" : "end");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "time_out_of_range",
+			  "the series reaches too far into the future",
+			  q->until != 0 ? "until" : "end", NULL);
 		return;
 	}
 	if (q->every_days < 1 || q->every_days > MAX_EVERY) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  "a series repeats every 1 to 366 days", "every_days");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_every",
+			  "a series repeats every 1 to 366 days", "every_days", "every_days",
+			  u64_param(every, q->every_days), "limit", "366", NULL);
 		return;
 	}
 	if (q->count == 0 && q->until == 0) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  "say how many times the booking repeats (a count) or until when", "count");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "series_count_required",
+			  "say how many times the booking repeats (a count) or until when", "count",
+			  NULL);
 		return;
 	}
 	if (q->count > 1000000) { /* the exact cap is the database's; this keeps the number an int */
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  "that is far more bookings than a series may have", "count");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "series_too_many",
+			  "that is far more bookings than a series may have", "count", "count",
+			  u64_param(count, q->count), NULL);
 		return;
 	}
 	if (!text_ok(q->note, MAX_NOTE)) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  "a note is printable UTF-8 text of at most 2000 bytes", "note");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_text",
+			  "a note is printable UTF-8 text of at most 2000 bytes", "note", "limit",
+			  "2000", NULL);
 		return;
 	}
 	if (!text_ok(q->override_reason, MAX_REASON)) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_text",
 			  "an override reason is printable UTF-8 text of at most 500 bytes",
-			  "override_reason");
+			  "override_reason", "limit", "500", NULL);
 		return;
 	}
 	snprintf(member, sizeof(member), "%" PRIu64, r->sess.member_id);
@@ -189,15 +197,16 @@ static void cancel_series_done(void *arg, const struct db_result *res, const str
 	ptrs = msg_block((size_t)n, sizeof(*ptrs), sizeof(*rows), &mem);
 	rows = mem;
 	if (n > 0 && ptrs == NULL) {
-		req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out of memory", "");
+		req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out_of_memory",
+			  "out of memory", "", NULL);
 		return;
 	}
 	for (int i = 0; i < n; i++) {
-		booking_from_row(&rows[i], res, i, 0);
+		booking_from_row(&rows[i], res, i);
 		ptrs[i] = &rows[i];
 	}
 	reply.series_id = n > 0 ? rows[0].series_id : 0;
-	reply.replayed = n > 0 && db_get_bool(res, 0, BC_REPLAYED);
+	reply.replayed = n > 0 && db_get_bool(res, 0, REPLAYED);
 	reply.n_cancelled = (size_t)n;
 	reply.cancelled = ptrs;
 	resp.body_case = RIGBOOK__RESPONSE__BODY_CANCEL_SERIES;
@@ -214,13 +223,15 @@ void svc_cancel_series(struct req *r, const Rigbook__Request *msg)
 				  r->peer };
 
 	if (q->series_id == 0 || q->series_id > INT64_MAX) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "say which series to cancel, by its id",
-			  "series_id");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+			  q->series_id == 0 ? "field_required" : "invalid_id",
+			  "say which series to cancel, by its id", "series_id", NULL);
 		return;
 	}
 	if (!text_ok(q->reason, MAX_REASON)) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  "a reason is printable UTF-8 text of at most 500 bytes", "reason");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_text",
+			  "a reason is printable UTF-8 text of at most 500 bytes", "reason",
+			  "limit", "500", NULL);
 		return;
 	}
 	snprintf(member, sizeof(member), "%" PRIu64, r->sess.member_id);

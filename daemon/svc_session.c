@@ -11,16 +11,17 @@
 
 #define MAX_TOKEN 512
 
-enum { AUTH_ID, AUTH_HANDLE, AUTH_NAME, AUTH_ROLE, AUTH_STARTUP, AUTH_INSTITUTION, AUTH_SPACE,
-       AUTH_STARTUP_ID, AUTH_INSTITUTION_ID };
-
-static void hello_refused(struct req *r, int code, const char *msg)
-{
-	uint32_t slot = r->slot, gen = r->gen;
-
-	req_error(r, code, msg, "");
-	conn_auth_failed(slot, gen);
-}
+/*
+ * Refuse the Hello and let the connection close: code, reason, message,
+ * then req_error's name, value pairs ending in NULL.
+ */
+#define hello_refused(r, code, reason, msg, ...)                                      \
+	do {                                                                          \
+		uint32_t slot_ = (r)->slot, gen_ = (r)->gen;                          \
+                                                                                      \
+		req_error((r), (code), (reason), (msg), "", __VA_ARGS__);             \
+		conn_auth_failed(slot_, gen_);                                        \
+	} while (0)
 
 static void hello_done(void *arg, const struct db_result *res, const struct db_error *err)
 {
@@ -33,13 +34,15 @@ static void hello_done(void *arg, const struct db_result *res, const struct db_e
 	if (err != NULL) {
 		if (err->code == RIGBOOK__ERROR_CODE__UNAUTHENTICATED)
 			log_info("%s: refused a token: %s", r->peer, err->message);
-		hello_refused(r, err->code, err->message);
+		/* the SQL's reason and arguments (token_revoked, account_disabled, ...) */
+		req_db_error(r, err);
+		conn_auth_failed(slot, gen);
 		return;
 	}
 	if (db_ntuples(res) != 1) {
 		log_info("%s: refused a token that is unknown, revoked or expired", r->peer);
-		hello_refused(r, RIGBOOK__ERROR_CODE__UNAUTHENTICATED,
-			      "the token is not valid: unknown, revoked or expired");
+		hello_refused(r, RIGBOOK__ERROR_CODE__UNAUTHENTICATED, "token_invalid",
+			      "the token is not valid: unknown, revoked or expired", NULL);
 		return;
 	}
 	memset(&s, 0, sizeof(s));
@@ -73,36 +76,43 @@ void svc_hello(struct req *r, const Rigbook__Request *msg)
 	const char *params[1] = { param };
 
 	if (h->protocol_version != RIGBOOK_PROTOCOL_VERSION) {
-		char m[160];
+		char m[160], server[16], client[16];
 
 		snprintf(m, sizeof(m),
 			 "this server speaks protocol version %u, the client version %u; upgrade the older one",
 			 RIGBOOK_PROTOCOL_VERSION, h->protocol_version);
-		hello_refused(r, RIGBOOK__ERROR_CODE__FAILED_PRECONDITION, m);
+		snprintf(server, sizeof(server), "%u", RIGBOOK_PROTOCOL_VERSION);
+		snprintf(client, sizeof(client), "%u", h->protocol_version);
+		hello_refused(r, RIGBOOK__ERROR_CODE__FAILED_PRECONDITION, "protocol_version_unsupported",
+			      m, "server_version", server, "client_version", client, NULL);
 		return;
 	}
 	if (!text_ok(h->client, 200)) {
-		hello_refused(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			      "Hello.client is printable text of at most 200 bytes");
+		hello_refused(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_text",
+			      "Hello.client is printable text of at most 200 bytes", "limit", "200",
+			      NULL);
 		return;
 	}
 	if (h->token == NULL || h->token[0] == '\0') {
-		hello_refused(r, RIGBOOK__ERROR_CODE__UNAUTHENTICATED, "a token is required");
+		hello_refused(r, RIGBOOK__ERROR_CODE__UNAUTHENTICATED, "token_required",
+			      "a token is required", NULL);
 		return;
 	}
 	if (strlen(h->token) > MAX_TOKEN) {
-		hello_refused(r, RIGBOOK__ERROR_CODE__UNAUTHENTICATED,
-			      "the token is not valid: unknown, revoked or expired");
+		hello_refused(r, RIGBOOK__ERROR_CODE__UNAUTHENTICATED, "token_invalid",
+			      "the token is not valid: unknown, revoked or expired", NULL);
 		return;
 	}
 	tls_sha256_hex(h->token, strlen(h->token), hex);
 	snprintf(param, sizeof(param), "\\x%s", hex);
 	int code = db_query(STMT_AUTH, params, 1, hello_done, r);
 
-	if (code != 0)
-		hello_refused(r, code, code == RIGBOOK__ERROR_CODE__UNAVAILABLE
-					       ? "the database is unavailable; retry"
-					       : "the server is overloaded; retry later");
+	if (code == RIGBOOK__ERROR_CODE__UNAVAILABLE)
+		hello_refused(r, code, "database_unavailable", "the database is unavailable; retry",
+			      NULL);
+	else if (code != 0)
+		hello_refused(r, code, "too_many_requests", "the server is overloaded; retry later",
+			      NULL);
 }
 
 void svc_ping(struct req *r, const Rigbook__Request *msg)

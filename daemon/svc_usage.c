@@ -35,8 +35,8 @@ static void qualification_from_row(Rigbook__Qualification *q, const struct db_re
 static void internal(struct req *r, int n)
 {
 	log_errorx("%s: expected one row, got %d", r->peer, n);
-	req_error(r, RIGBOOK__ERROR_CODE__INTERNAL, "internal error; the server log has the details",
-		  "");
+	req_error(r, RIGBOOK__ERROR_CODE__INTERNAL, "internal",
+		  "internal error; the server log has the details", "", NULL);
 }
 
 /* ---------------------------------------------------------------- qualify */
@@ -81,8 +81,8 @@ void svc_qualify(struct req *r, const Rigbook__Request *msg)
 	    !req_name_ok(r, q->resource_code, "resource, by its code", "resource_code", 1))
 		return;
 	if (q->expires_at < 0 || q->expires_at > MAX_TIME) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  "the end of a qualification is out of range", "expires_at");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "time_out_of_range",
+			  "the end of a qualification is out of range", "expires_at", NULL);
 		return;
 	}
 	if (q->expires_at != 0) {
@@ -129,7 +129,8 @@ static void list_qualifications_done(void *arg, const struct db_result *res,
 	ptrs = msg_block((size_t)n, sizeof(*ptrs), sizeof(*rows), &mem);
 	rows = mem;
 	if (n > 0 && ptrs == NULL) {
-		req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out of memory", "");
+		req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out_of_memory",
+			  "out of memory", "", NULL);
 		return;
 	}
 	for (int i = 0; i < n; i++) {
@@ -182,7 +183,7 @@ static void usage_booking_done(struct req *r, const struct db_result *res,
 		internal(r, db_ntuples(res));
 		return;
 	}
-	booking_from_row(&b, res, 0, 0);
+	booking_from_row(&b, res, 0);
 	reply.booking = &b;
 	resp.body_case = body;
 	switch (body) {
@@ -259,18 +260,19 @@ void svc_correct_usage(struct req *r, const Rigbook__Request *msg)
 	if (!req_booking_id_ok(r, q->booking_id))
 		return;
 	if (q->checked_in_at < 0 || q->checked_in_at > MAX_TIME) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "the check-in time is out of range",
-			  "checked_in_at");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "time_out_of_range",
+			  "the check-in time is out of range", "checked_in_at", NULL);
 		return;
 	}
 	if (q->checked_out_at < 0 || q->checked_out_at > MAX_TIME) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "the check-out time is out of range",
-			  "checked_out_at");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "time_out_of_range",
+			  "the check-out time is out of range", "checked_out_at", NULL);
 		return;
 	}
 	if (!text_ok(q->reason, MAX_REASON)) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  "a reason is printable UTF-8 text of at most 500 bytes", "reason");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_text",
+			  "a reason is printable UTF-8 text of at most 500 bytes", "reason",
+			  "limit", "500", NULL);
 		return;
 	}
 	if (q->checked_in_at != 0) {

@@ -63,13 +63,13 @@ static void entry_reply_done(struct req *r, const struct db_result *res,
 		return;
 	}
 	if (db_ntuples(res) != 1) {
-		req_error(r, RIGBOOK__ERROR_CODE__INTERNAL,
-			  "internal error; the server log has the details", "");
+		req_error(r, RIGBOOK__ERROR_CODE__INTERNAL, "internal",
+			  "internal error; the server log has the details", "", NULL);
 		return;
 	}
 	entry_from_row(&e, res, 0);
 	reply.entry = &e;
-	reply.replayed = db_get_bool(res, 0, WL_REPLAYED);
+	reply.replayed = db_get_bool(res, 0, REPLAYED);
 	resp.body_case = body;
 	if (body == RIGBOOK__RESPONSE__BODY_WAIT)
 		resp.wait = &reply;
@@ -93,33 +93,36 @@ void svc_wait(struct req *r, const Rigbook__Request *msg)
 				  q->note != NULL ? q->note : "", r->idem_key, r->peer };
 
 	if (q->resource_code == NULL || q->resource_code[0] == '\0') {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "say which resource to wait for",
-			  "resource_code");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "field_required",
+			  "say which resource to wait for", "resource_code", NULL);
 		return;
 	}
 	if (!text_ok(q->resource_code, 40)) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  "a resource code is at most 40 printable characters", "resource_code");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_code",
+			  "a resource code is at most 40 printable characters", "resource_code",
+			  "limit", "40", NULL);
 		return;
 	}
 	if (q->start <= 0) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "say which window to wait for",
-			  "start");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "field_required",
+			  "say which window to wait for", "start", NULL);
 		return;
 	}
 	if (q->end <= q->start) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  "the end of a booking must be after its start", "end");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "end_before_start",
+			  "the end of a booking must be after its start", "end", "start",
+			  i64_param(start, q->start), "end", i64_param(end, q->end), NULL);
 		return;
 	}
 	if (q->end > MAX_TIME) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  "the end of a booking is too far in the future", "end");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "time_out_of_range",
+			  "the end of a booking is too far in the future", "end", NULL);
 		return;
 	}
 	if (!text_ok(q->note, MAX_NOTE)) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  "a note is printable UTF-8 text of at most 2000 bytes", "note");
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_text",
+			  "a note is printable UTF-8 text of at most 2000 bytes", "note", "limit",
+			  "2000", NULL);
 		return;
 	}
 	snprintf(member, sizeof(member), "%" PRIu64, r->sess.member_id);
@@ -147,7 +150,8 @@ static void list_waitlist_done(void *arg, const struct db_result *res, const str
 	ptrs = msg_block((size_t)n, sizeof(*ptrs), sizeof(*rows), &mem);
 	rows = mem;
 	if (n > 0 && ptrs == NULL) {
-		req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out of memory", "");
+		req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out_of_memory",
+			  "out of memory", "", NULL);
 		return;
 	}
 	for (int i = 0; i < n; i++) {
@@ -170,8 +174,9 @@ void svc_list_waitlist(struct req *r, const Rigbook__Request *msg)
 
 	if (code != NULL && code[0] != '\0') {
 		if (!text_ok(code, 40)) {
-			req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-				  "a resource code is at most 40 printable characters", "resource_code");
+			req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_code",
+				  "a resource code is at most 40 printable characters",
+				  "resource_code", "limit", "40", NULL);
 			return;
 		}
 		params[1] = code;
@@ -195,7 +200,8 @@ void svc_unwait(struct req *r, const Rigbook__Request *msg)
 
 	if (id == 0 || id > INT64_MAX) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  "say which waitlist entry, by its id", "entry_id");
+			  id == 0 ? "field_required" : "invalid_id",
+			  "say which waitlist entry, by its id", "entry_id", NULL);
 		return;
 	}
 	snprintf(member, sizeof(member), "%" PRIu64, r->sess.member_id);

@@ -41,7 +41,7 @@ static void sweep_done_cb(void *arg, const struct db_result *res, const struct d
 		ids[0] = '\0';
 		for (int i = 0; i < n && off < sizeof(ids) - 24; i++) {
 			int w = snprintf(ids + off, sizeof(ids) - off, "%s%s", i > 0 ? " " : "",
-					 db_get(res, i, 0));
+					 db_get(res, i, SWEEP_ID));
 
 			if (w < 0)
 				break;

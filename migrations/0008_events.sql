@@ -61,7 +61,13 @@ BEGIN
   IF octet_length(payload) >= 8000 THEN
     payload := concat_ws(' ', 'v1', 'kind=' || p_kind, 'at=' || v_at, 'res=' || p_resource);
   END IF;
-  PERFORM pg_notify('rigbook_events', payload);
+  -- the transport rigbookd defined at start-up (events.c): a transactional
+  -- logical decoding message, or NOTIFY (which serialises notifying commits)
+  IF rb_event_transport() = 'logical' THEN
+    PERFORM pg_logical_emit_message(true, 'rigbook', payload);
+  ELSE
+    PERFORM pg_notify('rigbook_events', payload);
+  END IF;
 END $$;
 
 -- ------------------------------------------------------------------ bookings

@@ -5,7 +5,14 @@
  * requests without a body, requests before Hello, bad Hellos, request id 0,
  * a backwards booking window, stalled and half-written frames, bursts of
  * pipelined requests, and plain HTTP at the TLS port.  Afterwards a well-formed request on a new
- * connection must still work: the daemon survives all of it.
+ * connection must still work: the daemon survives all of it.  Every Error
+ * that comes back must name its rule: a reason of [a-z0-9_], arguments named
+ * so too.
+ *
+ * With --refusals it drives a spread of ordinary refusals instead (bad
+ * input, a role that may not, things that do not exist, a window another
+ * startup holds: --other-token is a member of another startup) and checks
+ * the code and the reason of each.
  *
  * Exit status 0 when every check holds, 1 otherwise, 2 on a usage error.
  */
@@ -35,7 +42,9 @@
 struct bad_ctx {
 	struct rbc_opts bare;   /* TLS only, no Hello */
 	struct rbc_opts authed; /* signed in with --token */
+	struct rbc_opts other;  /* signed in with --other-token */
 	const char *token;
+	const char *other_token;
 	const char *resource;
 	int handshake_timeout; /* the server's, in seconds; 0: skip the slow cases */
 	int failures;
@@ -142,8 +151,9 @@ static int send_request_raw(struct bad_ctx *x, const char *name, struct rbc_conn
 static void describe(const Rigbook__Response *r, char *buf, size_t len)
 {
 	if (r->body_case == RIGBOOK__RESPONSE__BODY_ERROR && r->error != NULL)
-		snprintf(buf, len, "id %" PRIu64 " Error %s (field \"%s\"): %s", r->id,
-			 rb_code_name(r->error->code), r->error->field ? r->error->field : "",
+		snprintf(buf, len, "id %" PRIu64 " Error %s [%s] (field \"%s\"): %s", r->id,
+			 rb_code_name(r->error->code), r->error->reason ? r->error->reason : "",
+			 r->error->field ? r->error->field : "",
 			 r->error->message ? r->error->message : "");
 	else
 		snprintf(buf, len, "id %" PRIu64 " body case %d", r->id, (int)r->body_case);
@@ -173,17 +183,52 @@ static int recv_or_close(struct bad_ctx *x, struct rbc_conn *c, Rigbook__Respons
 	return -1;
 }
 
+/* 1 when s is 1 to max bytes of [a-z0-9_]: a reason or an argument's name. */
+static int key_ok(const char *s, size_t max)
+{
+	size_t n = s != NULL ? strlen(s) : 0;
+
+	if (n == 0 || n > max)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return 0;
+	return 1;
+}
+
+/*
+ * Every Error names its rule: a reason, and arguments with names and
+ * values.  Returns 0 when it does.
+ */
+static int check_reason(struct bad_ctx *x, const char *name, const Rigbook__Error *e,
+			const char *d)
+{
+	if (!key_ok(e->reason, 64)) {
+		fail(x, name, "the Error has no reason of 1 to 64 of [a-z0-9_]: %s", d);
+		return -1;
+	}
+	for (size_t i = 0; i < e->n_args; i++) {
+		if (e->args[i] == NULL || !key_ok(e->args[i]->name, 32) || e->args[i]->value == NULL) {
+			fail(x, name, "the Error's argument %zu has no name of [a-z0-9_]: %s", i, d);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /*
  * The next response must be an Error with one of the codes (0-terminated
- * list), the id (unless any_id) and the field (unless NULL).  Returns 0 when
- * it is; 1 when the connection closed instead (allowed only if may_close),
- * -1 otherwise.
+ * list), the id (unless any_id), the field (unless NULL) and one of the
+ * reasons (NULL-terminated, see REASONS; NULL: any, so long as there is one).  Returns 0 when it is; 1
+ * when the connection closed instead (allowed only if may_close), -1
+ * otherwise.
  */
-static int expect_error(struct bad_ctx *x, const char *name, struct rbc_conn *c, uint64_t id,
-			int any_id, const int *codes, const char *field, int may_close)
+static int expect_refusal(struct bad_ctx *x, const char *name, struct rbc_conn *c, uint64_t id,
+			  int any_id, const int *codes, const char *field, int may_close,
+			  const char *const *reasons)
 {
 	Rigbook__Response *r = NULL;
-	char err[256], d[400];
+	char err[256], d[600];
 	int rc = -1, code_ok = 0, silent;
 
 	if (recv_or_close(x, c, &r, err, sizeof(err), &silent) != 0) {
@@ -221,11 +266,30 @@ static int expect_error(struct bad_ctx *x, const char *name, struct rbc_conn *c,
 		fail(x, name, "the Error has no message for people: %s", d);
 		goto out;
 	}
+	if (check_reason(x, name, r->error, d) != 0)
+		goto out;
+	if (reasons != NULL) {
+		char want[200] = "";
+		int found = 0;
+
+		for (const char *const *p = reasons; *p != NULL; p++) {
+			found |= strcmp(r->error->reason, *p) == 0;
+			snprintf(want + strlen(want), sizeof(want) - strlen(want), "%s%s",
+				 p == reasons ? "" : " or ", *p);
+		}
+		if (!found) {
+			fail(x, name, "expected the reason %s, got %s", want, d);
+			goto out;
+		}
+	}
 	rc = 0;
 out:
 	rigbook__response__free_unpacked(r, NULL);
 	return rc;
 }
+
+/* The reasons a refusal may have, for expect_refusal. */
+#define REASONS(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
 /*
  * The server must close the connection: the socket turns readable (EOF)
@@ -299,6 +363,8 @@ static void expect_not_signed_in(struct bad_ctx *x, const char *name, struct rbc
 	    r->error->code != RIGBOOK__ERROR_CODE__UNAUTHENTICATED)
 		fail(x, name, "after the refused Hello a Ping got %s; expected UNAUTHENTICATED or a close",
 		     d);
+	else
+		check_reason(x, name, r->error, d);
 	rigbook__response__free_unpacked(r, NULL);
 }
 
@@ -406,7 +472,8 @@ static void case_oversized(struct bad_ctx *x, const char *name, int signed_in)
 	frame_put_header(hdr, RB_FRAME_MAX_DEFAULT + 1);
 	if (rbc_send_raw(c, hdr, sizeof(hdr), err, sizeof(err)) != 0)
 		fail(x, name, "cannot send: %s", err);
-	else if (expect_error(x, name, c, 0, 1, c_too_big, NULL, 1) == 0)
+	else if (expect_refusal(x, name, c, 0, 1, c_too_big, NULL, 1,
+				REASONS("frame_too_large", "invalid_frame")) == 0)
 		expect_closed(x, name, c);
 	rbc_close(c);
 }
@@ -488,7 +555,7 @@ static void case_garbage(struct bad_ctx *x, const char *name)
 	if ((c = open_authed(x, name)) == NULL)
 		return;
 	if (send_payload(x, name, c, garbage, sizeof(garbage)) == 0 &&
-	    expect_error(x, name, c, 0, 1, c_invalid, NULL, 0) == 0)
+	    expect_refusal(x, name, c, 0, 1, c_invalid, NULL, 0, REASONS("invalid_frame")) == 0)
 		expect_closed(x, name, c);
 	rbc_close(c);
 }
@@ -514,10 +581,12 @@ static void case_no_body(struct bad_ctx *x, const char *name)
 		return;
 	req.id = 700001;
 	if (send_request_raw(x, name, c, &req) != 0 ||
-	    expect_error(x, name, c, 700001, 0, c_invalid, NULL, 0) != 0)
+	    expect_refusal(x, name, c, 700001, 0, c_invalid, "body", 0,
+			   REASONS("unknown_request")) != 0)
 		goto out;
 	if (send_payload(x, name, c, unknown, sizeof(unknown)) != 0 ||
-	    expect_error(x, name, c, 700002, 0, c_invalid, NULL, 0) != 0)
+	    expect_refusal(x, name, c, 700002, 0, c_invalid, "body", 0,
+			   REASONS("unknown_request")) != 0)
 		goto out;
 	expect_pong(x, name, c);
 out:
@@ -534,7 +603,7 @@ static void case_no_hello(struct bad_ctx *x, const char *name)
 	if (c == NULL)
 		return;
 	if (send_request_raw(x, name, c, ping_request(&req, &ping, 41)) == 0 &&
-	    expect_error(x, name, c, 41, 0, c_unauth, NULL, 0) == 0)
+	    expect_refusal(x, name, c, 41, 0, c_unauth, NULL, 0, REASONS("hello_required")) == 0)
 		expect_closed(x, name, c);
 	rbc_close(c);
 }
@@ -552,7 +621,8 @@ static void case_bad_token(struct bad_ctx *x, const char *name)
 	snprintf(token, sizeof(token), "%s-not-really-%ld", x->token, (long)time(NULL));
 	if (send_request_raw(x, name, c, hello_request(&req, &h, 42, RIGBOOK_PROTOCOL_VERSION,
 							token)) == 0 &&
-	    expect_error(x, name, c, 42, 0, c_unauth, NULL, 0) == 0)
+	    expect_refusal(x, name, c, 42, 0, c_unauth, NULL, 0,
+			   REASONS("token_invalid", "token_unknown", "unauthenticated")) == 0)
 		expect_closed(x, name, c);
 	rbc_close(c);
 }
@@ -572,7 +642,8 @@ static void case_bad_version(struct bad_ctx *x, const char *name)
 		return;
 	if (send_request_raw(x, name, c, hello_request(&req, &h, 43, RIGBOOK_PROTOCOL_VERSION + 1,
 							x->token)) != 0 ||
-	    expect_error(x, name, c, 43, 0, c_precond, NULL, 0) != 0)
+	    expect_refusal(x, name, c, 43, 0, c_precond, NULL, 0,
+			   REASONS("protocol_version_unsupported")) != 0)
 		goto out;
 	expect_not_signed_in(x, name, c, ping_request(&req, &ping, 44));
 out:
@@ -589,14 +660,14 @@ static void case_id_zero(struct bad_ctx *x, const char *name)
 
 	if (c != NULL) {
 		if (send_request_raw(x, name, c, ping_request(&req, &ping, 0)) == 0)
-			expect_error(x, name, c, 0, 0, c_invalid, NULL, 0);
+			expect_refusal(x, name, c, 0, 0, c_invalid, "id", 0, REASONS("request_id_reserved"));
 		rbc_close(c);
 	}
 	c = open_bare(x, name);
 	if (c != NULL) {
 		if (send_request_raw(x, name, c, hello_request(&req, &h, 0, RIGBOOK_PROTOCOL_VERSION,
 								x->token)) == 0)
-			expect_error(x, name, c, 0, 0, c_invalid, NULL, 0);
+			expect_refusal(x, name, c, 0, 0, c_invalid, "id", 0, REASONS("request_id_reserved"));
 		rbc_close(c);
 	}
 }
@@ -655,12 +726,12 @@ static void case_backwards(struct bad_ctx *x, const char *name)
 	req.body_case = RIGBOOK__REQUEST__BODY_BOOK;
 	req.book = &book;
 	if (send_request_raw(x, name, c, &req) != 0 ||
-	    expect_error(x, name, c, 801, 0, c_invalid, "end", 0) != 0)
+	    expect_refusal(x, name, c, 801, 0, c_invalid, "end", 0, REASONS("end_before_start")) != 0)
 		goto out;
 	book.end = start; /* empty window */
 	req.id = 802;
 	if (send_request_raw(x, name, c, &req) == 0)
-		expect_error(x, name, c, 802, 0, c_invalid, "end", 0);
+		expect_refusal(x, name, c, 802, 0, c_invalid, "end", 0, REASONS("end_before_start"));
 out:
 	rbc_close(c);
 }
@@ -720,7 +791,8 @@ static void case_bad_text(struct bad_ctx *x, const char *name)
 		}
 		rc = send_payload(x, name, c, buf, n);
 		free(buf);
-		if (rc != 0 || expect_error(x, name, c, req.id, 0, c_invalid, v[i].field, 0) != 0)
+		if (rc != 0 || expect_refusal(x, name, c, req.id, 0, c_invalid, v[i].field, 0,
+					      REASONS("invalid_utf8")) != 0)
 			goto out;
 	}
 	expect_pong(x, name, c);
@@ -1169,6 +1241,297 @@ static void case_final(struct bad_ctx *x, const char *name)
 	rbc_close(c);
 }
 
+/* ------------------------------------------------------------ refusals */
+
+/*
+ * Ordinary refusals (--refusals), each on a connection that stays open: req
+ * with id must be refused with code, the field (unless NULL) and one of the
+ * reasons.  Where the SQL raises the refusal, the reason it names is given
+ * beside the daemon's generic one for a database function without reasons.
+ */
+static void refuse(struct bad_ctx *x, const char *name, struct rbc_conn *c,
+		   Rigbook__Request *req, uint64_t id, int code, const char *field,
+		   const char *const *reasons)
+{
+	int codes[2] = { code, 0 };
+
+	req->id = id;
+	if (send_request_raw(x, name, c, req) == 0)
+		expect_refusal(x, name, c, id, 0, codes, field, 0, reasons);
+}
+
+/* A whole hour some 500 days ahead, different on each run and for each n. */
+static int64_t far_hour(int n)
+{
+	return ((int64_t)time(NULL) / 3600 + 24 * 500 + (int64_t)(getpid() % 500) * 24 + n) * 3600;
+}
+
+/* Bad input: the daemon's own checks, before the database. */
+static void case_refuse_input(struct bad_ctx *x, const char *name)
+{
+	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
+	Rigbook__BookRequest book = RIGBOOK__BOOK_REQUEST__INIT;
+	Rigbook__ListBookingsRequest lb = RIGBOOK__LIST_BOOKINGS_REQUEST__INIT;
+	Rigbook__AvailabilityRequest av = RIGBOOK__AVAILABILITY_REQUEST__INIT;
+	Rigbook__SlotsRequest sl = RIGBOOK__SLOTS_REQUEST__INIT;
+	Rigbook__GetBookingRequest gb = RIGBOOK__GET_BOOKING_REQUEST__INIT;
+	Rigbook__Ping ping = RIGBOOK__PING__INIT;
+	Rigbook__Hello h;
+	struct rbc_conn *c = open_authed(x, name);
+	static char note[2100];
+	int64_t start = far_hour(0);
+
+	if (c == NULL)
+		return;
+	req.body_case = RIGBOOK__REQUEST__BODY_BOOK;
+	req.book = &book;
+	book.resource_code = "";
+	book.start = start;
+	book.end = start + 3600;
+	refuse(x, name, c, &req, 901, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "resource_code",
+	       REASONS("field_required"));
+	book.resource_code = "a-resource-code-far-longer-than-forty-bytes-x";
+	refuse(x, name, c, &req, 902, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "resource_code",
+	       REASONS("invalid_code"));
+	book.resource_code = (char *)x->resource;
+	book.end = start - 3600;
+	refuse(x, name, c, &req, 903, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "end",
+	       REASONS("end_before_start"));
+	book.end = start + 3600;
+	memset(note, 'n', sizeof(note) - 1);
+	book.note = note;
+	refuse(x, name, c, &req, 904, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "note",
+	       REASONS("invalid_text"));
+	book.note = "";
+	req.idempotency_key = "has a space";
+	refuse(x, name, c, &req, 905, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "idempotency_key",
+	       REASONS("invalid_idempotency_key"));
+
+	req.body_case = RIGBOOK__REQUEST__BODY_PING;
+	req.ping = &ping;
+	req.idempotency_key = "rb-badinput-key";
+	refuse(x, name, c, &req, 906, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "idempotency_key",
+	       REASONS("idempotency_key_unexpected"));
+	req.idempotency_key = "";
+
+	req.body_case = RIGBOOK__REQUEST__BODY_LIST_BOOKINGS;
+	req.list_bookings = &lb;
+	lb.scope = (Rigbook__BookingScope)77;
+	refuse(x, name, c, &req, 907, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "scope",
+	       REASONS("invalid_scope"));
+
+	req.body_case = RIGBOOK__REQUEST__BODY_AVAILABILITY;
+	req.availability = &av;
+	av.resource_code = (char *)x->resource;
+	av.from = start;
+	av.to = start + 40 * 86400;
+	refuse(x, name, c, &req, 908, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "to",
+	       REASONS("range_too_long"));
+
+	req.body_case = RIGBOOK__REQUEST__BODY_SLOTS;
+	req.slots = &sl;
+	sl.code = (char *)x->resource;
+	refuse(x, name, c, &req, 909, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "length_minutes",
+	       REASONS("length_required"));
+
+	req.body_case = RIGBOOK__REQUEST__BODY_GET_BOOKING;
+	req.get_booking = &gb;
+	refuse(x, name, c, &req, 910, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "booking_id",
+	       REASONS("field_required"));
+
+	/* signed in already */
+	refuse(x, name, c, hello_request(&req, &h, 0, RIGBOOK_PROTOCOL_VERSION, x->token), 911,
+	       RIGBOOK__ERROR_CODE__FAILED_PRECONDITION, NULL, REASONS("already_authenticated"));
+	expect_pong(x, name, c);
+	rbc_close(c);
+}
+
+/* A member asks for what only staff may: the dispatcher's role check, and the SQL's. */
+static void case_refuse_role(struct bad_ctx *x, const char *name)
+{
+	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
+	Rigbook__SetRateRequest sr = RIGBOOK__SET_RATE_REQUEST__INIT;
+	Rigbook__PutResourceRequest pr = RIGBOOK__PUT_RESOURCE_REQUEST__INIT;
+	Rigbook__ReportRequest rp = RIGBOOK__REPORT_REQUEST__INIT;
+	Rigbook__GetStartupRequest gs = RIGBOOK__GET_STARTUP_REQUEST__INIT;
+	const Rigbook__HelloReply *me;
+	struct rbc_conn *c = open_authed(x, name), *o = NULL;
+	char err[256];
+
+	if (c == NULL)
+		return;
+	me = rbc_session(c);
+	if (me == NULL || me->role != RIGBOOK__ROLE__ROLE_MEMBER) {
+		fail(x, name, "--token must be a member's");
+		rbc_close(c);
+		return;
+	}
+	req.body_case = RIGBOOK__REQUEST__BODY_SET_RATE;
+	req.set_rate = &sr;
+	refuse(x, name, c, &req, 921, RIGBOOK__ERROR_CODE__PERMISSION_DENIED, NULL,
+	       REASONS("not_allowed_for_role"));
+	req.body_case = RIGBOOK__REQUEST__BODY_PUT_RESOURCE;
+	req.put_resource = &pr;
+	refuse(x, name, c, &req, 922, RIGBOOK__ERROR_CODE__PERMISSION_DENIED, NULL,
+	       REASONS("not_allowed_for_role"));
+	req.body_case = RIGBOOK__REQUEST__BODY_REPORT;
+	req.report = &rp;
+	refuse(x, name, c, &req, 923, RIGBOOK__ERROR_CODE__PERMISSION_DENIED, NULL,
+	       REASONS("not_allowed_for_role"));
+	/* the other member's startup is not this member's: the SQL refuses */
+	if (rbc_connect(&x->other, &o, NULL, err, sizeof(err)) != 0) {
+		fail(x, name, "cannot sign in with --other-token: %s", err);
+	} else {
+		const Rigbook__HelloReply *them = rbc_session(o);
+
+		if (them == NULL || them->startup_code == NULL || them->startup_code[0] == '\0' ||
+		    me->startup_code == NULL || strcmp(them->startup_code, me->startup_code) == 0) {
+			fail(x, name, "--other-token must be a member of another startup");
+		} else {
+			req.body_case = RIGBOOK__REQUEST__BODY_GET_STARTUP;
+			req.get_startup = &gs;
+			gs.code = them->startup_code;
+			refuse(x, name, c, &req, 924, RIGBOOK__ERROR_CODE__PERMISSION_DENIED, "code",
+			       REASONS("startup_not_yours", "permission_denied"));
+		}
+		rbc_close(o);
+	}
+	expect_pong(x, name, c);
+	rbc_close(c);
+}
+
+/* Things that do not exist: the daemon's lookups and the SQL's. */
+static void case_refuse_not_found(struct bad_ctx *x, const char *name)
+{
+	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
+	Rigbook__GetResourceRequest gr = RIGBOOK__GET_RESOURCE_REQUEST__INIT;
+	Rigbook__WatchRequest wr = RIGBOOK__WATCH_REQUEST__INIT;
+	Rigbook__GetBookingRequest gb = RIGBOOK__GET_BOOKING_REQUEST__INIT;
+	Rigbook__CancelBookingRequest cb = RIGBOOK__CANCEL_BOOKING_REQUEST__INIT;
+	Rigbook__GetStartupRequest gs = RIGBOOK__GET_STARTUP_REQUEST__INIT;
+	Rigbook__BookRequest book = RIGBOOK__BOOK_REQUEST__INIT;
+	struct rbc_conn *c = open_authed(x, name);
+	int64_t start = far_hour(2);
+
+	if (c == NULL)
+		return;
+	req.body_case = RIGBOOK__REQUEST__BODY_GET_RESOURCE;
+	req.get_resource = &gr;
+	gr.code = "rb-no-such-rig";
+	refuse(x, name, c, &req, 931, RIGBOOK__ERROR_CODE__NOT_FOUND, "code",
+	       REASONS("resource_not_found"));
+	req.body_case = RIGBOOK__REQUEST__BODY_BOOK;
+	req.book = &book;
+	book.resource_code = "rb-no-such-rig";
+	book.start = start;
+	book.end = start + 3600;
+	req.idempotency_key = "rb-badinput-not-found";
+	refuse(x, name, c, &req, 932, RIGBOOK__ERROR_CODE__NOT_FOUND, "resource_code",
+	       REASONS("resource_not_found", "not_found"));
+	req.idempotency_key = "";
+	req.body_case = RIGBOOK__REQUEST__BODY_GET_BOOKING;
+	req.get_booking = &gb;
+	gb.booking_id = INT64_C(9000000000000);
+	refuse(x, name, c, &req, 933, RIGBOOK__ERROR_CODE__NOT_FOUND, NULL,
+	       REASONS("booking_not_found", "not_found"));
+	req.body_case = RIGBOOK__REQUEST__BODY_CANCEL_BOOKING;
+	req.cancel_booking = &cb;
+	cb.booking_id = INT64_C(9000000000000);
+	refuse(x, name, c, &req, 934, RIGBOOK__ERROR_CODE__NOT_FOUND, NULL,
+	       REASONS("booking_not_found", "not_found"));
+	req.body_case = RIGBOOK__REQUEST__BODY_GET_STARTUP;
+	req.get_startup = &gs;
+	gs.code = "rb-no-such-startup";
+	refuse(x, name, c, &req, 935, RIGBOOK__ERROR_CODE__NOT_FOUND, "code",
+	       REASONS("startup_not_found", "not_found"));
+	/* last: a watch that is refused leaves the connection as it was */
+	req.body_case = RIGBOOK__REQUEST__BODY_WATCH;
+	req.watch = &wr;
+	wr.resource_code = "rb-no-such-rig";
+	refuse(x, name, c, &req, 936, RIGBOOK__ERROR_CODE__NOT_FOUND, "resource_code",
+	       REASONS("resource_not_found"));
+	expect_pong(x, name, c);
+	rbc_close(c);
+}
+
+/*
+ * The time is taken: a member books a window, a member of another startup
+ * asks for it (CONFLICT); a window in the past is refused too.  The booking
+ * is cancelled afterwards.
+ */
+static void case_refuse_conflict(struct bad_ctx *x, const char *name)
+{
+	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
+	Rigbook__BookRequest book = RIGBOOK__BOOK_REQUEST__INIT;
+	Rigbook__CancelBookingRequest cb = RIGBOOK__CANCEL_BOOKING_REQUEST__INIT;
+	Rigbook__Response *r = NULL;
+	struct rbc_conn *c = open_authed(x, name), *o = NULL;
+	static const int c_taken[] = { RIGBOOK__ERROR_CODE__CONFLICT, 0 };
+	static const int c_past[] = { RIGBOOK__ERROR_CODE__FAILED_PRECONDITION,
+				      RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, 0 };
+	int64_t start = far_hour(4);
+	uint64_t held = 0;
+	char err[256], d[400];
+
+	if (c == NULL)
+		return;
+	if (rbc_connect(&x->other, &o, NULL, err, sizeof(err)) != 0) {
+		fail(x, name, "cannot sign in with --other-token: %s", err);
+		rbc_close(c);
+		return;
+	}
+	req.body_case = RIGBOOK__REQUEST__BODY_BOOK;
+	req.book = &book;
+	book.resource_code = (char *)x->resource;
+	book.start = start;
+	book.end = start + 3600;
+	book.note = "rb-badinput: a window to refuse";
+	if (rbc_call(c, &req, &r, err, sizeof(err)) != 0) {
+		fail(x, name, "booking the window: %s", err);
+		goto out;
+	}
+	if (r->body_case != RIGBOOK__RESPONSE__BODY_BOOK || r->book == NULL ||
+	    r->book->booking == NULL) {
+		describe(r, d, sizeof(d));
+		fail(x, name, "booking %s for the window got %s", x->resource, d);
+		goto out;
+	}
+	held = r->book->booking->id;
+	rigbook__response__free_unpacked(r, NULL);
+	r = NULL;
+
+	book.start = start + 1800; /* overlapping half of it */
+	book.end = start + 5400;
+	req.id = 941;
+	if (send_request_raw(x, name, o, &req) == 0)
+		expect_refusal(x, name, o, 941, 0, c_taken, NULL, 0,
+			       REASONS("booking_overlap", "conflict"));
+	book.start = ((int64_t)time(NULL) / 3600 - 48) * 3600;
+	book.end = book.start + 3600;
+	req.id = 942;
+	if (send_request_raw(x, name, o, &req) == 0)
+		expect_refusal(x, name, o, 942, 0, c_past, NULL, 0, NULL);
+	expect_pong(x, name, o);
+out:
+	if (r != NULL)
+		rigbook__response__free_unpacked(r, NULL);
+	if (held != 0) {
+		rigbook__request__init(&req);
+		req.body_case = RIGBOOK__REQUEST__BODY_CANCEL_BOOKING;
+		req.cancel_booking = &cb;
+		cb.booking_id = held;
+		cb.reason = "rb-badinput: done";
+		if (rbc_call(c, &req, &r, err, sizeof(err)) != 0)
+			fail(x, name, "cancelling booking %" PRIu64 ": %s", held, err);
+		else if (r->body_case != RIGBOOK__RESPONSE__BODY_CANCEL_BOOKING)
+			fail(x, name, "cancelling booking %" PRIu64 " was refused", held);
+		if (r != NULL)
+			rigbook__response__free_unpacked(r, NULL);
+	}
+	rbc_close(o);
+	rbc_close(c);
+}
+
 /* ------------------------------------------------------------ main */
 
 static void usage(FILE *f)
@@ -1177,9 +1540,14 @@ static void usage(FILE *f)
 		"usage: rb-badinput --server HOST:PORT --ca FILE --token TOKEN [--resource CODE]\n"
 		"                   [--server-name NAME] [--timeout SECONDS]\n"
 		"                   [--handshake-timeout SECONDS]\n"
+		"       rb-badinput --refusals --server HOST:PORT --ca FILE --token TOKEN\n"
+		"                   --other-token TOKEN --resource CODE\n"
 		"\n"
 		"--handshake-timeout gives the server's handshake_timeout and adds the cases\n"
-		"that wait for it (keep it small on the server: they take about 3 times as long).\n");
+		"that wait for it (keep it small on the server: they take about 3 times as long).\n"
+		"--refusals drives ordinary refusals instead: --token a member's, --other-token\n"
+		"a member of another startup, --resource one both may book (a booking is made\n"
+		"on it some 500 days ahead and cancelled).\n");
 }
 
 static void run_case(struct bad_ctx *x, const char *name,
@@ -1194,7 +1562,10 @@ static void run_case(struct bad_ctx *x, const char *name,
 
 int main(int argc, char **argv)
 {
-	enum { O_SERVER = 1, O_CA, O_NAME, O_TOKEN, O_RESOURCE, O_TIMEOUT, O_HANDSHAKE, O_HELP };
+	enum {
+		O_SERVER = 1, O_CA, O_NAME, O_TOKEN, O_RESOURCE, O_TIMEOUT, O_HANDSHAKE, O_HELP,
+		O_REFUSALS, O_OTHER
+	};
 	static const struct option longopts[] = {
 		{ "server", required_argument, NULL, O_SERVER },
 		{ "ca", required_argument, NULL, O_CA },
@@ -1204,6 +1575,8 @@ int main(int argc, char **argv)
 		{ "timeout", required_argument, NULL, O_TIMEOUT },
 		{ "handshake-timeout", required_argument, NULL, O_HANDSHAKE },
 		{ "help", no_argument, NULL, O_HELP },
+		{ "refusals", no_argument, NULL, O_REFUSALS },
+		{ "other-token", required_argument, NULL, O_OTHER },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct {
@@ -1239,7 +1612,19 @@ int main(int argc, char **argv)
 		{ "o: a Hello trickled in byte by byte", case_slow_hello },
 		{ "final: a well-formed request still works", case_final },
 	};
+	/* --refusals */
+	static const struct {
+		const char *name;
+		void (*fn)(struct bad_ctx *x, const char *name);
+	} refusal_cases[] = {
+		{ "r: bad input, refused before the database", case_refuse_input },
+		{ "r: a role that may not", case_refuse_role },
+		{ "r: what does not exist", case_refuse_not_found },
+		{ "r: a window another startup holds, and one in the past", case_refuse_conflict },
+		{ "final: a well-formed request still works", case_final },
+	};
 	struct bad_ctx x;
+	int refusals = 0;
 	const char *server = NULL, *ca = NULL, *server_name = NULL;
 	long timeout = 10;
 	int ch;
@@ -1252,6 +1637,8 @@ int main(int argc, char **argv)
 		case O_NAME: server_name = optarg; break;
 		case O_TOKEN: x.token = optarg; break;
 		case O_RESOURCE: x.resource = optarg; break;
+		case O_REFUSALS: refusals = 1; break;
+		case O_OTHER: x.other_token = optarg; break;
 		case O_TIMEOUT: {
 			char *end;
 
@@ -1281,7 +1668,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind != argc || server == NULL || x.token == NULL) {
+	if (optind != argc || server == NULL || x.token == NULL ||
+	    (refusals && (x.other_token == NULL || x.resource == NULL))) {
 		usage(stderr);
 		return 2;
 	}
@@ -1295,12 +1683,20 @@ int main(int argc, char **argv)
 	x.bare.timeout_ms = (int)timeout * 1000;
 	x.authed = x.bare;
 	x.authed.token = x.token;
+	x.other = x.bare;
+	x.other.token = x.other_token;
 
+	if (refusals) {
+		for (size_t i = 0; i < sizeof(refusal_cases) / sizeof(refusal_cases[0]); i++)
+			run_case(&x, refusal_cases[i].name, refusal_cases[i].fn);
+		goto done;
+	}
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		run_case(&x, cases[i].name, cases[i].fn);
 	for (size_t i = 0; x.handshake_timeout > 0 && i < sizeof(slow_cases) / sizeof(slow_cases[0]);
 	     i++)
 		run_case(&x, slow_cases[i].name, slow_cases[i].fn);
+done:
 	if (x.failures > 0) {
 		printf("rb-badinput: FAILED (%d failed checks in %d cases)\n", x.failures, x.cases);
 		return 1;

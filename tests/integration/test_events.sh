@@ -5,22 +5,35 @@
 # bound.  Resources: evt-*.
 
 # evt_watch NAME SERVER HANDLE ARGS...: `rigbook watch ARGS` in the
-# background, once the server has answered the WatchRequest; its output is
-# $RB_CASE_DIR/NAME.out and .err, its pid EVT_PID.
+# background, once the server has answered the WatchRequest with its events
+# flowing; its output is $RB_CASE_DIR/NAME.out and .err, its pid EVT_PID.
 evt_watch() {
-	local name=$1 server=$2 who=$3 i
+	local name=$1 server=$2 who=$3 i try err
 	shift 3
-	"$RB_CLIENT" --server "$server" --token "tok-$who" --ca "$RB_CA" watch "$@" \
-		>"$RB_CASE_DIR/$name.out" 2>"$RB_CASE_DIR/$name.err" &
-	EVT_PID=$!
-	rb_register_pid "$EVT_PID"
-	for ((i = 0; i < 100; i++)); do
-		grep -qs '^rigbook: watching ' "$RB_CASE_DIR/$name.err" && return 0
-		kill -0 "$EVT_PID" 2>/dev/null || break
-		sleep 0.1
+	err=$RB_CASE_DIR/$name.err
+	for ((try = 0; try < 50; try++)); do
+		"$RB_CLIENT" --server "$server" --token "tok-$who" --ca "$RB_CA" watch "$@" \
+			>"$RB_CASE_DIR/$name.out" 2>"$err" &
+		EVT_PID=$!
+		rb_register_pid "$EVT_PID"
+		for ((i = 0; i < 100; i++)); do
+			grep -qs '^rigbook: watching ' "$err" && break
+			kill -0 "$EVT_PID" 2>/dev/null || break
+			sleep 0.1
+		done
+		if ! grep -qs '^rigbook: watching ' "$err"; then
+			echo "rigbook watch $* did not start:"
+			cat "$err"
+			return 1
+		fi
+		grep -qs '^rigbook: watching .*reconnecting' "$err" || return 0
+		# the server's events do not flow yet (a daemon just started makes its
+		# replication slot): what is done now would not be heard; again
+		kill -INT "$EVT_PID"
+		wait "$EVT_PID" 2>/dev/null || true
+		sleep 0.2
 	done
-	echo "rigbook watch $* did not start:"
-	cat "$RB_CASE_DIR/$name.err"
+	echo "the events of $server did not flow within 10 s"
 	return 1
 }
 
@@ -79,6 +92,9 @@ evt_second_daemon() {
 		cat "$RB_CASE_DIR/rigbookd.log"
 		return 1
 	fi
+	# and its events flow (watchers that come before would hear a resync)
+	evt_watch "probe-$port" "127.0.0.1:$port" alice
+	evt_stop "$EVT_PID"
 }
 
 evt_second_daemon_stop() {
@@ -91,6 +107,53 @@ evt_second_daemon_stop() {
 		cat "$RB_CASE_DIR/rigbookd.log"
 		return 1
 	fi
+}
+
+# evt_transport: what rb_emit_event() announces by now, logical or notify.
+evt_transport() {
+	psql_q "SELECT rb_event_transport()"
+}
+
+# evt_emitter: the start of a call that announces a payload the way
+# rb_emit_event() does on this database, to be completed with "payload)".
+evt_emitter() {
+	if [[ $(evt_transport) == logical ]]; then
+		printf "pg_logical_emit_message(true, 'rigbook', "
+	else
+		printf "pg_notify('rigbook_events', "
+	fi
+}
+
+# evt_readers: the daemons' event connections as "LISTENING STREAMING":
+# sessions in LISTEN, and walsenders streaming a temporary pgoutput slot.
+evt_readers() {
+	psql_q "SELECT (SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND application_name = 'rigbookd-events'
+			AND backend_type = 'client backend' AND query LIKE 'LISTEN rigbook\_events%')
+		|| ' ' || (SELECT count(*) FROM pg_stat_replication r
+			JOIN pg_replication_slots s ON s.active_pid = r.pid
+			WHERE s.database = current_database() AND r.application_name = 'rigbookd-events'
+			AND s.temporary AND s.plugin = 'pgoutput')"
+}
+
+# evt_walsenders: the daemons' walsenders on this database (pg_stat_replication).
+evt_walsenders() {
+	psql_q "SELECT count(*) FROM pg_stat_replication r JOIN pg_stat_activity a USING (pid)
+		WHERE a.datname = current_database() AND r.application_name = 'rigbookd-events'"
+}
+
+# evt_wait_readers "L S" [SECONDS]: until evt_readers says so.
+evt_wait_readers() {
+	local limit=${2:-10} i got
+	for ((i = 0; i < limit * 10; i++)); do
+		got=$(evt_readers)
+		[[ $got == "$1" ]] && return 0
+		sleep 0.1
+	done
+	echo "event connections (listening, streaming): expected \"$1\", got \"$got\""
+	psql_q "SELECT pid, backend_type, application_name, state, query FROM pg_stat_activity
+		WHERE datname = current_database() AND application_name = 'rigbookd-events'"
+	return 1
 }
 
 # Every kind a watcher sees, in order, with staff seeing who holds each
@@ -210,7 +273,7 @@ events 0" "$(cat "$RB_CASE_DIR/unwatch.out")" "events after unwatch"
 # daemon stops its events (a last 'dropped' event queued) instead of holding
 # them all; other watchers get every event; the daemon keeps serving.
 t_watch_slow_watcher() {
-	local tool=$RB_BUILD/tests/integration/rb-watch port n=${EVT_FLOOD:-150000} spid fpid rpid rc=0 d id got
+	local tool=$RB_BUILD/tests/integration/rb-watch port n=${EVT_FLOOD:-150000} spid fpid rpid rc=0 d id got emit
 	[[ -x $tool ]] || rb_skip "rb-watch is not built"
 	d=$(rb_day 402)
 	port=$(rb_free_port)
@@ -229,13 +292,14 @@ t_watch_slow_watcher() {
 	evt_wait fast watching
 	# n distinct events (some 9 MB on the wire: more than the kernel's
 	# socket buffers hold) in one transaction, worded as rb_emit_event words
-	# them (pg_notify straight away: the emitter is not what is tested here),
-	# then one closure_added to mark the end
-	psql_q "SELECT count(pg_notify('rigbook_events', 'v1 kind=booked at=1893463200 res=' || r.id ||
+	# them and sent by its transport (straight away: the emitter is not what
+	# is tested here), then one closure_added to mark the end
+	emit=$(evt_emitter)
+	psql_q "SELECT count($emit 'v1 kind=booked at=1893463200 res=' || r.id ||
 			' code=evt-flood tz=Asia/Shanghai inst=' || r.institution_id || ' space=1 booking=' || g ||
 			' start=1893463200 end=1893466800'))
 		FROM resources r, generate_series(1, $n) g WHERE r.code = 'evt-flood'" >/dev/null
-	psql_q "SELECT pg_notify('rigbook_events', 'v1 kind=closure_added at=1893463200 res=' || id ||
+	psql_q "SELECT $emit 'v1 kind=closure_added at=1893463200 res=' || id ||
 			' code=evt-flood tz=Asia/Shanghai closure=1 start=1893463200 end=1893466800')
 		FROM resources WHERE code = 'evt-flood'" >/dev/null
 	rb_wait_gone "$fpid" 60 || { echo "the reading watcher did not see the end"; return 1; }
@@ -343,11 +407,14 @@ t_watch_database_outage() {
 	d=$(rb_day 404)
 	evt_watch outage "$RB_SERVER" mgr evt-far --json
 	pid=$EVT_PID
-	expect_eq 1 "$(psql_q "SELECT count(*) FROM pg_stat_activity
-		WHERE application_name = 'rigbookd-events' AND query = 'LISTEN rigbook_events'")" \
-		"listening connections (the shared daemon's)"
+	# the shared daemon's one event connection, by the database's transport
+	if [[ $(evt_transport) == logical ]]; then
+		evt_wait_readers "0 1"
+	else
+		evt_wait_readers "1 0"
+	fi
 	psql_q "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
-		WHERE application_name = 'rigbookd-events'" >/dev/null
+		WHERE datname = current_database() AND application_name = 'rigbookd-events'" >/dev/null
 	evt_wait_count outage '"kind":"resync"' 1
 	evt_book_when_up "$RB_SERVER" evt-far --from "$d 10:00" --to "$d 11:00"
 	id=$(booking_id)
@@ -392,5 +459,154 @@ promoted  evt-wait  booking $nid  10:00-12:00 on $d (Asia/Shanghai)  carol of be
 		"$(evt_lines carol | grep -F "booking $nid")" "the waiter's watch"
 	evt_stop "$pid"
 	expect_exit 0 rb_as carol cancel "$nid"
+	evt_no_reports
+}
+
+# evt_kinds_ids NAME: "kind:booking" of each event in NAME's JSON output.
+evt_kinds_ids() {
+	python3 -c 'import json,sys; print(" ".join("%s:%s" % (e["kind"], e.get("booking_id") or "") for e in map(json.loads, open(sys.argv[1]))))' \
+		"$RB_CASE_DIR/$1.out"
+}
+
+# With the logical transport each daemon streams a temporary pgoutput slot
+# of its own (walsenders in pg_stat_replication, no LISTEN anywhere), and
+# the events of a burst of concurrent bookings, then of changes made through
+# one daemon and the other in turn, reach the watchers of both daemons in
+# one order: that of their commits.  A daemon that stops takes its slot.
+t_events_logical_two_daemons() {
+	local port d i id id2 apid bpid pids=() res who want got lsn
+	[[ $(psql_q "SHOW wal_level") == logical ]] || rb_skip "the test cluster's wal_level is not logical"
+	expect_eq logical "$(evt_transport)" "the transport on a database with wal_level logical"
+	d=$(rb_day 406)
+	port=$(rb_free_port)
+	evt_second_daemon "$port" --events_transport=logical
+	evt_wait_readers "0 2"
+	expect_eq 2 "$(evt_walsenders)" "walsenders of the two daemons"
+	expect_eq 0 "$(psql_q "SELECT count(*) FROM pg_stat_activity
+		WHERE datname = current_database() AND query ILIKE 'LISTEN%'")" "sessions that LISTEN"
+	evt_watch on-a "$RB_SERVER" mgr --json
+	apid=$EVT_PID
+	evt_watch on-b "127.0.0.1:$port" mgr --json
+	bpid=$EVT_PID
+	# the reference: logical decoding's own account of the commits, in order
+	psql_q "SELECT pg_create_logical_replication_slot('rb_test_order', 'test_decoding')" >/dev/null
+	# eight bookings at once, of four resources (their transactions do not
+	# queue on one resource's lock), from three members, through both daemons
+	res=(evt-rig evt-far evt-other evt-flood)
+	who=(alice bob carol)
+	for i in 0 1 2 3 4 5 6 7; do
+		"$RB_CLIENT" --server "$([[ $((i % 2)) -eq 0 ]] && echo "$RB_SERVER" || echo "127.0.0.1:$port")" \
+			--token "tok-${who[i % 3]}" --ca "$RB_CA" \
+			book "${res[i % 4]}" --from "$d 1$i:00" --to "$d 1$i:30" --json \
+			>"$RB_CASE_DIR/book$i.out" 2>"$RB_CASE_DIR/book$i.err" &
+		pids+=($!)
+	done
+	for i in "${pids[@]}"; do
+		wait "$i" || { echo "a concurrent booking failed:"; cat "$RB_CASE_DIR"/book*.err; return 1; }
+	done
+	# then one booking changed through one daemon and the other, in turn
+	expect_exit 0 rb_as alice book evt-rig --from "$d 20:00" --to "$d 21:00" --json
+	id=$(booking_id)
+	expect_exit 0 "$RB_CLIENT" --server "127.0.0.1:$port" --token tok-alice --ca "$RB_CA" \
+		move "$id" --from "$d 21:00" --to "$d 22:00"
+	expect_exit 0 rb_as alice cancel "$id"
+	expect_exit 0 "$RB_CLIENT" --server "127.0.0.1:$port" --token tok-bob --ca "$RB_CA" \
+		book evt-rig --from "$d 21:00" --to "$d 22:00" --json
+	id2=$(booking_id)
+	evt_wait on-a "\"booking_id\":$id2"
+	evt_wait on-b "\"booking_id\":$id2"
+	got=$(evt_kinds_ids on-a)
+	expect_eq "$got" "$(evt_kinds_ids on-b)" "the order of events on the second daemon"
+	# all eight, each once, then the four changes in the order they were made
+	expect_eq 8 "$(tr ' ' '\n' <<<"$got" | head -n 8 | grep -c '^booked:')" "concurrent bookings heard first"
+	expect_eq 8 "$(tr ' ' '\n' <<<"$got" | head -n 8 | sort -u | wc -l)" "distinct concurrent bookings"
+	want="booked:$id moved:$id cancelled:$id booked:$id2"
+	expect_eq "$want" "$(tr ' ' '\n' <<<"$got" | tail -n 4 | tr '\n' ' ' | sed 's/ $//')" "the changes in turn"
+	expect_eq "$(psql_q "SELECT string_agg(substring(data FROM ' kind=([a-z_]+)') || ':' ||
+			substring(data FROM ' booking=([0-9]+)'), ' ' ORDER BY n)
+		FROM pg_logical_slot_get_changes('rb_test_order', NULL, NULL) WITH ORDINALITY AS c (lsn, xid, data, n)
+		WHERE data LIKE 'message: transactional: 1 prefix: rigbook,%'")" \
+		"$got" "the order of events against the order of commits"
+	psql_q "SELECT pg_drop_replication_slot('rb_test_order')" >/dev/null
+	# and nothing was missed on the way
+	expect_eq "" "$(grep -c resync "$RB_CASE_DIR/on-a.out" "$RB_CASE_DIR/on-b.out" | grep -v ':0$' || true)" \
+		"resync events"
+	# both daemons confirm what they read (status updates every few
+	# seconds): their slots hold no WAL back
+	lsn=$(psql_q "SELECT pg_current_wal_lsn()")
+	for ((i = 0; i < 150; i++)); do
+		[[ $(psql_q "SELECT count(*) FROM pg_replication_slots
+			WHERE database = current_database() AND slot_name LIKE 'rigbookd\_%'
+			AND confirmed_flush_lsn >= '$lsn'") == 2 ]] && break
+		sleep 0.1
+	done
+	expect_eq 2 "$(psql_q "SELECT count(*) FROM pg_replication_slots
+		WHERE database = current_database() AND slot_name LIKE 'rigbookd\_%'
+		AND confirmed_flush_lsn >= '$lsn'")" \
+		"slots confirmed past the WAL of the events after 15 s"
+	evt_stop "$apid"
+	evt_stop "$bpid"
+	evt_second_daemon_stop
+	evt_wait_readers "0 1"
+	expect_eq 1 "$(psql_q "SELECT count(*) FROM pg_replication_slots
+		WHERE database = current_database() AND slot_name LIKE 'rigbookd\_%'")" \
+		"replication slots left (the shared daemon's)"
+	evt_no_reports
+}
+
+# events_transport = notify: a daemon started with it puts the database
+# back on NOTIFY for every daemon (the running one is told, LISTENs and its
+# watchers hear a resync), and events reach the watchers of both, without a
+# walsender; a later start with logical brings the streams back.  logical
+# where it cannot be is refused, saying why.
+t_events_notify_fallback() {
+	local port d id id2 apid bpid url
+	[[ $(psql_q "SHOW wal_level") == logical ]] || rb_skip "the test cluster's wal_level is not logical"
+	d=$(rb_day 407)
+	evt_watch on-a "$RB_SERVER" mgr evt-other --json
+	apid=$EVT_PID
+	port=$(rb_free_port)
+	evt_second_daemon "$port" --events_transport=notify
+	expect_eq notify "$(evt_transport)" "the transport after a daemon started with notify"
+	evt_wait_readers "2 0"
+	expect_eq 0 "$(evt_walsenders)" "walsenders"
+	evt_wait on-a '"kind":"resync"'
+	evt_watch on-b "127.0.0.1:$port" mgr evt-other --json
+	bpid=$EVT_PID
+	expect_exit 0 rb_as alice book evt-other --from "$d 10:00" --to "$d 11:00" --json
+	id=$(booking_id)
+	expect_exit 0 "$RB_CLIENT" --server "127.0.0.1:$port" --token tok-alice --ca "$RB_CA" cancel "$id"
+	evt_wait on-a "\"kind\":\"cancelled\""
+	evt_wait on-b "\"kind\":\"cancelled\""
+	expect_eq "resync: booked:$id cancelled:$id" "$(evt_kinds_ids on-a)" "the first daemon's watcher"
+	expect_eq "booked:$id cancelled:$id" "$(evt_kinds_ids on-b)" "the second daemon's watcher"
+	evt_stop "$bpid"
+	evt_second_daemon_stop
+	grep -q "live events: NOTIFY" "$RB_CASE_DIR/rigbookd.log" ||
+		{ echo "the second daemon did not say it uses NOTIFY"; return 1; }
+	# Back to logical: the running daemon is told again.
+	expect_exit 0 "$RB_DAEMON" --database_url="$RB_DB_URL" --events_transport=logical \
+		--tls_cert="$RB_TLS/server.crt" --tls_key="$RB_TLS/server.key" migrate
+	expect_eq logical "$(evt_transport)" "the transport after a migrate with logical"
+	evt_wait_readers "0 1"
+	evt_wait_count on-a '"kind":"resync"' 2
+	expect_exit 0 rb_as alice book evt-other --from "$d 12:00" --to "$d 13:00" --json
+	id2=$(booking_id)
+	evt_wait on-a "\"booking_id\":$id2"
+	expect_eq "resync: booked:$id cancelled:$id resync: booked:$id2" "$(evt_kinds_ids on-a)" \
+		"the first daemon's watcher, back on logical"
+	evt_stop "$apid"
+	# logical where the role may not replicate: refused, saying why, and
+	# the database keeps its transport
+	psql_q "CREATE ROLE rb_norepl LOGIN NOREPLICATION NOSUPERUSER;
+		GRANT CREATE ON SCHEMA public TO rb_norepl; GRANT SELECT ON schema_migrations TO rb_norepl" >/dev/null
+	url=${RB_DB_URL/postgres@/rb_norepl@}
+	expect_exit 1 "$RB_DAEMON" --database_url="$url" --events_transport=logical \
+		--tls_cert="$RB_TLS/server.crt" --tls_key="$RB_TLS/server.key" migrate
+	expect_stderr_contains "events_transport is logical, but role rb_norepl has neither REPLICATION nor SUPERUSER"
+	psql_q "DROP OWNED BY rb_norepl; DROP ROLE rb_norepl" >/dev/null
+	expect_eq logical "$(evt_transport)" "the transport after the refusal"
+	expect_exit 1 "$RB_DAEMON" --database_url="$RB_DB_URL" --events_transport=sometimes migrate
+	expect_stderr_contains "events_transport must be one of auto logical notify, not 'sometimes'"
 	evt_no_reports
 }
