@@ -1,5 +1,6 @@
 #include "events.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
@@ -423,4 +424,17 @@ void events_stop(void)
 	free(E.conninfo);
 	E.conninfo = NULL;
 	E.state = LS_DOWN;
+}
+
+int events_define_transport(PGconn *pg, const char *want, char *err, size_t errlen)
+{
+	PGresult *r = PQexec(pg, "CREATE OR REPLACE FUNCTION rb_event_transport() RETURNS text "
+				 "LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$SELECT 'notify'$$");
+	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+
+	(void)want;
+	if (!ok)
+		snprintf(err, errlen, "cannot define rb_event_transport: %s", PQresultErrorMessage(r));
+	PQclear(r);
+	return ok ? 0 : -1;
 }

@@ -13,8 +13,16 @@
 #include <stdint.h>
 
 #include <event2/event.h>
+#include <libpq-fe.h>
 
 #include "evparse.h"
+
+/*
+ * At start-up, inside the migration transaction: decide how events travel
+ * (want: auto, logical, notify) and define rb_event_transport() to say so.
+ */
+int events_define_transport(PGconn *pg, const char *want, char *err, size_t errlen)
+	__attribute__((warn_unused_result));
 
 /* Start listening (connects in the background). */
 int events_start(struct event_base *base, const char *conninfo, size_t backlog)

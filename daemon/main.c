@@ -243,7 +243,7 @@ int main(int argc, char **argv)
 		snprintf(conninfo, sizeof(conninfo), "%s", M.cfg.database_url);
 	}
 	if ((M.cfg.migrate || !strcmp(cmd, "migrate")) &&
-	    migrate_run(conninfo, err, sizeof(err)) != 0) {
+	    migrate_run(conninfo, "auto", err, sizeof(err)) != 0) {
 		pgembed_stop();
 		fatalx("%s", err);
 	}

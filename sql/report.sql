@@ -1,19 +1,7 @@
--- The filing report: per resource and in total, over whole local days, the
--- hours a resource was open, booked and used, how many startups used it,
--- its bookings and no-shows, what it charged and what vouchers paid of it.
---
--- One statement, set-based: the resources in scope with their range in
--- their own zone, then every booking that touches the range (through the
--- GiST index on resource and window), aggregated per resource and in total
--- with GROUPING SETS, so that startups served in total are counted once
--- however many resources they used.  Opening hours are computed per
--- resource (rb_windows less closures), never per booking.
-
--- The ledger of one resource over a range of dates.
-CREATE INDEX charges_resource_date ON charges (resource_id, charged_on);
+-- The filing report: hours opened, booked and used per resource.
 
 -- Seconds covered by a multirange.
-CREATE FUNCTION rb_multirange_secs(m tstzmultirange) RETURNS bigint
+CREATE OR REPLACE FUNCTION rb_multirange_secs(m tstzmultirange) RETURNS bigint
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT coalesce(sum(rb_epoch(upper(x)) - rb_epoch(lower(x))), 0)::bigint FROM unnest(m) x
 $$;
@@ -22,7 +10,7 @@ $$;
 -- resources p_member may report on: admins any (one space with p_space,
 -- else all), operators their space, managers their institution's.  A row
 -- per resource, then the total (resource_code '').  Seconds and fen.
-CREATE FUNCTION rb_report(p_member bigint, p_space text, p_from text, p_to text)
+CREATE OR REPLACE FUNCTION rb_report(p_member bigint, p_space text, p_from text, p_to text)
 RETURNS TABLE (resource_code text, resource_name text, institution_code text, space_code text,
                time_zone text, units int, open_secs bigint, booked_secs bigint, used_secs bigint,
                startups int, bookings int, no_shows int, currency text, revenue_fen bigint,
@@ -159,3 +147,4 @@ BEGIN
     FROM line
    ORDER BY line.tot, line.rcode;
 END $$;
+

@@ -1,223 +1,5 @@
--- The waitlist: a member queues for a window that is taken.  When time frees
--- up on a resource (a booking cancelled, declined or moved away, a closure
--- removed), the first waiting entry, in the order entries were made, whose
--- window now passes every booking rule is booked through rb_book, inside the
--- transaction that freed the time.  An entry that still does not fit stays
--- waiting; a later one that fits may go first.
---
---   waiting -> promoted (booking_id)  |  withdrawn
---
--- Locking: every path that books, or changes a booking or a resource, takes
--- the advisory locks of the resource's whole requirement group (the
--- resources linked to it by resource_requires, either way) in ascending id
--- order before any row lock.  A promotion can only book resources of the
--- group whose time was freed, so it never takes a lock out of that order.
-
-CREATE TABLE waitlist (
-  id           bigserial PRIMARY KEY,
-  resource_id  bigint NOT NULL REFERENCES resources,
-  member_id    bigint NOT NULL REFERENCES members,
-  during       tstzrange NOT NULL CHECK (NOT isempty(during) AND NOT lower_inf(during)
-                                         AND NOT upper_inf(during)),
-  note         text NOT NULL DEFAULT '' CHECK (length(note) <= 2000),
-  created_at   timestamptz NOT NULL DEFAULT now(),
-  state        text NOT NULL DEFAULT 'waiting' CHECK (state IN ('waiting', 'promoted', 'withdrawn')),
-  booking_id   bigint REFERENCES bookings,
-  promoted_at  timestamptz,
-  withdrawn_at timestamptz,
-  withdrawn_by bigint REFERENCES members,
-  -- why the window could not be booked when the entry was made or last tried
-  refusal      text NOT NULL DEFAULT '',
-  tried_at     timestamptz,
-  CHECK ((state = 'promoted') = (booking_id IS NOT NULL AND promoted_at IS NOT NULL)),
-  CHECK ((state = 'withdrawn') = (withdrawn_at IS NOT NULL))
-);
--- The queue of a resource, in fair order.
-CREATE INDEX waitlist_queue ON waitlist (resource_id, created_at, id) WHERE state = 'waiting';
-CREATE INDEX waitlist_member ON waitlist (member_id, created_at);
-CREATE INDEX resource_required_by ON resource_requires (required_id);
-
--- ------------------------------------------------------------------ locking
-
--- The requirement group of a resource: itself and every resource linked to
--- it through resource_requires, in either direction, in id order.
-CREATE FUNCTION rb_resource_group(p_resource bigint) RETURNS SETOF bigint
-LANGUAGE sql STABLE AS $$
-  WITH RECURSIVE g(id) AS (
-    SELECT p_resource
-    UNION
-    SELECT CASE WHEN rq.resource_id = g.id THEN rq.required_id ELSE rq.resource_id END
-      FROM resource_requires rq JOIN g ON g.id IN (rq.resource_id, rq.required_id)
-  ) SELECT id FROM g ORDER BY id
-$$;
-
--- The advisory locks of a resource's requirement group, ascending.  Taken
--- again by the same transaction they cost nothing.
-CREATE FUNCTION rb_lock_resources(p_resource bigint) RETURNS void
-LANGUAGE plpgsql AS $$
-DECLARE
-  x bigint;
-BEGIN
-  FOR x IN SELECT g FROM rb_resource_group(p_resource) g ORDER BY g LOOP
-    PERFORM pg_advisory_xact_lock(x);
-  END LOOP;
-END $$;
-
--- A booking to act on: its resource group locked first, then the row.
-CREATE OR REPLACE FUNCTION rb_lock_booking(p_booking bigint) RETURNS bookings
-LANGUAGE plpgsql AS $$
-DECLARE
-  b bookings;
-  rid bigint;
-BEGIN
-  SELECT resource_id INTO rid FROM bookings WHERE id = p_booking;
-  IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'booking_id',
-      MESSAGE = format('there is no booking %s', p_booking);
-  END IF;
-  PERFORM rb_lock_resources(rid);
-  SELECT * INTO b FROM bookings WHERE id = p_booking FOR UPDATE;
-  RETURN b;
-END $$;
-
--- The resource a staff member may change: its group locked, then its row
--- (the row after the advisory locks, as every other path, so that a staff
--- change never holds the row a booking's foreign key check waits for while
--- it waits for that booking's lock).
-CREATE OR REPLACE FUNCTION rb_staff_resource(m members, p_code text) RETURNS resources
-LANGUAGE plpgsql AS $$
-DECLARE
-  r resources;
-  i institutions;
-BEGIN
-  SELECT * INTO r FROM resources WHERE code = p_code;
-  IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'code',
-      MESSAGE = format('no resource is called %s', p_code);
-  END IF;
-  SELECT * INTO i FROM institutions WHERE id = r.institution_id;
-  IF NOT rb_is_staff(m, i.id, i.space_id) THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'code',
-      MESSAGE = format('only a manager of %s, an operator of its space or an admin can change %s',
-                       i.name, r.code);
-  END IF;
-  -- bookings of this resource wait while its terms change
-  PERFORM rb_lock_resources(r.id);
-  SELECT * INTO r FROM resources WHERE id = r.id FOR UPDATE;
-  RETURN r;
-END $$;
-
--- One call, one transaction: the booking, its required companions, the
--- idempotency record and the audit row.  (As in 0002, but locking the
--- resource's whole requirement group.)
-CREATE OR REPLACE FUNCTION rb_book(p_member bigint, p_code text, p_start bigint, p_end bigint,
-                                   p_note text, p_override text, p_key text, p_peer text)
-RETURNS TABLE (id bigint, replayed boolean)
-LANGUAGE plpgsql AS $$
-DECLARE
-  m members := rb_member(p_member);
-  r resources;
-  q resources;
-  i institutions;
-  w tstzrange;
-  fp text := p_code || ' ' || p_start || ' ' || p_end || ' ' || coalesce(p_note, '') || ' '
-             || coalesce(p_override, '');
-  prev bigint;
-  new_id bigint;
-BEGIN
-  prev := rb_idem_lookup(p_member, p_key, 'book', fp);
-  IF prev IS NOT NULL THEN
-    RETURN QUERY SELECT prev, true;
-    RETURN;
-  END IF;
-
-  SELECT * INTO r FROM resources WHERE resources.code = p_code;
-  IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'resource_code',
-      MESSAGE = format('no resource is called %s', p_code);
-  END IF;
-  IF coalesce(p_override, '') <> '' THEN
-    SELECT * INTO i FROM institutions WHERE institutions.id = r.institution_id;
-    IF NOT rb_is_staff(m, i.id, i.space_id) THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'override_reason',
-        MESSAGE = format('only a manager of %s, an operator of its space or an admin can book %s past its rules',
-                         i.name, r.code);
-    END IF;
-  END IF;
-  IF p_end <= p_start THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'end',
-      MESSAGE = 'the end of a booking must be after its start';
-  END IF;
-  IF p_end - p_start > 366 * 86400 THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'end',
-      MESSAGE = 'a booking cannot be longer than 366 days';
-  END IF;
-  w := tstzrange(rb_from_epoch(p_start), rb_from_epoch(p_end), '[)');
-  IF lower(w) < now() THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'start',
-      MESSAGE = format('%s cannot be booked in the past (%s)', r.code, rb_window_text(w, r.time_zone));
-  END IF;
-
-  -- Competing requests queue on the resources they touch, always in id
-  -- order, instead of deadlocking on the exclusion constraint.
-  PERFORM rb_lock_resources(r.id);
-  -- rules may have changed while we waited
-  SELECT * INTO r FROM resources WHERE resources.id = r.id;
-
-  new_id := rb_book_one(m, r, w, p_note, p_override, NULL);
-  FOR q IN SELECT x.* FROM resource_requires rq JOIN resources x ON x.id = rq.required_id
-            WHERE rq.resource_id = r.id ORDER BY x.id LOOP
-    PERFORM rb_book_one(m, q, w, format('with %s booking %s', r.code, new_id), p_override, new_id);
-  END LOOP;
-
-  PERFORM rb_idem_store(p_member, p_key, 'book', fp, new_id);
-  PERFORM rb_audit(m.id, 'book', 'booking', new_id, p_peer,
-                   jsonb_build_object('resource', r.code, 'start', p_start, 'end', p_end,
-                                      'override', coalesce(p_override, '')));
-
-  RETURN QUERY SELECT new_id, false;
-END $$;
-
--- The resources a resource requires (as in 0002), with the requirement
--- groups it joins locked together, ascending, before anything else: a
--- transaction that took a group's locks before the change never needs a
--- lock of the other group out of order afterwards.
-CREATE OR REPLACE FUNCTION rb_set_requires(p_member bigint, p_code text, p_requires text[], p_peer text)
-RETURNS bigint LANGUAGE plpgsql AS $$
-DECLARE
-  m members := rb_member(p_member);
-  r resources;
-  missing text;
-  gid bigint;
-BEGIN
-  FOR gid IN SELECT DISTINCT g FROM resources y, rb_resource_group(y.id) g
-            WHERE y.code = p_code OR y.code = ANY (coalesce(p_requires, '{}'))
-            ORDER BY g LOOP
-    PERFORM pg_advisory_xact_lock(gid);
-  END LOOP;
-  r := rb_staff_resource(m, p_code);
-  SELECT string_agg(c, ', ') INTO missing FROM unnest(coalesce(p_requires, '{}')) c
-   WHERE NOT EXISTS (SELECT 1 FROM resources x WHERE x.code = c AND x.retired_at IS NULL);
-  IF missing IS NOT NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'requires',
-      MESSAGE = format('no bookable resource is called %s', missing);
-  END IF;
-  IF p_code = ANY (coalesce(p_requires, '{}')) THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'requires',
-      MESSAGE = format('%s cannot require itself', p_code);
-  END IF;
-  IF EXISTS (SELECT 1 FROM resource_requires rq JOIN resources x ON x.id = rq.resource_id
-              WHERE x.code = ANY (p_requires) AND rq.required_id = r.id) THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'requires',
-      MESSAGE = format('a resource that requires %s cannot be required by it', p_code);
-  END IF;
-  DELETE FROM resource_requires WHERE resource_id = r.id;
-  INSERT INTO resource_requires (resource_id, required_id)
-  SELECT DISTINCT r.id, x.id FROM resources x WHERE x.code = ANY (coalesce(p_requires, '{}'));
-  PERFORM rb_audit(m.id, 'requires', 'resource', r.id, p_peer,
-                   jsonb_build_object('requires', coalesce(p_requires, '{}')));
-  RETURN r.id;
-END $$;
+-- The waitlist: queueing for a taken window, and promotion when time frees
+-- up, inside the transaction that freed it.
 
 -- ------------------------------------------------------------------ promotion
 
@@ -229,7 +11,7 @@ END $$;
 -- (buffer and gap included) are tried, and those of the member or startup
 -- whose booking went (their limits changed).  Does nothing while rb_move
 -- or rb_wait only probe the booking path.  Returns how many were booked.
-CREATE FUNCTION rb_waitlist_offer(p_resource bigint, p_freed tstzrange, p_member bigint,
+CREATE OR REPLACE FUNCTION rb_waitlist_offer(p_resource bigint, p_freed tstzrange, p_member bigint,
                                   p_startup bigint)
 RETURNS int
 LANGUAGE plpgsql AS $$
@@ -280,7 +62,7 @@ END $$;
 
 -- A booking stopped holding its time: cancelled, declined or moved.
 -- (A no-show still holds it; check-in and check-out change nothing here.)
-CREATE FUNCTION rb_waitlist_booking_freed() RETURNS trigger
+CREATE OR REPLACE FUNCTION rb_waitlist_booking_freed() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
   IF upper(OLD.during) > now() THEN
@@ -289,14 +71,14 @@ BEGIN
   RETURN NULL;
 END $$;
 
-CREATE TRIGGER booking_frees_time AFTER UPDATE OF state, during ON bookings
+CREATE OR REPLACE TRIGGER booking_frees_time AFTER UPDATE OF state, during ON bookings
   FOR EACH ROW
   WHEN (OLD.state NOT IN ('cancelled', 'declined')
         AND (NEW.state IN ('cancelled', 'declined') OR NEW.during IS DISTINCT FROM OLD.during))
   EXECUTE FUNCTION rb_waitlist_booking_freed();
 
 -- A closure stopped blocking: removed, deleted, or shortened.
-CREATE FUNCTION rb_waitlist_closure_freed() RETURNS trigger
+CREATE OR REPLACE FUNCTION rb_waitlist_closure_freed() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
   IF upper(OLD.during) > now() THEN
@@ -305,13 +87,13 @@ BEGIN
   RETURN NULL;
 END $$;
 
-CREATE TRIGGER closure_frees_time AFTER UPDATE OF removed_at, during ON closures
+CREATE OR REPLACE TRIGGER closure_frees_time AFTER UPDATE OF removed_at, during ON closures
   FOR EACH ROW
   WHEN (OLD.removed_at IS NULL
         AND (NEW.removed_at IS NOT NULL OR NEW.during IS DISTINCT FROM OLD.during))
   EXECUTE FUNCTION rb_waitlist_closure_freed();
 
-CREATE TRIGGER closure_deleted_frees_time AFTER DELETE ON closures
+CREATE OR REPLACE TRIGGER closure_deleted_frees_time AFTER DELETE ON closures
   FOR EACH ROW WHEN (OLD.removed_at IS NULL)
   EXECUTE FUNCTION rb_waitlist_closure_freed();
 
@@ -339,7 +121,7 @@ LEFT JOIN startups s ON s.id = m.startup_id;
 
 -- One entry as the wire shows it; VOLATILE to see the change a call just
 -- made (as rb_booking_wire).
-CREATE FUNCTION rb_waitlist_wire(p_id bigint) RETURNS SETOF waitlist_view
+CREATE OR REPLACE FUNCTION rb_waitlist_wire(p_id bigint) RETURNS SETOF waitlist_view
 LANGUAGE plpgsql VOLATILE AS $$
 BEGIN
   -- plpgsql keeps the plan for the session; VOLATILE: sees the row this
@@ -353,7 +135,7 @@ END $$;
 -- back, once with other members' bookings and the closures of the window
 -- set aside (it must accept: the rules allow the booking), once as things
 -- are (it must refuse: otherwise the window is free and is booked instead).
-CREATE FUNCTION rb_wait(p_member bigint, p_code text, p_start bigint, p_end bigint,
+CREATE OR REPLACE FUNCTION rb_wait(p_member bigint, p_code text, p_start bigint, p_end bigint,
                         p_note text, p_key text, p_peer text)
 RETURNS TABLE (id bigint, replayed boolean)
 LANGUAGE plpgsql AS $$
@@ -485,7 +267,7 @@ BEGIN
 END $$;
 
 -- Withdraw a waiting entry: its member, or staff of its resource.
-CREATE FUNCTION rb_unwait(p_member bigint, p_entry bigint, p_peer text) RETURNS bigint
+CREATE OR REPLACE FUNCTION rb_unwait(p_member bigint, p_entry bigint, p_peer text) RETURNS bigint
 LANGUAGE plpgsql AS $$
 DECLARE
   m members := rb_member(p_member);
@@ -523,7 +305,7 @@ END $$;
 -- their own entries whose window has not ended.  With a code: staff of the
 -- resource get its queue (waiting entries, next first); anyone else their
 -- own entries for it.
-CREATE FUNCTION rb_waitlist(p_member bigint, p_code text) RETURNS SETOF bigint
+CREATE OR REPLACE FUNCTION rb_waitlist(p_member bigint, p_code text) RETURNS SETOF bigint
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
   m members := rb_member(p_member);
@@ -552,3 +334,4 @@ BEGIN
     WHERE w.member_id = m.id AND w.resource_id = r.id AND upper(w.during) > now()
     ORDER BY lower(w.during), w.created_at, w.id LIMIT 1000;
 END $$;
+

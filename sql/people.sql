@@ -1,73 +1,38 @@
--- People and access: the startups of a space with the details printed on
--- their invoices (legal name, unified social credit code, address), the
--- members who book for them, and the bearer tokens members sign in with.
--- Operators manage the startups and members of their own space; admins
--- everything.  Who may do what is decided here, in the function that acts.
+-- People and access: staff and member lookups, startups, members, tokens
+-- and sign-in (rb_auth).
 
--- ------------------------------------------------------------------ USCC
--- The unified social credit code (统一社会信用代码, GB 32100-2015): 18
--- characters from 0-9 and the capitals without I, O, S, V and Z; characters
--- 3-8 are the administrative division code (digits); the 18th is a check
--- character over the first 17 with weights 3^(i-1) mod 31.  NULL when code
--- is well formed, else the rule it breaks, for people.
-CREATE FUNCTION rb_uscc_problem(code text) RETURNS text
-LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+-- Staff for a resource: a manager of its institution, an operator of its
+-- space, an admin.
+CREATE OR REPLACE FUNCTION rb_is_staff(m members, p_institution bigint, p_space bigint) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+  SELECT m.role = 'admin'
+      OR (m.role = 'operator' AND m.space_id = p_space)
+      OR (m.role = 'manager' AND m.institution_id = p_institution)
+$$;
+
+CREATE OR REPLACE FUNCTION rb_member(p_member bigint) RETURNS members
+LANGUAGE plpgsql STABLE AS $$
 DECLARE
-  cs constant text := '0123456789ABCDEFGHJKLMNPQRTUWXY';
-  w constant int[] := ARRAY[1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-  total int := 0;
-  v int;
-  want text;
+  m members;
 BEGIN
-  IF code IS NULL THEN
-    RETURN 'a unified social credit code is required';
+  SELECT * INTO m FROM members WHERE id = p_member AND disabled_at IS NULL;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB403', MESSAGE = 'your account is disabled';
   END IF;
-  IF length(code) <> 18 THEN
-    RETURN format('a unified social credit code has 18 characters; %s has %s', code, length(code));
-  END IF;
-  FOR i IN 1..18 LOOP
-    IF strpos(cs, substr(code, i, 1)) = 0 THEN
-      RETURN format('character %s of %s (%s) is not allowed: a unified social credit code uses the digits and the capitals A-Y without I, O, S, V and Z',
-                    i, code, substr(code, i, 1));
-    END IF;
-  END LOOP;
-  IF substr(code, 3, 6) !~ '^[0-9]{6}$' THEN
-    RETURN format('characters 3-8 of %s (%s) must be digits: they are the administrative division code',
-                  code, substr(code, 3, 6));
-  END IF;
-  FOR i IN 1..17 LOOP
-    v := strpos(cs, substr(code, i, 1)) - 1;
-    total := total + v * w[i];
-  END LOOP;
-  want := substr(cs, (31 - total % 31) % 31 + 1, 1);
-  IF substr(code, 18, 1) <> want THEN
-    RETURN format('the check character of %s is wrong: by GB 32100-2015 it must be %s, not %s',
-                  code, want, substr(code, 18, 1));
-  END IF;
-  RETURN NULL;
+  RETURN m;
 END $$;
 
--- What the invoices print.  '' while unknown.
-ALTER TABLE startups
-  ADD COLUMN legal_name  text NOT NULL DEFAULT '' CHECK (length(legal_name) <= 200),
-  ADD COLUMN credit_code text NOT NULL DEFAULT '',
-  ADD COLUMN address     text NOT NULL DEFAULT '' CHECK (length(address) <= 500),
-  ADD CONSTRAINT startup_credit_code_valid
-    CHECK (credit_code = '' OR rb_uscc_problem(credit_code) IS NULL);
-CREATE INDEX startups_space ON startups (space_id);
-
--- last_used_at: the last sign-in, to the minute (rb_auth writes it at most
--- once a minute per token).
-ALTER TABLE tokens
-  ADD COLUMN issued_by bigint REFERENCES members,
-  ADD COLUMN last_used_at timestamptz,
-  ADD CONSTRAINT token_label_length CHECK (length(label) <= 200);
+-- The institution's name for messages.
+CREATE OR REPLACE FUNCTION rb_institution_name(p_resource bigint) RETURNS text
+LANGUAGE sql STABLE AS $$
+  SELECT i.name FROM resources r JOIN institutions i ON i.id = r.institution_id WHERE r.id = p_resource
+$$;
 
 -- ------------------------------------------------------------------ views
 
 -- The space a member belongs to: their own, or their startup's, or their
 -- institution's.  NULL for an admin of the whole deployment.
-CREATE FUNCTION rb_member_space(m members) RETURNS bigint
+CREATE OR REPLACE FUNCTION rb_member_space(m members) RETURNS bigint
 LANGUAGE sql STABLE AS $$
   SELECT coalesce(m.space_id,
                   (SELECT s.space_id FROM startups s WHERE s.id = m.startup_id),
@@ -108,19 +73,19 @@ LEFT JOIN members ib ON ib.id = t.issued_by;
 
 -- VOLATILE, like rb_booking_wire: read in the statement that made the
 -- change, they see it.
-CREATE FUNCTION rb_startup_wire(p_id bigint) RETURNS SETOF startup_view
+CREATE OR REPLACE FUNCTION rb_startup_wire(p_id bigint) RETURNS SETOF startup_view
 LANGUAGE sql VOLATILE AS $$ SELECT * FROM startup_view WHERE id = p_id $$;
 
-CREATE FUNCTION rb_member_wire(p_id bigint) RETURNS SETOF member_view
+CREATE OR REPLACE FUNCTION rb_member_wire(p_id bigint) RETURNS SETOF member_view
 LANGUAGE sql VOLATILE AS $$ SELECT * FROM member_view WHERE id = p_id $$;
 
-CREATE FUNCTION rb_token_wire(p_id bigint) RETURNS SETOF token_view
+CREATE OR REPLACE FUNCTION rb_token_wire(p_id bigint) RETURNS SETOF token_view
 LANGUAGE sql VOLATILE AS $$ SELECT * FROM token_view WHERE id = p_id $$;
 
 -- ------------------------------------------------------------------ rules
 
 -- The member acting, who must not be disabled.
-CREATE FUNCTION rb_people_actor(p_member bigint) RETURNS members
+CREATE OR REPLACE FUNCTION rb_people_actor(p_member bigint) RETURNS members
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
   m members;
@@ -134,7 +99,7 @@ END $$;
 
 -- Who adds and changes startups and members: admins anywhere, operators in
 -- their own space.  what names the thing ("startup acme") for the message.
-CREATE FUNCTION rb_may_manage_people(a members, p_space bigint, what text, field text)
+CREATE OR REPLACE FUNCTION rb_may_manage_people(a members, p_space bigint, what text, field text)
 RETURNS void LANGUAGE plpgsql STABLE AS $$
 DECLARE
   own bigint;
@@ -157,7 +122,7 @@ BEGIN
 END $$;
 
 -- Who handles the tokens of member t: t themselves, operators of t's space, admins.
-CREATE FUNCTION rb_may_handle_tokens(a members, t members, field text)
+CREATE OR REPLACE FUNCTION rb_may_handle_tokens(a members, t members, field text)
 RETURNS void LANGUAGE plpgsql STABLE AS $$
 BEGIN
   IF a.id = t.id OR a.role = 'admin' THEN
@@ -172,7 +137,7 @@ BEGIN
                      t.handle, t.handle);
 END $$;
 
-CREATE FUNCTION rb_space_of(p_code text, field text) RETURNS spaces
+CREATE OR REPLACE FUNCTION rb_space_of(p_code text, field text) RETURNS spaces
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
   sp spaces;
@@ -186,7 +151,7 @@ BEGIN
 END $$;
 
 -- Text checks shared by the functions below.
-CREATE FUNCTION rb_people_text(v text, max int, what text, field text) RETURNS text
+CREATE OR REPLACE FUNCTION rb_people_text(v text, max int, what text, field text) RETURNS text
 LANGUAGE plpgsql IMMUTABLE AS $$
 BEGIN
   IF v IS NULL THEN
@@ -200,7 +165,7 @@ BEGIN
   RETURN v;
 END $$;
 
-CREATE FUNCTION rb_people_code(v text, what text, field text) RETURNS text
+CREATE OR REPLACE FUNCTION rb_people_code(v text, what text, field text) RETURNS text
 LANGUAGE plpgsql IMMUTABLE AS $$
 BEGIN
   IF v IS NULL OR v !~ '^[a-z0-9][a-z0-9-]{0,39}$' THEN
@@ -215,7 +180,7 @@ END $$;
 
 -- Add a startup (p_create) or change one.  NULL or '' leaves a field as it
 -- is on a change.  Returns the startup's id.
-CREATE FUNCTION rb_put_startup(p_member bigint, p_code text, p_name text, p_space text,
+CREATE OR REPLACE FUNCTION rb_put_startup(p_member bigint, p_code text, p_name text, p_space text,
                                p_legal_name text, p_credit_code text, p_address text,
                                p_create boolean, p_peer text)
 RETURNS bigint LANGUAGE plpgsql AS $$
@@ -296,7 +261,7 @@ END $$;
 
 -- The startups a member may see: admins all; operators and managers their
 -- space's; members their own.  With a code: that one, or a refusal.
-CREATE FUNCTION rb_startups(p_member bigint, p_code text)
+CREATE OR REPLACE FUNCTION rb_startups(p_member bigint, p_code text)
 RETURNS SETOF bigint LANGUAGE plpgsql STABLE AS $$
 DECLARE
   a members := rb_people_actor(p_member);
@@ -328,7 +293,7 @@ END $$;
 
 -- ------------------------------------------------------------------ members
 
-CREATE FUNCTION rb_add_member(p_member bigint, p_handle text, p_name text, p_email text,
+CREATE OR REPLACE FUNCTION rb_add_member(p_member bigint, p_handle text, p_name text, p_email text,
                               p_role text, p_startup text, p_institution text, p_space text,
                               p_peer text)
 RETURNS bigint LANGUAGE plpgsql AS $$
@@ -418,7 +383,7 @@ END $$;
 
 -- The members a member may see: admins all; operators and managers their
 -- space's; members their own startup's.  p_startup narrows to one startup.
-CREATE FUNCTION rb_members(p_member bigint, p_startup text)
+CREATE OR REPLACE FUNCTION rb_members(p_member bigint, p_startup text)
 RETURNS SETOF bigint LANGUAGE plpgsql STABLE AS $$
 DECLARE
   a members := rb_people_actor(p_member);
@@ -440,7 +405,7 @@ BEGIN
     ORDER BY m.handle;
 END $$;
 
-CREATE FUNCTION rb_disable_member(p_member bigint, p_handle text, p_peer text)
+CREATE OR REPLACE FUNCTION rb_disable_member(p_member bigint, p_handle text, p_peer text)
 RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
   a members := rb_people_actor(p_member);
@@ -475,7 +440,7 @@ END $$;
 -- ------------------------------------------------------------------ tokens
 
 -- Record a token the daemon made: only its SHA-256 arrives here.
-CREATE FUNCTION rb_issue_token(p_member bigint, p_handle text, p_hash bytea, p_expires bigint,
+CREATE OR REPLACE FUNCTION rb_issue_token(p_member bigint, p_handle text, p_hash bytea, p_expires bigint,
                                p_label text, p_peer text)
 RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
@@ -509,7 +474,7 @@ BEGIN
 END $$;
 
 -- No handle: the caller's own tokens.
-CREATE FUNCTION rb_tokens(p_member bigint, p_handle text)
+CREATE OR REPLACE FUNCTION rb_tokens(p_member bigint, p_handle text)
 RETURNS SETOF bigint LANGUAGE plpgsql STABLE AS $$
 DECLARE
   a members := rb_people_actor(p_member);
@@ -528,7 +493,7 @@ BEGIN
   RETURN QUERY SELECT k.id FROM tokens k WHERE k.member_id = t.id ORDER BY k.id;
 END $$;
 
-CREATE FUNCTION rb_revoke_token(p_member bigint, p_token bigint, p_peer text)
+CREATE OR REPLACE FUNCTION rb_revoke_token(p_member bigint, p_token bigint, p_peer text)
 RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
   a members := rb_people_actor(p_member);
@@ -560,7 +525,7 @@ END $$;
 -- unknown, revoked, expired, or its member disabled.  Notes when the token
 -- was last used, at most once a minute, so that sign-ins of one token do not
 -- queue on its row.
-CREATE FUNCTION rb_auth(p_hash bytea)
+CREATE OR REPLACE FUNCTION rb_auth(p_hash bytea)
 RETURNS TABLE (id bigint, handle text, name text, role text, startup_code text,
                institution_code text, space_code text, startup_id bigint, institution_id bigint)
 LANGUAGE plpgsql AS $$
@@ -600,3 +565,34 @@ BEGIN
   LEFT JOIN institutions i ON i.id = m.institution_id
   LEFT JOIN spaces sp ON sp.id = coalesce(m.space_id, s.space_id, i.space_id);
 END $$;
+
+-- ------------------------------------------------------------------ charging
+
+-- Operators of a space (and admins) set its prices and invoice it.
+CREATE OR REPLACE FUNCTION rb_is_operator(m members, p_space bigint) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+  SELECT m.role = 'admin' OR (m.role = 'operator' AND m.space_id = p_space)
+$$;
+
+-- The startup called p_code, or an error.
+CREATE OR REPLACE FUNCTION rb_startup(p_code text) RETURNS startups
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  s startups;
+BEGIN
+  SELECT * INTO s FROM startups WHERE code = p_code;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'startup_code',
+      MESSAGE = format('no startup is called %s', p_code);
+  END IF;
+  RETURN s;
+END $$;
+
+-- Which startup's money p_member may read: their own (members), any in
+-- their space (operators), any (admins).  Managers read none by startup.
+CREATE OR REPLACE FUNCTION rb_may_read_startup(m members, s startups) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+  SELECT m.role = 'admin' OR (m.role = 'operator' AND m.space_id = s.space_id)
+      OR (m.role = 'member' AND m.startup_id = s.id)
+$$;
+

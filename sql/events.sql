@@ -21,7 +21,7 @@
 -- Announce one event.  Generic: a new kind of event is one more caller
 -- (a trigger or a function), not a new function.  Called from triggers;
 -- nothing is sent unless the transaction commits.
-CREATE FUNCTION rb_emit_event(p_kind text, p_resource bigint, p_booking bigint DEFAULT NULL,
+CREATE OR REPLACE FUNCTION rb_emit_event(p_kind text, p_resource bigint, p_booking bigint DEFAULT NULL,
                               p_member bigint DEFAULT NULL, p_startup bigint DEFAULT NULL,
                               p_during tstzrange DEFAULT NULL, p_closure bigint DEFAULT NULL)
 RETURNS void
@@ -70,7 +70,7 @@ END $$;
 -- state: approved, declined, cancelled, checked_in, completed, no_show (and
 -- requested again after a member's move); window or resource: moved;
 -- owner: handed_over.
-CREATE FUNCTION rb_booking_event() RETURNS trigger
+CREATE OR REPLACE FUNCTION rb_booking_event() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
   kind text;
@@ -99,13 +99,13 @@ BEGIN
   RETURN NULL;
 END $$;
 
-CREATE TRIGGER booking_event AFTER INSERT OR UPDATE ON bookings
+CREATE OR REPLACE TRIGGER booking_event AFTER INSERT OR UPDATE ON bookings
   FOR EACH ROW EXECUTE FUNCTION rb_booking_event();
 
 -- ------------------------------------------------------------------ closures
 
 -- insert: closure_added; lifted (removed_at set) or deleted: closure_lifted.
-CREATE FUNCTION rb_closure_event() RETURNS trigger
+CREATE OR REPLACE FUNCTION rb_closure_event() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
@@ -122,12 +122,12 @@ BEGIN
   RETURN NULL;
 END $$;
 
-CREATE TRIGGER closure_event AFTER INSERT OR UPDATE OR DELETE ON closures
+CREATE OR REPLACE TRIGGER closure_event AFTER INSERT OR UPDATE OR DELETE ON closures
   FOR EACH ROW EXECUTE FUNCTION rb_closure_event();
 
--- A waiting entry was booked for its member (0006): promoted, with the
+-- A waiting entry was booked for its member (sql/waitlist.sql): promoted, with the
 -- booking it became, after that booking's own booked/requested event.
-CREATE FUNCTION rb_waitlist_event() RETURNS trigger
+CREATE OR REPLACE FUNCTION rb_waitlist_event() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM rb_emit_event('promoted', NEW.resource_id, NEW.booking_id, NEW.member_id,
@@ -136,6 +136,7 @@ BEGIN
   RETURN NULL;
 END $$;
 
-CREATE TRIGGER waitlist_promoted AFTER UPDATE OF state ON waitlist
+CREATE OR REPLACE TRIGGER waitlist_promoted AFTER UPDATE OF state ON waitlist
   FOR EACH ROW WHEN (NEW.state = 'promoted' AND OLD.state IS DISTINCT FROM NEW.state)
   EXECUTE FUNCTION rb_waitlist_event();
+

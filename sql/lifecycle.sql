@@ -1,242 +1,75 @@
--- Using the equipment: who is qualified on what, checking in and out,
--- corrections of the usage record, and no-shows.
---
---   confirmed -> checked_in  (the holder or staff, from checkin_early_minutes
---                             before the start until the end)
---   no_show   -> checked_in  (a late arrival before the end)
---   checked_in -> completed  (checked out; an overrun ends when the next
---                             booking of the unit begins)
---   confirmed -> no_show     (nobody checked in by start + no_show_grace_minutes:
---                             staff by hand, or rb_mark_no_shows() on a timer)
---
--- Every change takes the resource's advisory lock and then the booking row
--- (rb_lock_booking), like every other change to a booking.  The no-show
--- sweep takes no advisory lock but never waits either: it skips rows that
--- are locked, so it cannot deadlock and two sweeps never mark one booking.
+-- The booking lifecycle after booking: approval, check-in and check-out,
+-- usage corrections and no-shows.
 
--- ------------------------------------------------------------------ qualification
+-- ------------------------------------------------------------------ approval
 
--- One row per member and resource; granting again renews it, revoking keeps
--- it on record.  The audit trail keeps every grant and revocation.
-CREATE TABLE qualifications (
-  id          bigserial PRIMARY KEY,
-  member_id   bigint NOT NULL REFERENCES members,
-  resource_id bigint NOT NULL REFERENCES resources,
-  granted_by  bigint NOT NULL REFERENCES members,
-  granted_at  timestamptz NOT NULL DEFAULT now(),
-  expires_at  timestamptz,            -- NULL: does not expire
-  revoked_at  timestamptz,
-  revoked_by  bigint REFERENCES members,
-  UNIQUE (member_id, resource_id),
-  CONSTRAINT qualification_revoked CHECK ((revoked_at IS NULL) = (revoked_by IS NULL))
-);
-CREATE INDEX qualifications_resource ON qualifications (resource_id);
-
--- "14:05 on 2026-12-03" in the resource's zone.
-CREATE FUNCTION rb_at_text(t timestamptz, tz text) RETURNS text
-LANGUAGE sql STABLE AS $$
-  SELECT to_char(t AT TIME ZONE tz, 'HH24:MI "on" YYYY-MM-DD') || ' (' || tz || ')'
-$$;
-
--- Why p_member may not use resource r until p_until, or NULL when they may.
--- Staff are held to it like everyone else: a qualification says who may run
--- the equipment, not who may change its settings.
-CREATE FUNCTION rb_unqualified(p_member bigint, r resources, p_until timestamptz)
-RETURNS text LANGUAGE plpgsql STABLE AS $$
-DECLARE
-  q qualifications;
-  who text := (SELECT handle FROM members WHERE id = p_member);
-BEGIN
-  IF NOT r.needs_qualification THEN
-    RETURN NULL;
-  END IF;
-  SELECT * INTO q FROM qualifications WHERE member_id = p_member AND resource_id = r.id;
-  IF NOT FOUND THEN
-    RETURN format('%s is not qualified on %s (a manager of %s grants it: rigbook qualify %s %s)',
-                  who, r.code, rb_institution_name(r.id), who, r.code);
-  END IF;
-  IF q.revoked_at IS NOT NULL THEN
-    RETURN format('%s''s qualification on %s was revoked on %s (a manager of %s grants it again: rigbook qualify %s %s)',
-                  who, r.code, to_char(q.revoked_at AT TIME ZONE r.time_zone, 'YYYY-MM-DD'),
-                  rb_institution_name(r.id), who, r.code);
-  END IF;
-  IF q.expires_at IS NOT NULL AND q.expires_at <= now() THEN
-    RETURN format('%s''s qualification on %s ended at %s (a manager of %s renews it: rigbook qualify %s %s)',
-                  who, r.code, rb_at_text(q.expires_at, r.time_zone), rb_institution_name(r.id), who, r.code);
-  END IF;
-  IF q.expires_at IS NOT NULL AND q.expires_at < p_until THEN
-    RETURN format('%s''s qualification on %s ends at %s, before the booking ends (a manager of %s renews it: rigbook qualify %s %s --until DATE)',
-                  who, r.code, rb_at_text(q.expires_at, r.time_zone), rb_institution_name(r.id), who, r.code);
-  END IF;
-  RETURN NULL;
-END $$;
-
--- Every active booking of a resource that needs qualification is held by
--- a member qualified on it until the booking's end: on every path that
--- writes one (book, move, hand over, companions, whatever comes later).
-CREATE FUNCTION rb_booking_qualified() RETURNS trigger
-LANGUAGE plpgsql AS $$
-DECLARE
-  r resources;
-  why text;
-BEGIN
-  IF NEW.state IN ('cancelled', 'declined', 'completed', 'no_show') THEN
-    RETURN NEW;
-  END IF;
-  SELECT * INTO r FROM resources WHERE id = NEW.resource_id;
-  IF NOT r.needs_qualification THEN
-    RETURN NEW;
-  END IF;
-  why := rb_unqualified(NEW.member_id, r, upper(NEW.during));
-  IF why IS NOT NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', MESSAGE = why,
-      COLUMN = CASE WHEN TG_OP = 'INSERT' THEN 'resource_code'
-                    WHEN NEW.member_id <> OLD.member_id THEN 'to_member'
-                    ELSE 'start' END;
-  END IF;
-  RETURN NEW;
-END $$;
-
-CREATE TRIGGER booking_qualified BEFORE INSERT OR UPDATE OF member_id, during ON bookings
-  FOR EACH ROW EXECUTE FUNCTION rb_booking_qualified();
-
--- The resource staff member m looks after, or an error.
-CREATE FUNCTION rb_qual_resource(m members, p_code text) RETURNS resources
+-- The queue: requested bookings of the resources p_member is staff of,
+-- oldest request first.
+CREATE OR REPLACE FUNCTION rb_approvals(p_member bigint, p_code text) RETURNS SETOF bigint
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
-  r resources;
-  i institutions;
-BEGIN
-  SELECT * INTO r FROM resources WHERE code = p_code;
-  IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'resource_code',
-      MESSAGE = format('no resource is called %s', p_code);
-  END IF;
-  SELECT * INTO i FROM institutions WHERE id = r.institution_id;
-  IF NOT rb_is_staff(m, i.id, i.space_id) THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'resource_code',
-      MESSAGE = format('only a manager of %s, an operator of its space or an admin can qualify members on %s',
-                       i.name, r.code);
-  END IF;
-  RETURN r;
-END $$;
-
--- Qualify a member on a resource until p_until (NULL: no end); granting
--- again renews (or restores) it.  Returns the qualification's id.
-CREATE FUNCTION rb_qualify(p_member bigint, p_handle text, p_code text, p_until bigint,
-                           p_peer text)
-RETURNS bigint LANGUAGE plpgsql AS $$
-DECLARE
-  m members := rb_member(p_member);
-  r resources := rb_qual_resource(m, p_code);
-  t members;
-  v_until timestamptz := rb_from_epoch(p_until);
-  qid bigint;
-BEGIN
-  SELECT * INTO t FROM members WHERE handle = p_handle AND disabled_at IS NULL;
-  IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'member_handle',
-      MESSAGE = format('no member is called %s', p_handle);
-  END IF;
-  IF v_until IS NOT NULL AND v_until <= now() THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'expires_at',
-      MESSAGE = format('a qualification until %s (%s) would already have ended',
-                       to_char(v_until AT TIME ZONE r.time_zone, 'YYYY-MM-DD HH24:MI'), r.time_zone);
-  END IF;
-  INSERT INTO qualifications AS q (member_id, resource_id, granted_by, expires_at)
-  VALUES (t.id, r.id, m.id, v_until)
-  ON CONFLICT (member_id, resource_id) DO UPDATE
-     SET granted_by = m.id, granted_at = now(), expires_at = v_until,
-         revoked_at = NULL, revoked_by = NULL
-  RETURNING q.id INTO qid;
-  PERFORM rb_audit(m.id, 'qualify', 'qualification', qid, p_peer,
-                   jsonb_build_object('member', t.handle, 'resource', r.code, 'until', p_until));
-  RETURN qid;
-END $$;
-
--- Revoke a qualification.  Bookings already made stay, but their holder
--- cannot check in without a valid qualification.
-CREATE FUNCTION rb_unqualify(p_member bigint, p_handle text, p_code text, p_peer text)
-RETURNS bigint LANGUAGE plpgsql AS $$
-DECLARE
-  m members := rb_member(p_member);
-  r resources := rb_qual_resource(m, p_code);
-  q qualifications;
-BEGIN
-  SELECT q2.* INTO q FROM qualifications q2 JOIN members t ON t.id = q2.member_id
-   WHERE t.handle = p_handle AND q2.resource_id = r.id AND q2.revoked_at IS NULL
-   FOR UPDATE OF q2;
-  IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'member_handle',
-      MESSAGE = format('%s is not qualified on %s', p_handle, r.code);
-  END IF;
-  UPDATE qualifications SET revoked_at = now(), revoked_by = m.id WHERE id = q.id;
-  PERFORM rb_audit(m.id, 'unqualify', 'qualification', q.id, p_peer,
-                   jsonb_build_object('member', p_handle, 'resource', r.code));
-  RETURN q.id;
-END $$;
-
--- Qualifications as the wire shows them (column order: daemon/sql.h QC_*).
-CREATE VIEW qualification_view AS
-SELECT q.id, m.handle::text AS member_handle, r.code::text AS resource_code, r.time_zone,
-       g.handle::text AS granted_by, rb_epoch(q.granted_at) AS granted_epoch,
-       coalesce(rb_epoch(q.expires_at), 0) AS expires_epoch,
-       coalesce(rb_epoch(q.revoked_at), 0) AS revoked_epoch,
-       coalesce(v.handle::text, '') AS revoked_by,
-       (q.revoked_at IS NULL AND (q.expires_at IS NULL OR q.expires_at > now())) AS valid,
-       q.member_id, q.resource_id, r.institution_id
-FROM qualifications q
-JOIN members m ON m.id = q.member_id
-JOIN resources r ON r.id = q.resource_id
-JOIN members g ON g.id = q.granted_by
-LEFT JOIN members v ON v.id = q.revoked_by;
-
--- One qualification as the wire shows it; VOLATILE so that, called on the
--- id a change just returned, it sees that change (as rb_booking_wire).
-CREATE FUNCTION rb_qualification_wire(p_id bigint) RETURNS SETOF qualification_view
-LANGUAGE plpgsql VOLATILE AS $$
-BEGIN
-  -- plpgsql keeps the plan for the session; VOLATILE: sees the row this
-  -- statement's other function just wrote
-  RETURN QUERY SELECT * FROM qualification_view WHERE id = p_id;
-END $$;
-
--- The qualifications p_member may see: members their own, staff those on
--- the resources they look after (and their own).  Valid ones only unless
--- p_all.
-CREATE FUNCTION rb_qualifications(p_member bigint, p_code text, p_handle text, p_all boolean)
-RETURNS SETOF bigint LANGUAGE plpgsql STABLE AS $$
-DECLARE
   m members := rb_member(p_member);
 BEGIN
-  IF p_code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM resources WHERE code = p_code) THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'resource_code',
-      MESSAGE = format('no resource is called %s', p_code);
-  END IF;
-  IF p_handle IS NOT NULL AND NOT EXISTS (SELECT 1 FROM members WHERE handle = p_handle) THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'member_handle',
-      MESSAGE = format('no member is called %s', p_handle);
-  END IF;
-  IF m.role = 'member' AND p_handle IS NOT NULL AND p_handle <> m.handle THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'member_handle',
-      MESSAGE = 'members see only their own qualifications';
-  END IF;
   RETURN QUERY
-    SELECT v.id FROM qualification_view v
-      JOIN institutions i ON i.id = v.institution_id
-     WHERE (v.member_id = m.id OR rb_is_staff(m, i.id, i.space_id))
-       AND (p_code IS NULL OR v.resource_code = p_code)
-       AND (p_handle IS NULL OR v.member_handle = p_handle)
-       AND (p_all OR v.valid)
-     ORDER BY v.resource_code, v.member_handle
+    SELECT b.id FROM bookings b
+      JOIN resources r ON r.id = b.resource_id
+      JOIN institutions i ON i.id = r.institution_id
+     WHERE b.state = 'requested' AND b.parent_id IS NULL AND upper(b.during) > now()
+       AND rb_is_staff(m, i.id, i.space_id)
+       AND (p_code IS NULL OR r.code = p_code)
+     ORDER BY b.created_at, b.id
      LIMIT 1000;
+END $$;
+
+-- Approve or decline a requested booking (staff of its resource).  Its time
+-- was held while it waited, so approving cannot collide with anything.
+CREATE OR REPLACE FUNCTION rb_decide(p_member bigint, p_booking bigint, p_approve boolean, p_reason text,
+                          p_peer text)
+RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+  m members := rb_member(p_member);
+  b bookings;
+  verb text := CASE WHEN p_approve THEN 'approve' ELSE 'decline' END;
+BEGIN
+  b := rb_lock_booking(p_booking);
+  IF NOT rb_staff_of_booking(m, b) THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'booking_id',
+      MESSAGE = format('only a manager of %s, an operator of its space or an admin can %s booking %s',
+                       rb_institution_name(b.resource_id), verb, b.id);
+  END IF;
+  IF b.parent_id IS NOT NULL THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'booking_id',
+      MESSAGE = format('booking %s comes with booking %s; %s that one', b.id, b.parent_id, verb);
+  END IF;
+  IF b.state <> 'requested' THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'booking_id',
+      MESSAGE = format('booking %s is %s, not waiting for approval; only a requested booking can be %sd',
+                       b.id, replace(b.state::text, '_', ' '), verb);
+  END IF;
+  IF upper(b.during) <= now() THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'booking_id',
+      MESSAGE = format('the time of booking %s has passed', b.id);
+  END IF;
+  IF NOT p_approve AND coalesce(p_reason, '') = '' THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'reason',
+      MESSAGE = format('say why booking %s is declined; %s will see the reason', b.id,
+                       (SELECT handle FROM members WHERE id = b.member_id));
+  END IF;
+  UPDATE bookings
+     SET state = CASE WHEN p_approve THEN 'confirmed'::booking_state ELSE 'declined'::booking_state END,
+         decided_by = m.id, decided_at = now(), decision_reason = coalesce(p_reason, '')
+   WHERE id = b.id OR (parent_id = b.id AND state = 'requested');
+  PERFORM rb_audit(m.id, verb, 'booking', b.id, p_peer,
+                   jsonb_build_object('reason', coalesce(p_reason, '')));
+  RETURN b.id;
 END $$;
 
 -- ------------------------------------------------------------------ check in and out
 
 -- The booking p_member acts on for its usage: the holder or staff of the
 -- resource, never a companion (those follow their parent).
-CREATE FUNCTION rb_usage_booking(m members, p_booking bigint, p_verb text) RETURNS bookings
+CREATE OR REPLACE FUNCTION rb_usage_booking(m members, p_booking bigint, p_verb text) RETURNS bookings
 LANGUAGE plpgsql AS $$
 DECLARE
   b bookings := rb_lock_booking(p_booking);
@@ -260,7 +93,7 @@ BEGIN
 END $$;
 
 -- "booking 42 is cancelled" and the like, for refusals.
-CREATE FUNCTION rb_state_words(b bookings) RETURNS text
+CREATE OR REPLACE FUNCTION rb_state_words(b bookings) RETURNS text
 LANGUAGE sql STABLE AS $$
   SELECT CASE b.state
     WHEN 'requested' THEN 'requested (waiting for approval)'
@@ -273,7 +106,7 @@ $$;
 -- Check in: from checkin_early_minutes before the start until the end, by
 -- the holder or staff on their behalf; the holder must be qualified now.
 -- A no-show that turns up before the end is checked in after all.
-CREATE FUNCTION rb_check_in(p_member bigint, p_booking bigint, p_peer text)
+CREATE OR REPLACE FUNCTION rb_check_in(p_member bigint, p_booking bigint, p_peer text)
 RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
   m members := rb_member(p_member);
@@ -317,7 +150,7 @@ END $$;
 -- When the usage of booking b must end at the latest: the start of the
 -- next booking of its unit, or of the next closure of its resource.
 -- NULL when nothing follows.
-CREATE FUNCTION rb_usage_limit(b bookings) RETURNS timestamptz
+CREATE OR REPLACE FUNCTION rb_usage_limit(b bookings) RETURNS timestamptz
 LANGUAGE sql STABLE AS $$
   SELECT min(t) FROM (
     SELECT lower(x.during) AS t FROM bookings x
@@ -333,7 +166,7 @@ $$;
 -- Check out.  An overrun past the end counts until the next booking of the
 -- unit (or a closure) begins: checking out later records that instant, and
 -- the usage note says so.
-CREATE FUNCTION rb_check_out(p_member bigint, p_booking bigint, p_peer text)
+CREATE OR REPLACE FUNCTION rb_check_out(p_member bigint, p_booking bigint, p_peer text)
 RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
   m members := rb_member(p_member);
@@ -377,7 +210,7 @@ END $$;
 -- usage note, shown to the member).  In and out default to what is on
 -- record; with an out time the booking is completed, without one it stays
 -- checked in.
-CREATE FUNCTION rb_correct_usage(p_member bigint, p_booking bigint, p_in bigint, p_out bigint,
+CREATE OR REPLACE FUNCTION rb_correct_usage(p_member bigint, p_booking bigint, p_in bigint, p_out bigint,
                                  p_reason text, p_peer text)
 RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
@@ -451,7 +284,7 @@ END $$;
 
 -- Staff mark a confirmed booking nobody checked in for as a no-show, once
 -- the grace period after its start has passed.
-CREATE FUNCTION rb_mark_no_show(p_member bigint, p_booking bigint, p_peer text)
+CREATE OR REPLACE FUNCTION rb_mark_no_show(p_member bigint, p_booking bigint, p_peer text)
 RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
   m members := rb_member(p_member);
@@ -492,7 +325,7 @@ END $$;
 -- (a booking being checked in right now, or one another daemon's sweep is
 -- marking), so any number of daemons can run it at once: each booking is
 -- marked by exactly one of them.  Returns the ids marked.
-CREATE FUNCTION rb_mark_no_shows(p_limit int) RETURNS SETOF bigint
+CREATE OR REPLACE FUNCTION rb_mark_no_shows(p_limit int) RETURNS SETOF bigint
 LANGUAGE plpgsql AS $$
 DECLARE
   p bigint;
@@ -518,3 +351,4 @@ BEGIN
     RETURN NEXT p;
   END LOOP;
 END $$;
+

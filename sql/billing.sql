@@ -1,181 +1,11 @@
--- Billing: rate cards, the charge ledger, innovation vouchers (科技创新券),
--- invoices and credit notes.
---
--- Money is bigint fen (minor units) with an ISO 4217 currency code, never
--- a floating-point number.  Rounding is explicit: usage is rounded UP to
--- the rate's increment, a fraction of a fen (an hourly rate times minutes,
--- a percentage) rounds half up.
---
---   rate_cards           per resource, price tier and effective date
---   charges              the ledger: one line per booking and kind,
---                        written by triggers on bookings; append-only
---   vouchers             a startup's innovation vouchers: coverage %, cap
---   invoices             one per space, startup and month; credit notes
---   invoice_lines        one per charge; the voucher share and the rest
---   voucher_redemptions  what each voucher paid on which invoice line
---
--- Locking: the invoice run takes an advisory lock per space (the two-key
--- form, class 7310, so it never meets the per-resource locks), then the
--- startup's vouchers in id order, then the space's invoice counter row.
+-- Billing: rate cards, the charge ledger (written as bookings change
+-- state), innovation vouchers, invoices and credit notes, settlement.
+-- Tables and their rules: migrations/0001_baseline.sql.
 
-CREATE TYPE price_tier AS ENUM ('member_startup', 'host_internal', 'external');
-CREATE TYPE charge_basis AS ENUM ('booked', 'used', 'greater');
-CREATE TYPE charge_kind AS ENUM ('usage', 'late_cancel', 'no_show', 'no_show_reversal', 'credit');
-
-ALTER TABLE startups ADD COLUMN tier price_tier NOT NULL DEFAULT 'member_startup';
-
-CREATE DOMAIN rb_currency AS text CHECK (VALUE ~ '^[A-Z]{3}$');
-
--- ------------------------------------------------------------------ rate cards
-
--- A rate applies to bookings starting (in the resource's zone) on or after
--- effective_from, until a later rate of the same resource and tier.
--- day_fen: a charged duration of at least day_hours is charged per started
--- 24 hours at day_fen instead of by the hour (pilot lines, workshops).
-CREATE TABLE rate_cards (
-  id                bigserial PRIMARY KEY,
-  resource_id       bigint NOT NULL REFERENCES resources,
-  tier              price_tier NOT NULL,
-  currency          rb_currency NOT NULL DEFAULT 'CNY',
-  hourly_fen        bigint NOT NULL CHECK (hourly_fen >= 0),
-  increment_minutes int NOT NULL CHECK (increment_minutes BETWEEN 1 AND 1440),
-  minimum_fen       bigint NOT NULL DEFAULT 0 CHECK (minimum_fen >= 0),
-  day_fen           bigint CHECK (day_fen IS NULL OR day_fen >= 0),
-  day_hours         int NOT NULL DEFAULT 8 CHECK (day_hours BETWEEN 1 AND 24),
-  basis             charge_basis NOT NULL DEFAULT 'booked',
-  late_fee_pct      int NOT NULL DEFAULT 0 CHECK (late_fee_pct BETWEEN 0 AND 100),
-  no_show_fee_pct   int NOT NULL DEFAULT 0 CHECK (no_show_fee_pct BETWEEN 0 AND 100),
-  effective_from    date NOT NULL,
-  created_by        bigint REFERENCES members,
-  created_at        timestamptz NOT NULL DEFAULT now(),
-  UNIQUE (resource_id, tier, effective_from)
-);
-
--- ------------------------------------------------------------------ charges
-
--- The ledger.  Lines of a booking are written by booking_charges (below);
--- each kind at most once per booking.  Credit lines (kind credit, no
--- booking) come with credit notes.  Amounts of credits and reversals are
--- negative.  charged_on is the local date of the booking's start (of the
--- credit note for credits): the month it is invoiced in.
-CREATE TABLE charges (
-  id             bigserial PRIMARY KEY,
-  booking_id     bigint REFERENCES bookings,
-  kind           charge_kind NOT NULL,
-  startup_id     bigint NOT NULL REFERENCES startups,
-  space_id       bigint NOT NULL REFERENCES spaces,
-  resource_id    bigint REFERENCES resources,
-  institution_id bigint REFERENCES institutions,
-  rate_card_id   bigint REFERENCES rate_cards,
-  tier           price_tier NOT NULL,
-  currency       rb_currency NOT NULL,
-  charged_on     date NOT NULL,
-  minutes        bigint NOT NULL DEFAULT 0,   -- the duration charged, after rounding
-  amount_fen     bigint NOT NULL,
-  credit_of      bigint REFERENCES charges,   -- a reversal: the line it reverses
-  description    text NOT NULL DEFAULT '',
-  created_at     timestamptz NOT NULL DEFAULT now(),
-  UNIQUE (booking_id, kind),
-  CONSTRAINT charge_booking CHECK ((kind = 'credit') = (booking_id IS NULL)),
-  CONSTRAINT charge_sign CHECK (CASE WHEN kind IN ('credit', 'no_show_reversal')
-                                     THEN amount_fen < 0 ELSE amount_fen >= 0 END)
-);
-CREATE INDEX charges_space_date ON charges (space_id, charged_on);
-CREATE INDEX charges_startup_date ON charges (startup_id, charged_on);
-
-CREATE FUNCTION rb_append_only() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-  RAISE EXCEPTION USING ERRCODE = 'RB412',
-    MESSAGE = format('%s is append-only: a charge never changes; correct it with a credit note (rigbook invoice credit)',
-                     TG_TABLE_NAME);
-END $$;
-
-CREATE TRIGGER charges_append_only BEFORE UPDATE OR DELETE ON charges
+CREATE OR REPLACE TRIGGER charges_append_only BEFORE UPDATE OR DELETE ON charges
   FOR EACH ROW EXECUTE FUNCTION rb_append_only();
 
--- ------------------------------------------------------------------ vouchers
-
--- An innovation voucher: pays coverage_pct of each eligible line up to
--- cap_fen in all.  used_fen <= cap_fen is the balance that never goes
--- below zero; invoicing locks the row before it spends.
-CREATE TABLE vouchers (
-  id             bigserial PRIMARY KEY,
-  startup_id     bigint NOT NULL REFERENCES startups,
-  issuer         text NOT NULL CHECK (length(issuer) BETWEEN 1 AND 200),
-  coverage_pct   int NOT NULL CHECK (coverage_pct BETWEEN 1 AND 100),
-  currency       rb_currency NOT NULL DEFAULT 'CNY',
-  cap_fen        bigint NOT NULL CHECK (cap_fen > 0),
-  used_fen       bigint NOT NULL DEFAULT 0,
-  valid_from     date NOT NULL,
-  valid_to       date NOT NULL,               -- inclusive
-  institutions   bigint[] NOT NULL DEFAULT '{}', -- empty: any host institution
-  kinds          resource_kind[] NOT NULL DEFAULT '{}', -- empty: any kind of resource
-  created_by     bigint REFERENCES members,
-  created_at     timestamptz NOT NULL DEFAULT now(),
-  CONSTRAINT voucher_balance CHECK (used_fen >= 0 AND used_fen <= cap_fen),
-  CONSTRAINT voucher_dates CHECK (valid_to >= valid_from)
-);
-CREATE INDEX vouchers_startup ON vouchers (startup_id);
-
--- ------------------------------------------------------------------ invoices
-
--- Invoices and credit notes.  A row is written with issued_at NULL, its
--- lines added, then issued in the same transaction: from then on neither
--- the row nor its lines change.
-CREATE TABLE invoices (
-  id           bigserial PRIMARY KEY,
-  number       text NOT NULL UNIQUE,
-  kind         text NOT NULL DEFAULT 'invoice' CHECK (kind IN ('invoice', 'credit_note')),
-  space_id     bigint NOT NULL REFERENCES spaces,
-  startup_id   bigint NOT NULL REFERENCES startups,
-  period       date NOT NULL CHECK (extract(day FROM period) = 1),
-  currency     rb_currency NOT NULL DEFAULT 'CNY',
-  total_fen    bigint NOT NULL DEFAULT 0,
-  voucher_fen  bigint NOT NULL DEFAULT 0,
-  startup_fen  bigint NOT NULL DEFAULT 0,
-  credit_of    bigint REFERENCES invoices,
-  reason       text NOT NULL DEFAULT '',
-  created_by   bigint REFERENCES members,
-  issued_at    timestamptz,
-  CONSTRAINT invoice_sum CHECK (total_fen = voucher_fen + startup_fen),
-  CONSTRAINT credit_note_of CHECK ((kind = 'credit_note') = (credit_of IS NOT NULL))
-);
--- One invoice per space, startup and month, however often the run runs.
-CREATE UNIQUE INDEX invoices_once ON invoices (space_id, startup_id, period) WHERE kind = 'invoice';
-CREATE INDEX invoices_startup ON invoices (startup_id, period);
-
--- Gapless numbers per space and year: the row is locked FOR UPDATE by the
--- transaction that issues, so a rolled-back invoice gives its number back.
-CREATE TABLE invoice_counters (
-  space_id  bigint NOT NULL REFERENCES spaces,
-  year      int NOT NULL,
-  last_no   int NOT NULL DEFAULT 0,
-  PRIMARY KEY (space_id, year)
-);
-
-CREATE TABLE invoice_lines (
-  id           bigserial PRIMARY KEY,
-  invoice_id   bigint NOT NULL REFERENCES invoices,
-  charge_id    bigint NOT NULL UNIQUE REFERENCES charges,  -- a charge is invoiced once
-  amount_fen   bigint NOT NULL,
-  voucher_fen  bigint NOT NULL DEFAULT 0,
-  startup_fen  bigint NOT NULL,
-  CONSTRAINT line_sum CHECK (amount_fen = voucher_fen + startup_fen)
-);
-CREATE INDEX invoice_lines_invoice ON invoice_lines (invoice_id);
-
-CREATE TABLE voucher_redemptions (
-  id              bigserial PRIMARY KEY,
-  voucher_id      bigint NOT NULL REFERENCES vouchers,
-  invoice_line_id bigint NOT NULL REFERENCES invoice_lines,
-  amount_fen      bigint NOT NULL CHECK (amount_fen <> 0), -- negative: given back by a reversal
-  created_at      timestamptz NOT NULL DEFAULT now()
-);
-CREATE INDEX voucher_redemptions_voucher ON voucher_redemptions (voucher_id);
-CREATE INDEX voucher_redemptions_line ON voucher_redemptions (invoice_line_id);
-
-CREATE FUNCTION rb_invoice_frozen() RETURNS trigger
+CREATE OR REPLACE FUNCTION rb_invoice_frozen() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'DELETE' OR OLD.issued_at IS NOT NULL THEN
@@ -186,10 +16,10 @@ BEGIN
   RETURN NEW;
 END $$;
 
-CREATE TRIGGER invoices_frozen BEFORE UPDATE OR DELETE ON invoices
+CREATE OR REPLACE TRIGGER invoices_frozen BEFORE UPDATE OR DELETE ON invoices
   FOR EACH ROW EXECUTE FUNCTION rb_invoice_frozen();
 
-CREATE FUNCTION rb_invoice_line_frozen() RETURNS trigger
+CREATE OR REPLACE FUNCTION rb_invoice_line_frozen() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
   inv invoices;
@@ -204,22 +34,14 @@ BEGIN
   RETURN NEW;
 END $$;
 
-CREATE TRIGGER invoice_lines_frozen BEFORE INSERT OR UPDATE OR DELETE ON invoice_lines
+CREATE OR REPLACE TRIGGER invoice_lines_frozen BEFORE INSERT OR UPDATE OR DELETE ON invoice_lines
   FOR EACH ROW EXECUTE FUNCTION rb_invoice_line_frozen();
 
-CREATE TRIGGER voucher_redemptions_append_only BEFORE UPDATE OR DELETE ON voucher_redemptions
+CREATE OR REPLACE TRIGGER voucher_redemptions_append_only BEFORE UPDATE OR DELETE ON voucher_redemptions
   FOR EACH ROW EXECUTE FUNCTION rb_append_only();
 
--- ------------------------------------------------------------------ charging
-
--- Operators of a space (and admins) set its prices and invoice it.
-CREATE FUNCTION rb_is_operator(m members, p_space bigint) RETURNS boolean
-LANGUAGE sql STABLE AS $$
-  SELECT m.role = 'admin' OR (m.role = 'operator' AND m.space_id = p_space)
-$$;
-
 -- The rate in force for a resource and tier on a local date.
-CREATE FUNCTION rb_rate_for(p_resource bigint, p_tier price_tier, p_day date) RETURNS rate_cards
+CREATE OR REPLACE FUNCTION rb_rate_for(p_resource bigint, p_tier price_tier, p_day date) RETURNS rate_cards
 LANGUAGE sql STABLE AS $$
   SELECT * FROM rate_cards
    WHERE resource_id = p_resource AND tier = p_tier AND effective_from <= p_day
@@ -230,7 +52,7 @@ $$;
 -- up to the increment) and the amount.  A duration of at least day_hours,
 -- when the rate has a day rate, is charged per started 24 hours at it;
 -- otherwise by the hour (half a fen rounds up), never below the minimum.
-CREATE FUNCTION rb_rate_amount(c rate_cards, p_secs bigint, OUT minutes bigint, OUT amount bigint)
+CREATE OR REPLACE FUNCTION rb_rate_amount(c rate_cards, p_secs bigint, OUT minutes bigint, OUT amount bigint)
 LANGUAGE plpgsql IMMUTABLE AS $$
 DECLARE
   inc bigint := c.increment_minutes * 60;
@@ -243,23 +65,13 @@ BEGIN
   END IF;
 END $$;
 
--- p% of an amount, half a fen up.
-CREATE FUNCTION rb_pct(p_amount bigint, p_pct int) RETURNS bigint
-LANGUAGE sql IMMUTABLE AS $$ SELECT (p_amount * p_pct + 50) / 100 $$;
-
--- Minutes as "1h45".
-CREATE FUNCTION rb_hm(p_minutes bigint) RETURNS text
-LANGUAGE sql IMMUTABLE AS $$
-  SELECT (p_minutes / 60) || 'h' || lpad((p_minutes % 60)::text, 2, '0')
-$$;
-
 -- Charge a booking when it completes, becomes a no-show or is cancelled
 -- late: a trigger, so every path (check-out, usage corrections, staff, the
 -- no-show sweep, cancellation with companions) charges, and the unique
 -- (booking_id, kind) makes it exactly once.  A no-show checked in after
 -- all has its no-show line reversed.  Bookings without a startup, and
 -- resources without a rate for the startup's tier, are not charged.
-CREATE FUNCTION rb_booking_charge() RETURNS trigger
+CREATE OR REPLACE FUNCTION rb_booking_charge() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
   r resources;
@@ -346,58 +158,9 @@ BEGIN
   RETURN NULL;
 END $$;
 
-CREATE TRIGGER booking_charges AFTER UPDATE OF state, cancelled_late ON bookings
+CREATE OR REPLACE TRIGGER booking_charges AFTER UPDATE OF state, cancelled_late ON bookings
   FOR EACH ROW WHEN (OLD.state IS DISTINCT FROM NEW.state)
   EXECUTE FUNCTION rb_booking_charge();
-
--- ------------------------------------------------------------------ helpers
-
--- "2026-11" as the first day of that month, or an error naming the field.
-CREATE FUNCTION rb_period(p text, p_field text) RETURNS date
-LANGUAGE plpgsql IMMUTABLE AS $$
-BEGIN
-  IF p IS NULL OR p !~ '^[0-9]{4}-(0[1-9]|1[0-2])$' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = p_field,
-      MESSAGE = format('%s is not a month; give it as YYYY-MM, like 2026-11', coalesce(p, 'nothing'));
-  END IF;
-  RETURN to_date(p || '-01', 'YYYY-MM-DD');
-END $$;
-
--- A date as typed ("2026-11-01"), or an error naming the field.
-CREATE FUNCTION rb_date_arg(p text, p_field text) RETURNS date
-LANGUAGE plpgsql IMMUTABLE AS $$
-BEGIN
-  IF p IS NULL OR p !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = p_field,
-      MESSAGE = format('%s is not a date; give it as YYYY-MM-DD', coalesce(p, 'nothing'));
-  END IF;
-  RETURN p::date;
-EXCEPTION WHEN datetime_field_overflow OR invalid_datetime_format THEN
-  RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = p_field,
-    MESSAGE = format('%s is not a date of the calendar', p);
-END $$;
-
--- The startup called p_code, or an error.
-CREATE FUNCTION rb_startup(p_code text) RETURNS startups
-LANGUAGE plpgsql STABLE AS $$
-DECLARE
-  s startups;
-BEGIN
-  SELECT * INTO s FROM startups WHERE code = p_code;
-  IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'startup_code',
-      MESSAGE = format('no startup is called %s', p_code);
-  END IF;
-  RETURN s;
-END $$;
-
--- Which startup's money p_member may read: their own (members), any in
--- their space (operators), any (admins).  Managers read none by startup.
-CREATE FUNCTION rb_may_read_startup(m members, s startups) RETURNS boolean
-LANGUAGE sql STABLE AS $$
-  SELECT m.role = 'admin' OR (m.role = 'operator' AND m.space_id = s.space_id)
-      OR (m.role = 'member' AND m.startup_id = s.id)
-$$;
 
 -- ------------------------------------------------------------------ rates
 
@@ -410,14 +173,14 @@ SELECT c.id, r.code::text AS resource_code, c.tier::text AS tier, c.currency::te
        c.resource_id, c.effective_from AS from_date
 FROM rate_cards c JOIN resources r ON r.id = c.resource_id;
 
-CREATE FUNCTION rb_rate_wire(p_id bigint) RETURNS SETOF rate_view
+CREATE OR REPLACE FUNCTION rb_rate_wire(p_id bigint) RETURNS SETOF rate_view
 LANGUAGE sql VOLATILE AS $$ SELECT * FROM rate_view WHERE id = p_id $$;
 
 -- Set the rate of a resource for a tier from a date on.  Operators of the
 -- resource's space and admins.  Setting it again for the same date
 -- replaces it until it has charged a booking; after that a change takes a
 -- later date, so that what was charged stays as it was.
-CREATE FUNCTION rb_rate_set(p_member bigint, p_code text, p_tier text, p_currency text,
+CREATE OR REPLACE FUNCTION rb_rate_set(p_member bigint, p_code text, p_tier text, p_currency text,
                             p_hourly bigint, p_increment int, p_minimum bigint, p_day bigint,
                             p_day_hours int, p_basis text, p_late int, p_no_show int,
                             p_from text, p_peer text)
@@ -500,7 +263,7 @@ BEGIN
 END $$;
 
 -- The rates of a resource, newest first per tier: staff of the resource.
-CREATE FUNCTION rb_rates(p_member bigint, p_code text) RETURNS SETOF bigint
+CREATE OR REPLACE FUNCTION rb_rates(p_member bigint, p_code text) RETURNS SETOF bigint
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
   m members := rb_member(p_member);
@@ -542,7 +305,7 @@ LEFT JOIN invoices inv ON inv.id = l.invoice_id;
 -- The ledger lines p_member may read: members their startup's, managers
 -- their institution's, operators their space's, admins all; of one month
 -- and one startup when given.
-CREATE FUNCTION rb_charges(p_member bigint, p_period text, p_startup text)
+CREATE OR REPLACE FUNCTION rb_charges(p_member bigint, p_period text, p_startup text)
 RETURNS SETOF charge_view LANGUAGE plpgsql STABLE AS $$
 DECLARE
   m members := rb_member(p_member);
@@ -580,11 +343,11 @@ SELECT v.id, s.code::text AS startup_code, v.issuer, v.coverage_pct, v.currency:
        v.startup_id, s.space_id
 FROM vouchers v JOIN startups s ON s.id = v.startup_id;
 
-CREATE FUNCTION rb_voucher_wire(p_id bigint) RETURNS SETOF voucher_view
+CREATE OR REPLACE FUNCTION rb_voucher_wire(p_id bigint) RETURNS SETOF voucher_view
 LANGUAGE sql VOLATILE AS $$ SELECT * FROM voucher_view WHERE id = p_id $$;
 
 -- Record a startup's voucher: operators of its space and admins.
-CREATE FUNCTION rb_voucher_add(p_member bigint, p_startup text, p_issuer text, p_pct int,
+CREATE OR REPLACE FUNCTION rb_voucher_add(p_member bigint, p_startup text, p_issuer text, p_pct int,
                                p_currency text, p_cap bigint, p_from text, p_to text,
                                p_institutions text[], p_kinds text[], p_peer text)
 RETURNS bigint LANGUAGE plpgsql AS $$
@@ -647,7 +410,7 @@ BEGIN
 END $$;
 
 -- Vouchers p_member may read (of one startup when given).
-CREATE FUNCTION rb_vouchers(p_member bigint, p_startup text, p_id bigint) RETURNS SETOF bigint
+CREATE OR REPLACE FUNCTION rb_vouchers(p_member bigint, p_startup text, p_id bigint) RETURNS SETOF bigint
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
   m members := rb_member(p_member);
@@ -686,7 +449,7 @@ LEFT JOIN resources r ON r.id = c.resource_id;
 -- What each issuing body owes the space: every redemption of its vouchers
 -- on invoices of one month (all months when p_period is NULL), for the
 -- operators of a space (their space's startups) and admins.
-CREATE FUNCTION rb_voucher_statement(p_member bigint, p_issuer text, p_period text)
+CREATE OR REPLACE FUNCTION rb_voucher_statement(p_member bigint, p_issuer text, p_period text)
 RETURNS TABLE (issuer text, voucher_id bigint, startup_code text, period text,
                invoice_number text, currency text, amount_fen bigint)
 LANGUAGE plpgsql STABLE AS $$
@@ -718,7 +481,7 @@ END $$;
 -- The next invoice number of a space for a year: "<SPACE>-2026-0007".  The
 -- counter row stays locked until the transaction ends, so numbers are
 -- gapless (a rollback gives the number back) and never repeat.
-CREATE FUNCTION rb_next_invoice_number(p_space bigint, p_year int) RETURNS text
+CREATE OR REPLACE FUNCTION rb_next_invoice_number(p_space bigint, p_year int) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
   n int;
@@ -741,7 +504,7 @@ END $$;
 -- what vouchers before it paid, and never more than its balance.  A
 -- reversal gives back to the vouchers what they paid on the line it
 -- reverses.
-CREATE FUNCTION rb_invoice_startup(p_space bigint, p_startup bigint, p_period date, p_by bigint)
+CREATE OR REPLACE FUNCTION rb_invoice_startup(p_space bigint, p_startup bigint, p_period date, p_by bigint)
 RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
   v_end date := p_period + interval '1 month';
@@ -837,7 +600,7 @@ END $$;
 -- the same time queue on the space's advisory lock; the second finds the
 -- month invoiced (and the unique index would refuse a second set anyway).
 -- Returns the invoices issued now.
-CREATE FUNCTION rb_invoice_run(p_member bigint, p_period text, p_space text, p_peer text)
+CREATE OR REPLACE FUNCTION rb_invoice_run(p_member bigint, p_period text, p_space text, p_peer text)
 RETURNS SETOF bigint LANGUAGE plpgsql AS $$
 DECLARE
   m members := rb_member(p_member);
@@ -889,7 +652,7 @@ END $$;
 -- A credit note for part or all of what a startup pays on an invoice: a
 -- credit line in the ledger and a numbered credit note holding it.  The
 -- credit notes of an invoice never add up to more than the startup paid.
-CREATE FUNCTION rb_invoice_credit(p_member bigint, p_number text, p_amount bigint, p_reason text,
+CREATE OR REPLACE FUNCTION rb_invoice_credit(p_member bigint, p_number text, p_amount bigint, p_reason text,
                                   p_peer text)
 RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
@@ -952,7 +715,7 @@ END $$;
 
 -- Invoices as the wire shows them, with their lines (line columns NULL
 -- when lines are not asked for).  Column order: daemon/sql.h IV_*.
-CREATE FUNCTION rb_invoice_rows(p_ids bigint[], p_lines boolean)
+CREATE OR REPLACE FUNCTION rb_invoice_rows(p_ids bigint[], p_lines boolean)
 RETURNS TABLE (id bigint, number text, kind text, space_code text, startup_code text,
                startup_name text, period text, currency text, total_fen bigint,
                voucher_fen bigint, startup_fen bigint, credit_of text, reason text,
@@ -981,7 +744,7 @@ $$;
 
 -- Invoices p_member may read: members their startup's, operators their
 -- space's, admins all; of one month and startup when given.
-CREATE FUNCTION rb_invoices(p_member bigint, p_period text, p_startup text, p_number text)
+CREATE OR REPLACE FUNCTION rb_invoices(p_member bigint, p_period text, p_startup text, p_number text)
 RETURNS bigint[] LANGUAGE plpgsql STABLE AS $$
 DECLARE
   m members := rb_member(p_member);
@@ -1018,7 +781,7 @@ END $$;
 -- month, what vouchers paid of it and what the startups paid.  Credit
 -- notes (no institution) are a row of their own.  Operators: their
 -- space's institutions; managers: their own; admins: all.
-CREATE FUNCTION rb_settlement(p_member bigint, p_period text, p_institution text)
+CREATE OR REPLACE FUNCTION rb_settlement(p_member bigint, p_period text, p_institution text)
 RETURNS TABLE (institution_code text, institution_name text, currency text,
                earned_fen bigint, voucher_fen bigint, startup_fen bigint)
 LANGUAGE plpgsql STABLE AS $$
@@ -1061,7 +824,7 @@ END $$;
 
 -- Set a startup's price tier: operators of its space and admins.  Lines
 -- already charged keep the tier they were charged at.
-CREATE FUNCTION rb_set_tier(p_member bigint, p_startup text, p_tier text, p_peer text,
+CREATE OR REPLACE FUNCTION rb_set_tier(p_member bigint, p_startup text, p_tier text, p_peer text,
                             OUT startup_code text, OUT tier text, OUT previous text)
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -1084,3 +847,4 @@ BEGIN
   startup_code := s.code;
   tier := p_tier;
 END $$;
+

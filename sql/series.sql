@@ -1,68 +1,12 @@
--- Recurring bookings: one request books a window every N days, keeping the
--- local wall-clock time in the resource's zone across daylight-saving
--- changes.  Each occurrence goes through rb_book, so every rule of a single
--- booking holds for it, and rules that count bookings count the series' own
--- earlier occurrences.  All or nothing unless asked to skip what is refused.
-
-CREATE TABLE booking_series (
-  id bigserial PRIMARY KEY,
-  member_id bigint NOT NULL REFERENCES members,
-  resource_id bigint NOT NULL REFERENCES resources,
-  first_start timestamptz NOT NULL,
-  first_end timestamptz NOT NULL,
-  every_days int NOT NULL CHECK (every_days BETWEEN 1 AND 366),
-  occurrences int NOT NULL CHECK (occurrences BETWEEN 1 AND 52),  -- asked for
-  skip_conflicts boolean NOT NULL,
-  -- occurrences refused and skipped: [{n, start, end, code, reason}]
-  skipped jsonb NOT NULL DEFAULT '[]',
-  created_at timestamptz NOT NULL DEFAULT now(),
-  cancelled_at timestamptz,
-  CHECK (first_end > first_start)
-);
-
-ALTER TABLE bookings
-  ADD COLUMN series_no int CHECK (series_no >= 1),
-  ADD CONSTRAINT bookings_series_fk FOREIGN KEY (series_id) REFERENCES booking_series,
-  ADD CONSTRAINT booking_series_no CHECK ((series_id IS NULL) = (series_no IS NULL));
-
--- The booking as the wire shows it, now with its place in its series
--- (column order: daemon/sql.h BC_*).
-CREATE OR REPLACE VIEW booking_view AS
-SELECT b.id, r.code::text AS resource_code, r.name AS resource_name, r.time_zone,
-       rb_epoch(lower(b.during)) AS start_epoch, rb_epoch(upper(b.during)) AS end_epoch,
-       b.state::text AS state, m.handle::text AS member_handle,
-       coalesce(s.code::text, '') AS startup_code, rb_epoch(b.created_at) AS created_epoch,
-       b.note, coalesce(rb_epoch(b.cancelled_at), 0) AS cancelled_epoch, b.cancel_reason,
-       b.member_id, b.startup_id, b.resource_id, b.during,
-       u.unit_no, b.override_reason, coalesce(b.parent_id, 0) AS parent_id,
-       coalesce((SELECT c.handle::text FROM members c WHERE c.id = b.cancelled_by), '') AS cancelled_by,
-       b.cancelled_late,
-       coalesce(rb_epoch(b.checked_in_at), 0) AS checked_in_epoch,
-       coalesce(rb_epoch(b.checked_out_at), 0) AS checked_out_epoch,
-       b.usage_note, coalesce(b.series_id, 0) AS series_id,
-       coalesce((SELECT d.handle::text FROM members d WHERE d.id = b.decided_by), '') AS decided_by,
-       b.decision_reason,
-       coalesce(b.series_no, 0) AS series_no,
-       coalesce((SELECT bs.occurrences FROM booking_series bs WHERE bs.id = b.series_id), 0) AS series_of
-FROM bookings b
-JOIN resources r ON r.id = b.resource_id
-JOIN members m ON m.id = b.member_id
-JOIN resource_units u ON u.id = b.unit_id
-LEFT JOIN startups s ON s.id = b.startup_id;
+-- Recurring bookings: one request, every N days, each occurrence held to
+-- every rule of a single booking.
 
 -- The most occurrences one series may have.
-CREATE FUNCTION rb_series_max() RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT 52 $$;
-
--- One row per occurrence of a series: booked (booking_id) or refused (code
--- and reason).  series_id is 0 when nothing was booked.
-CREATE TYPE rb_series_row AS (
-  series_id bigint, n int, booking_id bigint, occ_start bigint, occ_end bigint,
-  code text, reason text, replayed boolean, occurrences int
-);
+CREATE OR REPLACE FUNCTION rb_series_max() RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT 52 $$;
 
 -- The answer for a series that exists: its occurrences (companions left
 -- out) and what it skipped, by occurrence.
-CREATE FUNCTION rb_series_rows(p_series bigint, p_replayed boolean) RETURNS SETOF rb_series_row
+CREATE OR REPLACE FUNCTION rb_series_rows(p_series bigint, p_replayed boolean) RETURNS SETOF rb_series_row
 LANGUAGE sql AS $$
   SELECT * FROM (
     SELECT bs.id, b.series_no, b.id, rb_epoch(lower(b.during)), rb_epoch(upper(b.during)),
@@ -88,7 +32,7 @@ $$;
 -- the others stay booked and the refused ones are recorded as skipped.
 -- Refusals of the request itself (no such resource, an override by a
 -- member, a bad argument) are raised as they are.
-CREATE FUNCTION rb_book_series(p_member bigint, p_code text, p_start bigint, p_end bigint,
+CREATE OR REPLACE FUNCTION rb_book_series(p_member bigint, p_code text, p_start bigint, p_end bigint,
                                p_every int, p_count int, p_until bigint, p_skip boolean,
                                p_note text, p_override text, p_key text, p_peer text)
 RETURNS SETOF rb_series_row
@@ -234,7 +178,7 @@ END $$;
 -- cancel, the reason staff must give and late cancellations are as for one
 -- booking).  The series' owner or staff of its resource.  Returns the ids
 -- of the cancelled bookings.
-CREATE FUNCTION rb_cancel_series(p_member bigint, p_series bigint, p_reason text,
+CREATE OR REPLACE FUNCTION rb_cancel_series(p_member bigint, p_series bigint, p_reason text,
                                  p_key text, p_peer text)
 RETURNS TABLE (id bigint, replayed boolean)
 LANGUAGE plpgsql AS $$
@@ -291,3 +235,4 @@ BEGIN
                    jsonb_build_object('reason', coalesce(p_reason, ''), 'bookings', to_jsonb(ids)));
   RETURN QUERY SELECT u.x, false FROM unnest(ids) WITH ORDINALITY u(x, o) ORDER BY u.o;
 END $$;
+

@@ -1,0 +1,241 @@
+-- Availability: opening hours, exceptions and closures as instants, free
+-- time, slots and the search for a window.  Read-only.
+
+-- The weekly (or off-peak) windows of a resource, with date exceptions, as
+-- instants within [p_from, p_to).  Computed per local date, so 08:30 stays
+-- 08:30 local across a DST change.  No opening hours at all: open around the
+-- clock (but closed exception days still close).
+CREATE OR REPLACE FUNCTION rb_windows(p_resource bigint, p_tz text, p_kind text,
+                           p_from timestamptz, p_to timestamptz) RETURNS tstzmultirange
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  result tstzmultirange;
+BEGIN
+  -- Most resources have no hours of this kind and no exceptions near the
+  -- window: answer without building the days.
+  IF NOT EXISTS (SELECT 1 FROM opening_hours WHERE resource_id = p_resource AND kind = p_kind)
+     AND (p_kind <> 'open' OR NOT EXISTS (
+            SELECT 1 FROM date_exceptions
+             WHERE resource_id = p_resource
+               AND day BETWEEN (p_from AT TIME ZONE p_tz)::date - 1 AND (p_to AT TIME ZONE p_tz)::date + 1)) THEN
+    IF p_kind = 'open' AND p_from < p_to THEN
+      RETURN tstzmultirange(tstzrange(p_from, p_to));
+    END IF;
+    RETURN '{}'::tstzmultirange;
+  END IF;
+  -- plpgsql, not sql: the plan is cached per session instead of made per call
+  WITH days AS (
+    SELECT d::date AS day
+    FROM generate_series((p_from AT TIME ZONE p_tz)::date - 1,
+                         (p_to AT TIME ZONE p_tz)::date + 1, interval '1 day') d
+  ), weekly AS (
+    SELECT EXISTS (SELECT 1 FROM opening_hours
+                   WHERE resource_id = p_resource AND kind = p_kind) AS yes
+  ), exc AS (
+    SELECT e.* FROM date_exceptions e, days
+    WHERE p_kind = 'open' AND e.resource_id = p_resource AND e.day = days.day
+  ), mins AS (
+    SELECT exc.day, lower(w) AS a, upper(w) AS b
+      FROM exc CROSS JOIN LATERAL unnest(exc.windows) w
+    UNION ALL
+    SELECT days.day, h.opens, h.closes
+      FROM days JOIN opening_hours h
+        ON h.resource_id = p_resource AND h.kind = p_kind
+       AND h.weekday = extract(isodow FROM days.day)
+     WHERE NOT EXISTS (SELECT 1 FROM exc WHERE exc.day = days.day)
+    UNION ALL
+    SELECT days.day, 0, 1440 FROM days, weekly
+     WHERE p_kind = 'open' AND NOT weekly.yes
+       AND NOT EXISTS (SELECT 1 FROM exc WHERE exc.day = days.day)
+  )
+  SELECT coalesce(range_agg(tstzrange((day + a * interval '1 minute') AT TIME ZONE p_tz,
+                                      (day + b * interval '1 minute') AT TIME ZONE p_tz)),
+                  '{}'::tstzmultirange)
+         * tstzmultirange(tstzrange(p_from, p_to))
+  INTO result
+  FROM mins;
+  RETURN result;
+END $$;
+
+-- Active closures of a resource overlapping [p_from, p_to).
+CREATE OR REPLACE FUNCTION rb_closed(p_resource bigint, p_from timestamptz, p_to timestamptz)
+RETURNS tstzmultirange LANGUAGE sql STABLE AS $$
+  SELECT coalesce(range_agg(during), '{}'::tstzmultirange) FROM closures
+  WHERE resource_id = p_resource AND removed_at IS NULL AND during && tstzrange(p_from, p_to)
+$$;
+
+-- Minutes from local midnight of t in zone tz (fractional when t has seconds).
+CREATE OR REPLACE FUNCTION rb_local_minute(t timestamptz, tz text) RETURNS numeric
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT extract(epoch FROM (t AT TIME ZONE tz) - date_trunc('day', t AT TIME ZONE tz)) / 60
+$$;
+
+-- ------------------------------------------------------------------ free time
+
+-- Free time of a resource for a booking: open windows minus closures minus
+-- each unit's bookings (with the buffer around them), any unit will do;
+-- notice and reach applied.
+CREATE OR REPLACE FUNCTION rb_free(p_resource bigint, p_from timestamptz, p_to timestamptz)
+RETURNS tstzmultirange LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  r resources;
+  lo timestamptz;
+  hi timestamptz;
+  base tstzmultirange;
+  result tstzmultirange := '{}';
+  busy tstzmultirange;
+  u record;
+  buf interval;
+BEGIN
+  SELECT * INTO r FROM resources WHERE id = p_resource;
+  buf := r.buffer_minutes * interval '1 minute';
+  lo := greatest(p_from, now() + r.min_notice_minutes * interval '1 minute');
+  hi := p_to;
+  IF r.max_ahead_days > 0 THEN
+    hi := least(hi, now() + r.max_ahead_days * interval '1 day' + coalesce(nullif(r.max_minutes, 0), 1440 * 366) * interval '1 minute');
+  END IF;
+  IF lo >= hi OR r.retired_at IS NOT NULL THEN
+    RETURN '{}';
+  END IF;
+  base := rb_windows(r.id, r.time_zone, 'open', lo, hi) - rb_closed(r.id, lo, hi);
+  FOR u IN SELECT id FROM resource_units WHERE resource_id = r.id AND retired_at IS NULL LOOP
+    SELECT coalesce(range_agg(tstzrange(lower(b.during) - buf, upper(b.during) + buf)), '{}')
+      INTO busy FROM bookings b
+     WHERE b.unit_id = u.id AND b.state NOT IN ('cancelled', 'declined')
+       AND b.during && tstzrange(lo - buf, hi + buf);
+    result := result + (base - busy);
+  END LOOP;
+  RETURN result;
+END $$;
+
+-- Round a free window to the resource's grid and keep it if a booking of
+-- p_len minutes fits.  NULL when it does not.
+CREATE OR REPLACE FUNCTION rb_fit(r resources, w tstzrange, p_len int) RETURNS tstzrange
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  a timestamptz := lower(w);
+  b timestamptz := upper(w);
+  step int := CASE WHEN r.whole_days THEN 1440 ELSE r.slot_minutes END;
+  m numeric;
+BEGIN
+  IF step > 0 THEN
+    m := rb_local_minute(a, r.time_zone);
+    IF m % step <> 0 THEN
+      a := a + (step - m % step) * interval '1 minute';
+    END IF;
+    m := rb_local_minute(b, r.time_zone);
+    b := b - (m % step) * interval '1 minute';
+  END IF;
+  IF b - a < p_len * interval '1 minute' THEN
+    RETURN NULL;
+  END IF;
+  RETURN tstzrange(a, b);
+END $$;
+
+-- The free windows of one resource in [p_from, p_from + p_days) that fit a
+-- booking of p_len minutes.
+CREATE OR REPLACE FUNCTION rb_slots(p_code text, p_from bigint, p_days int, p_len int)
+RETURNS TABLE (start_epoch bigint, end_epoch bigint)
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  r resources;
+  lo timestamptz := coalesce(rb_from_epoch(nullif(p_from, 0)), now());
+BEGIN
+  SELECT * INTO r FROM resources WHERE code = p_code;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'code',
+      MESSAGE = format('no resource is called %s', p_code);
+  END IF;
+  IF p_len <= 0 THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'length_minutes',
+      MESSAGE = 'say how long the booking would be';
+  END IF;
+  IF r.max_minutes > 0 AND p_len > r.max_minutes THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'length_minutes',
+      MESSAGE = format('%s can be booked for at most %s', r.code, rb_minutes_text(r.max_minutes));
+  END IF;
+  IF r.min_minutes > 0 AND p_len < r.min_minutes THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'length_minutes',
+      MESSAGE = format('%s must be booked for at least %s', r.code, rb_minutes_text(r.min_minutes));
+  END IF;
+  RETURN QUERY
+    SELECT rb_epoch(lower(f)), rb_epoch(upper(f))
+      FROM unnest(rb_free(r.id, lo, lo + p_days * interval '1 day')) x,
+           LATERAL rb_fit(r, x, p_len) f
+     WHERE f IS NOT NULL
+     ORDER BY lower(f);
+END $$;
+
+-- The earliest fit on each matching resource, earliest first.
+CREATE OR REPLACE FUNCTION rb_find(p_kind text, p_tag text, p_text text, p_len int, p_from bigint,
+                        p_days int, p_limit int)
+RETURNS TABLE (resource_id bigint, start_epoch bigint, end_epoch bigint)
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  lo timestamptz := coalesce(rb_from_epoch(nullif(p_from, 0)), now());
+BEGIN
+  IF p_len <= 0 THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'length_minutes',
+      MESSAGE = 'say how long the booking would be';
+  END IF;
+  RETURN QUERY
+    SELECT r.id, rb_epoch(lower(f.w)), rb_epoch(upper(f.w))
+      FROM resources r
+      CROSS JOIN LATERAL (
+        SELECT rb_fit(r, x, p_len) AS w
+          FROM unnest(rb_free(r.id, lo, lo + p_days * interval '1 day')) x
+         WHERE rb_fit(r, x, p_len) IS NOT NULL
+         ORDER BY lower(x) LIMIT 1) f
+     WHERE r.retired_at IS NULL
+       AND (p_kind IS NULL OR r.kind = p_kind::resource_kind)
+       AND (p_tag IS NULL OR r.tags @> ARRAY[p_tag])
+       AND (p_text IS NULL OR strpos(lower(r.code || ' ' || r.name || ' ' || r.description),
+                                     lower(p_text)) > 0)
+       AND (r.max_minutes = 0 OR r.max_minutes >= p_len)
+       AND r.min_minutes <= p_len
+     ORDER BY lower(f.w), r.code
+     LIMIT p_limit;
+END $$;
+
+-- When one resource is open, closed and taken over [p_from, p_to):
+--   resource
+--   busy     n1 start, n2 end, n3 booking id (0 unless the caller's startup's), t1 state, b1 mine
+--   open     n1 start, n2 end (opening hours; closures not taken out)
+--   closure  as in rb_resource_detail
+CREATE OR REPLACE FUNCTION rb_availability(p_code text, p_from bigint, p_to bigint, p_startup bigint,
+                                p_member bigint) RETURNS SETOF rb_res_row
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  -- plpgsql, not sql: the plan is cached per session instead of made per call
+  RETURN QUERY
+  SELECT v.id, v.code, v.name, v.kind, v.institution_code, v.institution_name, v.space_code,
+         v.time_zone, v.description, v.location, v.retired, v.tags, v.units, v.slot_minutes,
+         v.min_minutes, v.max_minutes, v.min_notice_minutes, v.max_ahead_days, v.buffer_minutes,
+         v.max_active_per_member, v.weekly_minutes_per_startup, v.whole_days, v.min_gap_minutes,
+         v.terms_version, v.requires, d.tag, d.n1, d.n2, d.n3, d.t1, d.t2, d.t3, d.b1
+  FROM resource_view v CROSS JOIN LATERAL (
+    SELECT 0 AS o, 'resource' AS tag, NULL::bigint AS n1, NULL::bigint AS n2, NULL::bigint AS n3,
+           NULL::text AS t1, NULL::text AS t2, NULL::text AS t3, NULL::boolean AS b1
+    UNION ALL
+    (SELECT 1, 'busy', rb_epoch(lower(b.during)), rb_epoch(upper(b.during)),
+            CASE WHEN b.startup_id = p_startup OR b.member_id = p_member THEN b.id ELSE 0 END,
+            b.state::text, NULL, NULL, b.member_id = p_member
+       FROM bookings b
+      WHERE b.resource_id = v.id
+        AND b.during && tstzrange(rb_from_epoch(p_from), rb_from_epoch(p_to))
+        AND b.state NOT IN ('cancelled', 'declined')
+      ORDER BY lower(b.during) LIMIT 5000)
+    UNION ALL
+    SELECT 2, 'open', rb_epoch(lower(x)), rb_epoch(upper(x)), NULL, NULL, NULL, NULL, NULL
+      FROM unnest(rb_windows(v.id, v.time_zone, 'open', rb_from_epoch(p_from), rb_from_epoch(p_to))) x
+    UNION ALL
+    SELECT 3, 'closure', c.id, rb_epoch(lower(c.during)), rb_epoch(upper(c.during)), c.kind,
+           c.reason, m.handle::text, NULL
+      FROM closures c JOIN members m ON m.id = c.created_by
+     WHERE c.resource_id = v.id AND c.removed_at IS NULL
+       AND c.during && tstzrange(rb_from_epoch(p_from), rb_from_epoch(p_to))
+  ) d
+  WHERE v.code = p_code
+  ORDER BY d.o, d.n1;
+END $$;
+

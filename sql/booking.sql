@@ -1,0 +1,404 @@
+-- Bookings: the wire form, booking, cancelling, moving, handing over and
+-- reading one.  The rules a booking is held to: sql/rules.sql.
+
+-- The booking as the wire shows it, with its place in its series
+-- (column order: daemon/sql.h BC_*).
+CREATE VIEW booking_view AS
+SELECT b.id, r.code::text AS resource_code, r.name AS resource_name, r.time_zone,
+       rb_epoch(lower(b.during)) AS start_epoch, rb_epoch(upper(b.during)) AS end_epoch,
+       b.state::text AS state, m.handle::text AS member_handle,
+       coalesce(s.code::text, '') AS startup_code, rb_epoch(b.created_at) AS created_epoch,
+       b.note, coalesce(rb_epoch(b.cancelled_at), 0) AS cancelled_epoch, b.cancel_reason,
+       b.member_id, b.startup_id, b.resource_id, b.during,
+       u.unit_no, b.override_reason, coalesce(b.parent_id, 0) AS parent_id,
+       coalesce((SELECT c.handle::text FROM members c WHERE c.id = b.cancelled_by), '') AS cancelled_by,
+       b.cancelled_late,
+       coalesce(rb_epoch(b.checked_in_at), 0) AS checked_in_epoch,
+       coalesce(rb_epoch(b.checked_out_at), 0) AS checked_out_epoch,
+       b.usage_note, coalesce(b.series_id, 0) AS series_id,
+       coalesce((SELECT d.handle::text FROM members d WHERE d.id = b.decided_by), '') AS decided_by,
+       b.decision_reason,
+       coalesce(b.series_no, 0) AS series_no,
+       coalesce((SELECT bs.occurrences FROM booking_series bs WHERE bs.id = b.series_id), 0) AS series_of
+FROM bookings b
+JOIN resources r ON r.id = b.resource_id
+JOIN members m ON m.id = b.member_id
+JOIN resource_units u ON u.id = b.unit_id
+LEFT JOIN startups s ON s.id = b.startup_id;
+
+-- One call, one transaction: the booking, its required companions, the
+-- idempotency record and the audit row, under the advisory locks of the
+-- resource's whole requirement group.
+CREATE OR REPLACE FUNCTION rb_book(p_member bigint, p_code text, p_start bigint, p_end bigint,
+                                   p_note text, p_override text, p_key text, p_peer text)
+RETURNS TABLE (id bigint, replayed boolean)
+LANGUAGE plpgsql AS $$
+DECLARE
+  m members := rb_member(p_member);
+  r resources;
+  q resources;
+  i institutions;
+  w tstzrange;
+  fp text := p_code || ' ' || p_start || ' ' || p_end || ' ' || coalesce(p_note, '') || ' '
+             || coalesce(p_override, '');
+  prev bigint;
+  new_id bigint;
+BEGIN
+  prev := rb_idem_lookup(p_member, p_key, 'book', fp);
+  IF prev IS NOT NULL THEN
+    RETURN QUERY SELECT prev, true;
+    RETURN;
+  END IF;
+
+  SELECT * INTO r FROM resources WHERE resources.code = p_code;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'resource_code',
+      MESSAGE = format('no resource is called %s', p_code);
+  END IF;
+  IF coalesce(p_override, '') <> '' THEN
+    SELECT * INTO i FROM institutions WHERE institutions.id = r.institution_id;
+    IF NOT rb_is_staff(m, i.id, i.space_id) THEN
+      RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'override_reason',
+        MESSAGE = format('only a manager of %s, an operator of its space or an admin can book %s past its rules',
+                         i.name, r.code);
+    END IF;
+  END IF;
+  IF p_end <= p_start THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'end',
+      MESSAGE = 'the end of a booking must be after its start';
+  END IF;
+  IF p_end - p_start > 366 * 86400 THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'end',
+      MESSAGE = 'a booking cannot be longer than 366 days';
+  END IF;
+  w := tstzrange(rb_from_epoch(p_start), rb_from_epoch(p_end), '[)');
+  IF lower(w) < now() THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'start',
+      MESSAGE = format('%s cannot be booked in the past (%s)', r.code, rb_window_text(w, r.time_zone));
+  END IF;
+
+  -- Competing requests queue on the resources they touch, always in id
+  -- order, instead of deadlocking on the exclusion constraint.
+  PERFORM rb_lock_resources(r.id);
+  -- rules may have changed while we waited
+  SELECT * INTO r FROM resources WHERE resources.id = r.id;
+
+  new_id := rb_book_one(m, r, w, p_note, p_override, NULL);
+  FOR q IN SELECT x.* FROM resource_requires rq JOIN resources x ON x.id = rq.required_id
+            WHERE rq.resource_id = r.id ORDER BY x.id LOOP
+    PERFORM rb_book_one(m, q, w, format('with %s booking %s', r.code, new_id), p_override, new_id);
+  END LOOP;
+
+  PERFORM rb_idem_store(p_member, p_key, 'book', fp, new_id);
+  PERFORM rb_audit(m.id, 'book', 'booking', new_id, p_peer,
+                   jsonb_build_object('resource', r.code, 'start', p_start, 'end', p_end,
+                                      'override', coalesce(p_override, '')));
+
+  RETURN QUERY SELECT new_id, false;
+END $$;
+
+CREATE OR REPLACE FUNCTION rb_cancel(p_member bigint, p_booking bigint, p_reason text,
+                          p_key text, p_peer text)
+RETURNS TABLE (id bigint, replayed boolean)
+LANGUAGE plpgsql AS $$
+DECLARE
+  m members := rb_member(p_member);
+  b bookings;
+  r resources;
+  fp text := p_booking || ' ' || coalesce(p_reason, '');
+  prev bigint;
+  late boolean;
+BEGIN
+  prev := rb_idem_lookup(p_member, p_key, 'cancel', fp);
+  IF prev IS NOT NULL THEN
+    RETURN QUERY SELECT prev, true;
+    RETURN;
+  END IF;
+
+  b := rb_lock_booking(p_booking);
+  SELECT * INTO r FROM resources WHERE resources.id = b.resource_id;
+  IF NOT (b.member_id = m.id OR rb_staff_of_booking(m, b)) THEN
+    IF m.startup_id IS NOT DISTINCT FROM b.startup_id THEN
+      RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'booking_id',
+        MESSAGE = format('booking %s belongs to another member of your startup; only they or a manager of %s can cancel it',
+                         b.id, rb_institution_name(r.id));
+    END IF;
+    RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'booking_id',
+      MESSAGE = format('booking %s belongs to another startup; you can cancel only your own bookings', b.id);
+  END IF;
+  IF b.parent_id IS NOT NULL THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'booking_id',
+      MESSAGE = format('booking %s comes with booking %s; cancel that one', b.id, b.parent_id);
+  END IF;
+  IF b.state NOT IN ('requested', 'confirmed') THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'booking_id',
+      MESSAGE = format('booking %s is %s and can no longer be cancelled', b.id,
+                       replace(b.state::text, '_', ' '));
+  END IF;
+  IF upper(b.during) <= now() THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'booking_id',
+      MESSAGE = format('booking %s has already ended', b.id);
+  END IF;
+  IF b.member_id <> m.id AND coalesce(p_reason, '') = '' THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'reason',
+      MESSAGE = format('say why you cancel booking %s; %s will see the reason', b.id,
+                       (SELECT handle FROM members WHERE members.id = b.member_id));
+  END IF;
+  -- A confirmed booking given up inside the window is charged as late.
+  late := b.state = 'confirmed' AND r.late_cancel_minutes > 0
+          AND lower(b.during) - now() < r.late_cancel_minutes * interval '1 minute';
+
+  UPDATE bookings SET state = 'cancelled', cancelled_at = now(), cancelled_by = m.id,
+         cancel_reason = coalesce(p_reason, ''), cancelled_late = late
+   WHERE bookings.id = b.id OR (bookings.parent_id = b.id AND bookings.state IN ('requested', 'confirmed'));
+
+  PERFORM rb_idem_store(p_member, p_key, 'cancel', fp, b.id);
+  PERFORM rb_audit(m.id, 'cancel', 'booking', b.id, p_peer,
+                   jsonb_build_object('reason', coalesce(p_reason, ''), 'late', late));
+  RETURN QUERY SELECT b.id, false;
+END $$;
+
+-- rb_booking_wire answers every request that changes a booking.  As
+-- a LANGUAGE sql set-returning function that cannot be inlined (VOLATILE, so
+-- it sees the row written by the function beside it in the same statement),
+-- its query over booking_view was planned afresh on every call: about
+-- 1.6 ms, more than the booking itself.  In plpgsql the plan is prepared
+-- once per session and kept.
+
+CREATE OR REPLACE FUNCTION rb_booking_wire(p_id bigint) RETURNS SETOF booking_view
+LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+  RETURN QUERY SELECT * FROM booking_view WHERE id = p_id;
+END $$;
+
+-- A booking to act on: its resource group locked first, then the row.
+CREATE OR REPLACE FUNCTION rb_lock_booking(p_booking bigint) RETURNS bookings
+LANGUAGE plpgsql AS $$
+DECLARE
+  b bookings;
+  rid bigint;
+BEGIN
+  SELECT resource_id INTO rid FROM bookings WHERE id = p_booking;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'booking_id',
+      MESSAGE = format('there is no booking %s', p_booking);
+  END IF;
+  PERFORM rb_lock_resources(rid);
+  SELECT * INTO b FROM bookings WHERE id = p_booking FOR UPDATE;
+  RETURN b;
+END $$;
+
+-- Staff of the resource a booking is of.
+CREATE OR REPLACE FUNCTION rb_staff_of_booking(m members, b bookings) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+  SELECT rb_is_staff(m, i.id, i.space_id)
+    FROM resources r JOIN institutions i ON i.id = r.institution_id
+   WHERE r.id = b.resource_id
+$$;
+
+-- ------------------------------------------------------------------ move
+
+-- Move a booking (and its companions) to another window of the same
+-- resource, atomically: it takes the new window under every rule the new
+-- booking would face, or stays where it was.  The id stays.
+CREATE OR REPLACE FUNCTION rb_move(p_member bigint, p_booking bigint, p_start bigint, p_end bigint,
+                        p_key text, p_peer text)
+RETURNS TABLE (id bigint, replayed boolean)
+LANGUAGE plpgsql AS $$
+DECLARE
+  m members := rb_member(p_member);
+  owner members;
+  b bookings;
+  r resources;
+  q resources;
+  w tstzrange;
+  fp text := p_booking || ' ' || p_start || ' ' || p_end;
+  prev bigint;
+  staff boolean;
+  probe bigint;
+  new_state booking_state;
+  units bigint[] := '{}';
+  kids bigint[] := '{}';
+  k bigint;
+  failure_state text;
+  failure_msg text;
+  failure_col text;
+  failure_detail text;
+BEGIN
+  prev := rb_idem_lookup(p_member, p_key, 'move', fp);
+  IF prev IS NOT NULL THEN
+    RETURN QUERY SELECT prev, true;
+    RETURN;
+  END IF;
+
+  b := rb_lock_booking(p_booking);
+  SELECT * INTO r FROM resources WHERE resources.id = b.resource_id;
+  staff := rb_staff_of_booking(m, b);
+  IF NOT (b.member_id = m.id OR staff) THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'booking_id',
+      MESSAGE = format('booking %s is not yours; only its owner or a manager of %s can move it',
+                       b.id, rb_institution_name(r.id));
+  END IF;
+  IF b.parent_id IS NOT NULL THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'booking_id',
+      MESSAGE = format('booking %s comes with booking %s; move that one', b.id, b.parent_id);
+  END IF;
+  IF b.state NOT IN ('requested', 'confirmed') THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'booking_id',
+      MESSAGE = format('booking %s is %s and can no longer be moved', b.id,
+                       replace(b.state::text, '_', ' '));
+  END IF;
+  IF lower(b.during) <= now() THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'booking_id',
+      MESSAGE = format('booking %s has already started and can no longer be moved', b.id);
+  END IF;
+  IF p_end <= p_start THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'end',
+      MESSAGE = 'the end of a booking must be after its start';
+  END IF;
+  IF p_end - p_start > 366 * 86400 THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'end',
+      MESSAGE = 'a booking cannot be longer than 366 days';
+  END IF;
+  w := tstzrange(rb_from_epoch(p_start), rb_from_epoch(p_end), '[)');
+  IF lower(w) < now() THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'start',
+      MESSAGE = format('%s cannot be booked in the past (%s)', r.code, rb_window_text(w, r.time_zone));
+  END IF;
+  IF w = b.during THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'start',
+      MESSAGE = format('booking %s is already %s', b.id, rb_window_text(w, r.time_zone));
+  END IF;
+  SELECT * INTO owner FROM members WHERE members.id = b.member_id;
+
+  -- Ask the booking path itself whether the new window would be accepted
+  -- for the owner with this booking out of the way, inside a subtransaction
+  -- that is always rolled back: the rules are the booking path's, not a
+  -- copy.  What it chose (units, state) survives in variables.
+  -- rigbook.probe tells triggers (the waitlist's) that this is not a real change.
+  BEGIN
+    PERFORM set_config('rigbook.probe', 'on', true);
+    UPDATE bookings SET state = 'cancelled'
+     WHERE bookings.id = b.id OR (bookings.parent_id = b.id AND bookings.state IN ('requested', 'confirmed'));
+    probe := rb_book_one(owner, r, w, b.note, NULL, NULL);
+    SELECT state INTO new_state FROM bookings WHERE bookings.id = probe;
+    SELECT unit_id INTO k FROM bookings WHERE bookings.id = probe;
+    units := units || k;
+    FOR q IN SELECT x.* FROM resource_requires rq JOIN resources x ON x.id = rq.required_id
+              WHERE rq.resource_id = r.id ORDER BY x.id LOOP
+      k := rb_book_one(owner, q, w, '', NULL, probe);
+      units := units || (SELECT unit_id FROM bookings WHERE bookings.id = k);
+    END LOOP;
+    RAISE EXCEPTION USING ERRCODE = 'RBP01'; -- not a class code: 'RB000' would catch every RB error
+  EXCEPTION
+    WHEN SQLSTATE 'RBP01' THEN
+      NULL; -- the probe succeeded; everything it did is undone
+    WHEN OTHERS THEN
+      GET STACKED DIAGNOSTICS failure_state = RETURNED_SQLSTATE, failure_msg = MESSAGE_TEXT,
+                              failure_col = COLUMN_NAME, failure_detail = PG_EXCEPTION_DETAIL;
+      IF failure_state NOT LIKE 'RB%' THEN
+        RAISE;
+      END IF;
+      RAISE EXCEPTION USING ERRCODE = failure_state, COLUMN = failure_col, DETAIL = failure_detail,
+        MESSAGE = format('booking %s stays %s: %s', b.id, rb_window_text(b.during, r.time_zone),
+                         failure_msg);
+  END;
+
+  -- A member's move of a booking that needed approval asks again; staff's does not.
+  IF b.state = 'confirmed' AND new_state = 'requested' THEN
+    b.state := 'requested';
+  END IF;
+  UPDATE bookings SET during = w, unit_id = units[1], state = b.state,
+         decided_by = CASE WHEN b.state = 'requested' THEN NULL ELSE decided_by END
+   WHERE bookings.id = b.id;
+  SELECT coalesce(array_agg(c.id ORDER BY c.resource_id), '{}') INTO kids
+    FROM bookings c WHERE c.parent_id = b.id AND c.state IN ('requested', 'confirmed');
+  FOR i IN 1 .. coalesce(array_length(kids, 1), 0) LOOP
+    UPDATE bookings SET during = w, unit_id = units[i + 1], state = b.state WHERE bookings.id = kids[i];
+  END LOOP;
+
+  PERFORM rb_idem_store(p_member, p_key, 'move', fp, b.id);
+  PERFORM rb_audit(m.id, 'move', 'booking', b.id, p_peer,
+                   jsonb_build_object('from', jsonb_build_array(rb_epoch(lower(b.during)), rb_epoch(upper(b.during))),
+                                      'to', jsonb_build_array(p_start, p_end)));
+  RETURN QUERY SELECT b.id, false;
+END $$;
+
+-- ------------------------------------------------------------------ hand over
+
+-- Give a booking to another member of the same startup (owner or staff).
+CREATE OR REPLACE FUNCTION rb_hand_over(p_member bigint, p_booking bigint, p_to text, p_peer text)
+RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+  m members := rb_member(p_member);
+  b bookings;
+  r resources;
+  t members;
+  n bigint;
+BEGIN
+  b := rb_lock_booking(p_booking);
+  SELECT * INTO r FROM resources WHERE id = b.resource_id;
+  IF NOT (b.member_id = m.id OR rb_staff_of_booking(m, b)) THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'booking_id',
+      MESSAGE = format('booking %s is not yours; only its owner or a manager of %s can hand it over',
+                       b.id, rb_institution_name(r.id));
+  END IF;
+  IF b.parent_id IS NOT NULL THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'booking_id',
+      MESSAGE = format('booking %s comes with booking %s; hand over that one', b.id, b.parent_id);
+  END IF;
+  IF b.state NOT IN ('requested', 'confirmed') OR upper(b.during) <= now() THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'booking_id',
+      MESSAGE = format('booking %s is %s and can no longer be handed over', b.id,
+                       CASE WHEN upper(b.during) <= now() THEN 'over' ELSE replace(b.state::text, '_', ' ') END);
+  END IF;
+  SELECT * INTO t FROM members WHERE handle = p_to AND disabled_at IS NULL;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'to',
+      MESSAGE = format('no member is called %s', p_to);
+  END IF;
+  IF t.id = b.member_id THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'to',
+      MESSAGE = format('booking %s already belongs to %s', b.id, t.handle);
+  END IF;
+  IF t.startup_id IS DISTINCT FROM b.startup_id THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'to',
+      MESSAGE = format('%s is not a member of the startup that holds booking %s', t.handle, b.id);
+  END IF;
+  -- the per-member limit holds for the new holder too
+  IF r.max_active_per_member > 0 AND NOT rb_windows(r.id, r.time_zone, 'offpeak', lower(b.during), upper(b.during)) @> b.during THEN
+    SELECT count(*) INTO n FROM bookings x
+     WHERE x.resource_id = r.id AND x.member_id = t.id AND upper(x.during) > now()
+       AND x.state NOT IN ('cancelled', 'declined');
+    IF n >= r.max_active_per_member THEN
+      RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'to',
+        MESSAGE = format('%s already holds %s future bookings of %s, the most allowed', t.handle, n, r.code);
+    END IF;
+  END IF;
+  UPDATE bookings SET member_id = t.id
+   WHERE id = b.id OR (parent_id = b.id AND state IN ('requested', 'confirmed'));
+  PERFORM rb_audit(m.id, 'hand_over', 'booking', b.id, p_peer,
+                   jsonb_build_object('to', t.handle));
+  RETURN b.id;
+END $$;
+
+-- ------------------------------------------------------------------ reading one
+
+-- A booking p_member may see: their own, their startup's, or one of a
+-- resource they are staff of.  Returns its id.
+CREATE OR REPLACE FUNCTION rb_get_booking(p_member bigint, p_booking bigint) RETURNS bigint
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  m members := rb_member(p_member);
+  b bookings;
+BEGIN
+  SELECT * INTO b FROM bookings WHERE id = p_booking;
+  IF NOT FOUND OR NOT (b.member_id = m.id OR b.startup_id = m.startup_id OR rb_staff_of_booking(m, b)) THEN
+    -- the same answer whether it does not exist or is not theirs to see
+    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'booking_id',
+      MESSAGE = format('there is no booking %s that you can see', p_booking);
+  END IF;
+  RETURN b.id;
+END $$;
+

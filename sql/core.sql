@@ -1,0 +1,140 @@
+-- ------------------------------------------------------------------ errors
+-- Functions raise SQLSTATEs of class RB; rigbookd maps them to wire codes
+-- and passes MESSAGE through to the user (COLUMN names the request field):
+--   RB400 INVALID_ARGUMENT   RB403 PERMISSION_DENIED   RB404 NOT_FOUND
+--   RB409 CONFLICT (DETAIL: "<booking id> <start epoch> <end epoch>")
+--   RB412 FAILED_PRECONDITION
+
+CREATE OR REPLACE FUNCTION rb_epoch(t timestamptz) RETURNS bigint
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT floor(extract(epoch FROM t))::bigint $$;
+
+CREATE OR REPLACE FUNCTION rb_from_epoch(s bigint) RETURNS timestamptz
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT 'epoch'::timestamptz + s * interval '1 second' $$;
+
+-- "10:00-12:00 on 2026-12-03" in the resource's zone.
+CREATE OR REPLACE FUNCTION rb_window_text(w tstzrange, tz text) RETURNS text
+LANGUAGE sql STABLE AS $$
+  SELECT CASE
+    WHEN (lower(w) AT TIME ZONE tz)::date = ((upper(w) - interval '1 microsecond') AT TIME ZONE tz)::date
+      THEN to_char(lower(w) AT TIME ZONE tz, 'HH24:MI') || '-' ||
+           to_char(upper(w) AT TIME ZONE tz, 'HH24:MI') || ' on ' ||
+           to_char(lower(w) AT TIME ZONE tz, 'YYYY-MM-DD')
+    ELSE to_char(lower(w) AT TIME ZONE tz, 'YYYY-MM-DD HH24:MI') || ' to ' ||
+         to_char(upper(w) AT TIME ZONE tz, 'YYYY-MM-DD HH24:MI')
+  END || ' (' || tz || ')'
+$$;
+
+-- Look up or claim an idempotency key.  Returns the stored result id when the
+-- key was used before for the same request, NULL when the caller should act
+-- (the key row is then inserted by rb_idem_store in the same transaction).
+-- A concurrent first use of the same key waits on the unique index.
+CREATE OR REPLACE FUNCTION rb_idem_lookup(p_member bigint, p_key text, p_op text, p_fp text)
+RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+  k idempotency_keys;
+BEGIN
+  IF p_key IS NULL OR p_key = '' THEN
+    RETURN NULL;
+  END IF;
+  -- Serialise uses of one key so that two retries racing each other see one
+  -- first result.
+  PERFORM pg_advisory_xact_lock(hashtextextended('idem:' || p_member || ':' || p_key, 0));
+  SELECT * INTO k FROM idempotency_keys WHERE member_id = p_member AND key = p_key;
+  IF NOT FOUND THEN
+    RETURN NULL;
+  END IF;
+  IF k.operation <> p_op OR k.fingerprint <> p_fp THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'idempotency_key',
+      MESSAGE = format('idempotency key %L was already used for a different request', p_key);
+  END IF;
+  RETURN k.result_id;
+END $$;
+
+CREATE OR REPLACE FUNCTION rb_idem_store(p_member bigint, p_key text, p_op text, p_fp text, p_result bigint)
+RETURNS void LANGUAGE sql AS $$
+  INSERT INTO idempotency_keys (member_id, key, operation, fingerprint, result_id)
+  SELECT p_member, p_key, p_op, p_fp, p_result
+  WHERE p_key IS NOT NULL AND p_key <> ''
+$$;
+
+-- ------------------------------------------------------------------ helpers
+
+-- "8 h", "90 min" -> "1 h 30 min", "3 d"
+CREATE OR REPLACE FUNCTION rb_minutes_text(n bigint) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE
+    WHEN n % 1440 = 0 AND n >= 2880 THEN (n / 1440) || ' d'
+    WHEN n % 60 = 0 AND n >= 60 THEN (n / 60) || ' h'
+    WHEN n > 60 THEN (n / 60) || ' h ' || (n % 60) || ' min'
+    ELSE n || ' min'
+  END
+$$;
+
+CREATE OR REPLACE FUNCTION rb_audit(p_member bigint, p_action text, p_object text, p_id bigint,
+                         p_peer text, p_detail jsonb) RETURNS void
+LANGUAGE sql AS $$
+  INSERT INTO audit (member_id, action, object, object_id, peer, detail)
+  VALUES (p_member, p_action, p_object, p_id, coalesce(p_peer, ''), coalesce(p_detail, '{}'))
+$$;
+
+-- ------------------------------------------------------------------ managing
+
+CREATE OR REPLACE FUNCTION rb_tz_ok(tz text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  IF NOT rb_valid_tz(tz) THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'time_zone',
+      MESSAGE = format('%s is not an IANA time zone (like Asia/Shanghai)', tz);
+  END IF;
+END $$;
+
+-- "14:05 on 2026-12-03" in the resource's zone.
+CREATE OR REPLACE FUNCTION rb_at_text(t timestamptz, tz text) RETURNS text
+LANGUAGE sql STABLE AS $$
+  SELECT to_char(t AT TIME ZONE tz, 'HH24:MI "on" YYYY-MM-DD') || ' (' || tz || ')'
+$$;
+
+CREATE OR REPLACE FUNCTION rb_append_only() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION USING ERRCODE = 'RB412',
+    MESSAGE = format('%s is append-only: a charge never changes; correct it with a credit note (rigbook invoice credit)',
+                     TG_TABLE_NAME);
+END $$;
+
+-- p% of an amount, half a fen up.
+CREATE OR REPLACE FUNCTION rb_pct(p_amount bigint, p_pct int) RETURNS bigint
+LANGUAGE sql IMMUTABLE AS $$ SELECT (p_amount * p_pct + 50) / 100 $$;
+
+-- Minutes as "1h45".
+CREATE OR REPLACE FUNCTION rb_hm(p_minutes bigint) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT (p_minutes / 60) || 'h' || lpad((p_minutes % 60)::text, 2, '0')
+$$;
+
+-- ------------------------------------------------------------------ helpers
+
+-- "2026-11" as the first day of that month, or an error naming the field.
+CREATE OR REPLACE FUNCTION rb_period(p text, p_field text) RETURNS date
+LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+  IF p IS NULL OR p !~ '^[0-9]{4}-(0[1-9]|1[0-2])$' THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = p_field,
+      MESSAGE = format('%s is not a month; give it as YYYY-MM, like 2026-11', coalesce(p, 'nothing'));
+  END IF;
+  RETURN to_date(p || '-01', 'YYYY-MM-DD');
+END $$;
+
+-- A date as typed ("2026-11-01"), or an error naming the field.
+CREATE OR REPLACE FUNCTION rb_date_arg(p text, p_field text) RETURNS date
+LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+  IF p IS NULL OR p !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN
+    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = p_field,
+      MESSAGE = format('%s is not a date; give it as YYYY-MM-DD', coalesce(p, 'nothing'));
+  END IF;
+  RETURN p::date;
+EXCEPTION WHEN datetime_field_overflow OR invalid_datetime_format THEN
+  RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = p_field,
+    MESSAGE = format('%s is not a date of the calendar', p);
+END $$;
+
