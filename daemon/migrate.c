@@ -178,27 +178,107 @@ static const char drop_views[] =
 	"LOOP EXECUTE format('DROP VIEW IF EXISTS %s CASCADE', v); END LOOP; END $$";
 
 /*
- * What sql/ no longer defines goes: a trigger or function this transaction
- * did not (re)write is from an older rigbookd.  Functions that the schema
- * itself depends on (a CHECK constraint's) are the migrations' and stay, as
- * do an extension's.
+ * What sql/ no longer defines goes: a trigger or function that the files
+ * did not (re)write in this transaction is from an older rigbookd.  Before
+ * the files run, the identity (oid) and version (xmin) of every trigger
+ * and function of the schema is noted; those still at the noted version
+ * afterwards were not written.  Functions that the schema itself depends
+ * on (a CHECK constraint's) are the migrations' and stay, as do an
+ * extension's.
  */
-static const char drop_stale[] =
-	"DO $$DECLARE x record; me xid := pg_current_xact_id()::xid; BEGIN "
-	"FOR x IN SELECT t.tgname, t.tgrelid::regclass AS rel FROM pg_trigger t "
+static const char note_code[] =
+	"CREATE TEMP TABLE rb_code_before ON COMMIT DROP AS "
+	"SELECT 'pg_proc'::regclass AS cls, p.oid, p.xmin AS ver FROM pg_proc p "
+	"WHERE p.pronamespace = current_schema()::regnamespace "
+	"UNION ALL SELECT 'pg_trigger'::regclass, t.oid, t.xmin FROM pg_trigger t "
 	"JOIN pg_class c ON c.oid = t.tgrelid "
-	"WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace "
-	"AND t.xmin <> me "
+	"WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace";
+
+static const char drop_stale[] =
+	"DO $$DECLARE x record; BEGIN "
+	"FOR x IN SELECT t.tgname, t.tgrelid::regclass AS rel FROM pg_trigger t "
+	"JOIN rb_code_before b ON b.cls = 'pg_trigger'::regclass AND b.oid = t.oid AND b.ver = t.xmin "
 	"LOOP RAISE NOTICE 'dropping trigger % on %: no file defines it', x.tgname, x.rel; "
 	"EXECUTE format('DROP TRIGGER %I ON %s', x.tgname, x.rel); END LOOP; "
 	"FOR x IN SELECT p.oid::regprocedure AS fn FROM pg_proc p "
-	"WHERE p.pronamespace = current_schema()::regnamespace AND p.xmin <> me "
-	"AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass "
+	"JOIN rb_code_before b ON b.cls = 'pg_proc'::regclass AND b.oid = p.oid AND b.ver = p.xmin "
+	"WHERE NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass "
 	"AND d.objid = p.oid AND d.deptype = 'e') "
 	"AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.refclassid = 'pg_proc'::regclass "
 	"AND d.refobjid = p.oid) "
 	"LOOP RAISE NOTICE 'dropping function %: no file defines it', x.fn; "
 	"EXECUTE format('DROP FUNCTION %s', x.fn); END LOOP; END $$";
+
+/*
+ * A function whose file now gives it another result type, other parameter
+ * names or fewer defaults cannot be replaced in place: PostgreSQL refuses
+ * with a hint "Use DROP FUNCTION f(args) first."  Such a function is
+ * dropped (with what depends on it, a trigger say) and the files are run
+ * again from the first, until one pass runs clean.  Every other function is
+ * replaced in place, keeping its identity, so the sessions of other daemons
+ * running it meanwhile never lose it.
+ */
+static int drop_hinted(PGconn *pg, const PGresult *r, char *err, size_t errlen)
+{
+	const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+	const char *hint = PQresultErrorField(r, PG_DIAG_MESSAGE_HINT);
+	static const char pre[] = "Use DROP FUNCTION ", post[] = " first.";
+	char sql[600];
+	size_t n;
+
+	if (state == NULL || strcmp(state, "42P13") != 0 || hint == NULL ||
+	    strncmp(hint, pre, sizeof(pre) - 1) != 0)
+		return -1;
+	hint += sizeof(pre) - 1;
+	n = strlen(hint);
+	if (n <= sizeof(post) - 1 || strcmp(hint + n - (sizeof(post) - 1), post) != 0)
+		return -1;
+	n -= sizeof(post) - 1;
+	/* a signature as PostgreSQL prints one: name(type, ...) */
+	if (n == 0 || n > 400 || strspn(hint, "abcdefghijklmnopqrstuvwxyz0123456789_(), .[]\"") < n)
+		return -1;
+	snprintf(sql, sizeof(sql), "DROP FUNCTION %.*s CASCADE", (int)n, hint);
+	log_info("%.*s: its file changed its shape; dropping it to make it anew", (int)n, hint);
+	return exec_ok(pg, sql, "cannot drop a function to make it anew", err, errlen);
+}
+
+static int apply_code(PGconn *pg, char *err, size_t errlen)
+{
+	int drops = 0;
+
+	for (int i = 0; i < n_sql_files; i++) {
+		PGresult *r;
+		ExecStatusType st;
+
+		if (exec_ok(pg, "SAVEPOINT sql_file", "cannot apply sql/", err, errlen) != 0)
+			return -1;
+		r = PQexec(pg, sql_files[i].sql);
+		st = PQresultStatus(r);
+		if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+			PQclear(r);
+			if (exec_ok(pg, "RELEASE SAVEPOINT sql_file", "cannot apply sql/", err, errlen) != 0)
+				return -1;
+			continue;
+		}
+		if (exec_ok(pg, "ROLLBACK TO SAVEPOINT sql_file", "cannot apply sql/", err, errlen) != 0) {
+			PQclear(r);
+			return -1;
+		}
+		if (drops < 1000 && drop_hinted(pg, r, err, errlen) == 0) {
+			PQclear(r);
+			drops++;
+			i = -1; /* from the first file again */
+			continue;
+		}
+		PQclear(r);
+		/* run it again outside the savepoint for the error with its line */
+		if (exec_file(pg, sql_files[i].path, sql_files[i].sql, err, errlen) == 0) {
+			snprintf(err, errlen, "%s failed once and then not", sql_files[i].path);
+		}
+		return -1;
+	}
+	return 0;
+}
 
 static int apply(PGconn *pg, int napplied, const char *events_want, char *err, size_t errlen)
 {
@@ -229,9 +309,9 @@ static int apply(PGconn *pg, int napplied, const char *events_want, char *err, s
 		log_info("applying migration %s", m->name);
 		count++;
 	}
-	for (int i = 0; i < n_sql_files; i++)
-		if (exec_file(pg, sql_files[i].path, sql_files[i].sql, err, errlen) != 0)
-			return -1;
+	if (exec_ok(pg, note_code, "cannot note the functions there are", err, errlen) != 0 ||
+	    apply_code(pg, err, errlen) != 0)
+		return -1;
 	if (events_define_transport(pg, events_want, err, errlen) != 0)
 		return -1;
 	if (exec_ok(pg, drop_stale, "cannot drop what sql/ no longer defines", err, errlen) != 0)

@@ -65,13 +65,14 @@ BEGIN
   END IF;
 END $$;
 
--- Charge a booking when it completes, becomes a no-show or is cancelled
--- late: a trigger, so every path (check-out, usage corrections, staff, the
--- no-show sweep, cancellation with companions) charges, and the unique
+-- Charge a booking whose state went from o's to n's, when it completed,
+-- became a no-show or was cancelled late: rb_booking_write calls it for
+-- every state change, so every path (check-out, usage corrections, staff,
+-- the no-show sweep, cancellation with companions) charges, and the unique
 -- (booking_id, kind) makes it exactly once.  A no-show checked in after
 -- all has its no-show line reversed.  Bookings without a startup, and
 -- resources without a rate for the startup's tier, are not charged.
-CREATE OR REPLACE FUNCTION rb_booking_charge() RETURNS trigger
+CREATE OR REPLACE FUNCTION rb_booking_charge(o bookings, n bookings) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
   r resources;
@@ -80,7 +81,7 @@ DECLARE
   sp bigint;
   v_kind charge_kind;
   v_day date;
-  booked bigint := rb_epoch(upper(NEW.during)) - rb_epoch(lower(NEW.during));
+  booked bigint := rb_epoch(upper(n.during)) - rb_epoch(lower(n.during));
   used bigint;
   secs bigint;
   a record;
@@ -88,53 +89,53 @@ DECLARE
   v_desc text;
   prev charges;
 BEGIN
-  IF NEW.startup_id IS NULL THEN
-    RETURN NULL;
+  IF n.startup_id IS NULL THEN
+    RETURN;
   END IF;
-  IF NEW.state = 'completed' AND OLD.state <> 'completed' THEN
+  IF n.state = 'completed' AND o.state <> 'completed' THEN
     v_kind := 'usage';
-  ELSIF NEW.state = 'no_show' AND OLD.state <> 'no_show' THEN
+  ELSIF n.state = 'no_show' AND o.state <> 'no_show' THEN
     v_kind := 'no_show';
-  ELSIF NEW.state = 'cancelled' AND NEW.cancelled_late AND OLD.state <> 'cancelled' THEN
+  ELSIF n.state = 'cancelled' AND n.cancelled_late AND o.state <> 'cancelled' THEN
     v_kind := 'late_cancel';
-  ELSIF OLD.state = 'no_show' AND NEW.state IN ('checked_in', 'completed') THEN
+  ELSIF o.state = 'no_show' AND n.state IN ('checked_in', 'completed') THEN
     v_kind := 'no_show_reversal';
   ELSE
-    RETURN NULL;
+    RETURN;
   END IF;
 
-  IF v_kind = 'no_show_reversal' OR (v_kind = 'usage' AND OLD.state = 'no_show') THEN
-    SELECT * INTO prev FROM charges WHERE booking_id = NEW.id AND kind = 'no_show';
-    IF FOUND AND NOT EXISTS (SELECT 1 FROM charges WHERE booking_id = NEW.id AND kind = 'no_show_reversal') THEN
+  IF v_kind = 'no_show_reversal' OR (v_kind = 'usage' AND o.state = 'no_show') THEN
+    SELECT * INTO prev FROM charges WHERE booking_id = n.id AND kind = 'no_show';
+    IF FOUND AND NOT EXISTS (SELECT 1 FROM charges WHERE booking_id = n.id AND kind = 'no_show_reversal') THEN
       INSERT INTO charges (booking_id, kind, startup_id, space_id, resource_id, institution_id,
                            rate_card_id, tier, currency, charged_on, minutes, amount_fen,
                            credit_of, description)
-      VALUES (NEW.id, 'no_show_reversal', prev.startup_id, prev.space_id, prev.resource_id,
+      VALUES (n.id, 'no_show_reversal', prev.startup_id, prev.space_id, prev.resource_id,
               prev.institution_id, prev.rate_card_id, prev.tier, prev.currency, prev.charged_on,
               0, -prev.amount_fen, prev.id, 'no-show fee reversed: checked in after all');
     END IF;
     IF v_kind = 'no_show_reversal' THEN
-      RETURN NULL;
+      RETURN;
     END IF;
   END IF;
 
-  SELECT * INTO r FROM resources WHERE id = NEW.resource_id;
-  SELECT * INTO s FROM startups WHERE id = NEW.startup_id;
+  SELECT * INTO r FROM resources WHERE id = n.resource_id;
+  SELECT * INTO s FROM startups WHERE id = n.startup_id;
   SELECT space_id INTO sp FROM institutions WHERE id = r.institution_id;
-  v_day := (lower(NEW.during) AT TIME ZONE r.time_zone)::date;
+  v_day := (lower(n.during) AT TIME ZONE r.time_zone)::date;
   c := rb_rate_for(r.id, s.tier, v_day);
   IF c.id IS NULL THEN
-    RETURN NULL;
+    RETURN;
   END IF;
 
   IF v_kind = 'usage' THEN
-    used := coalesce(rb_epoch(NEW.checked_out_at) - rb_epoch(NEW.checked_in_at), 0);
+    used := coalesce(rb_epoch(n.checked_out_at) - rb_epoch(n.checked_in_at), 0);
     secs := CASE c.basis WHEN 'booked' THEN booked WHEN 'used' THEN used
                          ELSE greatest(booked, used) END;
     a := rb_rate_amount(c, secs);
     amt := a.amount;
     v_desc := format('%s %s, %s %s, charged %s', r.code,
-                     rb_window_text(NEW.during, r.time_zone),
+                     rb_window_text(n.during, r.time_zone),
                      CASE c.basis WHEN 'booked' THEN 'booked' WHEN 'used' THEN 'used'
                           ELSE CASE WHEN used > booked THEN 'used' ELSE 'booked' END END,
                      rb_hm((secs + 59) / 60), rb_hm(a.minutes));
@@ -142,29 +143,26 @@ BEGIN
     a := rb_rate_amount(c, booked);
     amt := rb_pct(a.amount, CASE v_kind WHEN 'no_show' THEN c.no_show_fee_pct ELSE c.late_fee_pct END);
     v_desc := format('%s %s, %s fee %s%% of %s booked', r.code,
-                     rb_window_text(NEW.during, r.time_zone),
+                     rb_window_text(n.during, r.time_zone),
                      CASE v_kind WHEN 'no_show' THEN 'no-show' ELSE 'late cancellation' END,
                      CASE v_kind WHEN 'no_show' THEN c.no_show_fee_pct ELSE c.late_fee_pct END,
                      rb_hm(a.minutes));
   END IF;
   IF amt = 0 THEN
-    RETURN NULL;
+    RETURN;
   END IF;
   INSERT INTO charges (booking_id, kind, startup_id, space_id, resource_id, institution_id,
                        rate_card_id, tier, currency, charged_on, minutes, amount_fen, description)
-  VALUES (NEW.id, v_kind, s.id, sp, r.id, r.institution_id, c.id, s.tier, c.currency, v_day,
+  VALUES (n.id, v_kind, s.id, sp, r.id, r.institution_id, c.id, s.tier, c.currency, v_day,
           a.minutes, amt, v_desc)
   ON CONFLICT (booking_id, kind) DO NOTHING;
-  RETURN NULL;
+  RETURN;
 END $$;
 
-CREATE OR REPLACE TRIGGER booking_charges AFTER UPDATE OF state, cancelled_late ON bookings
-  FOR EACH ROW WHEN (OLD.state IS DISTINCT FROM NEW.state)
-  EXECUTE FUNCTION rb_booking_charge();
 
 -- ------------------------------------------------------------------ rates
 
-CREATE VIEW rate_view AS
+CREATE OR REPLACE VIEW rate_view AS
 SELECT c.id, r.code::text AS resource_code, c.tier::text AS tier, c.currency::text AS currency,
        c.hourly_fen, c.increment_minutes, c.minimum_fen, coalesce(c.day_fen, -1) AS day_fen,
        c.day_hours, c.basis::text AS basis, c.late_fee_pct, c.no_show_fee_pct,
@@ -287,7 +285,7 @@ END $$;
 
 -- ------------------------------------------------------------------ charges
 
-CREATE VIEW charge_view AS
+CREATE OR REPLACE VIEW charge_view AS
 SELECT c.id, coalesce(c.booking_id, 0) AS booking_id, c.kind::text AS kind,
        s.code::text AS startup_code, coalesce(r.code::text, '') AS resource_code,
        coalesce(i.code::text, '') AS institution_code, c.tier::text AS tier,
@@ -333,7 +331,7 @@ END $$;
 
 -- ------------------------------------------------------------------ vouchers
 
-CREATE VIEW voucher_view AS
+CREATE OR REPLACE VIEW voucher_view AS
 SELECT v.id, s.code::text AS startup_code, v.issuer, v.coverage_pct, v.currency::text AS currency,
        v.cap_fen, v.used_fen, v.cap_fen - v.used_fen AS balance_fen,
        to_char(v.valid_from, 'YYYY-MM-DD') AS valid_from, to_char(v.valid_to, 'YYYY-MM-DD') AS valid_to,
@@ -436,7 +434,7 @@ BEGIN
 END $$;
 
 -- What a voucher paid: one row per redemption.
-CREATE VIEW redemption_view AS
+CREATE OR REPLACE VIEW redemption_view AS
 SELECT d.id, d.voucher_id, inv.number AS invoice_number, to_char(inv.period, 'YYYY-MM') AS period,
        coalesce(r.code::text, '') AS resource_code, to_char(c.charged_on, 'YYYY-MM-DD') AS charged_on,
        l.amount_fen AS line_fen, d.amount_fen, coalesce(c.booking_id, 0) AS booking_id

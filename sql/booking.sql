@@ -3,7 +3,7 @@
 
 -- The booking as the wire shows it, with its place in its series
 -- (column order: daemon/sql.h BC_*).
-CREATE VIEW booking_view AS
+CREATE OR REPLACE VIEW booking_view AS
 SELECT b.id, r.code::text AS resource_code, r.name AS resource_name, r.time_zone,
        rb_epoch(lower(b.during)) AS start_epoch, rb_epoch(upper(b.during)) AS end_epoch,
        b.state::text AS state, m.handle::text AS member_handle,
@@ -25,6 +25,156 @@ JOIN resources r ON r.id = b.resource_id
 JOIN members m ON m.id = b.member_id
 JOIN resource_units u ON u.id = b.unit_id
 LEFT JOIN startups s ON s.id = b.startup_id;
+
+-- ------------------------------------------------------------------ the state machine
+
+-- The states a booking moves through, and who moves it.  A change not in
+-- this table is refused by rb_booking_write, whoever asks; each request
+-- function checks who asks, with its own message.
+--
+--   requested -> confirmed | declined | cancelled
+--   confirmed -> cancelled | checked_in | no_show | requested | completed
+--   no_show   -> checked_in | completed
+--   checked_in -> completed;  completed -> checked_in (a corrected record)
+CREATE OR REPLACE FUNCTION rb_transition(p_from booking_state, p_to booking_state) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT t.who FROM (VALUES
+    ('requested',  'confirmed',  'staff of the resource, approving'),
+    ('requested',  'declined',   'staff of the resource, declining with a reason'),
+    ('requested',  'cancelled',  'the holder, or staff with a reason (also closing the time)'),
+    ('confirmed',  'cancelled',  'the holder, or staff with a reason (also closing the time)'),
+    ('confirmed',  'requested',  'the holder, moving a booking of a resource that needs approval'),
+    ('confirmed',  'checked_in', 'the holder or staff, checking in'),
+    ('confirmed',  'no_show',    'staff, or the no-show sweep after the grace period'),
+    ('confirmed',  'completed',  'staff, correcting the usage record'),
+    ('no_show',    'checked_in', 'the holder or staff (a late arrival), or staff correcting'),
+    ('no_show',    'completed',  'staff, correcting the usage record'),
+    ('checked_in', 'completed',  'the holder or staff checking out, or staff correcting'),
+    ('completed',  'checked_in', 'staff, correcting the usage record')
+  ) AS t(f, t, who)
+  WHERE t.f = p_from::text AND t.t = p_to::text
+$$;
+
+-- A new booking: unit p_unit of r (as rb_rules chose it) for m over w,
+-- in the state rb_first_state gives it.  Every booking is made here.
+-- Returns the new row; watchers hear of it (events.sql).
+CREATE OR REPLACE FUNCTION rb_booking_insert(m members, r resources, w tstzrange, p_unit bigint,
+                                             p_note text, p_override text, p_parent bigint)
+RETURNS bookings LANGUAGE plpgsql AS $$
+DECLARE
+  n bookings;
+BEGIN
+  INSERT INTO bookings (resource_id, unit_id, member_id, startup_id, during, state, note,
+                        override_reason, parent_id)
+  VALUES (r.id, p_unit, m.id, m.startup_id, w, rb_first_state(m, r, p_parent),
+          coalesce(p_note, ''), coalesce(p_override, ''), p_parent)
+  RETURNING * INTO n;
+  PERFORM rb_booking_event(NULL, n);
+  RETURN n;
+END $$;
+
+-- Every change to existing bookings: ns are os changed (same order, same
+-- ids; the rows are locked by the caller).  A state change must be in
+-- rb_transition's table, and whoever holds an active booking of a resource
+-- that needs qualification must be qualified until its end (checked when
+-- the holder or the window changes).  All rows are written first; then,
+-- for each row in order:
+--   1. charging (billing.sql): a state change may owe a charge or undo one;
+--   2. events (events.sql): watchers are told what changed;
+--   3. the waitlist (waitlist.sql): time the booking stopped holding
+--      (cancelled, declined, or moved away) is offered to whoever waits
+--      for it, which may book it in this same transaction.
+CREATE OR REPLACE FUNCTION rb_booking_write(os bookings[], ns bookings[]) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+  o bookings;
+  n bookings;
+  r resources;
+  q record;
+BEGIN
+  FOR i IN 1 .. coalesce(array_length(os, 1), 0) LOOP
+    o := os[i];
+    n := ns[i];
+    IF n.state <> o.state AND rb_transition(o.state, n.state) IS NULL THEN
+      PERFORM rb_refuse('RB412', 'booking_state', 'booking_id',
+                        format('booking %s is %s and cannot become %s', o.id,
+                               replace(o.state::text, '_', ' '), replace(n.state::text, '_', ' ')),
+                        jsonb_build_object('booking', o.id, 'state', o.state, 'to', n.state));
+    END IF;
+    IF n.state IN ('requested', 'confirmed', 'checked_in')
+       AND (n.member_id <> o.member_id OR n.during <> o.during) THEN
+      SELECT * INTO r FROM resources x WHERE x.id = n.resource_id;
+      IF r.needs_qualification THEN
+        SELECT * INTO q FROM rb_unqualified(n.member_id, r, upper(n.during));
+        IF q.reason IS NOT NULL THEN
+          PERFORM rb_refuse('RB412', q.reason,
+                            CASE WHEN n.member_id <> o.member_id THEN 'to_member' ELSE 'start' END,
+                            q.message, q.args);
+        END IF;
+      END IF;
+    END IF;
+    UPDATE bookings b
+       SET unit_id = n.unit_id, member_id = n.member_id, during = n.during, state = n.state,
+           cancelled_at = n.cancelled_at, cancelled_by = n.cancelled_by,
+           cancel_reason = n.cancel_reason, cancelled_late = n.cancelled_late,
+           decided_by = n.decided_by, decided_at = n.decided_at,
+           decision_reason = n.decision_reason, checked_in_at = n.checked_in_at,
+           checked_out_at = n.checked_out_at, usage_note = n.usage_note,
+           series_id = n.series_id, series_no = n.series_no
+     WHERE b.id = o.id;
+  END LOOP;
+  FOR i IN 1 .. coalesce(array_length(os, 1), 0) LOOP
+    o := os[i];
+    n := ns[i];
+    IF n.state <> o.state THEN
+      PERFORM rb_booking_charge(o, n);
+    END IF;
+    PERFORM rb_booking_event(o, n);
+    IF o.state NOT IN ('cancelled', 'declined') AND upper(o.during) > now()
+       AND (n.state IN ('cancelled', 'declined') OR n.during <> o.during) THEN
+      PERFORM rb_waitlist_offer(o.resource_id, o.during, o.member_id, o.startup_id);
+    END IF;
+  END LOOP;
+END $$;
+
+-- Booking p_booking and those of its companions in p_states, locked, the
+-- booking first and its companions in resource order.  The caller holds
+-- the booking (rb_lock_booking).
+CREATE OR REPLACE FUNCTION rb_booking_family(p_booking bigint, p_states booking_state[])
+RETURNS bookings[] LANGUAGE sql AS $$
+  SELECT array_agg(x.b ORDER BY (x.b).parent_id IS NOT NULL, (x.b).resource_id, (x.b).id)
+    FROM (SELECT b FROM bookings b
+           WHERE b.id = p_booking
+              OR (b.parent_id = p_booking AND b.state = ANY (p_states))
+           FOR NO KEY UPDATE) x
+$$;
+
+-- Book w on r for m, with r's required companions: every one is asked of
+-- rb_rules first (the first refusal is raised), then all are made.  The
+-- caller holds the requirement group's advisory locks.  Returns the id of
+-- the booking of r.
+CREATE OR REPLACE FUNCTION rb_book_group(m members, r resources, w tstzrange, p_note text,
+                                         p_override text)
+RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+  unit bigint := rb_rules_hold(rb_rules(m, r, w, p_override));
+  q resources;
+  qs resources[] := '{}';
+  units bigint[] := '{}';
+  n bookings;
+BEGIN
+  FOR q IN SELECT x.* FROM resource_requires rq JOIN resources x ON x.id = rq.required_id
+            WHERE rq.resource_id = r.id ORDER BY x.id LOOP
+    units := units || rb_rules_hold(rb_rules(m, q, w, p_override));
+    qs := qs || q;
+  END LOOP;
+  n := rb_booking_insert(m, r, w, unit, p_note, p_override, NULL);
+  FOR i IN 1 .. coalesce(array_length(qs, 1), 0) LOOP
+    PERFORM rb_booking_insert(m, qs[i], w, units[i], format('with %s booking %s', r.code, n.id),
+                              p_override, n.id);
+  END LOOP;
+  RETURN n.id;
+END $$;
 
 -- One call, one transaction: the booking, its required companions, the
 -- idempotency record and the audit row, under the advisory locks of the
@@ -83,11 +233,7 @@ BEGIN
   -- rules may have changed while we waited
   SELECT * INTO r FROM resources WHERE resources.id = r.id;
 
-  new_id := rb_book_one(m, r, w, p_note, p_override, NULL);
-  FOR q IN SELECT x.* FROM resource_requires rq JOIN resources x ON x.id = rq.required_id
-            WHERE rq.resource_id = r.id ORDER BY x.id LOOP
-    PERFORM rb_book_one(m, q, w, format('with %s booking %s', r.code, new_id), p_override, new_id);
-  END LOOP;
+  new_id := rb_book_group(m, r, w, p_note, p_override);
 
   PERFORM rb_idem_store(p_member, p_key, 'book', fp, new_id);
   PERFORM rb_audit(m.id, 'book', 'booking', new_id, p_peer,
@@ -108,6 +254,8 @@ DECLARE
   fp text := p_booking || ' ' || coalesce(p_reason, '');
   prev bigint;
   late boolean;
+  os bookings[];
+  ns bookings[];
 BEGIN
   prev := rb_idem_lookup(p_member, p_key, 'cancel', fp);
   IF prev IS NOT NULL THEN
@@ -148,9 +296,16 @@ BEGIN
   late := b.state = 'confirmed' AND r.late_cancel_minutes > 0
           AND lower(b.during) - now() < r.late_cancel_minutes * interval '1 minute';
 
-  UPDATE bookings SET state = 'cancelled', cancelled_at = now(), cancelled_by = m.id,
-         cancel_reason = coalesce(p_reason, ''), cancelled_late = late
-   WHERE bookings.id = b.id OR (bookings.parent_id = b.id AND bookings.state IN ('requested', 'confirmed'));
+  os := rb_booking_family(b.id, '{requested,confirmed}');
+  ns := os;
+  FOR i IN 1 .. array_length(ns, 1) LOOP
+    ns[i].state := 'cancelled';
+    ns[i].cancelled_at := now();
+    ns[i].cancelled_by := m.id;
+    ns[i].cancel_reason := coalesce(p_reason, '');
+    ns[i].cancelled_late := late;
+  END LOOP;
+  PERFORM rb_booking_write(os, ns);
 
   PERFORM rb_idem_store(p_member, p_key, 'cancel', fp, b.id);
   PERFORM rb_audit(m.id, 'cancel', 'booking', b.id, p_peer,
@@ -215,15 +370,11 @@ DECLARE
   fp text := p_booking || ' ' || p_start || ' ' || p_end;
   prev bigint;
   staff boolean;
-  probe bigint;
   new_state booking_state;
   units bigint[] := '{}';
-  kids bigint[] := '{}';
-  k bigint;
-  failure_state text;
-  failure_msg text;
-  failure_col text;
-  failure_detail text;
+  ignore bigint[];
+  os bookings[];
+  ns bookings[];
 BEGIN
   prev := rb_idem_lookup(p_member, p_key, 'move', fp);
   IF prev IS NOT NULL THEN
@@ -271,51 +422,33 @@ BEGIN
   END IF;
   SELECT * INTO owner FROM members WHERE members.id = b.member_id;
 
-  -- Ask the booking path itself whether the new window would be accepted
-  -- for the owner with this booking out of the way, inside a subtransaction
-  -- that is always rolled back: the rules are the booking path's, not a
-  -- copy.  What it chose (units, state) survives in variables.
-  -- rigbook.probe tells triggers (the waitlist's) that this is not a real change.
-  BEGIN
-    PERFORM set_config('rigbook.probe', 'on', true);
-    UPDATE bookings SET state = 'cancelled'
-     WHERE bookings.id = b.id OR (bookings.parent_id = b.id AND bookings.state IN ('requested', 'confirmed'));
-    probe := rb_book_one(owner, r, w, b.note, NULL, NULL);
-    SELECT state INTO new_state FROM bookings WHERE bookings.id = probe;
-    SELECT unit_id INTO k FROM bookings WHERE bookings.id = probe;
-    units := units || k;
-    FOR q IN SELECT x.* FROM resource_requires rq JOIN resources x ON x.id = rq.required_id
-              WHERE rq.resource_id = r.id ORDER BY x.id LOOP
-      k := rb_book_one(owner, q, w, '', NULL, probe);
-      units := units || (SELECT unit_id FROM bookings WHERE bookings.id = k);
-    END LOOP;
-    RAISE EXCEPTION USING ERRCODE = 'RBP01'; -- not a class code: 'RB000' would catch every RB error
-  EXCEPTION
-    WHEN SQLSTATE 'RBP01' THEN
-      NULL; -- the probe succeeded; everything it did is undone
-    WHEN OTHERS THEN
-      GET STACKED DIAGNOSTICS failure_state = RETURNED_SQLSTATE, failure_msg = MESSAGE_TEXT,
-                              failure_col = COLUMN_NAME, failure_detail = PG_EXCEPTION_DETAIL;
-      IF failure_state NOT LIKE 'RB%' THEN
-        RAISE;
-      END IF;
-      RAISE EXCEPTION USING ERRCODE = failure_state, COLUMN = failure_col, DETAIL = failure_detail,
-        MESSAGE = format('booking %s stays %s: %s', b.id, rb_window_text(b.during, r.time_zone),
-                         failure_msg);
-  END;
+  -- Ask the rules whether the owner could book the new window with this
+  -- booking and its companions out of the way.
+  os := rb_booking_family(b.id, '{requested,confirmed}');
+  SELECT coalesce(array_agg(x.id), '{}') INTO ignore FROM unnest(os) x;
+  units := units || rb_rules_hold(rb_rules(owner, r, w, NULL, ignore),
+                                  format('booking %s stays %s: ', b.id, rb_window_text(b.during, r.time_zone)));
+  FOR i IN 2 .. coalesce(array_length(os, 1), 0) LOOP
+    SELECT * INTO q FROM resources x WHERE x.id = os[i].resource_id;
+    units := units || rb_rules_hold(rb_rules(owner, q, w, NULL, ignore),
+                                    format('booking %s stays %s: ', b.id, rb_window_text(b.during, r.time_zone)));
+  END LOOP;
 
   -- A member's move of a booking that needed approval asks again; staff's does not.
-  IF b.state = 'confirmed' AND new_state = 'requested' THEN
-    b.state := 'requested';
+  new_state := b.state;
+  IF b.state = 'confirmed' AND rb_first_state(owner, r, NULL) = 'requested' THEN
+    new_state := 'requested';
   END IF;
-  UPDATE bookings SET during = w, unit_id = units[1], state = b.state,
-         decided_by = CASE WHEN b.state = 'requested' THEN NULL ELSE decided_by END
-   WHERE bookings.id = b.id;
-  SELECT coalesce(array_agg(c.id ORDER BY c.resource_id), '{}') INTO kids
-    FROM bookings c WHERE c.parent_id = b.id AND c.state IN ('requested', 'confirmed');
-  FOR i IN 1 .. coalesce(array_length(kids, 1), 0) LOOP
-    UPDATE bookings SET during = w, unit_id = units[i + 1], state = b.state WHERE bookings.id = kids[i];
+  ns := os;
+  FOR i IN 1 .. array_length(ns, 1) LOOP
+    ns[i].during := w;
+    ns[i].unit_id := units[i];
+    ns[i].state := new_state;
+    IF new_state = 'requested' THEN
+      ns[i].decided_by := NULL;
+    END IF;
   END LOOP;
+  PERFORM rb_booking_write(os, ns);
 
   PERFORM rb_idem_store(p_member, p_key, 'move', fp, b.id);
   PERFORM rb_audit(m.id, 'move', 'booking', b.id, p_peer,
@@ -336,6 +469,8 @@ DECLARE
   r resources;
   t members;
   n bigint;
+  os bookings[];
+  ns bookings[];
 BEGIN
   b := rb_lock_booking(p_booking);
   SELECT * INTO r FROM resources WHERE id = b.resource_id;
@@ -376,8 +511,12 @@ BEGIN
         MESSAGE = format('%s already holds %s future bookings of %s, the most allowed', t.handle, n, r.code);
     END IF;
   END IF;
-  UPDATE bookings SET member_id = t.id
-   WHERE id = b.id OR (parent_id = b.id AND state IN ('requested', 'confirmed'));
+  os := rb_booking_family(b.id, '{requested,confirmed}');
+  ns := os;
+  FOR i IN 1 .. array_length(ns, 1) LOOP
+    ns[i].member_id := t.id;
+  END LOOP;
+  PERFORM rb_booking_write(os, ns);
   PERFORM rb_audit(m.id, 'hand_over', 'booking', b.id, p_peer,
                    jsonb_build_object('to', t.handle));
   RETURN b.id;

@@ -4,6 +4,25 @@
 --   RB400 INVALID_ARGUMENT   RB403 PERMISSION_DENIED   RB404 NOT_FOUND
 --   RB409 CONFLICT (DETAIL: "<booking id> <start epoch> <end epoch>")
 --   RB412 FAILED_PRECONDITION
+-- A refusal that carries a stable reason puts it in HINT as JSON:
+--   {"reason": "rule_min_notice", "args": {"resource": "dyno-1", ...}}
+
+-- Raise a refusal: the SQLSTATE, the stable reason and its arguments, the
+-- request field at fault, the English message, and DETAIL where the wire
+-- has a use for it (a CONFLICT's window).
+CREATE OR REPLACE FUNCTION rb_refuse(p_code text, p_reason text, p_field text, p_message text,
+                                     p_args jsonb DEFAULT '{}', p_detail text DEFAULT NULL)
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  hint text := jsonb_build_object('reason', p_reason, 'args', coalesce(p_args, '{}'))::text;
+BEGIN
+  IF p_detail IS NULL THEN
+    RAISE EXCEPTION USING ERRCODE = p_code, COLUMN = coalesce(p_field, ''), MESSAGE = p_message,
+      HINT = hint;
+  END IF;
+  RAISE EXCEPTION USING ERRCODE = p_code, COLUMN = coalesce(p_field, ''), MESSAGE = p_message,
+    DETAIL = p_detail, HINT = hint;
+END $$;
 
 CREATE OR REPLACE FUNCTION rb_epoch(t timestamptz) RETURNS bigint
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT floor(extract(epoch FROM t))::bigint $$;

@@ -1,11 +1,20 @@
--- Live events: every change to a booking or a closure is announced on the
--- channel 'rigbook_events' with pg_notify, from AFTER triggers, so that
--- every path that writes the rows (a booking, a series, a move, a forced
--- closure, a waitlist promotion) announces it the same way.  PostgreSQL
--- delivers a notification only when its transaction commits, and drops the
--- notifications of a subtransaction that rolls back (rb_move's probe), so a
--- listener hears exactly what happened.  Every daemon LISTENs on its own
--- connection and passes the events on to the clients that watch.
+-- Live events: every change to a booking or a closure is announced, from
+-- the function that makes the change (rb_booking_insert, rb_booking_write,
+-- rb_add_closure, rb_remove_closure, rb_waitlist_offer), so every path that
+-- writes the rows announces it the same way.  Nothing is delivered unless
+-- the transaction commits, and nothing of a subtransaction that rolls
+-- back; watchers hear exactly what happened, in commit order.
+--
+-- How an event travels is rb_event_transport(), which rigbookd defines at
+-- every start (daemon/events.c):
+--   logical  pg_logical_emit_message(true, 'rigbook', payload): written to
+--            the WAL with the transaction and decoded at commit by every
+--            daemon's replication connection (pgoutput, messages on).  It
+--            adds nothing to the commit's critical section.
+--   notify   pg_notify('rigbook_events', payload), where the database lacks
+--            wal_level = logical or the role may not replicate.  PostgreSQL
+--            serialises the commits of every notifying transaction behind
+--            one lock, so bookings do not group-commit.
 --
 -- The payload is one line of space-separated key=value words, values
 -- limited to [A-Za-z0-9_+/.-] (codes, handles, zone names, numbers), so that
@@ -18,9 +27,8 @@
 -- Words whose value is unknown are left out.  Closure events carry
 -- closure=<id> instead of booking, member and startup.
 
--- Announce one event.  Generic: a new kind of event is one more caller
--- (a trigger or a function), not a new function.  Called from triggers;
--- nothing is sent unless the transaction commits.
+-- Announce one event.  Generic: a new kind of event is one more caller,
+-- not a new function.  Nothing is sent unless the transaction commits.
 CREATE OR REPLACE FUNCTION rb_emit_event(p_kind text, p_resource bigint, p_booking bigint DEFAULT NULL,
                               p_member bigint DEFAULT NULL, p_startup bigint DEFAULT NULL,
                               p_during tstzrange DEFAULT NULL, p_closure bigint DEFAULT NULL)
@@ -34,11 +42,6 @@ BEGIN
     RAISE EXCEPTION USING ERRCODE = 'RB400',
       MESSAGE = format('%s is not an event kind (lower-case letters and _, at most 32)',
                        coalesce(p_kind, 'NULL'));
-  END IF;
-  -- rb_move's probe books and cancels in a subtransaction it rolls back:
-  -- not a real change (PostgreSQL would drop those notifications anyway)
-  IF current_setting('rigbook.probe', true) = 'on' THEN
-    RETURN;
   END IF;
   -- one query, plain variables and epochs written out: this runs once per
   -- changed row, so it is kept cheap
@@ -61,82 +64,36 @@ BEGIN
   IF octet_length(payload) >= 8000 THEN
     payload := concat_ws(' ', 'v1', 'kind=' || p_kind, 'at=' || v_at, 'res=' || p_resource);
   END IF;
-  PERFORM pg_notify('rigbook_events', payload);
+  IF rb_event_transport() = 'logical' THEN
+    PERFORM pg_logical_emit_message(true, 'rigbook', payload);
+  ELSE
+    PERFORM pg_notify('rigbook_events', payload);
+  END IF;
 END $$;
 
 -- ------------------------------------------------------------------ bookings
 
--- insert: booked (or requested, when it waits for approval);
--- state: approved, declined, cancelled, checked_in, completed, no_show (and
--- requested again after a member's move); window or resource: moved;
--- owner: handed_over.
-CREATE OR REPLACE FUNCTION rb_booking_event() RETURNS trigger
-LANGUAGE plpgsql AS $$
-DECLARE
-  kind text;
-BEGIN
-  IF TG_OP = 'INSERT' THEN
-    PERFORM rb_emit_event(CASE NEW.state WHEN 'confirmed' THEN 'booked' ELSE NEW.state::text END,
-                          NEW.resource_id, NEW.id, NEW.member_id, NEW.startup_id, NEW.during);
-    RETURN NULL;
-  END IF;
-  IF NEW.during IS DISTINCT FROM OLD.during OR NEW.resource_id IS DISTINCT FROM OLD.resource_id THEN
-    PERFORM rb_emit_event('moved', NEW.resource_id, NEW.id, NEW.member_id, NEW.startup_id,
-                          NEW.during);
-  END IF;
-  IF NEW.member_id IS DISTINCT FROM OLD.member_id THEN
-    PERFORM rb_emit_event('handed_over', NEW.resource_id, NEW.id, NEW.member_id, NEW.startup_id,
-                          NEW.during);
-  END IF;
-  IF NEW.state IS DISTINCT FROM OLD.state THEN
-    kind := CASE
-      WHEN OLD.state = 'requested' AND NEW.state = 'confirmed' THEN 'approved'
-      ELSE NEW.state::text
-    END;
-    PERFORM rb_emit_event(kind, NEW.resource_id, NEW.id, NEW.member_id, NEW.startup_id,
-                          NEW.during);
-  END IF;
-  RETURN NULL;
-END $$;
-
-CREATE OR REPLACE TRIGGER booking_event AFTER INSERT OR UPDATE ON bookings
-  FOR EACH ROW EXECUTE FUNCTION rb_booking_event();
-
--- ------------------------------------------------------------------ closures
-
--- insert: closure_added; lifted (removed_at set) or deleted: closure_lifted.
-CREATE OR REPLACE FUNCTION rb_closure_event() RETURNS trigger
+-- What watchers hear of a booking made (o NULL: booked, or requested when
+-- it waits for approval) or changed from o to n: state (approved, declined,
+-- cancelled, checked_in, completed, no_show, and requested again after a
+-- member's move), window or resource (moved), holder (handed_over).
+CREATE OR REPLACE FUNCTION rb_booking_event(o bookings, n bookings) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP = 'INSERT' THEN
-    IF NEW.removed_at IS NULL THEN
-      PERFORM rb_emit_event('closure_added', NEW.resource_id, NULL, NULL, NULL, NEW.during, NEW.id);
-    END IF;
-  ELSIF TG_OP = 'UPDATE' THEN
-    IF OLD.removed_at IS NULL AND NEW.removed_at IS NOT NULL THEN
-      PERFORM rb_emit_event('closure_lifted', NEW.resource_id, NULL, NULL, NULL, NEW.during, NEW.id);
-    END IF;
-  ELSIF OLD.removed_at IS NULL THEN
-    PERFORM rb_emit_event('closure_lifted', OLD.resource_id, NULL, NULL, NULL, OLD.during, OLD.id);
+  IF o.id IS NULL THEN
+    PERFORM rb_emit_event(CASE n.state WHEN 'confirmed' THEN 'booked' ELSE n.state::text END,
+                          n.resource_id, n.id, n.member_id, n.startup_id, n.during);
+    RETURN;
   END IF;
-  RETURN NULL;
+  IF n.during IS DISTINCT FROM o.during OR n.resource_id IS DISTINCT FROM o.resource_id THEN
+    PERFORM rb_emit_event('moved', n.resource_id, n.id, n.member_id, n.startup_id, n.during);
+  END IF;
+  IF n.member_id IS DISTINCT FROM o.member_id THEN
+    PERFORM rb_emit_event('handed_over', n.resource_id, n.id, n.member_id, n.startup_id, n.during);
+  END IF;
+  IF n.state IS DISTINCT FROM o.state THEN
+    PERFORM rb_emit_event(CASE WHEN o.state = 'requested' AND n.state = 'confirmed' THEN 'approved'
+                               ELSE n.state::text END,
+                          n.resource_id, n.id, n.member_id, n.startup_id, n.during);
+  END IF;
 END $$;
-
-CREATE OR REPLACE TRIGGER closure_event AFTER INSERT OR UPDATE OR DELETE ON closures
-  FOR EACH ROW EXECUTE FUNCTION rb_closure_event();
-
--- A waiting entry was booked for its member (sql/waitlist.sql): promoted, with the
--- booking it became, after that booking's own booked/requested event.
-CREATE OR REPLACE FUNCTION rb_waitlist_event() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM rb_emit_event('promoted', NEW.resource_id, NEW.booking_id, NEW.member_id,
-                        (SELECT m.startup_id FROM members m WHERE m.id = NEW.member_id),
-                        (SELECT b.during FROM bookings b WHERE b.id = NEW.booking_id));
-  RETURN NULL;
-END $$;
-
-CREATE OR REPLACE TRIGGER waitlist_promoted AFTER UPDATE OF state ON waitlist
-  FOR EACH ROW WHEN (NEW.state = 'promoted' AND OLD.state IS DISTINCT FROM NEW.state)
-  EXECUTE FUNCTION rb_waitlist_event();
-

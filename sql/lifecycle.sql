@@ -31,6 +31,8 @@ DECLARE
   m members := rb_member(p_member);
   b bookings;
   verb text := CASE WHEN p_approve THEN 'approve' ELSE 'decline' END;
+  os bookings[];
+  ns bookings[];
 BEGIN
   b := rb_lock_booking(p_booking);
   IF NOT rb_staff_of_booking(m, b) THEN
@@ -56,10 +58,15 @@ BEGIN
       MESSAGE = format('say why booking %s is declined; %s will see the reason', b.id,
                        (SELECT handle FROM members WHERE id = b.member_id));
   END IF;
-  UPDATE bookings
-     SET state = CASE WHEN p_approve THEN 'confirmed'::booking_state ELSE 'declined'::booking_state END,
-         decided_by = m.id, decided_at = now(), decision_reason = coalesce(p_reason, '')
-   WHERE id = b.id OR (parent_id = b.id AND state = 'requested');
+  os := rb_booking_family(b.id, '{requested}');
+  ns := os;
+  FOR i IN 1 .. array_length(ns, 1) LOOP
+    ns[i].state := CASE WHEN p_approve THEN 'confirmed'::booking_state ELSE 'declined'::booking_state END;
+    ns[i].decided_by := m.id;
+    ns[i].decided_at := now();
+    ns[i].decision_reason := coalesce(p_reason, '');
+  END LOOP;
+  PERFORM rb_booking_write(os, ns);
   PERFORM rb_audit(m.id, verb, 'booking', b.id, p_peer,
                    jsonb_build_object('reason', coalesce(p_reason, '')));
   RETURN b.id;
@@ -112,7 +119,9 @@ DECLARE
   m members := rb_member(p_member);
   b bookings := rb_usage_booking(m, p_booking, 'check in');
   r resources;
-  why text;
+  why record;
+  os bookings[];
+  ns bookings[];
 BEGIN
   SELECT * INTO r FROM resources WHERE id = b.resource_id;
   IF b.state = 'checked_in' THEN
@@ -135,12 +144,17 @@ BEGIN
       MESSAGE = format('booking %s ended at %s and can no longer be checked in', b.id,
                        rb_at_text(upper(b.during), r.time_zone));
   END IF;
-  why := rb_unqualified(b.member_id, r, now());
-  IF why IS NOT NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'booking_id', MESSAGE = why;
+  SELECT * INTO why FROM rb_unqualified(b.member_id, r, now());
+  IF why.reason IS NOT NULL THEN
+    PERFORM rb_refuse('RB412', why.reason, 'booking_id', why.message, why.args);
   END IF;
-  UPDATE bookings SET state = 'checked_in', checked_in_at = now()
-   WHERE id = b.id OR (parent_id = b.id AND state IN ('confirmed', 'no_show'));
+  os := rb_booking_family(b.id, '{confirmed,no_show}');
+  ns := os;
+  FOR i IN 1 .. array_length(ns, 1) LOOP
+    ns[i].state := 'checked_in';
+    ns[i].checked_in_at := now();
+  END LOOP;
+  PERFORM rb_booking_write(os, ns);
   PERFORM rb_audit(m.id, 'checkin', 'booking', b.id, p_peer,
                    jsonb_build_object('was', b.state,
                                       'late', now() > lower(b.during) + r.no_show_grace_minutes * interval '1 minute'));
@@ -175,6 +189,8 @@ DECLARE
   lim timestamptz;
   out_at timestamptz := now();
   v_note text;
+  os bookings[];
+  ns bookings[];
 BEGIN
   SELECT * INTO r FROM resources WHERE id = b.resource_id;
   IF b.state = 'confirmed' THEN
@@ -197,9 +213,14 @@ BEGIN
     v_note := format('checked out at %s; the usage ends at %s, when the next booking of %s began',
                    rb_at_text(now(), r.time_zone), rb_at_text(out_at, r.time_zone), r.code);
   END IF;
-  UPDATE bookings SET state = 'completed', checked_out_at = out_at,
-         usage_note = coalesce(v_note, usage_note)
-   WHERE id = b.id OR (parent_id = b.id AND state = 'checked_in');
+  os := rb_booking_family(b.id, '{checked_in}');
+  ns := os;
+  FOR i IN 1 .. array_length(ns, 1) LOOP
+    ns[i].state := 'completed';
+    ns[i].checked_out_at := out_at;
+    ns[i].usage_note := coalesce(v_note, ns[i].usage_note);
+  END LOOP;
+  PERFORM rb_booking_write(os, ns);
   PERFORM rb_audit(m.id, 'checkout', 'booking', b.id, p_peer,
                    jsonb_build_object('at', rb_epoch(out_at), 'clamped', v_note IS NOT NULL,
                                       'overrun', out_at > upper(b.during)));
@@ -220,6 +241,8 @@ DECLARE
   t_in timestamptz;
   t_out timestamptz;
   lim timestamptz;
+  os bookings[];
+  ns bookings[];
 BEGIN
   SELECT * INTO r FROM resources WHERE id = b.resource_id;
   IF NOT rb_staff_of_booking(m, b) THEN
@@ -268,10 +291,15 @@ BEGIN
       MESSAGE = format('the usage of booking %s cannot run past %s, when the next booking of %s begins',
                        b.id, rb_at_text(lim, r.time_zone), r.code);
   END IF;
-  UPDATE bookings
-     SET checked_in_at = t_in, checked_out_at = t_out, usage_note = btrim(p_reason),
-         state = CASE WHEN t_out IS NULL THEN 'checked_in'::booking_state ELSE 'completed'::booking_state END
-   WHERE id = b.id OR (parent_id = b.id AND state IN ('confirmed', 'checked_in', 'completed', 'no_show'));
+  os := rb_booking_family(b.id, '{confirmed,checked_in,completed,no_show}');
+  ns := os;
+  FOR i IN 1 .. array_length(ns, 1) LOOP
+    ns[i].checked_in_at := t_in;
+    ns[i].checked_out_at := t_out;
+    ns[i].usage_note := btrim(p_reason);
+    ns[i].state := CASE WHEN t_out IS NULL THEN 'checked_in'::booking_state ELSE 'completed'::booking_state END;
+  END LOOP;
+  PERFORM rb_booking_write(os, ns);
   PERFORM rb_audit(m.id, 'usage', 'booking', b.id, p_peer,
                    jsonb_build_object('reason', btrim(p_reason), 'state', b.state,
                                       'in', rb_epoch(t_in), 'out', rb_epoch(t_out),
@@ -291,6 +319,8 @@ DECLARE
   b bookings := rb_lock_booking(p_booking);
   r resources;
   due timestamptz;
+  os bookings[];
+  ns bookings[];
 BEGIN
   SELECT * INTO r FROM resources WHERE id = b.resource_id;
   IF NOT rb_staff_of_booking(m, b) THEN
@@ -313,8 +343,12 @@ BEGIN
       MESSAGE = format('booking %s can be marked a no-show from %s, %s after its start', b.id,
                        rb_at_text(due, r.time_zone), rb_minutes_text(r.no_show_grace_minutes));
   END IF;
-  UPDATE bookings SET state = 'no_show'
-   WHERE id = b.id OR (parent_id = b.id AND state = 'confirmed');
+  os := rb_booking_family(b.id, '{confirmed}');
+  ns := os;
+  FOR i IN 1 .. array_length(ns, 1) LOOP
+    ns[i].state := 'no_show';
+  END LOOP;
+  PERFORM rb_booking_write(os, ns);
   PERFORM rb_audit(m.id, 'no_show', 'booking', b.id, p_peer, '{"by": "staff"}');
   RETURN b.id;
 END $$;
@@ -331,6 +365,8 @@ DECLARE
   p bigint;
   kids bigint[];
   nkids bigint;
+  os bookings[];
+  ns bookings[];
 BEGIN
   FOR p IN SELECT b.id FROM bookings b JOIN resources r ON r.id = b.resource_id
             WHERE b.state = 'confirmed' AND b.parent_id IS NULL
@@ -346,7 +382,13 @@ BEGIN
     IF nkids <> cardinality(kids) THEN
       CONTINUE; -- a companion is busy elsewhere: the next sweep takes it
     END IF;
-    UPDATE bookings SET state = 'no_show' WHERE id = p OR id = ANY (kids);
+    SELECT array_agg(x ORDER BY x.parent_id IS NOT NULL, x.resource_id, x.id) INTO os
+      FROM bookings x WHERE x.id = p OR x.id = ANY (kids);
+    ns := os;
+    FOR i IN 1 .. array_length(ns, 1) LOOP
+      ns[i].state := 'no_show';
+    END LOOP;
+    PERFORM rb_booking_write(os, ns);
     PERFORM rb_audit(NULL, 'no_show', 'booking', p, '', '{"by": "sweep"}');
     RETURN NEXT p;
   END LOOP;

@@ -39,7 +39,7 @@ LANGUAGE sql STABLE AS $$
                   (SELECT i.space_id FROM institutions i WHERE i.id = m.institution_id))
 $$;
 
-CREATE VIEW startup_view AS
+CREATE OR REPLACE VIEW startup_view AS
 SELECT s.id, s.code::text AS code, s.name, sp.code::text AS space_code, s.legal_name,
        s.credit_code, s.address, rb_epoch(s.created_at) AS created_epoch,
        (SELECT count(*) FROM members m WHERE m.startup_id = s.id AND m.disabled_at IS NULL)::int
@@ -47,7 +47,7 @@ SELECT s.id, s.code::text AS code, s.name, sp.code::text AS space_code, s.legal_
        s.space_id
 FROM startups s JOIN spaces sp ON sp.id = s.space_id;
 
-CREATE VIEW member_view AS
+CREATE OR REPLACE VIEW member_view AS
 SELECT m.id, m.handle::text AS handle, m.name, m.email, m.role::text AS role,
        coalesce(s.code::text, '') AS startup_code, coalesce(i.code::text, '') AS institution_code,
        coalesce(sp.code::text, '') AS space_code, coalesce(rb_epoch(m.disabled_at), 0) AS disabled_epoch,
@@ -61,7 +61,7 @@ LEFT JOIN institutions i ON i.id = m.institution_id
 LEFT JOIN spaces sp ON sp.id = rb_member_space(m);
 
 -- Never the hash.
-CREATE VIEW token_view AS
+CREATE OR REPLACE VIEW token_view AS
 SELECT t.id, m.handle::text AS member_handle, t.label, rb_epoch(t.created_at) AS created_epoch,
        coalesce(rb_epoch(t.expires_at), 0) AS expires_epoch,
        coalesce(rb_epoch(t.revoked_at), 0) AS revoked_epoch,

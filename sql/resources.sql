@@ -15,7 +15,7 @@ CREATE OR REPLACE TRIGGER resource_first_unit AFTER INSERT ON resources
 
 -- A resource as the wire shows it, rules and all (column order is the
 -- daemon's: keep in step with daemon/sql.h RES_*).
-CREATE VIEW resource_view AS
+CREATE OR REPLACE VIEW resource_view AS
 SELECT r.id, r.code::text AS code, r.name, r.kind::text AS kind, i.code::text AS institution_code,
        i.name AS institution_name, s.code::text AS space_code, r.time_zone, r.description,
        r.location, r.retired_at IS NOT NULL AS retired, array_to_string(r.tags, ',') AS tags,
@@ -241,6 +241,8 @@ DECLARE
   hit text;
   cid bigint;
   ids bigint[];
+  os bookings[];
+  ns bookings[];
 BEGIN
   IF p_end <= p_start THEN
     RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'end',
@@ -266,13 +268,21 @@ BEGIN
   END IF;
   INSERT INTO closures (resource_id, during, kind, reason, created_by)
   VALUES (r.id, w, p_kind, p_reason, m.id) RETURNING closures.id INTO cid;
-  WITH hit AS (
-    UPDATE bookings b SET state = 'cancelled', cancelled_at = now(), cancelled_by = m.id,
-           cancel_reason = CASE p_kind WHEN 'maintenance' THEN 'maintenance: ' ELSE 'closed: ' END || p_reason
-     WHERE b.resource_id = r.id AND b.during && w AND b.state IN ('requested', 'confirmed')
-       AND upper(b.during) > now()
-    RETURNING b.id
-  ) SELECT coalesce(array_agg(hit.id), '{}') INTO ids FROM hit;
+  PERFORM rb_emit_event('closure_added', r.id, NULL, NULL, NULL, w, cid);
+  SELECT coalesce(array_agg(x.b ORDER BY (x.b).id), '{}') INTO os
+    FROM (SELECT b FROM bookings b
+           WHERE b.resource_id = r.id AND b.during && w AND b.state IN ('requested', 'confirmed')
+             AND upper(b.during) > now()
+           FOR NO KEY UPDATE) x;
+  ns := os;
+  FOR i IN 1 .. coalesce(array_length(ns, 1), 0) LOOP
+    ns[i].state := 'cancelled';
+    ns[i].cancelled_at := now();
+    ns[i].cancelled_by := m.id;
+    ns[i].cancel_reason := CASE p_kind WHEN 'maintenance' THEN 'maintenance: ' ELSE 'closed: ' END || p_reason;
+  END LOOP;
+  PERFORM rb_booking_write(os, ns);
+  SELECT coalesce(array_agg(x.id ORDER BY x.id), '{}') INTO ids FROM unnest(os) x;
   PERFORM rb_audit(m.id, 'close', 'resource', r.id, p_peer,
                    jsonb_build_object('closure', cid, 'kind', p_kind, 'reason', p_reason,
                                       'start', p_start, 'end', p_end, 'force', p_force,
@@ -305,6 +315,11 @@ BEGIN
   END IF;
   r := rb_staff_resource(m, (SELECT code FROM resources WHERE id = c.resource_id));
   UPDATE closures SET removed_at = now(), removed_by = m.id WHERE id = c.id;
+  -- watchers hear it; then the time it held is offered to whoever waits
+  PERFORM rb_emit_event('closure_lifted', c.resource_id, NULL, NULL, NULL, c.during, c.id);
+  IF upper(c.during) > now() THEN
+    PERFORM rb_waitlist_offer(c.resource_id, c.during, NULL, NULL);
+  END IF;
   PERFORM rb_audit(m.id, 'reopen', 'resource', r.id, p_peer, jsonb_build_object('closure', c.id));
   RETURN QUERY SELECT c.id, r.code::text, rb_epoch(lower(c.during)), rb_epoch(upper(c.during)), c.kind,
     c.reason, (SELECT handle::text FROM members WHERE id = c.created_by);

@@ -1,109 +1,156 @@
 -- The rules a booking is held to (window, notice, limits, units, terms,
 -- approval, qualification) and qualifications themselves.
 
--- ------------------------------------------------------------------ booking
+-- ------------------------------------------------------------------ the rules
 
--- Check one resource's terms for window w and book a free unit.  The caller
--- holds the resource's advisory lock.  Returns the new booking's id.
-CREATE OR REPLACE FUNCTION rb_book_one(m members, r resources, w tstzrange, p_note text, p_override text,
-                            p_parent bigint) RETURNS bigint
-LANGUAGE plpgsql AS $$
+-- The one question every path that books asks: which rule, if any, would
+-- a booking of resource r by member m over window w break?  Read-only: it
+-- writes nothing and takes no lock (the caller holds the requirement
+-- group's advisory locks, so the answer still holds when it books).
+--
+--   p_override  staff's reason to book past the rules (closures, overlaps,
+--               units and qualification still hold)
+--   p_ignore    bookings to leave out, as if they were not there: a move
+--               asks with the booking being moved and its companions
+--   p_free      a window in which other members' bookings and closures are
+--               left out: joining a waitlist asks "would the rules take it
+--               if nobody else held the time?"
+--
+-- The answer: unit_id, the unit to book, when nothing is broken; otherwise
+-- the first broken rule as a refusal (code, reason, field, message, args,
+-- detail) for rb_refuse.  The order of the checks is the order in which
+-- they are reported.
+CREATE OR REPLACE FUNCTION rb_rules(m members, r resources, w tstzrange, p_override text,
+                                    p_ignore bigint[] DEFAULT '{}', p_free tstzrange DEFAULT NULL,
+                                    OUT unit_id bigint, OUT code text, OUT reason text,
+                                    OUT field text, OUT message text, OUT args jsonb,
+                                    OUT detail text)
+LANGUAGE plpgsql STABLE AS $$
 DECLARE
   tz text := r.time_zone;
   len_min numeric := extract(epoch FROM upper(w) - lower(w)) / 60;
   enforce boolean := coalesce(p_override, '') = '';
-  offpeak boolean;
   c closures;
   other record;
-  unit bigint;
   n bigint;
   wk date;
+  wk_range tstzrange;
   used numeric;
   mine numeric;
-  new_id bigint;
-  buf interval := r.buffer_minutes * interval '1 minute';
-  s startups;
+  buf interval := CASE WHEN enforce THEN r.buffer_minutes * interval '1 minute' ELSE interval '0' END;
+  q record;
 BEGIN
+  args := jsonb_build_object('resource', r.code::text);
   IF r.retired_at IS NOT NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'resource_code',
-      MESSAGE = format('%s is retired and takes no new bookings', r.code);
+    code := 'RB412'; reason := 'resource_retired'; field := 'resource_code';
+    message := format('%s is retired and takes no new bookings', r.code);
+    RETURN;
   END IF;
 
   -- Closures block like bookings, for everyone.
-  SELECT * INTO c FROM closures
-   WHERE resource_id = r.id AND removed_at IS NULL AND during && w ORDER BY lower(during) LIMIT 1;
-  IF FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB409', COLUMN = 'start',
-      MESSAGE = format('%s is closed%s %s: %s', r.code,
-                       CASE c.kind WHEN 'maintenance' THEN ' for maintenance' ELSE '' END,
-                       rb_window_text(c.during, tz), c.reason),
-      DETAIL = '0 ' || rb_epoch(lower(c.during)) || ' ' || rb_epoch(upper(c.during));
+  IF p_free IS NULL THEN
+    SELECT * INTO c FROM closures x
+     WHERE x.resource_id = r.id AND x.removed_at IS NULL AND x.during && w
+     ORDER BY lower(x.during) LIMIT 1;
+    IF FOUND THEN
+      code := 'RB409'; reason := 'resource_closed'; field := 'start';
+      message := format('%s is closed%s %s: %s', r.code,
+                        CASE c.kind WHEN 'maintenance' THEN ' for maintenance' ELSE '' END,
+                        rb_window_text(c.during, tz), c.reason);
+      args := args || jsonb_build_object('kind', c.kind, 'start', rb_epoch(lower(c.during)),
+                                         'end', rb_epoch(upper(c.during)), 'why', c.reason);
+      detail := '0 ' || rb_epoch(lower(c.during)) || ' ' || rb_epoch(upper(c.during));
+      RETURN;
+    END IF;
   END IF;
 
   IF enforce THEN
     IF NOT rb_windows(r.id, tz, 'open', lower(w), upper(w)) @> w THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'start',
-        MESSAGE = format('%s is outside the opening hours of %s (rigbook show %s lists them)',
-                         rb_window_text(w, tz), r.code, r.code);
+      code := 'RB412'; reason := 'outside_opening_hours'; field := 'start';
+      message := format('%s is outside the opening hours of %s (rigbook show %s lists them)',
+                        rb_window_text(w, tz), r.code, r.code);
+      args := args || jsonb_build_object('start', rb_epoch(lower(w)), 'end', rb_epoch(upper(w)));
+      RETURN;
     END IF;
     IF r.terms_version > 0 AND NOT EXISTS (
-         SELECT 1 FROM terms_acceptances
-          WHERE member_id = m.id AND resource_id = r.id AND version = r.terms_version) THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'resource_code',
-        MESSAGE = format('accept the terms of %s (version %s) first: rigbook terms accept %s',
-                         r.code, r.terms_version, r.code);
+         SELECT 1 FROM terms_acceptances t
+          WHERE t.member_id = m.id AND t.resource_id = r.id AND t.version = r.terms_version) THEN
+      code := 'RB412'; reason := 'terms_not_accepted'; field := 'resource_code';
+      message := format('accept the terms of %s (version %s) first: rigbook terms accept %s',
+                        r.code, r.terms_version, r.code);
+      args := args || jsonb_build_object('version', r.terms_version);
+      RETURN;
     END IF;
     IF r.slot_minutes > 0 AND (rb_local_minute(lower(w), tz) % r.slot_minutes <> 0
                                OR len_min % r.slot_minutes <> 0) THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'start',
-        MESSAGE = format('%s is booked in steps of %s: start and length must be multiples of it',
-                         r.code, rb_minutes_text(r.slot_minutes));
+      code := 'RB412'; reason := 'rule_slot'; field := 'start';
+      message := format('%s is booked in steps of %s: start and length must be multiples of it',
+                        r.code, rb_minutes_text(r.slot_minutes));
+      args := args || jsonb_build_object('minutes', r.slot_minutes);
+      RETURN;
     END IF;
     IF r.min_minutes > 0 AND len_min < r.min_minutes THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'end',
-        MESSAGE = format('%s must be booked for at least %s', r.code, rb_minutes_text(r.min_minutes));
+      code := 'RB412'; reason := 'rule_min_length'; field := 'end';
+      message := format('%s must be booked for at least %s', r.code, rb_minutes_text(r.min_minutes));
+      args := args || jsonb_build_object('minutes', r.min_minutes);
+      RETURN;
     END IF;
     IF r.max_minutes > 0 AND len_min > r.max_minutes THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'end',
-        MESSAGE = format('%s can be booked for at most %s', r.code, rb_minutes_text(r.max_minutes));
+      code := 'RB412'; reason := 'rule_max_length'; field := 'end';
+      message := format('%s can be booked for at most %s', r.code, rb_minutes_text(r.max_minutes));
+      args := args || jsonb_build_object('minutes', r.max_minutes);
+      RETURN;
     END IF;
     IF r.min_notice_minutes > 0 AND lower(w) < now() + r.min_notice_minutes * interval '1 minute' THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'start',
-        MESSAGE = format('%s must be booked at least %s ahead', r.code,
-                         rb_minutes_text(r.min_notice_minutes));
+      code := 'RB412'; reason := 'rule_min_notice'; field := 'start';
+      message := format('%s must be booked at least %s ahead', r.code,
+                        rb_minutes_text(r.min_notice_minutes));
+      args := args || jsonb_build_object('minutes', r.min_notice_minutes);
+      RETURN;
     END IF;
     IF r.max_ahead_days > 0 AND lower(w) > now() + r.max_ahead_days * interval '1 day' THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'start',
-        MESSAGE = format('%s can be booked at most %s days ahead', r.code, r.max_ahead_days);
+      code := 'RB412'; reason := 'rule_max_ahead'; field := 'start';
+      message := format('%s can be booked at most %s days ahead', r.code, r.max_ahead_days);
+      args := args || jsonb_build_object('days', r.max_ahead_days);
+      RETURN;
     END IF;
     IF r.whole_days AND (rb_local_minute(lower(w), tz) <> 0 OR rb_local_minute(upper(w), tz) <> 0) THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'start',
-        MESSAGE = format('%s is booked in whole days, midnight to midnight (%s)', r.code, tz);
+      code := 'RB412'; reason := 'rule_whole_days'; field := 'start';
+      message := format('%s is booked in whole days, midnight to midnight (%s)', r.code, tz);
+      args := args || jsonb_build_object('time_zone', tz);
+      RETURN;
     END IF;
 
-    offpeak := rb_windows(r.id, tz, 'offpeak', lower(w), upper(w)) @> w;
-    IF NOT offpeak THEN
+    -- The limits below do not count off-peak time.
+    IF (r.max_active_per_member > 0 OR r.min_gap_minutes > 0
+        OR (r.weekly_minutes_per_startup > 0 AND m.startup_id IS NOT NULL))
+       AND NOT rb_windows(r.id, tz, 'offpeak', lower(w), upper(w)) @> w THEN
       IF r.max_active_per_member > 0 THEN
         SELECT count(*) INTO n FROM bookings b
          WHERE b.resource_id = r.id AND b.member_id = m.id AND upper(b.during) > now()
-           AND b.state NOT IN ('cancelled', 'declined');
+           AND b.state NOT IN ('cancelled', 'declined') AND b.id <> ALL (p_ignore);
         IF n >= r.max_active_per_member THEN
-          RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'resource_code',
-            MESSAGE = format('you already hold %s future bookings of %s, the most allowed',
-                             n, r.code);
+          code := 'RB412'; reason := 'rule_max_active'; field := 'resource_code';
+          message := format('you already hold %s future bookings of %s, the most allowed', n, r.code);
+          args := args || jsonb_build_object('held', n, 'limit', r.max_active_per_member);
+          RETURN;
         END IF;
       END IF;
       IF r.min_gap_minutes > 0 THEN
         SELECT b.during INTO other FROM bookings b
          WHERE b.resource_id = r.id AND b.member_id = m.id
-           AND b.state NOT IN ('cancelled', 'declined')
+           AND b.state NOT IN ('cancelled', 'declined') AND b.id <> ALL (p_ignore)
            AND b.during && tstzrange(lower(w) - r.min_gap_minutes * interval '1 minute',
                                      upper(w) + r.min_gap_minutes * interval '1 minute')
          LIMIT 1;
         IF FOUND THEN
-          RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'start',
-            MESSAGE = format('your bookings of %s must be at least %s apart (you hold %s)', r.code,
-                             rb_minutes_text(r.min_gap_minutes), rb_window_text(other.during, tz));
+          code := 'RB412'; reason := 'rule_min_gap'; field := 'start';
+          message := format('your bookings of %s must be at least %s apart (you hold %s)', r.code,
+                            rb_minutes_text(r.min_gap_minutes), rb_window_text(other.during, tz));
+          args := args || jsonb_build_object('minutes', r.min_gap_minutes,
+                                             'start', rb_epoch(lower(other.during)),
+                                             'end', rb_epoch(upper(other.during)));
+          RETURN;
         END IF;
       END IF;
       IF r.weekly_minutes_per_startup > 0 AND m.startup_id IS NOT NULL THEN
@@ -112,25 +159,28 @@ BEGIN
                     date_trunc('week', lower(w) AT TIME ZONE tz),
                     date_trunc('week', (upper(w) - interval '1 microsecond') AT TIME ZONE tz),
                     interval '1 week') g LOOP
-          SELECT coalesce(sum(extract(epoch FROM upper(x) - lower(x)) / 60), 0) INTO used
-            FROM (SELECT b.during * tstzrange(wk::timestamp AT TIME ZONE tz,
-                                              (wk + 7)::timestamp AT TIME ZONE tz) AS x
-                    FROM bookings b
-                   WHERE b.resource_id = r.id AND b.startup_id = m.startup_id
-                     AND b.state NOT IN ('cancelled', 'declined')
-                     AND b.during && tstzrange(wk::timestamp AT TIME ZONE tz,
-                                               (wk + 7)::timestamp AT TIME ZONE tz)) q;
-          mine := extract(epoch FROM upper(w * tstzrange(wk::timestamp AT TIME ZONE tz,
-                                                         (wk + 7)::timestamp AT TIME ZONE tz))
-                                   - lower(w * tstzrange(wk::timestamp AT TIME ZONE tz,
-                                                         (wk + 7)::timestamp AT TIME ZONE tz))) / 60;
+          wk_range := tstzrange(wk::timestamp AT TIME ZONE tz, (wk + 7)::timestamp AT TIME ZONE tz);
+          SELECT coalesce(sum(extract(epoch FROM upper(b.during * wk_range)
+                                                 - lower(b.during * wk_range)) / 60), 0)
+            INTO used
+            FROM bookings b
+           WHERE b.resource_id = r.id AND b.startup_id = m.startup_id
+             AND b.state NOT IN ('cancelled', 'declined') AND b.id <> ALL (p_ignore)
+             AND (p_free IS NULL OR b.member_id = m.id OR NOT b.during && p_free)
+             AND b.during && wk_range;
+          mine := extract(epoch FROM upper(w * wk_range) - lower(w * wk_range)) / 60;
           IF used + mine > r.weekly_minutes_per_startup THEN
-            SELECT * INTO s FROM startups WHERE id = m.startup_id;
-            RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'end',
-              MESSAGE = format('%s would use %s of %s in week %s; the limit is %s', s.code,
-                               rb_minutes_text(ceil(used + mine)::bigint), r.code,
-                               to_char(wk, 'IYYY-"W"IW'),
-                               rb_minutes_text(r.weekly_minutes_per_startup));
+            code := 'RB412'; reason := 'rule_weekly_hours'; field := 'end';
+            message := format('%s would use %s of %s in week %s; the limit is %s',
+                              (SELECT s.code FROM startups s WHERE s.id = m.startup_id),
+                              rb_minutes_text(ceil(used + mine)::bigint), r.code,
+                              to_char(wk, 'IYYY-"W"IW'),
+                              rb_minutes_text(r.weekly_minutes_per_startup));
+            args := args || jsonb_build_object(
+                      'startup', (SELECT s.code FROM startups s WHERE s.id = m.startup_id),
+                      'minutes', ceil(used + mine)::bigint, 'week', to_char(wk, 'IYYY-"W"IW'),
+                      'limit', r.weekly_minutes_per_startup);
+            RETURN;
           END IF;
         END LOOP;
       END IF;
@@ -138,141 +188,138 @@ BEGIN
   END IF;
 
   -- The lowest unit with nothing overlapping; with the buffer kept free unless overridden.
-  SELECT u.id INTO unit FROM resource_units u
+  SELECT u.id INTO unit_id FROM resource_units u
    WHERE u.resource_id = r.id AND u.retired_at IS NULL
      AND NOT EXISTS (SELECT 1 FROM bookings b
                       WHERE b.unit_id = u.id AND b.state NOT IN ('cancelled', 'declined')
-                        AND b.during && tstzrange(lower(w) - CASE WHEN enforce THEN buf ELSE interval '0' END,
-                                                  upper(w) + CASE WHEN enforce THEN buf ELSE interval '0' END))
+                        AND b.id <> ALL (p_ignore)
+                        AND (p_free IS NULL OR b.member_id = m.id OR NOT b.during && p_free)
+                        AND b.during && tstzrange(lower(w) - buf, upper(w) + buf))
    ORDER BY u.unit_no LIMIT 1;
-  IF unit IS NULL THEN
+  IF unit_id IS NULL THEN
     SELECT b.id, b.during INTO other FROM bookings b
      WHERE b.resource_id = r.id AND b.during && w AND b.state NOT IN ('cancelled', 'declined')
+       AND b.id <> ALL (p_ignore)
+       AND (p_free IS NULL OR b.member_id = m.id OR NOT b.during && p_free)
      ORDER BY lower(b.during) LIMIT 1;
     IF FOUND AND NOT EXISTS (
          SELECT 1 FROM resource_units u
           WHERE u.resource_id = r.id AND u.retired_at IS NULL
             AND NOT EXISTS (SELECT 1 FROM bookings b
                              WHERE b.unit_id = u.id AND b.state NOT IN ('cancelled', 'declined')
+                               AND b.id <> ALL (p_ignore)
+                               AND (p_free IS NULL OR b.member_id = m.id OR NOT b.during && p_free)
                                AND b.during && w)) THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB409', COLUMN = 'start',
-        MESSAGE = format('%s is already booked %s', r.code, rb_window_text(other.during, tz)),
-        DETAIL = other.id || ' ' || rb_epoch(lower(other.during)) || ' ' || rb_epoch(upper(other.during));
+      code := 'RB409'; reason := 'booking_overlap'; field := 'start';
+      message := format('%s is already booked %s', r.code, rb_window_text(other.during, tz));
+      args := args || jsonb_build_object('start', rb_epoch(lower(other.during)),
+                                         'end', rb_epoch(upper(other.during)));
+      detail := other.id || ' ' || rb_epoch(lower(other.during)) || ' ' || rb_epoch(upper(other.during));
+      RETURN;
     END IF;
     SELECT b.id, b.during INTO other FROM bookings b
      WHERE b.resource_id = r.id AND b.state NOT IN ('cancelled', 'declined')
+       AND b.id <> ALL (p_ignore)
+       AND (p_free IS NULL OR b.member_id = m.id OR NOT b.during && p_free)
        AND b.during && tstzrange(lower(w) - buf, upper(w) + buf)
      ORDER BY lower(b.during) LIMIT 1;
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'start',
-      MESSAGE = format('%s keeps %s free between bookings; booking %s is %s', r.code,
-                       rb_minutes_text(r.buffer_minutes), other.id, rb_window_text(other.during, tz));
+    code := 'RB412'; reason := 'rule_buffer'; field := 'start';
+    message := format('%s keeps %s free between bookings; booking %s is %s', r.code,
+                      rb_minutes_text(r.buffer_minutes), other.id, rb_window_text(other.during, tz));
+    args := args || jsonb_build_object('minutes', r.buffer_minutes,
+                                       'start', rb_epoch(lower(other.during)),
+                                       'end', rb_epoch(upper(other.during)));
+    RETURN;
   END IF;
 
-  INSERT INTO bookings (resource_id, unit_id, member_id, startup_id, during, note, override_reason,
-                        parent_id)
-  VALUES (r.id, unit, m.id, m.startup_id, w, coalesce(p_note, ''), coalesce(p_override, ''), p_parent)
-  RETURNING id INTO new_id;
-  RETURN new_id;
-END $$;
-
--- Resources that need approval take bookings as requested, except from their
--- own staff.  A trigger, so that every path that books (a single booking, a
--- series, a promotion from the waitlist) does the same.
-CREATE OR REPLACE FUNCTION rb_booking_needs_approval() RETURNS trigger
-LANGUAGE plpgsql AS $$
-DECLARE
-  m members;
-  b bookings := NEW;
-BEGIN
-  IF NEW.state = 'confirmed' AND NEW.parent_id IS NULL
-     AND (SELECT needs_approval FROM resources WHERE id = NEW.resource_id) THEN
-    SELECT * INTO m FROM members WHERE id = NEW.member_id;
-    IF NOT rb_staff_of_booking(m, b) THEN
-      NEW.state := 'requested';
+  -- Who may run it: staff are held to this like everyone else, overridden or not.
+  IF r.needs_qualification THEN
+    SELECT * INTO q FROM rb_unqualified(m.id, r, upper(w));
+    IF q.reason IS NOT NULL THEN
+      unit_id := NULL;
+      code := 'RB412'; reason := q.reason; field := 'resource_code'; message := q.message;
+      args := args || q.args;
+      RETURN;
     END IF;
   END IF;
-  RETURN NEW;
+  args := NULL;
 END $$;
 
-CREATE OR REPLACE TRIGGER booking_needs_approval BEFORE INSERT ON bookings
-  FOR EACH ROW EXECUTE FUNCTION rb_booking_needs_approval();
-
--- Companions follow their parent's state when it is decided.
--- (A requested parent's companions are requested too.)
-CREATE OR REPLACE FUNCTION rb_companion_state() RETURNS trigger
+-- Raise the refusal rb_rules answered, if it answered one.
+CREATE OR REPLACE FUNCTION rb_rules_hold(v record, p_prefix text DEFAULT NULL) RETURNS bigint
 LANGUAGE plpgsql AS $$
 BEGIN
-  IF NEW.parent_id IS NOT NULL THEN
-    SELECT CASE p.state WHEN 'requested' THEN 'requested'::booking_state ELSE NEW.state END
-      INTO NEW.state FROM bookings p WHERE p.id = NEW.parent_id;
+  IF v.reason IS NOT NULL THEN
+    PERFORM rb_refuse(v.code, v.reason, v.field,
+                      CASE WHEN p_prefix IS NULL THEN v.message ELSE p_prefix || v.message END,
+                      v.args, v.detail);
   END IF;
-  RETURN NEW;
+  RETURN v.unit_id;
 END $$;
 
-CREATE OR REPLACE TRIGGER booking_companion_state BEFORE INSERT ON bookings
-  FOR EACH ROW EXECUTE FUNCTION rb_companion_state();
+-- The state a new booking starts in: a resource that needs approval takes
+-- bookings as requested, except from its own staff; a companion follows
+-- its parent (requested while the parent waits for approval).
+CREATE OR REPLACE FUNCTION rb_first_state(m members, r resources, p_parent bigint) RETURNS booking_state
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  b bookings;
+BEGIN
+  IF p_parent IS NOT NULL THEN
+    RETURN CASE (SELECT p.state FROM bookings p WHERE p.id = p_parent)
+             WHEN 'requested' THEN 'requested' ELSE 'confirmed' END;
+  END IF;
+  IF NOT r.needs_approval THEN
+    RETURN 'confirmed';
+  END IF;
+  b.resource_id := r.id;
+  RETURN CASE WHEN rb_staff_of_booking(m, b) THEN 'confirmed' ELSE 'requested' END;
+END $$;
 
--- Why p_member may not use resource r until p_until, or NULL when they may.
--- Staff are held to it like everyone else: a qualification says who may run
--- the equipment, not who may change its settings.
-CREATE OR REPLACE FUNCTION rb_unqualified(p_member bigint, r resources, p_until timestamptz)
-RETURNS text LANGUAGE plpgsql STABLE AS $$
+-- Why p_member may not use resource r until p_until, or NULLs when they
+-- may: the reason (not_qualified, qualification_revoked,
+-- qualification_expired, qualification_ends_early), the message and its
+-- arguments.  Staff are held to it like everyone else: a qualification
+-- says who may run the equipment, not who may change its settings.
+CREATE OR REPLACE FUNCTION rb_unqualified(p_member bigint, r resources, p_until timestamptz,
+                                          OUT reason text, OUT message text, OUT args jsonb)
+LANGUAGE plpgsql STABLE AS $$
 DECLARE
   q qualifications;
-  who text := (SELECT handle FROM members WHERE id = p_member);
+  who text;
 BEGIN
   IF NOT r.needs_qualification THEN
-    RETURN NULL;
+    RETURN;
   END IF;
-  SELECT * INTO q FROM qualifications WHERE member_id = p_member AND resource_id = r.id;
+  SELECT * INTO q FROM qualifications x WHERE x.member_id = p_member AND x.resource_id = r.id;
+  IF FOUND AND q.revoked_at IS NULL AND (q.expires_at IS NULL OR q.expires_at >= p_until) THEN
+    RETURN;
+  END IF;
+  who := (SELECT handle FROM members WHERE id = p_member);
+  args := jsonb_build_object('member', who, 'resource', r.code::text,
+                             'institution', rb_institution_name(r.id));
   IF NOT FOUND THEN
-    RETURN format('%s is not qualified on %s (a manager of %s grants it: rigbook qualify %s %s)',
-                  who, r.code, rb_institution_name(r.id), who, r.code);
+    reason := 'not_qualified';
+    message := format('%s is not qualified on %s (a manager of %s grants it: rigbook qualify %s %s)',
+                      who, r.code, rb_institution_name(r.id), who, r.code);
+  ELSIF q.revoked_at IS NOT NULL THEN
+    reason := 'qualification_revoked';
+    args := args || jsonb_build_object('at', rb_epoch(q.revoked_at));
+    message := format('%s''s qualification on %s was revoked on %s (a manager of %s grants it again: rigbook qualify %s %s)',
+                      who, r.code, to_char(q.revoked_at AT TIME ZONE r.time_zone, 'YYYY-MM-DD'),
+                      rb_institution_name(r.id), who, r.code);
+  ELSIF q.expires_at <= now() THEN
+    reason := 'qualification_expired';
+    args := args || jsonb_build_object('at', rb_epoch(q.expires_at));
+    message := format('%s''s qualification on %s ended at %s (a manager of %s renews it: rigbook qualify %s %s)',
+                      who, r.code, rb_at_text(q.expires_at, r.time_zone), rb_institution_name(r.id), who, r.code);
+  ELSE
+    reason := 'qualification_ends_early';
+    args := args || jsonb_build_object('at', rb_epoch(q.expires_at));
+    message := format('%s''s qualification on %s ends at %s, before the booking ends (a manager of %s renews it: rigbook qualify %s %s --until DATE)',
+                      who, r.code, rb_at_text(q.expires_at, r.time_zone), rb_institution_name(r.id), who, r.code);
   END IF;
-  IF q.revoked_at IS NOT NULL THEN
-    RETURN format('%s''s qualification on %s was revoked on %s (a manager of %s grants it again: rigbook qualify %s %s)',
-                  who, r.code, to_char(q.revoked_at AT TIME ZONE r.time_zone, 'YYYY-MM-DD'),
-                  rb_institution_name(r.id), who, r.code);
-  END IF;
-  IF q.expires_at IS NOT NULL AND q.expires_at <= now() THEN
-    RETURN format('%s''s qualification on %s ended at %s (a manager of %s renews it: rigbook qualify %s %s)',
-                  who, r.code, rb_at_text(q.expires_at, r.time_zone), rb_institution_name(r.id), who, r.code);
-  END IF;
-  IF q.expires_at IS NOT NULL AND q.expires_at < p_until THEN
-    RETURN format('%s''s qualification on %s ends at %s, before the booking ends (a manager of %s renews it: rigbook qualify %s %s --until DATE)',
-                  who, r.code, rb_at_text(q.expires_at, r.time_zone), rb_institution_name(r.id), who, r.code);
-  END IF;
-  RETURN NULL;
 END $$;
-
--- Every active booking of a resource that needs qualification is held by
--- a member qualified on it until the booking's end: on every path that
--- writes one (book, move, hand over, companions, whatever comes later).
-CREATE OR REPLACE FUNCTION rb_booking_qualified() RETURNS trigger
-LANGUAGE plpgsql AS $$
-DECLARE
-  r resources;
-  why text;
-BEGIN
-  IF NEW.state IN ('cancelled', 'declined', 'completed', 'no_show') THEN
-    RETURN NEW;
-  END IF;
-  SELECT * INTO r FROM resources WHERE id = NEW.resource_id;
-  IF NOT r.needs_qualification THEN
-    RETURN NEW;
-  END IF;
-  why := rb_unqualified(NEW.member_id, r, upper(NEW.during));
-  IF why IS NOT NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', MESSAGE = why,
-      COLUMN = CASE WHEN TG_OP = 'INSERT' THEN 'resource_code'
-                    WHEN NEW.member_id <> OLD.member_id THEN 'to_member'
-                    ELSE 'start' END;
-  END IF;
-  RETURN NEW;
-END $$;
-
-CREATE OR REPLACE TRIGGER booking_qualified BEFORE INSERT OR UPDATE OF member_id, during ON bookings
-  FOR EACH ROW EXECUTE FUNCTION rb_booking_qualified();
 
 -- The resource staff member m looks after, or an error.
 CREATE OR REPLACE FUNCTION rb_qual_resource(m members, p_code text) RETURNS resources
@@ -351,7 +398,7 @@ BEGIN
 END $$;
 
 -- Qualifications as the wire shows them (column order: daemon/sql.h QC_*).
-CREATE VIEW qualification_view AS
+CREATE OR REPLACE VIEW qualification_view AS
 SELECT q.id, m.handle::text AS member_handle, r.code::text AS resource_code, r.time_zone,
        g.handle::text AS granted_by, rb_epoch(q.granted_at) AS granted_epoch,
        coalesce(rb_epoch(q.expires_at), 0) AS expires_epoch,

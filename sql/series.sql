@@ -58,6 +58,8 @@ DECLARE
   fst text;
   fmsg text;
   undone boolean := false;
+  os bookings[];
+  ns bookings[];
 BEGIN
   prev := rb_idem_lookup(p_member, p_key, 'book_series', fp);
   IF prev IS NOT NULL THEN
@@ -132,8 +134,13 @@ BEGIN
       BEGIN
         SELECT x.id INTO bid
           FROM rb_book(p_member, p_code, rb_epoch(s), rb_epoch(e), p_note, p_override, NULL, p_peer) x;
-        UPDATE bookings SET series_id = sid, series_no = k + 1
-         WHERE bookings.id = bid OR bookings.parent_id = bid;
+        os := rb_booking_family(bid, '{requested,confirmed}');
+        ns := os;
+        FOR i IN 1 .. array_length(ns, 1) LOOP
+          ns[i].series_id := sid;
+          ns[i].series_no := k + 1;
+        END LOOP;
+        PERFORM rb_booking_write(os, ns);
         booked := booked + 1;
         answer := answer || ROW(sid, k + 1, bid, rb_epoch(s), rb_epoch(e), NULL, NULL, false, nocc)::rb_series_row;
       EXCEPTION WHEN OTHERS THEN

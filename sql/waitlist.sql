@@ -4,30 +4,31 @@
 -- ------------------------------------------------------------------ promotion
 
 -- Time on p_resource around p_freed came free (freed by p_member's or
--- p_startup's booking, when it was one).  Every waiting entry of the
--- resource's requirement group that could use it, in queue order, is tried
--- through rb_book in a subtransaction: the first that fits is booked, one
--- that does not stays waiting with the reason.  Entries near the window
--- (buffer and gap included) are tried, and those of the member or startup
--- whose booking went (their limits changed).  Does nothing while rb_move
--- or rb_wait only probe the booking path.  Returns how many were booked.
+-- p_startup's booking, when it was one): rb_booking_write and
+-- rb_remove_closure call this, in the transaction that freed it.  Every
+-- waiting entry of the resource's requirement group that could use it, in
+-- queue order, is asked of the rules (rb_rules, for the resource and its
+-- companions): the first that fits is booked, one that does not stays
+-- waiting with the reason.  Entries near the window (buffer and gap
+-- included) are tried, and those of the member or startup whose booking
+-- went (their limits changed).  Returns how many were booked.
 CREATE OR REPLACE FUNCTION rb_waitlist_offer(p_resource bigint, p_freed tstzrange, p_member bigint,
                                   p_startup bigint)
 RETURNS int
 LANGUAGE plpgsql AS $$
 DECLARE
   e record;
+  em members;
+  er resources;
+  q resources;
+  v record;
+  v_refusal text;
   nb bigint;
   n int := 0;
-  st text;
-  msg text;
 BEGIN
-  IF coalesce(current_setting('rigbook.probe', true), '') = 'on' THEN
-    RETURN 0;
-  END IF;
   PERFORM rb_lock_resources(p_resource);
   FOR e IN
-    SELECT w.id, w.member_id, w.during, w.note, r.code::text AS code
+    SELECT w.id, w.member_id, w.resource_id, w.during, w.note
       FROM waitlist w
       JOIN resources r ON r.id = w.resource_id
       JOIN members m ON m.id = w.member_id
@@ -38,70 +39,43 @@ BEGIN
             OR w.member_id = p_member OR m.startup_id = p_startup)
      ORDER BY w.created_at, w.id
   LOOP
-    BEGIN
-      SELECT x.id INTO nb
-        FROM rb_book(e.member_id, e.code, rb_epoch(lower(e.during)), rb_epoch(upper(e.during)),
-                     e.note, NULL, NULL, 'waitlist') x;
-      UPDATE waitlist SET state = 'promoted', booking_id = nb, promoted_at = now(),
-             refusal = '', tried_at = now()
-       WHERE id = e.id;
-      PERFORM rb_audit(e.member_id, 'promote', 'waitlist', e.id, 'waitlist',
-                       jsonb_build_object('booking', nb));
-      n := n + 1;
-    EXCEPTION WHEN OTHERS THEN
-      GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
-      -- a rule or an overlap keeps it waiting; anything else is a fault
-      IF st NOT LIKE 'RB%' AND st <> '23P01' THEN
-        RAISE;
-      END IF;
-      UPDATE waitlist SET refusal = msg, tried_at = now() WHERE id = e.id;
-    END;
+    SELECT * INTO em FROM members x WHERE x.id = e.member_id;
+    SELECT * INTO er FROM resources x WHERE x.id = e.resource_id;
+    SELECT * INTO v FROM rb_rules(em, er, e.during, NULL);
+    v_refusal := v.message;
+    IF v_refusal IS NULL THEN
+      FOR q IN SELECT x.* FROM resource_requires rq JOIN resources x ON x.id = rq.required_id
+                WHERE rq.resource_id = er.id ORDER BY x.id LOOP
+        SELECT * INTO v FROM rb_rules(em, q, e.during, NULL);
+        v_refusal := v.message;
+        EXIT WHEN v_refusal IS NOT NULL;
+      END LOOP;
+    END IF;
+    IF v_refusal IS NOT NULL THEN
+      -- still does not fit: it keeps waiting, with the reason
+      UPDATE waitlist SET refusal = v_refusal, tried_at = now() WHERE id = e.id;
+      CONTINUE;
+    END IF;
+    nb := rb_book_group(em, er, e.during, e.note, NULL);
+    PERFORM rb_audit(em.id, 'book', 'booking', nb, 'waitlist',
+                     jsonb_build_object('resource', er.code, 'start', rb_epoch(lower(e.during)),
+                                        'end', rb_epoch(upper(e.during)), 'override', ''));
+    UPDATE waitlist SET state = 'promoted', booking_id = nb, promoted_at = now(),
+           refusal = '', tried_at = now()
+     WHERE id = e.id;
+    PERFORM rb_emit_event('promoted', er.id, nb, em.id, em.startup_id, e.during);
+    PERFORM rb_audit(e.member_id, 'promote', 'waitlist', e.id, 'waitlist',
+                     jsonb_build_object('booking', nb));
+    n := n + 1;
   END LOOP;
   RETURN n;
 END $$;
-
--- A booking stopped holding its time: cancelled, declined or moved.
--- (A no-show still holds it; check-in and check-out change nothing here.)
-CREATE OR REPLACE FUNCTION rb_waitlist_booking_freed() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-  IF upper(OLD.during) > now() THEN
-    PERFORM rb_waitlist_offer(OLD.resource_id, OLD.during, OLD.member_id, OLD.startup_id);
-  END IF;
-  RETURN NULL;
-END $$;
-
-CREATE OR REPLACE TRIGGER booking_frees_time AFTER UPDATE OF state, during ON bookings
-  FOR EACH ROW
-  WHEN (OLD.state NOT IN ('cancelled', 'declined')
-        AND (NEW.state IN ('cancelled', 'declined') OR NEW.during IS DISTINCT FROM OLD.during))
-  EXECUTE FUNCTION rb_waitlist_booking_freed();
-
--- A closure stopped blocking: removed, deleted, or shortened.
-CREATE OR REPLACE FUNCTION rb_waitlist_closure_freed() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-  IF upper(OLD.during) > now() THEN
-    PERFORM rb_waitlist_offer(OLD.resource_id, OLD.during, NULL, NULL);
-  END IF;
-  RETURN NULL;
-END $$;
-
-CREATE OR REPLACE TRIGGER closure_frees_time AFTER UPDATE OF removed_at, during ON closures
-  FOR EACH ROW
-  WHEN (OLD.removed_at IS NULL
-        AND (NEW.removed_at IS NOT NULL OR NEW.during IS DISTINCT FROM OLD.during))
-  EXECUTE FUNCTION rb_waitlist_closure_freed();
-
-CREATE OR REPLACE TRIGGER closure_deleted_frees_time AFTER DELETE ON closures
-  FOR EACH ROW WHEN (OLD.removed_at IS NULL)
-  EXECUTE FUNCTION rb_waitlist_closure_freed();
 
 -- ------------------------------------------------------------------ requests
 
 -- The entries as the wire shows them; position is the place in the
 -- resource's queue while waiting (1: next), else 0.
-CREATE VIEW waitlist_view AS
+CREATE OR REPLACE VIEW waitlist_view AS
 SELECT w.id, r.code::text AS resource_code, r.name AS resource_name, r.time_zone,
        rb_epoch(lower(w.during)) AS start_epoch, rb_epoch(upper(w.during)) AS end_epoch,
        w.state, m.handle::text AS member_handle, coalesce(s.code::text, '') AS startup_code,
@@ -131,10 +105,10 @@ END $$;
 
 -- Queue p_member for a window of p_code that is taken.  Checked like a
 -- booking wherever the answer does not depend on what holds the window: the
--- booking path is asked twice in subtransactions that are always rolled
--- back, once with other members' bookings and the closures of the window
--- set aside (it must accept: the rules allow the booking), once as things
--- are (it must refuse: otherwise the window is free and is booked instead).
+-- rules (rb_rules) are asked twice, once with other members' bookings and
+-- the closures of the window left out (they must accept: the rules allow
+-- the booking), once as things are (they must refuse: otherwise the window
+-- is free and is booked instead).
 CREATE OR REPLACE FUNCTION rb_wait(p_member bigint, p_code text, p_start bigint, p_end bigint,
                         p_note text, p_key text, p_peer text)
 RETURNS TABLE (id bigint, replayed boolean)
@@ -147,14 +121,10 @@ DECLARE
   fp text := p_code || ' ' || p_start || ' ' || p_end || ' ' || coalesce(p_note, '');
   prev bigint;
   other record;
-  probe bigint;
+  v record;
   ids bigint[];
   widen interval;
   taken text;
-  failure_state text;
-  failure_msg text;
-  failure_col text;
-  failure_detail text;
   new_id bigint;
 BEGIN
   prev := rb_idem_lookup(p_member, p_key, 'wait', fp);
@@ -205,56 +175,34 @@ BEGIN
     FROM (SELECT r.id AS x UNION SELECT required_id FROM resource_requires rq WHERE rq.resource_id = r.id) s;
   SELECT max(buffer_minutes) * interval '1 minute' INTO widen FROM resources x WHERE x.id = ANY (ids);
 
-  -- Would the rules take it if nobody else held the time?
-  BEGIN
-    PERFORM set_config('rigbook.probe', 'on', true);
-    UPDATE closures SET removed_at = now()
-     WHERE resource_id = ANY (ids) AND removed_at IS NULL AND during && w;
-    UPDATE bookings b SET state = 'cancelled'
-     WHERE b.resource_id = ANY (ids) AND b.state NOT IN ('cancelled', 'declined')
-       AND b.member_id <> m.id AND b.during && tstzrange(lower(w) - widen, upper(w) + widen);
-    probe := rb_book_one(m, r, w, p_note, NULL, NULL);
-    FOR q IN SELECT x.* FROM resource_requires rq JOIN resources x ON x.id = rq.required_id
-              WHERE rq.resource_id = r.id ORDER BY x.id LOOP
-      PERFORM rb_book_one(m, q, w, '', NULL, probe);
-    END LOOP;
-    RAISE EXCEPTION USING ERRCODE = 'RBP01';
-  EXCEPTION
-    WHEN SQLSTATE 'RBP01' THEN
-      NULL;
-    WHEN OTHERS THEN
-      GET STACKED DIAGNOSTICS failure_state = RETURNED_SQLSTATE, failure_msg = MESSAGE_TEXT,
-                              failure_col = COLUMN_NAME, failure_detail = PG_EXCEPTION_DETAIL;
-      IF failure_state NOT LIKE 'RB%' THEN
-        RAISE;
-      END IF;
-      RAISE EXCEPTION USING ERRCODE = failure_state, COLUMN = failure_col, DETAIL = failure_detail,
-        MESSAGE = format('no waiting for %s %s: %s', r.code, rb_window_text(w, r.time_zone), failure_msg);
-  END;
+  -- Would the rules take it if nobody else held the time (other members'
+  -- bookings near the window and the closures over it left out)?  They
+  -- must: a window the rules refuse is not worth waiting for.
+  PERFORM rb_rules_hold(rb_rules(m, r, w, NULL, '{}', tstzrange(lower(w) - widen, upper(w) + widen)),
+                        format('no waiting for %s %s: ', r.code, rb_window_text(w, r.time_zone)));
+  FOR q IN SELECT x.* FROM resource_requires rq JOIN resources x ON x.id = rq.required_id
+            WHERE rq.resource_id = r.id ORDER BY x.id LOOP
+    PERFORM rb_rules_hold(rb_rules(m, q, w, NULL, '{}', tstzrange(lower(w) - widen, upper(w) + widen)),
+                          format('no waiting for %s %s: ', r.code, rb_window_text(w, r.time_zone)));
+  END LOOP;
 
-  -- Is it taken as things are?
-  BEGIN
-    PERFORM set_config('rigbook.probe', 'on', true);
-    probe := rb_book_one(m, r, w, p_note, NULL, NULL);
+  -- And as things are?  They must refuse: otherwise the window is free and
+  -- is booked instead.  The refusal is what the entry waits on.
+  SELECT * INTO v FROM rb_rules(m, r, w, NULL);
+  taken := v.message;
+  IF taken IS NULL THEN
     FOR q IN SELECT x.* FROM resource_requires rq JOIN resources x ON x.id = rq.required_id
               WHERE rq.resource_id = r.id ORDER BY x.id LOOP
-      PERFORM rb_book_one(m, q, w, '', NULL, probe);
+      SELECT * INTO v FROM rb_rules(m, q, w, NULL);
+      taken := v.message;
+      EXIT WHEN taken IS NOT NULL;
     END LOOP;
-    RAISE EXCEPTION USING ERRCODE = 'RBP01';
-  EXCEPTION
-    WHEN SQLSTATE 'RBP01' THEN
-      NULL;
-    WHEN OTHERS THEN
-      GET STACKED DIAGNOSTICS failure_state = RETURNED_SQLSTATE, failure_msg = MESSAGE_TEXT;
-      IF failure_state NOT LIKE 'RB%' AND failure_state <> '23P01' THEN
-        RAISE;
-      END IF;
-      taken := failure_msg;
-  END;
+  END IF;
   IF taken IS NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'start',
-      MESSAGE = format('%s is free %s: book it (rigbook book %s) instead of waiting', r.code,
-                       rb_window_text(w, r.time_zone), r.code);
+    PERFORM rb_refuse('RB412', 'window_free', 'start',
+                      format('%s is free %s: book it (rigbook book %s) instead of waiting', r.code,
+                             rb_window_text(w, r.time_zone), r.code),
+                      jsonb_build_object('resource', r.code, 'start', p_start, 'end', p_end));
   END IF;
 
   INSERT INTO waitlist (resource_id, member_id, during, note, refusal, tried_at)
