@@ -25,10 +25,10 @@ BEGIN
 END $$;
 
 CREATE OR REPLACE FUNCTION rb_epoch(t timestamptz) RETURNS bigint
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT floor(extract(epoch FROM t))::bigint $$;
+LANGUAGE sql STABLE PARALLEL SAFE AS $$ SELECT floor(extract(epoch FROM t))::bigint $$;
 
 CREATE OR REPLACE FUNCTION rb_from_epoch(s bigint) RETURNS timestamptz
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT 'epoch'::timestamptz + s * interval '1 second' $$;
+LANGUAGE sql STABLE PARALLEL SAFE AS $$ SELECT 'epoch'::timestamptz + s * interval '1 second' $$;
 
 -- "10:00-12:00 on 2026-12-03" in the resource's zone.
 CREATE OR REPLACE FUNCTION rb_window_text(w tstzrange, tz text) RETURNS text
@@ -63,18 +63,24 @@ BEGIN
     RETURN NULL;
   END IF;
   IF k.operation <> p_op OR k.fingerprint <> p_fp THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'idempotency_key',
-      MESSAGE = format('idempotency key %L was already used for a different request', p_key);
+    PERFORM rb_refuse('RB400', 'idempotency_key_reused', 'idempotency_key',
+                      format('idempotency key %L was already used for a different request', p_key),
+                      jsonb_build_object('key', p_key));
   END IF;
   RETURN k.result_id;
 END $$;
 
+-- plpgsql, not sql, here and in rb_audit: every mutation calls them, and a
+-- LANGUAGE sql function that cannot be inlined (an INSERT) is parsed and
+-- planned on every call, where plpgsql keeps the plan for the session.
 CREATE OR REPLACE FUNCTION rb_idem_store(p_member bigint, p_key text, p_op text, p_fp text, p_result bigint)
-RETURNS void LANGUAGE sql AS $$
-  INSERT INTO idempotency_keys (member_id, key, operation, fingerprint, result_id)
-  SELECT p_member, p_key, p_op, p_fp, p_result
-  WHERE p_key IS NOT NULL AND p_key <> ''
-$$;
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  IF p_key IS NOT NULL AND p_key <> '' THEN
+    INSERT INTO idempotency_keys (member_id, key, operation, fingerprint, result_id)
+    VALUES (p_member, p_key, p_op, p_fp, p_result);
+  END IF;
+END $$;
 
 -- ------------------------------------------------------------------ helpers
 
@@ -91,18 +97,20 @@ $$;
 
 CREATE OR REPLACE FUNCTION rb_audit(p_member bigint, p_action text, p_object text, p_id bigint,
                          p_peer text, p_detail jsonb) RETURNS void
-LANGUAGE sql AS $$
+LANGUAGE plpgsql AS $$
+BEGIN
   INSERT INTO audit (member_id, action, object, object_id, peer, detail)
-  VALUES (p_member, p_action, p_object, p_id, coalesce(p_peer, ''), coalesce(p_detail, '{}'))
-$$;
+  VALUES (p_member, p_action, p_object, p_id, coalesce(p_peer, ''), coalesce(p_detail, '{}'));
+END $$;
 
 -- ------------------------------------------------------------------ managing
 
 CREATE OR REPLACE FUNCTION rb_tz_ok(tz text) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
   IF NOT rb_valid_tz(tz) THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'time_zone',
-      MESSAGE = format('%s is not an IANA time zone (like Asia/Shanghai)', tz);
+    PERFORM rb_refuse('RB400', 'invalid_time_zone', 'time_zone',
+                      format('%s is not an IANA time zone (like Asia/Shanghai)', tz),
+                      jsonb_build_object('time_zone', tz));
   END IF;
 END $$;
 
@@ -115,9 +123,11 @@ $$;
 CREATE OR REPLACE FUNCTION rb_append_only() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-  RAISE EXCEPTION USING ERRCODE = 'RB412',
-    MESSAGE = format('%s is append-only: a charge never changes; correct it with a credit note (rigbook invoice credit)',
-                     TG_TABLE_NAME);
+  PERFORM rb_refuse('RB412', 'ledger_append_only', NULL,
+                    format('%s is append-only: a charge never changes; correct it with a credit note (rigbook invoice credit)',
+                           TG_TABLE_NAME),
+                    jsonb_build_object('table', TG_TABLE_NAME::text));
+  RETURN NULL;
 END $$;
 
 -- p% of an amount, half a fen up.
@@ -137,8 +147,9 @@ CREATE OR REPLACE FUNCTION rb_period(p text, p_field text) RETURNS date
 LANGUAGE plpgsql IMMUTABLE AS $$
 BEGIN
   IF p IS NULL OR p !~ '^[0-9]{4}-(0[1-9]|1[0-2])$' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = p_field,
-      MESSAGE = format('%s is not a month; give it as YYYY-MM, like 2026-11', coalesce(p, 'nothing'));
+    PERFORM rb_refuse('RB400', 'invalid_month', p_field,
+                      format('%s is not a month; give it as YYYY-MM, like 2026-11', coalesce(p, 'nothing')),
+                      jsonb_build_object('value', p));
   END IF;
   RETURN to_date(p || '-01', 'YYYY-MM-DD');
 END $$;
@@ -148,12 +159,14 @@ CREATE OR REPLACE FUNCTION rb_date_arg(p text, p_field text) RETURNS date
 LANGUAGE plpgsql IMMUTABLE AS $$
 BEGIN
   IF p IS NULL OR p !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = p_field,
-      MESSAGE = format('%s is not a date; give it as YYYY-MM-DD', coalesce(p, 'nothing'));
+    PERFORM rb_refuse('RB400', 'invalid_date', p_field,
+                      format('%s is not a date; give it as YYYY-MM-DD', coalesce(p, 'nothing')),
+                      jsonb_build_object('value', p));
   END IF;
   RETURN p::date;
 EXCEPTION WHEN datetime_field_overflow OR invalid_datetime_format THEN
-  RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = p_field,
-    MESSAGE = format('%s is not a date of the calendar', p);
+  PERFORM rb_refuse('RB400', 'date_not_in_calendar', p_field,
+                    format('%s is not a date of the calendar', p),
+                    jsonb_build_object('value', p));
 END $$;
 

@@ -42,14 +42,15 @@ DECLARE
 BEGIN
   SELECT * INTO r FROM resources WHERE code = p_code;
   IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'code',
-      MESSAGE = format('no resource is called %s', p_code);
+    PERFORM rb_refuse('RB404', 'resource_not_found', 'code', format('no resource is called %s', p_code),
+                      jsonb_build_object('resource', p_code));
   END IF;
   SELECT * INTO i FROM institutions WHERE id = r.institution_id;
   IF NOT rb_is_staff(m, i.id, i.space_id) THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'code',
-      MESSAGE = format('only a manager of %s, an operator of its space or an admin can change %s',
-                       i.name, r.code);
+    PERFORM rb_refuse('RB403', 'not_staff', 'code',
+                      format('only a manager of %s, an operator of its space or an admin can change %s',
+                             i.name, r.code),
+                      jsonb_build_object('institution', i.name, 'action', 'change', 'resource', r.code::text));
   END IF;
   -- bookings of this resource wait while its terms change
   PERFORM rb_lock_resources(r.id);
@@ -70,25 +71,29 @@ DECLARE
 BEGIN
   FOREACH t IN ARRAY coalesce(p_tags, '{}') LOOP
     IF t !~ '^[a-z0-9][a-z0-9_.-]{0,39}$' THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'tags',
-        MESSAGE = format('tag %L: tags are lowercase letters, digits, ".", "_" and "-", at most 40', t);
+      PERFORM rb_refuse('RB400', 'invalid_tag', 'tags',
+                        format('tag %L: tags are lowercase letters, digits, ".", "_" and "-", at most 40', t),
+                        jsonb_build_object('tag', t));
     END IF;
   END LOOP;
   IF p_code !~ '^[a-z0-9][a-z0-9-]{0,39}$' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'code',
-      MESSAGE = 'a resource code is lowercase letters, digits and "-", at most 40, like rig-7';
+    PERFORM rb_refuse('RB400', 'invalid_code', 'code',
+                      'a resource code is lowercase letters, digits and "-", at most 40, like rig-7',
+                      jsonb_build_object('value', p_code));
   END IF;
   SELECT * INTO r FROM resources WHERE code = p_code;
   IF FOUND THEN
     IF p_create_only THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB409', COLUMN = 'code',
-        MESSAGE = format('a resource called %s already exists', p_code);
+      PERFORM rb_refuse('RB409', 'resource_exists', 'code', format('a resource called %s already exists', p_code),
+                        jsonb_build_object('resource', p_code));
     END IF;
     r := rb_staff_resource(m, p_code);
     IF coalesce(p_institution, '') <> '' AND p_institution <> (SELECT code FROM institutions WHERE id = r.institution_id) THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'institution_code',
-        MESSAGE = format('%s belongs to %s and cannot move to another institution', r.code,
-                         (SELECT name FROM institutions WHERE id = r.institution_id));
+      PERFORM rb_refuse('RB412', 'resource_institution_fixed', 'institution_code',
+                        format('%s belongs to %s and cannot move to another institution', r.code,
+                               (SELECT name FROM institutions WHERE id = r.institution_id)),
+                        jsonb_build_object('resource', r.code::text,
+                                           'institution', (SELECT name FROM institutions WHERE id = r.institution_id)));
     END IF;
     IF coalesce(p_tz, '') <> '' THEN
       PERFORM rb_tz_ok(p_tz);
@@ -108,26 +113,31 @@ BEGIN
   IF coalesce(p_institution, '') = '' THEN
     SELECT * INTO i FROM institutions WHERE id = m.institution_id;
     IF NOT FOUND THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'institution_code',
-        MESSAGE = 'say which host institution the resource belongs to';
+      PERFORM rb_refuse('RB400', 'institution_required', 'institution_code',
+                        'say which host institution the resource belongs to',
+                        jsonb_build_object('resource', p_code));
     END IF;
   ELSE
     SELECT * INTO i FROM institutions WHERE code = p_institution;
     IF NOT FOUND THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'institution_code',
-        MESSAGE = format('no host institution is called %s', p_institution);
+      PERFORM rb_refuse('RB404', 'institution_not_found', 'institution_code',
+                        format('no host institution is called %s', p_institution),
+                        jsonb_build_object('institution', p_institution));
     END IF;
   END IF;
   IF NOT rb_is_staff(m, i.id, i.space_id) THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'institution_code',
-      MESSAGE = format('only a manager of %s, an operator of its space or an admin can add its resources', i.name);
+    PERFORM rb_refuse('RB403', 'not_staff', 'institution_code',
+                      format('only a manager of %s, an operator of its space or an admin can add its resources', i.name),
+                      jsonb_build_object('institution', i.name, 'action', 'add_resource'));
   END IF;
   IF coalesce(p_name, '') = '' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'name', MESSAGE = 'a new resource needs a name';
+    PERFORM rb_refuse('RB400', 'name_required', 'name', 'a new resource needs a name',
+                      jsonb_build_object('resource', p_code));
   END IF;
   IF coalesce(p_kind, '') = '' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'kind',
-      MESSAGE = 'a new resource needs a kind: instrument, test_facility, machining, pilot_line or workspace';
+    PERFORM rb_refuse('RB400', 'kind_required', 'kind',
+                      'a new resource needs a kind: instrument, test_facility, machining, pilot_line or workspace',
+                      jsonb_build_object('resource', p_code));
   END IF;
   PERFORM rb_tz_ok(coalesce(nullif(p_tz, ''), 'Asia/Shanghai'));
   INSERT INTO resources (institution_id, code, name, kind, description, location, time_zone, tags)
@@ -145,8 +155,8 @@ DECLARE
   r resources := rb_staff_resource(m, p_code);
 BEGIN
   IF r.retired_at IS NOT NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'code',
-      MESSAGE = format('%s is already retired', r.code);
+    PERFORM rb_refuse('RB412', 'resource_already_retired', 'code', format('%s is already retired', r.code),
+                      jsonb_build_object('resource', r.code::text, 'at', rb_epoch(r.retired_at)));
   END IF;
   UPDATE resources SET retired_at = now(), retire_reason = coalesce(p_reason, '') WHERE id = r.id;
   PERFORM rb_audit(m.id, 'retire', 'resource', r.id, p_peer,
@@ -163,17 +173,19 @@ DECLARE
   r resources := rb_staff_resource(m, p_code);
 BEGIN
   IF p_kind NOT IN ('open', 'offpeak') THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'kind', MESSAGE = 'hours are open or offpeak';
+    PERFORM rb_refuse('RB400', 'invalid_hours_kind', 'kind', 'hours are open or offpeak',
+                      jsonb_build_object('kind', p_kind));
   END IF;
   IF cardinality(p_weekdays) <> cardinality(p_opens) OR cardinality(p_opens) <> cardinality(p_closes)
      OR cardinality(p_weekdays) > 100 THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'windows', MESSAGE = 'at most 100 windows';
+    PERFORM rb_refuse('RB400', 'too_many_windows', 'windows', 'at most 100 windows',
+                      jsonb_build_object('limit', 100));
   END IF;
   IF EXISTS (SELECT 1 FROM unnest(p_weekdays, p_opens, p_closes) AS x(d, o, c)
               WHERE d NOT BETWEEN 1 AND 7 OR o NOT BETWEEN 0 AND 1439 OR c NOT BETWEEN 1 AND 1440
                  OR o >= c) THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'windows',
-      MESSAGE = 'a window is a weekday 1-7 (Monday-Sunday) and opens before it closes, within 00:00-24:00';
+    PERFORM rb_refuse('RB400', 'invalid_window', 'windows',
+                      'a window is a weekday 1-7 (Monday-Sunday) and opens before it closes, within 00:00-24:00');
   END IF;
   DELETE FROM opening_hours WHERE resource_id = r.id AND kind = p_kind;
   INSERT INTO opening_hours (resource_id, kind, weekday, opens, closes)
@@ -196,19 +208,19 @@ BEGIN
   IF p_remove THEN
     DELETE FROM date_exceptions WHERE resource_id = r.id AND day = p_day;
     IF NOT FOUND THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'date',
-        MESSAGE = format('%s has no exception on %s', r.code, p_day);
+      PERFORM rb_refuse('RB404', 'exception_not_found', 'date', format('%s has no exception on %s', r.code, p_day),
+                        jsonb_build_object('resource', r.code::text, 'date', to_char(p_day, 'YYYY-MM-DD')));
     END IF;
   ELSE
     IF NOT p_closed AND coalesce(cardinality(p_opens), 0) = 0 THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'windows',
-        MESSAGE = 'an exception either closes the day or gives its opening windows';
+      PERFORM rb_refuse('RB400', 'windows_required', 'windows',
+                        'an exception either closes the day or gives its opening windows');
     END IF;
     IF cardinality(p_opens) <> cardinality(p_closes) OR EXISTS (
          SELECT 1 FROM unnest(p_opens, p_closes) AS x(o, c)
           WHERE o NOT BETWEEN 0 AND 1439 OR c NOT BETWEEN 1 AND 1440 OR o >= c) THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'windows',
-        MESSAGE = 'each window opens before it closes, within 00:00-24:00';
+      PERFORM rb_refuse('RB400', 'invalid_window', 'windows',
+                        'each window opens before it closes, within 00:00-24:00');
     END IF;
     SELECT coalesce(range_agg(int4range(o, c)), '{}') INTO mr FROM unnest(p_opens, p_closes) AS x(o, c);
     INSERT INTO date_exceptions (resource_id, day, closed, windows, reason)
@@ -239,32 +251,40 @@ DECLARE
   r resources := rb_staff_resource(m, p_code);
   w tstzrange;
   hit text;
+  hits jsonb;
   cid bigint;
   ids bigint[];
   os bookings[];
   ns bookings[];
 BEGIN
   IF p_end <= p_start THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'end',
-      MESSAGE = 'the end of a closure must be after its start';
+    PERFORM rb_refuse('RB400', 'end_before_start', 'end', 'the end of a closure must be after its start',
+                      jsonb_build_object('start', p_start, 'end', p_end));
   END IF;
   IF coalesce(p_reason, '') = '' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'reason',
-      MESSAGE = 'say why the resource is closed; members see the reason';
+    PERFORM rb_refuse('RB400', 'reason_required', 'reason',
+                      'say why the resource is closed; members see the reason',
+                      jsonb_build_object('resource', r.code::text));
   END IF;
   IF p_kind NOT IN ('closure', 'maintenance') THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'kind', MESSAGE = 'a closure is a closure or maintenance';
+    PERFORM rb_refuse('RB400', 'invalid_closure_kind', 'kind', 'a closure is a closure or maintenance',
+                      jsonb_build_object('kind', p_kind));
   END IF;
   w := tstzrange(rb_from_epoch(p_start), rb_from_epoch(p_end), '[)');
   SELECT string_agg(format('booking %s (%s, %s)', v.id, rb_window_text(v.during, v.time_zone),
-                           v.member_handle), '; ' ORDER BY lower(v.during)) INTO hit
+                           v.member_handle), '; ' ORDER BY lower(v.during)),
+         jsonb_agg(jsonb_build_object('booking', v.id, 'start', v.start_epoch, 'end', v.end_epoch,
+                                      'member', v.member_handle) ORDER BY lower(v.during))
+    INTO hit, hits
     FROM booking_view v
    WHERE v.resource_id = r.id AND v.during && w AND v.state IN ('requested', 'confirmed')
      AND upper(v.during) > now();
   IF hit IS NOT NULL AND NOT p_force THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB409', COLUMN = 'start',
-      MESSAGE = format('%s has bookings in %s: %s; force the closure to cancel them', r.code,
-                       rb_window_text(w, r.time_zone), hit);
+    PERFORM rb_refuse('RB409', 'closure_hits_bookings', 'start',
+                      format('%s has bookings in %s: %s; force the closure to cancel them', r.code,
+                             rb_window_text(w, r.time_zone), hit),
+                      jsonb_build_object('resource', r.code::text, 'start', p_start, 'end', p_end,
+                                         'bookings', hits));
   END IF;
   INSERT INTO closures (resource_id, during, kind, reason, created_by)
   VALUES (r.id, w, p_kind, p_reason, m.id) RETURNING closures.id INTO cid;
@@ -310,8 +330,9 @@ DECLARE
 BEGIN
   SELECT * INTO c FROM closures WHERE id = p_closure AND removed_at IS NULL;
   IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'closure_id',
-      MESSAGE = format('there is no closure %s in force', p_closure);
+    PERFORM rb_refuse('RB404', 'closure_not_found', 'closure_id',
+                      format('there is no closure %s in force', p_closure),
+                      jsonb_build_object('closure', p_closure));
   END IF;
   r := rb_staff_resource(m, (SELECT code FROM resources WHERE id = c.resource_id));
   UPDATE closures SET removed_at = now(), removed_by = m.id WHERE id = c.id;
@@ -336,12 +357,13 @@ DECLARE
   r resources := rb_staff_resource(m, p_code);
 BEGIN
   IF p_max > 0 AND p_min > p_max THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'min_minutes',
-      MESSAGE = 'the minimum length cannot be above the maximum';
+    PERFORM rb_refuse('RB400', 'min_above_max', 'min_minutes', 'the minimum length cannot be above the maximum',
+                      jsonb_build_object('min', p_min, 'max', p_max));
   END IF;
   IF p_slot > 0 AND 1440 % p_slot <> 0 THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'slot_minutes',
-      MESSAGE = 'a slot must divide a day evenly (5, 10, 15, 30, 60 min ...)';
+    PERFORM rb_refuse('RB400', 'invalid_slot', 'slot_minutes',
+                      'a slot must divide a day evenly (5, 10, 15, 30, 60 min ...)',
+                      jsonb_build_object('minutes', p_slot));
   END IF;
   UPDATE resources SET slot_minutes = p_slot, min_minutes = p_min, max_minutes = p_max,
          min_notice_minutes = p_notice, max_ahead_days = p_ahead, buffer_minutes = p_buffer,
@@ -368,16 +390,18 @@ DECLARE
   busy int;
 BEGIN
   IF p_units NOT BETWEEN 1 AND 1000 THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'units', MESSAGE = 'a resource has 1 to 1000 units';
+    PERFORM rb_refuse('RB400', 'invalid_units', 'units', 'a resource has 1 to 1000 units',
+                      jsonb_build_object('units', p_units, 'limit', 1000));
   END IF;
   SELECT max(u.unit_no) INTO busy FROM resource_units u
    WHERE u.resource_id = r.id AND u.unit_no > p_units
      AND EXISTS (SELECT 1 FROM bookings b WHERE b.unit_id = u.id AND upper(b.during) > now()
                    AND b.state NOT IN ('cancelled', 'declined'));
   IF busy IS NOT NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'units',
-      MESSAGE = format('unit %s of %s has future bookings; cancel or move them before going down to %s units',
-                       busy, r.code, p_units);
+    PERFORM rb_refuse('RB412', 'unit_has_bookings', 'units',
+                      format('unit %s of %s has future bookings; cancel or move them before going down to %s units',
+                             busy, r.code, p_units),
+                      jsonb_build_object('unit', busy, 'resource', r.code::text, 'units', p_units));
   END IF;
   INSERT INTO resource_units (resource_id, unit_no)
   SELECT r.id, g FROM generate_series(1, p_units) g
@@ -398,6 +422,7 @@ DECLARE
   m members := rb_member(p_member);
   r resources;
   missing text;
+  missing_codes jsonb;
   gid bigint;
 BEGIN
   FOR gid IN SELECT DISTINCT g FROM resources y, rb_resource_group(y.id) g
@@ -406,20 +431,27 @@ BEGIN
     PERFORM pg_advisory_xact_lock(gid);
   END LOOP;
   r := rb_staff_resource(m, p_code);
-  SELECT string_agg(c, ', ') INTO missing FROM unnest(coalesce(p_requires, '{}')) c
+  SELECT string_agg(c, ', '), jsonb_agg(c) INTO missing, missing_codes FROM unnest(coalesce(p_requires, '{}')) c
    WHERE NOT EXISTS (SELECT 1 FROM resources x WHERE x.code = c AND x.retired_at IS NULL);
   IF missing IS NOT NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'requires',
-      MESSAGE = format('no bookable resource is called %s', missing);
+    PERFORM rb_refuse('RB404', 'required_resource_not_found', 'requires',
+                      format('no bookable resource is called %s', missing),
+                      jsonb_build_object('resources', missing_codes));
   END IF;
   IF p_code = ANY (coalesce(p_requires, '{}')) THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'requires',
-      MESSAGE = format('%s cannot require itself', p_code);
+    PERFORM rb_refuse('RB400', 'requires_itself', 'requires', format('%s cannot require itself', p_code),
+                      jsonb_build_object('resource', p_code));
   END IF;
   IF EXISTS (SELECT 1 FROM resource_requires rq JOIN resources x ON x.id = rq.resource_id
               WHERE x.code = ANY (p_requires) AND rq.required_id = r.id) THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'requires',
-      MESSAGE = format('a resource that requires %s cannot be required by it', p_code);
+    PERFORM rb_refuse('RB400', 'requires_cycle', 'requires',
+                      format('a resource that requires %s cannot be required by it', p_code),
+                      jsonb_build_object('resource', p_code,
+                                         'requiring', (SELECT jsonb_agg(x.code::text ORDER BY x.code)
+                                                         FROM resource_requires rq
+                                                         JOIN resources x ON x.id = rq.resource_id
+                                                        WHERE x.code = ANY (p_requires)
+                                                          AND rq.required_id = r.id)));
   END IF;
   DELETE FROM resource_requires WHERE resource_id = r.id;
   INSERT INTO resource_requires (resource_id, required_id)
@@ -454,17 +486,19 @@ DECLARE
 BEGIN
   SELECT * INTO r FROM resources WHERE code = p_code;
   IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'code',
-      MESSAGE = format('no resource is called %s', p_code);
+    PERFORM rb_refuse('RB404', 'resource_not_found', 'code', format('no resource is called %s', p_code),
+                      jsonb_build_object('resource', p_code));
   END IF;
   IF r.terms_version = 0 THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'code',
-      MESSAGE = format('%s has no terms to accept', r.code);
+    PERFORM rb_refuse('RB412', 'no_terms', 'code', format('%s has no terms to accept', r.code),
+                      jsonb_build_object('resource', r.code::text));
   END IF;
   IF p_version <> r.terms_version THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'version',
-      MESSAGE = format('the current terms of %s are version %s; read them with rigbook terms %s',
-                       r.code, r.terms_version, r.code);
+    PERFORM rb_refuse('RB412', 'terms_version_mismatch', 'version',
+                      format('the current terms of %s are version %s; read them with rigbook terms %s',
+                             r.code, r.terms_version, r.code),
+                      jsonb_build_object('resource', r.code::text, 'version', r.terms_version,
+                                         'given', p_version));
   END IF;
   INSERT INTO terms_acceptances (member_id, resource_id, version) VALUES (m.id, r.id, p_version)
   ON CONFLICT DO NOTHING;
@@ -534,6 +568,12 @@ LANGUAGE plpgsql AS $$
 DECLARE
   x bigint;
 BEGIN
+  -- most resources require nothing and are required by nothing
+  IF NOT EXISTS (SELECT 1 FROM resource_requires rq
+                  WHERE rq.resource_id = p_resource OR rq.required_id = p_resource) THEN
+    PERFORM pg_advisory_xact_lock(p_resource);
+    RETURN;
+  END IF;
   FOR x IN SELECT g FROM rb_resource_group(p_resource) g ORDER BY g LOOP
     PERFORM pg_advisory_xact_lock(x);
   END LOOP;
