@@ -143,20 +143,21 @@ DECLARE
 BEGIN
   SELECT * INTO r FROM resources WHERE code = p_code;
   IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'code',
-      MESSAGE = format('no resource is called %s', p_code);
+    PERFORM rb_refuse('RB404', 'resource_not_found', 'code', format('no resource is called %s', p_code),
+                      jsonb_build_object('resource', p_code));
   END IF;
   IF p_len <= 0 THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'length_minutes',
-      MESSAGE = 'say how long the booking would be';
+    PERFORM rb_refuse('RB400', 'length_required', 'length_minutes', 'say how long the booking would be');
   END IF;
   IF r.max_minutes > 0 AND p_len > r.max_minutes THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'length_minutes',
-      MESSAGE = format('%s can be booked for at most %s', r.code, rb_minutes_text(r.max_minutes));
+    PERFORM rb_refuse('RB412', 'rule_max_length', 'length_minutes',
+                      format('%s can be booked for at most %s', r.code, rb_minutes_text(r.max_minutes)),
+                      jsonb_build_object('resource', r.code::text, 'minutes', r.max_minutes));
   END IF;
   IF r.min_minutes > 0 AND p_len < r.min_minutes THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'length_minutes',
-      MESSAGE = format('%s must be booked for at least %s', r.code, rb_minutes_text(r.min_minutes));
+    PERFORM rb_refuse('RB412', 'rule_min_length', 'length_minutes',
+                      format('%s must be booked for at least %s', r.code, rb_minutes_text(r.min_minutes)),
+                      jsonb_build_object('resource', r.code::text, 'minutes', r.min_minutes));
   END IF;
   RETURN QUERY
     SELECT rb_epoch(lower(f)), rb_epoch(upper(f))
@@ -175,8 +176,7 @@ DECLARE
   lo timestamptz := coalesce(rb_from_epoch(nullif(p_from, 0)), now());
 BEGIN
   IF p_len <= 0 THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'length_minutes',
-      MESSAGE = 'say how long the booking would be';
+    PERFORM rb_refuse('RB400', 'length_required', 'length_minutes', 'say how long the booking would be');
   END IF;
   RETURN QUERY
     SELECT r.id, rb_epoch(lower(f.w)), rb_epoch(upper(f.w))

@@ -9,9 +9,10 @@ CREATE OR REPLACE FUNCTION rb_invoice_frozen() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'DELETE' OR OLD.issued_at IS NOT NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412',
-      MESSAGE = format('invoice %s is issued and never changes; correct it with a credit note (rigbook invoice credit %s)',
-                       OLD.number, OLD.number);
+    PERFORM rb_refuse('RB412', 'invoice_frozen', NULL,
+                      format('invoice %s is issued and never changes; correct it with a credit note (rigbook invoice credit %s)',
+                             OLD.number, OLD.number),
+                      jsonb_build_object('invoice', OLD.number));
   END IF;
   RETURN NEW;
 END $$;
@@ -27,9 +28,10 @@ BEGIN
   SELECT * INTO inv FROM invoices
    WHERE id = CASE WHEN TG_OP = 'DELETE' THEN OLD.invoice_id ELSE NEW.invoice_id END;
   IF TG_OP <> 'INSERT' OR inv.issued_at IS NOT NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412',
-      MESSAGE = format('invoice %s is issued and never changes; correct it with a credit note (rigbook invoice credit %s)',
-                       inv.number, inv.number);
+    PERFORM rb_refuse('RB412', 'invoice_frozen', NULL,
+                      format('invoice %s is issued and never changes; correct it with a credit note (rigbook invoice credit %s)',
+                             inv.number, inv.number),
+                      jsonb_build_object('invoice', inv.number));
   END IF;
   RETURN NEW;
 END $$;
@@ -193,51 +195,61 @@ DECLARE
 BEGIN
   SELECT * INTO r FROM resources WHERE code = p_code;
   IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'resource_code',
-      MESSAGE = format('no resource is called %s', p_code);
+    PERFORM rb_refuse('RB404', 'resource_not_found', 'resource_code', format('no resource is called %s', p_code),
+                      jsonb_build_object('resource', p_code));
   END IF;
   SELECT * INTO i FROM institutions WHERE id = r.institution_id;
   IF NOT rb_is_operator(m, i.space_id) THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'resource_code',
-      MESSAGE = format('only an operator of %s or an admin can set the rates of %s',
-                       (SELECT name FROM spaces WHERE id = i.space_id), r.code);
+    PERFORM rb_refuse('RB403', 'not_operator', 'resource_code',
+                      format('only an operator of %s or an admin can set the rates of %s',
+                             (SELECT name FROM spaces WHERE id = i.space_id), r.code),
+                      jsonb_build_object('space', (SELECT name FROM spaces WHERE id = i.space_id),
+                                         'action', 'set_rates', 'resource', r.code::text));
   END IF;
   IF p_tier IS NULL OR p_tier NOT IN ('member_startup', 'host_internal', 'external') THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'tier',
-      MESSAGE = format('%s is not a price tier (member_startup, host_internal or external)', coalesce(p_tier, 'nothing'));
+    PERFORM rb_refuse('RB400', 'invalid_tier', 'tier',
+                      format('%s is not a price tier (member_startup, host_internal or external)', coalesce(p_tier, 'nothing')),
+                      jsonb_build_object('tier', p_tier));
   END IF;
   IF p_basis IS NULL OR p_basis NOT IN ('booked', 'used', 'greater') THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'basis',
-      MESSAGE = format('%s is not a charge basis (booked, used or greater)', coalesce(p_basis, 'nothing'));
+    PERFORM rb_refuse('RB400', 'invalid_basis', 'basis',
+                      format('%s is not a charge basis (booked, used or greater)', coalesce(p_basis, 'nothing')),
+                      jsonb_build_object('basis', p_basis));
   END IF;
   IF coalesce(p_currency, '') !~ '^[A-Z]{3}$' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'currency',
-      MESSAGE = format('%s is not a currency code (three capital letters, like CNY)', coalesce(p_currency, 'nothing'));
+    PERFORM rb_refuse('RB400', 'invalid_currency', 'currency',
+                      format('%s is not a currency code (three capital letters, like CNY)', coalesce(p_currency, 'nothing')),
+                      jsonb_build_object('currency', p_currency));
   END IF;
   IF p_hourly < 0 OR p_minimum < 0 OR coalesce(p_day, 0) < 0 THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'hourly', MESSAGE = 'rates are 0 or more';
+    PERFORM rb_refuse('RB400', 'negative_rate', 'hourly', 'rates are 0 or more',
+                      jsonb_build_object('hourly', p_hourly, 'minimum', p_minimum, 'day', p_day));
   END IF;
   IF p_increment NOT BETWEEN 1 AND 1440 THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'increment_minutes',
-      MESSAGE = 'the billing increment is 1 minute to 1 day';
+    PERFORM rb_refuse('RB400', 'invalid_increment', 'increment_minutes',
+                      'the billing increment is 1 minute to 1 day',
+                      jsonb_build_object('minutes', p_increment));
   END IF;
   IF p_day_hours NOT BETWEEN 1 AND 24 THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'day_hours',
-      MESSAGE = 'the day rate starts at 1 to 24 hours';
+    PERFORM rb_refuse('RB400', 'invalid_day_hours', 'day_hours', 'the day rate starts at 1 to 24 hours',
+                      jsonb_build_object('hours', p_day_hours));
   END IF;
   IF p_late NOT BETWEEN 0 AND 100 OR p_no_show NOT BETWEEN 0 AND 100 THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400',
-      COLUMN = CASE WHEN p_late NOT BETWEEN 0 AND 100 THEN 'late_fee_pct' ELSE 'no_show_fee_pct' END,
-      MESSAGE = 'fees are 0% to 100% of the booked charge';
+    PERFORM rb_refuse('RB400', 'invalid_fee_pct',
+                      CASE WHEN p_late NOT BETWEEN 0 AND 100 THEN 'late_fee_pct' ELSE 'no_show_fee_pct' END,
+                      'fees are 0% to 100% of the booked charge',
+                      jsonb_build_object('pct', CASE WHEN p_late NOT BETWEEN 0 AND 100 THEN p_late ELSE p_no_show END));
   END IF;
   -- NO KEY: a check-out charging with this rate (a key-share lock) is not held up
   SELECT * INTO old FROM rate_cards
    WHERE resource_id = r.id AND tier = p_tier::price_tier AND effective_from = v_from
      FOR NO KEY UPDATE;
   IF FOUND AND EXISTS (SELECT 1 FROM charges WHERE rate_card_id = old.id) THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'effective_from',
-      MESSAGE = format('the %s rate of %s from %s has charged bookings already; set the new rate from a later date',
-                       p_tier, r.code, v_from);
+    PERFORM rb_refuse('RB412', 'rate_in_use', 'effective_from',
+                      format('the %s rate of %s from %s has charged bookings already; set the new rate from a later date',
+                             p_tier, r.code, v_from),
+                      jsonb_build_object('tier', p_tier, 'resource', r.code::text,
+                                         'from', to_char(v_from, 'YYYY-MM-DD')));
   END IF;
   IF old.id IS NOT NULL THEN
     UPDATE rate_cards
@@ -270,14 +282,15 @@ DECLARE
 BEGIN
   SELECT * INTO r FROM resources WHERE code = p_code;
   IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'resource_code',
-      MESSAGE = format('no resource is called %s', p_code);
+    PERFORM rb_refuse('RB404', 'resource_not_found', 'resource_code', format('no resource is called %s', p_code),
+                      jsonb_build_object('resource', p_code));
   END IF;
   SELECT * INTO i FROM institutions WHERE id = r.institution_id;
   IF NOT rb_is_staff(m, i.id, i.space_id) THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'resource_code',
-      MESSAGE = format('only a manager of %s, an operator of its space or an admin can read the rates of %s',
-                       i.name, r.code);
+    PERFORM rb_refuse('RB403', 'not_staff', 'resource_code',
+                      format('only a manager of %s, an operator of its space or an admin can read the rates of %s',
+                             i.name, r.code),
+                      jsonb_build_object('institution', i.name, 'action', 'read_rates', 'resource', r.code::text));
   END IF;
   RETURN QUERY SELECT c.id FROM rate_cards c WHERE c.resource_id = r.id
                 ORDER BY c.tier, c.effective_from DESC;
@@ -313,8 +326,9 @@ BEGIN
   IF p_startup IS NOT NULL THEN
     s := rb_startup(p_startup);
     IF m.role = 'member' AND s.id IS DISTINCT FROM m.startup_id THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'startup_code',
-        MESSAGE = format('members see only their own startup''s charges, not those of %s', s.code);
+      PERFORM rb_refuse('RB403', 'startup_not_yours', 'startup_code',
+                        format('members see only their own startup''s charges, not those of %s', s.code),
+                        jsonb_build_object('startup', s.code::text, 'action', 'read_charges'));
     END IF;
   END IF;
   RETURN QUERY
@@ -360,41 +374,46 @@ DECLARE
   vid bigint;
 BEGIN
   IF NOT rb_is_operator(m, s.space_id) THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'startup_code',
-      MESSAGE = format('only an operator of %s or an admin can record vouchers of %s',
-                       (SELECT name FROM spaces WHERE id = s.space_id), s.code);
+    PERFORM rb_refuse('RB403', 'not_operator', 'startup_code',
+                      format('only an operator of %s or an admin can record vouchers of %s',
+                             (SELECT name FROM spaces WHERE id = s.space_id), s.code),
+                      jsonb_build_object('space', (SELECT name FROM spaces WHERE id = s.space_id),
+                                         'action', 'record_vouchers', 'startup', s.code::text));
   END IF;
   IF coalesce(btrim(p_issuer), '') = '' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'issuer',
-      MESSAGE = 'say who issued the voucher (the body that pays it)';
+    PERFORM rb_refuse('RB400', 'issuer_required', 'issuer', 'say who issued the voucher (the body that pays it)');
   END IF;
   IF p_pct NOT BETWEEN 1 AND 100 THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'coverage_pct',
-      MESSAGE = 'a voucher covers 1% to 100% of a charge';
+    PERFORM rb_refuse('RB400', 'invalid_coverage_pct', 'coverage_pct', 'a voucher covers 1% to 100% of a charge',
+                      jsonb_build_object('pct', p_pct));
   END IF;
   IF p_cap <= 0 THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'cap', MESSAGE = 'a voucher''s cap is more than 0';
+    PERFORM rb_refuse('RB400', 'invalid_amount', 'cap', 'a voucher''s cap is more than 0',
+                      jsonb_build_object('amount', p_cap));
   END IF;
   IF coalesce(p_currency, '') !~ '^[A-Z]{3}$' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'currency',
-      MESSAGE = format('%s is not a currency code (three capital letters, like CNY)', coalesce(p_currency, 'nothing'));
+    PERFORM rb_refuse('RB400', 'invalid_currency', 'currency',
+                      format('%s is not a currency code (three capital letters, like CNY)', coalesce(p_currency, 'nothing')),
+                      jsonb_build_object('currency', p_currency));
   END IF;
   IF v_to < v_from THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'valid_to',
-      MESSAGE = format('the voucher would end (%s) before it begins (%s)', v_to, v_from);
+    PERFORM rb_refuse('RB400', 'date_range_reversed', 'valid_to',
+                      format('the voucher would end (%s) before it begins (%s)', v_to, v_from),
+                      jsonb_build_object('from', to_char(v_from, 'YYYY-MM-DD'), 'to', to_char(v_to, 'YYYY-MM-DD')));
   END IF;
   FOREACH x IN ARRAY coalesce(p_institutions, '{}') LOOP
     SELECT id INTO iid FROM institutions WHERE code = x;
     IF NOT FOUND THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'institutions',
-        MESSAGE = format('no institution is called %s', x);
+      PERFORM rb_refuse('RB404', 'institution_not_found', 'institutions', format('no institution is called %s', x),
+                        jsonb_build_object('institution', x));
     END IF;
     insts := insts || iid;
   END LOOP;
   FOREACH x IN ARRAY coalesce(p_kinds, '{}') LOOP
     IF x NOT IN (SELECT unnest(enum_range(NULL::resource_kind))::text) THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'kinds',
-        MESSAGE = format('%s is not a kind of resource (instrument, test_facility, machining, pilot_line, workspace)', x);
+      PERFORM rb_refuse('RB400', 'invalid_resource_kind', 'kinds',
+                        format('%s is not a kind of resource (instrument, test_facility, machining, pilot_line, workspace)', x),
+                        jsonb_build_object('kind', x));
     END IF;
   END LOOP;
   INSERT INTO vouchers (startup_id, issuer, coverage_pct, currency, cap_fen, valid_from, valid_to,
@@ -417,15 +436,17 @@ BEGIN
   IF p_startup IS NOT NULL THEN
     s := rb_startup(p_startup);
     IF NOT rb_may_read_startup(m, s) THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'startup_code',
-        MESSAGE = format('the vouchers of %s are for its members, the operators of its space and admins', s.code);
+      PERFORM rb_refuse('RB403', 'startup_private', 'startup_code',
+                        format('the vouchers of %s are for its members, the operators of its space and admins', s.code),
+                        jsonb_build_object('startup', s.code::text, 'action', 'read_vouchers'));
     END IF;
   END IF;
   IF p_id IS NOT NULL AND NOT EXISTS (
        SELECT 1 FROM vouchers v JOIN startups x ON x.id = v.startup_id
         WHERE v.id = p_id AND rb_may_read_startup(m, x)) THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'voucher_id',
-      MESSAGE = format('there is no voucher %s that you can see', p_id);
+    PERFORM rb_refuse('RB404', 'voucher_not_found', 'voucher_id',
+                      format('there is no voucher %s that you can see', p_id),
+                      jsonb_build_object('voucher', p_id));
   END IF;
   RETURN QUERY SELECT v.id FROM vouchers v JOIN startups x ON x.id = v.startup_id
     WHERE rb_may_read_startup(m, x) AND (s.id IS NULL OR v.startup_id = s.id)
@@ -456,8 +477,9 @@ DECLARE
   v_from date := CASE WHEN p_period IS NULL THEN NULL ELSE rb_period(p_period, 'period') END;
 BEGIN
   IF m.role NOT IN ('operator', 'admin') THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB403',
-      MESSAGE = 'voucher statements are for the operators of the space and admins';
+    PERFORM rb_refuse('RB403', 'not_operator', NULL,
+                      'voucher statements are for the operators of the space and admins',
+                      jsonb_build_object('action', 'read_voucher_statements'));
   END IF;
   RETURN QUERY
     SELECT v.issuer, v.id, s.code::text, to_char(inv.period, 'YYYY-MM'), inv.number,
@@ -529,9 +551,11 @@ BEGIN
     RETURN NULL;
   END IF;
   IF mixed THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'period',
-      MESSAGE = format('%s has charges in more than one currency in %s; one invoice holds one currency',
-                       (SELECT code FROM startups WHERE id = p_startup), to_char(p_period, 'YYYY-MM'));
+    PERFORM rb_refuse('RB412', 'mixed_currencies', 'period',
+                      format('%s has charges in more than one currency in %s; one invoice holds one currency',
+                             (SELECT code FROM startups WHERE id = p_startup), to_char(p_period, 'YYYY-MM')),
+                      jsonb_build_object('startup', (SELECT code::text FROM startups WHERE id = p_startup),
+                                         'period', to_char(p_period, 'YYYY-MM')));
   END IF;
   -- the startup's vouchers, in id order, before the counter row
   PERFORM 1 FROM vouchers WHERE startup_id = p_startup ORDER BY id FOR UPDATE;
@@ -612,23 +636,26 @@ BEGIN
   IF p_space IS NOT NULL THEN
     SELECT * INTO sp FROM spaces WHERE code = p_space;
     IF NOT FOUND THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'space_code',
-        MESSAGE = format('no space is called %s', p_space);
+      PERFORM rb_refuse('RB404', 'space_not_found', 'space_code', format('no space is called %s', p_space),
+                        jsonb_build_object('space', p_space));
     END IF;
     IF NOT rb_is_operator(m, sp.id) THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'space_code',
-        MESSAGE = format('only an operator of %s or an admin can invoice it', sp.name);
+      PERFORM rb_refuse('RB403', 'not_operator', 'space_code',
+                        format('only an operator of %s or an admin can invoice it', sp.name),
+                        jsonb_build_object('space', sp.name, 'action', 'invoice'));
     END IF;
     v_space := sp.id;
   ELSIF m.role = 'operator' THEN
     v_space := m.space_id;
   ELSIF m.role <> 'admin' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB403',
-      MESSAGE = 'invoice runs are for the operators of the space and admins';
+    PERFORM rb_refuse('RB403', 'not_operator', NULL,
+                      'invoice runs are for the operators of the space and admins',
+                      jsonb_build_object('action', 'invoice'));
   END IF;
   IF v_period >= date_trunc('month', now() AT TIME ZONE 'Asia/Shanghai')::date + interval '1 month' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'period',
-      MESSAGE = format('%s has not begun; a month is invoiced once it has begun', p_period);
+    PERFORM rb_refuse('RB412', 'period_not_begun', 'period',
+                      format('%s has not begun; a month is invoiced once it has begun', p_period),
+                      jsonb_build_object('period', p_period));
   END IF;
   FOR sp IN SELECT * FROM spaces WHERE v_space IS NULL OR spaces.id = v_space ORDER BY spaces.id LOOP
     PERFORM pg_advisory_xact_lock(7310, sp.id::int);
@@ -664,24 +691,30 @@ DECLARE
 BEGIN
   SELECT * INTO inv FROM invoices WHERE number = p_number;
   IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'number',
-      MESSAGE = format('there is no invoice %s', p_number);
+    PERFORM rb_refuse('RB404', 'invoice_not_found', 'number', format('there is no invoice %s', p_number),
+                      jsonb_build_object('invoice', p_number));
   END IF;
   IF NOT rb_is_operator(m, inv.space_id) THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'number',
-      MESSAGE = format('only an operator of %s or an admin can credit invoice %s',
-                       (SELECT name FROM spaces WHERE id = inv.space_id), inv.number);
+    PERFORM rb_refuse('RB403', 'not_operator', 'number',
+                      format('only an operator of %s or an admin can credit invoice %s',
+                             (SELECT name FROM spaces WHERE id = inv.space_id), inv.number),
+                      jsonb_build_object('space', (SELECT name FROM spaces WHERE id = inv.space_id),
+                                         'action', 'credit_invoice', 'invoice', inv.number));
   END IF;
   IF inv.kind <> 'invoice' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'number',
-      MESSAGE = format('%s is a credit note; credit the invoice it belongs to', inv.number);
+    PERFORM rb_refuse('RB412', 'invoice_is_credit_note', 'number',
+                      format('%s is a credit note; credit the invoice it belongs to', inv.number),
+                      jsonb_build_object('invoice', inv.number,
+                                         'credit_of', (SELECT o.number FROM invoices o WHERE o.id = inv.credit_of)));
   END IF;
   IF coalesce(btrim(p_reason), '') = '' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'reason',
-      MESSAGE = format('say why invoice %s is credited; the startup sees the reason', inv.number);
+    PERFORM rb_refuse('RB400', 'reason_required', 'reason',
+                      format('say why invoice %s is credited; the startup sees the reason', inv.number),
+                      jsonb_build_object('invoice', inv.number, 'action', 'credit_invoice'));
   END IF;
   IF p_amount IS NULL OR p_amount <= 0 THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'amount', MESSAGE = 'a credit is more than 0';
+    PERFORM rb_refuse('RB400', 'invalid_amount', 'amount', 'a credit is more than 0',
+                      jsonb_build_object('amount', p_amount));
   END IF;
   -- credits of one invoice queue here
   PERFORM pg_advisory_xact_lock(7311, inv.id::int);
@@ -689,9 +722,11 @@ BEGIN
     FROM invoices x WHERE x.credit_of = inv.id;
   IF p_amount > left_fen THEN
     cur_text := CASE WHEN inv.currency = 'CNY' THEN '¥' ELSE inv.currency || ' ' END;
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'amount',
-      MESSAGE = format('invoice %s has %s left to credit (what the startup pays, less earlier credit notes)',
-                       inv.number, cur_text || to_char(left_fen / 100.0, 'FM999,999,999,999,990.00'));
+    PERFORM rb_refuse('RB412', 'credit_exceeds_balance', 'amount',
+                      format('invoice %s has %s left to credit (what the startup pays, less earlier credit notes)',
+                             inv.number, cur_text || to_char(left_fen / 100.0, 'FM999,999,999,999,990.00')),
+                      jsonb_build_object('invoice', inv.number, 'left_fen', left_fen,
+                                         'currency', inv.currency::text, 'amount', p_amount));
   END IF;
   SELECT * INTO s FROM startups WHERE id = inv.startup_id;
   INSERT INTO charges (kind, startup_id, space_id, tier, currency, charged_on, amount_fen, description)
@@ -753,8 +788,9 @@ BEGIN
   IF p_startup IS NOT NULL THEN
     s := rb_startup(p_startup);
     IF NOT rb_may_read_startup(m, s) THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'startup_code',
-        MESSAGE = format('the invoices of %s are for its members, the operators of its space and admins', s.code);
+      PERFORM rb_refuse('RB403', 'startup_private', 'startup_code',
+                        format('the invoices of %s are for its members, the operators of its space and admins', s.code),
+                        jsonb_build_object('startup', s.code::text, 'action', 'read_invoices'));
     END IF;
   END IF;
   SELECT coalesce(array_agg(i.id ORDER BY i.number), '{}') INTO ids
@@ -767,8 +803,9 @@ BEGIN
                     (SELECT o.id FROM invoices o WHERE o.number = p_number))
            ORDER BY i.number LIMIT 5000) i;
   IF p_number IS NOT NULL AND cardinality(ids) = 0 THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'number',
-      MESSAGE = format('there is no invoice %s that you can see', p_number);
+    PERFORM rb_refuse('RB404', 'invoice_not_found', 'number',
+                      format('there is no invoice %s that you can see', p_number),
+                      jsonb_build_object('invoice', p_number));
   END IF;
   RETURN ids;
 END $$;
@@ -789,18 +826,21 @@ DECLARE
   ins institutions;
 BEGIN
   IF m.role = 'member' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB403',
-      MESSAGE = 'the settlement is for managers of the host institutions, operators of the space and admins';
+    PERFORM rb_refuse('RB403', 'not_staff', NULL,
+                      'the settlement is for managers of the host institutions, operators of the space and admins',
+                      jsonb_build_object('action', 'read_settlement'));
   END IF;
   IF p_institution IS NOT NULL THEN
     SELECT * INTO ins FROM institutions WHERE code = p_institution;
     IF NOT FOUND THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'institution_code',
-        MESSAGE = format('no institution is called %s', p_institution);
+      PERFORM rb_refuse('RB404', 'institution_not_found', 'institution_code',
+                        format('no institution is called %s', p_institution),
+                        jsonb_build_object('institution', p_institution));
     END IF;
     IF NOT rb_is_staff(m, ins.id, ins.space_id) THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'institution_code',
-        MESSAGE = format('the settlement of %s is for its managers, the operators of its space and admins', ins.name);
+      PERFORM rb_refuse('RB403', 'not_staff', 'institution_code',
+                        format('the settlement of %s is for its managers, the operators of its space and admins', ins.name),
+                        jsonb_build_object('institution', ins.name, 'action', 'read_settlement'));
     END IF;
   END IF;
   RETURN QUERY
@@ -830,13 +870,16 @@ DECLARE
   s startups := rb_startup(p_startup);
 BEGIN
   IF NOT rb_is_operator(m, s.space_id) THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'startup_code',
-      MESSAGE = format('only an operator of %s or an admin can set the price tier of %s',
-                       (SELECT name FROM spaces WHERE id = s.space_id), s.code);
+    PERFORM rb_refuse('RB403', 'not_operator', 'startup_code',
+                      format('only an operator of %s or an admin can set the price tier of %s',
+                             (SELECT name FROM spaces WHERE id = s.space_id), s.code),
+                      jsonb_build_object('space', (SELECT name FROM spaces WHERE id = s.space_id),
+                                         'action', 'set_tier', 'startup', s.code::text));
   END IF;
   IF p_tier IS NULL OR p_tier NOT IN ('member_startup', 'host_internal', 'external') THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'tier',
-      MESSAGE = format('%s is not a price tier (member_startup, host_internal or external)', coalesce(p_tier, 'nothing'));
+    PERFORM rb_refuse('RB400', 'invalid_tier', 'tier',
+                      format('%s is not a price tier (member_startup, host_internal or external)', coalesce(p_tier, 'nothing')),
+                      jsonb_build_object('tier', p_tier));
   END IF;
   SELECT x.tier::text INTO previous FROM startups x WHERE x.id = s.id FOR NO KEY UPDATE;
   UPDATE startups SET tier = p_tier::price_tier WHERE id = s.id;

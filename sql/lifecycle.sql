@@ -36,27 +36,33 @@ DECLARE
 BEGIN
   b := rb_lock_booking(p_booking);
   IF NOT rb_staff_of_booking(m, b) THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'booking_id',
-      MESSAGE = format('only a manager of %s, an operator of its space or an admin can %s booking %s',
-                       rb_institution_name(b.resource_id), verb, b.id);
+    PERFORM rb_refuse('RB403', 'not_staff', 'booking_id',
+                      format('only a manager of %s, an operator of its space or an admin can %s booking %s',
+                             rb_institution_name(b.resource_id), verb, b.id),
+                      jsonb_build_object('institution', rb_institution_name(b.resource_id), 'action', verb,
+                                         'booking', b.id));
   END IF;
   IF b.parent_id IS NOT NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'booking_id',
-      MESSAGE = format('booking %s comes with booking %s; %s that one', b.id, b.parent_id, verb);
+    PERFORM rb_refuse('RB412', 'booking_has_parent', 'booking_id',
+                      format('booking %s comes with booking %s; %s that one', b.id, b.parent_id, verb),
+                      jsonb_build_object('booking', b.id, 'parent', b.parent_id, 'action', verb));
   END IF;
   IF b.state <> 'requested' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'booking_id',
-      MESSAGE = format('booking %s is %s, not waiting for approval; only a requested booking can be %sd',
-                       b.id, replace(b.state::text, '_', ' '), verb);
+    PERFORM rb_refuse('RB412', 'booking_wrong_state', 'booking_id',
+                      format('booking %s is %s, not waiting for approval; only a requested booking can be %sd',
+                             b.id, replace(b.state::text, '_', ' '), verb),
+                      jsonb_build_object('booking', b.id, 'state', b.state, 'action', verb));
   END IF;
   IF upper(b.during) <= now() THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'booking_id',
-      MESSAGE = format('the time of booking %s has passed', b.id);
+    PERFORM rb_refuse('RB412', 'booking_over', 'booking_id', format('the time of booking %s has passed', b.id),
+                      jsonb_build_object('booking', b.id, 'at', rb_epoch(upper(b.during)), 'action', verb));
   END IF;
   IF NOT p_approve AND coalesce(p_reason, '') = '' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'reason',
-      MESSAGE = format('say why booking %s is declined; %s will see the reason', b.id,
-                       (SELECT handle FROM members WHERE id = b.member_id));
+    PERFORM rb_refuse('RB400', 'reason_required', 'reason',
+                      format('say why booking %s is declined; %s will see the reason', b.id,
+                             (SELECT handle FROM members WHERE id = b.member_id)),
+                      jsonb_build_object('booking', b.id, 'action', verb,
+                                         'member', (SELECT handle::text FROM members WHERE id = b.member_id)));
   END IF;
   os := rb_booking_family(b.id, '{requested}');
   ns := os;
@@ -83,18 +89,25 @@ DECLARE
 BEGIN
   IF NOT (b.member_id = m.id OR rb_staff_of_booking(m, b)) THEN
     IF b.startup_id IS NOT DISTINCT FROM m.startup_id AND m.startup_id IS NOT NULL THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'booking_id',
-        MESSAGE = format('booking %s is held by %s; only they or a manager of %s can %s',
-                         b.id, (SELECT handle FROM members WHERE id = b.member_id),
-                         rb_institution_name(b.resource_id), replace(p_verb, ' ', ' it '));
+      PERFORM rb_refuse('RB403', 'booking_not_yours', 'booking_id',
+                        format('booking %s is held by %s; only they or a manager of %s can %s',
+                               b.id, (SELECT handle FROM members WHERE id = b.member_id),
+                               rb_institution_name(b.resource_id), replace(p_verb, ' ', ' it ')),
+                        jsonb_build_object('booking', b.id, 'action', replace(p_verb, ' ', '_'),
+                                           'same_startup', true,
+                                           'member', (SELECT handle::text FROM members WHERE id = b.member_id),
+                                           'institution', rb_institution_name(b.resource_id)));
     END IF;
     -- the same answer as for a booking that does not exist
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'booking_id',
-      MESSAGE = format('there is no booking %s that you can see', b.id);
+    PERFORM rb_refuse('RB404', 'booking_not_found', 'booking_id',
+                      format('there is no booking %s that you can see', b.id),
+                      jsonb_build_object('booking', b.id));
   END IF;
   IF b.parent_id IS NOT NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'booking_id',
-      MESSAGE = format('booking %s comes with booking %s; %s that one', b.id, b.parent_id, p_verb);
+    PERFORM rb_refuse('RB412', 'booking_has_parent', 'booking_id',
+                      format('booking %s comes with booking %s; %s that one', b.id, b.parent_id, p_verb),
+                      jsonb_build_object('booking', b.id, 'parent', b.parent_id,
+                                         'action', replace(p_verb, ' ', '_')));
   END IF;
   RETURN b;
 END $$;
@@ -125,24 +138,32 @@ DECLARE
 BEGIN
   SELECT * INTO r FROM resources WHERE id = b.resource_id;
   IF b.state = 'checked_in' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'booking_id',
-      MESSAGE = format('booking %s is already checked in (since %s)', b.id,
-                       rb_at_text(b.checked_in_at, r.time_zone));
+    PERFORM rb_refuse('RB412', 'booking_checked_in', 'booking_id',
+                      format('booking %s is already checked in (since %s)', b.id,
+                             rb_at_text(b.checked_in_at, r.time_zone)),
+                      jsonb_build_object('booking', b.id, 'at', rb_epoch(b.checked_in_at),
+                                         'time_zone', r.time_zone));
   END IF;
   IF b.state NOT IN ('confirmed', 'no_show') THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'booking_id',
-      MESSAGE = format('booking %s is %s and cannot be checked in', b.id, rb_state_words(b));
+    PERFORM rb_refuse('RB412', 'booking_wrong_state', 'booking_id',
+                      format('booking %s is %s and cannot be checked in', b.id, rb_state_words(b)),
+                      jsonb_build_object('booking', b.id, 'state', b.state, 'action', 'check_in'));
   END IF;
   IF now() < lower(b.during) - r.checkin_early_minutes * interval '1 minute' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'booking_id',
-      MESSAGE = format('check-in for booking %s opens at %s, %s before its start', b.id,
-                       rb_at_text(lower(b.during) - r.checkin_early_minutes * interval '1 minute', r.time_zone),
-                       rb_minutes_text(r.checkin_early_minutes));
+    PERFORM rb_refuse('RB412', 'checkin_not_open', 'booking_id',
+                      format('check-in for booking %s opens at %s, %s before its start', b.id,
+                             rb_at_text(lower(b.during) - r.checkin_early_minutes * interval '1 minute', r.time_zone),
+                             rb_minutes_text(r.checkin_early_minutes)),
+                      jsonb_build_object('booking', b.id,
+                                         'at', rb_epoch(lower(b.during) - r.checkin_early_minutes * interval '1 minute'),
+                                         'minutes', r.checkin_early_minutes, 'time_zone', r.time_zone));
   END IF;
   IF now() >= upper(b.during) THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'booking_id',
-      MESSAGE = format('booking %s ended at %s and can no longer be checked in', b.id,
-                       rb_at_text(upper(b.during), r.time_zone));
+    PERFORM rb_refuse('RB412', 'booking_over', 'booking_id',
+                      format('booking %s ended at %s and can no longer be checked in', b.id,
+                             rb_at_text(upper(b.during), r.time_zone)),
+                      jsonb_build_object('booking', b.id, 'at', rb_epoch(upper(b.during)),
+                                         'action', 'check_in', 'time_zone', r.time_zone));
   END IF;
   SELECT * INTO why FROM rb_unqualified(b.member_id, r, now());
   IF why.reason IS NOT NULL THEN
@@ -194,18 +215,22 @@ DECLARE
 BEGIN
   SELECT * INTO r FROM resources WHERE id = b.resource_id;
   IF b.state = 'confirmed' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'booking_id',
-      MESSAGE = format('booking %s is confirmed but not checked in; check in first: rigbook checkin %s',
-                       b.id, b.id);
+    PERFORM rb_refuse('RB412', 'booking_not_checked_in', 'booking_id',
+                      format('booking %s is confirmed but not checked in; check in first: rigbook checkin %s',
+                             b.id, b.id),
+                      jsonb_build_object('booking', b.id));
   END IF;
   IF b.state = 'completed' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'booking_id',
-      MESSAGE = format('booking %s is already checked out (at %s)', b.id,
-                       rb_at_text(b.checked_out_at, r.time_zone));
+    PERFORM rb_refuse('RB412', 'booking_checked_out', 'booking_id',
+                      format('booking %s is already checked out (at %s)', b.id,
+                             rb_at_text(b.checked_out_at, r.time_zone)),
+                      jsonb_build_object('booking', b.id, 'at', rb_epoch(b.checked_out_at),
+                                         'time_zone', r.time_zone));
   END IF;
   IF b.state <> 'checked_in' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'booking_id',
-      MESSAGE = format('booking %s is %s and cannot be checked out', b.id, rb_state_words(b));
+    PERFORM rb_refuse('RB412', 'booking_wrong_state', 'booking_id',
+                      format('booking %s is %s and cannot be checked out', b.id, rb_state_words(b)),
+                      jsonb_build_object('booking', b.id, 'state', b.state, 'action', 'check_out'));
   END IF;
   lim := rb_usage_limit(b);
   IF lim IS NOT NULL AND out_at > lim THEN
@@ -246,50 +271,62 @@ DECLARE
 BEGIN
   SELECT * INTO r FROM resources WHERE id = b.resource_id;
   IF NOT rb_staff_of_booking(m, b) THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'booking_id',
-      MESSAGE = format('only a manager of %s, an operator of its space or an admin can correct the usage of booking %s',
-                       rb_institution_name(r.id), b.id);
+    PERFORM rb_refuse('RB403', 'not_staff', 'booking_id',
+                      format('only a manager of %s, an operator of its space or an admin can correct the usage of booking %s',
+                             rb_institution_name(r.id), b.id),
+                      jsonb_build_object('institution', rb_institution_name(r.id), 'action', 'correct_usage',
+                                         'booking', b.id));
   END IF;
   IF b.parent_id IS NOT NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'booking_id',
-      MESSAGE = format('booking %s comes with booking %s; correct that one', b.id, b.parent_id);
+    PERFORM rb_refuse('RB412', 'booking_has_parent', 'booking_id',
+                      format('booking %s comes with booking %s; correct that one', b.id, b.parent_id),
+                      jsonb_build_object('booking', b.id, 'parent', b.parent_id, 'action', 'correct_usage'));
   END IF;
   IF coalesce(btrim(p_reason), '') = '' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'reason',
-      MESSAGE = format('say why the usage of booking %s changes; %s will see the reason', b.id,
-                       (SELECT handle FROM members WHERE id = b.member_id));
+    PERFORM rb_refuse('RB400', 'reason_required', 'reason',
+                      format('say why the usage of booking %s changes; %s will see the reason', b.id,
+                             (SELECT handle FROM members WHERE id = b.member_id)),
+                      jsonb_build_object('booking', b.id, 'action', 'correct_usage',
+                                         'member', (SELECT handle::text FROM members WHERE id = b.member_id)));
   END IF;
   IF p_in IS NULL AND p_out IS NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'checked_in_at',
-      MESSAGE = 'give the check-in time, the check-out time or both';
+    PERFORM rb_refuse('RB400', 'usage_time_required', 'checked_in_at',
+                      'give the check-in time, the check-out time or both');
   END IF;
   IF b.state NOT IN ('checked_in', 'completed', 'no_show')
      AND NOT (b.state = 'confirmed' AND lower(b.during) <= now()) THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'booking_id',
-      MESSAGE = format('booking %s is %s and has no usage to correct', b.id, rb_state_words(b));
+    PERFORM rb_refuse('RB412', 'booking_wrong_state', 'booking_id',
+                      format('booking %s is %s and has no usage to correct', b.id, rb_state_words(b)),
+                      jsonb_build_object('booking', b.id, 'state', b.state, 'action', 'correct_usage'));
   END IF;
   t_in := coalesce(rb_from_epoch(p_in), b.checked_in_at);
   t_out := coalesce(rb_from_epoch(p_out), b.checked_out_at);
   IF t_in IS NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'checked_in_at',
-      MESSAGE = format('booking %s was never checked in; give the check-in time too', b.id);
+    PERFORM rb_refuse('RB400', 'checkin_time_required', 'checked_in_at',
+                      format('booking %s was never checked in; give the check-in time too', b.id),
+                      jsonb_build_object('booking', b.id));
   END IF;
   IF t_in > now() OR t_out > now() THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400',
-      COLUMN = CASE WHEN t_in > now() THEN 'checked_in_at' ELSE 'checked_out_at' END,
-      MESSAGE = 'a usage record cannot reach into the future';
+    PERFORM rb_refuse('RB400', 'usage_in_future',
+                      CASE WHEN t_in > now() THEN 'checked_in_at' ELSE 'checked_out_at' END,
+                      'a usage record cannot reach into the future',
+                      jsonb_build_object('checked_in_at', rb_epoch(t_in), 'checked_out_at', rb_epoch(t_out)));
   END IF;
   IF t_out IS NOT NULL AND t_out <= t_in THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'checked_out_at',
-      MESSAGE = format('the check-out (%s) must be after the check-in (%s)',
-                       rb_at_text(t_out, r.time_zone), rb_at_text(t_in, r.time_zone));
+    PERFORM rb_refuse('RB400', 'checkout_before_checkin', 'checked_out_at',
+                      format('the check-out (%s) must be after the check-in (%s)',
+                             rb_at_text(t_out, r.time_zone), rb_at_text(t_in, r.time_zone)),
+                      jsonb_build_object('checked_in_at', rb_epoch(t_in), 'checked_out_at', rb_epoch(t_out),
+                                         'time_zone', r.time_zone));
   END IF;
   lim := rb_usage_limit(b);
   IF lim IS NOT NULL AND coalesce(t_out, t_in) > lim THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412',
-      COLUMN = CASE WHEN t_out IS NULL THEN 'checked_in_at' ELSE 'checked_out_at' END,
-      MESSAGE = format('the usage of booking %s cannot run past %s, when the next booking of %s begins',
-                       b.id, rb_at_text(lim, r.time_zone), r.code);
+    PERFORM rb_refuse('RB412', 'usage_overlaps_next',
+                      CASE WHEN t_out IS NULL THEN 'checked_in_at' ELSE 'checked_out_at' END,
+                      format('the usage of booking %s cannot run past %s, when the next booking of %s begins',
+                             b.id, rb_at_text(lim, r.time_zone), r.code),
+                      jsonb_build_object('booking', b.id, 'at', rb_epoch(lim), 'resource', r.code::text,
+                                         'time_zone', r.time_zone));
   END IF;
   os := rb_booking_family(b.id, '{confirmed,checked_in,completed,no_show}');
   ns := os;
@@ -324,24 +361,30 @@ DECLARE
 BEGIN
   SELECT * INTO r FROM resources WHERE id = b.resource_id;
   IF NOT rb_staff_of_booking(m, b) THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'booking_id',
-      MESSAGE = format('only a manager of %s, an operator of its space or an admin can mark booking %s a no-show',
-                       rb_institution_name(r.id), b.id);
+    PERFORM rb_refuse('RB403', 'not_staff', 'booking_id',
+                      format('only a manager of %s, an operator of its space or an admin can mark booking %s a no-show',
+                             rb_institution_name(r.id), b.id),
+                      jsonb_build_object('institution', rb_institution_name(r.id), 'action', 'mark_no_show',
+                                         'booking', b.id));
   END IF;
   IF b.parent_id IS NOT NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'booking_id',
-      MESSAGE = format('booking %s comes with booking %s; mark that one', b.id, b.parent_id);
+    PERFORM rb_refuse('RB412', 'booking_has_parent', 'booking_id',
+                      format('booking %s comes with booking %s; mark that one', b.id, b.parent_id),
+                      jsonb_build_object('booking', b.id, 'parent', b.parent_id, 'action', 'mark_no_show'));
   END IF;
   IF b.state <> 'confirmed' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'booking_id',
-      MESSAGE = format('booking %s is %s; only a confirmed booking nobody checked in for can be a no-show',
-                       b.id, rb_state_words(b));
+    PERFORM rb_refuse('RB412', 'booking_wrong_state', 'booking_id',
+                      format('booking %s is %s; only a confirmed booking nobody checked in for can be a no-show',
+                             b.id, rb_state_words(b)),
+                      jsonb_build_object('booking', b.id, 'state', b.state, 'action', 'mark_no_show'));
   END IF;
   due := lower(b.during) + r.no_show_grace_minutes * interval '1 minute';
   IF now() < due THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'booking_id',
-      MESSAGE = format('booking %s can be marked a no-show from %s, %s after its start', b.id,
-                       rb_at_text(due, r.time_zone), rb_minutes_text(r.no_show_grace_minutes));
+    PERFORM rb_refuse('RB412', 'no_show_too_early', 'booking_id',
+                      format('booking %s can be marked a no-show from %s, %s after its start', b.id,
+                             rb_at_text(due, r.time_zone), rb_minutes_text(r.no_show_grace_minutes)),
+                      jsonb_build_object('booking', b.id, 'at', rb_epoch(due),
+                                         'minutes', r.no_show_grace_minutes, 'time_zone', r.time_zone));
   END IF;
   os := rb_booking_family(b.id, '{confirmed}');
   ns := os;

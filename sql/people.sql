@@ -17,7 +17,9 @@ DECLARE
 BEGIN
   SELECT * INTO m FROM members WHERE id = p_member AND disabled_at IS NULL;
   IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB403', MESSAGE = 'your account is disabled';
+    PERFORM rb_refuse('RB403', 'account_disabled', NULL, 'your account is disabled',
+                      (SELECT jsonb_build_object('member', x.handle::text, 'at', rb_epoch(x.disabled_at))
+                         FROM members x WHERE x.id = p_member));
   END IF;
   RETURN m;
 END $$;
@@ -92,32 +94,42 @@ DECLARE
 BEGIN
   SELECT * INTO m FROM members WHERE members.id = p_member AND disabled_at IS NULL;
   IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB403', MESSAGE = 'your account is disabled';
+    PERFORM rb_refuse('RB403', 'account_disabled', NULL, 'your account is disabled',
+                      (SELECT jsonb_build_object('member', x.handle::text, 'at', rb_epoch(x.disabled_at))
+                         FROM members x WHERE x.id = p_member));
   END IF;
   RETURN m;
 END $$;
 
 -- Who adds and changes startups and members: admins anywhere, operators in
--- their own space.  what names the thing ("startup acme") for the message.
-CREATE OR REPLACE FUNCTION rb_may_manage_people(a members, p_space bigint, what text, field text)
+-- their own space.  p_object ('startup' or 'member') and p_name (its code
+-- or handle) name the thing for the refusal.
+CREATE OR REPLACE FUNCTION rb_may_manage_people(a members, p_space bigint, p_object text, p_name text,
+                                                field text)
 RETURNS void LANGUAGE plpgsql STABLE AS $$
 DECLARE
   own bigint;
+  what text := p_object || ' ' || p_name;
 BEGIN
   IF a.role = 'admin' THEN
     RETURN;
   END IF;
   IF a.role <> 'operator' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = field,
-      MESSAGE = format('only operators of the space and admins manage startups and members; a %s cannot change %s',
-                       a.role, what);
+    PERFORM rb_refuse('RB403', 'not_operator', field,
+                      format('only operators of the space and admins manage startups and members; a %s cannot change %s',
+                             a.role, what),
+                      jsonb_build_object('action', 'manage_people', 'role', a.role, 'object', p_object,
+                                         'name', p_name));
   END IF;
   own := rb_member_space(a);
   IF own IS DISTINCT FROM p_space THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = field,
-      MESSAGE = format('%s belongs to space %s; operators manage the startups and members of their own space (%s) only',
-                       what, coalesce((SELECT code FROM spaces WHERE id = p_space), 'none'),
-                       coalesce((SELECT code FROM spaces WHERE id = own), 'none'));
+    PERFORM rb_refuse('RB403', 'wrong_space', field,
+                      format('%s belongs to space %s; operators manage the startups and members of their own space (%s) only',
+                             what, coalesce((SELECT code FROM spaces WHERE id = p_space), 'none'),
+                             coalesce((SELECT code FROM spaces WHERE id = own), 'none')),
+                      jsonb_build_object('object', p_object, 'name', p_name,
+                                         'space', (SELECT code::text FROM spaces WHERE id = p_space),
+                                         'own_space', (SELECT code::text FROM spaces WHERE id = own)));
   END IF;
 END $$;
 
@@ -132,9 +144,10 @@ BEGIN
      AND rb_member_space(a) IS NOT DISTINCT FROM rb_member_space(t) AND t.role <> 'admin' THEN
     RETURN;
   END IF;
-  RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = field,
-    MESSAGE = format('the tokens of %s are handled by %s, an operator of their space or an admin; not by you',
-                     t.handle, t.handle);
+  PERFORM rb_refuse('RB403', 'tokens_not_yours', field,
+                    format('the tokens of %s are handled by %s, an operator of their space or an admin; not by you',
+                           t.handle, t.handle),
+                    jsonb_build_object('member', t.handle::text));
 END $$;
 
 CREATE OR REPLACE FUNCTION rb_space_of(p_code text, field text) RETURNS spaces
@@ -144,8 +157,8 @@ DECLARE
 BEGIN
   SELECT * INTO sp FROM spaces WHERE code = p_code;
   IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = field,
-      MESSAGE = format('no space is called %s', p_code);
+    PERFORM rb_refuse('RB404', 'space_not_found', field, format('no space is called %s', p_code),
+                      jsonb_build_object('space', p_code));
   END IF;
   RETURN sp;
 END $$;
@@ -159,8 +172,8 @@ BEGIN
   END IF;
   v := btrim(v);
   IF length(v) > max THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = field,
-      MESSAGE = format('%s is at most %s characters', what, max);
+    PERFORM rb_refuse('RB400', 'text_too_long', field, format('%s is at most %s characters', what, max),
+                      jsonb_build_object('limit', max));
   END IF;
   RETURN v;
 END $$;
@@ -169,9 +182,10 @@ CREATE OR REPLACE FUNCTION rb_people_code(v text, what text, field text) RETURNS
 LANGUAGE plpgsql IMMUTABLE AS $$
 BEGIN
   IF v IS NULL OR v !~ '^[a-z0-9][a-z0-9-]{0,39}$' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = field,
-      MESSAGE = format('%s %s is not valid: 1 to 40 lowercase letters, digits and dashes, starting with a letter or digit',
-                       what, coalesce(v, ''));
+    PERFORM rb_refuse('RB400', 'invalid_code', field,
+                      format('%s %s is not valid: 1 to 40 lowercase letters, digits and dashes, starting with a letter or digit',
+                             what, coalesce(v, '')),
+                      jsonb_build_object('value', v));
   END IF;
   RETURN v;
 END $$;
@@ -199,7 +213,8 @@ BEGIN
   IF uscc <> '' THEN
     problem := rb_uscc_problem(uscc);
     IF problem IS NOT NULL THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'credit_code', MESSAGE = problem;
+      PERFORM rb_refuse('RB400', 'invalid_credit_code', 'credit_code', problem,
+                        jsonb_build_object('credit_code', uscc));
     END IF;
   END IF;
 
@@ -207,27 +222,31 @@ BEGIN
     IF coalesce(p_space, '') <> '' THEN
       sp := rb_space_of(p_space, 'space_code');
     ELSIF a.role = 'admin' THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'space_code',
-        MESSAGE = format('say which space startup %s joins', p_code);
+      PERFORM rb_refuse('RB400', 'space_required', 'space_code',
+                        format('say which space startup %s joins', p_code),
+                        jsonb_build_object('startup', p_code));
     ELSE
       SELECT * INTO sp FROM spaces WHERE id = rb_member_space(a);
     END IF;
-    PERFORM rb_may_manage_people(a, sp.id, format('startup %s', p_code), 'space_code');
+    PERFORM rb_may_manage_people(a, sp.id, 'startup', p_code, 'space_code');
     IF v_name IS NULL OR v_name = '' THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'name',
-        MESSAGE = format('a new startup needs a name (%s)', p_code);
+      PERFORM rb_refuse('RB400', 'name_required', 'name',
+                        format('a new startup needs a name (%s)', p_code),
+                        jsonb_build_object('startup', p_code));
     END IF;
     IF EXISTS (SELECT 1 FROM startups WHERE code = p_code) THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB409', COLUMN = 'code',
-        MESSAGE = format('a startup called %s already exists; startup codes are unique', p_code);
+      PERFORM rb_refuse('RB409', 'startup_exists', 'code',
+                        format('a startup called %s already exists; startup codes are unique', p_code),
+                        jsonb_build_object('startup', p_code));
     END IF;
     BEGIN
       INSERT INTO startups (space_id, code, name, legal_name, credit_code, address)
       VALUES (sp.id, p_code, v_name, coalesce(v_legal, ''), uscc, coalesce(v_addr, ''))
       RETURNING id INTO new_id;
     EXCEPTION WHEN unique_violation THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB409', COLUMN = 'code',
-        MESSAGE = format('a startup called %s already exists; startup codes are unique', p_code);
+      PERFORM rb_refuse('RB409', 'startup_exists', 'code',
+                        format('a startup called %s already exists; startup codes are unique', p_code),
+                        jsonb_build_object('startup', p_code));
     END;
     INSERT INTO audit (member_id, action, object, object_id, peer, detail)
     VALUES (a.id, 'startup_add', 'startup', new_id, coalesce(p_peer, ''),
@@ -239,13 +258,14 @@ BEGIN
 
   SELECT * INTO s FROM startups WHERE code = p_code FOR UPDATE;
   IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'code',
-      MESSAGE = format('no startup is called %s', p_code);
+    PERFORM rb_refuse('RB404', 'startup_not_found', 'code', format('no startup is called %s', p_code),
+                      jsonb_build_object('startup', p_code));
   END IF;
-  PERFORM rb_may_manage_people(a, s.space_id, format('startup %s', p_code), 'code');
+  PERFORM rb_may_manage_people(a, s.space_id, 'startup', p_code, 'code');
   IF coalesce(p_space, '') <> '' AND p_space <> (SELECT code FROM spaces WHERE id = s.space_id) THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'space_code',
-      MESSAGE = format('startup %s stays in its space; a startup does not move between spaces', p_code);
+    PERFORM rb_refuse('RB400', 'startup_space_fixed', 'space_code',
+                      format('startup %s stays in its space; a startup does not move between spaces', p_code),
+                      jsonb_build_object('startup', p_code));
   END IF;
   UPDATE startups SET name = coalesce(v_name, name),
                       legal_name = coalesce(v_legal, legal_name),
@@ -277,16 +297,20 @@ BEGIN
   END IF;
   SELECT * INTO s FROM startups WHERE code = p_code;
   IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'code',
-      MESSAGE = format('no startup is called %s', p_code);
+    PERFORM rb_refuse('RB404', 'startup_not_found', 'code', format('no startup is called %s', p_code),
+                      jsonb_build_object('startup', p_code));
   END IF;
   IF NOT (a.role = 'admin'
           OR (a.role IN ('operator', 'manager') AND s.space_id IS NOT DISTINCT FROM rb_member_space(a))
           OR s.id IS NOT DISTINCT FROM a.startup_id) THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'code',
-      MESSAGE = CASE WHEN a.role = 'member'
-        THEN format('startup %s is not yours; members see only their own startup', p_code)
-        ELSE format('startup %s belongs to another space; staff see the startups of their own space only', p_code) END;
+    IF a.role = 'member' THEN
+      PERFORM rb_refuse('RB403', 'startup_not_yours', 'code',
+                        format('startup %s is not yours; members see only their own startup', p_code),
+                        jsonb_build_object('startup', p_code, 'action', 'see'));
+    END IF;
+    PERFORM rb_refuse('RB403', 'startup_other_space', 'code',
+                      format('startup %s belongs to another space; staff see the startups of their own space only', p_code),
+                      jsonb_build_object('startup', p_code));
   END IF;
   RETURN NEXT s.id;
 END $$;
@@ -308,70 +332,81 @@ DECLARE
 BEGIN
   PERFORM rb_people_code(p_handle, 'handle', 'handle');
   IF p_role IS NULL OR p_role NOT IN ('member', 'manager', 'operator') THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'role',
-      MESSAGE = format('role %s cannot be given here; possibilities are: member, manager, operator', coalesce(p_role, ''));
+    PERFORM rb_refuse('RB400', 'invalid_role', 'role',
+                      format('role %s cannot be given here; possibilities are: member, manager, operator', coalesce(p_role, '')),
+                      jsonb_build_object('role', p_role));
   END IF;
   IF v_name IS NULL OR v_name = '' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'name',
-      MESSAGE = format('a new member needs a name (%s)', p_handle);
+    PERFORM rb_refuse('RB400', 'name_required', 'name', format('a new member needs a name (%s)', p_handle),
+                      jsonb_build_object('member', p_handle));
   END IF;
   IF v_email <> '' AND v_email !~ '^[^@[:space:]]+@[^@[:space:]]+$' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'email',
-      MESSAGE = format('%s is not an email address', v_email);
+    PERFORM rb_refuse('RB400', 'invalid_email', 'email', format('%s is not an email address', v_email),
+                      jsonb_build_object('email', v_email));
   END IF;
   IF coalesce(p_startup, '') <> '' THEN
     SELECT * INTO s FROM startups WHERE code = p_startup;
     IF NOT FOUND THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'startup_code',
-        MESSAGE = format('no startup is called %s', p_startup);
+      PERFORM rb_refuse('RB404', 'startup_not_found', 'startup_code',
+                        format('no startup is called %s', p_startup),
+                        jsonb_build_object('startup', p_startup));
     END IF;
     sp_id := s.space_id;
   ELSIF p_role = 'member' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'startup_code',
-      MESSAGE = format('member %s needs a startup: members book for one', p_handle);
+    PERFORM rb_refuse('RB400', 'startup_required', 'startup_code',
+                      format('member %s needs a startup: members book for one', p_handle),
+                      jsonb_build_object('member', p_handle));
   END IF;
   IF coalesce(p_institution, '') <> '' THEN
     SELECT * INTO i FROM institutions WHERE code = p_institution;
     IF NOT FOUND THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'institution_code',
-        MESSAGE = format('no institution is called %s', p_institution);
+      PERFORM rb_refuse('RB404', 'institution_not_found', 'institution_code',
+                        format('no institution is called %s', p_institution),
+                        jsonb_build_object('institution', p_institution));
     END IF;
     IF sp_id IS NOT NULL AND sp_id <> i.space_id THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'institution_code',
-        MESSAGE = format('startup %s and institution %s are in different spaces', s.code, i.code);
+      PERFORM rb_refuse('RB400', 'different_spaces', 'institution_code',
+                        format('startup %s and institution %s are in different spaces', s.code, i.code),
+                        jsonb_build_object('startup', s.code::text, 'institution', i.code::text));
     END IF;
     sp_id := i.space_id;
   ELSIF p_role = 'manager' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'institution_code',
-      MESSAGE = format('manager %s needs an institution: managers look after its resources', p_handle);
+    PERFORM rb_refuse('RB400', 'institution_required', 'institution_code',
+                      format('manager %s needs an institution: managers look after its resources', p_handle),
+                      jsonb_build_object('member', p_handle));
   END IF;
   IF coalesce(p_space, '') <> '' THEN
     IF sp_id IS NOT NULL AND sp_id <> (rb_space_of(p_space, 'space_code')).id THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'space_code',
-        MESSAGE = format('%s is in another space than %s', coalesce(s.code, i.code), p_space);
+      PERFORM rb_refuse('RB400', 'different_spaces', 'space_code',
+                        format('%s is in another space than %s', coalesce(s.code, i.code), p_space),
+                        jsonb_build_object('startup', s.code::text, 'institution', i.code::text,
+                                           'space', p_space));
     END IF;
     sp_id := (rb_space_of(p_space, 'space_code')).id;
   END IF;
   IF sp_id IS NULL THEN
     IF a.role = 'admin' THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'space_code',
-        MESSAGE = format('say which space %s works in', p_handle);
+      PERFORM rb_refuse('RB400', 'space_required', 'space_code',
+                        format('say which space %s works in', p_handle),
+                        jsonb_build_object('member', p_handle));
     END IF;
     sp_id := rb_member_space(a);
   END IF;
-  PERFORM rb_may_manage_people(a, sp_id, format('member %s', p_handle), 'handle');
+  PERFORM rb_may_manage_people(a, sp_id, 'member', p_handle, 'handle');
 
   IF EXISTS (SELECT 1 FROM members WHERE handle = p_handle) THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB409', COLUMN = 'handle',
-      MESSAGE = format('a member called %s already exists; handles are unique', p_handle);
+    PERFORM rb_refuse('RB409', 'member_exists', 'handle',
+                      format('a member called %s already exists; handles are unique', p_handle),
+                      jsonb_build_object('member', p_handle));
   END IF;
   BEGIN
     INSERT INTO members (handle, name, email, role, space_id, startup_id, institution_id)
     VALUES (p_handle, v_name, v_email, p_role::member_role, sp_id, s.id, i.id)
     RETURNING id INTO new_id;
   EXCEPTION WHEN unique_violation THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB409', COLUMN = 'handle',
-      MESSAGE = format('a member called %s already exists; handles are unique', p_handle);
+    PERFORM rb_refuse('RB409', 'member_exists', 'handle',
+                      format('a member called %s already exists; handles are unique', p_handle),
+                      jsonb_build_object('member', p_handle));
   END;
   INSERT INTO audit (member_id, action, object, object_id, peer, detail)
   VALUES (a.id, 'member_add', 'member', new_id, coalesce(p_peer, ''),
@@ -413,22 +448,24 @@ DECLARE
 BEGIN
   SELECT * INTO t FROM members WHERE handle = p_handle FOR UPDATE;
   IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'handle',
-      MESSAGE = format('no member is called %s', p_handle);
+    PERFORM rb_refuse('RB404', 'member_not_found', 'handle', format('no member is called %s', p_handle),
+                      jsonb_build_object('member', p_handle));
   END IF;
   IF t.role = 'admin' AND a.role <> 'admin' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'handle',
-      MESSAGE = format('%s is an admin; only admins disable admins', p_handle);
+    PERFORM rb_refuse('RB403', 'not_admin', 'handle',
+                      format('%s is an admin; only admins disable admins', p_handle),
+                      jsonb_build_object('member', p_handle, 'action', 'disable'));
   END IF;
-  PERFORM rb_may_manage_people(a, rb_member_space(t), format('member %s', p_handle), 'handle');
+  PERFORM rb_may_manage_people(a, rb_member_space(t), 'member', p_handle, 'handle');
   IF t.id = a.id THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'handle',
-      MESSAGE = 'you cannot disable yourself; ask another operator or an admin';
+    PERFORM rb_refuse('RB412', 'disable_self', 'handle',
+                      'you cannot disable yourself; ask another operator or an admin');
   END IF;
   IF t.disabled_at IS NOT NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'handle',
-      MESSAGE = format('%s is already disabled (since %s UTC)', p_handle,
-                       to_char(t.disabled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'));
+    PERFORM rb_refuse('RB412', 'member_already_disabled', 'handle',
+                      format('%s is already disabled (since %s UTC)', p_handle,
+                             to_char(t.disabled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')),
+                      jsonb_build_object('member', p_handle, 'at', rb_epoch(t.disabled_at)));
   END IF;
   UPDATE members SET disabled_at = now() WHERE id = t.id;
   INSERT INTO audit (member_id, action, object, object_id, peer, detail)
@@ -452,17 +489,20 @@ BEGIN
   -- FOR SHARE: a member being disabled gets no token behind its back.
   SELECT * INTO t FROM members WHERE handle = p_handle FOR SHARE;
   IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'member_handle',
-      MESSAGE = format('no member is called %s', p_handle);
+    PERFORM rb_refuse('RB404', 'member_not_found', 'member_handle',
+                      format('no member is called %s', p_handle),
+                      jsonb_build_object('member', p_handle));
   END IF;
   PERFORM rb_may_handle_tokens(a, t, 'member_handle');
   IF t.disabled_at IS NOT NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'member_handle',
-      MESSAGE = format('%s is disabled and gets no tokens', p_handle);
+    PERFORM rb_refuse('RB412', 'member_disabled', 'member_handle',
+                      format('%s is disabled and gets no tokens', p_handle),
+                      jsonb_build_object('member', p_handle, 'at', rb_epoch(t.disabled_at)));
   END IF;
   IF p_expires IS NOT NULL AND rb_from_epoch(p_expires) <= now() THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'expires_at',
-      MESSAGE = 'a token''s expiry must be in the future';
+    PERFORM rb_refuse('RB400', 'expiry_in_past', 'expires_at',
+                      'a token''s expiry must be in the future',
+                      jsonb_build_object('expires_at', p_expires));
   END IF;
   INSERT INTO tokens (member_id, hash, label, expires_at, issued_by)
   VALUES (t.id, p_hash, v_label, rb_from_epoch(p_expires), a.id)
@@ -485,8 +525,9 @@ BEGIN
   ELSE
     SELECT * INTO t FROM members WHERE handle = p_handle;
     IF NOT FOUND THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'member_handle',
-        MESSAGE = format('no member is called %s', p_handle);
+      PERFORM rb_refuse('RB404', 'member_not_found', 'member_handle',
+                        format('no member is called %s', p_handle),
+                        jsonb_build_object('member', p_handle));
     END IF;
     PERFORM rb_may_handle_tokens(a, t, 'member_handle');
   END IF;
@@ -502,15 +543,16 @@ DECLARE
 BEGIN
   SELECT * INTO k FROM tokens WHERE id = p_token FOR UPDATE;
   IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'token_id',
-      MESSAGE = format('there is no token %s', p_token);
+    PERFORM rb_refuse('RB404', 'token_not_found', 'token_id', format('there is no token %s', p_token),
+                      jsonb_build_object('token', p_token));
   END IF;
   SELECT * INTO t FROM members WHERE id = k.member_id;
   PERFORM rb_may_handle_tokens(a, t, 'token_id');
   IF k.revoked_at IS NOT NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'token_id',
-      MESSAGE = format('token %s was already revoked (%s UTC)', p_token,
-                       to_char(k.revoked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'));
+    PERFORM rb_refuse('RB412', 'token_already_revoked', 'token_id',
+                      format('token %s was already revoked (%s UTC)', p_token,
+                             to_char(k.revoked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')),
+                      jsonb_build_object('token', p_token, 'at', rb_epoch(k.revoked_at)));
   END IF;
   UPDATE tokens SET revoked_at = now() WHERE id = k.id;
   INSERT INTO audit (member_id, action, object, object_id, peer, detail)
@@ -535,22 +577,25 @@ DECLARE
 BEGIN
   SELECT * INTO k FROM tokens WHERE hash = p_hash;
   IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB401', MESSAGE = 'the token is not valid: it is not known here';
+    PERFORM rb_refuse('RB401', 'token_unknown', NULL, 'the token is not valid: it is not known here');
   END IF;
   IF k.revoked_at IS NOT NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB401',
-      MESSAGE = format('the token was revoked on %s UTC; ask for a new one',
-                       to_char(k.revoked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'));
+    PERFORM rb_refuse('RB401', 'token_revoked', NULL,
+                      format('the token was revoked on %s UTC; ask for a new one',
+                             to_char(k.revoked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')),
+                      jsonb_build_object('at', rb_epoch(k.revoked_at)));
   END IF;
   IF k.expires_at IS NOT NULL AND k.expires_at <= now() THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB401',
-      MESSAGE = format('the token expired on %s UTC; ask for a new one',
-                       to_char(k.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'));
+    PERFORM rb_refuse('RB401', 'token_expired', NULL,
+                      format('the token expired on %s UTC; ask for a new one',
+                             to_char(k.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')),
+                      jsonb_build_object('at', rb_epoch(k.expires_at)));
   END IF;
   SELECT * INTO m FROM members WHERE members.id = k.member_id;
   IF m.disabled_at IS NOT NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB401',
-      MESSAGE = format('the account of %s is disabled; its tokens no longer sign in', m.handle);
+    PERFORM rb_refuse('RB401', 'account_disabled', NULL,
+                      format('the account of %s is disabled; its tokens no longer sign in', m.handle),
+                      jsonb_build_object('member', m.handle::text, 'at', rb_epoch(m.disabled_at)));
   END IF;
   IF k.last_used_at IS NULL OR k.last_used_at < now() - interval '1 minute' THEN
     UPDATE tokens SET last_used_at = now()
@@ -582,8 +627,8 @@ DECLARE
 BEGIN
   SELECT * INTO s FROM startups WHERE code = p_code;
   IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'startup_code',
-      MESSAGE = format('no startup is called %s', p_code);
+    PERFORM rb_refuse('RB404', 'startup_not_found', 'startup_code', format('no startup is called %s', p_code),
+                      jsonb_build_object('startup', p_code));
   END IF;
   RETURN s;
 END $$;

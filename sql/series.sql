@@ -69,34 +69,37 @@ BEGIN
 
   SELECT * INTO r FROM resources WHERE resources.code = p_code;
   IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'resource_code',
-      MESSAGE = format('no resource is called %s', p_code);
+    PERFORM rb_refuse('RB404', 'resource_not_found', 'resource_code', format('no resource is called %s', p_code),
+                      jsonb_build_object('resource', p_code));
   END IF;
   tz := r.time_zone;
   IF p_end <= p_start THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'end',
-      MESSAGE = 'the end of a booking must be after its start';
+    PERFORM rb_refuse('RB400', 'end_before_start', 'end', 'the end of a booking must be after its start',
+                      jsonb_build_object('start', p_start, 'end', p_end));
   END IF;
   IF p_every IS NULL OR p_every < 1 OR p_every > 366 THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'every_days',
-      MESSAGE = 'a series repeats every 1 to 366 days';
+    PERFORM rb_refuse('RB400', 'invalid_every', 'every_days', 'a series repeats every 1 to 366 days',
+                      jsonb_build_object('every_days', p_every, 'limit', 366));
   END IF;
   IF p_end - p_start > p_every * 86400 THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'end',
-      MESSAGE = format('each booking of a series repeating every %s must fit in that time',
-                       CASE WHEN p_every % 7 = 0 THEN (p_every / 7) || ' week(s)' ELSE p_every || ' day(s)' END);
+    PERFORM rb_refuse('RB400', 'series_occurrence_too_long', 'end',
+                      format('each booking of a series repeating every %s must fit in that time',
+                             CASE WHEN p_every % 7 = 0 THEN (p_every / 7) || ' week(s)' ELSE p_every || ' day(s)' END),
+                      jsonb_build_object('every_days', p_every, 'start', p_start, 'end', p_end));
   END IF;
   IF coalesce(p_count, 0) = 0 AND coalesce(p_until, 0) = 0 THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'count',
-      MESSAGE = 'say how many times the booking repeats (a count) or until when';
+    PERFORM rb_refuse('RB400', 'series_count_required', 'count',
+                      'say how many times the booking repeats (a count) or until when');
   END IF;
   IF p_count < 0 OR p_count > rb_series_max() THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'count',
-      MESSAGE = format('a series has at most %s bookings, not %s', rb_series_max(), p_count);
+    PERFORM rb_refuse('RB400', 'series_too_many', 'count',
+                      format('a series has at most %s bookings, not %s', rb_series_max(), p_count),
+                      jsonb_build_object('limit', rb_series_max(), 'count', p_count));
   END IF;
   IF coalesce(p_until, 0) <> 0 AND p_until <= p_start THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'until',
-      MESSAGE = 'the series must end after its first booking starts';
+    PERFORM rb_refuse('RB400', 'series_until_before_start', 'until',
+                      'the series must end after its first booking starts',
+                      jsonb_build_object('until', p_until, 'start', p_start));
   END IF;
 
   -- The occurrences: the same local times, every p_every days.
@@ -110,10 +113,11 @@ BEGIN
       EXIT WHEN ((ls + (nocc * p_every) * interval '1 day') AT TIME ZONE tz) >= rb_from_epoch(p_until);
       nocc := nocc + 1;
       IF nocc > rb_series_max() THEN
-        RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'until',
-          MESSAGE = format('a series has at most %s bookings; until %s it would have more',
-                           rb_series_max(),
-                           to_char((rb_from_epoch(p_until) - interval '1 second') AT TIME ZONE tz, 'YYYY-MM-DD'));
+        PERFORM rb_refuse('RB400', 'series_too_many', 'until',
+                          format('a series has at most %s bookings; until %s it would have more',
+                                 rb_series_max(),
+                                 to_char((rb_from_epoch(p_until) - interval '1 second') AT TIME ZONE tz, 'YYYY-MM-DD')),
+                          jsonb_build_object('limit', rb_series_max(), 'until', p_until, 'time_zone', tz));
       END IF;
     END LOOP;
   END IF;
@@ -208,19 +212,22 @@ BEGIN
 
   SELECT * INTO bs FROM booking_series WHERE booking_series.id = p_series;
   IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'series_id',
-      MESSAGE = format('there is no series %s', p_series);
+    PERFORM rb_refuse('RB404', 'series_not_found', 'series_id', format('there is no series %s', p_series),
+                      jsonb_build_object('series', p_series));
   END IF;
   -- who may: as for its bookings (rb_cancel checks each again)
   SELECT * INTO b FROM bookings WHERE series_id = bs.id AND parent_id IS NULL ORDER BY series_no LIMIT 1;
   IF NOT (bs.member_id = m.id OR rb_staff_of_booking(m, b)) THEN
     IF m.startup_id IS NOT DISTINCT FROM b.startup_id THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'series_id',
-        MESSAGE = format('series %s belongs to another member of your startup; only they or a manager of %s can cancel it',
-                         bs.id, rb_institution_name(bs.resource_id));
+      PERFORM rb_refuse('RB403', 'series_not_yours', 'series_id',
+                        format('series %s belongs to another member of your startup; only they or a manager of %s can cancel it',
+                               bs.id, rb_institution_name(bs.resource_id)),
+                        jsonb_build_object('series', bs.id, 'action', 'cancel', 'same_startup', true,
+                                           'institution', rb_institution_name(bs.resource_id)));
     END IF;
-    RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'series_id',
-      MESSAGE = format('series %s belongs to another startup; you can cancel only your own bookings', bs.id);
+    PERFORM rb_refuse('RB403', 'series_not_yours', 'series_id',
+                      format('series %s belongs to another startup; you can cancel only your own bookings', bs.id),
+                      jsonb_build_object('series', bs.id, 'action', 'cancel', 'same_startup', false));
   END IF;
 
   SELECT coalesce(array_agg(c.id ORDER BY c.series_no), '{}') INTO ids
@@ -228,9 +235,10 @@ BEGIN
    WHERE c.series_id = bs.id AND c.parent_id IS NULL
      AND c.state IN ('requested', 'confirmed') AND lower(c.during) > now();
   IF cardinality(ids) = 0 THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'series_id',
-      MESSAGE = format('series %s has no bookings left to cancel (none still to come is requested or confirmed)',
-                       bs.id);
+    PERFORM rb_refuse('RB412', 'series_nothing_to_cancel', 'series_id',
+                      format('series %s has no bookings left to cancel (none still to come is requested or confirmed)',
+                             bs.id),
+                      jsonb_build_object('series', bs.id));
   END IF;
   FOREACH x IN ARRAY ids LOOP
     PERFORM rb_cancel(p_member, x, p_reason, NULL, p_peer);

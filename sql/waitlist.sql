@@ -135,25 +135,27 @@ BEGIN
 
   SELECT * INTO r FROM resources WHERE resources.code = p_code;
   IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'resource_code',
-      MESSAGE = format('no resource is called %s', p_code);
+    PERFORM rb_refuse('RB404', 'resource_not_found', 'resource_code', format('no resource is called %s', p_code),
+                      jsonb_build_object('resource', p_code));
   END IF;
   IF r.retired_at IS NOT NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'resource_code',
-      MESSAGE = format('%s is retired and takes no new bookings', r.code);
+    PERFORM rb_refuse('RB412', 'resource_retired', 'resource_code',
+                      format('%s is retired and takes no new bookings', r.code),
+                      jsonb_build_object('resource', r.code::text));
   END IF;
   IF p_end <= p_start THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'end',
-      MESSAGE = 'the end of a booking must be after its start';
+    PERFORM rb_refuse('RB400', 'end_before_start', 'end', 'the end of a booking must be after its start',
+                      jsonb_build_object('start', p_start, 'end', p_end));
   END IF;
   IF p_end - p_start > 366 * 86400 THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'end',
-      MESSAGE = 'a booking cannot be longer than 366 days';
+    PERFORM rb_refuse('RB400', 'booking_too_long', 'end', 'a booking cannot be longer than 366 days',
+                      jsonb_build_object('days', 366));
   END IF;
   w := tstzrange(rb_from_epoch(p_start), rb_from_epoch(p_end), '[)');
   IF lower(w) < now() THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'start',
-      MESSAGE = format('%s cannot be booked in the past (%s)', r.code, rb_window_text(w, r.time_zone));
+    PERFORM rb_refuse('RB412', 'booking_in_past', 'start',
+                      format('%s cannot be booked in the past (%s)', r.code, rb_window_text(w, r.time_zone)),
+                      jsonb_build_object('resource', r.code::text, 'start', p_start, 'end', p_end));
   END IF;
 
   -- the same locks as a booking of the resource: a cancellation that would
@@ -166,9 +168,11 @@ BEGIN
    WHERE x.member_id = m.id AND x.resource_id = r.id AND x.state = 'waiting' AND x.during && w
    ORDER BY x.created_at LIMIT 1;
   IF FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'start',
-      MESSAGE = format('you already wait for %s %s (entry %s)', r.code,
-                       rb_window_text(other.during, r.time_zone), other.id);
+    PERFORM rb_refuse('RB412', 'already_waiting', 'start',
+                      format('you already wait for %s %s (entry %s)', r.code,
+                             rb_window_text(other.during, r.time_zone), other.id),
+                      jsonb_build_object('resource', r.code::text, 'start', rb_epoch(lower(other.during)),
+                                         'end', rb_epoch(upper(other.during)), 'entry', other.id));
   END IF;
 
   SELECT array_agg(x ORDER BY x) INTO ids
@@ -229,19 +233,22 @@ BEGIN
   END IF;
   IF NOT FOUND OR NOT (e.member_id = m.id OR rb_is_staff(m, i.id, i.space_id)) THEN
     -- the same answer whether it does not exist or is not theirs to see
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'entry_id',
-      MESSAGE = format('there is no waitlist entry %s of yours', p_entry);
+    PERFORM rb_refuse('RB404', 'waitlist_entry_not_found', 'entry_id',
+                      format('there is no waitlist entry %s of yours', p_entry),
+                      jsonb_build_object('entry', p_entry));
   END IF;
   PERFORM rb_lock_resources(e.resource_id);
   SELECT * INTO e FROM waitlist WHERE id = p_entry FOR UPDATE;
   IF e.state = 'promoted' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'entry_id',
-      MESSAGE = format('waitlist entry %s was already booked as booking %s; cancel that booking instead',
-                       e.id, e.booking_id);
+    PERFORM rb_refuse('RB412', 'waitlist_entry_promoted', 'entry_id',
+                      format('waitlist entry %s was already booked as booking %s; cancel that booking instead',
+                             e.id, e.booking_id),
+                      jsonb_build_object('entry', e.id, 'booking', e.booking_id));
   END IF;
   IF e.state = 'withdrawn' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'entry_id',
-      MESSAGE = format('waitlist entry %s is already withdrawn', e.id);
+    PERFORM rb_refuse('RB412', 'waitlist_entry_withdrawn', 'entry_id',
+                      format('waitlist entry %s is already withdrawn', e.id),
+                      jsonb_build_object('entry', e.id, 'at', rb_epoch(e.withdrawn_at)));
   END IF;
   UPDATE waitlist SET state = 'withdrawn', withdrawn_at = now(), withdrawn_by = m.id
    WHERE id = e.id;
@@ -268,8 +275,8 @@ BEGIN
   END IF;
   SELECT * INTO r FROM resources WHERE code = p_code;
   IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'resource_code',
-      MESSAGE = format('no resource is called %s', p_code);
+    PERFORM rb_refuse('RB404', 'resource_not_found', 'resource_code', format('no resource is called %s', p_code),
+                      jsonb_build_object('resource', p_code));
   END IF;
   SELECT * INTO i FROM institutions WHERE id = r.institution_id;
   IF rb_is_staff(m, i.id, i.space_id) THEN
