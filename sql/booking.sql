@@ -202,29 +202,34 @@ BEGIN
 
   SELECT * INTO r FROM resources WHERE resources.code = p_code;
   IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'resource_code',
-      MESSAGE = format('no resource is called %s', p_code);
+    PERFORM rb_refuse('RB404', 'resource_not_found', 'resource_code',
+      format('no resource is called %s', p_code),
+      jsonb_build_object('resource', p_code));
   END IF;
   IF coalesce(p_override, '') <> '' THEN
     SELECT * INTO i FROM institutions WHERE institutions.id = r.institution_id;
     IF NOT rb_is_staff(m, i.id, i.space_id) THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'override_reason',
-        MESSAGE = format('only a manager of %s, an operator of its space or an admin can book %s past its rules',
-                         i.name, r.code);
+      PERFORM rb_refuse('RB403', 'not_staff', 'override_reason',
+        format('only a manager of %s, an operator of its space or an admin can book %s past its rules',
+                         i.name, r.code),
+        jsonb_build_object('action', 'book_past_rules', 'institution', i.name, 'resource', r.code::text));
     END IF;
   END IF;
   IF p_end <= p_start THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'end',
-      MESSAGE = 'the end of a booking must be after its start';
+    PERFORM rb_refuse('RB400', 'end_before_start', 'end',
+      'the end of a booking must be after its start',
+      jsonb_build_object('start', p_start, 'end', p_end));
   END IF;
   IF p_end - p_start > 366 * 86400 THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'end',
-      MESSAGE = 'a booking cannot be longer than 366 days';
+    PERFORM rb_refuse('RB400', 'booking_too_long', 'end',
+      'a booking cannot be longer than 366 days',
+      jsonb_build_object('days', 366));
   END IF;
   w := tstzrange(rb_from_epoch(p_start), rb_from_epoch(p_end), '[)');
   IF lower(w) < now() THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'start',
-      MESSAGE = format('%s cannot be booked in the past (%s)', r.code, rb_window_text(w, r.time_zone));
+    PERFORM rb_refuse('RB412', 'booking_in_past', 'start',
+      format('%s cannot be booked in the past (%s)', r.code, rb_window_text(w, r.time_zone)),
+      jsonb_build_object('resource', r.code::text, 'start', p_start, 'end', p_end, 'time_zone', r.time_zone));
   END IF;
 
   -- Competing requests queue on the resources they touch, always in id
@@ -267,30 +272,36 @@ BEGIN
   SELECT * INTO r FROM resources WHERE resources.id = b.resource_id;
   IF NOT (b.member_id = m.id OR rb_staff_of_booking(m, b)) THEN
     IF m.startup_id IS NOT DISTINCT FROM b.startup_id THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'booking_id',
-        MESSAGE = format('booking %s belongs to another member of your startup; only they or a manager of %s can cancel it',
-                         b.id, rb_institution_name(r.id));
+      PERFORM rb_refuse('RB403', 'booking_not_yours', 'booking_id',
+        format('booking %s belongs to another member of your startup; only they or a manager of %s can cancel it',
+                         b.id, rb_institution_name(r.id)),
+        jsonb_build_object('booking', b.id, 'action', 'cancel', 'same_startup', true, 'institution', rb_institution_name(r.id)));
     END IF;
-    RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'booking_id',
-      MESSAGE = format('booking %s belongs to another startup; you can cancel only your own bookings', b.id);
+    PERFORM rb_refuse('RB403', 'booking_not_yours', 'booking_id',
+      format('booking %s belongs to another startup; you can cancel only your own bookings', b.id),
+      jsonb_build_object('booking', b.id, 'action', 'cancel', 'same_startup', false));
   END IF;
   IF b.parent_id IS NOT NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'booking_id',
-      MESSAGE = format('booking %s comes with booking %s; cancel that one', b.id, b.parent_id);
+    PERFORM rb_refuse('RB412', 'booking_has_parent', 'booking_id',
+      format('booking %s comes with booking %s; cancel that one', b.id, b.parent_id),
+      jsonb_build_object('booking', b.id, 'parent', b.parent_id, 'action', 'cancel'));
   END IF;
   IF b.state NOT IN ('requested', 'confirmed') THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'booking_id',
-      MESSAGE = format('booking %s is %s and can no longer be cancelled', b.id,
-                       replace(b.state::text, '_', ' '));
+    PERFORM rb_refuse('RB412', 'booking_wrong_state', 'booking_id',
+      format('booking %s is %s and can no longer be cancelled', b.id,
+                       replace(b.state::text, '_', ' ')),
+      jsonb_build_object('booking', b.id, 'state', b.state, 'action', 'cancel'));
   END IF;
   IF upper(b.during) <= now() THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'booking_id',
-      MESSAGE = format('booking %s has already ended', b.id);
+    PERFORM rb_refuse('RB412', 'booking_over', 'booking_id',
+      format('booking %s has already ended', b.id),
+      jsonb_build_object('booking', b.id, 'at', rb_epoch(upper(b.during)), 'action', 'cancel'));
   END IF;
   IF b.member_id <> m.id AND coalesce(p_reason, '') = '' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'reason',
-      MESSAGE = format('say why you cancel booking %s; %s will see the reason', b.id,
-                       (SELECT handle FROM members WHERE members.id = b.member_id));
+    PERFORM rb_refuse('RB400', 'reason_required', 'reason',
+      format('say why you cancel booking %s; %s will see the reason', b.id,
+                       (SELECT handle FROM members WHERE members.id = b.member_id)),
+      jsonb_build_object('booking', b.id, 'action', 'cancel', 'member', (SELECT handle::text FROM members WHERE members.id = b.member_id)));
   END IF;
   -- A confirmed booking given up inside the window is charged as late.
   late := b.state = 'confirmed' AND r.late_cancel_minutes > 0
@@ -339,8 +350,9 @@ DECLARE
 BEGIN
   SELECT resource_id INTO rid FROM bookings WHERE id = p_booking;
   IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'booking_id',
-      MESSAGE = format('there is no booking %s', p_booking);
+    PERFORM rb_refuse('RB404', 'booking_not_found', 'booking_id',
+      format('there is no booking %s', p_booking),
+      jsonb_build_object('booking', p_booking));
   END IF;
   PERFORM rb_lock_resources(rid);
   SELECT * INTO b FROM bookings WHERE id = p_booking FOR UPDATE;
@@ -390,39 +402,47 @@ BEGIN
   SELECT * INTO r FROM resources WHERE resources.id = b.resource_id;
   staff := rb_staff_of_booking(m, b);
   IF NOT (b.member_id = m.id OR staff) THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'booking_id',
-      MESSAGE = format('booking %s is not yours; only its owner or a manager of %s can move it',
-                       b.id, rb_institution_name(r.id));
+    PERFORM rb_refuse('RB403', 'booking_not_yours', 'booking_id',
+      format('booking %s is not yours; only its owner or a manager of %s can move it',
+                       b.id, rb_institution_name(r.id)),
+      jsonb_build_object('booking', b.id, 'action', 'move', 'same_startup', m.startup_id IS NOT DISTINCT FROM b.startup_id, 'institution', rb_institution_name(r.id)));
   END IF;
   IF b.parent_id IS NOT NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'booking_id',
-      MESSAGE = format('booking %s comes with booking %s; move that one', b.id, b.parent_id);
+    PERFORM rb_refuse('RB412', 'booking_has_parent', 'booking_id',
+      format('booking %s comes with booking %s; move that one', b.id, b.parent_id),
+      jsonb_build_object('booking', b.id, 'parent', b.parent_id, 'action', 'move'));
   END IF;
   IF b.state NOT IN ('requested', 'confirmed') THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'booking_id',
-      MESSAGE = format('booking %s is %s and can no longer be moved', b.id,
-                       replace(b.state::text, '_', ' '));
+    PERFORM rb_refuse('RB412', 'booking_wrong_state', 'booking_id',
+      format('booking %s is %s and can no longer be moved', b.id,
+                       replace(b.state::text, '_', ' ')),
+      jsonb_build_object('booking', b.id, 'state', b.state, 'action', 'move'));
   END IF;
   IF lower(b.during) <= now() THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'booking_id',
-      MESSAGE = format('booking %s has already started and can no longer be moved', b.id);
+    PERFORM rb_refuse('RB412', 'booking_started', 'booking_id',
+      format('booking %s has already started and can no longer be moved', b.id),
+      jsonb_build_object('booking', b.id, 'at', rb_epoch(lower(b.during)), 'action', 'move'));
   END IF;
   IF p_end <= p_start THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'end',
-      MESSAGE = 'the end of a booking must be after its start';
+    PERFORM rb_refuse('RB400', 'end_before_start', 'end',
+      'the end of a booking must be after its start',
+      jsonb_build_object('start', p_start, 'end', p_end));
   END IF;
   IF p_end - p_start > 366 * 86400 THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'end',
-      MESSAGE = 'a booking cannot be longer than 366 days';
+    PERFORM rb_refuse('RB400', 'booking_too_long', 'end',
+      'a booking cannot be longer than 366 days',
+      jsonb_build_object('days', 366));
   END IF;
   w := tstzrange(rb_from_epoch(p_start), rb_from_epoch(p_end), '[)');
   IF lower(w) < now() THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'start',
-      MESSAGE = format('%s cannot be booked in the past (%s)', r.code, rb_window_text(w, r.time_zone));
+    PERFORM rb_refuse('RB412', 'booking_in_past', 'start',
+      format('%s cannot be booked in the past (%s)', r.code, rb_window_text(w, r.time_zone)),
+      jsonb_build_object('resource', r.code::text, 'start', p_start, 'end', p_end, 'time_zone', r.time_zone));
   END IF;
   IF w = b.during THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'start',
-      MESSAGE = format('booking %s is already %s', b.id, rb_window_text(w, r.time_zone));
+    PERFORM rb_refuse('RB400', 'booking_unchanged', 'start',
+      format('booking %s is already %s', b.id, rb_window_text(w, r.time_zone)),
+      jsonb_build_object('booking', b.id, 'start', p_start, 'end', p_end, 'time_zone', r.time_zone));
   END IF;
   SELECT * INTO owner FROM members WHERE members.id = b.member_id;
 
@@ -479,31 +499,37 @@ BEGIN
   b := rb_lock_booking(p_booking);
   SELECT * INTO r FROM resources WHERE id = b.resource_id;
   IF NOT (b.member_id = m.id OR rb_staff_of_booking(m, b)) THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'booking_id',
-      MESSAGE = format('booking %s is not yours; only its owner or a manager of %s can hand it over',
-                       b.id, rb_institution_name(r.id));
+    PERFORM rb_refuse('RB403', 'booking_not_yours', 'booking_id',
+      format('booking %s is not yours; only its owner or a manager of %s can hand it over',
+                       b.id, rb_institution_name(r.id)),
+      jsonb_build_object('booking', b.id, 'action', 'hand_over', 'same_startup', m.startup_id IS NOT DISTINCT FROM b.startup_id, 'institution', rb_institution_name(r.id)));
   END IF;
   IF b.parent_id IS NOT NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'booking_id',
-      MESSAGE = format('booking %s comes with booking %s; hand over that one', b.id, b.parent_id);
+    PERFORM rb_refuse('RB412', 'booking_has_parent', 'booking_id',
+      format('booking %s comes with booking %s; hand over that one', b.id, b.parent_id),
+      jsonb_build_object('booking', b.id, 'parent', b.parent_id, 'action', 'hand_over'));
   END IF;
   IF b.state NOT IN ('requested', 'confirmed') OR upper(b.during) <= now() THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'booking_id',
-      MESSAGE = format('booking %s is %s and can no longer be handed over', b.id,
-                       CASE WHEN upper(b.during) <= now() THEN 'over' ELSE replace(b.state::text, '_', ' ') END);
+    PERFORM rb_refuse('RB412', 'booking_wrong_state', 'booking_id',
+      format('booking %s is %s and can no longer be handed over', b.id,
+                       CASE WHEN upper(b.during) <= now() THEN 'over' ELSE replace(b.state::text, '_', ' ') END),
+      jsonb_build_object('booking', b.id, 'state', CASE WHEN upper(b.during) <= now() THEN 'over' ELSE b.state::text END, 'action', 'hand_over'));
   END IF;
   SELECT * INTO t FROM members WHERE handle = p_to AND disabled_at IS NULL;
   IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'to',
-      MESSAGE = format('no member is called %s', p_to);
+    PERFORM rb_refuse('RB404', 'member_not_found', 'to',
+      format('no member is called %s', p_to),
+      jsonb_build_object('member', p_to));
   END IF;
   IF t.id = b.member_id THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'to',
-      MESSAGE = format('booking %s already belongs to %s', b.id, t.handle);
+    PERFORM rb_refuse('RB400', 'booking_already_theirs', 'to',
+      format('booking %s already belongs to %s', b.id, t.handle),
+      jsonb_build_object('booking', b.id, 'member', t.handle::text));
   END IF;
   IF t.startup_id IS DISTINCT FROM b.startup_id THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'to',
-      MESSAGE = format('%s is not a member of the startup that holds booking %s', t.handle, b.id);
+    PERFORM rb_refuse('RB412', 'member_other_startup', 'to',
+      format('%s is not a member of the startup that holds booking %s', t.handle, b.id),
+      jsonb_build_object('booking', b.id, 'member', t.handle::text));
   END IF;
   -- the per-member limit holds for the new holder too
   IF r.max_active_per_member > 0 AND NOT rb_windows(r.id, r.time_zone, 'offpeak', lower(b.during), upper(b.during)) @> b.during THEN
@@ -511,8 +537,9 @@ BEGIN
      WHERE x.resource_id = r.id AND x.member_id = t.id AND upper(x.during) > now()
        AND x.state NOT IN ('cancelled', 'declined');
     IF n >= r.max_active_per_member THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'to',
-        MESSAGE = format('%s already holds %s future bookings of %s, the most allowed', t.handle, n, r.code);
+      PERFORM rb_refuse('RB412', 'rule_max_active', 'to',
+        format('%s already holds %s future bookings of %s, the most allowed', t.handle, n, r.code),
+        jsonb_build_object('resource', r.code::text, 'member', t.handle::text, 'held', n, 'limit', r.max_active_per_member));
     END IF;
   END IF;
   os := rb_booking_family(b.id, '{requested,confirmed}');
@@ -539,8 +566,9 @@ BEGIN
   SELECT * INTO b FROM bookings WHERE id = p_booking;
   IF NOT FOUND OR NOT (b.member_id = m.id OR b.startup_id = m.startup_id OR rb_staff_of_booking(m, b)) THEN
     -- the same answer whether it does not exist or is not theirs to see
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'booking_id',
-      MESSAGE = format('there is no booking %s that you can see', p_booking);
+    PERFORM rb_refuse('RB404', 'booking_not_found', 'booking_id',
+      format('there is no booking %s that you can see', p_booking),
+      jsonb_build_object('booking', p_booking));
   END IF;
   RETURN b.id;
 END $$;

@@ -39,9 +39,10 @@ DECLARE
   v_at bigint := floor(extract(epoch FROM clock_timestamp()))::bigint;
 BEGIN
   IF p_kind IS NULL OR p_kind !~ '^[a-z][a-z_]{0,31}$' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400',
-      MESSAGE = format('%s is not an event kind (lower-case letters and _, at most 32)',
-                       coalesce(p_kind, 'NULL'));
+    PERFORM rb_refuse('RB400', 'invalid_event_kind', NULL,
+      format('%s is not an event kind (lower-case letters and _, at most 32)',
+                       coalesce(p_kind, 'NULL')),
+      jsonb_build_object('kind', p_kind));
   END IF;
   -- one query, plain variables and epochs written out: this runs once per
   -- changed row, so it is kept cheap

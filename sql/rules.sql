@@ -330,14 +330,16 @@ DECLARE
 BEGIN
   SELECT * INTO r FROM resources WHERE code = p_code;
   IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'resource_code',
-      MESSAGE = format('no resource is called %s', p_code);
+    PERFORM rb_refuse('RB404', 'resource_not_found', 'resource_code',
+      format('no resource is called %s', p_code),
+      jsonb_build_object('resource', p_code));
   END IF;
   SELECT * INTO i FROM institutions WHERE id = r.institution_id;
   IF NOT rb_is_staff(m, i.id, i.space_id) THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'resource_code',
-      MESSAGE = format('only a manager of %s, an operator of its space or an admin can qualify members on %s',
-                       i.name, r.code);
+    PERFORM rb_refuse('RB403', 'not_staff', 'resource_code',
+      format('only a manager of %s, an operator of its space or an admin can qualify members on %s',
+                       i.name, r.code),
+      jsonb_build_object('action', 'qualify', 'institution', i.name, 'resource', r.code::text));
   END IF;
   RETURN r;
 END $$;
@@ -356,13 +358,15 @@ DECLARE
 BEGIN
   SELECT * INTO t FROM members WHERE handle = p_handle AND disabled_at IS NULL;
   IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'member_handle',
-      MESSAGE = format('no member is called %s', p_handle);
+    PERFORM rb_refuse('RB404', 'member_not_found', 'member_handle',
+      format('no member is called %s', p_handle),
+      jsonb_build_object('member', p_handle));
   END IF;
   IF v_until IS NOT NULL AND v_until <= now() THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'expires_at',
-      MESSAGE = format('a qualification until %s (%s) would already have ended',
-                       to_char(v_until AT TIME ZONE r.time_zone, 'YYYY-MM-DD HH24:MI'), r.time_zone);
+    PERFORM rb_refuse('RB400', 'expiry_in_past', 'expires_at',
+      format('a qualification until %s (%s) would already have ended',
+                       to_char(v_until AT TIME ZONE r.time_zone, 'YYYY-MM-DD HH24:MI'), r.time_zone),
+      jsonb_build_object('expires_at', rb_epoch(v_until), 'time_zone', r.time_zone));
   END IF;
   INSERT INTO qualifications AS q (member_id, resource_id, granted_by, expires_at)
   VALUES (t.id, r.id, m.id, v_until)
@@ -388,8 +392,9 @@ BEGIN
    WHERE t.handle = p_handle AND q2.resource_id = r.id AND q2.revoked_at IS NULL
    FOR UPDATE OF q2;
   IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'member_handle',
-      MESSAGE = format('%s is not qualified on %s', p_handle, r.code);
+    PERFORM rb_refuse('RB404', 'qualification_not_found', 'member_handle',
+      format('%s is not qualified on %s', p_handle, r.code),
+      jsonb_build_object('member', p_handle, 'resource', r.code::text));
   END IF;
   UPDATE qualifications SET revoked_at = now(), revoked_by = m.id WHERE id = q.id;
   PERFORM rb_audit(m.id, 'unqualify', 'qualification', q.id, p_peer,
@@ -431,16 +436,19 @@ DECLARE
   m members := rb_member(p_member);
 BEGIN
   IF p_code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM resources WHERE code = p_code) THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'resource_code',
-      MESSAGE = format('no resource is called %s', p_code);
+    PERFORM rb_refuse('RB404', 'resource_not_found', 'resource_code',
+      format('no resource is called %s', p_code),
+      jsonb_build_object('resource', p_code));
   END IF;
   IF p_handle IS NOT NULL AND NOT EXISTS (SELECT 1 FROM members WHERE handle = p_handle) THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'member_handle',
-      MESSAGE = format('no member is called %s', p_handle);
+    PERFORM rb_refuse('RB404', 'member_not_found', 'member_handle',
+      format('no member is called %s', p_handle),
+      jsonb_build_object('member', p_handle));
   END IF;
   IF m.role = 'member' AND p_handle IS NOT NULL AND p_handle <> m.handle THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'member_handle',
-      MESSAGE = 'members see only their own qualifications';
+    PERFORM rb_refuse('RB403', 'qualifications_not_yours', 'member_handle',
+      'members see only their own qualifications',
+      '{}'::jsonb);
   END IF;
   RETURN QUERY
     SELECT v.id FROM qualification_view v
