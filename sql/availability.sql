@@ -197,45 +197,65 @@ BEGIN
      LIMIT p_limit;
 END $$;
 
--- When one resource is open, closed and taken over [p_from, p_to):
---   resource
---   busy     n1 start, n2 end, n3 booking id (0 unless the caller's startup's), t1 state, b1 mine
---   open     n1 start, n2 end (opening hours; closures not taken out)
---   closure  as in rb_resource_detail
+-- One resource's week (or any window) for p_member: the resource row, then
+-- its busy windows (whose booking id shows only to its own startup), its
+-- open windows and its closures.  The hottest read there is: each part is
+-- its own small query over its own index (one plan of unions and sorts
+-- cost more to start than to run), and the resource row is made from
+-- lookups by key.
 CREATE OR REPLACE FUNCTION rb_availability(p_code text, p_from bigint, p_to bigint, p_startup bigint,
                                 p_member bigint) RETURNS SETOF rb_res_row
 LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  r resources;
+  w tstzrange := tstzrange(rb_from_epoch(p_from), rb_from_epoch(p_to));
 BEGIN
-  -- plpgsql, not sql: the plan is cached per session instead of made per call
+  SELECT * INTO r FROM resources WHERE code = p_code;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
   RETURN QUERY
-  SELECT v.id, v.code, v.name, v.kind, v.institution_code, v.institution_name, v.space_code,
-         v.time_zone, v.description, v.location, v.retired, v.tags, v.units, v.slot_minutes,
-         v.min_minutes, v.max_minutes, v.min_notice_minutes, v.max_ahead_days, v.buffer_minutes,
-         v.max_active_per_member, v.weekly_minutes_per_startup, v.whole_days, v.min_gap_minutes,
-         v.terms_version, v.requires, d.tag, d.n1, d.n2, d.n3, d.t1, d.t2, d.t3, d.b1
-  FROM resource_view v CROSS JOIN LATERAL (
-    SELECT 0 AS o, 'resource' AS tag, NULL::bigint AS n1, NULL::bigint AS n2, NULL::bigint AS n3,
-           NULL::text AS t1, NULL::text AS t2, NULL::text AS t3, NULL::boolean AS b1
-    UNION ALL
-    (SELECT 1, 'busy', rb_epoch(lower(b.during)), rb_epoch(upper(b.during)),
-            CASE WHEN b.startup_id = p_startup OR b.member_id = p_member THEN b.id ELSE 0 END,
-            b.state::text, NULL, NULL, b.member_id = p_member
-       FROM bookings b
-      WHERE b.resource_id = v.id
-        AND b.during && tstzrange(rb_from_epoch(p_from), rb_from_epoch(p_to))
-        AND b.state NOT IN ('cancelled', 'declined')
-      ORDER BY lower(b.during) LIMIT 5000)
-    UNION ALL
-    SELECT 2, 'open', rb_epoch(lower(x)), rb_epoch(upper(x)), NULL, NULL, NULL, NULL, NULL
-      FROM unnest(rb_windows(v.id, v.time_zone, 'open', rb_from_epoch(p_from), rb_from_epoch(p_to))) x
-    UNION ALL
-    SELECT 3, 'closure', c.id, rb_epoch(lower(c.during)), rb_epoch(upper(c.during)), c.kind,
-           c.reason, m.handle::text, NULL
-      FROM closures c JOIN members m ON m.id = c.created_by
-     WHERE c.resource_id = v.id AND c.removed_at IS NULL
-       AND c.during && tstzrange(rb_from_epoch(p_from), rb_from_epoch(p_to))
-  ) d
-  WHERE v.code = p_code
-  ORDER BY d.o, d.n1;
+  SELECT r.id, r.code::text, r.name, r.kind::text, i.code::text, i.name, s.code::text,
+         r.time_zone, r.description, r.location, r.retired_at IS NOT NULL,
+         array_to_string(r.tags, ','),
+         (SELECT count(*) FROM resource_units u WHERE u.resource_id = r.id AND u.retired_at IS NULL)::int,
+         r.slot_minutes, r.min_minutes, r.max_minutes, r.min_notice_minutes, r.max_ahead_days,
+         r.buffer_minutes, r.max_active_per_member, r.weekly_minutes_per_startup, r.whole_days,
+         r.min_gap_minutes, r.terms_version,
+         coalesce((SELECT string_agg(q.code::text, ',' ORDER BY q.code) FROM resource_requires rq
+                   JOIN resources q ON q.id = rq.required_id WHERE rq.resource_id = r.id), ''),
+         'resource', NULL::bigint, NULL::bigint, NULL::bigint, NULL::text, NULL::text, NULL::text,
+         NULL::boolean
+    FROM institutions i, spaces s
+   WHERE i.id = r.institution_id AND s.id = i.space_id;
+  RETURN QUERY
+  SELECT r.id, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text,
+         NULL::text, NULL::text, NULL::boolean, NULL::text, NULL::int, NULL::int, NULL::int,
+         NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::boolean,
+         NULL::int, NULL::int, NULL::text,
+         'busy', rb_epoch(lower(b.during)), rb_epoch(upper(b.during)),
+         CASE WHEN b.startup_id = p_startup OR b.member_id = p_member THEN b.id ELSE 0 END,
+         b.state::text, NULL::text, NULL::text, b.member_id = p_member
+    FROM bookings b
+   WHERE b.resource_id = r.id AND b.during && w AND b.state NOT IN ('cancelled', 'declined')
+   ORDER BY lower(b.during) LIMIT 5000;
+  RETURN QUERY
+  SELECT r.id, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text,
+         NULL::text, NULL::text, NULL::boolean, NULL::text, NULL::int, NULL::int, NULL::int,
+         NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::boolean,
+         NULL::int, NULL::int, NULL::text,
+         'open', rb_epoch(lower(x)), rb_epoch(upper(x)), NULL::bigint, NULL::text, NULL::text,
+         NULL::text, NULL::boolean
+    FROM unnest(rb_windows(r.id, r.time_zone, 'open', lower(w), upper(w))) x;
+  RETURN QUERY
+  SELECT r.id, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text,
+         NULL::text, NULL::text, NULL::boolean, NULL::text, NULL::int, NULL::int, NULL::int,
+         NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::boolean,
+         NULL::int, NULL::int, NULL::text,
+         'closure', c.id, rb_epoch(lower(c.during)), rb_epoch(upper(c.during)), c.kind, c.reason,
+         (SELECT m.handle::text FROM members m WHERE m.id = c.created_by), NULL::boolean
+    FROM closures c
+   WHERE c.resource_id = r.id AND c.removed_at IS NULL AND c.during && w
+   ORDER BY c.id;
 END $$;
 
