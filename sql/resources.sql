@@ -251,7 +251,7 @@ DECLARE
   r resources := rb_staff_resource(m, p_code);
   w tstzrange;
   hit text;
-  hits jsonb;
+  hits text;
   cid bigint;
   ids bigint[];
   os bookings[];
@@ -273,8 +273,7 @@ BEGIN
   w := tstzrange(rb_from_epoch(p_start), rb_from_epoch(p_end), '[)');
   SELECT string_agg(format('booking %s (%s, %s)', v.id, rb_window_text(v.during, v.time_zone),
                            v.member_handle), '; ' ORDER BY lower(v.during)),
-         jsonb_agg(jsonb_build_object('booking', v.id, 'start', v.start_epoch, 'end', v.end_epoch,
-                                      'member', v.member_handle) ORDER BY lower(v.during))
+         string_agg(v.id::text, ',' ORDER BY lower(v.during))
     INTO hit, hits
     FROM booking_view v
    WHERE v.resource_id = r.id AND v.during && w AND v.state IN ('requested', 'confirmed')
@@ -422,7 +421,7 @@ DECLARE
   m members := rb_member(p_member);
   r resources;
   missing text;
-  missing_codes jsonb;
+  missing_codes text;
   gid bigint;
 BEGIN
   FOR gid IN SELECT DISTINCT g FROM resources y, rb_resource_group(y.id) g
@@ -431,7 +430,7 @@ BEGIN
     PERFORM pg_advisory_xact_lock(gid);
   END LOOP;
   r := rb_staff_resource(m, p_code);
-  SELECT string_agg(c, ', '), jsonb_agg(c) INTO missing, missing_codes FROM unnest(coalesce(p_requires, '{}')) c
+  SELECT string_agg(c, ', '), string_agg(c, ',') INTO missing, missing_codes FROM unnest(coalesce(p_requires, '{}')) c
    WHERE NOT EXISTS (SELECT 1 FROM resources x WHERE x.code = c AND x.retired_at IS NULL);
   IF missing IS NOT NULL THEN
     PERFORM rb_refuse('RB404', 'required_resource_not_found', 'requires',
@@ -447,7 +446,7 @@ BEGIN
     PERFORM rb_refuse('RB400', 'requires_cycle', 'requires',
                       format('a resource that requires %s cannot be required by it', p_code),
                       jsonb_build_object('resource', p_code,
-                                         'requiring', (SELECT jsonb_agg(x.code::text ORDER BY x.code)
+                                         'requiring', (SELECT string_agg(x.code::text, ',' ORDER BY x.code)
                                                          FROM resource_requires rq
                                                          JOIN resources x ON x.id = rq.resource_id
                                                         WHERE x.code = ANY (p_requires)
