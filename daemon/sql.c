@@ -44,7 +44,7 @@
 	"v.min_minutes, v.max_minutes, v.min_notice_minutes, v.max_ahead_days, v.buffer_minutes, "  \
 	"v.max_active_per_member, v.weekly_minutes_per_startup, v.whole_days, v.min_gap_minutes, " \
 	"v.terms_version, v.requires"
-/* resource_view; rb_res_row starts with the same names */
+/* resource_view; rb_resource_detail and rb_availability start with the same names */
 #define RES_RESULT                                                                           \
 	COL(RES_ID, "id", INT64), COL(RES_CODE, "code", TEXT), COL(RES_NAME, "name", TEXT),  \
 	COL(RES_KIND, "kind", TEXT), COL(RES_INST_CODE, "institution_code", TEXT),           \
@@ -61,38 +61,36 @@
 	COL(RES_TERMS_VERSION, "terms_version", INT32), COL(RES_REQUIRES, "requires", TEXT)
 
 /*
- * The tagged rows of rb_res_row (0002_resource_terms.sql, 0004_lifecycle.sql):
- * after the resource, a tag and the generic columns n1 n2 n3 (bigint), t1 t2
- * t3 (text), b1 (boolean), whose meaning depends on the tag.  Each meaning is
- * a key of its own, and this is the one place that says which generic column
- * holds it: when the SQL gives them names, only these names change.
+ * The rows of rb_resource_detail and rb_availability: after the resource, a
+ * tag saying what the row is, and columns that each mean one thing whatever
+ * the tag (NULL where the row has no use for them).
  */
 #define TAGGED_TAG COL(D_TAG, "tag", TEXT)
 /* rb_resource_detail 'open' | 'offpeak': a weekly window, minutes of the day */
 #define TAGGED_HOURS                                                                         \
-	COL(HOURS_WEEKDAY, "n1", INT64), COL(HOURS_OPENS, "n2", INT64),                      \
-	COL(HOURS_CLOSES, "n3", INT64)
+	COL(HOURS_WEEKDAY, "weekday", INT64), COL(HOURS_OPENS, "opens", INT64),                      \
+	COL(HOURS_CLOSES, "closes", INT64)
 /* rb_resource_detail 'exception': a date's own hours, "540-720,780-900" */
 #define TAGGED_EXCEPTION                                                                     \
-	COL(EXC_DAY, "t1", TEXT), COL(EXC_WINDOWS, "t2", TEXT), COL(EXC_REASON, "t3", TEXT), \
-	COL(EXC_CLOSED, "b1", BOOL)
+	COL(EXC_DAY, "exception_day", TEXT), COL(EXC_WINDOWS, "exception_windows", TEXT), COL(EXC_REASON, "exception_reason", TEXT), \
+	COL(EXC_CLOSED, "exception_closed", BOOL)
 /* rb_resource_detail and rb_availability 'closure' */
 #define TAGGED_CLOSURE                                                                       \
-	COL(DCL_ID, "n1", INT64), COL(DCL_START, "n2", INT64), COL(DCL_END, "n3", INT64),    \
-	COL(DCL_KIND, "t1", TEXT), COL(DCL_REASON, "t2", TEXT), COL(DCL_BY, "t3", TEXT)
+	COL(DCL_ID, "closure_id", INT64), COL(DCL_START, "closure_start", INT64), COL(DCL_END, "closure_end", INT64),    \
+	COL(DCL_KIND, "closure_kind", TEXT), COL(DCL_REASON, "closure_reason", TEXT), COL(DCL_BY, "closure_by", TEXT)
 /* rb_resource_detail 'terms': the text, and whether the caller accepted this version */
-#define TAGGED_TERMS COL(TERMS_TEXT, "t1", TEXT), COL(TERMS_ACCEPTED, "b1", BOOL)
+#define TAGGED_TERMS COL(TERMS_TEXT, "terms_text", TEXT), COL(TERMS_ACCEPTED, "terms_accepted", BOOL)
 /* rb_resource_detail 'lifecycle': the rules that are not resource_view columns */
 #define TAGGED_LIFECYCLE                                                                     \
-	COL(LC_LATE_CANCEL, "n1", INT64), COL(LC_CHECKIN_EARLY, "n2", INT64),                \
-	COL(LC_NO_SHOW_GRACE, "n3", INT64), COL(LC_NEEDS_QUALIFICATION, "t1", FLAG),         \
-	COL(LC_NEEDS_APPROVAL, "b1", BOOL)
+	COL(LC_LATE_CANCEL, "late_cancel_minutes", INT64), COL(LC_CHECKIN_EARLY, "checkin_early_minutes", INT64),                \
+	COL(LC_NO_SHOW_GRACE, "no_show_grace_minutes", INT64), COL(LC_NEEDS_QUALIFICATION, "needs_qualification", BOOL),         \
+	COL(LC_NEEDS_APPROVAL, "needs_approval", BOOL)
 /* rb_availability 'busy': a booking's window; its id only for the caller's startup */
 #define TAGGED_BUSY                                                                          \
-	COL(BUSY_START, "n1", INT64), COL(BUSY_END, "n2", INT64),                            \
-	COL(BUSY_BOOKING, "n3", INT64), COL(BUSY_STATE, "t1", TEXT), COL(BUSY_MINE, "b1", BOOL)
+	COL(BUSY_START, "busy_start", INT64), COL(BUSY_END, "busy_end", INT64),                            \
+	COL(BUSY_BOOKING, "busy_booking_id", INT64), COL(BUSY_STATE, "busy_state", TEXT), COL(BUSY_MINE, "busy_mine", BOOL)
 /* rb_availability 'open': opening hours as instants */
-#define TAGGED_OPEN COL(OPEN_START, "n1", INT64), COL(OPEN_END, "n2", INT64)
+#define TAGGED_OPEN COL(OPEN_START, "open_start", INT64), COL(OPEN_END, "open_end", INT64)
 
 /* rb_resource_detail: every resource read that answers a ResourceDetail */
 #define DETAIL_RESULT                                                                        \

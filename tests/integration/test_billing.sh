@@ -20,21 +20,30 @@ bill_insert() {
 		RETURNING id"
 }
 
+# bill_write ID ASSIGNMENTS: change booking ID as a request would, through
+# the one function every change of a booking goes through (rb_booking_write,
+# which charges); ASSIGNMENTS are plpgsql statements on n, the new row.
+bill_write() {
+	psql_q "DO \$\$DECLARE o bookings; n bookings; BEGIN
+		SELECT * INTO o FROM bookings WHERE id = $1 FOR UPDATE;
+		n := o; $2
+		PERFORM rb_booking_write(ARRAY[o], ARRAY[n]); END \$\$" >/dev/null
+}
+
 # bill_done MEMBER CODE START END IN OUT: a booking used from IN to OUT and
-# checked out (the UPDATE a check-out makes); prints its id.
+# checked out (the change a check-out makes); prints its id.
 bill_done() {
 	local id
 	id=$(bill_insert "$1" "$2" "$3" "$4" checked_in "'$5+08'::timestamptz")
-	psql_q "UPDATE bookings SET state = 'completed', checked_out_at = '$6+08' WHERE id = $id" >/dev/null
+	bill_write "$id" "n.state := 'completed'; n.checked_out_at := '$6+08';"
 	printf '%s\n' "$id"
 }
 
-# bill_late MEMBER CODE START END: cancelled late (the UPDATE rb_cancel makes).
+# bill_late MEMBER CODE START END: cancelled late (the change rb_cancel makes).
 bill_late() {
 	local id
 	id=$(bill_insert "$1" "$2" "$3" "$4" confirmed)
-	psql_q "UPDATE bookings SET state = 'cancelled', cancelled_at = lower(during) - interval '1 hour',
-		cancelled_late = true WHERE id = $id" >/dev/null
+	bill_write "$id" "n.state := 'cancelled'; n.cancelled_at := lower(n.during) - interval '1 hour'; n.cancelled_late := true;"
 	printf '%s\n' "$id"
 }
 
@@ -196,11 +205,11 @@ EOF_CASES
 	expect_exit 1 bill_oper rate set bill-rig --tier member_startup --hourly 1 --increment 15m --basis booked --from 2026-01-01
 	expect_stderr_contains "rigbook: FAILED_PRECONDITION: the member_startup rate of bill-rig from 2026-01-01 has charged bookings already; set the new rate from a later date"
 	# Exactly once: the no-show checked in after all is reversed once, the
-	# check-out charges once, and a repeated UPDATE charges nothing more.
+	# check-out charges once, and a repeated change charges nothing more.
 	id=$(bill_noshow bill-ann bill-rig '2026-03-20 10:00' '2026-03-20 11:00')
-	psql_q "UPDATE bookings SET state = 'checked_in', checked_in_at = '2026-03-20 10:30+08' WHERE id = $id" >/dev/null
-	psql_q "UPDATE bookings SET state = 'completed', checked_out_at = '2026-03-20 11:00+08' WHERE id = $id" >/dev/null
-	psql_q "UPDATE bookings SET state = 'completed', usage_note = 'again' WHERE id = $id" >/dev/null
+	bill_write "$id" "n.state := 'checked_in'; n.checked_in_at := '2026-03-20 10:30+08';"
+	bill_write "$id" "n.state := 'completed'; n.checked_out_at := '2026-03-20 11:00+08';"
+	bill_write "$id" "n.state := 'completed'; n.usage_note := 'again';"
 	expect_eq "no_show:15000,no_show_reversal:-15000,usage:15000" \
 		"$(psql_q "SELECT string_agg(kind || ':' || amount_fen, ',' ORDER BY id) FROM charges WHERE booking_id = $id")" "lines of $id"
 	# The ledger refuses changes, in the database.

@@ -1,68 +1,12 @@
--- Recurring bookings: one request books a window every N days, keeping the
--- local wall-clock time in the resource's zone across daylight-saving
--- changes.  Each occurrence goes through rb_book, so every rule of a single
--- booking holds for it, and rules that count bookings count the series' own
--- earlier occurrences.  All or nothing unless asked to skip what is refused.
-
-CREATE TABLE booking_series (
-  id bigserial PRIMARY KEY,
-  member_id bigint NOT NULL REFERENCES members,
-  resource_id bigint NOT NULL REFERENCES resources,
-  first_start timestamptz NOT NULL,
-  first_end timestamptz NOT NULL,
-  every_days int NOT NULL CHECK (every_days BETWEEN 1 AND 366),
-  occurrences int NOT NULL CHECK (occurrences BETWEEN 1 AND 52),  -- asked for
-  skip_conflicts boolean NOT NULL,
-  -- occurrences refused and skipped: [{n, start, end, code, reason}]
-  skipped jsonb NOT NULL DEFAULT '[]',
-  created_at timestamptz NOT NULL DEFAULT now(),
-  cancelled_at timestamptz,
-  CHECK (first_end > first_start)
-);
-
-ALTER TABLE bookings
-  ADD COLUMN series_no int CHECK (series_no >= 1),
-  ADD CONSTRAINT bookings_series_fk FOREIGN KEY (series_id) REFERENCES booking_series,
-  ADD CONSTRAINT booking_series_no CHECK ((series_id IS NULL) = (series_no IS NULL));
-
--- The booking as the wire shows it, now with its place in its series
--- (column order: daemon/sql.h BC_*).
-CREATE OR REPLACE VIEW booking_view AS
-SELECT b.id, r.code::text AS resource_code, r.name AS resource_name, r.time_zone,
-       rb_epoch(lower(b.during)) AS start_epoch, rb_epoch(upper(b.during)) AS end_epoch,
-       b.state::text AS state, m.handle::text AS member_handle,
-       coalesce(s.code::text, '') AS startup_code, rb_epoch(b.created_at) AS created_epoch,
-       b.note, coalesce(rb_epoch(b.cancelled_at), 0) AS cancelled_epoch, b.cancel_reason,
-       b.member_id, b.startup_id, b.resource_id, b.during,
-       u.unit_no, b.override_reason, coalesce(b.parent_id, 0) AS parent_id,
-       coalesce((SELECT c.handle::text FROM members c WHERE c.id = b.cancelled_by), '') AS cancelled_by,
-       b.cancelled_late,
-       coalesce(rb_epoch(b.checked_in_at), 0) AS checked_in_epoch,
-       coalesce(rb_epoch(b.checked_out_at), 0) AS checked_out_epoch,
-       b.usage_note, coalesce(b.series_id, 0) AS series_id,
-       coalesce((SELECT d.handle::text FROM members d WHERE d.id = b.decided_by), '') AS decided_by,
-       b.decision_reason,
-       coalesce(b.series_no, 0) AS series_no,
-       coalesce((SELECT bs.occurrences FROM booking_series bs WHERE bs.id = b.series_id), 0) AS series_of
-FROM bookings b
-JOIN resources r ON r.id = b.resource_id
-JOIN members m ON m.id = b.member_id
-JOIN resource_units u ON u.id = b.unit_id
-LEFT JOIN startups s ON s.id = b.startup_id;
+-- Recurring bookings: one request, every N days, each occurrence held to
+-- every rule of a single booking.
 
 -- The most occurrences one series may have.
-CREATE FUNCTION rb_series_max() RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT 52 $$;
-
--- One row per occurrence of a series: booked (booking_id) or refused (code
--- and reason).  series_id is 0 when nothing was booked.
-CREATE TYPE rb_series_row AS (
-  series_id bigint, n int, booking_id bigint, occ_start bigint, occ_end bigint,
-  code text, reason text, replayed boolean, occurrences int
-);
+CREATE OR REPLACE FUNCTION rb_series_max() RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT 52 $$;
 
 -- The answer for a series that exists: its occurrences (companions left
 -- out) and what it skipped, by occurrence.
-CREATE FUNCTION rb_series_rows(p_series bigint, p_replayed boolean) RETURNS SETOF rb_series_row
+CREATE OR REPLACE FUNCTION rb_series_rows(p_series bigint, p_replayed boolean) RETURNS SETOF rb_series_row
 LANGUAGE sql AS $$
   SELECT * FROM (
     SELECT bs.id, b.series_no, b.id, rb_epoch(lower(b.during)), rb_epoch(upper(b.during)),
@@ -88,7 +32,7 @@ $$;
 -- the others stay booked and the refused ones are recorded as skipped.
 -- Refusals of the request itself (no such resource, an override by a
 -- member, a bad argument) are raised as they are.
-CREATE FUNCTION rb_book_series(p_member bigint, p_code text, p_start bigint, p_end bigint,
+CREATE OR REPLACE FUNCTION rb_book_series(p_member bigint, p_code text, p_start bigint, p_end bigint,
                                p_every int, p_count int, p_until bigint, p_skip boolean,
                                p_note text, p_override text, p_key text, p_peer text)
 RETURNS SETOF rb_series_row
@@ -114,6 +58,8 @@ DECLARE
   fst text;
   fmsg text;
   undone boolean := false;
+  os bookings[];
+  ns bookings[];
 BEGIN
   prev := rb_idem_lookup(p_member, p_key, 'book_series', fp);
   IF prev IS NOT NULL THEN
@@ -123,34 +69,37 @@ BEGIN
 
   SELECT * INTO r FROM resources WHERE resources.code = p_code;
   IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'resource_code',
-      MESSAGE = format('no resource is called %s', p_code);
+    PERFORM rb_refuse('RB404', 'resource_not_found', 'resource_code', format('no resource is called %s', p_code),
+                      jsonb_build_object('resource', p_code));
   END IF;
   tz := r.time_zone;
   IF p_end <= p_start THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'end',
-      MESSAGE = 'the end of a booking must be after its start';
+    PERFORM rb_refuse('RB400', 'end_before_start', 'end', 'the end of a booking must be after its start',
+                      jsonb_build_object('start', p_start, 'end', p_end));
   END IF;
   IF p_every IS NULL OR p_every < 1 OR p_every > 366 THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'every_days',
-      MESSAGE = 'a series repeats every 1 to 366 days';
+    PERFORM rb_refuse('RB400', 'invalid_every', 'every_days', 'a series repeats every 1 to 366 days',
+                      jsonb_build_object('every_days', p_every, 'limit', 366));
   END IF;
   IF p_end - p_start > p_every * 86400 THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'end',
-      MESSAGE = format('each booking of a series repeating every %s must fit in that time',
-                       CASE WHEN p_every % 7 = 0 THEN (p_every / 7) || ' week(s)' ELSE p_every || ' day(s)' END);
+    PERFORM rb_refuse('RB400', 'series_occurrence_too_long', 'end',
+                      format('each booking of a series repeating every %s must fit in that time',
+                             CASE WHEN p_every % 7 = 0 THEN (p_every / 7) || ' week(s)' ELSE p_every || ' day(s)' END),
+                      jsonb_build_object('every_days', p_every, 'start', p_start, 'end', p_end));
   END IF;
   IF coalesce(p_count, 0) = 0 AND coalesce(p_until, 0) = 0 THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'count',
-      MESSAGE = 'say how many times the booking repeats (a count) or until when';
+    PERFORM rb_refuse('RB400', 'series_count_required', 'count',
+                      'say how many times the booking repeats (a count) or until when');
   END IF;
   IF p_count < 0 OR p_count > rb_series_max() THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'count',
-      MESSAGE = format('a series has at most %s bookings, not %s', rb_series_max(), p_count);
+    PERFORM rb_refuse('RB400', 'series_too_many', 'count',
+                      format('a series has at most %s bookings, not %s', rb_series_max(), p_count),
+                      jsonb_build_object('limit', rb_series_max(), 'count', p_count));
   END IF;
   IF coalesce(p_until, 0) <> 0 AND p_until <= p_start THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'until',
-      MESSAGE = 'the series must end after its first booking starts';
+    PERFORM rb_refuse('RB400', 'series_until_before_start', 'until',
+                      'the series must end after its first booking starts',
+                      jsonb_build_object('until', p_until, 'start', p_start));
   END IF;
 
   -- The occurrences: the same local times, every p_every days.
@@ -164,10 +113,11 @@ BEGIN
       EXIT WHEN ((ls + (nocc * p_every) * interval '1 day') AT TIME ZONE tz) >= rb_from_epoch(p_until);
       nocc := nocc + 1;
       IF nocc > rb_series_max() THEN
-        RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'until',
-          MESSAGE = format('a series has at most %s bookings; until %s it would have more',
-                           rb_series_max(),
-                           to_char((rb_from_epoch(p_until) - interval '1 second') AT TIME ZONE tz, 'YYYY-MM-DD'));
+        PERFORM rb_refuse('RB400', 'series_too_many', 'until',
+                          format('a series has at most %s bookings; until %s it would have more',
+                                 rb_series_max(),
+                                 to_char((rb_from_epoch(p_until) - interval '1 second') AT TIME ZONE tz, 'YYYY-MM-DD')),
+                          jsonb_build_object('limit', rb_series_max(), 'until', p_until, 'time_zone', tz));
       END IF;
     END LOOP;
   END IF;
@@ -188,8 +138,13 @@ BEGIN
       BEGIN
         SELECT x.id INTO bid
           FROM rb_book(p_member, p_code, rb_epoch(s), rb_epoch(e), p_note, p_override, NULL, p_peer) x;
-        UPDATE bookings SET series_id = sid, series_no = k + 1
-         WHERE bookings.id = bid OR bookings.parent_id = bid;
+        os := rb_booking_family(bid, '{requested,confirmed}');
+        ns := os;
+        FOR i IN 1 .. array_length(ns, 1) LOOP
+          ns[i].series_id := sid;
+          ns[i].series_no := k + 1;
+        END LOOP;
+        PERFORM rb_booking_write(os, ns);
         booked := booked + 1;
         answer := answer || ROW(sid, k + 1, bid, rb_epoch(s), rb_epoch(e), NULL, NULL, false, nocc)::rb_series_row;
       EXCEPTION WHEN OTHERS THEN
@@ -234,7 +189,7 @@ END $$;
 -- cancel, the reason staff must give and late cancellations are as for one
 -- booking).  The series' owner or staff of its resource.  Returns the ids
 -- of the cancelled bookings.
-CREATE FUNCTION rb_cancel_series(p_member bigint, p_series bigint, p_reason text,
+CREATE OR REPLACE FUNCTION rb_cancel_series(p_member bigint, p_series bigint, p_reason text,
                                  p_key text, p_peer text)
 RETURNS TABLE (id bigint, replayed boolean)
 LANGUAGE plpgsql AS $$
@@ -257,19 +212,22 @@ BEGIN
 
   SELECT * INTO bs FROM booking_series WHERE booking_series.id = p_series;
   IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'series_id',
-      MESSAGE = format('there is no series %s', p_series);
+    PERFORM rb_refuse('RB404', 'series_not_found', 'series_id', format('there is no series %s', p_series),
+                      jsonb_build_object('series', p_series));
   END IF;
   -- who may: as for its bookings (rb_cancel checks each again)
   SELECT * INTO b FROM bookings WHERE series_id = bs.id AND parent_id IS NULL ORDER BY series_no LIMIT 1;
   IF NOT (bs.member_id = m.id OR rb_staff_of_booking(m, b)) THEN
     IF m.startup_id IS NOT DISTINCT FROM b.startup_id THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'series_id',
-        MESSAGE = format('series %s belongs to another member of your startup; only they or a manager of %s can cancel it',
-                         bs.id, rb_institution_name(bs.resource_id));
+      PERFORM rb_refuse('RB403', 'series_not_yours', 'series_id',
+                        format('series %s belongs to another member of your startup; only they or a manager of %s can cancel it',
+                               bs.id, rb_institution_name(bs.resource_id)),
+                        jsonb_build_object('series', bs.id, 'action', 'cancel', 'same_startup', true,
+                                           'institution', rb_institution_name(bs.resource_id)));
     END IF;
-    RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'series_id',
-      MESSAGE = format('series %s belongs to another startup; you can cancel only your own bookings', bs.id);
+    PERFORM rb_refuse('RB403', 'series_not_yours', 'series_id',
+                      format('series %s belongs to another startup; you can cancel only your own bookings', bs.id),
+                      jsonb_build_object('series', bs.id, 'action', 'cancel', 'same_startup', false));
   END IF;
 
   SELECT coalesce(array_agg(c.id ORDER BY c.series_no), '{}') INTO ids
@@ -277,9 +235,10 @@ BEGIN
    WHERE c.series_id = bs.id AND c.parent_id IS NULL
      AND c.state IN ('requested', 'confirmed') AND lower(c.during) > now();
   IF cardinality(ids) = 0 THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'series_id',
-      MESSAGE = format('series %s has no bookings left to cancel (none still to come is requested or confirmed)',
-                       bs.id);
+    PERFORM rb_refuse('RB412', 'series_nothing_to_cancel', 'series_id',
+                      format('series %s has no bookings left to cancel (none still to come is requested or confirmed)',
+                             bs.id),
+                      jsonb_build_object('series', bs.id));
   END IF;
   FOREACH x IN ARRAY ids LOOP
     PERFORM rb_cancel(p_member, x, p_reason, NULL, p_peer);
@@ -291,3 +250,4 @@ BEGIN
                    jsonb_build_object('reason', coalesce(p_reason, ''), 'bookings', to_jsonb(ids)));
   RETURN QUERY SELECT u.x, false FROM unnest(ids) WITH ORDINALITY u(x, o) ORDER BY u.o;
 END $$;
+

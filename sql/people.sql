@@ -1,80 +1,47 @@
--- People and access: the startups of a space with the details printed on
--- their invoices (legal name, unified social credit code, address), the
--- members who book for them, and the bearer tokens members sign in with.
--- Operators manage the startups and members of their own space; admins
--- everything.  Who may do what is decided here, in the function that acts.
+-- People and access: staff and member lookups, startups, members, tokens
+-- and sign-in (rb_auth).
 
--- ------------------------------------------------------------------ USCC
--- The unified social credit code (统一社会信用代码, GB 32100-2015): 18
--- characters from 0-9 and the capitals without I, O, S, V and Z; characters
--- 3-8 are the administrative division code (digits); the 18th is a check
--- character over the first 17 with weights 3^(i-1) mod 31.  NULL when code
--- is well formed, else the rule it breaks, for people.
-CREATE FUNCTION rb_uscc_problem(code text) RETURNS text
-LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+-- Staff for a resource: a manager of its institution, an operator of its
+-- space, an admin.
+CREATE OR REPLACE FUNCTION rb_is_staff(m members, p_institution bigint, p_space bigint) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+  SELECT m.role = 'admin'
+      OR (m.role = 'operator' AND m.space_id = p_space)
+      OR (m.role = 'manager' AND m.institution_id = p_institution)
+$$;
+
+CREATE OR REPLACE FUNCTION rb_member(p_member bigint) RETURNS members
+LANGUAGE plpgsql STABLE AS $$
 DECLARE
-  cs constant text := '0123456789ABCDEFGHJKLMNPQRTUWXY';
-  w constant int[] := ARRAY[1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-  total int := 0;
-  v int;
-  want text;
+  m members;
 BEGIN
-  IF code IS NULL THEN
-    RETURN 'a unified social credit code is required';
+  SELECT * INTO m FROM members WHERE id = p_member AND disabled_at IS NULL;
+  IF NOT FOUND THEN
+    PERFORM rb_refuse('RB403', 'account_disabled', NULL, 'your account is disabled',
+                      (SELECT jsonb_build_object('member', x.handle::text, 'at', rb_epoch(x.disabled_at))
+                         FROM members x WHERE x.id = p_member));
   END IF;
-  IF length(code) <> 18 THEN
-    RETURN format('a unified social credit code has 18 characters; %s has %s', code, length(code));
-  END IF;
-  FOR i IN 1..18 LOOP
-    IF strpos(cs, substr(code, i, 1)) = 0 THEN
-      RETURN format('character %s of %s (%s) is not allowed: a unified social credit code uses the digits and the capitals A-Y without I, O, S, V and Z',
-                    i, code, substr(code, i, 1));
-    END IF;
-  END LOOP;
-  IF substr(code, 3, 6) !~ '^[0-9]{6}$' THEN
-    RETURN format('characters 3-8 of %s (%s) must be digits: they are the administrative division code',
-                  code, substr(code, 3, 6));
-  END IF;
-  FOR i IN 1..17 LOOP
-    v := strpos(cs, substr(code, i, 1)) - 1;
-    total := total + v * w[i];
-  END LOOP;
-  want := substr(cs, (31 - total % 31) % 31 + 1, 1);
-  IF substr(code, 18, 1) <> want THEN
-    RETURN format('the check character of %s is wrong: by GB 32100-2015 it must be %s, not %s',
-                  code, want, substr(code, 18, 1));
-  END IF;
-  RETURN NULL;
+  RETURN m;
 END $$;
 
--- What the invoices print.  '' while unknown.
-ALTER TABLE startups
-  ADD COLUMN legal_name  text NOT NULL DEFAULT '' CHECK (length(legal_name) <= 200),
-  ADD COLUMN credit_code text NOT NULL DEFAULT '',
-  ADD COLUMN address     text NOT NULL DEFAULT '' CHECK (length(address) <= 500),
-  ADD CONSTRAINT startup_credit_code_valid
-    CHECK (credit_code = '' OR rb_uscc_problem(credit_code) IS NULL);
-CREATE INDEX startups_space ON startups (space_id);
-
--- last_used_at: the last sign-in, to the minute (rb_auth writes it at most
--- once a minute per token).
-ALTER TABLE tokens
-  ADD COLUMN issued_by bigint REFERENCES members,
-  ADD COLUMN last_used_at timestamptz,
-  ADD CONSTRAINT token_label_length CHECK (length(label) <= 200);
+-- The institution's name for messages.
+CREATE OR REPLACE FUNCTION rb_institution_name(p_resource bigint) RETURNS text
+LANGUAGE sql STABLE AS $$
+  SELECT i.name FROM resources r JOIN institutions i ON i.id = r.institution_id WHERE r.id = p_resource
+$$;
 
 -- ------------------------------------------------------------------ views
 
 -- The space a member belongs to: their own, or their startup's, or their
 -- institution's.  NULL for an admin of the whole deployment.
-CREATE FUNCTION rb_member_space(m members) RETURNS bigint
+CREATE OR REPLACE FUNCTION rb_member_space(m members) RETURNS bigint
 LANGUAGE sql STABLE AS $$
   SELECT coalesce(m.space_id,
                   (SELECT s.space_id FROM startups s WHERE s.id = m.startup_id),
                   (SELECT i.space_id FROM institutions i WHERE i.id = m.institution_id))
 $$;
 
-CREATE VIEW startup_view AS
+CREATE OR REPLACE VIEW startup_view AS
 SELECT s.id, s.code::text AS code, s.name, sp.code::text AS space_code, s.legal_name,
        s.credit_code, s.address, rb_epoch(s.created_at) AS created_epoch,
        (SELECT count(*) FROM members m WHERE m.startup_id = s.id AND m.disabled_at IS NULL)::int
@@ -82,7 +49,7 @@ SELECT s.id, s.code::text AS code, s.name, sp.code::text AS space_code, s.legal_
        s.space_id
 FROM startups s JOIN spaces sp ON sp.id = s.space_id;
 
-CREATE VIEW member_view AS
+CREATE OR REPLACE VIEW member_view AS
 SELECT m.id, m.handle::text AS handle, m.name, m.email, m.role::text AS role,
        coalesce(s.code::text, '') AS startup_code, coalesce(i.code::text, '') AS institution_code,
        coalesce(sp.code::text, '') AS space_code, coalesce(rb_epoch(m.disabled_at), 0) AS disabled_epoch,
@@ -96,7 +63,7 @@ LEFT JOIN institutions i ON i.id = m.institution_id
 LEFT JOIN spaces sp ON sp.id = rb_member_space(m);
 
 -- Never the hash.
-CREATE VIEW token_view AS
+CREATE OR REPLACE VIEW token_view AS
 SELECT t.id, m.handle::text AS member_handle, t.label, rb_epoch(t.created_at) AS created_epoch,
        coalesce(rb_epoch(t.expires_at), 0) AS expires_epoch,
        coalesce(rb_epoch(t.revoked_at), 0) AS revoked_epoch,
@@ -108,56 +75,66 @@ LEFT JOIN members ib ON ib.id = t.issued_by;
 
 -- VOLATILE, like rb_booking_wire: read in the statement that made the
 -- change, they see it.
-CREATE FUNCTION rb_startup_wire(p_id bigint) RETURNS SETOF startup_view
+CREATE OR REPLACE FUNCTION rb_startup_wire(p_id bigint) RETURNS SETOF startup_view
 LANGUAGE sql VOLATILE AS $$ SELECT * FROM startup_view WHERE id = p_id $$;
 
-CREATE FUNCTION rb_member_wire(p_id bigint) RETURNS SETOF member_view
+CREATE OR REPLACE FUNCTION rb_member_wire(p_id bigint) RETURNS SETOF member_view
 LANGUAGE sql VOLATILE AS $$ SELECT * FROM member_view WHERE id = p_id $$;
 
-CREATE FUNCTION rb_token_wire(p_id bigint) RETURNS SETOF token_view
+CREATE OR REPLACE FUNCTION rb_token_wire(p_id bigint) RETURNS SETOF token_view
 LANGUAGE sql VOLATILE AS $$ SELECT * FROM token_view WHERE id = p_id $$;
 
 -- ------------------------------------------------------------------ rules
 
 -- The member acting, who must not be disabled.
-CREATE FUNCTION rb_people_actor(p_member bigint) RETURNS members
+CREATE OR REPLACE FUNCTION rb_people_actor(p_member bigint) RETURNS members
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
   m members;
 BEGIN
   SELECT * INTO m FROM members WHERE members.id = p_member AND disabled_at IS NULL;
   IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB403', MESSAGE = 'your account is disabled';
+    PERFORM rb_refuse('RB403', 'account_disabled', NULL, 'your account is disabled',
+                      (SELECT jsonb_build_object('member', x.handle::text, 'at', rb_epoch(x.disabled_at))
+                         FROM members x WHERE x.id = p_member));
   END IF;
   RETURN m;
 END $$;
 
 -- Who adds and changes startups and members: admins anywhere, operators in
--- their own space.  what names the thing ("startup acme") for the message.
-CREATE FUNCTION rb_may_manage_people(a members, p_space bigint, what text, field text)
+-- their own space.  p_object ('startup' or 'member') and p_name (its code
+-- or handle) name the thing for the refusal.
+CREATE OR REPLACE FUNCTION rb_may_manage_people(a members, p_space bigint, p_object text, p_name text,
+                                                field text)
 RETURNS void LANGUAGE plpgsql STABLE AS $$
 DECLARE
   own bigint;
+  what text := p_object || ' ' || p_name;
 BEGIN
   IF a.role = 'admin' THEN
     RETURN;
   END IF;
   IF a.role <> 'operator' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = field,
-      MESSAGE = format('only operators of the space and admins manage startups and members; a %s cannot change %s',
-                       a.role, what);
+    PERFORM rb_refuse('RB403', 'not_operator', field,
+                      format('only operators of the space and admins manage startups and members; a %s cannot change %s',
+                             a.role, what),
+                      jsonb_build_object('action', 'manage_people', 'role', a.role, 'object', p_object,
+                                         'name', p_name));
   END IF;
   own := rb_member_space(a);
   IF own IS DISTINCT FROM p_space THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = field,
-      MESSAGE = format('%s belongs to space %s; operators manage the startups and members of their own space (%s) only',
-                       what, coalesce((SELECT code FROM spaces WHERE id = p_space), 'none'),
-                       coalesce((SELECT code FROM spaces WHERE id = own), 'none'));
+    PERFORM rb_refuse('RB403', 'wrong_space', field,
+                      format('%s belongs to space %s; operators manage the startups and members of their own space (%s) only',
+                             what, coalesce((SELECT code FROM spaces WHERE id = p_space), 'none'),
+                             coalesce((SELECT code FROM spaces WHERE id = own), 'none')),
+                      jsonb_build_object('object', p_object, 'name', p_name,
+                                         'space', (SELECT code::text FROM spaces WHERE id = p_space),
+                                         'own_space', (SELECT code::text FROM spaces WHERE id = own)));
   END IF;
 END $$;
 
 -- Who handles the tokens of member t: t themselves, operators of t's space, admins.
-CREATE FUNCTION rb_may_handle_tokens(a members, t members, field text)
+CREATE OR REPLACE FUNCTION rb_may_handle_tokens(a members, t members, field text)
 RETURNS void LANGUAGE plpgsql STABLE AS $$
 BEGIN
   IF a.id = t.id OR a.role = 'admin' THEN
@@ -167,26 +144,27 @@ BEGIN
      AND rb_member_space(a) IS NOT DISTINCT FROM rb_member_space(t) AND t.role <> 'admin' THEN
     RETURN;
   END IF;
-  RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = field,
-    MESSAGE = format('the tokens of %s are handled by %s, an operator of their space or an admin; not by you',
-                     t.handle, t.handle);
+  PERFORM rb_refuse('RB403', 'tokens_not_yours', field,
+                    format('the tokens of %s are handled by %s, an operator of their space or an admin; not by you',
+                           t.handle, t.handle),
+                    jsonb_build_object('member', t.handle::text));
 END $$;
 
-CREATE FUNCTION rb_space_of(p_code text, field text) RETURNS spaces
+CREATE OR REPLACE FUNCTION rb_space_of(p_code text, field text) RETURNS spaces
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
   sp spaces;
 BEGIN
   SELECT * INTO sp FROM spaces WHERE code = p_code;
   IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = field,
-      MESSAGE = format('no space is called %s', p_code);
+    PERFORM rb_refuse('RB404', 'space_not_found', field, format('no space is called %s', p_code),
+                      jsonb_build_object('space', p_code));
   END IF;
   RETURN sp;
 END $$;
 
 -- Text checks shared by the functions below.
-CREATE FUNCTION rb_people_text(v text, max int, what text, field text) RETURNS text
+CREATE OR REPLACE FUNCTION rb_people_text(v text, max int, what text, field text) RETURNS text
 LANGUAGE plpgsql IMMUTABLE AS $$
 BEGIN
   IF v IS NULL THEN
@@ -194,19 +172,20 @@ BEGIN
   END IF;
   v := btrim(v);
   IF length(v) > max THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = field,
-      MESSAGE = format('%s is at most %s characters', what, max);
+    PERFORM rb_refuse('RB400', 'text_too_long', field, format('%s is at most %s characters', what, max),
+                      jsonb_build_object('limit', max));
   END IF;
   RETURN v;
 END $$;
 
-CREATE FUNCTION rb_people_code(v text, what text, field text) RETURNS text
+CREATE OR REPLACE FUNCTION rb_people_code(v text, what text, field text) RETURNS text
 LANGUAGE plpgsql IMMUTABLE AS $$
 BEGIN
   IF v IS NULL OR v !~ '^[a-z0-9][a-z0-9-]{0,39}$' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = field,
-      MESSAGE = format('%s %s is not valid: 1 to 40 lowercase letters, digits and dashes, starting with a letter or digit',
-                       what, coalesce(v, ''));
+    PERFORM rb_refuse('RB400', 'invalid_code', field,
+                      format('%s %s is not valid: 1 to 40 lowercase letters, digits and dashes, starting with a letter or digit',
+                             what, coalesce(v, '')),
+                      jsonb_build_object('value', v));
   END IF;
   RETURN v;
 END $$;
@@ -215,7 +194,7 @@ END $$;
 
 -- Add a startup (p_create) or change one.  NULL or '' leaves a field as it
 -- is on a change.  Returns the startup's id.
-CREATE FUNCTION rb_put_startup(p_member bigint, p_code text, p_name text, p_space text,
+CREATE OR REPLACE FUNCTION rb_put_startup(p_member bigint, p_code text, p_name text, p_space text,
                                p_legal_name text, p_credit_code text, p_address text,
                                p_create boolean, p_peer text)
 RETURNS bigint LANGUAGE plpgsql AS $$
@@ -234,7 +213,8 @@ BEGIN
   IF uscc <> '' THEN
     problem := rb_uscc_problem(uscc);
     IF problem IS NOT NULL THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'credit_code', MESSAGE = problem;
+      PERFORM rb_refuse('RB400', 'invalid_credit_code', 'credit_code', problem,
+                        jsonb_build_object('credit_code', uscc));
     END IF;
   END IF;
 
@@ -242,27 +222,31 @@ BEGIN
     IF coalesce(p_space, '') <> '' THEN
       sp := rb_space_of(p_space, 'space_code');
     ELSIF a.role = 'admin' THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'space_code',
-        MESSAGE = format('say which space startup %s joins', p_code);
+      PERFORM rb_refuse('RB400', 'space_required', 'space_code',
+                        format('say which space startup %s joins', p_code),
+                        jsonb_build_object('startup', p_code));
     ELSE
       SELECT * INTO sp FROM spaces WHERE id = rb_member_space(a);
     END IF;
-    PERFORM rb_may_manage_people(a, sp.id, format('startup %s', p_code), 'space_code');
+    PERFORM rb_may_manage_people(a, sp.id, 'startup', p_code, 'space_code');
     IF v_name IS NULL OR v_name = '' THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'name',
-        MESSAGE = format('a new startup needs a name (%s)', p_code);
+      PERFORM rb_refuse('RB400', 'name_required', 'name',
+                        format('a new startup needs a name (%s)', p_code),
+                        jsonb_build_object('startup', p_code));
     END IF;
     IF EXISTS (SELECT 1 FROM startups WHERE code = p_code) THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB409', COLUMN = 'code',
-        MESSAGE = format('a startup called %s already exists; startup codes are unique', p_code);
+      PERFORM rb_refuse('RB409', 'startup_exists', 'code',
+                        format('a startup called %s already exists; startup codes are unique', p_code),
+                        jsonb_build_object('startup', p_code));
     END IF;
     BEGIN
       INSERT INTO startups (space_id, code, name, legal_name, credit_code, address)
       VALUES (sp.id, p_code, v_name, coalesce(v_legal, ''), uscc, coalesce(v_addr, ''))
       RETURNING id INTO new_id;
     EXCEPTION WHEN unique_violation THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB409', COLUMN = 'code',
-        MESSAGE = format('a startup called %s already exists; startup codes are unique', p_code);
+      PERFORM rb_refuse('RB409', 'startup_exists', 'code',
+                        format('a startup called %s already exists; startup codes are unique', p_code),
+                        jsonb_build_object('startup', p_code));
     END;
     INSERT INTO audit (member_id, action, object, object_id, peer, detail)
     VALUES (a.id, 'startup_add', 'startup', new_id, coalesce(p_peer, ''),
@@ -274,13 +258,14 @@ BEGIN
 
   SELECT * INTO s FROM startups WHERE code = p_code FOR UPDATE;
   IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'code',
-      MESSAGE = format('no startup is called %s', p_code);
+    PERFORM rb_refuse('RB404', 'startup_not_found', 'code', format('no startup is called %s', p_code),
+                      jsonb_build_object('startup', p_code));
   END IF;
-  PERFORM rb_may_manage_people(a, s.space_id, format('startup %s', p_code), 'code');
+  PERFORM rb_may_manage_people(a, s.space_id, 'startup', p_code, 'code');
   IF coalesce(p_space, '') <> '' AND p_space <> (SELECT code FROM spaces WHERE id = s.space_id) THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'space_code',
-      MESSAGE = format('startup %s stays in its space; a startup does not move between spaces', p_code);
+    PERFORM rb_refuse('RB400', 'startup_space_fixed', 'space_code',
+                      format('startup %s stays in its space; a startup does not move between spaces', p_code),
+                      jsonb_build_object('startup', p_code));
   END IF;
   UPDATE startups SET name = coalesce(v_name, name),
                       legal_name = coalesce(v_legal, legal_name),
@@ -296,7 +281,7 @@ END $$;
 
 -- The startups a member may see: admins all; operators and managers their
 -- space's; members their own.  With a code: that one, or a refusal.
-CREATE FUNCTION rb_startups(p_member bigint, p_code text)
+CREATE OR REPLACE FUNCTION rb_startups(p_member bigint, p_code text)
 RETURNS SETOF bigint LANGUAGE plpgsql STABLE AS $$
 DECLARE
   a members := rb_people_actor(p_member);
@@ -312,23 +297,27 @@ BEGIN
   END IF;
   SELECT * INTO s FROM startups WHERE code = p_code;
   IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'code',
-      MESSAGE = format('no startup is called %s', p_code);
+    PERFORM rb_refuse('RB404', 'startup_not_found', 'code', format('no startup is called %s', p_code),
+                      jsonb_build_object('startup', p_code));
   END IF;
   IF NOT (a.role = 'admin'
           OR (a.role IN ('operator', 'manager') AND s.space_id IS NOT DISTINCT FROM rb_member_space(a))
           OR s.id IS NOT DISTINCT FROM a.startup_id) THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'code',
-      MESSAGE = CASE WHEN a.role = 'member'
-        THEN format('startup %s is not yours; members see only their own startup', p_code)
-        ELSE format('startup %s belongs to another space; staff see the startups of their own space only', p_code) END;
+    IF a.role = 'member' THEN
+      PERFORM rb_refuse('RB403', 'startup_not_yours', 'code',
+                        format('startup %s is not yours; members see only their own startup', p_code),
+                        jsonb_build_object('startup', p_code, 'action', 'see'));
+    END IF;
+    PERFORM rb_refuse('RB403', 'startup_other_space', 'code',
+                      format('startup %s belongs to another space; staff see the startups of their own space only', p_code),
+                      jsonb_build_object('startup', p_code));
   END IF;
   RETURN NEXT s.id;
 END $$;
 
 -- ------------------------------------------------------------------ members
 
-CREATE FUNCTION rb_add_member(p_member bigint, p_handle text, p_name text, p_email text,
+CREATE OR REPLACE FUNCTION rb_add_member(p_member bigint, p_handle text, p_name text, p_email text,
                               p_role text, p_startup text, p_institution text, p_space text,
                               p_peer text)
 RETURNS bigint LANGUAGE plpgsql AS $$
@@ -343,70 +332,81 @@ DECLARE
 BEGIN
   PERFORM rb_people_code(p_handle, 'handle', 'handle');
   IF p_role IS NULL OR p_role NOT IN ('member', 'manager', 'operator') THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'role',
-      MESSAGE = format('role %s cannot be given here; possibilities are: member, manager, operator', coalesce(p_role, ''));
+    PERFORM rb_refuse('RB400', 'invalid_role', 'role',
+                      format('role %s cannot be given here; possibilities are: member, manager, operator', coalesce(p_role, '')),
+                      jsonb_build_object('role', p_role));
   END IF;
   IF v_name IS NULL OR v_name = '' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'name',
-      MESSAGE = format('a new member needs a name (%s)', p_handle);
+    PERFORM rb_refuse('RB400', 'name_required', 'name', format('a new member needs a name (%s)', p_handle),
+                      jsonb_build_object('member', p_handle));
   END IF;
   IF v_email <> '' AND v_email !~ '^[^@[:space:]]+@[^@[:space:]]+$' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'email',
-      MESSAGE = format('%s is not an email address', v_email);
+    PERFORM rb_refuse('RB400', 'invalid_email', 'email', format('%s is not an email address', v_email),
+                      jsonb_build_object('email', v_email));
   END IF;
   IF coalesce(p_startup, '') <> '' THEN
     SELECT * INTO s FROM startups WHERE code = p_startup;
     IF NOT FOUND THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'startup_code',
-        MESSAGE = format('no startup is called %s', p_startup);
+      PERFORM rb_refuse('RB404', 'startup_not_found', 'startup_code',
+                        format('no startup is called %s', p_startup),
+                        jsonb_build_object('startup', p_startup));
     END IF;
     sp_id := s.space_id;
   ELSIF p_role = 'member' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'startup_code',
-      MESSAGE = format('member %s needs a startup: members book for one', p_handle);
+    PERFORM rb_refuse('RB400', 'startup_required', 'startup_code',
+                      format('member %s needs a startup: members book for one', p_handle),
+                      jsonb_build_object('member', p_handle));
   END IF;
   IF coalesce(p_institution, '') <> '' THEN
     SELECT * INTO i FROM institutions WHERE code = p_institution;
     IF NOT FOUND THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'institution_code',
-        MESSAGE = format('no institution is called %s', p_institution);
+      PERFORM rb_refuse('RB404', 'institution_not_found', 'institution_code',
+                        format('no institution is called %s', p_institution),
+                        jsonb_build_object('institution', p_institution));
     END IF;
     IF sp_id IS NOT NULL AND sp_id <> i.space_id THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'institution_code',
-        MESSAGE = format('startup %s and institution %s are in different spaces', s.code, i.code);
+      PERFORM rb_refuse('RB400', 'different_spaces', 'institution_code',
+                        format('startup %s and institution %s are in different spaces', s.code, i.code),
+                        jsonb_build_object('startup', s.code::text, 'institution', i.code::text));
     END IF;
     sp_id := i.space_id;
   ELSIF p_role = 'manager' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'institution_code',
-      MESSAGE = format('manager %s needs an institution: managers look after its resources', p_handle);
+    PERFORM rb_refuse('RB400', 'institution_required', 'institution_code',
+                      format('manager %s needs an institution: managers look after its resources', p_handle),
+                      jsonb_build_object('member', p_handle));
   END IF;
   IF coalesce(p_space, '') <> '' THEN
     IF sp_id IS NOT NULL AND sp_id <> (rb_space_of(p_space, 'space_code')).id THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'space_code',
-        MESSAGE = format('%s is in another space than %s', coalesce(s.code, i.code), p_space);
+      PERFORM rb_refuse('RB400', 'different_spaces', 'space_code',
+                        format('%s is in another space than %s', coalesce(s.code, i.code), p_space),
+                        jsonb_build_object('startup', s.code::text, 'institution', i.code::text,
+                                           'space', p_space));
     END IF;
     sp_id := (rb_space_of(p_space, 'space_code')).id;
   END IF;
   IF sp_id IS NULL THEN
     IF a.role = 'admin' THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'space_code',
-        MESSAGE = format('say which space %s works in', p_handle);
+      PERFORM rb_refuse('RB400', 'space_required', 'space_code',
+                        format('say which space %s works in', p_handle),
+                        jsonb_build_object('member', p_handle));
     END IF;
     sp_id := rb_member_space(a);
   END IF;
-  PERFORM rb_may_manage_people(a, sp_id, format('member %s', p_handle), 'handle');
+  PERFORM rb_may_manage_people(a, sp_id, 'member', p_handle, 'handle');
 
   IF EXISTS (SELECT 1 FROM members WHERE handle = p_handle) THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB409', COLUMN = 'handle',
-      MESSAGE = format('a member called %s already exists; handles are unique', p_handle);
+    PERFORM rb_refuse('RB409', 'member_exists', 'handle',
+                      format('a member called %s already exists; handles are unique', p_handle),
+                      jsonb_build_object('member', p_handle));
   END IF;
   BEGIN
     INSERT INTO members (handle, name, email, role, space_id, startup_id, institution_id)
     VALUES (p_handle, v_name, v_email, p_role::member_role, sp_id, s.id, i.id)
     RETURNING id INTO new_id;
   EXCEPTION WHEN unique_violation THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB409', COLUMN = 'handle',
-      MESSAGE = format('a member called %s already exists; handles are unique', p_handle);
+    PERFORM rb_refuse('RB409', 'member_exists', 'handle',
+                      format('a member called %s already exists; handles are unique', p_handle),
+                      jsonb_build_object('member', p_handle));
   END;
   INSERT INTO audit (member_id, action, object, object_id, peer, detail)
   VALUES (a.id, 'member_add', 'member', new_id, coalesce(p_peer, ''),
@@ -418,7 +418,7 @@ END $$;
 
 -- The members a member may see: admins all; operators and managers their
 -- space's; members their own startup's.  p_startup narrows to one startup.
-CREATE FUNCTION rb_members(p_member bigint, p_startup text)
+CREATE OR REPLACE FUNCTION rb_members(p_member bigint, p_startup text)
 RETURNS SETOF bigint LANGUAGE plpgsql STABLE AS $$
 DECLARE
   a members := rb_people_actor(p_member);
@@ -440,7 +440,7 @@ BEGIN
     ORDER BY m.handle;
 END $$;
 
-CREATE FUNCTION rb_disable_member(p_member bigint, p_handle text, p_peer text)
+CREATE OR REPLACE FUNCTION rb_disable_member(p_member bigint, p_handle text, p_peer text)
 RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
   a members := rb_people_actor(p_member);
@@ -448,22 +448,24 @@ DECLARE
 BEGIN
   SELECT * INTO t FROM members WHERE handle = p_handle FOR UPDATE;
   IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'handle',
-      MESSAGE = format('no member is called %s', p_handle);
+    PERFORM rb_refuse('RB404', 'member_not_found', 'handle', format('no member is called %s', p_handle),
+                      jsonb_build_object('member', p_handle));
   END IF;
   IF t.role = 'admin' AND a.role <> 'admin' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'handle',
-      MESSAGE = format('%s is an admin; only admins disable admins', p_handle);
+    PERFORM rb_refuse('RB403', 'not_admin', 'handle',
+                      format('%s is an admin; only admins disable admins', p_handle),
+                      jsonb_build_object('member', p_handle, 'action', 'disable'));
   END IF;
-  PERFORM rb_may_manage_people(a, rb_member_space(t), format('member %s', p_handle), 'handle');
+  PERFORM rb_may_manage_people(a, rb_member_space(t), 'member', p_handle, 'handle');
   IF t.id = a.id THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'handle',
-      MESSAGE = 'you cannot disable yourself; ask another operator or an admin';
+    PERFORM rb_refuse('RB412', 'disable_self', 'handle',
+                      'you cannot disable yourself; ask another operator or an admin');
   END IF;
   IF t.disabled_at IS NOT NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'handle',
-      MESSAGE = format('%s is already disabled (since %s UTC)', p_handle,
-                       to_char(t.disabled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'));
+    PERFORM rb_refuse('RB412', 'member_already_disabled', 'handle',
+                      format('%s is already disabled (since %s UTC)', p_handle,
+                             to_char(t.disabled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')),
+                      jsonb_build_object('member', p_handle, 'at', rb_epoch(t.disabled_at)));
   END IF;
   UPDATE members SET disabled_at = now() WHERE id = t.id;
   INSERT INTO audit (member_id, action, object, object_id, peer, detail)
@@ -475,7 +477,7 @@ END $$;
 -- ------------------------------------------------------------------ tokens
 
 -- Record a token the daemon made: only its SHA-256 arrives here.
-CREATE FUNCTION rb_issue_token(p_member bigint, p_handle text, p_hash bytea, p_expires bigint,
+CREATE OR REPLACE FUNCTION rb_issue_token(p_member bigint, p_handle text, p_hash bytea, p_expires bigint,
                                p_label text, p_peer text)
 RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
@@ -487,17 +489,20 @@ BEGIN
   -- FOR SHARE: a member being disabled gets no token behind its back.
   SELECT * INTO t FROM members WHERE handle = p_handle FOR SHARE;
   IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'member_handle',
-      MESSAGE = format('no member is called %s', p_handle);
+    PERFORM rb_refuse('RB404', 'member_not_found', 'member_handle',
+                      format('no member is called %s', p_handle),
+                      jsonb_build_object('member', p_handle));
   END IF;
   PERFORM rb_may_handle_tokens(a, t, 'member_handle');
   IF t.disabled_at IS NOT NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'member_handle',
-      MESSAGE = format('%s is disabled and gets no tokens', p_handle);
+    PERFORM rb_refuse('RB412', 'member_disabled', 'member_handle',
+                      format('%s is disabled and gets no tokens', p_handle),
+                      jsonb_build_object('member', p_handle, 'at', rb_epoch(t.disabled_at)));
   END IF;
   IF p_expires IS NOT NULL AND rb_from_epoch(p_expires) <= now() THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'expires_at',
-      MESSAGE = 'a token''s expiry must be in the future';
+    PERFORM rb_refuse('RB400', 'expiry_in_past', 'expires_at',
+                      'a token''s expiry must be in the future',
+                      jsonb_build_object('expires_at', p_expires));
   END IF;
   INSERT INTO tokens (member_id, hash, label, expires_at, issued_by)
   VALUES (t.id, p_hash, v_label, rb_from_epoch(p_expires), a.id)
@@ -509,7 +514,7 @@ BEGIN
 END $$;
 
 -- No handle: the caller's own tokens.
-CREATE FUNCTION rb_tokens(p_member bigint, p_handle text)
+CREATE OR REPLACE FUNCTION rb_tokens(p_member bigint, p_handle text)
 RETURNS SETOF bigint LANGUAGE plpgsql STABLE AS $$
 DECLARE
   a members := rb_people_actor(p_member);
@@ -520,15 +525,16 @@ BEGIN
   ELSE
     SELECT * INTO t FROM members WHERE handle = p_handle;
     IF NOT FOUND THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'member_handle',
-        MESSAGE = format('no member is called %s', p_handle);
+      PERFORM rb_refuse('RB404', 'member_not_found', 'member_handle',
+                        format('no member is called %s', p_handle),
+                        jsonb_build_object('member', p_handle));
     END IF;
     PERFORM rb_may_handle_tokens(a, t, 'member_handle');
   END IF;
   RETURN QUERY SELECT k.id FROM tokens k WHERE k.member_id = t.id ORDER BY k.id;
 END $$;
 
-CREATE FUNCTION rb_revoke_token(p_member bigint, p_token bigint, p_peer text)
+CREATE OR REPLACE FUNCTION rb_revoke_token(p_member bigint, p_token bigint, p_peer text)
 RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
   a members := rb_people_actor(p_member);
@@ -537,15 +543,16 @@ DECLARE
 BEGIN
   SELECT * INTO k FROM tokens WHERE id = p_token FOR UPDATE;
   IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'token_id',
-      MESSAGE = format('there is no token %s', p_token);
+    PERFORM rb_refuse('RB404', 'token_not_found', 'token_id', format('there is no token %s', p_token),
+                      jsonb_build_object('token', p_token));
   END IF;
   SELECT * INTO t FROM members WHERE id = k.member_id;
   PERFORM rb_may_handle_tokens(a, t, 'token_id');
   IF k.revoked_at IS NOT NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'token_id',
-      MESSAGE = format('token %s was already revoked (%s UTC)', p_token,
-                       to_char(k.revoked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'));
+    PERFORM rb_refuse('RB412', 'token_already_revoked', 'token_id',
+                      format('token %s was already revoked (%s UTC)', p_token,
+                             to_char(k.revoked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')),
+                      jsonb_build_object('token', p_token, 'at', rb_epoch(k.revoked_at)));
   END IF;
   UPDATE tokens SET revoked_at = now() WHERE id = k.id;
   INSERT INTO audit (member_id, action, object, object_id, peer, detail)
@@ -560,7 +567,7 @@ END $$;
 -- unknown, revoked, expired, or its member disabled.  Notes when the token
 -- was last used, at most once a minute, so that sign-ins of one token do not
 -- queue on its row.
-CREATE FUNCTION rb_auth(p_hash bytea)
+CREATE OR REPLACE FUNCTION rb_auth(p_hash bytea)
 RETURNS TABLE (id bigint, handle text, name text, role text, startup_code text,
                institution_code text, space_code text, startup_id bigint, institution_id bigint)
 LANGUAGE plpgsql AS $$
@@ -570,22 +577,25 @@ DECLARE
 BEGIN
   SELECT * INTO k FROM tokens WHERE hash = p_hash;
   IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB401', MESSAGE = 'the token is not valid: it is not known here';
+    PERFORM rb_refuse('RB401', 'token_unknown', NULL, 'the token is not valid: it is not known here');
   END IF;
   IF k.revoked_at IS NOT NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB401',
-      MESSAGE = format('the token was revoked on %s UTC; ask for a new one',
-                       to_char(k.revoked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'));
+    PERFORM rb_refuse('RB401', 'token_revoked', NULL,
+                      format('the token was revoked on %s UTC; ask for a new one',
+                             to_char(k.revoked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')),
+                      jsonb_build_object('at', rb_epoch(k.revoked_at)));
   END IF;
   IF k.expires_at IS NOT NULL AND k.expires_at <= now() THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB401',
-      MESSAGE = format('the token expired on %s UTC; ask for a new one',
-                       to_char(k.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'));
+    PERFORM rb_refuse('RB401', 'token_expired', NULL,
+                      format('the token expired on %s UTC; ask for a new one',
+                             to_char(k.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')),
+                      jsonb_build_object('at', rb_epoch(k.expires_at)));
   END IF;
   SELECT * INTO m FROM members WHERE members.id = k.member_id;
   IF m.disabled_at IS NOT NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB401',
-      MESSAGE = format('the account of %s is disabled; its tokens no longer sign in', m.handle);
+    PERFORM rb_refuse('RB401', 'account_disabled', NULL,
+                      format('the account of %s is disabled; its tokens no longer sign in', m.handle),
+                      jsonb_build_object('member', m.handle::text, 'at', rb_epoch(m.disabled_at)));
   END IF;
   IF k.last_used_at IS NULL OR k.last_used_at < now() - interval '1 minute' THEN
     UPDATE tokens SET last_used_at = now()
@@ -600,3 +610,34 @@ BEGIN
   LEFT JOIN institutions i ON i.id = m.institution_id
   LEFT JOIN spaces sp ON sp.id = coalesce(m.space_id, s.space_id, i.space_id);
 END $$;
+
+-- ------------------------------------------------------------------ charging
+
+-- Operators of a space (and admins) set its prices and invoice it.
+CREATE OR REPLACE FUNCTION rb_is_operator(m members, p_space bigint) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+  SELECT m.role = 'admin' OR (m.role = 'operator' AND m.space_id = p_space)
+$$;
+
+-- The startup called p_code, or an error.
+CREATE OR REPLACE FUNCTION rb_startup(p_code text) RETURNS startups
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  s startups;
+BEGIN
+  SELECT * INTO s FROM startups WHERE code = p_code;
+  IF NOT FOUND THEN
+    PERFORM rb_refuse('RB404', 'startup_not_found', 'startup_code', format('no startup is called %s', p_code),
+                      jsonb_build_object('startup', p_code));
+  END IF;
+  RETURN s;
+END $$;
+
+-- Which startup's money p_member may read: their own (members), any in
+-- their space (operators), any (admins).  Managers read none by startup.
+CREATE OR REPLACE FUNCTION rb_may_read_startup(m members, s startups) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+  SELECT m.role = 'admin' OR (m.role = 'operator' AND m.space_id = s.space_id)
+      OR (m.role = 'member' AND m.startup_id = s.id)
+$$;
+

@@ -1,195 +1,26 @@
--- Billing: rate cards, the charge ledger, innovation vouchers (科技创新券),
--- invoices and credit notes.
---
--- Money is bigint fen (minor units) with an ISO 4217 currency code, never
--- a floating-point number.  Rounding is explicit: usage is rounded UP to
--- the rate's increment, a fraction of a fen (an hourly rate times minutes,
--- a percentage) rounds half up.
---
---   rate_cards           per resource, price tier and effective date
---   charges              the ledger: one line per booking and kind,
---                        written by triggers on bookings; append-only
---   vouchers             a startup's innovation vouchers: coverage %, cap
---   invoices             one per space, startup and month; credit notes
---   invoice_lines        one per charge; the voucher share and the rest
---   voucher_redemptions  what each voucher paid on which invoice line
---
--- Locking: the invoice run takes an advisory lock per space (the two-key
--- form, class 7310, so it never meets the per-resource locks), then the
--- startup's vouchers in id order, then the space's invoice counter row.
+-- Billing: rate cards, the charge ledger (written as bookings change
+-- state), innovation vouchers, invoices and credit notes, settlement.
+-- Tables and their rules: migrations/0001_baseline.sql.
 
-CREATE TYPE price_tier AS ENUM ('member_startup', 'host_internal', 'external');
-CREATE TYPE charge_basis AS ENUM ('booked', 'used', 'greater');
-CREATE TYPE charge_kind AS ENUM ('usage', 'late_cancel', 'no_show', 'no_show_reversal', 'credit');
-
-ALTER TABLE startups ADD COLUMN tier price_tier NOT NULL DEFAULT 'member_startup';
-
-CREATE DOMAIN rb_currency AS text CHECK (VALUE ~ '^[A-Z]{3}$');
-
--- ------------------------------------------------------------------ rate cards
-
--- A rate applies to bookings starting (in the resource's zone) on or after
--- effective_from, until a later rate of the same resource and tier.
--- day_fen: a charged duration of at least day_hours is charged per started
--- 24 hours at day_fen instead of by the hour (pilot lines, workshops).
-CREATE TABLE rate_cards (
-  id                bigserial PRIMARY KEY,
-  resource_id       bigint NOT NULL REFERENCES resources,
-  tier              price_tier NOT NULL,
-  currency          rb_currency NOT NULL DEFAULT 'CNY',
-  hourly_fen        bigint NOT NULL CHECK (hourly_fen >= 0),
-  increment_minutes int NOT NULL CHECK (increment_minutes BETWEEN 1 AND 1440),
-  minimum_fen       bigint NOT NULL DEFAULT 0 CHECK (minimum_fen >= 0),
-  day_fen           bigint CHECK (day_fen IS NULL OR day_fen >= 0),
-  day_hours         int NOT NULL DEFAULT 8 CHECK (day_hours BETWEEN 1 AND 24),
-  basis             charge_basis NOT NULL DEFAULT 'booked',
-  late_fee_pct      int NOT NULL DEFAULT 0 CHECK (late_fee_pct BETWEEN 0 AND 100),
-  no_show_fee_pct   int NOT NULL DEFAULT 0 CHECK (no_show_fee_pct BETWEEN 0 AND 100),
-  effective_from    date NOT NULL,
-  created_by        bigint REFERENCES members,
-  created_at        timestamptz NOT NULL DEFAULT now(),
-  UNIQUE (resource_id, tier, effective_from)
-);
-
--- ------------------------------------------------------------------ charges
-
--- The ledger.  Lines of a booking are written by booking_charges (below);
--- each kind at most once per booking.  Credit lines (kind credit, no
--- booking) come with credit notes.  Amounts of credits and reversals are
--- negative.  charged_on is the local date of the booking's start (of the
--- credit note for credits): the month it is invoiced in.
-CREATE TABLE charges (
-  id             bigserial PRIMARY KEY,
-  booking_id     bigint REFERENCES bookings,
-  kind           charge_kind NOT NULL,
-  startup_id     bigint NOT NULL REFERENCES startups,
-  space_id       bigint NOT NULL REFERENCES spaces,
-  resource_id    bigint REFERENCES resources,
-  institution_id bigint REFERENCES institutions,
-  rate_card_id   bigint REFERENCES rate_cards,
-  tier           price_tier NOT NULL,
-  currency       rb_currency NOT NULL,
-  charged_on     date NOT NULL,
-  minutes        bigint NOT NULL DEFAULT 0,   -- the duration charged, after rounding
-  amount_fen     bigint NOT NULL,
-  credit_of      bigint REFERENCES charges,   -- a reversal: the line it reverses
-  description    text NOT NULL DEFAULT '',
-  created_at     timestamptz NOT NULL DEFAULT now(),
-  UNIQUE (booking_id, kind),
-  CONSTRAINT charge_booking CHECK ((kind = 'credit') = (booking_id IS NULL)),
-  CONSTRAINT charge_sign CHECK (CASE WHEN kind IN ('credit', 'no_show_reversal')
-                                     THEN amount_fen < 0 ELSE amount_fen >= 0 END)
-);
-CREATE INDEX charges_space_date ON charges (space_id, charged_on);
-CREATE INDEX charges_startup_date ON charges (startup_id, charged_on);
-
-CREATE FUNCTION rb_append_only() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-  RAISE EXCEPTION USING ERRCODE = 'RB412',
-    MESSAGE = format('%s is append-only: a charge never changes; correct it with a credit note (rigbook invoice credit)',
-                     TG_TABLE_NAME);
-END $$;
-
-CREATE TRIGGER charges_append_only BEFORE UPDATE OR DELETE ON charges
+CREATE OR REPLACE TRIGGER charges_append_only BEFORE UPDATE OR DELETE ON charges
   FOR EACH ROW EXECUTE FUNCTION rb_append_only();
 
--- ------------------------------------------------------------------ vouchers
-
--- An innovation voucher: pays coverage_pct of each eligible line up to
--- cap_fen in all.  used_fen <= cap_fen is the balance that never goes
--- below zero; invoicing locks the row before it spends.
-CREATE TABLE vouchers (
-  id             bigserial PRIMARY KEY,
-  startup_id     bigint NOT NULL REFERENCES startups,
-  issuer         text NOT NULL CHECK (length(issuer) BETWEEN 1 AND 200),
-  coverage_pct   int NOT NULL CHECK (coverage_pct BETWEEN 1 AND 100),
-  currency       rb_currency NOT NULL DEFAULT 'CNY',
-  cap_fen        bigint NOT NULL CHECK (cap_fen > 0),
-  used_fen       bigint NOT NULL DEFAULT 0,
-  valid_from     date NOT NULL,
-  valid_to       date NOT NULL,               -- inclusive
-  institutions   bigint[] NOT NULL DEFAULT '{}', -- empty: any host institution
-  kinds          resource_kind[] NOT NULL DEFAULT '{}', -- empty: any kind of resource
-  created_by     bigint REFERENCES members,
-  created_at     timestamptz NOT NULL DEFAULT now(),
-  CONSTRAINT voucher_balance CHECK (used_fen >= 0 AND used_fen <= cap_fen),
-  CONSTRAINT voucher_dates CHECK (valid_to >= valid_from)
-);
-CREATE INDEX vouchers_startup ON vouchers (startup_id);
-
--- ------------------------------------------------------------------ invoices
-
--- Invoices and credit notes.  A row is written with issued_at NULL, its
--- lines added, then issued in the same transaction: from then on neither
--- the row nor its lines change.
-CREATE TABLE invoices (
-  id           bigserial PRIMARY KEY,
-  number       text NOT NULL UNIQUE,
-  kind         text NOT NULL DEFAULT 'invoice' CHECK (kind IN ('invoice', 'credit_note')),
-  space_id     bigint NOT NULL REFERENCES spaces,
-  startup_id   bigint NOT NULL REFERENCES startups,
-  period       date NOT NULL CHECK (extract(day FROM period) = 1),
-  currency     rb_currency NOT NULL DEFAULT 'CNY',
-  total_fen    bigint NOT NULL DEFAULT 0,
-  voucher_fen  bigint NOT NULL DEFAULT 0,
-  startup_fen  bigint NOT NULL DEFAULT 0,
-  credit_of    bigint REFERENCES invoices,
-  reason       text NOT NULL DEFAULT '',
-  created_by   bigint REFERENCES members,
-  issued_at    timestamptz,
-  CONSTRAINT invoice_sum CHECK (total_fen = voucher_fen + startup_fen),
-  CONSTRAINT credit_note_of CHECK ((kind = 'credit_note') = (credit_of IS NOT NULL))
-);
--- One invoice per space, startup and month, however often the run runs.
-CREATE UNIQUE INDEX invoices_once ON invoices (space_id, startup_id, period) WHERE kind = 'invoice';
-CREATE INDEX invoices_startup ON invoices (startup_id, period);
-
--- Gapless numbers per space and year: the row is locked FOR UPDATE by the
--- transaction that issues, so a rolled-back invoice gives its number back.
-CREATE TABLE invoice_counters (
-  space_id  bigint NOT NULL REFERENCES spaces,
-  year      int NOT NULL,
-  last_no   int NOT NULL DEFAULT 0,
-  PRIMARY KEY (space_id, year)
-);
-
-CREATE TABLE invoice_lines (
-  id           bigserial PRIMARY KEY,
-  invoice_id   bigint NOT NULL REFERENCES invoices,
-  charge_id    bigint NOT NULL UNIQUE REFERENCES charges,  -- a charge is invoiced once
-  amount_fen   bigint NOT NULL,
-  voucher_fen  bigint NOT NULL DEFAULT 0,
-  startup_fen  bigint NOT NULL,
-  CONSTRAINT line_sum CHECK (amount_fen = voucher_fen + startup_fen)
-);
-CREATE INDEX invoice_lines_invoice ON invoice_lines (invoice_id);
-
-CREATE TABLE voucher_redemptions (
-  id              bigserial PRIMARY KEY,
-  voucher_id      bigint NOT NULL REFERENCES vouchers,
-  invoice_line_id bigint NOT NULL REFERENCES invoice_lines,
-  amount_fen      bigint NOT NULL CHECK (amount_fen <> 0), -- negative: given back by a reversal
-  created_at      timestamptz NOT NULL DEFAULT now()
-);
-CREATE INDEX voucher_redemptions_voucher ON voucher_redemptions (voucher_id);
-CREATE INDEX voucher_redemptions_line ON voucher_redemptions (invoice_line_id);
-
-CREATE FUNCTION rb_invoice_frozen() RETURNS trigger
+CREATE OR REPLACE FUNCTION rb_invoice_frozen() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'DELETE' OR OLD.issued_at IS NOT NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412',
-      MESSAGE = format('invoice %s is issued and never changes; correct it with a credit note (rigbook invoice credit %s)',
-                       OLD.number, OLD.number);
+    PERFORM rb_refuse('RB412', 'invoice_frozen', NULL,
+                      format('invoice %s is issued and never changes; correct it with a credit note (rigbook invoice credit %s)',
+                             OLD.number, OLD.number),
+                      jsonb_build_object('invoice', OLD.number));
   END IF;
   RETURN NEW;
 END $$;
 
-CREATE TRIGGER invoices_frozen BEFORE UPDATE OR DELETE ON invoices
+CREATE OR REPLACE TRIGGER invoices_frozen BEFORE UPDATE OR DELETE ON invoices
   FOR EACH ROW EXECUTE FUNCTION rb_invoice_frozen();
 
-CREATE FUNCTION rb_invoice_line_frozen() RETURNS trigger
+CREATE OR REPLACE FUNCTION rb_invoice_line_frozen() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
   inv invoices;
@@ -197,29 +28,22 @@ BEGIN
   SELECT * INTO inv FROM invoices
    WHERE id = CASE WHEN TG_OP = 'DELETE' THEN OLD.invoice_id ELSE NEW.invoice_id END;
   IF TG_OP <> 'INSERT' OR inv.issued_at IS NOT NULL THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412',
-      MESSAGE = format('invoice %s is issued and never changes; correct it with a credit note (rigbook invoice credit %s)',
-                       inv.number, inv.number);
+    PERFORM rb_refuse('RB412', 'invoice_frozen', NULL,
+                      format('invoice %s is issued and never changes; correct it with a credit note (rigbook invoice credit %s)',
+                             inv.number, inv.number),
+                      jsonb_build_object('invoice', inv.number));
   END IF;
   RETURN NEW;
 END $$;
 
-CREATE TRIGGER invoice_lines_frozen BEFORE INSERT OR UPDATE OR DELETE ON invoice_lines
+CREATE OR REPLACE TRIGGER invoice_lines_frozen BEFORE INSERT OR UPDATE OR DELETE ON invoice_lines
   FOR EACH ROW EXECUTE FUNCTION rb_invoice_line_frozen();
 
-CREATE TRIGGER voucher_redemptions_append_only BEFORE UPDATE OR DELETE ON voucher_redemptions
+CREATE OR REPLACE TRIGGER voucher_redemptions_append_only BEFORE UPDATE OR DELETE ON voucher_redemptions
   FOR EACH ROW EXECUTE FUNCTION rb_append_only();
 
--- ------------------------------------------------------------------ charging
-
--- Operators of a space (and admins) set its prices and invoice it.
-CREATE FUNCTION rb_is_operator(m members, p_space bigint) RETURNS boolean
-LANGUAGE sql STABLE AS $$
-  SELECT m.role = 'admin' OR (m.role = 'operator' AND m.space_id = p_space)
-$$;
-
 -- The rate in force for a resource and tier on a local date.
-CREATE FUNCTION rb_rate_for(p_resource bigint, p_tier price_tier, p_day date) RETURNS rate_cards
+CREATE OR REPLACE FUNCTION rb_rate_for(p_resource bigint, p_tier price_tier, p_day date) RETURNS rate_cards
 LANGUAGE sql STABLE AS $$
   SELECT * FROM rate_cards
    WHERE resource_id = p_resource AND tier = p_tier AND effective_from <= p_day
@@ -230,7 +54,7 @@ $$;
 -- up to the increment) and the amount.  A duration of at least day_hours,
 -- when the rate has a day rate, is charged per started 24 hours at it;
 -- otherwise by the hour (half a fen rounds up), never below the minimum.
-CREATE FUNCTION rb_rate_amount(c rate_cards, p_secs bigint, OUT minutes bigint, OUT amount bigint)
+CREATE OR REPLACE FUNCTION rb_rate_amount(c rate_cards, p_secs bigint, OUT minutes bigint, OUT amount bigint)
 LANGUAGE plpgsql IMMUTABLE AS $$
 DECLARE
   inc bigint := c.increment_minutes * 60;
@@ -243,23 +67,14 @@ BEGIN
   END IF;
 END $$;
 
--- p% of an amount, half a fen up.
-CREATE FUNCTION rb_pct(p_amount bigint, p_pct int) RETURNS bigint
-LANGUAGE sql IMMUTABLE AS $$ SELECT (p_amount * p_pct + 50) / 100 $$;
-
--- Minutes as "1h45".
-CREATE FUNCTION rb_hm(p_minutes bigint) RETURNS text
-LANGUAGE sql IMMUTABLE AS $$
-  SELECT (p_minutes / 60) || 'h' || lpad((p_minutes % 60)::text, 2, '0')
-$$;
-
--- Charge a booking when it completes, becomes a no-show or is cancelled
--- late: a trigger, so every path (check-out, usage corrections, staff, the
--- no-show sweep, cancellation with companions) charges, and the unique
+-- Charge a booking whose state went from o's to n's, when it completed,
+-- became a no-show or was cancelled late: rb_booking_write calls it for
+-- every state change, so every path (check-out, usage corrections, staff,
+-- the no-show sweep, cancellation with companions) charges, and the unique
 -- (booking_id, kind) makes it exactly once.  A no-show checked in after
 -- all has its no-show line reversed.  Bookings without a startup, and
 -- resources without a rate for the startup's tier, are not charged.
-CREATE FUNCTION rb_booking_charge() RETURNS trigger
+CREATE OR REPLACE FUNCTION rb_booking_charge(o bookings, n bookings) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
   r resources;
@@ -268,7 +83,7 @@ DECLARE
   sp bigint;
   v_kind charge_kind;
   v_day date;
-  booked bigint := rb_epoch(upper(NEW.during)) - rb_epoch(lower(NEW.during));
+  booked bigint := rb_epoch(upper(n.during)) - rb_epoch(lower(n.during));
   used bigint;
   secs bigint;
   a record;
@@ -276,53 +91,53 @@ DECLARE
   v_desc text;
   prev charges;
 BEGIN
-  IF NEW.startup_id IS NULL THEN
-    RETURN NULL;
+  IF n.startup_id IS NULL THEN
+    RETURN;
   END IF;
-  IF NEW.state = 'completed' AND OLD.state <> 'completed' THEN
+  IF n.state = 'completed' AND o.state <> 'completed' THEN
     v_kind := 'usage';
-  ELSIF NEW.state = 'no_show' AND OLD.state <> 'no_show' THEN
+  ELSIF n.state = 'no_show' AND o.state <> 'no_show' THEN
     v_kind := 'no_show';
-  ELSIF NEW.state = 'cancelled' AND NEW.cancelled_late AND OLD.state <> 'cancelled' THEN
+  ELSIF n.state = 'cancelled' AND n.cancelled_late AND o.state <> 'cancelled' THEN
     v_kind := 'late_cancel';
-  ELSIF OLD.state = 'no_show' AND NEW.state IN ('checked_in', 'completed') THEN
+  ELSIF o.state = 'no_show' AND n.state IN ('checked_in', 'completed') THEN
     v_kind := 'no_show_reversal';
   ELSE
-    RETURN NULL;
+    RETURN;
   END IF;
 
-  IF v_kind = 'no_show_reversal' OR (v_kind = 'usage' AND OLD.state = 'no_show') THEN
-    SELECT * INTO prev FROM charges WHERE booking_id = NEW.id AND kind = 'no_show';
-    IF FOUND AND NOT EXISTS (SELECT 1 FROM charges WHERE booking_id = NEW.id AND kind = 'no_show_reversal') THEN
+  IF v_kind = 'no_show_reversal' OR (v_kind = 'usage' AND o.state = 'no_show') THEN
+    SELECT * INTO prev FROM charges WHERE booking_id = n.id AND kind = 'no_show';
+    IF FOUND AND NOT EXISTS (SELECT 1 FROM charges WHERE booking_id = n.id AND kind = 'no_show_reversal') THEN
       INSERT INTO charges (booking_id, kind, startup_id, space_id, resource_id, institution_id,
                            rate_card_id, tier, currency, charged_on, minutes, amount_fen,
                            credit_of, description)
-      VALUES (NEW.id, 'no_show_reversal', prev.startup_id, prev.space_id, prev.resource_id,
+      VALUES (n.id, 'no_show_reversal', prev.startup_id, prev.space_id, prev.resource_id,
               prev.institution_id, prev.rate_card_id, prev.tier, prev.currency, prev.charged_on,
               0, -prev.amount_fen, prev.id, 'no-show fee reversed: checked in after all');
     END IF;
     IF v_kind = 'no_show_reversal' THEN
-      RETURN NULL;
+      RETURN;
     END IF;
   END IF;
 
-  SELECT * INTO r FROM resources WHERE id = NEW.resource_id;
-  SELECT * INTO s FROM startups WHERE id = NEW.startup_id;
+  SELECT * INTO r FROM resources WHERE id = n.resource_id;
+  SELECT * INTO s FROM startups WHERE id = n.startup_id;
   SELECT space_id INTO sp FROM institutions WHERE id = r.institution_id;
-  v_day := (lower(NEW.during) AT TIME ZONE r.time_zone)::date;
+  v_day := (lower(n.during) AT TIME ZONE r.time_zone)::date;
   c := rb_rate_for(r.id, s.tier, v_day);
   IF c.id IS NULL THEN
-    RETURN NULL;
+    RETURN;
   END IF;
 
   IF v_kind = 'usage' THEN
-    used := coalesce(rb_epoch(NEW.checked_out_at) - rb_epoch(NEW.checked_in_at), 0);
+    used := coalesce(rb_epoch(n.checked_out_at) - rb_epoch(n.checked_in_at), 0);
     secs := CASE c.basis WHEN 'booked' THEN booked WHEN 'used' THEN used
                          ELSE greatest(booked, used) END;
     a := rb_rate_amount(c, secs);
     amt := a.amount;
     v_desc := format('%s %s, %s %s, charged %s', r.code,
-                     rb_window_text(NEW.during, r.time_zone),
+                     rb_window_text(n.during, r.time_zone),
                      CASE c.basis WHEN 'booked' THEN 'booked' WHEN 'used' THEN 'used'
                           ELSE CASE WHEN used > booked THEN 'used' ELSE 'booked' END END,
                      rb_hm((secs + 59) / 60), rb_hm(a.minutes));
@@ -330,78 +145,26 @@ BEGIN
     a := rb_rate_amount(c, booked);
     amt := rb_pct(a.amount, CASE v_kind WHEN 'no_show' THEN c.no_show_fee_pct ELSE c.late_fee_pct END);
     v_desc := format('%s %s, %s fee %s%% of %s booked', r.code,
-                     rb_window_text(NEW.during, r.time_zone),
+                     rb_window_text(n.during, r.time_zone),
                      CASE v_kind WHEN 'no_show' THEN 'no-show' ELSE 'late cancellation' END,
                      CASE v_kind WHEN 'no_show' THEN c.no_show_fee_pct ELSE c.late_fee_pct END,
                      rb_hm(a.minutes));
   END IF;
   IF amt = 0 THEN
-    RETURN NULL;
+    RETURN;
   END IF;
   INSERT INTO charges (booking_id, kind, startup_id, space_id, resource_id, institution_id,
                        rate_card_id, tier, currency, charged_on, minutes, amount_fen, description)
-  VALUES (NEW.id, v_kind, s.id, sp, r.id, r.institution_id, c.id, s.tier, c.currency, v_day,
+  VALUES (n.id, v_kind, s.id, sp, r.id, r.institution_id, c.id, s.tier, c.currency, v_day,
           a.minutes, amt, v_desc)
   ON CONFLICT (booking_id, kind) DO NOTHING;
-  RETURN NULL;
+  RETURN;
 END $$;
 
-CREATE TRIGGER booking_charges AFTER UPDATE OF state, cancelled_late ON bookings
-  FOR EACH ROW WHEN (OLD.state IS DISTINCT FROM NEW.state)
-  EXECUTE FUNCTION rb_booking_charge();
-
--- ------------------------------------------------------------------ helpers
-
--- "2026-11" as the first day of that month, or an error naming the field.
-CREATE FUNCTION rb_period(p text, p_field text) RETURNS date
-LANGUAGE plpgsql IMMUTABLE AS $$
-BEGIN
-  IF p IS NULL OR p !~ '^[0-9]{4}-(0[1-9]|1[0-2])$' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = p_field,
-      MESSAGE = format('%s is not a month; give it as YYYY-MM, like 2026-11', coalesce(p, 'nothing'));
-  END IF;
-  RETURN to_date(p || '-01', 'YYYY-MM-DD');
-END $$;
-
--- A date as typed ("2026-11-01"), or an error naming the field.
-CREATE FUNCTION rb_date_arg(p text, p_field text) RETURNS date
-LANGUAGE plpgsql IMMUTABLE AS $$
-BEGIN
-  IF p IS NULL OR p !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = p_field,
-      MESSAGE = format('%s is not a date; give it as YYYY-MM-DD', coalesce(p, 'nothing'));
-  END IF;
-  RETURN p::date;
-EXCEPTION WHEN datetime_field_overflow OR invalid_datetime_format THEN
-  RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = p_field,
-    MESSAGE = format('%s is not a date of the calendar', p);
-END $$;
-
--- The startup called p_code, or an error.
-CREATE FUNCTION rb_startup(p_code text) RETURNS startups
-LANGUAGE plpgsql STABLE AS $$
-DECLARE
-  s startups;
-BEGIN
-  SELECT * INTO s FROM startups WHERE code = p_code;
-  IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'startup_code',
-      MESSAGE = format('no startup is called %s', p_code);
-  END IF;
-  RETURN s;
-END $$;
-
--- Which startup's money p_member may read: their own (members), any in
--- their space (operators), any (admins).  Managers read none by startup.
-CREATE FUNCTION rb_may_read_startup(m members, s startups) RETURNS boolean
-LANGUAGE sql STABLE AS $$
-  SELECT m.role = 'admin' OR (m.role = 'operator' AND m.space_id = s.space_id)
-      OR (m.role = 'member' AND m.startup_id = s.id)
-$$;
 
 -- ------------------------------------------------------------------ rates
 
-CREATE VIEW rate_view AS
+CREATE OR REPLACE VIEW rate_view AS
 SELECT c.id, r.code::text AS resource_code, c.tier::text AS tier, c.currency::text AS currency,
        c.hourly_fen, c.increment_minutes, c.minimum_fen, coalesce(c.day_fen, -1) AS day_fen,
        c.day_hours, c.basis::text AS basis, c.late_fee_pct, c.no_show_fee_pct,
@@ -410,14 +173,14 @@ SELECT c.id, r.code::text AS resource_code, c.tier::text AS tier, c.currency::te
        c.resource_id, c.effective_from AS from_date
 FROM rate_cards c JOIN resources r ON r.id = c.resource_id;
 
-CREATE FUNCTION rb_rate_wire(p_id bigint) RETURNS SETOF rate_view
+CREATE OR REPLACE FUNCTION rb_rate_wire(p_id bigint) RETURNS SETOF rate_view
 LANGUAGE sql VOLATILE AS $$ SELECT * FROM rate_view WHERE id = p_id $$;
 
 -- Set the rate of a resource for a tier from a date on.  Operators of the
 -- resource's space and admins.  Setting it again for the same date
 -- replaces it until it has charged a booking; after that a change takes a
 -- later date, so that what was charged stays as it was.
-CREATE FUNCTION rb_rate_set(p_member bigint, p_code text, p_tier text, p_currency text,
+CREATE OR REPLACE FUNCTION rb_rate_set(p_member bigint, p_code text, p_tier text, p_currency text,
                             p_hourly bigint, p_increment int, p_minimum bigint, p_day bigint,
                             p_day_hours int, p_basis text, p_late int, p_no_show int,
                             p_from text, p_peer text)
@@ -432,51 +195,61 @@ DECLARE
 BEGIN
   SELECT * INTO r FROM resources WHERE code = p_code;
   IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'resource_code',
-      MESSAGE = format('no resource is called %s', p_code);
+    PERFORM rb_refuse('RB404', 'resource_not_found', 'resource_code', format('no resource is called %s', p_code),
+                      jsonb_build_object('resource', p_code));
   END IF;
   SELECT * INTO i FROM institutions WHERE id = r.institution_id;
   IF NOT rb_is_operator(m, i.space_id) THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'resource_code',
-      MESSAGE = format('only an operator of %s or an admin can set the rates of %s',
-                       (SELECT name FROM spaces WHERE id = i.space_id), r.code);
+    PERFORM rb_refuse('RB403', 'not_operator', 'resource_code',
+                      format('only an operator of %s or an admin can set the rates of %s',
+                             (SELECT name FROM spaces WHERE id = i.space_id), r.code),
+                      jsonb_build_object('space', (SELECT name FROM spaces WHERE id = i.space_id),
+                                         'action', 'set_rates', 'resource', r.code::text));
   END IF;
   IF p_tier IS NULL OR p_tier NOT IN ('member_startup', 'host_internal', 'external') THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'tier',
-      MESSAGE = format('%s is not a price tier (member_startup, host_internal or external)', coalesce(p_tier, 'nothing'));
+    PERFORM rb_refuse('RB400', 'invalid_tier', 'tier',
+                      format('%s is not a price tier (member_startup, host_internal or external)', coalesce(p_tier, 'nothing')),
+                      jsonb_build_object('tier', p_tier));
   END IF;
   IF p_basis IS NULL OR p_basis NOT IN ('booked', 'used', 'greater') THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'basis',
-      MESSAGE = format('%s is not a charge basis (booked, used or greater)', coalesce(p_basis, 'nothing'));
+    PERFORM rb_refuse('RB400', 'invalid_basis', 'basis',
+                      format('%s is not a charge basis (booked, used or greater)', coalesce(p_basis, 'nothing')),
+                      jsonb_build_object('basis', p_basis));
   END IF;
   IF coalesce(p_currency, '') !~ '^[A-Z]{3}$' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'currency',
-      MESSAGE = format('%s is not a currency code (three capital letters, like CNY)', coalesce(p_currency, 'nothing'));
+    PERFORM rb_refuse('RB400', 'invalid_currency', 'currency',
+                      format('%s is not a currency code (three capital letters, like CNY)', coalesce(p_currency, 'nothing')),
+                      jsonb_build_object('currency', p_currency));
   END IF;
   IF p_hourly < 0 OR p_minimum < 0 OR coalesce(p_day, 0) < 0 THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'hourly', MESSAGE = 'rates are 0 or more';
+    PERFORM rb_refuse('RB400', 'negative_rate', 'hourly', 'rates are 0 or more',
+                      jsonb_build_object('hourly', p_hourly, 'minimum', p_minimum, 'day', p_day));
   END IF;
   IF p_increment NOT BETWEEN 1 AND 1440 THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'increment_minutes',
-      MESSAGE = 'the billing increment is 1 minute to 1 day';
+    PERFORM rb_refuse('RB400', 'invalid_increment', 'increment_minutes',
+                      'the billing increment is 1 minute to 1 day',
+                      jsonb_build_object('minutes', p_increment));
   END IF;
   IF p_day_hours NOT BETWEEN 1 AND 24 THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'day_hours',
-      MESSAGE = 'the day rate starts at 1 to 24 hours';
+    PERFORM rb_refuse('RB400', 'invalid_day_hours', 'day_hours', 'the day rate starts at 1 to 24 hours',
+                      jsonb_build_object('hours', p_day_hours));
   END IF;
   IF p_late NOT BETWEEN 0 AND 100 OR p_no_show NOT BETWEEN 0 AND 100 THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400',
-      COLUMN = CASE WHEN p_late NOT BETWEEN 0 AND 100 THEN 'late_fee_pct' ELSE 'no_show_fee_pct' END,
-      MESSAGE = 'fees are 0% to 100% of the booked charge';
+    PERFORM rb_refuse('RB400', 'invalid_fee_pct',
+                      CASE WHEN p_late NOT BETWEEN 0 AND 100 THEN 'late_fee_pct' ELSE 'no_show_fee_pct' END,
+                      'fees are 0% to 100% of the booked charge',
+                      jsonb_build_object('pct', CASE WHEN p_late NOT BETWEEN 0 AND 100 THEN p_late ELSE p_no_show END));
   END IF;
   -- NO KEY: a check-out charging with this rate (a key-share lock) is not held up
   SELECT * INTO old FROM rate_cards
    WHERE resource_id = r.id AND tier = p_tier::price_tier AND effective_from = v_from
      FOR NO KEY UPDATE;
   IF FOUND AND EXISTS (SELECT 1 FROM charges WHERE rate_card_id = old.id) THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'effective_from',
-      MESSAGE = format('the %s rate of %s from %s has charged bookings already; set the new rate from a later date',
-                       p_tier, r.code, v_from);
+    PERFORM rb_refuse('RB412', 'rate_in_use', 'effective_from',
+                      format('the %s rate of %s from %s has charged bookings already; set the new rate from a later date',
+                             p_tier, r.code, v_from),
+                      jsonb_build_object('tier', p_tier, 'resource', r.code::text,
+                                         'from', to_char(v_from, 'YYYY-MM-DD')));
   END IF;
   IF old.id IS NOT NULL THEN
     UPDATE rate_cards
@@ -500,7 +273,7 @@ BEGIN
 END $$;
 
 -- The rates of a resource, newest first per tier: staff of the resource.
-CREATE FUNCTION rb_rates(p_member bigint, p_code text) RETURNS SETOF bigint
+CREATE OR REPLACE FUNCTION rb_rates(p_member bigint, p_code text) RETURNS SETOF bigint
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
   m members := rb_member(p_member);
@@ -509,14 +282,15 @@ DECLARE
 BEGIN
   SELECT * INTO r FROM resources WHERE code = p_code;
   IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'resource_code',
-      MESSAGE = format('no resource is called %s', p_code);
+    PERFORM rb_refuse('RB404', 'resource_not_found', 'resource_code', format('no resource is called %s', p_code),
+                      jsonb_build_object('resource', p_code));
   END IF;
   SELECT * INTO i FROM institutions WHERE id = r.institution_id;
   IF NOT rb_is_staff(m, i.id, i.space_id) THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'resource_code',
-      MESSAGE = format('only a manager of %s, an operator of its space or an admin can read the rates of %s',
-                       i.name, r.code);
+    PERFORM rb_refuse('RB403', 'not_staff', 'resource_code',
+                      format('only a manager of %s, an operator of its space or an admin can read the rates of %s',
+                             i.name, r.code),
+                      jsonb_build_object('institution', i.name, 'action', 'read_rates', 'resource', r.code::text));
   END IF;
   RETURN QUERY SELECT c.id FROM rate_cards c WHERE c.resource_id = r.id
                 ORDER BY c.tier, c.effective_from DESC;
@@ -524,7 +298,7 @@ END $$;
 
 -- ------------------------------------------------------------------ charges
 
-CREATE VIEW charge_view AS
+CREATE OR REPLACE VIEW charge_view AS
 SELECT c.id, coalesce(c.booking_id, 0) AS booking_id, c.kind::text AS kind,
        s.code::text AS startup_code, coalesce(r.code::text, '') AS resource_code,
        coalesce(i.code::text, '') AS institution_code, c.tier::text AS tier,
@@ -542,7 +316,7 @@ LEFT JOIN invoices inv ON inv.id = l.invoice_id;
 -- The ledger lines p_member may read: members their startup's, managers
 -- their institution's, operators their space's, admins all; of one month
 -- and one startup when given.
-CREATE FUNCTION rb_charges(p_member bigint, p_period text, p_startup text)
+CREATE OR REPLACE FUNCTION rb_charges(p_member bigint, p_period text, p_startup text)
 RETURNS SETOF charge_view LANGUAGE plpgsql STABLE AS $$
 DECLARE
   m members := rb_member(p_member);
@@ -552,8 +326,9 @@ BEGIN
   IF p_startup IS NOT NULL THEN
     s := rb_startup(p_startup);
     IF m.role = 'member' AND s.id IS DISTINCT FROM m.startup_id THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'startup_code',
-        MESSAGE = format('members see only their own startup''s charges, not those of %s', s.code);
+      PERFORM rb_refuse('RB403', 'startup_not_yours', 'startup_code',
+                        format('members see only their own startup''s charges, not those of %s', s.code),
+                        jsonb_build_object('startup', s.code::text, 'action', 'read_charges'));
     END IF;
   END IF;
   RETURN QUERY
@@ -570,7 +345,7 @@ END $$;
 
 -- ------------------------------------------------------------------ vouchers
 
-CREATE VIEW voucher_view AS
+CREATE OR REPLACE VIEW voucher_view AS
 SELECT v.id, s.code::text AS startup_code, v.issuer, v.coverage_pct, v.currency::text AS currency,
        v.cap_fen, v.used_fen, v.cap_fen - v.used_fen AS balance_fen,
        to_char(v.valid_from, 'YYYY-MM-DD') AS valid_from, to_char(v.valid_to, 'YYYY-MM-DD') AS valid_to,
@@ -580,11 +355,11 @@ SELECT v.id, s.code::text AS startup_code, v.issuer, v.coverage_pct, v.currency:
        v.startup_id, s.space_id
 FROM vouchers v JOIN startups s ON s.id = v.startup_id;
 
-CREATE FUNCTION rb_voucher_wire(p_id bigint) RETURNS SETOF voucher_view
+CREATE OR REPLACE FUNCTION rb_voucher_wire(p_id bigint) RETURNS SETOF voucher_view
 LANGUAGE sql VOLATILE AS $$ SELECT * FROM voucher_view WHERE id = p_id $$;
 
 -- Record a startup's voucher: operators of its space and admins.
-CREATE FUNCTION rb_voucher_add(p_member bigint, p_startup text, p_issuer text, p_pct int,
+CREATE OR REPLACE FUNCTION rb_voucher_add(p_member bigint, p_startup text, p_issuer text, p_pct int,
                                p_currency text, p_cap bigint, p_from text, p_to text,
                                p_institutions text[], p_kinds text[], p_peer text)
 RETURNS bigint LANGUAGE plpgsql AS $$
@@ -599,41 +374,46 @@ DECLARE
   vid bigint;
 BEGIN
   IF NOT rb_is_operator(m, s.space_id) THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'startup_code',
-      MESSAGE = format('only an operator of %s or an admin can record vouchers of %s',
-                       (SELECT name FROM spaces WHERE id = s.space_id), s.code);
+    PERFORM rb_refuse('RB403', 'not_operator', 'startup_code',
+                      format('only an operator of %s or an admin can record vouchers of %s',
+                             (SELECT name FROM spaces WHERE id = s.space_id), s.code),
+                      jsonb_build_object('space', (SELECT name FROM spaces WHERE id = s.space_id),
+                                         'action', 'record_vouchers', 'startup', s.code::text));
   END IF;
   IF coalesce(btrim(p_issuer), '') = '' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'issuer',
-      MESSAGE = 'say who issued the voucher (the body that pays it)';
+    PERFORM rb_refuse('RB400', 'issuer_required', 'issuer', 'say who issued the voucher (the body that pays it)');
   END IF;
   IF p_pct NOT BETWEEN 1 AND 100 THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'coverage_pct',
-      MESSAGE = 'a voucher covers 1% to 100% of a charge';
+    PERFORM rb_refuse('RB400', 'invalid_coverage_pct', 'coverage_pct', 'a voucher covers 1% to 100% of a charge',
+                      jsonb_build_object('pct', p_pct));
   END IF;
   IF p_cap <= 0 THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'cap', MESSAGE = 'a voucher''s cap is more than 0';
+    PERFORM rb_refuse('RB400', 'invalid_amount', 'cap', 'a voucher''s cap is more than 0',
+                      jsonb_build_object('amount', p_cap));
   END IF;
   IF coalesce(p_currency, '') !~ '^[A-Z]{3}$' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'currency',
-      MESSAGE = format('%s is not a currency code (three capital letters, like CNY)', coalesce(p_currency, 'nothing'));
+    PERFORM rb_refuse('RB400', 'invalid_currency', 'currency',
+                      format('%s is not a currency code (three capital letters, like CNY)', coalesce(p_currency, 'nothing')),
+                      jsonb_build_object('currency', p_currency));
   END IF;
   IF v_to < v_from THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'valid_to',
-      MESSAGE = format('the voucher would end (%s) before it begins (%s)', v_to, v_from);
+    PERFORM rb_refuse('RB400', 'date_range_reversed', 'valid_to',
+                      format('the voucher would end (%s) before it begins (%s)', v_to, v_from),
+                      jsonb_build_object('from', to_char(v_from, 'YYYY-MM-DD'), 'to', to_char(v_to, 'YYYY-MM-DD')));
   END IF;
   FOREACH x IN ARRAY coalesce(p_institutions, '{}') LOOP
     SELECT id INTO iid FROM institutions WHERE code = x;
     IF NOT FOUND THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'institutions',
-        MESSAGE = format('no institution is called %s', x);
+      PERFORM rb_refuse('RB404', 'institution_not_found', 'institutions', format('no institution is called %s', x),
+                        jsonb_build_object('institution', x));
     END IF;
     insts := insts || iid;
   END LOOP;
   FOREACH x IN ARRAY coalesce(p_kinds, '{}') LOOP
     IF x NOT IN (SELECT unnest(enum_range(NULL::resource_kind))::text) THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'kinds',
-        MESSAGE = format('%s is not a kind of resource (instrument, test_facility, machining, pilot_line, workspace)', x);
+      PERFORM rb_refuse('RB400', 'invalid_resource_kind', 'kinds',
+                        format('%s is not a kind of resource (instrument, test_facility, machining, pilot_line, workspace)', x),
+                        jsonb_build_object('kind', x));
     END IF;
   END LOOP;
   INSERT INTO vouchers (startup_id, issuer, coverage_pct, currency, cap_fen, valid_from, valid_to,
@@ -647,7 +427,7 @@ BEGIN
 END $$;
 
 -- Vouchers p_member may read (of one startup when given).
-CREATE FUNCTION rb_vouchers(p_member bigint, p_startup text, p_id bigint) RETURNS SETOF bigint
+CREATE OR REPLACE FUNCTION rb_vouchers(p_member bigint, p_startup text, p_id bigint) RETURNS SETOF bigint
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
   m members := rb_member(p_member);
@@ -656,15 +436,17 @@ BEGIN
   IF p_startup IS NOT NULL THEN
     s := rb_startup(p_startup);
     IF NOT rb_may_read_startup(m, s) THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'startup_code',
-        MESSAGE = format('the vouchers of %s are for its members, the operators of its space and admins', s.code);
+      PERFORM rb_refuse('RB403', 'startup_private', 'startup_code',
+                        format('the vouchers of %s are for its members, the operators of its space and admins', s.code),
+                        jsonb_build_object('startup', s.code::text, 'action', 'read_vouchers'));
     END IF;
   END IF;
   IF p_id IS NOT NULL AND NOT EXISTS (
        SELECT 1 FROM vouchers v JOIN startups x ON x.id = v.startup_id
         WHERE v.id = p_id AND rb_may_read_startup(m, x)) THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'voucher_id',
-      MESSAGE = format('there is no voucher %s that you can see', p_id);
+    PERFORM rb_refuse('RB404', 'voucher_not_found', 'voucher_id',
+                      format('there is no voucher %s that you can see', p_id),
+                      jsonb_build_object('voucher', p_id));
   END IF;
   RETURN QUERY SELECT v.id FROM vouchers v JOIN startups x ON x.id = v.startup_id
     WHERE rb_may_read_startup(m, x) AND (s.id IS NULL OR v.startup_id = s.id)
@@ -673,7 +455,7 @@ BEGIN
 END $$;
 
 -- What a voucher paid: one row per redemption.
-CREATE VIEW redemption_view AS
+CREATE OR REPLACE VIEW redemption_view AS
 SELECT d.id, d.voucher_id, inv.number AS invoice_number, to_char(inv.period, 'YYYY-MM') AS period,
        coalesce(r.code::text, '') AS resource_code, to_char(c.charged_on, 'YYYY-MM-DD') AS charged_on,
        l.amount_fen AS line_fen, d.amount_fen, coalesce(c.booking_id, 0) AS booking_id
@@ -686,7 +468,7 @@ LEFT JOIN resources r ON r.id = c.resource_id;
 -- What each issuing body owes the space: every redemption of its vouchers
 -- on invoices of one month (all months when p_period is NULL), for the
 -- operators of a space (their space's startups) and admins.
-CREATE FUNCTION rb_voucher_statement(p_member bigint, p_issuer text, p_period text)
+CREATE OR REPLACE FUNCTION rb_voucher_statement(p_member bigint, p_issuer text, p_period text)
 RETURNS TABLE (issuer text, voucher_id bigint, startup_code text, period text,
                invoice_number text, currency text, amount_fen bigint)
 LANGUAGE plpgsql STABLE AS $$
@@ -695,8 +477,9 @@ DECLARE
   v_from date := CASE WHEN p_period IS NULL THEN NULL ELSE rb_period(p_period, 'period') END;
 BEGIN
   IF m.role NOT IN ('operator', 'admin') THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB403',
-      MESSAGE = 'voucher statements are for the operators of the space and admins';
+    PERFORM rb_refuse('RB403', 'not_operator', NULL,
+                      'voucher statements are for the operators of the space and admins',
+                      jsonb_build_object('action', 'read_voucher_statements'));
   END IF;
   RETURN QUERY
     SELECT v.issuer, v.id, s.code::text, to_char(inv.period, 'YYYY-MM'), inv.number,
@@ -718,7 +501,7 @@ END $$;
 -- The next invoice number of a space for a year: "<SPACE>-2026-0007".  The
 -- counter row stays locked until the transaction ends, so numbers are
 -- gapless (a rollback gives the number back) and never repeat.
-CREATE FUNCTION rb_next_invoice_number(p_space bigint, p_year int) RETURNS text
+CREATE OR REPLACE FUNCTION rb_next_invoice_number(p_space bigint, p_year int) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
   n int;
@@ -741,7 +524,7 @@ END $$;
 -- what vouchers before it paid, and never more than its balance.  A
 -- reversal gives back to the vouchers what they paid on the line it
 -- reverses.
-CREATE FUNCTION rb_invoice_startup(p_space bigint, p_startup bigint, p_period date, p_by bigint)
+CREATE OR REPLACE FUNCTION rb_invoice_startup(p_space bigint, p_startup bigint, p_period date, p_by bigint)
 RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
   v_end date := p_period + interval '1 month';
@@ -768,9 +551,11 @@ BEGIN
     RETURN NULL;
   END IF;
   IF mixed THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'period',
-      MESSAGE = format('%s has charges in more than one currency in %s; one invoice holds one currency',
-                       (SELECT code FROM startups WHERE id = p_startup), to_char(p_period, 'YYYY-MM'));
+    PERFORM rb_refuse('RB412', 'mixed_currencies', 'period',
+                      format('%s has charges in more than one currency in %s; one invoice holds one currency',
+                             (SELECT code FROM startups WHERE id = p_startup), to_char(p_period, 'YYYY-MM')),
+                      jsonb_build_object('startup', (SELECT code::text FROM startups WHERE id = p_startup),
+                                         'period', to_char(p_period, 'YYYY-MM')));
   END IF;
   -- the startup's vouchers, in id order, before the counter row
   PERFORM 1 FROM vouchers WHERE startup_id = p_startup ORDER BY id FOR UPDATE;
@@ -837,7 +622,7 @@ END $$;
 -- the same time queue on the space's advisory lock; the second finds the
 -- month invoiced (and the unique index would refuse a second set anyway).
 -- Returns the invoices issued now.
-CREATE FUNCTION rb_invoice_run(p_member bigint, p_period text, p_space text, p_peer text)
+CREATE OR REPLACE FUNCTION rb_invoice_run(p_member bigint, p_period text, p_space text, p_peer text)
 RETURNS SETOF bigint LANGUAGE plpgsql AS $$
 DECLARE
   m members := rb_member(p_member);
@@ -851,23 +636,26 @@ BEGIN
   IF p_space IS NOT NULL THEN
     SELECT * INTO sp FROM spaces WHERE code = p_space;
     IF NOT FOUND THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'space_code',
-        MESSAGE = format('no space is called %s', p_space);
+      PERFORM rb_refuse('RB404', 'space_not_found', 'space_code', format('no space is called %s', p_space),
+                        jsonb_build_object('space', p_space));
     END IF;
     IF NOT rb_is_operator(m, sp.id) THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'space_code',
-        MESSAGE = format('only an operator of %s or an admin can invoice it', sp.name);
+      PERFORM rb_refuse('RB403', 'not_operator', 'space_code',
+                        format('only an operator of %s or an admin can invoice it', sp.name),
+                        jsonb_build_object('space', sp.name, 'action', 'invoice'));
     END IF;
     v_space := sp.id;
   ELSIF m.role = 'operator' THEN
     v_space := m.space_id;
   ELSIF m.role <> 'admin' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB403',
-      MESSAGE = 'invoice runs are for the operators of the space and admins';
+    PERFORM rb_refuse('RB403', 'not_operator', NULL,
+                      'invoice runs are for the operators of the space and admins',
+                      jsonb_build_object('action', 'invoice'));
   END IF;
   IF v_period >= date_trunc('month', now() AT TIME ZONE 'Asia/Shanghai')::date + interval '1 month' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'period',
-      MESSAGE = format('%s has not begun; a month is invoiced once it has begun', p_period);
+    PERFORM rb_refuse('RB412', 'period_not_begun', 'period',
+                      format('%s has not begun; a month is invoiced once it has begun', p_period),
+                      jsonb_build_object('period', p_period));
   END IF;
   FOR sp IN SELECT * FROM spaces WHERE v_space IS NULL OR spaces.id = v_space ORDER BY spaces.id LOOP
     PERFORM pg_advisory_xact_lock(7310, sp.id::int);
@@ -889,7 +677,7 @@ END $$;
 -- A credit note for part or all of what a startup pays on an invoice: a
 -- credit line in the ledger and a numbered credit note holding it.  The
 -- credit notes of an invoice never add up to more than the startup paid.
-CREATE FUNCTION rb_invoice_credit(p_member bigint, p_number text, p_amount bigint, p_reason text,
+CREATE OR REPLACE FUNCTION rb_invoice_credit(p_member bigint, p_number text, p_amount bigint, p_reason text,
                                   p_peer text)
 RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
@@ -903,24 +691,30 @@ DECLARE
 BEGIN
   SELECT * INTO inv FROM invoices WHERE number = p_number;
   IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'number',
-      MESSAGE = format('there is no invoice %s', p_number);
+    PERFORM rb_refuse('RB404', 'invoice_not_found', 'number', format('there is no invoice %s', p_number),
+                      jsonb_build_object('invoice', p_number));
   END IF;
   IF NOT rb_is_operator(m, inv.space_id) THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'number',
-      MESSAGE = format('only an operator of %s or an admin can credit invoice %s',
-                       (SELECT name FROM spaces WHERE id = inv.space_id), inv.number);
+    PERFORM rb_refuse('RB403', 'not_operator', 'number',
+                      format('only an operator of %s or an admin can credit invoice %s',
+                             (SELECT name FROM spaces WHERE id = inv.space_id), inv.number),
+                      jsonb_build_object('space', (SELECT name FROM spaces WHERE id = inv.space_id),
+                                         'action', 'credit_invoice', 'invoice', inv.number));
   END IF;
   IF inv.kind <> 'invoice' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'number',
-      MESSAGE = format('%s is a credit note; credit the invoice it belongs to', inv.number);
+    PERFORM rb_refuse('RB412', 'invoice_is_credit_note', 'number',
+                      format('%s is a credit note; credit the invoice it belongs to', inv.number),
+                      jsonb_build_object('invoice', inv.number,
+                                         'credit_of', (SELECT o.number FROM invoices o WHERE o.id = inv.credit_of)));
   END IF;
   IF coalesce(btrim(p_reason), '') = '' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'reason',
-      MESSAGE = format('say why invoice %s is credited; the startup sees the reason', inv.number);
+    PERFORM rb_refuse('RB400', 'reason_required', 'reason',
+                      format('say why invoice %s is credited; the startup sees the reason', inv.number),
+                      jsonb_build_object('invoice', inv.number, 'action', 'credit_invoice'));
   END IF;
   IF p_amount IS NULL OR p_amount <= 0 THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'amount', MESSAGE = 'a credit is more than 0';
+    PERFORM rb_refuse('RB400', 'invalid_amount', 'amount', 'a credit is more than 0',
+                      jsonb_build_object('amount', p_amount));
   END IF;
   -- credits of one invoice queue here
   PERFORM pg_advisory_xact_lock(7311, inv.id::int);
@@ -928,9 +722,11 @@ BEGIN
     FROM invoices x WHERE x.credit_of = inv.id;
   IF p_amount > left_fen THEN
     cur_text := CASE WHEN inv.currency = 'CNY' THEN '¥' ELSE inv.currency || ' ' END;
-    RAISE EXCEPTION USING ERRCODE = 'RB412', COLUMN = 'amount',
-      MESSAGE = format('invoice %s has %s left to credit (what the startup pays, less earlier credit notes)',
-                       inv.number, cur_text || to_char(left_fen / 100.0, 'FM999,999,999,999,990.00'));
+    PERFORM rb_refuse('RB412', 'credit_exceeds_balance', 'amount',
+                      format('invoice %s has %s left to credit (what the startup pays, less earlier credit notes)',
+                             inv.number, cur_text || to_char(left_fen / 100.0, 'FM999,999,999,999,990.00')),
+                      jsonb_build_object('invoice', inv.number, 'left_fen', left_fen,
+                                         'currency', inv.currency::text, 'amount', p_amount));
   END IF;
   SELECT * INTO s FROM startups WHERE id = inv.startup_id;
   INSERT INTO charges (kind, startup_id, space_id, tier, currency, charged_on, amount_fen, description)
@@ -952,7 +748,7 @@ END $$;
 
 -- Invoices as the wire shows them, with their lines (line columns NULL
 -- when lines are not asked for).  Column order: daemon/sql.h IV_*.
-CREATE FUNCTION rb_invoice_rows(p_ids bigint[], p_lines boolean)
+CREATE OR REPLACE FUNCTION rb_invoice_rows(p_ids bigint[], p_lines boolean)
 RETURNS TABLE (id bigint, number text, kind text, space_code text, startup_code text,
                startup_name text, period text, currency text, total_fen bigint,
                voucher_fen bigint, startup_fen bigint, credit_of text, reason text,
@@ -981,7 +777,7 @@ $$;
 
 -- Invoices p_member may read: members their startup's, operators their
 -- space's, admins all; of one month and startup when given.
-CREATE FUNCTION rb_invoices(p_member bigint, p_period text, p_startup text, p_number text)
+CREATE OR REPLACE FUNCTION rb_invoices(p_member bigint, p_period text, p_startup text, p_number text)
 RETURNS bigint[] LANGUAGE plpgsql STABLE AS $$
 DECLARE
   m members := rb_member(p_member);
@@ -992,8 +788,9 @@ BEGIN
   IF p_startup IS NOT NULL THEN
     s := rb_startup(p_startup);
     IF NOT rb_may_read_startup(m, s) THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'startup_code',
-        MESSAGE = format('the invoices of %s are for its members, the operators of its space and admins', s.code);
+      PERFORM rb_refuse('RB403', 'startup_private', 'startup_code',
+                        format('the invoices of %s are for its members, the operators of its space and admins', s.code),
+                        jsonb_build_object('startup', s.code::text, 'action', 'read_invoices'));
     END IF;
   END IF;
   SELECT coalesce(array_agg(i.id ORDER BY i.number), '{}') INTO ids
@@ -1006,8 +803,9 @@ BEGIN
                     (SELECT o.id FROM invoices o WHERE o.number = p_number))
            ORDER BY i.number LIMIT 5000) i;
   IF p_number IS NOT NULL AND cardinality(ids) = 0 THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'number',
-      MESSAGE = format('there is no invoice %s that you can see', p_number);
+    PERFORM rb_refuse('RB404', 'invoice_not_found', 'number',
+                      format('there is no invoice %s that you can see', p_number),
+                      jsonb_build_object('invoice', p_number));
   END IF;
   RETURN ids;
 END $$;
@@ -1018,7 +816,7 @@ END $$;
 -- month, what vouchers paid of it and what the startups paid.  Credit
 -- notes (no institution) are a row of their own.  Operators: their
 -- space's institutions; managers: their own; admins: all.
-CREATE FUNCTION rb_settlement(p_member bigint, p_period text, p_institution text)
+CREATE OR REPLACE FUNCTION rb_settlement(p_member bigint, p_period text, p_institution text)
 RETURNS TABLE (institution_code text, institution_name text, currency text,
                earned_fen bigint, voucher_fen bigint, startup_fen bigint)
 LANGUAGE plpgsql STABLE AS $$
@@ -1028,18 +826,21 @@ DECLARE
   ins institutions;
 BEGIN
   IF m.role = 'member' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB403',
-      MESSAGE = 'the settlement is for managers of the host institutions, operators of the space and admins';
+    PERFORM rb_refuse('RB403', 'not_staff', NULL,
+                      'the settlement is for managers of the host institutions, operators of the space and admins',
+                      jsonb_build_object('action', 'read_settlement'));
   END IF;
   IF p_institution IS NOT NULL THEN
     SELECT * INTO ins FROM institutions WHERE code = p_institution;
     IF NOT FOUND THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'institution_code',
-        MESSAGE = format('no institution is called %s', p_institution);
+      PERFORM rb_refuse('RB404', 'institution_not_found', 'institution_code',
+                        format('no institution is called %s', p_institution),
+                        jsonb_build_object('institution', p_institution));
     END IF;
     IF NOT rb_is_staff(m, ins.id, ins.space_id) THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'institution_code',
-        MESSAGE = format('the settlement of %s is for its managers, the operators of its space and admins', ins.name);
+      PERFORM rb_refuse('RB403', 'not_staff', 'institution_code',
+                        format('the settlement of %s is for its managers, the operators of its space and admins', ins.name),
+                        jsonb_build_object('institution', ins.name, 'action', 'read_settlement'));
     END IF;
   END IF;
   RETURN QUERY
@@ -1061,7 +862,7 @@ END $$;
 
 -- Set a startup's price tier: operators of its space and admins.  Lines
 -- already charged keep the tier they were charged at.
-CREATE FUNCTION rb_set_tier(p_member bigint, p_startup text, p_tier text, p_peer text,
+CREATE OR REPLACE FUNCTION rb_set_tier(p_member bigint, p_startup text, p_tier text, p_peer text,
                             OUT startup_code text, OUT tier text, OUT previous text)
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -1069,13 +870,16 @@ DECLARE
   s startups := rb_startup(p_startup);
 BEGIN
   IF NOT rb_is_operator(m, s.space_id) THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'startup_code',
-      MESSAGE = format('only an operator of %s or an admin can set the price tier of %s',
-                       (SELECT name FROM spaces WHERE id = s.space_id), s.code);
+    PERFORM rb_refuse('RB403', 'not_operator', 'startup_code',
+                      format('only an operator of %s or an admin can set the price tier of %s',
+                             (SELECT name FROM spaces WHERE id = s.space_id), s.code),
+                      jsonb_build_object('space', (SELECT name FROM spaces WHERE id = s.space_id),
+                                         'action', 'set_tier', 'startup', s.code::text));
   END IF;
   IF p_tier IS NULL OR p_tier NOT IN ('member_startup', 'host_internal', 'external') THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'tier',
-      MESSAGE = format('%s is not a price tier (member_startup, host_internal or external)', coalesce(p_tier, 'nothing'));
+    PERFORM rb_refuse('RB400', 'invalid_tier', 'tier',
+                      format('%s is not a price tier (member_startup, host_internal or external)', coalesce(p_tier, 'nothing')),
+                      jsonb_build_object('tier', p_tier));
   END IF;
   SELECT x.tier::text INTO previous FROM startups x WHERE x.id = s.id FOR NO KEY UPDATE;
   UPDATE startups SET tier = p_tier::price_tier WHERE id = s.id;
@@ -1084,3 +888,4 @@ BEGIN
   startup_code := s.code;
   tier := p_tier;
 END $$;
+

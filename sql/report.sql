@@ -1,19 +1,7 @@
--- The filing report: per resource and in total, over whole local days, the
--- hours a resource was open, booked and used, how many startups used it,
--- its bookings and no-shows, what it charged and what vouchers paid of it.
---
--- One statement, set-based: the resources in scope with their range in
--- their own zone, then every booking that touches the range (through the
--- GiST index on resource and window), aggregated per resource and in total
--- with GROUPING SETS, so that startups served in total are counted once
--- however many resources they used.  Opening hours are computed per
--- resource (rb_windows less closures), never per booking.
-
--- The ledger of one resource over a range of dates.
-CREATE INDEX charges_resource_date ON charges (resource_id, charged_on);
+-- The filing report: hours opened, booked and used per resource.
 
 -- Seconds covered by a multirange.
-CREATE FUNCTION rb_multirange_secs(m tstzmultirange) RETURNS bigint
+CREATE OR REPLACE FUNCTION rb_multirange_secs(m tstzmultirange) RETURNS bigint
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT coalesce(sum(rb_epoch(upper(x)) - rb_epoch(lower(x))), 0)::bigint FROM unnest(m) x
 $$;
@@ -22,7 +10,7 @@ $$;
 -- resources p_member may report on: admins any (one space with p_space,
 -- else all), operators their space, managers their institution's.  A row
 -- per resource, then the total (resource_code '').  Seconds and fen.
-CREATE FUNCTION rb_report(p_member bigint, p_space text, p_from text, p_to text)
+CREATE OR REPLACE FUNCTION rb_report(p_member bigint, p_space text, p_from text, p_to text)
 RETURNS TABLE (resource_code text, resource_name text, institution_code text, space_code text,
                time_zone text, units int, open_secs bigint, booked_secs bigint, used_secs bigint,
                startups int, bookings int, no_shows int, currency text, revenue_fen bigint,
@@ -35,33 +23,39 @@ DECLARE
   sp spaces;
 BEGIN
   IF v_to < v_from THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'to',
-      MESSAGE = format('the report ends (to %s) before it begins (from %s)', v_to, v_from);
+    PERFORM rb_refuse('RB400', 'date_range_reversed', 'to',
+                      format('the report ends (to %s) before it begins (from %s)', v_to, v_from),
+                      jsonb_build_object('from', to_char(v_from, 'YYYY-MM-DD'), 'to', to_char(v_to, 'YYYY-MM-DD')));
   END IF;
   IF v_to - v_from + 1 > 366 THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB400', COLUMN = 'to',
-      MESSAGE = format('a report covers at most 366 days; from %s to %s is %s days',
-                       v_from, v_to, v_to - v_from + 1);
+    PERFORM rb_refuse('RB400', 'range_too_long', 'to',
+                      format('a report covers at most 366 days; from %s to %s is %s days',
+                             v_from, v_to, v_to - v_from + 1),
+                      jsonb_build_object('from', to_char(v_from, 'YYYY-MM-DD'), 'to', to_char(v_to, 'YYYY-MM-DD'),
+                                         'days', v_to - v_from + 1, 'limit', 366));
   END IF;
   IF m.role = 'member' THEN
-    RAISE EXCEPTION USING ERRCODE = 'RB403',
-      MESSAGE = 'the report is for managers of the host institutions, operators of the space and admins';
+    PERFORM rb_refuse('RB403', 'not_staff', NULL,
+                      'the report is for managers of the host institutions, operators of the space and admins',
+                      jsonb_build_object('action', 'report'));
   END IF;
   IF p_space IS NOT NULL THEN
     SELECT * INTO sp FROM spaces s WHERE s.code = p_space;
     IF NOT FOUND THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB404', COLUMN = 'space_code',
-        MESSAGE = format('no space is called %s', p_space);
+      PERFORM rb_refuse('RB404', 'space_not_found', 'space_code', format('no space is called %s', p_space),
+                        jsonb_build_object('space', p_space));
     END IF;
     IF m.role = 'operator' AND m.space_id IS DISTINCT FROM sp.id THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'space_code',
-        MESSAGE = format('the report of %s is for its operators and admins', sp.name);
+      PERFORM rb_refuse('RB403', 'not_operator', 'space_code',
+                        format('the report of %s is for its operators and admins', sp.name),
+                        jsonb_build_object('space', sp.name, 'action', 'report'));
     END IF;
     IF m.role = 'manager' AND NOT EXISTS (SELECT 1 FROM institutions i
                                            WHERE i.id = m.institution_id AND i.space_id = sp.id) THEN
-      RAISE EXCEPTION USING ERRCODE = 'RB403', COLUMN = 'space_code',
-        MESSAGE = format('a manager reports on the resources of their own institution, which is not in %s',
-                         sp.name);
+      PERFORM rb_refuse('RB403', 'institution_not_in_space', 'space_code',
+                        format('a manager reports on the resources of their own institution, which is not in %s',
+                               sp.name),
+                        jsonb_build_object('space', sp.name, 'action', 'report'));
     END IF;
   END IF;
 
@@ -159,3 +153,4 @@ BEGIN
     FROM line
    ORDER BY line.tot, line.rcode;
 END $$;
+

@@ -1,0 +1,575 @@
+-- Bookings: the wire form, booking, cancelling, moving, handing over and
+-- reading one.  The rules a booking is held to: sql/rules.sql.
+
+-- The booking as the wire shows it, with its place in its series
+-- (column order: daemon/sql.h BC_*).
+CREATE OR REPLACE VIEW booking_view AS
+SELECT b.id, r.code::text AS resource_code, r.name AS resource_name, r.time_zone,
+       rb_epoch(lower(b.during)) AS start_epoch, rb_epoch(upper(b.during)) AS end_epoch,
+       b.state::text AS state, m.handle::text AS member_handle,
+       coalesce(s.code::text, '') AS startup_code, rb_epoch(b.created_at) AS created_epoch,
+       b.note, coalesce(rb_epoch(b.cancelled_at), 0) AS cancelled_epoch, b.cancel_reason,
+       b.member_id, b.startup_id, b.resource_id, b.during,
+       u.unit_no, b.override_reason, coalesce(b.parent_id, 0) AS parent_id,
+       coalesce((SELECT c.handle::text FROM members c WHERE c.id = b.cancelled_by), '') AS cancelled_by,
+       b.cancelled_late,
+       coalesce(rb_epoch(b.checked_in_at), 0) AS checked_in_epoch,
+       coalesce(rb_epoch(b.checked_out_at), 0) AS checked_out_epoch,
+       b.usage_note, coalesce(b.series_id, 0) AS series_id,
+       coalesce((SELECT d.handle::text FROM members d WHERE d.id = b.decided_by), '') AS decided_by,
+       b.decision_reason,
+       coalesce(b.series_no, 0) AS series_no,
+       coalesce((SELECT bs.occurrences FROM booking_series bs WHERE bs.id = b.series_id), 0) AS series_of
+FROM bookings b
+JOIN resources r ON r.id = b.resource_id
+JOIN members m ON m.id = b.member_id
+JOIN resource_units u ON u.id = b.unit_id
+LEFT JOIN startups s ON s.id = b.startup_id;
+
+-- ------------------------------------------------------------------ the state machine
+
+-- The states a booking moves through, and who moves it.  A change not in
+-- this table is refused by rb_booking_write, whoever asks; each request
+-- function checks who asks, with its own message.
+--
+--   requested -> confirmed | declined | cancelled
+--   confirmed -> cancelled | checked_in | no_show | requested | completed
+--   no_show   -> checked_in | completed
+--   checked_in -> completed;  completed -> checked_in (a corrected record)
+CREATE OR REPLACE FUNCTION rb_transition(p_from booking_state, p_to booking_state) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT t.who FROM (VALUES
+    ('requested',  'confirmed',  'staff of the resource, approving'),
+    ('requested',  'declined',   'staff of the resource, declining with a reason'),
+    ('requested',  'cancelled',  'the holder, or staff with a reason (also closing the time)'),
+    ('confirmed',  'cancelled',  'the holder, or staff with a reason (also closing the time)'),
+    ('confirmed',  'requested',  'the holder, moving a booking of a resource that needs approval'),
+    ('confirmed',  'checked_in', 'the holder or staff, checking in'),
+    ('confirmed',  'no_show',    'staff, or the no-show sweep after the grace period'),
+    ('confirmed',  'completed',  'staff, correcting the usage record'),
+    ('no_show',    'checked_in', 'the holder or staff (a late arrival), or staff correcting'),
+    ('no_show',    'completed',  'staff, correcting the usage record'),
+    ('checked_in', 'completed',  'the holder or staff checking out, or staff correcting'),
+    ('completed',  'checked_in', 'staff, correcting the usage record')
+  ) AS t(f, t, who)
+  WHERE t.f = p_from::text AND t.t = p_to::text
+$$;
+
+-- A new booking: unit p_unit of r (as rb_rules chose it) for m over w,
+-- in the state rb_first_state gives it.  Every booking is made here.
+-- Returns the new row; watchers hear of it (events.sql).
+CREATE OR REPLACE FUNCTION rb_booking_insert(m members, r resources, w tstzrange, p_unit bigint,
+                                             p_note text, p_override text, p_parent bigint)
+RETURNS bookings LANGUAGE plpgsql AS $$
+DECLARE
+  n bookings;
+BEGIN
+  INSERT INTO bookings (resource_id, unit_id, member_id, startup_id, during, state, note,
+                        override_reason, parent_id)
+  VALUES (r.id, p_unit, m.id, m.startup_id, w, rb_first_state(m, r, p_parent),
+          coalesce(p_note, ''), coalesce(p_override, ''), p_parent)
+  RETURNING * INTO n;
+  PERFORM rb_booking_event(NULL, n);
+  RETURN n;
+END $$;
+
+-- Every change to existing bookings: ns are os changed (same order, same
+-- ids; the rows are locked by the caller).  A state change must be in
+-- rb_transition's table, and whoever holds an active booking of a resource
+-- that needs qualification must be qualified until its end (checked when
+-- the holder or the window changes).  All rows are written first; then,
+-- for each row in order:
+--   1. charging (billing.sql): a state change may owe a charge or undo one;
+--   2. events (events.sql): watchers are told what changed;
+--   3. the waitlist (waitlist.sql): time the booking stopped holding
+--      (cancelled, declined, or moved away) is offered to whoever waits
+--      for it, which may book it in this same transaction.
+CREATE OR REPLACE FUNCTION rb_booking_write(os bookings[], ns bookings[]) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+  o bookings;
+  n bookings;
+  r resources;
+  q record;
+BEGIN
+  FOR i IN 1 .. coalesce(array_length(os, 1), 0) LOOP
+    o := os[i];
+    n := ns[i];
+    IF n.state <> o.state AND rb_transition(o.state, n.state) IS NULL THEN
+      PERFORM rb_refuse('RB412', 'booking_state', 'booking_id',
+                        format('booking %s is %s and cannot become %s', o.id,
+                               replace(o.state::text, '_', ' '), replace(n.state::text, '_', ' ')),
+                        jsonb_build_object('booking', o.id, 'state', o.state, 'to', n.state));
+    END IF;
+    IF n.state IN ('requested', 'confirmed', 'checked_in')
+       AND (n.member_id <> o.member_id OR n.during <> o.during) THEN
+      SELECT * INTO r FROM resources x WHERE x.id = n.resource_id;
+      IF r.needs_qualification THEN
+        SELECT * INTO q FROM rb_unqualified(n.member_id, r, upper(n.during));
+        IF q.reason IS NOT NULL THEN
+          PERFORM rb_refuse('RB412', q.reason,
+                            CASE WHEN n.member_id <> o.member_id THEN 'to_member' ELSE 'start' END,
+                            q.message, q.args);
+        END IF;
+      END IF;
+    END IF;
+    UPDATE bookings b
+       SET unit_id = n.unit_id, member_id = n.member_id, during = n.during, state = n.state,
+           cancelled_at = n.cancelled_at, cancelled_by = n.cancelled_by,
+           cancel_reason = n.cancel_reason, cancelled_late = n.cancelled_late,
+           decided_by = n.decided_by, decided_at = n.decided_at,
+           decision_reason = n.decision_reason, checked_in_at = n.checked_in_at,
+           checked_out_at = n.checked_out_at, usage_note = n.usage_note,
+           series_id = n.series_id, series_no = n.series_no
+     WHERE b.id = o.id;
+  END LOOP;
+  FOR i IN 1 .. coalesce(array_length(os, 1), 0) LOOP
+    o := os[i];
+    n := ns[i];
+    IF n.state <> o.state THEN
+      PERFORM rb_booking_charge(o, n);
+    END IF;
+    PERFORM rb_booking_event(o, n);
+    IF o.state NOT IN ('cancelled', 'declined') AND upper(o.during) > now()
+       AND (n.state IN ('cancelled', 'declined') OR n.during <> o.during) THEN
+      PERFORM rb_waitlist_offer(o.resource_id, o.during, o.member_id, o.startup_id);
+    END IF;
+  END LOOP;
+END $$;
+
+-- Booking p_booking and those of its companions in p_states, locked, the
+-- booking first and its companions in resource order.  The caller holds
+-- the booking (rb_lock_booking).
+CREATE OR REPLACE FUNCTION rb_booking_family(p_booking bigint, p_states booking_state[])
+RETURNS bookings[] LANGUAGE sql AS $$
+  SELECT array_agg(x.b ORDER BY (x.b).parent_id IS NOT NULL, (x.b).resource_id, (x.b).id)
+    FROM (SELECT b FROM bookings b
+           WHERE b.id = p_booking
+              OR (b.parent_id = p_booking AND b.state = ANY (p_states))
+           FOR NO KEY UPDATE) x
+$$;
+
+-- Book w on r for m, with r's required companions: every one is asked of
+-- rb_rules first (the first refusal is raised), then all are made.  The
+-- caller holds the requirement group's advisory locks.  Returns the id of
+-- the booking of r.
+CREATE OR REPLACE FUNCTION rb_book_group(m members, r resources, w tstzrange, p_note text,
+                                         p_override text)
+RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+  unit bigint := rb_rules_hold(rb_rules(m, r, w, p_override));
+  q resources;
+  qs resources[] := '{}';
+  units bigint[] := '{}';
+  n bookings;
+BEGIN
+  FOR q IN SELECT x.* FROM resource_requires rq JOIN resources x ON x.id = rq.required_id
+            WHERE rq.resource_id = r.id ORDER BY x.id LOOP
+    units := units || rb_rules_hold(rb_rules(m, q, w, p_override));
+    qs := qs || q;
+  END LOOP;
+  n := rb_booking_insert(m, r, w, unit, p_note, p_override, NULL);
+  FOR i IN 1 .. coalesce(array_length(qs, 1), 0) LOOP
+    PERFORM rb_booking_insert(m, qs[i], w, units[i], format('with %s booking %s', r.code, n.id),
+                              p_override, n.id);
+  END LOOP;
+  RETURN n.id;
+END $$;
+
+-- One call, one transaction: the booking, its required companions, the
+-- idempotency record and the audit row, under the advisory locks of the
+-- resource's whole requirement group.
+CREATE OR REPLACE FUNCTION rb_book(p_member bigint, p_code text, p_start bigint, p_end bigint,
+                                   p_note text, p_override text, p_key text, p_peer text)
+RETURNS TABLE (id bigint, replayed boolean)
+LANGUAGE plpgsql AS $$
+DECLARE
+  m members := rb_member(p_member);
+  r resources;
+  q resources;
+  i institutions;
+  w tstzrange;
+  fp text := p_code || ' ' || p_start || ' ' || p_end || ' ' || coalesce(p_note, '') || ' '
+             || coalesce(p_override, '');
+  prev bigint;
+  new_id bigint;
+BEGIN
+  prev := rb_idem_lookup(p_member, p_key, 'book', fp);
+  IF prev IS NOT NULL THEN
+    RETURN QUERY SELECT prev, true;
+    RETURN;
+  END IF;
+
+  SELECT * INTO r FROM resources WHERE resources.code = p_code;
+  IF NOT FOUND THEN
+    PERFORM rb_refuse('RB404', 'resource_not_found', 'resource_code',
+      format('no resource is called %s', p_code),
+      jsonb_build_object('resource', p_code));
+  END IF;
+  IF coalesce(p_override, '') <> '' THEN
+    SELECT * INTO i FROM institutions WHERE institutions.id = r.institution_id;
+    IF NOT rb_is_staff(m, i.id, i.space_id) THEN
+      PERFORM rb_refuse('RB403', 'not_staff', 'override_reason',
+        format('only a manager of %s, an operator of its space or an admin can book %s past its rules',
+                         i.name, r.code),
+        jsonb_build_object('action', 'book_past_rules', 'institution', i.name, 'resource', r.code::text));
+    END IF;
+  END IF;
+  IF p_end <= p_start THEN
+    PERFORM rb_refuse('RB400', 'end_before_start', 'end',
+      'the end of a booking must be after its start',
+      jsonb_build_object('start', p_start, 'end', p_end));
+  END IF;
+  IF p_end - p_start > 366 * 86400 THEN
+    PERFORM rb_refuse('RB400', 'booking_too_long', 'end',
+      'a booking cannot be longer than 366 days',
+      jsonb_build_object('days', 366));
+  END IF;
+  w := tstzrange(rb_from_epoch(p_start), rb_from_epoch(p_end), '[)');
+  IF lower(w) < now() THEN
+    PERFORM rb_refuse('RB412', 'booking_in_past', 'start',
+      format('%s cannot be booked in the past (%s)', r.code, rb_window_text(w, r.time_zone)),
+      jsonb_build_object('resource', r.code::text, 'start', p_start, 'end', p_end, 'time_zone', r.time_zone));
+  END IF;
+
+  -- Competing requests queue on the resources they touch, always in id
+  -- order, instead of deadlocking on the exclusion constraint.
+  PERFORM rb_lock_resources(r.id);
+  -- rules may have changed while we waited
+  SELECT * INTO r FROM resources WHERE resources.id = r.id;
+
+  new_id := rb_book_group(m, r, w, p_note, p_override);
+
+  PERFORM rb_idem_store(p_member, p_key, 'book', fp, new_id);
+  PERFORM rb_audit(m.id, 'book', 'booking', new_id, p_peer,
+                   jsonb_build_object('resource', r.code, 'start', p_start, 'end', p_end,
+                                      'override', coalesce(p_override, '')));
+
+  RETURN QUERY SELECT new_id, false;
+END $$;
+
+CREATE OR REPLACE FUNCTION rb_cancel(p_member bigint, p_booking bigint, p_reason text,
+                          p_key text, p_peer text)
+RETURNS TABLE (id bigint, replayed boolean)
+LANGUAGE plpgsql AS $$
+DECLARE
+  m members := rb_member(p_member);
+  b bookings;
+  r resources;
+  fp text := p_booking || ' ' || coalesce(p_reason, '');
+  prev bigint;
+  late boolean;
+  os bookings[];
+  ns bookings[];
+BEGIN
+  prev := rb_idem_lookup(p_member, p_key, 'cancel', fp);
+  IF prev IS NOT NULL THEN
+    RETURN QUERY SELECT prev, true;
+    RETURN;
+  END IF;
+
+  b := rb_lock_booking(p_booking);
+  SELECT * INTO r FROM resources WHERE resources.id = b.resource_id;
+  IF NOT (b.member_id = m.id OR rb_staff_of_booking(m, b)) THEN
+    IF m.startup_id IS NOT DISTINCT FROM b.startup_id THEN
+      PERFORM rb_refuse('RB403', 'booking_not_yours', 'booking_id',
+        format('booking %s belongs to another member of your startup; only they or a manager of %s can cancel it',
+                         b.id, rb_institution_name(r.id)),
+        jsonb_build_object('booking', b.id, 'action', 'cancel', 'same_startup', true, 'institution', rb_institution_name(r.id)));
+    END IF;
+    PERFORM rb_refuse('RB403', 'booking_not_yours', 'booking_id',
+      format('booking %s belongs to another startup; you can cancel only your own bookings', b.id),
+      jsonb_build_object('booking', b.id, 'action', 'cancel', 'same_startup', false));
+  END IF;
+  IF b.parent_id IS NOT NULL THEN
+    PERFORM rb_refuse('RB412', 'booking_has_parent', 'booking_id',
+      format('booking %s comes with booking %s; cancel that one', b.id, b.parent_id),
+      jsonb_build_object('booking', b.id, 'parent', b.parent_id, 'action', 'cancel'));
+  END IF;
+  IF b.state NOT IN ('requested', 'confirmed') THEN
+    PERFORM rb_refuse('RB412', 'booking_wrong_state', 'booking_id',
+      format('booking %s is %s and can no longer be cancelled', b.id,
+                       replace(b.state::text, '_', ' ')),
+      jsonb_build_object('booking', b.id, 'state', b.state, 'action', 'cancel'));
+  END IF;
+  IF upper(b.during) <= now() THEN
+    PERFORM rb_refuse('RB412', 'booking_over', 'booking_id',
+      format('booking %s has already ended', b.id),
+      jsonb_build_object('booking', b.id, 'at', rb_epoch(upper(b.during)), 'action', 'cancel'));
+  END IF;
+  IF b.member_id <> m.id AND coalesce(p_reason, '') = '' THEN
+    PERFORM rb_refuse('RB400', 'reason_required', 'reason',
+      format('say why you cancel booking %s; %s will see the reason', b.id,
+                       (SELECT handle FROM members WHERE members.id = b.member_id)),
+      jsonb_build_object('booking', b.id, 'action', 'cancel', 'member', (SELECT handle::text FROM members WHERE members.id = b.member_id)));
+  END IF;
+  -- A confirmed booking given up inside the window is charged as late.
+  late := b.state = 'confirmed' AND r.late_cancel_minutes > 0
+          AND lower(b.during) - now() < r.late_cancel_minutes * interval '1 minute';
+
+  os := rb_booking_family(b.id, '{requested,confirmed}');
+  ns := os;
+  FOR i IN 1 .. array_length(ns, 1) LOOP
+    ns[i].state := 'cancelled';
+    ns[i].cancelled_at := now();
+    ns[i].cancelled_by := m.id;
+    ns[i].cancel_reason := coalesce(p_reason, '');
+    ns[i].cancelled_late := late;
+  END LOOP;
+  PERFORM rb_booking_write(os, ns);
+
+  PERFORM rb_idem_store(p_member, p_key, 'cancel', fp, b.id);
+  PERFORM rb_audit(m.id, 'cancel', 'booking', b.id, p_peer,
+                   jsonb_build_object('reason', coalesce(p_reason, ''), 'late', late));
+  RETURN QUERY SELECT b.id, false;
+END $$;
+
+-- rb_booking_wire answers every request that changes a booking.  As
+-- a LANGUAGE sql set-returning function that cannot be inlined (VOLATILE, so
+-- it sees the row written by the function beside it in the same statement),
+-- its query over booking_view was planned afresh on every call: about
+-- 1.6 ms, more than the booking itself.  In plpgsql the plan is prepared
+-- once per session and kept.
+
+--
+-- One row by its key: index lookups beat the hash joins the planner picks
+-- for booking_view's small tables (a hash of every resource, unit and
+-- startup built for one booking), so those are off inside this function.
+CREATE OR REPLACE FUNCTION rb_booking_wire(p_id bigint) RETURNS SETOF booking_view
+LANGUAGE plpgsql VOLATILE SET enable_hashjoin = off SET enable_mergejoin = off AS $$
+BEGIN
+  RETURN QUERY SELECT * FROM booking_view WHERE id = p_id;
+END $$;
+
+-- A booking to act on: its resource group locked first, then the row.
+CREATE OR REPLACE FUNCTION rb_lock_booking(p_booking bigint) RETURNS bookings
+LANGUAGE plpgsql AS $$
+DECLARE
+  b bookings;
+  rid bigint;
+BEGIN
+  SELECT resource_id INTO rid FROM bookings WHERE id = p_booking;
+  IF NOT FOUND THEN
+    PERFORM rb_refuse('RB404', 'booking_not_found', 'booking_id',
+      format('there is no booking %s', p_booking),
+      jsonb_build_object('booking', p_booking));
+  END IF;
+  PERFORM rb_lock_resources(rid);
+  SELECT * INTO b FROM bookings WHERE id = p_booking FOR UPDATE;
+  RETURN b;
+END $$;
+
+-- Staff of the resource a booking is of.
+CREATE OR REPLACE FUNCTION rb_staff_of_booking(m members, b bookings) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+  SELECT rb_is_staff(m, i.id, i.space_id)
+    FROM resources r JOIN institutions i ON i.id = r.institution_id
+   WHERE r.id = b.resource_id
+$$;
+
+-- ------------------------------------------------------------------ move
+
+-- Move a booking (and its companions) to another window of the same
+-- resource, atomically: it takes the new window under every rule the new
+-- booking would face, or stays where it was.  The id stays.
+CREATE OR REPLACE FUNCTION rb_move(p_member bigint, p_booking bigint, p_start bigint, p_end bigint,
+                        p_key text, p_peer text)
+RETURNS TABLE (id bigint, replayed boolean)
+LANGUAGE plpgsql AS $$
+DECLARE
+  m members := rb_member(p_member);
+  owner members;
+  b bookings;
+  r resources;
+  q resources;
+  w tstzrange;
+  fp text := p_booking || ' ' || p_start || ' ' || p_end;
+  prev bigint;
+  staff boolean;
+  new_state booking_state;
+  units bigint[] := '{}';
+  ignore bigint[];
+  os bookings[];
+  ns bookings[];
+BEGIN
+  prev := rb_idem_lookup(p_member, p_key, 'move', fp);
+  IF prev IS NOT NULL THEN
+    RETURN QUERY SELECT prev, true;
+    RETURN;
+  END IF;
+
+  b := rb_lock_booking(p_booking);
+  SELECT * INTO r FROM resources WHERE resources.id = b.resource_id;
+  staff := rb_staff_of_booking(m, b);
+  IF NOT (b.member_id = m.id OR staff) THEN
+    PERFORM rb_refuse('RB403', 'booking_not_yours', 'booking_id',
+      format('booking %s is not yours; only its owner or a manager of %s can move it',
+                       b.id, rb_institution_name(r.id)),
+      jsonb_build_object('booking', b.id, 'action', 'move', 'same_startup', m.startup_id IS NOT DISTINCT FROM b.startup_id, 'institution', rb_institution_name(r.id)));
+  END IF;
+  IF b.parent_id IS NOT NULL THEN
+    PERFORM rb_refuse('RB412', 'booking_has_parent', 'booking_id',
+      format('booking %s comes with booking %s; move that one', b.id, b.parent_id),
+      jsonb_build_object('booking', b.id, 'parent', b.parent_id, 'action', 'move'));
+  END IF;
+  IF b.state NOT IN ('requested', 'confirmed') THEN
+    PERFORM rb_refuse('RB412', 'booking_wrong_state', 'booking_id',
+      format('booking %s is %s and can no longer be moved', b.id,
+                       replace(b.state::text, '_', ' ')),
+      jsonb_build_object('booking', b.id, 'state', b.state, 'action', 'move'));
+  END IF;
+  IF lower(b.during) <= now() THEN
+    PERFORM rb_refuse('RB412', 'booking_started', 'booking_id',
+      format('booking %s has already started and can no longer be moved', b.id),
+      jsonb_build_object('booking', b.id, 'at', rb_epoch(lower(b.during)), 'action', 'move'));
+  END IF;
+  IF p_end <= p_start THEN
+    PERFORM rb_refuse('RB400', 'end_before_start', 'end',
+      'the end of a booking must be after its start',
+      jsonb_build_object('start', p_start, 'end', p_end));
+  END IF;
+  IF p_end - p_start > 366 * 86400 THEN
+    PERFORM rb_refuse('RB400', 'booking_too_long', 'end',
+      'a booking cannot be longer than 366 days',
+      jsonb_build_object('days', 366));
+  END IF;
+  w := tstzrange(rb_from_epoch(p_start), rb_from_epoch(p_end), '[)');
+  IF lower(w) < now() THEN
+    PERFORM rb_refuse('RB412', 'booking_in_past', 'start',
+      format('%s cannot be booked in the past (%s)', r.code, rb_window_text(w, r.time_zone)),
+      jsonb_build_object('resource', r.code::text, 'start', p_start, 'end', p_end, 'time_zone', r.time_zone));
+  END IF;
+  IF w = b.during THEN
+    PERFORM rb_refuse('RB400', 'booking_unchanged', 'start',
+      format('booking %s is already %s', b.id, rb_window_text(w, r.time_zone)),
+      jsonb_build_object('booking', b.id, 'start', p_start, 'end', p_end, 'time_zone', r.time_zone));
+  END IF;
+  SELECT * INTO owner FROM members WHERE members.id = b.member_id;
+
+  -- Ask the rules whether the owner could book the new window with this
+  -- booking and its companions out of the way.
+  os := rb_booking_family(b.id, '{requested,confirmed}');
+  SELECT coalesce(array_agg(x.id), '{}') INTO ignore FROM unnest(os) x;
+  units := units || rb_rules_hold(rb_rules(owner, r, w, NULL, ignore),
+                                  format('booking %s stays %s: ', b.id, rb_window_text(b.during, r.time_zone)));
+  FOR i IN 2 .. coalesce(array_length(os, 1), 0) LOOP
+    SELECT * INTO q FROM resources x WHERE x.id = os[i].resource_id;
+    units := units || rb_rules_hold(rb_rules(owner, q, w, NULL, ignore),
+                                    format('booking %s stays %s: ', b.id, rb_window_text(b.during, r.time_zone)));
+  END LOOP;
+
+  -- A member's move of a booking that needed approval asks again; staff's does not.
+  new_state := b.state;
+  IF b.state = 'confirmed' AND rb_first_state(owner, r, NULL) = 'requested' THEN
+    new_state := 'requested';
+  END IF;
+  ns := os;
+  FOR i IN 1 .. array_length(ns, 1) LOOP
+    ns[i].during := w;
+    ns[i].unit_id := units[i];
+    ns[i].state := new_state;
+    IF new_state = 'requested' THEN
+      ns[i].decided_by := NULL;
+    END IF;
+  END LOOP;
+  PERFORM rb_booking_write(os, ns);
+
+  PERFORM rb_idem_store(p_member, p_key, 'move', fp, b.id);
+  PERFORM rb_audit(m.id, 'move', 'booking', b.id, p_peer,
+                   jsonb_build_object('from', jsonb_build_array(rb_epoch(lower(b.during)), rb_epoch(upper(b.during))),
+                                      'to', jsonb_build_array(p_start, p_end)));
+  RETURN QUERY SELECT b.id, false;
+END $$;
+
+-- ------------------------------------------------------------------ hand over
+
+-- Give a booking to another member of the same startup (owner or staff).
+CREATE OR REPLACE FUNCTION rb_hand_over(p_member bigint, p_booking bigint, p_to text, p_peer text)
+RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+  m members := rb_member(p_member);
+  b bookings;
+  r resources;
+  t members;
+  n bigint;
+  os bookings[];
+  ns bookings[];
+BEGIN
+  b := rb_lock_booking(p_booking);
+  SELECT * INTO r FROM resources WHERE id = b.resource_id;
+  IF NOT (b.member_id = m.id OR rb_staff_of_booking(m, b)) THEN
+    PERFORM rb_refuse('RB403', 'booking_not_yours', 'booking_id',
+      format('booking %s is not yours; only its owner or a manager of %s can hand it over',
+                       b.id, rb_institution_name(r.id)),
+      jsonb_build_object('booking', b.id, 'action', 'hand_over', 'same_startup', m.startup_id IS NOT DISTINCT FROM b.startup_id, 'institution', rb_institution_name(r.id)));
+  END IF;
+  IF b.parent_id IS NOT NULL THEN
+    PERFORM rb_refuse('RB412', 'booking_has_parent', 'booking_id',
+      format('booking %s comes with booking %s; hand over that one', b.id, b.parent_id),
+      jsonb_build_object('booking', b.id, 'parent', b.parent_id, 'action', 'hand_over'));
+  END IF;
+  IF b.state NOT IN ('requested', 'confirmed') OR upper(b.during) <= now() THEN
+    PERFORM rb_refuse('RB412', 'booking_wrong_state', 'booking_id',
+      format('booking %s is %s and can no longer be handed over', b.id,
+                       CASE WHEN upper(b.during) <= now() THEN 'over' ELSE replace(b.state::text, '_', ' ') END),
+      jsonb_build_object('booking', b.id, 'state', CASE WHEN upper(b.during) <= now() THEN 'over' ELSE b.state::text END, 'action', 'hand_over'));
+  END IF;
+  SELECT * INTO t FROM members WHERE handle = p_to AND disabled_at IS NULL;
+  IF NOT FOUND THEN
+    PERFORM rb_refuse('RB404', 'member_not_found', 'to',
+      format('no member is called %s', p_to),
+      jsonb_build_object('member', p_to));
+  END IF;
+  IF t.id = b.member_id THEN
+    PERFORM rb_refuse('RB400', 'booking_already_theirs', 'to',
+      format('booking %s already belongs to %s', b.id, t.handle),
+      jsonb_build_object('booking', b.id, 'member', t.handle::text));
+  END IF;
+  IF t.startup_id IS DISTINCT FROM b.startup_id THEN
+    PERFORM rb_refuse('RB412', 'member_other_startup', 'to',
+      format('%s is not a member of the startup that holds booking %s', t.handle, b.id),
+      jsonb_build_object('booking', b.id, 'member', t.handle::text));
+  END IF;
+  -- the per-member limit holds for the new holder too
+  IF r.max_active_per_member > 0 AND NOT rb_windows(r.id, r.time_zone, 'offpeak', lower(b.during), upper(b.during)) @> b.during THEN
+    SELECT count(*) INTO n FROM bookings x
+     WHERE x.resource_id = r.id AND x.member_id = t.id AND upper(x.during) > now()
+       AND x.state NOT IN ('cancelled', 'declined');
+    IF n >= r.max_active_per_member THEN
+      PERFORM rb_refuse('RB412', 'rule_max_active', 'to',
+        format('%s already holds %s future bookings of %s, the most allowed', t.handle, n, r.code),
+        jsonb_build_object('resource', r.code::text, 'member', t.handle::text, 'held', n, 'limit', r.max_active_per_member));
+    END IF;
+  END IF;
+  os := rb_booking_family(b.id, '{requested,confirmed}');
+  ns := os;
+  FOR i IN 1 .. array_length(ns, 1) LOOP
+    ns[i].member_id := t.id;
+  END LOOP;
+  PERFORM rb_booking_write(os, ns);
+  PERFORM rb_audit(m.id, 'hand_over', 'booking', b.id, p_peer,
+                   jsonb_build_object('to', t.handle));
+  RETURN b.id;
+END $$;
+
+-- ------------------------------------------------------------------ reading one
+
+-- A booking p_member may see: their own, their startup's, or one of a
+-- resource they are staff of.  Returns its id.
+CREATE OR REPLACE FUNCTION rb_get_booking(p_member bigint, p_booking bigint) RETURNS bigint
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  m members := rb_member(p_member);
+  b bookings;
+BEGIN
+  SELECT * INTO b FROM bookings WHERE id = p_booking;
+  IF NOT FOUND OR NOT (b.member_id = m.id OR b.startup_id = m.startup_id OR rb_staff_of_booking(m, b)) THEN
+    -- the same answer whether it does not exist or is not theirs to see
+    PERFORM rb_refuse('RB404', 'booking_not_found', 'booking_id',
+      format('there is no booking %s that you can see', p_booking),
+      jsonb_build_object('booking', p_booking));
+  END IF;
+  RETURN b.id;
+END $$;
+

@@ -1,0 +1,172 @@
+-- ------------------------------------------------------------------ errors
+-- Functions raise SQLSTATEs of class RB; rigbookd maps them to wire codes
+-- and passes MESSAGE through to the user (COLUMN names the request field):
+--   RB400 INVALID_ARGUMENT   RB403 PERMISSION_DENIED   RB404 NOT_FOUND
+--   RB409 CONFLICT (DETAIL: "<booking id> <start epoch> <end epoch>")
+--   RB412 FAILED_PRECONDITION
+-- A refusal that carries a stable reason puts it in HINT as JSON:
+--   {"reason": "rule_min_notice", "args": {"resource": "dyno-1", ...}}
+
+-- Raise a refusal: the SQLSTATE, the stable reason and its arguments, the
+-- request field at fault, the English message, and DETAIL where the wire
+-- has a use for it (a CONFLICT's window).
+CREATE OR REPLACE FUNCTION rb_refuse(p_code text, p_reason text, p_field text, p_message text,
+                                     p_args jsonb DEFAULT '{}', p_detail text DEFAULT NULL)
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  hint text := jsonb_build_object('reason', p_reason, 'args', coalesce(p_args, '{}'))::text;
+BEGIN
+  IF p_detail IS NULL THEN
+    RAISE EXCEPTION USING ERRCODE = p_code, COLUMN = coalesce(p_field, ''), MESSAGE = p_message,
+      HINT = hint;
+  END IF;
+  RAISE EXCEPTION USING ERRCODE = p_code, COLUMN = coalesce(p_field, ''), MESSAGE = p_message,
+    DETAIL = p_detail, HINT = hint;
+END $$;
+
+CREATE OR REPLACE FUNCTION rb_epoch(t timestamptz) RETURNS bigint
+LANGUAGE sql STABLE PARALLEL SAFE AS $$ SELECT floor(extract(epoch FROM t))::bigint $$;
+
+CREATE OR REPLACE FUNCTION rb_from_epoch(s bigint) RETURNS timestamptz
+LANGUAGE sql STABLE PARALLEL SAFE AS $$ SELECT 'epoch'::timestamptz + s * interval '1 second' $$;
+
+-- "10:00-12:00 on 2026-12-03" in the resource's zone.
+CREATE OR REPLACE FUNCTION rb_window_text(w tstzrange, tz text) RETURNS text
+LANGUAGE sql STABLE AS $$
+  SELECT CASE
+    WHEN (lower(w) AT TIME ZONE tz)::date = ((upper(w) - interval '1 microsecond') AT TIME ZONE tz)::date
+      THEN to_char(lower(w) AT TIME ZONE tz, 'HH24:MI') || '-' ||
+           to_char(upper(w) AT TIME ZONE tz, 'HH24:MI') || ' on ' ||
+           to_char(lower(w) AT TIME ZONE tz, 'YYYY-MM-DD')
+    ELSE to_char(lower(w) AT TIME ZONE tz, 'YYYY-MM-DD HH24:MI') || ' to ' ||
+         to_char(upper(w) AT TIME ZONE tz, 'YYYY-MM-DD HH24:MI')
+  END || ' (' || tz || ')'
+$$;
+
+-- Look up or claim an idempotency key.  Returns the stored result id when the
+-- key was used before for the same request, NULL when the caller should act
+-- (the key row is then inserted by rb_idem_store in the same transaction).
+-- A concurrent first use of the same key waits on the unique index.
+CREATE OR REPLACE FUNCTION rb_idem_lookup(p_member bigint, p_key text, p_op text, p_fp text)
+RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+  k idempotency_keys;
+BEGIN
+  IF p_key IS NULL OR p_key = '' THEN
+    RETURN NULL;
+  END IF;
+  -- Serialise uses of one key so that two retries racing each other see one
+  -- first result.
+  PERFORM pg_advisory_xact_lock(hashtextextended('idem:' || p_member || ':' || p_key, 0));
+  SELECT * INTO k FROM idempotency_keys WHERE member_id = p_member AND key = p_key;
+  IF NOT FOUND THEN
+    RETURN NULL;
+  END IF;
+  IF k.operation <> p_op OR k.fingerprint <> p_fp THEN
+    PERFORM rb_refuse('RB400', 'idempotency_key_reused', 'idempotency_key',
+                      format('idempotency key %L was already used for a different request', p_key),
+                      jsonb_build_object('key', p_key));
+  END IF;
+  RETURN k.result_id;
+END $$;
+
+-- plpgsql, not sql, here and in rb_audit: every mutation calls them, and a
+-- LANGUAGE sql function that cannot be inlined (an INSERT) is parsed and
+-- planned on every call, where plpgsql keeps the plan for the session.
+CREATE OR REPLACE FUNCTION rb_idem_store(p_member bigint, p_key text, p_op text, p_fp text, p_result bigint)
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  IF p_key IS NOT NULL AND p_key <> '' THEN
+    INSERT INTO idempotency_keys (member_id, key, operation, fingerprint, result_id)
+    VALUES (p_member, p_key, p_op, p_fp, p_result);
+  END IF;
+END $$;
+
+-- ------------------------------------------------------------------ helpers
+
+-- "8 h", "90 min" -> "1 h 30 min", "3 d"
+CREATE OR REPLACE FUNCTION rb_minutes_text(n bigint) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE
+    WHEN n % 1440 = 0 AND n >= 2880 THEN (n / 1440) || ' d'
+    WHEN n % 60 = 0 AND n >= 60 THEN (n / 60) || ' h'
+    WHEN n > 60 THEN (n / 60) || ' h ' || (n % 60) || ' min'
+    ELSE n || ' min'
+  END
+$$;
+
+CREATE OR REPLACE FUNCTION rb_audit(p_member bigint, p_action text, p_object text, p_id bigint,
+                         p_peer text, p_detail jsonb) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO audit (member_id, action, object, object_id, peer, detail)
+  VALUES (p_member, p_action, p_object, p_id, coalesce(p_peer, ''), coalesce(p_detail, '{}'));
+END $$;
+
+-- ------------------------------------------------------------------ managing
+
+CREATE OR REPLACE FUNCTION rb_tz_ok(tz text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  IF NOT rb_valid_tz(tz) THEN
+    PERFORM rb_refuse('RB400', 'invalid_time_zone', 'time_zone',
+                      format('%s is not an IANA time zone (like Asia/Shanghai)', tz),
+                      jsonb_build_object('time_zone', tz));
+  END IF;
+END $$;
+
+-- "14:05 on 2026-12-03" in the resource's zone.
+CREATE OR REPLACE FUNCTION rb_at_text(t timestamptz, tz text) RETURNS text
+LANGUAGE sql STABLE AS $$
+  SELECT to_char(t AT TIME ZONE tz, 'HH24:MI "on" YYYY-MM-DD') || ' (' || tz || ')'
+$$;
+
+CREATE OR REPLACE FUNCTION rb_append_only() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM rb_refuse('RB412', 'ledger_append_only', NULL,
+                    format('%s is append-only: a charge never changes; correct it with a credit note (rigbook invoice credit)',
+                           TG_TABLE_NAME),
+                    jsonb_build_object('table', TG_TABLE_NAME::text));
+  RETURN NULL;
+END $$;
+
+-- p% of an amount, half a fen up.
+CREATE OR REPLACE FUNCTION rb_pct(p_amount bigint, p_pct int) RETURNS bigint
+LANGUAGE sql IMMUTABLE AS $$ SELECT (p_amount * p_pct + 50) / 100 $$;
+
+-- Minutes as "1h45".
+CREATE OR REPLACE FUNCTION rb_hm(p_minutes bigint) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT (p_minutes / 60) || 'h' || lpad((p_minutes % 60)::text, 2, '0')
+$$;
+
+-- ------------------------------------------------------------------ helpers
+
+-- "2026-11" as the first day of that month, or an error naming the field.
+CREATE OR REPLACE FUNCTION rb_period(p text, p_field text) RETURNS date
+LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+  IF p IS NULL OR p !~ '^[0-9]{4}-(0[1-9]|1[0-2])$' THEN
+    PERFORM rb_refuse('RB400', 'invalid_month', p_field,
+                      format('%s is not a month; give it as YYYY-MM, like 2026-11', coalesce(p, 'nothing')),
+                      jsonb_build_object('value', p));
+  END IF;
+  RETURN to_date(p || '-01', 'YYYY-MM-DD');
+END $$;
+
+-- A date as typed ("2026-11-01"), or an error naming the field.
+CREATE OR REPLACE FUNCTION rb_date_arg(p text, p_field text) RETURNS date
+LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+  IF p IS NULL OR p !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN
+    PERFORM rb_refuse('RB400', 'invalid_date', p_field,
+                      format('%s is not a date; give it as YYYY-MM-DD', coalesce(p, 'nothing')),
+                      jsonb_build_object('value', p));
+  END IF;
+  RETURN p::date;
+EXCEPTION WHEN datetime_field_overflow OR invalid_datetime_format THEN
+  PERFORM rb_refuse('RB400', 'date_not_in_calendar', p_field,
+                    format('%s is not a date of the calendar', p),
+                    jsonb_build_object('value', p));
+END $$;
+

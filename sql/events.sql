@@ -1,0 +1,100 @@
+-- Live events: every change to a booking or a closure is announced, from
+-- the function that makes the change (rb_booking_insert, rb_booking_write,
+-- rb_add_closure, rb_remove_closure, rb_waitlist_offer), so every path that
+-- writes the rows announces it the same way.  Nothing is delivered unless
+-- the transaction commits, and nothing of a subtransaction that rolls
+-- back; watchers hear exactly what happened, in commit order.
+--
+-- How an event travels is rb_event_transport(), which rigbookd defines at
+-- every start (daemon/events.c):
+--   logical  pg_logical_emit_message(true, 'rigbook', payload): written to
+--            the WAL with the transaction and decoded at commit by every
+--            daemon's replication connection (pgoutput, messages on).  It
+--            adds nothing to the commit's critical section.
+--   notify   pg_notify('rigbook_events', payload), where the database lacks
+--            wal_level = logical or the role may not replicate.  PostgreSQL
+--            serialises the commits of every notifying transaction behind
+--            one lock, so bookings do not group-commit.
+--
+-- The payload is one line of space-separated key=value words, values
+-- limited to [A-Za-z0-9_+/.-] (codes, handles, zone names, numbers), so that
+-- it needs no quoting and a strict parser reads it (daemon/evparse.c):
+--
+--   v1 kind=booked at=1796263000 res=12 code=dyno-1 tz=Asia/Shanghai inst=3
+--      space=1 booking=45 member=7 handle=alice startup=2 scode=acme
+--      start=1796263200 end=1796270400
+--
+-- Words whose value is unknown are left out.  Closure events carry
+-- closure=<id> instead of booking, member and startup.
+
+-- Announce one event.  Generic: a new kind of event is one more caller,
+-- not a new function.  Nothing is sent unless the transaction commits.
+CREATE OR REPLACE FUNCTION rb_emit_event(p_kind text, p_resource bigint, p_booking bigint DEFAULT NULL,
+                              p_member bigint DEFAULT NULL, p_startup bigint DEFAULT NULL,
+                              p_during tstzrange DEFAULT NULL, p_closure bigint DEFAULT NULL)
+RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+  payload text;
+  v_at bigint := floor(extract(epoch FROM clock_timestamp()))::bigint;
+BEGIN
+  IF p_kind IS NULL OR p_kind !~ '^[a-z][a-z_]{0,31}$' THEN
+    PERFORM rb_refuse('RB400', 'invalid_event_kind', NULL,
+      format('%s is not an event kind (lower-case letters and _, at most 32)',
+                       coalesce(p_kind, 'NULL')),
+      jsonb_build_object('kind', p_kind));
+  END IF;
+  -- one query, plain variables and epochs written out: this runs once per
+  -- changed row, so it is kept cheap
+  SELECT concat_ws(' ', 'v1', 'kind=' || p_kind, 'at=' || v_at, 'res=' || p_resource,
+           'code=' || x.code::text, 'tz=' || x.time_zone, 'inst=' || x.institution_id,
+           'space=' || i.space_id, 'booking=' || p_booking, 'member=' || p_member,
+           'handle=' || (SELECT m.handle::text FROM members m WHERE m.id = p_member),
+           'startup=' || p_startup,
+           'scode=' || (SELECT s.code::text FROM startups s WHERE s.id = p_startup),
+           'start=' || floor(extract(epoch FROM lower(p_during)))::bigint,
+           'end=' || floor(extract(epoch FROM upper(p_during)))::bigint,
+           'closure=' || p_closure)
+    INTO payload
+    FROM (SELECT 1) AS one
+    LEFT JOIN resources x ON x.id = p_resource
+    LEFT JOIN institutions i ON i.id = x.institution_id;
+  -- Every value is bounded (codes 40, zones ~40, numbers 20), so a payload
+  -- stays far below PostgreSQL's limit of 8000 bytes; should one ever grow
+  -- past it, the kind and the resource still go out.
+  IF octet_length(payload) >= 8000 THEN
+    payload := concat_ws(' ', 'v1', 'kind=' || p_kind, 'at=' || v_at, 'res=' || p_resource);
+  END IF;
+  IF rb_event_transport() = 'logical' THEN
+    PERFORM pg_logical_emit_message(true, 'rigbook', payload);
+  ELSE
+    PERFORM pg_notify('rigbook_events', payload);
+  END IF;
+END $$;
+
+-- ------------------------------------------------------------------ bookings
+
+-- What watchers hear of a booking made (o NULL: booked, or requested when
+-- it waits for approval) or changed from o to n: state (approved, declined,
+-- cancelled, checked_in, completed, no_show, and requested again after a
+-- member's move), window or resource (moved), holder (handed_over).
+CREATE OR REPLACE FUNCTION rb_booking_event(o bookings, n bookings) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF o.id IS NULL THEN
+    PERFORM rb_emit_event(CASE n.state WHEN 'confirmed' THEN 'booked' ELSE n.state::text END,
+                          n.resource_id, n.id, n.member_id, n.startup_id, n.during);
+    RETURN;
+  END IF;
+  IF n.during IS DISTINCT FROM o.during OR n.resource_id IS DISTINCT FROM o.resource_id THEN
+    PERFORM rb_emit_event('moved', n.resource_id, n.id, n.member_id, n.startup_id, n.during);
+  END IF;
+  IF n.member_id IS DISTINCT FROM o.member_id THEN
+    PERFORM rb_emit_event('handed_over', n.resource_id, n.id, n.member_id, n.startup_id, n.during);
+  END IF;
+  IF n.state IS DISTINCT FROM o.state THEN
+    PERFORM rb_emit_event(CASE WHEN o.state = 'requested' AND n.state = 'confirmed' THEN 'approved'
+                               ELSE n.state::text END,
+                          n.resource_id, n.id, n.member_id, n.startup_id, n.during);
+  END IF;
+END $$;

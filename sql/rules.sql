@@ -1,0 +1,463 @@
+-- The rules a booking is held to (window, notice, limits, units, terms,
+-- approval, qualification) and qualifications themselves.
+
+-- ------------------------------------------------------------------ the rules
+
+-- The one question every path that books asks: which rule, if any, would
+-- a booking of resource r by member m over window w break?  Read-only: it
+-- writes nothing and takes no lock (the caller holds the requirement
+-- group's advisory locks, so the answer still holds when it books).
+--
+--   p_override  staff's reason to book past the rules (closures, overlaps,
+--               units and qualification still hold)
+--   p_ignore    bookings to leave out, as if they were not there: a move
+--               asks with the booking being moved and its companions
+--   p_free      a window in which other members' bookings and closures are
+--               left out: joining a waitlist asks "would the rules take it
+--               if nobody else held the time?"
+--
+-- The answer: unit_id, the unit to book, when nothing is broken; otherwise
+-- the first broken rule as a refusal (code, reason, field, message, args,
+-- detail) for rb_refuse.  The order of the checks is the order in which
+-- they are reported.
+CREATE OR REPLACE FUNCTION rb_rules(m members, r resources, w tstzrange, p_override text,
+                                    p_ignore bigint[] DEFAULT '{}', p_free tstzrange DEFAULT NULL,
+                                    OUT unit_id bigint, OUT code text, OUT reason text,
+                                    OUT field text, OUT message text, OUT args jsonb,
+                                    OUT detail text)
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  tz text := r.time_zone;
+  len_min numeric := extract(epoch FROM upper(w) - lower(w)) / 60;
+  enforce boolean := coalesce(p_override, '') = '';
+  c closures;
+  other record;
+  n bigint;
+  wk date;
+  wk_range tstzrange;
+  used numeric;
+  mine numeric;
+  buf interval := CASE WHEN enforce THEN r.buffer_minutes * interval '1 minute' ELSE interval '0' END;
+  q record;
+BEGIN
+  args := jsonb_build_object('resource', r.code::text);
+  IF r.retired_at IS NOT NULL THEN
+    code := 'RB412'; reason := 'resource_retired'; field := 'resource_code';
+    message := format('%s is retired and takes no new bookings', r.code);
+    RETURN;
+  END IF;
+
+  -- Closures block like bookings, for everyone.
+  IF p_free IS NULL THEN
+    SELECT * INTO c FROM closures x
+     WHERE x.resource_id = r.id AND x.removed_at IS NULL AND x.during && w
+     ORDER BY lower(x.during) LIMIT 1;
+    IF FOUND THEN
+      code := 'RB409'; reason := 'resource_closed'; field := 'start';
+      message := format('%s is closed%s %s: %s', r.code,
+                        CASE c.kind WHEN 'maintenance' THEN ' for maintenance' ELSE '' END,
+                        rb_window_text(c.during, tz), c.reason);
+      args := args || jsonb_build_object('kind', c.kind, 'start', rb_epoch(lower(c.during)),
+                                         'end', rb_epoch(upper(c.during)), 'why', c.reason);
+      detail := '0 ' || rb_epoch(lower(c.during)) || ' ' || rb_epoch(upper(c.during));
+      RETURN;
+    END IF;
+  END IF;
+
+  IF enforce THEN
+    IF NOT rb_windows(r.id, tz, 'open', lower(w), upper(w)) @> w THEN
+      code := 'RB412'; reason := 'outside_opening_hours'; field := 'start';
+      message := format('%s is outside the opening hours of %s (rigbook show %s lists them)',
+                        rb_window_text(w, tz), r.code, r.code);
+      args := args || jsonb_build_object('start', rb_epoch(lower(w)), 'end', rb_epoch(upper(w)));
+      RETURN;
+    END IF;
+    IF r.terms_version > 0 AND NOT EXISTS (
+         SELECT 1 FROM terms_acceptances t
+          WHERE t.member_id = m.id AND t.resource_id = r.id AND t.version = r.terms_version) THEN
+      code := 'RB412'; reason := 'terms_not_accepted'; field := 'resource_code';
+      message := format('accept the terms of %s (version %s) first: rigbook terms accept %s',
+                        r.code, r.terms_version, r.code);
+      args := args || jsonb_build_object('version', r.terms_version);
+      RETURN;
+    END IF;
+    IF r.slot_minutes > 0 AND (rb_local_minute(lower(w), tz) % r.slot_minutes <> 0
+                               OR len_min % r.slot_minutes <> 0) THEN
+      code := 'RB412'; reason := 'rule_slot'; field := 'start';
+      message := format('%s is booked in steps of %s: start and length must be multiples of it',
+                        r.code, rb_minutes_text(r.slot_minutes));
+      args := args || jsonb_build_object('minutes', r.slot_minutes);
+      RETURN;
+    END IF;
+    IF r.min_minutes > 0 AND len_min < r.min_minutes THEN
+      code := 'RB412'; reason := 'rule_min_length'; field := 'end';
+      message := format('%s must be booked for at least %s', r.code, rb_minutes_text(r.min_minutes));
+      args := args || jsonb_build_object('minutes', r.min_minutes);
+      RETURN;
+    END IF;
+    IF r.max_minutes > 0 AND len_min > r.max_minutes THEN
+      code := 'RB412'; reason := 'rule_max_length'; field := 'end';
+      message := format('%s can be booked for at most %s', r.code, rb_minutes_text(r.max_minutes));
+      args := args || jsonb_build_object('minutes', r.max_minutes);
+      RETURN;
+    END IF;
+    IF r.min_notice_minutes > 0 AND lower(w) < now() + r.min_notice_minutes * interval '1 minute' THEN
+      code := 'RB412'; reason := 'rule_min_notice'; field := 'start';
+      message := format('%s must be booked at least %s ahead', r.code,
+                        rb_minutes_text(r.min_notice_minutes));
+      args := args || jsonb_build_object('minutes', r.min_notice_minutes);
+      RETURN;
+    END IF;
+    IF r.max_ahead_days > 0 AND lower(w) > now() + r.max_ahead_days * interval '1 day' THEN
+      code := 'RB412'; reason := 'rule_max_ahead'; field := 'start';
+      message := format('%s can be booked at most %s days ahead', r.code, r.max_ahead_days);
+      args := args || jsonb_build_object('days', r.max_ahead_days);
+      RETURN;
+    END IF;
+    IF r.whole_days AND (rb_local_minute(lower(w), tz) <> 0 OR rb_local_minute(upper(w), tz) <> 0) THEN
+      code := 'RB412'; reason := 'rule_whole_days'; field := 'start';
+      message := format('%s is booked in whole days, midnight to midnight (%s)', r.code, tz);
+      args := args || jsonb_build_object('time_zone', tz);
+      RETURN;
+    END IF;
+
+    -- The limits below do not count off-peak time.
+    IF (r.max_active_per_member > 0 OR r.min_gap_minutes > 0
+        OR (r.weekly_minutes_per_startup > 0 AND m.startup_id IS NOT NULL))
+       AND NOT rb_windows(r.id, tz, 'offpeak', lower(w), upper(w)) @> w THEN
+      IF r.max_active_per_member > 0 THEN
+        SELECT count(*) INTO n FROM bookings b
+         WHERE b.resource_id = r.id AND b.member_id = m.id AND upper(b.during) > now()
+           AND b.state NOT IN ('cancelled', 'declined') AND b.id <> ALL (p_ignore);
+        IF n >= r.max_active_per_member THEN
+          code := 'RB412'; reason := 'rule_max_active'; field := 'resource_code';
+          message := format('you already hold %s future bookings of %s, the most allowed', n, r.code);
+          args := args || jsonb_build_object('held', n, 'limit', r.max_active_per_member);
+          RETURN;
+        END IF;
+      END IF;
+      IF r.min_gap_minutes > 0 THEN
+        SELECT b.during INTO other FROM bookings b
+         WHERE b.resource_id = r.id AND b.member_id = m.id
+           AND b.state NOT IN ('cancelled', 'declined') AND b.id <> ALL (p_ignore)
+           AND b.during && tstzrange(lower(w) - r.min_gap_minutes * interval '1 minute',
+                                     upper(w) + r.min_gap_minutes * interval '1 minute')
+         LIMIT 1;
+        IF FOUND THEN
+          code := 'RB412'; reason := 'rule_min_gap'; field := 'start';
+          message := format('your bookings of %s must be at least %s apart (you hold %s)', r.code,
+                            rb_minutes_text(r.min_gap_minutes), rb_window_text(other.during, tz));
+          args := args || jsonb_build_object('minutes', r.min_gap_minutes,
+                                             'start', rb_epoch(lower(other.during)),
+                                             'end', rb_epoch(upper(other.during)));
+          RETURN;
+        END IF;
+      END IF;
+      IF r.weekly_minutes_per_startup > 0 AND m.startup_id IS NOT NULL THEN
+        -- every ISO week (in the resource's zone) the booking touches
+        FOR wk IN SELECT g::date FROM generate_series(
+                    date_trunc('week', lower(w) AT TIME ZONE tz),
+                    date_trunc('week', (upper(w) - interval '1 microsecond') AT TIME ZONE tz),
+                    interval '1 week') g LOOP
+          wk_range := tstzrange(wk::timestamp AT TIME ZONE tz, (wk + 7)::timestamp AT TIME ZONE tz);
+          SELECT coalesce(sum(extract(epoch FROM upper(b.during * wk_range)
+                                                 - lower(b.during * wk_range)) / 60), 0)
+            INTO used
+            FROM bookings b
+           WHERE b.resource_id = r.id AND b.startup_id = m.startup_id
+             AND b.state NOT IN ('cancelled', 'declined') AND b.id <> ALL (p_ignore)
+             AND (p_free IS NULL OR b.member_id = m.id OR NOT b.during && p_free)
+             AND b.during && wk_range;
+          mine := extract(epoch FROM upper(w * wk_range) - lower(w * wk_range)) / 60;
+          IF used + mine > r.weekly_minutes_per_startup THEN
+            code := 'RB412'; reason := 'rule_weekly_hours'; field := 'end';
+            message := format('%s would use %s of %s in week %s; the limit is %s',
+                              (SELECT s.code FROM startups s WHERE s.id = m.startup_id),
+                              rb_minutes_text(ceil(used + mine)::bigint), r.code,
+                              to_char(wk, 'IYYY-"W"IW'),
+                              rb_minutes_text(r.weekly_minutes_per_startup));
+            args := args || jsonb_build_object(
+                      'startup', (SELECT s.code FROM startups s WHERE s.id = m.startup_id),
+                      'minutes', ceil(used + mine)::bigint, 'week', to_char(wk, 'IYYY-"W"IW'),
+                      'limit', r.weekly_minutes_per_startup);
+            RETURN;
+          END IF;
+        END LOOP;
+      END IF;
+    END IF;
+  END IF;
+
+  -- The lowest unit with nothing overlapping; with the buffer kept free unless overridden.
+  SELECT u.id INTO unit_id FROM resource_units u
+   WHERE u.resource_id = r.id AND u.retired_at IS NULL
+     AND NOT EXISTS (SELECT 1 FROM bookings b
+                      WHERE b.unit_id = u.id AND b.state NOT IN ('cancelled', 'declined')
+                        AND b.id <> ALL (p_ignore)
+                        AND (p_free IS NULL OR b.member_id = m.id OR NOT b.during && p_free)
+                        AND b.during && tstzrange(lower(w) - buf, upper(w) + buf))
+   ORDER BY u.unit_no LIMIT 1;
+  IF unit_id IS NULL THEN
+    SELECT b.id, b.during INTO other FROM bookings b
+     WHERE b.resource_id = r.id AND b.during && w AND b.state NOT IN ('cancelled', 'declined')
+       AND b.id <> ALL (p_ignore)
+       AND (p_free IS NULL OR b.member_id = m.id OR NOT b.during && p_free)
+     ORDER BY lower(b.during) LIMIT 1;
+    IF FOUND AND NOT EXISTS (
+         SELECT 1 FROM resource_units u
+          WHERE u.resource_id = r.id AND u.retired_at IS NULL
+            AND NOT EXISTS (SELECT 1 FROM bookings b
+                             WHERE b.unit_id = u.id AND b.state NOT IN ('cancelled', 'declined')
+                               AND b.id <> ALL (p_ignore)
+                               AND (p_free IS NULL OR b.member_id = m.id OR NOT b.during && p_free)
+                               AND b.during && w)) THEN
+      code := 'RB409'; reason := 'booking_overlap'; field := 'start';
+      message := format('%s is already booked %s', r.code, rb_window_text(other.during, tz));
+      args := args || jsonb_build_object('start', rb_epoch(lower(other.during)),
+                                         'end', rb_epoch(upper(other.during)));
+      detail := other.id || ' ' || rb_epoch(lower(other.during)) || ' ' || rb_epoch(upper(other.during));
+      RETURN;
+    END IF;
+    SELECT b.id, b.during INTO other FROM bookings b
+     WHERE b.resource_id = r.id AND b.state NOT IN ('cancelled', 'declined')
+       AND b.id <> ALL (p_ignore)
+       AND (p_free IS NULL OR b.member_id = m.id OR NOT b.during && p_free)
+       AND b.during && tstzrange(lower(w) - buf, upper(w) + buf)
+     ORDER BY lower(b.during) LIMIT 1;
+    code := 'RB412'; reason := 'rule_buffer'; field := 'start';
+    message := format('%s keeps %s free between bookings; booking %s is %s', r.code,
+                      rb_minutes_text(r.buffer_minutes), other.id, rb_window_text(other.during, tz));
+    args := args || jsonb_build_object('minutes', r.buffer_minutes,
+                                       'start', rb_epoch(lower(other.during)),
+                                       'end', rb_epoch(upper(other.during)));
+    RETURN;
+  END IF;
+
+  -- Who may run it: staff are held to this like everyone else, overridden or not.
+  IF r.needs_qualification THEN
+    SELECT * INTO q FROM rb_unqualified(m.id, r, upper(w));
+    IF q.reason IS NOT NULL THEN
+      unit_id := NULL;
+      code := 'RB412'; reason := q.reason; field := 'resource_code'; message := q.message;
+      args := args || q.args;
+      RETURN;
+    END IF;
+  END IF;
+  args := NULL;
+END $$;
+
+-- Raise the refusal rb_rules answered, if it answered one.
+CREATE OR REPLACE FUNCTION rb_rules_hold(v record, p_prefix text DEFAULT NULL) RETURNS bigint
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF v.reason IS NOT NULL THEN
+    PERFORM rb_refuse(v.code, v.reason, v.field,
+                      CASE WHEN p_prefix IS NULL THEN v.message ELSE p_prefix || v.message END,
+                      v.args, v.detail);
+  END IF;
+  RETURN v.unit_id;
+END $$;
+
+-- The state a new booking starts in: a resource that needs approval takes
+-- bookings as requested, except from its own staff; a companion follows
+-- its parent (requested while the parent waits for approval).
+CREATE OR REPLACE FUNCTION rb_first_state(m members, r resources, p_parent bigint) RETURNS booking_state
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  b bookings;
+BEGIN
+  IF p_parent IS NOT NULL THEN
+    RETURN CASE (SELECT p.state FROM bookings p WHERE p.id = p_parent)
+             WHEN 'requested' THEN 'requested' ELSE 'confirmed' END;
+  END IF;
+  IF NOT r.needs_approval THEN
+    RETURN 'confirmed';
+  END IF;
+  b.resource_id := r.id;
+  RETURN CASE WHEN rb_staff_of_booking(m, b) THEN 'confirmed' ELSE 'requested' END;
+END $$;
+
+-- Why p_member may not use resource r until p_until, or NULLs when they
+-- may: the reason (not_qualified, qualification_revoked,
+-- qualification_expired, qualification_ends_early), the message and its
+-- arguments.  Staff are held to it like everyone else: a qualification
+-- says who may run the equipment, not who may change its settings.
+CREATE OR REPLACE FUNCTION rb_unqualified(p_member bigint, r resources, p_until timestamptz,
+                                          OUT reason text, OUT message text, OUT args jsonb)
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  q qualifications;
+  who text;
+BEGIN
+  IF NOT r.needs_qualification THEN
+    RETURN;
+  END IF;
+  SELECT * INTO q FROM qualifications x WHERE x.member_id = p_member AND x.resource_id = r.id;
+  IF FOUND AND q.revoked_at IS NULL AND (q.expires_at IS NULL OR q.expires_at >= p_until) THEN
+    RETURN;
+  END IF;
+  who := (SELECT handle FROM members WHERE id = p_member);
+  args := jsonb_build_object('member', who, 'resource', r.code::text,
+                             'institution', rb_institution_name(r.id));
+  IF NOT FOUND THEN
+    reason := 'not_qualified';
+    message := format('%s is not qualified on %s (a manager of %s grants it: rigbook qualify %s %s)',
+                      who, r.code, rb_institution_name(r.id), who, r.code);
+  ELSIF q.revoked_at IS NOT NULL THEN
+    reason := 'qualification_revoked';
+    args := args || jsonb_build_object('at', rb_epoch(q.revoked_at));
+    message := format('%s''s qualification on %s was revoked on %s (a manager of %s grants it again: rigbook qualify %s %s)',
+                      who, r.code, to_char(q.revoked_at AT TIME ZONE r.time_zone, 'YYYY-MM-DD'),
+                      rb_institution_name(r.id), who, r.code);
+  ELSIF q.expires_at <= now() THEN
+    reason := 'qualification_expired';
+    args := args || jsonb_build_object('at', rb_epoch(q.expires_at));
+    message := format('%s''s qualification on %s ended at %s (a manager of %s renews it: rigbook qualify %s %s)',
+                      who, r.code, rb_at_text(q.expires_at, r.time_zone), rb_institution_name(r.id), who, r.code);
+  ELSE
+    reason := 'qualification_ends_early';
+    args := args || jsonb_build_object('at', rb_epoch(q.expires_at));
+    message := format('%s''s qualification on %s ends at %s, before the booking ends (a manager of %s renews it: rigbook qualify %s %s --until DATE)',
+                      who, r.code, rb_at_text(q.expires_at, r.time_zone), rb_institution_name(r.id), who, r.code);
+  END IF;
+END $$;
+
+-- The resource staff member m looks after, or an error.
+CREATE OR REPLACE FUNCTION rb_qual_resource(m members, p_code text) RETURNS resources
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  r resources;
+  i institutions;
+BEGIN
+  SELECT * INTO r FROM resources WHERE code = p_code;
+  IF NOT FOUND THEN
+    PERFORM rb_refuse('RB404', 'resource_not_found', 'resource_code',
+      format('no resource is called %s', p_code),
+      jsonb_build_object('resource', p_code));
+  END IF;
+  SELECT * INTO i FROM institutions WHERE id = r.institution_id;
+  IF NOT rb_is_staff(m, i.id, i.space_id) THEN
+    PERFORM rb_refuse('RB403', 'not_staff', 'resource_code',
+      format('only a manager of %s, an operator of its space or an admin can qualify members on %s',
+                       i.name, r.code),
+      jsonb_build_object('action', 'qualify', 'institution', i.name, 'resource', r.code::text));
+  END IF;
+  RETURN r;
+END $$;
+
+-- Qualify a member on a resource until p_until (NULL: no end); granting
+-- again renews (or restores) it.  Returns the qualification's id.
+CREATE OR REPLACE FUNCTION rb_qualify(p_member bigint, p_handle text, p_code text, p_until bigint,
+                           p_peer text)
+RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+  m members := rb_member(p_member);
+  r resources := rb_qual_resource(m, p_code);
+  t members;
+  v_until timestamptz := rb_from_epoch(p_until);
+  qid bigint;
+BEGIN
+  SELECT * INTO t FROM members WHERE handle = p_handle AND disabled_at IS NULL;
+  IF NOT FOUND THEN
+    PERFORM rb_refuse('RB404', 'member_not_found', 'member_handle',
+      format('no member is called %s', p_handle),
+      jsonb_build_object('member', p_handle));
+  END IF;
+  IF v_until IS NOT NULL AND v_until <= now() THEN
+    PERFORM rb_refuse('RB400', 'expiry_in_past', 'expires_at',
+      format('a qualification until %s (%s) would already have ended',
+                       to_char(v_until AT TIME ZONE r.time_zone, 'YYYY-MM-DD HH24:MI'), r.time_zone),
+      jsonb_build_object('expires_at', rb_epoch(v_until), 'time_zone', r.time_zone));
+  END IF;
+  INSERT INTO qualifications AS q (member_id, resource_id, granted_by, expires_at)
+  VALUES (t.id, r.id, m.id, v_until)
+  ON CONFLICT (member_id, resource_id) DO UPDATE
+     SET granted_by = m.id, granted_at = now(), expires_at = v_until,
+         revoked_at = NULL, revoked_by = NULL
+  RETURNING q.id INTO qid;
+  PERFORM rb_audit(m.id, 'qualify', 'qualification', qid, p_peer,
+                   jsonb_build_object('member', t.handle, 'resource', r.code, 'until', p_until));
+  RETURN qid;
+END $$;
+
+-- Revoke a qualification.  Bookings already made stay, but their holder
+-- cannot check in without a valid qualification.
+CREATE OR REPLACE FUNCTION rb_unqualify(p_member bigint, p_handle text, p_code text, p_peer text)
+RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+  m members := rb_member(p_member);
+  r resources := rb_qual_resource(m, p_code);
+  q qualifications;
+BEGIN
+  SELECT q2.* INTO q FROM qualifications q2 JOIN members t ON t.id = q2.member_id
+   WHERE t.handle = p_handle AND q2.resource_id = r.id AND q2.revoked_at IS NULL
+   FOR UPDATE OF q2;
+  IF NOT FOUND THEN
+    PERFORM rb_refuse('RB404', 'qualification_not_found', 'member_handle',
+      format('%s is not qualified on %s', p_handle, r.code),
+      jsonb_build_object('member', p_handle, 'resource', r.code::text));
+  END IF;
+  UPDATE qualifications SET revoked_at = now(), revoked_by = m.id WHERE id = q.id;
+  PERFORM rb_audit(m.id, 'unqualify', 'qualification', q.id, p_peer,
+                   jsonb_build_object('member', p_handle, 'resource', r.code));
+  RETURN q.id;
+END $$;
+
+-- Qualifications as the wire shows them (column order: daemon/sql.h QC_*).
+CREATE OR REPLACE VIEW qualification_view AS
+SELECT q.id, m.handle::text AS member_handle, r.code::text AS resource_code, r.time_zone,
+       g.handle::text AS granted_by, rb_epoch(q.granted_at) AS granted_epoch,
+       coalesce(rb_epoch(q.expires_at), 0) AS expires_epoch,
+       coalesce(rb_epoch(q.revoked_at), 0) AS revoked_epoch,
+       coalesce(v.handle::text, '') AS revoked_by,
+       (q.revoked_at IS NULL AND (q.expires_at IS NULL OR q.expires_at > now())) AS valid,
+       q.member_id, q.resource_id, r.institution_id
+FROM qualifications q
+JOIN members m ON m.id = q.member_id
+JOIN resources r ON r.id = q.resource_id
+JOIN members g ON g.id = q.granted_by
+LEFT JOIN members v ON v.id = q.revoked_by;
+
+-- One qualification as the wire shows it; VOLATILE so that, called on the
+-- id a change just returned, it sees that change (as rb_booking_wire).
+CREATE OR REPLACE FUNCTION rb_qualification_wire(p_id bigint) RETURNS SETOF qualification_view
+LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+  -- plpgsql keeps the plan for the session; VOLATILE: sees the row this
+  -- statement's other function just wrote
+  RETURN QUERY SELECT * FROM qualification_view WHERE id = p_id;
+END $$;
+
+-- The qualifications p_member may see: members their own, staff those on
+-- the resources they look after (and their own).  Valid ones only unless
+-- p_all.
+CREATE OR REPLACE FUNCTION rb_qualifications(p_member bigint, p_code text, p_handle text, p_all boolean)
+RETURNS SETOF bigint LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  m members := rb_member(p_member);
+BEGIN
+  IF p_code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM resources WHERE code = p_code) THEN
+    PERFORM rb_refuse('RB404', 'resource_not_found', 'resource_code',
+      format('no resource is called %s', p_code),
+      jsonb_build_object('resource', p_code));
+  END IF;
+  IF p_handle IS NOT NULL AND NOT EXISTS (SELECT 1 FROM members WHERE handle = p_handle) THEN
+    PERFORM rb_refuse('RB404', 'member_not_found', 'member_handle',
+      format('no member is called %s', p_handle),
+      jsonb_build_object('member', p_handle));
+  END IF;
+  IF m.role = 'member' AND p_handle IS NOT NULL AND p_handle <> m.handle THEN
+    PERFORM rb_refuse('RB403', 'qualifications_not_yours', 'member_handle',
+      'members see only their own qualifications',
+      '{}'::jsonb);
+  END IF;
+  RETURN QUERY
+    SELECT v.id FROM qualification_view v
+      JOIN institutions i ON i.id = v.institution_id
+     WHERE (v.member_id = m.id OR rb_is_staff(m, i.id, i.space_id))
+       AND (p_code IS NULL OR v.resource_code = p_code)
+       AND (p_handle IS NULL OR v.member_handle = p_handle)
+       AND (p_all OR v.valid)
+     ORDER BY v.resource_code, v.member_handle
+     LIMIT 1000;
+END $$;
+
