@@ -1,13 +1,29 @@
-# Integration test harness: a throwaway PostgreSQL, a real rigbookd and the
-# real client, all under one temporary directory.  Sourced by run.sh; the
-# helpers below are what the test_*.sh files use.
+# Integration test harness: PostgreSQL, a real rigbookd and the real client.
+# Sourced by run.sh (the whole suite) and run-file.sh (one test file); the
+# helpers further down are what the test_*.sh files use.
 #
-# Globals set up by rb_setup:
-#   RB_SRC RB_BUILD RB_TMP  repository, build directory, temporary directory
+# Globals a test file sees (set by run-file.sh):
+#   RB_SRC RB_BUILD RB_TMP  repository, build directory, this file's temporary directory
 #   RB_CLIENT RB_DAEMON     the binaries
-#   RB_SERVER RB_CA         127.0.0.1:PORT of the running rigbookd, CA file
-#   RB_PG_DSN RB_DB_URL     libpq keyword string and URI of the test database
+#   RB_SERVER RB_CA         127.0.0.1:PORT of this file's rigbookd, CA file
+#   RB_TLS                  directory of ca.crt, server.crt, server.key
+#   RB_DAEMON_PID RB_DAEMON_LOG RB_DAEMON_STATE   this file's rigbookd
+#   RB_PG_DB                this file's database (a copy of the fixture template)
+#   RB_PG_DSN RB_DB_URL     libpq keyword string and URI of that database
+#   RB_PG_BINDIR            PostgreSQL's programs
+#   RB_PG_DATA              the cluster's data directory: set only when the file has a
+#                           cluster of its own (it stops or restarts PostgreSQL: see
+#                           rb_needs_own_cluster), empty on the shared cluster
+#   RB_CASE_DIR             the running case's directory
 #   RB_OUT RB_ERR           stdout and stderr of the last expect_exit
+#
+# What run.sh hands to run-file.sh (the environment of `meson test`); without
+# RB_IT_PG_DIR a file starts a cluster and makes the template itself:
+#   RB_IT_PG_DIR RB_IT_PG_PORT  the shared cluster's socket directory and port
+#   RB_IT_TEMPLATE              its fixture template database
+#   RB_IT_TLS                   the certificates (made once per run)
+#   RB_IT_RUN                   the run's directory: each file's work and report go under it
+#   RB_IT_FILTER                only the t_* functions matching this regex
 
 # ------------------------------------------------------------ utilities
 
@@ -78,9 +94,23 @@ rb_give_to_run_as() {
 
 # ------------------------------------------------------------ PostgreSQL
 
-rb_pg_start() {
+# The settings of every test cluster: nothing is kept after a crash (fsync
+# off), logical decoding is on (each rigbookd holds a walsender), and
+# max_connections leaves room for the pools of the daemons of parallel files.
+rb_pg_settings() {
+	local o="-c listen_addresses='' -c unix_socket_directories='$RB_PG_DIR' -p $RB_PG_PORT"
+	o+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=$1"
+	o+=" -c wal_level=logical -c max_wal_senders=$2 -c max_replication_slots=$2"
+	printf '%s\n' "$o"
+}
+
+# rb_pg_cluster_start DIR MAX_CONNECTIONS [WAL_SENDERS]: initdb and start a
+# throwaway cluster under DIR, reachable only through its socket in DIR.
+# WAL_SENDERS (default 64) is also the number of replication slots.  Sets
+# RB_PG_BINDIR RB_PG_DIR RB_PG_DATA RB_PG_PORT RB_PG_OPTS RB_PG_STARTED.
+rb_pg_cluster_start() {
 	RB_PG_BINDIR=$(rb_pg_bindir) || rb_die "no PostgreSQL server binaries (initdb, pg_ctl) found"
-	RB_PG_DIR=$RB_TMP/pg
+	RB_PG_DIR=$1
 	RB_PG_DATA=$RB_PG_DIR/data
 	RB_PG_PORT=$(rb_free_port)
 	mkdir -p "$RB_PG_DIR"
@@ -91,26 +121,61 @@ rb_pg_start() {
 	rb_pg_run "$RB_PG_BINDIR/initdb" -D "$RB_PG_DATA" -A trust --nosync -U postgres \
 		-E UTF8 --locale=C.UTF-8 >"$RB_PG_DIR/initdb.log" 2>&1 ||
 		{ cat "$RB_PG_DIR/initdb.log" >&2; rb_die "initdb failed"; }
-	RB_PG_OPTS="-c listen_addresses='' -c unix_socket_directories='$RB_PG_DIR' -p $RB_PG_PORT -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+	RB_PG_OPTS=$(rb_pg_settings "$2" "${3:-64}")
 	rb_pg_ctl_start ||
 		{ cat "$RB_PG_DIR/pg_ctl.log" "$RB_PG_DIR/server.log" >&2; rb_die "PostgreSQL did not start"; }
 	RB_PG_STARTED=1
-	rb_pg_psql postgres -c 'CREATE DATABASE rigbook' >/dev/null ||
-		rb_die "cannot create the test database"
-	RB_PG_DSN="host=$RB_PG_DIR port=$RB_PG_PORT dbname=rigbook user=postgres"
-	RB_DB_URL="postgresql://postgres@/rigbook?host=$RB_PG_DIR&port=$RB_PG_PORT"
 }
 
+# (Re)start the cluster of RB_PG_DATA with its settings.  meson test sets
+# MALLOC_PERTURB_ for the tests; PostgreSQL does without.
 rb_pg_ctl_start() {
-	rb_pg_run "$RB_PG_BINDIR/pg_ctl" -D "$RB_PG_DATA" -l "$RB_PG_DIR/server.log" -w -t 60 \
-		-o "$RB_PG_OPTS" start >"$RB_PG_DIR/pg_ctl.log" 2>&1
+	rb_pg_run env -u MALLOC_PERTURB_ "$RB_PG_BINDIR/pg_ctl" -D "$RB_PG_DATA" \
+		-l "$RB_PG_DIR/server.log" -w -t 60 -o "$RB_PG_OPTS" start >"$RB_PG_DIR/pg_ctl.log" 2>&1
 }
 
+# Stops the cluster this shell started, if any.
 rb_pg_stop() {
 	[[ ${RB_PG_STARTED:-0} -eq 1 ]] || return 0
-	rb_pg_run "$RB_PG_BINDIR/pg_ctl" -D "$RB_PG_DATA" -m fast -w -t 60 stop >/dev/null 2>&1 ||
-		rb_pg_run "$RB_PG_BINDIR/pg_ctl" -D "$RB_PG_DATA" -m immediate -w stop >/dev/null 2>&1
+	rb_pg_stop_data "$RB_PG_DATA"
 	RB_PG_STARTED=0
+}
+
+# rb_pg_stop_data DATA: stop the cluster of DATA, fast or else at once.
+rb_pg_stop_data() {
+	rb_pg_run "$RB_PG_BINDIR/pg_ctl" -D "$1" -m fast -w -t 60 stop >/dev/null 2>&1 ||
+		rb_pg_run "$RB_PG_BINDIR/pg_ctl" -D "$1" -m immediate -w stop >/dev/null 2>&1
+}
+
+# rb_pg_template_create NAME: the database every test file starts from:
+# migrated by `rigbookd migrate`, fixture.sql loaded, then a template nobody
+# can connect to (CREATE DATABASE ... TEMPLATE NAME needs it unused).  Needs
+# RB_DAEMON, RB_TLS and a scratch directory $RB_TMP.
+rb_pg_template_create() {
+	local name=$1 url state=$RB_TMP/template-state
+	rb_pg_psql postgres -c "CREATE DATABASE $name" >/dev/null ||
+		rb_die "cannot create the template database $name"
+	url="postgresql://postgres@/$name?host=$RB_PG_DIR&port=$RB_PG_PORT"
+	mkdir -p "$state"
+	rb_give_to_run_as "$state"
+	"$RB_DAEMON" --database_url="$url" --state_dir="$state" \
+		--tls_cert="$RB_TLS/server.crt" --tls_key="$RB_TLS/server.key" \
+		migrate >"$RB_TMP/migrate.log" 2>&1 ||
+		{ cat "$RB_TMP/migrate.log" >&2; rb_die "rigbookd migrate failed"; }
+	rb_pg_psql "$name" -f "$RB_SRC/tests/integration/fixture.sql" >"$RB_TMP/fixture.log" 2>&1 ||
+		{ cat "$RB_TMP/fixture.log" >&2; rb_die "loading fixture.sql failed"; }
+	rb_pg_psql postgres -c "ALTER DATABASE $name WITH IS_TEMPLATE true ALLOW_CONNECTIONS false" \
+		>/dev/null || rb_die "cannot make $name a template"
+}
+
+# rb_pg_db_create NAME TEMPLATE: a database of its own for a test file.
+# Sets RB_PG_DB RB_PG_DSN RB_DB_URL.
+rb_pg_db_create() {
+	rb_pg_psql postgres -c "CREATE DATABASE $1 TEMPLATE $2" >/dev/null ||
+		rb_die "cannot create the database $1 from $2"
+	RB_PG_DB=$1
+	RB_PG_DSN="host=$RB_PG_DIR port=$RB_PG_PORT dbname=$RB_PG_DB user=postgres"
+	RB_DB_URL="postgresql://postgres@/$RB_PG_DB?host=$RB_PG_DIR&port=$RB_PG_PORT"
 }
 
 # psql against database $1 with the remaining arguments.
@@ -121,17 +186,25 @@ rb_pg_psql() {
 		-U postgres -d "$db" "$@"
 }
 
-# psql_q "SQL": run one query on the test database, print the rows unaligned
-# (fields separated by |), fail on any error.
+# psql_q "SQL": run one query on the test file's database, print the rows
+# unaligned (fields separated by |), fail on any error.
 psql_q() {
-	rb_pg_psql rigbook -A -t -c "$1"
+	rb_pg_psql "$RB_PG_DB" -A -t -c "$1"
+}
+
+# rb_needs_own_cluster FILE: the file stops or restarts PostgreSQL, so it
+# must not share a cluster with other files.
+rb_needs_own_cluster() {
+	grep -E -q '^[^#]*(\<pg_ctl\>|rb_pg_ctl_start|rb_pg_stop)' "$1"
 }
 
 # ------------------------------------------------------------ rigbookd
 
+# rb_certs DIR: a CA and a server certificate for 127.0.0.1 under DIR;
+# sets RB_TLS and RB_CA.
 rb_certs() {
-	RB_TLS=$RB_TMP/tls
-	"$RB_SRC/scripts/mkcerts" "$RB_TLS" || rb_die "scripts/mkcerts failed"
+	RB_TLS=$1
+	"$RB_SRC/scripts/mkcerts" "$RB_TLS" >/dev/null || rb_die "scripts/mkcerts failed"
 	RB_CA=$RB_TLS/ca.crt
 	chmod 755 "$RB_TLS"
 	rb_give_to_run_as "$RB_TLS"
@@ -146,14 +219,14 @@ rb_ping() {
 # the process exits first or time runs out.
 rb_wait_ready() {
 	local pid=$1 server=$2 token=$3 limit=${4:-60} i
-	for ((i = 0; i < limit * 5; i++)); do
+	for ((i = 0; i < limit * 10; i++)); do
 		if ! kill -0 "$pid" 2>/dev/null; then
 			return 1
 		fi
 		if rb_ping "$server" "$token"; then
 			return 0
 		fi
-		sleep 0.2
+		sleep 0.1
 	done
 	return 1
 }
@@ -178,31 +251,49 @@ rb_stop_daemon() {
 	return 1
 }
 
+# rb_pid_listens PID PORT: PID holds the socket listening on 127.0.0.1:PORT.
+rb_pid_listens() {
+	local inode
+	for inode in $(awk -v p="$(printf ':%04X' "$2")" \
+		'substr($2, length($2) - 4) == p && $4 == "0A" { print $10 }' /proc/net/tcp); do
+		find "/proc/$1/fd" -lname "socket:\[$inode\]" 2>/dev/null | grep -q . && return 0
+	done
+	return 1
+}
+
+# rb_daemon_start: this file's rigbookd on a free loopback port, on its
+# database.  A port taken between choosing it and binding it (parallel files
+# choose at the same time) is retried with another.
 rb_daemon_start() {
-	RB_PORT=$(rb_free_port)
-	RB_SERVER=127.0.0.1:$RB_PORT
+	local try
 	RB_DAEMON_STATE=$RB_TMP/state
 	RB_DAEMON_LOG=$RB_TMP/rigbookd.log
 	mkdir -p "$RB_DAEMON_STATE"
 	rb_give_to_run_as "$RB_DAEMON_STATE"
-	"$RB_DAEMON" --database_url="$RB_DB_URL" --state_dir="$RB_DAEMON_STATE" \
-		--tls_cert="$RB_TLS/server.crt" --tls_key="$RB_TLS/server.key" \
-		migrate >"$RB_TMP/migrate.log" 2>&1 ||
-		{ cat "$RB_TMP/migrate.log" >&2; rb_die "rigbookd migrate failed"; }
-	rb_pg_psql rigbook -f "$RB_SRC/tests/integration/fixture.sql" >"$RB_TMP/fixture.log" 2>&1 ||
-		{ cat "$RB_TMP/fixture.log" >&2; rb_die "loading fixture.sql failed"; }
-	"$RB_DAEMON" --database_url="$RB_DB_URL" --state_dir="$RB_DAEMON_STATE" \
-		--tls_cert="$RB_TLS/server.crt" --tls_key="$RB_TLS/server.key" \
-		--listen="$RB_SERVER" --log_level=debug --no_show_interval=0 \
-		run 2>"$RB_DAEMON_LOG" &
-	RB_DAEMON_PID=$!
-	if ! rb_wait_ready "$RB_DAEMON_PID" "$RB_SERVER" tok-alice 60; then
-		cat "$RB_DAEMON_LOG" >&2
-		rb_die "rigbookd did not answer a ping on $RB_SERVER"
-	fi
+	for try in 1 2 3; do
+		RB_PORT=$(rb_free_port)
+		RB_SERVER=127.0.0.1:$RB_PORT
+		"$RB_DAEMON" --database_url="$RB_DB_URL" --state_dir="$RB_DAEMON_STATE" \
+			--tls_cert="$RB_TLS/server.crt" --tls_key="$RB_TLS/server.key" \
+			--listen="$RB_SERVER" --log_level=debug --no_show_interval=0 \
+			run 2>"$RB_DAEMON_LOG" &
+		RB_DAEMON_PID=$!
+		if rb_wait_ready "$RB_DAEMON_PID" "$RB_SERVER" tok-alice 60; then
+			rb_pid_listens "$RB_DAEMON_PID" "$RB_PORT" && return 0
+			# Another file's daemon answered on this port: this one cannot bind it.
+			rb_wait_gone "$RB_DAEMON_PID" 10 || true
+		fi
+		if kill -0 "$RB_DAEMON_PID" 2>/dev/null || ! grep -q -i 'address already in use' "$RB_DAEMON_LOG"; then
+			break
+		fi
+		wait "$RB_DAEMON_PID" 2>/dev/null
+		RB_DAEMON_PID=
+	done
+	cat "$RB_DAEMON_LOG" >&2
+	rb_die "rigbookd did not answer a ping on $RB_SERVER"
 }
 
-# Stops the shared rigbookd; sets RB_STOP_RC.
+# Stops this file's rigbookd; sets RB_STOP_RC.
 rb_daemon_stop() {
 	RB_STOP_RC=0
 	[[ -n ${RB_DAEMON_PID:-} ]] || return 0

@@ -1,61 +1,123 @@
 #!/usr/bin/env bash
-# tests/integration/run.sh BUILD_DIR [NAME_REGEX]
+# tests/integration/run.sh BUILD_DIR [FILE | NAME_REGEX]
 #
-# Starts a throwaway PostgreSQL and a real rigbookd from BUILD_DIR, then runs
-# every function t_* of every tests/integration/test_*.sh (only those whose
-# name matches NAME_REGEX when given).  Prints "ok - name" / "not ok - name"
-# and ends with "# integration: P passed, F failed, S skipped".  Exit status 0
-# only when nothing failed.  RB_KEEP=1 keeps the temporary directory.
+# The integration tests.  Starts one throwaway PostgreSQL cluster and makes
+# the fixture template in it (`rigbookd migrate`, then fixture.sql), then runs
+# the test files as meson tests in parallel:
+#
+#   meson test -C BUILD_DIR --suite integration --num-processes $RB_JOBS
+#
+# Each file (tests/integration/run-file.sh) gets a database of its own copied
+# from the template and a rigbookd of its own; a file that stops or restarts
+# PostgreSQL gets a cluster of its own too.  FILE (test_events.sh,
+# test_events or events) runs that file alone; NAME_REGEX runs the functions
+# t_* whose name matches, in the files that have any.
+#
+# Prints every file's "ok - name" / "not ok - name" lines (with the log of
+# each case that failed), in file order, and ends with
+# "# integration: P passed, F failed, S skipped".  Exit status 0 only when
+# nothing failed.  RB_JOBS: files at once (default 2).  RB_KEEP=1 keeps the
+# temporary directory.  A cluster someone else started is used when
+# RB_IT_PG_DIR, RB_IT_PG_PORT and RB_IT_TEMPLATE name it (lib.sh).
 set -uo pipefail
 
 if [[ $# -lt 1 || $# -gt 2 ]]; then
-	echo "usage: tests/integration/run.sh BUILD_DIR [NAME_REGEX]" >&2
+	echo "usage: tests/integration/run.sh BUILD_DIR [FILE | NAME_REGEX]" >&2
 	exit 2
 fi
 
 RB_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 RB_BUILD=$(cd "$1" && pwd) || exit 2
-RB_FILTER=${2:-}
+arg=${2:-}
+jobs=${RB_JOBS:-2}
 # shellcheck source=tests/integration/lib.sh
 source "$RB_SRC/tests/integration/lib.sh"
 
-RB_CLIENT=$RB_BUILD/client/rigbook
 RB_DAEMON=$RB_BUILD/daemon/rigbookd
-for b in "$RB_CLIENT" "$RB_DAEMON"; do
-	[[ -x $b ]] || rb_die "$b is not built"
+[[ -x $RB_DAEMON ]] || rb_die "$RB_DAEMON is not built"
+[[ $jobs =~ ^[1-9][0-9]*$ ]] || rb_die "RB_JOBS must be a positive number, not '$jobs'"
+
+# ------------------------------------------------------------ which files
+dir=$RB_SRC/tests/integration
+all=()
+for f in "$dir"/test_*.sh; do
+	all+=("$(basename "$f" .sh)")
+done
+files=()
+filter=
+if [[ -n $arg ]]; then
+	f=$(basename "${arg%.sh}")
+	[[ -f $dir/$f.sh ]] || f=test_$f
+	if [[ $arg != *[^A-Za-z0-9_./-]* && -f $dir/$f.sh ]]; then
+		files=("$f")
+	else
+		filter=$arg
+		for f in "${all[@]}"; do
+			if grep -o '^t_[A-Za-z0-9_]*()' "$dir/$f.sh" | tr -d '()' | grep -E -q -- "$filter"; then
+				files+=("$f")
+			fi
+		done
+	fi
+else
+	files=("${all[@]}")
+fi
+
+pass=0
+fail=0
+skip=0
+
+# Every file must be a meson test, or it would silently not run.  (Listing
+# them brings the build up to date, as meson test does.)
+if ! listing=$(meson test -C "$RB_BUILD" --suite integration --list 2>&1); then
+	echo "not ok - meson test --list"
+	sed 's/^/#   /' <<<"$listing"
+	echo "# integration: 0 passed, 1 failed, 0 skipped"
+	exit 1
+fi
+registered=$(sed -E -n 's@^.*:integration / @@p' <<<"$listing")
+for f in "${all[@]}"; do
+	if ! grep -q -x -- "$f" <<<"$registered"; then
+		echo "not ok - $f.sh is not a meson test: add it to tests/integration/meson.build"
+		fail=$((fail + 1))
+	fi
 done
 
-# Sanitizer reports stop the process with a distinct status (scripts/test
-# sets the same); kept when the caller chose otherwise.
-export ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:print_stacktrace=1:detect_leaks=1:exitcode=86}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1:exitcode=86}
-export LSAN_OPTIONS=${LSAN_OPTIONS:-exitcode=86}
+# In meson.build's order (longest first): meson starts them in the order given.
+ordered=()
+while read -r f; do
+	[[ -n $f && " ${files[*]} " == *" $f "* ]] && ordered+=("$f")
+done <<<"$registered"
+# The reports are printed in the order of the names of the files.
+shown=()
+for f in "${all[@]}"; do
+	[[ " ${ordered[*]} " == *" $f "* ]] && shown+=("$f")
+done
+files=("${ordered[@]}")
 
-# Per-test time limit, seconds (sanitizer builds are slow).
-RB_TEST_TIMEOUT=${RB_TEST_TIMEOUT:-180}
+if [[ ${#files[@]} -eq 0 ]]; then
+	echo "# no test matches '$arg'"
+	echo "# integration: $pass passed, $fail failed, $skip skipped"
+	[[ $fail -eq 0 ]]
+	exit
+fi
 
+# ------------------------------------------------------------ the cluster
 RB_TMP=$(mktemp -d "${TMPDIR:-/tmp}/rigbook-it.XXXXXX") || exit 1
 chmod 755 "$RB_TMP"
-RB_DAEMON_PID=
-RB_CHILD=
+MESON_PID=
 
 rb_cleanup() {
 	local rc=$?
 	trap - EXIT INT TERM
-	if [[ -n ${RB_CHILD:-} ]]; then
-		kill -TERM "$RB_CHILD" 2>/dev/null
-		wait "$RB_CHILD" 2>/dev/null
+	if [[ -n $MESON_PID ]]; then
+		kill -TERM "$MESON_PID" 2>/dev/null
+		wait "$MESON_PID" 2>/dev/null
 	fi
-	if [[ -n ${RB_DAEMON_PID:-} ]]; then
-		kill -KILL "$RB_DAEMON_PID" 2>/dev/null
-		wait "$RB_DAEMON_PID" 2>/dev/null
-	fi
-	# Anything a test left behind registers its pid here.
-	if [[ -f $RB_TMP/pids ]]; then
-		while read -r pid; do
-			kill -KILL "$pid" 2>/dev/null
-		done <"$RB_TMP/pids"
-	fi
+	# The clusters of files that were killed before they could stop them.
+	local pidfile
+	for pidfile in "$RB_TMP"/files/*/pg/data/postmaster.pid; do
+		[[ -f $pidfile ]] && rb_pg_stop_data "$(dirname "$pidfile")"
+	done
 	rb_pg_stop
 	if [[ ${RB_KEEP:-0} == 1 ]]; then
 		echo "# kept $RB_TMP" >&2
@@ -68,92 +130,87 @@ trap rb_cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# Nothing from the caller's environment or home directory may steer the
-# client: the tests say exactly what it gets.
-unset RIGBOOK_CONFIG RIGBOOK_SERVER RIGBOOK_TOKEN RIGBOOK_CA
-export HOME=$RB_TMP/home
-mkdir -p "$HOME"
-
+RB_PG_BINDIR=$(rb_pg_bindir) || rb_die "no PostgreSQL server binaries (initdb, pg_ctl) found"
 rb_ensure_run_as_user
-rb_certs
-rb_pg_start
-rb_daemon_start
-rb_log "rigbookd $RB_SERVER (pid $RB_DAEMON_PID), PostgreSQL $RB_PG_DIR port $RB_PG_PORT"
+if [[ -n ${RB_IT_TLS:-} ]]; then
+	RB_TLS=$RB_IT_TLS
+else
+	rb_certs "$RB_TMP/tls"
+fi
+if [[ -n ${RB_IT_PG_DIR:-} ]]; then
+	[[ -n ${RB_IT_PG_PORT:-} && -n ${RB_IT_TEMPLATE:-} ]] ||
+		rb_die "RB_IT_PG_DIR needs RB_IT_PG_PORT and RB_IT_TEMPLATE"
+	rb_log "PostgreSQL $RB_IT_PG_DIR port $RB_IT_PG_PORT, template $RB_IT_TEMPLATE (given)"
+else
+	# Each file's daemon has a pool of 8 (pool_size), one event connection
+	# and a walsender; sometimes a second or third daemon, and test clients
+	# of its own.
+	rb_pg_cluster_start "$RB_TMP/pg" $((jobs * 40 + 60 > 200 ? jobs * 40 + 60 : 200)) \
+		$((jobs * 4 > 64 ? jobs * 4 : 64))
+	rb_pg_template_create rb_template
+	rb_log "PostgreSQL $RB_PG_DIR port $RB_PG_PORT, template rb_template"
+	RB_IT_PG_DIR=$RB_PG_DIR
+	RB_IT_PG_PORT=$RB_PG_PORT
+	RB_IT_TEMPLATE=rb_template
+fi
+export RB_IT_PG_DIR RB_IT_PG_PORT RB_IT_TEMPLATE
+export RB_IT_TLS=$RB_TLS
+export RB_IT_RUN=$RB_TMP
+export RB_IT_FILTER=$filter
 
-pass=0
-fail=0
-skip=0
-mkdir -p "$RB_TMP/cases"
+# ------------------------------------------------------------ the files
+# meson test prints a line per file as it ends; each file's report follows.
+# The files' own watchdogs stop a case after RB_TEST_TIMEOUT; meson's timeout
+# (meson.build) is the last resort for a file.
+meson test -C "$RB_BUILD" --suite integration --num-processes "$jobs" --no-rebuild \
+	--logbase testlog-integration "${files[@]}" &
+MESON_PID=$!
+meson_rc=0
+wait "$MESON_PID" || meson_rc=$?
+MESON_PID=
 
-# rb_run_case NAME: run one test function in a subshell with set -e, under a
-# time limit; report it.
-rb_run_case() {
-	local name=$1 rc watchdog
-	RB_CASE_DIR=$RB_TMP/cases/$name
-	mkdir -p "$RB_CASE_DIR"
-	(
-		set -eE
-		trap 'printf "FAILED (%s:%s): %s\n" "${BASH_SOURCE[0]##*/}" "$LINENO" "$BASH_COMMAND"' ERR
-		RB_SEQ=0
-		"$name"
-	) >"$RB_CASE_DIR/log" 2>&1 </dev/null &
-	RB_CHILD=$!
-	(
-		sleep "$RB_TEST_TIMEOUT"
-		echo "timed out after ${RB_TEST_TIMEOUT}s" >>"$RB_CASE_DIR/log"
-		kill -TERM "$RB_CHILD" 2>/dev/null
-	) </dev/null >/dev/null 2>&1 &
-	watchdog=$!
-	rc=0
-	wait "$RB_CHILD" || rc=$?
-	RB_CHILD=
-	kill "$watchdog" 2>/dev/null
-	wait "$watchdog" 2>/dev/null
-	if [[ $rc -eq 0 ]]; then
-		pass=$((pass + 1))
-		echo "ok - $name"
-	elif [[ $rc -eq 77 ]]; then
-		skip=$((skip + 1))
-		echo "ok - $name # SKIP $(cat "$RB_CASE_DIR/skip" 2>/dev/null)"
-	else
-		fail=$((fail + 1))
-		echo "not ok - $name"
-		sed 's/^/#   /' "$RB_CASE_DIR/log"
-	fi
-}
+# meson's verdict per file (OK, FAIL, TIMEOUT, ...), from its JSON log.
+verdicts=$(python3 - "$RB_BUILD/meson-logs/testlog-integration.json" <<'PY'
+import json, sys
+try:
+    with open(sys.argv[1], encoding="utf-8") as f:
+        for line in f:
+            t = json.loads(line)
+            print(t["name"].split(" / ")[-1], t["result"])
+except OSError:
+    pass
+PY
+)
 
-# rb_report_check NAME OK [DETAILS-FILE]: a harness-level check as a test line.
-rb_report_check() {
-	if [[ $2 -eq 0 ]]; then
-		pass=$((pass + 1))
-		echo "ok - $1"
-	else
-		fail=$((fail + 1))
-		echo "not ok - $1"
-		[[ -n ${3:-} && -s $3 ]] && sed 's/^/#   /' "$3"
-	fi
-}
-
-for file in "$RB_SRC"/tests/integration/test_*.sh; do
-	# shellcheck disable=SC1090
-	source "$file"
-	while read -r name; do
-		if [[ -n $RB_FILTER && ! $name =~ $RB_FILTER ]]; then
-			continue
+for f in "${shown[@]}"; do
+	report=$RB_TMP/reports/$f
+	verdict=$(awk -v n="$f" '$1 == n { print $2 }' <<<"$verdicts")
+	[[ -f $report.out ]] && cat "$report.out"
+	if [[ -f $report.counts ]]; then
+		read -r p fl s <"$report.counts"
+		pass=$((pass + p))
+		fail=$((fail + fl))
+		skip=$((skip + s))
+		if [[ $fl -eq 0 && -n $verdict && $verdict != OK && $verdict != SKIP ]]; then
+			echo "not ok - $f.sh: meson says $verdict"
+			fail=$((fail + 1))
 		fi
-		rb_run_case "$name"
-	done < <(grep -o '^t_[A-Za-z0-9_]*()' "$file" | tr -d '()')
+	else
+		# Killed (meson's timeout) or the harness died: what it reported
+		# counts, and that it did not finish is one more failure.
+		if [[ -f $report.out ]]; then
+			pass=$((pass + $(grep -E -c '^ok - ' "$report.out" | tr -d '\n') - $(grep -E -c '^ok - .* # SKIP' "$report.out" | tr -d '\n')))
+			skip=$((skip + $(grep -E -c '^ok - .* # SKIP' "$report.out" | tr -d '\n')))
+			fail=$((fail + $(grep -E -c '^not ok - ' "$report.out" | tr -d '\n')))
+		fi
+		echo "not ok - $f.sh did not finish (meson says ${verdict:-nothing}; its log: $RB_BUILD/meson-logs/testlog-integration.txt)"
+		fail=$((fail + 1))
+	fi
 done
-
-# The shared daemon must drain and exit 0 on SIGTERM, with nothing from the
-# sanitizers in its log.
-rb_daemon_stop
-echo "rigbookd exited with status $RB_STOP_RC" >"$RB_TMP/stop.txt"
-tail -n 20 "$RB_DAEMON_LOG" >>"$RB_TMP/stop.txt"
-rb_report_check "rigbookd exits 0 on SIGTERM" "$([[ $RB_STOP_RC -eq 0 ]]; echo $?)" "$RB_TMP/stop.txt"
-rb_sanitizer_reports "$RB_DAEMON_LOG" >"$RB_TMP/sanitizer.txt"
-rb_report_check "no sanitizer reports from rigbookd" "$([[ ! -s $RB_TMP/sanitizer.txt ]]; echo $?)" \
-	"$RB_TMP/sanitizer.txt"
+if [[ $meson_rc -ne 0 && $fail -eq 0 ]]; then
+	echo "not ok - meson test exited with status $meson_rc"
+	fail=$((fail + 1))
+fi
 
 echo "# integration: $pass passed, $fail failed, $skip skipped"
 [[ $fail -eq 0 ]]

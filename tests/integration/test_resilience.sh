@@ -107,7 +107,7 @@ t_database_outage() {
 	kill -0 "$RB_DAEMON_PID"
 	# Connections cut under the daemon's feet are replaced too.
 	psql_q "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
-		WHERE datname = 'rigbook' AND pid <> pg_backend_pid()" >/dev/null
+		WHERE datname = current_database() AND pid <> pg_backend_pid()" >/dev/null
 	ok=0
 	for ((i = 0; i < 100; i++)); do
 		if rb_as alice bookings >/dev/null 2>&1; then
