@@ -924,6 +924,46 @@ static const char probe_sql[] =
 	"CREATE OR REPLACE FUNCTION rb_event_transport() RETURNS text LANGUAGE sql IMMUTABLE " \
 	"PARALLEL SAFE AS $$SELECT '" t "'$$"
 
+/*
+ * Before the schema work of a start: a transport asked for (logical) that
+ * this database or role cannot give is refused at once, saying why, rather
+ * than after whatever else the role may not do.  What rb_emit_event() says
+ * is not looked at: the schema work may be about to make it anew.
+ */
+int events_transport_possible(PGconn *pg, const char *want, char *err, size_t errlen)
+{
+	char why[256] = "";
+	PGresult *r;
+
+	if (want == NULL || strcmp(want, "logical") != 0)
+		return 0;
+	r = PQexec(pg, probe_sql);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1 || PQnfields(r) != 8) {
+		snprintf(err, errlen, "cannot read how the database may send events: %s",
+			 PQresultErrorMessage(r));
+		PQclear(r);
+		return -1;
+	}
+	if (strcmp(PQgetvalue(r, 0, 0), "logical") != 0)
+		snprintf(why, sizeof(why), "wal_level is %s, not logical", PQgetvalue(r, 0, 0));
+	else if (strcmp(PQgetvalue(r, 0, 1), "t") != 0)
+		snprintf(why, sizeof(why), "max_wal_senders or max_replication_slots is 0");
+	else if (strcmp(PQgetvalue(r, 0, 2), "t") != 0)
+		snprintf(why, sizeof(why), "role %s has neither REPLICATION nor SUPERUSER",
+			 PQgetvalue(r, 0, 3));
+	else if (strcmp(PQgetvalue(r, 0, 4), "t") != 0)
+		snprintf(why, sizeof(why), "the server is older than PostgreSQL 15");
+	PQclear(r);
+	if (why[0] == '\0')
+		return 0;
+	snprintf(err, errlen,
+		 "events_transport is logical, but %s (logical decoding messages need "
+		 "wal_level = logical, max_wal_senders and max_replication_slots above 0 and a "
+		 "role with REPLICATION); set events_transport to notify to use NOTIFY",
+		 why);
+	return -1;
+}
+
 int events_define_transport(PGconn *pg, const char *want, char *err, size_t errlen)
 {
 	const char *body, *old;

@@ -30,6 +30,10 @@ int events_start(struct event_base *base, const char *conninfo, size_t backlog)
 /* The unsent bytes a watcher may hold before its events stop (SIGHUP). */
 void events_set_backlog(size_t backlog);
 
+/* Whether the transport asked for can be had here (start-up, before the schema work). */
+int events_transport_possible(PGconn *pg, const char *want, char *err, size_t errlen)
+	__attribute__((warn_unused_result));
+
 /*
  * Start-up only, blocking, inside the migration's transaction on pg (as the
  * schema's owner): choose how events leave the database, want being "auto",

@@ -286,7 +286,8 @@ static int apply(PGconn *pg, int napplied, char *err, size_t errlen)
 {
 	int count = 0;
 
-	if (exec_ok(pg, "SET LOCAL check_function_bodies = off", "cannot prepare the schema", err,
+	if (events_transport_possible(pg, events_transport_wanted(), err, errlen) != 0 ||
+	    exec_ok(pg, "SET LOCAL check_function_bodies = off", "cannot prepare the schema", err,
 		    errlen) != 0 ||
 	    exec_ok(pg, drop_views, "cannot drop the views to make them anew", err, errlen) != 0)
 		return -1;

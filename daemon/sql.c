@@ -775,8 +775,6 @@ static int type_ok(enum col_type t, uint32_t oid)
 		return oid == OID_TEXT || oid == OID_VARCHAR || oid == OID_BPCHAR || oid == OID_NAME;
 	case CT_BOOL:
 		return oid == OID_BOOL;
-	case CT_FLAG:
-		return oid == OID_BOOL || oid == OID_TEXT;
 	}
 	return 0;
 }
@@ -786,7 +784,6 @@ static const char *const reads_as[] = {
 	[CT_INT32] = "a 32-bit integer (integer or smallint)",
 	[CT_TEXT] = "text",
 	[CT_BOOL] = "a boolean",
-	[CT_FLAG] = "a boolean, or the text 'true' or 'false'",
 };
 
 /* An earlier declaration of s that reads the same column name. */

@@ -203,7 +203,6 @@ enum col_type {
 	CT_INT32, /* db_get_int64 into 32 bits: smallint or integer */
 	CT_TEXT,  /* db_get, the text as is: text, varchar, char, name */
 	CT_BOOL,  /* db_get_bool: boolean */
-	CT_FLAG,  /* db_get_bool: boolean, or text 'true' / 'false' (a tagged row's t column) */
 };
 
 /* One result column the code reads: the key it reads it by, its name, its kind. */

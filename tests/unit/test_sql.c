@@ -49,7 +49,6 @@ static uint32_t oid_for(enum col_type t)
 	case CT_BOOL:
 		return 16;
 	case CT_TEXT:
-	case CT_FLAG:
 		return 25;
 	}
 	return 0;
@@ -189,8 +188,8 @@ static void test_retyped_column(void **state)
 			    " reads it (BC_UNIT) as a 32-bit integer (integer or smallint)");
 }
 
-/* A generic column of the tagged rows read under several keys is reported once. */
-static void test_tagged_column_said_once(void **state)
+/* A resource's rows: each meaning its own column, refused by its own name. */
+static void test_resource_rows_by_name(void **state)
 {
 	static int16_t pos[COL__COUNT];
 	struct shape sh;
@@ -198,31 +197,29 @@ static void test_tagged_column_said_once(void **state)
 
 	shape_of(STMT_GET_RESOURCE, &sh);
 	assert_int_equal(resolve(STMT_GET_RESOURCE, &sh, pos, &said), 0);
-	assert_int_equal(pos[HOURS_WEEKDAY], find(&sh, "n1"));
-	assert_int_equal(pos[DCL_ID], find(&sh, "n1"));
-	assert_int_equal(pos[LC_LATE_CANCEL], find(&sh, "n1"));
-	assert_int_equal(pos[LC_NEEDS_QUALIFICATION], find(&sh, "t1"));
-	sh.names[find(&sh, "n1")] = "weekday";
+	assert_int_equal(pos[HOURS_WEEKDAY], find(&sh, "weekday"));
+	assert_int_equal(pos[DCL_ID], find(&sh, "closure_id"));
+	assert_int_equal(pos[LC_LATE_CANCEL], find(&sh, "late_cancel_minutes"));
+	assert_int_equal(pos[LC_NEEDS_QUALIFICATION], find(&sh, "needs_qualification"));
+	sh.names[find(&sh, "closure_id")] = "closure_no";
 	assert_int_equal(resolve(STMT_GET_RESOURCE, &sh, pos, &said), 1);
 	assert_int_equal(said.n, 1);
-	assert_string_equal(said.msg[0], "statement STMT_GET_RESOURCE: result has no column 'n1'");
+	assert_string_equal(said.msg[0],
+			    "statement STMT_GET_RESOURCE: result has no column 'closure_id'");
 }
 
-/* needs_qualification: the text 'true' today, a boolean once it has a name. */
-static void test_flag_reads_text_or_boolean(void **state)
+/* needs_qualification is a boolean: the text 'true' no longer serves. */
+static void test_boolean_is_boolean(void **state)
 {
 	static int16_t pos[COL__COUNT];
 	struct shape sh;
 	struct said said;
-	int t1;
 
 	shape_of(STMT_SET_RULES, &sh);
-	t1 = find(&sh, "t1");
 	assert_int_equal(resolve(STMT_SET_RULES, &sh, pos, &said), 0);
-	/* t1 is also read as text (an exception's day, a closure's kind): only text serves all */
-	sh.types[t1] = 16;
+	sh.types[find(&sh, "needs_qualification")] = 25;
 	assert_int_not_equal(resolve(STMT_SET_RULES, &sh, pos, &said), 0);
-	assert_non_null(strstr(said.msg[0], "column 't1' is boolean"));
+	assert_non_null(strstr(said.msg[0], "column 'needs_qualification' is text"));
 }
 
 static void test_labels(void **state)
@@ -244,8 +241,8 @@ int main(void)
 		cmocka_unit_test(test_missing_column),
 		cmocka_unit_test(test_doubled_column),
 		cmocka_unit_test(test_retyped_column),
-		cmocka_unit_test(test_tagged_column_said_once),
-		cmocka_unit_test(test_flag_reads_text_or_boolean),
+		cmocka_unit_test(test_resource_rows_by_name),
+		cmocka_unit_test(test_boolean_is_boolean),
 		cmocka_unit_test(test_labels),
 	};
 
