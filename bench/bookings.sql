@@ -35,4 +35,13 @@ FROM (
 JOIN bench_resource r ON r.idx = g.ridx
 JOIN bench_member m ON m.idx = g.midx;
 
+-- As a running system has them: the idempotency key each booking was made
+-- with (rigbook-load and the pgbench script send one with every booking).
+-- Without them the keys table starts empty, and a session's cached plan for
+-- looking a key up is made while it is small.
+INSERT INTO idempotency_keys (member_id, key, operation, fingerprint, result_id)
+SELECT b.member_id, 'bench-seed-' || b.id, 'book', '', b.id
+FROM bookings b
+WHERE b.id > coalesce((SELECT max(result_id) FROM idempotency_keys WHERE key LIKE 'bench-seed-%'), 0);
+
 COMMIT;
