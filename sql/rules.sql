@@ -197,7 +197,7 @@ BEGIN
                         AND b.during && tstzrange(lower(w) - buf, upper(w) + buf))
    ORDER BY u.unit_no LIMIT 1;
   IF unit_id IS NULL THEN
-    SELECT b.id, b.during INTO other FROM bookings b
+    SELECT b.id, b.during, b.member_id, b.startup_id INTO other FROM bookings b
      WHERE b.resource_id = r.id AND b.during && w AND b.state NOT IN ('cancelled', 'declined')
        AND b.id <> ALL (p_ignore)
        AND (p_free IS NULL OR b.member_id = m.id OR NOT b.during && p_free)
@@ -214,21 +214,33 @@ BEGIN
       message := format('%s is already booked %s', r.code, rb_window_text(other.during, tz));
       args := args || jsonb_build_object('start', rb_epoch(lower(other.during)),
                                          'end', rb_epoch(upper(other.during)));
-      detail := other.id || ' ' || rb_epoch(lower(other.during)) || ' ' || rb_epoch(upper(other.during));
+      -- the booking's id only to whoever may see that booking
+      IF rb_may_see(m, other.member_id, other.startup_id, r) THEN
+        args := args || jsonb_build_object('booking', other.id);
+        detail := other.id || ' ' || rb_epoch(lower(other.during)) || ' ' || rb_epoch(upper(other.during));
+      ELSE
+        detail := '0 ' || rb_epoch(lower(other.during)) || ' ' || rb_epoch(upper(other.during));
+      END IF;
       RETURN;
     END IF;
-    SELECT b.id, b.during INTO other FROM bookings b
+    SELECT b.id, b.during, b.member_id, b.startup_id INTO other FROM bookings b
      WHERE b.resource_id = r.id AND b.state NOT IN ('cancelled', 'declined')
        AND b.id <> ALL (p_ignore)
        AND (p_free IS NULL OR b.member_id = m.id OR NOT b.during && p_free)
        AND b.during && tstzrange(lower(w) - buf, upper(w) + buf)
      ORDER BY lower(b.during) LIMIT 1;
     code := 'RB412'; reason := 'rule_buffer'; field := 'start';
-    message := format('%s keeps %s free between bookings; booking %s is %s', r.code,
-                      rb_minutes_text(r.buffer_minutes), other.id, rb_window_text(other.during, tz));
     args := args || jsonb_build_object('minutes', r.buffer_minutes,
                                        'start', rb_epoch(lower(other.during)),
                                        'end', rb_epoch(upper(other.during)));
+    IF rb_may_see(m, other.member_id, other.startup_id, r) THEN
+      message := format('%s keeps %s free between bookings; booking %s is %s', r.code,
+                        rb_minutes_text(r.buffer_minutes), other.id, rb_window_text(other.during, tz));
+      args := args || jsonb_build_object('booking', other.id);
+    ELSE
+      message := format('%s keeps %s free between bookings; another booking is %s', r.code,
+                        rb_minutes_text(r.buffer_minutes), rb_window_text(other.during, tz));
+    END IF;
     RETURN;
   END IF;
 
@@ -243,6 +255,18 @@ BEGIN
     END IF;
   END IF;
   args := NULL;
+END $$;
+
+-- Whether member m may see a booking held by p_member of p_startup on
+-- resource r: its holder, their startup, and staff of the resource.  A
+-- refusal names another booking (its id) only to them.
+CREATE OR REPLACE FUNCTION rb_may_see(m members, p_member bigint, p_startup bigint, r resources)
+RETURNS boolean LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  RETURN m.id = p_member
+      OR (m.startup_id IS NOT NULL AND m.startup_id = p_startup)
+      OR rb_is_staff(m, r.institution_id,
+                     (SELECT i.space_id FROM institutions i WHERE i.id = r.institution_id));
 END $$;
 
 -- Raise the refusal rb_rules answered, if it answered one.

@@ -113,13 +113,21 @@ t_rules_buffer() {
 	expect_eq 15 "$(rl_rule rule-rig-buffer buffer_minutes)" "buffer_minutes"
 	expect_exit 0 rb_as alice book rule-rig-buffer --from "$d 10:00" --to "$d 11:00" --json
 	first=$(booking_id)
-	# 14 minutes after it, and 14 minutes before it: refused, naming it.
-	rl_refuse FAILED_PRECONDITION "rule-rig-buffer keeps 15 min free between bookings; booking $first" \
+	# 14 minutes after it, and 14 minutes before it: refused; another
+	# startup is not told the booking's id, its own members are.
+	rl_refuse FAILED_PRECONDITION "rule-rig-buffer keeps 15 min free between bookings; another booking is 10:00-11:00 on $d" \
 		rb_as carol book rule-rig-buffer --from "$d 11:14" --to "$d 12:00"
-	rl_refuse FAILED_PRECONDITION "rule-rig-buffer keeps 15 min free between bookings; booking $first" \
+	if grep -F -q "booking $first" "$RB_ERR"; then
+		echo "another startup was told the id of booking $first:"
+		cat "$RB_ERR"
+		return 1
+	fi
+	rl_refuse FAILED_PRECONDITION "rule-rig-buffer keeps 15 min free between bookings; another booking is" \
 		rb_as carol book rule-rig-buffer --from "$d 08:00" --to "$d 09:46"
+	rl_refuse FAILED_PRECONDITION "rule-rig-buffer keeps 15 min free between bookings; booking $first" \
+		rb_as bob book rule-rig-buffer --from "$d 08:00" --to "$d 09:46"
 	# The same member is held to it too.
-	rl_refuse FAILED_PRECONDITION "keeps 15 min free between bookings" \
+	rl_refuse FAILED_PRECONDITION "keeps 15 min free between bookings; booking $first" \
 		rb_as alice book rule-rig-buffer --from "$d 11:10" --to "$d 11:40"
 	# Exactly 15 minutes either side.
 	expect_exit 0 rb_as carol book rule-rig-buffer --from "$d 11:15" --to "$d 12:00"
