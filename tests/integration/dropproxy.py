@@ -20,12 +20,15 @@ APPDATA = 23
 
 
 def pump(src, dst, stop):
+    """Forward src to dst; once stop is set, what comes is read and dropped
+    (the cut's answer goes nowhere) until src ends."""
     try:
-        while not stop.is_set():
+        while True:
             data = src.recv(65536)
             if not data:
                 break
-            dst.sendall(data)
+            if not stop.is_set():
+                dst.sendall(data)
     except OSError:
         pass
     finally:
@@ -56,13 +59,17 @@ def cut(client, server, n):
                 record, buf = buf[:5 + length], buf[5 + length:]
                 if record[0] == APPDATA:
                     seen += 1
-                    if seen == n:
-                        # let the server answer into the void, then hang up on both
-                        stop.set()
-                        client.shutdown(socket.SHUT_RDWR)
-                server.sendall(record)
                 if seen == n:
+                    # The server gets the request and answers into the void:
+                    # nothing goes back from here on, and only once the
+                    # request is on its way is the client hung up on (in the
+                    # other order, the pump back could end, and shut the
+                    # server's side, before the request was sent).
+                    stop.set()
+                    server.sendall(record)
+                    client.shutdown(socket.SHUT_RDWR)
                     break
+                server.sendall(record)
         time.sleep(1.0)
     except OSError:
         pass
