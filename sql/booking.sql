@@ -215,22 +215,7 @@ BEGIN
         jsonb_build_object('action', 'book_past_rules', 'institution', i.name, 'resource', r.code::text));
     END IF;
   END IF;
-  IF p_end <= p_start THEN
-    PERFORM rb_refuse('RB400', 'end_before_start', 'end',
-      'the end of a booking must be after its start',
-      jsonb_build_object('start', p_start, 'end', p_end));
-  END IF;
-  IF p_end - p_start > 366 * 86400 THEN
-    PERFORM rb_refuse('RB400', 'booking_too_long', 'end',
-      'a booking cannot be longer than 366 days',
-      jsonb_build_object('days', 366));
-  END IF;
-  w := tstzrange(rb_from_epoch(p_start), rb_from_epoch(p_end), '[)');
-  IF lower(w) < now() THEN
-    PERFORM rb_refuse('RB412', 'booking_in_past', 'start',
-      format('%s cannot be booked in the past (%s)', r.code, rb_window_text(w, r.time_zone)),
-      jsonb_build_object('resource', r.code::text, 'start', p_start, 'end', p_end, 'time_zone', r.time_zone));
-  END IF;
+  w := rb_booking_window(r, p_start, p_end);
 
   -- Competing requests queue on the resources they touch, always in id
   -- order, instead of deadlocking on the exclusion constraint.
@@ -423,22 +408,7 @@ BEGIN
       format('booking %s has already started and can no longer be moved', b.id),
       jsonb_build_object('booking', b.id, 'at', rb_epoch(lower(b.during)), 'action', 'move'));
   END IF;
-  IF p_end <= p_start THEN
-    PERFORM rb_refuse('RB400', 'end_before_start', 'end',
-      'the end of a booking must be after its start',
-      jsonb_build_object('start', p_start, 'end', p_end));
-  END IF;
-  IF p_end - p_start > 366 * 86400 THEN
-    PERFORM rb_refuse('RB400', 'booking_too_long', 'end',
-      'a booking cannot be longer than 366 days',
-      jsonb_build_object('days', 366));
-  END IF;
-  w := tstzrange(rb_from_epoch(p_start), rb_from_epoch(p_end), '[)');
-  IF lower(w) < now() THEN
-    PERFORM rb_refuse('RB412', 'booking_in_past', 'start',
-      format('%s cannot be booked in the past (%s)', r.code, rb_window_text(w, r.time_zone)),
-      jsonb_build_object('resource', r.code::text, 'start', p_start, 'end', p_end, 'time_zone', r.time_zone));
-  END IF;
+  w := rb_booking_window(r, p_start, p_end);
   IF w = b.during THEN
     PERFORM rb_refuse('RB400', 'booking_unchanged', 'start',
       format('booking %s is already %s', b.id, rb_window_text(w, r.time_zone)),

@@ -269,6 +269,33 @@ BEGIN
                      (SELECT i.space_id FROM institutions i WHERE i.id = r.institution_id));
 END $$;
 
+-- The window [p_start, p_end) of a booking of r, as book, move and wait
+-- take it: it ends after it starts, lasts at most 366 days and has not
+-- begun.  Otherwise the refusal.
+CREATE OR REPLACE FUNCTION rb_booking_window(r resources, p_start bigint, p_end bigint)
+RETURNS tstzrange LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  w tstzrange;
+BEGIN
+  IF p_end <= p_start THEN
+    PERFORM rb_refuse('RB400', 'end_before_start', 'end',
+      'the end of a booking must be after its start',
+      jsonb_build_object('start', p_start, 'end', p_end));
+  END IF;
+  IF p_end - p_start > 366 * 86400 THEN
+    PERFORM rb_refuse('RB400', 'booking_too_long', 'end',
+      'a booking cannot be longer than 366 days',
+      jsonb_build_object('days', 366));
+  END IF;
+  w := tstzrange(rb_from_epoch(p_start), rb_from_epoch(p_end), '[)');
+  IF lower(w) < now() THEN
+    PERFORM rb_refuse('RB412', 'booking_in_past', 'start',
+      format('%s cannot be booked in the past (%s)', r.code, rb_window_text(w, r.time_zone)),
+      jsonb_build_object('resource', r.code::text, 'start', p_start, 'end', p_end, 'time_zone', r.time_zone));
+  END IF;
+  RETURN w;
+END $$;
+
 -- Raise the refusal rb_rules answered, if it answered one.
 CREATE OR REPLACE FUNCTION rb_rules_hold(v record, p_prefix text DEFAULT NULL) RETURNS bigint
 LANGUAGE plpgsql AS $$

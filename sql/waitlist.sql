@@ -143,20 +143,7 @@ BEGIN
                       format('%s is retired and takes no new bookings', r.code),
                       jsonb_build_object('resource', r.code::text));
   END IF;
-  IF p_end <= p_start THEN
-    PERFORM rb_refuse('RB400', 'end_before_start', 'end', 'the end of a booking must be after its start',
-                      jsonb_build_object('start', p_start, 'end', p_end));
-  END IF;
-  IF p_end - p_start > 366 * 86400 THEN
-    PERFORM rb_refuse('RB400', 'booking_too_long', 'end', 'a booking cannot be longer than 366 days',
-                      jsonb_build_object('days', 366));
-  END IF;
-  w := tstzrange(rb_from_epoch(p_start), rb_from_epoch(p_end), '[)');
-  IF lower(w) < now() THEN
-    PERFORM rb_refuse('RB412', 'booking_in_past', 'start',
-                      format('%s cannot be booked in the past (%s)', r.code, rb_window_text(w, r.time_zone)),
-                      jsonb_build_object('resource', r.code::text, 'start', p_start, 'end', p_end));
-  END IF;
+  w := rb_booking_window(r, p_start, p_end);
 
   -- the same locks as a booking of the resource: a cancellation that would
   -- free the window either happened before (and the window is free) or
