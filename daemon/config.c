@@ -246,6 +246,47 @@ int config_check_reload(const struct config *old, const struct config *new, char
 	return 0;
 }
 
+/* Print doc as "# " comment lines of at most 78 columns. */
+static void print_comment(const char *doc)
+{
+	const char *p = doc;
+
+	while (*p != '\0') {
+		size_t n = strlen(p), cut = n;
+
+		if (n > 76) {
+			cut = 76;
+			while (cut > 0 && p[cut] != ' ')
+				cut--;
+			if (cut == 0)
+				cut = n;
+		}
+		printf("# %.*s\n", (int)cut, p);
+		p += cut;
+		while (*p == ' ')
+			p++;
+	}
+}
+
+void config_print_sample(void)
+{
+	printf("# rigbookd.conf: the configuration of rigbookd(8), one \"key = value\" a line.\n"
+	       "# Every key is shown commented out at its default; a key set here is\n"
+	       "# overridden by --key=value on the command line.  Keys marked \"restart\"\n"
+	       "# take effect at the next start; the others also on SIGHUP (systemctl reload).\n");
+	for (size_t i = 0; i < NKEYS; i++) {
+		printf("\n");
+		print_comment(keys[i].doc);
+		if (keys[i].oneof != NULL)
+			printf("# one of: %s\n", keys[i].oneof);
+		if (keys[i].type == CF_INT)
+			printf("# from %ld to %ld\n", keys[i].min, keys[i].max);
+		if (!keys[i].reloadable)
+			printf("# (restart)\n");
+		printf("#%s =%s%s\n", keys[i].name, keys[i].dflt[0] ? " " : "", keys[i].dflt);
+	}
+}
+
 void config_print_keys(void)
 {
 	for (size_t i = 0; i < NKEYS; i++)

@@ -50,4 +50,8 @@ int config_check_reload(const struct config *old, const struct config *new, char
 /* Print every key with its default and description (for --help-config). */
 void config_print_keys(void);
 
+/* Print a configuration file with every key commented out at its default,
+ * its description above it (for --sample-config and the installed sample). */
+void config_print_sample(void);
+
 #endif

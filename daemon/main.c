@@ -16,6 +16,7 @@
 #include "events.h"
 #include "log.h"
 #include "migrate.h"
+#include "notify.h"
 #include "pgembed.h"
 #include "rigbook/names.h"
 #include "sweep.h"
@@ -37,16 +38,18 @@ static struct {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: rigbookd [-c FILE] [--KEY=VALUE ...] [--seed FILE] [run|migrate|version]\n"
+		"usage: rigbookd [-c FILE] [--KEY=VALUE ...] [--seed FILE] [run|migrate|check|version]\n"
 		"\n"
 		"  run       serve (the default)\n"
 		"  migrate   apply missing schema migrations, then exit\n"
+		"  check     read the configuration and the TLS certificate and key, then exit\n"
 		"  version   print the version\n"
 		"\n"
 		"  -c, --config FILE   read KEY = VALUE lines from FILE\n"
 		"  --KEY=VALUE         set any configuration key (after the file)\n"
 		"  --seed FILE         after migrating, run the SQL in FILE in one transaction\n"
-		"  --help-config       list the configuration keys and their defaults\n");
+		"  --help-config       list the configuration keys and their defaults\n"
+		"  --sample-config     print a configuration file with every key commented\n");
 }
 
 static int apply_config(struct config *c, char *err, size_t errlen)
@@ -106,7 +109,9 @@ static void signal_cb(evutil_socket_t sig, short what, void *arg)
 	struct timeval tv = { M.cfg.drain_timeout, 0 };
 
 	if (sig == SIGHUP) {
+		notify_reloading();
 		reload();
+		notify_ready();
 		return;
 	}
 	if (M.draining) {
@@ -115,6 +120,7 @@ static void signal_cb(evutil_socket_t sig, short what, void *arg)
 		return;
 	}
 	M.draining = 1;
+	notify_stopping();
 	log_info("draining %d connection(s) (signal %d)", conn_count(), (int)sig);
 	/* a sweep in flight keeps the pool busy: look again when it is done */
 	sweep_stop(conn_drain);
@@ -134,6 +140,7 @@ static void pool_ready_cb(void *arg, const char *refusal)
 	}
 	conn_listen_enable();
 	log_info("rigbookd %s ready", RIGBOOK_VERSION);
+	notify_ready();
 }
 
 static void drop_privileges(void)
@@ -164,6 +171,9 @@ static int parse_args(int argc, char **argv, const char **cmd, const char **seed
 
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(stdout);
+			exit(0);
+		} else if (!strcmp(a, "--sample-config")) {
+			config_print_sample();
 			exit(0);
 		} else if (!strcmp(a, "--help-config")) {
 			config_print_keys();
@@ -230,8 +240,9 @@ int main(int argc, char **argv)
 		printf("rigbookd %s (protocol %u)\n", RIGBOOK_VERSION, RIGBOOK_PROTOCOL_VERSION);
 		return 0;
 	}
-	if (strcmp(cmd, "run") != 0 && strcmp(cmd, "migrate") != 0) {
-		fprintf(stderr, "rigbookd: unknown command '%s'; possibilities are: run, migrate, version\n",
+	if (strcmp(cmd, "run") != 0 && strcmp(cmd, "migrate") != 0 && strcmp(cmd, "check") != 0) {
+		fprintf(stderr,
+			"rigbookd: unknown command '%s'; possibilities are: run, migrate, check, version\n",
 			cmd);
 		return 2;
 	}
@@ -239,6 +250,14 @@ int main(int argc, char **argv)
 		fatalx("%s", err);
 	if (log_set_level(M.cfg.log_level) != 0)
 		fatalx("log_level must be error, warning, info or debug, not '%s'", M.cfg.log_level);
+	if (!strcmp(cmd, "check")) {
+		if (tls_init(&M.cfg, err, sizeof(err)) != 0)
+			fatalx("%s", err);
+		tls_free();
+		config_free(&M.cfg);
+		printf("configuration %s: OK\n", M.config_path != NULL ? M.config_path : "(defaults)");
+		return 0;
+	}
 	signal(SIGPIPE, SIG_IGN);
 
 	if (M.cfg.database_url[0] == '\0') {
@@ -293,6 +312,9 @@ int main(int argc, char **argv)
 			fatalx("cannot watch signal %d", signums[nsig]);
 	}
 
+	if (notify_start(M.base) != 0)
+		fatalx("cannot start the watchdog timer");
+
 	event_base_dispatch(M.base);
 
 	log_info("shutting down");
@@ -301,6 +323,7 @@ int main(int argc, char **argv)
 	events_stop();
 	db_pool_stop();
 	sweep_free();
+	notify_stop();
 	for (int i = 0; i < nsig; i++)
 		event_free(sigs[i]);
 	if (M.drain_timer != NULL)
