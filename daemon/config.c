@@ -58,6 +58,9 @@ static const struct cf_key keys[] = {
 	{ "migrate", BOOL(migrate), "on", 0, 0, 0, "apply missing migrations at start-up" },
 	{ "no_show_interval", INT(no_show_interval), "30", 1, 0, 86400,
 	  "seconds between sweeps that mark confirmed bookings nobody checked in for as no-shows; 0: none" },
+	{ "metrics_listen", STR(metrics_listen), "", 0, 0, 0,
+	  "plain-HTTP addresses (host:port, comma-separated) serving GET /metrics (Prometheus) "
+	  "and GET /healthz; empty: none. Keep it on a private address" },
 	{ "events_transport", STR(events_transport), "auto", 0, 0, 0,
 	  "how live events leave the database: logical (decoding messages), notify (NOTIFY, "
 	  "serialises commits) or auto (logical when the database allows it)",

@@ -26,6 +26,7 @@ struct config {
 	int migrate;
 	int no_show_interval;
 	char *events_transport; /* auto, logical or notify */
+	char *metrics_listen;   /* "": no metrics listener */
 };
 
 /* Fill c with the defaults. */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "metrics.h"
 #include "rigbook/names.h"
 
 /*
@@ -295,6 +296,8 @@ int dispatch_request(uint32_t slot, uint32_t gen, const char *peer, const struct
 	r->slot = slot;
 	r->gen = gen;
 	r->id = msg->id;
+	r->type = e->name;
+	r->t0 = metrics_now_usec();
 	if (sess != NULL)
 		r->sess = *sess;
 	snprintf(r->peer, sizeof(r->peer), "%s", peer);
@@ -307,6 +310,10 @@ int dispatch_request(uint32_t slot, uint32_t gen, const char *peer, const struct
 
 void req_reply(struct req *r, Rigbook__Response *resp)
 {
+	const Rigbook__Error *e = resp->body_case == RIGBOOK__RESPONSE__BODY_ERROR ? resp->error : NULL;
+
+	metrics_answer(r->type, e != NULL ? (int)e->code : 0, e != NULL ? e->reason : NULL,
+		       metrics_now_usec() - r->t0);
 	resp->id = r->id;
 	conn_send(r->slot, r->gen, resp);
 	free(r);
@@ -317,6 +324,7 @@ void req_error(struct req *r, int code, const char *reason, const char *message,
 {
 	va_list ap;
 
+	metrics_answer(r->type, code, reason, metrics_now_usec() - r->t0);
 	va_start(ap, field);
 	send_error_v(r->slot, r->gen, r->id, code, reason, message, field, ap);
 	va_end(ap);

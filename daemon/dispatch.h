@@ -37,6 +37,8 @@ struct req {
 	char peer[64];
 	char idem_key[129];
 	char subject[48]; /* what the request is about (a resource code), for messages */
+	const char *type; /* the dispatch table's name of the request, for metrics */
+	uint64_t t0;      /* when it arrived (metrics_now_usec) */
 };
 
 typedef void (*handler_fn)(struct req *r, const Rigbook__Request *msg);

@@ -79,6 +79,8 @@ static struct {
 	int nwatchers;
 	char slot[64];          /* the temporary slot's name */
 	uint64_t received;      /* the last WAL position received (an LSN) */
+	int64_t sent_at;        /* the server's send time of the last message (µs, Unix) */
+	int64_t heard_at;       /* when it arrived here (µs, Unix) */
 	char want[16];          /* events_transport, for the migration step */
 } E = { .backlog = 1u << 20, .want = "auto" };
 
@@ -662,6 +664,33 @@ static int ls_pgoutput(const unsigned char *p, size_t len, const char **why)
 	return 0;
 }
 
+static int64_t unix_usec(void)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
+}
+
+/* A message the server sent at SENT (µs since 2000-01-01) arrived now. */
+static void ls_heard(uint64_t sent)
+{
+	E.sent_at = (int64_t)sent + (int64_t)PG_EPOCH_UNIX * 1000000;
+	E.heard_at = unix_usec();
+}
+
+void events_status(int *live, int *logical, double *lag, double *quiet)
+{
+	*live = E.state == LS_LIVE;
+	*logical = E.repl;
+	*lag = 0;
+	*quiet = 0;
+	if (E.repl && E.heard_at != 0) {
+		*lag = E.heard_at > E.sent_at ? (double)(E.heard_at - E.sent_at) / 1e6 : 0;
+		*quiet = (double)(unix_usec() - E.heard_at) / 1e6;
+	}
+}
+
 /*
  * One CopyData message of the stream (walsender.c): XLogData, 'w', the
  * start and end of its WAL (8 + 8), the send time (8), then pgoutput's
@@ -685,6 +714,7 @@ static int ls_copydata(const unsigned char *p, size_t len, int *reply, const cha
 			return -1;
 		}
 		end = get64(p + 1 + 8);
+		ls_heard(get64(p + 1 + 8 + 8));
 		rc = ls_pgoutput(p + 25, len - 25, why);
 		if (rc >= 0 && end > E.received)
 			E.received = end;
@@ -695,6 +725,7 @@ static int ls_copydata(const unsigned char *p, size_t len, int *reply, const cha
 			return -1;
 		}
 		end = get64(p + 1);
+		ls_heard(get64(p + 1 + 8));
 		if (end > E.received)
 			E.received = end;
 		if (p[1 + 8 + 8] != 0)

@@ -74,4 +74,9 @@ void events_conn_gone(uint32_t slot);
 /* Close the listening connection and forget every watcher. */
 void events_stop(void);
 
+/* For metrics: whether events stream now and by which transport; for the
+ * logical stream, the delay between the server sending its last message
+ * and its arrival (seconds), and the time since anything arrived. */
+void events_status(int *live, int *logical, double *lag, double *quiet);
+
 #endif

@@ -15,6 +15,7 @@
 #include "db.h"
 #include "events.h"
 #include "log.h"
+#include "metrics.h"
 #include "migrate.h"
 #include "notify.h"
 #include "pgembed.h"
@@ -314,10 +315,15 @@ int main(int argc, char **argv)
 
 	if (notify_start(M.base) != 0)
 		fatalx("cannot start the watchdog timer");
+	if (metrics_start(M.base, M.cfg.metrics_listen, err, sizeof(err)) != 0) {
+		pgembed_stop();
+		fatalx("%s", err);
+	}
 
 	event_base_dispatch(M.base);
 
 	log_info("shutting down");
+	metrics_stop();
 	sweep_stop(NULL);
 	conn_module_free();
 	events_stop();

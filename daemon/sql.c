@@ -721,6 +721,13 @@ const struct stmt_def stmt_defs[STMT__COUNT] = {
 		       COL(RP_NO_SHOWS, "no_shows", INT32), COL(RP_CURRENCY, "currency", TEXT),
 		       COL(RP_REVENUE, "revenue_fen", INT64), COL(RP_SUBSIDY, "subsidy_fen", INT64)),
 	},
+	/* the metrics listener's health probe: the pool reaches a database that answers */
+	[STMT_HEALTH] = {
+		"health",
+		"SELECT true AS ok",
+		0,
+		RESULT(COL(HEALTH_OK, "ok", BOOL)),
+	},
 };
 
 /* ---------------------------------------------------------------- the contract */

@@ -5,6 +5,7 @@
 
 #include "db.h"
 #include "log.h"
+#include "metrics.h"
 
 /* Bookings marked per round; a full round is followed by another at once. */
 #define SWEEP_BATCH 500
@@ -38,6 +39,7 @@ static void sweep_done_cb(void *arg, const struct db_result *res, const struct d
 			log_warnx("no-show sweep: %s", err->message);
 	} else {
 		n = db_ntuples(res);
+		metrics_sweep(n);
 		ids[0] = '\0';
 		for (int i = 0; i < n && off < sizeof(ids) - 24; i++) {
 			int w = snprintf(ids + off, sizeof(ids) - off, "%s%s", i > 0 ? " " : "",
