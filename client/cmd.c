@@ -51,6 +51,7 @@ extern const struct cmd_entry cmd_rules_entry;
 extern const struct cmd_entry cmd_units_entry;
 extern const struct cmd_entry cmd_requires_entry;
 extern const struct cmd_entry cmd_watch_entry;
+extern const struct cmd_entry cmd_interlock_entry;
 extern const struct cmd_entry cmd_startup_entry;
 extern const struct cmd_entry cmd_member_entry;
 extern const struct cmd_entry cmd_token_entry;
@@ -84,6 +85,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_checkout_entry,
 	&cmd_qualifications_entry,
 	&cmd_watch_entry,
+	&cmd_interlock_entry,
 	&cmd_approvals_entry,
 	&cmd_approve_entry,
 	&cmd_decline_entry,

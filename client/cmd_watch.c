@@ -1,8 +1,9 @@
 /*
  * watch: print live events (bookings and closures changing) as the server
  * pushes them, one line each, until interrupted or the server stops.  Times
- * in the resource's zone.  The client does not reconnect: it says so when
- * the server closes, and exits.
+ * in the resource's zone.  When the server goes away it reconnects with
+ * backoff and prints a resync line (events in between were not heard);
+ * --once ends the watch with the connection instead.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -12,27 +13,9 @@
 
 #include "cmd.h"
 #include "refusals.h"
+#include "stream.h"
 #include "rigbook/names.h"
 #include "rigbook/rbtime.h"
-
-static volatile sig_atomic_t stop_signal;
-
-static void on_signal(int sig)
-{
-	stop_signal = sig;
-}
-
-/* SIGINT and SIGTERM end the watch between two events: no SA_RESTART, so poll returns. */
-static void catch_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-}
 
 static int is_booking_kind(const Rigbook__Event *e)
 {
@@ -124,83 +107,59 @@ static void print_json(const Rigbook__Event *e, const char *fallback_tz)
 	out_json_finish(&j);
 }
 
+struct watch_state {
+	struct cmd_ctx *ctx;
+	const char *what;
+};
+
+static int watch_watching(void *arg, const char *tz, int first)
+{
+	const struct watch_state *w = arg;
+
+	if (first)
+		fprintf(stderr, "rigbook: watching %s; Ctrl-C stops\n", w->what);
+	else
+		fprintf(stderr, "rigbook: watching %s again\n", w->what);
+	return 0;
+}
+
+static int watch_event(void *arg, const Rigbook__Event *e, const char *tz)
+{
+	const struct watch_state *w = arg;
+
+	if (w->ctx->json)
+		print_json(e, tz);
+	else
+		print_text(e, tz);
+	fflush(stdout);
+	return 0;
+}
+
 static int cmd_watch_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
-	Rigbook__WatchRequest wr = RIGBOOK__WATCH_REQUEST__INIT;
-	Rigbook__Response *resp, *r;
-	char tz[128], err[512];
-	int rc = CMD_OK;
+	struct watch_state w = { ctx, args->npos == 1 ? args->pos[0] : "every resource" };
+	struct stream s = {
+		.code = args->npos == 1 ? args->pos[0] : NULL,
+		.once = cmd_arg(args, "once") != NULL,
+		.who = "watch",
+		.on_watching = watch_watching,
+		.on_event = watch_event,
+		.arg = &w,
+	};
 
-	if (args->npos == 1)
-		wr.resource_code = (char *)args->pos[0];
-	req.body_case = RIGBOOK__REQUEST__BODY_WATCH;
-	req.watch = &wr;
-	rc = cmd_call(ctx, &req, RIGBOOK__RESPONSE__BODY_WATCH, &resp);
-	if (rc != CMD_OK)
-		return rc;
-	snprintf(tz, sizeof(tz), "%s",
-		 resp->watch != NULL && resp->watch->time_zone != NULL ? resp->watch->time_zone : "");
-	fprintf(stderr, "rigbook: watching %s%s; Ctrl-C stops\n",
-		args->npos == 1 ? args->pos[0] : "every resource",
-		resp->watch != NULL && !resp->watch->live
-			? " (the server is reconnecting to its database: a resync event follows)"
-			: "");
-	rigbook__response__free_unpacked(resp, NULL);
-
-	stop_signal = 0;
-	catch_signals();
-	for (;;) {
-		if (stop_signal != 0)
-			break;
-		if (rbc_wait(ctx->conn, 1000) == 0)
-			continue;
-		if (rbc_recv(ctx->conn, &r, err, sizeof(err)) != 0) {
-			if (stop_signal != 0)
-				break;
-			fprintf(stderr,
-				"rigbook: watch: %s; events after this are not shown (run watch again)\n",
-				err);
-			return CMD_FAILED;
-		}
-		if (r->id != 0) {
-			rigbook__response__free_unpacked(r, NULL);
-			continue; /* not ours */
-		}
-		if (r->body_case == RIGBOOK__RESPONSE__BODY_ERROR && r->error != NULL) {
-			fprintf(stderr,
-				"rigbook: watch: the server closes the connection: %s: %s; events after this are not shown (run watch again)\n",
-				rb_code_name((int)r->error->code), refusal_text(r->error));
-			rigbook__response__free_unpacked(r, NULL);
-			return CMD_FAILED;
-		}
-		if (r->body_case != RIGBOOK__RESPONSE__BODY_EVENT || r->event == NULL) {
-			rigbook__response__free_unpacked(r, NULL);
-			continue;
-		}
-		if (ctx->json)
-			print_json(r->event, tz);
-		else
-			print_text(r->event, tz);
-		fflush(stdout);
-		if (r->event->kind != NULL && strcmp(r->event->kind, "dropped") == 0) {
-			fprintf(stderr, "rigbook: watch: the server stopped sending events: it says this "
-					"connection did not read them fast enough\n");
-			rigbook__response__free_unpacked(r, NULL);
-			return CMD_REFUSED;
-		}
-		rigbook__response__free_unpacked(r, NULL);
-	}
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	return CMD_OK;
+	return stream_run(ctx, &s);
 }
+
+static const struct cmd_opt watch_opts[] = {
+	{ "once", 0, NULL },
+	{ NULL, 0, NULL },
+};
 
 const struct cmd_entry cmd_watch_entry = {
 	.name = "watch",
-	.usage = "[CODE]",
+	.usage = "[CODE] [--once]",
 	.summary = "print bookings and closures as they change, until interrupted",
-	.options = NULL,
+	.options = watch_opts,
 	.lower = 0,
 	.upper = 1,
 	.exec = cmd_watch_exec,

@@ -199,7 +199,8 @@ END $$;
 
 -- One resource's week (or any window) for p_member: the resource row, then
 --   busy     busy_start, busy_end, busy_booking_id (0 unless the caller's
---            startup's), busy_state, busy_mine
+--            startup's or the caller is staff of the resource), busy_state,
+--            busy_mine
 --   open     open_start, open_end (opening hours; closures not taken out)
 --   closure  closure_id, closure_start, closure_end, closure_kind,
 --            closure_reason, closure_by
@@ -226,11 +227,15 @@ LANGUAGE plpgsql STABLE AS $$
 DECLARE
   r resources;
   w tstzrange := tstzrange(rb_from_epoch(p_from), rb_from_epoch(p_to));
+  v_staff boolean;
 BEGIN
   SELECT * INTO r FROM resources x WHERE x.code = p_code;
   IF NOT FOUND THEN
     RETURN;
   END IF;
+  -- staff of the resource see whose each booking is, as in its events
+  SELECT rb_is_staff(m, r.institution_id, i.space_id) INTO v_staff
+    FROM members m, institutions i WHERE m.id = p_member AND i.id = r.institution_id;
   RETURN QUERY
   SELECT r.id, r.code::text, r.name, r.kind::text, i.code::text, i.name, s.code::text,
          r.time_zone, r.description, r.location, r.retired_at IS NOT NULL,
@@ -254,7 +259,7 @@ BEGIN
          NULL::int, NULL::int, NULL::text,
          'busy'::text,
          rb_epoch(lower(b.during)), rb_epoch(upper(b.during)),
-         CASE WHEN b.startup_id = p_startup OR b.member_id = p_member THEN b.id ELSE 0 END,
+         CASE WHEN v_staff OR b.startup_id = p_startup OR b.member_id = p_member THEN b.id ELSE 0 END,
          b.state::text, b.member_id = p_member,
          NULL::bigint, NULL::bigint,
          NULL::bigint, NULL::bigint, NULL::bigint, NULL::text, NULL::text, NULL::text

@@ -1,0 +1,157 @@
+# Clients that outlive the server: `watch` reconnecting with a resync line,
+# and the interlock agent switching an instrument at check-in and check-out,
+# reconciling after its own restart and after rigbookd's.  Both talk to a
+# rigbookd of this file's own on a fixed port, restarted in place; the
+# file's usual rigbookd (same database) serves the changes made meanwhile.
+# Resource: use-in.
+
+AG_PORT=
+AG_PID=
+
+# ag_daemon: (re)start the restartable rigbookd on AG_PORT.
+ag_daemon() {
+	[[ -n $AG_PORT ]] || AG_PORT=$(rb_free_port)
+	mkdir -p "$RB_TMP/ag-state"
+	rb_give_to_run_as "$RB_TMP/ag-state"
+	"$RB_DAEMON" --database_url="$RB_DB_URL" --state_dir="$RB_TMP/ag-state" \
+		--tls_cert="$RB_TLS/server.crt" --tls_key="$RB_TLS/server.key" \
+		--listen="127.0.0.1:$AG_PORT" --no_show_interval=0 run 2>>"$RB_CASE_DIR/ag-rigbookd.log" &
+	AG_PID=$!
+	rb_register_pid "$AG_PID"
+	rb_wait_ready "$AG_PID" "127.0.0.1:$AG_PORT" tok-alice 60 ||
+		{ cat "$RB_CASE_DIR/ag-rigbookd.log"; return 1; }
+}
+
+ag_daemon_stop() {
+	rb_stop_daemon "$AG_PID" 30
+	expect_eq 0 "$RB_STOP_RC" "the restartable rigbookd's exit status"
+}
+
+# ag_wait FILE REGEX [SECONDS] [COUNT]: until COUNT (1) lines of FILE match.
+ag_wait() {
+	local i n=${4:-1}
+	for ((i = 0; i < ${3:-20} * 10; i++)); do
+		[[ $(grep -cE "$2" "$1" 2>/dev/null) -ge $n ]] && return 0
+		sleep 0.1
+	done
+	echo "fewer than $n lines matching '$2' in $1:"
+	cat "$1"
+	return 1
+}
+
+# ag_state FILE WANT: until the state file says WANT (it is written after
+# the command has run); then compares.
+ag_state() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[[ $(cat "$1" 2>/dev/null) == "$2" ]] && break
+		sleep 0.1
+	done
+	expect_eq "$2" "$(cat "$1" 2>/dev/null)" "the state file"
+}
+
+# ag_booking WHO: a booking of use-in by WHO that began a minute ago and
+# lasts an hour (booked ahead, then moved into place in the database).
+ag_booking() {
+	local d id
+	d=$(rb_day 600)
+	expect_exit 0 rb_as "$1" book use-in --from "$d $2" --to "$d $3" --json >/dev/null
+	id=$(booking_id)
+	psql_q "UPDATE bookings SET during = tstzrange(now() - interval '1 minute', now() + interval '1 hour') WHERE id = $id" >/dev/null
+	printf '%s\n' "$id"
+}
+
+t_interlock_and_watch() {
+	local b1 b2 log=$RB_CASE_DIR/switch.log sf=$RB_CASE_DIR/state agent_err=$RB_CASE_DIR/agent.err
+	local agent watch n
+	ag_daemon || return 1
+	b1=$(ag_booking alice 10:00 11:00)
+
+	# the agent, as the resource's manager
+	"$RB_CLIENT" --server "127.0.0.1:$AG_PORT" --token tok-mgr --ca "$RB_CA" interlock use-in \
+		--on-start "echo start \$RIGBOOK_BOOKING \$RIGBOOK_MEMBER \$RIGBOOK_REASON >> $log" \
+		--on-stop "echo stop \$RIGBOOK_REASON >> $log" \
+		--state-file "$sf" --reconcile 2 2>"$agent_err" &
+	agent=$!
+	rb_register_pid "$agent"
+	"$RB_CLIENT" --server "127.0.0.1:$AG_PORT" --token tok-mgr --ca "$RB_CA" watch use-in \
+		>"$RB_CASE_DIR/watch.out" 2>"$RB_CASE_DIR/watch.err" &
+	watch=$!
+	rb_register_pid "$watch"
+	# unknown at first: brought to off
+	ag_wait "$log" '^stop start$' || return 1
+	ag_state "$sf" off
+	ag_wait "$RB_CASE_DIR/watch.err" 'watching use-in' || return 1
+
+	expect_exit 0 rb_as alice checkin "$b1"
+	ag_wait "$log" "^start $b1 alice checked_in\$" || { cat "$agent_err"; return 1; }
+	ag_state "$sf" "on $b1"
+	ag_wait "$RB_CASE_DIR/watch.out" "checked_in  use-in  booking $b1" || return 1
+	expect_exit 0 rb_as alice checkout "$b1"
+	ag_wait "$log" '^stop completed$' || return 1
+	ag_state "$sf" off
+	# out of the way of the next booking of the same unit
+	psql_q "UPDATE bookings SET during = tstzrange(now() - interval '3 hours', now() - interval '2 hours') WHERE id = $b1" >/dev/null
+
+	# The agent restarts: the state file says off, the server agrees: nothing runs.
+	kill -TERM "$agent"
+	wait "$agent"
+	expect_eq 0 "$?" "the agent's exit status on SIGTERM"
+	n=$(wc -l <"$log")
+	"$RB_CLIENT" --server "127.0.0.1:$AG_PORT" --token tok-mgr --ca "$RB_CA" interlock use-in \
+		--on-start "echo start \$RIGBOOK_BOOKING \$RIGBOOK_MEMBER \$RIGBOOK_REASON >> $log" \
+		--on-stop "echo stop \$RIGBOOK_REASON >> $log" \
+		--state-file "$sf" --reconcile 1 2>>"$agent_err" &
+	agent=$!
+	rb_register_pid "$agent"
+	ag_wait "$agent_err" 'watching use-in' 20 2 || return 1
+	sleep 2.5 # two reconcile periods
+	expect_eq "$n" "$(wc -l <"$log")" "commands run by a restarted agent with nothing to change"
+
+	# rigbookd restarts; meanwhile someone checks in through the other daemon.
+	b2=$(ag_booking bob 12:00 13:00)
+	ag_daemon_stop
+	expect_exit 0 rb_as bob checkin "$b2"
+	ag_daemon || return 1
+	ag_wait "$log" "^start $b2 .*(resync|period)\$" 30 || { cat "$agent_err"; return 1; }
+	grep -q 'reconnecting' "$agent_err" || { echo "the agent did not say it reconnects"; cat "$agent_err"; return 1; }
+	# watch came back too, said it may have missed events, and hears new ones
+	ag_wait "$RB_CASE_DIR/watch.out" '  resync  reconnected' 30 || return 1
+	ag_wait "$RB_CASE_DIR/watch.err" 'watching use-in again' || return 1
+	expect_exit 0 rb_as bob checkout "$b2"
+	ag_wait "$RB_CASE_DIR/watch.out" "completed  use-in  booking $b2" 30 || return 1
+	ag_wait "$log" '^stop completed$' 20 2 || return 1
+
+	kill -TERM "$agent" "$watch"
+	wait "$agent"
+	expect_eq 0 "$?" "the agent's exit status"
+	wait "$watch"
+	expect_eq 0 "$?" "watch's exit status on SIGTERM"
+	ag_daemon_stop
+}
+
+# --once keeps the old behaviour: the watch ends with its connection (3).
+t_watch_once() {
+	local watch rc=0
+	ag_daemon || return 1
+	"$RB_CLIENT" --server "127.0.0.1:$AG_PORT" --token tok-mgr --ca "$RB_CA" watch use-in --once \
+		>"$RB_CASE_DIR/watch.out" 2>"$RB_CASE_DIR/watch.err" &
+	watch=$!
+	ag_wait "$RB_CASE_DIR/watch.err" 'watching use-in' || return 1
+	ag_daemon_stop
+	wait "$watch" || rc=$?
+	expect_eq 3 "$rc" "watch --once exit status when the server goes"
+	grep -q 'events after this are not shown' "$RB_CASE_DIR/watch.err" || { cat "$RB_CASE_DIR/watch.err"; return 1; }
+}
+
+# Usage errors end the agent with 2 and run nothing; a token the server
+# refuses is one.
+t_interlock_usage() {
+	ag_daemon || return 1
+	expect_exit 2 "$RB_CLIENT" --server "127.0.0.1:$AG_PORT" --token tok-mgr --ca "$RB_CA" interlock use-in --on-start true
+	expect_exit 2 "$RB_CLIENT" --server "127.0.0.1:$AG_PORT" --token nope --ca "$RB_CA" interlock use-in \
+		--on-start true --on-stop true
+	expect_exit 2 "$RB_CLIENT" --server "127.0.0.1:$AG_PORT" --token tok-mgr --ca "$RB_CA" interlock no-such-rig \
+		--on-start true --on-stop true
+	ag_daemon_stop
+}
