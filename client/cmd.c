@@ -52,6 +52,7 @@ extern const struct cmd_entry cmd_units_entry;
 extern const struct cmd_entry cmd_requires_entry;
 extern const struct cmd_entry cmd_watch_entry;
 extern const struct cmd_entry cmd_interlock_entry;
+extern const struct cmd_entry cmd_audit_entry;
 extern const struct cmd_entry cmd_startup_entry;
 extern const struct cmd_entry cmd_member_entry;
 extern const struct cmd_entry cmd_token_entry;
@@ -110,6 +111,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_invoice_entry,
 	&cmd_settlement_entry,
 	&cmd_report_entry,
+	&cmd_audit_entry,
 	&cmd_help_entry,
 	NULL,
 };

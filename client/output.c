@@ -436,3 +436,32 @@ void out_json_kv_bool(struct out_json *j, const char *key, int v)
 	out_json_key(j, key);
 	out_json_bool(j, v);
 }
+
+/* ------------------------------------------------------------ CSV */
+
+static void csv_cell(FILE *f, const char *s)
+{
+	if (s == NULL)
+		return;
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s != '\0'; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+void out_csv_row(FILE *f, const char *const *cells, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			fputc(',', f);
+		csv_cell(f, cells[i]);
+	}
+	fputs("\r\n", f);
+}

@@ -80,4 +80,13 @@ void out_json_kv_int(struct out_json *j, const char *key, int64_t v);
 void out_json_kv_uint(struct out_json *j, const char *key, uint64_t v);
 void out_json_kv_bool(struct out_json *j, const char *key, int v);
 
+/* ------------------------------------------------------------ CSV */
+
+/*
+ * One CSV row (RFC 4180): fields separated by commas, quoted when they hold
+ * a comma, a quote, CR or LF (quotes doubled), the row ended by CRLF.  A
+ * NULL cell is empty.
+ */
+void out_csv_row(FILE *f, const char *const *cells, size_t n);
+
 #endif

@@ -148,7 +148,7 @@ static int pump(struct cmd_ctx *ctx, const struct stream *s, const char *tz, cha
 			/* the server closes the connection after this */
 			int code = (int)r->error->code;
 
-			snprintf(why, whylen, "the server closed the connection: %s: %s", rb_code_name(code),
+			snprintf(why, whylen, "the server closes the connection: %s: %s", rb_code_name(code),
 				 refusal_text(r->error));
 			rigbook__response__free_unpacked(r, NULL);
 			if (final_refusal(code)) {
@@ -201,7 +201,8 @@ int stream_run(struct cmd_ctx *ctx, const struct stream *s)
 			if (rc != 0 || stop_signal != 0)
 				break;
 			if (s->once) {
-				fprintf(stderr, "rigbook: %s: %s; events after this are not shown\n", s->who, why);
+				fprintf(stderr, "rigbook: %s: %s; events after this are not shown (run %s again)\n",
+					s->who, why, s->who);
 				rc = CMD_FAILED;
 				break;
 			}

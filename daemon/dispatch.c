@@ -91,6 +91,8 @@ static const struct dispatch_entry table[] = {
 	{ RIGBOOK__REQUEST__BODY_SET_TIER, "set_tier", R_OPERATOR | R_ADMIN, 0, svc_set_tier },
 	/* the filing report: which space and which resources are checked in SQL */
 	{ RIGBOOK__REQUEST__BODY_REPORT, "report", R_STAFF, 0, svc_report },
+	/* the audit log: which entries each staff role reads is decided in SQL */
+	{ RIGBOOK__REQUEST__BODY_LIST_AUDIT, "list_audit", R_STAFF, 0, svc_list_audit },
 };
 
 static const struct dispatch_entry *lookup(Rigbook__Request__BodyCase body)

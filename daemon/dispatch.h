@@ -37,6 +37,7 @@ struct req {
 	char peer[64];
 	char idem_key[129];
 	char subject[48]; /* what the request is about (a resource code), for messages */
+	uint64_t aux;     /* a handler's own number, kept until the answer (a page size) */
 	const char *type; /* the dispatch table's name of the request, for metrics */
 	uint64_t t0;      /* when it arrived (metrics_now_usec) */
 };
@@ -172,6 +173,7 @@ void svc_credit_invoice(struct req *r, const Rigbook__Request *msg);
 void svc_settlement(struct req *r, const Rigbook__Request *msg);
 void svc_set_tier(struct req *r, const Rigbook__Request *msg);
 void svc_report(struct req *r, const Rigbook__Request *msg);
+void svc_list_audit(struct req *r, const Rigbook__Request *msg);
 
 /*
  * v in decimal into buf, which holds at least 21 bytes; returns buf.  For

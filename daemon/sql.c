@@ -728,6 +728,17 @@ const struct stmt_def stmt_defs[STMT__COUNT] = {
 		0,
 		RESULT(COL(HEALTH_OK, "ok", BOOL)),
 	},
+	[STMT_AUDIT_LOG] = {
+		"audit_log",
+		"SELECT * FROM rb_audit_log($1::bigint, $2::bigint, $3::bigint, $4::text, $5::text,"
+		" $6::text, $7::bigint, $8::int)",
+		8,
+		RESULT(COL(AU_ID, "id", INT64), COL(AU_AT, "at", INT64),
+		       COL(AU_MEMBER, "member_handle", TEXT), COL(AU_ACTION, "action", TEXT),
+		       COL(AU_OBJECT, "object", TEXT), COL(AU_OBJECT_ID, "object_id", INT64),
+		       COL(AU_PEER, "peer", TEXT), COL(AU_DETAIL, "detail", TEXT),
+		       COL(AU_RESOURCE, "resource_code", TEXT), COL(AU_SPACE, "space_code", TEXT)),
+	},
 };
 
 /* ---------------------------------------------------------------- the contract */

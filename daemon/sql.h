@@ -73,6 +73,7 @@ enum stmt_id {
 	STMT_SET_TIER,
 	STMT_REPORT,
 	STMT_HEALTH,
+	STMT_AUDIT_LOG,
 	STMT__COUNT
 };
 
@@ -197,6 +198,10 @@ enum col {
 
 	/* STMT_HEALTH */
 	HEALTH_OK,
+
+	/* rb_audit_log */
+	AU_ID, AU_AT, AU_MEMBER, AU_ACTION, AU_OBJECT, AU_OBJECT_ID, AU_PEER, AU_DETAIL, AU_RESOURCE,
+	AU_SPACE,
 
 	COL__COUNT
 };

@@ -130,6 +130,138 @@ BEGIN
   RETURN NULL;
 END $$;
 
+-- The audit log is append-only: a record of who did what is never changed
+-- or taken back.
+CREATE OR REPLACE FUNCTION rb_audit_append_only() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM rb_refuse('RB412', 'audit_append_only', NULL,
+                    'the audit log is append-only: its entries are never changed or removed',
+                    '{}'::jsonb);
+  RETURN NULL;
+END $$;
+
+CREATE OR REPLACE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit
+  FOR EACH ROW EXECUTE FUNCTION rb_audit_append_only();
+
+-- Every audit row, however it is written, carries the resource, institution
+-- and space it is about, which rb_audit_log() checks its readers against.
+CREATE OR REPLACE FUNCTION rb_audit_scope() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.resource_id IS NULL THEN
+    NEW.resource_id := CASE NEW.object
+      WHEN 'booking' THEN (SELECT b.resource_id FROM bookings b WHERE b.id = NEW.object_id)
+      WHEN 'series' THEN (SELECT s.resource_id FROM booking_series s WHERE s.id = NEW.object_id)
+      WHEN 'resource' THEN NEW.object_id
+      WHEN 'qualification' THEN (SELECT q.resource_id FROM qualifications q WHERE q.id = NEW.object_id)
+      WHEN 'rate_card' THEN (SELECT c.resource_id FROM rate_cards c WHERE c.id = NEW.object_id)
+    END;
+  END IF;
+  IF NEW.resource_id IS NOT NULL THEN
+    SELECT r.institution_id, i.space_id INTO NEW.institution_id, NEW.space_id
+      FROM resources r JOIN institutions i ON i.id = r.institution_id WHERE r.id = NEW.resource_id;
+  ELSIF NEW.space_id IS NULL THEN
+    NEW.space_id := CASE NEW.object
+      WHEN 'space' THEN NEW.object_id
+      WHEN 'startup' THEN (SELECT s.space_id FROM startups s WHERE s.id = NEW.object_id)
+      WHEN 'voucher' THEN (SELECT s.space_id FROM vouchers v JOIN startups s ON s.id = v.startup_id
+                            WHERE v.id = NEW.object_id)
+      WHEN 'invoice' THEN (SELECT v.space_id FROM invoices v WHERE v.id = NEW.object_id)
+      WHEN 'member' THEN (SELECT m.space_id FROM members m WHERE m.id = NEW.object_id)
+      WHEN 'token' THEN (SELECT m.space_id FROM tokens t JOIN members m ON m.id = t.member_id
+                          WHERE t.id = NEW.object_id)
+    END;
+  END IF;
+  RETURN NEW;
+END $$;
+
+CREATE OR REPLACE TRIGGER audit_scope BEFORE INSERT ON audit
+  FOR EACH ROW EXECUTE FUNCTION rb_audit_scope();
+
+-- The audit log as p_member may read it, newest first: admins everything,
+-- operators their space's entries, managers their institution's resources';
+-- members are refused.  Filters by time, member, resource and action; pages
+-- by id (p_before: entries older than that id).
+CREATE OR REPLACE FUNCTION rb_audit_log(p_member bigint, p_since bigint, p_until bigint,
+                                        p_handle text, p_code text, p_action text,
+                                        p_before bigint, p_limit int)
+RETURNS TABLE (id bigint, at bigint, member_handle text, action text, object text,
+               object_id bigint, peer text, detail text, resource_code text, space_code text)
+LANGUAGE plpgsql STABLE AS $$
+#variable_conflict use_column
+DECLARE
+  m members := rb_member(p_member);
+  v_who bigint;
+  v_res bigint;
+  v_space bigint;
+  v_inst bigint;
+  v_limit int := least(greatest(coalesce(p_limit, 100), 1), 1000);
+BEGIN
+  IF m.role = 'member' THEN
+    PERFORM rb_refuse('RB403', 'not_staff', NULL,
+                      'the audit log is for managers of the host institutions, operators of the space and admins',
+                      jsonb_build_object('action', 'audit'));
+  END IF;
+  IF coalesce(p_handle, '') <> '' THEN
+    SELECT x.id INTO v_who FROM members x WHERE x.handle = p_handle;
+    IF NOT FOUND THEN
+      PERFORM rb_refuse('RB404', 'member_not_found', 'member_handle',
+                        format('no member is called %s', p_handle), jsonb_build_object('member', p_handle));
+    END IF;
+  END IF;
+  IF coalesce(p_code, '') <> '' THEN
+    SELECT x.id INTO v_res FROM resources x WHERE x.code = p_code;
+    IF NOT FOUND THEN
+      PERFORM rb_refuse('RB404', 'resource_not_found', 'resource_code',
+                        format('no resource is called %s', p_code), jsonb_build_object('resource', p_code));
+    END IF;
+  END IF;
+  -- one query per scope, so that a space's entries come from its index
+  IF m.role = 'admin' THEN
+    RETURN QUERY
+  SELECT a.id, rb_epoch(a.at), coalesce(w.handle::text, ''), a.action, a.object,
+         coalesce(a.object_id, 0), a.peer, a.detail::text, coalesce(r.code::text, ''),
+         coalesce(sp.code::text, '')
+    FROM audit a
+    LEFT JOIN members w ON w.id = a.member_id
+    LEFT JOIN resources r ON r.id = a.resource_id
+    LEFT JOIN spaces sp ON sp.id = a.space_id
+   WHERE (p_before IS NULL OR a.id < p_before)
+     AND (p_since IS NULL OR a.at >= rb_from_epoch(p_since))
+     AND (p_until IS NULL OR a.at < rb_from_epoch(p_until))
+     AND (v_who IS NULL OR a.member_id = v_who)
+     AND (v_res IS NULL OR a.resource_id = v_res)
+     AND (coalesce(p_action, '') = '' OR a.action = p_action)
+   ORDER BY a.id DESC
+   LIMIT v_limit;
+  ELSE
+    IF m.role = 'operator' THEN
+      v_space := m.space_id;
+    ELSE
+      v_inst := m.institution_id;
+      SELECT i.space_id INTO v_space FROM institutions i WHERE i.id = v_inst;
+    END IF;
+    RETURN QUERY
+  SELECT a.id, rb_epoch(a.at), coalesce(w.handle::text, ''), a.action, a.object,
+         coalesce(a.object_id, 0), a.peer, a.detail::text, coalesce(r.code::text, ''),
+         coalesce(sp.code::text, '')
+    FROM audit a
+    LEFT JOIN members w ON w.id = a.member_id
+    LEFT JOIN resources r ON r.id = a.resource_id
+    LEFT JOIN spaces sp ON sp.id = a.space_id
+   WHERE a.space_id = v_space AND (v_inst IS NULL OR a.institution_id = v_inst)
+     AND (p_before IS NULL OR a.id < p_before)
+     AND (p_since IS NULL OR a.at >= rb_from_epoch(p_since))
+     AND (p_until IS NULL OR a.at < rb_from_epoch(p_until))
+     AND (v_who IS NULL OR a.member_id = v_who)
+     AND (v_res IS NULL OR a.resource_id = v_res)
+     AND (coalesce(p_action, '') = '' OR a.action = p_action)
+   ORDER BY a.id DESC
+   LIMIT v_limit;
+  END IF;
+END $$;
+
 -- p% of an amount, half a fen up.
 CREATE OR REPLACE FUNCTION rb_pct(p_amount bigint, p_pct int) RETURNS bigint
 LANGUAGE sql IMMUTABLE AS $$ SELECT (p_amount * p_pct + 50) / 100 $$;

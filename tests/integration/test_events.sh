@@ -353,7 +353,7 @@ t_watch_two_daemons() {
 	d=$(rb_day 403)
 	port=$(rb_free_port)
 	evt_second_daemon "$port" --idle_timeout=1
-	evt_watch on-b "127.0.0.1:$port" mgr evt-far
+	evt_watch on-b "127.0.0.1:$port" mgr evt-far --once
 	bpid=$EVT_PID
 	evt_watch on-a "$RB_SERVER" carol evt-far
 	apid=$EVT_PID
