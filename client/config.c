@@ -82,9 +82,11 @@ int config_load(const char *path, int must_exist, struct config *cfg, char *err,
 			slot = &cfg->ca;
 		else if (strcmp(key, "server_name") == 0)
 			slot = &cfg->server_name;
+		else if (strcmp(key, "retry") == 0)
+			slot = &cfg->retry;
 		else {
 			snprintf(err, errlen,
-				 "%s:%d: unknown key '%.40s' (known: server, token, ca, server_name)",
+				 "%s:%d: unknown key '%.40s' (known: server, token, ca, server_name, retry)",
 				 path, lineno, key);
 			goto out;
 		}
@@ -133,5 +135,6 @@ void config_free(struct config *cfg)
 	free(cfg->token);
 	free(cfg->ca);
 	free(cfg->server_name);
+	free(cfg->retry);
 	memset(cfg, 0, sizeof(*cfg));
 }

@@ -9,6 +9,7 @@ struct config {
 	char *token;
 	char *ca;          /* made absolute relative to the file's directory */
 	char *server_name; /* the name the certificate must carry, when not the host */
+	char *retry;       /* seconds a change whose answer was lost is retried */
 };
 
 /*
