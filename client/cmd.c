@@ -322,9 +322,9 @@ void cmd_main_usage(FILE *f)
 	for (e = cmd_table; *e != NULL; e++)
 		if ((int)strlen((*e)->name) > width)
 			width = (int)strlen((*e)->name);
-	fputs("usage: rigbook [--config FILE] [--server HOST:PORT] [--token TOKEN] [--ca FILE]\n"
-	      "               [--server-name NAME] [--timeout SECONDS] [--retry SECONDS] [--json]\n"
-	      "               COMMAND [ARGS]\n"
+	fputs("usage: rigbook [--config FILE] [--server HOST:PORT] [--token TOKEN | --token-file FILE]\n"
+	      "               [--ca FILE] [--server-name NAME] [--timeout SECONDS] [--retry SECONDS]\n"
+	      "               [--json] COMMAND [ARGS]\n"
 	      "       rigbook --help | --version\n"
 	      "\n"
 	      "commands (any unique prefix will do):\n",
@@ -408,7 +408,7 @@ int cmd_connect(struct cmd_ctx *ctx)
 		return CMD_OK;
 	if (ctx->opts.token == NULL || ctx->opts.token[0] == '\0') {
 		fprintf(stderr,
-			"rigbook: no token: give --token, set RIGBOOK_TOKEN, or put \"token = ...\" in the configuration file%s%s\n",
+			"rigbook: no token: give --token-file, set RIGBOOK_TOKEN, or put \"token_file = ...\" or \"token = ...\" in the configuration file%s%s\n",
 			ctx->config_path != NULL ? " " : "",
 			ctx->config_path != NULL ? ctx->config_path : "");
 		return CMD_USAGE;

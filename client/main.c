@@ -15,7 +15,7 @@
 #define DEFAULT_SERVER "127.0.0.1:7878"
 
 struct globals {
-	const char *config, *server, *token, *ca, *server_name, *timeout, *retry;
+	const char *config, *server, *token, *token_file, *ca, *server_name, *timeout, *retry;
 	int json;
 };
 
@@ -43,6 +43,7 @@ static int parse_globals(int argc, char **argv, struct globals *g)
 		{ "config", offsetof(struct globals, config) },
 		{ "server", offsetof(struct globals, server) },
 		{ "token", offsetof(struct globals, token) },
+		{ "token-file", offsetof(struct globals, token_file) },
 		{ "ca", offsetof(struct globals, ca) },
 		{ "server-name", offsetof(struct globals, server_name) },
 		{ "timeout", offsetof(struct globals, timeout) },
@@ -129,7 +130,7 @@ int main(int argc, char **argv)
 	struct cmd_ctx ctx;
 	struct cmd_args args;
 	const struct cmd_entry *e;
-	char err[512], *dflt_path = NULL;
+	char err[512], *dflt_path = NULL, *file_token = NULL;
 	const char *path, *timeout, *retry;
 	int first, rc, must_exist;
 
@@ -182,7 +183,27 @@ int main(int argc, char **argv)
 	}
 
 	ctx.opts.server = pick(g.server, "RIGBOOK_SERVER", cfg.server, DEFAULT_SERVER);
+	if (g.token != NULL && g.token_file != NULL) {
+		rc = usage_error("give --token or --token-file, not both");
+		goto out;
+	}
+	/* --token or --token-file, else RIGBOOK_TOKEN, else the file's token or token_file */
 	ctx.opts.token = pick(g.token, "RIGBOOK_TOKEN", cfg.token, NULL);
+	if (g.token == NULL) {
+		const char *tf = g.token_file;
+
+		if (tf == NULL && ctx.opts.token == NULL)
+			tf = cfg.token_file;
+		if (tf != NULL) {
+			file_token = config_read_token(tf, err, sizeof(err));
+			if (file_token == NULL) {
+				fprintf(stderr, "rigbook: %s\n", err);
+				rc = CMD_USAGE;
+				goto out;
+			}
+			ctx.opts.token = file_token;
+		}
+	}
 	ctx.opts.ca_file = pick(g.ca, "RIGBOOK_CA", cfg.ca, NULL);
 	ctx.opts.server_name = pick(g.server_name, "RIGBOOK_SERVER_NAME", cfg.server_name, NULL);
 	ctx.opts.client_name = "rigbook/" RIGBOOK_VERSION;
@@ -190,28 +211,28 @@ int main(int argc, char **argv)
 	if (timeout != NULL && parse_seconds(timeout, 1, 3600, &ctx.opts.timeout_ms) != 0) {
 		fprintf(stderr, "rigbook: the timeout must be a number of seconds from 1 to 3600, not '%.40s'\n",
 			timeout);
-		config_free(&cfg);
-		free(dflt_path);
-		return CMD_USAGE;
+		rc = CMD_USAGE;
+		goto out;
 	}
 	ctx.retry_ms = CMD_RETRY_DEFAULT_MS;
 	retry = pick(g.retry, "RIGBOOK_RETRY", cfg.retry, NULL);
 	if (retry != NULL && parse_seconds(retry, 0, 600, &ctx.retry_ms) != 0) {
 		fprintf(stderr, "rigbook: the retry time must be a number of seconds from 0 to 600, not '%.40s'\n",
 			retry);
-		config_free(&cfg);
-		free(dflt_path);
-		return CMD_USAGE;
+		rc = CMD_USAGE;
+		goto out;
 	}
 
 	rc = e->exec(&ctx, &args);
 	cmd_close(&ctx);
-	config_free(&cfg);
-	free(dflt_path);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		perror("rigbook: writing the output");
 		if (rc == CMD_OK)
 			rc = CMD_FAILED;
 	}
+out:
+	config_free(&cfg);
+	free(dflt_path);
+	free(file_token);
 	return rc;
 }
