@@ -1,5 +1,6 @@
 # What the client does when the network fails under a change, and what its
-# exit status then tells a script.
+# exit status then tells a script; times the client and the server both
+# refuse (before 1970).
 
 # proxy_start N REFUSE: a dropproxy.py in front of this file's rigbookd that
 # loses the answer to the client's Nth TLS record on the first connection,
@@ -116,4 +117,105 @@ t_no_connection_is_not_unknown() {
 		echo "a change that was never sent is reported as perhaps made"
 		return 1
 	fi
+}
+
+# raw_book START END: sign in as alice over TLS and send a Book of dyno-2 for
+# [START, END) as raw protobuf, bypassing the client's own checks; prints
+# the Error's reason, or "ok".
+raw_book() {
+	python3 - "$RB_SERVER" "$RB_CA" "$1" "$2" <<'PY'
+import socket, ssl, struct, sys
+
+host, port = sys.argv[1].rsplit(":", 1)
+ca, start, end = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+
+def varint(n):
+    n &= (1 << 64) - 1
+    out = b""
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        if n:
+            out += bytes([b | 0x80])
+        else:
+            return out + bytes([b])
+
+def field(num, wt, payload):
+    key = varint(num << 3 | wt)
+    if wt == 0:
+        return key + varint(payload)
+    return key + varint(len(payload)) + payload
+
+def frame(msg):
+    return struct.pack(">I", len(msg)) + msg
+
+def read_frame(s):
+    def exact(n):
+        b = b""
+        while len(b) < n:
+            c = s.recv(n - len(b))
+            if not c:
+                raise SystemExit("connection closed")
+            b += c
+        return b
+    (n,) = struct.unpack(">I", exact(4))
+    return exact(n)
+
+def fields(buf):
+    i, out = 0, {}
+    while i < len(buf):
+        key, shift = 0, 0
+        while True:
+            b = buf[i]; i += 1
+            key |= (b & 0x7F) << shift; shift += 7
+            if not b & 0x80:
+                break
+        num, wt = key >> 3, key & 7
+        if wt == 0:
+            v, shift = 0, 0
+            while True:
+                b = buf[i]; i += 1
+                v |= (b & 0x7F) << shift; shift += 7
+                if not b & 0x80:
+                    break
+        elif wt == 2:
+            n, shift = 0, 0
+            while True:
+                b = buf[i]; i += 1
+                n |= (b & 0x7F) << shift; shift += 7
+                if not b & 0x80:
+                    break
+            v = buf[i:i + n]; i += n
+        else:
+            raise SystemExit("unexpected wire type %d" % wt)
+        out[num] = v
+    return out
+
+ctx = ssl.create_default_context(cafile=ca)
+with socket.create_connection((host, int(port))) as raw:
+    with ctx.wrap_socket(raw, server_hostname=host) as s:
+        hello = field(1, 0, 1) + field(2, 2, b"tok-alice")
+        s.sendall(frame(field(1, 0, 1) + field(10, 2, hello)))
+        if 2 in fields(read_frame(s)):
+            raise SystemExit("Hello refused")
+        book = field(1, 2, b"dyno-2") + field(2, 0, start) + field(3, 0, end)
+        s.sendall(frame(field(1, 0, 2) + field(30, 2, book)))
+        r = fields(read_frame(s))
+        print(fields(r[2]).get(7, b"?").decode() if 2 in r else "ok")
+PY
+}
+
+# A time before 1970: the client says so instead of "a booking needs a start
+# time", and the server refuses one in a request the same way.
+t_times_before_1970() {
+	expect_exit 2 rb_as alice book dyno-2 --from "1969-12-31 09:00" --to "1969-12-31 11:00"
+	expect_stderr_contains "1969-12-31 09:00 is before 1970: rigbook's times begin at 1970-01-01 00:00 UTC"
+	# Midnight of 1 January 1970 in Shanghai is still 1969 in UTC.
+	expect_exit 2 rb_as alice book dyno-2 --from "1970-01-01 00:00" --to "1970-01-01 01:00"
+	expect_stderr_contains "is before 1970"
+	expect_exit 2 rb_as alice bookings --from "1900-01-01"
+	expect_stderr_contains "is before 1970"
+	expect_eq time_out_of_range "$(raw_book -3600 3600)" "the server's reason for a start before 1970"
+	expect_eq time_out_of_range "$(raw_book -86400 -3600)" "the server's reason for a window before 1970"
+	expect_eq field_required "$(raw_book 0 3600)" "the server's reason for no start"
 }
