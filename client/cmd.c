@@ -498,7 +498,7 @@ int cmd_mutate(struct cmd_ctx *ctx, Rigbook__Request *req, Rigbook__Response__Bo
 	       Rigbook__Response **resp, const char *unknown)
 {
 	char key[33], err[512];
-	int rc, code, pause = RETRY_PAUSE_FIRST_MS, told = 0;
+	int rc, code, pause = RETRY_PAUSE_FIRST_MS, told = 0, tried = 0;
 	int64_t give_up = 0;
 
 	*resp = NULL;
@@ -530,10 +530,15 @@ int cmd_mutate(struct cmd_ctx *ctx, Rigbook__Request *req, Rigbook__Response__Bo
 				rigbook__response__free_unpacked(*resp, NULL);
 				*resp = NULL;
 			} else if (!rbc_broken(ctx->conn)) {
-				/* nothing went out (the request could not be made) */
+				/* nothing went out this time (the request could not be made) */
 				req->idempotency_key = NULL;
-				return cmd_failed("%s", err);
+				rc = cmd_failed("%s", err);
+				if (!tried)
+					return rc;
+				fprintf(stderr, "rigbook: %s\n", unknown);
+				return CMD_UNKNOWN;
 			}
+			tried = 1;
 			if (rbc_broken(ctx->conn)) {
 				rbc_close(ctx->conn);
 				ctx->conn = NULL;
