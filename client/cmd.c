@@ -326,8 +326,9 @@ void cmd_main_usage(FILE *f)
 	for (e = cmd_table; *e != NULL; e++)
 		if ((int)strlen((*e)->name) > width)
 			width = (int)strlen((*e)->name);
-	fputs("usage: rigbook [--config FILE] [--server HOST:PORT] [--token TOKEN] [--ca FILE]\n"
-	      "               [--server-name NAME] [--timeout SECONDS] [--json] COMMAND [ARGS]\n"
+	fputs("usage: rigbook [--config FILE] [--server HOST:PORT] [--token TOKEN | --token-file FILE]\n"
+	      "               [--ca FILE] [--server-name NAME] [--timeout SECONDS] [--retry SECONDS]\n"
+	      "               [--json] COMMAND [ARGS]\n"
 	      "       rigbook --help | --version\n"
 	      "\n"
 	      "commands (any unique prefix will do):\n",
@@ -341,7 +342,9 @@ void cmd_main_usage(FILE *f)
 	      "(default ~/.config/rigbook/config).  See rigbook(1).\n"
 	      "\n"
 	      "exit status: 0 done, 1 refused by the server, 2 usage error,\n"
-	      "             3 no connection, TLS or protocol failure\n",
+	      "             3 no connection, TLS or protocol failure,\n"
+	      "             4 the server is unavailable: try again later,\n"
+	      "             5 a change was sent but its answer was lost: it may have been made\n",
 	      f);
 }
 
@@ -389,7 +392,7 @@ int cmd_refused(int code, const char *message)
 	fprintf(stderr, "rigbook: %s: ", rb_code_name(code));
 	out_put_clean(stderr, message != NULL && message[0] != '\0' ? message : "(no message)");
 	fputc('\n', stderr);
-	return CMD_REFUSED;
+	return code == RIGBOOK__ERROR_CODE__UNAVAILABLE ? CMD_UNAVAILABLE : CMD_REFUSED;
 }
 
 int cmd_refused_error(const Rigbook__Error *e)
@@ -409,7 +412,7 @@ int cmd_connect(struct cmd_ctx *ctx)
 		return CMD_OK;
 	if (ctx->opts.token == NULL || ctx->opts.token[0] == '\0') {
 		fprintf(stderr,
-			"rigbook: no token: give --token, set RIGBOOK_TOKEN, or put \"token = ...\" in the configuration file%s%s\n",
+			"rigbook: no token: give --token-file, set RIGBOOK_TOKEN, or put \"token_file = ...\" or \"token = ...\" in the configuration file%s%s\n",
 			ctx->config_path != NULL ? " " : "",
 			ctx->config_path != NULL ? ctx->config_path : "");
 		return CMD_USAGE;
@@ -475,44 +478,102 @@ static int is_unavailable(const Rigbook__Response *r)
 	       r->error->code == RIGBOOK__ERROR_CODE__UNAVAILABLE;
 }
 
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void pause_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) != 0)
+		;
+}
+
+/* The first pause between tries of a change, and the longest. */
+#define RETRY_PAUSE_FIRST_MS 250
+#define RETRY_PAUSE_MAX_MS 2000
+
 int cmd_mutate(struct cmd_ctx *ctx, Rigbook__Request *req, Rigbook__Response__BodyCase expect,
-	       Rigbook__Response **resp)
+	       Rigbook__Response **resp, const char *unknown)
 {
 	char key[33], err[512];
-	int rc, attempt;
+	int rc, code, pause = RETRY_PAUSE_FIRST_MS, told = 0, tried = 0;
+	int64_t give_up = 0;
 
 	*resp = NULL;
 	if (new_key(key, sizeof(key)) != 0)
 		return cmd_failed("cannot draw a random idempotency key");
+	/* nothing is sent before this connection: its failure is only that */
+	rc = cmd_connect(ctx);
+	if (rc != CMD_OK)
+		return rc;
 	req->idempotency_key = key;
-	for (attempt = 0;; attempt++) {
-		rc = cmd_connect(ctx);
-		if (rc != CMD_OK)
-			return rc;
-		req->id = 0;
-		if (rbc_call(ctx->conn, req, resp, err, sizeof(err)) != 0) {
-			*resp = NULL;
-			if (attempt > 0 || !rbc_broken(ctx->conn))
-				return cmd_failed("%s", err);
-			fprintf(stderr, "rigbook: %s; trying once more\n", err);
-		} else if (is_unavailable(*resp) && attempt == 0) {
-			const struct timespec pause = { 0, 250 * 1000 * 1000 };
-
-			fprintf(stderr, "rigbook: UNAVAILABLE: ");
-			out_put_clean(stderr, refusal_text((*resp)->error));
-			fprintf(stderr, "; trying once more\n");
-			rigbook__response__free_unpacked(*resp, NULL);
-			*resp = NULL;
-			nanosleep(&pause, NULL);
-		} else {
-			break;
-		}
-		if (rbc_broken(ctx->conn)) {
-			rbc_close(ctx->conn);
+	give_up = mono_ms() + (ctx->retry_ms > 0 ? ctx->retry_ms : 0);
+	for (;;) {
+		code = 0;
+		if (ctx->conn == NULL &&
+		    rbc_connect(&ctx->opts, &ctx->conn, &code, err, sizeof(err)) != 0) {
 			ctx->conn = NULL;
+			if (code != 0 && code != RIGBOOK__ERROR_CODE__UNAVAILABLE) {
+				/* the server answers, but refuses the session now */
+				cmd_refused(code, err);
+				break;
+			}
+		} else if (ctx->conn != NULL) {
+			req->id = 0;
+			if (rbc_call(ctx->conn, req, resp, err, sizeof(err)) == 0) {
+				if (!is_unavailable(*resp))
+					break; /* the answer, whatever it says */
+				code = RIGBOOK__ERROR_CODE__UNAVAILABLE;
+				snprintf(err, sizeof(err), "%s", refusal_text((*resp)->error));
+				rigbook__response__free_unpacked(*resp, NULL);
+				*resp = NULL;
+			} else if (!rbc_broken(ctx->conn)) {
+				/* nothing went out this time (the request could not be made) */
+				req->idempotency_key = NULL;
+				rc = cmd_failed("%s", err);
+				if (!tried)
+					return rc;
+				fprintf(stderr, "rigbook: %s\n", unknown);
+				return CMD_UNKNOWN;
+			}
+			tried = 1;
+			if (rbc_broken(ctx->conn)) {
+				rbc_close(ctx->conn);
+				ctx->conn = NULL;
+			}
 		}
+		/* no answer this time: err (and code, when the server said UNAVAILABLE) says why */
+		if (mono_ms() + pause > give_up) {
+			req->idempotency_key = NULL;
+			if (code == RIGBOOK__ERROR_CODE__UNAVAILABLE)
+				cmd_refused(code, err);
+			else
+				cmd_failed("%s", err);
+			fprintf(stderr, "rigbook: %s\n", unknown);
+			return code == RIGBOOK__ERROR_CODE__UNAVAILABLE ? CMD_UNAVAILABLE : CMD_UNKNOWN;
+		}
+		if (!told) {
+			fputs(code == RIGBOOK__ERROR_CODE__UNAVAILABLE ? "rigbook: UNAVAILABLE: " : "rigbook: ",
+			      stderr);
+			out_put_clean(stderr, err);
+			fprintf(stderr, "; trying again for up to %d s\n", (ctx->retry_ms + 999) / 1000);
+			told = 1;
+		}
+		pause_ms(pause);
+		pause = pause * 2 > RETRY_PAUSE_MAX_MS ? RETRY_PAUSE_MAX_MS : pause * 2;
 	}
 	req->idempotency_key = NULL;
+	if (*resp == NULL) {
+		/* the session was refused on a new connection: the change may have been made before */
+		fprintf(stderr, "rigbook: %s\n", unknown);
+		return CMD_UNKNOWN;
+	}
 	rc = check_answer(*resp, expect);
 	if (rc != CMD_OK) {
 		rigbook__response__free_unpacked(*resp, NULL);

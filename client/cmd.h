@@ -18,7 +18,12 @@ enum cmd_status {
 	CMD_REFUSED = 1, /* the server said no: "rigbook: CODE: message" */
 	CMD_USAGE = 2,   /* the command line or configuration is wrong */
 	CMD_FAILED = 3,  /* no connection, TLS or protocol failure */
+	CMD_UNAVAILABLE = 4, /* the server is unavailable (UNAVAILABLE): try again later */
+	CMD_UNKNOWN = 5, /* a change was sent, its answer never came: it may have been made */
 };
+
+/* How long a change whose answer was lost is retried by default (--retry). */
+#define CMD_RETRY_DEFAULT_MS 5000
 
 /* One --option of a command. */
 struct cmd_opt {
@@ -57,6 +62,7 @@ struct cmd_ctx {
 	int json;
 	const struct cmd_entry *entry;
 	struct rbc_conn *conn; /* connected on first use */
+	int retry_ms; /* how long cmd_mutate retries a change (--retry); 0: not at all */
 };
 
 extern const struct cmd_entry *const cmd_table[];
@@ -105,7 +111,10 @@ int cmd_bad_value(const struct cmd_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* "rigbook: message" on stderr; returns CMD_FAILED. */
 int cmd_failed(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* "rigbook: CODE: message" on stderr; returns CMD_REFUSED. */
+/*
+ * "rigbook: CODE: message" on stderr; returns CMD_REFUSED, or CMD_UNAVAILABLE
+ * when code is UNAVAILABLE (the server cannot answer now: try again).
+ */
 int cmd_refused(int code, const char *message);
 /*
  * The same for a refusal the server sent: its words from its reason and
@@ -126,12 +135,19 @@ int cmd_call(struct cmd_ctx *ctx, Rigbook__Request *req, Rigbook__Response__Body
 	     Rigbook__Response **resp);
 
 /*
- * As cmd_call for a mutation: a fresh random idempotency key, and when the
- * connection drops before the answer (or the answer is UNAVAILABLE) one
- * retry with the same key, on a new connection if need be.
+ * As cmd_call for a change that takes an idempotency key: a fresh random
+ * key, and when the connection drops before the answer (or the answer is
+ * UNAVAILABLE) retries with the same key, on a new connection, with a
+ * growing pause, for up to ctx->retry_ms; the server answers a retry of a
+ * change it made with the first result.  When no answer came in that time
+ * the change may or may not have been made: `unknown` says so in the
+ * change's words ("the server may have booked it; run `rigbook bookings` to
+ * check") and the status is CMD_UNKNOWN (CMD_UNAVAILABLE when the last
+ * answer was UNAVAILABLE).  Nothing is retried when the first connection
+ * fails: nothing was sent.
  */
 int cmd_mutate(struct cmd_ctx *ctx, Rigbook__Request *req, Rigbook__Response__BodyCase expect,
-	       Rigbook__Response **resp);
+	       Rigbook__Response **resp, const char *unknown);
 
 /*
  * The resource called code (retired ones included), to learn its time zone.

@@ -47,7 +47,8 @@ static int cancel_series(struct cmd_ctx *ctx, const char *id, const char *reason
 	cr.reason = (char *)(reason != NULL ? reason : "");
 	req.body_case = RIGBOOK__REQUEST__BODY_CANCEL_SERIES;
 	req.cancel_series = &cr;
-	rc = cmd_mutate(ctx, &req, RIGBOOK__RESPONSE__BODY_CANCEL_SERIES, &resp);
+	rc = cmd_mutate(ctx, &req, RIGBOOK__RESPONSE__BODY_CANCEL_SERIES, &resp,
+			"the server may have cancelled the series; run `rigbook bookings` to check");
 	if (rc != CMD_OK)
 		return rc;
 	s = resp->cancel_series;
@@ -103,7 +104,8 @@ static int cmd_cancel_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	cr.reason = (char *)(reason != NULL ? reason : "");
 	req.body_case = RIGBOOK__REQUEST__BODY_CANCEL_BOOKING;
 	req.cancel_booking = &cr;
-	rc = cmd_mutate(ctx, &req, RIGBOOK__RESPONSE__BODY_CANCEL_BOOKING, &resp);
+	rc = cmd_mutate(ctx, &req, RIGBOOK__RESPONSE__BODY_CANCEL_BOOKING, &resp,
+			"the server may have cancelled it; run `rigbook bookings` to check");
 	if (rc != CMD_OK)
 		return rc;
 	b = resp->cancel_booking != NULL ? resp->cancel_booking->booking : NULL;

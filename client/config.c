@@ -4,6 +4,30 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#define TOKEN_FILE_MAX 4096
+
+/*
+ * The warning, once per file, when others may read (readable) or change the
+ * file at path that holds a token or says where one is.
+ */
+static void warn_mode(const char *path, mode_t mode, int readable)
+{
+	const char *why;
+
+	readable = readable && (mode & (S_IRGRP | S_IROTH)) != 0;
+	if (readable && (mode & (S_IWGRP | S_IWOTH)) != 0)
+		why = "others can read and change it";
+	else if (readable)
+		why = "others can read it";
+	else if ((mode & (S_IWGRP | S_IWOTH)) != 0)
+		why = "others can change it";
+	else
+		return;
+	fprintf(stderr, "rigbook: warning: %s holds your token and %s (mode %04o); run: chmod 600 %s\n",
+		path, why, (unsigned)(mode & 07777), path);
+}
 
 static char *trim(char *s)
 {
@@ -42,6 +66,7 @@ int config_load(const char *path, int must_exist, struct config *cfg, char *err,
 	char line[4096], *key, *value, *eq, **slot;
 	int lineno = 0, rc = -1;
 	size_t n;
+	struct stat st;
 
 	f = fopen(path, "re");
 	if (f == NULL) {
@@ -49,6 +74,12 @@ int config_load(const char *path, int must_exist, struct config *cfg, char *err,
 			return 0;
 		snprintf(err, errlen, "cannot read the configuration file %s: %s", path,
 			 strerror(errno));
+		return -1;
+	}
+	if (fstat(fileno(f), &st) != 0) {
+		snprintf(err, errlen, "cannot read the configuration file %s: %s", path,
+			 strerror(errno));
+		fclose(f);
 		return -1;
 	}
 	while (fgets(line, sizeof(line), f) != NULL) {
@@ -82,14 +113,19 @@ int config_load(const char *path, int must_exist, struct config *cfg, char *err,
 			slot = &cfg->ca;
 		else if (strcmp(key, "server_name") == 0)
 			slot = &cfg->server_name;
+		else if (strcmp(key, "retry") == 0)
+			slot = &cfg->retry;
+		else if (strcmp(key, "token_file") == 0)
+			slot = &cfg->token_file;
 		else {
 			snprintf(err, errlen,
-				 "%s:%d: unknown key '%.40s' (known: server, token, ca, server_name)",
+				 "%s:%d: unknown key '%.40s' (known: server, token, token_file, ca, server_name, retry)",
 				 path, lineno, key);
 			goto out;
 		}
 		free(*slot);
-		*slot = slot == &cfg->ca ? resolve(path, value) : strdup(value);
+		*slot = slot == &cfg->ca || slot == &cfg->token_file ? resolve(path, value)
+								       : strdup(value);
 		if (*slot == NULL) {
 			snprintf(err, errlen, "out of memory");
 			goto out;
@@ -99,10 +135,57 @@ int config_load(const char *path, int must_exist, struct config *cfg, char *err,
 		snprintf(err, errlen, "cannot read the configuration file %s", path);
 		goto out;
 	}
+	if (cfg->token != NULL && cfg->token_file != NULL) {
+		snprintf(err, errlen, "%s: give token or token_file, not both", path);
+		goto out;
+	}
+	if (cfg->token != NULL || cfg->token_file != NULL)
+		warn_mode(path, st.st_mode, cfg->token != NULL);
 	rc = 0;
 out:
 	fclose(f);
 	return rc;
+}
+
+char *config_read_token(const char *path, char *err, size_t errlen)
+{
+	FILE *f;
+	struct stat st;
+	char buf[TOKEN_FILE_MAX + 1], *tok, *end;
+	size_t n;
+
+	f = fopen(path, "re");
+	if (f == NULL) {
+		snprintf(err, errlen, "cannot read the token file %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "the token file %s is not a file", path);
+		fclose(f);
+		return NULL;
+	}
+	n = fread(buf, 1, TOKEN_FILE_MAX, f);
+	if (ferror(f)) {
+		snprintf(err, errlen, "cannot read the token file %s", path);
+		fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	buf[n] = '\0';
+	warn_mode(path, st.st_mode, 1);
+	tok = buf + strspn(buf, " \t\r\n");
+	end = tok + strcspn(tok, "\r\n");
+	*end = '\0';
+	while (end > tok && (end[-1] == ' ' || end[-1] == '\t'))
+		*--end = '\0';
+	if (tok[0] == '\0') {
+		snprintf(err, errlen, "the token file %s holds no token", path);
+		return NULL;
+	}
+	tok = strdup(tok);
+	if (tok == NULL)
+		snprintf(err, errlen, "out of memory");
+	return tok;
 }
 
 char *config_default_path(void)
@@ -133,5 +216,7 @@ void config_free(struct config *cfg)
 	free(cfg->token);
 	free(cfg->ca);
 	free(cfg->server_name);
+	free(cfg->retry);
+	free(cfg->token_file);
 	memset(cfg, 0, sizeof(*cfg));
 }

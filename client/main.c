@@ -15,7 +15,7 @@
 #define DEFAULT_SERVER "127.0.0.1:7878"
 
 struct globals {
-	const char *config, *server, *token, *ca, *server_name, *timeout;
+	const char *config, *server, *token, *token_file, *ca, *server_name, *timeout, *retry;
 	int json;
 };
 
@@ -43,9 +43,11 @@ static int parse_globals(int argc, char **argv, struct globals *g)
 		{ "config", offsetof(struct globals, config) },
 		{ "server", offsetof(struct globals, server) },
 		{ "token", offsetof(struct globals, token) },
+		{ "token-file", offsetof(struct globals, token_file) },
 		{ "ca", offsetof(struct globals, ca) },
 		{ "server-name", offsetof(struct globals, server_name) },
 		{ "timeout", offsetof(struct globals, timeout) },
+		{ "retry", offsetof(struct globals, retry) },
 	};
 	int i;
 
@@ -103,8 +105,8 @@ static const char *pick(const char *flag, const char *env, const char *file, con
 	return dflt;
 }
 
-/* Whole seconds, 1 to 3600. */
-static int parse_timeout(const char *s, int *ms)
+/* Whole seconds, lo to hi (at most 3600), as milliseconds. */
+static int parse_seconds(const char *s, int lo, int hi, int *ms)
 {
 	int v = 0;
 
@@ -115,7 +117,7 @@ static int parse_timeout(const char *s, int *ms)
 			return -1;
 		v = v * 10 + (*s - '0');
 	}
-	if (v < 1 || v > 3600)
+	if (v < lo || v > hi)
 		return -1;
 	*ms = v * 1000;
 	return 0;
@@ -128,8 +130,8 @@ int main(int argc, char **argv)
 	struct cmd_ctx ctx;
 	struct cmd_args args;
 	const struct cmd_entry *e;
-	char err[512], *dflt_path = NULL;
-	const char *path, *timeout;
+	char err[512], *dflt_path = NULL, *file_token = NULL;
+	const char *path, *timeout, *retry;
 	int first, rc, must_exist;
 
 	memset(&g, 0, sizeof(g));
@@ -181,27 +183,56 @@ int main(int argc, char **argv)
 	}
 
 	ctx.opts.server = pick(g.server, "RIGBOOK_SERVER", cfg.server, DEFAULT_SERVER);
+	if (g.token != NULL && g.token_file != NULL) {
+		rc = usage_error("give --token or --token-file, not both");
+		goto out;
+	}
+	/* --token or --token-file, else RIGBOOK_TOKEN, else the file's token or token_file */
 	ctx.opts.token = pick(g.token, "RIGBOOK_TOKEN", cfg.token, NULL);
+	if (g.token == NULL) {
+		const char *tf = g.token_file;
+
+		if (tf == NULL && ctx.opts.token == NULL)
+			tf = cfg.token_file;
+		if (tf != NULL) {
+			file_token = config_read_token(tf, err, sizeof(err));
+			if (file_token == NULL) {
+				fprintf(stderr, "rigbook: %s\n", err);
+				rc = CMD_USAGE;
+				goto out;
+			}
+			ctx.opts.token = file_token;
+		}
+	}
 	ctx.opts.ca_file = pick(g.ca, "RIGBOOK_CA", cfg.ca, NULL);
 	ctx.opts.server_name = pick(g.server_name, "RIGBOOK_SERVER_NAME", cfg.server_name, NULL);
 	ctx.opts.client_name = "rigbook/" RIGBOOK_VERSION;
 	timeout = pick(g.timeout, "RIGBOOK_TIMEOUT", NULL, NULL);
-	if (timeout != NULL && parse_timeout(timeout, &ctx.opts.timeout_ms) != 0) {
+	if (timeout != NULL && parse_seconds(timeout, 1, 3600, &ctx.opts.timeout_ms) != 0) {
 		fprintf(stderr, "rigbook: the timeout must be a number of seconds from 1 to 3600, not '%.40s'\n",
 			timeout);
-		config_free(&cfg);
-		free(dflt_path);
-		return CMD_USAGE;
+		rc = CMD_USAGE;
+		goto out;
+	}
+	ctx.retry_ms = CMD_RETRY_DEFAULT_MS;
+	retry = pick(g.retry, "RIGBOOK_RETRY", cfg.retry, NULL);
+	if (retry != NULL && parse_seconds(retry, 0, 600, &ctx.retry_ms) != 0) {
+		fprintf(stderr, "rigbook: the retry time must be a number of seconds from 0 to 600, not '%.40s'\n",
+			retry);
+		rc = CMD_USAGE;
+		goto out;
 	}
 
 	rc = e->exec(&ctx, &args);
 	cmd_close(&ctx);
-	config_free(&cfg);
-	free(dflt_path);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		perror("rigbook: writing the output");
 		if (rc == CMD_OK)
 			rc = CMD_FAILED;
 	}
+out:
+	config_free(&cfg);
+	free(dflt_path);
+	free(file_token);
 	return rc;
 }

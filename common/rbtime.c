@@ -406,9 +406,14 @@ static int parse_syntax(const char *s, struct parsed *r, char *err, size_t errle
 			goto bad;
 	}
 
-	if (c->y < YEAR_MIN || c->y > YEAR_MAX) {
-		set_err(err, errlen, "%.40s: the year must lie between %d and %d", s, YEAR_MIN,
-			YEAR_MAX);
+	/* a year of 1969 may still be in 1970 in UTC: in_range() decides */
+	if (c->y < 1969) {
+		set_err(err, errlen,
+			"%.40s is before 1970: rigbook's times begin at 1970-01-01 00:00 UTC", s);
+		return -1;
+	}
+	if (c->y > YEAR_MAX) {
+		set_err(err, errlen, "%.40s: the year must lie between 1970 and %d", s, YEAR_MAX);
 		return -1;
 	}
 	if (c->mo < 1 || c->mo > 12) {
@@ -487,14 +492,40 @@ static int parse(const char *s, const char *tz, int until, int64_t *out, char *e
 	return 0;
 }
 
+/* Whether t lies in rigbook's range; when not, err says so for the text s. */
+static int in_range(const char *s, int64_t t, char *err, size_t errlen)
+{
+	if (t < RB_TIME_MIN) {
+		set_err(err, errlen,
+			"%.40s is before 1970: rigbook's times begin at 1970-01-01 00:00 UTC", s);
+		return -1;
+	}
+	if (t > RB_TIME_MAX) {
+		set_err(err, errlen, "%.40s is after 9999: rigbook's times end with 9999-12-31 UTC",
+			s);
+		return -1;
+	}
+	return 0;
+}
+
 int rb_time_parse(const char *s, const char *tz, int64_t *out, char *err, size_t errlen)
 {
-	return parse(s, tz, 0, out, err, errlen);
+	int64_t t;
+
+	if (parse(s, tz, 0, &t, err, errlen) != 0 || in_range(s, t, err, errlen) != 0)
+		return -1;
+	*out = t;
+	return 0;
 }
 
 int rb_time_parse_until(const char *s, const char *tz, int64_t *out, char *err, size_t errlen)
 {
-	return parse(s, tz, 1, out, err, errlen);
+	int64_t t;
+
+	if (parse(s, tz, 1, &t, err, errlen) != 0 || in_range(s, t, err, errlen) != 0)
+		return -1;
+	*out = t;
+	return 0;
 }
 
 /* ------------------------------------------------------------ formatting */

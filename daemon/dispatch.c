@@ -7,6 +7,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "rigbook/names.h"
+#include "rigbook/rbtime.h"
 
 /*
  * Every request type, the roles that may send it, and its handler.  A type
@@ -433,6 +434,25 @@ int req_booking_id_ok(struct req *r, uint64_t id)
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
 			  id == 0 ? "field_required" : "invalid_id", "say which booking, by its id",
 			  "booking_id", NULL);
+		return 0;
+	}
+	return 1;
+}
+
+int req_time_in_range(struct req *r, int64_t t, const char *field)
+{
+	char v[24];
+
+	if (t < RB_TIME_MIN) {
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "time_out_of_range",
+			  "times before 1970 are not supported: they begin at 1970-01-01 00:00 UTC",
+			  field, "time", i64_param(v, t), NULL);
+		return 0;
+	}
+	if (t > RB_TIME_MAX) {
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "time_out_of_range",
+			  "times after 9999 are not supported: they end with 9999-12-31 UTC", field,
+			  "time", i64_param(v, t), NULL);
 		return 0;
 	}
 	return 1;

@@ -191,6 +191,12 @@ const char *i64_param(char *buf, int64_t v);
  * required.
  */
 int req_booking_id_ok(struct req *r, uint64_t id);
+/*
+ * An instant in RB_TIME_MIN..RB_TIME_MAX (rbtime.h: 1970 to the end of 9999,
+ * UTC), the range the clients parse; 0, "not given", is in range.  Else
+ * answers time_out_of_range naming field and returns 0.
+ */
+int req_time_in_range(struct req *r, int64_t t, const char *field);
 int req_name_ok(struct req *r, const char *s, const char *what, const char *field, int required);
 
 /* Text checks shared by handlers: length in bytes, valid UTF-8, no controls. */

@@ -66,6 +66,8 @@ void svc_book(struct req *r, const Rigbook__Request *msg)
 			  "limit", "40", NULL);
 		return;
 	}
+	if (!req_time_in_range(r, q->start, "start"))
+		return;
 	if (q->start <= 0) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "field_required",
 			  "a booking needs a start time", "start", NULL);

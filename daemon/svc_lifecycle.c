@@ -149,6 +149,8 @@ void svc_move_booking(struct req *r, const Rigbook__Request *msg)
 
 	if (!req_booking_id_ok(r, q->booking_id))
 		return;
+	if (!req_time_in_range(r, q->start, "start"))
+		return;
 	if (q->start <= 0) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "field_required",
 			  "say where the booking moves to", "start", NULL);

@@ -378,6 +378,8 @@ void svc_add_closure(struct req *r, const Rigbook__Request *msg)
 
 	if (!code_ok(r, q->code))
 		return;
+	if (!req_time_in_range(r, q->start, "start"))
+		return;
 	if (q->start <= 0 || q->end <= q->start) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "end_before_start",
 			  "the end of a closure must be after its start", "end", "start",

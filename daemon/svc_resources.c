@@ -241,6 +241,8 @@ void svc_availability(struct req *r, const Rigbook__Request *msg)
 
 	if (!code_ok(r, q->resource_code, "resource_code"))
 		return;
+	if (!req_time_in_range(r, q->from, "from"))
+		return;
 	if (q->from <= 0 || q->to <= q->from) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
 			  q->from <= 0 ? "field_required" : "end_before_start",

@@ -15,6 +15,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * The instants rigbook handles, the clients and the server alike: from
+ * 1970-01-01 00:00:00 UTC to 9999-12-31 23:59:59 UTC.  rb_time_parse()
+ * refuses a time outside, rigbookd a request that carries one.
+ */
+#define RB_TIME_MIN INT64_C(0)
+#define RB_TIME_MAX INT64_C(253402300799)
+
 /* Big enough for any rb_time_format() and rb_time_window() result. */
 #define RB_TIME_TEXT 32
 #define RB_WINDOW_TEXT 64
@@ -32,8 +40,9 @@ int rb_time_zone_check(const char *tz, char *err, size_t errlen)
  *   YYYY-MM-DD                midnight (the first instant of that day) in tz
  * optionally followed by an offset, Z, +HH:MM, +HHMM or +HH (a space before it
  * is allowed); tz is then ignored.  A local time the clocks skip is refused;
- * one they pass twice means the earlier instant.  Returns 0 and sets *out,
- * or -1 with a message in err.
+ * one they pass twice means the earlier instant.  A time outside
+ * RB_TIME_MIN..RB_TIME_MAX is refused ("... is before 1970: ...").  Returns
+ * 0 and sets *out, or -1 with a message in err.
  */
 int rb_time_parse(const char *s, const char *tz, int64_t *out, char *err, size_t errlen)
 	__attribute__((warn_unused_result));

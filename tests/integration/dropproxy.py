@@ -3,11 +3,13 @@
 
 The first connection through it is cut right after the client's Nth TLS
 application-data record has been forwarded to the server: the server acts on
-that request, but its answer never reaches the client.  Later connections pass
-through untouched.  TLS record headers are plaintext, so the proxy can count
-records without decrypting anything.
+that request, but its answer never reaches the client.  The next REFUSE
+connections (default 0) are hung up on as soon as they are accepted, as a
+server that has gone away would; later ones pass through untouched.  TLS
+record headers are plaintext, so the proxy can count records without
+decrypting anything.
 
-usage: dropproxy.py PORTFILE TARGET_HOST TARGET_PORT N
+usage: dropproxy.py PORTFILE TARGET_HOST TARGET_PORT N [REFUSE]
 Writes the port it listens on to PORTFILE once it accepts connections.
 """
 import os
@@ -81,6 +83,7 @@ def cut(client, server, n):
 
 def main():
     portfile, host, port, n = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+    refuse = int(sys.argv[5]) if len(sys.argv) > 5 else 0
     lst = socket.socket()
     lst.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     lst.bind(("127.0.0.1", 0))
@@ -92,6 +95,10 @@ def main():
     first = True
     while True:
         client, _ = lst.accept()
+        if not first and refuse > 0:
+            refuse -= 1
+            client.close()
+            continue
         server = socket.create_connection((host, port))
         if first:
             first = False

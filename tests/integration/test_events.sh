@@ -424,7 +424,7 @@ t_watch_database_outage() {
 	sleep 1
 	kill -0 "$pid"
 	kill -0 "$RB_DAEMON_PID"
-	expect_exit 1 rb_as alice bookings
+	expect_exit 4 rb_as alice bookings
 	expect_stderr_contains UNAVAILABLE
 	rb_pg_ctl_start
 	evt_wait_count outage '"kind":"resync"' 2

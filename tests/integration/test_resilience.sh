@@ -88,7 +88,7 @@ t_database_outage() {
 	local t0 t1 i ok=0
 	rb_pg_run "$RB_PG_BINDIR/pg_ctl" -D "$RB_PG_DATA" -m fast -w stop >/dev/null
 	t0=$(date +%s%N)
-	expect_exit 1 rb_as alice bookings
+	expect_exit 4 rb_as alice bookings
 	t1=$(date +%s%N)
 	expect_stderr_contains UNAVAILABLE
 	if (((t1 - t0) / 1000000 > 5000)); then

@@ -89,3 +89,63 @@ t_config_file_and_environment() {
 	expect_exit 0 env RIGBOOK_CONFIG="$conf" RIGBOOK_CA="$RB_CASE_DIR/other/ca.crt" \
 		"$RB_CLIENT" --ca "$RB_CA" ping
 }
+
+# A configuration file that holds a token and that others may read or change
+# is used, with one warning on stderr, as ssh does; chmod 600 silences it.
+t_config_mode_warning() {
+	local conf=$RB_CASE_DIR/open.conf
+	printf 'server = %s\ntoken = tok-alice\nca = %s\n' "$RB_SERVER" "$RB_CA" >"$conf"
+	chmod 644 "$conf"
+	expect_exit 0 "$RB_CLIENT" --config "$conf" whoami --json
+	expect_eq alice "$(json 'd["handle"]')" "handle from a readable file"
+	expect_eq 1 "$(grep -c 'warning' "$RB_ERR")" "warnings about a world-readable file"
+	expect_stderr_contains "rigbook: warning: $conf holds your token and others can read it (mode 0644); run: chmod 600 $conf"
+	chmod 602 "$conf"
+	expect_exit 0 "$RB_CLIENT" --config "$conf" whoami
+	expect_stderr_contains "others can change it (mode 0602)"
+	chmod 600 "$conf"
+	expect_exit 0 "$RB_CLIENT" --config "$conf" whoami
+	expect_eq 0 "$(grep -c 'warning' "$RB_ERR" || true)" "warnings about a file only its owner reads"
+	# A file without a token may be read by anyone.
+	printf 'server = %s\nca = %s\n' "$RB_SERVER" "$RB_CA" >"$conf"
+	chmod 644 "$conf"
+	expect_exit 0 env RIGBOOK_TOKEN=tok-alice "$RB_CLIENT" --config "$conf" whoami
+	expect_eq 0 "$(grep -c 'warning' "$RB_ERR" || true)" "warnings about a file without a token"
+}
+
+# --token-file and token_file keep the token off the command line.
+t_token_file() {
+	local tok=$RB_CASE_DIR/tokens/alice conf=$RB_CASE_DIR/tokens/alice.conf
+	mkdir -p "$RB_CASE_DIR/tokens"
+	printf 'tok-alice\n' >"$tok"
+	chmod 600 "$tok"
+	expect_exit 0 "$RB_CLIENT" --server "$RB_SERVER" --ca "$RB_CA" --token-file "$tok" whoami --json
+	expect_eq alice "$(json 'd["handle"]')" "handle from --token-file"
+	expect_eq 0 "$(grep -c 'warning' "$RB_ERR" || true)" "warnings about a private token file"
+	# token_file in the configuration file, relative to its directory.
+	printf 'server = %s\ntoken_file = alice\nca = %s\n' "$RB_SERVER" "$RB_CA" >"$conf"
+	chmod 644 "$conf"
+	expect_exit 0 "$RB_CLIENT" --config "$conf" whoami --json
+	expect_eq alice "$(json 'd["handle"]')" "handle from token_file"
+	expect_eq 0 "$(grep -c 'warning' "$RB_ERR" || true)" "warnings about a readable file naming a private token file"
+	# RIGBOOK_TOKEN wins over the file's token_file, --token-file over RIGBOOK_TOKEN.
+	expect_exit 0 env RIGBOOK_TOKEN=tok-bob "$RB_CLIENT" --config "$conf" whoami --json
+	expect_eq bob "$(json 'd["handle"]')" "RIGBOOK_TOKEN over token_file"
+	expect_exit 0 env RIGBOOK_TOKEN=tok-bob "$RB_CLIENT" --config "$conf" --token-file "$tok" whoami --json
+	expect_eq alice "$(json 'd["handle"]')" "--token-file over RIGBOOK_TOKEN"
+	# A token file others can read is used, with a warning.
+	chmod 640 "$tok"
+	expect_exit 0 "$RB_CLIENT" --config "$conf" whoami
+	expect_stderr_contains "rigbook: warning: $tok holds your token and others can read it (mode 0640)"
+	# Wrong uses are usage errors.
+	expect_exit 2 "$RB_CLIENT" --config "$conf" --token tok-alice --token-file "$tok" whoami
+	expect_stderr_contains "give --token or --token-file, not both"
+	: >"$RB_CASE_DIR/tokens/empty"
+	expect_exit 2 "$RB_CLIENT" --config "$conf" --token-file "$RB_CASE_DIR/tokens/empty" whoami
+	expect_stderr_contains "holds no token"
+	expect_exit 2 "$RB_CLIENT" --config "$conf" --token-file "$RB_CASE_DIR/tokens/none" whoami
+	expect_stderr_contains "cannot read the token file"
+	printf 'token = tok-alice\ntoken_file = alice\n' >"$conf"
+	expect_exit 2 "$RB_CLIENT" --config "$conf" whoami
+	expect_stderr_contains "give token or token_file, not both"
+}

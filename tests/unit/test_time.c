@@ -141,7 +141,8 @@ static void test_bad_input(void **state)
 	parse_bad("2026-12-03 10:00:60", tz, "time of day");
 	parse_bad("2026-12-03 10:00+24:00", tz, "offset");
 	parse_bad("2026-12-03 10:00+08:60", tz, "offset");
-	parse_bad("0999-12-03 10:00", tz, "the year must lie between");
+	parse_bad("0999-12-03 10:00", tz, "0999-12-03 10:00 is before 1970");
+	parse_bad("10000-01-01 10:00", tz, "");
 
 	static const char *const garbage[] = {
 		"",
@@ -172,6 +173,29 @@ static void test_bad_input(void **state)
 	};
 	for (size_t i = 0; i < sizeof(garbage) / sizeof(garbage[0]); i++)
 		parse_bad(garbage[i], tz, "is not a time");
+}
+
+/* The range both sides accept: 1970-01-01 00:00 UTC to the end of 9999, UTC. */
+static void test_range(void **state)
+{
+	char err[256];
+	int64_t t;
+
+	parse_bad("1969-12-31 09:00", "Asia/Shanghai",
+		  "1969-12-31 09:00 is before 1970: rigbook's times begin at 1970-01-01 00:00 UTC");
+	parse_bad("1900-01-01", "UTC", "is before 1970");
+	/* midnight in Shanghai is 16:00 the day before in UTC */
+	parse_bad("1970-01-01 00:00", "Asia/Shanghai", "is before 1970");
+	assert_int_equal(rb_time_parse("1970-01-01 08:00", "Asia/Shanghai", &t, err, sizeof(err)), 0);
+	assert_int_equal(t, RB_TIME_MIN);
+	/* a 1969 local time that is 1970 in UTC is fine */
+	assert_int_equal(rb_time_parse("1969-12-31 20:00-05:00", NULL, &t, err, sizeof(err)), 0);
+	assert_int_equal(t, 3600);
+	assert_int_equal(rb_time_parse("9999-12-31 23:59:59Z", NULL, &t, err, sizeof(err)), 0);
+	assert_int_equal(t, RB_TIME_MAX);
+	parse_bad("9999-12-31 23:00-05:00", NULL, "is after 9999");
+	assert_int_not_equal(rb_time_parse_until("9999-12-31", "UTC", &t, err, sizeof(err)), 0);
+	assert_non_null(strstr(err, "is after 9999"));
 }
 
 static void test_zones(void **state)
@@ -266,6 +290,7 @@ int main(void)
 		cmocka_unit_test(test_day_starts_after_gap),
 		cmocka_unit_test(test_until),
 		cmocka_unit_test(test_bad_input),
+		cmocka_unit_test(test_range),
 		cmocka_unit_test(test_zones),
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_window),
