@@ -1,0 +1,162 @@
+# Two rigbookd behind a real load balancer (HAProxy, TCP mode) on one
+# database, under a load of bookings through it, while one daemon is drained
+# with SIGTERM (then started again) and the other is killed with SIGKILL.
+# Afterwards: every booking a client was told was made exists, nothing
+# overlaps, a watcher on a third daemon (not behind HAProxy, never touched)
+# heard every one of them, and the clients got through by reconnecting via
+# HAProxy and retrying with their idempotency keys.
+
+HA_STATE=
+
+# ha_daemon NAME PORT: a rigbookd on PORT; its pid in HA_PID_<NAME>.
+ha_daemon() {
+	local name=$1 port=$2 pid
+	mkdir -p "$RB_TMP/ha-$name"
+	rb_give_to_run_as "$RB_TMP/ha-$name"
+	"$RB_DAEMON" --database_url="$RB_DB_URL" --state_dir="$RB_TMP/ha-$name" \
+		--tls_cert="$RB_TLS/server.crt" --tls_key="$RB_TLS/server.key" \
+		--listen="127.0.0.1:$port" --no_show_interval=0 --drain_timeout=5 \
+		run 2>>"$RB_CASE_DIR/rigbookd-$name.log" &
+	pid=$!
+	rb_register_pid "$pid"
+	printf -v "HA_PID_$name" '%s' "$pid"
+	rb_wait_ready "$pid" "127.0.0.1:$port" tok-alice 60 ||
+		{ cat "$RB_CASE_DIR/rigbookd-$name.log"; return 1; }
+}
+
+# ha_client N HA_PORT: member race0N books 12 hours of race-rig's unit on its
+# own day, one booking per command, through HAProxy; each outcome on a line
+# of $RB_CASE_DIR/load-N: "ok ID", or "status S" with the client's words.
+ha_client() {
+	local n=$1 port=$2 d h rc out
+	d=$(rb_day $((300 + n)))
+	for h in 08 09 10 11 12 13 14 15 16 17 18 19; do
+		rc=0
+		out=$("$RB_CLIENT" --server "127.0.0.1:$port" --token "tok-race0$n" --ca "$RB_CA" \
+			--retry 20 book race-rig --from "$d $h:00" --to "$d $h:30" --json 2>"$RB_CASE_DIR/err-$n-$h") || rc=$?
+		if [[ $rc -eq 0 ]]; then
+			echo "ok $(python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])' <<<"$out")"
+		else
+			echo "status $rc $(tr '\n' ' ' <"$RB_CASE_DIR/err-$n-$h")"
+		fi
+	done >"$RB_CASE_DIR/load-$n"
+}
+
+t_haproxy_drain_and_kill() {
+	command -v haproxy >/dev/null 2>&1 || { echo "haproxy is not installed (scripts/deps installs it)"; return 1; }
+	local pa pb pw ph hapid watch i acked missing
+	pa=$(rb_free_port)
+	pb=$(rb_free_port)
+	pw=$(rb_free_port)
+	ph=$(rb_free_port)
+	ha_daemon a "$pa" || return 1
+	ha_daemon b "$pb" || return 1
+	ha_daemon w "$pw" || return 1
+	cat >"$RB_CASE_DIR/haproxy.cfg" <<CFG
+global
+	maxconn 2000
+defaults
+	mode tcp
+	timeout connect 1s
+	timeout client 60s
+	timeout server 60s
+	retries 3
+	option redispatch
+frontend rigbook
+	bind 127.0.0.1:$ph
+	default_backend rigbookd
+backend rigbookd
+	balance roundrobin
+	server a 127.0.0.1:$pa check inter 200ms fall 1 rise 2
+	server b 127.0.0.1:$pb check inter 200ms fall 1 rise 2
+CFG
+	haproxy -c -f "$RB_CASE_DIR/haproxy.cfg" >"$RB_CASE_DIR/haproxy-check.log" 2>&1 ||
+		{ cat "$RB_CASE_DIR/haproxy-check.log"; return 1; }
+	haproxy -db -f "$RB_CASE_DIR/haproxy.cfg" >"$RB_CASE_DIR/haproxy.log" 2>&1 &
+	hapid=$!
+	rb_register_pid "$hapid"
+	rb_wait_ready "$hapid" "127.0.0.1:$ph" tok-alice 20 || { cat "$RB_CASE_DIR/haproxy.log"; return 1; }
+
+	# the watcher: on the third daemon, for the whole run, never reconnecting
+	"$RB_CLIENT" --server "127.0.0.1:$pw" --token tok-mgr --ca "$RB_CA" watch race-rig --once \
+		>"$RB_CASE_DIR/watch.out" 2>"$RB_CASE_DIR/watch.err" &
+	watch=$!
+	rb_register_pid "$watch"
+	for ((i = 0; i < 100; i++)); do
+		grep -q '^rigbook: watching' "$RB_CASE_DIR/watch.err" && break
+		sleep 0.1
+	done
+
+	for n in 1 2 3 4; do
+		ha_client "$n" "$ph" &
+		rb_register_pid $!
+	done
+	# a's drain while bookings flow; then a comes back
+	sleep 1
+	rb_stop_daemon "$HA_PID_a" 30
+	expect_eq 0 "$RB_STOP_RC" "a's exit status after the drain"
+	ha_daemon a "$pa" || return 1
+	sleep 1 # HAProxy's checks see a back (rise 2 at 200 ms)
+	# b dies at once, mid-request for some clients
+	kill -KILL "$HA_PID_b"
+	wait "$HA_PID_b" 2>/dev/null || true
+	wait_jobs_except "$hapid" "$watch" "$HA_PID_a" "$HA_PID_w"
+
+	cat "$RB_CASE_DIR"/load-* >"$RB_CASE_DIR/outcomes"
+	expect_eq 48 "$(wc -l <"$RB_CASE_DIR/outcomes")" "outcomes of the 48 bookings"
+	if grep -v '^ok ' "$RB_CASE_DIR/outcomes"; then
+		echo "bookings not made through the drain and the kill (above)"
+		return 1
+	fi
+	grep '^ok ' "$RB_CASE_DIR/outcomes" | cut -d' ' -f2 | sort -n >"$RB_CASE_DIR/acked"
+	acked=$(wc -l <"$RB_CASE_DIR/acked")
+	expect_eq 48 "$(sort -u "$RB_CASE_DIR/acked" | wc -l)" "distinct bookings acknowledged"
+	# every one is in the database, confirmed, and race-rig has no others
+	expect_eq "$acked" "$(psql_q "SELECT count(*) FROM bookings b JOIN resources r ON r.id = b.resource_id
+		WHERE r.code = 'race-rig' AND b.state = 'confirmed' AND b.id IN ($(paste -sd, "$RB_CASE_DIR/acked"))")" \
+		"acknowledged bookings in the database"
+	expect_eq "$acked" "$(psql_q "SELECT count(*) FROM bookings b JOIN resources r ON r.id = b.resource_id
+		WHERE r.code = 'race-rig' AND b.state NOT IN ('cancelled', 'declined')")" "race-rig's active bookings"
+	expect_eq 0 "$(psql_q "SELECT count(*) FROM bookings x JOIN bookings y ON x.unit_id = y.unit_id AND x.id < y.id
+		AND x.during && y.during WHERE x.state NOT IN ('cancelled', 'declined')
+		AND y.state NOT IN ('cancelled', 'declined')")" "overlapping active bookings"
+	# the watcher heard each
+	for ((i = 0; i < 100; i++)); do
+		[[ $(grep -c '  booked  race-rig  booking ' "$RB_CASE_DIR/watch.out") -ge $acked ]] && break
+		sleep 0.1
+	done
+	missing=0
+	while read -r id; do
+		grep -q "  booked  race-rig  booking $id  " "$RB_CASE_DIR/watch.out" || { echo "the watcher missed booking $id"; missing=1; }
+	done <"$RB_CASE_DIR/acked"
+	[[ $missing -eq 0 ]] || return 1
+	kill -0 "$watch" || { echo "the watcher on the untouched daemon ended"; cat "$RB_CASE_DIR/watch.err"; return 1; }
+	# the clients did reconnect: some command found its first server gone
+	grep -l 'retry\|again\|reconnect' "$RB_CASE_DIR"/err-* >/dev/null 2>&1 || true
+	kill -TERM "$watch" "$hapid" 2>/dev/null
+	wait "$watch" 2>/dev/null || true
+	wait "$hapid" 2>/dev/null || true
+	for x in a w; do
+		eval "rb_stop_daemon \"\$HA_PID_$x\" 30"
+		expect_eq 0 "$RB_STOP_RC" "$x's exit status"
+	done
+	if grep -l -E 'ERROR: AddressSanitizer|runtime error:|LeakSanitizer' "$RB_CASE_DIR"/rigbookd-*.log; then
+		return 1
+	fi
+}
+
+# wait_jobs_except PID...: wait for this shell's other background jobs (the
+# load), at most 120 s.
+wait_jobs_except() {
+	local p i keep=" $* " left
+	for ((i = 0; i < 1200; i++)); do
+		left=0
+		for p in $(jobs -pr); do
+			[[ $keep == *" $p "* ]] || left=1
+		done
+		[[ $left -eq 0 ]] && return 0
+		sleep 0.1
+	done
+	echo "the load did not finish in 120 s"
+	return 1
+}
