@@ -53,6 +53,7 @@ extern const struct cmd_entry cmd_requires_entry;
 extern const struct cmd_entry cmd_watch_entry;
 extern const struct cmd_entry cmd_interlock_entry;
 extern const struct cmd_entry cmd_audit_entry;
+extern const struct cmd_entry cmd_feed_entry;
 extern const struct cmd_entry cmd_startup_entry;
 extern const struct cmd_entry cmd_member_entry;
 extern const struct cmd_entry cmd_token_entry;
@@ -86,6 +87,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_checkout_entry,
 	&cmd_qualifications_entry,
 	&cmd_watch_entry,
+	&cmd_feed_entry,
 	&cmd_interlock_entry,
 	&cmd_approvals_entry,
 	&cmd_approve_entry,

@@ -7,7 +7,7 @@
 #include <time.h>
 
 #include "cmd.h"
-#include "ics.h"
+#include "rigbook/ics.h"
 #include "rigbook/names.h"
 #include "rigbook/rbtime.h"
 

@@ -61,6 +61,12 @@ static const struct cf_key keys[] = {
 	{ "metrics_listen", STR(metrics_listen), "", 0, 0, 0,
 	  "plain-HTTP addresses (host:port, comma-separated) serving GET /metrics (Prometheus) "
 	  "and GET /healthz; empty: none. Keep it on a private address" },
+	{ "feed_listen", STR(feed_listen), "", 0, 0, 0,
+	  "TLS (HTTPS) addresses (host:port, comma-separated) serving members' private calendar "
+	  "feeds, GET /ical/SECRET.ics, with the server certificate; empty: no feeds" },
+	{ "feed_url", STR(feed_url), "", 0, 0, 0,
+	  "how feed addresses start for calendar programs (https://rig.example:7443, behind a proxy "
+	  "say); empty: https:// and the first feed_listen address" },
 	{ "events_transport", STR(events_transport), "auto", 0, 0, 0,
 	  "how live events leave the database: logical (decoding messages), notify (NOTIFY, "
 	  "serialises commits) or auto (logical when the database allows it)",

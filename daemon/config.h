@@ -27,6 +27,8 @@ struct config {
 	int no_show_interval;
 	char *events_transport; /* auto, logical or notify */
 	char *metrics_listen;   /* "": no metrics listener */
+	char *feed_listen;      /* "": no calendar feeds */
+	char *feed_url;         /* "": https://FIRST-FEED-LISTEN */
 };
 
 /* Fill c with the defaults. */

@@ -94,6 +94,8 @@ static const struct dispatch_entry table[] = {
 	{ RIGBOOK__REQUEST__BODY_REPORT, "report", R_STAFF, 0, svc_report },
 	/* the audit log: which entries each staff role reads is decided in SQL */
 	{ RIGBOOK__REQUEST__BODY_LIST_AUDIT, "list_audit", R_STAFF, 0, svc_list_audit },
+	/* calendar feeds: anyone their own (their startup's: members of one) */
+	{ RIGBOOK__REQUEST__BODY_FEED, "feed", R_ANY, 0, svc_feed },
 };
 
 static const struct dispatch_entry *lookup(Rigbook__Request__BodyCase body)

@@ -174,6 +174,7 @@ void svc_settlement(struct req *r, const Rigbook__Request *msg);
 void svc_set_tier(struct req *r, const Rigbook__Request *msg);
 void svc_report(struct req *r, const Rigbook__Request *msg);
 void svc_list_audit(struct req *r, const Rigbook__Request *msg);
+void svc_feed(struct req *r, const Rigbook__Request *msg);
 
 /*
  * v in decimal into buf, which holds at least 21 bytes; returns buf.  For

@@ -14,6 +14,7 @@
 #include "conn.h"
 #include "db.h"
 #include "events.h"
+#include "feed.h"
 #include "log.h"
 #include "metrics.h"
 #include "migrate.h"
@@ -315,7 +316,8 @@ int main(int argc, char **argv)
 
 	if (notify_start(M.base) != 0)
 		fatalx("cannot start the watchdog timer");
-	if (metrics_start(M.base, M.cfg.metrics_listen, err, sizeof(err)) != 0) {
+	if (metrics_start(M.base, M.cfg.metrics_listen, err, sizeof(err)) != 0 ||
+	    feed_start(M.base, &M.cfg, err, sizeof(err)) != 0) {
 		pgembed_stop();
 		fatalx("%s", err);
 	}
@@ -324,6 +326,7 @@ int main(int argc, char **argv)
 
 	log_info("shutting down");
 	metrics_stop();
+	feed_stop();
 	sweep_stop(NULL);
 	conn_module_free();
 	events_stop();

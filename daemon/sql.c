@@ -739,6 +739,19 @@ const struct stmt_def stmt_defs[STMT__COUNT] = {
 		       COL(AU_PEER, "peer", TEXT), COL(AU_DETAIL, "detail", TEXT),
 		       COL(AU_RESOURCE, "resource_code", TEXT), COL(AU_SPACE, "space_code", TEXT)),
 	},
+	[STMT_FEED_ISSUE] = {
+		"feed_issue",
+		"SELECT * FROM rb_feed_issue($1::bigint, $2::boolean, $3::boolean, $4::bytea, $5::text)",
+		5,
+		RESULT(COL(FEED_ISSUED, "issued", BOOL), COL(FEED_CREATED, "created_at", INT64)),
+	},
+	/* a calendar feed's bookings (the feed listener's GET) */
+	[STMT_FEED_BOOKINGS] = {
+		"feed_bookings",
+		"SELECT " BOOKING_COLS " FROM rb_feed_bookings($1::bytea) v",
+		1,
+		RESULT(BOOKING_RESULT),
+	},
 };
 
 /* ---------------------------------------------------------------- the contract */

@@ -74,6 +74,8 @@ enum stmt_id {
 	STMT_REPORT,
 	STMT_HEALTH,
 	STMT_AUDIT_LOG,
+	STMT_FEED_ISSUE,
+	STMT_FEED_BOOKINGS,
 	STMT__COUNT
 };
 
@@ -198,6 +200,9 @@ enum col {
 
 	/* STMT_HEALTH */
 	HEALTH_OK,
+
+	/* rb_feed_issue */
+	FEED_ISSUED, FEED_CREATED,
 
 	/* rb_audit_log */
 	AU_ID, AU_AT, AU_MEMBER, AU_ACTION, AU_OBJECT, AU_OBJECT_ID, AU_PEER, AU_DETAIL, AU_RESOURCE,

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "ics.h"
+#include "rigbook/ics.h"
 
 /* What ics_put_line writes for line, as a malloc'd string. */
 static char *folded(const char *line)

@@ -2,10 +2,11 @@
  * Bookings as an RFC 5545 iCalendar stream that calendar programs import:
  * one VCALENDAR (METHOD:PUBLISH) with one VEVENT per booking, times in UTC,
  * TEXT values escaped, every line ending in CRLF and folded at 75 octets
- * without splitting a UTF-8 sequence or an escape.
+ * without splitting a UTF-8 sequence or an escape.  The client's
+ * `bookings --ics` and the daemon's calendar feed write with it.
  */
-#ifndef RIGBOOK_CLIENT_ICS_H
-#define RIGBOOK_CLIENT_ICS_H
+#ifndef RIGBOOK_ICS_H
+#define RIGBOOK_ICS_H
 
 #include <stddef.h>
 #include <stdint.h>

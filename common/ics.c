@@ -5,9 +5,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "ics.h"
-#include "output.h"
+#include "rigbook/ics.h"
 #include "rigbook/names.h"
+#include "rigbook/utf8.h"
 
 char *ics_escape_text(const char *s)
 {
@@ -36,7 +36,7 @@ char *ics_escape_text(const char *s)
 		} else if (c < 0x80) {
 			out[o++] = (char)c;
 			i++;
-		} else if ((k = out_utf8_decode(p + i, n - i, &cp)) > 0) {
+		} else if ((k = rb_utf8_decode(p + i, n - i, &cp)) > 0) {
 			memcpy(out + o, p + i, k);
 			o += k;
 			i += k;
