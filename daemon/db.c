@@ -6,6 +6,7 @@
 
 #include <libpq-fe.h>
 
+#include "events.h"
 #include "log.h"
 #include "rigbook.pb-c.h"
 
@@ -398,6 +399,21 @@ static void pc_timer_cb(evutil_socket_t fd, short what, void *arg)
 	pc_connect(arg);
 }
 
+void db_database_back(void)
+{
+	if (P.stopping || P.conns == NULL)
+		return;
+	for (int i = 0; i < P.size; i++) {
+		struct pconn *pc = &P.conns[i];
+
+		if (pc->state != PC_DOWN || pc->pg != NULL)
+			continue;
+		evtimer_del(pc->ev_timer);
+		pc->backoff_ms = 0;
+		pc_connect(pc);
+	}
+}
+
 /* ---------------------------------------------------------------- the contract */
 
 /*
@@ -541,8 +557,14 @@ static void pc_describe_done(struct pconn *pc)
 	pc->problems_len = 0;
 	P.drift_said = 0;
 	pc->state = PC_IDLE;
-	pc->backoff_ms = 0;
 	log_debug("database connection %d ready", pc->idx);
+	if (pc->backoff_ms > 0) {
+		/* it was failing: the database is back, so the others need not wait out their backoff */
+		pc->backoff_ms = 0;
+		log_info("database connection %d: the database is back", pc->idx);
+		db_database_back();
+		events_database_back();
+	}
 	if (!P.ready_fired && P.ready != NULL) {
 		P.ready_fired = 1;
 		P.ready(P.ready_arg, NULL);

@@ -81,6 +81,13 @@ int db_isnull(const struct db_result *res, int row, enum col col);
 int64_t db_get_int64(const struct db_result *res, int row, enum col col);
 int db_get_bool(const struct db_result *res, int row, enum col col); /* 't...' is true */
 
+/*
+ * The database is reachable again (another connection got through, or the
+ * managed cluster was restarted): connections waiting out their backoff
+ * connect now.
+ */
+void db_database_back(void);
+
 /* Connections ready or busy, for logs and health. */
 int db_pool_live(void);
 
