@@ -26,6 +26,8 @@ struct config {
 	int migrate;
 	int no_show_interval;
 	char *events_transport; /* auto, logical or notify */
+	/* the database connection */
+	int db_timeout;
 };
 
 /* Fill c with the defaults. */

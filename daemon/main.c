@@ -297,7 +297,8 @@ int main(int argc, char **argv)
 		pgembed_stop();
 		fatalx("cannot watch the managed PostgreSQL");
 	}
-	if (db_pool_start(M.base, conninfo, M.cfg.pool_size, M.cfg.max_queue, pool_ready_cb, NULL) !=
+	if (db_pool_start(M.base, conninfo, M.cfg.pool_size, M.cfg.max_queue, M.cfg.db_timeout,
+			  pool_ready_cb, NULL) !=
 	    0) {
 		pgembed_stop();
 		fatalx("cannot start the database pool");

@@ -736,6 +736,7 @@ int pgembed_start(const struct config *c, char *conninfo, size_t len, char *err,
 		}
 		E.started = 1;
 	}
+	E.postmaster = postmaster_pid();
 	if (ensure_roles(err, errlen) != 0)
 		return -1;
 	snprintf(conninfo, len, "host=%s port=5432 dbname=" DB_NAME " user=" APP_ROLE
@@ -819,13 +820,11 @@ static void retry_cb(evutil_socket_t fd, short what, void *arg)
 
 static void check_cb(evutil_socket_t fd, short what, void *arg)
 {
-	pid_t was = E.postmaster;
-
 	if (E.restarting || postmaster_alive())
 		return;
 	E.restarting = 1;
 	E.backoff_ms = 0;
-	log_warnx("the managed PostgreSQL (pid %d) is gone; starting it again", (int)was);
+	log_warnx("the managed PostgreSQL (pid %d) is gone; starting it again", (int)E.postmaster);
 	start_child();
 }
 
