@@ -428,7 +428,8 @@ static void pc_prepare_next(struct pconn *pc)
 
 static void pc_describe_next(struct pconn *pc)
 {
-	pc_arm_deadline(pc);	if (!PQsendDescribePrepared(pc->pg, stmt_defs[pc->desc_next].name)) {
+	pc_arm_deadline(pc);
+	if (!PQsendDescribePrepared(pc->pg, stmt_defs[pc->desc_next].name)) {
 		pc_fail_libpq(pc);
 		return;
 	}

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -647,9 +648,12 @@ int pgembed_start(const struct config *c, char *conninfo, size_t len, char *err,
 	/* before anything else: a second rigbookd here touches nothing */
 	if (take_lock(state, err, errlen) != 0)
 		return -1;
-	if (strlen(state) > 60) {
-		/* unix socket paths are limited to 107 bytes; keep well inside */
-		log_warnx("state_dir %s is long; the socket path may not fit", state);
+	if (strlen(state) + strlen("/pg/run/.s.PGSQL.5432") >= sizeof(((struct sockaddr_un *)0)->sun_path)) {
+		snprintf(err, errlen,
+			 "state_dir %s is too long: the cluster's socket, %s/pg/run/.s.PGSQL.5432, "
+			 "would not fit in a unix socket's %zu bytes; choose a shorter path",
+			 state, state, sizeof(((struct sockaddr_un *)0)->sun_path) - 1);
+		return -1;
 	}
 	snprintf(pgdir, sizeof(pgdir), "%s/pg", state);
 	snprintf(E.datadir, sizeof(E.datadir), "%s/pg/data", state);

@@ -22,7 +22,7 @@ rb_embedded_postmaster() {
 }
 
 t_embedded_postgres() {
-	local state=$RB_CASE_DIR/state port seed=$RB_CASE_DIR/seed.sql pg
+	local state=$RB_TMP/sd1 port seed=$RB_CASE_DIR/seed.sql pg
 	mkdir -p "$state"
 	rb_give_to_run_as "$state"
 	install -m 644 "$RB_SRC/tests/integration/fixture.sql" "$seed"
@@ -75,6 +75,9 @@ t_embedded_postgres() {
 	fi
 }
 
+# The cases below keep their state directories short ($RB_TMP/sdN): the
+# cluster's socket path must fit in 107 bytes.
+
 # rb_embedded_ready STATE PORT [ARGS...]: a first start with the fixture, until ready.
 rb_embedded_ready() {
 	local state=$1 port=$2 seed=$RB_CASE_DIR/seed.sql
@@ -101,7 +104,7 @@ rb_embedded_psql() {
 # A second rigbookd on a live state directory refuses at once and touches
 # nothing: the first one's PostgreSQL keeps running and the first keeps serving.
 t_embedded_second_daemon_refused() {
-	local state=$RB_CASE_DIR/state port port2 pg rc=0 t0 t1
+	local state=$RB_TMP/sd2 port port2 pg rc=0 t0 t1
 	port=$(rb_free_port)
 	rb_embedded_ready "$state" "$port"
 	pg=$(rb_embedded_postmaster "$state")
@@ -140,7 +143,7 @@ t_embedded_second_daemon_refused() {
 # The managed PostgreSQL is killed: rigbookd notices, starts it again, and
 # serves again by itself.
 t_embedded_postmaster_killed() {
-	local state=$RB_CASE_DIR/state port pg pg2 i ok=0 t0 t1
+	local state=$RB_TMP/sd3 port pg pg2 i ok=0 t0 t1
 	port=$(rb_free_port)
 	rb_embedded_ready "$state" "$port"
 	pg=$(rb_embedded_postmaster "$state")
@@ -176,7 +179,7 @@ t_embedded_postmaster_killed() {
 # settings are in its own configuration; expected refusals leave no errors
 # in its log, which is collected and rotated; its files are private.
 t_embedded_guarded() {
-	local state=$RB_CASE_DIR/state port data
+	local state=$RB_TMP/sd4 port data
 	port=$(rb_free_port)
 	rb_embedded_ready "$state" "$port"
 	data=$state/pg/data
@@ -240,7 +243,7 @@ t_embedded_guarded() {
 # its superuser): access is rewritten to peer, the role rigbookd is made and
 # given the schema, and the data is served as before.
 t_embedded_old_cluster_upgraded() {
-	local state=$RB_CASE_DIR/state port data sock url
+	local state=$RB_TMP/sd5 port data sock url
 	data=$state/pg/data
 	sock=$state/pg/run
 	mkdir -p "$sock"
