@@ -71,6 +71,11 @@ static const struct cf_key keys[] = {
 	  "how live events leave the database: logical (decoding messages), notify (NOTIFY, "
 	  "serialises commits) or auto (logical when the database allows it)",
 	  "auto logical notify" },
+
+	/* the database connection: deadlines */
+	{ "db_timeout", INT(db_timeout), "10", 0, 2, 3600,
+	  "seconds to connect to the database, and for it to answer a query, before the connection "
+	  "is dropped and the request answered UNAVAILABLE; statement_timeout is a second less" },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))

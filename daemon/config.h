@@ -29,6 +29,8 @@ struct config {
 	char *metrics_listen;   /* "": no metrics listener */
 	char *feed_listen;      /* "": no calendar feeds */
 	char *feed_url;         /* "": https://FIRST-FEED-LISTEN */
+	/* the database connection */
+	int db_timeout;
 };
 
 /* Fill c with the defaults. */

@@ -1,20 +1,28 @@
 #include "db.h"
 
+#include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
+#include <sys/socket.h>
 
+#include <event2/dns.h>
+#include <event2/util.h>
 #include <libpq-fe.h>
 
+#include "events.h"
 #include "log.h"
 #include "rigbook.pb-c.h"
 
 #define DB_MAX_PARAMS 24
 #define BACKOFF_MIN_MS 100
 #define BACKOFF_MAX_MS 5000
+#define DB_MAX_KEYS 64 /* connection parameters, ours included */
 
 enum pc_state {
 	PC_DOWN,       /* waiting to reconnect */
+	PC_RESOLVING,  /* the host's name, asynchronously (evdns) */
 	PC_CONNECTING, /* PQconnectPoll in progress */
 	PC_PREPARING,  /* sending the prepared statements */
 	PC_DESCRIBING, /* describing them: their result columns against sql.c */
@@ -43,7 +51,13 @@ struct pconn {
 	struct event *ev_io;    /* read (persistent once connected) */
 	struct event *ev_write; /* one-shot, while output is pending */
 	struct event *ev_timer; /* reconnect backoff */
+	struct event *ev_deadline; /* connecting, or the command in flight, must answer by then */
+	struct evdns_getaddrinfo_request *dns; /* while PC_RESOLVING */
 	int backoff_ms;
+	int lost;      /* it failed since it was last ready */
+	int timed_out; /* the deadline fired: the reason of the failure */
+	size_t err_seen;  /* PQerrorMessage's length when the last command ended: older text is stale */
+	char notice[256]; /* the last message the server sent outside a command (a FATAL before closing) */
 	int prep_next;
 	int desc_next;
 	int desc_bad;               /* mismatches found while describing */
@@ -63,6 +77,13 @@ static struct {
 	struct dbq_list queue;
 	int queued;
 	struct event *kick;
+	int timeout_ms; /* connect and query deadline */
+	/* the connection parameters: the configured ones, parsed once, and ours */
+	char *keys[DB_MAX_KEYS + 1];
+	char *vals[DB_MAX_KEYS + 1];
+	int nkeys;
+	const char *resolve; /* the host name to resolve before each connect, or NULL */
+	struct evdns_base *dns;
 	db_ready_cb ready;
 	void *ready_arg;
 	int ready_fired;
@@ -279,8 +300,23 @@ static void pc_fail(struct pconn *pc, const char *why)
 {
 	struct dbq *q = pc->q;
 
-	if (pc->state != PC_DOWN)
+	int timed_out = pc->timed_out;
+
+	if (pc->state != PC_DOWN) {
 		log_warnx("database connection %d: %s", pc->idx, why);
+		pc->lost = 1;
+	}
+	pc->timed_out = 0;
+	pc->notice[0] = '\0';
+	pc->err_seen = 0;
+	if (pc->ev_deadline != NULL)
+		evtimer_del(pc->ev_deadline);
+	if (pc->dns != NULL) {
+		struct evdns_getaddrinfo_request *req = pc->dns;
+
+		pc->dns = NULL; /* its callback, run by the cancel, sees it is not wanted */
+		evdns_getaddrinfo_cancel(req);
+	}
 	pc->q = NULL;
 	if (pc->res != NULL) {
 		PQclear(pc->res);
@@ -297,24 +333,75 @@ static void pc_fail(struct pconn *pc, const char *why)
 		pc->pg = NULL;
 	}
 	pc->state = PC_DOWN;
-	if (q != NULL)
+	if (q != NULL && timed_out)
+		fail_query(q, RIGBOOK__ERROR_CODE__UNAVAILABLE, "database_timeout",
+			   "the database took too long to answer; retry");
+	else if (q != NULL)
 		fail_query(q, RIGBOOK__ERROR_CODE__UNAVAILABLE, "database_unavailable",
 			   "the database connection was lost while answering; retry");
 	fail_queue_if_down();
 	pc_schedule_reconnect(pc);
 }
 
+/*
+ * Fail with what libpq says went wrong now: its error text grows until the
+ * next command starts, so what was there when the last command ended (a
+ * refusal of that statement) is not the cause; a message the server sent
+ * outside a command (terminating the connection) is.
+ */
 static void pc_fail_libpq(struct pconn *pc)
 {
-	char why[256];
-	const char *m = pc->pg != NULL ? PQerrorMessage(pc->pg) : "out of memory";
+	char why[512];
+	const char *m = "out of memory";
 	size_t n;
 
-	snprintf(why, sizeof(why), "%s", m);
+	if (pc->pg != NULL) {
+		m = PQerrorMessage(pc->pg);
+		n = strlen(m);
+		m += pc->err_seen <= n ? pc->err_seen : n;
+	}
+	while (*m == '\n' || *m == ' ')
+		m++;
+	snprintf(why, sizeof(why), "%s%s%s", pc->notice, pc->notice[0] && m[0] ? "; " : "", m);
 	n = strlen(why);
 	while (n > 0 && (why[n - 1] == '\n' || why[n - 1] == ' '))
 		why[--n] = '\0';
 	pc_fail(pc, why[0] ? why : "connection failed");
+}
+
+/* The server's messages outside a command, one line each in our log, the last kept. */
+static void pc_notice_cb(void *arg, const char *message)
+{
+	struct pconn *pc = arg;
+	size_t n;
+
+	snprintf(pc->notice, sizeof(pc->notice), "%s", message);
+	n = strlen(pc->notice);
+	while (n > 0 && (pc->notice[n - 1] == '\n' || pc->notice[n - 1] == ' '))
+		pc->notice[--n] = '\0';
+	log_debug("database connection %d: the server says: %s", pc->idx, pc->notice);
+}
+
+/* Connecting, or the command in flight, must answer by P.timeout_ms. */
+static void pc_arm_deadline(struct pconn *pc)
+{
+	struct timeval tv = { P.timeout_ms / 1000, (P.timeout_ms % 1000) * 1000 };
+
+	evtimer_add(pc->ev_deadline, &tv);
+}
+
+static void pc_deadline_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct pconn *pc = arg;
+	char why[128];
+
+	pc->timed_out = 1;
+	snprintf(why, sizeof(why), "no answer from the database within %d ms while %s; dropped",
+		 P.timeout_ms,
+		 pc->state == PC_RESOLVING ? "resolving its host name" :
+		 pc->state == PC_CONNECTING ? "connecting" :
+		 pc->state == PC_BUSY ? "a query was in flight" : "preparing statements");
+	pc_fail(pc, why);
 }
 
 static void pc_flush(struct pconn *pc)
@@ -331,6 +418,7 @@ static void pc_prepare_next(struct pconn *pc)
 {
 	const struct stmt_def *d = &stmt_defs[pc->prep_next];
 
+	pc_arm_deadline(pc);
 	if (!PQsendPrepare(pc->pg, d->name, d->sql, d->nparams, NULL)) {
 		pc_fail_libpq(pc);
 		return;
@@ -340,6 +428,7 @@ static void pc_prepare_next(struct pconn *pc)
 
 static void pc_describe_next(struct pconn *pc)
 {
+	pc_arm_deadline(pc);
 	if (!PQsendDescribePrepared(pc->pg, stmt_defs[pc->desc_next].name)) {
 		pc_fail_libpq(pc);
 		return;
@@ -378,24 +467,128 @@ static void pc_poll_connect(struct pconn *pc)
 	}
 }
 
-static void pc_connect(struct pconn *pc)
+/*
+ * Connect; when the host's name was resolved, to its addresses (hostaddr,
+ * comma-separated, each with the name as its host, tried in turn as
+ * libpq tries a name's addresses).
+ */
+static void pc_connect_to(struct pconn *pc, const char *hosts, const char *hostaddrs)
 {
-	if (P.stopping)
-		return;
-	pc->pg = PQconnectStart(P.conninfo);
+	const char *keys[DB_MAX_KEYS + 2];
+	const char *vals[DB_MAX_KEYS + 2];
+	int n = 0;
+
+	for (int i = 0; i < P.nkeys; i++) {
+		if (hosts != NULL && strcmp(P.keys[i], "host") == 0)
+			continue;
+		keys[n] = P.keys[i];
+		vals[n++] = P.vals[i];
+	}
+	if (hosts != NULL) {
+		keys[n] = "host";
+		vals[n++] = hosts;
+		keys[n] = "hostaddr";
+		vals[n++] = hostaddrs;
+	}
+	keys[n] = NULL;
+	vals[n] = NULL;
+	pc->err_seen = 0;
+	pc->notice[0] = '\0';
+	pc->pg = PQconnectStartParams(keys, vals, 0);
+	pc->state = PC_CONNECTING;
 	if (pc->pg == NULL || PQstatus(pc->pg) == CONNECTION_BAD) {
 		pc_fail_libpq(pc);
 		return;
 	}
-	pc->state = PC_CONNECTING;
+	PQsetNoticeProcessor(pc->pg, pc_notice_cb, pc);
 	/* libpq: start as if PQconnectPoll had asked to write */
 	if (pc_wait(pc, EV_WRITE, 0) != 0)
 		pc_fail_libpq(pc);
 }
 
+#define DB_MAX_ADDRS 8
+
+static void pc_resolved_cb(int result, struct evutil_addrinfo *ai, void *arg)
+{
+	struct pconn *pc = arg;
+	char addrs[DB_MAX_ADDRS * (INET6_ADDRSTRLEN + 1)] = "", hosts[DB_MAX_ADDRS * 256] = "";
+	char addr[INET6_ADDRSTRLEN], why[256];
+	size_t al = 0, hl = 0;
+	int naddr = 0;
+
+	if (result == EVUTIL_EAI_CANCEL || pc->state != PC_RESOLVING) {
+		if (ai != NULL)
+			evutil_freeaddrinfo(ai);
+		return;
+	}
+	pc->dns = NULL;
+	for (struct evutil_addrinfo *a = ai; a != NULL && naddr < DB_MAX_ADDRS; a = a->ai_next) {
+		const void *in = a->ai_family == AF_INET
+					 ? (const void *)&((struct sockaddr_in *)a->ai_addr)->sin_addr
+				 : a->ai_family == AF_INET6
+					 ? (const void *)&((struct sockaddr_in6 *)a->ai_addr)->sin6_addr
+					 : NULL;
+
+		if (in == NULL || inet_ntop(a->ai_family, in, addr, sizeof(addr)) == NULL ||
+		    strstr(addrs, addr) != NULL)
+			continue;
+		al += (size_t)snprintf(addrs + al, sizeof(addrs) - al, "%s%s", naddr ? "," : "", addr);
+		hl += (size_t)snprintf(hosts + hl, sizeof(hosts) - hl, "%s%.200s", naddr ? "," : "",
+				       P.resolve);
+		naddr++;
+	}
+	if (ai != NULL)
+		evutil_freeaddrinfo(ai);
+	if (result != 0 || naddr == 0) {
+		snprintf(why, sizeof(why), "cannot resolve %s: %s", P.resolve,
+			 result != 0 ? evutil_gai_strerror(result) : "no address");
+		pc_fail(pc, why);
+		return;
+	}
+	pc_connect_to(pc, hosts, addrs);
+}
+
+static void pc_connect(struct pconn *pc)
+{
+	struct evutil_addrinfo hints;
+	struct evdns_getaddrinfo_request *req;
+
+	if (P.stopping)
+		return;
+	pc_arm_deadline(pc);
+	if (P.resolve == NULL || P.dns == NULL) {
+		pc_connect_to(pc, NULL, NULL);
+		return;
+	}
+	/* libpq would call getaddrinfo inside the loop: resolve first, then connect to the address */
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_protocol = IPPROTO_TCP;
+	pc->state = PC_RESOLVING;
+	req = evdns_getaddrinfo(P.dns, P.resolve, NULL, &hints, pc_resolved_cb, pc);
+	if (req != NULL && pc->state == PC_RESOLVING)
+		pc->dns = req; /* not answered at once (from the hosts file, say) */
+}
+
 static void pc_timer_cb(evutil_socket_t fd, short what, void *arg)
 {
 	pc_connect(arg);
+}
+
+void db_database_back(void)
+{
+	if (P.stopping || P.conns == NULL)
+		return;
+	for (int i = 0; i < P.size; i++) {
+		struct pconn *pc = &P.conns[i];
+
+		if (pc->state != PC_DOWN || pc->pg != NULL)
+			continue;
+		evtimer_del(pc->ev_timer);
+		pc->backoff_ms = 0;
+		pc_connect(pc);
+	}
 }
 
 /* ---------------------------------------------------------------- the contract */
@@ -543,6 +736,13 @@ static void pc_describe_done(struct pconn *pc)
 	pc->state = PC_IDLE;
 	pc->backoff_ms = 0;
 	log_debug("database connection %d ready", pc->idx);
+	if (pc->lost) {
+		/* the database is back: the others need not wait out their backoff */
+		pc->lost = 0;
+		log_info("database connection %d: connected again", pc->idx);
+		db_database_back();
+		events_database_back();
+	}
 	if (!P.ready_fired && P.ready != NULL) {
 		P.ready_fired = 1;
 		P.ready(P.ready_arg, NULL);
@@ -557,6 +757,9 @@ static void pc_command_done(struct pconn *pc)
 	struct dbq *q;
 
 	pc->res = NULL;
+	evtimer_del(pc->ev_deadline);
+	if (pc->pg != NULL)
+		pc->err_seen = strlen(PQerrorMessage(pc->pg));
 	if (pc->state == PC_PREPARING) {
 		if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK) {
 			if (P.refused || prepare_refused(pc, res)) {
@@ -701,8 +904,10 @@ static int pc_send(struct pconn *pc, struct dbq *q)
 	if (!PQsendQueryPrepared(pc->pg, stmt_defs[q->stmt].name, q->nparams, q->params, NULL,
 				 NULL, 0))
 		return -1;
+	pc->err_seen = 0; /* libpq starts a command with no error text */
 	pc->q = q;
 	pc->state = PC_BUSY;
+	pc_arm_deadline(pc);
 	return 0;
 }
 
@@ -853,20 +1058,113 @@ int db_get_bool(const struct db_result *r, int row, enum col col)
 
 /* ---------------------------------------------------------------- pool */
 
+static int add_param(const char *key, const char *val)
+{
+	char *v;
+
+	for (int i = 0; i < P.nkeys; i++) {
+		if (strcmp(P.keys[i], key) == 0) {
+			if ((v = strdup(val)) == NULL)
+				return -1;
+			free(P.vals[i]);
+			P.vals[i] = v;
+			return 0;
+		}
+	}
+	if (P.nkeys == DB_MAX_KEYS || (v = strdup(val)) == NULL)
+		return -1;
+	if ((P.keys[P.nkeys] = strdup(key)) == NULL) {
+		free(v);
+		return -1;
+	}
+	P.vals[P.nkeys++] = v;
+	return 0;
+}
+
+static const char *get_param(const char *key)
+{
+	for (int i = 0; i < P.nkeys; i++)
+		if (strcmp(P.keys[i], key) == 0)
+			return P.vals[i];
+	return NULL;
+}
+
+/* A host that getaddrinfo would look up: one name, not a socket directory or an address. */
+static int needs_lookup(const char *host)
+{
+	unsigned char buf[sizeof(struct in6_addr)];
+
+	return host != NULL && host[0] != '\0' && host[0] != '/' && host[0] != '@' &&
+	       strchr(host, ',') == NULL && inet_pton(AF_INET, host, buf) != 1 &&
+	       inet_pton(AF_INET6, host, buf) != 1;
+}
+
+/*
+ * The configured connection string, parsed once into parameters, with
+ * ours: TCP keepalives (a peer that vanished is noticed), statement_timeout
+ * as the server's own backstop to our deadline, and the host's name
+ * resolved by evdns before each connect (hostaddr), never by libpq inside
+ * the loop.
+ */
+static int pool_params(const char *conninfo)
+{
+	PQconninfoOption *opts;
+	char *errmsg = NULL, options[1024], ms[32];
+	const char *old;
+
+	opts = PQconninfoParse(conninfo, &errmsg);
+	if (opts == NULL) {
+		log_errorx("database_url: %s", errmsg != NULL ? errmsg : "out of memory");
+		PQfreemem(errmsg);
+		return -1;
+	}
+	for (PQconninfoOption *o = opts; o->keyword != NULL; o++) {
+		if (o->val == NULL || o->val[0] == '\0')
+			continue;
+		if (add_param(o->keyword, o->val) != 0) {
+			PQconninfoFree(opts);
+			return -1;
+		}
+	}
+	PQconninfoFree(opts);
+	old = get_param("options");
+	snprintf(ms, sizeof(ms), "%d", P.timeout_ms);
+	snprintf(options, sizeof(options), "%s%s-c statement_timeout=%d", old != NULL ? old : "",
+		 old != NULL ? " " : "", P.timeout_ms - 1000 > 1000 ? P.timeout_ms - 1000 : 1000);
+	if (add_param("options", options) != 0 ||
+	    (get_param("application_name") == NULL && add_param("application_name", "rigbookd") != 0) ||
+	    (get_param("keepalives") == NULL && add_param("keepalives", "1") != 0) ||
+	    (get_param("keepalives_idle") == NULL && add_param("keepalives_idle", "10") != 0) ||
+	    (get_param("keepalives_interval") == NULL && add_param("keepalives_interval", "5") != 0) ||
+	    (get_param("keepalives_count") == NULL && add_param("keepalives_count", "3") != 0) ||
+	    (get_param("tcp_user_timeout") == NULL && add_param("tcp_user_timeout", ms) != 0))
+		return -1;
+	if (get_param("hostaddr") == NULL && needs_lookup(get_param("host"))) {
+		P.resolve = get_param("host");
+		P.dns = evdns_base_new(P.base, EVDNS_BASE_INITIALIZE_NAMESERVERS |
+						       EVDNS_BASE_DISABLE_WHEN_INACTIVE);
+		if (P.dns == NULL)
+			log_warnx("no resolver configuration: %s is looked up by libpq, which blocks",
+				  P.resolve);
+	}
+	return 0;
+}
+
 int db_pool_start(struct event_base *base, const char *conninfo, int size, int max_queue,
-		  db_ready_cb ready, void *ready_arg)
+		  int timeout_s, db_ready_cb ready, void *ready_arg)
 {
 	memset(&P, 0, sizeof(P));
 	P.base = base;
 	P.conninfo = strdup(conninfo);
 	P.size = size;
 	P.max_queue = max_queue;
+	P.timeout_ms = timeout_s * 1000;
 	P.ready = ready;
 	P.ready_arg = ready_arg;
 	TAILQ_INIT(&P.queue);
 	P.conns = calloc((size_t)size, sizeof(*P.conns));
 	P.kick = event_new(base, -1, 0, kick_cb, NULL);
-	if (P.conninfo == NULL || P.conns == NULL || P.kick == NULL)
+	if (P.conninfo == NULL || P.conns == NULL || P.kick == NULL || pool_params(conninfo) != 0)
 		return -1;
 	for (int i = 0; i < size; i++) {
 		struct pconn *pc = &P.conns[i];
@@ -875,10 +1173,12 @@ int db_pool_start(struct event_base *base, const char *conninfo, int size, int m
 		pc->fd = -1;
 		pc->state = PC_DOWN;
 		pc->ev_timer = evtimer_new(base, pc_timer_cb, pc);
-		if (pc->ev_timer == NULL)
+		pc->ev_deadline = evtimer_new(base, pc_deadline_cb, pc);
+		if (pc->ev_timer == NULL || pc->ev_deadline == NULL)
 			return -1;
-		pc_connect(pc);
 	}
+	for (int i = 0; i < size; i++)
+		pc_connect(&P.conns[i]);
 	return 0;
 }
 
@@ -894,6 +1194,8 @@ void db_pool_stop(void)
 		pc_fail(pc, "closing");
 		if (pc->ev_timer != NULL)
 			event_free(pc->ev_timer);
+		if (pc->ev_deadline != NULL)
+			event_free(pc->ev_deadline);
 	}
 	while ((q = TAILQ_FIRST(&P.queue)) != NULL) {
 		TAILQ_REMOVE(&P.queue, q, link);
@@ -905,5 +1207,11 @@ void db_pool_stop(void)
 		event_free(P.kick);
 	free(P.conns);
 	free(P.conninfo);
+	for (int i = 0; i < P.nkeys; i++) {
+		free(P.keys[i]);
+		free(P.vals[i]);
+	}
+	if (P.dns != NULL)
+		evdns_base_free(P.dns, 0);
 	memset(&P, 0, sizeof(P));
 }

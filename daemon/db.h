@@ -57,8 +57,14 @@ typedef void (*db_cb)(void *arg, const struct db_result *res, const struct db_er
  */
 typedef void (*db_ready_cb)(void *arg, const char *refusal);
 
+/*
+ * timeout_s bounds connecting and every command: past it the connection is
+ * dropped and its query answered UNAVAILABLE (database_timeout); the server
+ * gets statement_timeout a second shorter, TCP keepalives, and a host name
+ * resolved asynchronously (evdns) and passed as hostaddr.
+ */
 int db_pool_start(struct event_base *base, const char *conninfo, int size, int max_queue,
-		  db_ready_cb ready, void *ready_arg) __attribute__((warn_unused_result));
+		  int timeout_s, db_ready_cb ready, void *ready_arg) __attribute__((warn_unused_result));
 
 /*
  * Queue a prepared statement.  Parameters are copied; NULL means SQL NULL.
@@ -80,6 +86,13 @@ const char *db_get(const struct db_result *res, int row, enum col col); /* "" fo
 int db_isnull(const struct db_result *res, int row, enum col col);
 int64_t db_get_int64(const struct db_result *res, int row, enum col col);
 int db_get_bool(const struct db_result *res, int row, enum col col); /* 't...' is true */
+
+/*
+ * The database is reachable again (another connection got through, or the
+ * managed cluster was restarted): connections waiting out their backoff
+ * connect now.
+ */
+void db_database_back(void);
 
 /* Connections ready or busy, for logs and health. */
 int db_pool_live(void);

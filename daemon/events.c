@@ -13,6 +13,7 @@
 #include <libpq-fe.h>
 
 #include "conn.h"
+#include "db.h"
 #include "log.h"
 
 #define CHANNEL "rigbook_events"     /* NOTIFY channel */
@@ -444,12 +445,24 @@ static void ls_timer_cb(evutil_socket_t fd, short what, void *arg)
 	ls_connect(0);
 }
 
+void events_database_back(void)
+{
+	if (E.conninfo == NULL || E.state != LS_DOWN || E.pg != NULL ||
+	    !evtimer_pending(E.ev_timer, NULL))
+		return;
+	evtimer_del(E.ev_timer);
+	ls_connect(0);
+}
+
 static void ls_live(void)
 {
 	struct timeval tv = { STATUS_INTERVAL_S, 0 };
+	int was_failing = E.backoff_ms > 0;
 
 	E.state = LS_LIVE;
 	E.backoff_ms = 0;
+	if (was_failing)
+		db_database_back(); /* the pool need not wait out its backoff */
 	if (E.repl) {
 		log_info("reading events from logical decoding messages (slot %s)", E.slot);
 		evtimer_add(E.ev_status, &tv);

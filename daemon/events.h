@@ -52,6 +52,9 @@ int events_define_transport(PGconn *pg, const char *want, char *err, size_t errl
 void events_set_transport_wanted(const char *want);
 const char *events_transport_wanted(void);
 
+/* The database is reachable again (db.c, the managed cluster): reconnect now, not after backoff. */
+void events_database_back(void);
+
 /* Whether events flow now (LISTEN in force, or the replication stream running). */
 int events_live(void);
 

@@ -28,6 +28,31 @@ int log_set_level(const char *name)
 	return -1;
 }
 
+/*
+ * One line per event: libpq's messages run over several lines (a detail,
+ * a tab-indented hint); each line break, with the blanks after it, becomes
+ * one space, and trailing blanks go.
+ */
+static void one_line(char *msg)
+{
+	char *w = msg;
+
+	for (const char *r = msg; *r != '\0';) {
+		if (*r == '\n' || *r == '\r') {
+			while (*r == '\n' || *r == '\r' || *r == '\t' || *r == ' ')
+				r++;
+			if (*r != '\0' && w != msg && w[-1] != ' ')
+				*w++ = ' ';
+			continue;
+		}
+		*w++ = *r == '\t' ? ' ' : *r;
+		r++;
+	}
+	while (w > msg && w[-1] == ' ')
+		w--;
+	*w = '\0';
+}
+
 static void log_v(enum log_level lvl, int err, const char *fmt, va_list ap)
 {
 	char msg[1024], ts[32];
@@ -42,6 +67,7 @@ static void log_v(enum log_level lvl, int err, const char *fmt, va_list ap)
 	n = strlen(msg);
 	if (err != 0 && n < sizeof(msg) - 2)
 		snprintf(msg + n, sizeof(msg) - n, ": %s", strerror(err));
+	one_line(msg);
 	fprintf(stderr, "%s.%03dZ rigbookd[%d] %s: %s\n", ts, (int)(tv.tv_usec / 1000),
 		(int)getpid(), level_names[lvl], msg);
 }

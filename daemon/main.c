@@ -145,6 +145,10 @@ static void pool_ready_cb(void *arg, const char *refusal)
 	notify_ready();
 }
 
+/*
+ * Started as root: drop to run_as after binding, or refuse to run.  Serving
+ * as root is never the fallback.
+ */
 static void drop_privileges(void)
 {
 	uid_t uid;
@@ -153,17 +157,24 @@ static void drop_privileges(void)
 
 	if (geteuid() != 0)
 		return;
-	if (pgembed_lookup_user(M.cfg.run_as, &uid, &gid, err, sizeof(err)) != 0) {
-		if (M.cfg.database_url[0] == '\0')
-			fatalx("%s", err);
-		log_warnx("running as root: %s", err);
-		return;
-	}
+	if (M.cfg.run_as[0] == '\0')
+		fatalx("refusing to run as root: run_as is empty");
+	if (pgembed_lookup_user(M.cfg.run_as, &uid, &gid, err, sizeof(err)) != 0)
+		fatalx("refusing to run as root: %s", err);
+	if (uid == 0)
+		fatalx("refusing to run as root: run_as %s is root", M.cfg.run_as);
 	if (setgroups(0, NULL) != 0 || setgid(gid) != 0 || setuid(uid) != 0)
 		fatal("cannot drop privileges to %s", M.cfg.run_as);
-	if (setuid(0) == 0)
+	if (setuid(0) == 0 || geteuid() == 0)
 		fatalx("privileges were not dropped");
 	log_info("running as %s", M.cfg.run_as);
+}
+
+/* The managed cluster is running again after it died. */
+static void cluster_back_cb(void *arg)
+{
+	db_database_back();
+	events_database_back();
 }
 
 static int parse_args(int argc, char **argv, const char **cmd, const char **seed)
@@ -261,6 +272,14 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	if (!strcmp(cmd, "run") && geteuid() == 0) {
+		uid_t uid;
+		gid_t gid;
+
+		/* before any work: the drop after binding must not be the first to find out */
+		if (pgembed_lookup_user(M.cfg.run_as, &uid, &gid, err, sizeof(err)) != 0)
+			fatalx("refusing to run as root: %s", err);
+	}
 
 	if (M.cfg.database_url[0] == '\0') {
 		if (pgembed_start(&M.cfg, conninfo, sizeof(conninfo), err, sizeof(err)) != 0) {
@@ -295,7 +314,12 @@ int main(int argc, char **argv)
 		fatalx("%s", err);
 	}
 	drop_privileges();
-	if (db_pool_start(M.base, conninfo, M.cfg.pool_size, M.cfg.max_queue, pool_ready_cb, NULL) !=
+	if (pgembed_supervise(M.base, cluster_back_cb, NULL) != 0) {
+		pgembed_stop();
+		fatalx("cannot watch the managed PostgreSQL");
+	}
+	if (db_pool_start(M.base, conninfo, M.cfg.pool_size, M.cfg.max_queue, M.cfg.db_timeout,
+			  pool_ready_cb, NULL) !=
 	    0) {
 		pgembed_stop();
 		fatalx("cannot start the database pool");
@@ -338,8 +362,8 @@ int main(int argc, char **argv)
 	if (M.drain_timer != NULL)
 		event_free(M.drain_timer);
 	tls_free();
-	event_base_free(M.base);
 	pgembed_stop();
+	event_base_free(M.base);
 	config_free(&M.cfg);
 	for (int i = 0; i < M.noverrides; i++)
 		free((char *)M.overrides[i][0]);

@@ -118,3 +118,108 @@ t_database_outage() {
 	done
 	expect_eq 1 "$ok" "served again after its database connections were terminated"
 }
+
+# Started as root with a run_as user that does not exist, rigbookd refuses
+# to run (it used to serve as root after a warning).
+t_root_refuses_without_run_as_user() {
+	local port rc=0
+	rb_is_root || rb_skip "needs root"
+	port=$(rb_free_port)
+	timeout 60 "$RB_DAEMON" --database_url="$RB_DB_URL" --state_dir="$RB_DAEMON_STATE" \
+		--tls_cert="$RB_TLS/server.crt" --tls_key="$RB_TLS/server.key" \
+		--listen="127.0.0.1:$port" --run_as=rb-no-such-user run 2>"$RB_CASE_DIR/root.log" || rc=$?
+	cat "$RB_CASE_DIR/root.log"
+	expect_eq 1 "$rc" "exit status as root without its run_as user"
+	grep -q "refusing to run as root: user 'rb-no-such-user' does not exist" "$RB_CASE_DIR/root.log"
+}
+
+# rb_wait_file FILE: until FILE has something in it (5 s).
+rb_wait_file() {
+	local i
+	for ((i = 0; i < 50; i++)); do
+		[[ -s $1 ]] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# The database stops answering without closing anything (a network that
+# drops every packet): a request fails with UNAVAILABLE at the deadline
+# instead of hanging, and service returns when the database answers again.
+# The database is reached by the name localhost, which rigbookd resolves
+# without blocking.
+t_database_blackholed() {
+	local portfile=$RB_CASE_DIR/bh.port hold=$RB_CASE_DIR/hold pport port t0 t1 i ok=0
+	python3 "$RB_SRC/tests/integration/blackhole.py" "$portfile" \
+		"$RB_PG_DIR/.s.PGSQL.$RB_PG_PORT" "$hold" 2>"$RB_CASE_DIR/bh.log" &
+	rb_register_pid $!
+	rb_wait_file "$portfile"
+	pport=$(cat "$portfile")
+	port=$(rb_free_port)
+	"$RB_DAEMON" --database_url="host=localhost port=$pport dbname=$RB_PG_DB user=postgres" \
+		--state_dir="$RB_DAEMON_STATE" --tls_cert="$RB_TLS/server.crt" \
+		--tls_key="$RB_TLS/server.key" --listen="127.0.0.1:$port" --log_level=debug \
+		--db_timeout=2 --pool_size=2 --no_show_interval=0 run 2>"$RB_CASE_DIR/rigbookd.log" &
+	EXTRA_PID=$!
+	rb_register_pid "$EXTRA_PID"
+	if ! rb_wait_ready "$EXTRA_PID" "127.0.0.1:$port" tok-alice 60; then
+		cat "$RB_CASE_DIR/rigbookd.log"
+		return 1
+	fi
+	expect_exit 0 "$RB_CLIENT" --server "127.0.0.1:$port" --token tok-alice --ca "$RB_CA" bookings
+	touch "$hold"
+	t0=$(date +%s%N)
+	expect_exit 1 "$RB_CLIENT" --server "127.0.0.1:$port" --token tok-alice --ca "$RB_CA" bookings
+	t1=$(date +%s%N)
+	expect_stderr_contains UNAVAILABLE
+	echo "failed after $(((t1 - t0) / 1000000)) ms"
+	if (((t1 - t0) / 1000000 > 6000)); then
+		echo "a request to a silent database took $(((t1 - t0) / 1000000)) ms to fail"
+		return 1
+	fi
+	grep -q "no answer from the database within 2000 ms" "$RB_CASE_DIR/rigbookd.log"
+	rm -f "$hold"
+	for ((i = 0; i < 150; i++)); do
+		if "$RB_CLIENT" --server "127.0.0.1:$port" --token tok-alice --ca "$RB_CA" bookings \
+			>/dev/null 2>&1; then
+			ok=1
+			break
+		fi
+		sleep 0.1
+	done
+	expect_eq 1 "$ok" "served again within 15 s of the database answering again"
+	rb_second_daemon_stop
+}
+
+# A connection the server drops is logged with the cause (the server's word),
+# not with the error of the statement before it, and on one line.
+t_lost_connection_reason() {
+	local day from i ok=0
+	day=$(rb_day 320)
+	from=$(wc -l <"$RB_DAEMON_LOG")
+	expect_exit 0 rb_as alice book dyno-2 --from "$day 09:00" --to "$day 10:00"
+	expect_exit 1 rb_as alice book dyno-2 --from "$day 09:30" --to "$day 10:30"
+	expect_stderr_contains "already booked"
+	psql_q "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+		WHERE datname = current_database() AND pid <> pg_backend_pid()
+		AND backend_type = 'client backend' AND application_name = 'rigbookd'" >/dev/null
+	for ((i = 0; i < 100; i++)); do
+		if rb_as alice bookings >/dev/null 2>&1; then
+			ok=1
+			break
+		fi
+		sleep 0.1
+	done
+	expect_eq 1 "$ok" "served again after its connections were terminated"
+	tail -n +"$((from + 1))" "$RB_DAEMON_LOG" >"$RB_CASE_DIR/new.log"
+	grep 'database connection [0-9]*: .*terminating connection due to administrator command' \
+		"$RB_CASE_DIR/new.log"
+	if grep 'database connection [0-9]*: .*already booked' "$RB_CASE_DIR/new.log"; then
+		echo "a lost connection is logged with an earlier statement's refusal"
+		return 1
+	fi
+	if grep -v -E '^[0-9]{4}-[0-9]{2}-[0-9]{2}T' "$RB_CASE_DIR/new.log"; then
+		echo "log lines without a timestamp (above)"
+		return 1
+	fi
+}
