@@ -169,7 +169,7 @@ t_database_blackholed() {
 	expect_exit 0 "$RB_CLIENT" --server "127.0.0.1:$port" --token tok-alice --ca "$RB_CA" bookings
 	touch "$hold"
 	t0=$(date +%s%N)
-	expect_exit 1 "$RB_CLIENT" --server "127.0.0.1:$port" --token tok-alice --ca "$RB_CA" bookings
+	expect_exit 4 "$RB_CLIENT" --server "127.0.0.1:$port" --token tok-alice --ca "$RB_CA" bookings
 	t1=$(date +%s%N)
 	expect_stderr_contains UNAVAILABLE
 	echo "failed after $(((t1 - t0) / 1000000)) ms"
