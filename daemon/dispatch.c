@@ -6,6 +6,7 @@
 
 #include "log.h"
 #include "rigbook/names.h"
+#include "session.h"
 
 /*
  * Every request type, the roles that may send it, and its handler.  A type
@@ -234,6 +235,15 @@ int dispatch_request(uint32_t slot, uint32_t gen, const char *peer, const struct
 				    "hello_required",
 				    "the first request on a connection must be Hello with a token", "",
 				    NULL);
+		return -1;
+	}
+	if (sess != NULL && session_ended(slot, gen)) {
+		/* the token was revoked or expired, or the member disabled, since Hello */
+		dispatch_send_error(slot, gen, msg->id, RIGBOOK__ERROR_CODE__UNAUTHENTICATED,
+				    "access_ended",
+				    "your access ended (the token was revoked or expired, or the account "
+				    "disabled); sign in again with a valid token",
+				    "", NULL);
 		return -1;
 	}
 	if (sess != NULL && e->roles == 0) {

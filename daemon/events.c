@@ -14,6 +14,7 @@
 
 #include "conn.h"
 #include "log.h"
+#include "session.h"
 
 #define CHANNEL "rigbook_events"     /* NOTIFY channel */
 #define PUBLICATION "rigbook_events" /* pgoutput wants one; it has no tables */
@@ -145,6 +146,7 @@ void events_conn_gone(uint32_t slot)
 
 	if (w != NULL)
 		drop_watcher(w);
+	session_conn_gone(slot);
 }
 
 int events_watchers(void)
@@ -219,10 +221,15 @@ static void deliver(const char *payload, size_t len)
 	struct watcher *w, *next;
 	const char *why;
 
-	if (TAILQ_EMPTY(&watchers))
+	if (TAILQ_EMPTY(&watchers) && !ev_is_access_ended(payload, len))
 		return; /* nobody to tell: not even worth reading */
 	if (ev_parse(payload, len, &ev, &why) != 0) {
 		log_warnx("ignoring an event the database sent: %s", why);
+		return;
+	}
+	if (!strcmp(ev.kind, EV_KIND_ACCESS_ENDED)) {
+		/* for the sessions of this daemon, not for watchers */
+		session_access_ended(ev.member_id, ev.token_id);
 		return;
 	}
 	resp.body_case = RIGBOOK__RESPONSE__BODY_EVENT;

@@ -1391,8 +1391,9 @@ static void case_refuse_role(struct bad_ctx *x, const char *name)
 			req.body_case = RIGBOOK__REQUEST__BODY_GET_STARTUP;
 			req.get_startup = &gs;
 			gs.code = them->startup_code;
-			refuse(x, name, c, &req, 924, RIGBOOK__ERROR_CODE__PERMISSION_DENIED, "code",
-			       REASONS("startup_not_yours", "permission_denied"));
+			/* not theirs to see: answered as a startup that does not exist */
+			refuse(x, name, c, &req, 924, RIGBOOK__ERROR_CODE__NOT_FOUND, "code",
+			       REASONS("startup_not_found"));
 		}
 		rbc_close(o);
 	}
