@@ -189,7 +189,13 @@ const char *i64_param(char *buf, int64_t v);
 int req_booking_id_ok(struct req *r, uint64_t id);
 int req_name_ok(struct req *r, const char *s, const char *what, const char *field, int required);
 
-/* Text checks shared by handlers: length in bytes, valid UTF-8, no controls. */
+/*
+ * Text checks shared by handlers: at most max characters (code points, as
+ * the database counts them), valid UTF-8, no control characters but tab and
+ * newline, no bidi controls (rigbook/wirecheck.h).  Every request's text
+ * fields have passed the same rules with their limits from wire_limits[]
+ * before any handler runs.
+ */
 int text_ok(const char *s, size_t max);
 
 #endif

@@ -304,7 +304,7 @@ t_people_token_scoping() {
 	expect_exit 0 rb_as ppl-member token revoke "$mine"
 	expect_eq 1 "$(psql_q "SELECT count(*) FROM tokens WHERE id = $mine AND revoked_at IS NOT NULL")" "revoked by its member"
 	# labels are text
-	pp_refuse INVALID_ARGUMENT "a token's label is printable UTF-8 text" rb_as ppl-member token issue ppl-member --label $'tab\001'
+	pp_refuse INVALID_ARGUMENT "label holds a control character (U+0001)" rb_as ppl-member token issue ppl-member --label $'tab\001'
 	# the fixture token still works
 	expect_exit 0 rb_as ppl-member whoami
 }

@@ -204,7 +204,9 @@ t_privacy_sign_in_one_answer() {
 	expect_eq "$want" "$(pv hello "$revoked")" "a revoked token"
 	expect_eq "$want" "$(pv hello "$expired")" "an expired token"
 	expect_eq "$want" "$(pv hello "$disabled")" "a disabled member's token"
-	expect_eq "$want" "$(pv hello "$(printf 'x%.0s' {1..600})")" "a token too long"
+	# a token longer than any is refused by the text rules, before any look-up
+	expect_eq "INVALID_ARGUMENT text_too_long | token is longer than 512 characters | field=token limit=512 | 0" \
+		"$(pv hello "$(printf 'x%.0s' {1..600})")" "a token too long"
 	# the log has the reason, one line each
 	sleep 0.2
 	grep -q "sign-in refused: unknown token" "$RB_DAEMON_LOG" || { echo "no log line for the unknown token"; return 1; }
@@ -335,4 +337,62 @@ conn 1
 event access_ended
 ping UNAUTHENTICATED access_ended
 closed" "$(sed 1d "$RB_CASE_DIR/ex.out")" "connections after the token expired"
+}
+
+# Text that would display other than it reads is refused in every field,
+# by its own reason naming the field; nothing is stored.
+t_privacy_text_direction_controls() {
+	local d s e before rlo=$'\u202e' bom=$'\ufeff' lri=$'\u2066' alm=$'\u061c'
+	pv_setup
+	d=$(rb_day 45)
+	s=$(pv_epoch "$d" 10:00)
+	e=$(pv_epoch "$d" 11:00)
+	before=$(bookings_digest)
+	pv_call tok-alice book resource_code=dyno-1 start="$s" end="$e" note="fine ${rlo}txt.exe"
+	expect_eq "INVALID_ARGUMENT text_direction_control | note holds U+202E, a Unicode direction control or byte-order mark, which can make text show other than it reads; remove it | field=note char=U+202E | 0" \
+		"$PV_LINE" "a note with U+202E"
+	pv_call tok-alice book resource_code=dyno-1 start="$s" end="$e" note="${bom}note"
+	[[ $PV_LINE == "INVALID_ARGUMENT text_direction_control | note holds U+FEFF"* ]] || { echo "BOM: $PV_LINE"; return 1; }
+	pv_call tok-oper put_startup code=priv-co name="Acme ${lri}Evil" space_code=test-space
+	[[ $PV_LINE == "INVALID_ARGUMENT text_direction_control | name holds U+2066"* ]] || { echo "a name: $PV_LINE"; return 1; }
+	pv_call tok-alice cancel_booking booking_id=1 reason="because${alm}"
+	[[ $PV_LINE == "INVALID_ARGUMENT text_direction_control | reason holds U+061C"* ]] || { echo "a reason: $PV_LINE"; return 1; }
+	# before signing in too: the connection closes
+	expect_eq "INVALID_ARGUMENT text_direction_control | client holds U+202E, a Unicode direction control or byte-order mark, which can make text show other than it reads; remove it | field=client char=U+202E | 0" \
+		"$(pv call tok-alice hello token=tok-alice client="x${rlo}")" "Hello.client"
+	expect_eq "$before" "$(bookings_digest)" "bookings after the refusals"
+	expect_eq 0 "$(psql_q "SELECT count(*) FROM startups WHERE code = 'priv-co'")" "startups after the refusal"
+	# Chinese text is counted in characters, as the database counts it
+	d=$(rb_day 47)
+	s=$(pv_epoch "$d" 10:00)
+	e=$(pv_epoch "$d" 11:00)
+	pv_call tok-alice book resource_code=dyno-2 start="$s" end="$e" note="$(printf '测%.0s' {1..2000})"
+	expect_eq "OK" "$PV_LINE" "a note of 2000 Chinese characters"
+	pv_call tok-alice book resource_code=dyno-2 start="$((s + 7200))" end="$((e + 7200))" note="$(printf '测%.0s' {1..2001})"
+	expect_eq "INVALID_ARGUMENT text_too_long | note is longer than 2000 characters | field=note limit=2000 | 0" "$PV_LINE" "a note of 2001"
+}
+
+# Instants past the database's calendar are refused by the daemon, naming
+# the field, instead of the database's "interval out of range".
+t_privacy_instants_out_of_range() {
+	local far=9000000000000000000 y10k=253402300800
+	pv_setup
+	pv_call tok-alice slots code=dyno-1 from="$far" length_minutes=60
+	expect_eq "INVALID_ARGUMENT time_out_of_range | from is not an instant from 1970 to 9999 (seconds since the epoch, 0 to 253402300799) | field=from | 0" \
+		"$PV_LINE" "slots from far out"
+	pv_call tok-alice slots code=dyno-1 from="$y10k" length_minutes=60 days=62
+	[[ $PV_LINE == "INVALID_ARGUMENT time_out_of_range | from "* ]] || { echo "slots in 10000: $PV_LINE"; return 1; }
+	pv_call tok-alice list_bookings from=1 to="$far"
+	[[ $PV_LINE == "INVALID_ARGUMENT time_out_of_range | to "* ]] || { echo "list_bookings: $PV_LINE"; return 1; }
+	pv_call tok-alice availability resource_code=dyno-1 from="$far" to="$((far + 3600))"
+	[[ $PV_LINE == "INVALID_ARGUMENT time_out_of_range | from "* ]] || { echo "availability: $PV_LINE"; return 1; }
+	pv_call tok-alice find length_minutes=60 from="$far"
+	[[ $PV_LINE == "INVALID_ARGUMENT time_out_of_range | from "* ]] || { echo "find: $PV_LINE"; return 1; }
+	pv_call tok-alice book resource_code=dyno-1 start="$far" end="$((far + 3600))"
+	[[ $PV_LINE == "INVALID_ARGUMENT time_out_of_range | start "* ]] || { echo "book: $PV_LINE"; return 1; }
+	# the last instant there is still a question the database answers
+	pv_call tok-alice slots code=dyno-1 from=253402000000 length_minutes=60 days=3
+	expect_eq "OK" "$PV_LINE" "slots at the end of 9999"
+	grep -q "out of range" "$RB_DAEMON_LOG" && { echo "the database was asked something out of range:"; grep "out of range" "$RB_DAEMON_LOG"; return 1; }
+	return 0
 }
