@@ -18,6 +18,9 @@
  *       heard ("event KIND"), the answer to a Ping ("ping CODE reason"),
  *       and whether a second Ping finds the connection closed ("closed" or
  *       "open").
+ *   rb-access limits x
+ *       prints the wire's text limits (common/wirecheck.c), "FIELD MAX
+ *       SCHEMA" a line (SCHEMA empty when the database has none).
  *
  * Exit status 0 when it ran (the answers are the caller's to judge), 1 when
  * the server could not be reached, 2 on a usage error.
@@ -32,8 +35,9 @@
 
 #include "net.h"
 #include "rigbook/names.h"
+#include "rigbook/wirecheck.h"
 
-#define MAX_FILL 64
+#define MAX_FILL 128
 #define MAX_WHO 16
 #define MAX_HOLD 8
 #define MAX_ALLOC 64
@@ -477,6 +481,12 @@ int main(int argc, char **argv)
 		if (k < argc)
 			parse_fill(&f, argc - k - 1, argv + k + 1);
 		return do_matrix(argv[1], k - 2, argv + 2, &f);
+	}
+	if (!strcmp(argv[0], "limits")) {
+		for (size_t i = 0; i < wire_nlimits; i++)
+			printf("%s %u %s\n", wire_limits[i].field, wire_limits[i].max,
+			       wire_limits[i].schema);
+		return 0;
 	}
 	if (!strcmp(argv[0], "hold"))
 		return do_hold(argc - 1, argv + 1);
