@@ -76,6 +76,7 @@ static struct {
 	struct event *ev_status; /* standby status updates while streaming */
 	int backoff_ms;
 	int missed;   /* events may have been lost since a watcher could last hear them */
+	int ever_live; /* events have flowed before: a reconnection, not the start */
 	size_t backlog;
 	int nwatchers;
 	char slot[64];          /* the temporary slot's name */
@@ -461,6 +462,10 @@ static void ls_live(void)
 	} else {
 		log_info("listening for events");
 	}
+	/* revocations committed while the stream was down were not heard */
+	if (E.ever_live)
+		session_recheck();
+	E.ever_live = 1;
 	if (E.missed) {
 		E.missed = 0;
 		broadcast_resync("the server's database connection was interrupted and is "

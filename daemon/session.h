@@ -27,6 +27,13 @@ int session_ended(uint32_t slot, uint32_t gen);
  */
 void session_access_ended(uint64_t member_id, uint64_t token_id);
 
+/*
+ * Ask the database which tokens of the sessions held here no longer sign
+ * in, and end those sessions: for when the event stream was interrupted
+ * and revocations may not have been heard.
+ */
+void session_recheck(void);
+
 /* The connection in slot closed. */
 void session_conn_gone(uint32_t slot);
 

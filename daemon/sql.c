@@ -722,6 +722,12 @@ const struct stmt_def stmt_defs[STMT__COUNT] = {
 		       COL(RP_NO_SHOWS, "no_shows", INT32), COL(RP_CURRENCY, "currency", TEXT),
 		       COL(RP_REVENUE, "revenue_fen", INT64), COL(RP_SUBSIDY, "subsidy_fen", INT64)),
 	},
+	[STMT_TOKENS_ENDED] = {
+		"tokens_ended",
+		"SELECT * FROM rb_tokens_ended($1::bigint[])",
+		1,
+		RESULT(COL(TE_TOKEN_ID, "token_id", INT64)),
+	},
 };
 
 /* ---------------------------------------------------------------- the contract */

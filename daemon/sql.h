@@ -72,6 +72,7 @@ enum stmt_id {
 	STMT_SETTLEMENT,
 	STMT_SET_TIER,
 	STMT_REPORT,
+	STMT_TOKENS_ENDED,
 	STMT__COUNT
 };
 
@@ -193,6 +194,9 @@ enum col {
 	/* rb_report: a row per resource, then the total (RP_CODE empty) */
 	RP_CODE, RP_NAME, RP_INSTITUTION, RP_SPACE, RP_TZ, RP_UNITS, RP_OPEN, RP_BOOKED, RP_USED,
 	RP_STARTUPS, RP_BOOKINGS, RP_NO_SHOWS, RP_CURRENCY, RP_REVENUE, RP_SUBSIDY,
+
+	/* rb_tokens_ended */
+	TE_TOKEN_ID,
 
 	COL__COUNT
 };

@@ -143,6 +143,63 @@ void session_access_ended(uint64_t member_id, uint64_t token_id)
 							 : "the account was disabled");
 }
 
+static void recheck_done(void *arg, const struct db_result *res, const struct db_error *err)
+{
+	(void)arg;
+	if (err != NULL) {
+		log_warnx("cannot ask which sessions' tokens still sign in: %s; asking again when "
+			  "events next come back",
+			  err->message);
+		return;
+	}
+	for (int k = 0; k < db_ntuples(res); k++) {
+		uint64_t t = (uint64_t)db_get_int64(res, k, TE_TOKEN_ID);
+
+		for (size_t i = 0; i < S.n; i++)
+			if (S.v[i].in_use && !S.v[i].ended && S.v[i].token_id == t)
+				live_end(&S.v[i], "its token no longer signs in (heard on a recheck)");
+	}
+}
+
+void session_recheck(void)
+{
+	char *arr, num[24];
+	size_t len = 2, k = 0;
+	const char *params[1];
+	int any = 0, code;
+
+	for (size_t i = 0; i < S.n; i++)
+		if (S.v[i].in_use && !S.v[i].ended)
+			len += 22;
+	arr = malloc(len + 1);
+	if (arr == NULL) {
+		log_warnx("cannot recheck the sessions' tokens: out of memory");
+		return;
+	}
+	arr[k++] = '{';
+	for (size_t i = 0; i < S.n; i++)
+		if (S.v[i].in_use && !S.v[i].ended) {
+			size_t n = strlen(u64_param(num, S.v[i].token_id));
+
+			if (any)
+				arr[k++] = ',';
+			memcpy(arr + k, num, n);
+			k += n;
+			any = 1;
+		}
+	arr[k++] = '}';
+	arr[k] = '\0';
+	params[0] = arr;
+	if (any) {
+		code = db_query(STMT_TOKENS_ENDED, params, 1, recheck_done, NULL);
+		if (code != 0)
+			log_warnx("cannot recheck the sessions' tokens now (%s)",
+				  code == RIGBOOK__ERROR_CODE__UNAVAILABLE ? "the database is unavailable"
+									     : "the queue is full");
+	}
+	free(arr); /* db_query copies its parameters */
+}
+
 int session_ended(uint32_t slot, uint32_t gen)
 {
 	const struct live *l = slot < S.n ? &S.v[slot] : NULL;

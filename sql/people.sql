@@ -611,6 +611,16 @@ BEGIN
   LEFT JOIN spaces sp ON sp.id = coalesce(m.space_id, s.space_id, i.space_id);
 END $$;
 
+-- Of the tokens p_tokens, those that no longer sign in (revoked, expired,
+-- or their member disabled): a daemon asks when its event stream comes
+-- back, for the revocations it may not have heard meanwhile.
+CREATE OR REPLACE FUNCTION rb_tokens_ended(p_tokens bigint[])
+RETURNS TABLE (token_id bigint) LANGUAGE sql STABLE AS $$
+  SELECT k.id FROM tokens k JOIN members m ON m.id = k.member_id
+   WHERE k.id = ANY (p_tokens)
+     AND (k.revoked_at IS NOT NULL OR k.expires_at <= now() OR m.disabled_at IS NOT NULL)
+$$;
+
 -- The one message for a token that does not sign in, whatever the reason.
 CREATE OR REPLACE FUNCTION rb_token_invalid_message() RETURNS text
 LANGUAGE sql IMMUTABLE AS $$

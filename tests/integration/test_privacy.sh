@@ -396,3 +396,29 @@ t_privacy_instants_out_of_range() {
 	grep -q "out of range" "$RB_DAEMON_LOG" && { echo "the database was asked something out of range:"; grep "out of range" "$RB_DAEMON_LOG"; return 1; }
 	return 0
 }
+
+# A revocation the daemon did not hear (its event stream was down): when the
+# stream comes back it asks the database about its sessions' tokens.
+t_privacy_revoke_unheard_is_rechecked() {
+	local t id i
+	pv_setup
+	expect_exit 0 rb_as oper token issue bob
+	t=$(grep -E '^rbk_[0-9a-f]{64}$' "$RB_OUT")
+	id=$(sed -n 's/^issued token \([0-9]*\) .*/\1/p' "$RB_OUT")
+	pv_hold rc "$RB_SERVER" "$t" tok-alice
+	# revoked behind the daemon's back: no event
+	psql_q "UPDATE tokens SET revoked_at = now() WHERE id = $id" >/dev/null
+	psql_q "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+		WHERE datname = current_database() AND application_name = 'rigbookd-events'" >/dev/null
+	for ((i = 0; i < 100; i++)); do
+		grep -q "access ended: its token no longer signs in" "$RB_DAEMON_LOG" && break
+		sleep 0.1
+	done
+	pv_release "$PV_HOLD" rc
+	expect_eq "conn 0
+ping UNAUTHENTICATED access_ended
+closed
+conn 1
+ping OK
+open" "$(sed 1d "$RB_CASE_DIR/rc.out")" "connections after the stream came back"
+}
