@@ -133,6 +133,17 @@ BEGIN
   END IF;
 END $$;
 
+-- Whether a may see member t at all: themselves, the members of their
+-- startup; managers and operators the members of their space; admins all.
+-- To anyone else a handle answers as one that does not exist.
+CREATE OR REPLACE FUNCTION rb_may_see_member(a members, t members) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+  SELECT a.id = t.id OR a.role = 'admin'
+      OR (a.startup_id IS NOT NULL AND a.startup_id IS NOT DISTINCT FROM t.startup_id)
+      OR (a.role IN ('operator', 'manager') AND rb_member_space(a) IS NOT NULL
+          AND rb_member_space(a) IS NOT DISTINCT FROM rb_member_space(t))
+$$;
+
 -- Who handles the tokens of member t: t themselves, operators of t's space, admins.
 CREATE OR REPLACE FUNCTION rb_may_handle_tokens_of(a members, t members)
 RETURNS boolean LANGUAGE sql STABLE AS $$
@@ -438,7 +449,7 @@ DECLARE
   t members;
 BEGIN
   SELECT * INTO t FROM members WHERE handle = p_handle FOR UPDATE;
-  IF NOT FOUND THEN
+  IF NOT FOUND OR NOT rb_may_see_member(a, t) THEN
     PERFORM rb_refuse('RB404', 'member_not_found', 'handle', format('no member is called %s', p_handle),
                       jsonb_build_object('member', p_handle));
   END IF;
@@ -481,7 +492,7 @@ DECLARE
 BEGIN
   -- FOR SHARE: a member being disabled gets no token behind its back.
   SELECT * INTO t FROM members WHERE handle = p_handle FOR SHARE;
-  IF NOT FOUND THEN
+  IF NOT FOUND OR NOT rb_may_see_member(a, t) THEN
     PERFORM rb_refuse('RB404', 'member_not_found', 'member_handle',
                       format('no member is called %s', p_handle),
                       jsonb_build_object('member', p_handle));
@@ -517,7 +528,7 @@ BEGIN
     t := a;
   ELSE
     SELECT * INTO t FROM members WHERE handle = p_handle;
-    IF NOT FOUND THEN
+    IF NOT FOUND OR NOT rb_may_see_member(a, t) THEN
       PERFORM rb_refuse('RB404', 'member_not_found', 'member_handle',
                         format('no member is called %s', p_handle),
                         jsonb_build_object('member', p_handle));

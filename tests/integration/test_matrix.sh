@@ -48,7 +48,7 @@ list_waitlist        OK            OK             OK              OK        OK  
 unwait               NOTFOUND      NOTFOUND       NOTFOUND        OK        PRECOND   PRECOND   PRECOND
 qualify              DENIED        DENIED         DENIED          DENIED    OK        OK        OK
 unqualify            DENIED        DENIED         DENIED          DENIED    NOTFOUND  NOTFOUND  NOTFOUND
-list_qualifications  DENIED        OK             OK              OK        OK        OK        OK
+list_qualifications  NOTFOUND      NOTFOUND       NOTFOUND        OK        OK        OK        OK
 check_in             NOTFOUND      NOTFOUND       NOTFOUND        PRECOND   PRECOND   PRECOND   PRECOND
 check_out            NOTFOUND      NOTFOUND       NOTFOUND        PRECOND   PRECOND   PRECOND   PRECOND
 mark_no_show         DENIED        NOTFOUND       NOTFOUND        DENIED    PRECOND   PRECOND   PRECOND
@@ -62,9 +62,9 @@ list_startups        OK            OK             OK              OK        OK  
 get_startup          NOTFOUND      NOTFOUND       NOTFOUND        OK        OK        OK        OK
 add_member           DENIED        DENIED         DENIED          DENIED    DENIED    OK        CONFLICT
 list_members         NOTFOUND      NOTFOUND       NOTFOUND        OK        OK        OK        OK
-disable_member       DENIED        DENIED         DENIED          DENIED    DENIED    OK        PRECOND
-issue_token          DENIED        DENIED         DENIED          OK        DENIED    OK        OK
-list_tokens          DENIED        DENIED         DENIED          OK        DENIED    OK        OK
+disable_member       DENIED        DENIED         NOTFOUND        DENIED    DENIED    OK        PRECOND
+issue_token          NOTFOUND      NOTFOUND       NOTFOUND        OK        DENIED    OK        OK
+list_tokens          NOTFOUND      NOTFOUND       NOTFOUND        OK        DENIED    OK        OK
 revoke_token         NOTFOUND      NOTFOUND       NOTFOUND        NOTFOUND  NOTFOUND  OK        PRECOND
 set_rate             DENIED        DENIED         DENIED          DENIED    DENIED    OK        OK
 list_rates           DENIED        DENIED         DENIED          DENIED    OK        OK        OK

@@ -422,3 +422,17 @@ conn 1
 ping OK
 open" "$(sed 1d "$RB_CASE_DIR/rc.out")" "connections after the stream came back"
 }
+
+# A handle of another startup (or, to staff, of another space) answers as
+# one that does not exist, whatever the request.
+t_privacy_handles() {
+	pv_setup
+	pv_probe carol list_tokens member_handle alice nobody-here
+	pv_probe carol issue_token member_handle alice nobody-here
+	pv_probe carol list_qualifications member_handle alice nobody-here
+	pv_probe ppl-oper-other disable_member handle alice nobody-here
+	pv_probe ppl-oper-other list_tokens member_handle alice nobody-here
+	# a colleague is seen, and told whose tokens they are
+	pv_call tok-bob list_tokens member_handle=alice
+	[[ $PV_LINE == "PERMISSION_DENIED tokens_not_yours"* ]] || { echo "a colleague's tokens: $PV_LINE"; return 1; }
+}
