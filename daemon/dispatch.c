@@ -8,6 +8,8 @@
 #include "metrics.h"
 #include "rigbook/names.h"
 #include "rigbook/rbtime.h"
+#include "rigbook/wirecheck.h"
+#include "session.h"
 
 /*
  * Every request type, the roles that may send it, and its handler.  A type
@@ -108,42 +110,53 @@ static const struct dispatch_entry *lookup(Rigbook__Request__BodyCase body)
 
 int text_ok(const char *s, size_t max)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = 0;
+	uint32_t cp;
+	long n;
 
 	if (s == NULL)
 		return 1;
-	while (*p != '\0') {
-		unsigned c = *p;
-		int extra;
-		unsigned cp;
+	n = wire_text_chars(s, &cp);
+	return n >= 0 && (size_t)n <= max;
+}
 
-		if (c < 0x20 && c != '\t' && c != '\n')
-			return 0;
-		if (c == 0x7f)
-			return 0;
-		if (c < 0x80)
-			extra = 0, cp = c;
-		else if ((c & 0xe0) == 0xc0)
-			extra = 1, cp = c & 0x1f;
-		else if ((c & 0xf0) == 0xe0)
-			extra = 2, cp = c & 0x0f;
-		else if ((c & 0xf8) == 0xf0)
-			extra = 3, cp = c & 0x07;
-		else
-			return 0;
-		p++;
-		n++;
-		for (int i = 0; i < extra; i++, p++, n++) {
-			if ((*p & 0xc0) != 0x80)
-				return 0;
-			cp = cp << 6 | (*p & 0x3f);
-		}
-		if ((extra == 1 && cp < 0x80) || (extra == 2 && cp < 0x800) ||
-		    (extra == 3 && (cp < 0x10000 || cp > 0x10ffff)) || (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-		if (n > max)
-			return 0;
+/*
+ * The text rules of every string field (rigbook/wirecheck.h): refuse the
+ * first that breaks one.  Returns 0 when all hold.
+ */
+static int text_fields_ok(uint32_t slot, uint32_t gen, const Rigbook__Request *msg)
+{
+	struct wire_text_bad bad;
+	char m[240], limit[16], ch[16];
+
+	switch (wire_check_text(&msg->base, &bad)) {
+	case WIRE_TEXT_OK:
+		return 1;
+	case WIRE_TEXT_BIDI:
+		snprintf(ch, sizeof(ch), "U+%04X", (unsigned)bad.cp);
+		snprintf(m, sizeof(m),
+			 "%s holds %s, a Unicode direction control or byte-order mark, which can make "
+			 "text show other than it reads; remove it",
+			 bad.field, ch);
+		dispatch_send_error(slot, gen, msg->id, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+				    "text_direction_control", m, bad.field, "field", bad.field, "char",
+				    ch, NULL);
+		return 0;
+	case WIRE_TEXT_CONTROL:
+		snprintf(ch, sizeof(ch), "U+%04X", (unsigned)bad.cp);
+		snprintf(m, sizeof(m),
+			 "%s holds a control character (%s); text is printable, with tabs and line "
+			 "breaks",
+			 bad.field, ch);
+		dispatch_send_error(slot, gen, msg->id, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+				    "invalid_text", m, bad.field, "field", bad.field, "char", ch, NULL);
+		return 0;
+	case WIRE_TEXT_TOO_LONG:
+		snprintf(limit, sizeof(limit), "%u", bad.limit);
+		snprintf(m, sizeof(m), "%s is longer than %u characters", bad.field, bad.limit);
+		dispatch_send_error(slot, gen, msg->id, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+				    "text_too_long", m, bad.field, "field", bad.field, "limit", limit,
+				    NULL);
+		return 0;
 	}
 	return 1;
 }
@@ -219,6 +232,7 @@ int dispatch_request(uint32_t slot, uint32_t gen, const char *peer, const struct
 		     const Rigbook__Request *msg)
 {
 	const struct dispatch_entry *e = lookup(msg->body_case);
+	const char *bad_time;
 	struct req *r;
 
 	if (msg->id == 0) {
@@ -235,11 +249,32 @@ int dispatch_request(uint32_t slot, uint32_t gen, const char *peer, const struct
 				    "body", NULL);
 		return sess == NULL ? -1 : 0;
 	}
+	if (!text_fields_ok(slot, gen, msg))
+		return sess == NULL ? -1 : 0;
+	if (wire_check_instants(&msg->base, &bad_time) != 0) {
+		char m[200];
+
+		snprintf(m, sizeof(m),
+			 "%s is not an instant from 1970 to 9999 (seconds since the epoch, 0 to %lld)",
+			 bad_time, (long long)WIRE_TIME_MAX);
+		dispatch_send_error(slot, gen, msg->id, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+				    "time_out_of_range", m, bad_time, "field", bad_time, NULL);
+		return sess == NULL ? -1 : 0;
+	}
 	if (sess == NULL && e->roles != 0) {
 		dispatch_send_error(slot, gen, msg->id, RIGBOOK__ERROR_CODE__UNAUTHENTICATED,
 				    "hello_required",
 				    "the first request on a connection must be Hello with a token", "",
 				    NULL);
+		return -1;
+	}
+	if (sess != NULL && session_ended(slot, gen)) {
+		/* the token was revoked or expired, or the member disabled, since Hello */
+		dispatch_send_error(slot, gen, msg->id, RIGBOOK__ERROR_CODE__UNAUTHENTICATED,
+				    "access_ended",
+				    "your access ended (the token was revoked or expired, or the account "
+				    "disabled); sign in again with a valid token",
+				    "", NULL);
 		return -1;
 	}
 	if (sess != NULL && e->roles == 0) {
@@ -462,15 +497,18 @@ int req_time_in_range(struct req *r, int64_t t, const char *field)
 
 int req_name_ok(struct req *r, const char *s, const char *what, const char *field, int required)
 {
-	char m[120];
+	const struct wire_limit *l = wire_limit_of(NULL, field);
+	unsigned max = l != NULL ? l->max : 64;
+	char m[160], limit[16];
 
 	if ((s == NULL || s[0] == '\0') && !required)
 		return 1;
-	if (s == NULL || s[0] == '\0' || !text_ok(s, 64)) {
-		snprintf(m, sizeof(m), "say which %s (at most 64 printable characters)", what);
+	if (s == NULL || s[0] == '\0' || !text_ok(s, max)) {
+		snprintf(m, sizeof(m), "say which %s (at most %u printable characters)", what, max);
+		snprintf(limit, sizeof(limit), "%u", max);
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
 			  s == NULL || s[0] == '\0' ? "field_required" : "invalid_name", m, field,
-			  "limit", "64", NULL);
+			  "limit", limit, NULL);
 		return 0;
 	}
 	return 1;

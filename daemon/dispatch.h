@@ -200,7 +200,13 @@ int req_booking_id_ok(struct req *r, uint64_t id);
 int req_time_in_range(struct req *r, int64_t t, const char *field);
 int req_name_ok(struct req *r, const char *s, const char *what, const char *field, int required);
 
-/* Text checks shared by handlers: length in bytes, valid UTF-8, no controls. */
+/*
+ * Text checks shared by handlers: at most max characters (code points, as
+ * the database counts them), valid UTF-8, no control characters but tab and
+ * newline, no bidi controls (rigbook/wirecheck.h).  Every request's text
+ * fields have passed the same rules with their limits from wire_limits[]
+ * before any handler runs.
+ */
 int text_ok(const char *s, size_t max);
 
 #endif

@@ -15,6 +15,7 @@
 #include "conn.h"
 #include "db.h"
 #include "log.h"
+#include "session.h"
 
 #define CHANNEL "rigbook_events"     /* NOTIFY channel */
 #define PUBLICATION "rigbook_events" /* pgoutput wants one; it has no tables */
@@ -76,6 +77,7 @@ static struct {
 	struct event *ev_status; /* standby status updates while streaming */
 	int backoff_ms;
 	int missed;   /* events may have been lost since a watcher could last hear them */
+	int ever_live; /* events have flowed before: a reconnection, not the start */
 	size_t backlog;
 	int nwatchers;
 	char slot[64];          /* the temporary slot's name */
@@ -148,6 +150,7 @@ void events_conn_gone(uint32_t slot)
 
 	if (w != NULL)
 		drop_watcher(w);
+	session_conn_gone(slot);
 }
 
 int events_watchers(void)
@@ -222,10 +225,15 @@ static void deliver(const char *payload, size_t len)
 	struct watcher *w, *next;
 	const char *why;
 
-	if (TAILQ_EMPTY(&watchers))
+	if (TAILQ_EMPTY(&watchers) && !ev_is_access_ended(payload, len))
 		return; /* nobody to tell: not even worth reading */
 	if (ev_parse(payload, len, &ev, &why) != 0) {
 		log_warnx("ignoring an event the database sent: %s", why);
+		return;
+	}
+	if (!strcmp(ev.kind, EV_KIND_ACCESS_ENDED)) {
+		/* for the sessions of this daemon, not for watchers */
+		session_access_ended(ev.member_id, ev.token_id);
 		return;
 	}
 	resp.body_case = RIGBOOK__RESPONSE__BODY_EVENT;
@@ -469,6 +477,10 @@ static void ls_live(void)
 	} else {
 		log_info("listening for events");
 	}
+	/* revocations committed while the stream was down were not heard */
+	if (E.ever_live)
+		session_recheck();
+	E.ever_live = 1;
 	if (E.missed) {
 		E.missed = 0;
 		broadcast_resync("the server's database connection was interrupted and is "

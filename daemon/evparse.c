@@ -29,6 +29,7 @@ static const struct ev_key keys[] = {
 	K("start", V_INT, start),
 	K("end", V_INT, end),
 	K("closure", V_ID, closure_id),
+	K("token", V_ID, token_id),
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -215,7 +216,12 @@ int ev_parse(const char *p, size_t len, struct ev_payload *ev, const char **why)
 		*why = "no kind";
 		return -1;
 	}
-	if (ev->resource_id == 0) {
+	if (!strcmp(ev->kind, EV_KIND_ACCESS_ENDED)) {
+		if (ev->member_id == 0) {
+			*why = "access_ended without a member";
+			return -1;
+		}
+	} else if (ev->resource_id == 0) {
 		*why = "no resource";
 		return -1;
 	}
@@ -225,6 +231,13 @@ int ev_parse(const char *p, size_t len, struct ev_payload *ev, const char **why)
 	}
 	ev->has_window = have_start;
 	return 0;
+}
+
+int ev_is_access_ended(const char *p, size_t len)
+{
+	static const char head[] = "v1 kind=" EV_KIND_ACCESS_ENDED " ";
+
+	return len >= sizeof(head) - 1 && memcmp(p, head, sizeof(head) - 1) == 0;
 }
 
 static int staff_of(const struct ev_scope *s, const struct ev_payload *ev)
@@ -243,6 +256,8 @@ static int staff_of(const struct ev_scope *s, const struct ev_payload *ev)
 
 enum ev_view ev_visible(const struct ev_scope *s, const struct ev_payload *ev)
 {
+	if (!strcmp(ev->kind, EV_KIND_ACCESS_ENDED))
+		return EV_HIDE; /* for the daemon's sessions only */
 	if (s->resource_id != 0 && s->resource_id != ev->resource_id)
 		return EV_HIDE;
 	if (staff_of(s, ev))

@@ -22,6 +22,7 @@ struct ev_payload {
 	int64_t at;
 	uint64_t resource_id, institution_id, space_id;
 	uint64_t booking_id, member_id, startup_id, closure_id;
+	uint64_t token_id; /* access_ended: the token; 0: every token of member */
 	char code[EV_CODE_MAX + 1];
 	char tz[EV_TZ_MAX + 1];
 	char handle[EV_CODE_MAX + 1];
@@ -31,10 +32,21 @@ struct ev_payload {
 };
 
 /*
+ * A member's access ended (a token revoked, an account disabled): "v1
+ * kind=access_ended at=... member=M [token=T]".  It names no resource and
+ * is for the daemon's sessions (session.h), never shown to watchers.
+ */
+#define EV_KIND_ACCESS_ENDED "access_ended"
+
+/* Whether len bytes are an access_ended payload (a cheap look, before parsing). */
+int ev_is_access_ended(const char *p, size_t len);
+
+/*
  * Parse len bytes (no NUL needed).  Returns 0, or -1 with *why saying what
  * is wrong (a static string).  Unknown keys with a well-formed value are
  * skipped, so that a newer schema can add words; a repeated key, a bad
- * value, a missing kind or resource, or anything that is not words of
+ * value, a missing kind or resource (but for access_ended, which
+ * needs a member instead), or anything that is not words of
  * key=value separated by single spaces is refused.
  */
 int ev_parse(const char *p, size_t len, struct ev_payload *ev, const char **why)

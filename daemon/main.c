@@ -21,6 +21,7 @@
 #include "notify.h"
 #include "pgembed.h"
 #include "rigbook/names.h"
+#include "session.h"
 #include "sweep.h"
 #include "tls.h"
 
@@ -328,6 +329,10 @@ int main(int argc, char **argv)
 		pgembed_stop();
 		fatalx("cannot start the no-show sweep");
 	}
+	if (session_start(M.base) != 0) {
+		pgembed_stop();
+		fatalx("cannot start the session registry");
+	}
 	if (events_start(M.base, conninfo, (size_t)M.cfg.watch_backlog) != 0) {
 		pgembed_stop();
 		fatalx("cannot start listening for events");
@@ -354,6 +359,7 @@ int main(int argc, char **argv)
 	sweep_stop(NULL);
 	conn_module_free();
 	events_stop();
+	session_stop();
 	db_pool_stop();
 	sweep_free();
 	notify_stop();

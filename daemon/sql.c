@@ -229,7 +229,8 @@ const struct stmt_def stmt_defs[STMT__COUNT] = {
 		       COL(AUTH_STARTUP, "startup_code", TEXT),
 		       COL(AUTH_INSTITUTION, "institution_code", TEXT),
 		       COL(AUTH_SPACE, "space_code", TEXT), COL(AUTH_STARTUP_ID, "startup_id", INT64),
-		       COL(AUTH_INSTITUTION_ID, "institution_id", INT64)),
+		       COL(AUTH_INSTITUTION_ID, "institution_id", INT64),
+		       COL(AUTH_TOKEN_ID, "token_id", INT64), COL(AUTH_EXPIRES_AT, "expires_at", INT64)),
 	},
 	[STMT_LIST_RESOURCES] = {
 		"list_resources",
@@ -751,6 +752,12 @@ const struct stmt_def stmt_defs[STMT__COUNT] = {
 		"SELECT " BOOKING_COLS " FROM rb_feed_bookings($1::bytea) v",
 		1,
 		RESULT(BOOKING_RESULT),
+	},
+	[STMT_TOKENS_ENDED] = {
+		"tokens_ended",
+		"SELECT * FROM rb_tokens_ended($1::bigint[])",
+		1,
+		RESULT(COL(TE_TOKEN_ID, "token_id", INT64)),
 	},
 };
 

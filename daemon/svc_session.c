@@ -5,11 +5,259 @@
 #include <time.h>
 
 #include "dispatch.h"
+#include "events.h"
 #include "log.h"
 #include "rigbook/names.h"
+#include "session.h"
 #include "tls.h"
 
 #define MAX_TOKEN 512
+
+/*
+ * The one answer to a token that does not sign in, whatever the reason
+ * (unknown, revoked, expired, its member disabled, too long): a stranger
+ * learns nothing of what exists.  rb_token_invalid_message() in
+ * sql/people.sql says the same; the log has the precise reason.
+ */
+#define TOKEN_INVALID_MSG "the token is not valid: unknown, revoked or expired"
+
+/* ---------------------------------------------------------------- sessions */
+
+/* How long an access_ended event is remembered for sign-ins still under way. */
+#define RECENT_SECS 10
+#define RECENT_MAX 64
+
+struct live {
+	int in_use;
+	int ended;
+	uint32_t slot, gen;
+	uint64_t member_id, token_id;
+	int64_t expires_at; /* 0: never */
+	struct event *expiry;
+};
+
+static struct {
+	struct event_base *base;
+	struct live *v; /* by slot */
+	size_t n;
+	/* access_ended events of the last RECENT_SECS: a Hello whose query ran
+	 * before the change committed may be answered after the event came */
+	struct {
+		uint64_t member_id, token_id;
+		time_t at;
+	} recent[RECENT_MAX];
+	size_t nrecent;
+} S;
+
+int session_start(struct event_base *base)
+{
+	S.base = base;
+	return 0;
+}
+
+static void live_clear(struct live *l)
+{
+	if (l->expiry != NULL)
+		event_free(l->expiry);
+	memset(l, 0, sizeof(*l));
+}
+
+void session_stop(void)
+{
+	for (size_t i = 0; i < S.n; i++)
+		live_clear(&S.v[i]);
+	free(S.v);
+	S.v = NULL;
+	S.n = 0;
+}
+
+void session_conn_gone(uint32_t slot)
+{
+	if (slot < S.n)
+		live_clear(&S.v[slot]);
+}
+
+/* The access of l ends now: a watcher hears why and stops watching. */
+static void live_end(struct live *l, const char *why)
+{
+	Rigbook__Response resp = RIGBOOK__RESPONSE__INIT;
+	Rigbook__Event ev = RIGBOOK__EVENT__INIT;
+
+	if (l->ended)
+		return;
+	l->ended = 1;
+	if (l->expiry != NULL) {
+		event_free(l->expiry);
+		l->expiry = NULL;
+	}
+	log_info("connection %u: access ended: %s", (unsigned)l->slot, why);
+	if (events_unwatch(l->slot, l->gen)) {
+		ev.kind = "access_ended";
+		ev.at = (int64_t)time(NULL);
+		ev.message = "your access ended (the token was revoked or expired, or the account "
+			     "disabled); sign in again with a valid token";
+		resp.body_case = RIGBOOK__RESPONSE__BODY_EVENT;
+		resp.event = &ev;
+		if (conn_push(l->slot, l->gen, &resp, SIZE_MAX) == 0)
+			conn_set_watching(l->slot, l->gen, 0);
+	}
+}
+
+static void expiry_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct live *l = &S.v[(uintptr_t)arg];
+
+	(void)fd;
+	(void)what;
+	if (l->in_use)
+		live_end(l, "the token expired");
+}
+
+static int matches(const struct live *l, uint64_t member_id, uint64_t token_id)
+{
+	return token_id != 0 ? l->token_id == token_id : l->member_id == member_id;
+}
+
+void session_access_ended(uint64_t member_id, uint64_t token_id)
+{
+	time_t now = time(NULL);
+	size_t k = 0;
+
+	/* keep what is still recent, then add this one */
+	for (size_t i = 0; i < S.nrecent; i++)
+		if (now - S.recent[i].at < RECENT_SECS)
+			S.recent[k++] = S.recent[i];
+	S.nrecent = k;
+	if (S.nrecent == RECENT_MAX) {
+		memmove(&S.recent[0], &S.recent[1], sizeof(S.recent[0]) * (RECENT_MAX - 1));
+		S.nrecent--;
+	}
+	S.recent[S.nrecent].member_id = member_id;
+	S.recent[S.nrecent].token_id = token_id;
+	S.recent[S.nrecent].at = now;
+	S.nrecent++;
+
+	for (size_t i = 0; i < S.n; i++)
+		if (S.v[i].in_use && !S.v[i].ended && matches(&S.v[i], member_id, token_id))
+			live_end(&S.v[i], token_id != 0 ? "the token was revoked"
+							 : "the account was disabled");
+}
+
+static void recheck_done(void *arg, const struct db_result *res, const struct db_error *err)
+{
+	(void)arg;
+	if (err != NULL) {
+		log_warnx("cannot ask which sessions' tokens still sign in: %s; asking again when "
+			  "events next come back",
+			  err->message);
+		return;
+	}
+	for (int k = 0; k < db_ntuples(res); k++) {
+		uint64_t t = (uint64_t)db_get_int64(res, k, TE_TOKEN_ID);
+
+		for (size_t i = 0; i < S.n; i++)
+			if (S.v[i].in_use && !S.v[i].ended && S.v[i].token_id == t)
+				live_end(&S.v[i], "its token no longer signs in (heard on a recheck)");
+	}
+}
+
+void session_recheck(void)
+{
+	char *arr, num[24];
+	size_t len = 2, k = 0;
+	const char *params[1];
+	int any = 0, code;
+
+	for (size_t i = 0; i < S.n; i++)
+		if (S.v[i].in_use && !S.v[i].ended)
+			len += 22;
+	arr = malloc(len + 1);
+	if (arr == NULL) {
+		log_warnx("cannot recheck the sessions' tokens: out of memory");
+		return;
+	}
+	arr[k++] = '{';
+	for (size_t i = 0; i < S.n; i++)
+		if (S.v[i].in_use && !S.v[i].ended) {
+			size_t n = strlen(u64_param(num, S.v[i].token_id));
+
+			if (any)
+				arr[k++] = ',';
+			memcpy(arr + k, num, n);
+			k += n;
+			any = 1;
+		}
+	arr[k++] = '}';
+	arr[k] = '\0';
+	params[0] = arr;
+	if (any) {
+		code = db_query(STMT_TOKENS_ENDED, params, 1, recheck_done, NULL);
+		if (code != 0)
+			log_warnx("cannot recheck the sessions' tokens now (%s)",
+				  code == RIGBOOK__ERROR_CODE__UNAVAILABLE ? "the database is unavailable"
+									     : "the queue is full");
+	}
+	free(arr); /* db_query copies its parameters */
+}
+
+int session_ended(uint32_t slot, uint32_t gen)
+{
+	const struct live *l = slot < S.n ? &S.v[slot] : NULL;
+
+	if (l == NULL || !l->in_use || l->gen != gen)
+		return 0;
+	if (!l->ended && l->expires_at != 0 && (int64_t)time(NULL) >= l->expires_at)
+		live_end(&S.v[slot], "the token expired");
+	return l->ended;
+}
+
+/* Note connection (slot, gen) as signed in; -1 when out of memory. */
+static int session_add(uint32_t slot, uint32_t gen, uint64_t member_id, uint64_t token_id,
+		       int64_t expires_at)
+{
+	struct live *l;
+	time_t now = time(NULL);
+
+	if (slot >= S.n) {
+		size_t n = S.n == 0 ? 64 : S.n;
+		struct live *v;
+
+		while (n <= slot)
+			n *= 2;
+		v = realloc(S.v, n * sizeof(*v));
+		if (v == NULL)
+			return -1;
+		memset(v + S.n, 0, (n - S.n) * sizeof(*v));
+		S.v = v;
+		S.n = n;
+	}
+	l = &S.v[slot];
+	live_clear(l);
+	l->in_use = 1;
+	l->slot = slot;
+	l->gen = gen;
+	l->member_id = member_id;
+	l->token_id = token_id;
+	l->expires_at = expires_at;
+	for (size_t i = 0; i < S.nrecent; i++)
+		if (now - S.recent[i].at < RECENT_SECS &&
+		    matches(l, S.recent[i].member_id, S.recent[i].token_id)) {
+			l->ended = 1;
+			return 0;
+		}
+	if (expires_at != 0 && S.base != NULL) {
+		struct timeval tv = { 0, 0 };
+
+		if (expires_at > (int64_t)now)
+			tv.tv_sec = (time_t)(expires_at - (int64_t)now);
+		l->expiry = evtimer_new(S.base, expiry_cb, (void *)(uintptr_t)slot);
+		if (l->expiry == NULL || evtimer_add(l->expiry, &tv) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- Hello */
 
 /*
  * Refuse the Hello and let the connection close: code, reason, message,
@@ -31,18 +279,23 @@ static void hello_done(void *arg, const struct db_result *res, const struct db_e
 	struct session s;
 	uint32_t slot = r->slot, gen = r->gen;
 
+	if (err != NULL && err->code == RIGBOOK__ERROR_CODE__UNAUTHENTICATED) {
+		/* one answer for every reason; the reason goes to the log */
+		log_info("%s: sign-in refused: %s", r->peer,
+			 err->detail[0] != '\0' ? err->detail : err->message);
+		hello_refused(r, RIGBOOK__ERROR_CODE__UNAUTHENTICATED, "token_invalid",
+			      TOKEN_INVALID_MSG, NULL);
+		return;
+	}
 	if (err != NULL) {
-		if (err->code == RIGBOOK__ERROR_CODE__UNAUTHENTICATED)
-			log_info("%s: refused a token: %s", r->peer, err->message);
-		/* the SQL's reason and arguments (token_revoked, account_disabled, ...) */
 		req_db_error(r, err);
 		conn_auth_failed(slot, gen);
 		return;
 	}
 	if (db_ntuples(res) != 1) {
-		log_info("%s: refused a token that is unknown, revoked or expired", r->peer);
+		log_info("%s: sign-in refused: the database found no member for the token", r->peer);
 		hello_refused(r, RIGBOOK__ERROR_CODE__UNAUTHENTICATED, "token_invalid",
-			      "the token is not valid: unknown, revoked or expired", NULL);
+			      TOKEN_INVALID_MSG, NULL);
 		return;
 	}
 	memset(&s, 0, sizeof(s));
@@ -66,6 +319,12 @@ static void hello_done(void *arg, const struct db_result *res, const struct db_e
 	log_debug("%s: %s (%s) signed in", r->peer, s.handle, rb_role_name(s.role));
 	/* the reply goes out before anything pipelined behind the Hello is read */
 	req_reply(r, &resp);
+	if (session_add(slot, gen, s.member_id, (uint64_t)db_get_int64(res, 0, AUTH_TOKEN_ID),
+			db_get_int64(res, 0, AUTH_EXPIRES_AT)) != 0) {
+		log_errorx("%s: cannot note the session (out of memory); closing", r->peer);
+		conn_auth_failed(slot, gen);
+		return;
+	}
 	conn_auth_done(slot, gen, &s);
 }
 
@@ -99,8 +358,10 @@ void svc_hello(struct req *r, const Rigbook__Request *msg)
 		return;
 	}
 	if (strlen(h->token) > MAX_TOKEN) {
+		log_info("%s: sign-in refused: a token of %zu bytes (at most %d)", r->peer,
+			 strlen(h->token), MAX_TOKEN);
 		hello_refused(r, RIGBOOK__ERROR_CODE__UNAUTHENTICATED, "token_invalid",
-			      "the token is not valid: unknown, revoked or expired", NULL);
+			      TOKEN_INVALID_MSG, NULL);
 		return;
 	}
 	tls_sha256_hex(h->token, strlen(h->token), hex);

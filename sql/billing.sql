@@ -324,7 +324,7 @@ DECLARE
   s startups;
 BEGIN
   IF p_startup IS NOT NULL THEN
-    s := rb_startup(p_startup);
+    s := rb_startup_seen(m, p_startup);
     IF m.role = 'member' AND s.id IS DISTINCT FROM m.startup_id THEN
       PERFORM rb_refuse('RB403', 'startup_not_yours', 'startup_code',
                         format('members see only their own startup''s charges, not those of %s', s.code),
@@ -365,7 +365,7 @@ CREATE OR REPLACE FUNCTION rb_voucher_add(p_member bigint, p_startup text, p_iss
 RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
   m members := rb_member(p_member);
-  s startups := rb_startup(p_startup);
+  s startups := rb_startup_seen(m, p_startup);
   v_from date := rb_date_arg(p_from, 'valid_from');
   v_to date := rb_date_arg(p_to, 'valid_to');
   insts bigint[] := '{}';
@@ -434,7 +434,7 @@ DECLARE
   s startups;
 BEGIN
   IF p_startup IS NOT NULL THEN
-    s := rb_startup(p_startup);
+    s := rb_startup_seen(m, p_startup);
     IF NOT rb_may_read_startup(m, s) THEN
       PERFORM rb_refuse('RB403', 'startup_private', 'startup_code',
                         format('the vouchers of %s are for its members, the operators of its space and admins', s.code),
@@ -690,16 +690,11 @@ DECLARE
   cur_text text;
 BEGIN
   SELECT * INTO inv FROM invoices WHERE number = p_number;
-  IF NOT FOUND THEN
-    PERFORM rb_refuse('RB404', 'invoice_not_found', 'number', format('there is no invoice %s', p_number),
+  -- an invoice of another space is answered as one that does not exist
+  IF NOT FOUND OR NOT rb_is_operator(m, inv.space_id) THEN
+    PERFORM rb_refuse('RB404', 'invoice_not_found', 'number',
+                      format('there is no invoice %s that you can see', p_number),
                       jsonb_build_object('invoice', p_number));
-  END IF;
-  IF NOT rb_is_operator(m, inv.space_id) THEN
-    PERFORM rb_refuse('RB403', 'not_operator', 'number',
-                      format('only an operator of %s or an admin can credit invoice %s',
-                             (SELECT name FROM spaces WHERE id = inv.space_id), inv.number),
-                      jsonb_build_object('space', (SELECT name FROM spaces WHERE id = inv.space_id),
-                                         'action', 'credit_invoice', 'invoice', inv.number));
   END IF;
   IF inv.kind <> 'invoice' THEN
     PERFORM rb_refuse('RB412', 'invoice_is_credit_note', 'number',
@@ -786,7 +781,7 @@ DECLARE
   ids bigint[];
 BEGIN
   IF p_startup IS NOT NULL THEN
-    s := rb_startup(p_startup);
+    s := rb_startup_seen(m, p_startup);
     IF NOT rb_may_read_startup(m, s) THEN
       PERFORM rb_refuse('RB403', 'startup_private', 'startup_code',
                         format('the invoices of %s are for its members, the operators of its space and admins', s.code),
@@ -867,7 +862,7 @@ CREATE OR REPLACE FUNCTION rb_set_tier(p_member bigint, p_startup text, p_tier t
 LANGUAGE plpgsql AS $$
 DECLARE
   m members := rb_member(p_member);
-  s startups := rb_startup(p_startup);
+  s startups := rb_startup_seen(m, p_startup);
 BEGIN
   IF NOT rb_is_operator(m, s.space_id) THEN
     PERFORM rb_refuse('RB403', 'not_operator', 'startup_code',

@@ -255,16 +255,14 @@ BEGIN
 
   b := rb_lock_booking(p_booking);
   SELECT * INTO r FROM resources WHERE resources.id = b.resource_id;
+  IF NOT rb_may_see_booking(m, b) THEN
+    PERFORM rb_refuse_no_booking(p_booking);
+  END IF;
   IF NOT (b.member_id = m.id OR rb_staff_of_booking(m, b)) THEN
-    IF m.startup_id IS NOT DISTINCT FROM b.startup_id THEN
-      PERFORM rb_refuse('RB403', 'booking_not_yours', 'booking_id',
-        format('booking %s belongs to another member of your startup; only they or a manager of %s can cancel it',
-                         b.id, rb_institution_name(r.id)),
-        jsonb_build_object('booking', b.id, 'action', 'cancel', 'same_startup', true, 'institution', rb_institution_name(r.id)));
-    END IF;
     PERFORM rb_refuse('RB403', 'booking_not_yours', 'booking_id',
-      format('booking %s belongs to another startup; you can cancel only your own bookings', b.id),
-      jsonb_build_object('booking', b.id, 'action', 'cancel', 'same_startup', false));
+      format('booking %s belongs to another member of your startup; only they or a manager of %s can cancel it',
+                       b.id, rb_institution_name(r.id)),
+      jsonb_build_object('booking', b.id, 'action', 'cancel', 'same_startup', true, 'institution', rb_institution_name(r.id)));
   END IF;
   IF b.parent_id IS NOT NULL THEN
     PERFORM rb_refuse('RB412', 'booking_has_parent', 'booking_id',
@@ -335,9 +333,7 @@ DECLARE
 BEGIN
   SELECT resource_id INTO rid FROM bookings WHERE id = p_booking;
   IF NOT FOUND THEN
-    PERFORM rb_refuse('RB404', 'booking_not_found', 'booking_id',
-      format('there is no booking %s', p_booking),
-      jsonb_build_object('booking', p_booking));
+    PERFORM rb_refuse_no_booking(p_booking);
   END IF;
   PERFORM rb_lock_resources(rid);
   SELECT * INTO b FROM bookings WHERE id = p_booking FOR UPDATE;
@@ -351,6 +347,26 @@ LANGUAGE sql STABLE AS $$
     FROM resources r JOIN institutions i ON i.id = r.institution_id
    WHERE r.id = b.resource_id
 $$;
+
+-- Whether m may see booking b at all: its holder, their startup, staff of
+-- its resource.  To anyone else it does not exist.
+CREATE OR REPLACE FUNCTION rb_may_see_booking(m members, b bookings) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+  SELECT b.member_id = m.id
+      OR (m.startup_id IS NOT NULL AND b.startup_id IS NOT DISTINCT FROM m.startup_id)
+      OR coalesce(rb_staff_of_booking(m, b), false)
+$$;
+
+-- The one refusal for a booking id that does not exist and for a booking
+-- the caller may not see (rb_may_see_booking): code, reason, field,
+-- message and arguments are the same, so that an id tells nothing.
+CREATE OR REPLACE FUNCTION rb_refuse_no_booking(p_booking bigint) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM rb_refuse('RB404', 'booking_not_found', 'booking_id',
+    format('there is no booking %s that you can see', p_booking),
+    jsonb_build_object('booking', p_booking));
+END $$;
 
 -- ------------------------------------------------------------------ move
 
@@ -386,11 +402,14 @@ BEGIN
   b := rb_lock_booking(p_booking);
   SELECT * INTO r FROM resources WHERE resources.id = b.resource_id;
   staff := rb_staff_of_booking(m, b);
+  IF NOT rb_may_see_booking(m, b) THEN
+    PERFORM rb_refuse_no_booking(p_booking);
+  END IF;
   IF NOT (b.member_id = m.id OR staff) THEN
     PERFORM rb_refuse('RB403', 'booking_not_yours', 'booking_id',
       format('booking %s is not yours; only its owner or a manager of %s can move it',
                        b.id, rb_institution_name(r.id)),
-      jsonb_build_object('booking', b.id, 'action', 'move', 'same_startup', m.startup_id IS NOT DISTINCT FROM b.startup_id, 'institution', rb_institution_name(r.id)));
+      jsonb_build_object('booking', b.id, 'action', 'move', 'same_startup', true, 'institution', rb_institution_name(r.id)));
   END IF;
   IF b.parent_id IS NOT NULL THEN
     PERFORM rb_refuse('RB412', 'booking_has_parent', 'booking_id',
@@ -468,11 +487,14 @@ DECLARE
 BEGIN
   b := rb_lock_booking(p_booking);
   SELECT * INTO r FROM resources WHERE id = b.resource_id;
+  IF NOT rb_may_see_booking(m, b) THEN
+    PERFORM rb_refuse_no_booking(p_booking);
+  END IF;
   IF NOT (b.member_id = m.id OR rb_staff_of_booking(m, b)) THEN
     PERFORM rb_refuse('RB403', 'booking_not_yours', 'booking_id',
       format('booking %s is not yours; only its owner or a manager of %s can hand it over',
                        b.id, rb_institution_name(r.id)),
-      jsonb_build_object('booking', b.id, 'action', 'hand_over', 'same_startup', m.startup_id IS NOT DISTINCT FROM b.startup_id, 'institution', rb_institution_name(r.id)));
+      jsonb_build_object('booking', b.id, 'action', 'hand_over', 'same_startup', true, 'institution', rb_institution_name(r.id)));
   END IF;
   IF b.parent_id IS NOT NULL THEN
     PERFORM rb_refuse('RB412', 'booking_has_parent', 'booking_id',
@@ -486,7 +508,9 @@ BEGIN
       jsonb_build_object('booking', b.id, 'state', CASE WHEN upper(b.during) <= now() THEN 'over' ELSE b.state::text END, 'action', 'hand_over'));
   END IF;
   SELECT * INTO t FROM members WHERE handle = p_to AND disabled_at IS NULL;
-  IF NOT FOUND THEN
+  -- a member of another startup is, to a member, one that does not exist;
+  -- staff of the resource are told why
+  IF NOT FOUND OR (t.startup_id IS DISTINCT FROM b.startup_id AND NOT rb_staff_of_booking(m, b)) THEN
     PERFORM rb_refuse('RB404', 'member_not_found', 'to',
       format('no member is called %s', p_to),
       jsonb_build_object('member', p_to));
@@ -534,11 +558,8 @@ DECLARE
   b bookings;
 BEGIN
   SELECT * INTO b FROM bookings WHERE id = p_booking;
-  IF NOT FOUND OR NOT (b.member_id = m.id OR b.startup_id = m.startup_id OR rb_staff_of_booking(m, b)) THEN
-    -- the same answer whether it does not exist or is not theirs to see
-    PERFORM rb_refuse('RB404', 'booking_not_found', 'booking_id',
-      format('there is no booking %s that you can see', p_booking),
-      jsonb_build_object('booking', p_booking));
+  IF NOT FOUND OR NOT rb_may_see_booking(m, b) THEN
+    PERFORM rb_refuse_no_booking(p_booking);
   END IF;
   RETURN b.id;
 END $$;

@@ -72,6 +72,25 @@ BEGIN
   END IF;
 END $$;
 
+-- A member's access ended: token p_token revoked, or (p_token NULL) the
+-- member disabled.  Every daemon hears it at commit and ends the sessions
+-- signed in with that token or by that member (daemon/session.h); watchers
+-- never see it.  Tokens that expire need no event: each daemon times them.
+CREATE OR REPLACE FUNCTION rb_emit_access_ended(p_member bigint, p_token bigint)
+RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+  payload text := concat_ws(' ', 'v1', 'kind=access_ended',
+                            'at=' || floor(extract(epoch FROM clock_timestamp()))::bigint,
+                            'member=' || p_member, 'token=' || p_token);
+BEGIN
+  IF rb_event_transport() = 'logical' THEN
+    PERFORM pg_logical_emit_message(true, 'rigbook', payload);
+  ELSE
+    PERFORM pg_notify('rigbook_events', payload);
+  END IF;
+END $$;
+
 -- ------------------------------------------------------------------ bookings
 
 -- What watchers hear of a booking made (o NULL: booked, or requested when

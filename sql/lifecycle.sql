@@ -35,6 +35,9 @@ DECLARE
   ns bookings[];
 BEGIN
   b := rb_lock_booking(p_booking);
+  IF NOT rb_may_see_booking(m, b) THEN
+    PERFORM rb_refuse_no_booking(p_booking);
+  END IF;
   IF NOT rb_staff_of_booking(m, b) THEN
     PERFORM rb_refuse('RB403', 'not_staff', 'booking_id',
                       format('only a manager of %s, an operator of its space or an admin can %s booking %s',
@@ -99,9 +102,7 @@ BEGIN
                                            'institution', rb_institution_name(b.resource_id)));
     END IF;
     -- the same answer as for a booking that does not exist
-    PERFORM rb_refuse('RB404', 'booking_not_found', 'booking_id',
-                      format('there is no booking %s that you can see', b.id),
-                      jsonb_build_object('booking', b.id));
+    PERFORM rb_refuse_no_booking(p_booking);
   END IF;
   IF b.parent_id IS NOT NULL THEN
     PERFORM rb_refuse('RB412', 'booking_has_parent', 'booking_id',
@@ -270,6 +271,9 @@ DECLARE
   ns bookings[];
 BEGIN
   SELECT * INTO r FROM resources WHERE id = b.resource_id;
+  IF NOT rb_may_see_booking(m, b) THEN
+    PERFORM rb_refuse_no_booking(p_booking);
+  END IF;
   IF NOT rb_staff_of_booking(m, b) THEN
     PERFORM rb_refuse('RB403', 'not_staff', 'booking_id',
                       format('only a manager of %s, an operator of its space or an admin can correct the usage of booking %s',
@@ -360,6 +364,9 @@ DECLARE
   ns bookings[];
 BEGIN
   SELECT * INTO r FROM resources WHERE id = b.resource_id;
+  IF NOT rb_may_see_booking(m, b) THEN
+    PERFORM rb_refuse_no_booking(p_booking);
+  END IF;
   IF NOT rb_staff_of_booking(m, b) THEN
     PERFORM rb_refuse('RB403', 'not_staff', 'booking_id',
                       format('only a manager of %s, an operator of its space or an admin can mark booking %s a no-show',

@@ -133,15 +133,29 @@ BEGIN
   END IF;
 END $$;
 
+-- Whether a may see member t at all: themselves, the members of their
+-- startup; managers and operators the members of their space; admins all.
+-- To anyone else a handle answers as one that does not exist.
+CREATE OR REPLACE FUNCTION rb_may_see_member(a members, t members) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+  SELECT a.id = t.id OR a.role = 'admin'
+      OR (a.startup_id IS NOT NULL AND a.startup_id IS NOT DISTINCT FROM t.startup_id)
+      OR (a.role IN ('operator', 'manager') AND rb_member_space(a) IS NOT NULL
+          AND rb_member_space(a) IS NOT DISTINCT FROM rb_member_space(t))
+$$;
+
 -- Who handles the tokens of member t: t themselves, operators of t's space, admins.
+CREATE OR REPLACE FUNCTION rb_may_handle_tokens_of(a members, t members)
+RETURNS boolean LANGUAGE sql STABLE AS $$
+  SELECT a.id = t.id OR a.role = 'admin'
+      OR (a.role = 'operator' AND rb_member_space(a) IS NOT NULL
+          AND rb_member_space(a) IS NOT DISTINCT FROM rb_member_space(t) AND t.role <> 'admin')
+$$;
+
 CREATE OR REPLACE FUNCTION rb_may_handle_tokens(a members, t members, field text)
 RETURNS void LANGUAGE plpgsql STABLE AS $$
 BEGIN
-  IF a.id = t.id OR a.role = 'admin' THEN
-    RETURN;
-  END IF;
-  IF a.role = 'operator' AND rb_member_space(a) IS NOT NULL
-     AND rb_member_space(a) IS NOT DISTINCT FROM rb_member_space(t) AND t.role <> 'admin' THEN
+  IF rb_may_handle_tokens_of(a, t) THEN
     RETURN;
   END IF;
   PERFORM rb_refuse('RB403', 'tokens_not_yours', field,
@@ -296,21 +310,9 @@ BEGIN
     RETURN;
   END IF;
   SELECT * INTO s FROM startups WHERE code = p_code;
-  IF NOT FOUND THEN
-    PERFORM rb_refuse('RB404', 'startup_not_found', 'code', format('no startup is called %s', p_code),
-                      jsonb_build_object('startup', p_code));
-  END IF;
-  IF NOT (a.role = 'admin'
-          OR (a.role IN ('operator', 'manager') AND s.space_id IS NOT DISTINCT FROM rb_member_space(a))
-          OR s.id IS NOT DISTINCT FROM a.startup_id) THEN
-    IF a.role = 'member' THEN
-      PERFORM rb_refuse('RB403', 'startup_not_yours', 'code',
-                        format('startup %s is not yours; members see only their own startup', p_code),
-                        jsonb_build_object('startup', p_code, 'action', 'see'));
-    END IF;
-    PERFORM rb_refuse('RB403', 'startup_other_space', 'code',
-                      format('startup %s belongs to another space; staff see the startups of their own space only', p_code),
-                      jsonb_build_object('startup', p_code));
+  -- one that the caller may not see is answered as one that does not exist
+  IF NOT FOUND OR NOT rb_may_see_startup(a, s) THEN
+    PERFORM rb_refuse_no_startup(p_code, 'code');
   END IF;
   RETURN NEXT s.id;
 END $$;
@@ -447,7 +449,7 @@ DECLARE
   t members;
 BEGIN
   SELECT * INTO t FROM members WHERE handle = p_handle FOR UPDATE;
-  IF NOT FOUND THEN
+  IF NOT FOUND OR NOT rb_may_see_member(a, t) THEN
     PERFORM rb_refuse('RB404', 'member_not_found', 'handle', format('no member is called %s', p_handle),
                       jsonb_build_object('member', p_handle));
   END IF;
@@ -468,6 +470,8 @@ BEGIN
                       jsonb_build_object('member', p_handle, 'at', rb_epoch(t.disabled_at)));
   END IF;
   UPDATE members SET disabled_at = now() WHERE id = t.id;
+  -- every daemon ends the member's sessions at commit
+  PERFORM rb_emit_access_ended(t.id, NULL);
   INSERT INTO audit (member_id, action, object, object_id, peer, detail)
   VALUES (a.id, 'member_disable', 'member', t.id, coalesce(p_peer, ''),
           jsonb_build_object('handle', p_handle));
@@ -488,7 +492,7 @@ DECLARE
 BEGIN
   -- FOR SHARE: a member being disabled gets no token behind its back.
   SELECT * INTO t FROM members WHERE handle = p_handle FOR SHARE;
-  IF NOT FOUND THEN
+  IF NOT FOUND OR NOT rb_may_see_member(a, t) THEN
     PERFORM rb_refuse('RB404', 'member_not_found', 'member_handle',
                       format('no member is called %s', p_handle),
                       jsonb_build_object('member', p_handle));
@@ -524,7 +528,7 @@ BEGIN
     t := a;
   ELSE
     SELECT * INTO t FROM members WHERE handle = p_handle;
-    IF NOT FOUND THEN
+    IF NOT FOUND OR NOT rb_may_see_member(a, t) THEN
       PERFORM rb_refuse('RB404', 'member_not_found', 'member_handle',
                         format('no member is called %s', p_handle),
                         jsonb_build_object('member', p_handle));
@@ -542,12 +546,15 @@ DECLARE
   t members;
 BEGIN
   SELECT * INTO k FROM tokens WHERE id = p_token FOR UPDATE;
-  IF NOT FOUND THEN
-    PERFORM rb_refuse('RB404', 'token_not_found', 'token_id', format('there is no token %s', p_token),
+  IF FOUND THEN
+    SELECT * INTO t FROM members WHERE id = k.member_id;
+  END IF;
+  -- a token the caller may not handle is answered as one that does not exist
+  IF k.id IS NULL OR NOT rb_may_handle_tokens_of(a, t) THEN
+    PERFORM rb_refuse('RB404', 'token_not_found', 'token_id',
+                      format('there is no token %s', p_token),
                       jsonb_build_object('token', p_token));
   END IF;
-  SELECT * INTO t FROM members WHERE id = k.member_id;
-  PERFORM rb_may_handle_tokens(a, t, 'token_id');
   IF k.revoked_at IS NOT NULL THEN
     PERFORM rb_refuse('RB412', 'token_already_revoked', 'token_id',
                       format('token %s was already revoked (%s UTC)', p_token,
@@ -555,6 +562,8 @@ BEGIN
                       jsonb_build_object('token', p_token, 'at', rb_epoch(k.revoked_at)));
   END IF;
   UPDATE tokens SET revoked_at = now() WHERE id = k.id;
+  -- every daemon ends the sessions of this token at commit
+  PERFORM rb_emit_access_ended(t.id, k.id);
   INSERT INTO audit (member_id, action, object, object_id, peer, detail)
   VALUES (a.id, 'token_revoke', 'token', k.id, coalesce(p_peer, ''),
           jsonb_build_object('member', t.handle, 'label', k.label));
@@ -563,39 +572,40 @@ END $$;
 
 -- ------------------------------------------------------------------ sign-in
 
--- The member a token belongs to, or RB401 saying why it does not sign in:
--- unknown, revoked, expired, or its member disabled.  Notes when the token
--- was last used, at most once a minute, so that sign-ins of one token do not
--- queue on its row.
+-- The member a token belongs to, and the token's id and expiry (epoch
+-- seconds, 0: none), so that the daemon can end the session when the token
+-- is revoked or expires.  A token that does not sign in (unknown, revoked,
+-- expired, or its member disabled) is refused with one reason and one
+-- message, whichever it is, so that a stranger learns nothing of what
+-- exists; the precise reason is in the DETAIL, for the daemon's log only.
+-- Notes when the token was last used, at most once a minute, so that
+-- sign-ins of one token do not queue on its row.
 CREATE OR REPLACE FUNCTION rb_auth(p_hash bytea)
 RETURNS TABLE (id bigint, handle text, name text, role text, startup_code text,
-               institution_code text, space_code text, startup_id bigint, institution_id bigint)
+               institution_code text, space_code text, startup_id bigint, institution_id bigint,
+               token_id bigint, expires_at bigint)
 LANGUAGE plpgsql AS $$
 DECLARE
   k tokens;
   m members;
+  why text;
 BEGIN
   SELECT * INTO k FROM tokens WHERE hash = p_hash;
-  IF NOT FOUND THEN
-    PERFORM rb_refuse('RB401', 'token_unknown', NULL, 'the token is not valid: it is not known here');
+  IF FOUND THEN
+    SELECT * INTO m FROM members WHERE members.id = k.member_id;
   END IF;
-  IF k.revoked_at IS NOT NULL THEN
-    PERFORM rb_refuse('RB401', 'token_revoked', NULL,
-                      format('the token was revoked on %s UTC; ask for a new one',
-                             to_char(k.revoked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')),
-                      jsonb_build_object('at', rb_epoch(k.revoked_at)));
-  END IF;
-  IF k.expires_at IS NOT NULL AND k.expires_at <= now() THEN
-    PERFORM rb_refuse('RB401', 'token_expired', NULL,
-                      format('the token expired on %s UTC; ask for a new one',
-                             to_char(k.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')),
-                      jsonb_build_object('at', rb_epoch(k.expires_at)));
-  END IF;
-  SELECT * INTO m FROM members WHERE members.id = k.member_id;
-  IF m.disabled_at IS NOT NULL THEN
-    PERFORM rb_refuse('RB401', 'account_disabled', NULL,
-                      format('the account of %s is disabled; its tokens no longer sign in', m.handle),
-                      jsonb_build_object('member', m.handle::text, 'at', rb_epoch(m.disabled_at)));
+  why := CASE
+    WHEN k.id IS NULL THEN 'unknown token'
+    WHEN k.revoked_at IS NOT NULL THEN
+      format('token %s of %s revoked at %s', k.id, m.handle, rb_epoch(k.revoked_at))
+    WHEN k.expires_at IS NOT NULL AND k.expires_at <= now() THEN
+      format('token %s of %s expired at %s', k.id, m.handle, rb_epoch(k.expires_at))
+    WHEN m.disabled_at IS NOT NULL THEN
+      format('token %s of %s, whose account is disabled since %s', k.id, m.handle,
+             rb_epoch(m.disabled_at))
+  END;
+  IF why IS NOT NULL THEN
+    PERFORM rb_refuse('RB401', 'token_invalid', NULL, rb_token_invalid_message(), '{}', why);
   END IF;
   IF k.last_used_at IS NULL OR k.last_used_at < now() - interval '1 minute' THEN
     UPDATE tokens SET last_used_at = now()
@@ -604,12 +614,29 @@ BEGIN
   RETURN QUERY
   SELECT m.id, m.handle::text, m.name, m.role::text, coalesce(s.code::text, ''),
          coalesce(i.code::text, ''), coalesce(sp.code::text, ''),
-         coalesce(m.startup_id, 0), coalesce(m.institution_id, 0)
+         coalesce(m.startup_id, 0), coalesce(m.institution_id, 0),
+         k.id, coalesce(rb_epoch(k.expires_at), 0)
   FROM (SELECT 1) x
   LEFT JOIN startups s ON s.id = m.startup_id
   LEFT JOIN institutions i ON i.id = m.institution_id
   LEFT JOIN spaces sp ON sp.id = coalesce(m.space_id, s.space_id, i.space_id);
 END $$;
+
+-- Of the tokens p_tokens, those that no longer sign in (revoked, expired,
+-- or their member disabled): a daemon asks when its event stream comes
+-- back, for the revocations it may not have heard meanwhile.
+CREATE OR REPLACE FUNCTION rb_tokens_ended(p_tokens bigint[])
+RETURNS TABLE (token_id bigint) LANGUAGE sql STABLE AS $$
+  SELECT k.id FROM tokens k JOIN members m ON m.id = k.member_id
+   WHERE k.id = ANY (p_tokens)
+     AND (k.revoked_at IS NOT NULL OR k.expires_at <= now() OR m.disabled_at IS NOT NULL)
+$$;
+
+-- The one message for a token that does not sign in, whatever the reason.
+CREATE OR REPLACE FUNCTION rb_token_invalid_message() RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT 'the token is not valid: unknown, revoked or expired'::text
+$$;
 
 -- ------------------------------------------------------------------ charging
 
@@ -627,8 +654,39 @@ DECLARE
 BEGIN
   SELECT * INTO s FROM startups WHERE code = p_code;
   IF NOT FOUND THEN
-    PERFORM rb_refuse('RB404', 'startup_not_found', 'startup_code', format('no startup is called %s', p_code),
-                      jsonb_build_object('startup', p_code));
+    PERFORM rb_refuse_no_startup(p_code, 'startup_code');
+  END IF;
+  RETURN s;
+END $$;
+
+-- Whether m may see startup s at all: admins every one, operators and
+-- managers those of their space, members their own.
+CREATE OR REPLACE FUNCTION rb_may_see_startup(m members, s startups) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+  SELECT m.role = 'admin'
+      OR (m.role IN ('operator', 'manager') AND s.space_id IS NOT DISTINCT FROM rb_member_space(m))
+      OR s.id IS NOT DISTINCT FROM m.startup_id
+$$;
+
+-- The one refusal for a startup code that does not exist and for a startup
+-- the caller may not see: the same code, reason, message and arguments.
+CREATE OR REPLACE FUNCTION rb_refuse_no_startup(p_code text, p_field text) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM rb_refuse('RB404', 'startup_not_found', p_field,
+                    format('no startup is called %s', p_code),
+                    jsonb_build_object('startup', p_code));
+END $$;
+
+-- Startup p_code as m may see it (rb_may_see_startup), or rb_refuse_no_startup.
+CREATE OR REPLACE FUNCTION rb_startup_seen(m members, p_code text) RETURNS startups
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  s startups;
+BEGIN
+  SELECT * INTO s FROM startups WHERE code = p_code;
+  IF NOT FOUND OR NOT rb_may_see_startup(m, s) THEN
+    PERFORM rb_refuse_no_startup(p_code, 'startup_code');
   END IF;
   RETURN s;
 END $$;

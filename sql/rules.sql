@@ -491,7 +491,8 @@ BEGIN
       format('no resource is called %s', p_code),
       jsonb_build_object('resource', p_code));
   END IF;
-  IF p_handle IS NOT NULL AND NOT EXISTS (SELECT 1 FROM members WHERE handle = p_handle) THEN
+  IF p_handle IS NOT NULL AND NOT EXISTS (SELECT 1 FROM members x WHERE x.handle = p_handle
+                                                 AND rb_may_see_member(m, x)) THEN
     PERFORM rb_refuse('RB404', 'member_not_found', 'member_handle',
       format('no member is called %s', p_handle),
       jsonb_build_object('member', p_handle));

@@ -211,23 +211,22 @@ BEGIN
   END IF;
 
   SELECT * INTO bs FROM booking_series WHERE booking_series.id = p_series;
-  IF NOT FOUND THEN
-    PERFORM rb_refuse('RB404', 'series_not_found', 'series_id', format('there is no series %s', p_series),
+  IF FOUND THEN
+    SELECT * INTO b FROM bookings WHERE series_id = bs.id AND parent_id IS NULL ORDER BY series_no LIMIT 1;
+  END IF;
+  -- a series the caller may not see is answered as one that does not exist
+  IF bs.id IS NULL OR NOT (bs.member_id = m.id OR coalesce(rb_may_see_booking(m, b), false)) THEN
+    PERFORM rb_refuse('RB404', 'series_not_found', 'series_id',
+                      format('there is no series %s', p_series),
                       jsonb_build_object('series', p_series));
   END IF;
   -- who may: as for its bookings (rb_cancel checks each again)
-  SELECT * INTO b FROM bookings WHERE series_id = bs.id AND parent_id IS NULL ORDER BY series_no LIMIT 1;
   IF NOT (bs.member_id = m.id OR rb_staff_of_booking(m, b)) THEN
-    IF m.startup_id IS NOT DISTINCT FROM b.startup_id THEN
-      PERFORM rb_refuse('RB403', 'series_not_yours', 'series_id',
-                        format('series %s belongs to another member of your startup; only they or a manager of %s can cancel it',
-                               bs.id, rb_institution_name(bs.resource_id)),
-                        jsonb_build_object('series', bs.id, 'action', 'cancel', 'same_startup', true,
-                                           'institution', rb_institution_name(bs.resource_id)));
-    END IF;
     PERFORM rb_refuse('RB403', 'series_not_yours', 'series_id',
-                      format('series %s belongs to another startup; you can cancel only your own bookings', bs.id),
-                      jsonb_build_object('series', bs.id, 'action', 'cancel', 'same_startup', false));
+                      format('series %s belongs to another member of your startup; only they or a manager of %s can cancel it',
+                             bs.id, rb_institution_name(bs.resource_id)),
+                      jsonb_build_object('series', bs.id, 'action', 'cancel', 'same_startup', true,
+                                         'institution', rb_institution_name(bs.resource_id)));
   END IF;
 
   SELECT coalesce(array_agg(c.id ORDER BY c.series_no), '{}') INTO ids

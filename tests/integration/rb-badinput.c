@@ -1292,7 +1292,7 @@ static void case_refuse_input(struct bad_ctx *x, const char *name)
 	       REASONS("field_required"));
 	book.resource_code = "a-resource-code-far-longer-than-forty-bytes-x";
 	refuse(x, name, c, &req, 902, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "resource_code",
-	       REASONS("invalid_code"));
+	       REASONS("invalid_code", "text_too_long"));
 	book.resource_code = (char *)x->resource;
 	book.end = start - 3600;
 	refuse(x, name, c, &req, 903, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "end",
@@ -1301,7 +1301,7 @@ static void case_refuse_input(struct bad_ctx *x, const char *name)
 	memset(note, 'n', sizeof(note) - 1);
 	book.note = note;
 	refuse(x, name, c, &req, 904, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "note",
-	       REASONS("invalid_text"));
+	       REASONS("invalid_text", "text_too_long"));
 	book.note = "";
 	req.idempotency_key = "has a space";
 	refuse(x, name, c, &req, 905, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "idempotency_key",
@@ -1391,8 +1391,9 @@ static void case_refuse_role(struct bad_ctx *x, const char *name)
 			req.body_case = RIGBOOK__REQUEST__BODY_GET_STARTUP;
 			req.get_startup = &gs;
 			gs.code = them->startup_code;
-			refuse(x, name, c, &req, 924, RIGBOOK__ERROR_CODE__PERMISSION_DENIED, "code",
-			       REASONS("startup_not_yours", "permission_denied"));
+			/* not theirs to see: answered as a startup that does not exist */
+			refuse(x, name, c, &req, 924, RIGBOOK__ERROR_CODE__NOT_FOUND, "code",
+			       REASONS("startup_not_found"));
 		}
 		rbc_close(o);
 	}

@@ -87,9 +87,9 @@ t_cannot_cancel_others_booking() {
 	row=$(psql_q "SELECT b::text FROM bookings b WHERE id = $id")
 	before=$(bookings_digest)
 
-	# Another startup.
+	# Another startup: to them it does not exist.
 	expect_exit 1 rb_as carol cancel "$id"
-	expect_stderr_contains PERMISSION_DENIED
+	expect_stderr_contains "NOT_FOUND: there is no booking $id that you can see"
 	# Another member of the same startup.
 	expect_exit 1 rb_as bob cancel "$id"
 	expect_stderr_contains PERMISSION_DENIED

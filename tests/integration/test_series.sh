@@ -154,7 +154,7 @@ t_series_cancel() {
 	sid=$(json 'd["series_id"]')
 	one=$(json 'd["bookings"][1]["id"]')
 	# others may not cancel it
-	ser_refuse PERMISSION_DENIED "series $sid belongs to another startup" rb_as carol cancel --series "$sid"
+	ser_refuse NOT_FOUND "there is no series $sid" rb_as carol cancel --series "$sid"
 	ser_refuse PERMISSION_DENIED "series $sid belongs to another member of your startup" rb_as bob cancel --series "$sid"
 	ser_refuse NOT_FOUND "there is no series 999999" rb_as alice cancel --series 999999
 	# staff must say why

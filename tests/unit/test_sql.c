@@ -133,7 +133,7 @@ static void test_order_does_not_matter(void **state)
 	assert_int_equal(pos[AUTH_ID], find(&rev, "id"));
 	assert_int_equal(pos[AUTH_ROLE], find(&rev, "role"));
 	assert_int_equal(pos[AUTH_INSTITUTION_ID], find(&rev, "institution_id"));
-	assert_int_equal(pos[AUTH_INSTITUTION_ID], 1);
+	assert_int_equal(pos[AUTH_EXPIRES_AT], 1);
 	assert_int_equal(pos[BC_ID], COL_NONE);
 }
 
