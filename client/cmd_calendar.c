@@ -13,6 +13,7 @@
 
 #include "cmd.h"
 #include "rigbook/rbtime.h"
+#include "i18n.h"
 
 /* Ordered by precedence when two states hold a cell equally long. */
 enum cal_state { CAL_CLOSED, CAL_FREE, CAL_TAKEN, CAL_MINE, CAL_MAINT, CAL_NSTATES };
@@ -194,11 +195,11 @@ static void print_grid(const struct cal *c, const char *code, const char *tz, un
 	rb_date_format(&c->monday, a, sizeof(a));
 	rb_date_format(&last, b, sizeof(b));
 	out_put_clean(stdout, code);
-	printf("  week %s, %s to %s (", week, a, b);
+	printf(_("  week %s, %s to %s ("), week, a, b);
 	out_put_clean(stdout, tz);
 	fputs(")\n", stdout);
 	if (units > 1)
-		printf("%u identical units: 'x' when every one is taken\n", units);
+		printf(_("%u identical units: 'x' when every one is taken\n"), units);
 	fputc('\n', stdout);
 
 	printf("%-5s", "");
@@ -206,7 +207,7 @@ static void print_grid(const struct cal *c, const char *code, const char *tz, un
 		struct rb_date dd = rb_date_add(&c->monday, day);
 		char head[16];
 
-		snprintf(head, sizeof(head), "%s %02d-%02d", day_names[day], dd.month, dd.day);
+		snprintf(head, sizeof(head), "%s %02d-%02d", i18n_weekday(day + 1), dd.month, dd.day);
 		fputc(' ', stdout);
 		if (day == today)
 			printf("\033[7m%-*s\033[0m", CELL_WIDTH, head);
@@ -318,10 +319,10 @@ static int cmd_calendar_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 
 	c = calloc(1, sizeof(*c));
 	if (c == NULL)
-		return cmd_failed("out of memory");
+		return cmd_failed(_("out of memory"));
 	if (week != NULL && rb_iso_week_parse(week, &c->monday, err, sizeof(err)) != 0) {
 		free(c);
-		return cmd_bad_value(ctx, "--week: %s", err);
+		return cmd_bad_value(ctx, _("--week: %s"), err);
 	}
 	rc = cmd_detail(ctx, code, &dresp, &d);
 	if (rc != CMD_OK) {
@@ -334,7 +335,7 @@ static int cmd_calendar_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		struct rb_date today;
 
 		if (rb_time_local((int64_t)time(NULL), tz, &today, NULL) != 0) {
-			rc = cmd_failed("the time zone %s is not known here", tz);
+			rc = cmd_failed(_("the time zone %s is not known here"), tz);
 			goto out;
 		}
 		c->monday = rb_date_add(&today, 1 - rb_date_weekday(&today));
@@ -344,7 +345,7 @@ static int cmd_calendar_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 
 		for (int h = 0; h <= 24; h++) {
 			if (rb_time_at(&dd, h * 60, tz, &c->cell[day][h]) != 0) {
-				rc = cmd_failed("the time zone %s is not known here", tz);
+				rc = cmd_failed(_("the time zone %s is not known here"), tz);
 				goto out;
 			}
 		}
@@ -360,13 +361,13 @@ static int cmd_calendar_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		goto out;
 	r = resp->availability;
 	if (r == NULL) {
-		rc = cmd_failed("the server's answer is empty");
+		rc = cmd_failed(_("the server's answer is empty"));
 		goto out;
 	}
 	for (int day = 0; day < 7; day++) {
 		for (int h = 0; h < 24; h++) {
 			if (measure(r, units, c->cell[day][h], c->cell[day][h + 1], c->held[day][h]) != 0) {
-				rc = cmd_failed("out of memory");
+				rc = cmd_failed(_("out of memory"));
 				goto out;
 			}
 			c->state[day][h] = dominant(c->held[day][h]);
@@ -388,7 +389,7 @@ out:
 const struct cmd_entry cmd_calendar_entry = {
 	.name = "calendar",
 	.usage = "CODE [--week 2026-W49]",
-	.summary = "show a week of a resource as a grid of hours",
+	.summary = N_("show a week of a resource as a grid of hours"),
 	.options = calendar_opts,
 	.lower = 1,
 	.upper = 1,

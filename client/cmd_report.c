@@ -15,6 +15,7 @@
 
 #include "cmd.h"
 #include "rigbook/money.h"
+#include "i18n.h"
 
 #define BAR_CELLS 10
 
@@ -294,28 +295,28 @@ static int table_line(struct out_table *t, const Rigbook__ReportLine *l, int tot
 static int print_text(const Rigbook__ReportReply *rep, const char *space, const char *from,
 		      const char *to, int utf8)
 {
-	static const char *const hdr[] = { "RESOURCE", "INSTITUTION", "OPEN H", "BOOKED H",
-					   "USED H", "USED/OPEN", "BOOKED/OPEN", "STARTUPS",
-					   "BOOKINGS", "NO-SHOWS", "REVENUE", "VOUCHERS" };
+	static const char *const hdr[] = { N_("RESOURCE"), N_("INSTITUTION"), N_("OPEN H"), N_("BOOKED H"),
+					   N_("USED H"), N_("USED/OPEN"), N_("BOOKED/OPEN"), N_("STARTUPS"),
+					   N_("BOOKINGS"), N_("NO-SHOWS"), N_("REVENUE"), N_("VOUCHERS") };
 	struct out_table *t;
 	int bad = 0;
 
-	printf("report %s to %s, %s\n", from, to,
+	printf(_("report %s to %s, %s\n"), from, to,
 	       space != NULL ? space : "every space you report on");
 	if (rep->n_lines == 0) {
-		printf("no resources to report on\n");
+		printf(_("no resources to report on\n"));
 		return CMD_OK;
 	}
 	t = out_table_new(12, hdr);
 	if (t == NULL)
-		return cmd_failed("out of memory");
+		return cmd_failed(_("out of memory"));
 	for (size_t i = 0; i < rep->n_lines && !bad; i++)
 		bad = table_line(t, rep->lines[i], 0, utf8) != 0;
 	if (!bad && rep->total != NULL)
 		bad = table_line(t, rep->total, 1, utf8) != 0;
 	if (bad) {
 		out_table_free(t);
-		return cmd_failed("out of memory");
+		return cmd_failed(_("out of memory"));
 	}
 	out_table_print(t, stdout);
 	out_table_free(t);
@@ -326,7 +327,7 @@ static int date_ok(struct cmd_ctx *ctx, const char *label, const char *d)
 {
 	if (d == NULL || strlen(d) != 10 || d[4] != '-' || d[7] != '-' ||
 	    strspn(d, "0123456789-") != 10) {
-		cmd_bad_value(ctx, "%s: '%.40s' is not a date; give it as YYYY-MM-DD", label,
+		cmd_bad_value(ctx, _("%s: '%.40s' is not a date; give it as YYYY-MM-DD"), label,
 			      d != NULL ? d : "");
 		return 0;
 	}
@@ -344,13 +345,13 @@ static int cmd_report_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	int rc;
 
 	if (from == NULL || to == NULL)
-		return cmd_usage_error(ctx, "report needs --from DATE and --to DATE");
+		return cmd_usage_error(ctx, _("report needs --from DATE and --to DATE"));
 	if (csv && ctx->json)
-		return cmd_usage_error(ctx, "--csv and --json do not go together");
+		return cmd_usage_error(ctx, _("--csv and --json do not go together"));
 	if (!date_ok(ctx, "--from", from) || !date_ok(ctx, "--to", to))
 		return CMD_USAGE;
 	if (space != NULL && space[0] == '\0')
-		return cmd_usage_error(ctx, "--space needs a space code");
+		return cmd_usage_error(ctx, _("--space needs a space code"));
 	q.space_code = (char *)(space != NULL ? space : "");
 	q.from = (char *)from;
 	q.to = (char *)to;
@@ -372,7 +373,7 @@ static int cmd_report_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 const struct cmd_entry cmd_report_entry = {
 	.name = "report",
 	.usage = "[--space S] --from DATE --to DATE [--csv] [--ascii]",
-	.summary = "hours opened, booked and used, startups, money per resource",
+	.summary = N_("hours opened, booked and used, startups, money per resource"),
 	.options = report_opts,
 	.lower = 0,
 	.upper = 0,

@@ -5,6 +5,7 @@
 #include "cmd.h"
 #include "detail.h"
 #include "rigbook/names.h"
+#include "i18n.h"
 
 #define MAX_TAGS 32
 
@@ -32,12 +33,12 @@ static void print_summary(const char *verb, const Rigbook__Resource *r)
 	out_put_clean(stdout, r->code);
 	fputs(": ", stdout);
 	out_put_clean(stdout, r->name);
-	printf(" (%s) at ", rb_kind_name(r->kind));
+	printf(_(" (%s) at "), rb_kind_name(r->kind));
 	out_put_clean(stdout, r->institution_code);
 	fputs(", ", stdout);
 	out_put_clean(stdout, r->time_zone);
 	if (r->n_tags > 0) {
-		fputs("; tags ", stdout);
+		fputs(_("; tags "), stdout);
 		for (size_t i = 0; i < r->n_tags; i++) {
 			if (i > 0)
 				fputs(", ", stdout);
@@ -74,29 +75,29 @@ static int put(struct cmd_ctx *ctx, const struct cmd_args *args, const char *cod
 	int rc, given = 0;
 
 	if (cmd_arg(args, "reason") != NULL)
-		return cmd_usage_error(ctx, "--reason goes with 'resource retire'");
+		return cmd_usage_error(ctx, _("--reason goes with 'resource retire'"));
 	for (i = 0; i < NDESCRIBING; i++)
 		given += cmd_arg(args, describing[i]) != NULL;
 	if (create && cmd_arg(args, "name") == NULL)
-		return cmd_usage_error(ctx, "a new resource needs --name");
+		return cmd_usage_error(ctx, _("a new resource needs --name"));
 	if (create && kind == NULL)
-		return cmd_usage_error(ctx, "a new resource needs --kind");
+		return cmd_usage_error(ctx, _("a new resource needs --kind"));
 	if (!create && given == 0)
-		return cmd_usage_error(ctx, "say what to change");
+		return cmd_usage_error(ctx, _("say what to change"));
 	if (kind != NULL) {
 		pr.kind = rb_kind_parse(kind);
 		if (pr.kind == 0)
 			return cmd_usage_error(ctx,
-					       "unknown kind '%.40s'; possibilities are: instrument, test_facility, machining, pilot_line, workspace",
+					       _("unknown kind '%.40s'; possibilities are: instrument, test_facility, machining, pilot_line, workspace"),
 					       kind);
 	}
 	ntags = cmd_arg_all(args, "tag", tags, MAX_TAGS + 1);
 	if (ntags > MAX_TAGS)
-		return cmd_bad_value(ctx, "at most %d tags", MAX_TAGS);
+		return cmd_bad_value(ctx, _("at most %d tags"), MAX_TAGS);
 	for (i = 0; i < ntags; i++)
 		for (size_t k = 0; k < i; k++)
 			if (strcmp(tags[i], tags[k]) == 0)
-				return cmd_bad_value(ctx, "tag %.40s is given twice", tags[i]);
+				return cmd_bad_value(ctx, _("tag %.40s is given twice"), tags[i]);
 
 	if (!create) {
 		/* an edit must not create: the resource has to exist */
@@ -134,7 +135,7 @@ static int retire(struct cmd_ctx *ctx, const struct cmd_args *args, const char *
 
 	for (size_t i = 0; i < NDESCRIBING; i++)
 		if (cmd_arg(args, describing[i]) != NULL)
-			return cmd_usage_error(ctx, "--%s goes with 'resource add' and 'resource edit'",
+			return cmd_usage_error(ctx, _("--%s goes with 'resource add' and 'resource edit'"),
 					       describing[i]);
 	rr.code = (char *)code;
 	rr.reason = (char *)(cmd_arg(args, "reason") != NULL ? cmd_arg(args, "reason") : "");
@@ -156,7 +157,7 @@ static int cmd_resource_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		return put(ctx, args, code, 0);
 	if (strcmp(action, "retire") == 0)
 		return retire(ctx, args, code);
-	return cmd_usage_error(ctx, "unknown action '%.40s'; possibilities are: add, edit, retire",
+	return cmd_usage_error(ctx, _("unknown action '%.40s'; possibilities are: add, edit, retire"),
 			       action);
 }
 
@@ -167,7 +168,7 @@ const struct cmd_entry cmd_resource_entry = {
 		 "       rigbook resource edit CODE [--name NAME] [--kind KIND] [--tz ZONE]"
 		 " [--description TEXT] [--location TEXT] [--tag TAG]...\n"
 		 "       rigbook resource retire CODE [--reason TEXT]",
-	.summary = "add, change or retire a resource (staff)",
+	.summary = N_("add, change or retire a resource (staff)"),
 	.options = resource_opts,
 	.lower = 2,
 	.upper = 2,

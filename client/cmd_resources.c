@@ -4,6 +4,7 @@
 
 #include "cmd.h"
 #include "rigbook/names.h"
+#include "i18n.h"
 
 static const struct cmd_opt resources_opts[] = {
 	{ "kind", 1, NULL },
@@ -61,7 +62,7 @@ static int cmd_resources_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		lr.kind = rb_kind_parse(kind);
 		if (lr.kind == 0)
 			return cmd_usage_error(ctx,
-					       "unknown kind '%.40s'; possibilities are: instrument, test_facility, machining, pilot_line, workspace",
+					       _("unknown kind '%.40s'; possibilities are: instrument, test_facility, machining, pilot_line, workspace"),
 					       kind);
 	}
 	lr.space_code = (char *)cmd_arg(args, "space");
@@ -98,16 +99,16 @@ static int cmd_resources_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		return CMD_OK;
 	}
 	if (reply == NULL || reply->n_resources == 0) {
-		printf("no resources match\n");
+		printf(_("no resources match\n"));
 		rigbook__response__free_unpacked(resp, NULL);
 		return CMD_OK;
 	}
-	static const char *const head[] = { "CODE", "NAME", "KIND", "INSTITUTION", "TZ" };
+	static const char *const head[] = { N_("CODE"), N_("NAME"), N_("KIND"), N_("INSTITUTION"), N_("TZ") };
 
 	t = out_table_new(5, head);
 	if (t == NULL) {
 		rigbook__response__free_unpacked(resp, NULL);
-		return cmd_failed("out of memory");
+		return cmd_failed(_("out of memory"));
 	}
 	for (i = 0; i < reply->n_resources; i++) {
 		const Rigbook__Resource *r = reply->resources[i];
@@ -120,7 +121,7 @@ static int cmd_resources_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		if (out_table_add(t, row) != 0) {
 			out_table_free(t);
 			rigbook__response__free_unpacked(resp, NULL);
-			return cmd_failed("out of memory");
+			return cmd_failed(_("out of memory"));
 		}
 	}
 	out_table_print(t, stdout);
@@ -132,7 +133,7 @@ static int cmd_resources_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 const struct cmd_entry cmd_resources_entry = {
 	.name = "resources",
 	.usage = "[--kind KIND] [--space SPACE] [--institution INSTITUTION] [--tag TAG] [--search TEXT] [--all]",
-	.summary = "list the resources on offer (--all: retired ones too)",
+	.summary = N_("list the resources on offer (--all: retired ones too)"),
 	.options = resources_opts,
 	.lower = 0,
 	.upper = 0,

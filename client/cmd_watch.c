@@ -14,6 +14,7 @@
 #include "refusals.h"
 #include "rigbook/names.h"
 #include "rigbook/rbtime.h"
+#include "i18n.h"
 
 static volatile sig_atomic_t stop_signal;
 
@@ -60,11 +61,11 @@ static void print_text(const Rigbook__Event *e, const char *fallback_tz)
 	fputs("  ", stdout);
 	out_put_clean(stdout, e->resource_code);
 	if (e->closure_id != 0)
-		printf("  closure %" PRIu64, e->closure_id);
+		printf(_("  closure %" PRIu64), e->closure_id);
 	else if (e->booking_id != 0)
-		printf("  booking %" PRIu64, e->booking_id);
+		printf(_("  booking %" PRIu64), e->booking_id);
 	else
-		fputs("  booking", stdout);
+		fputs(_("  booking"), stdout);
 	if (e->end > e->start) {
 		cmd_window_text(e->start, e->end, e->time_zone, w, sizeof(w));
 		fputs("  ", stdout);
@@ -75,11 +76,11 @@ static void print_text(const Rigbook__Event *e, const char *fallback_tz)
 			fputs("  ", stdout);
 			out_put_clean(stdout, e->member_handle);
 			if (e->startup_code != NULL && e->startup_code[0] != '\0') {
-				fputs(" of ", stdout);
+				fputs(_(" of "), stdout);
 				out_put_clean(stdout, e->startup_code);
 			}
 		} else {
-			fputs("  another startup", stdout);
+			fputs(_("  another startup"), stdout);
 		}
 	}
 	fputc('\n', stdout);
@@ -141,7 +142,7 @@ static int cmd_watch_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		return rc;
 	snprintf(tz, sizeof(tz), "%s",
 		 resp->watch != NULL && resp->watch->time_zone != NULL ? resp->watch->time_zone : "");
-	fprintf(stderr, "rigbook: watching %s%s; Ctrl-C stops\n",
+	fprintf(stderr, _("rigbook: watching %s%s; Ctrl-C stops\n"),
 		args->npos == 1 ? args->pos[0] : "every resource",
 		resp->watch != NULL && !resp->watch->live
 			? " (the server is reconnecting to its database: a resync event follows)"
@@ -159,7 +160,7 @@ static int cmd_watch_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 			if (stop_signal != 0)
 				break;
 			fprintf(stderr,
-				"rigbook: watch: %s; events after this are not shown (run watch again)\n",
+				_("rigbook: watch: %s; events after this are not shown (run watch again)\n"),
 				err);
 			return CMD_FAILED;
 		}
@@ -169,7 +170,7 @@ static int cmd_watch_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		}
 		if (r->body_case == RIGBOOK__RESPONSE__BODY_ERROR && r->error != NULL) {
 			fprintf(stderr,
-				"rigbook: watch: the server closes the connection: %s: %s; events after this are not shown (run watch again)\n",
+				_("rigbook: watch: the server closes the connection: %s: %s; events after this are not shown (run watch again)\n"),
 				rb_code_name((int)r->error->code), refusal_text(r->error));
 			rigbook__response__free_unpacked(r, NULL);
 			return CMD_FAILED;
@@ -184,8 +185,8 @@ static int cmd_watch_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 			print_text(r->event, tz);
 		fflush(stdout);
 		if (r->event->kind != NULL && strcmp(r->event->kind, "dropped") == 0) {
-			fprintf(stderr, "rigbook: watch: the server stopped sending events: it says this "
-					"connection did not read them fast enough\n");
+			fprintf(stderr, _("rigbook: watch: the server stopped sending events: it says this "
+					"connection did not read them fast enough\n"));
 			rigbook__response__free_unpacked(r, NULL);
 			return CMD_REFUSED;
 		}
@@ -199,7 +200,7 @@ static int cmd_watch_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 const struct cmd_entry cmd_watch_entry = {
 	.name = "watch",
 	.usage = "[CODE]",
-	.summary = "print bookings and closures as they change, until interrupted",
+	.summary = N_("print bookings and closures as they change, until interrupted"),
 	.options = NULL,
 	.lower = 0,
 	.upper = 1,

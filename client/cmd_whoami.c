@@ -4,6 +4,7 @@
 
 #include "cmd.h"
 #include "rigbook/names.h"
+#include "i18n.h"
 
 static void line(const char *label, const char *value)
 {
@@ -25,7 +26,7 @@ static int cmd_whoami_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		return rc;
 	h = rbc_session(ctx->conn);
 	if (h == NULL)
-		return cmd_failed("the server did not say who you are");
+		return cmd_failed(_("the server did not say who you are"));
 	if (ctx->json) {
 		out_json_init(&j, stdout);
 		out_json_begin_object(&j);
@@ -55,14 +56,14 @@ static int cmd_whoami_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	line("space", h->space_code);
 	printf("%-13s", "server");
 	out_put_clean(stdout, h->server);
-	printf(" at %s, protocol %" PRIu32 "\n", rbc_peer(ctx->conn), h->protocol_version);
+	printf(_(" at %s, protocol %" PRIu32 "\n"), rbc_peer(ctx->conn), h->protocol_version);
 	return CMD_OK;
 }
 
 const struct cmd_entry cmd_whoami_entry = {
 	.name = "whoami",
 	.usage = "",
-	.summary = "show who the token belongs to",
+	.summary = N_("show who the token belongs to"),
 	.options = NULL,
 	.lower = 0,
 	.upper = 0,

@@ -1,4 +1,5 @@
 #include "config.h"
+#include "i18n.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -47,7 +48,7 @@ int config_load(const char *path, int must_exist, struct config *cfg, char *err,
 	if (f == NULL) {
 		if (errno == ENOENT && !must_exist)
 			return 0;
-		snprintf(err, errlen, "cannot read the configuration file %s: %s", path,
+		snprintf(err, errlen, _("cannot read the configuration file %s: %s"), path,
 			 strerror(errno));
 		return -1;
 	}
@@ -55,7 +56,7 @@ int config_load(const char *path, int must_exist, struct config *cfg, char *err,
 		lineno++;
 		n = strlen(line);
 		if (n == sizeof(line) - 1 && line[n - 1] != '\n' && !feof(f)) {
-			snprintf(err, errlen, "%s:%d: line too long", path, lineno);
+			snprintf(err, errlen, _("%s:%d: line too long"), path, lineno);
 			goto out;
 		}
 		key = trim(line);
@@ -63,7 +64,7 @@ int config_load(const char *path, int must_exist, struct config *cfg, char *err,
 			continue;
 		eq = strchr(key, '=');
 		if (eq == NULL) {
-			snprintf(err, errlen, "%s:%d: expected key = value", path, lineno);
+			snprintf(err, errlen, _("%s:%d: expected key = value"), path, lineno);
 			goto out;
 		}
 		*eq = '\0';
@@ -82,21 +83,23 @@ int config_load(const char *path, int must_exist, struct config *cfg, char *err,
 			slot = &cfg->ca;
 		else if (strcmp(key, "server_name") == 0)
 			slot = &cfg->server_name;
+		else if (strcmp(key, "language") == 0)
+			slot = &cfg->language;
 		else {
 			snprintf(err, errlen,
-				 "%s:%d: unknown key '%.40s' (known: server, token, ca, server_name)",
+				 _("%s:%d: unknown key '%.40s' (known: server, token, ca, server_name, language)"),
 				 path, lineno, key);
 			goto out;
 		}
 		free(*slot);
 		*slot = slot == &cfg->ca ? resolve(path, value) : strdup(value);
 		if (*slot == NULL) {
-			snprintf(err, errlen, "out of memory");
+			snprintf(err, errlen, _("out of memory"));
 			goto out;
 		}
 	}
 	if (ferror(f)) {
-		snprintf(err, errlen, "cannot read the configuration file %s", path);
+		snprintf(err, errlen, _("cannot read the configuration file %s"), path);
 		goto out;
 	}
 	rc = 0;
@@ -133,5 +136,6 @@ void config_free(struct config *cfg)
 	free(cfg->token);
 	free(cfg->ca);
 	free(cfg->server_name);
+	free(cfg->language);
 	memset(cfg, 0, sizeof(*cfg));
 }

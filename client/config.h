@@ -9,6 +9,7 @@ struct config {
 	char *token;
 	char *ca;          /* made absolute relative to the file's directory */
 	char *server_name; /* the name the certificate must carry, when not the host */
+	char *language;    /* the language of messages: zh_CN, en (over LANG and LC_MESSAGES) */
 };
 
 /*

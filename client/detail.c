@@ -8,6 +8,7 @@
 #include "cmd.h"
 #include "rigbook/names.h"
 #include "rigbook/rbtime.h"
+#include "i18n.h"
 
 #define LABEL_WIDTH 13
 
@@ -16,13 +17,13 @@
 void detail_minutes_text(uint32_t m, char *buf, size_t len)
 {
 	if (m >= 2880 && m % 1440 == 0)
-		snprintf(buf, len, "%" PRIu32 " days", m / 1440);
+		snprintf(buf, len, _("%" PRIu32 " days"), m / 1440);
 	else if (m >= 60 && m % 60 == 0)
 		snprintf(buf, len, "%" PRIu32 " h", m / 60);
 	else if (m > 60)
-		snprintf(buf, len, "%" PRIu32 " h %" PRIu32 " min", m / 60, m % 60);
+		snprintf(buf, len, _("%" PRIu32 " h %" PRIu32 " min"), m / 60, m % 60);
 	else
-		snprintf(buf, len, "%" PRIu32 " min", m);
+		snprintf(buf, len, _("%" PRIu32 " min"), m);
 }
 
 __attribute__((format(printf, 4, 5)))
@@ -56,51 +57,51 @@ void detail_rules_text(const Rigbook__Rules *r, char *buf, size_t len)
 	if (r != NULL) {
 		if (r->slot_minutes > 0) {
 			detail_minutes_text(r->slot_minutes, a, sizeof(a));
-			add_part(buf, len, &off, "slot %s", a);
+			add_part(buf, len, &off, _("slot %s"), a);
 		}
 		detail_minutes_text(r->min_minutes, a, sizeof(a));
 		detail_minutes_text(r->max_minutes, b, sizeof(b));
 		if (r->min_minutes > 0 && r->max_minutes > 0)
-			add_part(buf, len, &off, "%s to %s", a, b);
+			add_part(buf, len, &off, _("%s to %s"), a, b);
 		else if (r->min_minutes > 0)
-			add_part(buf, len, &off, "at least %s", a);
+			add_part(buf, len, &off, _("at least %s"), a);
 		else if (r->max_minutes > 0)
-			add_part(buf, len, &off, "at most %s", b);
+			add_part(buf, len, &off, _("at most %s"), b);
 		if (r->whole_days)
-			add_part(buf, len, &off, "whole days");
+			add_part(buf, len, &off, _("whole days"));
 		if (r->min_notice_minutes > 0) {
 			detail_minutes_text(r->min_notice_minutes, a, sizeof(a));
-			add_part(buf, len, &off, "book %s ahead", a);
+			add_part(buf, len, &off, _("book %s ahead"), a);
 		}
 		if (r->max_ahead_days > 0)
-			add_part(buf, len, &off, "at most %" PRIu32 " day%s ahead", r->max_ahead_days,
+			add_part(buf, len, &off, _("at most %" PRIu32 " day%s ahead"), r->max_ahead_days,
 				 r->max_ahead_days == 1 ? "" : "s");
 		if (r->buffer_minutes > 0) {
 			detail_minutes_text(r->buffer_minutes, a, sizeof(a));
-			add_part(buf, len, &off, "%s buffer", a);
+			add_part(buf, len, &off, _("%s buffer"), a);
 		}
 		if (r->max_active_per_member > 0)
-			add_part(buf, len, &off, "at most %" PRIu32 " future booking%s per member",
+			add_part(buf, len, &off, _("at most %" PRIu32 " future booking%s per member"),
 				 r->max_active_per_member, r->max_active_per_member == 1 ? "" : "s");
 		if (r->weekly_minutes_per_startup > 0) {
 			detail_minutes_text(r->weekly_minutes_per_startup, a, sizeof(a));
-			add_part(buf, len, &off, "%s a week per startup", a);
+			add_part(buf, len, &off, _("%s a week per startup"), a);
 		}
 		if (r->min_gap_minutes > 0) {
 			detail_minutes_text(r->min_gap_minutes, a, sizeof(a));
-			add_part(buf, len, &off, "%s between one member's bookings", a);
+			add_part(buf, len, &off, _("%s between one member's bookings"), a);
 		}
 		if (r->needs_approval)
-			add_part(buf, len, &off, "staff approve each booking");
+			add_part(buf, len, &off, _("staff approve each booking"));
 		if (r->needs_qualification)
-			add_part(buf, len, &off, "qualified members only");
+			add_part(buf, len, &off, _("qualified members only"));
 		if (r->late_cancel_minutes > 0) {
 			detail_minutes_text(r->late_cancel_minutes, a, sizeof(a));
-			add_part(buf, len, &off, "cancelling under %s before the start is late", a);
+			add_part(buf, len, &off, _("cancelling under %s before the start is late"), a);
 		}
 	}
 	if (off == 0)
-		snprintf(buf, len, "no booking rules");
+		snprintf(buf, len, _("no booking rules"));
 }
 
 int detail_weekly_text(Rigbook__WeeklyWindow *const *w, size_t n, char *buf, size_t len)
@@ -152,11 +153,11 @@ void detail_exception_text(const Rigbook__DateException *e, char *buf, size_t le
 	const char *reason = e->reason != NULL ? e->reason : "";
 
 	if (e->closed || e->n_windows == 0)
-		snprintf(w, sizeof(w), "closed all day");
+		snprintf(w, sizeof(w), _("closed all day"));
 	else if (detail_day_text(e->windows, e->n_windows, w + 5, sizeof(w) - 5) == 0)
 		memcpy(w, "open ", 5);
 	else
-		snprintf(w, sizeof(w), "open (windows not shown)");
+		snprintf(w, sizeof(w), _("open (windows not shown)"));
 	snprintf(buf, len, "%s%s%.500s%s", w, reason[0] != '\0' ? " (" : "", reason,
 		 reason[0] != '\0' ? ")" : "");
 }
@@ -173,7 +174,7 @@ void detail_closure_text(const Rigbook__Closure *c, const char *tz, int with_zon
 
 	if (rb_time_window(c->start, c->end, tz, w, sizeof(w)) != 0)
 		snprintf(w, sizeof(w), "%" PRId64 "-%" PRId64, c->start, c->end);
-	snprintf(buf, len, "closed%s %s%s%.100s%s%s%.500s",
+	snprintf(buf, len, _("closed%s %s%s%.100s%s%s%.500s"),
 		 c->kind == RIGBOOK__CLOSURE_KIND__MAINTENANCE ? " for maintenance" : "", w,
 		 with_zone ? " (" : "", with_zone ? tz : "", with_zone ? ")" : "",
 		 c->reason != NULL && c->reason[0] != '\0' ? ": " : "",
@@ -199,7 +200,7 @@ static void list_field(FILE *f, const char *label, char *const *v, size_t n)
 {
 	fprintf(f, "%-*s", LABEL_WIDTH, label);
 	if (n == 0)
-		fputs("none", f);
+		fputs(_("none"), f);
 	for (size_t i = 0; i < n; i++) {
 		if (i > 0)
 			fputs(", ", f);
@@ -252,7 +253,7 @@ void detail_print(FILE *f, const Rigbook__ResourceDetail *d)
 		detail_minutes_text(r->rules->checkin_early_minutes, early, sizeof(early));
 		detail_minutes_text(r->rules->no_show_grace_minutes, grace, sizeof(grace));
 		snprintf(buf, sizeof(buf),
-			 "from %s before the start until the end; a no-show %s after the start",
+			 _("from %s before the start until the end; a no-show %s after the start"),
 			 early, grace);
 		field(f, "check-in", buf);
 	}
@@ -268,7 +269,7 @@ void detail_print(FILE *f, const Rigbook__ResourceDetail *d)
 
 		detail_exception_text(e, text, sizeof(text));
 		if (rb_date_parse(e->date, &day, err, sizeof(err)) == 0)
-			snprintf(buf, sizeof(buf), "%s %.20s  %s", rb_weekday_name(rb_date_weekday(&day)),
+			snprintf(buf, sizeof(buf), "%s %.20s  %s", i18n_weekday(rb_date_weekday(&day)),
 				 e->date, text);
 		else
 			snprintf(buf, sizeof(buf), "%.20s  %s", e->date, text);
@@ -288,12 +289,12 @@ void detail_print(FILE *f, const Rigbook__ResourceDetail *d)
 		field(f, i == 0 ? "closures" : "", buf);
 	}
 	if (r->terms_version == 0)
-		snprintf(buf, sizeof(buf), "none");
+		snprintf(buf, sizeof(buf), _("none"));
 	else if (d->terms_accepted)
-		snprintf(buf, sizeof(buf), "version %" PRIu32 ", accepted by you", r->terms_version);
+		snprintf(buf, sizeof(buf), _("version %" PRIu32 ", accepted by you"), r->terms_version);
 	else
 		snprintf(buf, sizeof(buf),
-			 "version %" PRIu32 ", not accepted by you yet (rigbook terms accept %.40s)",
+			 _("version %" PRIu32 ", not accepted by you yet (rigbook terms accept %.40s)"),
 			 r->terms_version, r->code);
 	field(f, "terms", buf);
 	/* the text itself, line by line under the label */
@@ -475,7 +476,7 @@ void detail_print_cancelled(FILE *f, Rigbook__Booking *const *b, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		cmd_print_booking_line(f, "cancelled", b[i]);
-		fputs("  held by ", f);
+		fputs(_("  held by "), f);
 		out_put_clean(f, b[i]->member_handle);
 		if (b[i]->startup_code != NULL && b[i]->startup_code[0] != '\0') {
 			fputs(" (", f);
