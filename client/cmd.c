@@ -663,7 +663,7 @@ void cmd_print_booking_line(FILE *f, const char *verb, const Rigbook__Booking *b
 	char w[RB_WINDOW_TEXT + 80];
 
 	cmd_window_text(b->start, b->end, b->time_zone, w, sizeof(w));
-	fprintf(f, "%s %" PRIu64 ": ", verb, b->id);
+	fprintf(f, _("%s %" PRIu64 ": "), _(verb), b->id);
 	out_put_clean(f, b->resource_code);
 	fputc(' ', f);
 	out_put_clean(f, w);

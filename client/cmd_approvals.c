@@ -114,7 +114,7 @@ static int decide(struct cmd_ctx *ctx, const struct cmd_args *args, int approve)
 		cmd_json_booking(&j, b);
 		out_json_finish(&j);
 	} else {
-		cmd_print_booking_line(stdout, approve ? "approved" : "declined", b);
+		cmd_print_booking_line(stdout, approve ? N_("approved") : N_("declined"), b);
 	}
 	rigbook__response__free_unpacked(resp, NULL);
 	return CMD_OK;

@@ -47,7 +47,7 @@ static void describe(const Rigbook__AvailabilityReply *r, unsigned units, int64_
 
 		if (covers(c->start, c->end, a, b)) {
 			snprintf(buf, len, "%s%s%.120s%s",
-				 c->kind == RIGBOOK__CLOSURE_KIND__MAINTENANCE ? "maintenance" : "closed",
+				 c->kind == RIGBOOK__CLOSURE_KIND__MAINTENANCE ? _("maintenance") : _("closed"),
 				 c->reason[0] != '\0' ? " (" : "", c->reason,
 				 c->reason[0] != '\0' ? ")" : "");
 			return;

@@ -150,7 +150,7 @@ static int print_series(const Rigbook__BookSeriesReply *s, const char *code, con
 		return cmd_failed(_("out of memory"));
 	every_text(days, every, sizeof(every));
 	printf(_("%s series %" PRIu64 " of %s, %s: %zu of %" PRIu32 " bookings (%s)\n"),
-	       s->replayed ? "already booked" : "booked", s->series_id, code, every, s->n_bookings,
+	       s->replayed ? _("already booked") : _("booked"), s->series_id, code, every, s->n_bookings,
 	       s->occurrences, tz);
 	for (size_t i = 0; i < s->n_bookings; i++) {
 		const Rigbook__Booking *b = s->bookings[i];
@@ -229,7 +229,7 @@ static int book_series(struct cmd_ctx *ctx, const struct cmd_args *args, const c
 			" bookings of %s %s %s refused (--skip-conflicts books the rest):\n"),
 			rb_code_name(conflict ? RIGBOOK__ERROR_CODE__CONFLICT
 					      : RIGBOOK__ERROR_CODE__FAILED_PRECONDITION),
-			s->n_refused, s->occurrences, code, every_s, s->n_refused == 1 ? "is" : "are");
+			s->n_refused, s->occurrences, code, every_s, s->n_refused == 1 ? _("is") : _("are"));
 		print_refusals(stderr, s, tz);
 		rc = CMD_REFUSED;
 	}
@@ -326,10 +326,10 @@ static int cmd_book_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		out_json_finish(&j);
 	} else {
 		if (b->state == RIGBOOK__BOOKING_STATE__REQUESTED) {
-			cmd_print_booking_line(stdout, "requested", b);
+			cmd_print_booking_line(stdout, N_("requested"), b);
 			puts(_("  the time is held until staff approve or decline the booking"));
 		} else {
-			cmd_print_booking_line(stdout, "booked", b);
+			cmd_print_booking_line(stdout, N_("booked"), b);
 		}
 		if (units > 1)
 			printf(_("  unit %" PRIu32 " of %" PRIu32 "\n"), b->unit, units);

@@ -26,7 +26,7 @@ static const char *const cal_colour[CAL_NSTATES] = { "", "\033[32m", "\033[31m",
 static const char *const day_names[7] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
 
 #define CELL_WIDTH 9
-#define LEGEND "legend: '.' free  '#' yours  'x' taken  'M' maintenance/closure  ' ' closed"
+#define LEGEND N_("legend: '.' free  '#' yours  'x' taken  'M' maintenance/closure  ' ' closed")
 
 static const struct cmd_opt calendar_opts[] = {
 	{ "week", 1, NULL, 0 },
@@ -205,14 +205,17 @@ static void print_grid(const struct cal *c, const char *code, const char *tz, un
 	printf("%-5s", "");
 	for (int day = 0; day < 7; day++) {
 		struct rb_date dd = rb_date_add(&c->monday, day);
-		char head[16];
+		char head[32];
+		int pad;
 
-		snprintf(head, sizeof(head), "%s %02d-%02d", i18n_weekday(day + 1), dd.month, dd.day);
+		/* TRANSLATORS: a day's column of the calendar, 9 columns wide: weekday, MM-DD */
+		snprintf(head, sizeof(head), _("%s %02d-%02d"), i18n_weekday(day + 1), dd.month, dd.day);
+		pad = out_width(head) < CELL_WIDTH ? CELL_WIDTH - (int)out_width(head) : 0;
 		fputc(' ', stdout);
 		if (day == today)
-			printf("\033[7m%-*s\033[0m", CELL_WIDTH, head);
+			printf("\033[7m%s%*s\033[0m", head, pad, "");
 		else
-			printf("%-*s", CELL_WIDTH, head);
+			printf("%s%*s", head, pad, "");
 	}
 	fputc('\n', stdout);
 	for (int h = 0; h < 24; h++) {
@@ -243,7 +246,7 @@ static void print_grid(const struct cal *c, const char *code, const char *tz, un
 		fputc('\n', stdout);
 	}
 	fputc('\n', stdout);
-	puts(LEGEND);
+	puts(_(LEGEND));
 }
 
 static void print_json(const struct cal *c, const char *code, const char *tz, unsigned units)

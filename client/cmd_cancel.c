@@ -72,7 +72,7 @@ static int cancel_series(struct cmd_ctx *ctx, const char *id, const char *reason
 		printf(_("cancelled series %" PRIu64 ": %zu booking%s\n"), cr.series_id, s->n_cancelled,
 		       s->n_cancelled == 1 ? "" : "s");
 		for (size_t i = 0; i < s->n_cancelled; i++) {
-			cmd_print_booking_line(stdout, "  booking", s->cancelled[i]);
+			cmd_print_booking_line(stdout, N_("  booking"), s->cancelled[i]);
 			if (s->cancelled[i]->cancelled_late)
 				puts(_("    cancelled late"));
 		}
@@ -120,7 +120,7 @@ static int cmd_cancel_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		out_json_end_object(&j);
 		out_json_finish(&j);
 	} else {
-		cmd_print_booking_line(stdout, "cancelled", b);
+		cmd_print_booking_line(stdout, N_("cancelled"), b);
 	}
 	rigbook__response__free_unpacked(resp, NULL);
 	return CMD_OK;

@@ -37,7 +37,7 @@ static int cmd_handover_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		cmd_json_booking(&j, b);
 		out_json_finish(&j);
 	} else {
-		cmd_print_booking_line(stdout, "handed over", b);
+		cmd_print_booking_line(stdout, N_("handed over"), b);
 		printf(_("  now held by %s\n"), b->member_handle);
 	}
 	rigbook__response__free_unpacked(resp, NULL);

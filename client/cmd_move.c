@@ -78,7 +78,7 @@ static int cmd_move_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		cmd_json_booking(&j, b);
 		out_json_finish(&j);
 	} else {
-		cmd_print_booking_line(stdout, "moved", b);
+		cmd_print_booking_line(stdout, N_("moved"), b);
 		printf(_("  was %s\n"), old);
 		if (b->state == RIGBOOK__BOOKING_STATE__REQUESTED)
 			puts(_("  the new time waits for staff to approve it"));

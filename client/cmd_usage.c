@@ -126,13 +126,13 @@ static int booking_request(struct cmd_ctx *ctx, const struct cmd_args *args,
 static int cmd_checkin_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
 	return booking_request(ctx, args, RIGBOOK__REQUEST__BODY_CHECK_IN,
-			       RIGBOOK__RESPONSE__BODY_CHECK_IN, "checked in");
+			       RIGBOOK__RESPONSE__BODY_CHECK_IN, N_("checked in"));
 }
 
 static int cmd_checkout_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
 	return booking_request(ctx, args, RIGBOOK__REQUEST__BODY_CHECK_OUT,
-			       RIGBOOK__RESPONSE__BODY_CHECK_OUT, "checked out");
+			       RIGBOOK__RESPONSE__BODY_CHECK_OUT, N_("checked out"));
 }
 
 static int cmd_noshow_exec(struct cmd_ctx *ctx, const struct cmd_args *args)

@@ -124,6 +124,12 @@ const char *i18n_name(const char *name, const char *zh)
 	return name != NULL ? name : "";
 }
 
+/* The days of a weekly text ("mon-fri 08:30-12:00"), looked up by detail_weekdays_local. */
+static const char *const weekly_days[] __attribute__((unused)) = {
+	NC_("weekly", "mon"), NC_("weekly", "tue"), NC_("weekly", "wed"), NC_("weekly", "thu"),
+	NC_("weekly", "fri"), NC_("weekly", "sat"), NC_("weekly", "sun"),
+};
+
 const char *i18n_weekday(int weekday)
 {
 	static const char *const names[7] = {
