@@ -76,7 +76,7 @@ static int cmd_exception_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 
 		detail_exception_text(&ex, text, sizeof(text));
 		out_put_clean(stdout, d->resource->code);
-		printf(_(" on %s %s ("), i18n_weekday(rb_date_weekday(&day)), date);
+		printf(_(" on %s %s ("), i18n_weekday_lower(rb_date_weekday(&day)), date);
 		out_put_clean(stdout, d->resource->time_zone);
 		fputs("): ", stdout);
 		out_put_clean(stdout, text);

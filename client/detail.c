@@ -311,7 +311,7 @@ void detail_print(FILE *f, const Rigbook__ResourceDetail *d)
 
 		detail_exception_text(e, text, sizeof(text));
 		if (rb_date_parse(e->date, &day, err, sizeof(err)) == 0)
-			snprintf(buf, sizeof(buf), "%s %.20s  %s", i18n_weekday(rb_date_weekday(&day)),
+			snprintf(buf, sizeof(buf), "%s %.20s  %s", i18n_weekday_lower(rb_date_weekday(&day)),
 				 e->date, text);
 		else
 			snprintf(buf, sizeof(buf), "%.20s  %s", e->date, text);

@@ -125,10 +125,20 @@ const char *i18n_name(const char *name, const char *zh)
 }
 
 /* The days of a weekly text ("mon-fri 08:30-12:00"), looked up by detail_weekdays_local. */
-static const char *const weekly_days[] __attribute__((unused)) = {
+static const char *const weekly_days[] = {
 	NC_("weekly", "mon"), NC_("weekly", "tue"), NC_("weekly", "wed"), NC_("weekly", "thu"),
 	NC_("weekly", "fri"), NC_("weekly", "sat"), NC_("weekly", "sun"),
 };
+
+const char *i18n_weekday_lower(int weekday)
+{
+	char key[16];
+
+	if (weekday < 1 || weekday > 7)
+		return "?";
+	snprintf(key, sizeof(key), "weekly\004%s", weekly_days[weekday - 1]);
+	return i18n_pgettext(key, weekly_days[weekday - 1]);
+}
 
 const char *i18n_weekday(int weekday)
 {

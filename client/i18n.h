@@ -42,6 +42,8 @@ const char *i18n_name(const char *name, const char *zh);
 
 /* A weekday's short name (1 Monday to 7 Sunday) in the reader's language: Mon, 周一. */
 const char *i18n_weekday(int weekday);
+/* The same as the weekly hours write it: mon, 周一. */
+const char *i18n_weekday_lower(int weekday);
 
 /* A state's name (rb_state_name, a waitlist entry's) in the reader's language. */
 const char *i18n_state(const char *name);
