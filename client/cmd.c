@@ -548,7 +548,7 @@ int cmd_resource(struct cmd_ctx *ctx, const char *code, Rigbook__Response **resp
 	rigbook__response__free_unpacked(*resp, NULL);
 	*resp = NULL;
 	/* in the server's words for it */
-	snprintf(msg, sizeof(msg), _("no resource is called %.100s"), code);
+	snprintf(msg, sizeof(msg), "no resource is called %.100s", code);
 	arg.name = "resource";
 	arg.value = (char *)code;
 	nf.code = RIGBOOK__ERROR_CODE__NOT_FOUND;
@@ -622,6 +622,26 @@ static const char *known_zone(const char *tz)
 	if (tz != NULL && tz[0] != '\0' && rb_time_zone_check(tz, err, sizeof(err)) == 0)
 		return tz;
 	return NULL;
+}
+
+int cmd_window_words(int64_t start, int64_t end, const char *tz, char *buf, size_t len)
+{
+	char w[RB_WINDOW_TEXT], *on, *to;
+
+	if (rb_time_window(start, end, tz, w, sizeof(w)) != 0)
+		return -1;
+	if ((on = strstr(w, " on ")) != NULL) {
+		*on = '\0';
+		/* TRANSLATORS: a window within one day: %1$s the hours, %2$s the date */
+		snprintf(buf, len, _("%1$s on %2$s"), w, on + 4);
+	} else if ((to = strstr(w, " to ")) != NULL) {
+		*to = '\0';
+		/* TRANSLATORS: a window over days: from %1$s to %2$s */
+		snprintf(buf, len, _("%1$s to %2$s"), w, to + 4);
+	} else {
+		snprintf(buf, len, "%s", w);
+	}
+	return 0;
 }
 
 void cmd_window_text(int64_t start, int64_t end, const char *tz, char *buf, size_t len)

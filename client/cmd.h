@@ -157,6 +157,11 @@ void cmd_close(struct cmd_ctx *ctx);
 
 /* ------------------------------------------------------------ shared output */
 
+/*
+ * rb_time_window's "10:00-12:00 on 2026-12-03" (or "... to ...") in the
+ * reader's words, into buf; -1 when tz or the instants are not valid.
+ */
+int cmd_window_words(int64_t start, int64_t end, const char *tz, char *buf, size_t len);
 /* "10:00-12:00 on 2026-12-03 (Asia/Shanghai)"; UTC when the zone is unknown here. */
 void cmd_window_text(int64_t start, int64_t end, const char *tz, char *buf, size_t len);
 /* "2026-12-03 10:00" in tz; UTC (with a Z) when the zone is unknown here. */

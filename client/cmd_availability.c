@@ -92,10 +92,10 @@ static void clip_add(int64_t *pts, size_t *n, int64_t t, int64_t from, int64_t t
 static int add_row(struct out_table *t, int64_t start, int64_t end, const char *tz,
 		   const char *status)
 {
-	char w[RB_WINDOW_TEXT];
+	char w[RB_WINDOW_TEXT + 16];
 	const char *row[2] = { w, status };
 
-	if (rb_time_window(start, end, tz, w, sizeof(w)) != 0)
+	if (cmd_window_words(start, end, tz, w, sizeof(w)) != 0)
 		snprintf(w, sizeof(w), "%" PRId64 "-%" PRId64, start, end);
 	return out_table_add(t, row);
 }

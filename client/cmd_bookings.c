@@ -84,10 +84,10 @@ static void booking_details(const Rigbook__Booking *b, char *buf, size_t len)
 	if (b->parent_id != 0)
 		add_detail(buf, len, &off, _("with booking %" PRIu64), b->parent_id);
 	if (b->checked_in_at != 0) {
-		char w[RB_WINDOW_TEXT];
+		char w[RB_WINDOW_TEXT + 16];
 
 		if (b->checked_out_at != 0 &&
-		    rb_time_window(b->checked_in_at, b->checked_out_at, b->time_zone, w, sizeof(w)) == 0)
+		    cmd_window_words(b->checked_in_at, b->checked_out_at, b->time_zone, w, sizeof(w)) == 0)
 			add_detail(buf, len, &off, _("used %s"), w);
 		else if (b->checked_out_at == 0 &&
 			 rb_time_format(b->checked_in_at, b->time_zone, w, sizeof(w)) == 0)

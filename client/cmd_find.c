@@ -32,7 +32,7 @@ static int print_table(const Rigbook__FindReply *r)
 		const Rigbook__Fit *f = r->fits[i];
 		const Rigbook__Resource *x = f->resource;
 		char a[RB_TIME_TEXT + 2], b[RB_TIME_TEXT + 2];
-		const char *row[] = { x != NULL ? x->code : "?", x != NULL ? x->name : "", a, b,
+		const char *row[] = { x != NULL ? x->code : "?", x != NULL ? i18n_name(x->name, x->name_zh) : "", a, b,
 				      x != NULL ? x->time_zone : "" };
 
 		cmd_time_text(f->start, x != NULL ? x->time_zone : NULL, a, sizeof(a));

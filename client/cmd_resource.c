@@ -11,6 +11,7 @@
 
 static const struct cmd_opt resource_opts[] = {
 	{ "name", 1, NULL, 0 },
+	{ "name-zh", 1, NULL, 0 },
 	{ "kind", 1, NULL, 0 },
 	{ "institution", 1, NULL, 0 },
 	{ "tz", 1, NULL, 0 },
@@ -21,7 +22,7 @@ static const struct cmd_opt resource_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char *const describing[] = { "name",	 "kind",     "institution", "tz",
+static const char *const describing[] = { "name",	 "name-zh",  "kind",     "institution", "tz",
 					  "description", "location", "tag" };
 
 #define NDESCRIBING (sizeof(describing) / sizeof(describing[0]))
@@ -29,11 +30,11 @@ static const char *const describing[] = { "name",	 "kind",     "institution", "t
 /* "dyno-3: Engine dynamometer cell 3 (test_facility) at test-works, Asia/Shanghai" */
 static void print_summary(const char *verb, const Rigbook__Resource *r)
 {
-	printf("%s ", verb);
+	printf("%s ", _(verb));
 	out_put_clean(stdout, r->code);
 	fputs(": ", stdout);
-	out_put_clean(stdout, r->name);
-	printf(_(" (%s) at "), rb_kind_name(r->kind));
+	out_put_clean(stdout, i18n_name(r->name, r->name_zh));
+	printf(_(" (%s) at "), i18n_kind(rb_kind_name(r->kind)));
 	out_put_clean(stdout, r->institution_code);
 	fputs(", ", stdout);
 	out_put_clean(stdout, r->time_zone);
@@ -109,6 +110,7 @@ static int put(struct cmd_ctx *ctx, const struct cmd_args *args, const char *cod
 	}
 	pr.code = (char *)code;
 	pr.name = (char *)(cmd_arg(args, "name") != NULL ? cmd_arg(args, "name") : "");
+	pr.name_zh = (char *)(cmd_arg(args, "name-zh") != NULL ? cmd_arg(args, "name-zh") : "");
 	pr.institution_code =
 		(char *)(cmd_arg(args, "institution") != NULL ? cmd_arg(args, "institution") : "");
 	pr.description =
@@ -123,7 +125,7 @@ static int put(struct cmd_ctx *ctx, const struct cmd_args *args, const char *cod
 	rc = cmd_call(ctx, &req, RIGBOOK__RESPONSE__BODY_PUT_RESOURCE, &resp);
 	if (rc != CMD_OK)
 		return rc;
-	return finish(ctx, resp, create ? "added" : "changed");
+	return finish(ctx, resp, create ? N_("added") : N_("changed"));
 }
 
 static int retire(struct cmd_ctx *ctx, const struct cmd_args *args, const char *code)
@@ -144,7 +146,7 @@ static int retire(struct cmd_ctx *ctx, const struct cmd_args *args, const char *
 	rc = cmd_call(ctx, &req, RIGBOOK__RESPONSE__BODY_RETIRE_RESOURCE, &resp);
 	if (rc != CMD_OK)
 		return rc;
-	return finish(ctx, resp, "retired");
+	return finish(ctx, resp, N_("retired"));
 }
 
 static int cmd_resource_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
@@ -163,9 +165,9 @@ static int cmd_resource_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 
 const struct cmd_entry cmd_resource_entry = {
 	.name = "resource",
-	.usage = "add CODE --name NAME --kind KIND [--institution CODE] [--tz ZONE]"
+	.usage = "add CODE --name NAME [--name-zh NAME] --kind KIND [--institution CODE] [--tz ZONE]"
 		 " [--description TEXT] [--location TEXT] [--tag TAG]...\n"
-		 "       rigbook resource edit CODE [--name NAME] [--kind KIND] [--tz ZONE]"
+		 "       rigbook resource edit CODE [--name NAME] [--name-zh NAME|-] [--kind KIND] [--tz ZONE]"
 		 " [--description TEXT] [--location TEXT] [--tag TAG]...\n"
 		 "       rigbook resource retire CODE [--reason TEXT]",
 	.summary = N_("add, change or retire a resource (staff)"),

@@ -26,7 +26,11 @@ static void json_resource(struct out_json *j, const Rigbook__Resource *r)
 	out_json_kv_string(j, "kind", rb_kind_name(r->kind));
 	out_json_kv_string(j, "institution", r->institution_code);
 	out_json_kv_string(j, "institution_name", r->institution_name);
+	out_json_kv_string(j, "name_zh", r->name_zh);
+	out_json_kv_string(j, "institution_name_zh", r->institution_name_zh);
 	out_json_kv_string(j, "space", r->space_code);
+	out_json_kv_string(j, "space_name", r->space_name);
+	out_json_kv_string(j, "space_name_zh", r->space_name_zh);
 	out_json_kv_string(j, "time_zone", r->time_zone);
 	out_json_kv_string(j, "description", r->description);
 	out_json_kv_string(j, "location", r->location);
@@ -114,8 +118,9 @@ static int cmd_resources_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		const Rigbook__Resource *r = reply->resources[i];
 		char name[1024];
 
-		snprintf(name, sizeof(name), "%s%s", r->name, r->retired ? " (retired)" : "");
-		const char *row[] = { r->code, name, rb_kind_name(r->kind), r->institution_code,
+		snprintf(name, sizeof(name), "%s%s", i18n_name(r->name, r->name_zh),
+			 r->retired ? _(" (retired)") : "");
+		const char *row[] = { r->code, name, i18n_kind(rb_kind_name(r->kind)), r->institution_code,
 				      r->time_zone };
 
 		if (out_table_add(t, row) != 0) {

@@ -171,9 +171,9 @@ static const char *closure_kind(const Rigbook__Closure *c)
 void detail_closure_text(const Rigbook__Closure *c, const char *tz, int with_zone, char *buf,
 			 size_t len)
 {
-	char w[RB_WINDOW_TEXT];
+	char w[RB_WINDOW_TEXT + 16];
 
-	if (rb_time_window(c->start, c->end, tz, w, sizeof(w)) != 0)
+	if (cmd_window_words(c->start, c->end, tz, w, sizeof(w)) != 0)
 		snprintf(w, sizeof(w), "%" PRId64 "-%" PRId64, c->start, c->end);
 	snprintf(buf, len, _("closed%s %s%s%.100s%s%s%.500s"),
 		 c->kind == RIGBOOK__CLOSURE_KIND__MAINTENANCE ? _(" for maintenance") : "", w,
@@ -272,11 +272,17 @@ void detail_print(FILE *f, const Rigbook__ResourceDetail *d)
 	size_t i;
 
 	field(f, N_("code"), r->code);
-	field(f, N_("name"), i18n_name(r->name, NULL));
-	field(f, N_("kind"), rb_kind_name(r->kind));
-	snprintf(buf, sizeof(buf), "%.100s (%.500s)", r->institution_code, r->institution_name);
+	field(f, N_("name"), i18n_name(r->name, r->name_zh));
+	field(f, N_("kind"), i18n_kind(rb_kind_name(r->kind)));
+	snprintf(buf, sizeof(buf), "%.100s (%.500s)", r->institution_code,
+		 i18n_name(r->institution_name, r->institution_name_zh));
 	field(f, N_("institution"), buf);
-	field(f, N_("space"), r->space_code);
+	if (r->space_name != NULL && r->space_name[0] != '\0')
+		snprintf(buf, sizeof(buf), "%.100s (%.500s)", r->space_code,
+			 i18n_name(r->space_name, r->space_name_zh));
+	else
+		snprintf(buf, sizeof(buf), "%.100s", r->space_code);
+	field(f, N_("space"), buf);
 	field(f, N_("zone"), tz);
 	if (r->location != NULL && r->location[0] != '\0')
 		field(f, N_("location"), r->location);
@@ -442,6 +448,7 @@ void detail_json(struct out_json *j, const Rigbook__ResourceDetail *d)
 	const Rigbook__Resource *r = d->resource;
 	char rules[DETAIL_RULES_TEXT];
 	size_t i;
+	int was;
 
 	out_json_begin_object(j);
 	out_json_kv_uint(j, "id", r->id);
@@ -450,7 +457,11 @@ void detail_json(struct out_json *j, const Rigbook__ResourceDetail *d)
 	out_json_kv_string(j, "kind", rb_kind_name(r->kind));
 	out_json_kv_string(j, "institution", r->institution_code);
 	out_json_kv_string(j, "institution_name", r->institution_name);
+	out_json_kv_string(j, "name_zh", r->name_zh);
+	out_json_kv_string(j, "institution_name_zh", r->institution_name_zh);
 	out_json_kv_string(j, "space", r->space_code);
+	out_json_kv_string(j, "space_name", r->space_name);
+	out_json_kv_string(j, "space_name_zh", r->space_name_zh);
 	out_json_kv_string(j, "time_zone", r->time_zone);
 	out_json_kv_string(j, "description", r->description);
 	out_json_kv_string(j, "location", r->location);
@@ -460,7 +471,9 @@ void detail_json(struct out_json *j, const Rigbook__ResourceDetail *d)
 	out_json_kv_bool(j, "retired", r->retired);
 	out_json_key(j, "rules");
 	detail_json_rules(j, r->rules);
+	was = i18n_plain(1); /* JSON's words are the same in every language */
 	detail_rules_text(r->rules, rules, sizeof(rules));
+	i18n_plain(was);
 	out_json_kv_string(j, "rules_text", rules);
 	json_weekly(j, "hours", d->hours, d->n_hours);
 	out_json_kv_bool(j, "open_around_the_clock", d->n_hours == 0);

@@ -17,9 +17,28 @@
 /* glibc's counter of catalogue changes: bumped, it forgets translations looked up so far */
 extern int _nl_msg_cat_cntr;
 
+static int plain;
+
+int i18n_plain(int on)
+{
+	int was = plain;
+
+	plain = on;
+	return was;
+}
+
+const char *i18n_gettext(const char *msgid)
+{
+	return plain ? msgid : gettext(msgid);
+}
+
 const char *i18n_pgettext(const char *ctx_msgid, const char *msgid)
 {
-	const char *t = dcgettext(DOMAIN, ctx_msgid, LC_MESSAGES);
+	const char *t;
+
+	if (plain)
+		return msgid;
+	t = dcgettext(DOMAIN, ctx_msgid, LC_MESSAGES);
 
 	return t == ctx_msgid ? msgid : t;
 }
@@ -147,6 +166,25 @@ const char *i18n_weekday(int weekday)
 	};
 
 	return weekday >= 1 && weekday <= 7 ? _(names[weekday - 1]) : "?";
+}
+
+const char *i18n_kind(const char *name)
+{
+	static const char *const kinds[] = {
+		NC_("kind", "instrument"), NC_("kind", "test_facility"), NC_("kind", "machining"),
+		NC_("kind", "pilot_line"), NC_("kind", "workspace"),
+	};
+	char key[64];
+
+	if (name == NULL)
+		return "";
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		if (strcmp(kinds[i], name) != 0)
+			continue;
+		snprintf(key, sizeof(key), "kind\004%s", name);
+		return i18n_pgettext(key, kinds[i]);
+	}
+	return name;
 }
 
 const char *i18n_state(const char *name)

@@ -9,15 +9,23 @@
 
 #include <libintl.h>
 
-#define _(s) gettext(s)
+#define _(s) i18n_gettext(s)
 #define N_(s) (s)
 /* A string whose English has more than one sense: ctx tells them apart. */
 #define C_(ctx, s) i18n_pgettext(ctx "\004" s, s)
 /* Marked with a context, translated later by whoever shows it. */
 #define NC_(ctx, s) (s)
 
+const char *i18n_gettext(const char *msgid) __attribute__((format_arg(1)));
 const char *i18n_pgettext(const char *ctx_msgid, const char *msgid)
 	__attribute__((format_arg(2)));
+
+/*
+ * While on, _() and C_() answer the English: for the words that go into
+ * --json output (rules_text), which never change with the language.
+ * Returns the previous setting.
+ */
+int i18n_plain(int on);
 
 /*
  * From the environment, before anything is written: the locale's character
@@ -44,6 +52,9 @@ const char *i18n_name(const char *name, const char *zh);
 const char *i18n_weekday(int weekday);
 /* The same as the weekly hours write it: mon, 周一. */
 const char *i18n_weekday_lower(int weekday);
+
+/* A resource kind's name (rb_kind_name) in the reader's language. */
+const char *i18n_kind(const char *name);
 
 /* A state's name (rb_state_name, a waitlist entry's) in the reader's language. */
 const char *i18n_state(const char *name);

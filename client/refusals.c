@@ -342,9 +342,29 @@ static int fill(const char *text, const Rigbook__Error *e, char *buf, size_t len
 	return 0;
 }
 
-int refusal_render(const Rigbook__Error *e, char *buf, size_t len)
+/*
+ * The template for e when it says all that e's message says: its English,
+ * filled in, is the message (or there is no message).  A server that adds
+ * words to a reason's message (a prefix naming the booking that stays
+ * where it was, say) gets its message shown, not fewer words.
+ */
+static const struct refusal_template *usable(const Rigbook__Error *e)
 {
 	const struct refusal_template *t = refusal_template_for(e);
+	char english[2048];
+	int was, same;
+
+	if (t == NULL || e->message == NULL || e->message[0] == '\0')
+		return t;
+	was = i18n_plain(1);
+	same = fill(t->text, e, english, sizeof(english)) == 0 && strcmp(english, e->message) == 0;
+	i18n_plain(was);
+	return same ? t : NULL;
+}
+
+int refusal_render(const Rigbook__Error *e, char *buf, size_t len)
+{
+	const struct refusal_template *t = usable(e);
 	const char *m;
 
 	if (len == 0)
@@ -360,7 +380,7 @@ int refusal_render(const Rigbook__Error *e, char *buf, size_t len)
 const char *refusal_text(const Rigbook__Error *e)
 {
 	static _Thread_local char buf[2048];
-	const struct refusal_template *t = refusal_template_for(e);
+	const struct refusal_template *t = usable(e);
 
 	if (t != NULL && fill(_(t->text), e, buf, sizeof(buf)) == 0)
 		return buf;

@@ -246,7 +246,7 @@ static void test_every_sample(void **state)
 		struct error_buf b;
 		char buf[512];
 
-		make_error(&b, samples[i].reason, samples[i].args, "(the message)");
+		make_error(&b, samples[i].reason, samples[i].args, samples[i].english);
 		if (refusal_template_for(&b.e) == NULL)
 			fail_msg("no template for %s", samples[i].reason);
 		assert_int_equal(refusal_render(&b.e, buf, sizeof(buf)), 0);
@@ -294,6 +294,20 @@ static void test_falls_back_to_message(void **state)
 	make_error(&b, "rule_min_notice", other, "dyno-1 needs 2 hours' notice");
 	assert_int_equal(refusal_render(&b.e, buf, sizeof(buf)), -1);
 	assert_string_equal(buf, "dyno-1 needs 2 hours' notice");
+	/* a message with more words than the template: the message, not fewer words */
+	{
+		static const char *const overlap[] = { "resource", "dyno-1", "start", "1796263200",
+						       "end", "1796270400", "time_zone", "UTC", NULL };
+		const char *m = "booking 22 stays 01:00-02:00 on 2026-12-03 (UTC): dyno-1 is already "
+				"booked 02:00-04:00 on 2026-12-03 (UTC)";
+
+		make_error(&b, "booking_overlap", overlap, m);
+		assert_non_null(refusal_template_for(&b.e));
+		assert_string_equal(refusal_text(&b.e), m);
+		make_error(&b, "booking_overlap", overlap, NULL);
+		assert_string_equal(refusal_text(&b.e),
+				    "dyno-1 is already booked 02:00-04:00 on 2026-12-03 (UTC)");
+	}
 	/* a known reason without the argument its template names */
 	make_error(&b, "resource_not_found", other, "no resource is called dyno-1");
 	assert_string_equal(refusal_text(&b.e), "no resource is called dyno-1");
@@ -329,9 +343,9 @@ static void test_too_long(void **state)
 	char small[16], exact[sizeof("no resource is called a-resource-code-that-is-long")];
 
 	(void)state;
-	make_error(&b, "resource_not_found", args, "the message, cut to fit");
+	make_error(&b, "resource_not_found", args, "no resource is called a-resource-code-that-is-long");
 	assert_int_equal(refusal_render(&b.e, small, sizeof(small)), -1);
-	assert_string_equal(small, "the message, cu");
+	assert_string_equal(small, "no resource is ");
 	assert_int_equal(refusal_render(&b.e, exact, sizeof(exact)), 0);
 	assert_string_equal(exact, "no resource is called a-resource-code-that-is-long");
 }
