@@ -310,6 +310,36 @@ int cmd_count_arg(const struct cmd_ctx *ctx, const char *label, const char *valu
 	return CMD_OK;
 }
 
+int cmd_csv_headers(const struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	const char *v = cmd_arg(args, "csv-headers");
+
+	if (v == NULL || strcmp(v, "keys") == 0)
+		return 0;
+	if (strcmp(v, "local") == 0)
+		return 1;
+	cmd_usage_error(ctx, _("--csv-headers is keys or local, not '%.40s'"), v);
+	return -1;
+}
+
+const char *cmd_csv_header(const char *key, int local)
+{
+	char k[80];
+
+	if (!local)
+		return key;
+	snprintf(k, sizeof(k), "csv\004%s", key);
+	return i18n_pgettext(k, key);
+}
+
+void cmd_label(FILE *f, const char *label, int width)
+{
+	const char *l = label[0] != '\0' ? _(label) : "";
+	int w = (int)out_width(l);
+
+	fprintf(f, "%s%*s", l, w < width ? width - w : 0, "");
+}
+
 void cmd_print_usage(FILE *f, const struct cmd_entry *e)
 {
 	fprintf(f, _("usage: rigbook %s%s%s\n"), e->name, e->usage[0] != '\0' ? " " : "", e->usage);

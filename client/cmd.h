@@ -94,6 +94,17 @@ int cmd_count_arg(const struct cmd_ctx *ctx, const char *label, const char *valu
 		  uint32_t hi, int allow_off, uint32_t *out);
 
 void cmd_print_usage(FILE *f, const struct cmd_entry *e);
+/*
+ * --csv-headers: "keys" (the default: the column keys, the same in every
+ * language) or "local" (the columns named in the reader's language).
+ * Returns 0 for keys, 1 for local, or -1 after a usage error.
+ */
+int cmd_csv_headers(const struct cmd_ctx *ctx, const struct cmd_args *args);
+/* A CSV column's key (marked NC_("csv", ...)) as a header: the key, or its local name. */
+const char *cmd_csv_header(const char *key, int local);
+
+/* A label (marked N_()) in the reader's words, padded to width terminal columns. */
+void cmd_label(FILE *f, const char *label, int width);
 /* The global usage: options, commands, environment. */
 void cmd_main_usage(FILE *f);
 

@@ -388,6 +388,7 @@ static const struct cmd_opt charges_opts[] = {
 	{ "period", 1, NULL },
 	{ "startup", 1, NULL },
 	{ "csv", 0, NULL },
+	{ "csv-headers", 1, NULL },
 	{ NULL, 0, NULL },
 };
 
@@ -395,11 +396,11 @@ static int cmd_charges_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
 	static const char *const hdr[] = { N_("ID"), N_("DATE"), N_("STARTUP"), N_("RESOURCE"), N_("BOOKING"), N_("KIND"),
 					   N_("CHARGED"), N_("AMOUNT"), N_("INVOICE") };
-	static const char *const csv_hdr[] = { "id", "date", "startup", "resource", "institution",
-					       "booking", "kind", "tier", "minutes", "currency",
-					       "amount", "rate", "invoice", "description" };
+	static const char *const csv_hdr[] = { NC_("csv", "id"), NC_("csv", "date"), NC_("csv", "startup"), NC_("csv", "resource"), NC_("csv", "institution"),
+					       NC_("csv", "booking"), NC_("csv", "kind"), NC_("csv", "tier"), NC_("csv", "minutes"), NC_("csv", "currency"),
+					       NC_("csv", "amount"), NC_("csv", "rate"), NC_("csv", "invoice"), NC_("csv", "description") };
 	const char *period = cmd_arg(args, "period"), *startup = cmd_arg(args, "startup");
-	int csv = cmd_arg(args, "csv") != NULL;
+	int csv = cmd_arg(args, "csv") != NULL, local = cmd_csv_headers(ctx, args);
 	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
 	Rigbook__ListChargesRequest q = RIGBOOK__LIST_CHARGES_REQUEST__INIT;
 	Rigbook__Response *resp;
@@ -409,7 +410,7 @@ static int cmd_charges_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	const char *cur = NULL;
 	int mixed = 0, rc;
 
-	if (!period_ok(ctx, period))
+	if (local < 0 || !period_ok(ctx, period))
 		return CMD_USAGE;
 	q.period = (char *)(period != NULL ? period : "");
 	q.startup_code = (char *)(startup != NULL ? startup : "");
@@ -450,7 +451,11 @@ static int cmd_charges_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		return CMD_OK;
 	}
 	if (csv) {
-		csv_row(stdout, csv_hdr, 14);
+		const char *names[14];
+
+		for (size_t i = 0; i < 14; i++)
+			names[i] = cmd_csv_header(csv_hdr[i], local);
+		csv_row(stdout, names, 14);
 		for (size_t i = 0; l != NULL && i < l->n_charges; i++) {
 			const Rigbook__Charge *c = l->charges[i];
 			char id[24], bk[24], mins[24], rate[24], a[RB_MONEY_TEXT];
@@ -510,7 +515,7 @@ static int cmd_charges_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 
 const struct cmd_entry cmd_charges_entry = {
 	.name = "charges",
-	.usage = "[--period YYYY-MM] [--startup S] [--csv]",
+	.usage = "[--period YYYY-MM] [--startup S] [--csv [--csv-headers keys|local]]",
 	.summary = N_("the charges of bookings: your startup's, or all staff may see"),
 	.options = charges_opts,
 	.lower = 0,
@@ -895,6 +900,7 @@ static const struct cmd_opt invoice_opts[] = {
 	{ "amount", 1, NULL },
 	{ "reason", 1, NULL },
 	{ "csv", 0, NULL },
+	{ "csv-headers", 1, NULL },
 	{ NULL, 0, NULL },
 };
 
@@ -962,14 +968,17 @@ static void invoices_json(const Rigbook__ListInvoicesReply *l)
 	out_json_finish(&j);
 }
 
-static void invoices_csv(const Rigbook__ListInvoicesReply *l, int lines)
+static void invoices_csv(const Rigbook__ListInvoicesReply *l, int lines, int local)
 {
-	static const char *const hdr[] = { "number", "kind", "period", "startup", "currency",
-					   "total", "voucher", "startup_pays", "credit_of",
-					   "date", "resource", "booking", "line_kind", "description" };
+	static const char *const hdr[] = { NC_("csv", "number"), NC_("csv", "kind"), NC_("csv", "period"), NC_("csv", "startup"), NC_("csv", "currency"),
+					   NC_("csv", "total"), NC_("csv", "voucher"), NC_("csv", "startup_pays"), NC_("csv", "credit_of"),
+					   NC_("csv", "date"), NC_("csv", "resource"), NC_("csv", "booking"), NC_("csv", "line_kind"), NC_("csv", "description") };
 	size_t n = lines ? 14 : 9;
+	const char *names[14];
 
-	csv_row(stdout, hdr, n);
+	for (size_t i = 0; i < n; i++)
+		names[i] = cmd_csv_header(hdr[i], local);
+	csv_row(stdout, names, n);
 	for (size_t i = 0; l != NULL && i < l->n_invoices; i++) {
 		const Rigbook__Invoice *v = l->invoices[i];
 		char a[RB_MONEY_TEXT], b[RB_MONEY_TEXT], c[RB_MONEY_TEXT], bk[24];
@@ -1007,7 +1016,7 @@ static int invoices_table(const Rigbook__ListInvoicesReply *l)
 	for (size_t i = 0; t != NULL && l != NULL && i < l->n_invoices; i++) {
 		const Rigbook__Invoice *v = l->invoices[i];
 		char a[RB_MONEY_TEXT], b[RB_MONEY_TEXT], c[RB_MONEY_TEXT], d[16];
-		const char *cells[8] = { v->number, strcmp(v->kind, "credit_note") == 0 ? "credit note" : "invoice",
+		const char *cells[8] = { v->number, strcmp(v->kind, "credit_note") == 0 ? _("credit note") : _("invoice"),
 					 v->period, v->startup_code, money(v->total, v->currency, a),
 					 money(v->voucher, v->currency, b),
 					 money(v->startup_pays, v->currency, c), d };
@@ -1078,7 +1087,7 @@ static int invoice_list(struct cmd_ctx *ctx, const struct cmd_args *args)
 	if (ctx->json)
 		invoices_json(l);
 	else if (cmd_arg(args, "csv") != NULL)
-		invoices_csv(l, 0);
+		invoices_csv(l, 0, cmd_csv_headers(ctx, args) == 1);
 	else if (l == NULL || l->n_invoices == 0)
 		puts(_("no invoices"));
 	else
@@ -1091,7 +1100,7 @@ static void detail_line(const char *label, const char *v)
 {
 	if (v == NULL || v[0] == '\0')
 		return;
-	printf("  %s: ", label);
+	printf(_("  %s: "), _(label));
 	out_put_clean(stdout, v);
 	fputc('\n', stdout);
 }
@@ -1107,7 +1116,7 @@ static int print_invoice(const Rigbook__Invoice *v)
 
 	issued_date(v->issued_at, d, sizeof(d));
 	printf(_("%s %s for %s, issued %s\n"),
-	       strcmp(v->kind, "credit_note") == 0 ? "Credit note" : "Invoice", v->number, v->period, d);
+	       strcmp(v->kind, "credit_note") == 0 ? _("Credit note") : _("Invoice"), v->number, v->period, d);
 	if (v->credit_of[0] != '\0') {
 		printf(_("  credits invoice %s: "), v->credit_of);
 		out_put_clean(stdout, v->reason);
@@ -1116,9 +1125,9 @@ static int print_invoice(const Rigbook__Invoice *v)
 	fputs(_("  to: "), stdout);
 	out_put_clean(stdout, v->startup_name);
 	printf(" (%s)\n", v->startup_code);
-	detail_line("legal name", v->legal_name);
-	detail_line("unified social credit code", v->credit_code);
-	detail_line("address", v->address);
+	detail_line(N_("legal name"), v->legal_name);
+	detail_line(N_("unified social credit code"), v->credit_code);
+	detail_line(N_("address"), v->address);
 	t = out_table_new(8, hdr);
 	for (size_t i = 0; t != NULL && i < v->n_lines; i++) {
 		const Rigbook__InvoiceLine *l = v->lines[i];
@@ -1178,7 +1187,7 @@ static int invoice_show(struct cmd_ctx *ctx, const struct cmd_args *args, int cr
 	if (ctx->json) {
 		invoices_json(l);
 	} else if (cmd_arg(args, "csv") != NULL) {
-		invoices_csv(l, 1);
+		invoices_csv(l, 1, cmd_csv_headers(ctx, args) == 1);
 	} else {
 		for (size_t i = 0; l != NULL && i < l->n_invoices && rc == CMD_OK; i++) {
 			if (i > 0)
@@ -1192,6 +1201,8 @@ static int invoice_show(struct cmd_ctx *ctx, const struct cmd_args *args, int cr
 
 static int cmd_invoice_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
+	if (cmd_csv_headers(ctx, args) < 0)
+		return CMD_USAGE;
 	if (strcmp(args->pos[0], "run") == 0)
 		return invoice_run(ctx, args);
 	if (strcmp(args->pos[0], "list") == 0)
@@ -1206,8 +1217,8 @@ static int cmd_invoice_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 
 const struct cmd_entry cmd_invoice_entry = {
 	.name = "invoice",
-	.usage = "run --period YYYY-MM [--space S] | list [--period YYYY-MM] [--startup S] [--csv]"
-		 " | show NUMBER [--csv] | credit NUMBER --amount AMOUNT --reason TEXT",
+	.usage = "run --period YYYY-MM [--space S] | list [--period YYYY-MM] [--startup S] [--csv [--csv-headers keys|local]]"
+		 " | show NUMBER [--csv [--csv-headers keys|local]] | credit NUMBER --amount AMOUNT --reason TEXT",
 	.summary = N_("invoice a month once, read invoices, issue credit notes"),
 	.options = invoice_opts,
 	.lower = 1,

@@ -23,7 +23,7 @@ static void print_closure(const char *verb, const Rigbook__Closure *c, const cha
 	char text[900];
 
 	detail_closure_text(c, tz, 1, text, sizeof(text));
-	printf("%s %" PRIu64 ": ", verb, c->id);
+	printf(_("%s %" PRIu64 ": "), _(verb), c->id);
 	out_put_clean(stdout, code);
 	fputc(' ', stdout);
 	out_put_clean(stdout, text);
@@ -94,7 +94,7 @@ static int add(struct cmd_ctx *ctx, const struct cmd_args *args, const char *cod
 		out_json_end_object(&j);
 		out_json_finish(&j);
 	} else {
-		print_closure("closure", &closure, code, tz);
+		print_closure(N_("closure"), &closure, code, tz);
 		detail_print_cancelled(stdout, reply->cancelled, reply->n_cancelled);
 	}
 	rigbook__response__free_unpacked(resp, NULL);
@@ -145,7 +145,7 @@ static int rm(struct cmd_ctx *ctx, const struct cmd_args *args, const char *id)
 		out_json_end_object(&j);
 		out_json_finish(&j);
 	} else {
-		print_closure("removed closure", c, c->resource_code, tz[0] != '\0' ? tz : "UTC");
+		print_closure(N_("removed closure"), c, c->resource_code, tz[0] != '\0' ? tz : "UTC");
 	}
 	rigbook__response__free_unpacked(resp, NULL);
 	return CMD_OK;

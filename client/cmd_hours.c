@@ -21,17 +21,17 @@ static void print_hours(const Rigbook__ResourceDetail *d, int offpeak)
 {
 	Rigbook__WeeklyWindow *const *w = offpeak ? d->offpeak : d->hours;
 	size_t n = offpeak ? d->n_offpeak : d->n_hours;
-	char spec[RB_WEEKLY_TEXT];
+	char spec[RB_WEEKLY_TEXT], local[RB_WEEKLY_TEXT * 2];
 
 	out_put_clean(stdout, d->resource->code);
 	if (n == 0) {
-		fputs(offpeak ? " has no off-peak hours\n" : " is open around the clock\n", stdout);
+		fputs(offpeak ? _(" has no off-peak hours\n") : _(" is open around the clock\n"), stdout);
 		return;
 	}
 	if (detail_weekly_text(w, n, spec, sizeof(spec)) != 0)
 		snprintf(spec, sizeof(spec), _("(%zu windows)"), n);
-	fputs(offpeak ? " is off-peak " : " opens ", stdout);
-	fputs(spec, stdout);
+	fputs(offpeak ? _(" is off-peak ") : _(" opens "), stdout);
+	fputs(detail_weekdays_local(spec, local, sizeof(local)), stdout);
 	fputs(" (", stdout);
 	out_put_clean(stdout, d->resource->time_zone);
 	fputs(")\n", stdout);

@@ -53,7 +53,7 @@ static void print_member(const char *verb, const Rigbook__Member *m)
 	out_put_clean(stdout, m->handle);
 	fputs(" (", stdout);
 	out_put_clean(stdout, m->name);
-	printf("), %s", rb_role_name(m->role));
+	printf("), %s", i18n_role(rb_role_name(m->role)));
 	if (m->startup_code[0] != '\0') {
 		fputs(_(" of "), stdout);
 		out_put_clean(stdout, m->startup_code);
@@ -125,7 +125,7 @@ static int add(struct cmd_ctx *ctx, const struct cmd_args *args, const char *han
 	ar.space_code = (char *)opt(args, "space");
 	req.body_case = RIGBOOK__REQUEST__BODY_ADD_MEMBER;
 	req.add_member = &ar;
-	return one_member(ctx, &req, RIGBOOK__RESPONSE__BODY_ADD_MEMBER, "added member");
+	return one_member(ctx, &req, RIGBOOK__RESPONSE__BODY_ADD_MEMBER, N_("added member"));
 }
 
 static int list(struct cmd_ctx *ctx, const struct cmd_args *args)
@@ -168,9 +168,9 @@ static int list(struct cmd_ctx *ctx, const struct cmd_args *args)
 		char n[16];
 
 		snprintf(n, sizeof(n), "%" PRIu32, m->live_tokens);
-		const char *row[] = { m->handle,	   m->name,  rb_role_name(m->role),
+		const char *row[] = { m->handle,	   m->name,  i18n_role(rb_role_name(m->role)),
 				      m->startup_code, m->institution_code, m->email,
-				      m->disabled_at != 0 ? "disabled" : "active", n };
+				      m->disabled_at != 0 ? _("disabled") : _("active"), n };
 
 		if (out_table_add(t, row) != 0) {
 			out_table_free(t);
@@ -195,7 +195,7 @@ static int disable(struct cmd_ctx *ctx, const char *handle)
 	dr.handle = (char *)handle;
 	req.body_case = RIGBOOK__REQUEST__BODY_DISABLE_MEMBER;
 	req.disable_member = &dr;
-	return one_member(ctx, &req, RIGBOOK__RESPONSE__BODY_DISABLE_MEMBER, "disabled");
+	return one_member(ctx, &req, RIGBOOK__RESPONSE__BODY_DISABLE_MEMBER, N_("disabled"));
 }
 
 static int cmd_member_exec(struct cmd_ctx *ctx, const struct cmd_args *args)

@@ -103,7 +103,7 @@ static int print_one(struct cmd_ctx *ctx, const Rigbook__QualificationReply *rep
 		until_text(q, 1, until, sizeof(until));
 		fputs(_(" is qualified on "), stdout);
 		out_put_clean(stdout, q->resource_code);
-		fputs(q->expires_at != 0 ? " until " : " with ", stdout);
+		fputs(q->expires_at != 0 ? _(" until ") : _(" with "), stdout);
 		out_put_clean(stdout, until);
 	} else {
 		fputs(_(" is no longer qualified on "), stdout);

@@ -24,6 +24,7 @@ static const struct cmd_opt report_opts[] = {
 	{ "from", 1, NULL },
 	{ "to", 1, NULL },
 	{ "csv", 0, NULL },
+	{ "csv-headers", 1, NULL },
 	{ "ascii", 0, NULL },
 	{ NULL, 0, NULL },
 };
@@ -174,18 +175,18 @@ static void csv_line(FILE *f, const Rigbook__ReportLine *l, int total)
 	csv_field(f, b, 1);
 }
 
-static void print_csv(const Rigbook__ReportReply *rep)
+static void print_csv(const Rigbook__ReportReply *rep, int local)
 {
 	static const char *const hdr[] = {
-		"space", "institution", "resource", "name", "time_zone", "units", "hours_open",
-		"hours_booked", "hours_used", "used_pct", "booked_pct", "startups_served", "bookings",
-		"no_shows", "currency", "revenue_fen", "revenue", "voucher_subsidy_fen",
-		"voucher_subsidy",
+		NC_("csv", "space"), NC_("csv", "institution"), NC_("csv", "resource"), NC_("csv", "name"), NC_("csv", "time_zone"), NC_("csv", "units"), NC_("csv", "hours_open"),
+		NC_("csv", "hours_booked"), NC_("csv", "hours_used"), NC_("csv", "used_pct"), NC_("csv", "booked_pct"), NC_("csv", "startups_served"), NC_("csv", "bookings"),
+		NC_("csv", "no_shows"), NC_("csv", "currency"), NC_("csv", "revenue_fen"), NC_("csv", "revenue"), NC_("csv", "voucher_subsidy_fen"),
+		NC_("csv", "voucher_subsidy"),
 	};
 	size_t n = sizeof(hdr) / sizeof(hdr[0]);
 
 	for (size_t i = 0; i < n; i++)
-		csv_field(stdout, hdr[i], i + 1 == n);
+		csv_field(stdout, cmd_csv_header(hdr[i], local), i + 1 == n);
 	for (size_t i = 0; i < rep->n_lines; i++)
 		csv_line(stdout, rep->lines[i], 0);
 	if (rep->total != NULL)
@@ -277,7 +278,7 @@ static int table_line(struct out_table *t, const Rigbook__ReportLine *l, int tot
 	snprintf(st, sizeof(st), "%" PRIu32, l->startups_served);
 	snprintf(bk, sizeof(bk), "%" PRIu32, l->bookings);
 	snprintf(ns, sizeof(ns), "%" PRIu32, l->no_shows);
-	cells[0] = total ? "total" : l->resource_code;
+	cells[0] = total ? _("total") : l->resource_code;
 	cells[1] = total ? "" : l->institution_code;
 	cells[2] = open;
 	cells[3] = booked;
@@ -302,7 +303,7 @@ static int print_text(const Rigbook__ReportReply *rep, const char *space, const 
 	int bad = 0;
 
 	printf(_("report %s to %s, %s\n"), from, to,
-	       space != NULL ? space : "every space you report on");
+	       space != NULL ? space : _("every space you report on"));
 	if (rep->n_lines == 0) {
 		printf(_("no resources to report on\n"));
 		return CMD_OK;
@@ -339,11 +340,14 @@ static int cmd_report_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	const char *space = cmd_arg(args, "space"), *from = cmd_arg(args, "from"),
 		   *to = cmd_arg(args, "to");
 	int csv = cmd_arg(args, "csv") != NULL, ascii = cmd_arg(args, "ascii") != NULL;
+	int local = cmd_csv_headers(ctx, args);
 	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
 	Rigbook__ReportRequest q = RIGBOOK__REPORT_REQUEST__INIT;
 	Rigbook__Response *resp;
 	int rc;
 
+	if (local < 0)
+		return CMD_USAGE;
 	if (from == NULL || to == NULL)
 		return cmd_usage_error(ctx, _("report needs --from DATE and --to DATE"));
 	if (csv && ctx->json)
@@ -361,7 +365,7 @@ static int cmd_report_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	if (rc != CMD_OK)
 		return rc;
 	if (csv)
-		print_csv(resp->report);
+		print_csv(resp->report, local);
 	else if (ctx->json)
 		print_json(resp->report, space != NULL ? space : "", from, to);
 	else
@@ -372,7 +376,7 @@ static int cmd_report_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 
 const struct cmd_entry cmd_report_entry = {
 	.name = "report",
-	.usage = "[--space S] --from DATE --to DATE [--csv] [--ascii]",
+	.usage = "[--space S] --from DATE --to DATE [--csv [--csv-headers keys|local]] [--ascii]",
 	.summary = N_("hours opened, booked and used, startups, money per resource"),
 	.options = report_opts,
 	.lower = 0,

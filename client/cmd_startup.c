@@ -66,7 +66,7 @@ static void json_member(struct out_json *j, const Rigbook__Member *m)
 
 static void line(const char *label, const char *value)
 {
-	printf("%-15s", label);
+	cmd_label(stdout, label, 15);
 	out_put_clean(stdout, value != NULL && value[0] != '\0' ? value : "-");
 	putchar('\n');
 }
@@ -109,7 +109,7 @@ static int put(struct cmd_ctx *ctx, const struct cmd_args *args, const char *cod
 		json_startup(&j, s);
 		out_json_finish(&j);
 	} else {
-		printf(_("%s startup "), create ? "added" : "changed");
+		printf(_("%s startup "), create ? _("added") : _("changed"));
 		out_put_clean(stdout, s->code);
 		fputs(": ", stdout);
 		out_put_clean(stdout, s->name);
@@ -228,12 +228,12 @@ static int show(struct cmd_ctx *ctx, const char *code)
 	fputs(" (", stdout);
 	out_put_clean(stdout, s->name);
 	puts(")");
-	line("space", s->space_code);
-	line("created", created);
+	line(N_("space"), s->space_code);
+	line(N_("created"), created);
 	puts(_("invoice details:"));
-	line("  legal name", s->legal_name);
-	line("  credit code", s->credit_code);
-	line("  address", s->address);
+	line(N_("  legal name"), s->legal_name);
+	line(N_("  credit code"), s->credit_code);
+	line(N_("  address"), s->address);
 	if (d->n_members == 0) {
 		puts(_("no members"));
 		rigbook__response__free_unpacked(resp, NULL);
@@ -243,8 +243,8 @@ static int show(struct cmd_ctx *ctx, const char *code)
 	t = out_table_new(5, head);
 	for (size_t i = 0; t != NULL && i < d->n_members; i++) {
 		const Rigbook__Member *m = d->members[i];
-		const char *row[] = { m->handle, m->name, rb_role_name(m->role), m->email,
-				      m->disabled_at != 0 ? "disabled" : "active" };
+		const char *row[] = { m->handle, m->name, i18n_role(rb_role_name(m->role)), m->email,
+				      m->disabled_at != 0 ? _("disabled") : _("active") };
 
 		if (out_table_add(t, row) != 0) {
 			out_table_free(t);

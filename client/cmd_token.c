@@ -20,10 +20,10 @@ static const struct cmd_opt token_opts[] = {
 static const char *status(const Rigbook__Token *t, int64_t now)
 {
 	if (t->revoked_at != 0)
-		return "revoked";
+		return _("revoked");
 	if (t->expires_at != 0 && t->expires_at <= now)
-		return "expired";
-	return "active";
+		return _("expired");
+	return _("active");
 }
 
 static void json_token(struct out_json *j, const Rigbook__Token *t, int64_t now)
@@ -250,8 +250,8 @@ static int cmd_token_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	if (strcmp(action, "list") == 0)
 		return list(ctx, args->npos == 2 ? args->pos[1] : NULL);
 	if (args->npos != 2)
-		return cmd_usage_error(ctx, issuing ? "say whose token, by the member's handle"
-						    : "say which token, by its id");
+		return cmd_usage_error(ctx, "%s", issuing ? _("say whose token, by the member's handle")
+							  : _("say which token, by its id"));
 	return issuing ? issue(ctx, args, args->pos[1]) : revoke(ctx, args->pos[1]);
 }
 

@@ -14,7 +14,7 @@ static int cmd_units_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	const Rigbook__ResourceDetail *d;
 	int rc;
 
-	rc = cmd_count_arg(ctx, "the number of units", args->pos[1], 1, 1000, 0, &su.units);
+	rc = cmd_count_arg(ctx, _("the number of units"), args->pos[1], 1, 1000, 0, &su.units);
 	if (rc != CMD_OK)
 		return rc;
 	su.code = (char *)args->pos[0];

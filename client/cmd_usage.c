@@ -138,7 +138,7 @@ static int cmd_checkout_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 static int cmd_noshow_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
 	return booking_request(ctx, args, RIGBOOK__REQUEST__BODY_MARK_NO_SHOW,
-			       RIGBOOK__RESPONSE__BODY_MARK_NO_SHOW, "no-show");
+			       RIGBOOK__RESPONSE__BODY_MARK_NO_SHOW, N_("no-show"));
 }
 
 static int cmd_usage_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
@@ -188,7 +188,7 @@ static int cmd_usage_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	rc = cmd_call(ctx, &req, RIGBOOK__RESPONSE__BODY_CORRECT_USAGE, &resp);
 	if (rc != CMD_OK)
 		return rc;
-	return print_reply(ctx, resp, "corrected");
+	return print_reply(ctx, resp, N_("corrected"));
 }
 
 const struct cmd_entry cmd_checkin_entry = {

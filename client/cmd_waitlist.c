@@ -83,7 +83,7 @@ static void print_entry_line(const char *verb, const Rigbook__WaitlistEntry *e)
 	char w[2 * RB_TIME_TEXT + 64];
 
 	cmd_window_text(e->start, e->end, e->time_zone, w, sizeof(w));
-	printf(_("%s entry %" PRIu64 ": "), verb, e->id);
+	printf(_("%s entry %" PRIu64 ": "), _(verb), e->id);
 	out_put_clean(stdout, e->resource_code);
 	printf(" %s\n", w);
 }
@@ -140,7 +140,7 @@ static int cmd_wait_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		json_entry(&j, e);
 		out_json_finish(&j);
 	} else {
-		print_entry_line("waiting:", e);
+		print_entry_line(N_("waiting:"), e);
 		printf(_("  place %" PRIu32 " in the queue of "), e->position);
 		out_put_clean(stdout, e->resource_code);
 		fputc('\n', stdout);
@@ -214,7 +214,7 @@ static int cmd_waitlist_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 			snprintf(det, sizeof(det), "%s", e->refusal);
 		else
 			det[0] = '\0';
-		const char *row[] = { id, e->resource_code, start, end, wait_state_name(e->state),
+		const char *row[] = { id, e->resource_code, start, end, i18n_state(wait_state_name(e->state)),
 				      place, e->member_handle, e->startup_code, det };
 
 		if (out_table_add(t, row) != 0) {
@@ -258,7 +258,7 @@ static int cmd_unwait_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		json_entry(&j, e);
 		out_json_finish(&j);
 	} else {
-		print_entry_line("withdrawn:", e);
+		print_entry_line(N_("withdrawn:"), e);
 	}
 	rigbook__response__free_unpacked(resp, NULL);
 	return CMD_OK;

@@ -143,9 +143,9 @@ static int cmd_watch_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	snprintf(tz, sizeof(tz), "%s",
 		 resp->watch != NULL && resp->watch->time_zone != NULL ? resp->watch->time_zone : "");
 	fprintf(stderr, _("rigbook: watching %s%s; Ctrl-C stops\n"),
-		args->npos == 1 ? args->pos[0] : "every resource",
+		args->npos == 1 ? args->pos[0] : _("every resource"),
 		resp->watch != NULL && !resp->watch->live
-			? " (the server is reconnecting to its database: a resync event follows)"
+			? _(" (the server is reconnecting to its database: a resync event follows)")
 			: "");
 	rigbook__response__free_unpacked(resp, NULL);
 

@@ -10,7 +10,7 @@ static void line(const char *label, const char *value)
 {
 	if (value == NULL || value[0] == '\0')
 		return;
-	printf("%-13s", label);
+	cmd_label(stdout, label, 13);
 	out_put_clean(stdout, value);
 	putchar('\n');
 }
@@ -50,11 +50,11 @@ static int cmd_whoami_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		putchar(')');
 	}
 	putchar('\n');
-	line("role", rb_role_name(h->role));
-	line("startup", h->startup_code);
-	line("institution", h->institution_code);
-	line("space", h->space_code);
-	printf("%-13s", "server");
+	line(N_("role"), i18n_role(rb_role_name(h->role)));
+	line(N_("startup"), h->startup_code);
+	line(N_("institution"), h->institution_code);
+	line(N_("space"), h->space_code);
+	cmd_label(stdout, N_("server"), 13);
 	out_put_clean(stdout, h->server);
 	printf(_(" at %s, protocol %" PRIu32 "\n"), rbc_peer(ctx->conn), h->protocol_version);
 	return CMD_OK;

@@ -187,6 +187,25 @@ const char *i18n_kind(const char *name)
 	return name;
 }
 
+const char *i18n_role(const char *name)
+{
+	static const char *const roles[] = {
+		NC_("role", "member"), NC_("role", "manager"), NC_("role", "operator"),
+		NC_("role", "admin"),
+	};
+	char key[64];
+
+	if (name == NULL)
+		return "";
+	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
+		if (strcmp(roles[i], name) != 0)
+			continue;
+		snprintf(key, sizeof(key), "role\004%s", name);
+		return i18n_pgettext(key, roles[i]);
+	}
+	return name;
+}
+
 const char *i18n_state(const char *name)
 {
 	static const char *const states[][2] = {

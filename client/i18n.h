@@ -56,6 +56,9 @@ const char *i18n_weekday_lower(int weekday);
 /* A resource kind's name (rb_kind_name) in the reader's language. */
 const char *i18n_kind(const char *name);
 
+/* A role's name (rb_role_name) in the reader's language. */
+const char *i18n_role(const char *name);
+
 /* A state's name (rb_state_name, a waitlist entry's) in the reader's language. */
 const char *i18n_state(const char *name);
 

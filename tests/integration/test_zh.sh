@@ -43,8 +43,9 @@ data = [
     r'\b[A-Z][A-Za-z]+/[A-Za-z_]+\b',      # time zones
     r'\b[A-Z][A-Z_]+\b',                   # metavariables, error codes, TLS
     r'\bUTF-8\b', r'\bZ\)', r'\bC\b',
+    r'“[^”]*”',                             # what the user typed, quoted
 ]
-ok_words = {'ms', 'alice', 'bob'}  # handles are data
+ok_words = {'ms', 'alice', 'bob', 'keys', 'local'}  # handles, option values
 left = []
 for path in sys.argv[1:]:
     for line in open(path, encoding='utf-8'):
@@ -242,4 +243,26 @@ t_zh_names() {
 	expect_eq "" "$(psql_q "SELECT name_zh FROM resources WHERE code = 'zh-names'")" "cleared" || return 1
 	expect_exit 0 zh alice show zh-names || return 1
 	expect_stdout_contains "名称         Engine rig" || return 1
+}
+
+# CSV stays keys in every language; --csv-headers=local names the columns
+# in the reader's language, and only the header line changes.
+t_zh_csv_headers() {
+	local d a b
+	zh_locale_or_skip
+	d=$(rb_day 40)
+	expect_exit 0 en mgr report --from "$d" --to "$d" --csv || return 1
+	a=$(cat "$RB_OUT")
+	expect_exit 0 zh mgr report --from "$d" --to "$d" --csv || return 1
+	b=$(cat "$RB_OUT")
+	expect_eq "$a" "$b" "report --csv under C and zh_CN" || return 1
+	expect_eq "space,institution,resource,name," "$(head -1 "$RB_OUT" | cut -c1-32)" "keys" || return 1
+	expect_exit 0 zh mgr report --from "$d" --to "$d" --csv --csv-headers=local || return 1
+	expect_eq "空间,依托单位,资源,名称,时区,台数,开放小时数" "$(head -1 "$RB_OUT" | cut -d, -f1-7)" "local" ||
+		return 1
+	expect_eq "$(printf '%s\n' "$a" | tail -n +2)" "$(tail -n +2 "$RB_OUT")" "the rows" || return 1
+	expect_exit 0 zh alice charges --csv --csv-headers local || return 1
+	expect_eq "编号,日期,企业,资源" "$(head -1 "$RB_OUT" | cut -d, -f1-4)" "charges" || return 1
+	expect_exit 2 zh alice charges --csv --csv-headers=fancy || return 1
+	all_chinese || return 1
 }
