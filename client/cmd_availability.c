@@ -276,9 +276,9 @@ static int cmd_availability_exec(struct cmd_ctx *ctx, const struct cmd_args *arg
 		print_json(resp->availability, code, ar.from, ar.to, tz);
 	} else {
 		out_put_clean(stdout, code);
-		fputs(" (", stdout);
+		fputs(C_("paren", " ("), stdout);
 		out_put_clean(stdout, tz);
-		fputs(")\n", stdout);
+		fputs(C_("paren", ")\n"), stdout);
 		rc = print_timeline(resp->availability, ar.from, ar.to, tz);
 	}
 	rigbook__response__free_unpacked(resp, NULL);

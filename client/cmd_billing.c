@@ -353,7 +353,7 @@ static int rate_tier(struct cmd_ctx *ctx, const struct cmd_args *args)
 		out_put_clean(stdout, r->tier);
 		fputs(_(" rates (was "), stdout);
 		out_put_clean(stdout, r->previous);
-		fputs(")\n", stdout);
+		fputs(C_("paren", ")\n"), stdout);
 	}
 	rigbook__response__free_unpacked(resp, NULL);
 	return CMD_OK;

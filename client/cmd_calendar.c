@@ -197,7 +197,7 @@ static void print_grid(const struct cal *c, const char *code, const char *tz, un
 	out_put_clean(stdout, code);
 	printf(_("  week %s, %s to %s ("), week, a, b);
 	out_put_clean(stdout, tz);
-	fputs(")\n", stdout);
+	fputs(C_("paren", ")\n"), stdout);
 	if (units > 1)
 		printf(_("%u identical units: 'x' when every one is taken\n"), units);
 	fputc('\n', stdout);

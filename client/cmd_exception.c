@@ -78,7 +78,7 @@ static int cmd_exception_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		out_put_clean(stdout, d->resource->code);
 		printf(_(" on %s %s ("), i18n_weekday_lower(rb_date_weekday(&day)), date);
 		out_put_clean(stdout, d->resource->time_zone);
-		fputs("): ", stdout);
+		fputs(C_("paren", "): "), stdout);
 		out_put_clean(stdout, text);
 		fputc('\n', stdout);
 	}

@@ -32,9 +32,9 @@ static void print_hours(const Rigbook__ResourceDetail *d, int offpeak)
 		snprintf(spec, sizeof(spec), _("(%zu windows)"), n);
 	fputs(offpeak ? _(" is off-peak ") : _(" opens "), stdout);
 	fputs(detail_weekdays_local(spec, local, sizeof(local)), stdout);
-	fputs(" (", stdout);
+	fputs(C_("paren", " ("), stdout);
 	out_put_clean(stdout, d->resource->time_zone);
-	fputs(")\n", stdout);
+	fputs(C_("paren", ")\n"), stdout);
 }
 
 static int cmd_hours_exec(struct cmd_ctx *ctx, const struct cmd_args *args)

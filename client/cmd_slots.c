@@ -133,7 +133,7 @@ static int cmd_slots_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		out_put_clean(stdout, code);
 		printf(_(" is free for %s ("), lentext);
 		out_put_clean(stdout, tz);
-		fputs("):\n", stdout);
+		fputs(C_("paren", "):\n"), stdout);
 		rc = print_table(reply, tz);
 	}
 	rigbook__response__free_unpacked(resp, NULL);

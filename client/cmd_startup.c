@@ -225,9 +225,9 @@ static int show(struct cmd_ctx *ctx, const char *code)
 	cmd_time_text(s->created_at, "UTC", created, sizeof(created));
 	strncat(created, " UTC", sizeof(created) - strlen(created) - 1);
 	out_put_clean(stdout, s->code);
-	fputs(" (", stdout);
+	fputs(C_("paren", " ("), stdout);
 	out_put_clean(stdout, s->name);
-	puts(")");
+	puts(C_("paren", ")"));
 	line(N_("space"), s->space_code);
 	line(N_("created"), created);
 	puts(_("invoice details:"));

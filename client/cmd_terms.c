@@ -56,7 +56,7 @@ static void print_terms(const Rigbook__ResourceDetail *d)
 	} else {
 		fputs(_("not accepted by you yet (rigbook terms accept "), stdout);
 		out_put_clean(stdout, r->code);
-		fputs(")\n", stdout);
+		fputs(C_("paren", ")\n"), stdout);
 	}
 	fputc('\n', stdout);
 	put_lines(stdout, d->terms_text);

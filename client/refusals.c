@@ -1,10 +1,9 @@
 /*
- * The words of refusals, by reason: the one table of templates.  A row is
- * here only when its English is exactly the server's message for every
- * refusal with that reason, made from the arguments alone; reasons whose
- * message has more than their arguments (times in a zone, several
- * wordings) are left to the message.  tests/unit/test_refusals.c renders
- * every row.
+ * The words of refusals, by reason: the one table of templates.  A row's
+ * English is exactly the server's message for a refusal with that reason,
+ * made from its arguments alone; a reason with several wordings has a row
+ * per wording (told apart by an argument) or none.  tests/unit/test_refusals.c
+ * renders every row against the server's words.
  *
  * A template's %{name} is the argument as it is; %{name:duration} a number
  * of minutes as the server words it ("30 min", "1 h 30 min", "3 d");
@@ -343,23 +342,25 @@ static int fill(const char *text, const Rigbook__Error *e, char *buf, size_t len
 }
 
 /*
- * The template for e when it says all that e's message says: its English,
- * filled in, is the message (or there is no message).  A server that adds
- * words to a reason's message (a prefix naming the booking that stays
- * where it was, say) gets its message shown, not fewer words.
+ * The template for e, unless e's message says more than the template's
+ * English: a server that words a reason with more around it (move's
+ * "booking 22 stays ...: " before a rule's refusal) gets its message shown,
+ * not fewer words.  A message that is other words altogether is the
+ * template's to replace.
  */
 static const struct refusal_template *usable(const Rigbook__Error *e)
 {
 	const struct refusal_template *t = refusal_template_for(e);
 	char english[2048];
-	int was, same;
+	int was, more;
 
 	if (t == NULL || e->message == NULL || e->message[0] == '\0')
 		return t;
 	was = i18n_plain(1);
-	same = fill(t->text, e, english, sizeof(english)) == 0 && strcmp(english, e->message) == 0;
+	more = fill(t->text, e, english, sizeof(english)) == 0 &&
+	       strlen(e->message) > strlen(english) && strstr(e->message, english) != NULL;
 	i18n_plain(was);
-	return same ? t : NULL;
+	return more ? NULL : t;
 }
 
 int refusal_render(const Rigbook__Error *e, char *buf, size_t len)

@@ -189,7 +189,7 @@ BEGIN
      WHERE r.retired_at IS NULL
        AND (p_kind IS NULL OR r.kind = p_kind::resource_kind)
        AND (p_tag IS NULL OR r.tags @> ARRAY[p_tag])
-       AND (p_text IS NULL OR strpos(lower(r.code || ' ' || r.name || ' ' || r.description),
+       AND (p_text IS NULL OR strpos(lower(r.code || ' ' || r.name || ' ' || r.name_zh || ' ' || r.description),
                                      lower(p_text)) > 0)
        AND (r.max_minutes = 0 OR r.max_minutes >= p_len)
        AND r.min_minutes <= p_len

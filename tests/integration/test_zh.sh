@@ -45,7 +45,7 @@ data = [
     r'\bUTF-8\b', r'\bZ\)', r'\bC\b',
     r'“[^”]*”',                             # what the user typed, quoted
 ]
-ok_words = {'ms', 'alice', 'bob', 'keys', 'local'}  # handles, option values
+ok_words = {'ms', 'alice', 'bob', 'Alice', 'Acme', 'acme', 'keys', 'local'}  # names, codes, option values
 left = []
 for path in sys.argv[1:]:
     for line in open(path, encoding='utf-8'):
@@ -110,6 +110,10 @@ t_zh_tour_has_no_english() {
 	expect_stdout_contains "你的预约 $id" || return 1
 	expect_exit 0 zh alice calendar zh-tour --week "$week" && all_chinese || return 1
 	expect_stdout_contains "图例" || return 1
+	expect_exit 0 zh alice slots zh-tour --days 3 --length 1h && all_chinese || return 1
+	expect_exit 0 zh alice find --search 发动机试验台 --length 1h --within 3d && all_chinese || return 1
+	expect_stdout_contains "发动机试验台" || return 1
+	expect_exit 0 zh alice whoami && all_chinese || return 1
 	# the refusal: in Chinese from its reason, the code kept for scripts
 	expect_exit 1 zh bob book zh-tour --from "$d 10:00" --to "$d 12:00" || return 1
 	all_chinese || return 1
