@@ -159,8 +159,8 @@ void detail_exception_text(const Rigbook__DateException *e, char *buf, size_t le
 		snprintf(w, sizeof(w), _("open %s"), dw);
 	else
 		snprintf(w, sizeof(w), _("open (windows not shown)"));
-	snprintf(buf, len, "%s%s%.500s%s", w, reason[0] != '\0' ? " (" : "", reason,
-		 reason[0] != '\0' ? ")" : "");
+	snprintf(buf, len, "%s%s%.500s%s", w, reason[0] != '\0' ? C_("paren", " (") : "", reason,
+		 reason[0] != '\0' ? C_("paren", ")") : "");
 }
 
 static const char *closure_kind(const Rigbook__Closure *c)
@@ -177,7 +177,7 @@ void detail_closure_text(const Rigbook__Closure *c, const char *tz, int with_zon
 		snprintf(w, sizeof(w), "%" PRId64 "-%" PRId64, c->start, c->end);
 	snprintf(buf, len, _("closed%s %s%s%.100s%s%s%.500s"),
 		 c->kind == RIGBOOK__CLOSURE_KIND__MAINTENANCE ? _(" for maintenance") : "", w,
-		 with_zone ? " (" : "", with_zone ? tz : "", with_zone ? ")" : "",
+		 with_zone ? C_("paren", " (") : "", with_zone ? tz : "", with_zone ? C_("paren", ")") : "",
 		 c->reason != NULL && c->reason[0] != '\0' ? ": " : "",
 		 c->reason != NULL ? c->reason : "");
 }
@@ -333,7 +333,7 @@ void detail_print(FILE *f, const Rigbook__ResourceDetail *d)
 		snprintf(buf, sizeof(buf), "%" PRIu64 "  %s%s%.40s%s", c->id, text,
 			 c->created_by != NULL && c->created_by[0] != '\0' ? _(" (by ") : "",
 			 c->created_by != NULL ? c->created_by : "",
-			 c->created_by != NULL && c->created_by[0] != '\0' ? ")" : "");
+			 c->created_by != NULL && c->created_by[0] != '\0' ? C_("paren", ")") : "");
 		field(f, i == 0 ? N_("closures") : "", buf);
 	}
 	if (r->terms_version == 0)
