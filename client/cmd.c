@@ -15,6 +15,7 @@
 #include "rigbook/names.h"
 #include "rigbook/rbtime.h"
 #include "refusals.h"
+#include "i18n.h"
 
 extern const struct cmd_entry cmd_whoami_entry;
 extern const struct cmd_entry cmd_ping_entry;
@@ -140,10 +141,10 @@ const struct cmd_entry *cmd_find(const char *name, char *err, size_t errlen)
 	if (matches == 1)
 		return found;
 	if (matches == 0) {
-		snprintf(err, errlen, "unknown command: %s (try: rigbook help)", name);
+		snprintf(err, errlen, _("unknown command: %s (try: rigbook help)"), name);
 		return NULL;
 	}
-	used = (size_t)snprintf(err, errlen, "ambiguous command: %s, could be: ", name);
+	used = (size_t)snprintf(err, errlen, _("ambiguous command: %s, could be: "), name);
 	for (e = cmd_table; *e != NULL && used < errlen; e++) {
 		if (strncmp((*e)->name, name, n) != 0)
 			continue;
@@ -180,7 +181,7 @@ int cmd_parse_args(const struct cmd_entry *e, int argc, char **argv, struct cmd_
 
 		if (only_pos || s[0] != '-' || s[1] == '\0') {
 			if (a->npos >= e->upper || a->npos >= CMD_MAX_ARGS) {
-				snprintf(err, errlen, "unexpected argument '%.60s'", s);
+				snprintf(err, errlen, _("unexpected argument '%.60s'"), s);
 				return -1;
 			}
 			a->pos[a->npos++] = s;
@@ -193,7 +194,7 @@ int cmd_parse_args(const struct cmd_entry *e, int argc, char **argv, struct cmd_
 		if (strcmp(s, "-h") == 0 || strcmp(s, "--help") == 0)
 			return 1;
 		if (s[1] != '-') {
-			snprintf(err, errlen, "unknown option %.60s", s);
+			snprintf(err, errlen, _("unknown option %.60s"), s);
 			return -1;
 		}
 		name = s + 2;
@@ -205,7 +206,7 @@ int cmd_parse_args(const struct cmd_entry *e, int argc, char **argv, struct cmd_
 		}
 		o = find_opt(e, name, n);
 		if (o == NULL) {
-			snprintf(err, errlen, "unknown option --%.*s", (int)(n > 60 ? 60 : n), name);
+			snprintf(err, errlen, _("unknown option --%.*s"), (int)(n > 60 ? 60 : n), name);
 			return -1;
 		}
 		if (o->takes_value) {
@@ -214,12 +215,12 @@ int cmd_parse_args(const struct cmd_entry *e, int argc, char **argv, struct cmd_
 			} else if (i + 1 < argc) {
 				value = argv[++i];
 			} else {
-				snprintf(err, errlen, "--%s needs a value", o->name);
+				snprintf(err, errlen, _("--%s needs a value"), o->name);
 				return -1;
 			}
 		} else {
 			if (eq != NULL) {
-				snprintf(err, errlen, "--%s takes no value", o->name);
+				snprintf(err, errlen, _("--%s takes no value"), o->name);
 				return -1;
 			}
 			value = "";
@@ -228,12 +229,12 @@ int cmd_parse_args(const struct cmd_entry *e, int argc, char **argv, struct cmd_
 
 		for (k = 0; k < a->nopt && !o->repeat; k++) {
 			if (strcmp(a->opt[k].key, key) == 0) {
-				snprintf(err, errlen, "--%s given twice", o->name);
+				snprintf(err, errlen, _("--%s given twice"), o->name);
 				return -1;
 			}
 		}
 		if (a->nopt >= CMD_MAX_ARGS) {
-			snprintf(err, errlen, "too many options");
+			snprintf(err, errlen, _("too many options"));
 			return -1;
 		}
 		a->opt[a->nopt].key = key;
@@ -241,7 +242,7 @@ int cmd_parse_args(const struct cmd_entry *e, int argc, char **argv, struct cmd_
 		a->nopt++;
 	}
 	if (a->npos < e->lower) {
-		snprintf(err, errlen, "missing argument");
+		snprintf(err, errlen, _("missing argument"));
 		return -1;
 	}
 	return 0;
@@ -282,14 +283,14 @@ int cmd_minutes_arg(const struct cmd_ctx *ctx, const char *label, const char *va
 	}
 	if (rb_duration_parse(value, &secs, err, sizeof(err)) != 0)
 		return cmd_bad_value(ctx, "%s: %s%s", label, err,
-				     allow_off ? " (0 or off switches it off)" : "");
+				     allow_off ? _(" (0 or off switches it off)") : "");
 	if (secs % ((int64_t)unit * 60) != 0)
-		return cmd_bad_value(ctx, "%s: %.40s is not a whole number of %s", label, value,
-				     unit == 1440 ? "days" : "minutes");
+		return cmd_bad_value(ctx, _("%s: %.40s is not a whole number of %s"), label, value,
+				     unit == 1440 ? _("days") : _("minutes"));
 	if (secs == 0 && !allow_off)
-		return cmd_bad_value(ctx, "%s: must be longer than 0", label);
+		return cmd_bad_value(ctx, _("%s: must be longer than 0"), label);
 	if (secs / 60 / unit > UINT32_MAX)
-		return cmd_bad_value(ctx, "%s: %.40s is too long", label, value);
+		return cmd_bad_value(ctx, _("%s: %.40s is too long"), label, value);
 	*out = (uint32_t)(secs / 60 / unit);
 	return CMD_OK;
 }
@@ -307,17 +308,47 @@ int cmd_count_arg(const struct cmd_ctx *ctx, const char *label, const char *valu
 	for (p = value; *p >= '0' && *p <= '9' && v <= hi; p++)
 		v = v * 10 + (uint64_t)(*p - '0');
 	if (p == value || *p != '\0' || v < lo || v > hi)
-		return cmd_bad_value(ctx, "%s must be a whole number from %" PRIu32 " to %" PRIu32
-				     "%s, not '%.40s'",
-				     label, allow_off ? 0 : lo, hi, allow_off ? " (0 or off: no limit)" : "",
+		return cmd_bad_value(ctx, _("%s must be a whole number from %" PRIu32 " to %" PRIu32
+				     "%s, not '%.40s'"),
+				     label, allow_off ? 0 : lo, hi, allow_off ? _(" (0 or off: no limit)") : "",
 				     value);
 	*out = (uint32_t)v;
 	return CMD_OK;
 }
 
+int cmd_csv_headers(const struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	const char *v = cmd_arg(args, "csv-headers");
+
+	if (v == NULL || strcmp(v, "keys") == 0)
+		return 0;
+	if (strcmp(v, "local") == 0)
+		return 1;
+	cmd_usage_error(ctx, _("--csv-headers is keys or local, not '%.40s'"), v);
+	return -1;
+}
+
+const char *cmd_csv_header(const char *key, int local)
+{
+	char k[80];
+
+	if (!local)
+		return key;
+	snprintf(k, sizeof(k), "csv\004%s", key);
+	return i18n_pgettext(k, key);
+}
+
+void cmd_label(FILE *f, const char *label, int width)
+{
+	const char *l = label[0] != '\0' ? _(label) : "";
+	int w = (int)out_width(l);
+
+	fprintf(f, "%s%*s", l, w < width ? width - w : 0, "");
+}
+
 void cmd_print_usage(FILE *f, const struct cmd_entry *e)
 {
-	fprintf(f, "usage: rigbook %s%s%s\n", e->name, e->usage[0] != '\0' ? " " : "", e->usage);
+	fprintf(f, _("usage: rigbook %s%s%s\n"), e->name, e->usage[0] != '\0' ? " " : "", e->usage);
 }
 
 void cmd_main_usage(FILE *f)
@@ -328,16 +359,16 @@ void cmd_main_usage(FILE *f)
 	for (e = cmd_table; *e != NULL; e++)
 		if ((int)strlen((*e)->name) > width)
 			width = (int)strlen((*e)->name);
-	fputs("usage: rigbook [--config FILE] [--server HOST:PORT] [--token TOKEN | --token-file FILE]\n"
+	fputs(_("usage: rigbook [--config FILE] [--server HOST:PORT] [--token TOKEN | --token-file FILE]\n"
 	      "               [--ca FILE] [--server-name NAME] [--timeout SECONDS] [--retry SECONDS]\n"
 	      "               [--json] COMMAND [ARGS]\n"
 	      "       rigbook --help | --version\n"
 	      "\n"
-	      "commands (any unique prefix will do):\n",
+	      "commands (any unique prefix will do):\n"),
 	      f);
 	for (e = cmd_table; *e != NULL; e++)
-		fprintf(f, "  %-*s  %s\n", width, (*e)->name, (*e)->summary);
-	fputs("\n"
+		fprintf(f, "  %-*s  %s\n", width, (*e)->name, _((*e)->summary));
+	fputs(_("\n"
 	      "Times are read in the resource's time zone unless they carry an offset\n"
 	      "(+08:00, Z).  Settings come from the flags, then RIGBOOK_SERVER, RIGBOOK_TOKEN,\n"
 	      "RIGBOOK_CA, then the file named by --config or RIGBOOK_CONFIG\n"
@@ -346,7 +377,7 @@ void cmd_main_usage(FILE *f)
 	      "exit status: 0 done, 1 refused by the server, 2 usage error,\n"
 	      "             3 no connection, TLS or protocol failure,\n"
 	      "             4 the server is unavailable: try again later,\n"
-	      "             5 a change was sent but its answer was lost: it may have been made\n",
+	      "             5 a change was sent but its answer was lost: it may have been made\n"),
 	      f);
 }
 
@@ -356,7 +387,7 @@ int cmd_usage_error(const struct cmd_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "rigbook: %s: ", ctx->entry->name);
+	fprintf(stderr, _("rigbook: %s: "), ctx->entry->name);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -369,7 +400,7 @@ int cmd_bad_value(const struct cmd_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "rigbook: %s: ", ctx->entry->name);
+	fprintf(stderr, _("rigbook: %s: "), ctx->entry->name);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -381,7 +412,7 @@ int cmd_failed(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("rigbook: ", stderr);
+	fputs(_("rigbook: "), stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -391,8 +422,8 @@ int cmd_failed(const char *fmt, ...)
 
 int cmd_refused(int code, const char *message)
 {
-	fprintf(stderr, "rigbook: %s: ", rb_code_name(code));
-	out_put_clean(stderr, message != NULL && message[0] != '\0' ? message : "(no message)");
+	fprintf(stderr, _("rigbook: %s: "), rb_code_name(code));
+	out_put_clean(stderr, message != NULL && message[0] != '\0' ? message : _("(no message)"));
 	fputc('\n', stderr);
 	return code == RIGBOOK__ERROR_CODE__UNAVAILABLE ? CMD_UNAVAILABLE : CMD_REFUSED;
 }
@@ -414,7 +445,7 @@ int cmd_connect(struct cmd_ctx *ctx)
 		return CMD_OK;
 	if (ctx->opts.token == NULL || ctx->opts.token[0] == '\0') {
 		fprintf(stderr,
-			"rigbook: no token: give --token-file, set RIGBOOK_TOKEN, or put \"token_file = ...\" or \"token = ...\" in the configuration file%s%s\n",
+			_("rigbook: no token: give --token-file, set RIGBOOK_TOKEN, or put \"token_file = ...\" or \"token = ...\" in the configuration file%s%s\n"),
 			ctx->config_path != NULL ? " " : "",
 			ctx->config_path != NULL ? ctx->config_path : "");
 		return CMD_USAGE;
@@ -434,7 +465,7 @@ static int check_answer(Rigbook__Response *r, Rigbook__Response__BodyCase expect
 	if (r->body_case == RIGBOOK__RESPONSE__BODY_ERROR && r->error != NULL)
 		return cmd_refused_error(r->error);
 	if (r->body_case != expect)
-		return cmd_failed("the server answered with an unexpected message (body %d, expected %d)",
+		return cmd_failed(_("the server answered with an unexpected message (body %d, expected %d)"),
 				  (int)r->body_case, (int)expect);
 	return CMD_OK;
 }
@@ -509,7 +540,7 @@ int cmd_mutate(struct cmd_ctx *ctx, Rigbook__Request *req, Rigbook__Response__Bo
 
 	*resp = NULL;
 	if (new_key(key, sizeof(key)) != 0)
-		return cmd_failed("cannot draw a random idempotency key");
+		return cmd_failed(_("cannot draw a random idempotency key"));
 	/* nothing is sent before this connection: its failure is only that */
 	rc = cmd_connect(ctx);
 	if (rc != CMD_OK)
@@ -564,7 +595,7 @@ int cmd_mutate(struct cmd_ctx *ctx, Rigbook__Request *req, Rigbook__Response__Bo
 			fputs(code == RIGBOOK__ERROR_CODE__UNAVAILABLE ? "rigbook: UNAVAILABLE: " : "rigbook: ",
 			      stderr);
 			out_put_clean(stderr, err);
-			fprintf(stderr, "; trying again for up to %d s\n", (ctx->retry_ms + 999) / 1000);
+			fprintf(stderr, _("; trying again for up to %d s\n"), (ctx->retry_ms + 999) / 1000);
 			told = 1;
 		}
 		pause_ms(pause);
@@ -665,7 +696,7 @@ const Rigbook__ResourceDetail *cmd_reply_detail(const Rigbook__Response *resp)
 	default: break;
 	}
 	if (d == NULL || d->resource == NULL) {
-		cmd_failed("the server's answer holds no resource");
+		cmd_failed(_("the server's answer holds no resource"));
 		return NULL;
 	}
 	return d;
@@ -690,14 +721,48 @@ static const char *known_zone(const char *tz)
 	return NULL;
 }
 
+int cmd_window_words(int64_t start, int64_t end, const char *tz, char *buf, size_t len)
+{
+	char w[RB_WINDOW_TEXT], *on, *to;
+
+	if (rb_time_window(start, end, tz, w, sizeof(w)) != 0)
+		return -1;
+	if ((on = strstr(w, " on ")) != NULL) {
+		*on = '\0';
+		/* TRANSLATORS: a window within one day: %1$s the hours, %2$s the date */
+		snprintf(buf, len, _("%1$s on %2$s"), w, on + 4);
+	} else if ((to = strstr(w, " to ")) != NULL) {
+		*to = '\0';
+		/* TRANSLATORS: a window over days: from %1$s to %2$s */
+		snprintf(buf, len, _("%1$s to %2$s"), w, to + 4);
+	} else {
+		snprintf(buf, len, "%s", w);
+	}
+	return 0;
+}
+
 void cmd_window_text(int64_t start, int64_t end, const char *tz, char *buf, size_t len)
 {
 	const char *z = known_zone(tz);
 	char w[RB_WINDOW_TEXT];
 
-	if (rb_time_window(start, end, z != NULL ? z : "UTC", w, sizeof(w)) != 0)
+	char *on, *to;
+
+	if (rb_time_window(start, end, z != NULL ? z : "UTC", w, sizeof(w)) != 0) {
 		snprintf(w, sizeof(w), "%" PRId64 "-%" PRId64, start, end);
-	snprintf(buf, len, "%s (%s)", w, z != NULL ? z : "UTC");
+		snprintf(buf, len, "%s (%s)", w, z != NULL ? z : "UTC");
+	} else if ((on = strstr(w, " on ")) != NULL) {
+		/* "10:00-12:00 on 2026-12-03": the words around the times are the reader's */
+		*on = '\0';
+		/* TRANSLATORS: a window within one day: %1$s the hours, %2$s the date, %3$s the time zone */
+		snprintf(buf, len, _("%1$s on %2$s (%3$s)"), w, on + 4, z != NULL ? z : "UTC");
+	} else if ((to = strstr(w, " to ")) != NULL) {
+		*to = '\0';
+		/* TRANSLATORS: a window over days: from %1$s to %2$s, in the time zone %3$s */
+		snprintf(buf, len, _("%1$s to %2$s (%3$s)"), w, to + 4, z != NULL ? z : "UTC");
+	} else {
+		snprintf(buf, len, "%s (%s)", w, z != NULL ? z : "UTC");
+	}
 }
 
 void cmd_time_text(int64_t t, const char *tz, char *buf, size_t len)
@@ -715,12 +780,12 @@ void cmd_print_booking_line(FILE *f, const char *verb, const Rigbook__Booking *b
 	char w[RB_WINDOW_TEXT + 80];
 
 	cmd_window_text(b->start, b->end, b->time_zone, w, sizeof(w));
-	fprintf(f, "%s %" PRIu64 ": ", verb, b->id);
+	fprintf(f, _("%s %" PRIu64 ": "), _(verb), b->id);
 	out_put_clean(f, b->resource_code);
 	fputc(' ', f);
 	out_put_clean(f, w);
 	if (b->state == RIGBOOK__BOOKING_STATE__REQUESTED)
-		fputs(" (requested: waiting for approval)", f);
+		fputs(_(" (requested: waiting for approval)"), f);
 	fputc('\n', f);
 }
 

@@ -100,6 +100,17 @@ int cmd_count_arg(const struct cmd_ctx *ctx, const char *label, const char *valu
 		  uint32_t hi, int allow_off, uint32_t *out);
 
 void cmd_print_usage(FILE *f, const struct cmd_entry *e);
+/*
+ * --csv-headers: "keys" (the default: the column keys, the same in every
+ * language) or "local" (the columns named in the reader's language).
+ * Returns 0 for keys, 1 for local, or -1 after a usage error.
+ */
+int cmd_csv_headers(const struct cmd_ctx *ctx, const struct cmd_args *args);
+/* A CSV column's key (marked NC_("csv", ...)) as a header: the key, or its local name. */
+const char *cmd_csv_header(const char *key, int local);
+
+/* A label (marked N_()) in the reader's words, padded to width terminal columns. */
+void cmd_label(FILE *f, const char *label, int width);
 /* The global usage: options, commands, environment. */
 void cmd_main_usage(FILE *f);
 
@@ -173,6 +184,11 @@ void cmd_close(struct cmd_ctx *ctx);
 
 /* ------------------------------------------------------------ shared output */
 
+/*
+ * rb_time_window's "10:00-12:00 on 2026-12-03" (or "... to ...") in the
+ * reader's words, into buf; -1 when tz or the instants are not valid.
+ */
+int cmd_window_words(int64_t start, int64_t end, const char *tz, char *buf, size_t len);
 /* "10:00-12:00 on 2026-12-03 (Asia/Shanghai)"; UTC when the zone is unknown here. */
 void cmd_window_text(int64_t start, int64_t end, const char *tz, char *buf, size_t len);
 /* "2026-12-03 10:00" in tz; UTC (with a Z) when the zone is unknown here. */

@@ -9,6 +9,7 @@
 #include "cmd.h"
 #include "rigbook/names.h"
 #include "rigbook/rbtime.h"
+#include "i18n.h"
 
 static const struct cmd_opt approvals_opts[] = {
 	{ NULL, 0, NULL },
@@ -21,8 +22,8 @@ static const struct cmd_opt decide_opts[] = {
 
 static int cmd_approvals_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	static const char *const head[] = { "ID", "RESOURCE", "START", "END", "MEMBER", "STARTUP",
-					    "REQUESTED", "NOTE" };
+	static const char *const head[] = { N_("ID"), N_("RESOURCE"), N_("START"), N_("END"), N_("MEMBER"), N_("STARTUP"),
+					    N_("REQUESTED"), N_("NOTE") };
 	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
 	Rigbook__ListApprovalsRequest lr = RIGBOOK__LIST_APPROVALS_REQUEST__INIT;
 	Rigbook__Response *resp;
@@ -49,14 +50,14 @@ static int cmd_approvals_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		return CMD_OK;
 	}
 	if (reply == NULL || reply->n_bookings == 0) {
-		puts("no bookings wait for your approval");
+		puts(_("no bookings wait for your approval"));
 		rigbook__response__free_unpacked(resp, NULL);
 		return CMD_OK;
 	}
 	t = out_table_new(8, head);
 	if (t == NULL) {
 		rigbook__response__free_unpacked(resp, NULL);
-		return cmd_failed("out of memory");
+		return cmd_failed(_("out of memory"));
 	}
 	for (size_t i = 0; i < reply->n_bookings; i++) {
 		const Rigbook__Booking *b = reply->bookings[i];
@@ -72,7 +73,7 @@ static int cmd_approvals_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		if (out_table_add(t, row) != 0) {
 			out_table_free(t);
 			rigbook__response__free_unpacked(resp, NULL);
-			return cmd_failed("out of memory");
+			return cmd_failed(_("out of memory"));
 		}
 	}
 	out_table_print(t, stdout);
@@ -92,10 +93,10 @@ static int decide(struct cmd_ctx *ctx, const struct cmd_args *args, int approve)
 	int rc;
 
 	if (cmd_booking_id(args->pos[0], &dr.booking_id) != 0)
-		return cmd_usage_error(ctx, "'%.40s' is not a booking id (a number, as approvals shows)",
+		return cmd_usage_error(ctx, _("'%.40s' is not a booking id (a number, as approvals shows)"),
 				       args->pos[0]);
 	if (!approve && (reason == NULL || reason[0] == '\0'))
-		return cmd_usage_error(ctx, "--reason is required: the member sees why");
+		return cmd_usage_error(ctx, _("--reason is required: the member sees why"));
 	dr.approve = approve;
 	dr.reason = (char *)(reason != NULL ? reason : "");
 	req.body_case = RIGBOOK__REQUEST__BODY_DECIDE;
@@ -106,14 +107,14 @@ static int decide(struct cmd_ctx *ctx, const struct cmd_args *args, int approve)
 	b = resp->decide != NULL ? resp->decide->booking : NULL;
 	if (b == NULL) {
 		rigbook__response__free_unpacked(resp, NULL);
-		return cmd_failed("the server's answer holds no booking");
+		return cmd_failed(_("the server's answer holds no booking"));
 	}
 	if (ctx->json) {
 		out_json_init(&j, stdout);
 		cmd_json_booking(&j, b);
 		out_json_finish(&j);
 	} else {
-		cmd_print_booking_line(stdout, approve ? "approved" : "declined", b);
+		cmd_print_booking_line(stdout, approve ? N_("approved") : N_("declined"), b);
 	}
 	rigbook__response__free_unpacked(resp, NULL);
 	return CMD_OK;
@@ -132,7 +133,7 @@ static int cmd_decline_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 const struct cmd_entry cmd_approvals_entry = {
 	.name = "approvals",
 	.usage = "[CODE]",
-	.summary = "list the booking requests waiting for your approval (staff)",
+	.summary = N_("list the booking requests waiting for your approval (staff)"),
 	.options = approvals_opts,
 	.lower = 0,
 	.upper = 1,
@@ -142,7 +143,7 @@ const struct cmd_entry cmd_approvals_entry = {
 const struct cmd_entry cmd_approve_entry = {
 	.name = "approve",
 	.usage = "ID [--reason TEXT]",
-	.summary = "approve a requested booking (staff)",
+	.summary = N_("approve a requested booking (staff)"),
 	.options = decide_opts,
 	.lower = 1,
 	.upper = 1,
@@ -152,7 +153,7 @@ const struct cmd_entry cmd_approve_entry = {
 const struct cmd_entry cmd_decline_entry = {
 	.name = "decline",
 	.usage = "ID --reason TEXT",
-	.summary = "decline a requested booking, saying why (staff)",
+	.summary = N_("decline a requested booking, saying why (staff)"),
 	.options = decide_opts,
 	.lower = 1,
 	.upper = 1,

@@ -11,6 +11,7 @@
 #include "cmd.h"
 #include "rigbook/names.h"
 #include "rigbook/rbtime.h"
+#include "i18n.h"
 
 #define DEFAULT_SPAN (7 * 86400)
 
@@ -46,7 +47,7 @@ static void describe(const Rigbook__AvailabilityReply *r, unsigned units, int64_
 
 		if (covers(c->start, c->end, a, b)) {
 			snprintf(buf, len, "%s%s%.120s%s",
-				 c->kind == RIGBOOK__CLOSURE_KIND__MAINTENANCE ? "maintenance" : "closed",
+				 c->kind == RIGBOOK__CLOSURE_KIND__MAINTENANCE ? _("maintenance") : _("closed"),
 				 c->reason[0] != '\0' ? " (" : "", c->reason,
 				 c->reason[0] != '\0' ? ")" : "");
 			return;
@@ -61,25 +62,25 @@ static void describe(const Rigbook__AvailabilityReply *r, unsigned units, int64_
 	}
 	if (taken >= units) {
 		if (units > 1)
-			snprintf(buf, len, "taken (all %u units)", units);
+			snprintf(buf, len, _("taken (all %u units)"), units);
 		else if (one->mine)
-			snprintf(buf, len, "%s: your booking %" PRIu64, rb_state_name(one->state),
+			snprintf(buf, len, _("%s: your booking %" PRIu64), i18n_state(rb_state_name(one->state)),
 				 one->booking_id);
 		else if (one->booking_id != 0)
-			snprintf(buf, len, "%s: booking %" PRIu64 " of your startup",
-				 rb_state_name(one->state), one->booking_id);
+			snprintf(buf, len, _("%s: booking %" PRIu64 " of your startup"),
+				 i18n_state(rb_state_name(one->state)), one->booking_id);
 		else
-			snprintf(buf, len, "taken (%s)", rb_state_name(one->state));
+			snprintf(buf, len, _("taken (%s)"), i18n_state(rb_state_name(one->state)));
 		return;
 	}
 	for (i = 0; i < r->n_open && !open; i++)
 		open = covers(r->open[i]->start, r->open[i]->end, a, b);
 	if (!open)
-		snprintf(buf, len, "closed (outside opening hours)");
+		snprintf(buf, len, _("closed (outside opening hours)"));
 	else if (taken > 0)
-		snprintf(buf, len, "free (%u of %u units taken)", taken, units);
+		snprintf(buf, len, _("free (%u of %u units taken)"), taken, units);
 	else
-		snprintf(buf, len, "free");
+		snprintf(buf, len, _("free"));
 }
 
 static void clip_add(int64_t *pts, size_t *n, int64_t t, int64_t from, int64_t to)
@@ -91,10 +92,10 @@ static void clip_add(int64_t *pts, size_t *n, int64_t t, int64_t from, int64_t t
 static int add_row(struct out_table *t, int64_t start, int64_t end, const char *tz,
 		   const char *status)
 {
-	char w[RB_WINDOW_TEXT];
+	char w[RB_WINDOW_TEXT + 16];
 	const char *row[2] = { w, status };
 
-	if (rb_time_window(start, end, tz, w, sizeof(w)) != 0)
+	if (cmd_window_words(start, end, tz, w, sizeof(w)) != 0)
 		snprintf(w, sizeof(w), "%" PRId64 "-%" PRId64, start, end);
 	return out_table_add(t, row);
 }
@@ -102,7 +103,7 @@ static int add_row(struct out_table *t, int64_t start, int64_t end, const char *
 static int print_timeline(const Rigbook__AvailabilityReply *r, int64_t from, int64_t to,
 			  const char *tz)
 {
-	static const char *const head[] = { "WHEN", "STATUS" };
+	static const char *const head[] = { N_("WHEN"), N_("STATUS") };
 	unsigned units = r->resource != NULL && r->resource->units > 1 ? r->resource->units : 1;
 	size_t cap = 2 + 2 * (r->n_busy + r->n_open + r->n_closures), n = 0, i;
 	int64_t *pts = malloc(cap * sizeof(*pts)), seg_start;
@@ -113,7 +114,7 @@ static int print_timeline(const Rigbook__AvailabilityReply *r, int64_t from, int
 	if (pts == NULL || t == NULL) {
 		free(pts);
 		out_table_free(t);
-		return cmd_failed("out of memory");
+		return cmd_failed(_("out of memory"));
 	}
 	pts[n++] = from;
 	pts[n++] = to;
@@ -149,7 +150,7 @@ static int print_timeline(const Rigbook__AvailabilityReply *r, int64_t from, int
 	free(pts);
 	if (rc != 0) {
 		out_table_free(t);
-		return cmd_failed("out of memory");
+		return cmd_failed(_("out of memory"));
 	}
 	out_table_print(t, stdout);
 	out_table_free(t);
@@ -239,9 +240,9 @@ static int cmd_availability_exec(struct cmd_ctx *ctx, const struct cmd_args *arg
 
 	/* refuse what cannot be a time before talking to the server */
 	if (from != NULL && rb_time_parse(from, "UTC", &t, err, sizeof(err)) != 0)
-		return cmd_bad_value(ctx, "--from: %s", err);
+		return cmd_bad_value(ctx, _("--from: %s"), err);
 	if (to != NULL && rb_time_parse(to, "UTC", &t, err, sizeof(err)) != 0)
-		return cmd_bad_value(ctx, "--to: %s", err);
+		return cmd_bad_value(ctx, _("--to: %s"), err);
 
 	rc = cmd_resource(ctx, code, &resp, &res);
 	if (rc != CMD_OK)
@@ -254,12 +255,12 @@ static int cmd_availability_exec(struct cmd_ctx *ctx, const struct cmd_args *arg
 		ar.from = (int64_t)time(NULL);
 		ar.from -= ar.from % 60;
 	} else if (rb_time_parse(from, tz, &ar.from, err, sizeof(err)) != 0) {
-		return cmd_bad_value(ctx, "--from: %s", err);
+		return cmd_bad_value(ctx, _("--from: %s"), err);
 	}
 	if (to == NULL)
 		ar.to = ar.from + DEFAULT_SPAN;
 	else if (rb_time_parse_until(to, tz, &ar.to, err, sizeof(err)) != 0)
-		return cmd_bad_value(ctx, "--to: %s", err);
+		return cmd_bad_value(ctx, _("--to: %s"), err);
 
 	ar.resource_code = (char *)code;
 	req.body_case = RIGBOOK__REQUEST__BODY_AVAILABILITY;
@@ -269,15 +270,15 @@ static int cmd_availability_exec(struct cmd_ctx *ctx, const struct cmd_args *arg
 		return rc;
 	if (resp->availability == NULL) {
 		rigbook__response__free_unpacked(resp, NULL);
-		return cmd_failed("the server's answer is empty");
+		return cmd_failed(_("the server's answer is empty"));
 	}
 	if (ctx->json) {
 		print_json(resp->availability, code, ar.from, ar.to, tz);
 	} else {
 		out_put_clean(stdout, code);
-		fputs(" (", stdout);
+		fputs(C_("paren", " ("), stdout);
 		out_put_clean(stdout, tz);
-		fputs(")\n", stdout);
+		fputs(C_("paren", ")\n"), stdout);
 		rc = print_timeline(resp->availability, ar.from, ar.to, tz);
 	}
 	rigbook__response__free_unpacked(resp, NULL);
@@ -287,7 +288,7 @@ static int cmd_availability_exec(struct cmd_ctx *ctx, const struct cmd_args *arg
 const struct cmd_entry cmd_availability_entry = {
 	.name = "availability",
 	.usage = "CODE [--from TIME] [--to TIME]",
-	.summary = "show when a resource is free, taken or closed",
+	.summary = N_("show when a resource is free, taken or closed"),
 	.options = availability_opts,
 	.lower = 1,
 	.upper = 1,

@@ -13,6 +13,7 @@
 #include "cmd.h"
 #include "rigbook/money.h"
 #include "rigbook/rbtime.h"
+#include "i18n.h"
 
 /* ------------------------------------------------------------ shared */
 
@@ -73,7 +74,7 @@ static int period_ok(struct cmd_ctx *ctx, const char *p)
 		return 1;
 	if (strlen(p) != 7 || p[4] != '-' || strspn(p, "0123456789-") != 7 ||
 	    !((p[5] == '0' && p[6] >= '1' && p[6] <= '9') || (p[5] == '1' && p[6] >= '0' && p[6] <= '2'))) {
-		cmd_bad_value(ctx, "--period: '%.40s' is not a month; give it as YYYY-MM, like 2026-11", p);
+		cmd_bad_value(ctx, _("--period: '%.40s' is not a month; give it as YYYY-MM, like 2026-11"), p);
 		return 0;
 	}
 	return 1;
@@ -82,7 +83,7 @@ static int period_ok(struct cmd_ctx *ctx, const char *p)
 static int date_ok(struct cmd_ctx *ctx, const char *label, const char *d)
 {
 	if (d == NULL || strlen(d) != 10 || d[4] != '-' || d[7] != '-' || strspn(d, "0123456789-") != 10) {
-		cmd_bad_value(ctx, "%s: '%.40s' is not a date; give it as YYYY-MM-DD", label,
+		cmd_bad_value(ctx, _("%s: '%.40s' is not a date; give it as YYYY-MM-DD"), label,
 			      d != NULL ? d : "");
 		return 0;
 	}
@@ -122,7 +123,7 @@ static void hm(int64_t minutes, char *buf, size_t len)
 static int print_table(struct out_table *t)
 {
 	if (t == NULL)
-		return cmd_failed("out of memory");
+		return cmd_failed(_("out of memory"));
 	out_table_print(t, stdout);
 	out_table_free(t);
 	return CMD_OK;
@@ -187,9 +188,9 @@ static int rate_set(struct cmd_ctx *ctx, const struct cmd_args *args)
 	int rc;
 
 	if (args->npos != 2)
-		return cmd_usage_error(ctx, "rate set takes the resource's code");
+		return cmd_usage_error(ctx, _("rate set takes the resource's code"));
 	if (tier == NULL || hourly == NULL || inc == NULL || basis == NULL || from == NULL)
-		return cmd_usage_error(ctx, "rate set needs --tier, --hourly, --increment, --basis and --from");
+		return cmd_usage_error(ctx, _("rate set needs --tier, --hourly, --increment, --basis and --from"));
 	if (!amount_arg(ctx, "--hourly", hourly, &q.hourly))
 		return CMD_USAGE;
 	if (cmd_minutes_arg(ctx, "--increment", inc, 1, 0, &q.increment_minutes) != CMD_OK)
@@ -201,7 +202,7 @@ static int rate_set(struct cmd_ctx *ctx, const struct cmd_args *args)
 		return CMD_USAGE;
 	if (after != NULL) {
 		if (day == NULL)
-			return cmd_usage_error(ctx, "--day-after goes with --day");
+			return cmd_usage_error(ctx, _("--day-after goes with --day"));
 		if (cmd_minutes_arg(ctx, "--day-after", after, 60, 0, &minutes) != CMD_OK)
 			return CMD_USAGE;
 		q.day_hours = minutes;
@@ -225,7 +226,7 @@ static int rate_set(struct cmd_ctx *ctx, const struct cmd_args *args)
 	c = resp->set_rate != NULL ? resp->set_rate->rate : NULL;
 	if (c == NULL) {
 		rigbook__response__free_unpacked(resp, NULL);
-		return cmd_failed("the server's answer holds no rate");
+		return cmd_failed(_("the server's answer holds no rate"));
 	}
 	if (ctx->json) {
 		struct out_json j;
@@ -234,15 +235,15 @@ static int rate_set(struct cmd_ctx *ctx, const struct cmd_args *args)
 		json_rate(&j, c);
 		out_json_finish(&j);
 	} else {
-		printf("rate %" PRIu64 " of ", c->id);
+		printf(_("rate %" PRIu64 " of "), c->id);
 		out_put_clean(stdout, c->resource_code);
-		printf(" for %s from %s: %s an hour in %" PRIu32 "-minute steps, at least %s",
+		printf(_(" for %s from %s: %s an hour in %" PRIu32 "-minute steps, at least %s"),
 		       c->tier, c->effective_from, money(c->hourly, c->currency, a), c->increment_minutes,
 		       money(c->minimum, c->currency, b));
 		if (c->day_rate >= 0)
-			printf(", %s a day from %" PRIu32 " hours", money(c->day_rate, c->currency, d),
+			printf(_(", %s a day from %" PRIu32 " hours"), money(c->day_rate, c->currency, d),
 			       c->day_hours);
-		printf("; charged on %s time; late cancellation %" PRIu32 "%%, no-show %" PRIu32 "%%\n",
+		printf(_("; charged on %s time; late cancellation %" PRIu32 "%%, no-show %" PRIu32 "%%\n"),
 		       c->basis, c->late_fee_pct, c->no_show_fee_pct);
 	}
 	rigbook__response__free_unpacked(resp, NULL);
@@ -251,8 +252,8 @@ static int rate_set(struct cmd_ctx *ctx, const struct cmd_args *args)
 
 static int rate_list(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	static const char *const hdr[] = { "ID", "TIER", "FROM", "HOURLY", "STEP", "MINIMUM",
-					   "DAY", "BASIS", "LATE", "NO-SHOW" };
+	static const char *const hdr[] = { N_("ID"), N_("TIER"), N_("FROM"), N_("HOURLY"), N_("STEP"), N_("MINIMUM"),
+					   N_("DAY"), N_("BASIS"), N_("LATE"), N_("NO-SHOW") };
 	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
 	Rigbook__ListRatesRequest q = RIGBOOK__LIST_RATES_REQUEST__INIT;
 	Rigbook__Response *resp;
@@ -261,7 +262,7 @@ static int rate_list(struct cmd_ctx *ctx, const struct cmd_args *args)
 	int rc;
 
 	if (args->npos != 2)
-		return cmd_usage_error(ctx, "rate list takes the resource's code");
+		return cmd_usage_error(ctx, _("rate list takes the resource's code"));
 	q.resource_code = (char *)args->pos[1];
 	req.body_case = RIGBOOK__REQUEST__BODY_LIST_RATES;
 	req.list_rates = &q;
@@ -282,7 +283,7 @@ static int rate_list(struct cmd_ctx *ctx, const struct cmd_args *args)
 		return CMD_OK;
 	}
 	if (l == NULL || l->n_rates == 0) {
-		printf("%s has no rates: its bookings are not charged\n", args->pos[1]);
+		printf(_("%s has no rates: its bookings are not charged\n"), args->pos[1]);
 		rigbook__response__free_unpacked(resp, NULL);
 		return CMD_OK;
 	}
@@ -301,7 +302,7 @@ static int rate_list(struct cmd_ctx *ctx, const struct cmd_args *args)
 		if (c->day_rate >= 0) {
 			char m[RB_MONEY_TEXT];
 
-			snprintf(d, sizeof(d), "%s from %" PRIu32 "h", money(c->day_rate, c->currency, m),
+			snprintf(d, sizeof(d), _("%s from %" PRIu32 "h"), money(c->day_rate, c->currency, m),
 				 c->day_hours);
 			cells[6] = d;
 		}
@@ -323,7 +324,7 @@ static int rate_tier(struct cmd_ctx *ctx, const struct cmd_args *args)
 	int rc;
 
 	if (args->npos != 3)
-		return cmd_usage_error(ctx, "rate tier takes the startup's code and its tier");
+		return cmd_usage_error(ctx, _("rate tier takes the startup's code and its tier"));
 	q.startup_code = (char *)args->pos[1];
 	q.tier = (char *)args->pos[2];
 	req.body_case = RIGBOOK__REQUEST__BODY_SET_TIER;
@@ -334,7 +335,7 @@ static int rate_tier(struct cmd_ctx *ctx, const struct cmd_args *args)
 	r = resp->set_tier;
 	if (r == NULL) {
 		rigbook__response__free_unpacked(resp, NULL);
-		return cmd_failed("the server's answer holds no tier");
+		return cmd_failed(_("the server's answer holds no tier"));
 	}
 	if (ctx->json) {
 		struct out_json j;
@@ -348,11 +349,11 @@ static int rate_tier(struct cmd_ctx *ctx, const struct cmd_args *args)
 		out_json_finish(&j);
 	} else {
 		out_put_clean(stdout, r->startup_code);
-		fputs(" is charged at ", stdout);
+		fputs(_(" is charged at "), stdout);
 		out_put_clean(stdout, r->tier);
-		fputs(" rates (was ", stdout);
+		fputs(_(" rates (was "), stdout);
 		out_put_clean(stdout, r->previous);
-		fputs(")\n", stdout);
+		fputs(C_("paren", ")\n"), stdout);
 	}
 	rigbook__response__free_unpacked(resp, NULL);
 	return CMD_OK;
@@ -366,7 +367,7 @@ static int cmd_rate_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		return rate_list(ctx, args);
 	if (strcmp(args->pos[0], "tier") == 0)
 		return rate_tier(ctx, args);
-	return cmd_usage_error(ctx, "'%.40s' is not a rate command (set, list or tier)", args->pos[0]);
+	return cmd_usage_error(ctx, _("'%.40s' is not a rate command (set, list or tier)"), args->pos[0]);
 }
 
 const struct cmd_entry cmd_rate_entry = {
@@ -374,7 +375,7 @@ const struct cmd_entry cmd_rate_entry = {
 	.usage = "set CODE --tier T --hourly AMOUNT --increment DUR [--minimum AMOUNT]"
 		 " [--day AMOUNT [--day-after DUR]] --basis booked|used|greater [--late-fee P%]"
 		 " [--no-show-fee P%] --from DATE [--currency C] | list CODE | tier STARTUP TIER",
-	.summary = "set and read a resource's prices per tier (operators)",
+	.summary = N_("set and read a resource's prices per tier (operators)"),
 	.options = rate_opts,
 	.lower = 1,
 	.upper = 3,
@@ -387,18 +388,19 @@ static const struct cmd_opt charges_opts[] = {
 	{ "period", 1, NULL },
 	{ "startup", 1, NULL },
 	{ "csv", 0, NULL },
+	{ "csv-headers", 1, NULL },
 	{ NULL, 0, NULL },
 };
 
 static int cmd_charges_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	static const char *const hdr[] = { "ID", "DATE", "STARTUP", "RESOURCE", "BOOKING", "KIND",
-					   "CHARGED", "AMOUNT", "INVOICE" };
-	static const char *const csv_hdr[] = { "id", "date", "startup", "resource", "institution",
-					       "booking", "kind", "tier", "minutes", "currency",
-					       "amount", "rate", "invoice", "description" };
+	static const char *const hdr[] = { N_("ID"), N_("DATE"), N_("STARTUP"), N_("RESOURCE"), N_("BOOKING"), N_("KIND"),
+					   N_("CHARGED"), N_("AMOUNT"), N_("INVOICE") };
+	static const char *const csv_hdr[] = { NC_("csv", "id"), NC_("csv", "date"), NC_("csv", "startup"), NC_("csv", "resource"), NC_("csv", "institution"),
+					       NC_("csv", "booking"), NC_("csv", "kind"), NC_("csv", "tier"), NC_("csv", "minutes"), NC_("csv", "currency"),
+					       NC_("csv", "amount"), NC_("csv", "rate"), NC_("csv", "invoice"), NC_("csv", "description") };
 	const char *period = cmd_arg(args, "period"), *startup = cmd_arg(args, "startup");
-	int csv = cmd_arg(args, "csv") != NULL;
+	int csv = cmd_arg(args, "csv") != NULL, local = cmd_csv_headers(ctx, args);
 	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
 	Rigbook__ListChargesRequest q = RIGBOOK__LIST_CHARGES_REQUEST__INIT;
 	Rigbook__Response *resp;
@@ -408,7 +410,7 @@ static int cmd_charges_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	const char *cur = NULL;
 	int mixed = 0, rc;
 
-	if (!period_ok(ctx, period))
+	if (local < 0 || !period_ok(ctx, period))
 		return CMD_USAGE;
 	q.period = (char *)(period != NULL ? period : "");
 	q.startup_code = (char *)(startup != NULL ? startup : "");
@@ -449,7 +451,11 @@ static int cmd_charges_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		return CMD_OK;
 	}
 	if (csv) {
-		csv_row(stdout, csv_hdr, 14);
+		const char *names[14];
+
+		for (size_t i = 0; i < 14; i++)
+			names[i] = cmd_csv_header(csv_hdr[i], local);
+		csv_row(stdout, names, 14);
 		for (size_t i = 0; l != NULL && i < l->n_charges; i++) {
 			const Rigbook__Charge *c = l->charges[i];
 			char id[24], bk[24], mins[24], rate[24], a[RB_MONEY_TEXT];
@@ -468,7 +474,7 @@ static int cmd_charges_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		return CMD_OK;
 	}
 	if (l == NULL || l->n_charges == 0) {
-		puts("no charges");
+		puts(_("no charges"));
 		rigbook__response__free_unpacked(resp, NULL);
 		return CMD_OK;
 	}
@@ -500,7 +506,7 @@ static int cmd_charges_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	if (rc == CMD_OK && !mixed) {
 		char a[RB_MONEY_TEXT];
 
-		printf("total %s in %zu line%s\n", money(total, cur, a), l->n_charges,
+		printf(_("total %s in %zu line%s\n"), money(total, cur, a), l->n_charges,
 		       l->n_charges == 1 ? "" : "s");
 	}
 	rigbook__response__free_unpacked(resp, NULL);
@@ -509,8 +515,8 @@ static int cmd_charges_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 
 const struct cmd_entry cmd_charges_entry = {
 	.name = "charges",
-	.usage = "[--period YYYY-MM] [--startup S] [--csv]",
-	.summary = "the charges of bookings: your startup's, or all staff may see",
+	.usage = "[--period YYYY-MM] [--startup S] [--csv [--csv-headers keys|local]]",
+	.summary = N_("the charges of bookings: your startup's, or all staff may see"),
 	.options = charges_opts,
 	.lower = 0,
 	.upper = 0,
@@ -588,23 +594,23 @@ static void limits_text(const Rigbook__Voucher *v, char *buf, size_t len)
 		o += (size_t)snprintf(buf + o, len - o, "%s%s", o > 0 ? (i == 0 ? "; " : ",") : "",
 				      v->kinds[i]);
 	if (o == 0)
-		snprintf(buf, len, "any");
+		snprintf(buf, len, _("any"));
 }
 
 static void print_voucher_head(const Rigbook__Voucher *v)
 {
 	char a[RB_MONEY_TEXT], b[RB_MONEY_TEXT], c[RB_MONEY_TEXT], lim[300];
 
-	printf("voucher %" PRIu64 " of ", v->id);
+	printf(_("voucher %" PRIu64 " of "), v->id);
 	out_put_clean(stdout, v->startup_code);
-	fputs(" from ", stdout);
+	fputs(_(" from "), stdout);
 	out_put_clean(stdout, v->issuer);
-	printf(": %" PRIu32 "%% of each charge up to %s, %s to %s\n", v->coverage_pct,
+	printf(_(": %" PRIu32 "%% of each charge up to %s, %s to %s\n"), v->coverage_pct,
 	       money(v->cap, v->currency, a), v->valid_from, v->valid_to);
 	limits_text(v, lim, sizeof(lim));
-	fputs("  for: ", stdout);
+	fputs(_("  for: "), stdout);
 	out_put_clean(stdout, lim);
-	printf("\n  used %s, balance %s\n", money(v->used, v->currency, b),
+	printf(_("\n  used %s, balance %s\n"), money(v->used, v->currency, b),
 	       money(v->balance, v->currency, c));
 }
 
@@ -622,9 +628,9 @@ static int voucher_add(struct cmd_ctx *ctx, const struct cmd_args *args)
 	int rc;
 
 	if (args->npos != 1)
-		return cmd_usage_error(ctx, "voucher add takes no more arguments, only options");
+		return cmd_usage_error(ctx, _("voucher add takes no more arguments, only options"));
 	if (startup == NULL || issuer == NULL || cov == NULL || cap == NULL || from == NULL || to == NULL)
-		return cmd_usage_error(ctx, "voucher add needs --startup, --issuer, --coverage, --cap, --from and --to");
+		return cmd_usage_error(ctx, _("voucher add needs --startup, --issuer, --coverage, --cap, --from and --to"));
 	if (!pct_arg(ctx, "--coverage", cov, &q.coverage_pct) || !amount_arg(ctx, "--cap", cap, &q.cap) ||
 	    !date_ok(ctx, "--from", from) || !date_ok(ctx, "--to", to))
 		return CMD_USAGE;
@@ -645,7 +651,7 @@ static int voucher_add(struct cmd_ctx *ctx, const struct cmd_args *args)
 	r = resp->add_voucher;
 	if (r == NULL || r->voucher == NULL) {
 		rigbook__response__free_unpacked(resp, NULL);
-		return cmd_failed("the server's answer holds no voucher");
+		return cmd_failed(_("the server's answer holds no voucher"));
 	}
 	if (ctx->json) {
 		struct out_json j;
@@ -662,8 +668,8 @@ static int voucher_add(struct cmd_ctx *ctx, const struct cmd_args *args)
 
 static int voucher_list(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	static const char *const hdr[] = { "ID", "STARTUP", "ISSUER", "COVERAGE", "CAP", "USED",
-					   "BALANCE", "FROM", "TO", "FOR" };
+	static const char *const hdr[] = { N_("ID"), N_("STARTUP"), N_("ISSUER"), N_("COVERAGE"), N_("CAP"), N_("USED"),
+					   N_("BALANCE"), N_("FROM"), N_("TO"), N_("FOR") };
 	const char *startup = cmd_arg(args, "startup");
 	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
 	Rigbook__ListVouchersRequest q = RIGBOOK__LIST_VOUCHERS_REQUEST__INIT;
@@ -692,7 +698,7 @@ static int voucher_list(struct cmd_ctx *ctx, const struct cmd_args *args)
 		return CMD_OK;
 	}
 	if (l == NULL || l->n_vouchers == 0) {
-		puts("no vouchers");
+		puts(_("no vouchers"));
 		rigbook__response__free_unpacked(resp, NULL);
 		return CMD_OK;
 	}
@@ -719,8 +725,8 @@ static int voucher_list(struct cmd_ctx *ctx, const struct cmd_args *args)
 
 static int voucher_show(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	static const char *const hdr[] = { "INVOICE", "PERIOD", "DATE", "RESOURCE", "BOOKING",
-					   "LINE", "PAID" };
+	static const char *const hdr[] = { N_("INVOICE"), N_("PERIOD"), N_("DATE"), N_("RESOURCE"), N_("BOOKING"),
+					   N_("LINE"), N_("PAID") };
 	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
 	Rigbook__GetVoucherRequest q = RIGBOOK__GET_VOUCHER_REQUEST__INIT;
 	Rigbook__Response *resp;
@@ -729,7 +735,7 @@ static int voucher_show(struct cmd_ctx *ctx, const struct cmd_args *args)
 	int rc;
 
 	if (args->npos != 2 || cmd_booking_id(args->pos[1], &q.voucher_id) != 0)
-		return cmd_usage_error(ctx, "voucher show takes the voucher's id (a number, as voucher list shows)");
+		return cmd_usage_error(ctx, _("voucher show takes the voucher's id (a number, as voucher list shows)"));
 	req.body_case = RIGBOOK__REQUEST__BODY_GET_VOUCHER;
 	req.get_voucher = &q;
 	rc = cmd_call(ctx, &req, RIGBOOK__RESPONSE__BODY_GET_VOUCHER, &resp);
@@ -738,7 +744,7 @@ static int voucher_show(struct cmd_ctx *ctx, const struct cmd_args *args)
 	r = resp->get_voucher;
 	if (r == NULL || r->voucher == NULL) {
 		rigbook__response__free_unpacked(resp, NULL);
-		return cmd_failed("the server's answer holds no voucher");
+		return cmd_failed(_("the server's answer holds no voucher"));
 	}
 	if (ctx->json) {
 		struct out_json j;
@@ -751,7 +757,7 @@ static int voucher_show(struct cmd_ctx *ctx, const struct cmd_args *args)
 	}
 	print_voucher_head(r->voucher);
 	if (r->n_redemptions == 0) {
-		puts("  not redeemed yet");
+		puts(_("  not redeemed yet"));
 		rigbook__response__free_unpacked(resp, NULL);
 		return CMD_OK;
 	}
@@ -775,7 +781,7 @@ static int voucher_show(struct cmd_ctx *ctx, const struct cmd_args *args)
 
 static int voucher_statement(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	static const char *const hdr[] = { "ISSUER", "PERIOD", "INVOICE", "STARTUP", "VOUCHER", "AMOUNT" };
+	static const char *const hdr[] = { N_("ISSUER"), N_("PERIOD"), N_("INVOICE"), N_("STARTUP"), N_("VOUCHER"), N_("AMOUNT") };
 	const char *issuer = cmd_arg(args, "issuer"), *period = cmd_arg(args, "period");
 	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
 	Rigbook__VoucherStatementRequest q = RIGBOOK__VOUCHER_STATEMENT_REQUEST__INIT;
@@ -818,7 +824,7 @@ static int voucher_statement(struct cmd_ctx *ctx, const struct cmd_args *args)
 		return CMD_OK;
 	}
 	if (l == NULL || l->n_lines == 0) {
-		puts("no voucher has paid anything on these invoices");
+		puts(_("no voucher has paid anything on these invoices"));
 		rigbook__response__free_unpacked(resp, NULL);
 		return CMD_OK;
 	}
@@ -853,7 +859,7 @@ static int voucher_statement(struct cmd_ctx *ctx, const struct cmd_args *args)
 			    strcmp(l->lines[k]->currency, s->currency) == 0)
 				sum += l->lines[k]->amount;
 		out_put_clean(stdout, s->issuer);
-		printf(" owes %s\n", money(sum, s->currency, a));
+		printf(_(" owes %s\n"), money(sum, s->currency, a));
 	}
 	rigbook__response__free_unpacked(resp, NULL);
 	return rc;
@@ -869,7 +875,7 @@ static int cmd_voucher_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		return voucher_show(ctx, args);
 	if (strcmp(args->pos[0], "statement") == 0)
 		return voucher_statement(ctx, args);
-	return cmd_usage_error(ctx, "'%.40s' is not a voucher command (add, list, show or statement)",
+	return cmd_usage_error(ctx, _("'%.40s' is not a voucher command (add, list, show or statement)"),
 			       args->pos[0]);
 }
 
@@ -878,7 +884,7 @@ const struct cmd_entry cmd_voucher_entry = {
 	.usage = "add --startup S --issuer TEXT --coverage P% --cap AMOUNT --from DATE --to DATE"
 		 " [--institution I]... [--kind K]... | list [--startup S] | show ID"
 		 " | statement [--issuer TEXT] [--period YYYY-MM]",
-	.summary = "innovation vouchers: record, balance, what issuers owe",
+	.summary = N_("innovation vouchers: record, balance, what issuers owe"),
 	.options = voucher_opts,
 	.lower = 1,
 	.upper = 2,
@@ -894,6 +900,7 @@ static const struct cmd_opt invoice_opts[] = {
 	{ "amount", 1, NULL },
 	{ "reason", 1, NULL },
 	{ "csv", 0, NULL },
+	{ "csv-headers", 1, NULL },
 	{ NULL, 0, NULL },
 };
 
@@ -961,14 +968,17 @@ static void invoices_json(const Rigbook__ListInvoicesReply *l)
 	out_json_finish(&j);
 }
 
-static void invoices_csv(const Rigbook__ListInvoicesReply *l, int lines)
+static void invoices_csv(const Rigbook__ListInvoicesReply *l, int lines, int local)
 {
-	static const char *const hdr[] = { "number", "kind", "period", "startup", "currency",
-					   "total", "voucher", "startup_pays", "credit_of",
-					   "date", "resource", "booking", "line_kind", "description" };
+	static const char *const hdr[] = { NC_("csv", "number"), NC_("csv", "kind"), NC_("csv", "period"), NC_("csv", "startup"), NC_("csv", "currency"),
+					   NC_("csv", "total"), NC_("csv", "voucher"), NC_("csv", "startup_pays"), NC_("csv", "credit_of"),
+					   NC_("csv", "date"), NC_("csv", "resource"), NC_("csv", "booking"), NC_("csv", "line_kind"), NC_("csv", "description") };
 	size_t n = lines ? 14 : 9;
+	const char *names[14];
 
-	csv_row(stdout, hdr, n);
+	for (size_t i = 0; i < n; i++)
+		names[i] = cmd_csv_header(hdr[i], local);
+	csv_row(stdout, names, n);
 	for (size_t i = 0; l != NULL && i < l->n_invoices; i++) {
 		const Rigbook__Invoice *v = l->invoices[i];
 		char a[RB_MONEY_TEXT], b[RB_MONEY_TEXT], c[RB_MONEY_TEXT], bk[24];
@@ -999,14 +1009,14 @@ static void invoices_csv(const Rigbook__ListInvoicesReply *l, int lines)
 
 static int invoices_table(const Rigbook__ListInvoicesReply *l)
 {
-	static const char *const hdr[] = { "NUMBER", "KIND", "PERIOD", "STARTUP", "TOTAL",
-					   "VOUCHERS", "STARTUP PAYS", "ISSUED" };
+	static const char *const hdr[] = { N_("NUMBER"), N_("KIND"), N_("PERIOD"), N_("STARTUP"), N_("TOTAL"),
+					   N_("VOUCHERS"), N_("STARTUP PAYS"), N_("ISSUED") };
 	struct out_table *t = out_table_new(8, hdr);
 
 	for (size_t i = 0; t != NULL && l != NULL && i < l->n_invoices; i++) {
 		const Rigbook__Invoice *v = l->invoices[i];
 		char a[RB_MONEY_TEXT], b[RB_MONEY_TEXT], c[RB_MONEY_TEXT], d[16];
-		const char *cells[8] = { v->number, strcmp(v->kind, "credit_note") == 0 ? "credit note" : "invoice",
+		const char *cells[8] = { v->number, strcmp(v->kind, "credit_note") == 0 ? _("credit note") : _("invoice"),
 					 v->period, v->startup_code, money(v->total, v->currency, a),
 					 money(v->voucher, v->currency, b),
 					 money(v->startup_pays, v->currency, c), d };
@@ -1030,9 +1040,9 @@ static int invoice_run(struct cmd_ctx *ctx, const struct cmd_args *args)
 	int rc;
 
 	if (args->npos != 1)
-		return cmd_usage_error(ctx, "invoice run takes no more arguments, only options");
+		return cmd_usage_error(ctx, _("invoice run takes no more arguments, only options"));
 	if (period == NULL)
-		return cmd_usage_error(ctx, "invoice run needs --period YYYY-MM");
+		return cmd_usage_error(ctx, _("invoice run needs --period YYYY-MM"));
 	if (!period_ok(ctx, period))
 		return CMD_USAGE;
 	q.period = (char *)period;
@@ -1046,9 +1056,9 @@ static int invoice_run(struct cmd_ctx *ctx, const struct cmd_args *args)
 	if (ctx->json) {
 		invoices_json(l);
 	} else if (l == NULL || l->n_invoices == 0) {
-		printf("nothing to invoice for %s: every startup's charges are invoiced\n", period);
+		printf(_("nothing to invoice for %s: every startup's charges are invoiced\n"), period);
 	} else {
-		printf("issued %zu invoice%s for %s\n", l->n_invoices, l->n_invoices == 1 ? "" : "s", period);
+		printf(_("issued %zu invoice%s for %s\n"), l->n_invoices, l->n_invoices == 1 ? "" : "s", period);
 		rc = invoices_table(l);
 	}
 	rigbook__response__free_unpacked(resp, NULL);
@@ -1077,9 +1087,9 @@ static int invoice_list(struct cmd_ctx *ctx, const struct cmd_args *args)
 	if (ctx->json)
 		invoices_json(l);
 	else if (cmd_arg(args, "csv") != NULL)
-		invoices_csv(l, 0);
+		invoices_csv(l, 0, cmd_csv_headers(ctx, args) == 1);
 	else if (l == NULL || l->n_invoices == 0)
-		puts("no invoices");
+		puts(_("no invoices"));
 	else
 		rc = invoices_table(l);
 	rigbook__response__free_unpacked(resp, NULL);
@@ -1090,7 +1100,7 @@ static void detail_line(const char *label, const char *v)
 {
 	if (v == NULL || v[0] == '\0')
 		return;
-	printf("  %s: ", label);
+	printf(_("  %s: "), _(label));
 	out_put_clean(stdout, v);
 	fputc('\n', stdout);
 }
@@ -1098,26 +1108,26 @@ static void detail_line(const char *label, const char *v)
 /* One invoice (or credit note) as a person reads it. */
 static int print_invoice(const Rigbook__Invoice *v)
 {
-	static const char *const hdr[] = { "DATE", "RESOURCE", "BOOKING", "KIND", "AMOUNT",
-					   "VOUCHERS", "STARTUP PAYS", "DESCRIPTION" };
+	static const char *const hdr[] = { N_("DATE"), N_("RESOURCE"), N_("BOOKING"), N_("KIND"), N_("AMOUNT"),
+					   N_("VOUCHERS"), N_("STARTUP PAYS"), N_("DESCRIPTION") };
 	char a[RB_MONEY_TEXT], d[16];
 	struct out_table *t;
 	int rc;
 
 	issued_date(v->issued_at, d, sizeof(d));
-	printf("%s %s for %s, issued %s\n",
-	       strcmp(v->kind, "credit_note") == 0 ? "Credit note" : "Invoice", v->number, v->period, d);
+	printf(_("%s %s for %s, issued %s\n"),
+	       strcmp(v->kind, "credit_note") == 0 ? _("Credit note") : _("Invoice"), v->number, v->period, d);
 	if (v->credit_of[0] != '\0') {
-		printf("  credits invoice %s: ", v->credit_of);
+		printf(_("  credits invoice %s: "), v->credit_of);
 		out_put_clean(stdout, v->reason);
 		fputc('\n', stdout);
 	}
-	fputs("  to: ", stdout);
+	fputs(_("  to: "), stdout);
 	out_put_clean(stdout, v->startup_name);
 	printf(" (%s)\n", v->startup_code);
-	detail_line("legal name", v->legal_name);
-	detail_line("unified social credit code", v->credit_code);
-	detail_line("address", v->address);
+	detail_line(N_("legal name"), v->legal_name);
+	detail_line(N_("unified social credit code"), v->credit_code);
+	detail_line(N_("address"), v->address);
 	t = out_table_new(8, hdr);
 	for (size_t i = 0; t != NULL && i < v->n_lines; i++) {
 		const Rigbook__InvoiceLine *l = v->lines[i];
@@ -1137,9 +1147,9 @@ static int print_invoice(const Rigbook__Invoice *v)
 		}
 	}
 	rc = print_table(t);
-	printf("total %s\n", money(v->total, v->currency, a));
-	printf("vouchers pay %s\n", money(v->voucher, v->currency, a));
-	printf("startup pays %s\n", money(v->startup_pays, v->currency, a));
+	printf(_("total %s\n"), money(v->total, v->currency, a));
+	printf(_("vouchers pay %s\n"), money(v->voucher, v->currency, a));
+	printf(_("startup pays %s\n"), money(v->startup_pays, v->currency, a));
 	return rc;
 }
 
@@ -1154,10 +1164,10 @@ static int invoice_show(struct cmd_ctx *ctx, const struct cmd_args *args, int cr
 	int rc;
 
 	if (args->npos != 2)
-		return cmd_usage_error(ctx, "invoice %s takes the invoice's number", args->pos[0]);
+		return cmd_usage_error(ctx, _("invoice %s takes the invoice's number"), args->pos[0]);
 	if (credit) {
 		if (amount == NULL || reason == NULL || reason[0] == '\0')
-			return cmd_usage_error(ctx, "invoice credit needs --amount and --reason (the startup sees it)");
+			return cmd_usage_error(ctx, _("invoice credit needs --amount and --reason (the startup sees it)"));
 		if (!amount_arg(ctx, "--amount", amount, &cq.amount))
 			return CMD_USAGE;
 		cq.number = (char *)args->pos[1];
@@ -1177,7 +1187,7 @@ static int invoice_show(struct cmd_ctx *ctx, const struct cmd_args *args, int cr
 	if (ctx->json) {
 		invoices_json(l);
 	} else if (cmd_arg(args, "csv") != NULL) {
-		invoices_csv(l, 1);
+		invoices_csv(l, 1, cmd_csv_headers(ctx, args) == 1);
 	} else {
 		for (size_t i = 0; l != NULL && i < l->n_invoices && rc == CMD_OK; i++) {
 			if (i > 0)
@@ -1191,6 +1201,8 @@ static int invoice_show(struct cmd_ctx *ctx, const struct cmd_args *args, int cr
 
 static int cmd_invoice_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
+	if (cmd_csv_headers(ctx, args) < 0)
+		return CMD_USAGE;
 	if (strcmp(args->pos[0], "run") == 0)
 		return invoice_run(ctx, args);
 	if (strcmp(args->pos[0], "list") == 0)
@@ -1199,15 +1211,15 @@ static int cmd_invoice_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		return invoice_show(ctx, args, 0);
 	if (strcmp(args->pos[0], "credit") == 0)
 		return invoice_show(ctx, args, 1);
-	return cmd_usage_error(ctx, "'%.40s' is not an invoice command (run, list, show or credit)",
+	return cmd_usage_error(ctx, _("'%.40s' is not an invoice command (run, list, show or credit)"),
 			       args->pos[0]);
 }
 
 const struct cmd_entry cmd_invoice_entry = {
 	.name = "invoice",
-	.usage = "run --period YYYY-MM [--space S] | list [--period YYYY-MM] [--startup S] [--csv]"
-		 " | show NUMBER [--csv] | credit NUMBER --amount AMOUNT --reason TEXT",
-	.summary = "invoice a month once, read invoices, issue credit notes",
+	.usage = "run --period YYYY-MM [--space S] | list [--period YYYY-MM] [--startup S] [--csv [--csv-headers keys|local]]"
+		 " | show NUMBER [--csv [--csv-headers keys|local]] | credit NUMBER --amount AMOUNT --reason TEXT",
+	.summary = N_("invoice a month once, read invoices, issue credit notes"),
 	.options = invoice_opts,
 	.lower = 1,
 	.upper = 2,
@@ -1224,8 +1236,8 @@ static const struct cmd_opt settlement_opts[] = {
 
 static int cmd_settlement_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	static const char *const hdr[] = { "INSTITUTION", "NAME", "EARNED", "VOUCHERS PAID",
-					   "STARTUPS PAID" };
+	static const char *const hdr[] = { N_("INSTITUTION"), N_("NAME"), N_("EARNED"), N_("VOUCHERS PAID"),
+					   N_("STARTUPS PAID") };
 	const char *period = cmd_arg(args, "period"), *inst = cmd_arg(args, "institution");
 	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
 	Rigbook__SettlementRequest q = RIGBOOK__SETTLEMENT_REQUEST__INIT;
@@ -1235,7 +1247,7 @@ static int cmd_settlement_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	int rc;
 
 	if (period == NULL)
-		return cmd_usage_error(ctx, "settlement needs --period YYYY-MM");
+		return cmd_usage_error(ctx, _("settlement needs --period YYYY-MM"));
 	if (!period_ok(ctx, period))
 		return CMD_USAGE;
 	q.period = (char *)period;
@@ -1269,7 +1281,7 @@ static int cmd_settlement_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		return CMD_OK;
 	}
 	if (l == NULL || l->n_lines == 0) {
-		printf("nothing invoiced for %s\n", period);
+		printf(_("nothing invoiced for %s\n"), period);
 		rigbook__response__free_unpacked(resp, NULL);
 		return CMD_OK;
 	}
@@ -1294,7 +1306,7 @@ static int cmd_settlement_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 const struct cmd_entry cmd_settlement_entry = {
 	.name = "settlement",
 	.usage = "--period YYYY-MM [--institution I]",
-	.summary = "what host institutions earned, vouchers and startups paid",
+	.summary = N_("what host institutions earned, vouchers and startups paid"),
 	.options = settlement_opts,
 	.lower = 0,
 	.upper = 0,

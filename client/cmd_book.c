@@ -10,6 +10,7 @@
 #include "cmd.h"
 #include "rigbook/names.h"
 #include "rigbook/rbtime.h"
+#include "i18n.h"
 
 static const struct cmd_opt book_opts[] = {
 	{ "from", 1, NULL },
@@ -62,13 +63,13 @@ static uint32_t parse_every(const char *s)
 static void every_text(uint32_t days, char *buf, size_t len)
 {
 	if (days == 1)
-		snprintf(buf, len, "every day");
+		snprintf(buf, len, _("every day"));
 	else if (days == 7)
-		snprintf(buf, len, "every week");
+		snprintf(buf, len, _("every week"));
 	else if (days % 7 == 0)
-		snprintf(buf, len, "every %" PRIu32 " weeks", days / 7);
+		snprintf(buf, len, _("every %" PRIu32 " weeks"), days / 7);
 	else
-		snprintf(buf, len, "every %" PRIu32 " days", days);
+		snprintf(buf, len, _("every %" PRIu32 " days"), days);
 }
 
 /* "2026-12-08 10:00-12:00", the end's date added when it differs. */
@@ -141,20 +142,20 @@ static void json_series(const Rigbook__BookSeriesReply *s, const char *tz)
 static int print_series(const Rigbook__BookSeriesReply *s, const char *code, const char *tz,
 			uint32_t days)
 {
-	static const char *const head[] = { "#", "ID", "START", "END", "STATE" };
+	static const char *const head[] = { "#", N_("ID"), N_("START"), N_("END"), N_("STATE") };
 	struct out_table *t = out_table_new(5, head);
 	char every[48];
 
 	if (t == NULL)
-		return cmd_failed("out of memory");
+		return cmd_failed(_("out of memory"));
 	every_text(days, every, sizeof(every));
-	printf("%s series %" PRIu64 " of %s, %s: %zu of %" PRIu32 " bookings (%s)\n",
-	       s->replayed ? "already booked" : "booked", s->series_id, code, every, s->n_bookings,
+	printf(_("%s series %" PRIu64 " of %s, %s: %zu of %" PRIu32 " bookings (%s)\n"),
+	       s->replayed ? _("already booked") : _("booked"), s->series_id, code, every, s->n_bookings,
 	       s->occurrences, tz);
 	for (size_t i = 0; i < s->n_bookings; i++) {
 		const Rigbook__Booking *b = s->bookings[i];
 		char n[16], id[24], start[RB_TIME_TEXT + 4], end[RB_TIME_TEXT + 4];
-		const char *row[5] = { n, id, start, end, rb_state_name(b->state) };
+		const char *row[5] = { n, id, start, end, i18n_state(rb_state_name(b->state)) };
 
 		snprintf(n, sizeof(n), "%" PRIu32, b->series_no);
 		snprintf(id, sizeof(id), "%" PRIu64, b->id);
@@ -162,18 +163,18 @@ static int print_series(const Rigbook__BookSeriesReply *s, const char *code, con
 		cmd_time_text(b->end, b->time_zone, end, sizeof(end));
 		if (out_table_add(t, row) != 0) {
 			out_table_free(t);
-			return cmd_failed("out of memory");
+			return cmd_failed(_("out of memory"));
 		}
 	}
 	out_table_print(t, stdout);
 	out_table_free(t);
 	if (s->n_refused > 0) {
-		printf("skipped %zu:\n", s->n_refused);
+		printf(_("skipped %zu:\n"), s->n_refused);
 		print_refusals(stdout, s, tz);
 	}
 	for (size_t i = 0; i < s->n_bookings; i++)
 		if (s->bookings[i]->state == RIGBOOK__BOOKING_STATE__REQUESTED) {
-			puts("requested bookings hold their time until staff approve or decline them");
+			puts(_("requested bookings hold their time until staff approve or decline them"));
 			break;
 		}
 	return CMD_OK;
@@ -195,7 +196,7 @@ static int book_series(struct cmd_ctx *ctx, const struct cmd_args *args, const c
 	if (count != NULL && (rc = cmd_count_arg(ctx, "--count", count, 1, 100000, 0, &sr.count)) != CMD_OK)
 		return rc;
 	if (until != NULL && rb_time_parse_until(until, tz, &sr.until, err, sizeof(err)) != 0)
-		return cmd_bad_value(ctx, "--until: %s", err);
+		return cmd_bad_value(ctx, _("--until: %s"), err);
 	sr.resource_code = (char *)code;
 	sr.start = start;
 	sr.end = end;
@@ -212,7 +213,7 @@ static int book_series(struct cmd_ctx *ctx, const struct cmd_args *args, const c
 	s = resp->book_series;
 	if (s == NULL) {
 		rigbook__response__free_unpacked(resp, NULL);
-		return cmd_failed("the server's answer holds no series");
+		return cmd_failed(_("the server's answer holds no series"));
 	}
 	if (ctx->json) {
 		json_series(s, tz);
@@ -225,11 +226,11 @@ static int book_series(struct cmd_ctx *ctx, const struct cmd_args *args, const c
 			if (s->refused[i]->code == RIGBOOK__ERROR_CODE__CONFLICT)
 				conflict = 1;
 		every_text(every, every_s, sizeof(every_s));
-		fprintf(stderr, "rigbook: %s: nothing was booked: %zu of the %" PRIu32
-			" bookings of %s %s %s refused (--skip-conflicts books the rest):\n",
+		fprintf(stderr, _("rigbook: %s: nothing was booked: %zu of the %" PRIu32
+			" bookings of %s %s %s refused (--skip-conflicts books the rest):\n"),
 			rb_code_name(conflict ? RIGBOOK__ERROR_CODE__CONFLICT
 					      : RIGBOOK__ERROR_CODE__FAILED_PRECONDITION),
-			s->n_refused, s->occurrences, code, every_s, s->n_refused == 1 ? "is" : "are");
+			s->n_refused, s->occurrences, code, every_s, s->n_refused == 1 ? _("is") : _("are"));
 		print_refusals(stderr, s, tz);
 		rc = CMD_REFUSED;
 	}
@@ -265,27 +266,27 @@ static int cmd_book_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	int rc;
 
 	if (from == NULL)
-		return cmd_usage_error(ctx, "--from is required");
+		return cmd_usage_error(ctx, _("--from is required"));
 	if (to == NULL)
-		return cmd_usage_error(ctx, "--to is required");
+		return cmd_usage_error(ctx, _("--to is required"));
 	if (override != NULL && override[0] == '\0')
-		return cmd_usage_error(ctx, "--override needs a reason; it is recorded and shown");
+		return cmd_usage_error(ctx, _("--override needs a reason; it is recorded and shown"));
 	if ((rc = check_syntax(ctx, "from", from)) != CMD_OK ||
 	    (rc = check_syntax(ctx, "to", to)) != CMD_OK)
 		return rc;
 	if (every_arg != NULL) {
 		every = parse_every(every_arg);
 		if (every == 0)
-			return cmd_usage_error(ctx, "--every takes day, week, 'N days' or 'N weeks' "
-					       "(at most %d days apart), not '%.40s'", EVERY_MAX_DAYS, every_arg);
+			return cmd_usage_error(ctx, _("--every takes day, week, 'N days' or 'N weeks' "
+					       "(at most %d days apart), not '%.40s'"), EVERY_MAX_DAYS, every_arg);
 		if (cmd_arg(args, "count") == NULL && cmd_arg(args, "until") == NULL)
-			return cmd_usage_error(ctx, "--every needs --count N or --until DATE");
+			return cmd_usage_error(ctx, _("--every needs --count N or --until DATE"));
 		if (cmd_arg(args, "until") != NULL &&
 		    (rc = check_syntax(ctx, "until", cmd_arg(args, "until"))) != CMD_OK)
 			return rc;
 	} else if (cmd_arg(args, "count") != NULL || cmd_arg(args, "until") != NULL ||
 		   cmd_arg(args, "skip-conflicts") != NULL) {
-		return cmd_usage_error(ctx, "--count, --until and --skip-conflicts go with --every");
+		return cmd_usage_error(ctx, _("--count, --until and --skip-conflicts go with --every"));
 	}
 
 	rc = cmd_resource(ctx, code, &rresp, &res);
@@ -295,9 +296,9 @@ static int cmd_book_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	units = res->units;
 	rigbook__response__free_unpacked(rresp, NULL);
 	if (rb_time_parse(from, tz, &br.start, err, sizeof(err)) != 0)
-		return cmd_bad_value(ctx, "--from: %s", err);
+		return cmd_bad_value(ctx, _("--from: %s"), err);
 	if (rb_time_parse(to, tz, &br.end, err, sizeof(err)) != 0)
-		return cmd_bad_value(ctx, "--to: %s", err);
+		return cmd_bad_value(ctx, _("--to: %s"), err);
 	if (every != 0)
 		return book_series(ctx, args, code, tz, br.start, br.end, every);
 
@@ -313,7 +314,7 @@ static int cmd_book_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	b = resp->book != NULL ? resp->book->booking : NULL;
 	if (b == NULL) {
 		rigbook__response__free_unpacked(resp, NULL);
-		return cmd_failed("the server's answer holds no booking");
+		return cmd_failed(_("the server's answer holds no booking"));
 	}
 	if (ctx->json) {
 		out_json_init(&j, stdout);
@@ -327,15 +328,15 @@ static int cmd_book_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		out_json_finish(&j);
 	} else {
 		if (b->state == RIGBOOK__BOOKING_STATE__REQUESTED) {
-			cmd_print_booking_line(stdout, "requested", b);
-			puts("  the time is held until staff approve or decline the booking");
+			cmd_print_booking_line(stdout, N_("requested"), b);
+			puts(_("  the time is held until staff approve or decline the booking"));
 		} else {
-			cmd_print_booking_line(stdout, "booked", b);
+			cmd_print_booking_line(stdout, N_("booked"), b);
 		}
 		if (units > 1)
-			printf("  unit %" PRIu32 " of %" PRIu32 "\n", b->unit, units);
+			printf(_("  unit %" PRIu32 " of %" PRIu32 "\n"), b->unit, units);
 		if (b->override_reason != NULL && b->override_reason[0] != '\0') {
-			fputs("  past the rules and opening hours: ", stdout);
+			fputs(_("  past the rules and opening hours: "), stdout);
 			out_put_clean(stdout, b->override_reason);
 			fputc('\n', stdout);
 		}
@@ -348,7 +349,7 @@ const struct cmd_entry cmd_book_entry = {
 	.name = "book",
 	.usage = "CODE --from TIME --to TIME [--note TEXT] [--override REASON]"
 		 " [--every day|week|'N days'|'N weeks' --count N [--until DATE] [--skip-conflicts]]",
-	.summary = "book a resource, or a weekly/daily series of it (--every)",
+	.summary = N_("book a resource, or a weekly/daily series of it (--every)"),
 	.options = book_opts,
 	.lower = 1,
 	.upper = 1,

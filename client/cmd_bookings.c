@@ -10,6 +10,7 @@
 #include "rigbook/ics.h"
 #include "rigbook/names.h"
 #include "rigbook/rbtime.h"
+#include "i18n.h"
 
 static const struct cmd_opt bookings_opts[] = {
 	{ "startup", 0, NULL },
@@ -69,47 +70,47 @@ static void booking_details(const Rigbook__Booking *b, char *buf, size_t len)
 
 	buf[0] = '\0';
 	if (b->cancel_reason != NULL && b->cancel_reason[0] != '\0')
-		add_detail(buf, len, &off, "%s: %.500s", rb_state_name(b->state), b->cancel_reason);
+		add_detail(buf, len, &off, "%s: %.500s", i18n_state(rb_state_name(b->state)), b->cancel_reason);
 	if (b->cancelled_late)
-		add_detail(buf, len, &off, "cancelled late");
+		add_detail(buf, len, &off, _("cancelled late"));
 	if (b->cancelled_by != NULL && b->cancelled_by[0] != '\0' &&
 	    strcmp(b->cancelled_by, b->member_handle) != 0)
-		add_detail(buf, len, &off, "cancelled by %.64s", b->cancelled_by);
+		add_detail(buf, len, &off, _("cancelled by %.64s"), b->cancelled_by);
 	if (b->decision_reason != NULL && b->decision_reason[0] != '\0')
-		add_detail(buf, len, &off, "%s by %.64s: %.500s", rb_state_name(b->state),
+		add_detail(buf, len, &off, _("%s by %.64s: %.500s"), i18n_state(rb_state_name(b->state)),
 			   b->decided_by, b->decision_reason);
 	if (b->override_reason != NULL && b->override_reason[0] != '\0')
-		add_detail(buf, len, &off, "past the rules: %.500s", b->override_reason);
+		add_detail(buf, len, &off, _("past the rules: %.500s"), b->override_reason);
 	if (b->parent_id != 0)
-		add_detail(buf, len, &off, "with booking %" PRIu64, b->parent_id);
+		add_detail(buf, len, &off, _("with booking %" PRIu64), b->parent_id);
 	if (b->checked_in_at != 0) {
-		char w[RB_WINDOW_TEXT];
+		char w[RB_WINDOW_TEXT + 16];
 
 		if (b->checked_out_at != 0 &&
-		    rb_time_window(b->checked_in_at, b->checked_out_at, b->time_zone, w, sizeof(w)) == 0)
-			add_detail(buf, len, &off, "used %s", w);
+		    cmd_window_words(b->checked_in_at, b->checked_out_at, b->time_zone, w, sizeof(w)) == 0)
+			add_detail(buf, len, &off, _("used %s"), w);
 		else if (b->checked_out_at == 0 &&
 			 rb_time_format(b->checked_in_at, b->time_zone, w, sizeof(w)) == 0)
-			add_detail(buf, len, &off, "in since %s", w);
+			add_detail(buf, len, &off, _("in since %s"), w);
 	}
 	if (b->usage_note != NULL && b->usage_note[0] != '\0')
-		add_detail(buf, len, &off, "usage: %.500s", b->usage_note);
+		add_detail(buf, len, &off, _("usage: %.500s"), b->usage_note);
 	if (b->series_id != 0)
-		add_detail(buf, len, &off, "series %" PRIu64 ", %" PRIu32 " of %" PRIu32, b->series_id,
+		add_detail(buf, len, &off, _("series %" PRIu64 ", %" PRIu32 " of %" PRIu32), b->series_id,
 			   b->series_no, b->series_of);
 	if (b->note != NULL && b->note[0] != '\0')
-		add_detail(buf, len, &off, "note: %.500s", b->note);
+		add_detail(buf, len, &off, _("note: %.500s"), b->note);
 }
 
 static int print_table(const Rigbook__ListBookingsReply *reply)
 {
-	static const char *const head[] = { "ID", "RESOURCE", "START", "END", "STATE", "MEMBER",
-					    "DETAILS" };
+	static const char *const head[] = { N_("ID"), N_("RESOURCE"), N_("START"), N_("END"), N_("STATE"), N_("MEMBER"),
+					    N_("DETAILS") };
 	struct out_table *t = out_table_new(7, head);
 	size_t i;
 
 	if (t == NULL)
-		return cmd_failed("out of memory");
+		return cmd_failed(_("out of memory"));
 	for (i = 0; i < reply->n_bookings; i++) {
 		const Rigbook__Booking *b = reply->bookings[i];
 		char id[24], start[RB_TIME_TEXT + 2], end[RB_TIME_TEXT + 2];
@@ -120,12 +121,12 @@ static int print_table(const Rigbook__ListBookingsReply *reply)
 		cmd_time_text(b->start, b->time_zone, start, sizeof(start));
 		cmd_time_text(b->end, b->time_zone, end, sizeof(end));
 		booking_details(b, details, sizeof(details));
-		const char *row[] = { id, b->resource_code, start, end, rb_state_name(b->state),
+		const char *row[] = { id, b->resource_code, start, end, i18n_state(rb_state_name(b->state)),
 				      b->member_handle, details };
 
 		if (out_table_add(t, row) != 0) {
 			out_table_free(t);
-			return cmd_failed("out of memory");
+			return cmd_failed(_("out of memory"));
 		}
 	}
 	out_table_print(t, stdout);
@@ -149,14 +150,14 @@ static int cmd_bookings_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	int rc, ics = cmd_arg(args, "ics") != NULL;
 
 	if (ics && ctx->json)
-		return cmd_usage_error(ctx, "--ics and --json do not go together");
+		return cmd_usage_error(ctx, _("--ics and --json do not go together"));
 	if (limit != NULL && parse_limit(limit, &lb.limit) != 0)
-		return cmd_usage_error(ctx, "--limit takes a number from 1 to 1000");
+		return cmd_usage_error(ctx, _("--limit takes a number from 1 to 1000"));
 	/* refuse what cannot be a time before talking to the server */
 	if (from != NULL && rb_time_parse(from, "UTC", &t, err, sizeof(err)) != 0)
-		return cmd_bad_value(ctx, "--from: %s", err);
+		return cmd_bad_value(ctx, _("--from: %s"), err);
 	if (to != NULL && rb_time_parse(to, "UTC", &t, err, sizeof(err)) != 0)
-		return cmd_bad_value(ctx, "--to: %s", err);
+		return cmd_bad_value(ctx, _("--to: %s"), err);
 
 	if (code != NULL) {
 		rc = cmd_resource(ctx, code, &resp, &res);
@@ -168,9 +169,9 @@ static int cmd_bookings_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		lb.resource_code = (char *)code;
 	}
 	if (from != NULL && rb_time_parse(from, tz, &lb.from, err, sizeof(err)) != 0)
-		return cmd_bad_value(ctx, "--from: %s", err);
+		return cmd_bad_value(ctx, _("--from: %s"), err);
 	if (to != NULL && rb_time_parse_until(to, tz, &lb.to, err, sizeof(err)) != 0)
-		return cmd_bad_value(ctx, "--to: %s", err);
+		return cmd_bad_value(ctx, _("--to: %s"), err);
 
 	lb.scope = cmd_arg(args, "startup") != NULL ? RIGBOOK__BOOKING_SCOPE__SCOPE_STARTUP
 						    : RIGBOOK__BOOKING_SCOPE__SCOPE_MINE;
@@ -204,9 +205,9 @@ static int cmd_bookings_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		if (ics_write_calendar(stdout, reply != NULL ? reply->bookings : NULL,
 				       reply != NULL ? reply->n_bookings : 0, domain,
 				       (int64_t)time(NULL)) != 0)
-			rc = cmd_failed("out of memory");
+			rc = cmd_failed(_("out of memory"));
 	} else if (reply == NULL || reply->n_bookings == 0) {
-		printf("no bookings\n");
+		printf(_("no bookings\n"));
 		rc = CMD_OK;
 	} else {
 		rc = print_table(reply);
@@ -218,7 +219,7 @@ static int cmd_bookings_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 const struct cmd_entry cmd_bookings_entry = {
 	.name = "bookings",
 	.usage = "[--startup] [--from TIME] [--to TIME] [--resource CODE] [--all-states] [--limit N] [--ics]",
-	.summary = "list your (--startup: your startup's) bookings not yet ended",
+	.summary = N_("list your (--startup: your startup's) bookings not yet ended"),
 	.options = bookings_opts,
 	.lower = 0,
 	.upper = 0,

@@ -13,6 +13,7 @@
 
 #include "cmd.h"
 #include "rigbook/rbtime.h"
+#include "i18n.h"
 
 /* Ordered by precedence when two states hold a cell equally long. */
 enum cal_state { CAL_CLOSED, CAL_FREE, CAL_TAKEN, CAL_MINE, CAL_MAINT, CAL_NSTATES };
@@ -25,7 +26,7 @@ static const char *const cal_colour[CAL_NSTATES] = { "", "\033[32m", "\033[31m",
 static const char *const day_names[7] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
 
 #define CELL_WIDTH 9
-#define LEGEND "legend: '.' free  '#' yours  'x' taken  'M' maintenance/closure  ' ' closed"
+#define LEGEND N_("legend: '.' free  '#' yours  'x' taken  'M' maintenance/closure  ' ' closed")
 
 static const struct cmd_opt calendar_opts[] = {
 	{ "week", 1, NULL, 0 },
@@ -194,24 +195,27 @@ static void print_grid(const struct cal *c, const char *code, const char *tz, un
 	rb_date_format(&c->monday, a, sizeof(a));
 	rb_date_format(&last, b, sizeof(b));
 	out_put_clean(stdout, code);
-	printf("  week %s, %s to %s (", week, a, b);
+	printf(_("  week %s, %s to %s ("), week, a, b);
 	out_put_clean(stdout, tz);
-	fputs(")\n", stdout);
+	fputs(C_("paren", ")\n"), stdout);
 	if (units > 1)
-		printf("%u identical units: 'x' when every one is taken\n", units);
+		printf(_("%u identical units: 'x' when every one is taken\n"), units);
 	fputc('\n', stdout);
 
 	printf("%-5s", "");
 	for (int day = 0; day < 7; day++) {
 		struct rb_date dd = rb_date_add(&c->monday, day);
-		char head[16];
+		char head[32];
+		int pad;
 
-		snprintf(head, sizeof(head), "%s %02d-%02d", day_names[day], dd.month, dd.day);
+		/* TRANSLATORS: a day's column of the calendar, 9 columns wide: weekday, MM-DD */
+		snprintf(head, sizeof(head), _("%s %02d-%02d"), i18n_weekday(day + 1), dd.month, dd.day);
+		pad = out_width(head) < CELL_WIDTH ? CELL_WIDTH - (int)out_width(head) : 0;
 		fputc(' ', stdout);
 		if (day == today)
-			printf("\033[7m%-*s\033[0m", CELL_WIDTH, head);
+			printf("\033[7m%s%*s\033[0m", head, pad, "");
 		else
-			printf("%-*s", CELL_WIDTH, head);
+			printf("%s%*s", head, pad, "");
 	}
 	fputc('\n', stdout);
 	for (int h = 0; h < 24; h++) {
@@ -242,7 +246,7 @@ static void print_grid(const struct cal *c, const char *code, const char *tz, un
 		fputc('\n', stdout);
 	}
 	fputc('\n', stdout);
-	puts(LEGEND);
+	puts(_(LEGEND));
 }
 
 static void print_json(const struct cal *c, const char *code, const char *tz, unsigned units)
@@ -318,10 +322,10 @@ static int cmd_calendar_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 
 	c = calloc(1, sizeof(*c));
 	if (c == NULL)
-		return cmd_failed("out of memory");
+		return cmd_failed(_("out of memory"));
 	if (week != NULL && rb_iso_week_parse(week, &c->monday, err, sizeof(err)) != 0) {
 		free(c);
-		return cmd_bad_value(ctx, "--week: %s", err);
+		return cmd_bad_value(ctx, _("--week: %s"), err);
 	}
 	rc = cmd_detail(ctx, code, &dresp, &d);
 	if (rc != CMD_OK) {
@@ -334,7 +338,7 @@ static int cmd_calendar_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		struct rb_date today;
 
 		if (rb_time_local((int64_t)time(NULL), tz, &today, NULL) != 0) {
-			rc = cmd_failed("the time zone %s is not known here", tz);
+			rc = cmd_failed(_("the time zone %s is not known here"), tz);
 			goto out;
 		}
 		c->monday = rb_date_add(&today, 1 - rb_date_weekday(&today));
@@ -344,7 +348,7 @@ static int cmd_calendar_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 
 		for (int h = 0; h <= 24; h++) {
 			if (rb_time_at(&dd, h * 60, tz, &c->cell[day][h]) != 0) {
-				rc = cmd_failed("the time zone %s is not known here", tz);
+				rc = cmd_failed(_("the time zone %s is not known here"), tz);
 				goto out;
 			}
 		}
@@ -360,13 +364,13 @@ static int cmd_calendar_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		goto out;
 	r = resp->availability;
 	if (r == NULL) {
-		rc = cmd_failed("the server's answer is empty");
+		rc = cmd_failed(_("the server's answer is empty"));
 		goto out;
 	}
 	for (int day = 0; day < 7; day++) {
 		for (int h = 0; h < 24; h++) {
 			if (measure(r, units, c->cell[day][h], c->cell[day][h + 1], c->held[day][h]) != 0) {
-				rc = cmd_failed("out of memory");
+				rc = cmd_failed(_("out of memory"));
 				goto out;
 			}
 			c->state[day][h] = dominant(c->held[day][h]);
@@ -388,7 +392,7 @@ out:
 const struct cmd_entry cmd_calendar_entry = {
 	.name = "calendar",
 	.usage = "CODE [--week 2026-W49]",
-	.summary = "show a week of a resource as a grid of hours",
+	.summary = N_("show a week of a resource as a grid of hours"),
 	.options = calendar_opts,
 	.lower = 1,
 	.upper = 1,

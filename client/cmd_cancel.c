@@ -5,6 +5,7 @@
 
 #include "cmd.h"
 #include "rigbook/names.h"
+#include "i18n.h"
 
 static const struct cmd_opt cancel_opts[] = {
 	{ "reason", 1, NULL },
@@ -42,7 +43,7 @@ static int cancel_series(struct cmd_ctx *ctx, const char *id, const char *reason
 	int rc;
 
 	if (cmd_booking_id(id, &cr.series_id) != 0)
-		return cmd_usage_error(ctx, "--series: '%.40s' is not a series id (a number, as book and bookings show)",
+		return cmd_usage_error(ctx, _("--series: '%.40s' is not a series id (a number, as book and bookings show)"),
 				       id);
 	cr.reason = (char *)(reason != NULL ? reason : "");
 	req.body_case = RIGBOOK__REQUEST__BODY_CANCEL_SERIES;
@@ -54,7 +55,7 @@ static int cancel_series(struct cmd_ctx *ctx, const char *id, const char *reason
 	s = resp->cancel_series;
 	if (s == NULL) {
 		rigbook__response__free_unpacked(resp, NULL);
-		return cmd_failed("the server's answer holds no series");
+		return cmd_failed(_("the server's answer holds no series"));
 	}
 	if (ctx->json) {
 		out_json_init(&j, stdout);
@@ -69,12 +70,12 @@ static int cancel_series(struct cmd_ctx *ctx, const char *id, const char *reason
 		out_json_end_object(&j);
 		out_json_finish(&j);
 	} else {
-		printf("cancelled series %" PRIu64 ": %zu booking%s\n", cr.series_id, s->n_cancelled,
+		printf(_("cancelled series %" PRIu64 ": %zu booking%s\n"), cr.series_id, s->n_cancelled,
 		       s->n_cancelled == 1 ? "" : "s");
 		for (size_t i = 0; i < s->n_cancelled; i++) {
-			cmd_print_booking_line(stdout, "  booking", s->cancelled[i]);
+			cmd_print_booking_line(stdout, N_("  booking"), s->cancelled[i]);
 			if (s->cancelled[i]->cancelled_late)
-				puts("    cancelled late");
+				puts(_("    cancelled late"));
 		}
 	}
 	rigbook__response__free_unpacked(resp, NULL);
@@ -93,13 +94,13 @@ static int cmd_cancel_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 
 	if (series != NULL) {
 		if (args->npos > 0)
-			return cmd_usage_error(ctx, "give a booking id or --series, not both");
+			return cmd_usage_error(ctx, _("give a booking id or --series, not both"));
 		return cancel_series(ctx, series, reason);
 	}
 	if (args->npos == 0)
-		return cmd_usage_error(ctx, "say which booking to cancel (or --series SERIES_ID)");
+		return cmd_usage_error(ctx, _("say which booking to cancel (or --series SERIES_ID)"));
 	if (cmd_booking_id(args->pos[0], &cr.booking_id) != 0)
-		return cmd_usage_error(ctx, "'%.40s' is not a booking id (a number, as book and bookings show)",
+		return cmd_usage_error(ctx, _("'%.40s' is not a booking id (a number, as book and bookings show)"),
 				       args->pos[0]);
 	cr.reason = (char *)(reason != NULL ? reason : "");
 	req.body_case = RIGBOOK__REQUEST__BODY_CANCEL_BOOKING;
@@ -111,7 +112,7 @@ static int cmd_cancel_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	b = resp->cancel_booking != NULL ? resp->cancel_booking->booking : NULL;
 	if (b == NULL) {
 		rigbook__response__free_unpacked(resp, NULL);
-		return cmd_failed("the server's answer holds no booking");
+		return cmd_failed(_("the server's answer holds no booking"));
 	}
 	if (ctx->json) {
 		out_json_init(&j, stdout);
@@ -121,7 +122,7 @@ static int cmd_cancel_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		out_json_end_object(&j);
 		out_json_finish(&j);
 	} else {
-		cmd_print_booking_line(stdout, "cancelled", b);
+		cmd_print_booking_line(stdout, N_("cancelled"), b);
 	}
 	rigbook__response__free_unpacked(resp, NULL);
 	return CMD_OK;
@@ -130,7 +131,7 @@ static int cmd_cancel_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 const struct cmd_entry cmd_cancel_entry = {
 	.name = "cancel",
 	.usage = "ID [--reason TEXT] | --series SERIES_ID [--reason TEXT]",
-	.summary = "cancel a booking, or what is left of a series",
+	.summary = N_("cancel a booking, or what is left of a series"),
 	.options = cancel_opts,
 	.lower = 0,
 	.upper = 1,

@@ -6,6 +6,7 @@
 #include "cmd.h"
 #include "detail.h"
 #include "rigbook/rbtime.h"
+#include "i18n.h"
 
 static const struct cmd_opt closure_opts[] = {
 	{ "from", 1, NULL, 0 },
@@ -22,7 +23,7 @@ static void print_closure(const char *verb, const Rigbook__Closure *c, const cha
 	char text[900];
 
 	detail_closure_text(c, tz, 1, text, sizeof(text));
-	printf("%s %" PRIu64 ": ", verb, c->id);
+	printf(_("%s %" PRIu64 ": "), _(verb), c->id);
 	out_put_clean(stdout, code);
 	fputc(' ', stdout);
 	out_put_clean(stdout, text);
@@ -45,24 +46,24 @@ static int add(struct cmd_ctx *ctx, const struct cmd_args *args, const char *cod
 	int rc;
 
 	if (from == NULL)
-		return cmd_usage_error(ctx, "--from is required");
+		return cmd_usage_error(ctx, _("--from is required"));
 	if (to == NULL)
-		return cmd_usage_error(ctx, "--to is required");
+		return cmd_usage_error(ctx, _("--to is required"));
 	if (reason == NULL || reason[0] == '\0')
-		return cmd_usage_error(ctx, "--reason is required: members see it");
+		return cmd_usage_error(ctx, _("--reason is required: members see it"));
 	if (rb_time_parse(from, "UTC", &t, err, sizeof(err)) != 0)
-		return cmd_bad_value(ctx, "--from: %s", err);
+		return cmd_bad_value(ctx, _("--from: %s"), err);
 	if (rb_time_parse(to, "UTC", &t, err, sizeof(err)) != 0)
-		return cmd_bad_value(ctx, "--to: %s", err);
+		return cmd_bad_value(ctx, _("--to: %s"), err);
 	rc = cmd_resource(ctx, code, &resp, &res);
 	if (rc != CMD_OK)
 		return rc;
 	snprintf(tz, sizeof(tz), "%s", res->time_zone != NULL ? res->time_zone : "");
 	rigbook__response__free_unpacked(resp, NULL);
 	if (rb_time_parse(from, tz, &ac.start, err, sizeof(err)) != 0)
-		return cmd_bad_value(ctx, "--from: %s", err);
+		return cmd_bad_value(ctx, _("--from: %s"), err);
 	if (rb_time_parse_until(to, tz, &ac.end, err, sizeof(err)) != 0)
-		return cmd_bad_value(ctx, "--to: %s", err);
+		return cmd_bad_value(ctx, _("--to: %s"), err);
 
 	ac.code = (char *)code;
 	ac.kind = cmd_arg(args, "maintenance") != NULL ? RIGBOOK__CLOSURE_KIND__MAINTENANCE
@@ -77,7 +78,7 @@ static int add(struct cmd_ctx *ctx, const struct cmd_args *args, const char *cod
 	reply = resp->add_closure;
 	if (reply == NULL || reply->closure == NULL) {
 		rigbook__response__free_unpacked(resp, NULL);
-		return cmd_failed("the server's answer holds no closure");
+		return cmd_failed(_("the server's answer holds no closure"));
 	}
 	closure = *reply->closure;
 	if (ctx->json) {
@@ -93,7 +94,7 @@ static int add(struct cmd_ctx *ctx, const struct cmd_args *args, const char *cod
 		out_json_end_object(&j);
 		out_json_finish(&j);
 	} else {
-		print_closure("closure", &closure, code, tz);
+		print_closure(N_("closure"), &closure, code, tz);
 		detail_print_cancelled(stdout, reply->cancelled, reply->n_cancelled);
 	}
 	rigbook__response__free_unpacked(resp, NULL);
@@ -115,11 +116,11 @@ static int rm(struct cmd_ctx *ctx, const struct cmd_args *args, const char *id)
 
 	for (size_t i = 0; i < sizeof(add_only) / sizeof(add_only[0]); i++)
 		if (cmd_arg(args, add_only[i]) != NULL)
-			return cmd_usage_error(ctx, "--%s goes with 'closure add'", add_only[i]);
+			return cmd_usage_error(ctx, _("--%s goes with 'closure add'"), add_only[i]);
 	for (p = id; *p >= '0' && *p <= '9' && rq.closure_id <= INT64_MAX / 10; p++)
 		rq.closure_id = rq.closure_id * 10 + (uint64_t)(*p - '0');
 	if (p == id || *p != '\0' || rq.closure_id == 0)
-		return cmd_usage_error(ctx, "a closure is named by its number, not '%.40s'", id);
+		return cmd_usage_error(ctx, _("a closure is named by its number, not '%.40s'"), id);
 	req.body_case = RIGBOOK__REQUEST__BODY_REMOVE_CLOSURE;
 	req.remove_closure = &rq;
 	rc = cmd_call(ctx, &req, RIGBOOK__RESPONSE__BODY_REMOVE_CLOSURE, &resp);
@@ -128,7 +129,7 @@ static int rm(struct cmd_ctx *ctx, const struct cmd_args *args, const char *id)
 	c = resp->remove_closure;
 	if (c == NULL) {
 		rigbook__response__free_unpacked(resp, NULL);
-		return cmd_failed("the server's answer holds no closure");
+		return cmd_failed(_("the server's answer holds no closure"));
 	}
 	/* the closure is gone; its resource's zone is for showing the times */
 	if (c->resource_code != NULL && c->resource_code[0] != '\0' &&
@@ -144,7 +145,7 @@ static int rm(struct cmd_ctx *ctx, const struct cmd_args *args, const char *id)
 		out_json_end_object(&j);
 		out_json_finish(&j);
 	} else {
-		print_closure("removed closure", c, c->resource_code, tz[0] != '\0' ? tz : "UTC");
+		print_closure(N_("removed closure"), c, c->resource_code, tz[0] != '\0' ? tz : "UTC");
 	}
 	rigbook__response__free_unpacked(resp, NULL);
 	return CMD_OK;
@@ -158,14 +159,14 @@ static int cmd_closure_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		return add(ctx, args, args->pos[1]);
 	if (strcmp(action, "rm") == 0 || strcmp(action, "remove") == 0)
 		return rm(ctx, args, args->pos[1]);
-	return cmd_usage_error(ctx, "unknown action '%.40s'; possibilities are: add, rm", action);
+	return cmd_usage_error(ctx, _("unknown action '%.40s'; possibilities are: add, rm"), action);
 }
 
 const struct cmd_entry cmd_closure_entry = {
 	.name = "closure",
 	.usage = "add CODE --from TIME --to TIME [--maintenance] --reason TEXT [--force]\n"
 		 "       rigbook closure rm ID",
-	.summary = "close a resource for a while, or lift a closure (staff)",
+	.summary = N_("close a resource for a while, or lift a closure (staff)"),
 	.options = closure_opts,
 	.lower = 2,
 	.upper = 2,

@@ -5,6 +5,7 @@
 #include "cmd.h"
 #include "detail.h"
 #include "rigbook/rbtime.h"
+#include "i18n.h"
 
 #define MAX_WINDOWS 100
 
@@ -34,13 +35,13 @@ static int cmd_exception_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	int rc;
 
 	if (closed + (open != NULL) + remove != 1)
-		return cmd_usage_error(ctx, "give one of --closed, --open WINDOWS, --remove");
+		return cmd_usage_error(ctx, _("give one of --closed, --open WINDOWS, --remove"));
 	if (remove && reason != NULL)
-		return cmd_usage_error(ctx, "--reason goes with --closed or --open");
+		return cmd_usage_error(ctx, _("--reason goes with --closed or --open"));
 	if (rb_date_parse(date, &day, err, sizeof(err)) != 0)
 		return cmd_bad_value(ctx, "%s", err);
 	if (open != NULL && rb_day_windows_parse(open, parsed, MAX_WINDOWS, &n, err, sizeof(err)) != 0)
-		return cmd_bad_value(ctx, "--open: %s", err);
+		return cmd_bad_value(ctx, _("--open: %s"), err);
 	for (size_t i = 0; i < n; i++) {
 		rigbook__day_window__init(&dw[i]);
 		dw[i].opens = (uint32_t)parsed[i].opens;
@@ -69,15 +70,15 @@ static int cmd_exception_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		detail_json_print(d);
 	} else if (remove) {
 		out_put_clean(stdout, d->resource->code);
-		printf(" follows its weekly hours on %s\n", date);
+		printf(_(" follows its weekly hours on %s\n"), date);
 	} else {
 		char text[900];
 
 		detail_exception_text(&ex, text, sizeof(text));
 		out_put_clean(stdout, d->resource->code);
-		printf(" on %s %s (", rb_weekday_name(rb_date_weekday(&day)), date);
+		printf(_(" on %s %s ("), i18n_weekday_lower(rb_date_weekday(&day)), date);
 		out_put_clean(stdout, d->resource->time_zone);
-		fputs("): ", stdout);
+		fputs(C_("paren", "): "), stdout);
 		out_put_clean(stdout, text);
 		fputc('\n', stdout);
 	}
@@ -89,7 +90,7 @@ const struct cmd_entry cmd_exception_entry = {
 	.name = "exception",
 	.usage = "CODE DATE (--closed | --open 'HH:MM-HH:MM[,HH:MM-HH:MM...]') [--reason TEXT]\n"
 		 "       rigbook exception CODE DATE --remove",
-	.summary = "close a date, or open it in other windows (staff)",
+	.summary = N_("close a date, or open it in other windows (staff)"),
 	.options = exception_opts,
 	.lower = 2,
 	.upper = 2,

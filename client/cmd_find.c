@@ -7,6 +7,7 @@
 #include "cmd.h"
 #include "rigbook/names.h"
 #include "rigbook/rbtime.h"
+#include "i18n.h"
 
 static const struct cmd_opt find_opts[] = {
 	{ "kind", 1, NULL, 0 },
@@ -22,23 +23,23 @@ static const struct cmd_opt find_opts[] = {
 
 static int print_table(const Rigbook__FindReply *r)
 {
-	static const char *const head[] = { "CODE", "NAME", "FROM", "FREE UNTIL", "TZ" };
+	static const char *const head[] = { N_("CODE"), N_("NAME"), N_("FROM"), N_("FREE UNTIL"), N_("TZ") };
 	struct out_table *t = out_table_new(5, head);
 
 	if (t == NULL)
-		return cmd_failed("out of memory");
+		return cmd_failed(_("out of memory"));
 	for (size_t i = 0; i < r->n_fits; i++) {
 		const Rigbook__Fit *f = r->fits[i];
 		const Rigbook__Resource *x = f->resource;
 		char a[RB_TIME_TEXT + 2], b[RB_TIME_TEXT + 2];
-		const char *row[] = { x != NULL ? x->code : "?", x != NULL ? x->name : "", a, b,
+		const char *row[] = { x != NULL ? x->code : "?", x != NULL ? i18n_name(x->name, x->name_zh) : "", a, b,
 				      x != NULL ? x->time_zone : "" };
 
 		cmd_time_text(f->start, x != NULL ? x->time_zone : NULL, a, sizeof(a));
 		cmd_time_text(f->end, x != NULL ? x->time_zone : NULL, b, sizeof(b));
 		if (out_table_add(t, row) != 0) {
 			out_table_free(t);
-			return cmd_failed("out of memory");
+			return cmd_failed(_("out of memory"));
 		}
 	}
 	out_table_print(t, stdout);
@@ -60,7 +61,7 @@ static int cmd_find_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	int rc;
 
 	if (length == NULL)
-		return cmd_usage_error(ctx, "--length is required (e.g. --length 3d)");
+		return cmd_usage_error(ctx, _("--length is required (e.g. --length 3d)"));
 	if ((rc = cmd_minutes_arg(ctx, "--length", length, 1, 0, &fr.length_minutes)) != CMD_OK)
 		return rc;
 	if (within != NULL &&
@@ -72,12 +73,12 @@ static int cmd_find_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		fr.kind = rb_kind_parse(kind);
 		if (fr.kind == 0)
 			return cmd_usage_error(ctx,
-					       "unknown kind '%.40s'; possibilities are: instrument, test_facility, machining, pilot_line, workspace",
+					       _("unknown kind '%.40s'; possibilities are: instrument, test_facility, machining, pilot_line, workspace"),
 					       kind);
 	}
 	/* across resources there is no one zone: --from is local time here */
 	if (from != NULL && rb_time_parse(from, NULL, &fr.from, err, sizeof(err)) != 0)
-		return cmd_bad_value(ctx, "--from: %s", err);
+		return cmd_bad_value(ctx, _("--from: %s"), err);
 	if (from == NULL)
 		fr.from = ((int64_t)time(NULL) + 59) / 60 * 60; /* now, to the next whole minute */
 	fr.tag = (char *)(cmd_arg(args, "tag") != NULL ? cmd_arg(args, "tag") : "");
@@ -116,7 +117,7 @@ static int cmd_find_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		out_json_end_object(&j);
 		out_json_finish(&j);
 	} else if (reply == NULL || reply->n_fits == 0) {
-		printf("nothing matching is free for %s in that span\n", length);
+		printf(_("nothing matching is free for %s in that span\n"), length);
 	} else {
 		rc = print_table(reply);
 	}
@@ -127,7 +128,7 @@ static int cmd_find_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 const struct cmd_entry cmd_find_entry = {
 	.name = "find",
 	.usage = "--length 3d [--kind KIND] [--tag TAG] [--search TEXT] [--within 30d] [--from TIME] [--limit N]",
-	.summary = "find the resources free soonest for a given length",
+	.summary = N_("find the resources free soonest for a given length"),
 	.options = find_opts,
 	.lower = 0,
 	.upper = 0,

@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "cmd.h"
+#include "i18n.h"
 
 static int cmd_help_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
@@ -14,18 +15,18 @@ static int cmd_help_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	}
 	e = cmd_find(args->pos[0], err, sizeof(err));
 	if (e == NULL) {
-		fprintf(stderr, "rigbook: %s\n", err);
+		fprintf(stderr, _("rigbook: %s\n"), err);
 		return CMD_USAGE;
 	}
 	cmd_print_usage(stdout, e);
-	printf("%s\n", e->summary);
+	printf("%s\n", _(e->summary));
 	return CMD_OK;
 }
 
 const struct cmd_entry cmd_help_entry = {
 	.name = "help",
 	.usage = "[COMMAND]",
-	.summary = "show the commands, or how to use one",
+	.summary = N_("show the commands, or how to use one"),
 	.options = NULL,
 	.lower = 0,
 	.upper = 1,

@@ -7,6 +7,7 @@
 #include "cmd.h"
 #include "detail.h"
 #include "rigbook/rbtime.h"
+#include "i18n.h"
 
 #define MAX_WINDOWS 100
 
@@ -20,20 +21,20 @@ static void print_hours(const Rigbook__ResourceDetail *d, int offpeak)
 {
 	Rigbook__WeeklyWindow *const *w = offpeak ? d->offpeak : d->hours;
 	size_t n = offpeak ? d->n_offpeak : d->n_hours;
-	char spec[RB_WEEKLY_TEXT];
+	char spec[RB_WEEKLY_TEXT], local[RB_WEEKLY_TEXT * 2];
 
 	out_put_clean(stdout, d->resource->code);
 	if (n == 0) {
-		fputs(offpeak ? " has no off-peak hours\n" : " is open around the clock\n", stdout);
+		fputs(offpeak ? _(" has no off-peak hours\n") : _(" is open around the clock\n"), stdout);
 		return;
 	}
 	if (detail_weekly_text(w, n, spec, sizeof(spec)) != 0)
-		snprintf(spec, sizeof(spec), "(%zu windows)", n);
-	fputs(offpeak ? " is off-peak " : " opens ", stdout);
-	fputs(spec, stdout);
-	fputs(" (", stdout);
+		snprintf(spec, sizeof(spec), _("(%zu windows)"), n);
+	fputs(offpeak ? _(" is off-peak ") : _(" opens "), stdout);
+	fputs(detail_weekdays_local(spec, local, sizeof(local)), stdout);
+	fputs(C_("paren", " ("), stdout);
 	out_put_clean(stdout, d->resource->time_zone);
-	fputs(")\n", stdout);
+	fputs(C_("paren", ")\n"), stdout);
 }
 
 static int cmd_hours_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
@@ -51,7 +52,7 @@ static int cmd_hours_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	int rc;
 
 	if (spec != NULL && always)
-		return cmd_usage_error(ctx, "give either the hours or --always");
+		return cmd_usage_error(ctx, _("give either the hours or --always"));
 	if (spec == NULL && !always) {
 		/* no change asked for: say what the hours are */
 		rc = cmd_detail(ctx, code, &resp, &d);
@@ -98,7 +99,7 @@ static int cmd_hours_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 const struct cmd_entry cmd_hours_entry = {
 	.name = "hours",
 	.usage = "CODE [--offpeak] ['mon-fri 08:30-12:00,13:30-18:00; sat 09:00-12:00' | --always]",
-	.summary = "show or set the weekly opening or off-peak hours",
+	.summary = N_("show or set the weekly opening or off-peak hours"),
 	.options = hours_opts,
 	.lower = 1,
 	.upper = 2,

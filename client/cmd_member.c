@@ -5,6 +5,7 @@
 
 #include "cmd.h"
 #include "rigbook/names.h"
+#include "i18n.h"
 
 static const struct cmd_opt member_opts[] = {
 	{ "name", 1, NULL, 0 },
@@ -52,17 +53,17 @@ static void print_member(const char *verb, const Rigbook__Member *m)
 	out_put_clean(stdout, m->handle);
 	fputs(" (", stdout);
 	out_put_clean(stdout, m->name);
-	printf("), %s", rb_role_name(m->role));
+	printf("), %s", i18n_role(rb_role_name(m->role)));
 	if (m->startup_code[0] != '\0') {
-		fputs(" of ", stdout);
+		fputs(_(" of "), stdout);
 		out_put_clean(stdout, m->startup_code);
 	}
 	if (m->institution_code[0] != '\0') {
-		fputs(" at ", stdout);
+		fputs(_(" at "), stdout);
 		out_put_clean(stdout, m->institution_code);
 	}
 	if (m->space_code[0] != '\0') {
-		fputs(" in ", stdout);
+		fputs(_(" in "), stdout);
 		out_put_clean(stdout, m->space_code);
 	}
 	putchar('\n');
@@ -82,7 +83,7 @@ static int one_member(struct cmd_ctx *ctx, Rigbook__Request *req,
 	m = body == RIGBOOK__RESPONSE__BODY_ADD_MEMBER ? resp->add_member : resp->disable_member;
 	if (m == NULL) {
 		rigbook__response__free_unpacked(resp, NULL);
-		return cmd_failed("the server's answer holds no member");
+		return cmd_failed(_("the server's answer holds no member"));
 	}
 	if (ctx->json) {
 		out_json_init(&j, stdout);
@@ -91,7 +92,7 @@ static int one_member(struct cmd_ctx *ctx, Rigbook__Request *req,
 	} else {
 		print_member(verb, m);
 		if (body == RIGBOOK__RESPONSE__BODY_DISABLE_MEMBER)
-			puts("their tokens no longer sign in");
+			puts(_("their tokens no longer sign in"));
 	}
 	rigbook__response__free_unpacked(resp, NULL);
 	return CMD_OK;
@@ -104,18 +105,18 @@ static int add(struct cmd_ctx *ctx, const struct cmd_args *args, const char *han
 	const char *role = cmd_arg(args, "role");
 
 	if (cmd_arg(args, "name") == NULL)
-		return cmd_usage_error(ctx, "a new member needs --name");
+		return cmd_usage_error(ctx, _("a new member needs --name"));
 	if (role == NULL)
-		return cmd_usage_error(ctx, "a new member needs --role (member, manager or operator)");
+		return cmd_usage_error(ctx, _("a new member needs --role (member, manager or operator)"));
 	ar.role = rb_role_parse(role);
 	if (ar.role != RIGBOOK__ROLE__ROLE_MEMBER && ar.role != RIGBOOK__ROLE__ROLE_MANAGER &&
 	    ar.role != RIGBOOK__ROLE__ROLE_OPERATOR)
-		return cmd_usage_error(ctx, "unknown role '%.40s'; possibilities are: member, manager, operator",
+		return cmd_usage_error(ctx, _("unknown role '%.40s'; possibilities are: member, manager, operator"),
 				       role);
 	if (ar.role == RIGBOOK__ROLE__ROLE_MEMBER && cmd_arg(args, "startup") == NULL)
-		return cmd_usage_error(ctx, "a member needs --startup: members book for one");
+		return cmd_usage_error(ctx, _("a member needs --startup: members book for one"));
 	if (ar.role == RIGBOOK__ROLE__ROLE_MANAGER && cmd_arg(args, "institution") == NULL)
-		return cmd_usage_error(ctx, "a manager needs --institution: managers look after its resources");
+		return cmd_usage_error(ctx, _("a manager needs --institution: managers look after its resources"));
 	ar.handle = (char *)handle;
 	ar.name = (char *)opt(args, "name");
 	ar.email = (char *)opt(args, "email");
@@ -124,13 +125,13 @@ static int add(struct cmd_ctx *ctx, const struct cmd_args *args, const char *han
 	ar.space_code = (char *)opt(args, "space");
 	req.body_case = RIGBOOK__REQUEST__BODY_ADD_MEMBER;
 	req.add_member = &ar;
-	return one_member(ctx, &req, RIGBOOK__RESPONSE__BODY_ADD_MEMBER, "added member");
+	return one_member(ctx, &req, RIGBOOK__RESPONSE__BODY_ADD_MEMBER, N_("added member"));
 }
 
 static int list(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	static const char *const head[] = { "HANDLE", "NAME", "ROLE", "STARTUP", "INSTITUTION",
-					    "EMAIL", "STATUS", "TOKENS" };
+	static const char *const head[] = { N_("HANDLE"), N_("NAME"), N_("ROLE"), N_("STARTUP"), N_("INSTITUTION"),
+					    N_("EMAIL"), N_("STATUS"), N_("TOKENS") };
 	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
 	Rigbook__ListMembersRequest lr = RIGBOOK__LIST_MEMBERS_REQUEST__INIT;
 	Rigbook__Response *resp;
@@ -157,7 +158,7 @@ static int list(struct cmd_ctx *ctx, const struct cmd_args *args)
 		return CMD_OK;
 	}
 	if (reply == NULL || reply->n_members == 0) {
-		puts("no members");
+		puts(_("no members"));
 		rigbook__response__free_unpacked(resp, NULL);
 		return CMD_OK;
 	}
@@ -167,9 +168,9 @@ static int list(struct cmd_ctx *ctx, const struct cmd_args *args)
 		char n[16];
 
 		snprintf(n, sizeof(n), "%" PRIu32, m->live_tokens);
-		const char *row[] = { m->handle,	   m->name,  rb_role_name(m->role),
+		const char *row[] = { m->handle,	   m->name,  i18n_role(rb_role_name(m->role)),
 				      m->startup_code, m->institution_code, m->email,
-				      m->disabled_at != 0 ? "disabled" : "active", n };
+				      m->disabled_at != 0 ? _("disabled") : _("active"), n };
 
 		if (out_table_add(t, row) != 0) {
 			out_table_free(t);
@@ -178,7 +179,7 @@ static int list(struct cmd_ctx *ctx, const struct cmd_args *args)
 	}
 	if (t == NULL) {
 		rigbook__response__free_unpacked(resp, NULL);
-		return cmd_failed("out of memory");
+		return cmd_failed(_("out of memory"));
 	}
 	out_table_print(t, stdout);
 	out_table_free(t);
@@ -194,7 +195,7 @@ static int disable(struct cmd_ctx *ctx, const char *handle)
 	dr.handle = (char *)handle;
 	req.body_case = RIGBOOK__REQUEST__BODY_DISABLE_MEMBER;
 	req.disable_member = &dr;
-	return one_member(ctx, &req, RIGBOOK__RESPONSE__BODY_DISABLE_MEMBER, "disabled");
+	return one_member(ctx, &req, RIGBOOK__RESPONSE__BODY_DISABLE_MEMBER, N_("disabled"));
 }
 
 static int cmd_member_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
@@ -203,24 +204,24 @@ static int cmd_member_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 
 	if (strcmp(action, "add") == 0) {
 		if (args->npos != 2)
-			return cmd_usage_error(ctx, "say the new member's handle");
+			return cmd_usage_error(ctx, _("say the new member's handle"));
 		return add(ctx, args, args->pos[1]);
 	}
 	if (strcmp(action, "list") != 0 && strcmp(action, "disable") != 0)
-		return cmd_usage_error(ctx, "unknown action '%.40s'; possibilities are: add, disable, list",
+		return cmd_usage_error(ctx, _("unknown action '%.40s'; possibilities are: add, disable, list"),
 				       action);
 	for (size_t i = 0; i < NADDING; i++)
 		if (cmd_arg(args, adding[i]) != NULL)
-			return cmd_usage_error(ctx, "--%s goes with 'member add'", adding[i]);
+			return cmd_usage_error(ctx, _("--%s goes with 'member add'"), adding[i]);
 	if (strcmp(action, "list") == 0) {
 		if (args->npos != 1)
-			return cmd_usage_error(ctx, "'member list' takes no handle; narrow it with --startup");
+			return cmd_usage_error(ctx, _("'member list' takes no handle; narrow it with --startup"));
 		return list(ctx, args);
 	}
 	if (cmd_arg(args, "startup") != NULL)
-		return cmd_usage_error(ctx, "--startup goes with 'member add' and 'member list'");
+		return cmd_usage_error(ctx, _("--startup goes with 'member add' and 'member list'"));
 	if (args->npos != 2)
-		return cmd_usage_error(ctx, "say which member, by their handle");
+		return cmd_usage_error(ctx, _("say which member, by their handle"));
 	return disable(ctx, args->pos[1]);
 }
 
@@ -230,7 +231,7 @@ const struct cmd_entry cmd_member_entry = {
 		 " [--institution I] [--space S] [--email E]\n"
 		 "       rigbook member list [--startup S]\n"
 		 "       rigbook member disable HANDLE",
-	.summary = "add members, list them, or disable one (operators, admins)",
+	.summary = N_("add members, list them, or disable one (operators, admins)"),
 	.options = member_opts,
 	.lower = 1,
 	.upper = 2,

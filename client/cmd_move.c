@@ -9,6 +9,7 @@
 #include "cmd.h"
 #include "rigbook/names.h"
 #include "rigbook/rbtime.h"
+#include "i18n.h"
 
 static const struct cmd_opt move_opts[] = {
 	{ "from", 1, NULL },
@@ -30,16 +31,16 @@ static int cmd_move_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	int rc;
 
 	if (cmd_booking_id(args->pos[0], &mr.booking_id) != 0)
-		return cmd_usage_error(ctx, "'%.40s' is not a booking id (a number, as bookings shows)",
+		return cmd_usage_error(ctx, _("'%.40s' is not a booking id (a number, as bookings shows)"),
 				       args->pos[0]);
 	if (from == NULL)
-		return cmd_usage_error(ctx, "--from is required");
+		return cmd_usage_error(ctx, _("--from is required"));
 	if (to == NULL)
-		return cmd_usage_error(ctx, "--to is required");
+		return cmd_usage_error(ctx, _("--to is required"));
 	if (rb_time_parse(from, "UTC", &t, err, sizeof(err)) != 0)
-		return cmd_bad_value(ctx, "--from: %s", err);
+		return cmd_bad_value(ctx, _("--from: %s"), err);
 	if (rb_time_parse(to, "UTC", &t, err, sizeof(err)) != 0)
-		return cmd_bad_value(ctx, "--to: %s", err);
+		return cmd_bad_value(ctx, _("--to: %s"), err);
 
 	/* the booking's resource says in which zone the times are meant */
 	gr.booking_id = mr.booking_id;
@@ -51,15 +52,15 @@ static int cmd_move_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	b = resp->get_booking != NULL ? resp->get_booking->booking : NULL;
 	if (b == NULL) {
 		rigbook__response__free_unpacked(resp, NULL);
-		return cmd_failed("the server's answer holds no booking");
+		return cmd_failed(_("the server's answer holds no booking"));
 	}
 	snprintf(tz, sizeof(tz), "%s", b->time_zone != NULL ? b->time_zone : "");
 	cmd_window_text(b->start, b->end, tz, old, sizeof(old));
 	rigbook__response__free_unpacked(resp, NULL);
 	if (rb_time_parse(from, tz, &mr.start, err, sizeof(err)) != 0)
-		return cmd_bad_value(ctx, "--from: %s", err);
+		return cmd_bad_value(ctx, _("--from: %s"), err);
 	if (rb_time_parse_until(to, tz, &mr.end, err, sizeof(err)) != 0)
-		return cmd_bad_value(ctx, "--to: %s", err);
+		return cmd_bad_value(ctx, _("--to: %s"), err);
 
 	req = (Rigbook__Request)RIGBOOK__REQUEST__INIT;
 	req.body_case = RIGBOOK__REQUEST__BODY_MOVE_BOOKING;
@@ -71,17 +72,17 @@ static int cmd_move_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	b = resp->move_booking != NULL ? resp->move_booking->booking : NULL;
 	if (b == NULL) {
 		rigbook__response__free_unpacked(resp, NULL);
-		return cmd_failed("the server's answer holds no booking");
+		return cmd_failed(_("the server's answer holds no booking"));
 	}
 	if (ctx->json) {
 		out_json_init(&j, stdout);
 		cmd_json_booking(&j, b);
 		out_json_finish(&j);
 	} else {
-		cmd_print_booking_line(stdout, "moved", b);
-		printf("  was %s\n", old);
+		cmd_print_booking_line(stdout, N_("moved"), b);
+		printf(_("  was %s\n"), old);
 		if (b->state == RIGBOOK__BOOKING_STATE__REQUESTED)
-			puts("  the new time waits for staff to approve it");
+			puts(_("  the new time waits for staff to approve it"));
 	}
 	rigbook__response__free_unpacked(resp, NULL);
 	return CMD_OK;
@@ -90,7 +91,7 @@ static int cmd_move_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 const struct cmd_entry cmd_move_entry = {
 	.name = "move",
 	.usage = "ID --from TIME --to TIME",
-	.summary = "move a booking to another time (all of it, or nothing)",
+	.summary = N_("move a booking to another time (all of it, or nothing)"),
 	.options = move_opts,
 	.lower = 1,
 	.upper = 1,

@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "cmd.h"
+#include "i18n.h"
 
 static double now_ms(void)
 {
@@ -45,7 +46,7 @@ static int cmd_ping_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		out_json_end_object(&j);
 		out_json_finish(&j);
 	} else {
-		printf("pong from %s in %.2f ms\n", rbc_peer(ctx->conn), ms);
+		printf(_("pong from %s in %.2f ms\n"), rbc_peer(ctx->conn), ms);
 	}
 	return CMD_OK;
 }
@@ -53,7 +54,7 @@ static int cmd_ping_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 const struct cmd_entry cmd_ping_entry = {
 	.name = "ping",
 	.usage = "",
-	.summary = "measure one round trip to the server",
+	.summary = N_("measure one round trip to the server"),
 	.options = NULL,
 	.lower = 0,
 	.upper = 0,

@@ -8,6 +8,7 @@
 
 #include "cmd.h"
 #include "rigbook/rbtime.h"
+#include "i18n.h"
 
 static const struct cmd_opt qualify_opts[] = {
 	{ "until", 1, NULL },
@@ -36,12 +37,12 @@ static void until_text(const Rigbook__Qualification *q, int with_zone, char *buf
 	int minute;
 
 	if (q->expires_at == 0) {
-		snprintf(buf, len, "no end");
+		snprintf(buf, len, _("no end"));
 		return;
 	}
 	if (rb_time_local(q->expires_at, q->time_zone, &d, &minute) == 0 && minute == 0 &&
 	    rb_time_local(q->expires_at - 1, q->time_zone, &d, &minute) == 0)
-		snprintf(t, sizeof(t), "the end of %04d-%02d-%02d", d.year, d.month, d.day);
+		snprintf(t, sizeof(t), _("the end of %04d-%02d-%02d"), d.year, d.month, d.day);
 	else
 		cmd_time_text(q->expires_at, q->time_zone, t, sizeof(t));
 	if (with_zone)
@@ -90,7 +91,7 @@ static int print_one(struct cmd_ctx *ctx, const Rigbook__QualificationReply *rep
 	char until[RB_TIME_TEXT + 80];
 
 	if (q == NULL)
-		return cmd_failed("the server's answer holds no qualification");
+		return cmd_failed(_("the server's answer holds no qualification"));
 	if (ctx->json) {
 		out_json_init(&j, stdout);
 		json_qualification(&j, q);
@@ -100,12 +101,12 @@ static int print_one(struct cmd_ctx *ctx, const Rigbook__QualificationReply *rep
 	out_put_clean(stdout, q->member_handle);
 	if (granted) {
 		until_text(q, 1, until, sizeof(until));
-		fputs(" is qualified on ", stdout);
+		fputs(_(" is qualified on "), stdout);
 		out_put_clean(stdout, q->resource_code);
-		fputs(q->expires_at != 0 ? " until " : " with ", stdout);
+		fputs(q->expires_at != 0 ? _(" until ") : _(" with "), stdout);
 		out_put_clean(stdout, until);
 	} else {
-		fputs(" is no longer qualified on ", stdout);
+		fputs(_(" is no longer qualified on "), stdout);
 		out_put_clean(stdout, q->resource_code);
 	}
 	fputc('\n', stdout);
@@ -126,14 +127,14 @@ static int cmd_qualify_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	if (until != NULL) {
 		/* refuse what cannot be a time before asking for the resource's zone */
 		if (rb_time_parse_until(until, "UTC", &t, err, sizeof(err)) != 0)
-			return cmd_bad_value(ctx, "--until: %s", err);
+			return cmd_bad_value(ctx, _("--until: %s"), err);
 		rc = cmd_resource(ctx, args->pos[1], &resp, &res);
 		if (rc != CMD_OK)
 			return rc;
 		snprintf(tz, sizeof(tz), "%s", res->time_zone != NULL ? res->time_zone : "");
 		rigbook__response__free_unpacked(resp, NULL);
 		if (rb_time_parse_until(until, tz, &qr.expires_at, err, sizeof(err)) != 0)
-			return cmd_bad_value(ctx, "--until: %s", err);
+			return cmd_bad_value(ctx, _("--until: %s"), err);
 	}
 	qr.member_handle = (char *)args->pos[0];
 	qr.resource_code = (char *)args->pos[1];
@@ -172,18 +173,18 @@ static void status_text(const Rigbook__Qualification *q, char *buf, size_t len)
 
 	if (q->revoked_at != 0) {
 		cmd_time_text(q->revoked_at, q->time_zone, t, sizeof(t));
-		snprintf(buf, len, "revoked by %.64s %s", q->revoked_by, t);
+		snprintf(buf, len, _("revoked by %.64s %s"), q->revoked_by, t);
 	} else if (!q->valid) {
-		snprintf(buf, len, "expired");
+		snprintf(buf, len, _("expired"));
 	} else {
-		snprintf(buf, len, "valid");
+		snprintf(buf, len, _("valid"));
 	}
 }
 
 static int cmd_qualifications_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	static const char *const head[] = { "MEMBER", "RESOURCE", "UNTIL", "GRANTED BY", "GRANTED",
-					    "STATUS" };
+	static const char *const head[] = { N_("MEMBER"), N_("RESOURCE"), N_("UNTIL"), N_("GRANTED BY"), N_("GRANTED"),
+					    N_("STATUS") };
 	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
 	Rigbook__ListQualificationsRequest lq = RIGBOOK__LIST_QUALIFICATIONS_REQUEST__INIT;
 	Rigbook__Response *resp;
@@ -213,14 +214,14 @@ static int cmd_qualifications_exec(struct cmd_ctx *ctx, const struct cmd_args *a
 		return CMD_OK;
 	}
 	if (reply == NULL || reply->n_qualifications == 0) {
-		puts("no qualifications");
+		puts(_("no qualifications"));
 		rigbook__response__free_unpacked(resp, NULL);
 		return CMD_OK;
 	}
 	t = out_table_new(6, head);
 	if (t == NULL) {
 		rigbook__response__free_unpacked(resp, NULL);
-		return cmd_failed("out of memory");
+		return cmd_failed(_("out of memory"));
 	}
 	for (size_t i = 0; i < reply->n_qualifications; i++) {
 		const Rigbook__Qualification *q = reply->qualifications[i];
@@ -235,7 +236,7 @@ static int cmd_qualifications_exec(struct cmd_ctx *ctx, const struct cmd_args *a
 		if (out_table_add(t, row) != 0) {
 			out_table_free(t);
 			rigbook__response__free_unpacked(resp, NULL);
-			return cmd_failed("out of memory");
+			return cmd_failed(_("out of memory"));
 		}
 	}
 	out_table_print(t, stdout);
@@ -247,7 +248,7 @@ static int cmd_qualifications_exec(struct cmd_ctx *ctx, const struct cmd_args *a
 const struct cmd_entry cmd_qualify_entry = {
 	.name = "qualify",
 	.usage = "MEMBER CODE [--until DATE]",
-	.summary = "qualify a member on a resource, --until a date (staff)",
+	.summary = N_("qualify a member on a resource, --until a date (staff)"),
 	.options = qualify_opts,
 	.lower = 2,
 	.upper = 2,
@@ -257,7 +258,7 @@ const struct cmd_entry cmd_qualify_entry = {
 const struct cmd_entry cmd_unqualify_entry = {
 	.name = "unqualify",
 	.usage = "MEMBER CODE",
-	.summary = "revoke a member's qualification on a resource (staff)",
+	.summary = N_("revoke a member's qualification on a resource (staff)"),
 	.options = unqualify_opts,
 	.lower = 2,
 	.upper = 2,
@@ -267,7 +268,7 @@ const struct cmd_entry cmd_unqualify_entry = {
 const struct cmd_entry cmd_qualifications_entry = {
 	.name = "qualifications",
 	.usage = "[CODE] [--member HANDLE] [--all]",
-	.summary = "list your qualifications (staff: those on your resources)",
+	.summary = N_("list your qualifications (staff: those on your resources)"),
 	.options = qualifications_opts,
 	.lower = 0,
 	.upper = 1,

@@ -15,6 +15,7 @@
 
 #include "cmd.h"
 #include "rigbook/money.h"
+#include "i18n.h"
 
 #define BAR_CELLS 10
 
@@ -23,6 +24,7 @@ static const struct cmd_opt report_opts[] = {
 	{ "from", 1, NULL },
 	{ "to", 1, NULL },
 	{ "csv", 0, NULL },
+	{ "csv-headers", 1, NULL },
 	{ "ascii", 0, NULL },
 	{ NULL, 0, NULL },
 };
@@ -173,18 +175,18 @@ static void csv_line(FILE *f, const Rigbook__ReportLine *l, int total)
 	csv_field(f, b, 1);
 }
 
-static void print_csv(const Rigbook__ReportReply *rep)
+static void print_csv(const Rigbook__ReportReply *rep, int local)
 {
 	static const char *const hdr[] = {
-		"space", "institution", "resource", "name", "time_zone", "units", "hours_open",
-		"hours_booked", "hours_used", "used_pct", "booked_pct", "startups_served", "bookings",
-		"no_shows", "currency", "revenue_fen", "revenue", "voucher_subsidy_fen",
-		"voucher_subsidy",
+		NC_("csv", "space"), NC_("csv", "institution"), NC_("csv", "resource"), NC_("csv", "name"), NC_("csv", "time_zone"), NC_("csv", "units"), NC_("csv", "hours_open"),
+		NC_("csv", "hours_booked"), NC_("csv", "hours_used"), NC_("csv", "used_pct"), NC_("csv", "booked_pct"), NC_("csv", "startups_served"), NC_("csv", "bookings"),
+		NC_("csv", "no_shows"), NC_("csv", "currency"), NC_("csv", "revenue_fen"), NC_("csv", "revenue"), NC_("csv", "voucher_subsidy_fen"),
+		NC_("csv", "voucher_subsidy"),
 	};
 	size_t n = sizeof(hdr) / sizeof(hdr[0]);
 
 	for (size_t i = 0; i < n; i++)
-		csv_field(stdout, hdr[i], i + 1 == n);
+		csv_field(stdout, cmd_csv_header(hdr[i], local), i + 1 == n);
 	for (size_t i = 0; i < rep->n_lines; i++)
 		csv_line(stdout, rep->lines[i], 0);
 	if (rep->total != NULL)
@@ -276,7 +278,7 @@ static int table_line(struct out_table *t, const Rigbook__ReportLine *l, int tot
 	snprintf(st, sizeof(st), "%" PRIu32, l->startups_served);
 	snprintf(bk, sizeof(bk), "%" PRIu32, l->bookings);
 	snprintf(ns, sizeof(ns), "%" PRIu32, l->no_shows);
-	cells[0] = total ? "total" : l->resource_code;
+	cells[0] = total ? _("total") : l->resource_code;
 	cells[1] = total ? "" : l->institution_code;
 	cells[2] = open;
 	cells[3] = booked;
@@ -294,28 +296,28 @@ static int table_line(struct out_table *t, const Rigbook__ReportLine *l, int tot
 static int print_text(const Rigbook__ReportReply *rep, const char *space, const char *from,
 		      const char *to, int utf8)
 {
-	static const char *const hdr[] = { "RESOURCE", "INSTITUTION", "OPEN H", "BOOKED H",
-					   "USED H", "USED/OPEN", "BOOKED/OPEN", "STARTUPS",
-					   "BOOKINGS", "NO-SHOWS", "REVENUE", "VOUCHERS" };
+	static const char *const hdr[] = { N_("RESOURCE"), N_("INSTITUTION"), N_("OPEN H"), N_("BOOKED H"),
+					   N_("USED H"), N_("USED/OPEN"), N_("BOOKED/OPEN"), N_("STARTUPS"),
+					   N_("BOOKINGS"), N_("NO-SHOWS"), N_("REVENUE"), N_("VOUCHERS") };
 	struct out_table *t;
 	int bad = 0;
 
-	printf("report %s to %s, %s\n", from, to,
-	       space != NULL ? space : "every space you report on");
+	printf(_("report %s to %s, %s\n"), from, to,
+	       space != NULL ? space : _("every space you report on"));
 	if (rep->n_lines == 0) {
-		printf("no resources to report on\n");
+		printf(_("no resources to report on\n"));
 		return CMD_OK;
 	}
 	t = out_table_new(12, hdr);
 	if (t == NULL)
-		return cmd_failed("out of memory");
+		return cmd_failed(_("out of memory"));
 	for (size_t i = 0; i < rep->n_lines && !bad; i++)
 		bad = table_line(t, rep->lines[i], 0, utf8) != 0;
 	if (!bad && rep->total != NULL)
 		bad = table_line(t, rep->total, 1, utf8) != 0;
 	if (bad) {
 		out_table_free(t);
-		return cmd_failed("out of memory");
+		return cmd_failed(_("out of memory"));
 	}
 	out_table_print(t, stdout);
 	out_table_free(t);
@@ -326,7 +328,7 @@ static int date_ok(struct cmd_ctx *ctx, const char *label, const char *d)
 {
 	if (d == NULL || strlen(d) != 10 || d[4] != '-' || d[7] != '-' ||
 	    strspn(d, "0123456789-") != 10) {
-		cmd_bad_value(ctx, "%s: '%.40s' is not a date; give it as YYYY-MM-DD", label,
+		cmd_bad_value(ctx, _("%s: '%.40s' is not a date; give it as YYYY-MM-DD"), label,
 			      d != NULL ? d : "");
 		return 0;
 	}
@@ -338,19 +340,22 @@ static int cmd_report_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	const char *space = cmd_arg(args, "space"), *from = cmd_arg(args, "from"),
 		   *to = cmd_arg(args, "to");
 	int csv = cmd_arg(args, "csv") != NULL, ascii = cmd_arg(args, "ascii") != NULL;
+	int local = cmd_csv_headers(ctx, args);
 	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
 	Rigbook__ReportRequest q = RIGBOOK__REPORT_REQUEST__INIT;
 	Rigbook__Response *resp;
 	int rc;
 
+	if (local < 0)
+		return CMD_USAGE;
 	if (from == NULL || to == NULL)
-		return cmd_usage_error(ctx, "report needs --from DATE and --to DATE");
+		return cmd_usage_error(ctx, _("report needs --from DATE and --to DATE"));
 	if (csv && ctx->json)
-		return cmd_usage_error(ctx, "--csv and --json do not go together");
+		return cmd_usage_error(ctx, _("--csv and --json do not go together"));
 	if (!date_ok(ctx, "--from", from) || !date_ok(ctx, "--to", to))
 		return CMD_USAGE;
 	if (space != NULL && space[0] == '\0')
-		return cmd_usage_error(ctx, "--space needs a space code");
+		return cmd_usage_error(ctx, _("--space needs a space code"));
 	q.space_code = (char *)(space != NULL ? space : "");
 	q.from = (char *)from;
 	q.to = (char *)to;
@@ -360,7 +365,7 @@ static int cmd_report_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	if (rc != CMD_OK)
 		return rc;
 	if (csv)
-		print_csv(resp->report);
+		print_csv(resp->report, local);
 	else if (ctx->json)
 		print_json(resp->report, space != NULL ? space : "", from, to);
 	else
@@ -371,8 +376,8 @@ static int cmd_report_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 
 const struct cmd_entry cmd_report_entry = {
 	.name = "report",
-	.usage = "[--space S] --from DATE --to DATE [--csv] [--ascii]",
-	.summary = "hours opened, booked and used, startups, money per resource",
+	.usage = "[--space S] --from DATE --to DATE [--csv [--csv-headers keys|local]] [--ascii]",
+	.summary = N_("hours opened, booked and used, startups, money per resource"),
 	.options = report_opts,
 	.lower = 0,
 	.upper = 0,

@@ -4,6 +4,7 @@
 
 #include "cmd.h"
 #include "detail.h"
+#include "i18n.h"
 
 static int cmd_requires_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
@@ -17,7 +18,7 @@ static int cmd_requires_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	for (int i = 1; i < args->npos; i++)
 		for (int k = 1; k < i; k++)
 			if (strcmp(args->pos[i], args->pos[k]) == 0)
-				return cmd_bad_value(ctx, "%.40s is named twice", args->pos[i]);
+				return cmd_bad_value(ctx, _("%.40s is named twice"), args->pos[i]);
 	sr.code = (char *)args->pos[0];
 	sr.n_requires = (size_t)(args->npos - 1);
 	sr.requires = (char **)(args->pos + 1);
@@ -36,17 +37,17 @@ static int cmd_requires_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		detail_json_print(d);
 	} else if (r->n_requires == 0) {
 		out_put_clean(stdout, r->code);
-		fputs(" is booked on its own\n", stdout);
+		fputs(_(" is booked on its own\n"), stdout);
 	} else {
-		fputs("booking ", stdout);
+		fputs(_("booking "), stdout);
 		out_put_clean(stdout, r->code);
-		fputs(" also books ", stdout);
+		fputs(_(" also books "), stdout);
 		for (size_t i = 0; i < r->n_requires; i++) {
 			if (i > 0)
 				fputs(", ", stdout);
 			out_put_clean(stdout, r->requires[i]);
 		}
-		fputs(" for the same time\n", stdout);
+		fputs(_(" for the same time\n"), stdout);
 	}
 	rigbook__response__free_unpacked(resp, NULL);
 	return CMD_OK;
@@ -55,7 +56,7 @@ static int cmd_requires_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 const struct cmd_entry cmd_requires_entry = {
 	.name = "requires",
 	.usage = "CODE [REQUIRED-CODE ...]",
-	.summary = "set the resources booked along with a resource (staff)",
+	.summary = N_("set the resources booked along with a resource (staff)"),
 	.options = NULL,
 	.lower = 1,
 	.upper = 17,

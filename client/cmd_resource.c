@@ -5,11 +5,13 @@
 #include "cmd.h"
 #include "detail.h"
 #include "rigbook/names.h"
+#include "i18n.h"
 
 #define MAX_TAGS 32
 
 static const struct cmd_opt resource_opts[] = {
 	{ "name", 1, NULL, 0 },
+	{ "name-zh", 1, NULL, 0 },
 	{ "kind", 1, NULL, 0 },
 	{ "institution", 1, NULL, 0 },
 	{ "tz", 1, NULL, 0 },
@@ -20,7 +22,7 @@ static const struct cmd_opt resource_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char *const describing[] = { "name",	 "kind",     "institution", "tz",
+static const char *const describing[] = { "name",	 "name-zh",  "kind",     "institution", "tz",
 					  "description", "location", "tag" };
 
 #define NDESCRIBING (sizeof(describing) / sizeof(describing[0]))
@@ -28,16 +30,16 @@ static const char *const describing[] = { "name",	 "kind",     "institution", "t
 /* "dyno-3: Engine dynamometer cell 3 (test_facility) at test-works, Asia/Shanghai" */
 static void print_summary(const char *verb, const Rigbook__Resource *r)
 {
-	printf("%s ", verb);
+	printf("%s ", _(verb));
 	out_put_clean(stdout, r->code);
 	fputs(": ", stdout);
-	out_put_clean(stdout, r->name);
-	printf(" (%s) at ", rb_kind_name(r->kind));
+	out_put_clean(stdout, i18n_name(r->name, r->name_zh));
+	printf(_(" (%s) at "), i18n_kind(rb_kind_name(r->kind)));
 	out_put_clean(stdout, r->institution_code);
 	fputs(", ", stdout);
 	out_put_clean(stdout, r->time_zone);
 	if (r->n_tags > 0) {
-		fputs("; tags ", stdout);
+		fputs(_("; tags "), stdout);
 		for (size_t i = 0; i < r->n_tags; i++) {
 			if (i > 0)
 				fputs(", ", stdout);
@@ -74,29 +76,29 @@ static int put(struct cmd_ctx *ctx, const struct cmd_args *args, const char *cod
 	int rc, given = 0;
 
 	if (cmd_arg(args, "reason") != NULL)
-		return cmd_usage_error(ctx, "--reason goes with 'resource retire'");
+		return cmd_usage_error(ctx, _("--reason goes with 'resource retire'"));
 	for (i = 0; i < NDESCRIBING; i++)
 		given += cmd_arg(args, describing[i]) != NULL;
 	if (create && cmd_arg(args, "name") == NULL)
-		return cmd_usage_error(ctx, "a new resource needs --name");
+		return cmd_usage_error(ctx, _("a new resource needs --name"));
 	if (create && kind == NULL)
-		return cmd_usage_error(ctx, "a new resource needs --kind");
+		return cmd_usage_error(ctx, _("a new resource needs --kind"));
 	if (!create && given == 0)
-		return cmd_usage_error(ctx, "say what to change");
+		return cmd_usage_error(ctx, _("say what to change"));
 	if (kind != NULL) {
 		pr.kind = rb_kind_parse(kind);
 		if (pr.kind == 0)
 			return cmd_usage_error(ctx,
-					       "unknown kind '%.40s'; possibilities are: instrument, test_facility, machining, pilot_line, workspace",
+					       _("unknown kind '%.40s'; possibilities are: instrument, test_facility, machining, pilot_line, workspace"),
 					       kind);
 	}
 	ntags = cmd_arg_all(args, "tag", tags, MAX_TAGS + 1);
 	if (ntags > MAX_TAGS)
-		return cmd_bad_value(ctx, "at most %d tags", MAX_TAGS);
+		return cmd_bad_value(ctx, _("at most %d tags"), MAX_TAGS);
 	for (i = 0; i < ntags; i++)
 		for (size_t k = 0; k < i; k++)
 			if (strcmp(tags[i], tags[k]) == 0)
-				return cmd_bad_value(ctx, "tag %.40s is given twice", tags[i]);
+				return cmd_bad_value(ctx, _("tag %.40s is given twice"), tags[i]);
 
 	if (!create) {
 		/* an edit must not create: the resource has to exist */
@@ -108,6 +110,7 @@ static int put(struct cmd_ctx *ctx, const struct cmd_args *args, const char *cod
 	}
 	pr.code = (char *)code;
 	pr.name = (char *)(cmd_arg(args, "name") != NULL ? cmd_arg(args, "name") : "");
+	pr.name_zh = (char *)(cmd_arg(args, "name-zh") != NULL ? cmd_arg(args, "name-zh") : "");
 	pr.institution_code =
 		(char *)(cmd_arg(args, "institution") != NULL ? cmd_arg(args, "institution") : "");
 	pr.description =
@@ -122,7 +125,7 @@ static int put(struct cmd_ctx *ctx, const struct cmd_args *args, const char *cod
 	rc = cmd_call(ctx, &req, RIGBOOK__RESPONSE__BODY_PUT_RESOURCE, &resp);
 	if (rc != CMD_OK)
 		return rc;
-	return finish(ctx, resp, create ? "added" : "changed");
+	return finish(ctx, resp, create ? N_("added") : N_("changed"));
 }
 
 static int retire(struct cmd_ctx *ctx, const struct cmd_args *args, const char *code)
@@ -134,7 +137,7 @@ static int retire(struct cmd_ctx *ctx, const struct cmd_args *args, const char *
 
 	for (size_t i = 0; i < NDESCRIBING; i++)
 		if (cmd_arg(args, describing[i]) != NULL)
-			return cmd_usage_error(ctx, "--%s goes with 'resource add' and 'resource edit'",
+			return cmd_usage_error(ctx, _("--%s goes with 'resource add' and 'resource edit'"),
 					       describing[i]);
 	rr.code = (char *)code;
 	rr.reason = (char *)(cmd_arg(args, "reason") != NULL ? cmd_arg(args, "reason") : "");
@@ -143,7 +146,7 @@ static int retire(struct cmd_ctx *ctx, const struct cmd_args *args, const char *
 	rc = cmd_call(ctx, &req, RIGBOOK__RESPONSE__BODY_RETIRE_RESOURCE, &resp);
 	if (rc != CMD_OK)
 		return rc;
-	return finish(ctx, resp, "retired");
+	return finish(ctx, resp, N_("retired"));
 }
 
 static int cmd_resource_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
@@ -156,18 +159,18 @@ static int cmd_resource_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		return put(ctx, args, code, 0);
 	if (strcmp(action, "retire") == 0)
 		return retire(ctx, args, code);
-	return cmd_usage_error(ctx, "unknown action '%.40s'; possibilities are: add, edit, retire",
+	return cmd_usage_error(ctx, _("unknown action '%.40s'; possibilities are: add, edit, retire"),
 			       action);
 }
 
 const struct cmd_entry cmd_resource_entry = {
 	.name = "resource",
-	.usage = "add CODE --name NAME --kind KIND [--institution CODE] [--tz ZONE]"
+	.usage = "add CODE --name NAME [--name-zh NAME] --kind KIND [--institution CODE] [--tz ZONE]"
 		 " [--description TEXT] [--location TEXT] [--tag TAG]...\n"
-		 "       rigbook resource edit CODE [--name NAME] [--kind KIND] [--tz ZONE]"
+		 "       rigbook resource edit CODE [--name NAME] [--name-zh NAME|-] [--kind KIND] [--tz ZONE]"
 		 " [--description TEXT] [--location TEXT] [--tag TAG]...\n"
 		 "       rigbook resource retire CODE [--reason TEXT]",
-	.summary = "add, change or retire a resource (staff)",
+	.summary = N_("add, change or retire a resource (staff)"),
 	.options = resource_opts,
 	.lower = 2,
 	.upper = 2,

@@ -4,6 +4,7 @@
 
 #include "cmd.h"
 #include "rigbook/names.h"
+#include "i18n.h"
 
 static const struct cmd_opt resources_opts[] = {
 	{ "kind", 1, NULL },
@@ -25,7 +26,11 @@ static void json_resource(struct out_json *j, const Rigbook__Resource *r)
 	out_json_kv_string(j, "kind", rb_kind_name(r->kind));
 	out_json_kv_string(j, "institution", r->institution_code);
 	out_json_kv_string(j, "institution_name", r->institution_name);
+	out_json_kv_string(j, "name_zh", r->name_zh);
+	out_json_kv_string(j, "institution_name_zh", r->institution_name_zh);
 	out_json_kv_string(j, "space", r->space_code);
+	out_json_kv_string(j, "space_name", r->space_name);
+	out_json_kv_string(j, "space_name_zh", r->space_name_zh);
 	out_json_kv_string(j, "time_zone", r->time_zone);
 	out_json_kv_string(j, "description", r->description);
 	out_json_kv_string(j, "location", r->location);
@@ -61,7 +66,7 @@ static int cmd_resources_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		lr.kind = rb_kind_parse(kind);
 		if (lr.kind == 0)
 			return cmd_usage_error(ctx,
-					       "unknown kind '%.40s'; possibilities are: instrument, test_facility, machining, pilot_line, workspace",
+					       _("unknown kind '%.40s'; possibilities are: instrument, test_facility, machining, pilot_line, workspace"),
 					       kind);
 	}
 	lr.space_code = (char *)cmd_arg(args, "space");
@@ -98,29 +103,30 @@ static int cmd_resources_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		return CMD_OK;
 	}
 	if (reply == NULL || reply->n_resources == 0) {
-		printf("no resources match\n");
+		printf(_("no resources match\n"));
 		rigbook__response__free_unpacked(resp, NULL);
 		return CMD_OK;
 	}
-	static const char *const head[] = { "CODE", "NAME", "KIND", "INSTITUTION", "TZ" };
+	static const char *const head[] = { N_("CODE"), N_("NAME"), N_("KIND"), N_("INSTITUTION"), N_("TZ") };
 
 	t = out_table_new(5, head);
 	if (t == NULL) {
 		rigbook__response__free_unpacked(resp, NULL);
-		return cmd_failed("out of memory");
+		return cmd_failed(_("out of memory"));
 	}
 	for (i = 0; i < reply->n_resources; i++) {
 		const Rigbook__Resource *r = reply->resources[i];
 		char name[1024];
 
-		snprintf(name, sizeof(name), "%s%s", r->name, r->retired ? " (retired)" : "");
-		const char *row[] = { r->code, name, rb_kind_name(r->kind), r->institution_code,
+		snprintf(name, sizeof(name), "%s%s", i18n_name(r->name, r->name_zh),
+			 r->retired ? _(" (retired)") : "");
+		const char *row[] = { r->code, name, i18n_kind(rb_kind_name(r->kind)), r->institution_code,
 				      r->time_zone };
 
 		if (out_table_add(t, row) != 0) {
 			out_table_free(t);
 			rigbook__response__free_unpacked(resp, NULL);
-			return cmd_failed("out of memory");
+			return cmd_failed(_("out of memory"));
 		}
 	}
 	out_table_print(t, stdout);
@@ -132,7 +138,7 @@ static int cmd_resources_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 const struct cmd_entry cmd_resources_entry = {
 	.name = "resources",
 	.usage = "[--kind KIND] [--space SPACE] [--institution INSTITUTION] [--tag TAG] [--search TEXT] [--all]",
-	.summary = "list the resources on offer (--all: retired ones too)",
+	.summary = N_("list the resources on offer (--all: retired ones too)"),
 	.options = resources_opts,
 	.lower = 0,
 	.upper = 0,

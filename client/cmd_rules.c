@@ -7,6 +7,7 @@
 
 #include "cmd.h"
 #include "detail.h"
+#include "i18n.h"
 
 static const struct cmd_opt rules_opts[] = {
 	{ "slot", 1, NULL, 0 },
@@ -57,7 +58,7 @@ static void print_rules(const Rigbook__Resource *r)
 	char text[DETAIL_RULES_TEXT];
 
 	detail_rules_text(r->rules, text, sizeof(text));
-	fputs("rules of ", stdout);
+	fputs(_("rules of "), stdout);
 	out_put_clean(stdout, r->code);
 	fputs(": ", stdout);
 	fputs(text, stdout);
@@ -78,11 +79,11 @@ static int cmd_rules_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	uint32_t vals[NDURATIONS], active = 0;
 
 	if (whole && not_whole)
-		return cmd_usage_error(ctx, "give --whole-days or --no-whole-days, not both");
+		return cmd_usage_error(ctx, _("give --whole-days or --no-whole-days, not both"));
 	if (cmd_arg(args, "approval") != NULL && cmd_arg(args, "no-approval") != NULL)
-		return cmd_usage_error(ctx, "give --approval or --no-approval, not both");
+		return cmd_usage_error(ctx, _("give --approval or --no-approval, not both"));
 	if (cmd_arg(args, "qualification") != NULL && cmd_arg(args, "no-qualification") != NULL)
-		return cmd_usage_error(ctx, "give --qualification or --no-qualification, not both");
+		return cmd_usage_error(ctx, _("give --qualification or --no-qualification, not both"));
 	/* check every value before asking the server anything */
 	for (size_t i = 0; i < NDURATIONS; i++) {
 		char label[32];
@@ -171,7 +172,7 @@ const struct cmd_entry cmd_rules_entry = {
 		 " [--max-active 3] [--weekly 8h] [--whole-days | --no-whole-days] [--min-gap 2h]"
 		 " [--approval | --no-approval] [--qualification | --no-qualification] [--late-cancel 24h]"
 		 " [--checkin-early 15m] [--no-show-grace 15m] [--clear]",
-	.summary = "show or change a resource's booking rules",
+	.summary = N_("show or change a resource's booking rules"),
 	.options = rules_opts,
 	.lower = 1,
 	.upper = 1,

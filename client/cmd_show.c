@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "cmd.h"
+#include "i18n.h"
 #include "detail.h"
 
 static int cmd_show_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
@@ -24,7 +25,7 @@ static int cmd_show_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 const struct cmd_entry cmd_show_entry = {
 	.name = "show",
 	.usage = "CODE",
-	.summary = "show a resource: rules, hours, exceptions, closures, terms",
+	.summary = N_("show a resource: rules, hours, exceptions, closures, terms"),
 	.options = NULL,
 	.lower = 1,
 	.upper = 1,

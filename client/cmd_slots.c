@@ -6,6 +6,7 @@
 
 #include "cmd.h"
 #include "rigbook/rbtime.h"
+#include "i18n.h"
 
 #define DEFAULT_LENGTH 60
 
@@ -19,7 +20,6 @@ static const struct cmd_opt slots_opts[] = {
 /* "Tue 2026-12-01 08:30" in tz. */
 static void day_time(int64_t t, const char *tz, char *buf, size_t len)
 {
-	static const char *const names[8] = { "", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
 	char s[RB_TIME_TEXT];
 	struct rb_date d;
 
@@ -27,16 +27,16 @@ static void day_time(int64_t t, const char *tz, char *buf, size_t len)
 		snprintf(buf, len, "%" PRId64, t);
 		return;
 	}
-	snprintf(buf, len, "%s %s", names[rb_date_weekday(&d)], s);
+	snprintf(buf, len, "%s %s", i18n_weekday(rb_date_weekday(&d)), s);
 }
 
 static int print_table(const Rigbook__SlotsReply *r, const char *tz)
 {
-	static const char *const head[] = { "FROM", "TO", "FREE FOR" };
+	static const char *const head[] = { N_("FROM"), N_("TO"), N_("FREE FOR") };
 	struct out_table *t = out_table_new(3, head);
 
 	if (t == NULL)
-		return cmd_failed("out of memory");
+		return cmd_failed(_("out of memory"));
 	for (size_t i = 0; i < r->n_free; i++) {
 		char a[RB_TIME_TEXT + 8], b[RB_TIME_TEXT + 8], len[32];
 		const char *row[] = { a, b, len };
@@ -47,7 +47,7 @@ static int print_table(const Rigbook__SlotsReply *r, const char *tz)
 			snprintf(len, sizeof(len), "?");
 		if (out_table_add(t, row) != 0) {
 			out_table_free(t);
-			return cmd_failed("out of memory");
+			return cmd_failed(_("out of memory"));
 		}
 	}
 	out_table_print(t, stdout);
@@ -77,7 +77,7 @@ static int cmd_slots_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	if (days != NULL && (rc = cmd_count_arg(ctx, "--days", days, 1, 62, 0, &sr.days)) != CMD_OK)
 		return rc;
 	if (from != NULL && rb_time_parse(from, "UTC", &t, err, sizeof(err)) != 0)
-		return cmd_bad_value(ctx, "--from: %s", err);
+		return cmd_bad_value(ctx, _("--from: %s"), err);
 
 	rc = cmd_resource(ctx, code, &resp, &res);
 	if (rc != CMD_OK)
@@ -85,7 +85,7 @@ static int cmd_slots_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	snprintf(tz, sizeof(tz), "%s", res->time_zone != NULL ? res->time_zone : "");
 	rigbook__response__free_unpacked(resp, NULL);
 	if (from != NULL && rb_time_parse(from, tz, &sr.from, err, sizeof(err)) != 0)
-		return cmd_bad_value(ctx, "--from: %s", err);
+		return cmd_bad_value(ctx, _("--from: %s"), err);
 	if (from == NULL)
 		sr.from = ((int64_t)time(NULL) + 59) / 60 * 60; /* now, to the next whole minute */
 
@@ -98,7 +98,7 @@ static int cmd_slots_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	reply = resp->slots;
 	if (reply == NULL) {
 		rigbook__response__free_unpacked(resp, NULL);
-		return cmd_failed("the server's answer is empty");
+		return cmd_failed(_("the server's answer is empty"));
 	}
 	if (rb_duration_format((int64_t)sr.length_minutes * 60, lentext, sizeof(lentext)) != 0)
 		snprintf(lentext, sizeof(lentext), "%" PRIu32 "m", sr.length_minutes);
@@ -127,13 +127,13 @@ static int cmd_slots_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		out_json_finish(&j);
 	} else if (reply->n_free == 0) {
 		out_put_clean(stdout, code);
-		printf(" has no free time for %s in the %" PRIu32 " day%s asked about\n", lentext,
+		printf(_(" has no free time for %s in the %" PRIu32 " day%s asked about\n"), lentext,
 		       sr.days, sr.days == 1 ? "" : "s");
 	} else {
 		out_put_clean(stdout, code);
-		printf(" is free for %s (", lentext);
+		printf(_(" is free for %s ("), lentext);
 		out_put_clean(stdout, tz);
-		fputs("):\n", stdout);
+		fputs(C_("paren", "):\n"), stdout);
 		rc = print_table(reply, tz);
 	}
 	rigbook__response__free_unpacked(resp, NULL);
@@ -143,7 +143,7 @@ static int cmd_slots_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 const struct cmd_entry cmd_slots_entry = {
 	.name = "slots",
 	.usage = "CODE [--from TIME] [--days N] [--length 2h]",
-	.summary = "list the free windows of a resource long enough for a booking",
+	.summary = N_("list the free windows of a resource long enough for a booking"),
 	.options = slots_opts,
 	.lower = 1,
 	.upper = 1,

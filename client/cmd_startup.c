@@ -8,6 +8,7 @@
 
 #include "cmd.h"
 #include "rigbook/names.h"
+#include "i18n.h"
 
 static const struct cmd_opt startup_opts[] = {
 	{ "name", 1, NULL, 0 },
@@ -65,7 +66,7 @@ static void json_member(struct out_json *j, const Rigbook__Member *m)
 
 static void line(const char *label, const char *value)
 {
-	printf("%-15s", label);
+	cmd_label(stdout, label, 15);
 	out_put_clean(stdout, value != NULL && value[0] != '\0' ? value : "-");
 	putchar('\n');
 }
@@ -83,9 +84,9 @@ static int put(struct cmd_ctx *ctx, const struct cmd_args *args, const char *cod
 	for (size_t i = 0; i < NDESCRIBING; i++)
 		given += cmd_arg(args, describing[i]) != NULL;
 	if (create && cmd_arg(args, "name") == NULL)
-		return cmd_usage_error(ctx, "a new startup needs --name");
+		return cmd_usage_error(ctx, _("a new startup needs --name"));
 	if (!create && given == 0)
-		return cmd_usage_error(ctx, "say what to change");
+		return cmd_usage_error(ctx, _("say what to change"));
 	pr.code = (char *)code;
 	pr.name = (char *)opt(args, "name");
 	pr.space_code = (char *)opt(args, "space");
@@ -101,21 +102,21 @@ static int put(struct cmd_ctx *ctx, const struct cmd_args *args, const char *cod
 	s = resp->put_startup;
 	if (s == NULL) {
 		rigbook__response__free_unpacked(resp, NULL);
-		return cmd_failed("the server's answer holds no startup");
+		return cmd_failed(_("the server's answer holds no startup"));
 	}
 	if (ctx->json) {
 		out_json_init(&j, stdout);
 		json_startup(&j, s);
 		out_json_finish(&j);
 	} else {
-		printf("%s startup ", create ? "added" : "changed");
+		printf(_("%s startup "), create ? _("added") : _("changed"));
 		out_put_clean(stdout, s->code);
 		fputs(": ", stdout);
 		out_put_clean(stdout, s->name);
-		fputs(" in ", stdout);
+		fputs(_(" in "), stdout);
 		out_put_clean(stdout, s->space_code);
 		if (s->credit_code[0] != '\0') {
-			fputs(", credit code ", stdout);
+			fputs(_(", credit code "), stdout);
 			out_put_clean(stdout, s->credit_code);
 		}
 		putchar('\n');
@@ -126,8 +127,8 @@ static int put(struct cmd_ctx *ctx, const struct cmd_args *args, const char *cod
 
 static int list(struct cmd_ctx *ctx)
 {
-	static const char *const head[] = { "CODE", "NAME", "SPACE", "MEMBERS", "CREDIT CODE",
-					    "LEGAL NAME" };
+	static const char *const head[] = { N_("CODE"), N_("NAME"), N_("SPACE"), N_("MEMBERS"), N_("CREDIT CODE"),
+					    N_("LEGAL NAME") };
 	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
 	Rigbook__ListStartupsRequest lr = RIGBOOK__LIST_STARTUPS_REQUEST__INIT;
 	Rigbook__Response *resp;
@@ -153,7 +154,7 @@ static int list(struct cmd_ctx *ctx)
 		return CMD_OK;
 	}
 	if (reply == NULL || reply->n_startups == 0) {
-		puts("no startups");
+		puts(_("no startups"));
 		rigbook__response__free_unpacked(resp, NULL);
 		return CMD_OK;
 	}
@@ -173,7 +174,7 @@ static int list(struct cmd_ctx *ctx)
 	}
 	if (t == NULL) {
 		rigbook__response__free_unpacked(resp, NULL);
-		return cmd_failed("out of memory");
+		return cmd_failed(_("out of memory"));
 	}
 	out_table_print(t, stdout);
 	out_table_free(t);
@@ -183,7 +184,7 @@ static int list(struct cmd_ctx *ctx)
 
 static int show(struct cmd_ctx *ctx, const char *code)
 {
-	static const char *const head[] = { "HANDLE", "NAME", "ROLE", "EMAIL", "STATUS" };
+	static const char *const head[] = { N_("HANDLE"), N_("NAME"), N_("ROLE"), N_("EMAIL"), N_("STATUS") };
 	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
 	Rigbook__GetStartupRequest gr = RIGBOOK__GET_STARTUP_REQUEST__INIT;
 	Rigbook__Response *resp;
@@ -204,7 +205,7 @@ static int show(struct cmd_ctx *ctx, const char *code)
 	s = d != NULL ? d->startup : NULL;
 	if (s == NULL) {
 		rigbook__response__free_unpacked(resp, NULL);
-		return cmd_failed("the server's answer holds no startup");
+		return cmd_failed(_("the server's answer holds no startup"));
 	}
 	if (ctx->json) {
 		out_json_init(&j, stdout);
@@ -224,26 +225,26 @@ static int show(struct cmd_ctx *ctx, const char *code)
 	cmd_time_text(s->created_at, "UTC", created, sizeof(created));
 	strncat(created, " UTC", sizeof(created) - strlen(created) - 1);
 	out_put_clean(stdout, s->code);
-	fputs(" (", stdout);
+	fputs(C_("paren", " ("), stdout);
 	out_put_clean(stdout, s->name);
-	puts(")");
-	line("space", s->space_code);
-	line("created", created);
-	puts("invoice details:");
-	line("  legal name", s->legal_name);
-	line("  credit code", s->credit_code);
-	line("  address", s->address);
+	puts(C_("paren", ")"));
+	line(N_("space"), s->space_code);
+	line(N_("created"), created);
+	puts(_("invoice details:"));
+	line(N_("  legal name"), s->legal_name);
+	line(N_("  credit code"), s->credit_code);
+	line(N_("  address"), s->address);
 	if (d->n_members == 0) {
-		puts("no members");
+		puts(_("no members"));
 		rigbook__response__free_unpacked(resp, NULL);
 		return CMD_OK;
 	}
-	puts("members:");
+	puts(_("members:"));
 	t = out_table_new(5, head);
 	for (size_t i = 0; t != NULL && i < d->n_members; i++) {
 		const Rigbook__Member *m = d->members[i];
-		const char *row[] = { m->handle, m->name, rb_role_name(m->role), m->email,
-				      m->disabled_at != 0 ? "disabled" : "active" };
+		const char *row[] = { m->handle, m->name, i18n_role(rb_role_name(m->role)), m->email,
+				      m->disabled_at != 0 ? _("disabled") : _("active") };
 
 		if (out_table_add(t, row) != 0) {
 			out_table_free(t);
@@ -252,7 +253,7 @@ static int show(struct cmd_ctx *ctx, const char *code)
 	}
 	if (t == NULL) {
 		rigbook__response__free_unpacked(resp, NULL);
-		return cmd_failed("out of memory");
+		return cmd_failed(_("out of memory"));
 	}
 	out_table_print(t, stdout);
 	out_table_free(t);
@@ -266,29 +267,29 @@ static int cmd_startup_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 
 	if (strcmp(action, "list") == 0) {
 		if (args->npos != 1)
-			return cmd_usage_error(ctx, "'startup list' takes no code");
+			return cmd_usage_error(ctx, _("'startup list' takes no code"));
 		for (size_t i = 0; i < NDESCRIBING; i++)
 			if (cmd_arg(args, describing[i]) != NULL)
-				return cmd_usage_error(ctx, "--%s goes with 'startup add' and 'startup edit'",
+				return cmd_usage_error(ctx, _("--%s goes with 'startup add' and 'startup edit'"),
 						       describing[i]);
 		return list(ctx);
 	}
 	if (strcmp(action, "add") != 0 && strcmp(action, "edit") != 0 &&
 	    strcmp(action, "show") != 0)
 		return cmd_usage_error(ctx,
-				       "unknown action '%.40s'; possibilities are: add, edit, list, show",
+				       _("unknown action '%.40s'; possibilities are: add, edit, list, show"),
 				       action);
 	if (args->npos != 2)
-		return cmd_usage_error(ctx, "say which startup, by its code");
+		return cmd_usage_error(ctx, _("say which startup, by its code"));
 	if (strcmp(action, "show") == 0) {
 		for (size_t i = 0; i < NDESCRIBING; i++)
 			if (cmd_arg(args, describing[i]) != NULL)
-				return cmd_usage_error(ctx, "--%s goes with 'startup add' and 'startup edit'",
+				return cmd_usage_error(ctx, _("--%s goes with 'startup add' and 'startup edit'"),
 						       describing[i]);
 		return show(ctx, args->pos[1]);
 	}
 	if (strcmp(action, "edit") == 0 && cmd_arg(args, "space") != NULL)
-		return cmd_usage_error(ctx, "a startup stays in its space; --space goes with 'startup add'");
+		return cmd_usage_error(ctx, _("a startup stays in its space; --space goes with 'startup add'"));
 	return put(ctx, args, args->pos[1], strcmp(action, "add") == 0);
 }
 
@@ -300,7 +301,7 @@ const struct cmd_entry cmd_startup_entry = {
 		 " [--credit-code USCC] [--address TEXT]\n"
 		 "       rigbook startup list\n"
 		 "       rigbook startup show CODE",
-	.summary = "add, change, list or show startups and their invoice details",
+	.summary = N_("add, change, list or show startups and their invoice details"),
 	.options = startup_opts,
 	.lower = 1,
 	.upper = 2,

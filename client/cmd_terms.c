@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "detail.h"
+#include "i18n.h"
 
 #define MAX_TERMS 20000
 
@@ -44,18 +45,18 @@ static void print_terms(const Rigbook__ResourceDetail *d)
 
 	if (r->terms_version == 0) {
 		out_put_clean(stdout, r->code);
-		fputs(" has no terms to accept\n", stdout);
+		fputs(_(" has no terms to accept\n"), stdout);
 		return;
 	}
-	fputs("terms of ", stdout);
+	fputs(_("terms of "), stdout);
 	out_put_clean(stdout, r->code);
-	printf(", version %" PRIu32 ": ", r->terms_version);
+	printf(_(", version %" PRIu32 ": "), r->terms_version);
 	if (d->terms_accepted) {
-		fputs("accepted by you\n", stdout);
+		fputs(_("accepted by you\n"), stdout);
 	} else {
-		fputs("not accepted by you yet (rigbook terms accept ", stdout);
+		fputs(_("not accepted by you yet (rigbook terms accept "), stdout);
 		out_put_clean(stdout, r->code);
-		fputs(")\n", stdout);
+		fputs(C_("paren", ")\n"), stdout);
 	}
 	fputc('\n', stdout);
 	put_lines(stdout, d->terms_text);
@@ -70,30 +71,30 @@ static int read_terms(struct cmd_ctx *ctx, const char *path, char **out)
 	size_t n = 0, o = 0;
 
 	if (f == NULL)
-		return cmd_bad_value(ctx, "--file: cannot open %s: %s", path, strerror(errno));
+		return cmd_bad_value(ctx, _("--file: cannot open %s: %s"), path, strerror(errno));
 	buf = malloc(MAX_TERMS + 2);
 	if (buf == NULL) {
 		if (!is_stdin)
 			fclose(f);
-		return cmd_failed("out of memory");
+		return cmd_failed(_("out of memory"));
 	}
 	n = fread(buf, 1, MAX_TERMS + 1, f);
 	if (ferror(f)) {
 		if (!is_stdin)
 			fclose(f);
 		free(buf);
-		return cmd_bad_value(ctx, "--file: cannot read %s", path);
+		return cmd_bad_value(ctx, _("--file: cannot read %s"), path);
 	}
 	if (!is_stdin)
 		fclose(f);
 	if (n > MAX_TERMS) {
 		free(buf);
-		return cmd_bad_value(ctx, "--file: %s is longer than %d bytes", path, MAX_TERMS);
+		return cmd_bad_value(ctx, _("--file: %s is longer than %d bytes"), path, MAX_TERMS);
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (buf[i] == '\0') {
 			free(buf);
-			return cmd_bad_value(ctx, "--file: %s is not text (it holds a NUL byte)", path);
+			return cmd_bad_value(ctx, _("--file: %s is not text (it holds a NUL byte)"), path);
 		}
 		if (buf[i] == '\r' && i + 1 < n && buf[i + 1] == '\n')
 			continue;
@@ -146,11 +147,11 @@ static int set(struct cmd_ctx *ctx, const char *code, const char *text)
 		detail_json_print(d);
 	} else if (d->resource->terms_version == 0) {
 		out_put_clean(stdout, d->resource->code);
-		fputs(" has no terms to accept\n", stdout);
+		fputs(_(" has no terms to accept\n"), stdout);
 	} else {
-		fputs("terms of ", stdout);
+		fputs(_("terms of "), stdout);
 		out_put_clean(stdout, d->resource->code);
-		printf(" are version %" PRIu32 "; members accept them with: rigbook terms accept ",
+		printf(_(" are version %" PRIu32 "; members accept them with: rigbook terms accept "),
 		       d->resource->terms_version);
 		out_put_clean(stdout, d->resource->code);
 		fputc('\n', stdout);
@@ -176,7 +177,7 @@ static int accept(struct cmd_ctx *ctx, const char *code)
 	at.version = d->resource->terms_version;
 	rigbook__response__free_unpacked(resp, NULL);
 	if (at.version == 0) {
-		snprintf(msg, sizeof(msg), "%.40s has no terms to accept", code);
+		snprintf(msg, sizeof(msg), _("%.40s has no terms to accept"), code);
 		return cmd_refused(RIGBOOK__ERROR_CODE__FAILED_PRECONDITION, msg);
 	}
 	at.code = (char *)code;
@@ -187,7 +188,7 @@ static int accept(struct cmd_ctx *ctx, const char *code)
 		return rc;
 	if (resp->accept_terms == NULL) {
 		rigbook__response__free_unpacked(resp, NULL);
-		return cmd_failed("the server's answer is empty");
+		return cmd_failed(_("the server's answer is empty"));
 	}
 	if (ctx->json) {
 		out_json_init(&j, stdout);
@@ -197,9 +198,9 @@ static int accept(struct cmd_ctx *ctx, const char *code)
 		out_json_end_object(&j);
 		out_json_finish(&j);
 	} else {
-		fputs("accepted the terms of ", stdout);
+		fputs(_("accepted the terms of "), stdout);
 		out_put_clean(stdout, resp->accept_terms->resource_code);
-		printf(" (version %" PRIu32 ")\n", resp->accept_terms->version);
+		printf(_(" (version %" PRIu32 ")\n"), resp->accept_terms->version);
 	}
 	rigbook__response__free_unpacked(resp, NULL);
 	return CMD_OK;
@@ -213,14 +214,14 @@ static int cmd_terms_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 
 	if (args->npos == 2) {
 		if (strcmp(args->pos[0], "accept") != 0)
-			return cmd_usage_error(ctx, "unknown action '%.40s'; did you mean: terms accept %.40s",
+			return cmd_usage_error(ctx, _("unknown action '%.40s'; did you mean: terms accept %.40s"),
 					       args->pos[0], args->pos[1]);
 		if (text != NULL || file != NULL)
-			return cmd_usage_error(ctx, "--set and --file do not go with accept");
+			return cmd_usage_error(ctx, _("--set and --file do not go with accept"));
 		return accept(ctx, args->pos[1]);
 	}
 	if (text != NULL && file != NULL)
-		return cmd_usage_error(ctx, "give --set TEXT or --file FILE, not both");
+		return cmd_usage_error(ctx, _("give --set TEXT or --file FILE, not both"));
 	if (text == NULL && file == NULL)
 		return show(ctx, args->pos[0]);
 	if (file != NULL) {
@@ -231,7 +232,7 @@ static int cmd_terms_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	}
 	if (strlen(text) > MAX_TERMS) {
 		free(buf);
-		return cmd_bad_value(ctx, "terms are at most %d bytes", MAX_TERMS);
+		return cmd_bad_value(ctx, _("terms are at most %d bytes"), MAX_TERMS);
 	}
 	rc = set(ctx, args->pos[0], text);
 	free(buf);
@@ -242,7 +243,7 @@ const struct cmd_entry cmd_terms_entry = {
 	.name = "terms",
 	.usage = "CODE [--set TEXT | --file FILE]\n"
 		 "       rigbook terms accept CODE",
-	.summary = "show, set (staff) or accept a resource's terms",
+	.summary = N_("show, set (staff) or accept a resource's terms"),
 	.options = terms_opts,
 	.lower = 1,
 	.upper = 2,

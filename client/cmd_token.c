@@ -9,6 +9,7 @@
 
 #include "cmd.h"
 #include "rigbook/rbtime.h"
+#include "i18n.h"
 
 static const struct cmd_opt token_opts[] = {
 	{ "expires", 1, NULL, 0 },
@@ -19,10 +20,10 @@ static const struct cmd_opt token_opts[] = {
 static const char *status(const Rigbook__Token *t, int64_t now)
 {
 	if (t->revoked_at != 0)
-		return "revoked";
+		return _("revoked");
 	if (t->expires_at != 0 && t->expires_at <= now)
-		return "expired";
-	return "active";
+		return _("expired");
+	return _("active");
 }
 
 static void json_token(struct out_json *j, const Rigbook__Token *t, int64_t now)
@@ -46,11 +47,11 @@ static void when(int64_t t, char *buf, size_t len)
 	char s[64];
 
 	if (t == 0) {
-		snprintf(buf, len, "never");
+		snprintf(buf, len, _("never"));
 		return;
 	}
 	cmd_time_text(t, "UTC", s, sizeof(s));
-	snprintf(buf, len, "%s UTC", s);
+	snprintf(buf, len, _("%s UTC"), s);
 }
 
 /* --expires 90d (from now) or DATE (through that day, UTC) or a time. */
@@ -61,16 +62,16 @@ static int expiry(struct cmd_ctx *ctx, const char *v, int64_t now, int64_t *out)
 
 	if (rb_duration_parse(v, &secs, err, sizeof(err)) == 0) {
 		if (secs <= 0)
-			return cmd_bad_value(ctx, "--expires: a token's lifetime must be longer than 0");
+			return cmd_bad_value(ctx, _("--expires: a token's lifetime must be longer than 0"));
 		*out = now + secs;
 		return CMD_OK;
 	}
 	if (rb_time_parse_until(v, "UTC", out, err2, sizeof(err2)) == 0) {
 		if (*out <= now)
-			return cmd_bad_value(ctx, "--expires: %.40s is in the past", v);
+			return cmd_bad_value(ctx, _("--expires: %.40s is in the past"), v);
 		return CMD_OK;
 	}
-	return cmd_bad_value(ctx, "--expires: '%.40s' is neither a lifetime like 90d nor a date like 2027-06-30",
+	return cmd_bad_value(ctx, _("--expires: '%.40s' is neither a lifetime like 90d nor a date like 2027-06-30"),
 			     v);
 }
 
@@ -102,7 +103,7 @@ static int issue(struct cmd_ctx *ctx, const struct cmd_args *args, const char *h
 	if (reply == NULL || reply->token == NULL || reply->secret == NULL ||
 	    reply->secret[0] == '\0') {
 		rigbook__response__free_unpacked(resp, NULL);
-		return cmd_failed("the server's answer holds no token");
+		return cmd_failed(_("the server's answer holds no token"));
 	}
 	if (ctx->json) {
 		out_json_init(&j, stdout);
@@ -114,17 +115,17 @@ static int issue(struct cmd_ctx *ctx, const struct cmd_args *args, const char *h
 		out_json_finish(&j);
 	} else {
 		when(reply->token->expires_at, until, sizeof(until));
-		printf("issued token %" PRIu64 " for ", reply->token->id);
+		printf(_("issued token %" PRIu64 " for "), reply->token->id);
 		out_put_clean(stdout, reply->token->member_handle);
 		if (reply->token->label[0] != '\0') {
 			fputs(" (", stdout);
 			out_put_clean(stdout, reply->token->label);
 			putchar(')');
 		}
-		printf(", expires %s:\n", until);
+		printf(_(", expires %s:\n"), until);
 		out_put_clean(stdout, reply->secret);
 		putchar('\n');
-		puts("This secret will not be shown again: store it now (token = ... in the configuration file, or RIGBOOK_TOKEN).");
+		puts(_("This secret will not be shown again: store it now (token = ... in the configuration file, or RIGBOOK_TOKEN)."));
 	}
 	rigbook__response__free_unpacked(resp, NULL);
 	return CMD_OK;
@@ -132,8 +133,8 @@ static int issue(struct cmd_ctx *ctx, const struct cmd_args *args, const char *h
 
 static int list(struct cmd_ctx *ctx, const char *handle)
 {
-	static const char *const head[] = { "ID",     "MEMBER",    "LABEL",    "CREATED",
-					    "EXPIRES", "LAST USED", "STATUS", "ISSUED BY" };
+	static const char *const head[] = { N_("ID"),     N_("MEMBER"),    N_("LABEL"),    N_("CREATED"),
+					    N_("EXPIRES"), N_("LAST USED"), N_("STATUS"), N_("ISSUED BY") };
 	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
 	Rigbook__ListTokensRequest lr = RIGBOOK__LIST_TOKENS_REQUEST__INIT;
 	Rigbook__Response *resp;
@@ -161,7 +162,7 @@ static int list(struct cmd_ctx *ctx, const char *handle)
 		return CMD_OK;
 	}
 	if (reply == NULL || reply->n_tokens == 0) {
-		puts("no tokens");
+		puts(_("no tokens"));
 		rigbook__response__free_unpacked(resp, NULL);
 		return CMD_OK;
 	}
@@ -181,7 +182,7 @@ static int list(struct cmd_ctx *ctx, const char *handle)
 			char r[80];
 
 			when(k->revoked_at, r, sizeof(r));
-			snprintf(st, sizeof(st), "revoked %s", r);
+			snprintf(st, sizeof(st), _("revoked %s"), r);
 		} else {
 			snprintf(st, sizeof(st), "%s", status(k, now));
 		}
@@ -195,7 +196,7 @@ static int list(struct cmd_ctx *ctx, const char *handle)
 	}
 	if (t == NULL) {
 		rigbook__response__free_unpacked(resp, NULL);
-		return cmd_failed("out of memory");
+		return cmd_failed(_("out of memory"));
 	}
 	out_table_print(t, stdout);
 	out_table_free(t);
@@ -212,7 +213,7 @@ static int revoke(struct cmd_ctx *ctx, const char *arg)
 	int rc;
 
 	if (cmd_booking_id(arg, &rr.token_id) != 0)
-		return cmd_usage_error(ctx, "'%.40s' is not a token id (a number, as 'token list' shows)",
+		return cmd_usage_error(ctx, _("'%.40s' is not a token id (a number, as 'token list' shows)"),
 				       arg);
 	req.body_case = RIGBOOK__REQUEST__BODY_REVOKE_TOKEN;
 	req.revoke_token = &rr;
@@ -221,16 +222,16 @@ static int revoke(struct cmd_ctx *ctx, const char *arg)
 		return rc;
 	if (resp->revoke_token == NULL) {
 		rigbook__response__free_unpacked(resp, NULL);
-		return cmd_failed("the server's answer holds no token");
+		return cmd_failed(_("the server's answer holds no token"));
 	}
 	if (ctx->json) {
 		out_json_init(&j, stdout);
 		json_token(&j, resp->revoke_token, (int64_t)time(NULL));
 		out_json_finish(&j);
 	} else {
-		printf("revoked token %" PRIu64 " of ", resp->revoke_token->id);
+		printf(_("revoked token %" PRIu64 " of "), resp->revoke_token->id);
 		out_put_clean(stdout, resp->revoke_token->member_handle);
-		puts("; it no longer signs in");
+		puts(_("; it no longer signs in"));
 	}
 	rigbook__response__free_unpacked(resp, NULL);
 	return CMD_OK;
@@ -242,15 +243,15 @@ static int cmd_token_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	int issuing = strcmp(action, "issue") == 0;
 
 	if (!issuing && strcmp(action, "list") != 0 && strcmp(action, "revoke") != 0)
-		return cmd_usage_error(ctx, "unknown action '%.40s'; possibilities are: issue, list, revoke",
+		return cmd_usage_error(ctx, _("unknown action '%.40s'; possibilities are: issue, list, revoke"),
 				       action);
 	if (!issuing && (cmd_arg(args, "expires") != NULL || cmd_arg(args, "label") != NULL))
-		return cmd_usage_error(ctx, "--expires and --label go with 'token issue'");
+		return cmd_usage_error(ctx, _("--expires and --label go with 'token issue'"));
 	if (strcmp(action, "list") == 0)
 		return list(ctx, args->npos == 2 ? args->pos[1] : NULL);
 	if (args->npos != 2)
-		return cmd_usage_error(ctx, issuing ? "say whose token, by the member's handle"
-						    : "say which token, by its id");
+		return cmd_usage_error(ctx, "%s", issuing ? _("say whose token, by the member's handle")
+							  : _("say which token, by its id"));
 	return issuing ? issue(ctx, args, args->pos[1]) : revoke(ctx, args->pos[1]);
 }
 
@@ -259,7 +260,7 @@ const struct cmd_entry cmd_token_entry = {
 	.usage = "issue MEMBER [--expires 90d|DATE] [--label TEXT]\n"
 		 "       rigbook token list [MEMBER]\n"
 		 "       rigbook token revoke ID",
-	.summary = "issue, list or revoke sign-in tokens",
+	.summary = N_("issue, list or revoke sign-in tokens"),
 	.options = token_opts,
 	.lower = 1,
 	.upper = 2,

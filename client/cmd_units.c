@@ -4,6 +4,7 @@
 
 #include "cmd.h"
 #include "detail.h"
+#include "i18n.h"
 
 static int cmd_units_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
@@ -13,7 +14,7 @@ static int cmd_units_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	const Rigbook__ResourceDetail *d;
 	int rc;
 
-	rc = cmd_count_arg(ctx, "the number of units", args->pos[1], 1, 1000, 0, &su.units);
+	rc = cmd_count_arg(ctx, _("the number of units"), args->pos[1], 1, 1000, 0, &su.units);
 	if (rc != CMD_OK)
 		return rc;
 	su.code = (char *)args->pos[0];
@@ -33,7 +34,7 @@ static int cmd_units_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		uint32_t n = d->resource->units > 0 ? d->resource->units : 1;
 
 		out_put_clean(stdout, d->resource->code);
-		printf(" has %" PRIu32 " unit%s\n", n, n == 1 ? "" : "s");
+		printf(_(" has %" PRIu32 " unit%s\n"), n, n == 1 ? "" : "s");
 		detail_print_cancelled(stdout, d->cancelled, d->n_cancelled);
 	}
 	rigbook__response__free_unpacked(resp, NULL);
@@ -43,7 +44,7 @@ static int cmd_units_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 const struct cmd_entry cmd_units_entry = {
 	.name = "units",
 	.usage = "CODE N",
-	.summary = "set how many identical units a resource has (staff)",
+	.summary = N_("set how many identical units a resource has (staff)"),
 	.options = NULL,
 	.lower = 2,
 	.upper = 2,

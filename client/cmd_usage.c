@@ -10,6 +10,7 @@
 #include "cmd.h"
 #include "rigbook/names.h"
 #include "rigbook/rbtime.h"
+#include "i18n.h"
 
 static const struct cmd_opt no_opts[] = {
 	{ NULL, 0, NULL },
@@ -29,17 +30,17 @@ static void print_usage_lines(const Rigbook__Booking *b)
 
 	if (b->checked_in_at != 0 && b->checked_out_at != 0) {
 		cmd_window_text(b->checked_in_at, b->checked_out_at, b->time_zone, w, sizeof(w));
-		fputs("  used ", stdout);
+		fputs(_("  used "), stdout);
 		out_put_clean(stdout, w);
 		fputc('\n', stdout);
 	} else if (b->checked_in_at != 0) {
 		cmd_time_text(b->checked_in_at, b->time_zone, w, sizeof(w));
-		fputs("  checked in at ", stdout);
+		fputs(_("  checked in at "), stdout);
 		out_put_clean(stdout, w);
 		fputc('\n', stdout);
 	}
 	if (b->usage_note != NULL && b->usage_note[0] != '\0') {
-		fputs("  note: ", stdout);
+		fputs(_("  note: "), stdout);
 		out_put_clean(stdout, b->usage_note);
 		fputc('\n', stdout);
 	}
@@ -68,7 +69,7 @@ static int print_reply(struct cmd_ctx *ctx, Rigbook__Response *resp, const char 
 
 	if (b == NULL) {
 		rigbook__response__free_unpacked(resp, NULL);
-		return cmd_failed("the server's answer holds no booking");
+		return cmd_failed(_("the server's answer holds no booking"));
 	}
 	if (ctx->json) {
 		out_json_init(&j, stdout);
@@ -77,7 +78,7 @@ static int print_reply(struct cmd_ctx *ctx, Rigbook__Response *resp, const char 
 	} else {
 		cmd_print_booking_line(stdout, verb, b);
 		if (b->state == RIGBOOK__BOOKING_STATE__NO_SHOW)
-			printf("  held by %s, who did not check in\n", b->member_handle);
+			printf(_("  held by %s, who did not check in\n"), b->member_handle);
 		else
 			print_usage_lines(b);
 	}
@@ -99,7 +100,7 @@ static int booking_request(struct cmd_ctx *ctx, const struct cmd_args *args,
 	int rc;
 
 	if (cmd_booking_id(args->pos[0], &id) != 0)
-		return cmd_usage_error(ctx, "'%.40s' is not a booking id (a number, as bookings shows)",
+		return cmd_usage_error(ctx, _("'%.40s' is not a booking id (a number, as bookings shows)"),
 				       args->pos[0]);
 	req.body_case = body;
 	switch (body) {
@@ -125,19 +126,19 @@ static int booking_request(struct cmd_ctx *ctx, const struct cmd_args *args,
 static int cmd_checkin_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
 	return booking_request(ctx, args, RIGBOOK__REQUEST__BODY_CHECK_IN,
-			       RIGBOOK__RESPONSE__BODY_CHECK_IN, "checked in");
+			       RIGBOOK__RESPONSE__BODY_CHECK_IN, N_("checked in"));
 }
 
 static int cmd_checkout_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
 	return booking_request(ctx, args, RIGBOOK__REQUEST__BODY_CHECK_OUT,
-			       RIGBOOK__RESPONSE__BODY_CHECK_OUT, "checked out");
+			       RIGBOOK__RESPONSE__BODY_CHECK_OUT, N_("checked out"));
 }
 
 static int cmd_noshow_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
 	return booking_request(ctx, args, RIGBOOK__REQUEST__BODY_MARK_NO_SHOW,
-			       RIGBOOK__RESPONSE__BODY_MARK_NO_SHOW, "no-show");
+			       RIGBOOK__RESPONSE__BODY_MARK_NO_SHOW, N_("no-show"));
 }
 
 static int cmd_usage_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
@@ -154,16 +155,16 @@ static int cmd_usage_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	int rc;
 
 	if (cmd_booking_id(args->pos[0], &cu.booking_id) != 0)
-		return cmd_usage_error(ctx, "'%.40s' is not a booking id (a number, as bookings shows)",
+		return cmd_usage_error(ctx, _("'%.40s' is not a booking id (a number, as bookings shows)"),
 				       args->pos[0]);
 	if (in == NULL && out == NULL)
-		return cmd_usage_error(ctx, "give --in, --out or both");
+		return cmd_usage_error(ctx, _("give --in, --out or both"));
 	if (reason == NULL || reason[0] == '\0')
-		return cmd_usage_error(ctx, "--reason is required: the member sees why");
+		return cmd_usage_error(ctx, _("--reason is required: the member sees why"));
 	if (in != NULL && rb_time_parse(in, "UTC", &t, err, sizeof(err)) != 0)
-		return cmd_bad_value(ctx, "--in: %s", err);
+		return cmd_bad_value(ctx, _("--in: %s"), err);
 	if (out != NULL && rb_time_parse(out, "UTC", &t, err, sizeof(err)) != 0)
-		return cmd_bad_value(ctx, "--out: %s", err);
+		return cmd_bad_value(ctx, _("--out: %s"), err);
 
 	/* the booking's resource says in which zone the times are meant */
 	gr.booking_id = cu.booking_id;
@@ -176,9 +177,9 @@ static int cmd_usage_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	snprintf(tz, sizeof(tz), "%s", b != NULL && b->time_zone != NULL ? b->time_zone : "");
 	rigbook__response__free_unpacked(resp, NULL);
 	if (in != NULL && rb_time_parse(in, tz, &cu.checked_in_at, err, sizeof(err)) != 0)
-		return cmd_bad_value(ctx, "--in: %s", err);
+		return cmd_bad_value(ctx, _("--in: %s"), err);
 	if (out != NULL && rb_time_parse(out, tz, &cu.checked_out_at, err, sizeof(err)) != 0)
-		return cmd_bad_value(ctx, "--out: %s", err);
+		return cmd_bad_value(ctx, _("--out: %s"), err);
 	cu.reason = (char *)reason;
 
 	req = (Rigbook__Request)RIGBOOK__REQUEST__INIT;
@@ -187,13 +188,13 @@ static int cmd_usage_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	rc = cmd_call(ctx, &req, RIGBOOK__RESPONSE__BODY_CORRECT_USAGE, &resp);
 	if (rc != CMD_OK)
 		return rc;
-	return print_reply(ctx, resp, "corrected");
+	return print_reply(ctx, resp, N_("corrected"));
 }
 
 const struct cmd_entry cmd_checkin_entry = {
 	.name = "checkin",
 	.usage = "ID",
-	.summary = "check in to a booking (from shortly before its start)",
+	.summary = N_("check in to a booking (from shortly before its start)"),
 	.options = no_opts,
 	.lower = 1,
 	.upper = 1,
@@ -203,7 +204,7 @@ const struct cmd_entry cmd_checkin_entry = {
 const struct cmd_entry cmd_checkout_entry = {
 	.name = "checkout",
 	.usage = "ID",
-	.summary = "check out of a booking you checked in to",
+	.summary = N_("check out of a booking you checked in to"),
 	.options = no_opts,
 	.lower = 1,
 	.upper = 1,
@@ -213,7 +214,7 @@ const struct cmd_entry cmd_checkout_entry = {
 const struct cmd_entry cmd_noshow_entry = {
 	.name = "noshow",
 	.usage = "ID",
-	.summary = "mark a booking nobody checked in for a no-show (staff)",
+	.summary = N_("mark a booking nobody checked in for a no-show (staff)"),
 	.options = no_opts,
 	.lower = 1,
 	.upper = 1,
@@ -223,7 +224,7 @@ const struct cmd_entry cmd_noshow_entry = {
 const struct cmd_entry cmd_usage_entry = {
 	.name = "usage",
 	.usage = "ID [--in TIME] [--out TIME] --reason TEXT",
-	.summary = "correct when a booking's use began and ended (staff)",
+	.summary = N_("correct when a booking's use began and ended (staff)"),
 	.options = usage_opts,
 	.lower = 1,
 	.upper = 1,

@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "rigbook/rbtime.h"
+#include "i18n.h"
 
 static const struct cmd_opt wait_opts[] = {
 	{ "from", 1, NULL },
@@ -82,7 +83,7 @@ static void print_entry_line(const char *verb, const Rigbook__WaitlistEntry *e)
 	char w[2 * RB_TIME_TEXT + 64];
 
 	cmd_window_text(e->start, e->end, e->time_zone, w, sizeof(w));
-	printf("%s entry %" PRIu64 ": ", verb, e->id);
+	printf(_("%s entry %" PRIu64 ": "), _(verb), e->id);
 	out_put_clean(stdout, e->resource_code);
 	printf(" %s\n", w);
 }
@@ -104,13 +105,13 @@ static int cmd_wait_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	int rc;
 
 	if (from == NULL)
-		return cmd_usage_error(ctx, "--from is required");
+		return cmd_usage_error(ctx, _("--from is required"));
 	if (to == NULL)
-		return cmd_usage_error(ctx, "--to is required");
+		return cmd_usage_error(ctx, _("--to is required"));
 	if (rb_time_parse(from, "UTC", &t, err, sizeof(err)) != 0)
-		return cmd_bad_value(ctx, "--from: %s", err);
+		return cmd_bad_value(ctx, _("--from: %s"), err);
 	if (rb_time_parse(to, "UTC", &t, err, sizeof(err)) != 0)
-		return cmd_bad_value(ctx, "--to: %s", err);
+		return cmd_bad_value(ctx, _("--to: %s"), err);
 
 	rc = cmd_resource(ctx, code, &rresp, &res);
 	if (rc != CMD_OK)
@@ -118,9 +119,9 @@ static int cmd_wait_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	snprintf(tz, sizeof(tz), "%s", res->time_zone != NULL ? res->time_zone : "");
 	rigbook__response__free_unpacked(rresp, NULL);
 	if (rb_time_parse(from, tz, &wr.start, err, sizeof(err)) != 0)
-		return cmd_bad_value(ctx, "--from: %s", err);
+		return cmd_bad_value(ctx, _("--from: %s"), err);
 	if (rb_time_parse(to, tz, &wr.end, err, sizeof(err)) != 0)
-		return cmd_bad_value(ctx, "--to: %s", err);
+		return cmd_bad_value(ctx, _("--to: %s"), err);
 
 	wr.resource_code = (char *)code;
 	wr.note = (char *)(note != NULL ? note : "");
@@ -133,23 +134,23 @@ static int cmd_wait_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	e = resp->wait != NULL ? resp->wait->entry : NULL;
 	if (e == NULL) {
 		rigbook__response__free_unpacked(resp, NULL);
-		return cmd_failed("the server's answer holds no waitlist entry");
+		return cmd_failed(_("the server's answer holds no waitlist entry"));
 	}
 	if (ctx->json) {
 		out_json_init(&j, stdout);
 		json_entry(&j, e);
 		out_json_finish(&j);
 	} else {
-		print_entry_line("waiting:", e);
-		printf("  place %" PRIu32 " in the queue of ", e->position);
+		print_entry_line(N_("waiting:"), e);
+		printf(_("  place %" PRIu32 " in the queue of "), e->position);
 		out_put_clean(stdout, e->resource_code);
 		fputc('\n', stdout);
 		if (e->refusal != NULL && e->refusal[0] != '\0') {
-			fputs("  now: ", stdout);
+			fputs(_("  now: "), stdout);
 			out_put_clean(stdout, e->refusal);
 			fputc('\n', stdout);
 		}
-		puts("  it is booked for you as soon as the window frees up and fits the rules");
+		puts(_("  it is booked for you as soon as the window frees up and fits the rules"));
 	}
 	rigbook__response__free_unpacked(resp, NULL);
 	return CMD_OK;
@@ -159,8 +160,8 @@ static int cmd_wait_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 
 static int cmd_waitlist_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	static const char *const head[] = { "ID", "RESOURCE", "START", "END", "STATE", "PLACE",
-					    "MEMBER", "STARTUP", "DETAILS" };
+	static const char *const head[] = { N_("ID"), N_("RESOURCE"), N_("START"), N_("END"), N_("STATE"), N_("PLACE"),
+					    N_("MEMBER"), N_("STARTUP"), N_("DETAILS") };
 	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
 	Rigbook__ListWaitlistRequest lr = RIGBOOK__LIST_WAITLIST_REQUEST__INIT;
 	Rigbook__Response *resp;
@@ -187,14 +188,14 @@ static int cmd_waitlist_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		return CMD_OK;
 	}
 	if (reply == NULL || reply->n_entries == 0) {
-		puts("nobody waits");
+		puts(_("nobody waits"));
 		rigbook__response__free_unpacked(resp, NULL);
 		return CMD_OK;
 	}
 	t = out_table_new(9, head);
 	if (t == NULL) {
 		rigbook__response__free_unpacked(resp, NULL);
-		return cmd_failed("out of memory");
+		return cmd_failed(_("out of memory"));
 	}
 	for (size_t i = 0; i < reply->n_entries; i++) {
 		const Rigbook__WaitlistEntry *e = reply->entries[i];
@@ -208,19 +209,19 @@ static int cmd_waitlist_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		cmd_time_text(e->start, e->time_zone, start, sizeof(start));
 		cmd_time_text(e->end, e->time_zone, end, sizeof(end));
 		if (e->state == RIGBOOK__WAIT_STATE__WAIT_STATE_PROMOTED)
-			snprintf(det, sizeof(det), "booked: booking %" PRIu64, e->booking_id);
+			snprintf(det, sizeof(det), _("booked: booking %" PRIu64), e->booking_id);
 		else if (e->state == RIGBOOK__WAIT_STATE__WAIT_STATE_WAITING && e->refusal != NULL &&
 			 e->refusal[0] != '\0')
 			snprintf(det, sizeof(det), "%s", e->refusal);
 		else
 			det[0] = '\0';
-		const char *row[] = { id, e->resource_code, start, end, wait_state_name(e->state),
+		const char *row[] = { id, e->resource_code, start, end, i18n_state(wait_state_name(e->state)),
 				      place, e->member_handle, e->startup_code, det };
 
 		if (out_table_add(t, row) != 0) {
 			out_table_free(t);
 			rigbook__response__free_unpacked(resp, NULL);
-			return cmd_failed("out of memory");
+			return cmd_failed(_("out of memory"));
 		}
 	}
 	out_table_print(t, stdout);
@@ -241,7 +242,7 @@ static int cmd_unwait_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	int rc;
 
 	if (cmd_booking_id(args->pos[0], &ur.entry_id) != 0)
-		return cmd_usage_error(ctx, "'%.40s' is not a waitlist entry id (a number, as waitlist shows)",
+		return cmd_usage_error(ctx, _("'%.40s' is not a waitlist entry id (a number, as waitlist shows)"),
 				       args->pos[0]);
 	req.body_case = RIGBOOK__REQUEST__BODY_UNWAIT;
 	req.unwait = &ur;
@@ -251,14 +252,14 @@ static int cmd_unwait_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	e = resp->unwait != NULL ? resp->unwait->entry : NULL;
 	if (e == NULL) {
 		rigbook__response__free_unpacked(resp, NULL);
-		return cmd_failed("the server's answer holds no waitlist entry");
+		return cmd_failed(_("the server's answer holds no waitlist entry"));
 	}
 	if (ctx->json) {
 		out_json_init(&j, stdout);
 		json_entry(&j, e);
 		out_json_finish(&j);
 	} else {
-		print_entry_line("withdrawn:", e);
+		print_entry_line(N_("withdrawn:"), e);
 	}
 	rigbook__response__free_unpacked(resp, NULL);
 	return CMD_OK;
@@ -267,7 +268,7 @@ static int cmd_unwait_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 const struct cmd_entry cmd_wait_entry = {
 	.name = "wait",
 	.usage = "CODE --from TIME --to TIME [--note TEXT]",
-	.summary = "queue for a taken window; booked for you when it frees up",
+	.summary = N_("queue for a taken window; booked for you when it frees up"),
 	.options = wait_opts,
 	.lower = 1,
 	.upper = 1,
@@ -277,7 +278,7 @@ const struct cmd_entry cmd_wait_entry = {
 const struct cmd_entry cmd_waitlist_entry = {
 	.name = "waitlist",
 	.usage = "[CODE]",
-	.summary = "list your waitlist entries (staff: a resource's queue)",
+	.summary = N_("list your waitlist entries (staff: a resource's queue)"),
 	.options = no_opts,
 	.lower = 0,
 	.upper = 1,
@@ -287,7 +288,7 @@ const struct cmd_entry cmd_waitlist_entry = {
 const struct cmd_entry cmd_unwait_entry = {
 	.name = "unwait",
 	.usage = "ID",
-	.summary = "leave a waitlist",
+	.summary = N_("leave a waitlist"),
 	.options = no_opts,
 	.lower = 1,
 	.upper = 1,

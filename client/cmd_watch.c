@@ -16,6 +16,7 @@
 #include "stream.h"
 #include "rigbook/names.h"
 #include "rigbook/rbtime.h"
+#include "i18n.h"
 
 static int is_booking_kind(const Rigbook__Event *e)
 {
@@ -43,11 +44,11 @@ static void print_text(const Rigbook__Event *e, const char *fallback_tz)
 	fputs("  ", stdout);
 	out_put_clean(stdout, e->resource_code);
 	if (e->closure_id != 0)
-		printf("  closure %" PRIu64, e->closure_id);
+		printf(_("  closure %" PRIu64), e->closure_id);
 	else if (e->booking_id != 0)
-		printf("  booking %" PRIu64, e->booking_id);
+		printf(_("  booking %" PRIu64), e->booking_id);
 	else
-		fputs("  booking", stdout);
+		fputs(_("  booking"), stdout);
 	if (e->end > e->start) {
 		cmd_window_text(e->start, e->end, e->time_zone, w, sizeof(w));
 		fputs("  ", stdout);
@@ -58,11 +59,11 @@ static void print_text(const Rigbook__Event *e, const char *fallback_tz)
 			fputs("  ", stdout);
 			out_put_clean(stdout, e->member_handle);
 			if (e->startup_code != NULL && e->startup_code[0] != '\0') {
-				fputs(" of ", stdout);
+				fputs(_(" of "), stdout);
 				out_put_clean(stdout, e->startup_code);
 			}
 		} else {
-			fputs("  another startup", stdout);
+			fputs(_("  another startup"), stdout);
 		}
 	}
 	fputc('\n', stdout);
@@ -158,7 +159,7 @@ static const struct cmd_opt watch_opts[] = {
 const struct cmd_entry cmd_watch_entry = {
 	.name = "watch",
 	.usage = "[CODE] [--once]",
-	.summary = "print bookings and closures as they change, until interrupted",
+	.summary = N_("print bookings and closures as they change, until interrupted"),
 	.options = watch_opts,
 	.lower = 0,
 	.upper = 1,

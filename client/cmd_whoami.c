@@ -4,12 +4,13 @@
 
 #include "cmd.h"
 #include "rigbook/names.h"
+#include "i18n.h"
 
 static void line(const char *label, const char *value)
 {
 	if (value == NULL || value[0] == '\0')
 		return;
-	printf("%-13s", label);
+	cmd_label(stdout, label, 13);
 	out_put_clean(stdout, value);
 	putchar('\n');
 }
@@ -25,7 +26,7 @@ static int cmd_whoami_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		return rc;
 	h = rbc_session(ctx->conn);
 	if (h == NULL)
-		return cmd_failed("the server did not say who you are");
+		return cmd_failed(_("the server did not say who you are"));
 	if (ctx->json) {
 		out_json_init(&j, stdout);
 		out_json_begin_object(&j);
@@ -49,20 +50,20 @@ static int cmd_whoami_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		putchar(')');
 	}
 	putchar('\n');
-	line("role", rb_role_name(h->role));
-	line("startup", h->startup_code);
-	line("institution", h->institution_code);
-	line("space", h->space_code);
-	printf("%-13s", "server");
+	line(N_("role"), i18n_role(rb_role_name(h->role)));
+	line(N_("startup"), h->startup_code);
+	line(N_("institution"), h->institution_code);
+	line(N_("space"), h->space_code);
+	cmd_label(stdout, N_("server"), 13);
 	out_put_clean(stdout, h->server);
-	printf(" at %s, protocol %" PRIu32 "\n", rbc_peer(ctx->conn), h->protocol_version);
+	printf(_(" at %s, protocol %" PRIu32 "\n"), rbc_peer(ctx->conn), h->protocol_version);
 	return CMD_OK;
 }
 
 const struct cmd_entry cmd_whoami_entry = {
 	.name = "whoami",
 	.usage = "",
-	.summary = "show who the token belongs to",
+	.summary = N_("show who the token belongs to"),
 	.options = NULL,
 	.lower = 0,
 	.upper = 0,

@@ -1,4 +1,5 @@
 #include "config.h"
+#include "i18n.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -72,7 +73,7 @@ int config_load(const char *path, int must_exist, struct config *cfg, char *err,
 	if (f == NULL) {
 		if (errno == ENOENT && !must_exist)
 			return 0;
-		snprintf(err, errlen, "cannot read the configuration file %s: %s", path,
+		snprintf(err, errlen, _("cannot read the configuration file %s: %s"), path,
 			 strerror(errno));
 		return -1;
 	}
@@ -86,7 +87,7 @@ int config_load(const char *path, int must_exist, struct config *cfg, char *err,
 		lineno++;
 		n = strlen(line);
 		if (n == sizeof(line) - 1 && line[n - 1] != '\n' && !feof(f)) {
-			snprintf(err, errlen, "%s:%d: line too long", path, lineno);
+			snprintf(err, errlen, _("%s:%d: line too long"), path, lineno);
 			goto out;
 		}
 		key = trim(line);
@@ -94,7 +95,7 @@ int config_load(const char *path, int must_exist, struct config *cfg, char *err,
 			continue;
 		eq = strchr(key, '=');
 		if (eq == NULL) {
-			snprintf(err, errlen, "%s:%d: expected key = value", path, lineno);
+			snprintf(err, errlen, _("%s:%d: expected key = value"), path, lineno);
 			goto out;
 		}
 		*eq = '\0';
@@ -117,9 +118,11 @@ int config_load(const char *path, int must_exist, struct config *cfg, char *err,
 			slot = &cfg->retry;
 		else if (strcmp(key, "token_file") == 0)
 			slot = &cfg->token_file;
+		else if (strcmp(key, "language") == 0)
+			slot = &cfg->language;
 		else {
 			snprintf(err, errlen,
-				 "%s:%d: unknown key '%.40s' (known: server, token, token_file, ca, server_name, retry)",
+				 _("%s:%d: unknown key '%.40s' (known: server, token, token_file, ca, server_name, retry, language)"),
 				 path, lineno, key);
 			goto out;
 		}
@@ -127,12 +130,12 @@ int config_load(const char *path, int must_exist, struct config *cfg, char *err,
 		*slot = slot == &cfg->ca || slot == &cfg->token_file ? resolve(path, value)
 								       : strdup(value);
 		if (*slot == NULL) {
-			snprintf(err, errlen, "out of memory");
+			snprintf(err, errlen, _("out of memory"));
 			goto out;
 		}
 	}
 	if (ferror(f)) {
-		snprintf(err, errlen, "cannot read the configuration file %s", path);
+		snprintf(err, errlen, _("cannot read the configuration file %s"), path);
 		goto out;
 	}
 	if (cfg->token != NULL && cfg->token_file != NULL) {
@@ -218,5 +221,6 @@ void config_free(struct config *cfg)
 	free(cfg->server_name);
 	free(cfg->retry);
 	free(cfg->token_file);
+	free(cfg->language);
 	memset(cfg, 0, sizeof(*cfg));
 }

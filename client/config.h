@@ -11,6 +11,7 @@ struct config {
 	char *server_name; /* the name the certificate must carry, when not the host */
 	char *retry;       /* seconds a change whose answer was lost is retried */
 	char *token_file;  /* a file holding the token; made absolute like ca */
+	char *language;    /* the language of messages: zh_CN, en (over LANG and LC_MESSAGES) */
 };
 
 /*

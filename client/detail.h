@@ -63,4 +63,10 @@ void detail_json_print(const Rigbook__ResourceDetail *d);
 /* "cancelled 42: dyno-1 10:00-12:00 on ... (zone)" and who held it, per booking. */
 void detail_print_cancelled(FILE *f, Rigbook__Booking *const *b, size_t n);
 
+/*
+ * spec, a weekly text ("mon-fri 08:30-12:00"), with the days in the reader's
+ * language, into buf; returns buf.
+ */
+const char *detail_weekdays_local(const char *spec, char *buf, size_t len);
+
 #endif

@@ -11,6 +11,7 @@
 #include "cmd.h"
 #include "config.h"
 #include "rigbook/names.h"
+#include "i18n.h"
 
 #define DEFAULT_SERVER "127.0.0.1:7878"
 
@@ -24,7 +25,7 @@ static int usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("rigbook: ", stderr);
+	fputs(_("rigbook: "), stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -64,7 +65,7 @@ static int parse_globals(int argc, char **argv, struct globals *g)
 			return -CMD_OK - 100;
 		}
 		if (strcmp(s, "-V") == 0 || strcmp(s, "--version") == 0) {
-			printf("rigbook %s (protocol %u)\n", RIGBOOK_VERSION, RIGBOOK_PROTOCOL_VERSION);
+			printf(_("rigbook %s (protocol %u)\n"), RIGBOOK_VERSION, RIGBOOK_PROTOCOL_VERSION);
 			return -CMD_OK - 100;
 		}
 		if (strcmp(s, "--json") == 0) {
@@ -72,20 +73,20 @@ static int parse_globals(int argc, char **argv, struct globals *g)
 			continue;
 		}
 		if (s[1] != '-')
-			return -usage_error("unknown option %s", s);
+			return -usage_error(_("unknown option %s"), s);
 		eq = strchr(s + 2, '=');
 		n = eq != NULL ? (size_t)(eq - s - 2) : strlen(s + 2);
 		for (k = 0; k < sizeof(valued) / sizeof(valued[0]); k++)
 			if (strlen(valued[k].name) == n && strncmp(valued[k].name, s + 2, n) == 0)
 				break;
 		if (k == sizeof(valued) / sizeof(valued[0]))
-			return -usage_error("unknown option %s", s);
+			return -usage_error(_("unknown option %s"), s);
 		if (eq != NULL)
 			value = eq + 1;
 		else if (i + 1 < argc)
 			value = argv[++i];
 		else
-			return -usage_error("%s needs a value", s);
+			return -usage_error(_("%s needs a value"), s);
 		*(const char **)((char *)g + valued[k].off) = value;
 	}
 	return i;
@@ -137,6 +138,7 @@ int main(int argc, char **argv)
 	memset(&g, 0, sizeof(g));
 	memset(&cfg, 0, sizeof(cfg));
 	memset(&ctx, 0, sizeof(ctx));
+	i18n_init();
 
 	first = parse_globals(argc, argv, &g);
 	if (first == -CMD_OK - 100)
@@ -144,13 +146,13 @@ int main(int argc, char **argv)
 	if (first < 0)
 		return -first;
 	if (first >= argc) {
-		fputs("rigbook: no command given\n", stderr);
+		fputs(_("rigbook: no command given\n"), stderr);
 		cmd_main_usage(stderr);
 		return CMD_USAGE;
 	}
 	e = cmd_find(argv[first], err, sizeof(err));
 	if (e == NULL) {
-		fprintf(stderr, "rigbook: %s\n", err);
+		fprintf(stderr, _("rigbook: %s\n"), err);
 		return CMD_USAGE;
 	}
 	ctx.entry = e;
@@ -159,7 +161,7 @@ int main(int argc, char **argv)
 			    sizeof(err));
 	if (rc == 1) {
 		cmd_print_usage(stdout, e);
-		printf("%s\n", e->summary);
+		printf("%s\n", _(e->summary));
 		return CMD_OK;
 	}
 	if (rc != 0)
@@ -174,12 +176,13 @@ int main(int argc, char **argv)
 		path = dflt_path = config_default_path();
 	if (path != NULL) {
 		if (config_load(path, must_exist, &cfg, err, sizeof(err)) != 0) {
-			fprintf(stderr, "rigbook: %s\n", err);
+			fprintf(stderr, _("rigbook: %s\n"), err);
 			config_free(&cfg);
 			free(dflt_path);
 			return CMD_USAGE;
 		}
 		ctx.config_path = path;
+		i18n_set_language(cfg.language);
 	}
 
 	ctx.opts.server = pick(g.server, "RIGBOOK_SERVER", cfg.server, DEFAULT_SERVER);
@@ -209,7 +212,7 @@ int main(int argc, char **argv)
 	ctx.opts.client_name = "rigbook/" RIGBOOK_VERSION;
 	timeout = pick(g.timeout, "RIGBOOK_TIMEOUT", NULL, NULL);
 	if (timeout != NULL && parse_seconds(timeout, 1, 3600, &ctx.opts.timeout_ms) != 0) {
-		fprintf(stderr, "rigbook: the timeout must be a number of seconds from 1 to 3600, not '%.40s'\n",
+		fprintf(stderr, _("rigbook: the timeout must be a number of seconds from 1 to 3600, not '%.40s'\n"),
 			timeout);
 		rc = CMD_USAGE;
 		goto out;
@@ -226,7 +229,7 @@ int main(int argc, char **argv)
 	rc = e->exec(&ctx, &args);
 	cmd_close(&ctx);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		perror("rigbook: writing the output");
+		perror(_("rigbook: writing the output"));
 		if (rc == CMD_OK)
 			rc = CMD_FAILED;
 	}

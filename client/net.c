@@ -35,6 +35,7 @@
 #include "rigbook/frame.h"
 #include "rigbook/names.h"
 #include "refusals.h"
+#include "i18n.h"
 
 #define DEFAULT_PORT "7878"
 #define DEFAULT_TIMEOUT_MS 30000
@@ -141,7 +142,7 @@ static int split_server(const char *server, char *host, size_t hlen, char *port,
 	size_t n;
 
 	if (server == NULL || server[0] == '\0') {
-		set_err(err, errlen, "no server given (host:port)");
+		set_err(err, errlen, _("no server given (host:port)"));
 		return -1;
 	}
 	if (server[0] == '[') {
@@ -176,7 +177,7 @@ static int split_server(const char *server, char *host, size_t hlen, char *port,
 	memcpy(port, p, n + 1);
 	return 0;
 bad:
-	set_err(err, errlen, "'%s' is not a server address (host:port, [ipv6]:port)", server);
+	set_err(err, errlen, _("'%s' is not a server address (host:port, [ipv6]:port)"), server);
 	return -1;
 }
 
@@ -198,7 +199,7 @@ static int wait_fd(int fd, int want_write, int64_t deadline, const char *what, c
 	for (;;) {
 		left = deadline - now_ms();
 		if (left <= 0) {
-			set_err(err, errlen, "timed out %s", what);
+			set_err(err, errlen, _("timed out %s"), what);
 			return -1;
 		}
 		pfd.fd = fd;
@@ -208,7 +209,7 @@ static int wait_fd(int fd, int want_write, int64_t deadline, const char *what, c
 		if (rc > 0)
 			return 0; /* ready, or an error the next call will report */
 		if (rc < 0 && errno != EINTR) {
-			set_err(err, errlen, "poll: %s", strerror(errno));
+			set_err(err, errlen, _("poll: %s"), strerror(errno));
 			return -1;
 		}
 	}
@@ -235,7 +236,7 @@ static int tcp_connect(const char *host, const char *port, int64_t deadline, cha
 		rc = getaddrinfo(host, port, &hints, &res);
 	}
 	if (rc != 0) {
-		set_err(err, errlen, "cannot resolve %s: %s", host,
+		set_err(err, errlen, _("cannot resolve %s: %s"), host,
 			rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
 		return -1;
 	}
@@ -243,7 +244,7 @@ static int tcp_connect(const char *host, const char *port, int64_t deadline, cha
 		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
 			    ai->ai_protocol);
 		if (fd < 0) {
-			snprintf(why, sizeof(why), "socket: %s", strerror(errno));
+			snprintf(why, sizeof(why), _("socket: %s"), strerror(errno));
 			continue;
 		}
 		rc = connect(fd, ai->ai_addr, ai->ai_addrlen);
@@ -287,43 +288,43 @@ static int tls_setup(struct rbc_conn *c, const struct rbc_opts *o, const char *h
 	snprintf(c->verify_name, sizeof(c->verify_name), "%s", name);
 	c->ctx = SSL_CTX_new(TLS_client_method());
 	if (c->ctx == NULL) {
-		set_err(err, errlen, "cannot create a TLS context: %s", ssl_reason(why, sizeof(why)));
+		set_err(err, errlen, _("cannot create a TLS context: %s"), ssl_reason(why, sizeof(why)));
 		return -1;
 	}
 	SSL_CTX_set_min_proto_version(c->ctx, TLS1_2_VERSION);
 	SSL_CTX_set_verify(c->ctx, SSL_VERIFY_PEER, NULL);
 	if (o->ca_file != NULL && o->ca_file[0] != '\0') {
 		if (access(o->ca_file, R_OK) != 0) {
-			set_err(err, errlen, "cannot read the CA file %s: %s", o->ca_file,
+			set_err(err, errlen, _("cannot read the CA file %s: %s"), o->ca_file,
 				strerror(errno));
 			return -1;
 		}
 		if (SSL_CTX_load_verify_locations(c->ctx, o->ca_file, NULL) != 1) {
-			set_err(err, errlen, "cannot load the CA file %s: %s", o->ca_file,
+			set_err(err, errlen, _("cannot load the CA file %s: %s"), o->ca_file,
 				ssl_reason(why, sizeof(why)));
 			return -1;
 		}
 	} else if (SSL_CTX_set_default_verify_paths(c->ctx) != 1) {
-		set_err(err, errlen, "cannot load the system's CA certificates: %s",
+		set_err(err, errlen, _("cannot load the system's CA certificates: %s"),
 			ssl_reason(why, sizeof(why)));
 		return -1;
 	}
 
 	c->ssl = SSL_new(c->ctx);
 	if (c->ssl == NULL || SSL_set_fd(c->ssl, c->fd) != 1) {
-		set_err(err, errlen, "cannot create a TLS connection: %s",
+		set_err(err, errlen, _("cannot create a TLS connection: %s"),
 			ssl_reason(why, sizeof(why)));
 		return -1;
 	}
 	if (is_ip_literal(name)) {
 		if (X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(c->ssl), name) != 1) {
-			set_err(err, errlen, "cannot verify against address %s", name);
+			set_err(err, errlen, _("cannot verify against address %s"), name);
 			return -1;
 		}
 	} else {
 		SSL_set_hostflags(c->ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
 		if (SSL_set1_host(c->ssl, name) != 1 || SSL_set_tlsext_host_name(c->ssl, name) != 1) {
-			set_err(err, errlen, "cannot verify against host name %s", name);
+			set_err(err, errlen, _("cannot verify against host name %s"), name);
 			return -1;
 		}
 	}
@@ -351,7 +352,7 @@ static int tls_handshake(struct rbc_conn *c, int64_t deadline, char *err, size_t
 		if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
 			if (wait_fd(c->fd, e == SSL_ERROR_WANT_WRITE, deadline, "in the TLS handshake",
 				    tmo, sizeof(tmo)) != 0) {
-				set_err(err, errlen, "TLS handshake with %s failed: %s", c->peer, tmo);
+				set_err(err, errlen, _("TLS handshake with %s failed: %s"), c->peer, tmo);
 				return -1;
 			}
 			continue;
@@ -363,23 +364,23 @@ static int tls_handshake(struct rbc_conn *c, int64_t deadline, char *err, size_t
 		ERR_clear_error();
 		if (vr == X509_V_ERR_HOSTNAME_MISMATCH || vr == X509_V_ERR_IP_ADDRESS_MISMATCH)
 			set_err(err, errlen,
-				"TLS handshake with %s failed: certificate verify failed: %s (the certificate does not name %s; see --server-name)",
+				_("TLS handshake with %s failed: certificate verify failed: %s (the certificate does not name %s; see --server-name)"),
 				c->peer, X509_verify_cert_error_string(vr), c->verify_name);
 		else
 			set_err(err, errlen,
-				"TLS handshake with %s failed: certificate verify failed: %s (is --ca the CA that signed the server's certificate?)",
+				_("TLS handshake with %s failed: certificate verify failed: %s (is --ca the CA that signed the server's certificate?)"),
 				c->peer, X509_verify_cert_error_string(vr));
 		return -1;
 	}
 	reason = ssl_reason(why, sizeof(why));
 	if (reason[0] != '\0')
-		set_err(err, errlen, "TLS handshake with %s failed: %s", c->peer, reason);
+		set_err(err, errlen, _("TLS handshake with %s failed: %s"), c->peer, reason);
 	else if (e == SSL_ERROR_SYSCALL && saved_errno != 0)
-		set_err(err, errlen, "TLS handshake with %s failed: %s", c->peer,
+		set_err(err, errlen, _("TLS handshake with %s failed: %s"), c->peer,
 			strerror(saved_errno));
 	else
 		set_err(err, errlen,
-			"TLS handshake with %s failed: the server closed the connection (is it a rigbook server speaking TLS?)",
+			_("TLS handshake with %s failed: the server closed the connection (is it a rigbook server speaking TLS?)"),
 			c->peer);
 	return -1;
 }
@@ -420,11 +421,11 @@ static int tls_write_all(struct rbc_conn *c, const uint8_t *buf, size_t len, int
 		c->broken = 1;
 		reason = ssl_reason(why, sizeof(why));
 		if (e == SSL_ERROR_SYSCALL && saved_errno != 0)
-			set_err(err, errlen, "sending to %s failed: %s", c->peer, strerror(saved_errno));
+			set_err(err, errlen, _("sending to %s failed: %s"), c->peer, strerror(saved_errno));
 		else if (reason[0] != '\0')
-			set_err(err, errlen, "sending to %s failed: %s", c->peer, reason);
+			set_err(err, errlen, _("sending to %s failed: %s"), c->peer, reason);
 		else
-			set_err(err, errlen, "sending to %s failed: the server closed the connection",
+			set_err(err, errlen, _("sending to %s failed: the server closed the connection"),
 				c->peer);
 		return -1;
 	}
@@ -466,15 +467,15 @@ static int tls_read_some(struct rbc_conn *c, int64_t deadline, char *err, size_t
 		      ERR_GET_REASON(ERR_peek_last_error()) == SSL_R_UNEXPECTED_EOF_WHILE_READING;
 		reason = ssl_reason(why, sizeof(why));
 		if (e == SSL_ERROR_ZERO_RETURN || (e == SSL_ERROR_SYSCALL && saved_errno == 0))
-			set_err(err, errlen, "%s closed the connection", c->peer);
+			set_err(err, errlen, _("%s closed the connection"), c->peer);
 		else if (eof)
-			set_err(err, errlen, "%s closed the connection without a TLS close_notify",
+			set_err(err, errlen, _("%s closed the connection without a TLS close_notify"),
 				c->peer);
 		else if (e == SSL_ERROR_SYSCALL)
-			set_err(err, errlen, "reading from %s failed: %s", c->peer,
+			set_err(err, errlen, _("reading from %s failed: %s"), c->peer,
 				strerror(saved_errno));
 		else
-			set_err(err, errlen, "reading from %s failed: %s", c->peer,
+			set_err(err, errlen, _("reading from %s failed: %s"), c->peer,
 				reason[0] != '\0' ? reason : "TLS error");
 		return -1;
 	}
@@ -490,7 +491,7 @@ static int send_request(struct rbc_conn *c, Rigbook__Request *req, int64_t deadl
 	int rc;
 
 	if (c->broken) {
-		set_err(err, errlen, "the connection to %s is closed", c->peer);
+		set_err(err, errlen, _("the connection to %s is closed"), c->peer);
 		return -1;
 	}
 	if (req->id == 0)
@@ -499,12 +500,12 @@ static int send_request(struct rbc_conn *c, Rigbook__Request *req, int64_t deadl
 		c->next_id = req->id + 1;
 	n = rigbook__request__get_packed_size(req);
 	if (n > UINT32_MAX) {
-		set_err(err, errlen, "the request is too large (%zu bytes)", n);
+		set_err(err, errlen, _("the request is too large (%zu bytes)"), n);
 		return -1;
 	}
 	buf = malloc(RB_FRAME_HDR + n);
 	if (buf == NULL) {
-		set_err(err, errlen, "out of memory");
+		set_err(err, errlen, _("out of memory"));
 		return -1;
 	}
 	frame_put_header(buf, (uint32_t)n);
@@ -522,7 +523,7 @@ static int recv_response(struct rbc_conn *c, Rigbook__Response **out, int64_t de
 
 	*out = NULL;
 	if (c->broken) {
-		set_err(err, errlen, "the connection to %s is closed", c->peer);
+		set_err(err, errlen, _("the connection to %s is closed"), c->peer);
 		return -1;
 	}
 	for (;;) {
@@ -534,7 +535,7 @@ static int recv_response(struct rbc_conn *c, Rigbook__Response **out, int64_t de
 				frame_reader_next(&c->fr);
 				if (*out == NULL) {
 					c->broken = 1;
-					set_err(err, errlen, "%s sent a response that is not valid protobuf",
+					set_err(err, errlen, _("%s sent a response that is not valid protobuf"),
 						c->peer);
 					return -1;
 				}
@@ -543,7 +544,7 @@ static int recv_response(struct rbc_conn *c, Rigbook__Response **out, int64_t de
 			if (st == RB_FRAME_TOO_BIG) {
 				c->broken = 1;
 				set_err(err, errlen,
-					"%s sent a frame of %u bytes, more than the limit of %u", c->peer,
+					_("%s sent a frame of %u bytes, more than the limit of %u"), c->peer,
 					c->fr.len, c->fr.max);
 				return -1;
 			}
@@ -625,7 +626,7 @@ int rbc_connect(const struct rbc_opts *o, struct rbc_conn **out, int *code, char
 		return -1;
 	c = calloc(1, sizeof(*c));
 	if (c == NULL) {
-		set_err(err, errlen, "out of memory");
+		set_err(err, errlen, _("out of memory"));
 		return -1;
 	}
 	c->fd = -1;
@@ -637,7 +638,7 @@ int rbc_connect(const struct rbc_opts *o, struct rbc_conn **out, int *code, char
 	deadline = now_ms() + c->timeout_ms;
 	c->fd = tcp_connect(host, port, deadline, why, sizeof(why));
 	if (c->fd < 0) {
-		set_err(err, errlen, "cannot connect to %s: %s", c->peer, why);
+		set_err(err, errlen, _("cannot connect to %s: %s"), c->peer, why);
 		goto fail;
 	}
 	if (tls_setup(c, o, host, err, errlen) != 0 || tls_handshake(c, deadline, err, errlen) != 0)
@@ -665,7 +666,7 @@ int rbc_connect(const struct rbc_opts *o, struct rbc_conn **out, int *code, char
 		goto fail;
 	}
 	if (resp->body_case != RIGBOOK__RESPONSE__BODY_HELLO || resp->hello == NULL) {
-		set_err(err, errlen, "%s answered Hello with something else (body %d)", c->peer,
+		set_err(err, errlen, _("%s answered Hello with something else (body %d)"), c->peer,
 			(int)resp->body_case);
 		goto fail;
 	}
@@ -703,7 +704,7 @@ int rbc_call(struct rbc_conn *c, Rigbook__Request *req, Rigbook__Response **resp
 int rbc_send_raw(struct rbc_conn *c, const void *buf, size_t len, char *err, size_t errlen)
 {
 	if (c->broken) {
-		set_err(err, errlen, "the connection to %s is closed", c->peer);
+		set_err(err, errlen, _("the connection to %s is closed"), c->peer);
 		return -1;
 	}
 	return tls_write_all(c, buf, len, now_ms() + c->timeout_ms, err, errlen);

@@ -1,6 +1,7 @@
 #include "output.h"
 
 #include "rigbook/utf8.h"
+#include "i18n.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -186,7 +187,12 @@ struct out_table *out_table_new(size_t ncols, const char *const *headers)
 		return NULL;
 	}
 	t->ncols = ncols;
-	if (table_push(t, headers) != 0) {
+	/* the headers are marked N_() where they are written: the reader's words */
+	const char *local[ncols];
+
+	for (size_t i = 0; i < ncols; i++)
+		local[i] = headers[i] != NULL && headers[i][0] != '\0' ? _(headers[i]) : headers[i];
+	if (table_push(t, local) != 0) {
 		out_table_free(t);
 		return NULL;
 	}

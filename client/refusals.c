@@ -1,58 +1,214 @@
 /*
- * The words of refusals, by reason: the one table of templates.  A row is
- * here only when its English is exactly the server's message for every
- * refusal with that reason, made from the arguments alone; reasons whose
- * message has more than their arguments (times in a zone, several
- * wordings) are left to the message.  tests/unit/test_refusals.c renders
- * every row.
+ * The words of refusals, by reason: the one table of templates.  A row's
+ * English is exactly the server's message for a refusal with that reason,
+ * made from its arguments alone; a reason with several wordings has a row
+ * per wording (told apart by an argument) or none.  tests/unit/test_refusals.c
+ * renders every row against the server's words.
+ *
+ * A template's %{name} is the argument as it is; %{name:duration} a number
+ * of minutes as the server words it ("30 min", "1 h 30 min", "3 d");
+ * %{name:state} a booking state's name; %{a,b:window} the window from a to
+ * b (epoch seconds) in the time_zone argument, as the server words it.
+ * The English is marked N_() and shown through the catalogue: a refusal is
+ * in the reader's language wherever the client has its reason.
  */
 #include "refusals.h"
 
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "cmd.h"
+#include "i18n.h"
 
 const struct refusal_template refusal_templates[] = {
 	/* ---- the daemon's own (docs/PROTOCOL.md, "Refusals by the daemon") */
 	{ "request_id_reserved", NULL, NULL,
-	  "request id 0 is reserved for server events; use another id" },
+	  N_("request id 0 is reserved for server events; use another id") },
 	{ "unknown_request", NULL, NULL,
-	  "the request has no body this server knows (is the client newer?)" },
+	  N_("the request has no body this server knows (is the client newer?)") },
 	{ "hello_required", NULL, NULL,
-	  "the first request on a connection must be Hello with a token" },
-	{ "already_authenticated", NULL, NULL, "this connection is already authenticated" },
+	  N_("the first request on a connection must be Hello with a token") },
+	{ "already_authenticated", NULL, NULL, N_("this connection is already authenticated") },
 	{ "not_allowed_for_role", "allowed", "operator,admin",
-	  "%{request} is for operators of the space and admins, not for a %{role}" },
+	  N_("%{request} is for operators of the space and admins, not for a %{role}") },
 	{ "not_allowed_for_role", "allowed", "manager,operator,admin",
-	  "%{request} is for managers of the host institution, operators of the space and admins, "
-	  "not for a %{role}" },
-	{ "not_allowed_for_role", NULL, NULL, "%{request} may not be sent by a %{role}" },
-	{ "idempotency_key_unexpected", NULL, NULL, "only changes take an idempotency key" },
+	  N_("%{request} is for managers of the host institution, operators of the space and admins, "
+	  "not for a %{role}") },
+	{ "not_allowed_for_role", NULL, NULL, N_("%{request} may not be sent by a %{role}") },
+	{ "idempotency_key_unexpected", NULL, NULL, N_("only changes take an idempotency key") },
 	{ "invalid_idempotency_key", NULL, NULL,
-	  "an idempotency key is 1 to %{limit} printable ASCII characters" },
-	{ "invalid_frame", NULL, NULL, "the frame does not hold a valid Request message" },
-	{ "invalid_utf8", NULL, NULL, "text field %{field} is not valid UTF-8 or holds a NUL byte" },
-	{ "frame_too_large", NULL, NULL, "frame of %{size} bytes is larger than the limit of %{limit}" },
-	{ "handshake_timeout", NULL, NULL, "no successful Hello within the handshake timeout" },
-	{ "idle_timeout", NULL, NULL, "closing an idle connection" },
-	{ "token_required", NULL, NULL, "a token is required" },
-	{ "token_invalid", NULL, NULL, "the token is not valid: unknown, revoked or expired" },
+	  N_("an idempotency key is 1 to %{limit} printable ASCII characters") },
+	{ "invalid_frame", NULL, NULL, N_("the frame does not hold a valid Request message") },
+	{ "invalid_utf8", NULL, NULL,
+	  N_("text field %{field} is not valid UTF-8 or holds a NUL byte") },
+	{ "frame_too_large", NULL, NULL, N_("frame of %{size} bytes is larger than the limit of %{limit}") },
+	{ "handshake_timeout", NULL, NULL, N_("no successful Hello within the handshake timeout") },
+	{ "idle_timeout", NULL, NULL, N_("closing an idle connection") },
+	{ "token_required", NULL, NULL, N_("a token is required") },
+	{ "token_invalid", NULL, NULL, N_("the token is not valid: unknown, revoked or expired") },
 	{ "protocol_version_unsupported", NULL, NULL,
-	  "this server speaks protocol version %{server_version}, the client version "
-	  "%{client_version}; upgrade the older one" },
-	{ "out_of_memory", NULL, NULL, "out of memory" },
-	{ "too_many_requests", NULL, NULL, "the server is overloaded; retry later" },
-	{ "retry", NULL, NULL, "the database could not order this request against another; retry" },
-	{ "database_timeout", NULL, NULL, "the database took too long to answer; retry" },
-	{ "already_exists", NULL, NULL, "that already exists" },
+	  N_("this server speaks protocol version %{server_version}, the client version "
+	  "%{client_version}; upgrade the older one") },
+	{ "out_of_memory", NULL, NULL, N_("out of memory") },
+	{ "too_many_requests", NULL, NULL, N_("the server is overloaded; retry later") },
+	{ "retry", NULL, NULL, N_("the database could not order this request against another; retry") },
+	{ "database_timeout", NULL, NULL, N_("the database took too long to answer; retry") },
+	{ "already_exists", NULL, NULL, N_("that already exists") },
 	/* ---- raised by the daemon and the SQL in the same words */
-	{ "resource_not_found", NULL, NULL, "no resource is called %{resource}" },
+	{ "resource_not_found", NULL, NULL, N_("no resource is called %{resource}") },
 	{ "series_count_required", NULL, NULL,
-	  "say how many times the booking repeats (a count) or until when" },
+	  N_("say how many times the booking repeats (a count) or until when") },
 	/* ---- the SQL's (docs/PROTOCOL.md, "Refusal reasons") */
-	{ "member_not_found", NULL, NULL, "no member is called %{member}" },
-	{ "startup_not_found", NULL, NULL, "no startup is called %{startup}" },
-	{ "space_not_found", NULL, NULL, "no space is called %{space}" },
-	{ "series_not_found", NULL, NULL, "there is no series %{series}" },
-	{ "token_not_found", NULL, NULL, "there is no token %{token}" },
+	{ "member_not_found", NULL, NULL, N_("no member is called %{member}") },
+	{ "startup_not_found", NULL, NULL, N_("no startup is called %{startup}") },
+	{ "space_not_found", NULL, NULL, N_("no space is called %{space}") },
+	{ "series_not_found", NULL, NULL, N_("there is no series %{series}") },
+	{ "token_not_found", NULL, NULL, N_("there is no token %{token}") },
+	/* ---- the rules of a booking (sql/rules.sql): resource and time_zone always */
+	{ "booking_overlap", NULL, NULL, N_("%{resource} is already booked %{start,end:window}") },
+	{ "outside_opening_hours", NULL, NULL,
+	  N_("%{start,end:window} is outside the opening hours of %{resource} "
+	     "(rigbook show %{resource} lists them)") },
+	{ "booking_in_past", NULL, NULL,
+	  N_("%{resource} cannot be booked in the past (%{start,end:window})") },
+	{ "resource_closed", "kind", "maintenance",
+	  N_("%{resource} is closed for maintenance %{start,end:window}: %{why}") },
+	{ "resource_closed", "kind", "closure", N_("%{resource} is closed %{start,end:window}: %{why}") },
+	{ "terms_not_accepted", NULL, NULL,
+	  N_("accept the terms of %{resource} (version %{version}) first: "
+	     "rigbook terms accept %{resource}") },
+	{ "rule_slot", NULL, NULL,
+	  N_("%{resource} is booked in steps of %{minutes:duration}: start and length must be "
+	     "multiples of it") },
+	{ "rule_min_length", NULL, NULL,
+	  N_("%{resource} must be booked for at least %{minutes:duration}") },
+	{ "rule_max_length", NULL, NULL, N_("%{resource} can be booked for at most %{minutes:duration}") },
+	{ "rule_min_notice", NULL, NULL,
+	  N_("%{resource} must be booked at least %{minutes:duration} ahead") },
+	{ "rule_max_ahead", NULL, NULL, N_("%{resource} can be booked at most %{days} days ahead") },
+	{ "rule_whole_days", NULL, NULL,
+	  N_("%{resource} is booked in whole days, midnight to midnight (%{time_zone})") },
+	{ "rule_max_active", NULL, NULL,
+	  N_("you already hold %{held} future bookings of %{resource}, the most allowed") },
+	{ "resource_retired", NULL, NULL, N_("%{resource} is retired and takes no new bookings") },
+	/* ---- bookings, waitlist, series */
+	{ "booking_state", NULL, NULL,
+	  N_("booking %{booking} is %{state:state} and cannot become %{to:state}") },
+	{ "booking_already_theirs", NULL, NULL, N_("booking %{booking} already belongs to %{member}") },
+	{ "member_other_startup", NULL, NULL,
+	  N_("%{member} is not a member of the startup that holds booking %{booking}") },
+	{ "booking_not_checked_in", NULL, NULL,
+	  N_("booking %{booking} is confirmed but not checked in; check in first: "
+	     "rigbook checkin %{booking}") },
+	{ "checkin_time_required", NULL, NULL,
+	  N_("booking %{booking} was never checked in; give the check-in time too") },
+	{ "usage_time_required", NULL, NULL, N_("give the check-in time, the check-out time or both") },
+	{ "usage_in_future", NULL, NULL, N_("a usage record cannot reach into the future") },
+	{ "booking_too_long", NULL, NULL, N_("a booking cannot be longer than 366 days") },
+	{ "waitlist_entry_not_found", NULL, NULL, N_("there is no waitlist entry %{entry} of yours") },
+	{ "waitlist_entry_withdrawn", NULL, NULL, N_("waitlist entry %{entry} is already withdrawn") },
+	{ "waitlist_entry_promoted", NULL, NULL,
+	  N_("waitlist entry %{entry} was already booked as booking %{booking}; "
+	     "cancel that booking instead") },
+	{ "invalid_every", NULL, NULL, N_("a series repeats every 1 to 366 days") },
+	{ "series_until_before_start", NULL, NULL,
+	  N_("the series must end after its first booking starts") },
+	{ "series_nothing_to_cancel", NULL, NULL,
+	  N_("series %{series} has no bookings left to cancel (none still to come is requested or "
+	     "confirmed)") },
+	{ "length_required", NULL, NULL, N_("say how long the booking would be") },
+	/* ---- resources */
+	{ "resource_exists", NULL, NULL, N_("a resource called %{resource} already exists") },
+	{ "resource_already_retired", NULL, NULL, N_("%{resource} is already retired") },
+	{ "no_terms", NULL, NULL, N_("%{resource} has no terms to accept") },
+	{ "terms_version_mismatch", NULL, NULL,
+	  N_("the current terms of %{resource} are version %{version}; read them with "
+	     "rigbook terms %{resource}") },
+	{ "requires_itself", NULL, NULL, N_("%{resource} cannot require itself") },
+	{ "required_resource_not_found", NULL, NULL, N_("no bookable resource is called %{resources}") },
+	{ "resource_institution_fixed", NULL, NULL,
+	  N_("%{resource} belongs to %{institution} and cannot move to another institution") },
+	{ "exception_not_found", NULL, NULL, N_("%{resource} has no exception on %{date}") },
+	{ "closure_not_found", NULL, NULL, N_("there is no closure %{closure} in force") },
+	{ "unit_has_bookings", NULL, NULL,
+	  N_("unit %{unit} of %{resource} has future bookings; cancel or move them before going "
+	     "down to %{units} units") },
+	{ "kind_required", NULL, NULL,
+	  N_("a new resource needs a kind: instrument, test_facility, machining, pilot_line or "
+	     "workspace") },
+	{ "invalid_hours_kind", NULL, NULL, N_("hours are open or offpeak") },
+	{ "too_many_windows", NULL, NULL, N_("at most 100 windows") },
+	{ "windows_required", NULL, NULL,
+	  N_("an exception either closes the day or gives its opening windows") },
+	{ "invalid_closure_kind", NULL, NULL, N_("a closure is a closure or maintenance") },
+	{ "min_above_max", NULL, NULL, N_("the minimum length cannot be above the maximum") },
+	{ "invalid_slot", NULL, NULL,
+	  N_("a slot must divide a day evenly (5, 10, 15, 30, 60 min ...)") },
+	{ "invalid_units", NULL, NULL, N_("a resource has 1 to 1000 units") },
+	{ "invalid_time_zone", NULL, NULL,
+	  N_("%{time_zone} is not an IANA time zone (like Asia/Shanghai)") },
+	{ "qualification_not_found", NULL, NULL, N_("%{member} is not qualified on %{resource}") },
+	{ "qualifications_not_yours", NULL, NULL, N_("members see only their own qualifications") },
+	/* ---- people */
+	{ "member_exists", NULL, NULL,
+	  N_("a member called %{member} already exists; handles are unique") },
+	{ "member_disabled", NULL, NULL, N_("%{member} is disabled and gets no tokens") },
+	{ "not_admin", NULL, NULL, N_("%{member} is an admin; only admins disable admins") },
+	{ "disable_self", NULL, NULL,
+	  N_("you cannot disable yourself; ask another operator or an admin") },
+	{ "startup_required", NULL, NULL,
+	  N_("member %{member} needs a startup: members book for one") },
+	{ "startup_exists", NULL, NULL,
+	  N_("a startup called %{startup} already exists; startup codes are unique") },
+	{ "startup_space_fixed", NULL, NULL,
+	  N_("startup %{startup} stays in its space; a startup does not move between spaces") },
+	{ "startup_other_space", NULL, NULL,
+	  N_("startup %{startup} belongs to another space; staff see the startups of their own "
+	     "space only") },
+	{ "invalid_role", NULL, NULL,
+	  N_("role %{role} cannot be given here; possibilities are: member, manager, operator") },
+	{ "invalid_email", NULL, NULL, N_("%{email} is not an email address") },
+	{ "token_unknown", NULL, NULL, N_("the token is not valid: it is not known here") },
+	/* ---- billing and the report */
+	{ "invalid_tier", NULL, NULL,
+	  N_("%{tier} is not a price tier (member_startup, host_internal or external)") },
+	{ "invalid_basis", NULL, NULL, N_("%{basis} is not a charge basis (booked, used or greater)") },
+	{ "invalid_currency", NULL, NULL,
+	  N_("%{currency} is not a currency code (three capital letters, like CNY)") },
+	{ "invalid_resource_kind", NULL, NULL,
+	  N_("%{kind} is not a kind of resource (instrument, test_facility, machining, pilot_line, "
+	     "workspace)") },
+	{ "negative_rate", NULL, NULL, N_("rates are 0 or more") },
+	{ "invalid_increment", NULL, NULL, N_("the billing increment is 1 minute to 1 day") },
+	{ "invalid_day_hours", NULL, NULL, N_("the day rate starts at 1 to 24 hours") },
+	/* xgettext:no-c-format */
+	{ "invalid_fee_pct", NULL, NULL, N_("fees are 0% to 100% of the booked charge") },
+	{ "issuer_required", NULL, NULL, N_("say who issued the voucher (the body that pays it)") },
+	/* xgettext:no-c-format */
+	{ "invalid_coverage_pct", NULL, NULL, N_("a voucher covers 1% to 100% of a charge") },
+	{ "voucher_not_found", NULL, NULL, N_("there is no voucher %{voucher} that you can see") },
+	{ "period_not_begun", NULL, NULL,
+	  N_("%{period} has not begun; a month is invoiced once it has begun") },
+	{ "invoice_is_credit_note", NULL, NULL,
+	  N_("%{invoice} is a credit note; credit the invoice it belongs to") },
+	{ "mixed_currencies", NULL, NULL,
+	  N_("%{startup} has charges in more than one currency in %{period}; one invoice holds one "
+	     "currency") },
+	{ "invoice_frozen", NULL, NULL,
+	  N_("invoice %{invoice} is issued and never changes; correct it with a credit note "
+	     "(rigbook invoice credit %{invoice})") },
+	{ "ledger_append_only", NULL, NULL,
+	  N_("%{table} is append-only: a charge never changes; correct it with a credit note "
+	     "(rigbook invoice credit)") },
+	{ "invalid_month", NULL, NULL, N_("%{value} is not a month; give it as YYYY-MM, like 2026-11") },
+	{ "invalid_date", NULL, NULL, N_("%{value} is not a date; give it as YYYY-MM-DD") },
+	{ "date_not_in_calendar", NULL, NULL, N_("%{value} is not a date of the calendar") },
+	{ "range_too_long", NULL, NULL,
+	  N_("a report covers at most 366 days; from %{from} to %{to} is %{days} days") },
+	{ "invalid_event_kind", NULL, NULL,
+	  N_("%{kind} is not an event kind (lower-case letters and _, at most 32)") },
 };
 
 const size_t refusal_ntemplates = sizeof(refusal_templates) / sizeof(refusal_templates[0]);
@@ -88,10 +244,75 @@ const struct refusal_template *refusal_template_for(const Rigbook__Error *e)
 	return NULL;
 }
 
+static int parse_i64(const char *s, int64_t *out)
+{
+	char *end;
+	long long v;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	v = strtoll(s, &end, 10);
+	if (*end != '\0')
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* minutes as rb_minutes_text words them in the server's English */
+static void duration_text(int64_t n, char *buf, size_t len)
+{
+	if (n % 1440 == 0 && n >= 2880)
+		snprintf(buf, len, _("%" PRId64 " d"), n / 1440);
+	else if (n % 60 == 0 && n >= 60)
+		snprintf(buf, len, _("%" PRId64 " h"), n / 60);
+	else if (n > 60)
+		snprintf(buf, len, _("%" PRId64 " h %" PRId64 " min"), n / 60, n % 60);
+	else
+		snprintf(buf, len, _("%" PRId64 " min"), n);
+}
+
+/*
+ * The value of one placeholder (name, n bytes: "resource", "minutes:duration",
+ * "start,end:window") into tmp, or NULL when an argument is missing.
+ */
+static const char *placeholder(const Rigbook__Error *e, const char *name, size_t n, char *tmp,
+			       size_t len)
+{
+	const char *colon = memchr(name, ':', n), *v, *comma;
+	size_t an = colon != NULL ? (size_t)(colon - name) : n, fn = colon != NULL ? n - an - 1 : 0;
+	int64_t a, b;
+
+	if (colon == NULL)
+		return arg_value(e, name, n);
+	if (fn == 8 && memcmp(colon + 1, "duration", 8) == 0) {
+		if (parse_i64(arg_value(e, name, an), &a) != 0)
+			return NULL;
+		duration_text(a, tmp, len);
+		return tmp;
+	}
+	if (fn == 5 && memcmp(colon + 1, "state", 5) == 0) {
+		v = arg_value(e, name, an);
+		return v != NULL ? i18n_state(v) : NULL;
+	}
+	if (fn == 6 && memcmp(colon + 1, "window", 6) == 0) {
+		const char *tz = arg_value(e, "time_zone", 9);
+
+		comma = memchr(name, ',', an);
+		if (comma == NULL || tz == NULL ||
+		    parse_i64(arg_value(e, name, (size_t)(comma - name)), &a) != 0 ||
+		    parse_i64(arg_value(e, comma + 1, (size_t)(colon - comma - 1)), &b) != 0)
+			return NULL;
+		cmd_window_text(a, b, tz, tmp, len);
+		return tmp;
+	}
+	return NULL;
+}
+
 /* The template filled in, or -1 when an argument is missing or it does not fit. */
 static int fill(const char *text, const Rigbook__Error *e, char *buf, size_t len)
 {
 	size_t o = 0;
+	char tmp[256];
 
 	for (const char *p = text; *p != '\0';) {
 		const char *piece = p, *v;
@@ -102,7 +323,7 @@ static int fill(const char *text, const Rigbook__Error *e, char *buf, size_t len
 
 			if (end == NULL)
 				return -1;
-			v = arg_value(e, p + 2, (size_t)(end - (p + 2)));
+			v = placeholder(e, p + 2, (size_t)(end - (p + 2)), tmp, sizeof(tmp));
 			if (v == NULL)
 				return -1;
 			piece = v;
@@ -120,14 +341,36 @@ static int fill(const char *text, const Rigbook__Error *e, char *buf, size_t len
 	return 0;
 }
 
-int refusal_render(const Rigbook__Error *e, char *buf, size_t len)
+/*
+ * The template for e, unless e's message says more than the template's
+ * English: a server that words a reason with more around it (move's
+ * "booking 22 stays ...: " before a rule's refusal) gets its message shown,
+ * not fewer words.  A message that is other words altogether is the
+ * template's to replace.
+ */
+static const struct refusal_template *usable(const Rigbook__Error *e)
 {
 	const struct refusal_template *t = refusal_template_for(e);
+	char english[2048];
+	int was, more;
+
+	if (t == NULL || e->message == NULL || e->message[0] == '\0')
+		return t;
+	was = i18n_plain(1);
+	more = fill(t->text, e, english, sizeof(english)) == 0 &&
+	       strlen(e->message) > strlen(english) && strstr(e->message, english) != NULL;
+	i18n_plain(was);
+	return more ? NULL : t;
+}
+
+int refusal_render(const Rigbook__Error *e, char *buf, size_t len)
+{
+	const struct refusal_template *t = usable(e);
 	const char *m;
 
 	if (len == 0)
 		return -1;
-	if (t != NULL && fill(t->text, e, buf, len) == 0)
+	if (t != NULL && fill(_(t->text), e, buf, len) == 0)
 		return 0;
 	m = e != NULL && e->message != NULL ? e->message : "";
 	strncpy(buf, m, len - 1);
@@ -138,9 +381,9 @@ int refusal_render(const Rigbook__Error *e, char *buf, size_t len)
 const char *refusal_text(const Rigbook__Error *e)
 {
 	static _Thread_local char buf[2048];
-	const struct refusal_template *t = refusal_template_for(e);
+	const struct refusal_template *t = usable(e);
 
-	if (t != NULL && fill(t->text, e, buf, sizeof(buf)) == 0)
+	if (t != NULL && fill(_(t->text), e, buf, sizeof(buf)) == 0)
 		return buf;
 	/* the message itself, however long */
 	return e != NULL && e->message != NULL ? e->message : "";

@@ -1,8 +1,9 @@
 /*
  * A refusal in words from its reason and named arguments (Error.reason,
- * Error.args), through one table of templates (refusals.c), so that the
- * words can later come from a translation; a refusal whose reason has no
- * template, or lacks an argument its template names, is its message.
+ * Error.args), through one table of templates (refusals.c) whose words come
+ * from the catalogue in the reader's language; a refusal whose reason has no
+ * template, lacks an argument its template names, or whose message holds the
+ * template's English and more, is its message.
  */
 #ifndef RIGBOOK_REFUSALS_H
 #define RIGBOOK_REFUSALS_H
@@ -25,10 +26,7 @@ struct refusal_template {
 extern const struct refusal_template refusal_templates[];
 extern const size_t refusal_ntemplates;
 
-/*
- * The template row for e (NULL when none applies): for the tests and for
- * a later translation.
- */
+/* The template row for e (NULL when none applies), whatever its message says. */
 const struct refusal_template *refusal_template_for(const Rigbook__Error *e);
 
 /*

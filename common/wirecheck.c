@@ -145,6 +145,7 @@ const struct wire_limit wire_limits[] = {
 	{ "institutions", 40, "rb_code" },
 	/* names and texts kept by the database */
 	{ "name", 200, "resources.name" },
+	{ "name_zh", 200, "resources.name_zh" },
 	{ "PutStartupRequest.name", 200, "startups.name" },
 	{ "AddMemberRequest.name", 200, "members.name" },
 	{ "legal_name", 200, "startups.legal_name" },

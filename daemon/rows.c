@@ -108,6 +108,10 @@ void resource_from_row(struct arena *a, Rigbook__Resource *x, const struct db_re
 	x->units = u32(res, i, RES_UNITS);
 	x->terms_version = u32(res, i, RES_TERMS_VERSION);
 	x->requires = split(a, db_get(res, i, RES_REQUIRES), &x->n_requires);
+	x->name_zh = (char *)db_get(res, i, RES_NAME_ZH);
+	x->institution_name_zh = (char *)db_get(res, i, RES_INST_NAME_ZH);
+	x->space_name = (char *)db_get(res, i, RES_SPACE_NAME);
+	x->space_name_zh = (char *)db_get(res, i, RES_SPACE_NAME_ZH);
 	if (rules != NULL) {
 		rigbook__rules__init(rules);
 		rules->slot_minutes = u32(res, i, RES_SLOT);

@@ -43,7 +43,8 @@
 	"v.time_zone, v.description, v.location, v.retired, v.tags, v.units, v.slot_minutes, "      \
 	"v.min_minutes, v.max_minutes, v.min_notice_minutes, v.max_ahead_days, v.buffer_minutes, "  \
 	"v.max_active_per_member, v.weekly_minutes_per_startup, v.whole_days, v.min_gap_minutes, " \
-	"v.terms_version, v.requires"
+	"v.terms_version, v.requires, v.name_zh, v.institution_name_zh, v.space_name, "             \
+	"v.space_name_zh"
 /* resource_view; rb_resource_detail and rb_availability start with the same names */
 #define RES_RESULT                                                                           \
 	COL(RES_ID, "id", INT64), COL(RES_CODE, "code", TEXT), COL(RES_NAME, "name", TEXT),  \
@@ -58,7 +59,9 @@
 	COL(RES_ACTIVE, "max_active_per_member", INT32),                                     \
 	COL(RES_WEEKLY, "weekly_minutes_per_startup", INT32),                                \
 	COL(RES_WHOLE_DAYS, "whole_days", BOOL), COL(RES_GAP, "min_gap_minutes", INT32),     \
-	COL(RES_TERMS_VERSION, "terms_version", INT32), COL(RES_REQUIRES, "requires", TEXT)
+	COL(RES_TERMS_VERSION, "terms_version", INT32), COL(RES_REQUIRES, "requires", TEXT), \
+	COL(RES_NAME_ZH, "name_zh", TEXT), COL(RES_INST_NAME_ZH, "institution_name_zh", TEXT), \
+	COL(RES_SPACE_NAME, "space_name", TEXT), COL(RES_SPACE_NAME_ZH, "space_name_zh", TEXT)
 
 /*
  * The rows of rb_resource_detail and rb_availability: after the resource, a
@@ -239,7 +242,8 @@ const struct stmt_def stmt_defs[STMT__COUNT] = {
 		" AND ($2::text IS NULL OR v.kind = $2::text)"
 		" AND ($3::text IS NULL OR v.space_code = $3::text)"
 		" AND ($4::text IS NULL OR v.institution_code = $4::text)"
-		" AND ($5::text IS NULL OR strpos(lower(v.code || ' ' || v.name || ' ' || v.description),"
+		" AND ($5::text IS NULL OR strpos(lower(v.code || ' ' || v.name || ' ' || v.name_zh"
+		" || ' ' || v.description),"
 		" lower($5::text)) > 0)"
 		" AND ($6::boolean OR NOT v.retired)"
 		" AND ($7::text IS NULL OR v.tag_array @> ARRAY[$7::text])"
@@ -325,8 +329,8 @@ const struct stmt_def stmt_defs[STMT__COUNT] = {
 	[STMT_PUT_RESOURCE] = {
 		"put_resource",
 		DETAIL_OF("rb_put_resource($1::bigint, $2::text, $3::text, $4::text, $5::text, $6::text,"
-			  " $7::text, $8::text, $9::text[], $10::boolean, $11::text)"),
-		11,
+			  " $7::text, $8::text, $9::text[], $10::boolean, $11::text, $12::text)"),
+		12,
 		RESULT(DETAIL_RESULT),
 	},
 	[STMT_RETIRE_RESOURCE] = {

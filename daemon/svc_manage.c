@@ -126,11 +126,11 @@ void svc_put_resource(struct req *r, const Rigbook__Request *msg)
 {
 	const Rigbook__PutResourceRequest *q = msg->put_resource;
 	struct params p;
-	const char *params[11];
+	const char *params[12];
 
 	if (!code_ok(r, q->code))
 		return;
-	if (!text_ok(q->name, 200) || !text_ok(q->description, 2000) ||
+	if (!text_ok(q->name, 200) || !text_ok(q->name_zh, 200) || !text_ok(q->description, 2000) ||
 	    !text_ok(q->location, 200) || !text_ok(q->time_zone, 64) ||
 	    !text_ok(q->institution_code, 40)) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_text",
@@ -171,7 +171,9 @@ void svc_put_resource(struct req *r, const Rigbook__Request *msg)
 	params[8] = q->n_tags > 0 ? p.list : NULL;
 	params[9] = q->create_only ? "true" : "false";
 	params[10] = r->peer;
-	req_query(r, STMT_PUT_RESOURCE, params, 11, put_done);
+	/* the Chinese name: empty keeps it, "-" clears it */
+	params[11] = q->name_zh != NULL && q->name_zh[0] ? q->name_zh : NULL;
+	req_query(r, STMT_PUT_RESOURCE, params, 12, put_done);
 }
 
 void svc_retire_resource(struct req *r, const Rigbook__Request *msg)

@@ -189,7 +189,7 @@ BEGIN
      WHERE r.retired_at IS NULL
        AND (p_kind IS NULL OR r.kind = p_kind::resource_kind)
        AND (p_tag IS NULL OR r.tags @> ARRAY[p_tag])
-       AND (p_text IS NULL OR strpos(lower(r.code || ' ' || r.name || ' ' || r.description),
+       AND (p_text IS NULL OR strpos(lower(r.code || ' ' || r.name || ' ' || r.name_zh || ' ' || r.description),
                                      lower(p_text)) > 0)
        AND (r.max_minutes = 0 OR r.max_minutes >= p_len)
        AND r.min_minutes <= p_len
@@ -216,7 +216,7 @@ RETURNS TABLE (
   units int, slot_minutes int, min_minutes int, max_minutes int, min_notice_minutes int,
   max_ahead_days int, buffer_minutes int, max_active_per_member int,
   weekly_minutes_per_startup int, whole_days boolean, min_gap_minutes int, terms_version int,
-  requires text,
+  requires text, name_zh text, institution_name_zh text, space_name text, space_name_zh text,
   tag text,
   busy_start bigint, busy_end bigint, busy_booking_id bigint, busy_state text, busy_mine boolean,
   open_start bigint, open_end bigint,
@@ -246,6 +246,7 @@ BEGIN
          r.min_gap_minutes, r.terms_version,
          coalesce((SELECT string_agg(q.code::text, ',' ORDER BY q.code) FROM resource_requires rq
                    JOIN resources q ON q.id = rq.required_id WHERE rq.resource_id = r.id), ''),
+         r.name_zh, i.name_zh, s.name, s.name_zh,
          'resource'::text,
          NULL::bigint, NULL::bigint, NULL::bigint, NULL::text, NULL::boolean,
          NULL::bigint, NULL::bigint,
@@ -256,7 +257,7 @@ BEGIN
   SELECT r.id, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text,
          NULL::text, NULL::text, NULL::boolean, NULL::text, NULL::int, NULL::int, NULL::int,
          NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::boolean,
-         NULL::int, NULL::int, NULL::text,
+         NULL::int, NULL::int, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text,
          'busy'::text,
          rb_epoch(lower(b.during)), rb_epoch(upper(b.during)),
          CASE WHEN v_staff OR b.startup_id = p_startup OR b.member_id = p_member THEN b.id ELSE 0 END,
@@ -270,7 +271,7 @@ BEGIN
   SELECT r.id, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text,
          NULL::text, NULL::text, NULL::boolean, NULL::text, NULL::int, NULL::int, NULL::int,
          NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::boolean,
-         NULL::int, NULL::int, NULL::text,
+         NULL::int, NULL::int, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text,
          'open'::text,
          NULL::bigint, NULL::bigint, NULL::bigint, NULL::text, NULL::boolean,
          rb_epoch(lower(x)), rb_epoch(upper(x)),
@@ -280,7 +281,7 @@ BEGIN
   SELECT r.id, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text,
          NULL::text, NULL::text, NULL::boolean, NULL::text, NULL::int, NULL::int, NULL::int,
          NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::boolean,
-         NULL::int, NULL::int, NULL::text,
+         NULL::int, NULL::int, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text,
          'closure'::text,
          NULL::bigint, NULL::bigint, NULL::bigint, NULL::text, NULL::boolean,
          NULL::bigint, NULL::bigint,

@@ -25,7 +25,9 @@ SELECT r.id, r.code::text AS code, r.name, r.kind::text AS kind, i.code::text AS
        r.min_gap_minutes, r.terms_version,
        coalesce((SELECT string_agg(q.code::text, ',' ORDER BY q.code) FROM resource_requires rq
                  JOIN resources q ON q.id = rq.required_id WHERE rq.resource_id = r.id), '') AS requires,
-       r.institution_id, i.space_id, r.tags AS tag_array
+       r.institution_id, i.space_id, r.tags AS tag_array,
+       r.name_zh, i.name_zh AS institution_name_zh, s.name AS space_name,
+       s.name_zh AS space_name_zh
 FROM resources r
 JOIN institutions i ON i.id = r.institution_id
 JOIN spaces s ON s.id = i.space_id;
@@ -61,7 +63,8 @@ END $$;
 -- Create or change a resource; returns its id.
 CREATE OR REPLACE FUNCTION rb_put_resource(p_member bigint, p_code text, p_name text, p_kind text,
                                 p_institution text, p_description text, p_location text,
-                                p_tz text, p_tags text[], p_create_only boolean, p_peer text)
+                                p_tz text, p_tags text[], p_create_only boolean, p_peer text,
+                                p_name_zh text)
 RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
   m members := rb_member(p_member);
@@ -100,6 +103,7 @@ BEGIN
     END IF;
     UPDATE resources SET
       name = coalesce(nullif(p_name, ''), name),
+      name_zh = CASE WHEN p_name_zh = '-' THEN '' ELSE coalesce(nullif(p_name_zh, ''), name_zh) END,
       kind = coalesce(nullif(p_kind, '')::resource_kind, kind),
       description = coalesce(p_description, description),
       location = coalesce(p_location, location),
@@ -140,9 +144,11 @@ BEGIN
                       jsonb_build_object('resource', p_code));
   END IF;
   PERFORM rb_tz_ok(coalesce(nullif(p_tz, ''), 'Asia/Shanghai'));
-  INSERT INTO resources (institution_id, code, name, kind, description, location, time_zone, tags)
+  INSERT INTO resources (institution_id, code, name, kind, description, location, time_zone, tags,
+                         name_zh)
   VALUES (i.id, p_code, p_name, p_kind::resource_kind, coalesce(p_description, ''),
-          coalesce(p_location, ''), coalesce(nullif(p_tz, ''), 'Asia/Shanghai'), coalesce(p_tags, '{}'))
+          coalesce(p_location, ''), coalesce(nullif(p_tz, ''), 'Asia/Shanghai'), coalesce(p_tags, '{}'),
+          CASE WHEN p_name_zh = '-' THEN '' ELSE coalesce(p_name_zh, '') END)
   RETURNING * INTO r;
   PERFORM rb_audit(m.id, 'create', 'resource', r.id, p_peer, jsonb_build_object('code', p_code));
   RETURN r.id;
@@ -523,7 +529,7 @@ RETURNS TABLE (
   units int, slot_minutes int, min_minutes int, max_minutes int, min_notice_minutes int,
   max_ahead_days int, buffer_minutes int, max_active_per_member int,
   weekly_minutes_per_startup int, whole_days boolean, min_gap_minutes int, terms_version int,
-  requires text,
+  requires text, name_zh text, institution_name_zh text, space_name text, space_name_zh text,
   tag text,
   weekday int, opens int, closes int,
   exception_day text, exception_windows text, exception_reason text, exception_closed boolean,
@@ -537,7 +543,8 @@ LANGUAGE sql AS $$
          v.time_zone, v.description, v.location, v.retired, v.tags, v.units, v.slot_minutes,
          v.min_minutes, v.max_minutes, v.min_notice_minutes, v.max_ahead_days, v.buffer_minutes,
          v.max_active_per_member, v.weekly_minutes_per_startup, v.whole_days, v.min_gap_minutes,
-         v.terms_version, v.requires, d.tag,
+         v.terms_version, v.requires, v.name_zh, v.institution_name_zh, v.space_name,
+         v.space_name_zh, d.tag,
          d.weekday, d.opens, d.closes,
          d.exception_day, d.exception_windows, d.exception_reason, d.exception_closed,
          d.closure_id, d.closure_start, d.closure_end, d.closure_kind, d.closure_reason,

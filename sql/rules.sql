@@ -40,7 +40,7 @@ DECLARE
   buf interval := CASE WHEN enforce THEN r.buffer_minutes * interval '1 minute' ELSE interval '0' END;
   q record;
 BEGIN
-  args := jsonb_build_object('resource', r.code::text);
+  args := jsonb_build_object('resource', r.code::text, 'time_zone', r.time_zone);
   IF r.retired_at IS NOT NULL THEN
     code := 'RB412'; reason := 'resource_retired'; field := 'resource_code';
     message := format('%s is retired and takes no new bookings', r.code);

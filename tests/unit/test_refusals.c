@@ -14,7 +14,7 @@
 
 #include "refusals.h"
 
-#define MAX_SAMPLE_ARGS 4
+#define MAX_SAMPLE_ARGS 6
 
 struct sample {
 	const char *reason;
@@ -68,6 +68,146 @@ static const struct sample samples[] = {
 	{ "space_not_found", { "space", "weichai", NULL }, "no space is called weichai" },
 	{ "series_not_found", { "series", "42", NULL }, "there is no series 42" },
 	{ "token_not_found", { "token", "7", NULL }, "there is no token 7" },
+	/* the rules of a booking: resource and time_zone always */
+	{ "booking_overlap", { "resource", "weichai-dyno-1", "start", "1796263200", "end", "1796270400", "time_zone", "Asia/Shanghai", NULL },
+	  "weichai-dyno-1 is already booked 10:00-12:00 on 2026-12-03 (Asia/Shanghai)" },
+	{ "outside_opening_hours", { "resource", "weichai-dyno-1", "start", "1796263200", "end", "1796270400", "time_zone", "Asia/Shanghai", NULL },
+	  "10:00-12:00 on 2026-12-03 (Asia/Shanghai) is outside the opening hours of weichai-dyno-1 "
+	  "(rigbook show weichai-dyno-1 lists them)" },
+	{ "booking_in_past", { "resource", "weichai-dyno-1", "start", "1796263200", "end", "1796270400", "time_zone", "Asia/Shanghai", NULL },
+	  "weichai-dyno-1 cannot be booked in the past (10:00-12:00 on 2026-12-03 (Asia/Shanghai))" },
+	{ "resource_closed",
+	  { "resource", "dyno", "kind", "maintenance", "why", "new seals", "start", "1796263200",
+	    "end", "1796270400", "time_zone", "UTC", NULL },
+	  "dyno is closed for maintenance 02:00-04:00 on 2026-12-03 (UTC): new seals" },
+	{ "resource_closed",
+	  { "resource", "dyno", "kind", "closure", "why", "holiday", "start", "1796263200",
+	    "end", "1796270400", "time_zone", "UTC", NULL },
+	  "dyno is closed 02:00-04:00 on 2026-12-03 (UTC): holiday" },
+	{ "terms_not_accepted", { "resource", "dyno", "version", "2", NULL },
+	  "accept the terms of dyno (version 2) first: rigbook terms accept dyno" },
+	{ "rule_slot", { "resource", "dyno", "minutes", "30", NULL },
+	  "dyno is booked in steps of 30 min: start and length must be multiples of it" },
+	{ "rule_min_length", { "resource", "dyno", "minutes", "90", NULL },
+	  "dyno must be booked for at least 1 h 30 min" },
+	{ "rule_max_length", { "resource", "dyno", "minutes", "480", NULL },
+	  "dyno can be booked for at most 8 h" },
+	{ "rule_min_notice", { "resource", "dyno", "minutes", "2880", NULL },
+	  "dyno must be booked at least 2 d ahead" },
+	{ "rule_max_ahead", { "resource", "dyno", "days", "60", NULL },
+	  "dyno can be booked at most 60 days ahead" },
+	{ "rule_whole_days", { "resource", "dyno", "time_zone", "Asia/Shanghai", NULL },
+	  "dyno is booked in whole days, midnight to midnight (Asia/Shanghai)" },
+	{ "rule_max_active", { "resource", "dyno", "held", "3", "limit", "3", NULL },
+	  "you already hold 3 future bookings of dyno, the most allowed" },
+	{ "resource_retired", { "resource", "dyno", NULL }, "dyno is retired and takes no new bookings" },
+	{ "booking_state", { "booking", "7", "state", "cancelled", "to", "confirmed", NULL },
+	  "booking 7 is cancelled and cannot become confirmed" },
+	{ "booking_already_theirs", { "booking", "7", "member", "li-na", NULL },
+	  "booking 7 already belongs to li-na" },
+	{ "member_other_startup", { "booking", "7", "member", "li-na", NULL },
+	  "li-na is not a member of the startup that holds booking 7" },
+	{ "booking_not_checked_in", { "booking", "7", NULL },
+	  "booking 7 is confirmed but not checked in; check in first: rigbook checkin 7" },
+	{ "checkin_time_required", { "booking", "7", NULL },
+	  "booking 7 was never checked in; give the check-in time too" },
+	{ "usage_time_required", { NULL }, "give the check-in time, the check-out time or both" },
+	{ "usage_in_future", { NULL }, "a usage record cannot reach into the future" },
+	{ "booking_too_long", { "days", "366", NULL }, "a booking cannot be longer than 366 days" },
+	{ "waitlist_entry_not_found", { "entry", "5", NULL }, "there is no waitlist entry 5 of yours" },
+	{ "waitlist_entry_withdrawn", { "entry", "5", "at", "1796263200", NULL },
+	  "waitlist entry 5 is already withdrawn" },
+	{ "waitlist_entry_promoted", { "entry", "5", "booking", "9", NULL },
+	  "waitlist entry 5 was already booked as booking 9; cancel that booking instead" },
+	{ "invalid_every", { "every_days", "400", "limit", "366", NULL },
+	  "a series repeats every 1 to 366 days" },
+	{ "series_until_before_start", { NULL }, "the series must end after its first booking starts" },
+	{ "series_nothing_to_cancel", { "series", "4", NULL },
+	  "series 4 has no bookings left to cancel (none still to come is requested or confirmed)" },
+	{ "length_required", { NULL }, "say how long the booking would be" },
+	{ "resource_exists", { "resource", "dyno", NULL }, "a resource called dyno already exists" },
+	{ "resource_already_retired", { "resource", "dyno", "at", "1", NULL }, "dyno is already retired" },
+	{ "no_terms", { "resource", "dyno", NULL }, "dyno has no terms to accept" },
+	{ "terms_version_mismatch", { "resource", "dyno", "version", "3", "given", "2", NULL },
+	  "the current terms of dyno are version 3; read them with rigbook terms dyno" },
+	{ "requires_itself", { "resource", "dyno", NULL }, "dyno cannot require itself" },
+	{ "required_resource_not_found", { "resources", "a,b", NULL },
+	  "no bookable resource is called a,b" },
+	{ "resource_institution_fixed", { "resource", "dyno", "institution", "Weichai", NULL },
+	  "dyno belongs to Weichai and cannot move to another institution" },
+	{ "exception_not_found", { "resource", "dyno", "date", "2027-01-01", NULL },
+	  "dyno has no exception on 2027-01-01" },
+	{ "closure_not_found", { "closure", "3", NULL }, "there is no closure 3 in force" },
+	{ "unit_has_bookings", { "unit", "3", "resource", "dyno", "units", "2", NULL },
+	  "unit 3 of dyno has future bookings; cancel or move them before going down to 2 units" },
+	{ "kind_required", { "resource", "dyno", NULL },
+	  "a new resource needs a kind: instrument, test_facility, machining, pilot_line or workspace" },
+	{ "invalid_hours_kind", { "kind", "x", NULL }, "hours are open or offpeak" },
+	{ "too_many_windows", { "limit", "100", NULL }, "at most 100 windows" },
+	{ "windows_required", { NULL }, "an exception either closes the day or gives its opening windows" },
+	{ "invalid_closure_kind", { "kind", "x", NULL }, "a closure is a closure or maintenance" },
+	{ "min_above_max", { "min", "60", "max", "30", NULL },
+	  "the minimum length cannot be above the maximum" },
+	{ "invalid_slot", { "minutes", "7", NULL },
+	  "a slot must divide a day evenly (5, 10, 15, 30, 60 min ...)" },
+	{ "invalid_units", { "units", "0", "limit", "1000", NULL }, "a resource has 1 to 1000 units" },
+	{ "invalid_time_zone", { "time_zone", "Mars/Base", NULL },
+	  "Mars/Base is not an IANA time zone (like Asia/Shanghai)" },
+	{ "qualification_not_found", { "member", "li-na", "resource", "dyno", NULL },
+	  "li-na is not qualified on dyno" },
+	{ "qualifications_not_yours", { NULL }, "members see only their own qualifications" },
+	{ "member_exists", { "member", "li-na", NULL },
+	  "a member called li-na already exists; handles are unique" },
+	{ "member_disabled", { "member", "li-na", "at", "1", NULL }, "li-na is disabled and gets no tokens" },
+	{ "not_admin", { "member", "root", "action", "disable", NULL },
+	  "root is an admin; only admins disable admins" },
+	{ "disable_self", { NULL }, "you cannot disable yourself; ask another operator or an admin" },
+	{ "startup_required", { "member", "li-na", NULL },
+	  "member li-na needs a startup: members book for one" },
+	{ "startup_exists", { "startup", "volt", NULL },
+	  "a startup called volt already exists; startup codes are unique" },
+	{ "startup_space_fixed", { "startup", "volt", NULL },
+	  "startup volt stays in its space; a startup does not move between spaces" },
+	{ "startup_other_space", { "startup", "volt", NULL },
+	  "startup volt belongs to another space; staff see the startups of their own space only" },
+	{ "invalid_role", { "role", "boss", NULL },
+	  "role boss cannot be given here; possibilities are: member, manager, operator" },
+	{ "invalid_email", { "email", "x", NULL }, "x is not an email address" },
+	{ "token_unknown", { NULL }, "the token is not valid: it is not known here" },
+	{ "invalid_tier", { "tier", "gold", NULL },
+	  "gold is not a price tier (member_startup, host_internal or external)" },
+	{ "invalid_basis", { "basis", "x", NULL }, "x is not a charge basis (booked, used or greater)" },
+	{ "invalid_currency", { "currency", "usd", NULL },
+	  "usd is not a currency code (three capital letters, like CNY)" },
+	{ "invalid_resource_kind", { "kind", "x", NULL },
+	  "x is not a kind of resource (instrument, test_facility, machining, pilot_line, workspace)" },
+	{ "negative_rate", { NULL }, "rates are 0 or more" },
+	{ "invalid_increment", { "minutes", "0", NULL }, "the billing increment is 1 minute to 1 day" },
+	{ "invalid_day_hours", { "hours", "30", NULL }, "the day rate starts at 1 to 24 hours" },
+	{ "invalid_fee_pct", { "pct", "120", NULL }, "fees are 0% to 100% of the booked charge" },
+	{ "issuer_required", { NULL }, "say who issued the voucher (the body that pays it)" },
+	{ "invalid_coverage_pct", { "pct", "0", NULL }, "a voucher covers 1% to 100% of a charge" },
+	{ "voucher_not_found", { "voucher", "8", NULL }, "there is no voucher 8 that you can see" },
+	{ "period_not_begun", { "period", "2099-01", NULL },
+	  "2099-01 has not begun; a month is invoiced once it has begun" },
+	{ "invoice_is_credit_note", { "invoice", "W-1", "credit_of", "W-0", NULL },
+	  "W-1 is a credit note; credit the invoice it belongs to" },
+	{ "mixed_currencies", { "startup", "volt", "period", "2026-11", NULL },
+	  "volt has charges in more than one currency in 2026-11; one invoice holds one currency" },
+	{ "invoice_frozen", { "invoice", "W-1", NULL },
+	  "invoice W-1 is issued and never changes; correct it with a credit note "
+	  "(rigbook invoice credit W-1)" },
+	{ "ledger_append_only", { "table", "charges", NULL },
+	  "charges is append-only: a charge never changes; correct it with a credit note "
+	  "(rigbook invoice credit)" },
+	{ "invalid_month", { "value", "2026-13", NULL },
+	  "2026-13 is not a month; give it as YYYY-MM, like 2026-11" },
+	{ "invalid_date", { "value", "x", NULL }, "x is not a date; give it as YYYY-MM-DD" },
+	{ "date_not_in_calendar", { "value", "2026-02-30", NULL }, "2026-02-30 is not a date of the calendar" },
+	{ "range_too_long", { "from", "2026-01-01", "to", "2027-06-01", "days", "517", NULL },
+	  "a report covers at most 366 days; from 2026-01-01 to 2027-06-01 is 517 days" },
+	{ "invalid_event_kind", { "kind", "X", NULL },
+	  "X is not an event kind (lower-case letters and _, at most 32)" },
 };
 
 #define NSAMPLES (sizeof(samples) / sizeof(samples[0]))
@@ -154,6 +294,20 @@ static void test_falls_back_to_message(void **state)
 	make_error(&b, "rule_min_notice", other, "dyno-1 needs 2 hours' notice");
 	assert_int_equal(refusal_render(&b.e, buf, sizeof(buf)), -1);
 	assert_string_equal(buf, "dyno-1 needs 2 hours' notice");
+	/* a message with more words than the template: the message, not fewer words */
+	{
+		static const char *const overlap[] = { "resource", "dyno-1", "start", "1796263200",
+						       "end", "1796270400", "time_zone", "UTC", NULL };
+		const char *m = "booking 22 stays 01:00-02:00 on 2026-12-03 (UTC): dyno-1 is already "
+				"booked 02:00-04:00 on 2026-12-03 (UTC)";
+
+		make_error(&b, "booking_overlap", overlap, m);
+		assert_non_null(refusal_template_for(&b.e));
+		assert_string_equal(refusal_text(&b.e), m);
+		make_error(&b, "booking_overlap", overlap, NULL);
+		assert_string_equal(refusal_text(&b.e),
+				    "dyno-1 is already booked 02:00-04:00 on 2026-12-03 (UTC)");
+	}
 	/* a known reason without the argument its template names */
 	make_error(&b, "resource_not_found", other, "no resource is called dyno-1");
 	assert_string_equal(refusal_text(&b.e), "no resource is called dyno-1");
@@ -189,9 +343,9 @@ static void test_too_long(void **state)
 	char small[16], exact[sizeof("no resource is called a-resource-code-that-is-long")];
 
 	(void)state;
-	make_error(&b, "resource_not_found", args, "the message, cut to fit");
+	make_error(&b, "resource_not_found", args, "no resource is called a-resource-code-that-is-long");
 	assert_int_equal(refusal_render(&b.e, small, sizeof(small)), -1);
-	assert_string_equal(small, "the message, cu");
+	assert_string_equal(small, "no resource is ");
 	assert_int_equal(refusal_render(&b.e, exact, sizeof(exact)), 0);
 	assert_string_equal(exact, "no resource is called a-resource-code-that-is-long");
 }

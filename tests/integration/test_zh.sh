@@ -1,0 +1,272 @@
+# rigbook in Chinese: under LANG=zh_CN.UTF-8 (or the configuration's
+# language = zh_CN, with or without the locale installed) every line the
+# client writes for people is Chinese or data; C stays English; --json is
+# the same bytes in both; names show in the reader's language.
+
+# in_lang LANG HANDLE ARGS...: the client as HANDLE with LANG, nothing
+# else of the locale set.
+in_lang() {
+	local lang=$1 who=$2
+	shift 2
+	env -u LC_ALL -u LC_MESSAGES -u LANGUAGE LANG="$lang" \
+		"$RB_CLIENT" --server "$RB_SERVER" --token "tok-$who" --ca "$RB_CA" "$@"
+}
+
+# zh HANDLE ARGS...: under zh_CN.UTF-8; en HANDLE ARGS...: under C.
+zh() {
+	in_lang zh_CN.UTF-8 "$@"
+}
+
+en() {
+	in_lang C "$@"
+}
+
+zh_locale_or_skip() {
+	locale -a 2>/dev/null | grep -qix 'zh_CN\.utf-\?8' ||
+		rb_skip "no zh_CN.UTF-8 locale (scripts/deps generates it)"
+}
+
+# english_left FILE...: the lines of the files that still hold English
+# words once data is taken out (codes, options, zones, dates, times,
+# metavariables, command lines), one per line; none when all is Chinese.
+english_left() {
+	python3 - "$@" <<'PY'
+import re, sys
+data = [
+    r'~?/?[\w.]+(?:/[\w.]+)+',             # paths
+    r'^用法：rigbook .*',                  # a usage line's synopsis is syntax
+    r'^ {6,}rigbook .*',                   # its further forms
+    r'^rigbook: [a-z]+: ',                 # the command a message is about
+    r'rigbook(?: [a-z]+(?: accept| [a-z0-9-]+)?)?(?:\(1\))?',  # commands named in text
+    r'--[a-z][a-z-]*',                     # options
+    r'\b[a-z0-9]+(?:-[a-z0-9]+)+\b',       # codes: zh-rig, test-works
+    r'\b[A-Z][A-Za-z]+/[A-Za-z_]+\b',      # time zones
+    r'\b[A-Z][A-Z_]+\b',                   # metavariables, error codes, TLS
+    r'\bUTF-8\b', r'\bZ\)', r'\bC\b',
+    r'“[^”]*”',                             # what the user typed, quoted
+]
+ok_words = {'ms', 'alice', 'bob', 'Alice', 'Acme', 'acme', 'keys', 'local'}  # names, codes, option values
+left = []
+for path in sys.argv[1:]:
+    for line in open(path, encoding='utf-8'):
+        line = line.rstrip('\n')
+        if re.match(r'^  [a-z]+ {2,}', line):   # help's command column
+            line = re.sub(r'^  [a-z]+', '', line)
+        s = line
+        for p in data:
+            s = re.sub(p, ' ', s)
+        words = [w for w in re.findall(r'[A-Za-z]{2,}', s) if w not in ok_words]
+        if words:
+            left.append('%s: %s   [%s]' % (path.rsplit('/', 1)[-1], line, ' '.join(words)))
+print('\n'.join(left))
+PY
+}
+
+# all_chinese: stdout and stderr of the last expect_exit hold no English.
+all_chinese() {
+	local left
+	left=$(english_left "$RB_OUT" "$RB_ERR")
+	if [[ -n $left ]]; then
+		printf 'English left under zh_CN:\n%s\n' "$left"
+		return 1
+	fi
+}
+
+# zh_rig CODE: a resource of test-works with a Chinese name.
+zh_rig() {
+	expect_exit 0 rb_as mgr resource add "$1" --name "Engine test rig" \
+		--name-zh "发动机试验台" --kind test_facility --institution test-works
+}
+
+# The README's tour, or as much as a member does: help, resources, book,
+# bookings, show, availability, calendar, a refusal, cancel.
+t_zh_tour_has_no_english() {
+	local d week id
+	zh_locale_or_skip
+	zh_rig zh-tour || return 1
+	d=$(rb_day 40)
+	week=$(date -u -d "$d" +%G-W%V)
+
+	expect_exit 0 zh alice help && all_chinese || return 1
+	expect_stdout_contains "命令（任意不重复的前缀均可）" || return 1
+	expect_exit 0 zh alice help book && all_chinese || return 1
+	expect_stdout_contains "用法：rigbook book" || return 1
+	expect_exit 0 zh alice book --help && all_chinese || return 1
+	expect_exit 0 zh alice resources --search 试验台 && all_chinese || return 1
+	expect_stdout_contains "发动机试验台" || return 1
+	expect_stdout_contains "代码" || return 1
+	expect_exit 0 zh alice book zh-tour --from "$d 09:00" --to "$d 11:00" --note "标定" || return 1
+	all_chinese || return 1
+	expect_stdout_contains "已预约 " || return 1
+	expect_stdout_contains "$d 09:00-11:00（Asia/Shanghai）" || return 1
+	id=$(sed -n 's/^已预约 \([0-9]*\)：.*/\1/p' "$RB_OUT")
+	[[ -n $id ]] || { echo "no booking id in: $(cat "$RB_OUT")"; return 1; }
+	expect_exit 0 zh alice bookings && all_chinese || return 1
+	expect_stdout_contains "已确认" || return 1
+	expect_exit 0 zh alice show zh-tour && all_chinese || return 1
+	expect_stdout_contains "名称         发动机试验台" || return 1
+	expect_stdout_contains "测试发动机厂" || return 1
+	expect_exit 0 zh alice availability zh-tour --from "$d" --to "$(rb_day 41)" && all_chinese || return 1
+	expect_stdout_contains "你的预约 $id" || return 1
+	expect_exit 0 zh alice calendar zh-tour --week "$week" && all_chinese || return 1
+	expect_stdout_contains "图例" || return 1
+	expect_exit 0 zh alice slots zh-tour --days 3 --length 1h && all_chinese || return 1
+	expect_exit 0 zh alice find --search 发动机试验台 --length 1h --within 3d && all_chinese || return 1
+	expect_stdout_contains "发动机试验台" || return 1
+	expect_exit 0 zh alice whoami && all_chinese || return 1
+	# the refusal: in Chinese from its reason, the code kept for scripts
+	expect_exit 1 zh bob book zh-tour --from "$d 10:00" --to "$d 12:00" || return 1
+	all_chinese || return 1
+	expect_stderr_contains "rigbook: CONFLICT: zh-tour 在 $d 09:00-11:00（Asia/Shanghai） 已被预约" || return 1
+	expect_exit 2 zh alice cancel && all_chinese || return 1
+	expect_exit 0 zh alice cancel "$id" --reason "样机未完成" && all_chinese || return 1
+	expect_stdout_contains "已取消 $id" || return 1
+	expect_exit 2 zh alice no-such-command && all_chinese || return 1
+	expect_stderr_contains "未知命令" || return 1
+}
+
+# Every command's usage (--help) is Chinese but for its synopsis.
+t_zh_every_usage() {
+	local c
+	zh_locale_or_skip
+	expect_exit 0 zh alice help || return 1
+	for c in $(sed -n 's/^  \([a-z]*\)  .*/\1/p' "$RB_OUT"); do
+		expect_exit 0 zh alice help "$c" && all_chinese || return 1
+	done
+}
+
+# The calendar lines up its CJK columns and fits 80 columns.
+t_zh_calendar_fits() {
+	local d week
+	zh_locale_or_skip
+	zh_rig zh-cal || return 1
+	d=$(rb_day 47)
+	week=$(date -u -d "$d" +%G-W%V)
+	expect_exit 0 zh alice book zh-cal --from "$d 10:00" --to "$d 12:00" || return 1
+	expect_exit 0 zh alice calendar zh-cal --week "$week" || return 1
+	python3 - "$RB_OUT" <<'PY' || return 1
+import sys, unicodedata
+def width(s):
+    return sum(2 if unicodedata.east_asian_width(c) in 'WF' else 1 for c in s)
+lines = open(sys.argv[1], encoding='utf-8').read().split('\n')
+wide = [l for l in lines if width(l) > 80]
+if wide:
+    sys.exit('wider than 80 columns: %r' % wide)
+head = [l for l in lines if '周一' in l]
+if len(head) != 1:
+    sys.exit('no header of weekdays: %r' % lines)
+# each day's column starts where its cells do: 6 + 10 * day
+rows = [l for l in lines if l[:2].isdigit() and l[2:3] == ':']
+h = head[0]
+for day, name in enumerate(['周一', '周二', '周三', '周四', '周五', '周六', '周日']):
+    i = h.index(name)
+    if width(h[:i]) != 6 + 10 * day:
+        sys.exit('%s starts at column %d, not %d: %r' % (name, width(h[:i]), 6 + 10 * day, h))
+if not any('#' in r for r in rows):
+    sys.exit('the booking is not in the grid: %r' % lines)
+PY
+}
+
+# --json is the same bytes under C and zh_CN; text differs.
+t_zh_json_is_language_neutral() {
+	local d a b
+	zh_locale_or_skip
+	zh_rig zh-json || return 1
+	d=$(rb_day 44)
+	expect_exit 0 rb_as alice book zh-json --from "$d 09:00" --to "$d 10:00" --note "标定" || return 1
+	for args in "bookings" "resources" "show zh-json" "availability zh-json --from $d --to $(rb_day 45)" \
+		"calendar zh-json --week $(date -u -d "$d" +%G-W%V)"; do
+		# shellcheck disable=SC2086
+		expect_exit 0 en alice $args --json || return 1
+		a=$(cat "$RB_OUT")
+		# shellcheck disable=SC2086
+		expect_exit 0 zh alice $args --json || return 1
+		b=$(cat "$RB_OUT")
+		expect_eq "$a" "$b" "$args --json under C and zh_CN" || return 1
+	done
+	expect_exit 0 en alice show zh-json || return 1
+	expect_stdout_contains "name         Engine test rig" || return 1
+	expect_exit 0 zh alice show zh-json || return 1
+	expect_stdout_lacks "Engine test rig" || return 1
+}
+
+# C and English stay English.
+t_zh_c_stays_english() {
+	expect_exit 0 en alice help || return 1
+	expect_stdout_contains "commands (any unique prefix will do):" || return 1
+	expect_exit 0 env -u LC_ALL -u LC_MESSAGES -u LANGUAGE LANG=en_US.UTF-8 "$RB_CLIENT" help || return 1
+	expect_stdout_contains "commands (any unique prefix will do):" || return 1
+	expect_exit 1 en alice book no-such-rig --from "$(rb_day 40) 09:00" --to "$(rb_day 40) 10:00" || return 1
+	expect_stderr_contains "rigbook: NOT_FOUND: no resource is called no-such-rig" || return 1
+}
+
+# language = zh_CN in the configuration: Chinese under C, and when the
+# locale named by LANG is not installed (LOCPATH hides every locale).
+t_zh_config_language() {
+	local conf=$RB_CASE_DIR/zh.conf
+	printf 'language = zh_CN\n' >"$conf"
+	expect_exit 0 in_lang C alice --config "$conf" help || return 1
+	expect_stdout_contains "命令（任意不重复的前缀均可）" || return 1
+	expect_exit 1 in_lang C alice --config "$conf" book no-such-rig \
+		--from "$(rb_day 40) 09:00" --to "$(rb_day 40) 10:00" || return 1
+	expect_stderr_contains "rigbook: NOT_FOUND: 没有名为 no-such-rig 的资源" || return 1
+	expect_exit 0 env -u LC_ALL -u LC_MESSAGES -u LANGUAGE LOCPATH=/nonexistent LANG=zh_CN.UTF-8 \
+		"$RB_CLIENT" help || return 1
+	expect_stdout_contains "命令（任意不重复的前缀均可）" || return 1
+	# language = en over a Chinese locale
+	printf 'language = en\n' >"$conf"
+	expect_exit 0 in_lang zh_CN.UTF-8 alice --config "$conf" help cancel || return 1
+	expect_stdout_contains "usage: rigbook cancel" || return 1
+}
+
+# Names: the Chinese name is shown to readers of Chinese, searched in both
+# languages, set and cleared with --name-zh.
+t_zh_names() {
+	zh_locale_or_skip
+	expect_exit 0 rb_as mgr resource add zh-names --name "Engine test rig" \
+		--name-zh "名称试验台" --kind test_facility --institution test-works || return 1
+	expect_exit 0 rb_as alice resources --search 名称试验 --json || return 1
+	expect_eq zh-names "$(json '",".join(r["code"] for r in d["resources"])')" "search in Chinese" || return 1
+	expect_eq 名称试验台 "$(json 'd["resources"][0]["name_zh"]')" "name_zh" || return 1
+	expect_eq 测试发动机厂 "$(json 'd["resources"][0]["institution_name_zh"]')" "institution_name_zh" ||
+		return 1
+	expect_exit 0 rb_as alice resources --search "engine test rig" --json || return 1
+	expect_stdout_contains '"code":"zh-names"' || return 1
+	expect_exit 0 en alice resources --search "zh-names" || return 1
+	expect_stdout_contains "Engine test rig" || return 1
+	expect_exit 0 zh alice resources --search "zh-names" || return 1
+	expect_stdout_contains "名称试验台" || return 1
+	expect_stdout_lacks "Engine test rig" || return 1
+	expect_exit 0 rb_as mgr resource edit zh-names --name-zh "发动机性能试验台" || return 1
+	expect_eq 发动机性能试验台 "$(psql_q "SELECT name_zh FROM resources WHERE code = 'zh-names'")" "edited" ||
+		return 1
+	expect_exit 0 rb_as mgr resource edit zh-names --name "Engine rig" || return 1
+	expect_eq 发动机性能试验台 "$(psql_q "SELECT name_zh FROM resources WHERE code = 'zh-names'")" "kept" ||
+		return 1
+	expect_exit 0 rb_as mgr resource edit zh-names --name-zh - || return 1
+	expect_eq "" "$(psql_q "SELECT name_zh FROM resources WHERE code = 'zh-names'")" "cleared" || return 1
+	expect_exit 0 zh alice show zh-names || return 1
+	expect_stdout_contains "名称         Engine rig" || return 1
+}
+
+# CSV stays keys in every language; --csv-headers=local names the columns
+# in the reader's language, and only the header line changes.
+t_zh_csv_headers() {
+	local d a b
+	zh_locale_or_skip
+	d=$(rb_day 40)
+	expect_exit 0 en mgr report --from "$d" --to "$d" --csv || return 1
+	a=$(cat "$RB_OUT")
+	expect_exit 0 zh mgr report --from "$d" --to "$d" --csv || return 1
+	b=$(cat "$RB_OUT")
+	expect_eq "$a" "$b" "report --csv under C and zh_CN" || return 1
+	expect_eq "space,institution,resource,name," "$(head -1 "$RB_OUT" | cut -c1-32)" "keys" || return 1
+	expect_exit 0 zh mgr report --from "$d" --to "$d" --csv --csv-headers=local || return 1
+	expect_eq "空间,依托单位,资源,名称,时区,台数,开放小时数" "$(head -1 "$RB_OUT" | cut -d, -f1-7)" "local" ||
+		return 1
+	expect_eq "$(printf '%s\n' "$a" | tail -n +2)" "$(tail -n +2 "$RB_OUT")" "the rows" || return 1
+	expect_exit 0 zh alice charges --csv --csv-headers local || return 1
+	expect_eq "编号,日期,企业,资源" "$(head -1 "$RB_OUT" | cut -d, -f1-4)" "charges" || return 1
+	expect_exit 2 zh alice charges --csv --csv-headers=fancy || return 1
+	all_chinese || return 1
+}
