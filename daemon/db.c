@@ -508,6 +508,23 @@ static void pc_connect_to(struct pconn *pc, const char *hosts, const char *hosta
 
 #define DB_MAX_ADDRS 8
 
+/* The last addresses the host's name resolved to, for the events
+ * connection (db_host_addresses). */
+static char last_hosts[DB_MAX_ADDRS * 256], last_addrs[DB_MAX_ADDRS * (INET6_ADDRSTRLEN + 1)];
+
+int db_host_addresses(const char **hosts, const char **addrs)
+{
+	*hosts = NULL;
+	*addrs = NULL;
+	if (P.resolve == NULL)
+		return 0;
+	if (last_addrs[0] == '\0')
+		return -1;
+	*hosts = last_hosts;
+	*addrs = last_addrs;
+	return 1;
+}
+
 static void pc_resolved_cb(int result, struct evutil_addrinfo *ai, void *arg)
 {
 	struct pconn *pc = arg;
@@ -545,6 +562,8 @@ static void pc_resolved_cb(int result, struct evutil_addrinfo *ai, void *arg)
 		pc_fail(pc, why);
 		return;
 	}
+	snprintf(last_hosts, sizeof(last_hosts), "%s", hosts);
+	snprintf(last_addrs, sizeof(last_addrs), "%s", addrs);
 	pc_connect_to(pc, hosts, addrs);
 }
 

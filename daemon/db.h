@@ -94,6 +94,15 @@ int db_get_bool(const struct db_result *res, int row, enum col col); /* 't...' i
  */
 void db_database_back(void);
 
+/*
+ * Where the database's host name last resolved to, for a connection made
+ * outside the pool (events.c) that must not resolve it in the event loop:
+ * 0 when the configuration needs no lookup (an address, a socket), 1 with
+ * the host list and its addresses (libpq's host and hostaddr), -1 while no
+ * lookup has succeeded yet.
+ */
+int db_host_addresses(const char **hosts, const char **addrs);
+
 /* Connections ready or busy, for logs and health. */
 int db_pool_live(void);
 

@@ -75,6 +75,8 @@ static struct {
 	struct event *ev_write; /* one-shot, while output is pending */
 	struct event *ev_timer; /* reconnect backoff */
 	struct event *ev_status; /* standby status updates while streaming */
+	struct event *ev_deadline; /* a connect or command the database does not answer in time */
+	int timeout_s;          /* db_timeout: 0 none */
 	int backoff_ms;
 	int missed;   /* events may have been lost since a watcher could last hear them */
 	int ever_live; /* events have flowed before: a reconnection, not the start */
@@ -296,6 +298,8 @@ static void ls_close(void)
 	ls_events_free();
 	if (E.ev_status != NULL)
 		evtimer_del(E.ev_status);
+	if (E.ev_deadline != NULL)
+		evtimer_del(E.ev_deadline);
 	if (E.pg != NULL) {
 		PQfinish(E.pg);
 		E.pg = NULL;
@@ -361,6 +365,36 @@ static void ls_flush(void)
 }
 
 /* Send a command (simple query protocol: replication commands need it). */
+/* Until the database answers what was just sent, at most db_timeout. */
+static void ls_arm_deadline(void)
+{
+	struct timeval tv = { E.timeout_s, 0 };
+
+	if (E.ev_deadline != NULL && E.timeout_s > 0)
+		evtimer_add(E.ev_deadline, &tv);
+}
+
+static void ls_deadline_cb(evutil_socket_t fd, short what, void *arg)
+{
+	char why[96];
+
+	snprintf(why, sizeof(why), "the database did not answer within %d s (db_timeout)", E.timeout_s);
+	ls_fail(why);
+}
+
+/* A notice on the event connection (the server going away, say): one line in the log. */
+static void ls_notice(void *arg, const char *message)
+{
+	char line[512];
+	size_t n;
+
+	snprintf(line, sizeof(line), "%s", message);
+	n = strlen(line);
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == ' '))
+		line[--n] = '\0';
+	log_info("event connection: %s", line);
+}
+
 static void ls_send(const char *sql, enum ls_state next)
 {
 	if (!PQsendQuery(E.pg, sql)) {
@@ -368,6 +402,7 @@ static void ls_send(const char *sql, enum ls_state next)
 		return;
 	}
 	E.state = next;
+	ls_arm_deadline();
 	ls_flush();
 }
 
@@ -432,10 +467,28 @@ static void ls_poll_connect(void)
 /* An ordinary connection (repl 0) or a logical replication one (repl 1). */
 static void ls_connect(int repl)
 {
-	const char *const keys[] = { "dbname", "application_name", repl ? "replication" : NULL, NULL };
-	const char *const vals[] = { E.conninfo, "rigbookd-events", "database", NULL };
+	const char *keys[6], *vals[6], *hosts, *addrs;
+	int n = 0;
 
 	/* the configured string (a URI or key=value words) with our words after it, which win */
+	keys[n] = "dbname", vals[n++] = E.conninfo;
+	keys[n] = "application_name", vals[n++] = "rigbookd-events";
+	if (repl)
+		keys[n] = "replication", vals[n++] = "database";
+	/* a host name is resolved by the pool (evdns), never by libpq in the event loop */
+	switch (db_host_addresses(&hosts, &addrs)) {
+	case 1:
+		keys[n] = "host", vals[n++] = hosts;
+		keys[n] = "hostaddr", vals[n++] = addrs;
+		break;
+	case -1:
+		E.repl = repl;
+		ls_fail("waiting for the database's host name to resolve");
+		return;
+	default:
+		break;
+	}
+	keys[n] = NULL, vals[n] = NULL;
 	E.repl = repl;
 	E.received = 0;
 	E.pg = PQconnectStartParams(keys, vals, 1);
@@ -443,7 +496,9 @@ static void ls_connect(int repl)
 		ls_fail(NULL);
 		return;
 	}
+	PQsetNoticeProcessor(E.pg, ls_notice, NULL);
 	E.state = LS_CONNECTING;
+	ls_arm_deadline();
 	if (ls_wait(EV_WRITE, 0) != 0)
 		ls_fail(NULL);
 }
@@ -469,6 +524,8 @@ static void ls_live(void)
 
 	E.state = LS_LIVE;
 	E.backoff_ms = 0;
+	if (E.ev_deadline != NULL)
+		evtimer_del(E.ev_deadline);
 	if (was_failing)
 		db_database_back(); /* the pool need not wait out its backoff */
 	if (E.repl) {
@@ -900,7 +957,8 @@ int events_start(struct event_base *base, const char *conninfo, size_t backlog)
 	E.conninfo = strdup(conninfo);
 	E.ev_timer = evtimer_new(base, ls_timer_cb, NULL);
 	E.ev_status = event_new(base, -1, EV_PERSIST, ls_status_cb, NULL);
-	if (E.conninfo == NULL || E.ev_timer == NULL || E.ev_status == NULL)
+	E.ev_deadline = evtimer_new(base, ls_deadline_cb, NULL);
+	if (E.conninfo == NULL || E.ev_timer == NULL || E.ev_status == NULL || E.ev_deadline == NULL)
 		return -1;
 	ls_connect(0);
 	return 0;
@@ -921,11 +979,20 @@ void events_stop(void)
 		event_free(E.ev_status);
 		E.ev_status = NULL;
 	}
+	if (E.ev_deadline != NULL) {
+		event_free(E.ev_deadline);
+		E.ev_deadline = NULL;
+	}
 	free(E.conninfo);
 	E.conninfo = NULL;
 }
 
 /* ---------------------------------------------------------------- start-up */
+
+void events_set_timeout(int seconds)
+{
+	E.timeout_s = seconds;
+}
 
 void events_set_transport_wanted(const char *want)
 {

@@ -50,6 +50,11 @@ int events_define_transport(PGconn *pg, const char *want, char *err, size_t errl
 
 /* The configured events_transport, kept for the migration step (main.c). */
 void events_set_transport_wanted(const char *want);
+
+/* db_timeout: a connect or a command on the event connection the database
+ * does not answer within this many seconds fails (and is retried); 0: no
+ * deadline. */
+void events_set_timeout(int seconds);
 const char *events_transport_wanted(void);
 
 /* The database is reachable again (db.c, the managed cluster): reconnect now, not after backoff. */

@@ -333,6 +333,7 @@ int main(int argc, char **argv)
 		pgembed_stop();
 		fatalx("cannot start the session registry");
 	}
+	events_set_timeout(M.cfg.db_timeout);
 	if (events_start(M.base, conninfo, (size_t)M.cfg.watch_backlog) != 0) {
 		pgembed_stop();
 		fatalx("cannot start listening for events");
