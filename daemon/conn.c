@@ -907,6 +907,7 @@ static void accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct socka
 			tally_release(a);
 			return;
 		}
+		signin_refund(victim); /* its Hello, if any, did not fail: we cut it off */
 		conn_close(victim, "making room: its address holds the most connections not signed in");
 	}
 	if (C.nfree == 0) {

@@ -168,7 +168,7 @@ t_nonreading_clients_bounded() {
 		sleep 0.1
 	done
 	peak=$(status_kb "$LIM_PID" VmHWM)
-	kill "$pid"
+	kill "$pid" 2>/dev/null || true
 	echo "RSS ${rss0} kB at the start, at most ${peak} kB with 20 clients that do not read"
 	expect_eq 20 "$n" "non-reading clients the server closed for write_timeout"
 	if ((peak - rss0 > 24 * 1024)); then
@@ -207,7 +207,7 @@ t_watcher_peer_fails_while_events_flow() {
 		echo "SELECT rb_emit_event('closure_added', $rid); SELECT pg_sleep(0.04);"
 	done | rb_pg_psql "$RB_PG_DB" -o /dev/null
 	wait_line "$RB_CASE_DIR/rigbookd.log" '.*closing: the peer read nothing' 10
-	kill "$pid"
+	kill "$pid" 2>/dev/null || true
 	kill -0 "$LIM_PID"
 	expect_exit 0 flood signin --token tok-alice --ping
 	expect_eq ok "$(cat "$RB_OUT")" "a member afterwards"
