@@ -75,7 +75,6 @@ struct conn {
 	int watching;    /* events are pushed to it: never idle */
 	int ever_watched; /* events.c may hold a watcher for it until it is reaped */
 	int unauth;       /* counted as not signed in (on the unauth list) */
-	int signin_charged; /* its Hello counts as a failed sign-in until it succeeds */
 	int signin_refused; /* its Hello was answered UNAUTHENTICATED */
 	int64_t stall_since; /* unsent output and no write progress since (ms); 0: none */
 	int64_t frame_since; /* part of a frame waiting since (ms); 0: none */
@@ -276,32 +275,36 @@ static int64_t signin_wait(const struct tally *a, int64_t now)
 	return ahead > 0 ? ahead : 0;
 }
 
-/*
- * A Hello arrives: 0 when it may go on, counted as failed until it
- * succeeds (so that Hellos sent at once cannot overrun the burst), or
- * the seconds to wait.
- */
+/* A Hello arrives: 0 when it may go on, or the seconds to wait. */
 static int signin_admit(struct conn *c)
 {
-	int64_t now = mono_ms(), wait = signin_wait(c->addr, now);
+	int64_t wait = signin_wait(c->addr, mono_ms());
 
 	if (wait > 0)
 		return (int)((wait + 999) / 1000);
-	if (c->addr->signin_tat < now)
-		c->addr->signin_tat = now;
-	c->addr->signin_tat += (int64_t)C.lim.failed_signin_interval * 1000;
-	c->addr->throttled = 0;
-	c->signin_charged = 1;
+	c->addr->throttled = 0; /* a new burst is logged anew */
 	return 0;
 }
 
-/* The Hello did not fail for want of a valid token: it costs nothing. */
-static void signin_refund(struct conn *c)
+/*
+ * A Hello was refused for its token.  Hellos already on their way to the
+ * database when the burst runs out still count (at most max_per_address
+ * of them): sign-ins that succeed cost nothing, however many at once.
+ */
+static void signin_failed(struct conn *c)
 {
-	if (!c->signin_charged)
-		return;
-	c->signin_charged = 0;
-	c->addr->signin_tat -= (int64_t)C.lim.failed_signin_interval * 1000;
+	int64_t now = mono_ms();
+
+	if (c->addr->signin_tat < now)
+		c->addr->signin_tat = now;
+	c->addr->signin_tat += (int64_t)C.lim.failed_signin_interval * 1000;
+	if (!c->addr->throttled && signin_wait(c->addr, now) > 0) {
+		/* once per burst, not once per attempt */
+		log_warnx("%s: %d failed sign-ins from this address: refusing its sign-ins for %d s",
+			  c->peer, C.lim.max_failed_signins,
+			  (int)((signin_wait(c->addr, now) + 999) / 1000));
+		c->addr->throttled = 1;
+	}
 }
 
 /* ---------------------------------------------------------------- accounting */
@@ -617,7 +620,6 @@ void conn_auth_done(uint32_t slot, uint32_t gen, const struct session *s)
 	c->sess = *s;
 	c->state = CS_READY;
 	auth_timer_free(c);
-	signin_refund(c);
 	unauth_end(c);
 	member_key(s->member_id, key);
 	c->member = tally_get(key, 1); /* NULL when out of memory: then not counted */
@@ -635,16 +637,9 @@ void conn_auth_failed(uint32_t slot, uint32_t gen)
 
 	if (c == NULL)
 		return;
-	if (!c->signin_refused) {
-		signin_refund(c); /* refused for another reason: the database, the version */
-	} else if (c->signin_charged && !c->addr->throttled && signin_wait(c->addr, mono_ms()) > 0) {
-		/* once per burst, not once per attempt */
-		log_warnx("%s: %d failed sign-ins from this address: refusing its sign-ins for %d s",
-			  c->peer, C.lim.max_failed_signins,
-			  (int)((signin_wait(c->addr, mono_ms()) + 999) / 1000));
-		c->addr->throttled = 1;
-	}
-	c->signin_charged = 0;
+	/* refused for another reason (the database, the version): it costs nothing */
+	if (c->signin_refused)
+		signin_failed(c);
 	conn_close_after_flush(c, "authentication failed");
 }
 
@@ -907,7 +902,6 @@ static void accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct socka
 			tally_release(a);
 			return;
 		}
-		signin_refund(victim); /* its Hello, if any, did not fail: we cut it off */
 		conn_close(victim, "making room: its address holds the most connections not signed in");
 	}
 	if (C.nfree == 0) {

@@ -64,9 +64,11 @@ int conn_send(uint32_t slot, uint32_t gen, const Rigbook__Response *resp);
 
 /*
  * Push a server event (the Response's id stays 0) to (slot, gen).  Returns 0
- * when queued, -1 when the connection has gone or is closing, 1 (nothing
- * queued) when more than max_backlog bytes wait to be sent to it already.
- * Never calls back into anything (no request is processed from in here).
+ * when queued, -1 when the connection has gone or is closing, or was closed
+ * just now because its peer has read nothing for write_timeout (the close
+ * path runs from in here: events_conn_gone), 1 (nothing queued) when more
+ * than max_backlog bytes wait to be sent to it already.  Never processes a
+ * request from in here.
  */
 int conn_push(uint32_t slot, uint32_t gen, const Rigbook__Response *resp, size_t max_backlog)
 	__attribute__((warn_unused_result));

@@ -119,7 +119,7 @@ t_per_member_cap() {
 # database, the rest are refused with signin_throttled and retry_after,
 # logged once; another address is not throttled.
 t_failed_signin_throttle() {
-	local before
+	local before i pids
 	lim_daemon --max_failed_signins=3 --failed_signin_interval=60
 	before=$(grep -c 'refused a token' "$RB_CASE_DIR/rigbookd.log" || true)
 	expect_exit 0 flood badtokens 12 --src 127.0.0.6
@@ -140,11 +140,18 @@ t_failed_signin_throttle() {
 	fi
 	expect_exit 0 flood signin --src 127.0.0.7 --token tok-alice --ping
 	expect_eq ok "$(cat "$RB_OUT")" "a member from another address"
-	# successful sign-ins cost nothing
+	# sign-ins that succeed cost nothing, one after another or many at once
 	for i in 1 2 3 4 5; do
 		expect_exit 0 flood signin --src 127.0.0.7 --token tok-alice
 		expect_eq ok "$(cat "$RB_OUT")" "sign-in $i from 127.0.0.7"
 	done
+	pids=()
+	for i in 1 2 3 4 5 6 7 8; do
+		flood signin --src 127.0.0.8 --token tok-alice >"$RB_CASE_DIR/at-once.$i" &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	expect_eq 8 "$(cat "$RB_CASE_DIR"/at-once.* | grep -c '^ok$')" "sign-ins at once from 127.0.0.8"
 	lim_daemon_stop
 }
 
