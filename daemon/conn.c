@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -110,6 +111,7 @@ static struct {
 	TAILQ_HEAD(, conn) unauth_list;
 	int nunauth;
 	struct tally *tallies[TALLY_BUCKETS];
+	uint32_t tally_seed; /* random: peers cannot choose addresses that share a chain */
 	int64_t refuse_logged; /* when a refusal at accept was last logged */
 	unsigned refused;      /* refusals since */
 	int draining;
@@ -158,7 +160,7 @@ static void set_timeout(struct conn *c, int seconds)
 
 static uint32_t tally_hash(const uint8_t *key)
 {
-	uint32_t h = 2166136261u;
+	uint32_t h = 2166136261u ^ C.tally_seed;
 
 	for (size_t i = 0; i < sizeof(((struct tally *)0)->key); i++)
 		h = (h ^ key[i]) * 16777619u;
@@ -1104,6 +1106,8 @@ int conn_module_init(struct event_base *base, const struct config *c)
 	memset(&C, 0, sizeof(C));
 	C.base = base;
 	C.lim = lim;
+	if (getrandom(&C.tally_seed, sizeof(C.tally_seed), GRND_NONBLOCK) != sizeof(C.tally_seed))
+		C.tally_seed = (uint32_t)mono_ms() ^ (uint32_t)getpid();
 	C.max_conns = c->max_connections;
 	C.slots = calloc((size_t)C.max_conns, sizeof(*C.slots));
 	C.gens = calloc((size_t)C.max_conns, sizeof(*C.gens));
