@@ -20,6 +20,14 @@ struct config {
 	int max_queue;
 	int handshake_timeout;
 	int idle_timeout;
+	int write_timeout;
+	int frame_timeout;
+	int max_output;
+	int unauthenticated_share;
+	int max_per_address;
+	int max_per_member;
+	int max_failed_signins;
+	int failed_signin_interval;
 	int drain_timeout;
 	int watch_backlog;
 	int pool_size;

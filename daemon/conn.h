@@ -21,6 +21,14 @@ struct conn_limits {
 	int max_inflight;
 	int handshake_timeout;
 	int idle_timeout;
+	int write_timeout;          /* no write progress for this long: closed */
+	int frame_timeout;          /* a frame's first byte to its last */
+	int max_output;             /* unsent answer bytes before reading pauses */
+	int unauthenticated_share;  /* percent of max_connections not yet signed in */
+	int max_per_address;        /* connections from one address (IPv6: one /64) */
+	int max_per_member;         /* signed-in connections of one member */
+	int max_failed_signins;     /* failed Hellos from one address in a burst */
+	int failed_signin_interval; /* seconds that earn one more */
 };
 
 /* Who is on a connection, once Hello succeeded. */
@@ -44,6 +52,9 @@ void conn_listen_enable(void);
 
 void conn_set_limits(const struct conn_limits *l);
 
+/* The limits as configured. */
+void conn_limits_from_config(const struct config *c, struct conn_limits *l);
+
 /*
  * Send a response on connection (slot, gen) if it is still there.  Counts
  * the request as answered.  Returns 0 when sent, -1 when the connection has
@@ -53,9 +64,11 @@ int conn_send(uint32_t slot, uint32_t gen, const Rigbook__Response *resp);
 
 /*
  * Push a server event (the Response's id stays 0) to (slot, gen).  Returns 0
- * when queued, -1 when the connection has gone or is closing, 1 (nothing
- * queued) when more than max_backlog bytes wait to be sent to it already.
- * Never calls back into anything (no request is processed from in here).
+ * when queued, -1 when the connection has gone or is closing, or was closed
+ * just now because its peer has read nothing for write_timeout (the close
+ * path runs from in here: events_conn_gone), 1 (nothing queued) when more
+ * than max_backlog bytes wait to be sent to it already.  Never processes a
+ * request from in here.
  */
 int conn_push(uint32_t slot, uint32_t gen, const Rigbook__Response *resp, size_t max_backlog)
 	__attribute__((warn_unused_result));
@@ -63,7 +76,17 @@ int conn_push(uint32_t slot, uint32_t gen, const Rigbook__Response *resp, size_t
 /* A watching connection is never closed as idle.  -1 when it has gone. */
 int conn_set_watching(uint32_t slot, uint32_t gen, int on);
 
-/* Hello succeeded or failed on (slot, gen). */
+/*
+ * Before a Hello's reply: whether member_id may sign in on (slot, gen) too.
+ * Returns 0, or max_per_member when the member holds that many signed-in
+ * connections already (the Hello is then refused).
+ */
+int conn_auth_admit(uint32_t slot, uint32_t gen, uint64_t member_id);
+
+/*
+ * Hello succeeded or failed on (slot, gen).  A failure whose answer was
+ * UNAUTHENTICATED counts against the peer's address (max_failed_signins).
+ */
 void conn_auth_done(uint32_t slot, uint32_t gen, const struct session *s);
 void conn_auth_failed(uint32_t slot, uint32_t gen);
 

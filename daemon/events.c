@@ -50,9 +50,16 @@ enum transport {
 	TR_LOGICAL,
 };
 
+/*
+ * A connection's subscription.  Its memory has one owner, the connection:
+ * created by its first Watch, stopped (live = 0) by Unwatch, by an event
+ * it cannot take or by its close, and freed only when conn.c reaps the
+ * connection (events_conn_reaped), never while events are being pushed.
+ */
 struct watcher {
 	TAILQ_ENTRY(watcher) link;
 	uint32_t slot, gen;
+	int live; /* events go to it */
 	struct ev_scope scope;
 };
 
@@ -96,31 +103,36 @@ static void ls_write_cb(evutil_socket_t fd, short what, void *arg);
 
 /* ---------------------------------------------------------------- watchers */
 
-static struct watcher *find_watcher(uint32_t slot)
+static struct watcher *find_watcher(uint32_t slot, uint32_t gen)
 {
 	struct watcher *w;
 
 	TAILQ_FOREACH(w, &watchers, link)
-		if (w->slot == slot)
+		if (w->slot == slot && w->gen == gen)
 			return w;
 	return NULL;
 }
 
-static void drop_watcher(struct watcher *w)
+/* No more events to w; its memory stays until its connection is reaped. */
+static void stop_watcher(struct watcher *w)
 {
-	TAILQ_REMOVE(&watchers, w, link);
+	if (!w->live)
+		return;
+	w->live = 0;
 	E.nwatchers--;
+}
+
+static void free_watcher(struct watcher *w)
+{
+	stop_watcher(w);
+	TAILQ_REMOVE(&watchers, w, link);
 	free(w);
 }
 
 int events_watch(uint32_t slot, uint32_t gen, const struct ev_scope *scope)
 {
-	struct watcher *w = find_watcher(slot);
+	struct watcher *w = find_watcher(slot, gen);
 
-	if (w != NULL && w->gen != gen) {
-		drop_watcher(w); /* a connection that has gone */
-		w = NULL;
-	}
 	if (w == NULL) {
 		w = calloc(1, sizeof(*w));
 		if (w == NULL)
@@ -128,6 +140,9 @@ int events_watch(uint32_t slot, uint32_t gen, const struct ev_scope *scope)
 		w->slot = slot;
 		w->gen = gen;
 		TAILQ_INSERT_TAIL(&watchers, w, link);
+	}
+	if (!w->live) {
+		w->live = 1;
 		E.nwatchers++;
 	}
 	w->scope = *scope;
@@ -138,21 +153,29 @@ int events_watch(uint32_t slot, uint32_t gen, const struct ev_scope *scope)
 
 int events_unwatch(uint32_t slot, uint32_t gen)
 {
-	struct watcher *w = find_watcher(slot);
+	struct watcher *w = find_watcher(slot, gen);
 
-	if (w == NULL || w->gen != gen)
+	if (w == NULL || !w->live)
 		return 0;
-	drop_watcher(w);
+	stop_watcher(w);
 	return 1;
 }
 
-void events_conn_gone(uint32_t slot)
+void events_conn_gone(uint32_t slot, uint32_t gen)
 {
-	struct watcher *w = find_watcher(slot);
+	struct watcher *w = find_watcher(slot, gen);
 
 	if (w != NULL)
-		drop_watcher(w);
+		stop_watcher(w);
 	session_conn_gone(slot);
+}
+
+void events_conn_reaped(uint32_t slot, uint32_t gen)
+{
+	struct watcher *w = find_watcher(slot, gen);
+
+	if (w != NULL)
+		free_watcher(w);
 }
 
 int events_watchers(void)
@@ -185,7 +208,8 @@ static void push(struct watcher *w, const Rigbook__Response *resp)
 	if (rc == 0)
 		return;
 	if (rc < 0) {
-		drop_watcher(w);
+		/* gone or closed just now (conn_push may close it): w stays until the reap */
+		stop_watcher(w);
 		return;
 	}
 	log_warnx("connection %u: stopping its events: more than %zu bytes of them unread",
@@ -198,7 +222,7 @@ static void push(struct watcher *w, const Rigbook__Response *resp)
 	last.event = &ev;
 	if (conn_push(w->slot, w->gen, &last, SIZE_MAX) == 0)
 		conn_set_watching(w->slot, w->gen, 0);
-	drop_watcher(w);
+	stop_watcher(w);
 }
 
 static void broadcast_resync(const char *why)
@@ -214,7 +238,8 @@ static void broadcast_resync(const char *why)
 	resp.event = &ev;
 	for (w = TAILQ_FIRST(&watchers); w != NULL; w = next) {
 		next = TAILQ_NEXT(w, link);
-		push(w, &resp);
+		if (w->live)
+			push(w, &resp);
 	}
 }
 
@@ -227,7 +252,7 @@ static void deliver(const char *payload, size_t len)
 	struct watcher *w, *next;
 	const char *why;
 
-	if (TAILQ_EMPTY(&watchers) && !ev_is_access_ended(payload, len))
+	if (E.nwatchers == 0 && !ev_is_access_ended(payload, len))
 		return; /* nobody to tell: not even worth reading */
 	if (ev_parse(payload, len, &ev, &why) != 0) {
 		log_warnx("ignoring an event the database sent: %s", why);
@@ -241,9 +266,12 @@ static void deliver(const char *payload, size_t len)
 	resp.body_case = RIGBOOK__RESPONSE__BODY_EVENT;
 	resp.event = &wire;
 	for (w = TAILQ_FIRST(&watchers); w != NULL; w = next) {
-		enum ev_view view = ev_visible(&w->scope, &ev);
+		enum ev_view view;
 
 		next = TAILQ_NEXT(w, link);
+		if (!w->live)
+			continue;
+		view = ev_visible(&w->scope, &ev);
 		if (view == EV_HIDE)
 			continue;
 		ev_to_wire(&ev, view, &wire);
@@ -969,7 +997,7 @@ void events_stop(void)
 	struct watcher *w;
 
 	while ((w = TAILQ_FIRST(&watchers)) != NULL)
-		drop_watcher(w);
+		free_watcher(w);
 	ls_close();
 	if (E.ev_timer != NULL) {
 		event_free(E.ev_timer);

@@ -76,8 +76,19 @@ int events_watch(uint32_t slot, uint32_t gen, const struct ev_scope *scope)
 /* Stop watching; returns whether it was. */
 int events_unwatch(uint32_t slot, uint32_t gen);
 
-/* The connection in slot closed (conn.c's close path). */
-void events_conn_gone(uint32_t slot);
+/*
+ * The connection (slot, gen) closed (conn.c's close path): it hears no more
+ * events.  Its watcher's memory stays until events_conn_reaped.
+ */
+void events_conn_gone(uint32_t slot, uint32_t gen);
+
+/*
+ * The connection (slot, gen) is freed (conn.c's reap step, at the end of
+ * the loop turn): the watcher's memory goes with it.  This and
+ * events_stop are the only places a watcher is freed, so nothing that
+ * runs while events are pushed can free one under push()'s feet.
+ */
+void events_conn_reaped(uint32_t slot, uint32_t gen);
 
 /* Close the listening connection and forget every watcher. */
 void events_stop(void);

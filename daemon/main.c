@@ -68,13 +68,9 @@ static int apply_config(struct config *c, char *err, size_t errlen)
 
 static void limits_from(const struct config *c)
 {
-	struct conn_limits l = {
-		.max_frame = (uint32_t)c->max_frame,
-		.max_inflight = c->max_inflight,
-		.handshake_timeout = c->handshake_timeout,
-		.idle_timeout = c->idle_timeout,
-	};
+	struct conn_limits l;
 
+	conn_limits_from_config(c, &l);
 	conn_set_limits(&l);
 }
 

@@ -271,6 +271,23 @@ static int session_add(uint32_t slot, uint32_t gen, uint64_t member_id, uint64_t
 		conn_auth_failed(slot_, gen_);                                        \
 	} while (0)
 
+/* The member holds max_per_member signed-in connections already: refuse this one. */
+static int member_cap_refused(struct req *r, const struct session *s)
+{
+	char m[160], limit[16];
+	int max = conn_auth_admit(r->slot, r->gen, s->member_id);
+
+	if (max == 0)
+		return 0;
+	log_info("%s: %s holds %d connections, the most one member may", r->peer, s->handle, max);
+	snprintf(m, sizeof(m), "%s holds %d signed-in connections already, the most one member may",
+		 s->handle, max);
+	snprintf(limit, sizeof(limit), "%d", max);
+	hello_refused(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "too_many_connections", m,
+		      "member", s->handle, "limit", limit, NULL);
+	return 1;
+}
+
 static void hello_done(void *arg, const struct db_result *res, const struct db_error *err)
 {
 	struct req *r = arg;
@@ -304,6 +321,8 @@ static void hello_done(void *arg, const struct db_result *res, const struct db_e
 	s.startup_id = (uint64_t)db_get_int64(res, 0, AUTH_STARTUP_ID);
 	s.institution_id = (uint64_t)db_get_int64(res, 0, AUTH_INSTITUTION_ID);
 	snprintf(s.handle, sizeof(s.handle), "%s", db_get(res, 0, AUTH_HANDLE));
+	if (member_cap_refused(r, &s))
+		return;
 
 	hr.protocol_version = RIGBOOK_PROTOCOL_VERSION;
 	hr.member_id = s.member_id;
