@@ -316,7 +316,8 @@ int dispatch_request(uint32_t slot, uint32_t gen, const char *peer, const struct
 					    "idempotency_key_unexpected",
 					    "only changes take an idempotency key", "idempotency_key",
 					    "request", e->name, NULL);
-			return 0;
+			/* a Hello refused here signs nobody in: the connection closes */
+			return sess == NULL ? -1 : 0;
 		}
 		if (!idem_key_ok(msg->idempotency_key)) {
 			dispatch_send_error(slot, gen, msg->id, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,

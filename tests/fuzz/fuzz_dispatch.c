@@ -81,11 +81,11 @@ static enum state one_frame(struct seam_conn *c, enum state st, const uint8_t *p
 	if (st == HELLO) {
 		/*
 		 * No reading while Hello is answered: it was answered above.  A
-		 * Hello the dispatcher refuses itself (an idempotency key on it)
-		 * signs nobody in and leaves the connection to the handshake
-		 * deadline, which closes it.
+		 * Hello not refused by the dispatcher itself (which closes the
+		 * connection: rc above) either signs in or fails, never neither.
 		 */
 		CHECK(!(c->authed && c->auth_failed));
+		CHECK(c->authed || c->auth_failed);
 		return c->authed ? READY : CLOSED;
 	}
 	return st;
