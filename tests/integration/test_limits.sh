@@ -121,14 +121,14 @@ t_per_member_cap() {
 t_failed_signin_throttle() {
 	local before i pids
 	lim_daemon --max_failed_signins=3 --failed_signin_interval=60
-	before=$(grep -c 'refused a token' "$RB_CASE_DIR/rigbookd.log" || true)
+	before=$(grep -c 'sign-in refused' "$RB_CASE_DIR/rigbookd.log" || true)
 	expect_exit 0 flood badtokens 12 --src 127.0.0.6
 	# the database's reason for an unknown token is its own; 3 get it
 	expect_eq "signin_throttled 9" "$(grep '^signin_throttled ' "$RB_OUT")" \
 		"bad tokens refused before the database was asked"
 	expect_eq 3 "$(awk '$1 != "signin_throttled" && $1 != "ok" { n += $2 } END { print n + 0 }' "$RB_OUT")" \
 		"bad tokens the database refused"
-	expect_eq 3 "$(($(grep -c 'refused a token' "$RB_CASE_DIR/rigbookd.log") - before))" \
+	expect_eq 3 "$(($(grep -c 'sign-in refused' "$RB_CASE_DIR/rigbookd.log") - before))" \
 		"tokens the database was asked about"
 	expect_eq 1 "$(grep -c '127.0.0.6:[0-9]*: 3 failed sign-ins from this address' \
 		"$RB_CASE_DIR/rigbookd.log")" "log lines about the burst"
