@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "i18n.h"
 #include "rigbook/rbtime.h"
 
 static const struct cmd_opt audit_opts[] = {
@@ -86,8 +87,10 @@ static int add_row(struct out_table *t, const Rigbook__AuditEntry *e, enum audit
 
 static int cmd_audit_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	static const char *const head[] = { "ID", "AT (UTC)", "WHO", "ACTION", "OBJECT", "RESOURCE",
-					    "FROM", "DETAIL" };
+	const char *const head[] = { N_("ID"), N_("AT (UTC)"), N_("WHO"), N_("ACTION"), N_("OBJECT"),
+				     N_("RESOURCE"),
+				     /* TRANSLATORS: audit's column: the address a change came from */
+				     C_("audit", "FROM"), N_("DETAIL") };
 	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
 	Rigbook__ListAuditRequest q = RIGBOOK__LIST_AUDIT_REQUEST__INIT;
 	enum audit_format fmt = ctx->json ? AF_JSON : cmd_arg(args, "csv") ? AF_CSV : AF_TABLE;
@@ -102,18 +105,19 @@ static int cmd_audit_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	int rc = CMD_OK;
 
 	if (ctx->json && cmd_arg(args, "csv"))
-		return cmd_usage_error(ctx, "--json and --csv do not go together");
+		return cmd_usage_error(ctx, _("--json and --csv do not go together"));
 	if (since != NULL && rb_time_parse(since, "UTC", &q.since, err, sizeof(err)) != 0)
-		return cmd_bad_value(ctx, "--since: %s", err);
+		return cmd_bad_value(ctx, _("--since: %s"), err);
 	if (until != NULL && rb_time_parse_until(until, "UTC", &q.until, err, sizeof(err)) != 0)
-		return cmd_bad_value(ctx, "--until: %s", err);
+		return cmd_bad_value(ctx, _("--until: %s"), err);
 	if (q.since != 0 && q.until != 0 && q.until <= q.since)
-		return cmd_bad_value(ctx, "--until must be after --since");
+		return cmd_bad_value(ctx, _("--until must be after --since"));
 	if (cmd_arg(args, "limit") != NULL &&
 	    cmd_count_arg(ctx, "--limit", cmd_arg(args, "limit"), 1, 1000, 0, &limit) != CMD_OK)
 		return CMD_USAGE;
 	if (before != NULL && cmd_booking_id(before, &q.before_id) != 0)
-		return cmd_bad_value(ctx, "--before: '%s' is not an entry id (a number, as audit shows)", before);
+		return cmd_bad_value(ctx, _("--before: '%s' is not an entry id (a number, as audit shows)"),
+				     before);
 	q.member_handle = (char *)cmd_arg(args, "member");
 	q.resource_code = (char *)cmd_arg(args, "resource");
 	q.action = (char *)cmd_arg(args, "action");
@@ -124,7 +128,7 @@ static int cmd_audit_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	if (fmt == AF_TABLE) {
 		t = out_table_new(8, head);
 		if (t == NULL)
-			return cmd_failed("out of memory");
+			return cmd_failed(_("out of memory"));
 	} else if (fmt == AF_JSON) {
 		out_json_init(&j, stdout);
 		out_json_begin_array(&j);
@@ -144,7 +148,7 @@ static int cmd_audit_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 			if (fmt == AF_JSON)
 				json_entry(&j, a->entries[i]);
 			else if (add_row(t, a->entries[i], fmt) != 0)
-				rc = cmd_failed("out of memory");
+				rc = cmd_failed(_("out of memory"));
 			shown++;
 		}
 		q.before_id = a != NULL ? a->next_before_id : 0;
@@ -158,12 +162,12 @@ static int cmd_audit_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	} else if (fmt == AF_TABLE) {
 		if (rc == CMD_OK) {
 			if (shown == 0)
-				printf("no audit entries match\n");
+				fputs(_("no audit entries match\n"), stdout);
 			else
 				out_table_print(t, stdout);
 			if (!all && q.before_id != 0)
-				fprintf(stderr, "rigbook: more entries are older: --before %" PRIu64
-						" (or --all)\n", q.before_id);
+				fprintf(stderr, _("rigbook: more entries are older: --before %" PRIu64
+						  " (or --all)\n"), q.before_id);
 		}
 		out_table_free(t);
 	}
@@ -174,7 +178,7 @@ const struct cmd_entry cmd_audit_entry = {
 	.name = "audit",
 	.usage = "[--since TIME] [--until TIME] [--member M] [--resource CODE] [--action A] "
 		 "[--limit N] [--before ID | --all] [--csv]",
-	.summary = "who did what, newest first (staff: your space's or institution's)",
+	.summary = N_("who did what, newest first (staff: your space's or institution's)"),
 	.options = audit_opts,
 	.lower = 0,
 	.upper = 0,

@@ -207,7 +207,7 @@ static int book_series(struct cmd_ctx *ctx, const struct cmd_args *args, const c
 	req.body_case = RIGBOOK__REQUEST__BODY_BOOK_SERIES;
 	req.book_series = &sr;
 	rc = cmd_mutate(ctx, &req, RIGBOOK__RESPONSE__BODY_BOOK_SERIES, &resp,
-			"the server may have booked the series; run `rigbook bookings` to check");
+			_("the server may have booked the series; run `rigbook bookings` to check"));
 	if (rc != CMD_OK)
 		return rc;
 	s = resp->book_series;
@@ -308,7 +308,7 @@ static int cmd_book_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	req.body_case = RIGBOOK__REQUEST__BODY_BOOK;
 	req.book = &br;
 	rc = cmd_mutate(ctx, &req, RIGBOOK__RESPONSE__BODY_BOOK, &resp,
-			"the server may have booked it; run `rigbook bookings` to check");
+			_("the server may have booked it; run `rigbook bookings` to check"));
 	if (rc != CMD_OK)
 		return rc;
 	b = resp->book != NULL ? resp->book->booking : NULL;

@@ -49,7 +49,7 @@ static int cancel_series(struct cmd_ctx *ctx, const char *id, const char *reason
 	req.body_case = RIGBOOK__REQUEST__BODY_CANCEL_SERIES;
 	req.cancel_series = &cr;
 	rc = cmd_mutate(ctx, &req, RIGBOOK__RESPONSE__BODY_CANCEL_SERIES, &resp,
-			"the server may have cancelled the series; run `rigbook bookings` to check");
+			_("the server may have cancelled the series; run `rigbook bookings` to check"));
 	if (rc != CMD_OK)
 		return rc;
 	s = resp->cancel_series;
@@ -106,7 +106,7 @@ static int cmd_cancel_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	req.body_case = RIGBOOK__REQUEST__BODY_CANCEL_BOOKING;
 	req.cancel_booking = &cr;
 	rc = cmd_mutate(ctx, &req, RIGBOOK__RESPONSE__BODY_CANCEL_BOOKING, &resp,
-			"the server may have cancelled it; run `rigbook bookings` to check");
+			_("the server may have cancelled it; run `rigbook bookings` to check"));
 	if (rc != CMD_OK)
 		return rc;
 	b = resp->cancel_booking != NULL ? resp->cancel_booking->booking : NULL;

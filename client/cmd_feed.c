@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "cmd.h"
+#include "i18n.h"
 
 static const struct cmd_opt feed_opts[] = {
 	{ "startup", 0, NULL },
@@ -46,16 +47,23 @@ static int cmd_feed_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	} else if (f->issued) {
 		printf("%s\n", f->url);
 		fprintf(stderr,
-			"rigbook: %s calendar%s: subscribe to this address in your calendar program; "
-			"keep it private (anyone with it sees these bookings)%s\n",
-			f->startup ? "your startup's" : "your", "",
-			q.replace ? "; the old address no longer works" : "");
+			f->startup ? _("rigbook: your startup's calendar: subscribe to this address in your "
+				       "calendar program; keep it private (anyone with it sees these "
+				       "bookings)%s\n")
+				   : _("rigbook: your calendar: subscribe to this address in your calendar "
+				       "program; keep it private (anyone with it sees these bookings)%s\n"),
+			q.replace ? _("; the old address no longer works") : "");
+	} else if (f->startup) {
+		fprintf(stderr,
+			_("rigbook: you have a calendar feed of your startup's bookings since %s; its "
+			  "address was shown when it was made. `rigbook feed --startup --revoke` replaces "
+			  "it with a new one.\n"),
+			since);
 	} else {
 		fprintf(stderr,
-			"rigbook: you have a calendar feed%s since %s; its address was shown when it was "
-			"made. `rigbook feed%s --revoke` replaces it with a new one.\n",
-			f->startup ? " of your startup's bookings" : "", since,
-			f->startup ? " --startup" : "");
+			_("rigbook: you have a calendar feed since %s; its address was shown when it was "
+			  "made. `rigbook feed --revoke` replaces it with a new one.\n"),
+			since);
 	}
 	rigbook__response__free_unpacked(resp, NULL);
 	return CMD_OK;
@@ -64,7 +72,7 @@ static int cmd_feed_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 const struct cmd_entry cmd_feed_entry = {
 	.name = "feed",
 	.usage = "[--startup] [--revoke]",
-	.summary = "your private calendar address for calendar programs (--revoke: a new one)",
+	.summary = N_("your private calendar address for calendar programs (--revoke: a new one)"),
 	.options = feed_opts,
 	.lower = 0,
 	.upper = 0,

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "i18n.h"
 #include "rigbook/names.h"
 #include "stream.h"
 
@@ -94,7 +95,7 @@ static void state_load(struct interlock *il)
 	f = fopen(il->state_file, "r");
 	if (f == NULL) {
 		if (errno != ENOENT)
-			logf_("cannot read %s: %s; the instrument's state is taken as unknown",
+			logf_(_("cannot read %s: %s; the instrument's state is taken as unknown"),
 			      il->state_file, strerror(errno));
 		return;
 	}
@@ -109,7 +110,7 @@ static void state_load(struct interlock *il)
 	}
 	fclose(f);
 	if (il->on < 0)
-		logf_("%s does not say on or off; the instrument's state is taken as unknown",
+		logf_(_("%s does not say on or off; the instrument's state is taken as unknown"),
 		      il->state_file);
 }
 
@@ -124,7 +125,7 @@ static void state_save(const struct interlock *il)
 	snprintf(tmp, sizeof(tmp), "%s.tmp", il->state_file);
 	f = fopen(tmp, "w");
 	if (f == NULL) {
-		logf_("cannot write %s: %s", tmp, strerror(errno));
+		logf_(_("cannot write %s: %s"), tmp, strerror(errno));
 		return;
 	}
 	if (il->on)
@@ -132,7 +133,7 @@ static void state_save(const struct interlock *il)
 	else
 		fprintf(f, "off\n");
 	if (fflush(f) != 0 || fsync(fileno(f)) != 0 || fclose(f) != 0 || rename(tmp, il->state_file) != 0)
-		logf_("cannot write %s: %s", il->state_file, strerror(errno));
+		logf_(_("cannot write %s: %s"), il->state_file, strerror(errno));
 }
 
 /* ------------------------------------------------------------ commands */
@@ -182,7 +183,7 @@ static int run(const struct interlock *il, const char *action, const char *cmd,
 		if (waited < 0 && errno != EINTR)
 			return -1;
 		if (ms >= il->timeout_s * 1000) {
-			logf_("--on-%s ran longer than %d s: killing it", action, il->timeout_s);
+			logf_(_("--on-%s ran longer than %d s: killing it"), action, il->timeout_s);
 			kill(pid, SIGKILL);
 			waitpid(pid, &status, 0);
 			return -1;
@@ -219,8 +220,10 @@ static void reconcile(struct interlock *il, const char *reason)
 	rc = cmd_call(&il->query, &req, RIGBOOK__RESPONSE__BODY_AVAILABILITY, &resp);
 	if (rc != CMD_OK) {
 		cmd_close(&il->query);
-		logf_("cannot ask whether %s is in use; keeping the instrument %s", il->code,
-		      il->on == 1 ? "on" : il->on == 0 ? "off" : "as it is");
+		logf_(_("cannot ask whether %s is in use; keeping the instrument %s"), il->code,
+		      il->on == 1   ? C_("instrument", "on")
+		      : il->on == 0 ? C_("instrument", "off")
+				    : C_("instrument", "as it is"));
 		return;
 	}
 	for (size_t i = 0; resp->availability != NULL && i < resp->availability->n_busy; i++) {
@@ -242,19 +245,21 @@ static void reconcile(struct interlock *il, const char *reason)
 		const char *action = want ? "start" : "stop";
 
 		if (want)
-			logf_("%s: booking %" PRIu64 " is checked in (%s): running --on-start", il->code,
+			logf_(_("%s: booking %" PRIu64 " is checked in (%s): running --on-start"), il->code,
 			      in->booking_id, reason);
 		else
-			logf_("%s: nobody is checked in (%s): running --on-stop", il->code, reason);
+			logf_(_("%s: nobody is checked in (%s): running --on-stop"), il->code, reason);
 		rc = run(il, action, want ? il->on_start : il->on_stop, in, reason);
 		if (rc == 0) {
 			il->on = want;
 			il->booking = want ? in->booking_id : 0;
 			state_save(il);
-			logf_("%s: --on-%s done; the instrument is %s", il->code, action, want ? "on" : "off");
+			logf_(_("%s: --on-%s done; the instrument is %s"), il->code, action,
+			      want ? C_("instrument", "on") : C_("instrument", "off"));
 		} else {
-			logf_("%s: --on-%s failed (%s %d); trying again at the next event or period",
-			      il->code, action, rc < 0 ? "status" : "exit", rc);
+			logf_(_("%s: --on-%s failed (%s %d); trying again at the next event or period"),
+			      il->code, action,
+			      rc < 0 ? C_("interlock", "status") : C_("interlock", "exit"), rc);
 		}
 	}
 	rigbook__response__free_unpacked(resp, NULL);
@@ -264,7 +269,10 @@ static int il_watching(void *arg, const char *tz, int first)
 {
 	struct interlock *il = arg;
 
-	logf_("watching %s%s", il->code, first ? "" : " again");
+	if (first)
+		logf_(_("watching %s"), il->code);
+	else
+		logf_(_("watching %s again"), il->code);
 	if (first)
 		reconcile(il, "start");
 	return 0;
@@ -331,7 +339,7 @@ static int cmd_interlock_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	int rc;
 
 	if (il.on_start == NULL || il.on_start[0] == '\0' || il.on_stop == NULL || il.on_stop[0] == '\0')
-		return cmd_usage_error(ctx, "give both --on-start and --on-stop");
+		return cmd_usage_error(ctx, _("give both --on-start and --on-stop"));
 	if (cmd_arg(args, "reconcile") != NULL &&
 	    cmd_count_arg(ctx, "--reconcile", cmd_arg(args, "reconcile"), 1, 86400, 0, &period) != CMD_OK)
 		return CMD_USAGE;
@@ -347,12 +355,13 @@ static int cmd_interlock_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
 	state_load(&il);
 	if (il.on >= 0)
-		logf_("%s: the state file says the instrument is %s", il.code, il.on ? "on" : "off");
+		logf_(_("%s: the state file says the instrument is %s"), il.code,
+		      il.on ? C_("instrument", "on") : C_("instrument", "off"));
 
 	rc = stream_run(ctx, &s);
 	cmd_close(&il.query);
 	if (rc == CMD_OK)
-		logf_("stopped");
+		logf_("%s", _("stopped"));
 	/* only a usage error is an error: a token or resource the server refuses is one */
 	return rc == CMD_OK ? CMD_OK : CMD_USAGE;
 }
@@ -361,7 +370,7 @@ const struct cmd_entry cmd_interlock_entry = {
 	.name = "interlock",
 	.usage = "CODE --on-start CMD --on-stop CMD [--state-file FILE] [--reconcile SECONDS] "
 		 "[--command-timeout SECONDS]",
-	.summary = "switch an instrument on at check-in and off at check-out (an agent; staff)",
+	.summary = N_("switch an instrument on at check-in and off at check-out (an agent; staff)"),
 	.options = interlock_opts,
 	.lower = 1,
 	.upper = 1,

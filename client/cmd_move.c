@@ -66,7 +66,7 @@ static int cmd_move_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	req.body_case = RIGBOOK__REQUEST__BODY_MOVE_BOOKING;
 	req.move_booking = &mr;
 	rc = cmd_mutate(ctx, &req, RIGBOOK__RESPONSE__BODY_MOVE_BOOKING, &resp,
-			"the server may have moved it; run `rigbook bookings` to check");
+			_("the server may have moved it; run `rigbook bookings` to check"));
 	if (rc != CMD_OK)
 		return rc;
 	b = resp->move_booking != NULL ? resp->move_booking->booking : NULL;

@@ -17,13 +17,14 @@ static const struct cmd_opt token_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* The key (--json's); _() of it is the reader's word. */
 static const char *status(const Rigbook__Token *t, int64_t now)
 {
 	if (t->revoked_at != 0)
-		return _("revoked");
+		return N_("revoked");
 	if (t->expires_at != 0 && t->expires_at <= now)
-		return _("expired");
-	return _("active");
+		return N_("expired");
+	return N_("active");
 }
 
 static void json_token(struct out_json *j, const Rigbook__Token *t, int64_t now)
@@ -184,7 +185,7 @@ static int list(struct cmd_ctx *ctx, const char *handle)
 			when(k->revoked_at, r, sizeof(r));
 			snprintf(st, sizeof(st), _("revoked %s"), r);
 		} else {
-			snprintf(st, sizeof(st), "%s", status(k, now));
+			snprintf(st, sizeof(st), "%s", _(status(k, now)));
 		}
 		const char *row[] = { id, k->member_handle, k->label, made, until, used, st,
 				      k->issued_by };

@@ -128,7 +128,7 @@ static int cmd_wait_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	req.body_case = RIGBOOK__REQUEST__BODY_WAIT;
 	req.wait = &wr;
 	rc = cmd_mutate(ctx, &req, RIGBOOK__RESPONSE__BODY_WAIT, &resp,
-			"the server may have put you on the waitlist; run `rigbook waitlist` to check");
+			_("the server may have put you on the waitlist; run `rigbook waitlist` to check"));
 	if (rc != CMD_OK)
 		return rc;
 	e = resp->wait != NULL ? resp->wait->entry : NULL;

@@ -36,7 +36,8 @@ static void print_text(const Rigbook__Event *e, const char *fallback_tz)
 		/* about the stream itself: resync, dropped */
 		if (e->message != NULL && e->message[0] != '\0') {
 			fputs("  ", stdout);
-			out_put_clean(stdout, e->message);
+			/* the client's words for what it knows (resync, dropped), else the server's */
+			out_put_clean(stdout, _(e->message));
 		}
 		fputc('\n', stdout);
 		return;
@@ -118,9 +119,9 @@ static int watch_watching(void *arg, const char *tz, int first)
 	const struct watch_state *w = arg;
 
 	if (first)
-		fprintf(stderr, "rigbook: watching %s; Ctrl-C stops\n", w->what);
+		fprintf(stderr, _("rigbook: watching %s; Ctrl-C stops\n"), w->what);
 	else
-		fprintf(stderr, "rigbook: watching %s again\n", w->what);
+		fprintf(stderr, _("rigbook: watching %s again\n"), w->what);
 	return 0;
 }
 
@@ -138,7 +139,7 @@ static int watch_event(void *arg, const Rigbook__Event *e, const char *tz)
 
 static int cmd_watch_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	struct watch_state w = { ctx, args->npos == 1 ? args->pos[0] : "every resource" };
+	struct watch_state w = { ctx, args->npos == 1 ? args->pos[0] : _("every resource") };
 	struct stream s = {
 		.code = args->npos == 1 ? args->pos[0] : NULL,
 		.once = cmd_arg(args, "once") != NULL,

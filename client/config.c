@@ -19,14 +19,15 @@ static void warn_mode(const char *path, mode_t mode, int readable)
 
 	readable = readable && (mode & (S_IRGRP | S_IROTH)) != 0;
 	if (readable && (mode & (S_IWGRP | S_IWOTH)) != 0)
-		why = "others can read and change it";
+		why = _("others can read and change it");
 	else if (readable)
-		why = "others can read it";
+		why = _("others can read it");
 	else if ((mode & (S_IWGRP | S_IWOTH)) != 0)
-		why = "others can change it";
+		why = _("others can change it");
 	else
 		return;
-	fprintf(stderr, "rigbook: warning: %s holds your token and %s (mode %04o); run: chmod 600 %s\n",
+	fprintf(stderr,
+		_("rigbook: warning: %s holds your token and %s (mode %04o); run: chmod 600 %s\n"),
 		path, why, (unsigned)(mode & 07777), path);
 }
 
@@ -78,7 +79,7 @@ int config_load(const char *path, int must_exist, struct config *cfg, char *err,
 		return -1;
 	}
 	if (fstat(fileno(f), &st) != 0) {
-		snprintf(err, errlen, "cannot read the configuration file %s: %s", path,
+		snprintf(err, errlen, _("cannot read the configuration file %s: %s"), path,
 			 strerror(errno));
 		fclose(f);
 		return -1;
@@ -139,7 +140,7 @@ int config_load(const char *path, int must_exist, struct config *cfg, char *err,
 		goto out;
 	}
 	if (cfg->token != NULL && cfg->token_file != NULL) {
-		snprintf(err, errlen, "%s: give token or token_file, not both", path);
+		snprintf(err, errlen, _("%s: give token or token_file, not both"), path);
 		goto out;
 	}
 	if (cfg->token != NULL || cfg->token_file != NULL)
@@ -159,17 +160,17 @@ char *config_read_token(const char *path, char *err, size_t errlen)
 
 	f = fopen(path, "re");
 	if (f == NULL) {
-		snprintf(err, errlen, "cannot read the token file %s: %s", path, strerror(errno));
+		snprintf(err, errlen, _("cannot read the token file %s: %s"), path, strerror(errno));
 		return NULL;
 	}
 	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "the token file %s is not a file", path);
+		snprintf(err, errlen, _("the token file %s is not a file"), path);
 		fclose(f);
 		return NULL;
 	}
 	n = fread(buf, 1, TOKEN_FILE_MAX, f);
 	if (ferror(f)) {
-		snprintf(err, errlen, "cannot read the token file %s", path);
+		snprintf(err, errlen, _("cannot read the token file %s"), path);
 		fclose(f);
 		return NULL;
 	}
@@ -182,12 +183,12 @@ char *config_read_token(const char *path, char *err, size_t errlen)
 	while (end > tok && (end[-1] == ' ' || end[-1] == '\t'))
 		*--end = '\0';
 	if (tok[0] == '\0') {
-		snprintf(err, errlen, "the token file %s holds no token", path);
+		snprintf(err, errlen, _("the token file %s holds no token"), path);
 		return NULL;
 	}
 	tok = strdup(tok);
 	if (tok == NULL)
-		snprintf(err, errlen, "out of memory");
+		snprintf(err, errlen, _("out of memory"));
 	return tok;
 }
 

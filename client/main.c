@@ -187,7 +187,7 @@ int main(int argc, char **argv)
 
 	ctx.opts.server = pick(g.server, "RIGBOOK_SERVER", cfg.server, DEFAULT_SERVER);
 	if (g.token != NULL && g.token_file != NULL) {
-		rc = usage_error("give --token or --token-file, not both");
+		rc = usage_error(_("give --token or --token-file, not both"));
 		goto out;
 	}
 	/* --token or --token-file, else RIGBOOK_TOKEN, else the file's token or token_file */
@@ -200,7 +200,7 @@ int main(int argc, char **argv)
 		if (tf != NULL) {
 			file_token = config_read_token(tf, err, sizeof(err));
 			if (file_token == NULL) {
-				fprintf(stderr, "rigbook: %s\n", err);
+				fprintf(stderr, _("rigbook: %s\n"), err);
 				rc = CMD_USAGE;
 				goto out;
 			}
@@ -220,7 +220,7 @@ int main(int argc, char **argv)
 	ctx.retry_ms = CMD_RETRY_DEFAULT_MS;
 	retry = pick(g.retry, "RIGBOOK_RETRY", cfg.retry, NULL);
 	if (retry != NULL && parse_seconds(retry, 0, 600, &ctx.retry_ms) != 0) {
-		fprintf(stderr, "rigbook: the retry time must be a number of seconds from 0 to 600, not '%.40s'\n",
+		fprintf(stderr, _("rigbook: the retry time must be a number of seconds from 0 to 600, not '%.40s'\n"),
 			retry);
 		rc = CMD_USAGE;
 		goto out;

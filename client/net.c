@@ -221,10 +221,11 @@ static int tcp_connect(const char *host, const char *port, int64_t deadline, cha
 		       size_t errlen)
 {
 	struct addrinfo hints, *res = NULL, *ai;
-	char why[256] = "no address";
+	char why[256];
 	int fd = -1, rc, soerr, one = 1;
 	socklen_t sl;
 
+	snprintf(why, sizeof(why), "%s", _("no address"));
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
@@ -249,7 +250,7 @@ static int tcp_connect(const char *host, const char *port, int64_t deadline, cha
 		}
 		rc = connect(fd, ai->ai_addr, ai->ai_addrlen);
 		if (rc != 0 && errno == EINPROGRESS) {
-			if (wait_fd(fd, 1, deadline, "connecting", why, sizeof(why)) != 0) {
+			if (wait_fd(fd, 1, deadline, _("connecting"), why, sizeof(why)) != 0) {
 				close(fd);
 				fd = -1;
 				break; /* the deadline covers all addresses */
@@ -350,7 +351,7 @@ static int tls_handshake(struct rbc_conn *c, int64_t deadline, char *err, size_t
 			return 0;
 		e = SSL_get_error(c->ssl, rc);
 		if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
-			if (wait_fd(c->fd, e == SSL_ERROR_WANT_WRITE, deadline, "in the TLS handshake",
+			if (wait_fd(c->fd, e == SSL_ERROR_WANT_WRITE, deadline, _("in the TLS handshake"),
 				    tmo, sizeof(tmo)) != 0) {
 				set_err(err, errlen, _("TLS handshake with %s failed: %s"), c->peer, tmo);
 				return -1;
@@ -410,7 +411,7 @@ static int tls_write_all(struct rbc_conn *c, const uint8_t *buf, size_t len, int
 		}
 		e = SSL_get_error(c->ssl, rc);
 		if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
-			if (wait_fd(c->fd, e == SSL_ERROR_WANT_WRITE, deadline, "sending", tmo,
+			if (wait_fd(c->fd, e == SSL_ERROR_WANT_WRITE, deadline, _("sending"), tmo,
 				    sizeof(tmo)) != 0) {
 				c->broken = 1;
 				set_err(err, errlen, "%s: %s", c->peer, tmo);
@@ -455,7 +456,7 @@ static int tls_read_some(struct rbc_conn *c, int64_t deadline, char *err, size_t
 		e = SSL_get_error(c->ssl, rc);
 		if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
 			if (wait_fd(c->fd, e == SSL_ERROR_WANT_WRITE, deadline,
-				    "waiting for the server's answer", tmo, sizeof(tmo)) != 0) {
+				    _("waiting for the server's answer"), tmo, sizeof(tmo)) != 0) {
 				c->broken = 1;
 				set_err(err, errlen, "%s: %s", c->peer, tmo);
 				return -1;
@@ -476,7 +477,7 @@ static int tls_read_some(struct rbc_conn *c, int64_t deadline, char *err, size_t
 				strerror(saved_errno));
 		else
 			set_err(err, errlen, _("reading from %s failed: %s"), c->peer,
-				reason[0] != '\0' ? reason : "TLS error");
+				reason[0] != '\0' ? reason : _("TLS error"));
 		return -1;
 	}
 }
@@ -662,7 +663,7 @@ int rbc_connect(const struct rbc_opts *o, struct rbc_conn **out, int *code, char
 			*code = resp->error->code != 0 ? (int)resp->error->code
 						       : RIGBOOK__ERROR_CODE__INTERNAL;
 		set_err(err, errlen, "%s",
-			words[0] != '\0' ? words : "the server refused the session");
+			words[0] != '\0' ? words : _("the server refused the session"));
 		goto fail;
 	}
 	if (resp->body_case != RIGBOOK__RESPONSE__BODY_HELLO || resp->hello == NULL) {

@@ -209,6 +209,8 @@ const struct refusal_template refusal_templates[] = {
 	  N_("a report covers at most 366 days; from %{from} to %{to} is %{days} days") },
 	{ "invalid_event_kind", NULL, NULL,
 	  N_("%{kind} is not an event kind (lower-case letters and _, at most 32)") },
+	{ "feed_disabled", NULL, NULL,
+	  N_("this server offers no calendar feeds (its feed_listen is not set)") },
 };
 
 const size_t refusal_ntemplates = sizeof(refusal_templates) / sizeof(refusal_templates[0]);

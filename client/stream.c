@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "i18n.h"
 #include "refusals.h"
 #include "rigbook/names.h"
 
@@ -148,8 +149,8 @@ static int pump(struct cmd_ctx *ctx, const struct stream *s, const char *tz, cha
 			/* the server closes the connection after this */
 			int code = (int)r->error->code;
 
-			snprintf(why, whylen, "the server closes the connection: %s: %s", rb_code_name(code),
-				 refusal_text(r->error));
+			snprintf(why, whylen, _("the server closes the connection: %s: %s"),
+				 rb_code_name(code), refusal_text(r->error));
 			rigbook__response__free_unpacked(r, NULL);
 			if (final_refusal(code)) {
 				fprintf(stderr, "rigbook: %s: %s\n", s->who, why);
@@ -164,8 +165,9 @@ static int pump(struct cmd_ctx *ctx, const struct stream *s, const char *tz, cha
 		rc = s->on_event(s->arg, r->event, tz);
 		if (rc == 0 && r->event->kind != NULL && strcmp(r->event->kind, "dropped") == 0) {
 			/* the server stopped this connection's events: a new one starts afresh */
-			snprintf(why, whylen, "the server stopped sending events: this connection did not "
-					      "read them fast enough");
+			snprintf(why, whylen, "%s",
+				 _("the server stopped sending events: this connection did not read "
+				   "them fast enough"));
 			rigbook__response__free_unpacked(r, NULL);
 			if (s->once) {
 				fprintf(stderr, "rigbook: %s: %s\n", s->who, why);
@@ -192,8 +194,8 @@ int stream_run(struct cmd_ctx *ctx, const struct stream *s)
 			backoff = BACKOFF_FIRST_MS;
 			if ((rc = s->on_watching(s->arg, tz, first)) != 0)
 				break;
-			if (!first && (rc = resync(s, tz, "reconnected: events while the connection was "
-							  "down were not heard")) != 0)
+			if (!first && (rc = resync(s, tz, N_("reconnected: events while the connection "
+							     "was down were not heard"))) != 0)
 				break;
 			first = 0;
 			why[0] = '\0';
@@ -201,12 +203,13 @@ int stream_run(struct cmd_ctx *ctx, const struct stream *s)
 			if (rc != 0 || stop_signal != 0)
 				break;
 			if (s->once) {
-				fprintf(stderr, "rigbook: %s: %s; events after this are not shown (run %s again)\n",
+				fprintf(stderr,
+					_("rigbook: %s: %s; events after this are not shown (run %s again)\n"),
 					s->who, why, s->who);
 				rc = CMD_FAILED;
 				break;
 			}
-			fprintf(stderr, "rigbook: %s: %s; reconnecting\n", s->who, why);
+			fprintf(stderr, _("rigbook: %s: %s; reconnecting\n"), s->who, why);
 		} else if (rc == CMD_USAGE || s->once || final) {
 			/* a wrong configuration, a token or resource that is not (or no longer)
 			 * good, or no retries asked for */

@@ -40,12 +40,14 @@ data = [
     r'rigbook(?: [a-z]+(?: accept| [a-z0-9-]+)?)?(?:\(1\))?',  # commands named in text
     r'--[a-z][a-z-]*',                     # options
     r'\b[a-z0-9]+(?:-[a-z0-9]+)+\b',       # codes: zh-rig, test-works
+    r'\b[a-z]+(?:_[a-z0-9]+)+\b',         # keys: feed_listen, token_file
     r'\b[A-Z][A-Za-z]+/[A-Za-z_]+\b',      # time zones
     r'\b[A-Z][A-Z_]+\b',                   # metavariables, error codes, TLS
     r'\bUTF-8\b', r'\bZ\)', r'\bC\b',
     r'“[^”]*”',                             # what the user typed, quoted
 ]
-ok_words = {'ms', 'alice', 'bob', 'Alice', 'Acme', 'acme', 'keys', 'local'}  # names, codes, option values
+ok_words = {'ms', 'alice', 'bob', 'Alice', 'Acme', 'acme', 'keys', 'local',  # names, codes, option values
+            'Ctrl', 'chmod'}                                                     # a key, a command
 left = []
 for path in sys.argv[1:]:
     for line in open(path, encoding='utf-8'):
@@ -269,4 +271,50 @@ t_zh_csv_headers() {
 	expect_eq "编号,日期,企业,资源" "$(head -1 "$RB_OUT" | cut -d, -f1-4)" "charges" || return 1
 	expect_exit 2 zh alice charges --csv --csv-headers=fancy || return 1
 	all_chinese || return 1
+}
+
+# The newer commands and settings: audit's table and messages, feed's
+# refusal, interlock's usage, watch's lines, the token file's warning.
+t_zh_newer_commands() {
+	local tf=$RB_CASE_DIR/token
+	zh_locale_or_skip
+	zh_rig zh-newer || return 1
+	expect_exit 0 zh alice help && all_chinese || return 1
+	expect_stdout_contains "谁做了什么" || return 1
+	for c in audit feed interlock watch; do
+		expect_exit 0 zh alice help "$c" && all_chinese || return 1
+	done
+	expect_exit 0 zh alice interlock --help && all_chinese || return 1
+	# audit as the space's operator: the header and the messages (the rows are data)
+	expect_exit 0 zh oper audit --limit 1 || return 1
+	head -1 "$RB_OUT" >"$RB_CASE_DIR/audit-head"
+	left=$(english_left "$RB_CASE_DIR/audit-head" "$RB_ERR")
+	[[ -z $left ]] || { printf 'English left under zh_CN:\n%s\n' "$left"; return 1; }
+	expect_stdout_contains "时间（UTC）" || return 1
+	expect_stderr_contains "还有更早的记录" || return 1
+	expect_exit 0 zh oper audit --action no_such_action && all_chinese || return 1
+	expect_stdout_contains "没有符合条件的审计记录" || return 1
+	expect_exit 2 zh oper audit --since 2026-12-02 --until 2026-12-01 && all_chinese || return 1
+	expect_exit 2 zh oper audit --csv --json && all_chinese || return 1
+	# feed on a daemon without feed_listen: refused in the reader's words, the code kept
+	expect_exit 1 zh alice feed && all_chinese || return 1
+	expect_stderr_contains "rigbook: FAILED_PRECONDITION: 此服务器不提供日历订阅" || return 1
+	# interlock's usage errors come before any connection
+	expect_exit 2 zh oper interlock && all_chinese || return 1
+	expect_exit 2 zh oper interlock zh-newer --on-start true && all_chinese || return 1
+	expect_stderr_contains "请同时给出 --on-start 和 --on-stop" || return 1
+	# watch until SIGTERM
+	expect_exit 0 timeout --preserve-status -s TERM 2 env -u LC_ALL -u LC_MESSAGES -u LANGUAGE \
+		LANG=zh_CN.UTF-8 "$RB_CLIENT" --server "$RB_SERVER" --token tok-alice --ca "$RB_CA" \
+		watch zh-newer && all_chinese || return 1
+	expect_stderr_contains "正在关注 zh-newer" || return 1
+	# the token file: others may read it; --token with it; --retry out of range
+	printf 'tok-alice\n' >"$tf"
+	chmod 644 "$tf"
+	expect_exit 0 env -u LC_ALL -u LC_MESSAGES -u LANGUAGE LANG=zh_CN.UTF-8 "$RB_CLIENT" \
+		--server "$RB_SERVER" --token-file "$tf" --ca "$RB_CA" whoami && all_chinese || return 1
+	expect_stderr_contains "其他人可以读取它" || return 1
+	expect_exit 2 zh alice --token-file "$tf" whoami && all_chinese || return 1
+	expect_exit 2 zh alice --retry 601 whoami && all_chinese || return 1
+	expect_stderr_contains "重试时间" || return 1
 }

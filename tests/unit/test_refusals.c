@@ -208,6 +208,7 @@ static const struct sample samples[] = {
 	  "a report covers at most 366 days; from 2026-01-01 to 2027-06-01 is 517 days" },
 	{ "invalid_event_kind", { "kind", "X", NULL },
 	  "X is not an event kind (lower-case letters and _, at most 32)" },
+	{ "feed_disabled", { NULL }, "this server offers no calendar feeds (its feed_listen is not set)" },
 };
 
 #define NSAMPLES (sizeof(samples) / sizeof(samples[0]))
