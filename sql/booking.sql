@@ -502,13 +502,11 @@ BEGIN
       jsonb_build_object('booking', b.id, 'member', t.handle::text));
   END IF;
   -- the per-member limit holds for the new holder too
-  IF r.max_active_per_member > 0 AND NOT rb_windows(r.id, r.time_zone, 'offpeak', lower(b.during), upper(b.during)) @> b.during THEN
-    SELECT count(*) INTO n FROM bookings x
-     WHERE x.resource_id = r.id AND x.member_id = t.id AND upper(x.during) > now()
-       AND x.state NOT IN ('cancelled', 'declined');
+  IF r.max_active_per_member > 0 AND NOT rb_offpeak(r, b.during) THEN
+    n := rb_peak_held(r, t.id);
     IF n >= r.max_active_per_member THEN
       PERFORM rb_refuse('RB412', 'rule_max_active', 'to',
-        format('%s already holds %s future bookings of %s, the most allowed', t.handle, n, r.code),
+        rb_max_active_text(t.handle || ' already holds', n, r),
         jsonb_build_object('resource', r.code::text, 'member', t.handle::text, 'held', n, 'limit', r.max_active_per_member));
     END IF;
   END IF;

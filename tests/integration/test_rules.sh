@@ -143,7 +143,7 @@ t_rules_max_active_per_member() {
 	id=$(booking_id)
 	expect_exit 0 rb_as alice book rule-rig-active --from "$(rl_plus "$d" 1) 10:00" --to "$(rl_plus "$d" 1) 11:00"
 	expect_exit 0 rb_as alice book rule-rig-active --from "$(rl_plus "$d" 2) 10:00" --to "$(rl_plus "$d" 2) 11:00"
-	rl_refuse FAILED_PRECONDITION "you already hold 3 future bookings of rule-rig-active, the most allowed" \
+	rl_refuse FAILED_PRECONDITION "you already hold 3 future bookings of rule-rig-active; the limit is 3 per member" \
 		rb_as alice book rule-rig-active --from "$(rl_plus "$d" 3) 10:00" --to "$(rl_plus "$d" 3) 11:00"
 	# Per member: another member of the same startup still may.
 	expect_exit 0 rb_as bob book rule-rig-active --from "$(rl_plus "$d" 3) 10:00" --to "$(rl_plus "$d" 3) 11:00"
@@ -231,14 +231,21 @@ t_rules_offpeak_relaxes_limits() {
 	expect_eq 0 "$(psql_q "SELECT count(*) FROM opening_hours h JOIN resources r ON r.id = h.resource_id
 		WHERE r.code = 'rule-rig-offpeak' AND h.kind = 'open'")" "opening windows (open all day)"
 	expect_exit 0 rb_as alice book rule-rig-offpeak --from "$d 10:00" --to "$d 11:00"
-	rl_refuse FAILED_PRECONDITION "you already hold 1 future bookings of rule-rig-offpeak" \
+	rl_refuse FAILED_PRECONDITION "you already hold 1 future booking of rule-rig-offpeak outside off-peak hours; the limit is 1 per member" \
 		rb_as alice book rule-rig-offpeak --from "$(rl_plus "$d" 1) 10:00" --to "$(rl_plus "$d" 1) 11:00"
 	# Entirely off-peak: past the active cap, the weekly quota and the gap.
 	expect_exit 0 rb_as alice book rule-rig-offpeak --from "$d 18:00" --to "$d 22:00"
 	expect_exit 0 rb_as alice book rule-rig-offpeak --from "$(rl_plus "$d" 1) 18:00" --to "$(rl_plus "$d" 2) 00:00"
-	# Partly off-peak is not off-peak.
-	rl_refuse FAILED_PRECONDITION "you already hold 3 future bookings of rule-rig-offpeak" \
+	# Partly off-peak is not off-peak; the off-peak bookings held are not
+	# counted against the limit, nor named in the refusal.
+	rl_refuse FAILED_PRECONDITION "you already hold 1 future booking of rule-rig-offpeak outside off-peak hours; the limit is 1 per member" \
 		rb_as alice book rule-rig-offpeak --from "$(rl_plus "$d" 2) 17:59" --to "$(rl_plus "$d" 2) 19:00"
+	# With a limit of 2, the second booking outside off-peak hours is taken
+	# although alice holds three in all.
+	expect_exit 0 rb_as mgr rules rule-rig-offpeak --max-active 2 --weekly 8h
+	expect_exit 0 rb_as alice book rule-rig-offpeak --from "$(rl_plus "$d" 2) 17:00" --to "$(rl_plus "$d" 2) 19:00"
+	rl_refuse FAILED_PRECONDITION "you already hold 2 future bookings of rule-rig-offpeak outside off-peak hours; the limit is 2 per member" \
+		rb_as alice book rule-rig-offpeak --from "$(rl_plus "$d" 5) 10:00" --to "$(rl_plus "$d" 5) 11:00"
 	# Clearing the off-peak windows brings the limits back.
 	expect_exit 0 rb_as mgr hours rule-rig-offpeak --offpeak --always
 	rl_refuse FAILED_PRECONDITION "rule-rig-offpeak" \

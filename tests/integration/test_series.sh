@@ -135,7 +135,7 @@ t_series_rule_limits() {
 	# the series' own earlier occurrences count towards the cap
 	ser_refuse FAILED_PRECONDITION "nothing was booked: 2 of the 5 bookings" \
 		rb_as alice book ser-limit --from "$d 10:00" --to "$d 11:00" --every day --count 5
-	expect_stderr_contains "4  $(date -u -d "$d + 3 days" +%F) 10:00-11:00: you already hold 3 future bookings of ser-limit, the most allowed"
+	expect_stderr_contains "4  $(date -u -d "$d + 3 days" +%F) 10:00-11:00: you already hold 3 future bookings of ser-limit; the limit is 3 per member"
 	expect_stderr_contains "5  $(date -u -d "$d + 4 days" +%F) 10:00-11:00: you already hold 3 future bookings"
 	expect_exit 0 rb_as alice book ser-limit --from "$d 10:00" --to "$d 11:00" --every day --count 5 --skip-conflicts
 	expect_stdout_contains "3 of 5 bookings"

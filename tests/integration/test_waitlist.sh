@@ -139,7 +139,7 @@ t_waitlist_skip_unfit() {
 	expect_eq "waiting|promoted" "$(wl_field "$e1" state)|$(wl_field "$e2" state)" "states after the cancellation"
 	expect_eq "race01 10:00-12:00, carol 14:00-15:00" "$(wl_active wait-skip)" "active bookings"
 	expect_exit 0 rb_as carol waitlist
-	expect_stdout_contains "you already hold 1 future bookings of wait-skip, the most allowed"
+	expect_stdout_contains "you already hold 1 future booking of wait-skip; the limit is 1 per member"
 	wl_no_overlap
 }
 
