@@ -218,6 +218,11 @@
 
 /* A change to a resource answers with its detail as the caller sees it ($1 is the member). */
 #define DETAIL_OF(call) "SELECT * FROM rb_resource_detail(" call ", $1::bigint)"
+/* a change of hours: the detail after it (rb_resource_detail is VOLATILE: it
+ * sees the change), and on every row the bookings it cancelled */
+#define HOURS_DETAIL_OF(call)                                                            \
+	"SELECT d.*, x.cancelled FROM " call " x"                                         \
+	" CROSS JOIN LATERAL rb_resource_detail(x.resource_id, $1::bigint) d"
 
 const struct stmt_def stmt_defs[STMT__COUNT] = {
 	[STMT_AUTH] = {
@@ -336,17 +341,17 @@ const struct stmt_def stmt_defs[STMT__COUNT] = {
 	},
 	[STMT_SET_HOURS] = {
 		"set_hours",
-		DETAIL_OF("rb_set_hours($1::bigint, $2::text, $3::text, $4::int[], $5::int[], $6::int[],"
-			  " $7::text)"),
-		7,
-		RESULT(DETAIL_RESULT),
+		HOURS_DETAIL_OF("rb_set_hours($1::bigint, $2::text, $3::text, $4::int[], $5::int[], $6::int[],"
+				" $7::boolean, $8::text)"),
+		8,
+		RESULT(DETAIL_RESULT, COL(HX_CANCELLED, "cancelled", TEXT)),
 	},
 	[STMT_SET_EXCEPTION] = {
 		"set_exception",
-		DETAIL_OF("rb_set_exception($1::bigint, $2::text, $3::date, $4::boolean, $5::int[],"
-			  " $6::int[], $7::text, $8::boolean, $9::text)"),
-		9,
-		RESULT(DETAIL_RESULT),
+		HOURS_DETAIL_OF("rb_set_exception($1::bigint, $2::text, $3::date, $4::boolean, $5::int[],"
+				" $6::int[], $7::text, $8::boolean, $9::boolean, $10::text)"),
+		10,
+		RESULT(DETAIL_RESULT, COL(HX_CANCELLED, "cancelled", TEXT)),
 	},
 	[STMT_ADD_CLOSURE] = {
 		"add_closure",

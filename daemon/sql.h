@@ -190,6 +190,9 @@ enum col {
 	/* rb_set_tier */
 	TIER_STARTUP, TIER_TIER, TIER_PREVIOUS,
 
+	/* rb_set_hours and rb_set_exception: the bookings a forced change cancelled, "12,18" */
+	HX_CANCELLED,
+
 	/* rb_report: a row per resource, then the total (RP_CODE empty) */
 	RP_CODE, RP_NAME, RP_INSTITUTION, RP_SPACE, RP_TZ, RP_UNITS, RP_OPEN, RP_BOOKED, RP_USED,
 	RP_STARTUPS, RP_BOOKINGS, RP_NO_SHOWS, RP_CURRENCY, RP_REVENUE, RP_SUBSIDY,

@@ -107,7 +107,8 @@ FROM (VALUES
   ('rule-rig-cal', 'Rig for the week calendar', 'instrument', 'Calendar', 'Asia/Shanghai'),
   ('rule-rig-show', 'Rig shown in full', 'instrument', 'Show', 'Asia/Shanghai'),
   ('rule-rig-flags', 'Rig whose rules change flag by flag', 'instrument', 'Rule flags', 'Asia/Shanghai'),
-  ('rule-rig-retire', 'Rig about to be retired', 'instrument', 'Retire', 'Asia/Shanghai')
+  ('rule-rig-retire', 'Rig about to be retired', 'instrument', 'Retire', 'Asia/Shanghai'),
+  ('rule-rig-strand', 'Rig whose hours change over bookings', 'instrument', 'Hours over bookings', 'Asia/Shanghai')
 ) AS x (code, name, kind, description, tz)
 ON CONFLICT DO NOTHING;
 
