@@ -673,9 +673,8 @@ const struct stmt_def stmt_defs[STMT__COUNT] = {
 	},
 	[STMT_RUN_INVOICES] = {
 		"run_invoices",
-		"SELECT * FROM rb_invoice_rows(ARRAY(SELECT rb_invoice_run($1::bigint, $2::text,"
-		" $3::text, $4::text)), false)",
-		4,
+		"SELECT * FROM rb_invoice_run_rows($1::bigint, $2::text, $3::text, $4::boolean, $5::text)",
+		5,
 		RESULT(INVOICE_RESULT),
 	},
 	[STMT_LIST_INVOICES] = {

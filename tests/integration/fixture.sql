@@ -293,7 +293,8 @@ INSERT INTO startups (space_id, code, name) VALUES
   ((SELECT id FROM spaces WHERE code = 'bill-space'), 'bill-c', 'Billing C External'),
   ((SELECT id FROM spaces WHERE code = 'bill-space'), 'bill-d', 'Billing D Vouchers'),
   ((SELECT id FROM spaces WHERE code = 'bill-space'), 'bill-e', 'Billing E Invoices'),
-  ((SELECT id FROM spaces WHERE code = 'bill-space'), 'bill-f', 'Billing F Race')
+  ((SELECT id FROM spaces WHERE code = 'bill-space'), 'bill-f', 'Billing F Race'),
+  ((SELECT id FROM spaces WHERE code = 'bill-space'), 'bill-g', 'Billing G Early')
 ON CONFLICT DO NOTHING;
 UPDATE startups SET tier = 'host_internal' WHERE code = 'bill-b';
 UPDATE startups SET tier = 'external' WHERE code = 'bill-c';
@@ -310,6 +311,7 @@ FROM (VALUES
   ('bill-di', 'Di of Billing D', 'member', 'bill-d', NULL),
   ('bill-ed', 'Ed of Billing E', 'member', 'bill-e', NULL),
   ('bill-fa', 'Fa of Billing F', 'member', 'bill-f', NULL),
+  ('bill-gu', 'Gu of Billing G', 'member', 'bill-g', NULL),
   ('bill-oper', 'Otto Billing Operator', 'operator', NULL, NULL),
   ('bill-mgr', 'Mia Billing Manager', 'manager', NULL, 'bill-works')
 ) AS x (handle, name, role, startup, inst)
