@@ -67,6 +67,24 @@ BEGIN
   END IF;
 END $$;
 
+-- The price tier a booking of resource r by startup s is charged at:
+-- a team of the host institution itself (the booking's member belongs to
+-- r's institution) host_internal, unless the startup's own space set it
+-- another tier than member_startup; a startup of another space external;
+-- otherwise the tier the startup's space set (rigbook rate tier).
+CREATE OR REPLACE FUNCTION rb_booking_tier(n bookings, r resources, s startups) RETURNS price_tier
+LANGUAGE sql STABLE AS $$
+  SELECT CASE
+           WHEN s.space_id = i.space_id AND s.tier <> 'member_startup' THEN s.tier
+           WHEN EXISTS (SELECT 1 FROM members x WHERE x.id = n.member_id
+                                               AND x.institution_id = r.institution_id)
+             THEN 'host_internal'::price_tier
+           WHEN s.space_id <> i.space_id THEN 'external'::price_tier
+           ELSE s.tier
+         END
+    FROM institutions i WHERE i.id = r.institution_id
+$$;
+
 -- Charge a booking whose state went from o's to n's, when it completed,
 -- became a no-show or was cancelled late: rb_booking_write calls it for
 -- every state change, so every path (check-out, usage corrections, staff,
@@ -82,6 +100,7 @@ DECLARE
   c rate_cards;
   sp bigint;
   v_kind charge_kind;
+  v_tier price_tier;
   v_day date;
   booked bigint := rb_epoch(upper(n.during)) - rb_epoch(lower(n.during));
   used bigint;
@@ -125,7 +144,8 @@ BEGIN
   SELECT * INTO s FROM startups WHERE id = n.startup_id;
   SELECT space_id INTO sp FROM institutions WHERE id = r.institution_id;
   v_day := (lower(n.during) AT TIME ZONE r.time_zone)::date;
-  c := rb_rate_for(r.id, s.tier, v_day);
+  v_tier := rb_booking_tier(n, r, s);
+  c := rb_rate_for(r.id, v_tier, v_day);
   IF c.id IS NULL THEN
     RETURN;
   END IF;
@@ -155,7 +175,7 @@ BEGIN
   END IF;
   INSERT INTO charges (booking_id, kind, startup_id, space_id, resource_id, institution_id,
                        rate_card_id, tier, currency, charged_on, minutes, amount_fen, description)
-  VALUES (n.id, v_kind, s.id, sp, r.id, r.institution_id, c.id, s.tier, c.currency, v_day,
+  VALUES (n.id, v_kind, s.id, sp, r.id, r.institution_id, c.id, v_tier, c.currency, v_day,
           a.minutes, amt, v_desc)
   ON CONFLICT (booking_id, kind) DO NOTHING;
   RETURN;

@@ -333,6 +333,23 @@ INSERT INTO resources (institution_id, code, name, kind, description, location, 
   ((SELECT id FROM institutions WHERE code = 'bill-far'), 'bill-far-rig', 'Rig of the other space',
    'test_facility', 'Vouchers spent by two spaces', 'Far hall', 'Asia/Shanghai')
 ON CONFLICT DO NOTHING;
+-- A startup of that space with a team of the host institution (bill-hu
+-- belongs to bill-far) and a member who does not (bill-ho).
+INSERT INTO startups (space_id, code, name) VALUES
+  ((SELECT id FROM spaces WHERE code = 'bill-other'), 'bill-h', 'Billing H Host Team')
+ON CONFLICT DO NOTHING;
+INSERT INTO members (handle, name, email, role, space_id, startup_id, institution_id) VALUES
+  ('bill-hu', 'Hu of the Far Institute', 'bill-hu@bill.example', 'member',
+   (SELECT id FROM spaces WHERE code = 'bill-other'), (SELECT id FROM startups WHERE code = 'bill-h'),
+   (SELECT id FROM institutions WHERE code = 'bill-far')),
+  ('bill-ho', 'Ho of Billing H', 'bill-ho@bill.example', 'member',
+   (SELECT id FROM spaces WHERE code = 'bill-other'), (SELECT id FROM startups WHERE code = 'bill-h'), NULL)
+ON CONFLICT DO NOTHING;
+INSERT INTO tokens (member_id, hash, label)
+SELECT m.id, sha256(convert_to('tok-' || m.handle, 'UTF8')), 'test'
+FROM members m
+WHERE m.handle IN ('bill-hu', 'bill-ho')
+ON CONFLICT DO NOTHING;
 
 -- Report tests: a space of their own with a known week of use (2-6 March
 -- 2026, Asia/Shanghai, in the past), written directly: resources "rep-*"

@@ -236,6 +236,33 @@ EOF_CASES
 	expect_stderr_contains "--period: '2026-13' is not a month"
 }
 
+# The tier by default: a startup of another space pays the external rate,
+# a team of the host institution itself the host_internal one, the space's
+# own startups the tier their space set (member_startup unless changed); an
+# operator's tier for a startup of the space still holds.
+t_billing_tier_defaults() {
+	local id
+	expect_exit 0 rb_as adm rate set bill-far-rig --tier member_startup --hourly 100 --increment 1h \
+		--basis booked --from 2026-10-01
+	expect_exit 0 rb_as adm rate set bill-far-rig --tier external --hourly 200 --increment 1h \
+		--basis booked --from 2026-10-01
+	expect_exit 0 rb_as adm rate set bill-far-rig --tier host_internal --hourly 50 --increment 1h \
+		--basis booked --from 2026-10-01
+	# bill-fa's startup is of Billing Test Space: external
+	id=$(bill_done bill-fa bill-far-rig '2026-10-05 10:00' '2026-10-05 11:00' '2026-10-05 10:00' '2026-10-05 11:00')
+	expect_eq "external|20000" "$(psql_q "SELECT tier || '|' || amount_fen FROM charges WHERE booking_id = $id")" "another space's startup"
+	# bill-ho's startup is of the space: its tier, member_startup
+	id=$(bill_done bill-ho bill-far-rig '2026-10-05 12:00' '2026-10-05 13:00' '2026-10-05 12:00' '2026-10-05 13:00')
+	expect_eq "member_startup|10000" "$(psql_q "SELECT tier || '|' || amount_fen FROM charges WHERE booking_id = $id")" "the space's startup"
+	# bill-hu belongs to bill-far, the resource's institution: host_internal
+	id=$(bill_done bill-hu bill-far-rig '2026-10-05 14:00' '2026-10-05 15:00' '2026-10-05 14:00' '2026-10-05 15:00')
+	expect_eq "host_internal|5000" "$(psql_q "SELECT tier || '|' || amount_fen FROM charges WHERE booking_id = $id")" "the host institution's team"
+	# The space's operator sets bill-h external: that holds for its team too.
+	expect_exit 0 rb_as adm rate tier bill-h external
+	id=$(bill_done bill-hu bill-far-rig '2026-10-06 14:00' '2026-10-06 15:00' '2026-10-06 14:00' '2026-10-06 15:00')
+	expect_eq "external|20000" "$(psql_q "SELECT tier || '|' || amount_fen FROM charges WHERE booking_id = $id")" "the tier the operator set"
+}
+
 # The real path: booked with the client, checked in and out with the client.
 t_billing_checkout_charges() {
 	local d id
@@ -468,7 +495,8 @@ t_billing_concurrent_runs() {
 t_billing_voucher_two_spaces() {
 	local v pids=() i rc=0
 	bill_rates
-	expect_exit 0 rb_as adm rate set bill-far-rig --tier member_startup --hourly 100 --increment 1h \
+	# bill-f is of another space: bill-far-rig charges it the external tier
+	expect_exit 0 rb_as adm rate set bill-far-rig --tier external --hourly 100 --increment 1h \
 		--basis booked --from 2026-09-01
 	expect_exit 0 bill_oper voucher add --startup bill-f --issuer "Two Spaces Fund" --coverage 50% \
 		--cap 150.00 --from 2026-09-01 --to 2026-09-30 --json
