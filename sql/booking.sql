@@ -255,6 +255,7 @@ BEGIN
 
   b := rb_lock_booking(p_booking);
   SELECT * INTO r FROM resources WHERE resources.id = b.resource_id;
+  PERFORM rb_staff_elsewhere(m, b, 'cancel', 'cancel');
   IF NOT (b.member_id = m.id OR rb_staff_of_booking(m, b)) THEN
     IF m.startup_id IS NOT DISTINCT FROM b.startup_id THEN
       PERFORM rb_refuse('RB403', 'booking_not_yours', 'booking_id',
@@ -352,6 +353,36 @@ LANGUAGE sql STABLE AS $$
    WHERE r.id = b.resource_id
 $$;
 
+-- Staff acting on a booking of a resource they do not look after (and do
+-- not hold): refused in staff's terms, what their role covers and who can
+-- act on this one.  Members are left to the caller's own refusal.
+CREATE OR REPLACE FUNCTION rb_staff_elsewhere(m members, b bookings, p_action text, p_verb text)
+RETURNS void LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  r resources;
+  i institutions;
+  sp spaces;
+  mine text;
+BEGIN
+  IF m.role = 'member' OR m.id = b.member_id OR rb_staff_of_booking(m, b) THEN
+    RETURN;
+  END IF;
+  SELECT * INTO r FROM resources WHERE id = b.resource_id;
+  SELECT * INTO i FROM institutions WHERE id = r.institution_id;
+  SELECT * INTO sp FROM spaces WHERE id = i.space_id;
+  mine := CASE m.role
+            WHEN 'manager' THEN format('as a manager of %s you can %s bookings of its resources only',
+                                       (SELECT name FROM institutions WHERE id = m.institution_id), p_verb)
+            ELSE format('as an operator of %s you can %s bookings in that space only',
+                        (SELECT name FROM spaces WHERE id = m.space_id), p_verb)
+          END;
+  PERFORM rb_refuse('RB403', 'not_staff', 'booking_id',
+    format('%s; booking %s is on %s of %s (a manager of %s, an operator of %s or an admin can %s it)',
+           mine, b.id, r.code, i.name, i.name, sp.name, p_verb),
+    jsonb_build_object('action', p_action, 'booking', b.id, 'resource', r.code::text,
+                       'institution', i.name, 'space', sp.name, 'role', m.role::text));
+END $$;
+
 -- ------------------------------------------------------------------ move
 
 -- Move a booking (and its companions) to another window of the same
@@ -386,6 +417,7 @@ BEGIN
   b := rb_lock_booking(p_booking);
   SELECT * INTO r FROM resources WHERE resources.id = b.resource_id;
   staff := rb_staff_of_booking(m, b);
+  PERFORM rb_staff_elsewhere(m, b, 'move', 'move');
   IF NOT (b.member_id = m.id OR staff) THEN
     PERFORM rb_refuse('RB403', 'booking_not_yours', 'booking_id',
       format('booking %s is not yours; only its owner or a manager of %s can move it',
@@ -468,6 +500,7 @@ DECLARE
 BEGIN
   b := rb_lock_booking(p_booking);
   SELECT * INTO r FROM resources WHERE id = b.resource_id;
+  PERFORM rb_staff_elsewhere(m, b, 'hand_over', 'hand over');
   IF NOT (b.member_id = m.id OR rb_staff_of_booking(m, b)) THEN
     PERFORM rb_refuse('RB403', 'booking_not_yours', 'booking_id',
       format('booking %s is not yours; only its owner or a manager of %s can hand it over',

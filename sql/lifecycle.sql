@@ -87,6 +87,7 @@ LANGUAGE plpgsql AS $$
 DECLARE
   b bookings := rb_lock_booking(p_booking);
 BEGIN
+  PERFORM rb_staff_elsewhere(m, b, replace(p_verb, ' ', '_'), p_verb);
   IF NOT (b.member_id = m.id OR rb_staff_of_booking(m, b)) THEN
     IF b.startup_id IS NOT DISTINCT FROM m.startup_id AND m.startup_id IS NOT NULL THEN
       PERFORM rb_refuse('RB403', 'booking_not_yours', 'booking_id',

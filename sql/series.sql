@@ -217,6 +217,7 @@ BEGIN
   END IF;
   -- who may: as for its bookings (rb_cancel checks each again)
   SELECT * INTO b FROM bookings WHERE series_id = bs.id AND parent_id IS NULL ORDER BY series_no LIMIT 1;
+  PERFORM rb_staff_elsewhere(m, b, 'cancel', 'cancel');
   IF NOT (bs.member_id = m.id OR rb_staff_of_booking(m, b)) THEN
     IF m.startup_id IS NOT DISTINCT FROM b.startup_id THEN
       PERFORM rb_refuse('RB403', 'series_not_yours', 'series_id',
