@@ -354,33 +354,24 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- Staff acting on a booking of a resource they do not look after (and do
--- not hold): refused in staff's terms, what their role covers and who can
--- act on this one.  Members are left to the caller's own refusal.
+-- not hold): the answer for a booking they may not see (not found, naming
+-- nothing of it), in staff's terms: what their role lets them act on.
+-- Members are left to the caller's own refusal.
 CREATE OR REPLACE FUNCTION rb_staff_elsewhere(m members, b bookings, p_action text, p_verb text)
 RETURNS void LANGUAGE plpgsql STABLE AS $$
-DECLARE
-  r resources;
-  i institutions;
-  sp spaces;
-  mine text;
 BEGIN
-  IF m.role = 'member' OR m.id = b.member_id OR rb_staff_of_booking(m, b) THEN
+  IF m.role NOT IN ('manager', 'operator') OR m.id = b.member_id OR rb_staff_of_booking(m, b) THEN
     RETURN;
   END IF;
-  SELECT * INTO r FROM resources WHERE id = b.resource_id;
-  SELECT * INTO i FROM institutions WHERE id = r.institution_id;
-  SELECT * INTO sp FROM spaces WHERE id = i.space_id;
-  mine := CASE m.role
-            WHEN 'manager' THEN format('as a manager of %s you can %s bookings of its resources only',
-                                       (SELECT name FROM institutions WHERE id = m.institution_id), p_verb)
-            ELSE format('as an operator of %s you can %s bookings in that space only',
-                        (SELECT name FROM spaces WHERE id = m.space_id), p_verb)
-          END;
-  PERFORM rb_refuse('RB403', 'not_staff', 'booking_id',
-    format('%s; booking %s is on %s of %s (a manager of %s, an operator of %s or an admin can %s it)',
-           mine, b.id, r.code, i.name, i.name, sp.name, p_verb),
-    jsonb_build_object('action', p_action, 'booking', b.id, 'resource', r.code::text,
-                       'institution', i.name, 'space', sp.name, 'role', m.role::text));
+  PERFORM rb_refuse('RB404', 'booking_not_found', 'booking_id',
+    format('there is no booking %s that you can see; %s', b.id,
+           CASE m.role
+             WHEN 'manager' THEN format('as a manager of %s you can %s the bookings of its resources only',
+                                        (SELECT name FROM institutions WHERE id = m.institution_id), p_verb)
+             ELSE format('as an operator of %s you can %s the bookings in that space only',
+                         (SELECT name FROM spaces WHERE id = m.space_id), p_verb)
+           END),
+    jsonb_build_object('booking', b.id, 'action', p_action, 'role', m.role::text));
 END $$;
 
 -- ------------------------------------------------------------------ move

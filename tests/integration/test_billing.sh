@@ -105,9 +105,9 @@ t_billing_rates() {
 	expect_eq 9999 "$(json 'd[0]["hourly"]')" "hourly in fen"
 	expect_eq "¥99.99" "$(json 'd[0]["hourly_text"]')" "hourly as text"
 	expect_exit 1 rb_as bill-ann rate list bill-race
-	expect_stderr_contains "rigbook: PERMISSION_DENIED: list_rates is for managers of the host institution"
+	expect_stderr_contains "rigbook: PERMISSION_DENIED: rate list is for managers of the host institution"
 	expect_exit 1 rb_as bill-mgr rate set bill-race --tier external --hourly 1 --increment 15m --basis booked --from 2026-01-01
-	expect_stderr_contains "set_rate is for operators of the space and admins, not for a manager"
+	expect_stderr_contains "rate set is for operators of the space and admins, not for a manager"
 	expect_exit 1 rb_as oper rate set bill-race --tier external --hourly 1 --increment 15m --basis booked --from 2026-01-01
 	expect_stderr_contains "rigbook: PERMISSION_DENIED: only an operator of Billing Test Space or an admin can set the rates of bill-race"
 	# Bad input: refused, nothing changes.
@@ -140,7 +140,7 @@ t_billing_tier() {
 	expect_eq external "$(json 'd["previous"]')" "previous tier"
 	expect_eq "external" "$(psql_q "SELECT tier FROM charges WHERE booking_id = $id")" "the line keeps its tier"
 	expect_exit 1 rb_as bill-fa rate tier bill-f external
-	expect_stderr_contains "set_tier is for operators of the space and admins, not for a member"
+	expect_stderr_contains "rate tier is for operators of the space and admins, not for a member"
 	expect_exit 1 rb_as oper rate tier bill-f external
 	expect_stderr_contains "only an operator of Billing Test Space or an admin can set the price tier of bill-f"
 	expect_exit 1 bill_oper rate tier bill-f gold
@@ -303,7 +303,7 @@ t_billing_vouchers() {
 	v4=$(json 'd["id"]')
 	# Refusals.
 	expect_exit 1 rb_as bill-di voucher add --startup bill-d --issuer X --coverage 50% --cap 1 --from 2026-04-01 --to 2026-04-30
-	expect_stderr_contains "add_voucher is for operators of the space and admins, not for a member"
+	expect_stderr_contains "voucher add is for operators of the space and admins, not for a member"
 	expect_exit 1 bill_oper voucher add --startup bill-d --issuer X --coverage 50% --cap 1 --from 2026-04-30 --to 2026-04-01
 	expect_stderr_contains "the voucher would end (2026-04-01) before it begins (2026-04-30)"
 	expect_exit 1 bill_oper voucher add --startup bill-d --issuer X --coverage 50% --cap 1 --from 2026-04-01 --to 2026-04-30 --institution nowhere
@@ -369,7 +369,7 @@ t_billing_invoices() {
 	bill_done bill-ed bill-rig '2026-06-02 10:00' '2026-06-02 11:00' '2026-06-02 10:00' '2026-06-02 11:00' >/dev/null
 	bill_done bill-ed bill-scope '2026-06-03 10:00' '2026-06-03 12:00' '2026-06-03 10:00' '2026-06-03 12:00' >/dev/null
 	expect_exit 1 rb_as bill-ed invoice run --period 2026-06
-	expect_stderr_contains "run_invoices is for operators of the space and admins, not for a member"
+	expect_stderr_contains "invoice run is for operators of the space and admins, not for a member"
 	expect_exit 1 rb_as oper invoice run --period 2026-06 --space bill-space
 	expect_stderr_contains "only an operator of Billing Test Space or an admin can invoice it"
 	expect_exit 1 bill_oper invoice run --period 2099-01
