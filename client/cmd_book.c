@@ -321,6 +321,11 @@ static int cmd_book_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		out_json_kv_string(&j, "state", rb_state_name(b->state));
 		out_json_kv_string(&j, "override_reason", b->override_reason);
 		out_json_kv_bool(&j, "replayed", resp->book->replayed);
+		out_json_key(&j, "companions");
+		out_json_begin_array(&j);
+		for (size_t i = 0; i < resp->book->n_companions; i++)
+			cmd_json_booking(&j, resp->book->companions[i]);
+		out_json_end_array(&j);
 		out_json_end_object(&j);
 		out_json_finish(&j);
 	} else {
@@ -337,6 +342,9 @@ static int cmd_book_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 			out_put_clean(stdout, b->override_reason);
 			fputc('\n', stdout);
 		}
+		/* what it requires was booked with it */
+		for (size_t i = 0; i < resp->book->n_companions; i++)
+			cmd_print_booking_line(stdout, "  with companion booking", resp->book->companions[i]);
 	}
 	rigbook__response__free_unpacked(resp, NULL);
 	return CMD_OK;

@@ -327,6 +327,15 @@ BEGIN
   RETURN QUERY SELECT * FROM booking_view WHERE id = p_id;
 END $$;
 
+-- A booking as the wire shows it, then the companions booked with it
+-- (requires), by id; VOLATILE as rb_booking_wire.
+CREATE OR REPLACE FUNCTION rb_booking_family_wire(p_id bigint) RETURNS SETOF booking_view
+LANGUAGE plpgsql VOLATILE SET enable_hashjoin = off SET enable_mergejoin = off AS $$
+BEGIN
+  RETURN QUERY SELECT * FROM booking_view WHERE id = p_id;
+  RETURN QUERY SELECT * FROM booking_view WHERE parent_id = p_id ORDER BY id;
+END $$;
+
 -- A booking to act on: its resource group locked first, then the row.
 CREATE OR REPLACE FUNCTION rb_lock_booking(p_booking bigint) RETURNS bookings
 LANGUAGE plpgsql AS $$

@@ -269,6 +269,11 @@ t_manage_requires_books_both() {
 	expect_eq "confirmed|alice|true" "$(psql_q "SELECT c.state || '|' || m.handle || '|' || (c.during = p.during)
 		FROM bookings c JOIN bookings p ON p.id = c.parent_id JOIN members m ON m.id = c.member_id
 		WHERE c.id = $child")" "the required resource's booking"
+	# book says what it booked with it.
+	expect_eq "[$child]" "$(json '[c["id"] for c in d["companions"]]')" "companions in JSON"
+	expect_exit 0 rb_as alice book rule-rig-parent --from "$d 16:00" --to "$d 17:00"
+	expect_stdout_contains "  with companion booking $(psql_q "SELECT b.id FROM bookings b JOIN resources r ON r.id = b.resource_id
+		WHERE r.code = 'rule-rig-child' AND b.parent_id IS NOT NULL ORDER BY b.id DESC LIMIT 1"): rule-rig-child 16:00-17:00 on $d"
 	# The required resource is taken: neither is booked.
 	expect_exit 0 rb_as carol book rule-rig-child --from "$d 14:00" --to "$d 15:00"
 	before=$(psql_q "SELECT count(*) FROM bookings b JOIN resources r ON r.id = b.resource_id
