@@ -291,10 +291,13 @@ const struct stmt_def stmt_defs[STMT__COUNT] = {
 	},
 	[STMT_CANCEL] = {
 		"cancel",
-		"SELECT " BOOKING_COLS ", x.replayed FROM rb_cancel($1::bigint, $2::bigint, $3::text,"
-		" $4::text, $5::text) x, rb_booking_wire(x.id) v",
+		"SELECT " BOOKING_COLS ", x.replayed, f.late_fee_fen, f.late_currency, f.late_minutes"
+		" FROM rb_cancel($1::bigint, $2::bigint, $3::text, $4::text, $5::text) x,"
+		" rb_booking_wire(x.id) v, rb_late_fee(x.id) f",
 		5,
-		RESULT(BOOKING_REPLAYED_RESULT),
+		RESULT(BOOKING_REPLAYED_RESULT, COL(CX_LATE_FEE, "late_fee_fen", INT64),
+		       COL(CX_LATE_CURRENCY, "late_currency", TEXT),
+		       COL(CX_LATE_MINUTES, "late_minutes", INT32)),
 	},
 	[STMT_LIST_BOOKINGS_MEMBER] = {
 		"list_bookings_member",

@@ -125,6 +125,9 @@ enum col {
 	/* mutations that take an idempotency key: the answer was stored before */
 	REPLAYED,
 
+	/* cancel: what a late cancellation was charged (rb_late_fee) */
+	CX_LATE_FEE, CX_LATE_CURRENCY, CX_LATE_MINUTES,
+
 	/* rb_add_closure and rb_remove_closure: the closure */
 	CL_ID, CL_START, CL_END, CL_KIND, CL_REASON, CL_BY, CL_CODE,
 

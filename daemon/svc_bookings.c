@@ -147,6 +147,9 @@ static void cancel_done(void *arg, const struct db_result *res, const struct db_
 		return;
 	reply.booking = &b;
 	reply.replayed = replayed;
+	reply.late_fee = db_get_int64(res, 0, CX_LATE_FEE);
+	reply.late_currency = (char *)db_get(res, 0, CX_LATE_CURRENCY);
+	reply.late_cancel_minutes = (uint32_t)db_get_int64(res, 0, CX_LATE_MINUTES);
 	resp.body_case = RIGBOOK__RESPONSE__BODY_CANCEL_BOOKING;
 	resp.cancel_booking = &reply;
 	req_reply(r, &resp);

@@ -182,6 +182,20 @@ BEGIN
 END $$;
 
 
+-- What a late cancellation of booking p_id (and its companions) was
+-- charged: the fee, its currency ('' and 0 when nothing was charged), and
+-- the resource's late-cancellation window.  VOLATILE: called on the id a
+-- cancellation just returned, it sees the lines that cancellation wrote.
+CREATE OR REPLACE FUNCTION rb_late_fee(p_id bigint, OUT late_fee_fen bigint, OUT late_currency text,
+                                       OUT late_minutes int)
+LANGUAGE sql VOLATILE AS $$
+  SELECT coalesce(sum(c.amount_fen), 0)::bigint, coalesce(min(c.currency::text), ''),
+         (SELECT r.late_cancel_minutes FROM bookings b JOIN resources r ON r.id = b.resource_id
+           WHERE b.id = p_id)
+    FROM charges c JOIN bookings b ON b.id = c.booking_id
+   WHERE c.kind = 'late_cancel' AND (b.id = p_id OR b.parent_id = p_id)
+$$;
+
 -- ------------------------------------------------------------------ rates
 
 CREATE OR REPLACE VIEW rate_view AS

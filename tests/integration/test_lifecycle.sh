@@ -137,7 +137,12 @@ t_lifecycle_cancel_late() {
 	start=$(( (now / 3600 + 24) * 3600 ))
 	expect_exit 0 rb_as alice book life-late --from "$(lf_utc $start)" --to "$(lf_utc $((start + 3600)))" --json
 	id=$(booking_id)
+	expect_exit 0 rb_as oper rate set life-late --tier member_startup --hourly 100.00 --increment 1h \
+		--basis booked --late-fee 50% --from 2026-01-01
 	expect_exit 0 rb_as alice cancel "$id" --reason "supplier late"
+	# cancel says it was late and what it costs: half of the hour at 100.00
+	expect_stdout_contains "cancelled $id: life-late"
+	expect_stdout_contains "  cancelled late: less than 2 days before its start; a late-cancellation fee of ¥50.00 is charged to the startup"
 	expect_eq "true|alice|supplier late" "$(psql_q "SELECT b.cancelled_late || '|' || m.handle || '|' || b.cancel_reason
 		FROM bookings b JOIN members m ON m.id = b.cancelled_by WHERE b.id = $id")" "late cancellation on record"
 	expect_exit 0 rb_as alice bookings --all-states
@@ -149,6 +154,7 @@ t_lifecycle_cancel_late() {
 	# Staff cancel someone else's booking only with a reason, which is shown.
 	lf_refuse INVALID_ARGUMENT "say why you cancel booking $id2" rb_as mgr cancel "$id2"
 	expect_exit 0 rb_as mgr cancel "$id2" --reason "rig recalled by the vendor"
+	expect_stdout_lacks "cancelled late"
 	expect_eq "false|mgr" "$(psql_q "SELECT b.cancelled_late || '|' || m.handle FROM bookings b JOIN members m ON m.id = b.cancelled_by WHERE b.id = $id2")" "cancelled by staff, not late"
 	expect_exit 0 rb_as alice bookings --all-states --json
 	expect_eq "mgr|rig recalled by the vendor" "$(json '[b["cancelled_by"] + "|" + b["cancel_reason"] for b in d["bookings"] if b["id"] == '"$id2"'][0]')" "what alice sees"
