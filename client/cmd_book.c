@@ -297,6 +297,8 @@ static int cmd_book_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		return cmd_bad_value(ctx, "--from: %s", err);
 	if (rb_time_parse(to, tz, &br.end, err, sizeof(err)) != 0)
 		return cmd_bad_value(ctx, "--to: %s", err);
+	if (br.end <= br.start)
+		return cmd_bad_value(ctx, "--to %.40s is not after --from %.40s: a window ends after it starts", to, from);
 	if (every != 0)
 		return book_series(ctx, args, code, tz, br.start, br.end, every);
 

@@ -276,10 +276,11 @@ const struct stmt_def stmt_defs[STMT__COUNT] = {
 	[STMT_FIND] = {
 		"find",
 		"SELECT " RES_COLS ", f.start_epoch, f.end_epoch"
-		" FROM rb_find($1::text, $2::text, $3::text, $4::int, $5::bigint, $6::int, $7::int) f"
+		" FROM rb_find($1::text, $2::text, $3::text, $4::int, $5::bigint, $6::int, $7::int,"
+		" $8::text) f"
 		" JOIN resource_view v ON v.id = f.resource_id"
 		" ORDER BY f.start_epoch, v.code",
-		7,
+		8,
 		RESULT(FREE_RESULT),
 	},
 	[STMT_BOOK] = {

@@ -153,3 +153,31 @@ t_calendar_week_grid() {
 	expect_exit 2 rb_as alice calendar rule-rig-cal --week 2028-W54
 	expect_exit 0 rb_as alice calendar rule-rig-cal
 }
+
+# find reads --from in each resource's own zone, as every other command
+# reads times, whatever the client's zone; an offset still means an instant.
+# What the client can check it refuses as a usage error (exit 2).
+t_calendar_find_from_in_resource_zone() {
+	local d
+	d=$(rb_day 240)
+	expect_exit 0 rb_as mgr hours rule-find-a 'mon-sun 09:00-17:00'
+	expect_exit 0 rb_as mgr hours rule-find-b 'mon-sun 13:00-15:00'
+	expect_exit 0 env TZ=America/New_York "$RB_CLIENT" --server "$RB_SERVER" --token tok-carol --ca "$RB_CA" \
+		find --search zzfind --length 1h --from "$d 14:00" --within 1d --json
+	expect_eq "rule-find-a@$d 14:00, rule-find-b@$d 14:00" "$(cal_fits)" "14:00 in Asia/Shanghai, from New York"
+	expect_exit 0 env TZ=Asia/Shanghai "$RB_CLIENT" --server "$RB_SERVER" --token tok-carol --ca "$RB_CA" \
+		find --search zzfind --length 1h --from "$d 14:00" --within 1d --json
+	expect_eq "rule-find-a@$d 14:00, rule-find-b@$d 14:00" "$(cal_fits)" "14:00 in Asia/Shanghai, from Shanghai"
+	# An offset is an instant: 06:00Z is 14:00 in Shanghai.
+	expect_exit 0 env TZ=America/New_York "$RB_CLIENT" --server "$RB_SERVER" --token tok-carol --ca "$RB_CA" \
+		find --search zzfind --length 1h --from "$d 06:00Z" --within 1d --json
+	expect_eq "rule-find-a@$d 14:00, rule-find-b@$d 14:00" "$(cal_fits)" "an instant"
+	# Usage errors, not the server's refusals.
+	expect_exit 2 rb_as carol find --search zzfind --length 1h --within 100d
+	expect_stderr_contains "--within: find searches at most 92 days ahead"
+	grep -q -- "--limit" "$RB_ERR" && { echo "names a --limit nobody gave"; return 1; }
+	expect_exit 2 rb_as carol book rule-find-a --from "$d 12:00" --to "$d 10:00"
+	expect_stderr_contains "--to $d 10:00 is not after --from $d 12:00"
+	expect_exit 2 rb_as carol slots rule-find-a --days 100 --length 1h
+	return 0
+}
