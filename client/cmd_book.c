@@ -355,7 +355,8 @@ static int cmd_book_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 const struct cmd_entry cmd_book_entry = {
 	.name = "book",
 	.usage = "CODE --from TIME --to TIME [--note TEXT] [--override REASON]"
-		 " [--every day|week|'N days'|'N weeks' --count N [--until DATE] [--skip-conflicts]]",
+		 " [--every day|week|'N days'|'N weeks' (--count N | --until DATE | --count N --until DATE)"
+		 " [--skip-conflicts]]",
 	.summary = "book a resource, or a weekly/daily series of it (--every)",
 	.options = book_opts,
 	.lower = 1,

@@ -271,3 +271,11 @@ t_series_booking_path() {
 	done
 	expect_eq 0 "$(ser_count ser-units)" "bookings of ser-units left"
 }
+
+# help book says what book takes: --every with --count, --until or both.
+t_series_help_says_count_or_until() {
+	expect_exit 0 "$RB_CLIENT" help book
+	expect_stdout_contains "--every day|week|'N days'|'N weeks' (--count N | --until DATE | --count N --until DATE)"
+	grep -q -- "--count N \[--until DATE\]" "$RB_OUT" && { echo "help book still says --count is required"; return 1; }
+	ser_usage "--every needs --count N or --until DATE" book ser-cap --from "$(rb_day 300) 10:00" --to "$(rb_day 300) 11:00" --every day
+}
