@@ -485,7 +485,11 @@ static int cmd_charges_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 			snprintf(bk, sizeof(bk), "%" PRIu64, c->booking_id);
 		else
 			snprintf(bk, sizeof(bk), "-");
-		hm(c->minutes, mins, sizeof(mins));
+		/* credit lines and reversals charge no time */
+		if (c->minutes == 0)
+			snprintf(mins, sizeof(mins), "-");
+		else
+			hm(c->minutes, mins, sizeof(mins));
 		if (cur == NULL)
 			cur = c->currency;
 		else if (strcmp(cur, c->currency) != 0)
@@ -510,7 +514,7 @@ static int cmd_charges_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 const struct cmd_entry cmd_charges_entry = {
 	.name = "charges",
 	.usage = "[--period YYYY-MM] [--startup S] [--csv]",
-	.summary = "the charges of bookings: your startup's, or all staff may see",
+	.summary = "the charges of bookings: a member's startup's, or those staff may see",
 	.options = charges_opts,
 	.lower = 0,
 	.upper = 0,

@@ -482,8 +482,8 @@ BEGIN
                    AND b.state NOT IN ('cancelled', 'declined'));
   IF busy IS NOT NULL THEN
     PERFORM rb_refuse('RB412', 'unit_has_bookings', 'units',
-                      format('unit %s of %s has future bookings; cancel or move them before going down to %s units',
-                             busy, r.code, p_units),
+                      format('unit %s of %s has future bookings; cancel or move them before going down to %s %s',
+                             busy, r.code, p_units, CASE WHEN p_units = 1 THEN 'unit' ELSE 'units' END),
                       jsonb_build_object('unit', busy, 'resource', r.code::text, 'units', p_units));
   END IF;
   INSERT INTO resource_units (resource_id, unit_no)

@@ -420,6 +420,10 @@ t_billing_invoices() {
 	expect_stdout_contains "Credit note BILL-SPACE-2026-"
 	expect_stdout_contains "credits invoice $inv: rig stopped for 20 minutes"
 	expect_stdout_contains "total -¥50.00"
+	# the credit line charges no time: no "0h00" in the charges
+	expect_exit 0 rb_as bill-ed charges
+	expect_stdout_contains "credit"
+	expect_stdout_lacks "0h00"
 	next=$(psql_q "SELECT number FROM invoices WHERE credit_of = (SELECT id FROM invoices WHERE number = '$inv')")
 	[[ ${next##*-} -gt $n ]] || { echo "credit note $next after $inv"; return 1; }
 	expect_exit 1 bill_oper invoice credit "$inv" --amount 300.01 --reason "too much"

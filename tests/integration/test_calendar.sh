@@ -181,3 +181,31 @@ t_calendar_find_from_in_resource_zone() {
 	expect_exit 2 rb_as carol slots rule-find-a --days 100 --length 1h
 	return 0
 }
+
+# This week's hours already gone by are not shown free: they are past ('-').
+t_calendar_past_hours_shaded() {
+	local now
+	now=$(date +%s)
+	expect_exit 0 rb_as carol calendar mill-5ax --json
+	expect_eq "" "$(python3 - "$RB_OUT" "$now" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+now = int(sys.argv[2])
+bad = []
+for row in d["rows"]:
+    h = int(row["hour"]) if "hour" in row else int(row["time"][:2])
+    for i, cell in enumerate(row["cells"]):
+        end = d["days"][i]["start"] + (h + 1) * 3600  # Asia/Shanghai has no DST
+        if end <= now and cell == "free":
+            bad.append("%s %02d:00" % (d["days"][i]["date"], h))
+        if end > now + 3600 and cell == "past":
+            bad.append("past but ahead: %s %02d:00" % (d["days"][i]["date"], h))
+print(", ".join(bad))
+PY
+)" "hours gone by shown free"
+	# The text grid says what '-' is when it shows one.
+	if (( now - $(json 'd["days"][0]["start"]') >= 3600 )); then
+		expect_exit 0 rb_as carol calendar mill-5ax
+		expect_stdout_contains "'-' past"
+	fi
+}

@@ -237,7 +237,9 @@ t_manage_units() {
 		WHERE x.resource_id = $res AND x.state NOT IN ('cancelled', 'declined')
 		AND y.state NOT IN ('cancelled', 'declined')")" "overlaps on one unit"
 	# Unit 3 holds a future booking: no going down to 2.
-	mg_refuse FAILED_PRECONDITION "unit 3 of rule-rig-units has future bookings" rb_as mgr units rule-rig-units 2
+	mg_refuse FAILED_PRECONDITION "unit 3 of rule-rig-units has future bookings; cancel or move them before going down to 2 units" rb_as mgr units rule-rig-units 2
+	mg_refuse FAILED_PRECONDITION "before going down to 1 unit" rb_as mgr units rule-rig-units 1
+	grep -q "1 units" "$RB_ERR" && { echo "1 units"; return 1; }
 	expect_eq 3 "$(psql_q "SELECT count(*) FROM resource_units WHERE resource_id = $res AND retired_at IS NULL")" \
 		"units after the refusal"
 	expect_exit 0 rb_as carol cancel "$c"

@@ -206,6 +206,8 @@ t_series_usage() {
 	ser_usage "not '2 months'" book ser-cap --from "$d 10:00" --to "$d 11:00" --every "2 months" --count 2
 	ser_usage "not '53 weeks'" book ser-cap --from "$d 10:00" --to "$d 11:00" --every "53 weeks" --count 2
 	ser_usage "not 'weekly'" book ser-cap --from "$d 10:00" --to "$d 11:00" --every weekly --count 2
+	expect_exit 0 "$RB_CLIENT" help
+	expect_stdout_contains "the charges of bookings: a member's startup's, or those staff may see"
 	ser_usage "--every needs --count N or --until DATE" book ser-cap --from "$d 10:00" --to "$d 11:00" --every week
 	ser_usage "--count, --until and --skip-conflicts go with --every" book ser-cap --from "$d 10:00" --to "$d 11:00" --count 3
 	ser_usage "--count must be a whole number" book ser-cap --from "$d 10:00" --to "$d 11:00" --every week --count x
@@ -277,5 +279,7 @@ t_series_help_says_count_or_until() {
 	expect_exit 0 "$RB_CLIENT" help book
 	expect_stdout_contains "--every day|week|'N days'|'N weeks' (--count N | --until DATE | --count N --until DATE)"
 	grep -q -- "--count N \[--until DATE\]" "$RB_OUT" && { echo "help book still says --count is required"; return 1; }
+	expect_exit 0 "$RB_CLIENT" help
+	expect_stdout_contains "the charges of bookings: a member's startup's, or those staff may see"
 	ser_usage "--every needs --count N or --until DATE" book ser-cap --from "$(rb_day 300) 10:00" --to "$(rb_day 300) 11:00" --every day
 }
