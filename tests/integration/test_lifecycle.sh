@@ -37,6 +37,13 @@ t_lifecycle_approval() {
 	lf_refuse PERMISSION_DENIED "not for a member" rb_as alice approvals
 	expect_exit 0 rb_as mgr-other approvals --json
 	expect_eq 0 "$(json 'len([b for b in d if b["resource"] == "life-approve"])')" "approvals of another institution"
+	# Asked for a resource they do not look after, they are told so, not
+	# that nothing waits.
+	lf_refuse PERMISSION_DENIED "you are not staff of life-approve: its bookings wait for a manager of Test Engine Works, an operator of its space or an admin" \
+		rb_as mgr-other approvals life-approve
+	lf_refuse NOT_FOUND "no resource is called life-nowhere" rb_as mgr approvals life-nowhere
+	expect_exit 0 rb_as mgr approvals life-approve
+	expect_stdout_contains alice
 	lf_refuse PERMISSION_DENIED "only a manager of Test Engine Works" rb_as mgr-other approve "$id"
 	lf_refuse PERMISSION_DENIED "not for a member" rb_as alice approve "$id"
 	expect_exit 0 rb_as mgr approve "$id"
