@@ -61,10 +61,11 @@ t_refusals_leave_table_unchanged() {
 	past=$(date -u -d '3 days ago' +%F)
 	before=$(bookings_digest)
 
-	expect_exit 1 rb_as alice book dyno-1 --from "$d 12:00" --to "$d 10:00"
-	expect_stderr_contains INVALID_ARGUMENT
-	expect_exit 1 rb_as alice book dyno-1 --from "$d 12:00" --to "$d 12:00"
-	expect_stderr_contains INVALID_ARGUMENT
+	# a window that ends before it starts: the client says so (a usage error)
+	expect_exit 2 rb_as alice book dyno-1 --from "$d 12:00" --to "$d 10:00"
+	expect_stderr_contains "is not after --from"
+	expect_exit 2 rb_as alice book dyno-1 --from "$d 12:00" --to "$d 12:00"
+	expect_stderr_contains "is not after --from"
 	expect_exit 1 rb_as alice book no-such-rig --from "$d 10:00" --to "$d 12:00"
 	expect_stderr_contains NOT_FOUND
 	expect_stderr_contains no-such-rig
