@@ -459,11 +459,58 @@ int cmd_connect(struct cmd_ctx *ctx)
 	return CMD_OK;
 }
 
+/*
+ * The words a person typed for a request their role may not send: the
+ * command's name, with the subcommand where one command sends several
+ * requests.  A refusal not_allowed_for_role names the request; the person
+ * is told about the command instead.
+ */
+static const struct {
+	const char *request, *typed;
+} typed_requests[] = {
+	{ "put_resource", "resource add/edit" }, { "retire_resource", "resource retire" },
+	{ "add_closure", "closure add" },        { "remove_closure", "closure rm" },
+	{ "set_terms", "terms --set" },          { "set_rate", "rate set" },
+	{ "list_rates", "rate list" },           { "set_tier", "rate tier" },
+	{ "add_voucher", "voucher add" },        { "voucher_statement", "voucher statement" },
+	{ "run_invoices", "invoice run" },       { "credit_invoice", "invoice credit" },
+	{ "put_startup", "startup add/edit" },   { "add_member", "member add" },
+	{ "disable_member", "member disable" },
+};
+
+static const char *typed_request(const struct cmd_ctx *ctx, const char *request)
+{
+	for (size_t i = 0; i < sizeof(typed_requests) / sizeof(typed_requests[0]); i++)
+		if (strcmp(typed_requests[i].request, request) == 0)
+			return typed_requests[i].typed;
+	return ctx->entry != NULL ? ctx->entry->name : request;
+}
+
+/* A refusal, with the request named as the command typed when it is one by role. */
+static int refused_as_typed(const struct cmd_ctx *ctx, const Rigbook__Error *e)
+{
+	Rigbook__Error copy;
+	Rigbook__ErrorArg args[16], *ptrs[16];
+
+	if (e->reason == NULL || strcmp(e->reason, "not_allowed_for_role") != 0 || e->n_args > 16)
+		return cmd_refused_error(e);
+	copy = *e;
+	for (size_t i = 0; i < e->n_args; i++) {
+		args[i] = *e->args[i];
+		if (args[i].name != NULL && args[i].value != NULL && strcmp(args[i].name, "request") == 0)
+			args[i].value = (char *)typed_request(ctx, e->args[i]->value);
+		ptrs[i] = &args[i];
+	}
+	copy.args = ptrs;
+	return cmd_refused_error(&copy);
+}
+
 /* The answer's status: refused, wrong body, or fine. */
-static int check_answer(Rigbook__Response *r, Rigbook__Response__BodyCase expect)
+static int check_answer(const struct cmd_ctx *ctx, Rigbook__Response *r,
+			Rigbook__Response__BodyCase expect)
 {
 	if (r->body_case == RIGBOOK__RESPONSE__BODY_ERROR && r->error != NULL)
-		return cmd_refused_error(r->error);
+		return refused_as_typed(ctx, r->error);
 	if (r->body_case != expect)
 		return cmd_failed(_("the server answered with an unexpected message (body %d, expected %d)"),
 				  (int)r->body_case, (int)expect);
@@ -482,7 +529,7 @@ int cmd_call(struct cmd_ctx *ctx, Rigbook__Request *req, Rigbook__Response__Body
 		return rc;
 	if (rbc_call(ctx->conn, req, resp, err, sizeof(err)) != 0)
 		return cmd_failed("%s", err);
-	rc = check_answer(*resp, expect);
+	rc = check_answer(ctx, *resp, expect);
 	if (rc != CMD_OK) {
 		rigbook__response__free_unpacked(*resp, NULL);
 		*resp = NULL;
@@ -607,7 +654,7 @@ int cmd_mutate(struct cmd_ctx *ctx, Rigbook__Request *req, Rigbook__Response__Bo
 		fprintf(stderr, "rigbook: %s\n", unknown);
 		return CMD_UNKNOWN;
 	}
-	rc = check_answer(*resp, expect);
+	rc = check_answer(ctx, *resp, expect);
 	if (rc != CMD_OK) {
 		rigbook__response__free_unpacked(*resp, NULL);
 		*resp = NULL;

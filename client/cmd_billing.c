@@ -491,7 +491,11 @@ static int cmd_charges_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 			snprintf(bk, sizeof(bk), "%" PRIu64, c->booking_id);
 		else
 			snprintf(bk, sizeof(bk), "-");
-		hm(c->minutes, mins, sizeof(mins));
+		/* credit lines and reversals charge no time */
+		if (c->minutes == 0)
+			snprintf(mins, sizeof(mins), "-");
+		else
+			hm(c->minutes, mins, sizeof(mins));
 		if (cur == NULL)
 			cur = c->currency;
 		else if (strcmp(cur, c->currency) != 0)
@@ -515,8 +519,8 @@ static int cmd_charges_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 
 const struct cmd_entry cmd_charges_entry = {
 	.name = "charges",
-	.usage = "[--period YYYY-MM] [--startup S] [--csv [--csv-headers keys|local]]",
-	.summary = N_("the charges of bookings: your startup's, or all staff may see"),
+	.usage = "[--period YYYY-MM] [--startup S] [--csv]",
+	.summary = "the charges of bookings: a member's startup's, or those staff may see",
 	.options = charges_opts,
 	.lower = 0,
 	.upper = 0,
@@ -900,7 +904,7 @@ static const struct cmd_opt invoice_opts[] = {
 	{ "amount", 1, NULL },
 	{ "reason", 1, NULL },
 	{ "csv", 0, NULL },
-	{ "csv-headers", 1, NULL },
+	{ "before-month-end", 0, NULL },
 	{ NULL, 0, NULL },
 };
 
@@ -1030,9 +1034,75 @@ static int invoices_table(const Rigbook__ListInvoicesReply *l)
 	return print_table(t);
 }
 
+/* The lines a run before the month's end left for the next run. */
+static int left_table(const Rigbook__ListInvoicesReply *l, const char *period)
+{
+	static const char *const hdr[] = { "DATE", "STARTUP", "RESOURCE", "BOOKING", "KIND", "AMOUNT",
+					   "DESCRIPTION" };
+	struct out_table *t;
+
+	if (l == NULL || l->n_left == 0) {
+		printf("no line of %s is left; what is charged later in %s goes on the next run\n",
+		       period, period);
+		return CMD_OK;
+	}
+	printf("left for the next run: %zu line%s of %s, and whatever is charged later in it\n",
+	       l->n_left, l->n_left == 1 ? "" : "s", period);
+	t = out_table_new(7, hdr);
+	for (size_t i = 0; t != NULL && i < l->n_left; i++) {
+		const Rigbook__InvoiceLine *li = l->left[i];
+		char a[RB_MONEY_TEXT], bk[24];
+		const char *cells[7] = { li->charged_on, li->startup_code, li->resource_code, bk,
+					 li->kind, money(li->amount, li->currency, a), li->description };
+
+		if (li->booking_id != 0)
+			snprintf(bk, sizeof(bk), "%" PRIu64, li->booking_id);
+		else
+			snprintf(bk, sizeof(bk), "-");
+		if (out_table_add(t, cells) != 0) {
+			out_table_free(t);
+			t = NULL;
+		}
+	}
+	return print_table(t);
+}
+
+static void left_json(const Rigbook__ListInvoicesReply *l)
+{
+	struct out_json j;
+
+	out_json_init(&j, stdout);
+	out_json_begin_object(&j);
+	out_json_key(&j, "invoices");
+	out_json_begin_array(&j);
+	for (size_t i = 0; l != NULL && i < l->n_invoices; i++)
+		json_invoice(&j, l->invoices[i]);
+	out_json_end_array(&j);
+	out_json_key(&j, "left");
+	out_json_begin_array(&j);
+	for (size_t i = 0; l != NULL && i < l->n_left; i++) {
+		const Rigbook__InvoiceLine *li = l->left[i];
+
+		out_json_begin_object(&j);
+		out_json_kv_uint(&j, "charge", li->charge_id);
+		out_json_kv_uint(&j, "booking", li->booking_id);
+		out_json_kv_string(&j, "startup", li->startup_code);
+		out_json_kv_string(&j, "resource", li->resource_code);
+		out_json_kv_string(&j, "date", li->charged_on);
+		out_json_kv_string(&j, "kind", li->kind);
+		out_json_kv_string(&j, "description", li->description);
+		json_money(&j, "amount", li->amount, li->currency);
+		out_json_end_object(&j);
+	}
+	out_json_end_array(&j);
+	out_json_end_object(&j);
+	out_json_finish(&j);
+}
+
 static int invoice_run(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
 	const char *period = cmd_arg(args, "period"), *space = cmd_arg(args, "space");
+	int early = cmd_arg(args, "before-month-end") != NULL;
 	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
 	Rigbook__RunInvoicesRequest q = RIGBOOK__RUN_INVOICES_REQUEST__INIT;
 	Rigbook__Response *resp;
@@ -1047,6 +1117,7 @@ static int invoice_run(struct cmd_ctx *ctx, const struct cmd_args *args)
 		return CMD_USAGE;
 	q.period = (char *)period;
 	q.space_code = (char *)(space != NULL ? space : "");
+	q.before_month_end = early;
 	req.body_case = RIGBOOK__REQUEST__BODY_RUN_INVOICES;
 	req.run_invoices = &q;
 	rc = cmd_call(ctx, &req, RIGBOOK__RESPONSE__BODY_RUN_INVOICES, &resp);
@@ -1054,12 +1125,20 @@ static int invoice_run(struct cmd_ctx *ctx, const struct cmd_args *args)
 		return rc;
 	l = resp->run_invoices;
 	if (ctx->json) {
-		invoices_json(l);
-	} else if (l == NULL || l->n_invoices == 0) {
-		printf(_("nothing to invoice for %s: every startup's charges are invoiced\n"), period);
+		if (early)
+			left_json(l);
+		else
+			invoices_json(l);
 	} else {
-		printf(_("issued %zu invoice%s for %s\n"), l->n_invoices, l->n_invoices == 1 ? "" : "s", period);
-		rc = invoices_table(l);
+		if (l == NULL || l->n_invoices == 0) {
+			printf(_("nothing to invoice for %s: every startup's charges are invoiced\n"), period);
+		} else {
+			printf(_("issued %zu invoice%s for %s\n"), l->n_invoices,
+			       l->n_invoices == 1 ? "" : "s", period);
+			rc = invoices_table(l);
+		}
+		if (early && rc == CMD_OK)
+			rc = left_table(l, period);
 	}
 	rigbook__response__free_unpacked(resp, NULL);
 	return rc;
@@ -1217,8 +1296,8 @@ static int cmd_invoice_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 
 const struct cmd_entry cmd_invoice_entry = {
 	.name = "invoice",
-	.usage = "run --period YYYY-MM [--space S] | list [--period YYYY-MM] [--startup S] [--csv [--csv-headers keys|local]]"
-		 " | show NUMBER [--csv [--csv-headers keys|local]] | credit NUMBER --amount AMOUNT --reason TEXT",
+	.usage = "run --period YYYY-MM [--space S] [--before-month-end] | list [--period YYYY-MM] [--startup S] [--csv]"
+		 " | show NUMBER [--csv] | credit NUMBER --amount AMOUNT --reason TEXT",
 	.summary = N_("invoice a month once, read invoices, issue credit notes"),
 	.options = invoice_opts,
 	.lower = 1,

@@ -299,6 +299,8 @@ static int cmd_book_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		return cmd_bad_value(ctx, _("--from: %s"), err);
 	if (rb_time_parse(to, tz, &br.end, err, sizeof(err)) != 0)
 		return cmd_bad_value(ctx, _("--to: %s"), err);
+	if (br.end <= br.start)
+		return cmd_bad_value(ctx, "--to %.40s is not after --from %.40s: a window ends after it starts", to, from);
 	if (every != 0)
 		return book_series(ctx, args, code, tz, br.start, br.end, every);
 
@@ -324,6 +326,11 @@ static int cmd_book_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		out_json_kv_string(&j, "state", rb_state_name(b->state));
 		out_json_kv_string(&j, "override_reason", b->override_reason);
 		out_json_kv_bool(&j, "replayed", resp->book->replayed);
+		out_json_key(&j, "companions");
+		out_json_begin_array(&j);
+		for (size_t i = 0; i < resp->book->n_companions; i++)
+			cmd_json_booking(&j, resp->book->companions[i]);
+		out_json_end_array(&j);
 		out_json_end_object(&j);
 		out_json_finish(&j);
 	} else {
@@ -340,6 +347,9 @@ static int cmd_book_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 			out_put_clean(stdout, b->override_reason);
 			fputc('\n', stdout);
 		}
+		/* what it requires was booked with it */
+		for (size_t i = 0; i < resp->book->n_companions; i++)
+			cmd_print_booking_line(stdout, "  with companion booking", resp->book->companions[i]);
 	}
 	rigbook__response__free_unpacked(resp, NULL);
 	return CMD_OK;
@@ -348,7 +358,8 @@ static int cmd_book_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 const struct cmd_entry cmd_book_entry = {
 	.name = "book",
 	.usage = "CODE --from TIME --to TIME [--note TEXT] [--override REASON]"
-		 " [--every day|week|'N days'|'N weeks' --count N [--until DATE] [--skip-conflicts]]",
+		 " [--every day|week|'N days'|'N weeks' (--count N | --until DATE | --count N --until DATE)"
+		 " [--skip-conflicts]]",
 	.summary = N_("book a resource, or a weekly/daily series of it (--every)"),
 	.options = book_opts,
 	.lower = 1,

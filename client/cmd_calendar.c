@@ -2,7 +2,8 @@
  * calendar: one week of a resource as a grid, hours down, Monday to Sunday
  * across, in the resource's own zone.  A cell is one local hour and shows
  * what holds most of it: closed ' ', free '.', your booking '#', taken by
- * others 'x', maintenance or another closure 'M'.
+ * others 'x', maintenance or another closure 'M'; free time already past
+ * is '-' (it cannot be booked).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -16,13 +17,13 @@
 #include "i18n.h"
 
 /* Ordered by precedence when two states hold a cell equally long. */
-enum cal_state { CAL_CLOSED, CAL_FREE, CAL_TAKEN, CAL_MINE, CAL_MAINT, CAL_NSTATES };
+enum cal_state { CAL_CLOSED, CAL_FREE, CAL_TAKEN, CAL_MINE, CAL_MAINT, CAL_PAST, CAL_NSTATES };
 
-static const char cal_mark[CAL_NSTATES] = { ' ', '.', 'x', '#', 'M' };
+static const char cal_mark[CAL_NSTATES] = { ' ', '.', 'x', '#', 'M', '-' };
 static const char *const cal_name[CAL_NSTATES] = { "closed", "free", "taken", "mine",
-						   "maintenance" };
+						   "maintenance", "past" };
 static const char *const cal_colour[CAL_NSTATES] = { "", "\033[32m", "\033[31m", "\033[1;36m",
-						     "\033[33m" };
+						     "\033[33m", "\033[2m" };
 static const char *const day_names[7] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
 
 #define CELL_WIDTH 9
@@ -126,7 +127,7 @@ static enum cal_state dominant(const int64_t held[CAL_NSTATES])
 {
 	enum cal_state best = CAL_CLOSED;
 
-	for (int s = 1; s < CAL_NSTATES; s++)
+	for (int s = 1; s < CAL_PAST; s++)
 		if (held[s] > 0 && held[s] >= held[best])
 			best = (enum cal_state)s;
 	return best;
@@ -148,7 +149,7 @@ static void pick_rows(struct cal *c, const Rigbook__ResourceDetail *d)
 	}
 	for (int day = 0; day < 7; day++)
 		for (int h = 0; h < 24; h++)
-			for (int s = CAL_FREE; s < CAL_NSTATES; s++)
+			for (int s = CAL_FREE; s < CAL_PAST; s++)
 				if (c->held[day][h][s] > 0) {
 					first = h < first ? h : first;
 					last = h > last ? h : last;
@@ -246,7 +247,15 @@ static void print_grid(const struct cal *c, const char *code, const char *tz, un
 		fputc('\n', stdout);
 	}
 	fputc('\n', stdout);
-	puts(_(LEGEND));
+	fputs(LEGEND, stdout);
+	for (int day = 0; day < 7; day++)
+		for (int h = 0; h < 24; h++)
+			if (c->state[day][h] == CAL_PAST && c->shown[h]) {
+				fputs("  '-' past", stdout);
+				day = 7;
+				break;
+			}
+	fputc('\n', stdout);
 }
 
 static void print_json(const struct cal *c, const char *code, const char *tz, unsigned units)
@@ -318,6 +327,7 @@ static int cmd_calendar_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	struct cal *c;
 	char tz[128], err[256];
 	unsigned units;
+	int64_t now = (int64_t)time(NULL);
 	int rc;
 
 	c = calloc(1, sizeof(*c));
@@ -374,6 +384,9 @@ static int cmd_calendar_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 				goto out;
 			}
 			c->state[day][h] = dominant(c->held[day][h]);
+			/* an hour gone by is no longer free */
+			if (c->state[day][h] == CAL_FREE && c->cell[day][h + 1] <= now)
+				c->state[day][h] = CAL_PAST;
 		}
 	}
 	pick_rows(c, d);

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "detail.h"
+#include "rigbook/money.h"
 #include "rigbook/names.h"
 #include "i18n.h"
 
@@ -82,6 +84,21 @@ static int cancel_series(struct cmd_ctx *ctx, const char *id, const char *reason
 	return CMD_OK;
 }
 
+/* A late cancellation: that it was late, and what it costs. */
+static void print_late(const Rigbook__CancelBookingReply *c)
+{
+	char window[64], fee[RB_MONEY_TEXT];
+
+	detail_minutes_text(c->late_cancel_minutes, window, sizeof(window));
+	printf("  cancelled late: less than %s before its start", window);
+	if (c->late_fee != 0 &&
+	    rb_money_format(c->late_fee, c->late_currency != NULL && c->late_currency[0] != '\0'
+					       ? c->late_currency : "CNY", fee, sizeof(fee)) == 0)
+		printf("; a late-cancellation fee of %s is charged to the startup\n", fee);
+	else
+		puts("; no fee is charged (the rate has none for it)");
+}
+
 static int cmd_cancel_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
 	const char *reason = cmd_arg(args, "reason"), *series = cmd_arg(args, "series");
@@ -119,10 +136,15 @@ static int cmd_cancel_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		out_json_begin_object(&j);
 		out_json_kv_uint(&j, "id", b->id);
 		out_json_kv_string(&j, "state", rb_state_name(b->state));
+		out_json_kv_bool(&j, "cancelled_late", b->cancelled_late);
+		out_json_kv_int(&j, "late_fee", resp->cancel_booking->late_fee);
+		out_json_kv_string(&j, "late_currency", resp->cancel_booking->late_currency);
 		out_json_end_object(&j);
 		out_json_finish(&j);
 	} else {
 		cmd_print_booking_line(stdout, N_("cancelled"), b);
+		if (b->cancelled_late)
+			print_late(resp->cancel_booking);
 	}
 	rigbook__response__free_unpacked(resp, NULL);
 	return CMD_OK;

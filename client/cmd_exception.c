@@ -14,6 +14,7 @@ static const struct cmd_opt exception_opts[] = {
 	{ "open", 1, NULL, 0 },
 	{ "remove", 0, NULL, 0 },
 	{ "reason", 1, NULL, 0 },
+	{ "force", 0, NULL, 0 },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -56,6 +57,7 @@ static int cmd_exception_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	se.code = (char *)code;
 	se.exception = &ex;
 	se.remove = remove;
+	se.force = cmd_arg(args, "force") != NULL;
 	req.body_case = RIGBOOK__REQUEST__BODY_SET_EXCEPTION;
 	req.set_exception = &se;
 	rc = cmd_call(ctx, &req, RIGBOOK__RESPONSE__BODY_SET_EXCEPTION, &resp);
@@ -82,14 +84,16 @@ static int cmd_exception_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		out_put_clean(stdout, text);
 		fputc('\n', stdout);
 	}
+	if (!ctx->json)
+		detail_print_cancelled_ids(stdout, d);
 	rigbook__response__free_unpacked(resp, NULL);
 	return CMD_OK;
 }
 
 const struct cmd_entry cmd_exception_entry = {
 	.name = "exception",
-	.usage = "CODE DATE (--closed | --open 'HH:MM-HH:MM[,HH:MM-HH:MM...]') [--reason TEXT]\n"
-		 "       rigbook exception CODE DATE --remove",
+	.usage = "CODE DATE (--closed | --open 'HH:MM-HH:MM[,HH:MM-HH:MM...]') [--reason TEXT] [--force]\n"
+		 "       rigbook exception CODE DATE --remove [--force]",
 	.summary = N_("close a date, or open it in other windows (staff)"),
 	.options = exception_opts,
 	.lower = 2,

@@ -56,7 +56,7 @@ static int cmd_find_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	Rigbook__FindRequest fr = RIGBOOK__FIND_REQUEST__INIT;
 	Rigbook__Response *resp;
 	const Rigbook__FindReply *reply;
-	char err[256];
+	char err[256], from_local[32];
 	struct out_json j;
 	int rc;
 
@@ -67,6 +67,8 @@ static int cmd_find_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	if (within != NULL &&
 	    (rc = cmd_minutes_arg(ctx, "--within", within, 1440, 0, &fr.within_days)) != CMD_OK)
 		return rc;
+	if (fr.within_days > 92)
+		return cmd_bad_value(ctx, "--within: find searches at most 92 days ahead, not %.40s", within);
 	if (limit != NULL && (rc = cmd_count_arg(ctx, "--limit", limit, 1, 100, 0, &fr.limit)) != CMD_OK)
 		return rc;
 	if (kind != NULL) {
@@ -76,11 +78,29 @@ static int cmd_find_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 					       _("unknown kind '%.40s'; possibilities are: instrument, test_facility, machining, pilot_line, workspace"),
 					       kind);
 	}
-	/* across resources there is no one zone: --from is local time here */
-	if (from != NULL && rb_time_parse(from, NULL, &fr.from, err, sizeof(err)) != 0)
-		return cmd_bad_value(ctx, _("--from: %s"), err);
-	if (from == NULL)
+	/* --from is read in each resource's own zone, as every other time
+	 * (the server does it: across resources there is no one zone), unless
+	 * it carries an offset */
+	if (from != NULL) {
+		int64_t utc, other;
+		struct tm tm;
+		time_t t;
+
+		if (rb_time_parse(from, "UTC", &utc, err, sizeof(err)) != 0 ||
+		    rb_time_parse(from, "Asia/Tokyo", &other, err, sizeof(err)) != 0)
+			return cmd_bad_value(ctx, _("--from: %s"), err);
+		if (utc == other) {
+			fr.from = utc;
+		} else {
+			t = (time_t)utc;
+			if (gmtime_r(&t, &tm) == NULL ||
+			    strftime(from_local, sizeof(from_local), "%Y-%m-%d %H:%M", &tm) == 0)
+				return cmd_bad_value(ctx, "--from: '%.40s' is out of range", from);
+			fr.from_local = from_local;
+		}
+	} else {
 		fr.from = ((int64_t)time(NULL) + 59) / 60 * 60; /* now, to the next whole minute */
+	}
 	fr.tag = (char *)(cmd_arg(args, "tag") != NULL ? cmd_arg(args, "tag") : "");
 	fr.text = (char *)(cmd_arg(args, "search") != NULL ? cmd_arg(args, "search") : "");
 	req.body_case = RIGBOOK__REQUEST__BODY_FIND;

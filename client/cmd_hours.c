@@ -14,6 +14,7 @@
 static const struct cmd_opt hours_opts[] = {
 	{ "offpeak", 0, NULL, 0 },
 	{ "always", 0, NULL, 0 },
+	{ "force", 0, NULL, 0 },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -78,6 +79,7 @@ static int cmd_hours_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	sh.kind = offpeak ? RIGBOOK__HOURS_KIND__OFFPEAK : RIGBOOK__HOURS_KIND__OPENING;
 	sh.n_windows = n;
 	sh.windows = wp;
+	sh.force = cmd_arg(args, "force") != NULL;
 	req.body_case = RIGBOOK__REQUEST__BODY_SET_HOURS;
 	req.set_hours = &sh;
 	rc = cmd_call(ctx, &req, RIGBOOK__RESPONSE__BODY_SET_HOURS, &resp);
@@ -88,17 +90,19 @@ static int cmd_hours_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		rigbook__response__free_unpacked(resp, NULL);
 		return CMD_FAILED;
 	}
-	if (ctx->json)
+	if (ctx->json) {
 		detail_json_print(d);
-	else
+	} else {
 		print_hours(d, offpeak);
+		detail_print_cancelled_ids(stdout, d);
+	}
 	rigbook__response__free_unpacked(resp, NULL);
 	return CMD_OK;
 }
 
 const struct cmd_entry cmd_hours_entry = {
 	.name = "hours",
-	.usage = "CODE [--offpeak] ['mon-fri 08:30-12:00,13:30-18:00; sat 09:00-12:00' | --always]",
+	.usage = "CODE [--offpeak] ['mon-fri 08:30-12:00,13:30-18:00; sat 09:00-12:00' | --always] [--force]",
 	.summary = N_("show or set the weekly opening or off-peak hours"),
 	.options = hours_opts,
 	.lower = 1,

@@ -61,6 +61,8 @@ void detail_json(struct out_json *j, const Rigbook__ResourceDetail *d);
 void detail_json_print(const Rigbook__ResourceDetail *d);
 
 /* "cancelled 42: dyno-1 10:00-12:00 on ... (zone)" and who held it, per booking. */
+/* The bookings a forced change of hours cancelled (only their ids are known). */
+void detail_print_cancelled_ids(FILE *f, const Rigbook__ResourceDetail *d);
 void detail_print_cancelled(FILE *f, Rigbook__Booking *const *b, size_t n);
 
 /*

@@ -543,18 +543,47 @@ static int put(char *buf, size_t len, const char *fmt, ...)
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
-static int put_clock(char *buf, size_t len, const struct tm *tm)
+/*
+ * Under the lock: whether the wall-clock time of t also names another
+ * instant (the hour a daylight-saving change repeats).  The offsets in
+ * force six hours either side are the candidates.
+ */
+static int ambiguous_at(int64_t t)
 {
-	if (tm->tm_sec != 0)
-		return put(buf, len, "%02d:%02d:%02d", tm->tm_hour, tm->tm_min, tm->tm_sec);
-	return put(buf, len, "%02d:%02d", tm->tm_hour, tm->tm_min);
+	long here, o[2];
+
+	if (offset_at(t, &here) != 0 || offset_at(t - 6 * 3600, &o[0]) != 0 ||
+	    offset_at(t + 6 * 3600, &o[1]) != 0)
+		return 0;
+	for (int i = 0; i < 2; i++) {
+		long there;
+		int64_t other = t + here - o[i];
+
+		if (o[i] != here && offset_at(other, &there) == 0 && there == o[i])
+			return 1;
+	}
+	return 0;
 }
 
-static int put_datetime(char *buf, size_t len, const struct tm *tm)
+/* HH:MM, with :SS when secs, and the UTC offset when the time is ambiguous */
+static int put_clock(char *buf, size_t len, const struct tm *tm, int secs, int ambiguous)
 {
-	char clock[16];
+	char off[8] = "";
+	long g = tm->tm_gmtoff < 0 ? -tm->tm_gmtoff : tm->tm_gmtoff;
 
-	if (put_clock(clock, sizeof(clock), tm) != 0)
+	if (ambiguous)
+		snprintf(off, sizeof(off), "%c%02ld:%02ld", tm->tm_gmtoff < 0 ? '-' : '+', g / 3600 % 100,
+			 g / 60 % 60);
+	if (secs)
+		return put(buf, len, "%02d:%02d:%02d%s", tm->tm_hour, tm->tm_min, tm->tm_sec, off);
+	return put(buf, len, "%02d:%02d%s", tm->tm_hour, tm->tm_min, off);
+}
+
+static int put_datetime(char *buf, size_t len, const struct tm *tm, int secs, int ambiguous)
+{
+	char clock[24];
+
+	if (put_clock(clock, sizeof(clock), tm, secs, ambiguous) != 0)
 		return -1;
 	return put(buf, len, "%04d-%02d-%02d %s", tm->tm_year + 1900, tm->tm_mon + 1,
 		   tm->tm_mday, clock);
@@ -564,41 +593,51 @@ int rb_time_format(int64_t t, const char *tz, char *buf, size_t len)
 {
 	struct tz_saved sv;
 	struct tm tm;
-	int rc;
+	int rc, amb;
 
 	if (len > 0)
 		buf[0] = '\0';
 	if (tz_enter(tz, &sv, NULL, 0) != 0)
 		return -1;
 	rc = local_at(t, &tm);
+	amb = ambiguous_at(t);
 	tz_leave(&sv);
 	if (rc != 0)
 		return -1;
-	return put_datetime(buf, len, &tm);
+	return put_datetime(buf, len, &tm, tm.tm_sec != 0, amb);
 }
 
+/*
+ * Both ends at the same precision (seconds on both when either has them),
+ * each with its UTC offset when its local time is ambiguous.
+ */
 int rb_time_window(int64_t start, int64_t end, const char *tz, char *buf, size_t len)
 {
 	struct tz_saved sv;
 	struct tm a, b, last;
 	char sa[RB_TIME_TEXT], sb[RB_TIME_TEXT];
-	int rc;
+	int rc, amb_a, amb_b, secs;
 
 	if (len > 0)
 		buf[0] = '\0';
 	if (tz_enter(tz, &sv, NULL, 0) != 0)
 		return -1;
 	rc = local_at(start, &a) | local_at(end, &b) | local_at(end > start ? end - 1 : end, &last);
+	amb_a = ambiguous_at(start);
+	amb_b = ambiguous_at(end);
 	tz_leave(&sv);
 	if (rc != 0)
 		return -1;
+	secs = a.tm_sec != 0 || b.tm_sec != 0;
 	if (a.tm_year == last.tm_year && a.tm_yday == last.tm_yday) {
-		if (put_clock(sa, sizeof(sa), &a) != 0 || put_clock(sb, sizeof(sb), &b) != 0)
+		if (put_clock(sa, sizeof(sa), &a, secs, amb_a) != 0 ||
+		    put_clock(sb, sizeof(sb), &b, secs, amb_b) != 0)
 			return -1;
 		return put(buf, len, "%s-%s on %04d-%02d-%02d", sa, sb, a.tm_year + 1900,
 			   a.tm_mon + 1, a.tm_mday);
 	}
-	if (put_datetime(sa, sizeof(sa), &a) != 0 || put_datetime(sb, sizeof(sb), &b) != 0)
+	if (put_datetime(sa, sizeof(sa), &a, secs, amb_a) != 0 ||
+	    put_datetime(sb, sizeof(sb), &b, secs, amb_b) != 0)
 		return -1;
 	return put(buf, len, "%s to %s", sa, sb);
 }

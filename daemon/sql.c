@@ -221,6 +221,11 @@
 
 /* A change to a resource answers with its detail as the caller sees it ($1 is the member). */
 #define DETAIL_OF(call) "SELECT * FROM rb_resource_detail(" call ", $1::bigint)"
+/* a change of hours: the detail after it (rb_resource_detail is VOLATILE: it
+ * sees the change), and on every row the bookings it cancelled */
+#define HOURS_DETAIL_OF(call)                                                            \
+	"SELECT d.*, x.cancelled FROM " call " x"                                         \
+	" CROSS JOIN LATERAL rb_resource_detail(x.resource_id, $1::bigint) d"
 
 const struct stmt_def stmt_defs[STMT__COUNT] = {
 	[STMT_AUTH] = {
@@ -276,25 +281,29 @@ const struct stmt_def stmt_defs[STMT__COUNT] = {
 	[STMT_FIND] = {
 		"find",
 		"SELECT " RES_COLS ", f.start_epoch, f.end_epoch"
-		" FROM rb_find($1::text, $2::text, $3::text, $4::int, $5::bigint, $6::int, $7::int) f"
+		" FROM rb_find($1::text, $2::text, $3::text, $4::int, $5::bigint, $6::int, $7::int,"
+		" $8::text) f"
 		" JOIN resource_view v ON v.id = f.resource_id"
 		" ORDER BY f.start_epoch, v.code",
-		7,
+		8,
 		RESULT(FREE_RESULT),
 	},
 	[STMT_BOOK] = {
 		"book",
 		"SELECT " BOOKING_COLS ", x.replayed FROM rb_book($1::bigint, $2::text, $3::bigint,"
-		" $4::bigint, $5::text, $6::text, $7::text, $8::text) x, rb_booking_wire(x.id) v",
+		" $4::bigint, $5::text, $6::text, $7::text, $8::text) x, rb_booking_family_wire(x.id) v",
 		8,
 		RESULT(BOOKING_REPLAYED_RESULT),
 	},
 	[STMT_CANCEL] = {
 		"cancel",
-		"SELECT " BOOKING_COLS ", x.replayed FROM rb_cancel($1::bigint, $2::bigint, $3::text,"
-		" $4::text, $5::text) x, rb_booking_wire(x.id) v",
+		"SELECT " BOOKING_COLS ", x.replayed, f.late_fee_fen, f.late_currency, f.late_minutes"
+		" FROM rb_cancel($1::bigint, $2::bigint, $3::text, $4::text, $5::text) x,"
+		" rb_booking_wire(x.id) v, rb_late_fee(x.id) f",
 		5,
-		RESULT(BOOKING_REPLAYED_RESULT),
+		RESULT(BOOKING_REPLAYED_RESULT, COL(CX_LATE_FEE, "late_fee_fen", INT64),
+		       COL(CX_LATE_CURRENCY, "late_currency", TEXT),
+		       COL(CX_LATE_MINUTES, "late_minutes", INT32)),
 	},
 	[STMT_LIST_BOOKINGS_MEMBER] = {
 		"list_bookings_member",
@@ -341,17 +350,17 @@ const struct stmt_def stmt_defs[STMT__COUNT] = {
 	},
 	[STMT_SET_HOURS] = {
 		"set_hours",
-		DETAIL_OF("rb_set_hours($1::bigint, $2::text, $3::text, $4::int[], $5::int[], $6::int[],"
-			  " $7::text)"),
-		7,
-		RESULT(DETAIL_RESULT),
+		HOURS_DETAIL_OF("rb_set_hours($1::bigint, $2::text, $3::text, $4::int[], $5::int[], $6::int[],"
+				" $7::boolean, $8::text)"),
+		8,
+		RESULT(DETAIL_RESULT, COL(HX_CANCELLED, "cancelled", TEXT)),
 	},
 	[STMT_SET_EXCEPTION] = {
 		"set_exception",
-		DETAIL_OF("rb_set_exception($1::bigint, $2::text, $3::date, $4::boolean, $5::int[],"
-			  " $6::int[], $7::text, $8::boolean, $9::text)"),
-		9,
-		RESULT(DETAIL_RESULT),
+		HOURS_DETAIL_OF("rb_set_exception($1::bigint, $2::text, $3::date, $4::boolean, $5::int[],"
+				" $6::int[], $7::text, $8::boolean, $9::boolean, $10::text)"),
+		10,
+		RESULT(DETAIL_RESULT, COL(HX_CANCELLED, "cancelled", TEXT)),
 	},
 	[STMT_ADD_CLOSURE] = {
 		"add_closure",
@@ -673,9 +682,8 @@ const struct stmt_def stmt_defs[STMT__COUNT] = {
 	},
 	[STMT_RUN_INVOICES] = {
 		"run_invoices",
-		"SELECT * FROM rb_invoice_rows(ARRAY(SELECT rb_invoice_run($1::bigint, $2::text,"
-		" $3::text, $4::text)), false)",
-		4,
+		"SELECT * FROM rb_invoice_run_rows($1::bigint, $2::text, $3::text, $4::boolean, $5::text)",
+		5,
 		RESULT(INVOICE_RESULT),
 	},
 	[STMT_LIST_INVOICES] = {

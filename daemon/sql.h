@@ -131,6 +131,9 @@ enum col {
 	/* mutations that take an idempotency key: the answer was stored before */
 	REPLAYED,
 
+	/* cancel: what a late cancellation was charged (rb_late_fee) */
+	CX_LATE_FEE, CX_LATE_CURRENCY, CX_LATE_MINUTES,
+
 	/* rb_add_closure and rb_remove_closure: the closure */
 	CL_ID, CL_START, CL_END, CL_KIND, CL_REASON, CL_BY, CL_CODE,
 
@@ -195,6 +198,9 @@ enum col {
 
 	/* rb_set_tier */
 	TIER_STARTUP, TIER_TIER, TIER_PREVIOUS,
+
+	/* rb_set_hours and rb_set_exception: the bookings a forced change cancelled, "12,18" */
+	HX_CANCELLED,
 
 	/* rb_report: a row per resource, then the total (RP_CODE empty) */
 	RP_CODE, RP_NAME, RP_INSTITUTION, RP_SPACE, RP_TZ, RP_UNITS, RP_OPEN, RP_BOOKED, RP_USED,

@@ -607,6 +607,28 @@ static void invoices_done(struct req *r, const struct db_result *res, const stru
 	for (int i = 0; i < n; i++) {
 		Rigbook__Invoice *v;
 
+		if (db_get_int64(res, i, IV_ID) == 0 && !db_isnull(res, i, IV_L_CHARGE)) {
+			/* a line a run before the month's end left for the next run;
+			 * these rows come after every invoice's */
+			Rigbook__InvoiceLine *l = &lines[nl];
+
+			rigbook__invoice_line__init(l);
+			l->charge_id = (uint64_t)db_get_int64(res, i, IV_L_CHARGE);
+			l->booking_id = (uint64_t)db_get_int64(res, i, IV_L_BOOKING);
+			l->kind = (char *)db_get(res, i, IV_L_KIND);
+			l->resource_code = (char *)db_get(res, i, IV_L_RESOURCE);
+			l->charged_on = (char *)db_get(res, i, IV_L_DATE);
+			l->description = (char *)db_get(res, i, IV_L_DESCRIPTION);
+			l->amount = db_get_int64(res, i, IV_L_AMOUNT);
+			l->startup_pays = db_get_int64(res, i, IV_L_STARTUP);
+			l->startup_code = (char *)db_get(res, i, IV_STARTUP);
+			l->currency = (char *)db_get(res, i, IV_CURRENCY);
+			lptrs[nl++] = l;
+			if (reply.left == NULL)
+				reply.left = &lptrs[nl - 1];
+			reply.n_left++;
+			continue;
+		}
 		if (ni == 0 || (uint64_t)db_get_int64(res, i, IV_ID) != iptrs[ni - 1]->id) {
 			v = &inv[ni];
 			rigbook__invoice__init(v);
@@ -686,13 +708,14 @@ void svc_run_invoices(struct req *r, const Rigbook__Request *msg)
 {
 	const Rigbook__RunInvoicesRequest *q = msg->run_invoices;
 	char member[24];
-	const char *params[4] = { member, q->period, opt(q->space_code), r->peer };
+	const char *params[5] = { member, q->period, opt(q->space_code),
+				  q->before_month_end ? "true" : "false", r->peer };
 
 	if (!req_name_ok(r, q->period, "month to invoice (YYYY-MM)", "period", 1) ||
 	    !req_name_ok(r, q->space_code, "space, by its code", "space_code", 0))
 		return;
 	u64_param(member, r->sess.member_id);
-	req_query(r, STMT_RUN_INVOICES, params, 4, run_invoices_done);
+	req_query(r, STMT_RUN_INVOICES, params, 5, run_invoices_done);
 }
 
 void svc_list_invoices(struct req *r, const Rigbook__Request *msg)

@@ -32,21 +32,48 @@ static int one_booking(struct req *r, const struct db_result *res, const struct 
 	return 0;
 }
 
+/* The booking (the first row), then the companions booked with it. */
 static void book_done(void *arg, const struct db_result *res, const struct db_error *err)
 {
 	struct req *r = arg;
 	Rigbook__Response resp = RIGBOOK__RESPONSE__INIT;
 	Rigbook__BookReply reply = RIGBOOK__BOOK_REPLY__INIT;
-	Rigbook__Booking b;
-	int replayed;
+	Rigbook__Booking b, *cs = NULL, **cptrs = NULL;
+	void *mem = NULL;
+	int n;
 
-	if (one_booking(r, res, err, &b, &replayed) != 0)
+	if (err != NULL) {
+		req_db_error(r, err);
 		return;
+	}
+	n = db_ntuples(res);
+	if (n < 1) {
+		req_error(r, RIGBOOK__ERROR_CODE__INTERNAL, "internal",
+			  "internal error; the server log has the details", "", NULL);
+		return;
+	}
+	booking_from_row(&b, res, 0);
+	if (n > 1) {
+		cptrs = msg_block((size_t)n - 1, sizeof(*cptrs), sizeof(*cs), &mem);
+		if (cptrs == NULL) {
+			req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out_of_memory",
+				  "out of memory", "", NULL);
+			return;
+		}
+		cs = mem;
+		for (int i = 1; i < n; i++) {
+			booking_from_row(&cs[i - 1], res, i);
+			cptrs[i - 1] = &cs[i - 1];
+		}
+		reply.n_companions = (size_t)n - 1;
+		reply.companions = cptrs;
+	}
 	reply.booking = &b;
-	reply.replayed = replayed;
+	reply.replayed = db_get_bool(res, 0, REPLAYED);
 	resp.body_case = RIGBOOK__RESPONSE__BODY_BOOK;
 	resp.book = &reply;
 	req_reply(r, &resp);
+	free(cptrs);
 }
 
 void svc_book(struct req *r, const Rigbook__Request *msg)
@@ -122,6 +149,9 @@ static void cancel_done(void *arg, const struct db_result *res, const struct db_
 		return;
 	reply.booking = &b;
 	reply.replayed = replayed;
+	reply.late_fee = db_get_int64(res, 0, CX_LATE_FEE);
+	reply.late_currency = (char *)db_get(res, 0, CX_LATE_CURRENCY);
+	reply.late_cancel_minutes = (uint32_t)db_get_int64(res, 0, CX_LATE_MINUTES);
 	resp.body_case = RIGBOOK__RESPONSE__BODY_CANCEL_BOOKING;
 	resp.cancel_booking = &reply;
 	req_reply(r, &resp);

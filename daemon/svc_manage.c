@@ -105,6 +105,61 @@ static void detail_reply(struct req *r, const struct db_result *res, const struc
 	arena_free(&a);
 }
 
+/*
+ * A change of hours (set_hours, set_exception): the detail, and in
+ * `cancelled` the bookings a forced change cancelled (their ids, from the
+ * column "12,18" on every row; the client lists them).
+ */
+static void hours_reply(struct req *r, const struct db_result *res, const struct db_error *err,
+			Rigbook__Response__BodyCase body)
+{
+	Rigbook__Response resp = RIGBOOK__RESPONSE__INIT;
+	Rigbook__ResourceDetail d;
+	Rigbook__Resource x;
+	struct arena a = { 0 };
+	const char *ids;
+	size_t n = 1;
+
+	if (err != NULL) {
+		req_db_error(r, err);
+		return;
+	}
+	if (db_ntuples(res) == 0) {
+		req_error(r, RIGBOOK__ERROR_CODE__INTERNAL, "internal",
+			  "internal error; the server log has the details", "", NULL);
+		return;
+	}
+	detail_from_rows(&a, &d, &x, res);
+	ids = db_get(res, 0, HX_CANCELLED);
+	for (const char *p = ids; *p != '\0'; p++)
+		n += *p == ',';
+	if (ids[0] != '\0')
+		d.cancelled = arena_alloc(&a, n * sizeof(*d.cancelled));
+	for (const char *p = ids; d.cancelled != NULL && *p != '\0' && d.n_cancelled < n;) {
+		Rigbook__Booking *b;
+		char *end;
+		unsigned long long id = strtoull(p, &end, 10);
+
+		if (end == p || (b = arena_alloc(&a, sizeof(*b))) == NULL)
+			break;
+		rigbook__booking__init(b);
+		b->id = id;
+		b->state = RIGBOOK__BOOKING_STATE__CANCELLED;
+		d.cancelled[d.n_cancelled++] = b;
+		p = *end == ',' ? end + 1 : end;
+	}
+	resp.body_case = body;
+	resp.put_resource = &d;
+	if (a.failed) {
+		arena_free(&a);
+		req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out_of_memory",
+			  "out of memory", "", NULL);
+		return;
+	}
+	req_reply(r, &resp);
+	arena_free(&a);
+}
+
 #define DETAIL_CB(fn, body)                                                                  \
 	static void fn(void *arg, const struct db_result *res, const struct db_error *err)    \
 	{                                                                                     \
@@ -113,8 +168,15 @@ static void detail_reply(struct req *r, const struct db_result *res, const struc
 
 DETAIL_CB(put_done, RIGBOOK__RESPONSE__BODY_PUT_RESOURCE)
 DETAIL_CB(retire_done, RIGBOOK__RESPONSE__BODY_RETIRE_RESOURCE)
-DETAIL_CB(hours_done, RIGBOOK__RESPONSE__BODY_SET_HOURS)
-DETAIL_CB(exception_done, RIGBOOK__RESPONSE__BODY_SET_EXCEPTION)
+static void hours_done(void *arg, const struct db_result *res, const struct db_error *err)
+{
+	hours_reply(arg, res, err, RIGBOOK__RESPONSE__BODY_SET_HOURS);
+}
+
+static void exception_done(void *arg, const struct db_result *res, const struct db_error *err)
+{
+	hours_reply(arg, res, err, RIGBOOK__RESPONSE__BODY_SET_EXCEPTION);
+}
 DETAIL_CB(rules_done, RIGBOOK__RESPONSE__BODY_SET_RULES)
 DETAIL_CB(units_done, RIGBOOK__RESPONSE__BODY_SET_UNITS)
 DETAIL_CB(requires_done, RIGBOOK__RESPONSE__BODY_SET_REQUIRES)
@@ -209,7 +271,7 @@ void svc_set_hours(struct req *r, const Rigbook__Request *msg)
 {
 	const Rigbook__SetHoursRequest *q = msg->set_hours;
 	struct params p;
-	const char *params[7];
+	const char *params[8];
 	size_t off[3] = { 0, 0, 0 };
 
 	if (!code_ok(r, q->code))
@@ -249,8 +311,9 @@ void svc_set_hours(struct req *r, const Rigbook__Request *msg)
 	params[3] = p.arr[0];
 	params[4] = p.arr[1];
 	params[5] = p.arr[2];
-	params[6] = r->peer;
-	req_query(r, STMT_SET_HOURS, params, 7, hours_done);
+	params[6] = q->force ? "true" : "false";
+	params[7] = r->peer;
+	req_query(r, STMT_SET_HOURS, params, 8, hours_done);
 }
 
 static int date_ok(const char *s)
@@ -268,7 +331,7 @@ void svc_set_exception(struct req *r, const Rigbook__Request *msg)
 	const Rigbook__SetExceptionRequest *q = msg->set_exception;
 	const Rigbook__DateException *e = q->exception;
 	struct params p;
-	const char *params[9];
+	const char *params[10];
 	size_t o0, o1;
 
 	if (!code_ok(r, q->code))
@@ -312,8 +375,9 @@ void svc_set_exception(struct req *r, const Rigbook__Request *msg)
 	params[5] = p.arr[1];
 	params[6] = e->reason != NULL ? e->reason : "";
 	params[7] = q->remove ? "true" : "false";
-	params[8] = r->peer;
-	req_query(r, STMT_SET_EXCEPTION, params, 9, exception_done);
+	params[8] = q->force ? "true" : "false";
+	params[9] = r->peer;
+	req_query(r, STMT_SET_EXCEPTION, params, 10, exception_done);
 }
 
 /* ---------------------------------------------------------------- closures */

@@ -378,7 +378,7 @@ void svc_find(struct req *r, const Rigbook__Request *msg)
 {
 	const Rigbook__FindRequest *q = msg->find;
 	char len[16], from[24], days[16], limit[16];
-	const char *params[7];
+	const char *params[8];
 
 	if (q->length_minutes == 0 || q->length_minutes > MAX_LENGTH_MINUTES) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
@@ -399,11 +399,24 @@ void svc_find(struct req *r, const Rigbook__Request *msg)
 			  NULL);
 		return;
 	}
-	if (q->within_days > FIND_MAX_DAYS || q->limit > FIND_MAX_LIMIT || q->from < 0) {
-		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
-			  q->from < 0 ? "time_out_of_range" : "range_too_long",
-			  "search at most 92 days for at most 100 fits", "within_days", "limit",
-			  "92", "max_fits", "100", NULL);
+	if (q->within_days > FIND_MAX_DAYS) {
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "range_too_long",
+			  "find searches at most 92 days ahead", "within_days", "limit", "92", NULL);
+		return;
+	}
+	if (q->limit > FIND_MAX_LIMIT) {
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "range_too_long",
+			  "find gives at most 100 fits", "limit", "limit", "100", NULL);
+		return;
+	}
+	if (q->from < 0) {
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "time_out_of_range",
+			  "from is an instant after 1970", "from", NULL);
+		return;
+	}
+	if (!text_ok(q->from_local, 16)) {
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_time",
+			  "from_local is a wall-clock time, YYYY-MM-DD HH:MM", "from_local", NULL);
 		return;
 	}
 	snprintf(len, sizeof(len), "%u", q->length_minutes);
@@ -417,5 +430,6 @@ void svc_find(struct req *r, const Rigbook__Request *msg)
 	params[4] = from;
 	params[5] = days;
 	params[6] = limit;
-	req_query(r, STMT_FIND, params, 7, find_done);
+	params[7] = opt(q->from_local);
+	req_query(r, STMT_FIND, params, 8, find_done);
 }

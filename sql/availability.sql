@@ -168,22 +168,38 @@ BEGIN
 END $$;
 
 -- The earliest fit on each matching resource, earliest first.
+-- p_from_local, when given, is a wall-clock time read in each resource's
+-- own zone (instead of the instant p_from).
 CREATE OR REPLACE FUNCTION rb_find(p_kind text, p_tag text, p_text text, p_len int, p_from bigint,
-                        p_days int, p_limit int)
+                        p_days int, p_limit int, p_from_local text)
 RETURNS TABLE (resource_id bigint, start_epoch bigint, end_epoch bigint)
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
   lo timestamptz := coalesce(rb_from_epoch(nullif(p_from, 0)), now());
+  wall timestamp;
 BEGIN
   IF p_len <= 0 THEN
     PERFORM rb_refuse('RB400', 'length_required', 'length_minutes', 'say how long the booking would be');
   END IF;
+  IF p_from_local IS NOT NULL THEN
+    BEGIN
+      wall := to_timestamp(p_from_local, 'YYYY-MM-DD HH24:MI')::timestamp;
+      IF to_char(wall, 'YYYY-MM-DD HH24:MI') <> p_from_local THEN
+        RAISE invalid_datetime_format;
+      END IF;
+    EXCEPTION WHEN invalid_datetime_format OR datetime_field_overflow THEN
+      PERFORM rb_refuse('RB400', 'invalid_time', 'from_local',
+                        format('%s is not a time of the calendar (YYYY-MM-DD HH:MM)', p_from_local),
+                        jsonb_build_object('time', p_from_local));
+    END;
+  END IF;
   RETURN QUERY
     SELECT r.id, rb_epoch(lower(f.w)), rb_epoch(upper(f.w))
       FROM resources r
+      CROSS JOIN LATERAL (SELECT coalesce(wall AT TIME ZONE r.time_zone, lo) AS lo) z
       CROSS JOIN LATERAL (
         SELECT rb_fit(r, x, p_len) AS w
-          FROM unnest(rb_free(r.id, lo, lo + p_days * interval '1 day')) x
+          FROM unnest(rb_free(r.id, z.lo, z.lo + p_days * interval '1 day')) x
          WHERE rb_fit(r, x, p_len) IS NOT NULL
          ORDER BY lower(x) LIMIT 1) f
      WHERE r.retired_at IS NULL

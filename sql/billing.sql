@@ -67,6 +67,24 @@ BEGIN
   END IF;
 END $$;
 
+-- The price tier a booking of resource r by startup s is charged at:
+-- a team of the host institution itself (the booking's member belongs to
+-- r's institution) host_internal, unless the startup's own space set it
+-- another tier than member_startup; a startup of another space external;
+-- otherwise the tier the startup's space set (rigbook rate tier).
+CREATE OR REPLACE FUNCTION rb_booking_tier(n bookings, r resources, s startups) RETURNS price_tier
+LANGUAGE sql STABLE AS $$
+  SELECT CASE
+           WHEN s.space_id = i.space_id AND s.tier <> 'member_startup' THEN s.tier
+           WHEN EXISTS (SELECT 1 FROM members x WHERE x.id = n.member_id
+                                               AND x.institution_id = r.institution_id)
+             THEN 'host_internal'::price_tier
+           WHEN s.space_id <> i.space_id THEN 'external'::price_tier
+           ELSE s.tier
+         END
+    FROM institutions i WHERE i.id = r.institution_id
+$$;
+
 -- Charge a booking whose state went from o's to n's, when it completed,
 -- became a no-show or was cancelled late: rb_booking_write calls it for
 -- every state change, so every path (check-out, usage corrections, staff,
@@ -82,6 +100,7 @@ DECLARE
   c rate_cards;
   sp bigint;
   v_kind charge_kind;
+  v_tier price_tier;
   v_day date;
   booked bigint := rb_epoch(upper(n.during)) - rb_epoch(lower(n.during));
   used bigint;
@@ -125,7 +144,8 @@ BEGIN
   SELECT * INTO s FROM startups WHERE id = n.startup_id;
   SELECT space_id INTO sp FROM institutions WHERE id = r.institution_id;
   v_day := (lower(n.during) AT TIME ZONE r.time_zone)::date;
-  c := rb_rate_for(r.id, s.tier, v_day);
+  v_tier := rb_booking_tier(n, r, s);
+  c := rb_rate_for(r.id, v_tier, v_day);
   IF c.id IS NULL THEN
     RETURN;
   END IF;
@@ -155,12 +175,26 @@ BEGIN
   END IF;
   INSERT INTO charges (booking_id, kind, startup_id, space_id, resource_id, institution_id,
                        rate_card_id, tier, currency, charged_on, minutes, amount_fen, description)
-  VALUES (n.id, v_kind, s.id, sp, r.id, r.institution_id, c.id, s.tier, c.currency, v_day,
+  VALUES (n.id, v_kind, s.id, sp, r.id, r.institution_id, c.id, v_tier, c.currency, v_day,
           a.minutes, amt, v_desc)
   ON CONFLICT (booking_id, kind) DO NOTHING;
   RETURN;
 END $$;
 
+
+-- What a late cancellation of booking p_id (and its companions) was
+-- charged: the fee, its currency ('' and 0 when nothing was charged), and
+-- the resource's late-cancellation window.  VOLATILE: called on the id a
+-- cancellation just returned, it sees the lines that cancellation wrote.
+CREATE OR REPLACE FUNCTION rb_late_fee(p_id bigint, OUT late_fee_fen bigint, OUT late_currency text,
+                                       OUT late_minutes int)
+LANGUAGE sql VOLATILE AS $$
+  SELECT coalesce(sum(c.amount_fen), 0)::bigint, coalesce(min(c.currency::text), ''),
+         (SELECT r.late_cancel_minutes FROM bookings b JOIN resources r ON r.id = b.resource_id
+           WHERE b.id = p_id)
+    FROM charges c JOIN bookings b ON b.id = c.booking_id
+   WHERE c.kind = 'late_cancel' AND (b.id = p_id OR b.parent_id = p_id)
+$$;
 
 -- ------------------------------------------------------------------ rates
 
@@ -524,10 +558,13 @@ END $$;
 -- what vouchers before it paid, and never more than its balance.  A
 -- reversal gives back to the vouchers what they paid on the line it
 -- reverses.
-CREATE OR REPLACE FUNCTION rb_invoice_startup(p_space bigint, p_startup bigint, p_period date, p_by bigint)
+CREATE OR REPLACE FUNCTION rb_invoice_startup(p_space bigint, p_startup bigint, p_period date, p_by bigint,
+                                              p_until date)
 RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
-  v_end date := p_period + interval '1 month';
+  -- lines dated before p_until: the month's end, or the day after today
+  -- for a month invoiced before it ends
+  v_end date := p_until;
   inv_id bigint;
   cur text;
   ch record;
@@ -617,18 +654,36 @@ BEGIN
   RETURN inv_id;
 END $$;
 
+-- The time zone of a space: that of most of its resources (the space has
+-- none of its own), Asia/Shanghai when it has none.
+CREATE OR REPLACE FUNCTION rb_space_zone(p_space bigint) RETURNS text
+LANGUAGE sql STABLE AS $$
+  SELECT coalesce((SELECT r.time_zone FROM resources r JOIN institutions i ON i.id = r.institution_id
+                    WHERE i.space_id = p_space
+                    GROUP BY r.time_zone ORDER BY count(*) DESC, r.time_zone LIMIT 1),
+                  'Asia/Shanghai')
+$$;
+
 -- Invoice a month: every startup with uninvoiced charges in each space
 -- p_member operates (one space when p_space is given), once.  Two runs at
 -- the same time queue on the space's advisory lock; the second finds the
 -- month invoiced (and the unique index would refuse a second set anyway).
+-- A month that has not ended in the space's zone is refused, unless
+-- p_early: then the invoices take the lines dated up to today, and the
+-- month's later lines (and whatever is charged later) go to the next run.
 -- Returns the invoices issued now.
-CREATE OR REPLACE FUNCTION rb_invoice_run(p_member bigint, p_period text, p_space text, p_peer text)
+CREATE OR REPLACE FUNCTION rb_invoice_run(p_member bigint, p_period text, p_space text, p_early boolean,
+                                          p_peer text)
 RETURNS SETOF bigint LANGUAGE plpgsql AS $$
 DECLARE
   m members := rb_member(p_member);
   v_period date := rb_period(p_period, 'period');
+  v_next date := v_period + interval '1 month';
   sp spaces;
   v_space bigint;
+  v_tz text;
+  v_today date;
+  v_until date;
   st bigint;
   inv bigint;
   n int := 0;
@@ -652,18 +707,28 @@ BEGIN
                       'invoice runs are for the operators of the space and admins',
                       jsonb_build_object('action', 'invoice'));
   END IF;
-  IF v_period >= date_trunc('month', now() AT TIME ZONE 'Asia/Shanghai')::date + interval '1 month' THEN
-    PERFORM rb_refuse('RB412', 'period_not_begun', 'period',
-                      format('%s has not begun; a month is invoiced once it has begun', p_period),
-                      jsonb_build_object('period', p_period));
-  END IF;
   FOR sp IN SELECT * FROM spaces WHERE v_space IS NULL OR spaces.id = v_space ORDER BY spaces.id LOOP
+    v_tz := rb_space_zone(sp.id);
+    v_today := (now() AT TIME ZONE v_tz)::date;
+    IF v_period > v_today THEN
+      PERFORM rb_refuse('RB412', 'period_not_begun', 'period',
+                        format('%s has not begun; a month is invoiced once it has begun', p_period),
+                        jsonb_build_object('period', p_period));
+    END IF;
+    IF v_next > v_today AND NOT p_early THEN
+      PERFORM rb_refuse('RB412', 'period_not_ended', 'period',
+                        format('%s has not ended in %s (%s); it can be invoiced from %s 00:00 on, or before the month ends if asked to',
+                               p_period, sp.name, v_tz, to_char(v_next, 'YYYY-MM-DD')),
+                        jsonb_build_object('period', p_period, 'space', sp.name, 'time_zone', v_tz,
+                                           'from', to_char(v_next, 'YYYY-MM-DD')));
+    END IF;
+    v_until := least(v_next, v_today + 1);
     PERFORM pg_advisory_xact_lock(7310, sp.id::int);
     FOR st IN SELECT DISTINCT c.startup_id FROM charges c
-               WHERE c.space_id = sp.id AND c.charged_on < v_period + interval '1 month'
+               WHERE c.space_id = sp.id AND c.charged_on < v_until
                  AND NOT EXISTS (SELECT 1 FROM invoice_lines l WHERE l.charge_id = c.id)
                ORDER BY 1 LOOP
-      inv := rb_invoice_startup(sp.id, st, v_period, m.id);
+      inv := rb_invoice_startup(sp.id, st, v_period, m.id, v_until);
       IF inv IS NOT NULL THEN
         n := n + 1;
         RETURN NEXT inv;
@@ -671,7 +736,49 @@ BEGIN
     END LOOP;
   END LOOP;
   PERFORM rb_audit(m.id, 'invoice_run', 'space', v_space, p_peer,
-                   jsonb_build_object('period', p_period, 'invoices', n));
+                   jsonb_build_object('period', p_period, 'invoices', n, 'before_month_end', p_early));
+END $$;
+
+-- What an invoice run of p_period (as rb_invoice_run) issued, as
+-- rb_invoice_rows shows it, then what it left for the next run: the
+-- uninvoiced lines of the month in the spaces it ran for (invoice columns
+-- empty, id 0), which only a run before the month's end leaves.
+CREATE OR REPLACE FUNCTION rb_invoice_run_rows(p_member bigint, p_period text, p_space text,
+                                               p_early boolean, p_peer text)
+RETURNS TABLE (id bigint, number text, kind text, space_code text, startup_code text,
+               startup_name text, period text, currency text, total_fen bigint,
+               voucher_fen bigint, startup_fen bigint, credit_of text, reason text,
+               issued_epoch bigint, legal_name text, credit_code text, address text,
+               line_charge bigint, line_booking bigint, line_kind text, line_resource text,
+               line_date text, line_description text, line_amount bigint, line_voucher bigint,
+               line_startup bigint)
+LANGUAGE plpgsql AS $$
+DECLARE
+  m members := rb_member(p_member);
+  ids bigint[];
+  v_period date;
+BEGIN
+  SELECT coalesce(array_agg(x), '{}') INTO ids FROM rb_invoice_run(p_member, p_period, p_space, p_early, p_peer) x;
+  RETURN QUERY SELECT * FROM rb_invoice_rows(ids, false);
+  IF NOT p_early THEN
+    RETURN;
+  END IF;
+  v_period := rb_period(p_period, 'period');
+  RETURN QUERY
+    SELECT 0::bigint, ''::text, ''::text, sp.code::text, s.code::text, s.name, p_period, c.currency::text,
+           0::bigint, 0::bigint, 0::bigint, ''::text, ''::text, 0::bigint, ''::text, ''::text, ''::text,
+           c.id, coalesce(c.booking_id, 0), c.kind::text, coalesce(r.code::text, ''),
+           to_char(c.charged_on, 'YYYY-MM-DD'), c.description, c.amount_fen, 0::bigint, c.amount_fen
+      FROM charges c
+      JOIN spaces sp ON sp.id = c.space_id
+      JOIN startups s ON s.id = c.startup_id
+      LEFT JOIN resources r ON r.id = c.resource_id
+     WHERE c.charged_on >= v_period AND c.charged_on < v_period + interval '1 month'
+       AND NOT EXISTS (SELECT 1 FROM invoice_lines l WHERE l.charge_id = c.id)
+       AND (CASE WHEN p_space IS NOT NULL THEN sp.code = p_space
+                 WHEN m.role = 'operator' THEN sp.id = m.space_id
+                 ELSE true END)
+     ORDER BY c.charged_on, c.id;
 END $$;
 
 -- A credit note for part or all of what a startup pays on an invoice: a

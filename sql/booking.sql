@@ -253,8 +253,9 @@ BEGIN
     RETURN;
   END IF;
 
-  b := rb_lock_booking(p_booking);
+  b := rb_lock_booking(p_booking, m, 'cancel', 'cancel');
   SELECT * INTO r FROM resources WHERE resources.id = b.resource_id;
+  PERFORM rb_staff_elsewhere(m, b, 'cancel', 'cancel');
   IF NOT rb_may_see_booking(m, b) THEN
     PERFORM rb_refuse_no_booking(p_booking);
   END IF;
@@ -324,6 +325,15 @@ BEGIN
   RETURN QUERY SELECT * FROM booking_view WHERE id = p_id;
 END $$;
 
+-- A booking as the wire shows it, then the companions booked with it
+-- (requires), by id; VOLATILE as rb_booking_wire.
+CREATE OR REPLACE FUNCTION rb_booking_family_wire(p_id bigint) RETURNS SETOF booking_view
+LANGUAGE plpgsql VOLATILE SET enable_hashjoin = off SET enable_mergejoin = off AS $$
+BEGIN
+  RETURN QUERY SELECT * FROM booking_view WHERE id = p_id;
+  RETURN QUERY SELECT * FROM booking_view WHERE parent_id = p_id ORDER BY id;
+END $$;
+
 -- A booking to act on: its resource group locked first, then the row.
 CREATE OR REPLACE FUNCTION rb_lock_booking(p_booking bigint) RETURNS bookings
 LANGUAGE plpgsql AS $$
@@ -338,6 +348,17 @@ BEGIN
   PERFORM rb_lock_resources(rid);
   SELECT * INTO b FROM bookings WHERE id = p_booking FOR UPDATE;
   RETURN b;
+END $$;
+
+-- The same, for m acting on it: an id that does not exist is refused in
+-- m's terms (rb_refuse_no_booking with the caller).
+CREATE OR REPLACE FUNCTION rb_lock_booking(p_booking bigint, m members, p_action text, p_verb text)
+RETURNS bookings LANGUAGE plpgsql AS $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM bookings WHERE id = p_booking) THEN
+    PERFORM rb_refuse_no_booking(p_booking, m, p_action, p_verb);
+  END IF;
+  RETURN rb_lock_booking(p_booking);
 END $$;
 
 -- Staff of the resource a booking is of.
@@ -366,6 +387,40 @@ BEGIN
   PERFORM rb_refuse('RB404', 'booking_not_found', 'booking_id',
     format('there is no booking %s that you can see', p_booking),
     jsonb_build_object('booking', p_booking));
+END $$;
+
+-- The same refusal for staff (managers, operators), in staff's terms: what
+-- their role lets them act on.  Given for an id that does not exist and for
+-- a booking of a resource they do not look after alike, so that it tells
+-- them nothing either.  Members (and admins) get rb_refuse_no_booking's.
+CREATE OR REPLACE FUNCTION rb_refuse_no_booking(p_booking bigint, m members, p_action text,
+                                                p_verb text) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF m.role NOT IN ('manager', 'operator') THEN
+    PERFORM rb_refuse_no_booking(p_booking);
+  END IF;
+  PERFORM rb_refuse('RB404', 'booking_not_found', 'booking_id',
+    format('there is no booking %s that you can see; %s', p_booking,
+           CASE m.role
+             WHEN 'manager' THEN format('as a manager of %s you can %s the bookings of its resources only',
+                                        (SELECT name FROM institutions WHERE id = m.institution_id), p_verb)
+             ELSE format('as an operator of %s you can %s the bookings in that space only',
+                         (SELECT name FROM spaces WHERE id = m.space_id), p_verb)
+           END),
+    jsonb_build_object('booking', p_booking, 'action', p_action, 'role', m.role::text));
+END $$;
+
+-- Staff acting on a booking of a resource they do not look after (and do
+-- not hold): the not-found answer in staff's terms.  Others are left to the
+-- caller's own checks.
+CREATE OR REPLACE FUNCTION rb_staff_elsewhere(m members, b bookings, p_action text, p_verb text)
+RETURNS void LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  IF m.role NOT IN ('manager', 'operator') OR m.id = b.member_id OR rb_staff_of_booking(m, b) THEN
+    RETURN;
+  END IF;
+  PERFORM rb_refuse_no_booking(b.id, m, p_action, p_verb);
 END $$;
 
 -- ------------------------------------------------------------------ move
@@ -399,9 +454,10 @@ BEGIN
     RETURN;
   END IF;
 
-  b := rb_lock_booking(p_booking);
+  b := rb_lock_booking(p_booking, m, 'move', 'move');
   SELECT * INTO r FROM resources WHERE resources.id = b.resource_id;
   staff := rb_staff_of_booking(m, b);
+  PERFORM rb_staff_elsewhere(m, b, 'move', 'move');
   IF NOT rb_may_see_booking(m, b) THEN
     PERFORM rb_refuse_no_booking(p_booking);
   END IF;
@@ -485,8 +541,9 @@ DECLARE
   os bookings[];
   ns bookings[];
 BEGIN
-  b := rb_lock_booking(p_booking);
+  b := rb_lock_booking(p_booking, m, 'hand_over', 'hand over');
   SELECT * INTO r FROM resources WHERE id = b.resource_id;
+  PERFORM rb_staff_elsewhere(m, b, 'hand_over', 'hand over');
   IF NOT rb_may_see_booking(m, b) THEN
     PERFORM rb_refuse_no_booking(p_booking);
   END IF;
@@ -526,13 +583,11 @@ BEGIN
       jsonb_build_object('booking', b.id, 'member', t.handle::text));
   END IF;
   -- the per-member limit holds for the new holder too
-  IF r.max_active_per_member > 0 AND NOT rb_windows(r.id, r.time_zone, 'offpeak', lower(b.during), upper(b.during)) @> b.during THEN
-    SELECT count(*) INTO n FROM bookings x
-     WHERE x.resource_id = r.id AND x.member_id = t.id AND upper(x.during) > now()
-       AND x.state NOT IN ('cancelled', 'declined');
+  IF r.max_active_per_member > 0 AND NOT rb_offpeak(r, b.during) THEN
+    n := rb_peak_held(r, t.id);
     IF n >= r.max_active_per_member THEN
       PERFORM rb_refuse('RB412', 'rule_max_active', 'to',
-        format('%s already holds %s future bookings of %s, the most allowed', t.handle, n, r.code),
+        rb_max_active_text(t.handle || ' already holds', n, r),
         jsonb_build_object('resource', r.code::text, 'member', t.handle::text, 'held', n, 'limit', r.max_active_per_member));
     END IF;
   END IF;

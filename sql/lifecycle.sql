@@ -9,7 +9,25 @@ CREATE OR REPLACE FUNCTION rb_approvals(p_member bigint, p_code text) RETURNS SE
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
   m members := rb_member(p_member);
+  res resources;
+  inst institutions;
 BEGIN
+  -- one resource: it exists, and the caller looks after it
+  IF p_code IS NOT NULL THEN
+    SELECT * INTO res FROM resources x WHERE x.code = p_code;
+    IF NOT FOUND THEN
+      PERFORM rb_refuse('RB404', 'resource_not_found', 'resource_code',
+                        format('no resource is called %s', p_code),
+                        jsonb_build_object('resource', p_code));
+    END IF;
+    SELECT * INTO inst FROM institutions x WHERE x.id = res.institution_id;
+    IF NOT rb_is_staff(m, inst.id, inst.space_id) THEN
+      PERFORM rb_refuse('RB403', 'not_staff', 'resource_code',
+                        format('you are not staff of %s: its bookings wait for a manager of %s, an operator of its space or an admin',
+                               res.code, inst.name),
+                        jsonb_build_object('action', 'approve', 'institution', inst.name, 'resource', res.code::text));
+    END IF;
+  END IF;
   RETURN QUERY
     SELECT b.id FROM bookings b
       JOIN resources r ON r.id = b.resource_id
@@ -88,8 +106,9 @@ END $$;
 CREATE OR REPLACE FUNCTION rb_usage_booking(m members, p_booking bigint, p_verb text) RETURNS bookings
 LANGUAGE plpgsql AS $$
 DECLARE
-  b bookings := rb_lock_booking(p_booking);
+  b bookings := rb_lock_booking(p_booking, m, replace(p_verb, ' ', '_'), p_verb);
 BEGIN
+  PERFORM rb_staff_elsewhere(m, b, replace(p_verb, ' ', '_'), p_verb);
   IF NOT (b.member_id = m.id OR rb_staff_of_booking(m, b)) THEN
     IF b.startup_id IS NOT DISTINCT FROM m.startup_id AND m.startup_id IS NOT NULL THEN
       PERFORM rb_refuse('RB403', 'booking_not_yours', 'booking_id',

@@ -10,6 +10,9 @@ $$;
 -- resources p_member may report on: admins any (one space with p_space,
 -- else all), operators their space, managers their institution's.  A row
 -- per resource, then the total (resource_code '').  Seconds and fen.
+-- A resource is open only while it exists: from its creation (created_at,
+-- the day it was put in service) to its retirement; one created after the
+-- range or retired before it has no row.
 CREATE OR REPLACE FUNCTION rb_report(p_member bigint, p_space text, p_from text, p_to text)
 RETURNS TABLE (resource_code text, resource_name text, institution_code text, space_code text,
                time_zone text, units int, open_secs bigint, booked_secs bigint, used_secs bigint,
@@ -66,13 +69,16 @@ BEGIN
            r.time_zone AS tz, s.id AS space_id,
            (SELECT count(*) FROM resource_units u
              WHERE u.resource_id = r.id AND u.retired_at IS NULL)::int AS units,
-           tstzrange(v_from::timestamp AT TIME ZONE r.time_zone,
+           -- open time runs from the resource's creation to its retirement
+           tstzrange(greatest(v_from::timestamp AT TIME ZONE r.time_zone, r.created_at),
                      least((v_to + 1)::timestamp AT TIME ZONE r.time_zone,
                            coalesce(r.retired_at, 'infinity'))) AS rng
       FROM resources r
       JOIN institutions i ON i.id = r.institution_id
       JOIN spaces s ON s.id = i.space_id
      WHERE (r.retired_at IS NULL OR r.retired_at > v_from::timestamp AT TIME ZONE r.time_zone)
+       AND r.created_at < (v_to + 1)::timestamp AT TIME ZONE r.time_zone
+       AND coalesce(r.retired_at, 'infinity') > r.created_at
        AND (sp.id IS NULL OR s.id = sp.id)
        AND (m.role = 'admin'
             OR (m.role = 'operator' AND s.id = m.space_id)

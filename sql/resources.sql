@@ -170,13 +170,74 @@ BEGIN
   RETURN r.id;
 END $$;
 
+-- The bookings of r that a change of its hours may strand: requested or
+-- confirmed, not ended, and inside the opening hours as they stand (a
+-- booking staff made outside them stays as it was).  Asked before the
+-- change; rb_hours_strand asks again after it.
+CREATE OR REPLACE FUNCTION rb_hours_held(r resources) RETURNS bigint[]
+LANGUAGE sql STABLE AS $$
+  SELECT coalesce(array_agg(b.id ORDER BY b.id), '{}') FROM bookings b
+   WHERE b.resource_id = r.id AND b.state IN ('requested', 'confirmed') AND upper(b.during) > now()
+     AND rb_windows(r.id, r.time_zone, 'open', lower(b.during), upper(b.during)) @> b.during
+$$;
+
+-- After a change of r's opening hours or date exceptions: the bookings of
+-- p_held that now fall outside the hours.  Without p_force they refuse the
+-- change (CONFLICT, listing them, as a closure does); forced, they are
+-- cancelled with p_why, which their holders see.  Returns their ids,
+-- comma-separated ('' when none).
+CREATE OR REPLACE FUNCTION rb_hours_strand(m members, r resources, p_held bigint[], p_force boolean,
+                                           p_what text, p_why text)
+RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  hit text;
+  hits text;
+  os bookings[];
+  ns bookings[];
+BEGIN
+  SELECT string_agg(format('booking %s (%s, %s)', v.id, rb_window_text(v.during, v.time_zone),
+                           v.member_handle), '; ' ORDER BY lower(v.during)),
+         string_agg(v.id::text, ',' ORDER BY lower(v.during))
+    INTO hit, hits
+    FROM booking_view v
+   WHERE v.id = ANY (p_held)
+     AND NOT rb_windows(r.id, r.time_zone, 'open', lower(v.during), upper(v.during)) @> v.during;
+  IF hit IS NULL THEN
+    RETURN '';
+  END IF;
+  IF NOT p_force THEN
+    PERFORM rb_refuse('RB409', 'hours_hit_bookings', 'windows',
+                      format('%s would leave bookings of %s outside its opening hours: %s; force it to cancel them',
+                             p_what, r.code, hit),
+                      jsonb_build_object('resource', r.code::text, 'bookings', hits));
+  END IF;
+  SELECT coalesce(array_agg(x.b ORDER BY (x.b).id), '{}') INTO os
+    FROM (SELECT b FROM bookings b
+           WHERE b.id = ANY (string_to_array(hits, ',')::bigint[])
+           FOR NO KEY UPDATE) x;
+  ns := os;
+  FOR i IN 1 .. coalesce(array_length(ns, 1), 0) LOOP
+    ns[i].state := 'cancelled';
+    ns[i].cancelled_at := now();
+    ns[i].cancelled_by := m.id;
+    ns[i].cancel_reason := p_why;
+  END LOOP;
+  PERFORM rb_booking_write(os, ns);
+  RETURN hits;
+END $$;
+
 -- Replace the weekly windows of one kind.  The arrays are parallel.
+-- Opening hours that would leave bookings outside them are refused unless
+-- p_force, which cancels those bookings (rb_hours_strand).  Returns the
+-- resource and the bookings cancelled.
 CREATE OR REPLACE FUNCTION rb_set_hours(p_member bigint, p_code text, p_kind text, p_weekdays int[],
-                             p_opens int[], p_closes int[], p_peer text)
-RETURNS bigint LANGUAGE plpgsql AS $$
+                             p_opens int[], p_closes int[], p_force boolean, p_peer text,
+                             OUT resource_id bigint, OUT cancelled text)
+LANGUAGE plpgsql AS $$
 DECLARE
   m members := rb_member(p_member);
   r resources := rb_staff_resource(m, p_code);
+  held bigint[];
 BEGIN
   IF p_kind NOT IN ('open', 'offpeak') THEN
     PERFORM rb_refuse('RB400', 'invalid_hours_kind', 'kind', 'hours are open or offpeak',
@@ -193,26 +254,41 @@ BEGIN
     PERFORM rb_refuse('RB400', 'invalid_window', 'windows',
                       'a window is a weekday 1-7 (Monday-Sunday) and opens before it closes, within 00:00-24:00');
   END IF;
-  DELETE FROM opening_hours WHERE resource_id = r.id AND kind = p_kind;
+  IF p_kind = 'open' THEN
+    held := rb_hours_held(r);
+  END IF;
+  DELETE FROM opening_hours WHERE opening_hours.resource_id = r.id AND kind = p_kind;
   INSERT INTO opening_hours (resource_id, kind, weekday, opens, closes)
   SELECT r.id, p_kind, d, o, c FROM unnest(p_weekdays, p_opens, p_closes) AS x(d, o, c)
-  ON CONFLICT (resource_id, kind, weekday, opens) DO UPDATE SET closes = greatest(opening_hours.closes, EXCLUDED.closes);
+  ON CONFLICT ON CONSTRAINT opening_hours_pkey DO UPDATE SET closes = greatest(opening_hours.closes, EXCLUDED.closes);
+  cancelled := '';
+  IF p_kind = 'open' THEN
+    cancelled := rb_hours_strand(m, r, held, p_force, 'the new opening hours',
+                                 'opening hours changed');
+  END IF;
   PERFORM rb_audit(m.id, 'hours', 'resource', r.id, p_peer,
-                   jsonb_build_object('kind', p_kind, 'weekdays', p_weekdays, 'opens', p_opens, 'closes', p_closes));
-  RETURN r.id;
+                   jsonb_build_object('kind', p_kind, 'weekdays', p_weekdays, 'opens', p_opens, 'closes', p_closes,
+                                      'force', p_force, 'cancelled', cancelled));
+  resource_id := r.id;
 END $$;
 
+-- A date's own hours (or its closing), or their removal.  Hours that
+-- would leave bookings outside them are refused unless p_force, which
+-- cancels those bookings with the reason (rb_hours_strand).  Returns the
+-- resource and the bookings cancelled.
 CREATE OR REPLACE FUNCTION rb_set_exception(p_member bigint, p_code text, p_day date, p_closed boolean,
                                  p_opens int[], p_closes int[], p_reason text, p_remove boolean,
-                                 p_peer text)
-RETURNS bigint LANGUAGE plpgsql AS $$
+                                 p_force boolean, p_peer text,
+                                 OUT resource_id bigint, OUT cancelled text)
+LANGUAGE plpgsql AS $$
 DECLARE
   m members := rb_member(p_member);
   r resources := rb_staff_resource(m, p_code);
   mr int4multirange;
+  held bigint[] := rb_hours_held(r);
 BEGIN
   IF p_remove THEN
-    DELETE FROM date_exceptions WHERE resource_id = r.id AND day = p_day;
+    DELETE FROM date_exceptions WHERE date_exceptions.resource_id = r.id AND day = p_day;
     IF NOT FOUND THEN
       PERFORM rb_refuse('RB404', 'exception_not_found', 'date', format('%s has no exception on %s', r.code, p_day),
                         jsonb_build_object('resource', r.code::text, 'date', to_char(p_day, 'YYYY-MM-DD')));
@@ -231,12 +307,20 @@ BEGIN
     SELECT coalesce(range_agg(int4range(o, c)), '{}') INTO mr FROM unnest(p_opens, p_closes) AS x(o, c);
     INSERT INTO date_exceptions (resource_id, day, closed, windows, reason)
     VALUES (r.id, p_day, p_closed, CASE WHEN p_closed THEN '{}' ELSE mr END, coalesce(p_reason, ''))
-    ON CONFLICT (resource_id, day) DO UPDATE
+    ON CONFLICT ON CONSTRAINT date_exceptions_pkey DO UPDATE
       SET closed = EXCLUDED.closed, windows = EXCLUDED.windows, reason = EXCLUDED.reason;
   END IF;
+  cancelled := rb_hours_strand(m, r, held, p_force,
+                 format('%s on %s', CASE WHEN p_remove THEN 'the weekly hours'
+                                         WHEN p_closed THEN 'closing'
+                                         ELSE 'these hours' END, to_char(p_day, 'YYYY-MM-DD')),
+                 format('%s on %s%s', CASE WHEN p_closed THEN 'closed' ELSE 'opening hours changed' END,
+                        to_char(p_day, 'YYYY-MM-DD'),
+                        CASE WHEN coalesce(p_reason, '') = '' THEN '' ELSE ': ' || p_reason END));
   PERFORM rb_audit(m.id, 'exception', 'resource', r.id, p_peer,
-                   jsonb_build_object('day', p_day, 'closed', p_closed, 'remove', p_remove));
-  RETURN r.id;
+                   jsonb_build_object('day', p_day, 'closed', p_closed, 'remove', p_remove,
+                                      'force', p_force, 'cancelled', cancelled));
+  resource_id := r.id;
 END $$;
 
 -- A closure or maintenance window.  Overlapping active bookings refuse it
@@ -404,8 +488,8 @@ BEGIN
                    AND b.state NOT IN ('cancelled', 'declined'));
   IF busy IS NOT NULL THEN
     PERFORM rb_refuse('RB412', 'unit_has_bookings', 'units',
-                      format('unit %s of %s has future bookings; cancel or move them before going down to %s units',
-                             busy, r.code, p_units),
+                      format('unit %s of %s has future bookings; cancel or move them before going down to %s %s',
+                             busy, r.code, p_units, CASE WHEN p_units = 1 THEN 'unit' ELSE 'units' END),
                       jsonb_build_object('unit', busy, 'resource', r.code::text, 'units', p_units));
   END IF;
   INSERT INTO resource_units (resource_id, unit_no)

@@ -126,12 +126,10 @@ BEGIN
         OR (r.weekly_minutes_per_startup > 0 AND m.startup_id IS NOT NULL))
        AND NOT rb_windows(r.id, tz, 'offpeak', lower(w), upper(w)) @> w THEN
       IF r.max_active_per_member > 0 THEN
-        SELECT count(*) INTO n FROM bookings b
-         WHERE b.resource_id = r.id AND b.member_id = m.id AND upper(b.during) > now()
-           AND b.state NOT IN ('cancelled', 'declined') AND b.id <> ALL (p_ignore);
+        n := rb_peak_held(r, m.id, p_ignore);
         IF n >= r.max_active_per_member THEN
           code := 'RB412'; reason := 'rule_max_active'; field := 'resource_code';
-          message := format('you already hold %s future bookings of %s, the most allowed', n, r.code);
+          message := rb_max_active_text('you already hold', n, r);
           args := args || jsonb_build_object('held', n, 'limit', r.max_active_per_member);
           RETURN;
         END IF;
@@ -167,7 +165,8 @@ BEGIN
            WHERE b.resource_id = r.id AND b.startup_id = m.startup_id
              AND b.state NOT IN ('cancelled', 'declined') AND b.id <> ALL (p_ignore)
              AND (p_free IS NULL OR b.member_id = m.id OR NOT b.during && p_free)
-             AND b.during && wk_range;
+             AND b.during && wk_range
+             AND NOT rb_offpeak(r, b.during);
           mine := extract(epoch FROM upper(w * wk_range) - lower(w * wk_range)) / 60;
           IF used + mine > r.weekly_minutes_per_startup THEN
             code := 'RB412'; reason := 'rule_weekly_hours'; field := 'end';
@@ -256,6 +255,36 @@ BEGIN
   END IF;
   args := NULL;
 END $$;
+
+-- Whether window w of resource r lies wholly in its off-peak hours: such a
+-- booking is exempt from the limits that count bookings and hours.
+CREATE OR REPLACE FUNCTION rb_offpeak(r resources, w tstzrange) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+  SELECT rb_windows(r.id, r.time_zone, 'offpeak', lower(w), upper(w)) @> w
+$$;
+
+-- The future bookings of resource r that p_member holds and that count
+-- against the per-member limit: active, not wholly off-peak, not in
+-- p_ignore.
+CREATE OR REPLACE FUNCTION rb_peak_held(r resources, p_member bigint, p_ignore bigint[] DEFAULT '{}')
+RETURNS bigint LANGUAGE sql STABLE AS $$
+  SELECT count(*) FROM bookings b
+   WHERE b.resource_id = r.id AND b.member_id = p_member AND upper(b.during) > now()
+     AND b.state NOT IN ('cancelled', 'declined') AND b.id <> ALL (p_ignore)
+     AND NOT rb_offpeak(r, b.during)
+$$;
+
+-- The refusal of the per-member limit: who already holds n bookings that
+-- count, and the limit.
+CREATE OR REPLACE FUNCTION rb_max_active_text(p_who text, n bigint, r resources) RETURNS text
+LANGUAGE sql STABLE AS $$
+  SELECT format('%s %s future %s of %s%s; the limit is %s per member', p_who, n,
+                CASE WHEN n = 1 THEN 'booking' ELSE 'bookings' END, r.code,
+                CASE WHEN EXISTS (SELECT 1 FROM opening_hours o
+                                   WHERE o.resource_id = r.id AND o.kind = 'offpeak')
+                     THEN ' outside off-peak hours' ELSE '' END,
+                r.max_active_per_member)
+$$;
 
 -- Whether member m may see a booking held by p_member of p_startup on
 -- resource r: its holder, their startup, and staff of the resource.  A

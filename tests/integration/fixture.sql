@@ -107,7 +107,8 @@ FROM (VALUES
   ('rule-rig-cal', 'Rig for the week calendar', 'instrument', 'Calendar', 'Asia/Shanghai'),
   ('rule-rig-show', 'Rig shown in full', 'instrument', 'Show', 'Asia/Shanghai'),
   ('rule-rig-flags', 'Rig whose rules change flag by flag', 'instrument', 'Rule flags', 'Asia/Shanghai'),
-  ('rule-rig-retire', 'Rig about to be retired', 'instrument', 'Retire', 'Asia/Shanghai')
+  ('rule-rig-retire', 'Rig about to be retired', 'instrument', 'Retire', 'Asia/Shanghai'),
+  ('rule-rig-strand', 'Rig whose hours change over bookings', 'instrument', 'Hours over bookings', 'Asia/Shanghai')
 ) AS x (code, name, kind, description, tz)
 ON CONFLICT DO NOTHING;
 
@@ -292,7 +293,8 @@ INSERT INTO startups (space_id, code, name) VALUES
   ((SELECT id FROM spaces WHERE code = 'bill-space'), 'bill-c', 'Billing C External'),
   ((SELECT id FROM spaces WHERE code = 'bill-space'), 'bill-d', 'Billing D Vouchers'),
   ((SELECT id FROM spaces WHERE code = 'bill-space'), 'bill-e', 'Billing E Invoices'),
-  ((SELECT id FROM spaces WHERE code = 'bill-space'), 'bill-f', 'Billing F Race')
+  ((SELECT id FROM spaces WHERE code = 'bill-space'), 'bill-f', 'Billing F Race'),
+  ((SELECT id FROM spaces WHERE code = 'bill-space'), 'bill-g', 'Billing G Early')
 ON CONFLICT DO NOTHING;
 UPDATE startups SET tier = 'host_internal' WHERE code = 'bill-b';
 UPDATE startups SET tier = 'external' WHERE code = 'bill-c';
@@ -309,6 +311,7 @@ FROM (VALUES
   ('bill-di', 'Di of Billing D', 'member', 'bill-d', NULL),
   ('bill-ed', 'Ed of Billing E', 'member', 'bill-e', NULL),
   ('bill-fa', 'Fa of Billing F', 'member', 'bill-f', NULL),
+  ('bill-gu', 'Gu of Billing G', 'member', 'bill-g', NULL),
   ('bill-oper', 'Otto Billing Operator', 'operator', NULL, NULL),
   ('bill-mgr', 'Mia Billing Manager', 'manager', NULL, 'bill-works')
 ) AS x (handle, name, role, startup, inst)
@@ -329,6 +332,23 @@ ON CONFLICT DO NOTHING;
 INSERT INTO resources (institution_id, code, name, kind, description, location, time_zone) VALUES
   ((SELECT id FROM institutions WHERE code = 'bill-far'), 'bill-far-rig', 'Rig of the other space',
    'test_facility', 'Vouchers spent by two spaces', 'Far hall', 'Asia/Shanghai')
+ON CONFLICT DO NOTHING;
+-- A startup of that space with a team of the host institution (bill-hu
+-- belongs to bill-far) and a member who does not (bill-ho).
+INSERT INTO startups (space_id, code, name) VALUES
+  ((SELECT id FROM spaces WHERE code = 'bill-other'), 'bill-h', 'Billing H Host Team')
+ON CONFLICT DO NOTHING;
+INSERT INTO members (handle, name, email, role, space_id, startup_id, institution_id) VALUES
+  ('bill-hu', 'Hu of the Far Institute', 'bill-hu@bill.example', 'member',
+   (SELECT id FROM spaces WHERE code = 'bill-other'), (SELECT id FROM startups WHERE code = 'bill-h'),
+   (SELECT id FROM institutions WHERE code = 'bill-far')),
+  ('bill-ho', 'Ho of Billing H', 'bill-ho@bill.example', 'member',
+   (SELECT id FROM spaces WHERE code = 'bill-other'), (SELECT id FROM startups WHERE code = 'bill-h'), NULL)
+ON CONFLICT DO NOTHING;
+INSERT INTO tokens (member_id, hash, label)
+SELECT m.id, sha256(convert_to('tok-' || m.handle, 'UTF8')), 'test'
+FROM members m
+WHERE m.handle IN ('bill-hu', 'bill-ho')
 ON CONFLICT DO NOTHING;
 
 -- Report tests: a space of their own with a known week of use (2-6 March
@@ -506,3 +526,8 @@ SELECT r.id, u.id, m.id, m.startup_id,
   CROSS JOIN LATERAL (SELECT '2026-03-02 10:00+08'::timestamptz + (u.unit_no - 1) * interval '4 hours' AS a) t
  WHERE r.code = 'rep-bench'
    AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.resource_id = r.id);
+
+-- Every resource above stands for equipment in service since before any
+-- date the tests report on (the filing report counts open time from a
+-- resource's creation).
+UPDATE resources SET created_at = '2024-01-01 00:00+08' WHERE created_at > '2024-01-01 00:00+08';

@@ -105,9 +105,9 @@ t_billing_rates() {
 	expect_eq 9999 "$(json 'd[0]["hourly"]')" "hourly in fen"
 	expect_eq "¥99.99" "$(json 'd[0]["hourly_text"]')" "hourly as text"
 	expect_exit 1 rb_as bill-ann rate list bill-race
-	expect_stderr_contains "rigbook: PERMISSION_DENIED: list_rates is for managers of the host institution"
+	expect_stderr_contains "rigbook: PERMISSION_DENIED: rate list is for managers of the host institution"
 	expect_exit 1 rb_as bill-mgr rate set bill-race --tier external --hourly 1 --increment 15m --basis booked --from 2026-01-01
-	expect_stderr_contains "set_rate is for operators of the space and admins, not for a manager"
+	expect_stderr_contains "rate set is for operators of the space and admins, not for a manager"
 	expect_exit 1 rb_as oper rate set bill-race --tier external --hourly 1 --increment 15m --basis booked --from 2026-01-01
 	expect_stderr_contains "rigbook: PERMISSION_DENIED: only an operator of Billing Test Space or an admin can set the rates of bill-race"
 	# Bad input: refused, nothing changes.
@@ -140,7 +140,7 @@ t_billing_tier() {
 	expect_eq external "$(json 'd["previous"]')" "previous tier"
 	expect_eq "external" "$(psql_q "SELECT tier FROM charges WHERE booking_id = $id")" "the line keeps its tier"
 	expect_exit 1 rb_as bill-fa rate tier bill-f external
-	expect_stderr_contains "set_tier is for operators of the space and admins, not for a member"
+	expect_stderr_contains "rate tier is for operators of the space and admins, not for a member"
 	expect_exit 1 rb_as oper rate tier bill-f external
 	# a startup of another space is, to its operators, one that does not exist
 	expect_stderr_contains "rigbook: NOT_FOUND: no startup is called bill-f"
@@ -237,6 +237,33 @@ EOF_CASES
 	expect_stderr_contains "--period: '2026-13' is not a month"
 }
 
+# The tier by default: a startup of another space pays the external rate,
+# a team of the host institution itself the host_internal one, the space's
+# own startups the tier their space set (member_startup unless changed); an
+# operator's tier for a startup of the space still holds.
+t_billing_tier_defaults() {
+	local id
+	expect_exit 0 rb_as adm rate set bill-far-rig --tier member_startup --hourly 100 --increment 1h \
+		--basis booked --from 2026-10-01
+	expect_exit 0 rb_as adm rate set bill-far-rig --tier external --hourly 200 --increment 1h \
+		--basis booked --from 2026-10-01
+	expect_exit 0 rb_as adm rate set bill-far-rig --tier host_internal --hourly 50 --increment 1h \
+		--basis booked --from 2026-10-01
+	# bill-fa's startup is of Billing Test Space: external
+	id=$(bill_done bill-fa bill-far-rig '2026-10-05 10:00' '2026-10-05 11:00' '2026-10-05 10:00' '2026-10-05 11:00')
+	expect_eq "external|20000" "$(psql_q "SELECT tier || '|' || amount_fen FROM charges WHERE booking_id = $id")" "another space's startup"
+	# bill-ho's startup is of the space: its tier, member_startup
+	id=$(bill_done bill-ho bill-far-rig '2026-10-05 12:00' '2026-10-05 13:00' '2026-10-05 12:00' '2026-10-05 13:00')
+	expect_eq "member_startup|10000" "$(psql_q "SELECT tier || '|' || amount_fen FROM charges WHERE booking_id = $id")" "the space's startup"
+	# bill-hu belongs to bill-far, the resource's institution: host_internal
+	id=$(bill_done bill-hu bill-far-rig '2026-10-05 14:00' '2026-10-05 15:00' '2026-10-05 14:00' '2026-10-05 15:00')
+	expect_eq "host_internal|5000" "$(psql_q "SELECT tier || '|' || amount_fen FROM charges WHERE booking_id = $id")" "the host institution's team"
+	# The space's operator sets bill-h external: that holds for its team too.
+	expect_exit 0 rb_as adm rate tier bill-h external
+	id=$(bill_done bill-hu bill-far-rig '2026-10-06 14:00' '2026-10-06 15:00' '2026-10-06 14:00' '2026-10-06 15:00')
+	expect_eq "external|20000" "$(psql_q "SELECT tier || '|' || amount_fen FROM charges WHERE booking_id = $id")" "the tier the operator set"
+}
+
 # The real path: booked with the client, checked in and out with the client.
 t_billing_checkout_charges() {
 	local d id
@@ -277,7 +304,7 @@ t_billing_vouchers() {
 	v4=$(json 'd["id"]')
 	# Refusals.
 	expect_exit 1 rb_as bill-di voucher add --startup bill-d --issuer X --coverage 50% --cap 1 --from 2026-04-01 --to 2026-04-30
-	expect_stderr_contains "add_voucher is for operators of the space and admins, not for a member"
+	expect_stderr_contains "voucher add is for operators of the space and admins, not for a member"
 	expect_exit 1 bill_oper voucher add --startup bill-d --issuer X --coverage 50% --cap 1 --from 2026-04-30 --to 2026-04-01
 	expect_stderr_contains "the voucher would end (2026-04-01) before it begins (2026-04-30)"
 	expect_exit 1 bill_oper voucher add --startup bill-d --issuer X --coverage 50% --cap 1 --from 2026-04-01 --to 2026-04-30 --institution nowhere
@@ -343,7 +370,7 @@ t_billing_invoices() {
 	bill_done bill-ed bill-rig '2026-06-02 10:00' '2026-06-02 11:00' '2026-06-02 10:00' '2026-06-02 11:00' >/dev/null
 	bill_done bill-ed bill-scope '2026-06-03 10:00' '2026-06-03 12:00' '2026-06-03 10:00' '2026-06-03 12:00' >/dev/null
 	expect_exit 1 rb_as bill-ed invoice run --period 2026-06
-	expect_stderr_contains "run_invoices is for operators of the space and admins, not for a member"
+	expect_stderr_contains "invoice run is for operators of the space and admins, not for a member"
 	expect_exit 1 rb_as oper invoice run --period 2026-06 --space bill-space
 	expect_stderr_contains "only an operator of Billing Test Space or an admin can invoice it"
 	expect_exit 1 bill_oper invoice run --period 2099-01
@@ -394,6 +421,10 @@ t_billing_invoices() {
 	expect_stdout_contains "Credit note BILL-SPACE-2026-"
 	expect_stdout_contains "credits invoice $inv: rig stopped for 20 minutes"
 	expect_stdout_contains "total -¥50.00"
+	# the credit line charges no time: no "0h00" in the charges
+	expect_exit 0 rb_as bill-ed charges
+	expect_stdout_contains "credit"
+	expect_stdout_lacks "0h00"
 	next=$(psql_q "SELECT number FROM invoices WHERE credit_of = (SELECT id FROM invoices WHERE number = '$inv')")
 	[[ ${next##*-} -gt $n ]] || { echo "credit note $next after $inv"; return 1; }
 	expect_exit 1 bill_oper invoice credit "$inv" --amount 300.01 --reason "too much"
@@ -469,7 +500,8 @@ t_billing_concurrent_runs() {
 t_billing_voucher_two_spaces() {
 	local v pids=() i rc=0
 	bill_rates
-	expect_exit 0 rb_as adm rate set bill-far-rig --tier member_startup --hourly 100 --increment 1h \
+	# bill-f is of another space: bill-far-rig charges it the external tier
+	expect_exit 0 rb_as adm rate set bill-far-rig --tier external --hourly 100 --increment 1h \
 		--basis booked --from 2026-09-01
 	expect_exit 0 bill_oper voucher add --startup bill-f --issuer "Two Spaces Fund" --coverage 50% \
 		--cap 150.00 --from 2026-09-01 --to 2026-09-30 --json
@@ -495,4 +527,40 @@ t_billing_voucher_two_spaces() {
 		WHERE s.code = 'bill-f' AND i.period = '2026-09-01'")" "spaces that invoiced bill-f"
 	expect_exit 1 rb_as bill-oper invoice run --period 2026-09 --space bill-other
 	expect_stderr_contains "only an operator of Billing Other Space or an admin can invoice it"
+}
+
+# A month that has not ended (in the space's zone, Asia/Shanghai) is not
+# invoiced, and the refusal says from when it can be; --before-month-end
+# invoices the lines dated up to today and lists those it leaves for the
+# next run.  Runs last: an early run invoices whatever the space has.
+t_billing_run_unfinished_month() {
+	local today month next later id1 id2="" before
+	bill_rates
+	today=$(TZ=Asia/Shanghai date +%F)
+	month=${today:0:7}
+	next=$(date -u -d "$month-01 + 1 month" +%F)
+	later=$(date -u -d "$today + 1 day" +%F)
+	# a late cancellation today (25.00: half the 50.00 minimum) and, unless
+	# today is the month's last day, one tomorrow
+	id1=$(bill_late bill-gu bill-rig "$today 00:00" "$today 00:15")
+	if [[ ${later:0:7} == "$month" ]]; then
+		id2=$(bill_late bill-gu bill-rig "$later 10:00" "$later 10:15")
+	fi
+	before=$(psql_q "SELECT count(*) FROM invoices")
+	expect_exit 1 bill_oper invoice run --period "$month"
+	expect_stderr_contains "rigbook: FAILED_PRECONDITION: $month has not ended in Billing Test Space (Asia/Shanghai); it can be invoiced from $next 00:00 on"
+	expect_eq "$before" "$(psql_q "SELECT count(*) FROM invoices")" "invoices after the refusal"
+	expect_exit 0 bill_oper invoice run --period "$month" --before-month-end --json
+	expect_eq "2500" "$(json '[i["total"] for i in d["invoices"] if i["startup"] == "bill-g"][0]')" \
+		"bill-g's invoice: today's line only"
+	if [[ -n $id2 ]]; then
+		expect_eq "[$id2]" "$(json '[l["booking"] for l in d["left"] if l["startup"] == "bill-g"]')" "left for the next run"
+		expect_exit 0 bill_oper invoice run --period "$month" --before-month-end
+		expect_stdout_contains "left for the next run: "
+		expect_stdout_contains "$later"
+		expect_stdout_contains "bill-g"
+		expect_stdout_contains "late cancellation"
+	fi
+	expect_eq "$id1" "$(psql_q "SELECT c.booking_id FROM charges c JOIN invoice_lines l ON l.charge_id = c.id
+		JOIN startups s ON s.id = c.startup_id WHERE s.code = 'bill-g'")" "the line invoiced"
 }

@@ -61,10 +61,11 @@ t_refusals_leave_table_unchanged() {
 	past=$(date -u -d '3 days ago' +%F)
 	before=$(bookings_digest)
 
-	expect_exit 1 rb_as alice book dyno-1 --from "$d 12:00" --to "$d 10:00"
-	expect_stderr_contains INVALID_ARGUMENT
-	expect_exit 1 rb_as alice book dyno-1 --from "$d 12:00" --to "$d 12:00"
-	expect_stderr_contains INVALID_ARGUMENT
+	# a window that ends before it starts: the client says so (a usage error)
+	expect_exit 2 rb_as alice book dyno-1 --from "$d 12:00" --to "$d 10:00"
+	expect_stderr_contains "is not after --from"
+	expect_exit 2 rb_as alice book dyno-1 --from "$d 12:00" --to "$d 12:00"
+	expect_stderr_contains "is not after --from"
 	expect_exit 1 rb_as alice book no-such-rig --from "$d 10:00" --to "$d 12:00"
 	expect_stderr_contains NOT_FOUND
 	expect_stderr_contains no-such-rig
@@ -209,4 +210,29 @@ t_availability() {
 	expect_exit 0 rb_as alice availability dyno-1 --from "$d 00:00" --to "$d 23:59"
 	expect_stdout_contains free
 	expect_stdout_contains "10:00-12:00 on $d"
+}
+
+# Staff of another institution or space get the answer for a booking they
+# may not see, in staff's terms (what their role lets them act on), not a
+# member's "only your own".
+t_staff_elsewhere_told_why() {
+	local d id before
+	d=$(rb_day 46)
+	expect_exit 0 rb_as alice book mill-5ax --from "$d 09:00" --to "$d 11:00" --json
+	id=$(booking_id)
+	before=$(bookings_digest)
+	expect_exit 1 rb_as mgr-other cancel "$id" --reason "not mine"
+	expect_stderr_contains "rigbook: NOT_FOUND: there is no booking $id that you can see; as a manager of Test Institute of Optics you can cancel the bookings of its resources only"
+	grep -q -E "only your own|mill-5ax|alice" "$RB_ERR" && { echo "a member's wording, or the booking's details"; return 1; }
+	expect_exit 1 rb_as ppl-oper-other cancel "$id" --reason "not mine"
+	expect_stderr_contains "rigbook: NOT_FOUND: there is no booking $id that you can see; as an operator of Other Optics Maker Space you can cancel the bookings in that space only"
+	expect_exit 1 rb_as mgr-other move "$id" --from "$d 13:00" --to "$d 15:00"
+	expect_stderr_contains "as a manager of Test Institute of Optics you can move the bookings of its resources only"
+	expect_exit 1 rb_as mgr-other handover "$id" bob
+	expect_stderr_contains "as a manager of Test Institute of Optics you can hand over the bookings of its resources only"
+	expect_eq "$before" "$(bookings_digest)" "bookings table"
+	# Members keep a member's answer.
+	expect_exit 1 rb_as carol cancel "$id"
+	grep -q "as a manager" "$RB_ERR" && { echo "staff's wording for a member"; return 1; }
+	return 0
 }

@@ -153,3 +153,59 @@ t_calendar_week_grid() {
 	expect_exit 2 rb_as alice calendar rule-rig-cal --week 2028-W54
 	expect_exit 0 rb_as alice calendar rule-rig-cal
 }
+
+# find reads --from in each resource's own zone, as every other command
+# reads times, whatever the client's zone; an offset still means an instant.
+# What the client can check it refuses as a usage error (exit 2).
+t_calendar_find_from_in_resource_zone() {
+	local d
+	d=$(rb_day 240)
+	expect_exit 0 rb_as mgr hours rule-find-a 'mon-sun 09:00-17:00'
+	expect_exit 0 rb_as mgr hours rule-find-b 'mon-sun 13:00-15:00'
+	expect_exit 0 env TZ=America/New_York "$RB_CLIENT" --server "$RB_SERVER" --token tok-carol --ca "$RB_CA" \
+		find --search zzfind --length 1h --from "$d 14:00" --within 1d --json
+	expect_eq "rule-find-a@$d 14:00, rule-find-b@$d 14:00" "$(cal_fits)" "14:00 in Asia/Shanghai, from New York"
+	expect_exit 0 env TZ=Asia/Shanghai "$RB_CLIENT" --server "$RB_SERVER" --token tok-carol --ca "$RB_CA" \
+		find --search zzfind --length 1h --from "$d 14:00" --within 1d --json
+	expect_eq "rule-find-a@$d 14:00, rule-find-b@$d 14:00" "$(cal_fits)" "14:00 in Asia/Shanghai, from Shanghai"
+	# An offset is an instant: 06:00Z is 14:00 in Shanghai.
+	expect_exit 0 env TZ=America/New_York "$RB_CLIENT" --server "$RB_SERVER" --token tok-carol --ca "$RB_CA" \
+		find --search zzfind --length 1h --from "$d 06:00Z" --within 1d --json
+	expect_eq "rule-find-a@$d 14:00, rule-find-b@$d 14:00" "$(cal_fits)" "an instant"
+	# Usage errors, not the server's refusals.
+	expect_exit 2 rb_as carol find --search zzfind --length 1h --within 100d
+	expect_stderr_contains "--within: find searches at most 92 days ahead"
+	grep -q -- "--limit" "$RB_ERR" && { echo "names a --limit nobody gave"; return 1; }
+	expect_exit 2 rb_as carol book rule-find-a --from "$d 12:00" --to "$d 10:00"
+	expect_stderr_contains "--to $d 10:00 is not after --from $d 12:00"
+	expect_exit 2 rb_as carol slots rule-find-a --days 100 --length 1h
+	return 0
+}
+
+# This week's hours already gone by are not shown free: they are past ('-').
+t_calendar_past_hours_shaded() {
+	local now
+	now=$(date +%s)
+	expect_exit 0 rb_as carol calendar mill-5ax --json
+	expect_eq "" "$(python3 - "$RB_OUT" "$now" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+now = int(sys.argv[2])
+bad = []
+for row in d["rows"]:
+    h = int(row["hour"]) if "hour" in row else int(row["time"][:2])
+    for i, cell in enumerate(row["cells"]):
+        end = d["days"][i]["start"] + (h + 1) * 3600  # Asia/Shanghai has no DST
+        if end <= now and cell == "free":
+            bad.append("%s %02d:00" % (d["days"][i]["date"], h))
+        if end > now + 3600 and cell == "past":
+            bad.append("past but ahead: %s %02d:00" % (d["days"][i]["date"], h))
+print(", ".join(bad))
+PY
+)" "hours gone by shown free"
+	# The text grid says what '-' is when it shows one.
+	if (( now - $(json 'd["days"][0]["start"]') >= 3600 )); then
+		expect_exit 0 rb_as carol calendar mill-5ax
+		expect_stdout_contains "'-' past"
+	fi
+}

@@ -223,7 +223,7 @@ t_events_filter_and_member_view() {
 	evt_wait carol-other "booked  evt-other"
 	evt_wait carol-all "evt-other"
 	evt_wait bob "booking $id2"
-	expect_eq "booked  evt-other  booking  10:00-11:00 on $d (Europe/Berlin)  another startup" \
+	expect_eq "booked  evt-other  a booking  10:00-11:00 on $d (Europe/Berlin)  another startup" \
 		"$(evt_lines carol-other)" "carol's watch of evt-other"
 	RB_OUT=$RB_CASE_DIR/carol-all.out
 	expect_stdout_lacks alice
@@ -368,8 +368,8 @@ t_watch_two_daemons() {
 	evt_wait on-b "cancelled  evt-far  booking $id"
 	expect_eq "booked  evt-far  booking $id  10:00-12:00 on $d (Asia/Shanghai)  alice of acme
 cancelled  evt-far  booking $id  10:00-12:00 on $d (Asia/Shanghai)  alice of acme" "$(evt_lines on-b)" "the watcher on the second daemon"
-	expect_eq "booked  evt-far  booking  10:00-12:00 on $d (Asia/Shanghai)  another startup
-cancelled  evt-far  booking  10:00-12:00 on $d (Asia/Shanghai)  another startup" "$(evt_lines on-a)" "the watcher on the first daemon"
+	expect_eq "booked  evt-far  a booking  10:00-12:00 on $d (Asia/Shanghai)  another startup
+cancelled  evt-far  a booking  10:00-12:00 on $d (Asia/Shanghai)  another startup" "$(evt_lines on-a)" "the watcher on the first daemon"
 	evt_stop "$apid"
 	# The second daemon stops: its watcher is told, and says so.
 	evt_second_daemon_stop

@@ -37,6 +37,13 @@ t_lifecycle_approval() {
 	lf_refuse PERMISSION_DENIED "not for a member" rb_as alice approvals
 	expect_exit 0 rb_as mgr-other approvals --json
 	expect_eq 0 "$(json 'len([b for b in d if b["resource"] == "life-approve"])')" "approvals of another institution"
+	# Asked for a resource they do not look after, they are told so, not
+	# that nothing waits.
+	lf_refuse PERMISSION_DENIED "you are not staff of life-approve: its bookings wait for a manager of Test Engine Works, an operator of its space or an admin" \
+		rb_as mgr-other approvals life-approve
+	lf_refuse NOT_FOUND "no resource is called life-nowhere" rb_as mgr approvals life-nowhere
+	expect_exit 0 rb_as mgr approvals life-approve
+	expect_stdout_contains alice
 	# a manager of another institution does not see it at all
 	lf_refuse NOT_FOUND "there is no booking $id that you can see" rb_as mgr-other approve "$id"
 	lf_refuse PERMISSION_DENIED "not for a member" rb_as alice approve "$id"
@@ -138,7 +145,12 @@ t_lifecycle_cancel_late() {
 	start=$(( (now / 3600 + 24) * 3600 ))
 	expect_exit 0 rb_as alice book life-late --from "$(lf_utc $start)" --to "$(lf_utc $((start + 3600)))" --json
 	id=$(booking_id)
+	expect_exit 0 rb_as oper rate set life-late --tier member_startup --hourly 100.00 --increment 1h \
+		--basis booked --late-fee 50% --from 2026-01-01
 	expect_exit 0 rb_as alice cancel "$id" --reason "supplier late"
+	# cancel says it was late and what it costs: half of the hour at 100.00
+	expect_stdout_contains "cancelled $id: life-late"
+	expect_stdout_contains "  cancelled late: less than 2 days before its start; a late-cancellation fee of ¥50.00 is charged to the startup"
 	expect_eq "true|alice|supplier late" "$(psql_q "SELECT b.cancelled_late || '|' || m.handle || '|' || b.cancel_reason
 		FROM bookings b JOIN members m ON m.id = b.cancelled_by WHERE b.id = $id")" "late cancellation on record"
 	expect_exit 0 rb_as alice bookings --all-states
@@ -150,6 +162,7 @@ t_lifecycle_cancel_late() {
 	# Staff cancel someone else's booking only with a reason, which is shown.
 	lf_refuse INVALID_ARGUMENT "say why you cancel booking $id2" rb_as mgr cancel "$id2"
 	expect_exit 0 rb_as mgr cancel "$id2" --reason "rig recalled by the vendor"
+	expect_stdout_lacks "cancelled late"
 	expect_eq "false|mgr" "$(psql_q "SELECT b.cancelled_late || '|' || m.handle FROM bookings b JOIN members m ON m.id = b.cancelled_by WHERE b.id = $id2")" "cancelled by staff, not late"
 	expect_exit 0 rb_as alice bookings --all-states --json
 	expect_eq "mgr|rig recalled by the vendor" "$(json '[b["cancelled_by"] + "|" + b["cancel_reason"] for b in d["bookings"] if b["id"] == '"$id2"'][0]')" "what alice sees"

@@ -237,7 +237,9 @@ t_manage_units() {
 		WHERE x.resource_id = $res AND x.state NOT IN ('cancelled', 'declined')
 		AND y.state NOT IN ('cancelled', 'declined')")" "overlaps on one unit"
 	# Unit 3 holds a future booking: no going down to 2.
-	mg_refuse FAILED_PRECONDITION "unit 3 of rule-rig-units has future bookings" rb_as mgr units rule-rig-units 2
+	mg_refuse FAILED_PRECONDITION "unit 3 of rule-rig-units has future bookings; cancel or move them before going down to 2 units" rb_as mgr units rule-rig-units 2
+	mg_refuse FAILED_PRECONDITION "before going down to 1 unit" rb_as mgr units rule-rig-units 1
+	grep -q "1 units" "$RB_ERR" && { echo "1 units"; return 1; }
 	expect_eq 3 "$(psql_q "SELECT count(*) FROM resource_units WHERE resource_id = $res AND retired_at IS NULL")" \
 		"units after the refusal"
 	expect_exit 0 rb_as carol cancel "$c"
@@ -269,6 +271,11 @@ t_manage_requires_books_both() {
 	expect_eq "confirmed|alice|true" "$(psql_q "SELECT c.state || '|' || m.handle || '|' || (c.during = p.during)
 		FROM bookings c JOIN bookings p ON p.id = c.parent_id JOIN members m ON m.id = c.member_id
 		WHERE c.id = $child")" "the required resource's booking"
+	# book says what it booked with it.
+	expect_eq "[$child]" "$(json '[c["id"] for c in d["companions"]]')" "companions in JSON"
+	expect_exit 0 rb_as alice book rule-rig-parent --from "$d 16:00" --to "$d 17:00"
+	expect_stdout_contains "  with companion booking $(psql_q "SELECT b.id FROM bookings b JOIN resources r ON r.id = b.resource_id
+		WHERE r.code = 'rule-rig-child' AND b.parent_id IS NOT NULL ORDER BY b.id DESC LIMIT 1"): rule-rig-child 16:00-17:00 on $d"
 	# The required resource is taken: neither is booked.
 	expect_exit 0 rb_as carol book rule-rig-child --from "$d 14:00" --to "$d 15:00"
 	before=$(psql_q "SELECT count(*) FROM bookings b JOIN resources r ON r.id = b.resource_id

@@ -174,13 +174,13 @@ t_people_scoping() {
 	expect_exit 0 rb_as ppl-oper-other startup add ppl-lens --name "Lens Co"
 	expect_stdout_contains "in other-space"
 	# managers and members add nobody
-	pp_refuse PERMISSION_DENIED "put_startup is for operators of the space and admins, not for a manager" \
+	pp_refuse PERMISSION_DENIED "startup add/edit is for operators of the space and admins, not for a manager" \
 		rb_as mgr startup add ppl-y --name Y
-	pp_refuse PERMISSION_DENIED "add_member is for operators of the space and admins, not for a manager" \
+	pp_refuse PERMISSION_DENIED "member add is for operators of the space and admins, not for a manager" \
 		rb_as mgr member add ppl-y --name Y --role member --startup acme
-	pp_refuse PERMISSION_DENIED "add_member is for operators of the space and admins, not for a member" \
+	pp_refuse PERMISSION_DENIED "member add is for operators of the space and admins, not for a member" \
 		rb_as alice member add ppl-y --name Y --role member --startup acme
-	pp_refuse PERMISSION_DENIED "disable_member is for operators of the space and admins, not for a member" \
+	pp_refuse PERMISSION_DENIED "member disable is for operators of the space and admins, not for a member" \
 		rb_as alice member disable bob
 	# the rule holds in SQL too, whatever the dispatch table lets through
 	if psql_q "SELECT rb_add_member((SELECT id FROM members WHERE handle = 'mgr'), 'ppl-z', 'Z', '', 'member', 'acme', '', '', '')" >"$RB_CASE_DIR/sql.out" 2>&1; then

@@ -31,7 +31,24 @@ t_refusal_client_words() {
 	expect_exit 1 rb_as alice report --from 2026-01-01 --to 2026-01-31
 	expect_stderr_contains "rigbook: PERMISSION_DENIED: report is for managers of the host institution, operators of the space and admins, not for a member"
 	expect_exit 1 rb_as carol rate set dyno-1 --tier external --hourly 1 --increment 15m --basis booked --from 2026-01-01
-	expect_stderr_contains "rigbook: PERMISSION_DENIED: set_rate is for operators of the space and admins, not for a member"
+	expect_stderr_contains "rigbook: PERMISSION_DENIED: rate set is for operators of the space and admins, not for a member"
+}
+
+# A request the caller's role may not send is named as the command typed,
+# not as the request it sends.
+t_refusal_names_the_command() {
+	expect_exit 1 rb_as alice approvals
+	expect_stderr_contains "rigbook: PERMISSION_DENIED: approvals is for managers of the host institution, operators of the space and admins, not for a member"
+	expect_exit 1 rb_as alice hours dyno-1 'mon-fri 09:00-17:00'
+	expect_stderr_contains "rigbook: PERMISSION_DENIED: hours is for managers of the host institution, operators of the space and admins, not for a member"
+	expect_exit 1 rb_as mgr invoice run --period 2026-01
+	expect_stderr_contains "rigbook: PERMISSION_DENIED: invoice run is for operators of the space and admins, not for a manager"
+	expect_exit 1 rb_as alice closure add dyno-1 --from 2030-01-01 --to 2030-01-02 --reason x
+	expect_stderr_contains "rigbook: PERMISSION_DENIED: closure add is for managers"
+	if grep -q -E 'list_approvals|set_hours|run_invoices|add_closure' "$RB_ERR"; then
+		echo "a request's name reached the person"
+		return 1
+	fi
 }
 
 # A database function's reason and arguments (its HINT) reach the client:

@@ -222,3 +222,26 @@ t_report_units() {
 |2|48.00|8.00|8.00|16.67|16.67|1|2" \
 		"$(rep_csv_rows | tail -n +2 | cut -d'|' -f3,6,7,8,9,10,11,12,13)" "two units"
 }
+
+t_report_open_from_creation() {
+	# rep-new is created (put in service) on Wednesday 4 March at noon: no
+	# hours, so open around the clock from then on; the week counts
+	# Wed 12 h + Thu 24 h + Fri 24 h = 60 h, times two units = 120 h (the
+	# day of creation alone 2 x 12 h = 24 h), not
+	# the whole week; a range before its creation has no line for it, and
+	# Monday 2 March (t_report_units) none either.
+	expect_exit 0 rb_as adm resource add rep-new --name "Bench put in service" --kind instrument \
+		--institution rep-lab
+	psql_q "UPDATE resources SET created_at = '2026-03-04 12:00+08' WHERE code = 'rep-new'" >/dev/null
+	psql_q "INSERT INTO resource_units (resource_id, unit_no) SELECT id, 2 FROM resources WHERE code = 'rep-new'" >/dev/null
+	expect_exit 0 rb_as adm report --space rep-other --from "$REP_FROM" --to "$REP_TO" --csv
+	expect_eq "rep-new|2|120.00|0.00" \
+		"$(rep_csv_rows | grep '^rep-other|rep-lab|rep-new|' | cut -d'|' -f3,6,7,8)" "open from creation"
+	expect_exit 0 rb_as adm report --space rep-other --from 2026-03-04 --to 2026-03-04 --csv
+	expect_eq "rep-new|24.00" \
+		"$(rep_csv_rows | grep '^rep-other|rep-lab|rep-new|' | cut -d'|' -f3,7)" "the day of creation"
+	expect_exit 0 rb_as adm report --space rep-other --from 2025-01-01 --to 2025-12-31 --csv
+	expect_stdout_lacks "rep-new"
+	expect_exit 0 rb_as adm report --space rep-other --from 2026-03-01 --to 2026-03-03 --csv
+	expect_stdout_lacks "rep-new"
+}

@@ -143,7 +143,7 @@ t_rules_max_active_per_member() {
 	id=$(booking_id)
 	expect_exit 0 rb_as alice book rule-rig-active --from "$(rl_plus "$d" 1) 10:00" --to "$(rl_plus "$d" 1) 11:00"
 	expect_exit 0 rb_as alice book rule-rig-active --from "$(rl_plus "$d" 2) 10:00" --to "$(rl_plus "$d" 2) 11:00"
-	rl_refuse FAILED_PRECONDITION "you already hold 3 future bookings of rule-rig-active, the most allowed" \
+	rl_refuse FAILED_PRECONDITION "you already hold 3 future bookings of rule-rig-active; the limit is 3 per member" \
 		rb_as alice book rule-rig-active --from "$(rl_plus "$d" 3) 10:00" --to "$(rl_plus "$d" 3) 11:00"
 	# Per member: another member of the same startup still may.
 	expect_exit 0 rb_as bob book rule-rig-active --from "$(rl_plus "$d" 3) 10:00" --to "$(rl_plus "$d" 3) 11:00"
@@ -231,14 +231,21 @@ t_rules_offpeak_relaxes_limits() {
 	expect_eq 0 "$(psql_q "SELECT count(*) FROM opening_hours h JOIN resources r ON r.id = h.resource_id
 		WHERE r.code = 'rule-rig-offpeak' AND h.kind = 'open'")" "opening windows (open all day)"
 	expect_exit 0 rb_as alice book rule-rig-offpeak --from "$d 10:00" --to "$d 11:00"
-	rl_refuse FAILED_PRECONDITION "you already hold 1 future bookings of rule-rig-offpeak" \
+	rl_refuse FAILED_PRECONDITION "you already hold 1 future booking of rule-rig-offpeak outside off-peak hours; the limit is 1 per member" \
 		rb_as alice book rule-rig-offpeak --from "$(rl_plus "$d" 1) 10:00" --to "$(rl_plus "$d" 1) 11:00"
 	# Entirely off-peak: past the active cap, the weekly quota and the gap.
 	expect_exit 0 rb_as alice book rule-rig-offpeak --from "$d 18:00" --to "$d 22:00"
 	expect_exit 0 rb_as alice book rule-rig-offpeak --from "$(rl_plus "$d" 1) 18:00" --to "$(rl_plus "$d" 2) 00:00"
-	# Partly off-peak is not off-peak.
-	rl_refuse FAILED_PRECONDITION "you already hold 3 future bookings of rule-rig-offpeak" \
+	# Partly off-peak is not off-peak; the off-peak bookings held are not
+	# counted against the limit, nor named in the refusal.
+	rl_refuse FAILED_PRECONDITION "you already hold 1 future booking of rule-rig-offpeak outside off-peak hours; the limit is 1 per member" \
 		rb_as alice book rule-rig-offpeak --from "$(rl_plus "$d" 2) 17:59" --to "$(rl_plus "$d" 2) 19:00"
+	# With a limit of 2, the second booking outside off-peak hours is taken
+	# although alice holds three in all.
+	expect_exit 0 rb_as mgr rules rule-rig-offpeak --max-active 2 --weekly 8h
+	expect_exit 0 rb_as alice book rule-rig-offpeak --from "$(rl_plus "$d" 2) 17:00" --to "$(rl_plus "$d" 2) 19:00"
+	rl_refuse FAILED_PRECONDITION "you already hold 2 future bookings of rule-rig-offpeak outside off-peak hours; the limit is 2 per member" \
+		rb_as alice book rule-rig-offpeak --from "$(rl_plus "$d" 5) 10:00" --to "$(rl_plus "$d" 5) 11:00"
 	# Clearing the off-peak windows brings the limits back.
 	expect_exit 0 rb_as mgr hours rule-rig-offpeak --offpeak --always
 	rl_refuse FAILED_PRECONDITION "rule-rig-offpeak" \
@@ -430,8 +437,10 @@ t_rules_hours_berlin_dst() {
 	rl_refuse FAILED_PRECONDITION "08:30-09:00 on $sat (Europe/Berlin) is outside the opening hours of rule-rig-berlin" \
 		rb_as bob book rule-rig-berlin --from "$sat 07:30Z" --to "$sat 08:00Z"
 	expect_exit 0 rb_as bob book rule-rig-berlin --from "$tue 07:30Z" --to "$tue 08:00Z"
-	# A window over the skipped hour: 01:00-04:00 local that night is two hours.
-	expect_exit 0 rb_as mgr exception rule-rig-berlin "$sun" --open '01:00-04:00' --reason "night run"
+	# A window over the skipped hour: 01:00-04:00 local that night is two
+	# hours.  Alice's booking that day is then outside the hours: cancelled.
+	expect_exit 0 rb_as mgr exception rule-rig-berlin "$sun" --open '01:00-04:00' --reason "night run" --force
+	expect_stdout_contains "cancelled booking $c: its holder sees why"
 	expect_exit 0 rb_as carol book rule-rig-berlin --from "$sun 01:00" --to "$sun 04:00" --json
 	x=$(booking_id)
 	expect_eq "$sun 00:00-02:00" "$(rl_utc_of "$x")" "the night of the change in UTC"
@@ -467,4 +476,50 @@ t_rules_date_exceptions() {
 	expect_exit 1 rb_as mgr exception rule-rig-exc "$mon" --remove
 	expect_stderr_contains "rigbook: NOT_FOUND: "
 	expect_eq "$before" "$(bookings_digest)" "bookings table"
+}
+
+# Closing a day, or changing the hours, over bookings: refused naming them,
+# as a closure is; forced, they are cancelled with the reason their holders
+# see.  Bookings that stay inside the hours, and staff's own bookings made
+# outside them before, are left alone.
+t_rules_hours_over_bookings() {
+	local mon tue id1 id2 id3 before
+	mon=$(rl_monday 170)
+	tue=$(rl_plus "$mon" 1)
+	expect_exit 0 rb_as alice book rule-rig-strand --from "$mon 10:00" --to "$mon 12:00" --json
+	id1=$(booking_id)
+	expect_exit 0 rb_as carol book rule-rig-strand --from "$tue 19:00" --to "$tue 20:00" --json
+	id2=$(booking_id)
+	expect_exit 0 rb_as carol book rule-rig-strand --from "$tue 10:00" --to "$tue 11:00" --json
+	id3=$(booking_id)
+	rl_refuse CONFLICT "closing on $mon would leave bookings of rule-rig-strand outside its opening hours: booking $id1 (10:00-12:00 on $mon (Asia/Shanghai), alice)" \
+		rb_as mgr exception rule-rig-strand "$mon" --closed --reason "power cut"
+	expect_stderr_contains "force it to cancel them"
+	expect_eq 0 "$(psql_q "SELECT count(*) FROM date_exceptions e JOIN resources r ON r.id = e.resource_id
+		WHERE r.code = 'rule-rig-strand'")" "no exception written"
+	expect_eq confirmed "$(booking_field "$id1" state)" "booking after the refusal"
+	expect_exit 0 rb_as mgr exception rule-rig-strand "$mon" --closed --reason "power cut" --force
+	expect_stdout_contains "cancelled booking $id1: its holder sees why"
+	expect_eq "cancelled|closed on $mon: power cut" \
+		"$(psql_q "SELECT state || '|' || cancel_reason FROM bookings WHERE id = $id1")" "the forced cancellation"
+	expect_exit 0 rb_as alice bookings --resource rule-rig-strand --all-states --json
+	expect_eq "closed on $mon: power cut" \
+		"$(json "[b['cancel_reason'] for b in (d if isinstance(d, list) else d['bookings']) if b['id'] == $id1][0]")" \
+		"what alice sees"
+	# Opening hours that leave the evening booking out: refused, then forced.
+	before=$(bookings_digest)
+	expect_exit 1 rb_as mgr hours rule-rig-strand 'mon-sun 08:00-18:00'
+	expect_stderr_contains "rigbook: CONFLICT: the new opening hours would leave bookings of rule-rig-strand outside its opening hours: booking $id2 (19:00-20:00 on $tue (Asia/Shanghai), carol)"
+	expect_eq "$before" "$(bookings_digest)" "bookings after the refusal"
+	expect_eq 0 "$(psql_q "SELECT count(*) FROM opening_hours h JOIN resources r ON r.id = h.resource_id
+		WHERE r.code = 'rule-rig-strand'")" "hours unchanged"
+	expect_exit 0 rb_as mgr hours rule-rig-strand 'mon-sun 08:00-18:00' --force
+	expect_stdout_contains "cancelled booking $id2: its holder sees why"
+	expect_stdout_lacks "cancelled booking $id3"
+	expect_eq "cancelled|opening hours changed" \
+		"$(psql_q "SELECT state || '|' || cancel_reason FROM bookings WHERE id = $id2")" "the evening booking"
+	expect_eq confirmed "$(booking_field "$id3" state)" "the booking inside the hours"
+	# A change that strands nothing needs no force.
+	expect_exit 0 rb_as mgr exception rule-rig-strand "$tue" --open '09:00-12:00' --reason "short day"
+	expect_stdout_lacks "cancelled booking"
 }

@@ -135,7 +135,7 @@ t_series_rule_limits() {
 	# the series' own earlier occurrences count towards the cap
 	ser_refuse FAILED_PRECONDITION "nothing was booked: 2 of the 5 bookings" \
 		rb_as alice book ser-limit --from "$d 10:00" --to "$d 11:00" --every day --count 5
-	expect_stderr_contains "4  $(date -u -d "$d + 3 days" +%F) 10:00-11:00: you already hold 3 future bookings of ser-limit, the most allowed"
+	expect_stderr_contains "4  $(date -u -d "$d + 3 days" +%F) 10:00-11:00: you already hold 3 future bookings of ser-limit; the limit is 3 per member"
 	expect_stderr_contains "5  $(date -u -d "$d + 4 days" +%F) 10:00-11:00: you already hold 3 future bookings"
 	expect_exit 0 rb_as alice book ser-limit --from "$d 10:00" --to "$d 11:00" --every day --count 5 --skip-conflicts
 	expect_stdout_contains "3 of 5 bookings"
@@ -206,6 +206,8 @@ t_series_usage() {
 	ser_usage "not '2 months'" book ser-cap --from "$d 10:00" --to "$d 11:00" --every "2 months" --count 2
 	ser_usage "not '53 weeks'" book ser-cap --from "$d 10:00" --to "$d 11:00" --every "53 weeks" --count 2
 	ser_usage "not 'weekly'" book ser-cap --from "$d 10:00" --to "$d 11:00" --every weekly --count 2
+	expect_exit 0 "$RB_CLIENT" help
+	expect_stdout_contains "the charges of bookings: a member's startup's, or those staff may see"
 	ser_usage "--every needs --count N or --until DATE" book ser-cap --from "$d 10:00" --to "$d 11:00" --every week
 	ser_usage "--count, --until and --skip-conflicts go with --every" book ser-cap --from "$d 10:00" --to "$d 11:00" --count 3
 	ser_usage "--count must be a whole number" book ser-cap --from "$d 10:00" --to "$d 11:00" --every week --count x
@@ -270,4 +272,14 @@ t_series_booking_path() {
 		expect_exit 0 rb_as mgr cancel --series "$sid" --reason "units test done"
 	done
 	expect_eq 0 "$(ser_count ser-units)" "bookings of ser-units left"
+}
+
+# help book says what book takes: --every with --count, --until or both.
+t_series_help_says_count_or_until() {
+	expect_exit 0 "$RB_CLIENT" help book
+	expect_stdout_contains "--every day|week|'N days'|'N weeks' (--count N | --until DATE | --count N --until DATE)"
+	grep -q -- "--count N \[--until DATE\]" "$RB_OUT" && { echo "help book still says --count is required"; return 1; }
+	expect_exit 0 "$RB_CLIENT" help
+	expect_stdout_contains "the charges of bookings: a member's startup's, or those staff may see"
+	ser_usage "--every needs --count N or --until DATE" book ser-cap --from "$(rb_day 300) 10:00" --to "$(rb_day 300) 11:00" --every day
 }

@@ -160,7 +160,7 @@ t_usage_correct() {
 	in=$(use_utc $((s + 300)))
 	out=$(use_utc $((s + 3000)))
 	# Members and other institutions' managers may not; a reason is required.
-	use_refuse PERMISSION_DENIED "correct_usage is for managers of the host institution" rb_as alice usage "$f1" --in "$in" --out "$out" --reason "I was there"
+	use_refuse PERMISSION_DENIED "usage is for managers of the host institution" rb_as alice usage "$f1" --in "$in" --out "$out" --reason "I was there"
 	use_refuse NOT_FOUND "there is no booking $f1 that you can see" rb_as mgr-other usage "$f1" --in "$in" --out "$out" --reason "x"
 	before=$(bookings_digest)
 	expect_exit 2 rb_as mgr usage "$f1" --in "$in" --out "$out"
@@ -198,7 +198,7 @@ t_usage_no_show() {
 	local n1 n2
 	expect_exit 0 rb_as mgr rules use-late --no-show-grace 15m --checkin-early 15m
 	n1=$(use_book alice use-late -600 3000)
-	use_refuse PERMISSION_DENIED "mark_no_show is for managers of the host institution" rb_as alice noshow "$n1"
+	use_refuse PERMISSION_DENIED "noshow is for managers of the host institution" rb_as alice noshow "$n1"
 	use_refuse NOT_FOUND "there is no booking $n1 that you can see" rb_as mgr-other noshow "$n1"
 	# Not before the grace period has passed.
 	use_refuse FAILED_PRECONDITION "booking $n1 can be marked a no-show from " rb_as mgr noshow "$n1"

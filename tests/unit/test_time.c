@@ -230,11 +230,16 @@ static void test_format(void **state)
 	assert_string_equal(buf, "2026-12-03 10:00:59");
 	assert_int_equal(rb_time_format(1796263200, "Europe/Berlin", buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "2026-12-03 03:00");
-	/* both 02:30s of the Berlin fold */
+	/* both 02:30s of the Berlin fold: told apart by their offsets */
 	assert_int_equal(rb_time_format(1792888200, "Europe/Berlin", buf, sizeof(buf)), 0);
-	assert_string_equal(buf, "2026-10-25 02:30");
+	assert_string_equal(buf, "2026-10-25 02:30+02:00");
 	assert_int_equal(rb_time_format(1792891800, "Europe/Berlin", buf, sizeof(buf)), 0);
-	assert_string_equal(buf, "2026-10-25 02:30");
+	assert_string_equal(buf, "2026-10-25 02:30+01:00");
+	/* the hour before and after the fold is not ambiguous */
+	assert_int_equal(rb_time_format(1792888200 - 3600, "Europe/Berlin", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "2026-10-25 01:30");
+	assert_int_equal(rb_time_format(1792891800 + 3600, "Europe/Berlin", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "2026-10-25 03:30");
 	/* too small a buffer, unknown zone */
 	assert_int_equal(rb_time_format(1796263200, "Asia/Shanghai", buf, 10), -1);
 	assert_int_equal(rb_time_format(1796263200, "Mars/Olympus_Mons", buf, sizeof(buf)), -1);
@@ -256,7 +261,15 @@ static void test_window(void **state)
 	assert_string_equal(buf, "2026-12-03 10:00 to 2026-12-05 12:00");
 	/* over the Berlin fold: 01:30 CEST to 02:30 CET is two hours */
 	assert_int_equal(rb_time_window(1792891800 - 7200, 1792891800, "Europe/Berlin", buf, sizeof(buf)), 0);
-	assert_string_equal(buf, "01:30-02:30 on 2026-10-25");
+	assert_string_equal(buf, "01:30-02:30+01:00 on 2026-10-25");
+	/* two bookings in the repeated hour */
+	assert_int_equal(rb_time_window(1792888200, 1792888200 + 900, "Europe/Berlin", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "02:30+02:00-02:45+02:00 on 2026-10-25");
+	assert_int_equal(rb_time_window(1792891800, 1792891800 + 900, "Europe/Berlin", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "02:30+01:00-02:45+01:00 on 2026-10-25");
+	/* one precision for both ends */
+	assert_int_equal(rb_time_window(t, t + 2, "Asia/Shanghai", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "10:00:00-10:00:02 on 2026-12-03");
 	assert_int_equal(rb_time_window(t, t + 7200, "Asia/Shanghai", buf, 20), -1);
 }
 
