@@ -502,6 +502,8 @@ static int refused_as_typed(const struct cmd_ctx *ctx, const Rigbook__Error *e)
 		ptrs[i] = &args[i];
 	}
 	copy.args = ptrs;
+	/* the server's message names the request: the template, filled in, is the words */
+	copy.message = NULL;
 	return cmd_refused_error(&copy);
 }
 

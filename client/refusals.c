@@ -90,8 +90,6 @@ const struct refusal_template refusal_templates[] = {
 	{ "rule_max_ahead", NULL, NULL, N_("%{resource} can be booked at most %{days} days ahead") },
 	{ "rule_whole_days", NULL, NULL,
 	  N_("%{resource} is booked in whole days, midnight to midnight (%{time_zone})") },
-	{ "rule_max_active", NULL, NULL,
-	  N_("you already hold %{held} future bookings of %{resource}, the most allowed") },
 	{ "resource_retired", NULL, NULL, N_("%{resource} is retired and takes no new bookings") },
 	/* ---- bookings, waitlist, series */
 	{ "booking_state", NULL, NULL,
@@ -132,9 +130,6 @@ const struct refusal_template refusal_templates[] = {
 	  N_("%{resource} belongs to %{institution} and cannot move to another institution") },
 	{ "exception_not_found", NULL, NULL, N_("%{resource} has no exception on %{date}") },
 	{ "closure_not_found", NULL, NULL, N_("there is no closure %{closure} in force") },
-	{ "unit_has_bookings", NULL, NULL,
-	  N_("unit %{unit} of %{resource} has future bookings; cancel or move them before going "
-	     "down to %{units} units") },
 	{ "kind_required", NULL, NULL,
 	  N_("a new resource needs a kind: instrument, test_facility, machining, pilot_line or "
 	     "workspace") },

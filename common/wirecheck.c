@@ -178,6 +178,7 @@ const struct wire_limit wire_limits[] = {
 	{ "date", 64, "" },
 	{ "action", 64, "" },
 	{ "from", 64, "" },
+	{ "from_local", 64, "" },
 	{ "to", 64, "" },
 	/* the envelope and Hello */
 	{ "client", 200, "" },

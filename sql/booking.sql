@@ -253,7 +253,7 @@ BEGIN
     RETURN;
   END IF;
 
-  b := rb_lock_booking(p_booking, m, 'cancel', 'cancel');
+  b := rb_lock_booking_for(p_booking, m, 'cancel', 'cancel');
   SELECT * INTO r FROM resources WHERE resources.id = b.resource_id;
   PERFORM rb_staff_elsewhere(m, b, 'cancel', 'cancel');
   IF NOT rb_may_see_booking(m, b) THEN
@@ -352,11 +352,11 @@ END $$;
 
 -- The same, for m acting on it: an id that does not exist is refused in
 -- m's terms (rb_refuse_no_booking with the caller).
-CREATE OR REPLACE FUNCTION rb_lock_booking(p_booking bigint, m members, p_action text, p_verb text)
+CREATE OR REPLACE FUNCTION rb_lock_booking_for(p_booking bigint, m members, p_action text, p_verb text)
 RETURNS bookings LANGUAGE plpgsql AS $$
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM bookings WHERE id = p_booking) THEN
-    PERFORM rb_refuse_no_booking(p_booking, m, p_action, p_verb);
+    PERFORM rb_refuse_no_booking_for(p_booking, m, p_action, p_verb);
   END IF;
   RETURN rb_lock_booking(p_booking);
 END $$;
@@ -393,8 +393,8 @@ END $$;
 -- their role lets them act on.  Given for an id that does not exist and for
 -- a booking of a resource they do not look after alike, so that it tells
 -- them nothing either.  Members (and admins) get rb_refuse_no_booking's.
-CREATE OR REPLACE FUNCTION rb_refuse_no_booking(p_booking bigint, m members, p_action text,
-                                                p_verb text) RETURNS void
+CREATE OR REPLACE FUNCTION rb_refuse_no_booking_for(p_booking bigint, m members, p_action text,
+                                                    p_verb text) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
   IF m.role NOT IN ('manager', 'operator') THEN
@@ -420,7 +420,7 @@ BEGIN
   IF m.role NOT IN ('manager', 'operator') OR m.id = b.member_id OR rb_staff_of_booking(m, b) THEN
     RETURN;
   END IF;
-  PERFORM rb_refuse_no_booking(b.id, m, p_action, p_verb);
+  PERFORM rb_refuse_no_booking_for(b.id, m, p_action, p_verb);
 END $$;
 
 -- ------------------------------------------------------------------ move
@@ -454,7 +454,7 @@ BEGIN
     RETURN;
   END IF;
 
-  b := rb_lock_booking(p_booking, m, 'move', 'move');
+  b := rb_lock_booking_for(p_booking, m, 'move', 'move');
   SELECT * INTO r FROM resources WHERE resources.id = b.resource_id;
   staff := rb_staff_of_booking(m, b);
   PERFORM rb_staff_elsewhere(m, b, 'move', 'move');
@@ -541,7 +541,7 @@ DECLARE
   os bookings[];
   ns bookings[];
 BEGIN
-  b := rb_lock_booking(p_booking, m, 'hand_over', 'hand over');
+  b := rb_lock_booking_for(p_booking, m, 'hand_over', 'hand over');
   SELECT * INTO r FROM resources WHERE id = b.resource_id;
   PERFORM rb_staff_elsewhere(m, b, 'hand_over', 'hand over');
   IF NOT rb_may_see_booking(m, b) THEN

@@ -106,7 +106,7 @@ END $$;
 CREATE OR REPLACE FUNCTION rb_usage_booking(m members, p_booking bigint, p_verb text) RETURNS bookings
 LANGUAGE plpgsql AS $$
 DECLARE
-  b bookings := rb_lock_booking(p_booking, m, replace(p_verb, ' ', '_'), p_verb);
+  b bookings := rb_lock_booking_for(p_booking, m, replace(p_verb, ' ', '_'), p_verb);
 BEGIN
   PERFORM rb_staff_elsewhere(m, b, replace(p_verb, ' ', '_'), p_verb);
   IF NOT (b.member_id = m.id OR rb_staff_of_booking(m, b)) THEN

@@ -38,7 +38,7 @@ set_rules            DENIED        DENIED         DENIED          DENIED    OK  
 set_units            DENIED        DENIED         DENIED          DENIED    OK        OK        OK
 set_requires         DENIED        DENIED         DENIED          DENIED    OK        OK        OK
 set_terms            DENIED        DENIED         DENIED          DENIED    OK        OK        OK
-list_approvals       DENIED        OK             OK              DENIED    OK        OK        OK
+list_approvals       DENIED        DENIED         DENIED          DENIED    OK        OK        OK
 decide               DENIED        NOTFOUND       NOTFOUND        DENIED    PRECOND   PRECOND   PRECOND
 move_booking         NOTFOUND      NOTFOUND       NOTFOUND        OK        INVALID   INVALID   INVALID
 hand_over            NOTFOUND      NOTFOUND       NOTFOUND        OK        INVALID   INVALID   INVALID
