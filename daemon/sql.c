@@ -713,8 +713,8 @@ const struct stmt_def stmt_defs[STMT__COUNT] = {
 	},
 	[STMT_SET_TIER] = {
 		"set_tier",
-		"SELECT * FROM rb_set_tier($1::bigint, $2::text, $3::text, $4::text)",
-		4,
+		"SELECT * FROM rb_set_tier($1::bigint, $2::text, $3::text, $4::text, $5::text)",
+		5,
 		RESULT(COL(TIER_STARTUP, "startup_code", TEXT), COL(TIER_TIER, "tier", TEXT),
 		       COL(TIER_PREVIOUS, "previous", TEXT)),
 	},

@@ -14,3 +14,15 @@ DROP FUNCTION IF EXISTS rb_set_rules(bigint, text, int, int, int, int, int, int,
                            boolean, boolean, int, int, int, text);
 DROP FUNCTION IF EXISTS rb_resource_detail(bigint, bigint);
 DROP FUNCTION IF EXISTS rb_availability(text, bigint, bigint, bigint, bigint);
+
+-- A startup's price tier in a space other than its own, set by that space's
+-- operators (rigbook rate tier STARTUP TIER --space S); without one, a
+-- startup of another space pays external (rb_booking_tier).
+CREATE TABLE startup_tiers (
+  startup_id bigint NOT NULL REFERENCES startups,
+  space_id   bigint NOT NULL REFERENCES spaces,
+  tier       price_tier NOT NULL,
+  PRIMARY KEY (startup_id, space_id)
+);
+
+DROP FUNCTION IF EXISTS rb_set_tier(bigint, text, text, text);
