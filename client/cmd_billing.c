@@ -143,6 +143,7 @@ static const struct cmd_opt rate_opts[] = {
 	{ "no-show-fee", 1, NULL },
 	{ "from", 1, NULL },
 	{ "currency", 1, NULL },
+	{ "space", 1, NULL },
 	{ NULL, 0, NULL },
 };
 
@@ -327,6 +328,7 @@ static int rate_tier(struct cmd_ctx *ctx, const struct cmd_args *args)
 		return cmd_usage_error(ctx, _("rate tier takes the startup's code and its tier"));
 	q.startup_code = (char *)args->pos[1];
 	q.tier = (char *)args->pos[2];
+	q.space_code = (char *)(cmd_arg(args, "space") != NULL ? cmd_arg(args, "space") : "");
 	req.body_case = RIGBOOK__REQUEST__BODY_SET_TIER;
 	req.set_tier = &q;
 	rc = cmd_call(ctx, &req, RIGBOOK__RESPONSE__BODY_SET_TIER, &resp);
@@ -351,7 +353,13 @@ static int rate_tier(struct cmd_ctx *ctx, const struct cmd_args *args)
 		out_put_clean(stdout, r->startup_code);
 		fputs(_(" is charged at "), stdout);
 		out_put_clean(stdout, r->tier);
-		fputs(_(" rates (was "), stdout);
+		if (q.space_code[0] != '\0') {
+			fputs(_(" rates in "), stdout);
+			out_put_clean(stdout, q.space_code);
+			fputs(_(" (was "), stdout);
+		} else {
+			fputs(_(" rates (was "), stdout);
+		}
 		out_put_clean(stdout, r->previous);
 		fputs(C_("paren", ")\n"), stdout);
 	}
@@ -374,7 +382,7 @@ const struct cmd_entry cmd_rate_entry = {
 	.name = "rate",
 	.usage = "set CODE --tier T --hourly AMOUNT --increment DUR [--minimum AMOUNT]"
 		 " [--day AMOUNT [--day-after DUR]] --basis booked|used|greater [--late-fee P%]"
-		 " [--no-show-fee P%] --from DATE [--currency C] | list CODE | tier STARTUP TIER",
+		 " [--no-show-fee P%] --from DATE [--currency C] | list CODE | tier STARTUP TIER [--space S]",
 	.summary = N_("set and read a resource's prices per tier (operators)"),
 	.options = rate_opts,
 	.lower = 1,

@@ -18,6 +18,8 @@ static const struct cmd_opt rules_opts[] = {
 	{ "buffer", 1, NULL, 0 },
 	{ "max-active", 1, NULL, 0 },
 	{ "weekly", 1, NULL, 0 },
+	{ "max-active-startup", 1, NULL, 0 },
+	{ "weekly-member", 1, NULL, 0 },
 	{ "whole-days", 0, NULL, 0 },
 	{ "no-whole-days", 0, NULL, 0 },
 	{ "min-gap", 1, NULL, 0 },
@@ -45,6 +47,7 @@ static const struct {
 	{ "ahead", offsetof(Rigbook__Rules, max_ahead_days), 1440 },
 	{ "buffer", offsetof(Rigbook__Rules, buffer_minutes), 1 },
 	{ "weekly", offsetof(Rigbook__Rules, weekly_minutes_per_startup), 1 },
+	{ "weekly-member", offsetof(Rigbook__Rules, weekly_minutes_per_member), 1 },
 	{ "min-gap", offsetof(Rigbook__Rules, min_gap_minutes), 1 },
 	{ "late-cancel", offsetof(Rigbook__Rules, late_cancel_minutes), 1 },
 	{ "checkin-early", offsetof(Rigbook__Rules, checkin_early_minutes), 1 },
@@ -76,7 +79,7 @@ static int cmd_rules_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	int rc, whole = cmd_arg(args, "whole-days") != NULL;
 	int not_whole = cmd_arg(args, "no-whole-days") != NULL;
 	int clear = cmd_arg(args, "clear") != NULL;
-	uint32_t vals[NDURATIONS], active = 0;
+	uint32_t vals[NDURATIONS], active = 0, active_startup = 0;
 
 	if (whole && not_whole)
 		return cmd_usage_error(ctx, _("give --whole-days or --no-whole-days, not both"));
@@ -96,6 +99,10 @@ static int cmd_rules_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	}
 	v = cmd_arg(args, "max-active");
 	if (v != NULL && (rc = cmd_count_arg(ctx, "--max-active", v, 1, 10000, 1, &active)) != CMD_OK)
+		return rc;
+	v = cmd_arg(args, "max-active-startup");
+	if (v != NULL && (rc = cmd_count_arg(ctx, "--max-active-startup", v, 1, 10000, 1,
+					     &active_startup)) != CMD_OK)
 		return rc;
 
 	rc = cmd_detail(ctx, code, &resp, &d);
@@ -133,6 +140,8 @@ static int cmd_rules_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 			*(uint32_t *)((char *)&rules + durations[i].off) = vals[i];
 	if (cmd_arg(args, "max-active") != NULL)
 		rules.max_active_per_member = active;
+	if (cmd_arg(args, "max-active-startup") != NULL)
+		rules.max_active_per_startup = active_startup;
 	if (whole)
 		rules.whole_days = 1;
 	if (not_whole)
@@ -169,7 +178,8 @@ static int cmd_rules_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 const struct cmd_entry cmd_rules_entry = {
 	.name = "rules",
 	.usage = "CODE [--slot 30m] [--min 1h] [--max 8h] [--notice 24h] [--ahead 30d] [--buffer 15m]"
-		 " [--max-active 3] [--weekly 8h] [--whole-days | --no-whole-days] [--min-gap 2h]"
+		 " [--max-active 3] [--weekly 8h] [--max-active-startup 5] [--weekly-member 4h]"
+		 " [--whole-days | --no-whole-days] [--min-gap 2h]"
 		 " [--approval | --no-approval] [--qualification | --no-qualification] [--late-cancel 24h]"
 		 " [--checkin-early 15m] [--no-show-grace 15m] [--clear]",
 	.summary = N_("show or change a resource's booking rules"),

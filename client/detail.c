@@ -88,6 +88,13 @@ void detail_rules_text(const Rigbook__Rules *r, char *buf, size_t len)
 			detail_minutes_text(r->weekly_minutes_per_startup, a, sizeof(a));
 			add_part(buf, len, &off, _("%s a week per startup"), a);
 		}
+		if (r->max_active_per_startup > 0)
+			add_part(buf, len, &off, "at most %" PRIu32 " future booking%s per startup",
+				 r->max_active_per_startup, r->max_active_per_startup == 1 ? "" : "s");
+		if (r->weekly_minutes_per_member > 0) {
+			detail_minutes_text(r->weekly_minutes_per_member, a, sizeof(a));
+			add_part(buf, len, &off, "%s a week per member", a);
+		}
 		if (r->min_gap_minutes > 0) {
 			detail_minutes_text(r->min_gap_minutes, a, sizeof(a));
 			add_part(buf, len, &off, _("%s between one member's bookings"), a);
@@ -376,6 +383,8 @@ void detail_json_rules(struct out_json *j, const Rigbook__Rules *r)
 	out_json_kv_uint(j, "buffer_minutes", r->buffer_minutes);
 	out_json_kv_uint(j, "max_active_per_member", r->max_active_per_member);
 	out_json_kv_uint(j, "weekly_minutes_per_startup", r->weekly_minutes_per_startup);
+	out_json_kv_uint(j, "max_active_per_startup", r->max_active_per_startup);
+	out_json_kv_uint(j, "weekly_minutes_per_member", r->weekly_minutes_per_member);
 	out_json_kv_bool(j, "whole_days", r->whole_days);
 	out_json_kv_uint(j, "min_gap_minutes", r->min_gap_minutes);
 	out_json_kv_bool(j, "needs_approval", r->needs_approval);

@@ -122,6 +122,8 @@ void resource_from_row(struct arena *a, Rigbook__Resource *x, const struct db_re
 		rules->buffer_minutes = u32(res, i, RES_BUFFER);
 		rules->max_active_per_member = u32(res, i, RES_ACTIVE);
 		rules->weekly_minutes_per_startup = u32(res, i, RES_WEEKLY);
+		rules->max_active_per_startup = u32(res, i, RES_ACTIVE_STARTUP);
+		rules->weekly_minutes_per_member = u32(res, i, RES_WEEKLY_MEMBER);
 		rules->whole_days = db_get_bool(res, i, RES_WHOLE_DAYS);
 		rules->min_gap_minutes = u32(res, i, RES_GAP);
 		x->rules = rules;

@@ -44,7 +44,7 @@
 	"v.min_minutes, v.max_minutes, v.min_notice_minutes, v.max_ahead_days, v.buffer_minutes, "  \
 	"v.max_active_per_member, v.weekly_minutes_per_startup, v.whole_days, v.min_gap_minutes, " \
 	"v.terms_version, v.requires, v.name_zh, v.institution_name_zh, v.space_name, "             \
-	"v.space_name_zh"
+	"v.space_name_zh, v.max_active_per_startup, v.weekly_minutes_per_member"
 /* resource_view; rb_resource_detail and rb_availability start with the same names */
 #define RES_RESULT                                                                           \
 	COL(RES_ID, "id", INT64), COL(RES_CODE, "code", TEXT), COL(RES_NAME, "name", TEXT),  \
@@ -61,7 +61,9 @@
 	COL(RES_WHOLE_DAYS, "whole_days", BOOL), COL(RES_GAP, "min_gap_minutes", INT32),     \
 	COL(RES_TERMS_VERSION, "terms_version", INT32), COL(RES_REQUIRES, "requires", TEXT), \
 	COL(RES_NAME_ZH, "name_zh", TEXT), COL(RES_INST_NAME_ZH, "institution_name_zh", TEXT), \
-	COL(RES_SPACE_NAME, "space_name", TEXT), COL(RES_SPACE_NAME_ZH, "space_name_zh", TEXT)
+	COL(RES_SPACE_NAME, "space_name", TEXT), COL(RES_SPACE_NAME_ZH, "space_name_zh", TEXT), \
+	COL(RES_ACTIVE_STARTUP, "max_active_per_startup", INT32),                            \
+	COL(RES_WEEKLY_MEMBER, "weekly_minutes_per_member", INT32)
 
 /*
  * The rows of rb_resource_detail and rb_availability: after the resource, a
@@ -388,8 +390,8 @@ const struct stmt_def stmt_defs[STMT__COUNT] = {
 		"set_rules",
 		DETAIL_OF("rb_set_rules($1::bigint, $2::text, $3::int, $4::int, $5::int, $6::int, $7::int,"
 			  " $8::int, $9::int, $10::int, $11::boolean, $12::int, $13::boolean, $14::boolean,"
-			  " $15::int, $16::int, $17::int, $18::text)"),
-		18,
+			  " $15::int, $16::int, $17::int, $18::int, $19::int, $20::text)"),
+		20,
 		RESULT(DETAIL_RESULT),
 	},
 	[STMT_SET_UNITS] = {
@@ -716,8 +718,8 @@ const struct stmt_def stmt_defs[STMT__COUNT] = {
 	},
 	[STMT_SET_TIER] = {
 		"set_tier",
-		"SELECT * FROM rb_set_tier($1::bigint, $2::text, $3::text, $4::text)",
-		4,
+		"SELECT * FROM rb_set_tier($1::bigint, $2::text, $3::text, $4::text, $5::text)",
+		5,
 		RESULT(COL(TIER_STARTUP, "startup_code", TEXT), COL(TIER_TIER, "tier", TEXT),
 		       COL(TIER_PREVIOUS, "previous", TEXT)),
 	},

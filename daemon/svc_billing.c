@@ -841,12 +841,13 @@ void svc_set_tier(struct req *r, const Rigbook__Request *msg)
 {
 	const Rigbook__SetTierRequest *q = msg->set_tier;
 	char member[24];
-	const char *params[4] = { member, q->startup_code, q->tier, r->peer };
+	const char *params[5] = { member, q->startup_code, q->tier, opt(q->space_code), r->peer };
 
 	if (!req_name_ok(r, q->startup_code, "startup, by its code", "startup_code", 1) ||
-	    !req_name_ok(r, q->tier, "price tier", "tier", 1))
+	    !req_name_ok(r, q->tier, "price tier", "tier", 1) ||
+	    !req_name_ok(r, q->space_code, "space, by its code", "space_code", 0))
 		return;
 	u64_param(member, r->sess.member_id);
-	req_query(r, STMT_SET_TIER, params, 4, set_tier_done);
+	req_query(r, STMT_SET_TIER, params, 5, set_tier_done);
 }
 

@@ -526,10 +526,10 @@ void svc_set_rules(struct req *r, const Rigbook__Request *msg)
 	const Rigbook__SetRulesRequest *q = msg->set_rules;
 	const Rigbook__Rules *ru = q->rules;
 	static const Rigbook__Rules none = RIGBOOK__RULES__INIT;
-	char v[12][16];
+	char v[14][16];
 	struct params p;
-	const char *params[18];
-	uint32_t n[12];
+	const char *params[20];
+	uint32_t n[14];
 
 	if (!code_ok(r, q->code))
 		return;
@@ -547,15 +547,17 @@ void svc_set_rules(struct req *r, const Rigbook__Request *msg)
 	n[9] = ru->late_cancel_minutes;
 	n[10] = ru->checkin_early_minutes;
 	n[11] = ru->no_show_grace_minutes;
+	n[12] = ru->max_active_per_startup;
+	n[13] = ru->weekly_minutes_per_member;
 	if (n[0] > 1440 || n[1] > 527040 || n[2] > 527040 || n[3] > 527040 || n[4] > 3660 ||
 	    n[5] > 10080 || n[6] > 10000 || n[7] > 10080 || n[8] > 527040 || n[9] > 43200 ||
-	    n[10] > 1440 || n[11] > 1440) {
+	    n[10] > 1440 || n[11] > 1440 || n[12] > 10000 || n[13] > 10080) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "rule_out_of_range",
 			  "a rule is out of range (slot <= 1 day, lengths and notice <= 366 days, ahead <= 3660 days, buffer and weekly <= 1 week, active <= 10000, late cancellation <= 30 days, check-in and no-show grace <= 1 day)",
 			  "rules", NULL);
 		return;
 	}
-	for (int i = 0; i < 12; i++)
+	for (int i = 0; i < 14; i++)
 		snprintf(v[i], sizeof(v[i]), "%u", n[i]);
 	member_param(&p, r);
 	params[0] = p.member;
@@ -575,8 +577,10 @@ void svc_set_rules(struct req *r, const Rigbook__Request *msg)
 	params[14] = v[9];
 	params[15] = v[10];
 	params[16] = v[11];
-	params[17] = r->peer;
-	req_query(r, STMT_SET_RULES, params, 18, rules_done);
+	params[17] = v[12];
+	params[18] = v[13];
+	params[19] = r->peer;
+	req_query(r, STMT_SET_RULES, params, 20, rules_done);
 }
 
 void svc_set_units(struct req *r, const Rigbook__Request *msg)

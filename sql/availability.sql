@@ -237,7 +237,8 @@ RETURNS TABLE (
   busy_start bigint, busy_end bigint, busy_booking_id bigint, busy_state text, busy_mine boolean,
   open_start bigint, open_end bigint,
   closure_id bigint, closure_start bigint, closure_end bigint, closure_kind text,
-  closure_reason text, closure_by text)
+  closure_reason text, closure_by text,
+  max_active_per_startup int, weekly_minutes_per_member int)
 LANGUAGE plpgsql STABLE AS $$
 #variable_conflict use_column
 DECLARE
@@ -266,7 +267,8 @@ BEGIN
          'resource'::text,
          NULL::bigint, NULL::bigint, NULL::bigint, NULL::text, NULL::boolean,
          NULL::bigint, NULL::bigint,
-         NULL::bigint, NULL::bigint, NULL::bigint, NULL::text, NULL::text, NULL::text
+         NULL::bigint, NULL::bigint, NULL::bigint, NULL::text, NULL::text, NULL::text,
+         r.max_active_per_startup, r.weekly_minutes_per_member
     FROM institutions i, spaces s
    WHERE i.id = r.institution_id AND s.id = i.space_id;
   RETURN QUERY
@@ -279,7 +281,8 @@ BEGIN
          CASE WHEN v_staff OR b.startup_id = p_startup OR b.member_id = p_member THEN b.id ELSE 0 END,
          b.state::text, b.member_id = p_member,
          NULL::bigint, NULL::bigint,
-         NULL::bigint, NULL::bigint, NULL::bigint, NULL::text, NULL::text, NULL::text
+         NULL::bigint, NULL::bigint, NULL::bigint, NULL::text, NULL::text, NULL::text,
+         NULL::int, NULL::int
     FROM bookings b
    WHERE b.resource_id = r.id AND b.during && w AND b.state NOT IN ('cancelled', 'declined')
    ORDER BY lower(b.during) LIMIT 5000;
@@ -291,7 +294,8 @@ BEGIN
          'open'::text,
          NULL::bigint, NULL::bigint, NULL::bigint, NULL::text, NULL::boolean,
          rb_epoch(lower(x)), rb_epoch(upper(x)),
-         NULL::bigint, NULL::bigint, NULL::bigint, NULL::text, NULL::text, NULL::text
+         NULL::bigint, NULL::bigint, NULL::bigint, NULL::text, NULL::text, NULL::text,
+         NULL::int, NULL::int
     FROM unnest(rb_windows(r.id, r.time_zone, 'open', lower(w), upper(w))) x;
   RETURN QUERY
   SELECT r.id, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text,
@@ -302,7 +306,8 @@ BEGIN
          NULL::bigint, NULL::bigint, NULL::bigint, NULL::text, NULL::boolean,
          NULL::bigint, NULL::bigint,
          c.id, rb_epoch(lower(c.during)), rb_epoch(upper(c.during)), c.kind, c.reason,
-         (SELECT m.handle::text FROM members m WHERE m.id = c.created_by)
+         (SELECT m.handle::text FROM members m WHERE m.id = c.created_by),
+         NULL::int, NULL::int
     FROM closures c
    WHERE c.resource_id = r.id AND c.removed_at IS NULL AND c.during && w
    ORDER BY c.id;

@@ -67,14 +67,17 @@ BEGIN
   END IF;
 END $$;
 
--- The price tier a booking of resource r by startup s is charged at:
--- a team of the host institution itself (the booking's member belongs to
--- r's institution) host_internal, unless the startup's own space set it
--- another tier than member_startup; a startup of another space external;
--- otherwise the tier the startup's space set (rigbook rate tier).
+-- The price tier a booking of resource r by startup s is charged at: the
+-- tier r's space set for that startup, when it is another space's
+-- (startup_tiers); a team of the host institution itself (the booking's
+-- member belongs to r's institution) host_internal, unless the startup's
+-- own space set it another tier than member_startup; a startup of another
+-- space external; otherwise the tier the startup's space set (rigbook rate
+-- tier).
 CREATE OR REPLACE FUNCTION rb_booking_tier(n bookings, r resources, s startups) RETURNS price_tier
 LANGUAGE sql STABLE AS $$
   SELECT CASE
+           WHEN t.tier IS NOT NULL THEN t.tier
            WHEN s.space_id = i.space_id AND s.tier <> 'member_startup' THEN s.tier
            WHEN EXISTS (SELECT 1 FROM members x WHERE x.id = n.member_id
                                                AND x.institution_id = r.institution_id)
@@ -82,7 +85,9 @@ LANGUAGE sql STABLE AS $$
            WHEN s.space_id <> i.space_id THEN 'external'::price_tier
            ELSE s.tier
          END
-    FROM institutions i WHERE i.id = r.institution_id
+    FROM institutions i
+    LEFT JOIN startup_tiers t ON t.startup_id = s.id AND t.space_id = i.space_id
+   WHERE i.id = r.institution_id
 $$;
 
 -- Charge a booking whose state went from o's to n's, when it completed,
@@ -962,31 +967,57 @@ END $$;
 
 -- ------------------------------------------------------------------ tiers
 
--- Set a startup's price tier: operators of its space and admins.  Lines
+-- Set a startup's price tier: in its own space (operators of that space
+-- and admins), or with p_space in another space (that space's operators
+-- and admins: what the startup pays there instead of external).  Lines
 -- already charged keep the tier they were charged at.
-CREATE OR REPLACE FUNCTION rb_set_tier(p_member bigint, p_startup text, p_tier text, p_peer text,
-                            OUT startup_code text, OUT tier text, OUT previous text)
+CREATE OR REPLACE FUNCTION rb_set_tier(p_member bigint, p_startup text, p_tier text, p_space text,
+                            p_peer text, OUT startup_code text, OUT tier text, OUT previous text)
 LANGUAGE plpgsql AS $$
 DECLARE
   m members := rb_member(p_member);
-  s startups := rb_startup_seen(m, p_startup);
+  s startups;
+  sp spaces;
 BEGIN
-  IF NOT rb_is_operator(m, s.space_id) THEN
-    PERFORM rb_refuse('RB403', 'not_operator', 'startup_code',
-                      format('only an operator of %s or an admin can set the price tier of %s',
-                             (SELECT name FROM spaces WHERE id = s.space_id), s.code),
-                      jsonb_build_object('space', (SELECT name FROM spaces WHERE id = s.space_id),
-                                         'action', 'set_tier', 'startup', s.code::text));
+  -- its own space's tier: a startup the caller may see; another space's
+  -- (--space): any startup, whose tier there that space's operators set
+  IF p_space IS NULL THEN
+    s := rb_startup_seen(m, p_startup);
+  ELSE
+    s := rb_startup(p_startup);
+  END IF;
+  IF p_space IS NULL THEN
+    SELECT * INTO sp FROM spaces x WHERE x.id = s.space_id;
+  ELSE
+    SELECT * INTO sp FROM spaces x WHERE x.code = p_space;
+    IF NOT FOUND THEN
+      PERFORM rb_refuse('RB404', 'space_not_found', 'space_code', format('no space is called %s', p_space),
+                        jsonb_build_object('space', p_space));
+    END IF;
+  END IF;
+  IF NOT rb_is_operator(m, sp.id) THEN
+    PERFORM rb_refuse('RB403', 'not_operator', CASE WHEN p_space IS NULL THEN 'startup_code' ELSE 'space_code' END,
+                      format('only an operator of %s or an admin can set the price tier of %s%s',
+                             sp.name, s.code, CASE WHEN sp.id = s.space_id THEN '' ELSE ' there' END),
+                      jsonb_build_object('space', sp.name, 'action', 'set_tier', 'startup', s.code::text));
   END IF;
   IF p_tier IS NULL OR p_tier NOT IN ('member_startup', 'host_internal', 'external') THEN
     PERFORM rb_refuse('RB400', 'invalid_tier', 'tier',
                       format('%s is not a price tier (member_startup, host_internal or external)', coalesce(p_tier, 'nothing')),
                       jsonb_build_object('tier', p_tier));
   END IF;
-  SELECT x.tier::text INTO previous FROM startups x WHERE x.id = s.id FOR NO KEY UPDATE;
-  UPDATE startups SET tier = p_tier::price_tier WHERE id = s.id;
+  IF sp.id = s.space_id THEN
+    SELECT x.tier::text INTO previous FROM startups x WHERE x.id = s.id FOR NO KEY UPDATE;
+    UPDATE startups SET tier = p_tier::price_tier WHERE id = s.id;
+  ELSE
+    SELECT coalesce((SELECT t.tier::text FROM startup_tiers t
+                      WHERE t.startup_id = s.id AND t.space_id = sp.id FOR UPDATE), 'external')
+      INTO previous;
+    INSERT INTO startup_tiers AS t (startup_id, space_id, tier) VALUES (s.id, sp.id, p_tier::price_tier)
+    ON CONFLICT (startup_id, space_id) DO UPDATE SET tier = EXCLUDED.tier;
+  END IF;
   PERFORM rb_audit(m.id, 'tier_set', 'startup', s.id, p_peer,
-                   jsonb_build_object('tier', p_tier, 'previous', previous));
+                   jsonb_build_object('tier', p_tier, 'previous', previous, 'space', sp.code));
   startup_code := s.code;
   tier := p_tier;
 END $$;

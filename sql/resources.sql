@@ -27,7 +27,7 @@ SELECT r.id, r.code::text AS code, r.name, r.kind::text AS kind, i.code::text AS
                  JOIN resources q ON q.id = rq.required_id WHERE rq.resource_id = r.id), '') AS requires,
        r.institution_id, i.space_id, r.tags AS tag_array,
        r.name_zh, i.name_zh AS institution_name_zh, s.name AS space_name,
-       s.name_zh AS space_name_zh
+       s.name_zh AS space_name_zh, r.max_active_per_startup, r.weekly_minutes_per_member
 FROM resources r
 JOIN institutions i ON i.id = r.institution_id
 JOIN spaces s ON s.id = i.space_id;
@@ -439,7 +439,7 @@ CREATE OR REPLACE FUNCTION rb_set_rules(p_member bigint, p_code text, p_slot int
                              p_notice int, p_ahead int, p_buffer int, p_active int, p_weekly int,
                              p_whole_days boolean, p_gap int, p_approval boolean,
                              p_qualification boolean, p_late int, p_early int, p_grace int,
-                             p_peer text)
+                             p_active_startup int, p_weekly_member int, p_peer text)
 RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
   m members := rb_member(p_member);
@@ -459,7 +459,8 @@ BEGIN
          max_active_per_member = p_active, weekly_minutes_per_startup = p_weekly,
          whole_days = p_whole_days, min_gap_minutes = p_gap, needs_approval = p_approval,
          needs_qualification = p_qualification, late_cancel_minutes = p_late,
-         checkin_early_minutes = p_early, no_show_grace_minutes = p_grace
+         checkin_early_minutes = p_early, no_show_grace_minutes = p_grace,
+         max_active_per_startup = p_active_startup, weekly_minutes_per_member = p_weekly_member
    WHERE id = r.id;
   PERFORM rb_audit(m.id, 'rules', 'resource', r.id, p_peer,
                    jsonb_build_object('slot', p_slot, 'min', p_min, 'max', p_max, 'notice', p_notice,
@@ -467,7 +468,8 @@ BEGIN
                                       'weekly', p_weekly, 'whole_days', p_whole_days, 'gap', p_gap,
                                       'approval', p_approval, 'qualification', p_qualification,
                                       'late_cancel', p_late, 'checkin_early', p_early,
-                                      'no_show_grace', p_grace));
+                                      'no_show_grace', p_grace, 'active_startup', p_active_startup,
+                                      'weekly_member', p_weekly_member));
   RETURN r.id;
 END $$;
 
@@ -621,7 +623,8 @@ RETURNS TABLE (
   closure_reason text, closure_by text,
   terms_text text, terms_accepted boolean,
   late_cancel_minutes int, checkin_early_minutes int, no_show_grace_minutes int,
-  needs_qualification boolean, needs_approval boolean)
+  needs_qualification boolean, needs_approval boolean,
+  max_active_per_startup int, weekly_minutes_per_member int)
 LANGUAGE sql AS $$
   SELECT v.id, v.code, v.name, v.kind, v.institution_code, v.institution_name, v.space_code,
          v.time_zone, v.description, v.location, v.retired, v.tags, v.units, v.slot_minutes,
@@ -635,7 +638,8 @@ LANGUAGE sql AS $$
          d.closure_by,
          d.terms_text, d.terms_accepted,
          d.late_cancel_minutes, d.checkin_early_minutes, d.no_show_grace_minutes,
-         d.needs_qualification, d.needs_approval
+         d.needs_qualification, d.needs_approval,
+         v.max_active_per_startup, v.weekly_minutes_per_member
   FROM resource_view v CROSS JOIN (
     -- o, k1, k2, k3: the order of the rows (as before: tag, then what was n1, n2, t1)
     SELECT 0 AS o, 'resource' AS tag, NULL::bigint AS k1, NULL::bigint AS k2, NULL::text AS k3,

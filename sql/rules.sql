@@ -122,8 +122,9 @@ BEGIN
     END IF;
 
     -- The limits below do not count off-peak time.
-    IF (r.max_active_per_member > 0 OR r.min_gap_minutes > 0
-        OR (r.weekly_minutes_per_startup > 0 AND m.startup_id IS NOT NULL))
+    IF (r.max_active_per_member > 0 OR r.min_gap_minutes > 0 OR r.weekly_minutes_per_member > 0
+        OR (r.weekly_minutes_per_startup > 0 AND m.startup_id IS NOT NULL)
+        OR (r.max_active_per_startup > 0 AND m.startup_id IS NOT NULL))
        AND NOT rb_windows(r.id, tz, 'offpeak', lower(w), upper(w)) @> w THEN
       IF r.max_active_per_member > 0 THEN
         n := rb_peak_held(r, m.id, p_ignore);
@@ -131,6 +132,27 @@ BEGIN
           code := 'RB412'; reason := 'rule_max_active'; field := 'resource_code';
           message := rb_max_active_text('you already hold', n, r);
           args := args || jsonb_build_object('held', n, 'limit', r.max_active_per_member);
+          RETURN;
+        END IF;
+      END IF;
+      IF r.max_active_per_startup > 0 AND m.startup_id IS NOT NULL THEN
+        SELECT count(*) INTO n FROM bookings b
+         WHERE b.resource_id = r.id AND b.startup_id = m.startup_id AND upper(b.during) > now()
+           AND b.state NOT IN ('cancelled', 'declined') AND b.id <> ALL (p_ignore)
+           AND (p_free IS NULL OR b.member_id = m.id OR NOT b.during && p_free)
+           AND NOT rb_offpeak(r, b.during);
+        IF n >= r.max_active_per_startup THEN
+          code := 'RB412'; reason := 'rule_max_active_startup'; field := 'resource_code';
+          message := format('%s already holds %s future %s of %s%s; the limit is %s per startup',
+                            (SELECT s.code FROM startups s WHERE s.id = m.startup_id), n,
+                            CASE WHEN n = 1 THEN 'booking' ELSE 'bookings' END, r.code,
+                            CASE WHEN EXISTS (SELECT 1 FROM opening_hours o
+                                               WHERE o.resource_id = r.id AND o.kind = 'offpeak')
+                                 THEN ' outside off-peak hours' ELSE '' END,
+                            r.max_active_per_startup);
+          args := args || jsonb_build_object(
+                    'startup', (SELECT s.code FROM startups s WHERE s.id = m.startup_id),
+                    'held', n, 'limit', r.max_active_per_startup);
           RETURN;
         END IF;
       END IF;
@@ -179,6 +201,35 @@ BEGIN
                       'startup', (SELECT s.code FROM startups s WHERE s.id = m.startup_id),
                       'minutes', ceil(used + mine)::bigint, 'week', to_char(wk, 'IYYY-"W"IW'),
                       'limit', r.weekly_minutes_per_startup);
+            RETURN;
+          END IF;
+        END LOOP;
+      END IF;
+      IF r.weekly_minutes_per_member > 0 THEN
+        -- the member's own hours, every ISO week (in the resource's zone) it touches
+        FOR wk IN SELECT g::date FROM generate_series(
+                    date_trunc('week', lower(w) AT TIME ZONE tz),
+                    date_trunc('week', (upper(w) - interval '1 microsecond') AT TIME ZONE tz),
+                    interval '1 week') g LOOP
+          wk_range := tstzrange(wk::timestamp AT TIME ZONE tz, (wk + 7)::timestamp AT TIME ZONE tz);
+          SELECT coalesce(sum(extract(epoch FROM upper(b.during * wk_range)
+                                                 - lower(b.during * wk_range)) / 60), 0)
+            INTO used
+            FROM bookings b
+           WHERE b.resource_id = r.id AND b.member_id = m.id
+             AND b.state NOT IN ('cancelled', 'declined') AND b.id <> ALL (p_ignore)
+             AND b.during && wk_range
+             AND NOT rb_offpeak(r, b.during);
+          mine := extract(epoch FROM upper(w * wk_range) - lower(w * wk_range)) / 60;
+          IF used + mine > r.weekly_minutes_per_member THEN
+            code := 'RB412'; reason := 'rule_weekly_member_hours'; field := 'end';
+            message := format('you would use %s of %s in week %s; the limit is %s per member',
+                              rb_minutes_text(ceil(used + mine)::bigint), r.code,
+                              to_char(wk, 'IYYY-"W"IW'),
+                              rb_minutes_text(r.weekly_minutes_per_member));
+            args := args || jsonb_build_object(
+                      'member', m.handle::text, 'minutes', ceil(used + mine)::bigint,
+                      'week', to_char(wk, 'IYYY-"W"IW'), 'limit', r.weekly_minutes_per_member);
             RETURN;
           END IF;
         END LOOP;

@@ -108,7 +108,9 @@ FROM (VALUES
   ('rule-rig-show', 'Rig shown in full', 'instrument', 'Show', 'Asia/Shanghai'),
   ('rule-rig-flags', 'Rig whose rules change flag by flag', 'instrument', 'Rule flags', 'Asia/Shanghai'),
   ('rule-rig-retire', 'Rig about to be retired', 'instrument', 'Retire', 'Asia/Shanghai'),
-  ('rule-rig-strand', 'Rig whose hours change over bookings', 'instrument', 'Hours over bookings', 'Asia/Shanghai')
+  ('rule-rig-strand', 'Rig whose hours change over bookings', 'instrument', 'Hours over bookings', 'Asia/Shanghai'),
+  ('rule-rig-scap', 'Rig with a cap on a startup''s bookings', 'instrument', 'Startup cap', 'Asia/Shanghai'),
+  ('rule-rig-mweek', 'Rig with a weekly quota per member', 'instrument', 'Member quota', 'Asia/Shanghai')
 ) AS x (code, name, kind, description, tz)
 ON CONFLICT DO NOTHING;
 

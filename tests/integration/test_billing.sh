@@ -262,6 +262,18 @@ t_billing_tier_defaults() {
 	expect_exit 0 rb_as adm rate tier bill-h external
 	id=$(bill_done bill-hu bill-far-rig '2026-10-06 14:00' '2026-10-06 15:00' '2026-10-06 14:00' '2026-10-06 15:00')
 	expect_eq "external|20000" "$(psql_q "SELECT tier || '|' || amount_fen FROM charges WHERE booking_id = $id")" "the tier the operator set"
+	# Per space: Billing Other Space charges bill-f (of Billing Test Space)
+	# its member_startup rate, as its operators say; Billing Test Space's
+	# operator cannot say so for the other space.
+	expect_exit 1 bill_oper rate tier bill-f member_startup --space bill-other
+	expect_stderr_contains "only an operator of Billing Other Space or an admin can set the price tier of bill-f there"
+	expect_exit 0 rb_as adm rate tier bill-f member_startup --space bill-other
+	expect_stdout_contains "bill-f is charged at member_startup rates in bill-other (was external)"
+	expect_eq member_startup "$(psql_q "SELECT tier FROM startups WHERE code = 'bill-f'")" "its own space's tier unchanged"
+	id=$(bill_done bill-fa bill-far-rig '2026-10-07 10:00' '2026-10-07 11:00' '2026-10-07 10:00' '2026-10-07 11:00')
+	expect_eq "member_startup|10000" "$(psql_q "SELECT tier || '|' || amount_fen FROM charges WHERE booking_id = $id")" "the tier set for that space"
+	# back to what other tests expect of bill-f there
+	expect_exit 0 rb_as adm rate tier bill-f external --space bill-other
 }
 
 # The real path: booked with the client, checked in and out with the client.

@@ -71,8 +71,8 @@ ct_refused() {
 # A function answered through SELECT * loses a column the code reads.
 t_contract_function_lost_column() {
 	ct_db contract_lost
-	ct_sql "DROP FUNCTION rb_set_tier(bigint, text, text, text);
-		CREATE FUNCTION rb_set_tier(p_member bigint, p_startup text, p_tier text, p_peer text,
+	ct_sql "DROP FUNCTION rb_set_tier(bigint, text, text, text, text);
+		CREATE FUNCTION rb_set_tier(p_member bigint, p_startup text, p_tier text, p_space text, p_peer text,
 		                            OUT startup_code text, OUT price_tier text, OUT previous text)
 		LANGUAGE sql AS \$\$ SELECT p_startup, p_tier, NULL::text \$\$"
 	ct_refused "statement STMT_SET_TIER: result has no column 'tier'"

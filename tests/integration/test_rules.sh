@@ -523,3 +523,43 @@ t_rules_hours_over_bookings() {
 	expect_exit 0 rb_as mgr exception rule-rig-strand "$tue" --open '09:00-12:00' --reason "short day"
 	expect_stdout_lacks "cancelled booking"
 }
+
+# Per startup: the future bookings all its members hold together.
+t_rules_max_active_per_startup() {
+	local d
+	d=$(rb_day 180)
+	expect_exit 0 rb_as mgr rules rule-rig-scap --max-active-startup 2
+	expect_eq 2 "$(rl_rule rule-rig-scap max_active_per_startup)" "max_active_per_startup"
+	expect_exit 0 rb_as mgr rules rule-rig-scap --json
+	expect_eq 2 "$(json '(d.get("resource") or d)["rules"]["max_active_per_startup"]')" "in JSON"
+	expect_exit 0 rb_as mgr rules rule-rig-scap
+	expect_stdout_contains "at most 2 future bookings per startup"
+	expect_exit 0 rb_as alice book rule-rig-scap --from "$d 10:00" --to "$d 11:00"
+	expect_exit 0 rb_as bob book rule-rig-scap --from "$(rl_plus "$d" 1) 10:00" --to "$(rl_plus "$d" 1) 11:00"
+	rl_refuse FAILED_PRECONDITION "acme already holds 2 future bookings of rule-rig-scap; the limit is 2 per startup" \
+		rb_as alice book rule-rig-scap --from "$(rl_plus "$d" 2) 10:00" --to "$(rl_plus "$d" 2) 11:00"
+	# Another startup has a cap of its own.
+	expect_exit 0 rb_as carol book rule-rig-scap --from "$(rl_plus "$d" 2) 10:00" --to "$(rl_plus "$d" 2) 11:00"
+	# Off: back to no cap.
+	expect_exit 0 rb_as mgr rules rule-rig-scap --max-active-startup 0
+	expect_exit 0 rb_as alice book rule-rig-scap --from "$(rl_plus "$d" 3) 10:00" --to "$(rl_plus "$d" 3) 11:00"
+}
+
+# Per member: the hours one member books in an ISO week.
+t_rules_weekly_per_member() {
+	local mon wk
+	mon=$(rl_monday 190)
+	wk=$(date -u -d "$mon" +%G-W%V)
+	expect_exit 0 rb_as mgr rules rule-rig-mweek --weekly-member 4h
+	expect_eq 240 "$(rl_rule rule-rig-mweek weekly_minutes_per_member)" "weekly_minutes_per_member"
+	expect_exit 0 rb_as mgr rules rule-rig-mweek
+	expect_stdout_contains "4 h a week per member"
+	expect_exit 0 rb_as alice book rule-rig-mweek --from "$mon 09:00" --to "$mon 12:00"
+	rl_refuse FAILED_PRECONDITION "you would use 5 h of rule-rig-mweek in week $wk; the limit is 4 h per member" \
+		rb_as alice book rule-rig-mweek --from "$(rl_plus "$mon" 1) 09:00" --to "$(rl_plus "$mon" 1) 11:00"
+	expect_exit 0 rb_as alice book rule-rig-mweek --from "$(rl_plus "$mon" 1) 09:00" --to "$(rl_plus "$mon" 1) 10:00"
+	# Another member of the same startup has hours of their own.
+	expect_exit 0 rb_as bob book rule-rig-mweek --from "$(rl_plus "$mon" 2) 09:00" --to "$(rl_plus "$mon" 2) 13:00"
+	# The next week starts from nothing.
+	expect_exit 0 rb_as alice book rule-rig-mweek --from "$(rl_plus "$mon" 7) 09:00" --to "$(rl_plus "$mon" 7) 13:00"
+}
