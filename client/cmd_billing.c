@@ -528,7 +528,7 @@ static int cmd_charges_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 const struct cmd_entry cmd_charges_entry = {
 	.name = "charges",
 	.usage = "[--period YYYY-MM] [--startup S] [--csv]",
-	.summary = "the charges of bookings: a member's startup's, or those staff may see",
+	.summary = N_("the charges of bookings: a member's startup's, or those staff may see"),
 	.options = charges_opts,
 	.lower = 0,
 	.upper = 0,
@@ -1045,16 +1045,16 @@ static int invoices_table(const Rigbook__ListInvoicesReply *l)
 /* The lines a run before the month's end left for the next run. */
 static int left_table(const Rigbook__ListInvoicesReply *l, const char *period)
 {
-	static const char *const hdr[] = { "DATE", "STARTUP", "RESOURCE", "BOOKING", "KIND", "AMOUNT",
-					   "DESCRIPTION" };
+	static const char *const hdr[] = { N_("DATE"), N_("STARTUP"), N_("RESOURCE"), N_("BOOKING"), N_("KIND"),
+					   N_("AMOUNT"), N_("DESCRIPTION") };
 	struct out_table *t;
 
 	if (l == NULL || l->n_left == 0) {
-		printf("no line of %s is left; what is charged later in %s goes on the next run\n",
+		printf(_("no line of %s is left; what is charged later in %s goes on the next run\n"),
 		       period, period);
 		return CMD_OK;
 	}
-	printf("left for the next run: %zu line%s of %s, and whatever is charged later in it\n",
+	printf(_("left for the next run: %zu line%s of %s, and whatever is charged later in it\n"),
 	       l->n_left, l->n_left == 1 ? "" : "s", period);
 	t = out_table_new(7, hdr);
 	for (size_t i = 0; t != NULL && i < l->n_left; i++) {

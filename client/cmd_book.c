@@ -300,7 +300,7 @@ static int cmd_book_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	if (rb_time_parse(to, tz, &br.end, err, sizeof(err)) != 0)
 		return cmd_bad_value(ctx, _("--to: %s"), err);
 	if (br.end <= br.start)
-		return cmd_bad_value(ctx, "--to %.40s is not after --from %.40s: a window ends after it starts", to, from);
+		return cmd_bad_value(ctx, _("--to %.40s is not after --from %.40s: a window ends after it starts"), to, from);
 	if (every != 0)
 		return book_series(ctx, args, code, tz, br.start, br.end, every);
 
@@ -349,7 +349,7 @@ static int cmd_book_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		}
 		/* what it requires was booked with it */
 		for (size_t i = 0; i < resp->book->n_companions; i++)
-			cmd_print_booking_line(stdout, "  with companion booking", resp->book->companions[i]);
+			cmd_print_booking_line(stdout, N_("  with companion booking"), resp->book->companions[i]);
 	}
 	rigbook__response__free_unpacked(resp, NULL);
 	return CMD_OK;

@@ -247,11 +247,11 @@ static void print_grid(const struct cal *c, const char *code, const char *tz, un
 		fputc('\n', stdout);
 	}
 	fputc('\n', stdout);
-	fputs(LEGEND, stdout);
+	fputs(_(LEGEND), stdout);
 	for (int day = 0; day < 7; day++)
 		for (int h = 0; h < 24; h++)
 			if (c->state[day][h] == CAL_PAST && c->shown[h]) {
-				fputs("  '-' past", stdout);
+				fputs(_("  '-' past"), stdout);
 				day = 7;
 				break;
 			}

@@ -90,13 +90,13 @@ static void print_late(const Rigbook__CancelBookingReply *c)
 	char window[64], fee[RB_MONEY_TEXT];
 
 	detail_minutes_text(c->late_cancel_minutes, window, sizeof(window));
-	printf("  cancelled late: less than %s before its start", window);
+	printf(_("  cancelled late: less than %s before its start"), window);
 	if (c->late_fee != 0 &&
 	    rb_money_format(c->late_fee, c->late_currency != NULL && c->late_currency[0] != '\0'
 					       ? c->late_currency : "CNY", fee, sizeof(fee)) == 0)
-		printf("; a late-cancellation fee of %s is charged to the startup\n", fee);
+		printf(_("; a late-cancellation fee of %s is charged to the startup\n"), fee);
 	else
-		puts("; no fee is charged (the rate has none for it)");
+		puts(_("; no fee is charged (the rate has none for it)"));
 }
 
 static int cmd_cancel_exec(struct cmd_ctx *ctx, const struct cmd_args *args)

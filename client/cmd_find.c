@@ -68,7 +68,7 @@ static int cmd_find_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	    (rc = cmd_minutes_arg(ctx, "--within", within, 1440, 0, &fr.within_days)) != CMD_OK)
 		return rc;
 	if (fr.within_days > 92)
-		return cmd_bad_value(ctx, "--within: find searches at most 92 days ahead, not %.40s", within);
+		return cmd_bad_value(ctx, _("--within: find searches at most 92 days ahead, not %.40s"), within);
 	if (limit != NULL && (rc = cmd_count_arg(ctx, "--limit", limit, 1, 100, 0, &fr.limit)) != CMD_OK)
 		return rc;
 	if (kind != NULL) {
@@ -95,7 +95,7 @@ static int cmd_find_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 			t = (time_t)utc;
 			if (gmtime_r(&t, &tm) == NULL ||
 			    strftime(from_local, sizeof(from_local), "%Y-%m-%d %H:%M", &tm) == 0)
-				return cmd_bad_value(ctx, "--from: '%.40s' is out of range", from);
+				return cmd_bad_value(ctx, _("--from: '%.40s' is out of range"), from);
 			fr.from_local = from_local;
 		}
 	} else {

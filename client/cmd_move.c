@@ -62,7 +62,7 @@ static int cmd_move_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	if (rb_time_parse_until(to, tz, &mr.end, err, sizeof(err)) != 0)
 		return cmd_bad_value(ctx, _("--to: %s"), err);
 	if (mr.end <= mr.start)
-		return cmd_bad_value(ctx, "--to %.40s is not after --from %.40s: a window ends after it starts", to, from);
+		return cmd_bad_value(ctx, _("--to %.40s is not after --from %.40s: a window ends after it starts"), to, from);
 
 	req = (Rigbook__Request)RIGBOOK__REQUEST__INIT;
 	req.body_case = RIGBOOK__REQUEST__BODY_MOVE_BOOKING;

@@ -123,7 +123,7 @@ static int cmd_wait_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	if (rb_time_parse(to, tz, &wr.end, err, sizeof(err)) != 0)
 		return cmd_bad_value(ctx, _("--to: %s"), err);
 	if (wr.end <= wr.start)
-		return cmd_bad_value(ctx, "--to %.40s is not after --from %.40s: a window ends after it starts", to, from);
+		return cmd_bad_value(ctx, _("--to %.40s is not after --from %.40s: a window ends after it starts"), to, from);
 
 	wr.resource_code = (char *)code;
 	wr.note = (char *)(note != NULL ? note : "");

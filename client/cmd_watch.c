@@ -49,7 +49,7 @@ static void print_text(const Rigbook__Event *e, const char *fallback_tz)
 	else if (e->booking_id != 0)
 		printf(_("  booking %" PRIu64), e->booking_id);
 	else
-		fputs("  a booking", stdout); /* its number is not the watcher's to see */
+		fputs(_("  a booking"), stdout); /* its number is not the watcher's to see */
 	if (e->end > e->start) {
 		cmd_window_text(e->start, e->end, e->time_zone, w, sizeof(w));
 		fputs("  ", stdout);

@@ -539,7 +539,7 @@ void detail_json_print(const Rigbook__ResourceDetail *d)
 void detail_print_cancelled_ids(FILE *f, const Rigbook__ResourceDetail *d)
 {
 	for (size_t i = 0; i < d->n_cancelled; i++)
-		fprintf(f, "cancelled booking %" PRIu64 ": its holder sees why\n", d->cancelled[i]->id);
+		fprintf(f, _("cancelled booking %" PRIu64 ": its holder sees why\n"), d->cancelled[i]->id);
 }
 
 void detail_print_cancelled(FILE *f, Rigbook__Booking *const *b, size_t n)

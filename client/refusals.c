@@ -66,6 +66,9 @@ const struct refusal_template refusal_templates[] = {
 	{ "space_not_found", NULL, NULL, N_("no space is called %{space}") },
 	{ "series_not_found", NULL, NULL, N_("there is no series %{series}") },
 	{ "token_not_found", NULL, NULL, N_("there is no token %{token}") },
+	{ "not_staff", "action", "approve",
+	  N_("you are not staff of %{resource}: its bookings wait for a manager of %{institution}, an "
+	     "operator of its space or an admin") },
 	/* ---- the rules of a booking (sql/rules.sql): resource and time_zone always */
 	{ "booking_overlap", NULL, NULL, N_("%{resource} is already booked %{start,end:window}") },
 	{ "outside_opening_hours", NULL, NULL,
@@ -186,6 +189,9 @@ const struct refusal_template refusal_templates[] = {
 	{ "voucher_not_found", NULL, NULL, N_("there is no voucher %{voucher} that you can see") },
 	{ "period_not_begun", NULL, NULL,
 	  N_("%{period} has not begun; a month is invoiced once it has begun") },
+	{ "period_not_ended", NULL, NULL,
+	  N_("%{period} has not ended in %{space} (%{time_zone}); it can be invoiced from %{from} "
+	     "00:00 on, or before the month ends if asked to") },
 	{ "invoice_is_credit_note", NULL, NULL,
 	  N_("%{invoice} is a credit note; credit the invoice it belongs to") },
 	{ "mixed_currencies", NULL, NULL,

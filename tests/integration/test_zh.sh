@@ -318,3 +318,62 @@ t_zh_newer_commands() {
 	expect_exit 2 zh alice --retry 601 whoami && all_chinese || return 1
 	expect_stderr_contains "重试时间" || return 1
 }
+
+# all_chinese_but NAME...: as all_chinese, with the names (data the server
+# words in English, such as a space's) taken out first.
+all_chinese_but() {
+	local f left
+	for f in "$RB_OUT" "$RB_ERR"; do
+		cp "$f" "$f.names"
+		for n in "$@"; do
+			sed -i "s/$n/ /g" "$f.names"
+		done
+	done
+	left=$(english_left "$RB_OUT.names" "$RB_ERR.names")
+	if [[ -n $left ]]; then
+		printf 'English left under zh_CN:\n%s\n' "$left"
+		return 1
+	fi
+}
+
+# The newest words: a window that ends before it starts, find's --within,
+# companion bookings, a late cancellation and its fee, approvals of a
+# resource by one not its staff, an invoice run of a month not ended.
+t_zh_newest_words() {
+	local d now start id month
+	zh_locale_or_skip
+	zh_rig zh-main || return 1
+	zh_rig zh-kit || return 1
+	d=$(rb_day 53)
+	expect_exit 2 zh alice book zh-main --from "$d 12:00" --to "$d 10:00" && all_chinese || return 1
+	expect_stderr_contains "时段的结束须晚于开始" || return 1
+	expect_exit 2 zh alice wait zh-main --from "$d 12:00" --to "$d 12:00" && all_chinese || return 1
+	expect_stderr_contains "时段的结束须晚于开始" || return 1
+	expect_exit 2 zh alice find --length 1h --within 100d && all_chinese || return 1
+	expect_stderr_contains "--within：最多向后查找 92 天，100d 超出此限" || return 1
+	# what the resource requires is booked with it, and book says so
+	expect_exit 0 rb_as mgr requires zh-main zh-kit || return 1
+	expect_exit 0 zh alice book zh-main --from "$d 10:00" --to "$d 12:00" && all_chinese || return 1
+	expect_stdout_contains "  连同配套预约 " || return 1
+	expect_stdout_contains "zh-kit $d 10:00-12:00（Asia/Shanghai）" || return 1
+	# a late cancellation, and its fee
+	expect_exit 0 rb_as mgr rules zh-kit --late-cancel 48h || return 1
+	expect_exit 0 rb_as oper rate set zh-kit --tier member_startup --hourly 100.00 --increment 1h \
+		--basis booked --late-fee 50% --from 2026-01-01 || return 1
+	now=$(date -u +%s)
+	start=$(((now / 3600 + 24) * 3600))
+	expect_exit 0 zh alice book zh-kit --from "$(date -u -d "@$start" '+%F %H:%MZ')" \
+		--to "$(date -u -d "@$((start + 3600))" '+%F %H:%MZ')" --json || return 1
+	id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$RB_OUT")
+	expect_exit 0 zh alice cancel "$id" --reason "样机未完成" && all_chinese || return 1
+	expect_stdout_contains "  迟取消：距开始不足 " || return 1
+	expect_stdout_contains "；向企业收取迟取消费 ¥50.00" || return 1
+	# approvals of a resource by a manager of another institution
+	expect_exit 1 zh mgr-other approvals zh-main && all_chinese_but "Test Engine Works" || return 1
+	expect_stderr_contains "rigbook: PERMISSION_DENIED: 你不是 zh-main 的工作人员" || return 1
+	# this month is not over: refused in the reader's words, the space's name is data
+	month=$(TZ=Asia/Shanghai date +%Y-%m)
+	expect_exit 1 zh oper invoice run --period "$month" &&
+		all_chinese_but "Test Powertrain Maker Space" || return 1
+	expect_stderr_contains "rigbook: FAILED_PRECONDITION: $month 在 Test Powertrain Maker Space（Asia/Shanghai）尚未结束" || return 1
+}

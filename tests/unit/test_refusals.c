@@ -205,6 +205,13 @@ static const struct sample samples[] = {
 	{ "invalid_event_kind", { "kind", "X", NULL },
 	  "X is not an event kind (lower-case letters and _, at most 32)" },
 	{ "feed_disabled", { NULL }, "this server offers no calendar feeds (its feed_listen is not set)" },
+	{ "period_not_ended",
+	  { "period", "2026-12", "space", "Weichai Hub", "time_zone", "Asia/Shanghai", "from", "2027-01-01", NULL },
+	  "2026-12 has not ended in Weichai Hub (Asia/Shanghai); it can be invoiced from 2027-01-01 00:00 on, "
+	  "or before the month ends if asked to" },
+	{ "not_staff", { "action", "approve", "institution", "Weichai Power", "resource", "dyno-1", NULL },
+	  "you are not staff of dyno-1: its bookings wait for a manager of Weichai Power, an operator of "
+	  "its space or an admin" },
 };
 
 #define NSAMPLES (sizeof(samples) / sizeof(samples[0]))
