@@ -527,7 +527,7 @@ static int cmd_charges_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 
 const struct cmd_entry cmd_charges_entry = {
 	.name = "charges",
-	.usage = "[--period YYYY-MM] [--startup S] [--csv]",
+	.usage = "[--period YYYY-MM] [--startup S] [--csv [--csv-headers keys|local]]",
 	.summary = N_("the charges of bookings: a member's startup's, or those staff may see"),
 	.options = charges_opts,
 	.lower = 0,
@@ -912,6 +912,7 @@ static const struct cmd_opt invoice_opts[] = {
 	{ "amount", 1, NULL },
 	{ "reason", 1, NULL },
 	{ "csv", 0, NULL },
+	{ "csv-headers", 1, NULL },
 	{ "before-month-end", 0, NULL },
 	{ NULL, 0, NULL },
 };
@@ -1304,8 +1305,9 @@ static int cmd_invoice_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 
 const struct cmd_entry cmd_invoice_entry = {
 	.name = "invoice",
-	.usage = "run --period YYYY-MM [--space S] [--before-month-end] | list [--period YYYY-MM] [--startup S] [--csv]"
-		 " | show NUMBER [--csv] | credit NUMBER --amount AMOUNT --reason TEXT",
+	.usage = "run --period YYYY-MM [--space S] [--before-month-end] | list [--period YYYY-MM] [--startup S]"
+		 " [--csv [--csv-headers keys|local]] | show NUMBER [--csv [--csv-headers keys|local]]"
+		 " | credit NUMBER --amount AMOUNT --reason TEXT",
 	.summary = N_("invoice a month once, read invoices, issue credit notes"),
 	.options = invoice_opts,
 	.lower = 1,

@@ -981,12 +981,12 @@ DECLARE
 BEGIN
   -- its own space's tier: a startup the caller may see; another space's
   -- (--space): any startup, whose tier there that space's operators set
-  IF p_space IS NULL THEN
+  IF coalesce(p_space, '') = '' THEN
     s := rb_startup_seen(m, p_startup);
   ELSE
     s := rb_startup(p_startup);
   END IF;
-  IF p_space IS NULL THEN
+  IF coalesce(p_space, '') = '' THEN
     SELECT * INTO sp FROM spaces x WHERE x.id = s.space_id;
   ELSE
     SELECT * INTO sp FROM spaces x WHERE x.code = p_space;
