@@ -979,21 +979,24 @@ DECLARE
   s startups;
   sp spaces;
 BEGIN
-  -- its own space's tier: a startup the caller may see; another space's
-  -- (--space): any startup, whose tier there that space's operators set
-  IF coalesce(p_space, '') = '' THEN
-    s := rb_startup_seen(m, p_startup);
-  ELSE
-    s := rb_startup(p_startup);
-  END IF;
-  IF coalesce(p_space, '') = '' THEN
-    SELECT * INTO sp FROM spaces x WHERE x.id = s.space_id;
-  ELSE
+  -- its own space's tier: a startup the caller may see.  Another space's
+  -- (p_space): that space's operators name any startup, whose tier there
+  -- they set; anyone else gets the startup as they may see it, so that the
+  -- refusal tells them nothing of startups elsewhere.
+  IF coalesce(p_space, '') <> '' THEN
     SELECT * INTO sp FROM spaces x WHERE x.code = p_space;
     IF NOT FOUND THEN
       PERFORM rb_refuse('RB404', 'space_not_found', 'space_code', format('no space is called %s', p_space),
                         jsonb_build_object('space', p_space));
     END IF;
+  END IF;
+  IF coalesce(p_space, '') <> '' AND rb_is_operator(m, sp.id) THEN
+    s := rb_startup(p_startup);
+  ELSE
+    s := rb_startup_seen(m, p_startup);
+  END IF;
+  IF coalesce(p_space, '') = '' THEN
+    SELECT * INTO sp FROM spaces x WHERE x.id = s.space_id;
   END IF;
   IF NOT rb_is_operator(m, sp.id) THEN
     PERFORM rb_refuse('RB403', 'not_operator', CASE WHEN p_space IS NULL THEN 'startup_code' ELSE 'space_code' END,
