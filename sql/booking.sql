@@ -331,7 +331,10 @@ CREATE OR REPLACE FUNCTION rb_booking_family_wire(p_id bigint) RETURNS SETOF boo
 LANGUAGE plpgsql VOLATILE SET enable_hashjoin = off SET enable_mergejoin = off AS $$
 BEGIN
   RETURN QUERY SELECT * FROM booking_view WHERE id = p_id;
-  RETURN QUERY SELECT * FROM booking_view WHERE parent_id = p_id ORDER BY id;
+  -- the view's parent_id is coalesced (0 for none): the companions are
+  -- found by the table's own column and its index, then shown through it
+  RETURN QUERY SELECT * FROM booking_view
+                WHERE id IN (SELECT c.id FROM bookings c WHERE c.parent_id = p_id) ORDER BY id;
 END $$;
 
 -- A booking to act on: its resource group locked first, then the row.
