@@ -163,6 +163,15 @@ static int pump(struct cmd_ctx *ctx, const struct stream *s, const char *tz, cha
 			continue;
 		}
 		rc = s->on_event(s->arg, r->event, tz);
+		if (rc == 0 && r->event->kind != NULL && strcmp(r->event->kind, "access_ended") == 0) {
+			/* the token was revoked or expired, or the member disabled: no
+			 * reconnection will sign in again */
+			rigbook__response__free_unpacked(r, NULL);
+			fprintf(stderr, _("rigbook: %s: access ended: the token was revoked or expired, or "
+					  "its member disabled; sign in with another token\n"),
+				s->who);
+			return CMD_REFUSED;
+		}
 		if (rc == 0 && r->event->kind != NULL && strcmp(r->event->kind, "dropped") == 0) {
 			/* the server stopped this connection's events: a new one starts afresh */
 			snprintf(why, whylen, "%s",

@@ -155,3 +155,34 @@ t_interlock_usage() {
 		--on-start true --on-stop true
 	ag_daemon_stop
 }
+
+# A watch whose token is revoked ends at once (exit 1), saying why, rather
+# than waiting for a connection that will not sign in again.
+t_watch_ends_when_access_ends() {
+	local tok tid watch rc=0 i
+	ag_daemon || return 1
+	expect_exit 0 "$RB_CLIENT" --server "127.0.0.1:$AG_PORT" --token tok-adm --ca "$RB_CA" \
+		token issue carol --label watch-test --json
+	tok=$(json 'd["secret"]')
+	tid=$(json 'd["token"]["id"]')
+	[[ $tok == rbk_* ]] || { echo "no token issued"; cat "$RB_OUT"; return 1; }
+	"$RB_CLIENT" --server "127.0.0.1:$AG_PORT" --token "$tok" --ca "$RB_CA" watch \
+		>"$RB_CASE_DIR/watch.out" 2>"$RB_CASE_DIR/watch.err" &
+	watch=$!
+	rb_register_pid "$watch"
+	ag_wait "$RB_CASE_DIR/watch.err" 'watching every resource' || return 1
+	expect_exit 0 "$RB_CLIENT" --server "127.0.0.1:$AG_PORT" --token tok-adm --ca "$RB_CA" token revoke "$tid"
+	for ((i = 0; i < 50; i++)); do
+		kill -0 "$watch" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$watch" 2>/dev/null; then
+		kill "$watch"
+		echo "watch still runs 5 s after its token was revoked"
+		return 1
+	fi
+	wait "$watch" || rc=$?
+	expect_eq 1 "$rc" "watch's exit status when its token is revoked"
+	grep -q 'access ended' "$RB_CASE_DIR/watch.err" || { cat "$RB_CASE_DIR/watch.err"; return 1; }
+	ag_daemon_stop
+}
