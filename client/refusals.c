@@ -8,7 +8,10 @@
  * A template's %{name} is the argument as it is; %{name:duration} a number
  * of minutes as the server words it ("30 min", "1 h 30 min", "3 d");
  * %{name:state} a booking state's name; %{a,b:window} the window from a to
- * b (epoch seconds) in the time_zone argument, as the server words it.
+ * b (epoch seconds) in the time_zone argument, as the server words it;
+ * %{name:at} an instant in the time_zone argument, to the minute, as
+ * rb_at_text words it ("10:00 on 2026-12-03 (Asia/Shanghai)"), and
+ * %{name:utc} one as "2026-12-03 10:00" in UTC.
  * The English is marked N_() and shown through the catalogue: a refusal is
  * in the reader's language wherever the client has its reason.
  */
@@ -21,6 +24,7 @@
 
 #include "cmd.h"
 #include "i18n.h"
+#include "rigbook/rbtime.h"
 
 const struct refusal_template refusal_templates[] = {
 	/* ---- the daemon's own (docs/PROTOCOL.md, "Refusals by the daemon") */
@@ -378,6 +382,33 @@ const struct refusal_template refusal_templates[] = {
 	{ "not_staff", "action", "qualify",
 	  N_("only a manager of %{institution}, an operator of its space or an admin can qualify "
 	     "members on %{resource}") },
+	/* ---- instants: %{at:at} in the time_zone argument, %{at:utc} in UTC */
+	{ "booking_checked_in", NULL, NULL,
+	  N_("booking %{booking} is already checked in (since %{at:at})") },
+	{ "booking_checked_out", NULL, NULL,
+	  N_("booking %{booking} is already checked out (at %{at:at})") },
+	{ "booking_over", "action", "check_in",
+	  N_("booking %{booking} ended at %{at:at} and can no longer be checked in") },
+	{ "checkin_not_open", NULL, NULL,
+	  N_("check-in for booking %{booking} opens at %{at:at}, %{minutes:duration} before its start") },
+	{ "checkout_before_checkin", NULL, NULL,
+	  N_("the check-out (%{checked_out_at:at}) must be after the check-in (%{checked_in_at:at})") },
+	{ "no_show_too_early", NULL, NULL,
+	  N_("booking %{booking} can be marked a no-show from %{at:at}, %{minutes:duration} after its "
+	     "start") },
+	{ "usage_overlaps_next", NULL, NULL,
+	  N_("the usage of booking %{booking} cannot run past %{at:at}, when the next booking of "
+	     "%{resource} begins") },
+	{ "member_already_disabled", NULL, NULL,
+	  N_("%{member} is already disabled (since %{at:utc} UTC)") },
+	{ "token_already_revoked", NULL, NULL,
+	  N_("token %{token} was already revoked (%{at:utc} UTC)") },
+	{ "qualification_expired", NULL, NULL,
+	  N_("%{member}'s qualification on %{resource} ended at %{at:at} (a manager of %{institution} "
+	     "renews it: rigbook qualify %{member} %{resource})") },
+	{ "qualification_ends_early", NULL, NULL,
+	  N_("%{member}'s qualification on %{resource} ends at %{at:at}, before the booking ends (a "
+	     "manager of %{institution} renews it: rigbook qualify %{member} %{resource} --until DATE)") },
 };
 
 const size_t refusal_ntemplates = sizeof(refusal_templates) / sizeof(refusal_templates[0]);
@@ -441,6 +472,36 @@ static void duration_text(int64_t n, char *buf, size_t len)
 }
 
 /*
+ * The instant of argument name (n bytes) to the minute, as the server's
+ * rb_at_text words it ("10:00 on 2026-12-03 (Asia/Shanghai)", in the
+ * time_zone argument) or, utc, as "2026-12-03 10:00" in UTC; NULL when an
+ * argument is missing or the zone is not known here.
+ */
+static const char *at_text(const Rigbook__Error *e, const char *name, size_t n, int utc, char *tmp,
+			   size_t len)
+{
+	const char *tz = utc ? "UTC" : arg_value(e, "time_zone", 9);
+	char s[RB_TIME_TEXT], err[128], *sp;
+	int64_t t;
+
+	if (tz == NULL || parse_i64(arg_value(e, name, n), &t) != 0 || t < 0 ||
+	    rb_time_zone_check(tz, err, sizeof(err)) != 0 ||
+	    rb_time_format(t - t % 60, tz, s, sizeof(s)) != 0)
+		return NULL;
+	if (utc) {
+		snprintf(tmp, len, "%s", s);
+		return tmp;
+	}
+	sp = strchr(s, ' ');
+	if (sp == NULL)
+		return NULL;
+	*sp = '\0';
+	/* the date, then the time: the words around them are cmd_window_text's */
+	snprintf(tmp, len, _("%1$s on %2$s (%3$s)"), sp + 1, s, tz);
+	return tmp;
+}
+
+/*
  * The value of one placeholder (name, n bytes: "resource", "minutes:duration",
  * "start,end:window") into tmp, or NULL when an argument is missing.
  */
@@ -463,6 +524,9 @@ static const char *placeholder(const Rigbook__Error *e, const char *name, size_t
 		v = arg_value(e, name, an);
 		return v != NULL ? i18n_state(v) : NULL;
 	}
+	if ((fn == 2 && memcmp(colon + 1, "at", 2) == 0) ||
+	    (fn == 3 && memcmp(colon + 1, "utc", 3) == 0))
+		return at_text(e, name, an, fn == 3, tmp, len);
 	if (fn == 6 && memcmp(colon + 1, "window", 6) == 0) {
 		const char *tz = arg_value(e, "time_zone", 9);
 

@@ -368,6 +368,35 @@ static const struct sample samples[] = {
 	{ "not_staff", { "action", "qualify", "institution", "Weichai Power", "resource", "dyno", NULL },
 	  "only a manager of Weichai Power, an operator of its space or an admin can qualify members "
 	  "on dyno" },
+	{ "booking_checked_in", { "booking", "7", "at", "1796263230", "time_zone", "Asia/Shanghai", NULL },
+	  "booking 7 is already checked in (since 10:00 on 2026-12-03 (Asia/Shanghai))" },
+	{ "booking_checked_out", { "booking", "7", "at", "1796270400", "time_zone", "Asia/Shanghai", NULL },
+	  "booking 7 is already checked out (at 12:00 on 2026-12-03 (Asia/Shanghai))" },
+	{ "booking_over", { "booking", "7", "at", "1796270400", "action", "check_in", "time_zone", "UTC", NULL },
+	  "booking 7 ended at 04:00 on 2026-12-03 (UTC) and can no longer be checked in" },
+	{ "checkin_not_open", { "booking", "7", "at", "1796261400", "minutes", "30", "time_zone", "Asia/Shanghai", NULL },
+	  "check-in for booking 7 opens at 09:30 on 2026-12-03 (Asia/Shanghai), 30 min before its "
+	  "start" },
+	{ "checkout_before_checkin", { "checked_in_at", "1796270400", "checked_out_at", "1796263200", "time_zone", "Asia/Shanghai", NULL },
+	  "the check-out (10:00 on 2026-12-03 (Asia/Shanghai)) must be after the check-in (12:00 on "
+	  "2026-12-03 (Asia/Shanghai))" },
+	{ "no_show_too_early", { "booking", "7", "at", "1796265000", "minutes", "30", "time_zone", "Asia/Shanghai", NULL },
+	  "booking 7 can be marked a no-show from 10:30 on 2026-12-03 (Asia/Shanghai), 30 min after "
+	  "its start" },
+	{ "usage_overlaps_next", { "booking", "7", "at", "1796270400", "resource", "dyno", "time_zone", "Asia/Shanghai", NULL },
+	  "the usage of booking 7 cannot run past 12:00 on 2026-12-03 (Asia/Shanghai), when the next "
+	  "booking of dyno begins" },
+	{ "member_already_disabled", { "member", "li-na", "at", "1796263230", NULL },
+	  "li-na is already disabled (since 2026-12-03 02:00 UTC)" },
+	{ "token_already_revoked", { "token", "7", "at", "1796263200", NULL },
+	  "token 7 was already revoked (2026-12-03 02:00 UTC)" },
+	{ "qualification_expired", { "member", "li-na", "resource", "dyno", "institution", "Weichai Power", "at", "1796263200", "time_zone", "Asia/Shanghai", NULL },
+	  "li-na's qualification on dyno ended at 10:00 on 2026-12-03 (Asia/Shanghai) (a manager of "
+	  "Weichai Power renews it: rigbook qualify li-na dyno)" },
+	{ "qualification_ends_early", { "member", "li-na", "resource", "dyno", "institution", "Weichai Power", "at", "1796263200", "time_zone", "Asia/Shanghai", NULL },
+	  "li-na's qualification on dyno ends at 10:00 on 2026-12-03 (Asia/Shanghai), before the "
+	  "booking ends (a manager of Weichai Power renews it: rigbook qualify li-na dyno --until "
+	  "DATE)" },
 };
 
 #define NSAMPLES (sizeof(samples) / sizeof(samples[0]))
