@@ -8,7 +8,10 @@
  * A template's %{name} is the argument as it is; %{name:duration} a number
  * of minutes as the server words it ("30 min", "1 h 30 min", "3 d");
  * %{name:state} a booking state's name; %{a,b:window} the window from a to
- * b (epoch seconds) in the time_zone argument, as the server words it.
+ * b (epoch seconds) in the time_zone argument, as the server words it;
+ * %{name:at} an instant in the time_zone argument, to the minute, as
+ * rb_at_text words it ("10:00 on 2026-12-03 (Asia/Shanghai)"), and
+ * %{name:utc} one as "2026-12-03 10:00" in UTC.
  * The English is marked N_() and shown through the catalogue: a refusal is
  * in the reader's language wherever the client has its reason.
  */
@@ -21,6 +24,7 @@
 
 #include "cmd.h"
 #include "i18n.h"
+#include "rigbook/rbtime.h"
 
 const struct refusal_template refusal_templates[] = {
 	/* ---- the daemon's own (docs/PROTOCOL.md, "Refusals by the daemon") */
@@ -212,6 +216,199 @@ const struct refusal_template refusal_templates[] = {
 	  N_("%{kind} is not an event kind (lower-case letters and _, at most 32)") },
 	{ "feed_disabled", NULL, NULL,
 	  N_("this server offers no calendar feeds (its feed_listen is not set)") },
+	/* ---- more refusals: guarded by action where one reason has several wordings */
+	{ "booking_not_found", NULL, NULL,
+	  N_("there is no booking %{booking} that you can see") },
+	{ "access_ended", NULL, NULL,
+	  N_("your access ended (the token was revoked or expired, or the account disabled); sign in "
+	     "again with a valid token") },
+	{ "account_disabled", NULL, NULL,
+	  N_("your account is disabled") },
+	{ "audit_append_only", NULL, NULL,
+	  N_("the audit log is append-only: its entries are never changed or removed") },
+	{ "booking_has_parent", "action", "cancel",
+	  N_("booking %{booking} comes with booking %{parent}; cancel that one") },
+	{ "booking_has_parent", "action", "move",
+	  N_("booking %{booking} comes with booking %{parent}; move that one") },
+	{ "booking_has_parent", "action", "hand_over",
+	  N_("booking %{booking} comes with booking %{parent}; hand over that one") },
+	{ "booking_has_parent", "action", "approve",
+	  N_("booking %{booking} comes with booking %{parent}; approve that one") },
+	{ "booking_has_parent", "action", "decline",
+	  N_("booking %{booking} comes with booking %{parent}; decline that one") },
+	{ "booking_has_parent", "action", "correct_usage",
+	  N_("booking %{booking} comes with booking %{parent}; correct that one") },
+	{ "booking_over", "action", "cancel",
+	  N_("booking %{booking} has already ended") },
+	{ "booking_over", "action", "approve",
+	  N_("the time of booking %{booking} has passed") },
+	{ "booking_over", "action", "decline",
+	  N_("the time of booking %{booking} has passed") },
+	{ "booking_started", NULL, NULL,
+	  N_("booking %{booking} has already started and can no longer be moved") },
+	{ "booking_not_yours", "action", "cancel",
+	  N_("booking %{booking} belongs to another member of your startup; only they or a manager of "
+	     "%{institution} can cancel it") },
+	{ "booking_not_yours", "action", "move",
+	  N_("booking %{booking} is not yours; only its owner or a manager of %{institution} can move it") },
+	{ "booking_not_yours", "action", "hand_over",
+	  N_("booking %{booking} is not yours; only its owner or a manager of %{institution} can hand "
+	     "it over") },
+	{ "booking_not_yours", "action", "check_in",
+	  N_("booking %{booking} is held by %{member}; only they or a manager of %{institution} can "
+	     "check it in") },
+	{ "booking_not_yours", "action", "check_out",
+	  N_("booking %{booking} is held by %{member}; only they or a manager of %{institution} can "
+	     "check it out") },
+	{ "frame_timeout", NULL, NULL,
+	  N_("a frame did not arrive whole within %{limit} s of its first byte") },
+	{ "signin_throttled", NULL, NULL,
+	  N_("too many failed sign-ins from this address; retry in %{retry_after} s") },
+	{ "too_many_connections", NULL, NULL,
+	  N_("%{member} holds %{limit} signed-in connections already, the most one member may") },
+	{ "text_direction_control", NULL, NULL,
+	  N_("%{field} holds %{char}, a Unicode direction control or byte-order mark, which can make "
+	     "text show other than it reads; remove it") },
+	{ "text_too_long", NULL, NULL,
+	  N_("%{field} is longer than %{limit} characters") },
+	{ "time_out_of_range", NULL, NULL,
+	  N_("%{field} is not an instant from 1970 to 9999 (seconds since the epoch, 0 to 253402300799)") },
+	{ "idempotency_key_reused", NULL, NULL,
+	  N_("idempotency key '%{key}' was already used for a different request") },
+	{ "institution_not_in_space", NULL, NULL,
+	  N_("a manager reports on the resources of their own institution, which is not in %{space}") },
+	{ "institution_required", NULL, NULL,
+	  N_("manager %{member} needs an institution: managers look after its resources") },
+	{ "invalid_length", NULL, NULL,
+	  N_("say how long the booking would be (1 minute to 366 days)") },
+	{ "invalid_scope", NULL, NULL,
+	  N_("scope must be SCOPE_MINE or SCOPE_STARTUP") },
+	{ "invoice_not_found", NULL, NULL,
+	  N_("there is no invoice %{invoice} that you can see") },
+	{ "not_operator", "action", "set_rates",
+	  N_("only an operator of %{space} or an admin can set the rates of %{resource}") },
+	{ "not_operator", "action", "record_vouchers",
+	  N_("only an operator of %{space} or an admin can record vouchers of %{startup}") },
+	{ "not_operator", "action", "read_voucher_statements",
+	  N_("voucher statements are for the operators of the space and admins") },
+	{ "not_qualified", NULL, NULL,
+	  N_("%{member} is not qualified on %{resource} (a manager of %{institution} grants it: rigbook "
+	     "qualify %{member} %{resource})") },
+	{ "rate_in_use", NULL, NULL,
+	  N_("the %{tier} rate of %{resource} from %{from} has charged bookings already; set the new "
+	     "rate from a later date") },
+	{ "reason_required", "action", "cancel",
+	  N_("say why you cancel booking %{booking}; %{member} will see the reason") },
+	{ "reason_required", "action", "decline",
+	  N_("say why booking %{booking} is declined; %{member} will see the reason") },
+	{ "reason_required", "action", "correct_usage",
+	  N_("say why the usage of booking %{booking} changes; %{member} will see the reason") },
+	{ "reason_required", "action", "credit_invoice",
+	  N_("say why invoice %{invoice} is credited; the startup sees the reason") },
+	{ "requires_cycle", NULL, NULL,
+	  N_("a resource that requires %{resource} cannot be required by it") },
+	{ "rule_buffer", NULL, NULL,
+	  N_("%{resource} keeps %{minutes:duration} free between bookings; booking %{booking} is "
+	     "%{start,end:window}") },
+	{ "rule_min_gap", NULL, NULL,
+	  N_("your bookings of %{resource} must be at least %{minutes:duration} apart (you hold "
+	     "%{start,end:window})") },
+	{ "rule_weekly_hours", NULL, NULL,
+	  N_("%{startup} would use %{minutes:duration} of %{resource} in week %{week}; the limit is "
+	     "%{limit:duration}") },
+	{ "rule_weekly_member_hours", NULL, NULL,
+	  N_("you would use %{minutes:duration} of %{resource} in week %{week}; the limit is "
+	     "%{limit:duration} per member") },
+	{ "rule_out_of_range", NULL, NULL,
+	  N_("a rule is out of range (slot <= 1 day, lengths and notice <= 366 days, ahead <= 3660 "
+	     "days, buffer and weekly <= 1 week, active <= 10000, late cancellation <= 30 days, "
+	     "check-in and no-show grace <= 1 day)") },
+	{ "series_not_yours", NULL, NULL,
+	  N_("series %{series} belongs to another member of your startup; only they or a manager of "
+	     "%{institution} can cancel it") },
+	{ "series_too_many", NULL, NULL,
+	  N_("a series has at most %{limit} bookings, not %{count}") },
+	{ "space_required", NULL, NULL,
+	  N_("say which space %{member} works in") },
+	{ "startup_not_yours", NULL, NULL,
+	  N_("members see only their own startup's charges, not those of %{startup}") },
+	{ "startup_private", "action", "read_vouchers",
+	  N_("the vouchers of %{startup} are for its members, the operators of its space and admins") },
+	{ "startup_private", "action", "read_invoices",
+	  N_("the invoices of %{startup} are for its members, the operators of its space and admins") },
+	{ "tokens_not_yours", NULL, NULL,
+	  N_("the tokens of %{member} are handled by %{member}, an operator of their space or an admin; "
+	     "not by you") },
+	{ "too_many_entries", NULL, NULL,
+	  N_("ask for at most %{limit} audit entries at a time") },
+	{ "too_many_requires", NULL, NULL,
+	  N_("at most %{limit} required resources") },
+	{ "too_many_tags", NULL, NULL,
+	  N_("at most %{limit} tags") },
+	{ "unit_has_bookings", "units", "1",
+	  N_("unit %{unit} of %{resource} has future bookings; cancel or move them before going down to "
+	     "1 unit") },
+	{ "unit_has_bookings", NULL, NULL,
+	  N_("unit %{unit} of %{resource} has future bookings; cancel or move them before going down to "
+	     "%{units} units") },
+	{ "not_staff", "action", "read_rates",
+	  N_("only a manager of %{institution}, an operator of its space or an admin can read the rates "
+	     "of %{resource}") },
+	{ "not_staff", "action", "read_settlement",
+	  N_("the settlement of %{institution} is for its managers, the operators of its space and "
+	     "admins") },
+	{ "not_staff", "action", "book_past_rules",
+	  N_("only a manager of %{institution}, an operator of its space or an admin can book "
+	     "%{resource} past its rules") },
+	{ "not_staff", "action", "audit",
+	  N_("the audit log is for managers of the host institutions, operators of the space and admins") },
+	{ "not_staff", "action", "decline",
+	  N_("only a manager of %{institution}, an operator of its space or an admin can decline "
+	     "booking %{booking}") },
+	{ "not_staff", "action", "correct_usage",
+	  N_("only a manager of %{institution}, an operator of its space or an admin can correct the "
+	     "usage of booking %{booking}") },
+	{ "not_staff", "action", "mark_no_show",
+	  N_("only a manager of %{institution}, an operator of its space or an admin can mark booking "
+	     "%{booking} a no-show") },
+	{ "not_staff", "action", "report",
+	  N_("the report is for managers of the host institutions, operators of the space and admins") },
+	{ "not_staff", "action", "change",
+	  N_("only a manager of %{institution}, an operator of its space or an admin can change "
+	     "%{resource}") },
+	{ "not_staff", "action", "add_resource",
+	  N_("only a manager of %{institution}, an operator of its space or an admin can add its "
+	     "resources") },
+	{ "not_staff", "action", "qualify",
+	  N_("only a manager of %{institution}, an operator of its space or an admin can qualify "
+	     "members on %{resource}") },
+	/* ---- instants: %{at:at} in the time_zone argument, %{at:utc} in UTC */
+	{ "booking_checked_in", NULL, NULL,
+	  N_("booking %{booking} is already checked in (since %{at:at})") },
+	{ "booking_checked_out", NULL, NULL,
+	  N_("booking %{booking} is already checked out (at %{at:at})") },
+	{ "booking_over", "action", "check_in",
+	  N_("booking %{booking} ended at %{at:at} and can no longer be checked in") },
+	{ "checkin_not_open", NULL, NULL,
+	  N_("check-in for booking %{booking} opens at %{at:at}, %{minutes:duration} before its start") },
+	{ "checkout_before_checkin", NULL, NULL,
+	  N_("the check-out (%{checked_out_at:at}) must be after the check-in (%{checked_in_at:at})") },
+	{ "no_show_too_early", NULL, NULL,
+	  N_("booking %{booking} can be marked a no-show from %{at:at}, %{minutes:duration} after its "
+	     "start") },
+	{ "usage_overlaps_next", NULL, NULL,
+	  N_("the usage of booking %{booking} cannot run past %{at:at}, when the next booking of "
+	     "%{resource} begins") },
+	{ "member_already_disabled", NULL, NULL,
+	  N_("%{member} is already disabled (since %{at:utc} UTC)") },
+	{ "token_already_revoked", NULL, NULL,
+	  N_("token %{token} was already revoked (%{at:utc} UTC)") },
+	{ "qualification_expired", NULL, NULL,
+	  N_("%{member}'s qualification on %{resource} ended at %{at:at} (a manager of %{institution} "
+	     "renews it: rigbook qualify %{member} %{resource})") },
+	{ "qualification_ends_early", NULL, NULL,
+	  N_("%{member}'s qualification on %{resource} ends at %{at:at}, before the booking ends (a "
+	     "manager of %{institution} renews it: rigbook qualify %{member} %{resource} --until DATE)") },
 };
 
 const size_t refusal_ntemplates = sizeof(refusal_templates) / sizeof(refusal_templates[0]);
@@ -275,6 +472,36 @@ static void duration_text(int64_t n, char *buf, size_t len)
 }
 
 /*
+ * The instant of argument name (n bytes) to the minute, as the server's
+ * rb_at_text words it ("10:00 on 2026-12-03 (Asia/Shanghai)", in the
+ * time_zone argument) or, utc, as "2026-12-03 10:00" in UTC; NULL when an
+ * argument is missing or the zone is not known here.
+ */
+static const char *at_text(const Rigbook__Error *e, const char *name, size_t n, int utc, char *tmp,
+			   size_t len)
+{
+	const char *tz = utc ? "UTC" : arg_value(e, "time_zone", 9);
+	char s[RB_TIME_TEXT], err[128], *sp;
+	int64_t t;
+
+	if (tz == NULL || parse_i64(arg_value(e, name, n), &t) != 0 || t < 0 ||
+	    rb_time_zone_check(tz, err, sizeof(err)) != 0 ||
+	    rb_time_format(t - t % 60, tz, s, sizeof(s)) != 0)
+		return NULL;
+	if (utc) {
+		snprintf(tmp, len, "%s", s);
+		return tmp;
+	}
+	sp = strchr(s, ' ');
+	if (sp == NULL)
+		return NULL;
+	*sp = '\0';
+	/* the date, then the time: the words around them are cmd_window_text's */
+	snprintf(tmp, len, _("%1$s on %2$s (%3$s)"), sp + 1, s, tz);
+	return tmp;
+}
+
+/*
  * The value of one placeholder (name, n bytes: "resource", "minutes:duration",
  * "start,end:window") into tmp, or NULL when an argument is missing.
  */
@@ -297,6 +524,9 @@ static const char *placeholder(const Rigbook__Error *e, const char *name, size_t
 		v = arg_value(e, name, an);
 		return v != NULL ? i18n_state(v) : NULL;
 	}
+	if ((fn == 2 && memcmp(colon + 1, "at", 2) == 0) ||
+	    (fn == 3 && memcmp(colon + 1, "utc", 3) == 0))
+		return at_text(e, name, an, fn == 3, tmp, len);
 	if (fn == 6 && memcmp(colon + 1, "window", 6) == 0) {
 		const char *tz = arg_value(e, "time_zone", 9);
 
