@@ -28,19 +28,11 @@ static const struct cmd_opt audit_opts[] = {
 
 enum audit_format { AF_TABLE, AF_JSON, AF_CSV };
 
-static void utc(int64_t t, char *buf, size_t len)
-{
-	if (rb_time_format(t, "UTC", buf, len) != 0)
-		snprintf(buf, len, "%" PRId64, t);
-	else
-		strncat(buf, "Z", len - strlen(buf) - 1);
-}
-
 static void json_entry(struct out_json *j, const Rigbook__AuditEntry *e)
 {
 	char at[48];
 
-	utc(e->at, at, sizeof(at));
+	cmd_time_text(e->at, NULL, at, sizeof(at)); /* UTC, with its Z */
 	out_json_begin_object(j);
 	out_json_kv_uint(j, "id", e->id);
 	out_json_kv_int(j, "at", e->at);
@@ -63,7 +55,7 @@ static int add_row(struct out_table *t, const Rigbook__AuditEntry *e, enum audit
 	const char *cells[8];
 
 	snprintf(id, sizeof(id), "%" PRIu64, e->id);
-	utc(e->at, at, sizeof(at));
+	cmd_time_text(e->at, NULL, at, sizeof(at)); /* UTC, with its Z */
 	if (e->object_id != 0)
 		snprintf(obj, sizeof(obj), "%s %" PRIu64, e->object, e->object_id);
 	else

@@ -13,14 +13,16 @@
 
 #include "config.h"
 #include "db.h"
+#include "httpd.h"
 #include "log.h"
 #include "rigbook/ics.h"
 #include "rows.h"
 #include "sql.h"
 #include "tls.h"
 
-#define FEED_PREFIX "/ical/"
-#define FEED_SUFFIX ".ics"
+
+#define PRE (sizeof(FEED_PREFIX) - 1)
+#define SUF (sizeof(FEED_SUFFIX) - 1)
 
 static struct {
 	struct evhttp *http;
@@ -169,13 +171,12 @@ static void ical_cb(struct evhttp_request *req, void *arg)
 	struct fetch *f;
 	int code;
 
-	if (n < strlen(FEED_PREFIX) + strlen(FEED_SUFFIX) || strncmp(path, FEED_PREFIX, 6) != 0 ||
-	    strcmp(path + n - 4, FEED_SUFFIX) != 0 ||
-	    !secret_ok(path + 6, n - 6 - 4)) {
+	if (n < PRE + SUF || strncmp(path, FEED_PREFIX, PRE) != 0 ||
+	    strcmp(path + n - SUF, FEED_SUFFIX) != 0 || !secret_ok(path + PRE, n - PRE - SUF)) {
 		send_text(req, HTTP_NOTFOUND, "Not Found", "no such calendar");
 		return;
 	}
-	tls_sha256_hex(path + 6, n - 6 - 4, hex);
+	tls_sha256_hex(path + PRE, n - PRE - SUF, hex);
 	snprintf(hash, sizeof(hash), "\\x%s", hex);
 	f = calloc(1, sizeof(*f));
 	if (f == NULL) {
@@ -203,14 +204,13 @@ static struct bufferevent *bev_cb(struct event_base *base, void *arg)
 
 int feed_start(struct event_base *base, const struct config *c, char *err, size_t errlen)
 {
-	char *list, *save = NULL, first[256] = "";
+	char first[256];
+	size_t bl;
 
 	if (c->feed_listen == NULL || c->feed_listen[0] == '\0')
 		return 0;
 	F.http = evhttp_new(base);
-	list = strdup(c->feed_listen);
-	if (F.http == NULL || list == NULL) {
-		free(list);
+	if (F.http == NULL) {
 		snprintf(err, errlen, "feed_listen: out of memory");
 		return -1;
 	}
@@ -220,58 +220,21 @@ int feed_start(struct event_base *base, const struct config *c, char *err, size_
 	evhttp_set_max_body_size(F.http, 0);
 	evhttp_set_timeout(F.http, 30);
 	evhttp_set_gencb(F.http, ical_cb, NULL);
-	for (char *a = strtok_r(list, ",", &save); a != NULL; a = strtok_r(NULL, ",", &save)) {
-		char host[256];
-		char *colon;
-		const char *h;
-		size_t hl;
-		long port;
-
-		while (*a == ' ')
-			a++;
-		colon = strrchr(a, ':');
-		h = a;
-		if (colon == NULL || colon == a) {
-			snprintf(err, errlen, "feed_listen: '%s' is not host:port", a);
-			goto fail;
-		}
-		port = strtol(colon + 1, NULL, 10);
-		hl = (size_t)(colon - h);
-		if (h[0] == '[' && hl >= 2 && h[hl - 1] == ']')
-			h++, hl -= 2;
-		if (port <= 0 || port > 65535 || hl == 0 || hl >= sizeof(host)) {
-			snprintf(err, errlen, "feed_listen: '%s' is not host:port", a);
-			goto fail;
-		}
-		memcpy(host, h, hl);
-		host[hl] = '\0';
-		if (evhttp_bind_socket(F.http, host, (uint16_t)port) != 0) {
-			snprintf(err, errlen, "feed_listen: cannot listen on %s", a);
-			goto fail;
-		}
-		if (first[0] == '\0') {
-			snprintf(first, sizeof(first), "%s", a);
-			snprintf(F.domain, sizeof(F.domain), "%s", host);
-		}
+	if (httpd_bind(base, F.http, c->feed_listen, "feed_listen", first, sizeof(first), F.domain,
+		       sizeof(F.domain), err, errlen) != 0) {
+		evhttp_free(F.http);
+		F.http = NULL;
+		return -1;
 	}
-	free(list);
 	if (c->feed_url != NULL && c->feed_url[0] != '\0')
 		snprintf(F.base_url, sizeof(F.base_url), "%s", c->feed_url);
 	else
 		snprintf(F.base_url, sizeof(F.base_url), "https://%s", first);
-	{
-		size_t bl = strlen(F.base_url);
-
-		if (bl > 0 && F.base_url[bl - 1] == '/')
-			F.base_url[bl - 1] = '\0';
-	}
+	bl = strlen(F.base_url);
+	if (bl > 0 && F.base_url[bl - 1] == '/')
+		F.base_url[bl - 1] = '\0';
 	log_info("calendar feeds on %s%sSECRET%s", F.base_url, FEED_PREFIX, FEED_SUFFIX);
 	return 0;
-fail:
-	free(list);
-	evhttp_free(F.http);
-	F.http = NULL;
-	return -1;
 }
 
 void feed_stop(void)

@@ -14,6 +14,10 @@
 struct event_base;
 struct config;
 
+/* A feed's path: FEED_PREFIX, the secret, FEED_SUFFIX. */
+#define FEED_PREFIX "/ical/"
+#define FEED_SUFFIX ".ics"
+
 /* Serve on c->feed_listen (nothing when empty).  0, or -1 with err. */
 int feed_start(struct event_base *base, const struct config *c, char *err, size_t errlen);
 void feed_stop(void);

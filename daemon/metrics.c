@@ -13,6 +13,7 @@
 #include "conn.h"
 #include "db.h"
 #include "events.h"
+#include "httpd.h"
 #include "log.h"
 #include "rigbook/names.h"
 #include "sql.h"
@@ -394,15 +395,13 @@ static void probe_cb(evutil_socket_t fd, short what, void *arg)
 int metrics_start(struct event_base *base, const char *listen, char *err, size_t errlen)
 {
 	struct timeval every = { PROBE_SECONDS, 0 };
-	char *list, *save = NULL;
+	char first[256];
 
 	M.started = metrics_now_usec();
 	if (listen == NULL || listen[0] == '\0')
 		return 0;
 	M.http = evhttp_new(base);
-	list = strdup(listen);
-	if (M.http == NULL || list == NULL) {
-		free(list);
+	if (M.http == NULL) {
 		snprintf(err, errlen, "metrics_listen: out of memory");
 		return -1;
 	}
@@ -413,47 +412,19 @@ int metrics_start(struct event_base *base, const char *listen, char *err, size_t
 	evhttp_set_cb(M.http, "/metrics", metrics_cb, NULL);
 	evhttp_set_cb(M.http, "/healthz", healthz_cb, NULL);
 	evhttp_set_gencb(M.http, other_cb, NULL);
-	for (char *a = strtok_r(list, ",", &save); a != NULL; a = strtok_r(NULL, ",", &save)) {
-		char host[256];
-		char *colon = strrchr(a, ':');
-		const char *h = a;
-		size_t hl;
-		long port;
-
-		while (*a == ' ')
-			h = ++a;
-		if (colon == NULL || colon == a) {
-			snprintf(err, errlen, "metrics_listen: '%s' is not host:port", a);
-			goto fail;
-		}
-		port = strtol(colon + 1, NULL, 10);
-		hl = (size_t)(colon - h);
-		if (h[0] == '[' && hl >= 2 && h[hl - 1] == ']')
-			h++, hl -= 2;
-		if (port <= 0 || port > 65535 || hl == 0 || hl >= sizeof(host)) {
-			snprintf(err, errlen, "metrics_listen: '%s' is not host:port", a);
-			goto fail;
-		}
-		memcpy(host, h, hl);
-		host[hl] = '\0';
-		if (evhttp_bind_socket(M.http, host, (uint16_t)port) != 0) {
-			snprintf(err, errlen, "metrics_listen: cannot listen on %s", a);
-			goto fail;
-		}
-		log_info("metrics and health on http://%s/metrics", a);
+	if (httpd_bind(base, M.http, listen, "metrics_listen", first, sizeof(first), NULL, 0, err,
+		       errlen) != 0) {
+		evhttp_free(M.http);
+		M.http = NULL;
+		return -1;
 	}
-	free(list);
+	log_info("metrics and health on http://%s/metrics", first);
 	M.probe = event_new(base, -1, EV_PERSIST, probe_cb, NULL);
 	if (M.probe == NULL || event_add(M.probe, &every) != 0) {
 		snprintf(err, errlen, "metrics_listen: cannot start the health probe");
 		return -1;
 	}
 	return 0;
-fail:
-	free(list);
-	evhttp_free(M.http);
-	M.http = NULL;
-	return -1;
 }
 
 void metrics_stop(void)

@@ -13,9 +13,6 @@
 #include "sql.h"
 #include "tls.h"
 
-#define FEED_PREFIX "/ical/"
-#define FEED_SUFFIX ".ics"
-
 /* ------------------------------------------------------------ the request */
 
 struct issue {

@@ -294,6 +294,25 @@ rb_daemon_start() {
 }
 
 # Stops this file's rigbookd; sets RB_STOP_RC.
+# rb_extra_daemon NAME PORT ARGS...: another rigbookd on this file's
+# database, listening on 127.0.0.1:PORT, with ARGS added, its state in
+# $RB_TMP/state-NAME and its log appended to $RB_CASE_DIR/rigbookd-NAME.log;
+# started again with the same NAME it keeps both.  Sets RB_EXTRA_PID once it
+# answers; fails (showing the log) when it does not.
+rb_extra_daemon() {
+	local name=$1 port=$2 log
+	shift 2
+	log=$RB_CASE_DIR/rigbookd-$name.log
+	mkdir -p "$RB_TMP/state-$name"
+	rb_give_to_run_as "$RB_TMP/state-$name"
+	"$RB_DAEMON" --database_url="$RB_DB_URL" --state_dir="$RB_TMP/state-$name" \
+		--tls_cert="$RB_TLS/server.crt" --tls_key="$RB_TLS/server.key" \
+		--listen="127.0.0.1:$port" --no_show_interval=0 "$@" run 2>>"$log" &
+	RB_EXTRA_PID=$!
+	rb_register_pid "$RB_EXTRA_PID"
+	rb_wait_ready "$RB_EXTRA_PID" "127.0.0.1:$port" tok-alice 60 || { cat "$log"; return 1; }
+}
+
 rb_daemon_stop() {
 	RB_STOP_RC=0
 	[[ -n ${RB_DAEMON_PID:-} ]] || return 0

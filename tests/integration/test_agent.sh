@@ -11,15 +11,8 @@ AG_PID=
 # ag_daemon: (re)start the restartable rigbookd on AG_PORT.
 ag_daemon() {
 	[[ -n $AG_PORT ]] || AG_PORT=$(rb_free_port)
-	mkdir -p "$RB_TMP/ag-state"
-	rb_give_to_run_as "$RB_TMP/ag-state"
-	"$RB_DAEMON" --database_url="$RB_DB_URL" --state_dir="$RB_TMP/ag-state" \
-		--tls_cert="$RB_TLS/server.crt" --tls_key="$RB_TLS/server.key" \
-		--listen="127.0.0.1:$AG_PORT" --no_show_interval=0 run 2>>"$RB_CASE_DIR/ag-rigbookd.log" &
-	AG_PID=$!
-	rb_register_pid "$AG_PID"
-	rb_wait_ready "$AG_PID" "127.0.0.1:$AG_PORT" tok-alice 60 ||
-		{ cat "$RB_CASE_DIR/ag-rigbookd.log"; return 1; }
+	rb_extra_daemon ag "$AG_PORT" || return 1
+	AG_PID=$RB_EXTRA_PID
 }
 
 ag_daemon_stop() {

@@ -9,15 +9,8 @@ FD_HTTPS=
 fd_daemon() {
 	FD_PORT=$(rb_free_port)
 	FD_HTTPS=$(rb_free_port)
-	mkdir -p "$RB_CASE_DIR/state"
-	rb_give_to_run_as "$RB_CASE_DIR/state"
-	"$RB_DAEMON" --database_url="$RB_DB_URL" --state_dir="$RB_CASE_DIR/state" \
-		--tls_cert="$RB_TLS/server.crt" --tls_key="$RB_TLS/server.key" \
-		--listen="127.0.0.1:$FD_PORT" --feed_listen="127.0.0.1:$FD_HTTPS" --no_show_interval=0 \
-		run 2>"$RB_CASE_DIR/rigbookd.log" &
-	FD_PID=$!
-	rb_register_pid "$FD_PID"
-	rb_wait_ready "$FD_PID" "127.0.0.1:$FD_PORT" tok-alice 60 || { cat "$RB_CASE_DIR/rigbookd.log"; return 1; }
+	rb_extra_daemon fd "$FD_PORT" --feed_listen="127.0.0.1:$FD_HTTPS" || return 1
+	FD_PID=$RB_EXTRA_PID
 }
 
 fd_as() {
@@ -123,7 +116,7 @@ t_feed_member_startup_revoke() {
 
 	rb_stop_daemon "$FD_PID" 30
 	expect_eq 0 "$RB_STOP_RC" "exit status"
-	! rb_sanitizer_reports "$RB_CASE_DIR/rigbookd.log" >/dev/null || { cat "$RB_CASE_DIR/rigbookd.log"; return 1; }
+	! rb_sanitizer_reports "$RB_CASE_DIR/rigbookd-fd.log" >/dev/null || { cat "$RB_CASE_DIR/rigbookd-fd.log"; return 1; }
 }
 
 # A daemon without feed_listen says so.

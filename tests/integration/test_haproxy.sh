@@ -6,22 +6,10 @@
 # heard every one of them, and the clients got through by reconnecting via
 # HAProxy and retrying with their idempotency keys.
 
-HA_STATE=
-
 # ha_daemon NAME PORT: a rigbookd on PORT; its pid in HA_PID_<NAME>.
 ha_daemon() {
-	local name=$1 port=$2 pid
-	mkdir -p "$RB_TMP/ha-$name"
-	rb_give_to_run_as "$RB_TMP/ha-$name"
-	"$RB_DAEMON" --database_url="$RB_DB_URL" --state_dir="$RB_TMP/ha-$name" \
-		--tls_cert="$RB_TLS/server.crt" --tls_key="$RB_TLS/server.key" \
-		--listen="127.0.0.1:$port" --no_show_interval=0 --drain_timeout=5 \
-		run 2>>"$RB_CASE_DIR/rigbookd-$name.log" &
-	pid=$!
-	rb_register_pid "$pid"
-	printf -v "HA_PID_$name" '%s' "$pid"
-	rb_wait_ready "$pid" "127.0.0.1:$port" tok-alice 60 ||
-		{ cat "$RB_CASE_DIR/rigbookd-$name.log"; return 1; }
+	rb_extra_daemon "$1" "$2" --drain_timeout=5 || return 1
+	printf -v "HA_PID_$1" '%s' "$RB_EXTRA_PID"
 }
 
 # ha_client N HA_PORT: member race0N books 12 hours of race-rig's unit on its

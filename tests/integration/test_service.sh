@@ -106,15 +106,8 @@ t_service_metrics() {
 	local port mport pid d i out=$RB_CASE_DIR/metrics
 	port=$(rb_free_port)
 	mport=$(rb_free_port)
-	mkdir -p "$RB_CASE_DIR/state"
-	rb_give_to_run_as "$RB_CASE_DIR/state"
-	"$RB_DAEMON" --database_url="$RB_DB_URL" --state_dir="$RB_CASE_DIR/state" \
-		--tls_cert="$RB_TLS/server.crt" --tls_key="$RB_TLS/server.key" \
-		--listen="127.0.0.1:$port" --metrics_listen="127.0.0.1:$mport" --no_show_interval=1 \
-		run 2>"$RB_CASE_DIR/rigbookd.log" &
-	pid=$!
-	rb_register_pid "$pid"
-	rb_wait_ready "$pid" "127.0.0.1:$port" tok-alice 60 || { cat "$RB_CASE_DIR/rigbookd.log"; return 1; }
+	rb_extra_daemon metrics "$port" --metrics_listen="127.0.0.1:$mport" --no_show_interval=1 || return 1
+	pid=$RB_EXTRA_PID
 	for ((i = 0; i < 100; i++)); do
 		[[ $(svc_status "http://127.0.0.1:$mport/healthz") == 200 ]] && break
 		sleep 0.1
@@ -172,8 +165,8 @@ t_service_metrics() {
 	expect_eq 200 "$(svc_status "http://127.0.0.1:$mport/healthz")" "/healthz after the database is back"
 	rb_stop_daemon "$pid" 30
 	expect_eq 0 "$RB_STOP_RC" "exit status after SIGTERM"
-	if rb_sanitizer_reports "$RB_CASE_DIR/rigbookd.log" >/dev/null; then
-		cat "$RB_CASE_DIR/rigbookd.log"
+	if rb_sanitizer_reports "$RB_CASE_DIR/rigbookd-metrics.log" >/dev/null; then
+		cat "$RB_CASE_DIR/rigbookd-metrics.log"
 		return 1
 	fi
 }
