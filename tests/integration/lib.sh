@@ -294,6 +294,20 @@ rb_daemon_start() {
 }
 
 # Stops this file's rigbookd; sets RB_STOP_RC.
+# rb_wait_line FILE REGEX [SECONDS] [COUNT]: until COUNT (1) lines of FILE
+# match the extended REGEX (SECONDS: 20); shows the file and fails when they
+# do not.
+rb_wait_line() {
+	local i n=${4:-1}
+	for ((i = 0; i < ${3:-20} * 10; i++)); do
+		[[ $(grep -cE -- "$2" "$1" 2>/dev/null) -ge $n ]] && return 0
+		sleep 0.1
+	done
+	echo "fewer than $n lines matching '$2' in $1:"
+	cat "$1"
+	return 1
+}
+
 # rb_extra_daemon NAME PORT ARGS...: another rigbookd on this file's
 # database, listening on 127.0.0.1:PORT, with ARGS added, its state in
 # $RB_TMP/state-NAME and its log appended to $RB_CASE_DIR/rigbookd-NAME.log;

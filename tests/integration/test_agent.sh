@@ -20,18 +20,6 @@ ag_daemon_stop() {
 	expect_eq 0 "$RB_STOP_RC" "the restartable rigbookd's exit status"
 }
 
-# ag_wait FILE REGEX [SECONDS] [COUNT]: until COUNT (1) lines of FILE match.
-ag_wait() {
-	local i n=${4:-1}
-	for ((i = 0; i < ${3:-20} * 10; i++)); do
-		[[ $(grep -cE "$2" "$1" 2>/dev/null) -ge $n ]] && return 0
-		sleep 0.1
-	done
-	echo "fewer than $n lines matching '$2' in $1:"
-	cat "$1"
-	return 1
-}
-
 # ag_state FILE WANT: until the state file says WANT (it is written after
 # the command has run); then compares.
 ag_state() {
@@ -72,16 +60,16 @@ t_interlock_and_watch() {
 	watch=$!
 	rb_register_pid "$watch"
 	# unknown at first: brought to off
-	ag_wait "$log" '^stop start$' || return 1
+	rb_wait_line "$log" '^stop start$' || return 1
 	ag_state "$sf" off
-	ag_wait "$RB_CASE_DIR/watch.err" 'watching use-in' || return 1
+	rb_wait_line "$RB_CASE_DIR/watch.err" 'watching use-in' || return 1
 
 	expect_exit 0 rb_as alice checkin "$b1"
-	ag_wait "$log" "^start $b1 alice checked_in\$" || { cat "$agent_err"; return 1; }
+	rb_wait_line "$log" "^start $b1 alice checked_in\$" || { cat "$agent_err"; return 1; }
 	ag_state "$sf" "on $b1"
-	ag_wait "$RB_CASE_DIR/watch.out" "checked_in  use-in  booking $b1" || return 1
+	rb_wait_line "$RB_CASE_DIR/watch.out" "checked_in  use-in  booking $b1" || return 1
 	expect_exit 0 rb_as alice checkout "$b1"
-	ag_wait "$log" '^stop completed$' || return 1
+	rb_wait_line "$log" '^stop completed$' || return 1
 	ag_state "$sf" off
 	# out of the way of the next booking of the same unit
 	psql_q "UPDATE bookings SET during = tstzrange(now() - interval '3 hours', now() - interval '2 hours') WHERE id = $b1" >/dev/null
@@ -97,7 +85,7 @@ t_interlock_and_watch() {
 		--state-file "$sf" --reconcile 1 2>>"$agent_err" &
 	agent=$!
 	rb_register_pid "$agent"
-	ag_wait "$agent_err" 'watching use-in' 20 2 || return 1
+	rb_wait_line "$agent_err" 'watching use-in' 20 2 || return 1
 	sleep 2.5 # two reconcile periods
 	expect_eq "$n" "$(wc -l <"$log")" "commands run by a restarted agent with nothing to change"
 
@@ -106,14 +94,14 @@ t_interlock_and_watch() {
 	ag_daemon_stop
 	expect_exit 0 rb_as bob checkin "$b2"
 	ag_daemon || return 1
-	ag_wait "$log" "^start $b2 .*(resync|period)\$" 30 || { cat "$agent_err"; return 1; }
+	rb_wait_line "$log" "^start $b2 .*(resync|period)\$" 30 || { cat "$agent_err"; return 1; }
 	grep -q 'reconnecting' "$agent_err" || { echo "the agent did not say it reconnects"; cat "$agent_err"; return 1; }
 	# watch came back too, said it may have missed events, and hears new ones
-	ag_wait "$RB_CASE_DIR/watch.out" '  resync  reconnected' 30 || return 1
-	ag_wait "$RB_CASE_DIR/watch.err" 'watching use-in again' || return 1
+	rb_wait_line "$RB_CASE_DIR/watch.out" '  resync  reconnected' 30 || return 1
+	rb_wait_line "$RB_CASE_DIR/watch.err" 'watching use-in again' || return 1
 	expect_exit 0 rb_as bob checkout "$b2"
-	ag_wait "$RB_CASE_DIR/watch.out" "completed  use-in  booking $b2" 30 || return 1
-	ag_wait "$log" '^stop completed$' 20 2 || return 1
+	rb_wait_line "$RB_CASE_DIR/watch.out" "completed  use-in  booking $b2" 30 || return 1
+	rb_wait_line "$log" '^stop completed$' 20 2 || return 1
 
 	kill -TERM "$agent" "$watch"
 	wait "$agent"
@@ -130,7 +118,7 @@ t_watch_once() {
 	"$RB_CLIENT" --server "127.0.0.1:$AG_PORT" --token tok-mgr --ca "$RB_CA" watch use-in --once \
 		>"$RB_CASE_DIR/watch.out" 2>"$RB_CASE_DIR/watch.err" &
 	watch=$!
-	ag_wait "$RB_CASE_DIR/watch.err" 'watching use-in' || return 1
+	rb_wait_line "$RB_CASE_DIR/watch.err" 'watching use-in' || return 1
 	ag_daemon_stop
 	wait "$watch" || rc=$?
 	expect_eq 3 "$rc" "watch --once exit status when the server goes"
@@ -163,7 +151,7 @@ t_watch_ends_when_access_ends() {
 		>"$RB_CASE_DIR/watch.out" 2>"$RB_CASE_DIR/watch.err" &
 	watch=$!
 	rb_register_pid "$watch"
-	ag_wait "$RB_CASE_DIR/watch.err" 'watching every resource' || return 1
+	rb_wait_line "$RB_CASE_DIR/watch.err" 'watching every resource' || return 1
 	expect_exit 0 "$RB_CLIENT" --server "127.0.0.1:$AG_PORT" --token tok-adm --ca "$RB_CA" token revoke "$tid"
 	for ((i = 0; i < 50; i++)); do
 		kill -0 "$watch" 2>/dev/null || break
