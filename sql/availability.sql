@@ -101,7 +101,7 @@ BEGIN
   FOR u IN SELECT id FROM resource_units WHERE resource_id = r.id AND retired_at IS NULL LOOP
     SELECT coalesce(range_agg(tstzrange(lower(b.during) - buf, upper(b.during) + buf)), '{}')
       INTO busy FROM bookings b
-     WHERE b.unit_id = u.id AND b.state NOT IN ('cancelled', 'declined')
+     WHERE b.resource_id = r.id AND b.unit_id = u.id AND b.state NOT IN ('cancelled', 'declined')
        AND b.during && tstzrange(lo - buf, hi + buf);
     result := result + (base - busy);
   END LOOP;

@@ -149,9 +149,16 @@ CREATE OR REPLACE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit
 CREATE OR REPLACE FUNCTION rb_audit_scope() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
+  -- One lookup for the kind of object: the resource's scope with it.
+  IF NEW.resource_id IS NULL AND NEW.object = 'booking' THEN
+    SELECT b.resource_id, r.institution_id, i.space_id
+      INTO NEW.resource_id, NEW.institution_id, NEW.space_id
+      FROM bookings b, resources r, institutions i
+     WHERE b.id = NEW.object_id AND r.id = b.resource_id AND i.id = r.institution_id;
+    RETURN NEW;
+  END IF;
   IF NEW.resource_id IS NULL THEN
     NEW.resource_id := CASE NEW.object
-      WHEN 'booking' THEN (SELECT b.resource_id FROM bookings b WHERE b.id = NEW.object_id)
       WHEN 'series' THEN (SELECT s.resource_id FROM booking_series s WHERE s.id = NEW.object_id)
       WHEN 'resource' THEN NEW.object_id
       WHEN 'qualification' THEN (SELECT q.resource_id FROM qualifications q WHERE q.id = NEW.object_id)
@@ -160,7 +167,7 @@ BEGIN
   END IF;
   IF NEW.resource_id IS NOT NULL THEN
     SELECT r.institution_id, i.space_id INTO NEW.institution_id, NEW.space_id
-      FROM resources r JOIN institutions i ON i.id = r.institution_id WHERE r.id = NEW.resource_id;
+      FROM resources r, institutions i WHERE r.id = NEW.resource_id AND i.id = r.institution_id;
   ELSIF NEW.space_id IS NULL THEN
     NEW.space_id := CASE NEW.object
       WHEN 'space' THEN NEW.object_id

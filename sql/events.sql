@@ -37,6 +37,12 @@ LANGUAGE plpgsql AS $$
 DECLARE
   payload text;
   v_at bigint := floor(extract(epoch FROM clock_timestamp()))::bigint;
+  v_code text;
+  v_tz text;
+  v_inst bigint;
+  v_space bigint;
+  v_handle text;
+  v_scode text;
 BEGIN
   IF p_kind IS NULL OR p_kind !~ '^[a-z][a-z_]{0,31}$' THEN
     PERFORM rb_refuse('RB400', 'invalid_event_kind', NULL,
@@ -44,21 +50,25 @@ BEGIN
                        coalesce(p_kind, 'NULL')),
       jsonb_build_object('kind', p_kind));
   END IF;
-  -- one query, plain variables and epochs written out: this runs once per
-  -- changed row, so it is kept cheap
-  SELECT concat_ws(' ', 'v1', 'kind=' || p_kind, 'at=' || v_at, 'res=' || p_resource,
-           'code=' || x.code::text, 'tz=' || x.time_zone, 'inst=' || x.institution_id,
-           'space=' || i.space_id, 'booking=' || p_booking, 'member=' || p_member,
-           'handle=' || (SELECT m.handle::text FROM members m WHERE m.id = p_member),
-           'startup=' || p_startup,
-           'scode=' || (SELECT s.code::text FROM startups s WHERE s.id = p_startup),
-           'start=' || floor(extract(epoch FROM lower(p_during)))::bigint,
-           'end=' || floor(extract(epoch FROM upper(p_during)))::bigint,
-           'closure=' || p_closure)
-    INTO payload
-    FROM (SELECT 1) AS one
-    LEFT JOIN resources x ON x.id = p_resource
-    LEFT JOIN institutions i ON i.id = x.institution_id;
+  -- Lookups by primary key, one row each, and the payload as a plain
+  -- expression: this runs once per changed row, so it is kept cheap (a
+  -- joined query here was planned with hash joins over the small tables).
+  SELECT x.code::text, x.time_zone, x.institution_id INTO v_code, v_tz, v_inst
+    FROM resources x WHERE x.id = p_resource;
+  SELECT i.space_id INTO v_space FROM institutions i WHERE i.id = v_inst;
+  IF p_member IS NOT NULL THEN
+    SELECT m.handle::text INTO v_handle FROM members m WHERE m.id = p_member;
+  END IF;
+  IF p_startup IS NOT NULL THEN
+    SELECT s.code::text INTO v_scode FROM startups s WHERE s.id = p_startup;
+  END IF;
+  payload := concat_ws(' ', 'v1', 'kind=' || p_kind, 'at=' || v_at, 'res=' || p_resource,
+               'code=' || v_code, 'tz=' || v_tz, 'inst=' || v_inst, 'space=' || v_space,
+               'booking=' || p_booking, 'member=' || p_member, 'handle=' || v_handle,
+               'startup=' || p_startup, 'scode=' || v_scode,
+               'start=' || floor(extract(epoch FROM lower(p_during)))::bigint,
+               'end=' || floor(extract(epoch FROM upper(p_during)))::bigint,
+               'closure=' || p_closure);
   -- Every value is bounded (codes 40, zones ~40, numbers 20), so a payload
   -- stays far below PostgreSQL's limit of 8000 bytes; should one ever grow
   -- past it, the kind and the resource still go out.

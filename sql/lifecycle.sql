@@ -209,7 +209,7 @@ CREATE OR REPLACE FUNCTION rb_usage_limit(b bookings) RETURNS timestamptz
 LANGUAGE sql STABLE AS $$
   SELECT min(t) FROM (
     SELECT lower(x.during) AS t FROM bookings x
-     WHERE x.unit_id = b.unit_id AND x.id <> b.id AND x.state NOT IN ('cancelled', 'declined')
+     WHERE x.resource_id = b.resource_id AND x.unit_id = b.unit_id AND x.id <> b.id AND x.state NOT IN ('cancelled', 'declined')
        AND lower(x.during) >= upper(b.during)
     UNION ALL
     SELECT lower(c.during) FROM closures c

@@ -486,7 +486,8 @@ BEGIN
   END IF;
   SELECT max(u.unit_no) INTO busy FROM resource_units u
    WHERE u.resource_id = r.id AND u.unit_no > p_units
-     AND EXISTS (SELECT 1 FROM bookings b WHERE b.unit_id = u.id AND upper(b.during) > now()
+     AND EXISTS (SELECT 1 FROM bookings b WHERE b.resource_id = r.id AND b.unit_id = u.id
+                   AND upper(b.during) > now()
                    AND b.state NOT IN ('cancelled', 'declined'));
   IF busy IS NOT NULL THEN
     PERFORM rb_refuse('RB412', 'unit_has_bookings', 'units',

@@ -241,7 +241,8 @@ BEGIN
   SELECT u.id INTO unit_id FROM resource_units u
    WHERE u.resource_id = r.id AND u.retired_at IS NULL
      AND NOT EXISTS (SELECT 1 FROM bookings b
-                      WHERE b.unit_id = u.id AND b.state NOT IN ('cancelled', 'declined')
+                      WHERE b.resource_id = r.id AND b.unit_id = u.id
+                        AND b.state NOT IN ('cancelled', 'declined')
                         AND b.id <> ALL (p_ignore)
                         AND (p_free IS NULL OR b.member_id = m.id OR NOT b.during && p_free)
                         AND b.during && tstzrange(lower(w) - buf, upper(w) + buf))
@@ -256,7 +257,8 @@ BEGIN
          SELECT 1 FROM resource_units u
           WHERE u.resource_id = r.id AND u.retired_at IS NULL
             AND NOT EXISTS (SELECT 1 FROM bookings b
-                             WHERE b.unit_id = u.id AND b.state NOT IN ('cancelled', 'declined')
+                             WHERE b.resource_id = r.id AND b.unit_id = u.id
+                               AND b.state NOT IN ('cancelled', 'declined')
                                AND b.id <> ALL (p_ignore)
                                AND (p_free IS NULL OR b.member_id = m.id OR NOT b.during && p_free)
                                AND b.during && w)) THEN
