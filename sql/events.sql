@@ -50,17 +50,17 @@ BEGIN
                        coalesce(p_kind, 'NULL')),
       jsonb_build_object('kind', p_kind));
   END IF;
-  -- Lookups by primary key, one row each, and the payload as a plain
-  -- expression: this runs once per changed row, so it is kept cheap (a
+  -- Two lookups by primary key, one row each, and the payload as a plain
+  -- expression: this runs once per changed row, so it is kept cheap (one
   -- joined query here was planned with hash joins over the small tables).
-  SELECT x.code::text, x.time_zone, x.institution_id INTO v_code, v_tz, v_inst
+  SELECT x.code::text, x.time_zone, x.institution_id,
+         (SELECT i.space_id FROM institutions i WHERE i.id = x.institution_id)
+    INTO v_code, v_tz, v_inst, v_space
     FROM resources x WHERE x.id = p_resource;
-  SELECT i.space_id INTO v_space FROM institutions i WHERE i.id = v_inst;
-  IF p_member IS NOT NULL THEN
-    SELECT m.handle::text INTO v_handle FROM members m WHERE m.id = p_member;
-  END IF;
-  IF p_startup IS NOT NULL THEN
-    SELECT s.code::text INTO v_scode FROM startups s WHERE s.id = p_startup;
+  IF p_member IS NOT NULL OR p_startup IS NOT NULL THEN
+    SELECT (SELECT m.handle::text FROM members m WHERE m.id = p_member),
+           (SELECT s.code::text FROM startups s WHERE s.id = p_startup)
+      INTO v_handle, v_scode;
   END IF;
   payload := concat_ws(' ', 'v1', 'kind=' || p_kind, 'at=' || v_at, 'res=' || p_resource,
                'code=' || v_code, 'tz=' || v_tz, 'inst=' || v_inst, 'space=' || v_space,
