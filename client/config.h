@@ -12,6 +12,8 @@ struct config {
 	char *retry;       /* seconds a change whose answer was lost is retried */
 	char *token_file;  /* a file holding the token; made absolute like ca */
 	char *language;    /* the language of messages: zh_CN, en (over LANG and LC_MESSAGES) */
+	char *tls_cert;    /* a client certificate (PEM) to sign in with; made absolute like ca */
+	char *tls_key;     /* its private key (PEM); made absolute like ca */
 };
 
 /*

@@ -16,7 +16,9 @@ struct rbc_opts {
 	const char *server;      /* "host:port", "[::1]:port" */
 	const char *ca_file;     /* PEM bundle that signs the server certificate; NULL: system store */
 	const char *server_name; /* name to verify; NULL: the host part of server */
-	const char *token;       /* bearer token sent in Hello; NULL: connect without Hello */
+	const char *token;       /* bearer token sent in Hello; NULL: connect without Hello, unless cert_file */
+	const char *cert_file;   /* client certificate chain (PEM) offered to the server; NULL: none */
+	const char *key_file;    /* its private key (PEM); with cert_file, Hello is sent (token or "") */
 	const char *client_name; /* Hello.client, e.g. "rigbook/0.1.0" */
 	uint32_t max_frame;      /* 0: RB_FRAME_MAX_DEFAULT */
 	int timeout_ms;          /* connect, handshake and each call; 0: 30000 */
