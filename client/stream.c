@@ -168,8 +168,8 @@ static int pump(struct cmd_ctx *ctx, const struct stream *s, const char *tz, cha
 			/* the token was revoked or expired, or the member disabled: no
 			 * reconnection will sign in again */
 			rigbook__response__free_unpacked(r, NULL);
-			fprintf(stderr, _("rigbook: %s: access ended: the token was revoked or expired, or "
-					  "its member disabled; sign in with another token\n"),
+			fprintf(stderr, _("rigbook: %s: access ended: the token or client certificate was "
+					  "revoked or expired, or its member disabled; sign in with a valid one\n"),
 				s->who);
 			return CMD_REFUSED;
 		}
