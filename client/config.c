@@ -203,6 +203,18 @@ char *config_read_token(const char *path, char *err, size_t errlen)
 	return tok;
 }
 
+void config_warn_key(const char *path)
+{
+	struct stat st;
+
+	if (path == NULL || stat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (st.st_mode & (S_IRWXG | S_IRWXO)) == 0)
+		return;
+	fprintf(stderr,
+		_("rigbook: warning: %s holds your private key and others can read or change it (mode %04o); run: chmod 600 %s\n"),
+		path, (unsigned)(st.st_mode & 07777), path);
+}
+
 char *config_default_path(void)
 {
 	const char *base = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");

@@ -32,6 +32,9 @@ int config_load(const char *path, int must_exist, struct config *cfg, char *err,
  */
 char *config_read_token(const char *path, char *err, size_t errlen);
 
+/* Warn once on stderr when others may read or change the private key at path. */
+void config_warn_key(const char *path);
+
 /* The file to read when none is named: $XDG_CONFIG_HOME/rigbook/config or ~/.config/rigbook/config. */
 char *config_default_path(void);
 

@@ -77,6 +77,12 @@ t_cert_signs_in_without_token() {
 	expect_eq alice "$(json 'd["handle"]')" "handle"
 	expect_exit 0 ct_as ct-alice whoami
 	expect_stdout_contains alice
+	[[ ! -s $RB_ERR ]] || { echo "a warning for a key of mode 0600:"; cat "$RB_ERR"; return 1; }
+	# a key others may read: a warning, and on it goes
+	chmod 644 "$RB_TMP/client-certs/ct-alice.key"
+	expect_exit 0 ct_as ct-alice whoami
+	expect_stderr_contains "holds your private key and others can read or change it (mode 0644)"
+	chmod 600 "$RB_TMP/client-certs/ct-alice.key"
 	rb_wait_line "$CT_LOG" "alice \(member\) signed in by a client certificate"
 	# the same certificate where none is asked for: no token, no sign-in
 	expect_exit 1 env -u RIGBOOK_TOKEN "$RB_CLIENT" --config "$RB_TMP/client-certs/ct-alice.conf" \
@@ -185,13 +191,23 @@ t_cert_revoke_ends_watch_and_sign_in() {
 }
 
 t_cert_of_disabled_member_does_not_sign_in() {
+	local pid rc=0
 	ct_cert ct-dis >/dev/null
 	expect_exit 0 rb_as oper member add ct-dis --name "Cert Disabled" --role member --startup acme
 	expect_exit 0 rb_as oper cert add "$RB_TMP/client-certs/ct-dis.crt" --member ct-dis
 	ct_daemon optional
 	expect_exit 0 ct_as ct-dis whoami --json
 	expect_eq ct-dis "$(json 'd["handle"]')" "handle"
+	# a watch it signed in ends when the member is disabled (through the other daemon)
+	ct_as ct-dis watch >"$RB_CASE_DIR/watch.out" 2>"$RB_CASE_DIR/watch.err" &
+	pid=$!
+	rb_register_pid "$pid"
+	rb_wait_line "$CT_LOG" " watch id="
 	expect_exit 0 rb_as oper member disable ct-dis
+	rb_wait_gone "$pid" 20 || { echo "watch did not end"; cat "$RB_CASE_DIR/watch.err"; return 1; }
+	wait "$pid" || rc=$?
+	expect_eq 1 "$rc" "watch's exit status after the member was disabled"
+	rb_wait_line "$CT_LOG" "access ended: the account was disabled"
 	expect_exit 1 ct_as ct-dis whoami
 	expect_stderr_contains "the client certificate does not sign in"
 	rb_wait_line "$CT_LOG" "whose account is disabled"
