@@ -50,6 +50,20 @@ ct_daemon() {
 		--tls_client_auth="$1" --log_level=debug || return 1
 	CT_SERVER=127.0.0.1:$port
 	CT_LOG=$RB_CASE_DIR/rigbookd-ct-$1.log
+	CT_PID=$RB_EXTRA_PID
+}
+
+# ct_stop [PID LOG]: the case's rigbookd ends with status 0 on SIGTERM, and its
+# log holds no sanitizer report.
+ct_stop() {
+	local pid=${1:-$CT_PID} log=${2:-$CT_LOG} rc=0
+	kill -TERM "$pid"
+	wait "$pid" || rc=$?
+	expect_eq 0 "$rc" "the exit status of the rigbookd asking for certificates"
+	if rb_sanitizer_reports "$log" >/dev/null; then
+		cat "$log"
+		return 1
+	fi
 }
 
 # ct_as NAME ARGS...: the client with NAME's certificate on CT_SERVER, no token.
@@ -112,6 +126,7 @@ t_cert_signs_in_without_token() {
 	# the same certificate again: once, ever
 	expect_exit 1 rb_as oper cert add "$RB_TMP/client-certs/ct-alice.crt" --member alice
 	expect_stderr_contains "already registered"
+	ct_stop
 }
 
 t_cert_unregistered_falls_back_to_token() {
@@ -125,6 +140,7 @@ t_cert_unregistered_falls_back_to_token() {
 	expect_stderr_contains UNAUTHENTICATED
 	expect_stderr_contains "the client certificate does not sign in"
 	rb_wait_line "$CT_LOG" "is not registered"
+	ct_stop
 }
 
 t_cert_require_refuses_token_only() {
@@ -145,6 +161,7 @@ t_cert_require_refuses_token_only() {
 	ct_cert ct-unknown >/dev/null
 	expect_exit 1 ct_as ct-unknown --token tok-alice whoami
 	expect_stderr_contains "the client certificate does not sign in"
+	ct_stop
 }
 
 t_cert_from_another_ca_is_refused() {
@@ -156,6 +173,7 @@ t_cert_from_another_ca_is_refused() {
 	expect_stderr_contains "the server may have refused the client certificate"
 	expect_exit 3 ct_as ct-foreign --token tok-carol whoami
 	rb_wait_line "$CT_LOG" "TLS handshake failed"
+	ct_stop
 }
 
 t_cert_revoke_ends_watch_and_sign_in() {
@@ -188,6 +206,7 @@ t_cert_revoke_ends_watch_and_sign_in() {
 	expect_eq bob "$(json 'd[0]["revoked_by"]')" "revoked by"
 	expect_eq 1 "$(psql_q "SELECT count(*) FROM audit WHERE action = 'cert_revoke' AND object_id = $id")" \
 		"audit rows of cert_revoke"
+	ct_stop
 }
 
 t_cert_of_disabled_member_does_not_sign_in() {
@@ -214,6 +233,7 @@ t_cert_of_disabled_member_does_not_sign_in() {
 	ct_cert ct-dis2 >/dev/null
 	expect_exit 1 rb_as oper cert add "$RB_TMP/client-certs/ct-dis2.crt" --member ct-dis
 	expect_stderr_contains "disabled"
+	ct_stop
 }
 
 t_cert_only_own_or_administered() {
@@ -263,4 +283,34 @@ t_cert_config_is_checked() {
 	expect_stderr_contains "tls_client_ca /nonexistent/ca.crt"
 	expect_exit 0 "$RB_DAEMON" --tls_cert="$RB_TLS/server.crt" --tls_key="$RB_TLS/server.key" \
 		--tls_client_ca="$ca/ca.crt" --tls_client_auth=require check
+}
+
+# tls_client_auth and tls_client_ca follow SIGHUP; a reload that would ask
+# for certificates without a CA is refused whole and changes nothing.
+t_cert_mode_follows_reload() {
+	local ca conf port pid
+	ca=$(ct_ca clients)
+	conf=$RB_CASE_DIR/rigbookd.conf
+	printf 'tls_client_ca = %s\ntls_client_auth = optional\n' "$ca/ca.crt" >"$conf"
+	port=$(rb_free_port)
+	rb_extra_daemon reload "$port" -c "$conf" || return 1
+	pid=$RB_EXTRA_PID
+	CT_SERVER=127.0.0.1:$port
+	ct_cert ct-reload >/dev/null
+	expect_exit 0 rb_as race05 cert add "$RB_TMP/client-certs/ct-reload.crt"
+	expect_exit 0 "$RB_CLIENT" --server "$CT_SERVER" --token tok-alice --ca "$RB_CA" whoami
+
+	printf 'tls_client_auth = require\n' >"$conf"
+	kill -HUP "$pid"
+	rb_wait_line "$RB_CASE_DIR/rigbookd-reload.log" "reload refused.*tls_client_auth = require needs tls_client_ca"
+	expect_exit 0 "$RB_CLIENT" --server "$CT_SERVER" --token tok-alice --ca "$RB_CA" whoami
+
+	printf 'tls_client_ca = %s\ntls_client_auth = require\n' "$ca/ca.crt" >"$conf"
+	kill -HUP "$pid"
+	rb_wait_line "$RB_CASE_DIR/rigbookd-reload.log" "configuration and TLS certificate reloaded"
+	expect_exit 1 "$RB_CLIENT" --server "$CT_SERVER" --token tok-alice --ca "$RB_CA" whoami
+	expect_stderr_contains "signs in only with a client certificate"
+	expect_exit 0 ct_as ct-reload whoami --json
+	expect_eq race05 "$(json 'd["handle"]')" "handle"
+	ct_stop "$pid" "$RB_CASE_DIR/rigbookd-reload.log"
 }
