@@ -25,8 +25,10 @@ struct rbc_opts {
 };
 
 /*
- * Connect (TCP, TLS 1.2+ with certificate and host verification), then, when
- * o->token is set, send Hello and wait for its reply.  On failure returns -1
+ * Connect (TCP, TLS 1.2+ with certificate and host verification, offering
+ * o->cert_file when set), then, when o->token or o->cert_file is set, send
+ * Hello (the token, or "" to sign in by the certificate) and wait for its
+ * reply.  On failure returns -1
  * and writes a human message to err.  When the server refuses the Hello,
  * *code is set to its ErrorCode (otherwise 0).
  */
