@@ -58,6 +58,7 @@ extern const struct cmd_entry cmd_feed_entry;
 extern const struct cmd_entry cmd_startup_entry;
 extern const struct cmd_entry cmd_member_entry;
 extern const struct cmd_entry cmd_token_entry;
+extern const struct cmd_entry cmd_cert_entry;
 extern const struct cmd_entry cmd_charges_entry;
 extern const struct cmd_entry cmd_rate_entry;
 extern const struct cmd_entry cmd_voucher_entry;
@@ -108,6 +109,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_startup_entry,
 	&cmd_member_entry,
 	&cmd_token_entry,
+	&cmd_cert_entry,
 	&cmd_charges_entry,
 	&cmd_rate_entry,
 	&cmd_voucher_entry,
@@ -443,9 +445,9 @@ int cmd_connect(struct cmd_ctx *ctx)
 
 	if (ctx->conn != NULL)
 		return CMD_OK;
-	if (ctx->opts.token == NULL || ctx->opts.token[0] == '\0') {
+	if ((ctx->opts.token == NULL || ctx->opts.token[0] == '\0') && ctx->opts.cert_file == NULL) {
 		fprintf(stderr,
-			_("rigbook: no token: give --token-file, set RIGBOOK_TOKEN, or put \"token_file = ...\" or \"token = ...\" in the configuration file%s%s\n"),
+			_("rigbook: no token: give --token-file, set RIGBOOK_TOKEN, or put \"token_file = ...\" or \"token = ...\" (or \"tls_cert = ...\" and \"tls_key = ...\" for a client certificate) in the configuration file%s%s\n"),
 			ctx->config_path != NULL ? " " : "",
 			ctx->config_path != NULL ? ctx->config_path : "");
 		return CMD_USAGE;

@@ -121,15 +121,21 @@ int config_load(const char *path, int must_exist, struct config *cfg, char *err,
 			slot = &cfg->token_file;
 		else if (strcmp(key, "language") == 0)
 			slot = &cfg->language;
+		else if (strcmp(key, "tls_cert") == 0)
+			slot = &cfg->tls_cert;
+		else if (strcmp(key, "tls_key") == 0)
+			slot = &cfg->tls_key;
 		else {
 			snprintf(err, errlen,
-				 _("%s:%d: unknown key '%.40s' (known: server, token, token_file, ca, server_name, retry, language)"),
+				 _("%s:%d: unknown key '%.40s' (known: server, token, token_file, ca, server_name, retry, language, tls_cert, tls_key)"),
 				 path, lineno, key);
 			goto out;
 		}
 		free(*slot);
-		*slot = slot == &cfg->ca || slot == &cfg->token_file ? resolve(path, value)
-								       : strdup(value);
+		*slot = slot == &cfg->ca || slot == &cfg->token_file || slot == &cfg->tls_cert ||
+					slot == &cfg->tls_key
+				? resolve(path, value)
+				: strdup(value);
 		if (*slot == NULL) {
 			snprintf(err, errlen, _("out of memory"));
 			goto out;
@@ -141,6 +147,11 @@ int config_load(const char *path, int must_exist, struct config *cfg, char *err,
 	}
 	if (cfg->token != NULL && cfg->token_file != NULL) {
 		snprintf(err, errlen, _("%s: give token or token_file, not both"), path);
+		goto out;
+	}
+	if ((cfg->tls_cert != NULL) != (cfg->tls_key != NULL)) {
+		snprintf(err, errlen, _("%s: give tls_cert and tls_key together (the client certificate and its key)"),
+			 path);
 		goto out;
 	}
 	if (cfg->token != NULL || cfg->token_file != NULL)
@@ -192,6 +203,18 @@ char *config_read_token(const char *path, char *err, size_t errlen)
 	return tok;
 }
 
+void config_warn_key(const char *path)
+{
+	struct stat st;
+
+	if (path == NULL || stat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (st.st_mode & (S_IRWXG | S_IRWXO)) == 0)
+		return;
+	fprintf(stderr,
+		_("rigbook: warning: %s holds your private key and others can read or change it (mode %04o); run: chmod 600 %s\n"),
+		path, (unsigned)(st.st_mode & 07777), path);
+}
+
 char *config_default_path(void)
 {
 	const char *base = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
@@ -223,5 +246,7 @@ void config_free(struct config *cfg)
 	free(cfg->retry);
 	free(cfg->token_file);
 	free(cfg->language);
+	free(cfg->tls_cert);
+	free(cfg->tls_key);
 	memset(cfg, 0, sizeof(*cfg));
 }

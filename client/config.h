@@ -12,6 +12,8 @@ struct config {
 	char *retry;       /* seconds a change whose answer was lost is retried */
 	char *token_file;  /* a file holding the token; made absolute like ca */
 	char *language;    /* the language of messages: zh_CN, en (over LANG and LC_MESSAGES) */
+	char *tls_cert;    /* a client certificate (PEM) to sign in with; made absolute like ca */
+	char *tls_key;     /* its private key (PEM); made absolute like ca */
 };
 
 /*
@@ -29,6 +31,9 @@ int config_load(const char *path, int must_exist, struct config *cfg, char *err,
  * Returns a string to free, or NULL with a message in err.
  */
 char *config_read_token(const char *path, char *err, size_t errlen);
+
+/* Warn once on stderr when others may read or change the private key at path. */
+void config_warn_key(const char *path);
 
 /* The file to read when none is named: $XDG_CONFIG_HOME/rigbook/config or ~/.config/rigbook/config. */
 char *config_default_path(void);

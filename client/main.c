@@ -208,6 +208,9 @@ int main(int argc, char **argv)
 		}
 	}
 	ctx.opts.ca_file = pick(g.ca, "RIGBOOK_CA", cfg.ca, NULL);
+	ctx.opts.cert_file = cfg.tls_cert;
+	ctx.opts.key_file = cfg.tls_key;
+	config_warn_key(cfg.tls_key);
 	ctx.opts.server_name = pick(g.server_name, "RIGBOOK_SERVER_NAME", cfg.server_name, NULL);
 	ctx.opts.client_name = "rigbook/" RIGBOOK_VERSION;
 	timeout = pick(g.timeout, "RIGBOOK_TIMEOUT", NULL, NULL);

@@ -311,6 +311,28 @@ static int tls_setup(struct rbc_conn *c, const struct rbc_opts *o, const char *h
 		return -1;
 	}
 
+	if (o->cert_file != NULL && o->cert_file[0] != '\0') {
+		const char *key = o->key_file != NULL && o->key_file[0] != '\0' ? o->key_file
+									      : o->cert_file;
+
+		if (SSL_CTX_use_certificate_chain_file(c->ctx, o->cert_file) != 1) {
+			set_err(err, errlen, _("cannot load the client certificate %s: %s"), o->cert_file,
+				ssl_reason(why, sizeof(why)));
+			return -1;
+		}
+		if (SSL_CTX_use_PrivateKey_file(c->ctx, key, SSL_FILETYPE_PEM) != 1) {
+			set_err(err, errlen, _("cannot load the client key %s: %s"), key,
+				ssl_reason(why, sizeof(why)));
+			return -1;
+		}
+		if (SSL_CTX_check_private_key(c->ctx) != 1) {
+			ERR_clear_error();
+			set_err(err, errlen, _("the client key %s does not match the certificate %s"), key,
+				o->cert_file);
+			return -1;
+		}
+	}
+
 	c->ssl = SSL_new(c->ctx);
 	if (c->ssl == NULL || SSL_set_fd(c->ssl, c->fd) != 1) {
 		set_err(err, errlen, _("cannot create a TLS connection: %s"),
@@ -645,17 +667,31 @@ int rbc_connect(const struct rbc_opts *o, struct rbc_conn **out, int *code, char
 	if (tls_setup(c, o, host, err, errlen) != 0 || tls_handshake(c, deadline, err, errlen) != 0)
 		goto fail;
 
-	if (o->token == NULL) {
+	if (o->token == NULL && (o->cert_file == NULL || o->cert_file[0] == '\0')) {
 		*out = c;
 		return 0;
 	}
 	hello.protocol_version = RIGBOOK_PROTOCOL_VERSION;
-	hello.token = (char *)o->token;
+	/* with a client certificate and no token, the certificate signs in */
+	hello.token = (char *)(o->token != NULL ? o->token : "");
 	hello.client = (char *)(o->client_name != NULL ? o->client_name : "rigbook/" RIGBOOK_VERSION);
 	req.body_case = RIGBOOK__REQUEST__BODY_HELLO;
 	req.hello = &hello;
-	if (call(c, &req, &resp, err, errlen) != 0)
+	if (call(c, &req, &resp, err, errlen) != 0) {
+		/*
+		 * In TLS 1.3 the server judges the client certificate after the
+		 * client's handshake is done: a certificate it does not accept
+		 * shows as an alert, or a reset, on the first request.
+		 */
+		if (o->cert_file != NULL && o->cert_file[0] != '\0' && err != NULL) {
+			size_t n = strlen(err);
+
+			set_err(err + n, errlen - n,
+				_(" (the server may have refused the client certificate %s: is it signed by a CA the server trusts, its tls_client_ca?)"),
+				o->cert_file);
+		}
 		goto fail;
+	}
 	if (resp->body_case == RIGBOOK__RESPONSE__BODY_ERROR && resp->error != NULL) {
 		const char *words = refusal_text(resp->error);
 

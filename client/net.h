@@ -16,15 +16,19 @@ struct rbc_opts {
 	const char *server;      /* "host:port", "[::1]:port" */
 	const char *ca_file;     /* PEM bundle that signs the server certificate; NULL: system store */
 	const char *server_name; /* name to verify; NULL: the host part of server */
-	const char *token;       /* bearer token sent in Hello; NULL: connect without Hello */
+	const char *token;       /* bearer token sent in Hello; NULL: connect without Hello, unless cert_file */
+	const char *cert_file;   /* client certificate chain (PEM) offered to the server; NULL: none */
+	const char *key_file;    /* its private key (PEM); with cert_file, Hello is sent (token or "") */
 	const char *client_name; /* Hello.client, e.g. "rigbook/0.1.0" */
 	uint32_t max_frame;      /* 0: RB_FRAME_MAX_DEFAULT */
 	int timeout_ms;          /* connect, handshake and each call; 0: 30000 */
 };
 
 /*
- * Connect (TCP, TLS 1.2+ with certificate and host verification), then, when
- * o->token is set, send Hello and wait for its reply.  On failure returns -1
+ * Connect (TCP, TLS 1.2+ with certificate and host verification, offering
+ * o->cert_file when set), then, when o->token or o->cert_file is set, send
+ * Hello (the token, or "" to sign in by the certificate) and wait for its
+ * reply.  On failure returns -1
  * and writes a human message to err.  When the server refuses the Hello,
  * *code is set to its ErrorCode (otherwise 0).
  */

@@ -52,6 +52,16 @@ const struct refusal_template refusal_templates[] = {
 	{ "idle_timeout", NULL, NULL, N_("closing an idle connection") },
 	{ "token_required", NULL, NULL, N_("a token is required") },
 	{ "token_invalid", NULL, NULL, N_("the token is not valid: unknown, revoked or expired") },
+	{ "client_certificate_required", NULL, NULL,
+	  N_("this server signs in only with a client certificate registered to a member; a token "
+	     "alone is not enough (set tls_cert and tls_key in the client's configuration)") },
+	{ "certificate_invalid", NULL, NULL,
+	  N_("the client certificate does not sign in: it is not registered, or revoked, or its "
+	     "member disabled") },
+	{ "invalid_fingerprint", NULL, NULL,
+	  N_("a certificate's fingerprint is the SHA-256 of its DER encoding: 64 hexadecimal digits") },
+	{ "cert_id_or_fingerprint", NULL, NULL,
+	  N_("say which certificate: by its id or by its fingerprint, one of them") },
 	{ "protocol_version_unsupported", NULL, NULL,
 	  N_("this server speaks protocol version %{server_version}, the client version "
 	  "%{client_version}; upgrade the older one") },
@@ -70,6 +80,7 @@ const struct refusal_template refusal_templates[] = {
 	{ "space_not_found", NULL, NULL, N_("no space is called %{space}") },
 	{ "series_not_found", NULL, NULL, N_("there is no series %{series}") },
 	{ "token_not_found", NULL, NULL, N_("there is no token %{token}") },
+	{ "cert_not_found", NULL, NULL, N_("there is no client certificate %{cert}") },
 	{ "not_staff", "action", "approve",
 	  N_("you are not staff of %{resource}: its bookings wait for a manager of %{institution}, an "
 	     "operator of its space or an admin") },
@@ -336,6 +347,13 @@ const struct refusal_template refusal_templates[] = {
 	  N_("the vouchers of %{startup} are for its members, the operators of its space and admins") },
 	{ "startup_private", "action", "read_invoices",
 	  N_("the invoices of %{startup} are for its members, the operators of its space and admins") },
+	{ "certs_not_yours", NULL, NULL,
+	  N_("the client certificates of %{member} are handled by %{member}, an operator of their "
+	     "space or an admin; not by you") },
+	{ "cert_member_disabled", NULL, NULL, N_("%{member} is disabled and gets no client certificates") },
+	{ "cert_exists", NULL, NULL,
+	  N_("this certificate is already registered (certificate %{cert}); a fingerprint is "
+	     "registered once, ever") },
 	{ "tokens_not_yours", NULL, NULL,
 	  N_("the tokens of %{member} are handled by %{member}, an operator of their space or an admin; "
 	     "not by you") },
@@ -401,6 +419,8 @@ const struct refusal_template refusal_templates[] = {
 	     "%{resource} begins") },
 	{ "member_already_disabled", NULL, NULL,
 	  N_("%{member} is already disabled (since %{at:utc} UTC)") },
+	{ "cert_already_revoked", NULL, NULL,
+	  N_("client certificate %{cert} was already revoked (%{at:utc} UTC)") },
 	{ "token_already_revoked", NULL, NULL,
 	  N_("token %{token} was already revoked (%{at:utc} UTC)") },
 	{ "qualification_expired", NULL, NULL,

@@ -77,7 +77,8 @@ static int subscribe(struct cmd_ctx *ctx, const struct stream *s, char *tz, size
 	int rc, code = 0;
 
 	*final = 0;
-	if (ctx->conn == NULL && ctx->opts.token != NULL && ctx->opts.token[0] != '\0' &&
+	if (ctx->conn == NULL &&
+	    ((ctx->opts.token != NULL && ctx->opts.token[0] != '\0') || ctx->opts.cert_file != NULL) &&
 	    rbc_connect(&ctx->opts, &ctx->conn, &code, err, sizeof(err)) != 0) {
 		ctx->conn = NULL;
 		fprintf(stderr, "rigbook: %s: %s%s%s\n", s->who, code != 0 ? rb_code_name(code) : "",
@@ -167,8 +168,8 @@ static int pump(struct cmd_ctx *ctx, const struct stream *s, const char *tz, cha
 			/* the token was revoked or expired, or the member disabled: no
 			 * reconnection will sign in again */
 			rigbook__response__free_unpacked(r, NULL);
-			fprintf(stderr, _("rigbook: %s: access ended: the token was revoked or expired, or "
-					  "its member disabled; sign in with another token\n"),
+			fprintf(stderr, _("rigbook: %s: access ended: the token or client certificate was "
+					  "revoked or expired, or its member disabled; sign in with a valid one\n"),
 				s->who);
 			return CMD_REFUSED;
 		}

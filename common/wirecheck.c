@@ -151,6 +151,7 @@ const struct wire_limit wire_limits[] = {
 	{ "legal_name", 200, "startups.legal_name" },
 	{ "address", 500, "startups.address" },
 	{ "label", 200, "tokens.label" },
+	{ "subject", 500, "client_certs.subject" },
 	{ "issuer", 200, "vouchers.issuer" },
 	{ "note", 2000, "waitlist.note" },
 	{ "reason", 500, "closures.reason" },
@@ -183,6 +184,7 @@ const struct wire_limit wire_limits[] = {
 	/* the envelope and Hello */
 	{ "client", 200, "" },
 	{ "token", 512, "" },
+	{ "fingerprint", 128, "" },
 	{ "idempotency_key", 128, "" },
 };
 

@@ -38,6 +38,14 @@ static const struct cf_key keys[] = {
 	{ "tls_cert", STR(tls_cert), "", 1, 0, 0, "server certificate chain (PEM)" },
 	{ "tls_key", STR(tls_key), "", 1, 0, 0, "server private key (PEM)" },
 	{ "tls_min_version", STR(tls_min_version), "1.3", 1, 0, 0, "lowest TLS version accepted: 1.2 or 1.3" },
+	{ "tls_client_ca", STR(tls_client_ca), "", 1, 0, 0,
+	  "CA bundle (PEM) that client certificates must chain to; empty: none are asked for" },
+	{ "tls_client_auth", STR(tls_client_auth), "off", 1, 0, 0,
+	  "sign-in by client certificates registered to members (rigbook cert add): off; optional "
+	  "(a Hello without a token signs in by the certificate); require (every Hello signs in by "
+	  "a registered certificate, a token is not looked at). optional and require need "
+	  "tls_client_ca",
+	  "off optional require" },
 	{ "log_level", STR(log_level), "info", 1, 0, 0, "error, warning, info or debug" },
 	{ "max_frame", INT(max_frame), "1048576", 1, 64, 64 << 20, "largest frame accepted, bytes" },
 	{ "max_connections", INT(max_connections), "10000", 0, 1, 1000000,

@@ -13,6 +13,8 @@ struct config {
 	char *tls_cert;
 	char *tls_key;
 	char *tls_min_version;
+	char *tls_client_ca;   /* "": client certificates are not asked for */
+	char *tls_client_auth; /* off, optional or require */
 	char *log_level;
 	int max_frame;
 	int max_connections;

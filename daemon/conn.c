@@ -84,6 +84,9 @@ struct conn {
 	struct tally *member; /* once signed in */
 	struct evbuffer_cb_entry *out_cbe;
 	struct event *auth_timer; /* from accept until signed in: a fixed deadline */
+	int has_cert;             /* the client sent a certificate that verified */
+	char cert_fpr[65];        /* its SHA-256, hex */
+	int64_t cert_not_after;   /* its notAfter, epoch seconds; 0: unknown */
 	TAILQ_ENTRY(conn) reap;
 	TAILQ_ENTRY(conn) unauth_link; /* oldest first */
 };
@@ -618,6 +621,17 @@ int conn_auth_admit(uint32_t slot, uint32_t gen, uint64_t member_id)
 	return 0;
 }
 
+const char *conn_client_cert(uint32_t slot, uint32_t gen, int64_t *not_after)
+{
+	const struct conn *c = conn_lookup(slot, gen);
+
+	if (c == NULL || !c->has_cert)
+		return NULL;
+	if (not_after != NULL)
+		*not_after = c->cert_not_after;
+	return c->cert_fpr;
+}
+
 void conn_auth_done(uint32_t slot, uint32_t gen, const struct session *s)
 {
 	struct conn *c = conn_lookup(slot, gen);
@@ -808,7 +822,9 @@ static void conn_event_cb(struct bufferevent *bev, short what, void *arg)
 
 		metrics_tls_handshake(1);
 		tls_describe(bev, desc, sizeof(desc));
-		log_debug("%s: %s", c->peer, desc);
+		c->has_cert = tls_peer_cert(bev, c->cert_fpr, &c->cert_not_after);
+		log_debug("%s: %s%s%s", c->peer, desc, c->has_cert ? ", client certificate " : "",
+			  c->has_cert ? c->cert_fpr : "");
 		c->state = CS_HELLO;
 		conn_process(c);
 		return;
@@ -930,7 +946,7 @@ static void accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct socka
 		return;
 	}
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	c->bev = tls_accept_bev(C.base, fd);
+	c->bev = tls_accept_bev(C.base, fd, 1);
 	if (c->bev == NULL) {
 		log_warnx("cannot set up TLS for a new connection");
 		evutil_closesocket(fd);

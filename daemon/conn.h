@@ -84,6 +84,14 @@ int conn_set_watching(uint32_t slot, uint32_t gen, int on);
 int conn_auth_admit(uint32_t slot, uint32_t gen, uint64_t member_id);
 
 /*
+ * The client certificate of (slot, gen): its SHA-256 as 64 hex digits when
+ * the client sent one that verified against tls_client_ca (and *not_after,
+ * when not NULL, its notAfter in epoch seconds, 0 when unknown); NULL when
+ * it sent none or the connection has gone.
+ */
+const char *conn_client_cert(uint32_t slot, uint32_t gen, int64_t *not_after);
+
+/*
  * Hello succeeded or failed on (slot, gen).  A failure whose answer was
  * UNAUTHENTICATED counts against the peer's address (max_failed_signins).
  */

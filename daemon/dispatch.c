@@ -74,6 +74,12 @@ static const struct dispatch_entry table[] = {
 	{ RIGBOOK__REQUEST__BODY_ISSUE_TOKEN, "issue_token", R_ANY, 0, svc_issue_token },
 	{ RIGBOOK__REQUEST__BODY_LIST_TOKENS, "list_tokens", R_ANY, 0, svc_list_tokens },
 	{ RIGBOOK__REQUEST__BODY_REVOKE_TOKEN, "revoke_token", R_ANY, 0, svc_revoke_token },
+	/* client certificates: as tokens (anyone their own; operators their space's members'; admins all) */
+	{ RIGBOOK__REQUEST__BODY_ADD_CLIENT_CERT, "add_client_cert", R_ANY, 0, svc_add_client_cert },
+	{ RIGBOOK__REQUEST__BODY_LIST_CLIENT_CERTS, "list_client_certs", R_ANY, 0,
+	  svc_list_client_certs },
+	{ RIGBOOK__REQUEST__BODY_REVOKE_CLIENT_CERT, "revoke_client_cert", R_ANY, 0,
+	  svc_revoke_client_cert },
 	/* billing: prices and invoicing by operators of the space; which space, and who reads
 	 * which startup's money, is checked in SQL */
 	{ RIGBOOK__REQUEST__BODY_SET_RATE, "set_rate", R_OPERATOR | R_ADMIN, 0, svc_set_rate },

@@ -260,7 +260,7 @@ static void deliver(const char *payload, size_t len)
 	}
 	if (!strcmp(ev.kind, EV_KIND_ACCESS_ENDED)) {
 		/* for the sessions of this daemon, not for watchers */
-		session_access_ended(ev.member_id, ev.token_id);
+		session_access_ended(ev.member_id, ev.token_id, ev.cert_id);
 		return;
 	}
 	resp.body_case = RIGBOOK__RESPONSE__BODY_EVENT;

@@ -30,6 +30,7 @@ static const struct ev_key keys[] = {
 	K("end", V_INT, end),
 	K("closure", V_ID, closure_id),
 	K("token", V_ID, token_id),
+	K("cert", V_ID, cert_id),
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))

@@ -23,6 +23,7 @@ struct ev_payload {
 	uint64_t resource_id, institution_id, space_id;
 	uint64_t booking_id, member_id, startup_id, closure_id;
 	uint64_t token_id; /* access_ended: the token; 0: every token of member */
+	uint64_t cert_id;  /* access_ended: the client certificate (with no token) */
 	char code[EV_CODE_MAX + 1];
 	char tz[EV_TZ_MAX + 1];
 	char handle[EV_CODE_MAX + 1];
@@ -32,8 +33,8 @@ struct ev_payload {
 };
 
 /*
- * A member's access ended (a token revoked, an account disabled): "v1
- * kind=access_ended at=... member=M [token=T]".  It names no resource and
+ * A member's access ended (a token or client certificate revoked, an
+ * account disabled): "v1 kind=access_ended at=... member=M [token=T | cert=C]".  It names no resource and
  * is for the daemon's sessions (session.h), never shown to watchers.
  */
 #define EV_KIND_ACCESS_ENDED "access_ended"

@@ -197,7 +197,7 @@ static void ical_cb(struct evhttp_request *req, void *arg)
 
 static struct bufferevent *bev_cb(struct event_base *base, void *arg)
 {
-	return tls_accept_bev(base, -1);
+	return tls_accept_bev(base, -1, 0);
 }
 
 /* ------------------------------------------------------------ start, stop */

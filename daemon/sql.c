@@ -161,6 +161,16 @@
 	COL(TK_EXPIRES, "expires_epoch", INT64), COL(TK_REVOKED, "revoked_epoch", INT64),    \
 	COL(TK_ISSUED_BY, "issued_by", TEXT), COL(TK_LAST_USED, "last_used_epoch", INT64)
 
+#define CERT_COLS \
+	"v.id, v.member_handle, v.fingerprint, v.subject, v.label, v.created_epoch, " \
+	"v.created_by, v.revoked_epoch, v.revoked_by, v.last_used_epoch"
+#define CERT_RESULT                                                                          \
+	COL(CC_ID, "id", INT64), COL(CC_MEMBER, "member_handle", TEXT),                      \
+	COL(CC_FINGERPRINT, "fingerprint", TEXT), COL(CC_SUBJECT, "subject", TEXT),          \
+	COL(CC_LABEL, "label", TEXT), COL(CC_CREATED, "created_epoch", INT64),               \
+	COL(CC_CREATED_BY, "created_by", TEXT), COL(CC_REVOKED, "revoked_epoch", INT64),     \
+	COL(CC_REVOKED_BY, "revoked_by", TEXT), COL(CC_LAST_USED, "last_used_epoch", INT64)
+
 #define RATE_COLS                                                                           \
 	"v.id, v.resource_code, v.tier, v.currency, v.hourly_fen, v.increment_minutes, "      \
 	"v.minimum_fen, v.day_fen, v.day_hours, v.basis, v.late_fee_pct, v.no_show_fee_pct, " \
@@ -772,6 +782,46 @@ const struct stmt_def stmt_defs[STMT__COUNT] = {
 		"SELECT * FROM rb_tokens_ended($1::bigint[])",
 		1,
 		RESULT(COL(TE_TOKEN_ID, "token_id", INT64)),
+	},
+	/* sign-in by a client certificate the TLS layer verified ($1: its SHA-256) */
+	[STMT_AUTH_CERT] = {
+		"auth_cert",
+		"SELECT * FROM rb_auth_cert($1::bytea)",
+		1,
+		RESULT(COL(AUTH_ID, "id", INT64), COL(AUTH_HANDLE, "handle", TEXT),
+		       COL(AUTH_NAME, "name", TEXT), COL(AUTH_ROLE, "role", TEXT),
+		       COL(AUTH_STARTUP, "startup_code", TEXT),
+		       COL(AUTH_INSTITUTION, "institution_code", TEXT),
+		       COL(AUTH_SPACE, "space_code", TEXT), COL(AUTH_STARTUP_ID, "startup_id", INT64),
+		       COL(AUTH_INSTITUTION_ID, "institution_id", INT64),
+		       COL(AUTH_CERT_ID, "cert_id", INT64)),
+	},
+	[STMT_ADD_CLIENT_CERT] = {
+		"add_client_cert",
+		"SELECT " CERT_COLS " FROM rb_add_client_cert($1::bigint, $2::text, $3::bytea, $4::text,"
+		" $5::text, $6::text) x(id), rb_client_cert_wire(x.id) v",
+		6,
+		RESULT(CERT_RESULT),
+	},
+	[STMT_LIST_CLIENT_CERTS] = {
+		"list_client_certs",
+		"SELECT " CERT_COLS " FROM rb_client_certs($1::bigint, $2::text) WITH ORDINALITY a(id, n)"
+		" JOIN client_cert_view v ON v.id = a.id ORDER BY a.n",
+		2,
+		RESULT(CERT_RESULT),
+	},
+	[STMT_REVOKE_CLIENT_CERT] = {
+		"revoke_client_cert",
+		"SELECT " CERT_COLS " FROM rb_revoke_client_cert($1::bigint, $2::bigint, $3::bytea,"
+		" $4::text) x(id), rb_client_cert_wire(x.id) v",
+		4,
+		RESULT(CERT_RESULT),
+	},
+	[STMT_CERTS_ENDED] = {
+		"certs_ended",
+		"SELECT * FROM rb_certs_ended($1::bigint[])",
+		1,
+		RESULT(COL(CE_CERT_ID, "cert_id", INT64)),
 	},
 };
 

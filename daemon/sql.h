@@ -77,6 +77,11 @@ enum stmt_id {
 	STMT_FEED_ISSUE,
 	STMT_FEED_BOOKINGS,
 	STMT_TOKENS_ENDED,
+	STMT_AUTH_CERT,
+	STMT_ADD_CLIENT_CERT,
+	STMT_LIST_CLIENT_CERTS,
+	STMT_REVOKE_CLIENT_CERT,
+	STMT_CERTS_ENDED,
 	STMT__COUNT
 };
 
@@ -96,6 +101,8 @@ enum col {
 	/* rb_auth */
 	AUTH_ID, AUTH_HANDLE, AUTH_NAME, AUTH_ROLE, AUTH_STARTUP, AUTH_INSTITUTION, AUTH_SPACE,
 	AUTH_STARTUP_ID, AUTH_INSTITUTION_ID, AUTH_TOKEN_ID, AUTH_EXPIRES_AT,
+	/* rb_auth_cert: the same member columns, then the certificate's id */
+	AUTH_CERT_ID,
 
 	/* resource_view (RES_COLS), and the resource part of rb_res_row */
 	RES_ID, RES_CODE, RES_NAME, RES_KIND, RES_INST_CODE, RES_INST_NAME, RES_SPACE, RES_TZ,
@@ -217,6 +224,11 @@ enum col {
 	AU_SPACE,
 	/* rb_tokens_ended */
 	TE_TOKEN_ID,
+	/* client_cert_view: never a key */
+	CC_ID, CC_MEMBER, CC_FINGERPRINT, CC_SUBJECT, CC_LABEL, CC_CREATED, CC_CREATED_BY,
+	CC_REVOKED, CC_REVOKED_BY, CC_LAST_USED,
+	/* rb_certs_ended */
+	CE_CERT_ID,
 
 	COL__COUNT
 };

@@ -1,6 +1,6 @@
 /*
- * People and access: startups with their invoice details, members, and
- * bearer tokens.  Who may act on whom is decided in the SQL functions
+ * People and access: startups with their invoice details, members,
+ * bearer tokens and client certificates.  Who may act on whom is decided in the SQL functions
  * (0009_people.sql); here the requests are checked for form, tokens are
  * made, and rows become messages.
  */
@@ -544,4 +544,178 @@ void svc_revoke_token(struct req *r, const Rigbook__Request *msg)
 	u64_param(member, r->sess.member_id);
 	snprintf(token, sizeof(token), "%" PRIu64, id);
 	req_query(r, STMT_REVOKE_TOKEN, params, 3, revoke_token_done);
+}
+
+/* ---------------------------------------------------------------- client certificates */
+
+static void cert_from_row(Rigbook__ClientCert *c, const struct db_result *res, int i)
+{
+	rigbook__client_cert__init(c);
+	c->id = (uint64_t)db_get_int64(res, i, CC_ID);
+	c->member_handle = (char *)db_get(res, i, CC_MEMBER);
+	c->fingerprint = (char *)db_get(res, i, CC_FINGERPRINT);
+	c->subject = (char *)db_get(res, i, CC_SUBJECT);
+	c->label = (char *)db_get(res, i, CC_LABEL);
+	c->created_at = db_get_int64(res, i, CC_CREATED);
+	c->created_by = (char *)db_get(res, i, CC_CREATED_BY);
+	c->revoked_at = db_get_int64(res, i, CC_REVOKED);
+	c->revoked_by = (char *)db_get(res, i, CC_REVOKED_BY);
+	c->last_used_at = db_get_int64(res, i, CC_LAST_USED);
+}
+
+/*
+ * A fingerprint as the wire gives it (64 hex digits; colons between the
+ * pairs and capitals are accepted, as openssl x509 -fingerprint prints it)
+ * into "\\x" and 64 lowercase digits for the database.  Answers r and
+ * returns 0 when it is not one.
+ */
+static int fingerprint_param(struct req *r, const char *fp, char out[67])
+{
+	size_t n = 0;
+
+	if (fp == NULL || fp[0] == '\0') {
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "field_required",
+			  "say which certificate, by its SHA-256 fingerprint", "fingerprint", NULL);
+		return 0;
+	}
+	memcpy(out, "\\x", 2);
+	for (const char *p = fp; *p != '\0'; p++) {
+		char ch = *p;
+
+		if (ch == ':' && n > 0 && n % 2 == 0 && p[1] != '\0')
+			continue;
+		if (ch >= 'A' && ch <= 'F')
+			ch = (char)(ch - 'A' + 'a');
+		if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f')) || n == 64) {
+			n = 0;
+			break;
+		}
+		out[2 + n++] = ch;
+	}
+	if (n != 64) {
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_fingerprint",
+			  "a certificate's fingerprint is the SHA-256 of its DER encoding: 64 "
+			  "hexadecimal digits",
+			  "fingerprint", NULL);
+		return 0;
+	}
+	out[66] = '\0';
+	return 1;
+}
+
+static void cert_done(void *arg, const struct db_result *res, const struct db_error *err)
+{
+	struct req *r = arg;
+	Rigbook__Response resp = RIGBOOK__RESPONSE__INIT;
+	Rigbook__ClientCert c;
+
+	if (!one_row(r, res, err))
+		return;
+	cert_from_row(&c, res, 0);
+	if (r->aux != 0) {
+		resp.body_case = RIGBOOK__RESPONSE__BODY_REVOKE_CLIENT_CERT;
+		resp.revoke_client_cert = &c;
+	} else {
+		resp.body_case = RIGBOOK__RESPONSE__BODY_ADD_CLIENT_CERT;
+		resp.add_client_cert = &c;
+	}
+	req_reply(r, &resp);
+}
+
+void svc_add_client_cert(struct req *r, const Rigbook__Request *msg)
+{
+	const Rigbook__AddClientCertRequest *q = msg->add_client_cert;
+	char member[24], fp[67];
+	const char *params[6] = { member, NULL, fp, str(q->subject), str(q->label), r->peer };
+
+	if (!code_ok(r, q->member_handle, 0, "member the certificate is for, by their handle",
+		     "member_handle") ||
+	    !field_text_ok(r, q->label, MAX_NAME, "a certificate's label", "label") ||
+	    !field_text_ok(r, q->subject, MAX_ADDRESS, "a certificate's subject", "subject") ||
+	    !fingerprint_param(r, q->fingerprint, fp))
+		return;
+	if (q->member_handle != NULL && q->member_handle[0] != '\0')
+		params[1] = q->member_handle;
+	u64_param(member, r->sess.member_id);
+	r->aux = 0;
+	req_query(r, STMT_ADD_CLIENT_CERT, params, 6, cert_done);
+}
+
+static void list_certs_done(void *arg, const struct db_result *res, const struct db_error *err)
+{
+	struct req *r = arg;
+	Rigbook__Response resp = RIGBOOK__RESPONSE__INIT;
+	Rigbook__ListClientCertsReply reply = RIGBOOK__LIST_CLIENT_CERTS_REPLY__INIT;
+	Rigbook__ClientCert *rows;
+	Rigbook__ClientCert **ptrs;
+	void *mem;
+	size_t n;
+
+	if (err != NULL) {
+		req_db_error(r, err);
+		return;
+	}
+	n = (size_t)db_ntuples(res);
+	ptrs = msg_block(n, sizeof(*ptrs), sizeof(*rows), &mem);
+	rows = mem;
+	if (n > 0 && ptrs == NULL) {
+		req_error(r, RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED, "out_of_memory",
+			  "out of memory", "", NULL);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		cert_from_row(&rows[i], res, (int)i);
+		ptrs[i] = &rows[i];
+	}
+	reply.n_certs = n;
+	reply.certs = ptrs;
+	resp.body_case = RIGBOOK__RESPONSE__BODY_LIST_CLIENT_CERTS;
+	resp.list_client_certs = &reply;
+	req_reply(r, &resp);
+	free(ptrs);
+}
+
+void svc_list_client_certs(struct req *r, const Rigbook__Request *msg)
+{
+	const char *handle = msg->list_client_certs->member_handle;
+	char member[24];
+	const char *params[2] = { member, NULL };
+
+	if (!code_ok(r, handle, 0, "member, by their handle", "member_handle"))
+		return;
+	if (handle != NULL && handle[0] != '\0')
+		params[1] = handle;
+	u64_param(member, r->sess.member_id);
+	req_query(r, STMT_LIST_CLIENT_CERTS, params, 2, list_certs_done);
+}
+
+void svc_revoke_client_cert(struct req *r, const Rigbook__Request *msg)
+{
+	const Rigbook__RevokeClientCertRequest *q = msg->revoke_client_cert;
+	char member[24], id[24], fp[67];
+	const char *params[4] = { member, NULL, NULL, r->peer };
+	int by_fp = q->fingerprint != NULL && q->fingerprint[0] != '\0';
+
+	if ((q->cert_id != 0) == by_fp) {
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
+			  by_fp ? "cert_id_or_fingerprint" : "field_required",
+			  "say which certificate: by its id or by its fingerprint, one of them",
+			  "cert_id", NULL);
+		return;
+	}
+	if (q->cert_id > INT64_MAX) {
+		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_id",
+			  "say which certificate, by its id", "cert_id", NULL);
+		return;
+	}
+	if (by_fp) {
+		if (!fingerprint_param(r, q->fingerprint, fp))
+			return;
+		params[2] = fp;
+	} else {
+		params[1] = u64_param(id, q->cert_id);
+	}
+	u64_param(member, r->sess.member_id);
+	r->aux = 1;
+	req_query(r, STMT_REVOKE_CLIENT_CERT, params, 4, cert_done);
 }

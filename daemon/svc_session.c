@@ -20,6 +20,10 @@
  * sql/people.sql says the same; the log has the precise reason.
  */
 #define TOKEN_INVALID_MSG "the token is not valid: unknown, revoked or expired"
+/* The same for a client certificate: rb_cert_invalid_message() in sql/certs.sql. */
+#define CERT_INVALID_MSG                                                                  \
+	"the client certificate does not sign in: it is not registered, or revoked, or its " \
+	"member disabled"
 
 /* ---------------------------------------------------------------- sessions */
 
@@ -32,6 +36,7 @@ struct live {
 	int ended;
 	uint32_t slot, gen;
 	uint64_t member_id, token_id;
+	uint64_t cert_id;   /* signed in by a client certificate (token_id 0) */
 	int64_t expires_at; /* 0: never */
 	struct event *expiry;
 };
@@ -43,7 +48,7 @@ static struct {
 	/* access_ended events of the last RECENT_SECS: a Hello whose query ran
 	 * before the change committed may be answered after the event came */
 	struct {
-		uint64_t member_id, token_id;
+		uint64_t member_id, token_id, cert_id;
 		time_t at;
 	} recent[RECENT_MAX];
 	size_t nrecent;
@@ -110,15 +115,20 @@ static void expiry_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	if (l->in_use)
-		live_end(l, "the token expired");
+		live_end(l, l->cert_id != 0 ? "the client certificate expired" : "the token expired");
 }
 
-static int matches(const struct live *l, uint64_t member_id, uint64_t token_id)
+/* A token, else a certificate, else (neither) every session of the member. */
+static int matches(const struct live *l, uint64_t member_id, uint64_t token_id, uint64_t cert_id)
 {
-	return token_id != 0 ? l->token_id == token_id : l->member_id == member_id;
+	if (token_id != 0)
+		return l->token_id == token_id;
+	if (cert_id != 0)
+		return l->cert_id == cert_id;
+	return l->member_id == member_id;
 }
 
-void session_access_ended(uint64_t member_id, uint64_t token_id)
+void session_access_ended(uint64_t member_id, uint64_t token_id, uint64_t cert_id)
 {
 	time_t now = time(NULL);
 	size_t k = 0;
@@ -134,34 +144,42 @@ void session_access_ended(uint64_t member_id, uint64_t token_id)
 	}
 	S.recent[S.nrecent].member_id = member_id;
 	S.recent[S.nrecent].token_id = token_id;
+	S.recent[S.nrecent].cert_id = cert_id;
 	S.recent[S.nrecent].at = now;
 	S.nrecent++;
 
 	for (size_t i = 0; i < S.n; i++)
-		if (S.v[i].in_use && !S.v[i].ended && matches(&S.v[i], member_id, token_id))
-			live_end(&S.v[i], token_id != 0 ? "the token was revoked"
+		if (S.v[i].in_use && !S.v[i].ended && matches(&S.v[i], member_id, token_id, cert_id))
+			live_end(&S.v[i], token_id != 0  ? "the token was revoked"
+					  : cert_id != 0 ? "the client certificate was revoked"
 							 : "the account was disabled");
 }
 
+/* arg is non-NULL for the certificates' recheck, NULL for the tokens'. */
 static void recheck_done(void *arg, const struct db_result *res, const struct db_error *err)
 {
-	(void)arg;
+	int certs = arg != NULL;
+
 	if (err != NULL) {
-		log_warnx("cannot ask which sessions' tokens still sign in: %s; asking again when "
+		log_warnx("cannot ask which sessions' %s still sign in: %s; asking again when "
 			  "events next come back",
-			  err->message);
+			  certs ? "client certificates" : "tokens", err->message);
 		return;
 	}
 	for (int k = 0; k < db_ntuples(res); k++) {
-		uint64_t t = (uint64_t)db_get_int64(res, k, TE_TOKEN_ID);
+		uint64_t t = (uint64_t)db_get_int64(res, k, certs ? CE_CERT_ID : TE_TOKEN_ID);
 
 		for (size_t i = 0; i < S.n; i++)
-			if (S.v[i].in_use && !S.v[i].ended && S.v[i].token_id == t)
-				live_end(&S.v[i], "its token no longer signs in (heard on a recheck)");
+			if (S.v[i].in_use && !S.v[i].ended &&
+			    (certs ? S.v[i].cert_id : S.v[i].token_id) == t)
+				live_end(&S.v[i], certs ? "its client certificate no longer signs in "
+							  "(heard on a recheck)"
+							: "its token no longer signs in (heard on a recheck)");
 	}
 }
 
-void session_recheck(void)
+/* Ask about the tokens (certs 0) or the client certificates of the sessions. */
+static void recheck(int certs)
 {
 	char *arr, num[24];
 	size_t len = 2, k = 0;
@@ -178,8 +196,10 @@ void session_recheck(void)
 	}
 	arr[k++] = '{';
 	for (size_t i = 0; i < S.n; i++)
-		if (S.v[i].in_use && !S.v[i].ended) {
-			size_t n = strlen(u64_param(num, S.v[i].token_id));
+		if (S.v[i].in_use && !S.v[i].ended &&
+		    (certs ? S.v[i].cert_id : S.v[i].token_id) != 0) {
+			size_t n = strlen(
+				u64_param(num, certs ? S.v[i].cert_id : S.v[i].token_id));
 
 			if (any)
 				arr[k++] = ',';
@@ -191,13 +211,21 @@ void session_recheck(void)
 	arr[k] = '\0';
 	params[0] = arr;
 	if (any) {
-		code = db_query(STMT_TOKENS_ENDED, params, 1, recheck_done, NULL);
+		code = db_query(certs ? STMT_CERTS_ENDED : STMT_TOKENS_ENDED, params, 1, recheck_done,
+				certs ? (void *)&S : NULL);
 		if (code != 0)
-			log_warnx("cannot recheck the sessions' tokens now (%s)",
+			log_warnx("cannot recheck the sessions' %s now (%s)",
+				  certs ? "client certificates" : "tokens",
 				  code == RIGBOOK__ERROR_CODE__UNAVAILABLE ? "the database is unavailable"
 									     : "the queue is full");
 	}
 	free(arr); /* db_query copies its parameters */
+}
+
+void session_recheck(void)
+{
+	recheck(0);
+	recheck(1);
 }
 
 int session_ended(uint32_t slot, uint32_t gen)
@@ -207,13 +235,14 @@ int session_ended(uint32_t slot, uint32_t gen)
 	if (l == NULL || !l->in_use || l->gen != gen)
 		return 0;
 	if (!l->ended && l->expires_at != 0 && (int64_t)time(NULL) >= l->expires_at)
-		live_end(&S.v[slot], "the token expired");
+		live_end(&S.v[slot],
+			 l->cert_id != 0 ? "the client certificate expired" : "the token expired");
 	return l->ended;
 }
 
 /* Note connection (slot, gen) as signed in; -1 when out of memory. */
 static int session_add(uint32_t slot, uint32_t gen, uint64_t member_id, uint64_t token_id,
-		       int64_t expires_at)
+		       uint64_t cert_id, int64_t expires_at)
 {
 	struct live *l;
 	time_t now = time(NULL);
@@ -238,10 +267,11 @@ static int session_add(uint32_t slot, uint32_t gen, uint64_t member_id, uint64_t
 	l->gen = gen;
 	l->member_id = member_id;
 	l->token_id = token_id;
+	l->cert_id = cert_id;
 	l->expires_at = expires_at;
 	for (size_t i = 0; i < S.nrecent; i++)
 		if (now - S.recent[i].at < RECENT_SECS &&
-		    matches(l, S.recent[i].member_id, S.recent[i].token_id)) {
+		    matches(l, S.recent[i].member_id, S.recent[i].token_id, S.recent[i].cert_id)) {
 			l->ended = 1;
 			return 0;
 		}
@@ -288,20 +318,27 @@ static int member_cap_refused(struct req *r, const struct session *s)
 	return 1;
 }
 
-static void hello_done(void *arg, const struct db_result *res, const struct db_error *err)
+/*
+ * The database's answer to a Hello: by a token (by_cert 0, STMT_AUTH) or
+ * by a client certificate (STMT_AUTH_CERT, r->aux its notAfter).
+ */
+static void hello_answer(struct req *r, const struct db_result *res, const struct db_error *err,
+			 int by_cert)
 {
-	struct req *r = arg;
 	Rigbook__Response resp = RIGBOOK__RESPONSE__INIT;
 	Rigbook__HelloReply hr = RIGBOOK__HELLO_REPLY__INIT;
 	struct session s;
 	uint32_t slot = r->slot, gen = r->gen;
+	const char *reason = by_cert ? "certificate_invalid" : "token_invalid";
+	const char *invalid = by_cert ? CERT_INVALID_MSG : TOKEN_INVALID_MSG;
+	uint64_t token_id = 0, cert_id = 0;
+	int64_t expires_at;
 
 	if (err != NULL && err->code == RIGBOOK__ERROR_CODE__UNAUTHENTICATED) {
 		/* one answer for every reason; the reason goes to the log */
 		log_info("%s: sign-in refused: %s", r->peer,
 			 err->detail[0] != '\0' ? err->detail : err->message);
-		hello_refused(r, RIGBOOK__ERROR_CODE__UNAUTHENTICATED, "token_invalid",
-			      TOKEN_INVALID_MSG, NULL);
+		hello_refused(r, RIGBOOK__ERROR_CODE__UNAUTHENTICATED, reason, invalid, NULL);
 		return;
 	}
 	if (err != NULL) {
@@ -310,10 +347,17 @@ static void hello_done(void *arg, const struct db_result *res, const struct db_e
 		return;
 	}
 	if (db_ntuples(res) != 1) {
-		log_info("%s: sign-in refused: the database found no member for the token", r->peer);
-		hello_refused(r, RIGBOOK__ERROR_CODE__UNAUTHENTICATED, "token_invalid",
-			      TOKEN_INVALID_MSG, NULL);
+		log_info("%s: sign-in refused: the database found no member for the %s", r->peer,
+			 by_cert ? "client certificate" : "token");
+		hello_refused(r, RIGBOOK__ERROR_CODE__UNAUTHENTICATED, reason, invalid, NULL);
 		return;
+	}
+	if (by_cert) {
+		cert_id = (uint64_t)db_get_int64(res, 0, AUTH_CERT_ID);
+		expires_at = (int64_t)r->aux;
+	} else {
+		token_id = (uint64_t)db_get_int64(res, 0, AUTH_TOKEN_ID);
+		expires_at = db_get_int64(res, 0, AUTH_EXPIRES_AT);
 	}
 	memset(&s, 0, sizeof(s));
 	s.member_id = (uint64_t)db_get_int64(res, 0, AUTH_ID);
@@ -335,11 +379,11 @@ static void hello_done(void *arg, const struct db_result *res, const struct db_e
 	hr.server = "rigbookd/" RIGBOOK_VERSION;
 	resp.body_case = RIGBOOK__RESPONSE__BODY_HELLO;
 	resp.hello = &hr;
-	log_debug("%s: %s (%s) signed in", r->peer, s.handle, rb_role_name(s.role));
+	log_debug("%s: %s (%s) signed in%s", r->peer, s.handle, rb_role_name(s.role),
+		  by_cert ? " by a client certificate" : "");
 	/* the reply goes out before anything pipelined behind the Hello is read */
 	req_reply(r, &resp);
-	if (session_add(slot, gen, s.member_id, (uint64_t)db_get_int64(res, 0, AUTH_TOKEN_ID),
-			db_get_int64(res, 0, AUTH_EXPIRES_AT)) != 0) {
+	if (session_add(slot, gen, s.member_id, token_id, cert_id, expires_at) != 0) {
 		log_errorx("%s: cannot note the session (out of memory); closing", r->peer);
 		conn_auth_failed(slot, gen);
 		return;
@@ -347,11 +391,54 @@ static void hello_done(void *arg, const struct db_result *res, const struct db_e
 	conn_auth_done(slot, gen, &s);
 }
 
+static void hello_done(void *arg, const struct db_result *res, const struct db_error *err)
+{
+	hello_answer(arg, res, err, 0);
+}
+
+static void hello_cert_done(void *arg, const struct db_result *res, const struct db_error *err)
+{
+	hello_answer(arg, res, err, 1);
+}
+
+/* The query of a Hello went out (code 0), or refuse it. */
+static void hello_queued(struct req *r, int code)
+{
+	if (code == RIGBOOK__ERROR_CODE__UNAVAILABLE)
+		hello_refused(r, code, "database_unavailable", "the database is unavailable; retry",
+			      NULL);
+	else if (code != 0)
+		hello_refused(r, code, "too_many_requests", "the server is overloaded; retry later",
+			      NULL);
+}
+
+/*
+ * Whether this Hello signs in by the connection's client certificate:
+ * always when tls_client_auth is require, when it is optional only for a
+ * Hello without a token.  *fpr is the certificate's SHA-256 (NULL: none).
+ */
+static int hello_by_cert(const struct req *r, const Rigbook__Hello *h, const char **fpr,
+			 int64_t *not_after)
+{
+	int mode = tls_client_auth();
+
+	*fpr = NULL;
+	*not_after = 0;
+	if (mode == TLS_CLIENT_AUTH_OFF)
+		return 0;
+	*fpr = conn_client_cert(r->slot, r->gen, not_after);
+	if (mode == TLS_CLIENT_AUTH_REQUIRE)
+		return 1;
+	return *fpr != NULL && (h->token == NULL || h->token[0] == '\0');
+}
+
 void svc_hello(struct req *r, const Rigbook__Request *msg)
 {
 	const Rigbook__Hello *h = msg->hello;
 	char hex[65], param[67];
 	const char *params[1] = { param };
+	const char *fpr;
+	int64_t not_after;
 
 	if (h->protocol_version != RIGBOOK_PROTOCOL_VERSION) {
 		char m[160], server[16], client[16];
@@ -371,6 +458,23 @@ void svc_hello(struct req *r, const Rigbook__Request *msg)
 			      NULL);
 		return;
 	}
+	if (hello_by_cert(r, h, &fpr, &not_after)) {
+		if (fpr == NULL) {
+			log_info("%s: sign-in refused: no client certificate (tls_client_auth = require)",
+				 r->peer);
+			hello_refused(r, RIGBOOK__ERROR_CODE__UNAUTHENTICATED,
+				      "client_certificate_required",
+				      "this server signs in only with a client certificate registered to a "
+				      "member; a token alone is not enough (set tls_cert and tls_key in the "
+				      "client's configuration)",
+				      NULL);
+			return;
+		}
+		snprintf(param, sizeof(param), "\\x%s", fpr);
+		r->aux = not_after > 0 ? (uint64_t)not_after : 0;
+		hello_queued(r, db_query(STMT_AUTH_CERT, params, 1, hello_cert_done, r));
+		return;
+	}
 	if (h->token == NULL || h->token[0] == '\0') {
 		hello_refused(r, RIGBOOK__ERROR_CODE__UNAUTHENTICATED, "token_required",
 			      "a token is required", NULL);
@@ -385,14 +489,7 @@ void svc_hello(struct req *r, const Rigbook__Request *msg)
 	}
 	tls_sha256_hex(h->token, strlen(h->token), hex);
 	snprintf(param, sizeof(param), "\\x%s", hex);
-	int code = db_query(STMT_AUTH, params, 1, hello_done, r);
-
-	if (code == RIGBOOK__ERROR_CODE__UNAVAILABLE)
-		hello_refused(r, code, "database_unavailable", "the database is unavailable; retry",
-			      NULL);
-	else if (code != 0)
-		hello_refused(r, code, "too_many_requests", "the server is overloaded; retry later",
-			      NULL);
+	hello_queued(r, db_query(STMT_AUTH, params, 1, hello_done, r));
 }
 
 void svc_ping(struct req *r, const Rigbook__Request *msg)

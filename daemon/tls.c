@@ -8,11 +8,76 @@
 #include <openssl/sha.h>
 #include <openssl/rand.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <time.h>
 
 #include "config.h"
 #include "log.h"
 
 static SSL_CTX *server_ctx;
+static int client_auth; /* TLS_CLIENT_AUTH_*: of server_ctx */
+
+/* tls_client_auth's word as TLS_CLIENT_AUTH_*; -1 for another. */
+static int client_auth_parse(const char *v)
+{
+	if (v == NULL || v[0] == '\0' || strcmp(v, "off") == 0)
+		return TLS_CLIENT_AUTH_OFF;
+	if (strcmp(v, "optional") == 0)
+		return TLS_CLIENT_AUTH_OPTIONAL;
+	if (strcmp(v, "require") == 0)
+		return TLS_CLIENT_AUTH_REQUIRE;
+	return -1;
+}
+
+int tls_check_client_auth(const struct config *c, char *err, size_t errlen)
+{
+	int mode = client_auth_parse(c->tls_client_auth);
+
+	if (mode < 0) {
+		snprintf(err, errlen, "tls_client_auth must be one of off optional require, not '%s'",
+			 c->tls_client_auth);
+		return -1;
+	}
+	if (mode != TLS_CLIENT_AUTH_OFF && (c->tls_client_ca == NULL || c->tls_client_ca[0] == '\0')) {
+		snprintf(err, errlen,
+			 "tls_client_auth = %s needs tls_client_ca, the CA bundle (PEM) that signs the "
+			 "members' client certificates",
+			 c->tls_client_auth);
+		return -1;
+	}
+	return mode;
+}
+
+/*
+ * Ask clients for a certificate that chains to tls_client_ca.  A client
+ * that sends none still finishes the handshake (its Hello decides, in
+ * svc_session.c: a clear refusal rather than a TLS alert); one that sends
+ * a certificate that does not verify fails the handshake.
+ */
+static int setup_client_auth(SSL_CTX *ctx, const struct config *c, int mode, char *err,
+			     size_t errlen)
+{
+	STACK_OF(X509_NAME) *names;
+	char why[256];
+
+	if (mode == TLS_CLIENT_AUTH_OFF)
+		return 0;
+	if (SSL_CTX_load_verify_locations(ctx, c->tls_client_ca, NULL) != 1) {
+		tls_last_error(why, sizeof(why));
+		snprintf(err, errlen, "cannot load tls_client_ca %s: %s", c->tls_client_ca, why);
+		return -1;
+	}
+	names = SSL_load_client_CA_file(c->tls_client_ca);
+	if (names == NULL) {
+		tls_last_error(why, sizeof(why));
+		snprintf(err, errlen, "tls_client_ca %s holds no CA certificate: %s", c->tls_client_ca,
+			 why);
+		return -1;
+	}
+	SSL_CTX_set_client_CA_list(ctx, names); /* takes names */
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+	return 0;
+}
 
 void tls_last_error(char *buf, size_t len)
 {
@@ -28,13 +93,16 @@ void tls_last_error(char *buf, size_t len)
 static SSL_CTX *build_ctx(const struct config *c, char *err, size_t errlen)
 {
 	SSL_CTX *ctx;
-	int minv;
+	int minv, mode;
 	char why[256];
 
 	if (c->tls_cert[0] == '\0' || c->tls_key[0] == '\0') {
 		snprintf(err, errlen, "tls_cert and tls_key must be set (rigbook speaks only TLS)");
 		return NULL;
 	}
+	mode = tls_check_client_auth(c, err, errlen);
+	if (mode < 0)
+		return NULL;
 	if (strcmp(c->tls_min_version, "1.3") == 0)
 		minv = TLS1_3_VERSION;
 	else if (strcmp(c->tls_min_version, "1.2") == 0)
@@ -78,6 +146,10 @@ static SSL_CTX *build_ctx(const struct config *c, char *err, size_t errlen)
 		SSL_CTX_free(ctx);
 		return NULL;
 	}
+	if (setup_client_auth(ctx, c, mode, err, errlen) != 0) {
+		SSL_CTX_free(ctx);
+		return NULL;
+	}
 	return ctx;
 }
 
@@ -89,7 +161,13 @@ int tls_init(const struct config *c, char *err, size_t errlen)
 		return -1;
 	SSL_CTX_free(server_ctx);
 	server_ctx = ctx;
+	client_auth = tls_check_client_auth(c, err, errlen); /* checked in build_ctx */
 	return 0;
+}
+
+int tls_client_auth(void)
+{
+	return client_auth;
 }
 
 int tls_reload(const struct config *c, char *err, size_t errlen)
@@ -97,13 +175,15 @@ int tls_reload(const struct config *c, char *err, size_t errlen)
 	return tls_init(c, err, errlen);
 }
 
-struct bufferevent *tls_accept_bev(struct event_base *base, evutil_socket_t fd)
+struct bufferevent *tls_accept_bev(struct event_base *base, evutil_socket_t fd, int client_certs)
 {
 	struct bufferevent *bev;
 	SSL *ssl = SSL_new(server_ctx); /* holds its own reference to the context */
 
 	if (ssl == NULL)
 		return NULL;
+	if (!client_certs)
+		SSL_set_verify(ssl, SSL_VERIFY_NONE, NULL);
 	bev = bufferevent_openssl_socket_new(base, fd, ssl, BUFFEREVENT_SSL_ACCEPTING,
 					     BEV_OPT_CLOSE_ON_FREE);
 	if (bev == NULL) {
@@ -124,6 +204,40 @@ void tls_describe(struct bufferevent *bev, char *buf, size_t len)
 		return;
 	}
 	snprintf(buf, len, "%s %s", SSL_get_version(ssl), SSL_get_cipher_name(ssl));
+}
+
+int tls_peer_cert(struct bufferevent *bev, char fingerprint[65], int64_t *not_after)
+{
+	static const char hex[] = "0123456789abcdef";
+	SSL *ssl = bufferevent_openssl_get_ssl(bev);
+	X509 *cert;
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+	struct tm tm;
+
+	fingerprint[0] = '\0';
+	*not_after = 0;
+	if (ssl == NULL || !SSL_is_init_finished(ssl))
+		return 0;
+	cert = SSL_get_peer_certificate(ssl); /* a reference of our own */
+	if (cert == NULL)
+		return 0;
+	if (SSL_get_verify_result(ssl) != X509_V_OK || X509_digest(cert, EVP_sha256(), md, &n) != 1 ||
+	    n != 32) {
+		X509_free(cert);
+		ERR_clear_error();
+		return 0;
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		fingerprint[2 * i] = hex[md[i] >> 4];
+		fingerprint[2 * i + 1] = hex[md[i] & 15];
+	}
+	fingerprint[64] = '\0';
+	memset(&tm, 0, sizeof(tm));
+	if (ASN1_TIME_to_tm(X509_get0_notAfter(cert), &tm) == 1)
+		*not_after = (int64_t)timegm(&tm);
+	X509_free(cert);
+	return 1;
 }
 
 void tls_free(void)

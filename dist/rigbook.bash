@@ -1,7 +1,7 @@
 # bash completion for rigbook(1): commands, sub-verbs and options (read from
 # the client's own help, so they cannot drift from it) and resource codes
 # (asked of the server with `rigbook resources --json` when the
-# configuration works; remembered for a minute).
+# configuration works; remembered for a minute); files for `cert add FILE`.
 
 # _rigbook_run ARGS...: the client as typed, with the global options given on
 # the line, in English whatever the language.
@@ -95,6 +95,11 @@ _rigbook()
 	verbs=$(_rigbook_verbs "$cmd")
 	if [[ -n $verbs && $nargs -eq 0 ]]; then
 		COMPREPLY=($(compgen -W "$verbs" -- "$cur"))
+		return
+	fi
+	# cert add FILE: a PEM certificate
+	if [[ $cmd == cert && $verb == add && $nargs -eq 1 ]]; then
+		COMPREPLY=($(compgen -f -- "$cur"))
 		return
 	fi
 	# the first argument that is a resource CODE (after the sub-verb, if any)

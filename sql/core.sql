@@ -178,6 +178,8 @@ BEGIN
       WHEN 'member' THEN (SELECT m.space_id FROM members m WHERE m.id = NEW.object_id)
       WHEN 'token' THEN (SELECT m.space_id FROM tokens t JOIN members m ON m.id = t.member_id
                           WHERE t.id = NEW.object_id)
+      WHEN 'client_cert' THEN (SELECT m.space_id FROM client_certs c JOIN members m ON m.id = c.member_id
+                                WHERE c.id = NEW.object_id)
     END;
   END IF;
   RETURN NEW;

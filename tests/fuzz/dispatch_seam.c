@@ -248,6 +248,16 @@ void conn_auth_failed(uint32_t slot, uint32_t gen)
 	S.conn->auth_failed = 1;
 }
 
+/* No client certificate on the fuzzed connection. */
+const char *conn_client_cert(uint32_t slot, uint32_t gen, int64_t *not_after)
+{
+	(void)slot;
+	(void)gen;
+	if (not_after != NULL)
+		*not_after = 0;
+	return NULL;
+}
+
 /* ------------------------------------------------------------ events.c */
 
 int events_live(void)
@@ -277,6 +287,11 @@ void tls_sha256_hex(const void *data, size_t len, char out[65])
 	(void)len;
 	memset(out, 'a', 64);
 	out[64] = '\0';
+}
+
+int tls_client_auth(void)
+{
+	return TLS_CLIENT_AUTH_OFF;
 }
 
 int tls_random_token(char out[TLS_TOKEN_LEN + 1])

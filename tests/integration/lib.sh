@@ -210,9 +210,12 @@ rb_certs() {
 	rb_give_to_run_as "$RB_TLS"
 }
 
-# rb_ping SERVER TOKEN: one ping with the real client, quietly.
+# rb_ping SERVER TOKEN: one ping with the real client, quietly; with the
+# client configuration RB_READY_CONFIG when set (a client certificate for a
+# rigbookd that requires one).
 rb_ping() {
-	"$RB_CLIENT" --server "$1" --token "$2" --ca "$RB_CA" ping >/dev/null 2>&1
+	"$RB_CLIENT" ${RB_READY_CONFIG:+--config "$RB_READY_CONFIG"} --server "$1" --token "$2" \
+		--ca "$RB_CA" ping >/dev/null 2>&1
 }
 
 # rb_wait_ready PID SERVER TOKEN [SECONDS]: until a ping answers; fails when

@@ -66,6 +66,9 @@ disable_member       DENIED        DENIED         NOTFOUND        DENIED    DENI
 issue_token          NOTFOUND      NOTFOUND       NOTFOUND        OK        DENIED    OK        OK
 list_tokens          NOTFOUND      NOTFOUND       NOTFOUND        OK        DENIED    OK        OK
 revoke_token         NOTFOUND      NOTFOUND       NOTFOUND        NOTFOUND  NOTFOUND  OK        PRECOND
+add_client_cert      NOTFOUND      NOTFOUND       NOTFOUND        OK        DENIED    CONFLICT  CONFLICT
+list_client_certs    NOTFOUND      NOTFOUND       NOTFOUND        OK        DENIED    OK        OK
+revoke_client_cert   NOTFOUND      NOTFOUND       NOTFOUND        NOTFOUND  NOTFOUND  OK        PRECOND
 set_rate             DENIED        DENIED         DENIED          DENIED    DENIED    OK        OK
 list_rates           DENIED        DENIED         DENIED          DENIED    OK        OK        OK
 list_charges         NOTFOUND      NOTFOUND       NOTFOUND        OK        OK        OK        OK
@@ -142,6 +145,10 @@ t_matrix_every_request_every_role() {
 	entry=$(psql_q "SELECT max(id) FROM waitlist")
 	tok=$(psql_q "SELECT t.id FROM tokens t JOIN members m ON m.id = t.member_id WHERE m.handle = 'race01'")
 	ptok=$(psql_q "SELECT t.id FROM tokens t JOIN members m ON m.id = t.member_id WHERE m.handle = 'race02'")
+	# a client certificate of race01's, as the token above: only its operator and admins revoke it
+	local cert
+	cert=$(psql_q "INSERT INTO client_certs (member_id, fingerprint, label)
+		SELECT id, sha256('matrix'::bytea), 'matrix' FROM members WHERE handle = 'race01' RETURNING id" | head -n 1)
 
 	for w in "${MX_WHO[@]}"; do
 		who+=("${w%%:*}=tok-${w#*:}")
@@ -170,6 +177,8 @@ t_matrix_every_request_every_role() {
 		startup_code=acme add_member.handle=mx-new add_member.name="Mx New" add_member.role=ROLE_MEMBER \
 		disable_member.handle=race00 issue_token.member_handle=alice \
 		revoke_token.token_id="$tok" list_tokens.member_handle=alice \
+		add_client_cert.fingerprint="$(printf '%064d' 7)" add_client_cert.label=matrix \
+		revoke_client_cert.cert_id="$cert" list_client_certs.member_handle=alice \
 		tier=external basis=booked currency=CNY effective_from=2031-01-01 hourly=100 increment_minutes=15 \
 		issuer=matrix cap=1000 valid_from=2031-01-01 valid_to=2031-12-31 voucher_id=999999999 \
 		period=2026-03 space_code=test-space institution_code=test-works number=INV-NONE amount=1 \

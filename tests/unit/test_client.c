@@ -63,7 +63,7 @@ static void test_find_ambiguous_and_unknown(void **state)
 	assert_null(cmd_find("res", err, sizeof(err)));
 	assert_string_equal(err, "ambiguous command: res, could be: resources, resource");
 	assert_null(cmd_find("c", err, sizeof(err)));
-	assert_string_equal(err, "ambiguous command: c, could be: calendar, cancel, checkin, checkout, closure, charges");
+	assert_string_equal(err, "ambiguous command: c, could be: calendar, cancel, checkin, checkout, closure, cert, charges");
 	assert_null(cmd_find("s", err, sizeof(err)));
 	assert_string_equal(err, "ambiguous command: s, could be: show, slots, startup, settlement");
 	assert_null(cmd_find("teleport", err, sizeof(err)));
@@ -512,6 +512,24 @@ static void test_config(void **state)
 	memset(&cfg, 0, sizeof(cfg));
 	assert_int_equal(config_load(path, 1, &cfg, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, ":2: unknown key 'sevrer'"));
+	config_free(&cfg);
+	unlink(path);
+	free(path);
+
+	/* a client certificate and its key: paths relative to the file, given together */
+	path = write_file("tls_cert = me.crt\ntls_key = /keys/me.key\n");
+	memset(&cfg, 0, sizeof(cfg));
+	assert_int_equal(config_load(path, 1, &cfg, err, sizeof(err)), 0);
+	assert_string_equal(cfg.tls_cert, "/tmp/me.crt");
+	assert_string_equal(cfg.tls_key, "/keys/me.key");
+	config_free(&cfg);
+	unlink(path);
+	free(path);
+
+	path = write_file("tls_cert = me.crt\n");
+	memset(&cfg, 0, sizeof(cfg));
+	assert_int_equal(config_load(path, 1, &cfg, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "give tls_cert and tls_key together"));
 	config_free(&cfg);
 	unlink(path);
 	free(path);

@@ -62,6 +62,28 @@ static void test_minimal_and_closure(void **state)
 	assert_string_equal(ev.kind, "promoted");
 }
 
+/* The end of a session's access: by token, by client certificate, by member. */
+static void test_access_ended(void **state)
+{
+	struct ev_payload ev;
+	const char *why;
+
+	(void)state;
+	assert_int_equal(parse("v1 kind=access_ended at=5 member=7 token=3", &ev, &why), 0);
+	assert_int_equal(ev.member_id, 7);
+	assert_int_equal(ev.token_id, 3);
+	assert_int_equal(ev.cert_id, 0);
+	assert_true(ev_is_access_ended("v1 kind=access_ended at=5 member=7 cert=4", 41));
+	assert_int_equal(parse("v1 kind=access_ended at=5 member=7 cert=4", &ev, &why), 0);
+	assert_int_equal(ev.token_id, 0);
+	assert_int_equal(ev.cert_id, 4);
+	assert_int_equal(parse("v1 kind=access_ended at=5 member=7", &ev, &why), 0);
+	assert_int_equal(ev.token_id, 0);
+	assert_int_equal(ev.cert_id, 0);
+	assert_int_equal(parse("v1 kind=access_ended at=5 cert=4", &ev, &why), -1);
+	assert_int_equal(parse("v1 kind=access_ended at=5 member=7 cert=4 cert=5", &ev, &why), -1);
+}
+
 static void test_refused(void **state)
 {
 	static const char *const bad[] = {
@@ -173,6 +195,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_minimal_and_closure),
+		cmocka_unit_test(test_access_ended),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_too_long),
 		cmocka_unit_test(test_visible),

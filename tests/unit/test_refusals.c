@@ -52,6 +52,27 @@ static const struct sample samples[] = {
 	{ "idle_timeout", { NULL }, "closing an idle connection" },
 	{ "token_required", { NULL }, "a token is required" },
 	{ "token_invalid", { NULL }, "the token is not valid: unknown, revoked or expired" },
+	{ "client_certificate_required", { NULL },
+	  "this server signs in only with a client certificate registered to a member; a token alone "
+	  "is not enough (set tls_cert and tls_key in the client's configuration)" },
+	{ "certificate_invalid", { NULL },
+	  "the client certificate does not sign in: it is not registered, or revoked, or its member "
+	  "disabled" },
+	{ "invalid_fingerprint", { NULL },
+	  "a certificate's fingerprint is the SHA-256 of its DER encoding: 64 hexadecimal digits" },
+	{ "cert_id_or_fingerprint", { NULL },
+	  "say which certificate: by its id or by its fingerprint, one of them" },
+	{ "cert_not_found", { "cert", "7", NULL }, "there is no client certificate 7" },
+	{ "certs_not_yours", { "member", "li-na", NULL },
+	  "the client certificates of li-na are handled by li-na, an operator of their space or an "
+	  "admin; not by you" },
+	{ "cert_member_disabled", { "member", "li-na", "at", "1796263230", NULL },
+	  "li-na is disabled and gets no client certificates" },
+	{ "cert_exists", { "cert", "7", NULL },
+	  "this certificate is already registered (certificate 7); a fingerprint is registered once, "
+	  "ever" },
+	{ "cert_already_revoked", { "cert", "7", "at", "1796263200", NULL },
+	  "client certificate 7 was already revoked (2026-12-03 02:00 UTC)" },
 	{ "protocol_version_unsupported", { "server_version", "1", "client_version", "7", NULL },
 	  "this server speaks protocol version 1, the client version 7; upgrade the older one" },
 	{ "out_of_memory", { NULL }, "out of memory" },
