@@ -328,6 +328,17 @@ int cmd_csv_headers(const struct cmd_ctx *ctx, const struct cmd_args *args)
 	return -1;
 }
 
+int cmd_date_arg(const struct cmd_ctx *ctx, const char *label, const char *d)
+{
+	if (d == NULL || strlen(d) != 10 || d[4] != '-' || d[7] != '-' ||
+	    strspn(d, "0123456789-") != 10) {
+		cmd_bad_value(ctx, _("%s: '%.40s' is not a date; give it as YYYY-MM-DD"), label,
+			      d != NULL ? d : "");
+		return 0;
+	}
+	return 1;
+}
+
 const char *cmd_csv_header(const char *key, int local)
 {
 	char k[80];

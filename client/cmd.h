@@ -99,6 +99,12 @@ int cmd_minutes_arg(const struct cmd_ctx *ctx, const char *label, const char *va
 int cmd_count_arg(const struct cmd_ctx *ctx, const char *label, const char *value, uint32_t lo,
 		  uint32_t hi, int allow_off, uint32_t *out);
 
+/*
+ * A date given as YYYY-MM-DD: 1, or 0 after "rigbook: CMD: LABEL: '...' is
+ * not a date" (the caller returns CMD_USAGE).
+ */
+int cmd_date_arg(const struct cmd_ctx *ctx, const char *label, const char *d);
+
 void cmd_print_usage(FILE *f, const struct cmd_entry *e);
 /*
  * --csv-headers: "keys" (the default: the column keys, the same in every

@@ -11,64 +11,14 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "render.h"
 #include "rigbook/money.h"
 #include "rigbook/rbtime.h"
 #include "i18n.h"
 
 /* ------------------------------------------------------------ shared */
 
-/* "¥1,234.50" into buf; the wire's currency, CNY when empty. */
-static const char *money(int64_t v, const char *cur, char *buf)
-{
-	if (rb_money_format(v, cur != NULL && cur[0] != '\0' ? cur : "CNY", buf, RB_MONEY_TEXT) != 0)
-		snprintf(buf, RB_MONEY_TEXT, "%" PRId64 " %.3s", v, cur != NULL ? cur : "");
-	return buf;
-}
-
-static const char *plain(int64_t v, char *buf)
-{
-	rb_money_plain(v, buf, RB_MONEY_TEXT);
-	return buf;
-}
-
-/* One CSV field: quoted when it holds a comma, a quote or a line break. */
-static void csv_field(FILE *f, const char *s, int last)
-{
-	char *c = out_clean(s != NULL ? s : "");
-	const char *p = c != NULL ? c : "";
-
-	if (strpbrk(p, ",\"\n\r") != NULL) {
-		fputc('"', f);
-		for (; *p != '\0'; p++) {
-			if (*p == '"')
-				fputc('"', f);
-			fputc(*p, f);
-		}
-		fputc('"', f);
-	} else {
-		fputs(p, f);
-	}
-	free(c);
-	fputc(last ? '\n' : ',', f);
-}
-
-static void csv_row(FILE *f, const char *const *cells, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		csv_field(f, cells[i], i + 1 == n);
-}
-
-/* JSON: an amount as minor units and as people read it. */
-static void json_money(struct out_json *j, const char *key, int64_t v, const char *cur)
-{
-	char buf[RB_MONEY_TEXT], k[64];
-
-	out_json_kv_int(j, key, v);
-	snprintf(k, sizeof(k), "%s_text", key);
-	out_json_kv_string(j, k, money(v, cur, buf));
-}
-
-static int period_ok(struct cmd_ctx *ctx, const char *p)
+static int bill_period_ok(struct cmd_ctx *ctx, const char *p)
 {
 	if (p == NULL)
 		return 1;
@@ -80,17 +30,7 @@ static int period_ok(struct cmd_ctx *ctx, const char *p)
 	return 1;
 }
 
-static int date_ok(struct cmd_ctx *ctx, const char *label, const char *d)
-{
-	if (d == NULL || strlen(d) != 10 || d[4] != '-' || d[7] != '-' || strspn(d, "0123456789-") != 10) {
-		cmd_bad_value(ctx, _("%s: '%.40s' is not a date; give it as YYYY-MM-DD"), label,
-			      d != NULL ? d : "");
-		return 0;
-	}
-	return 1;
-}
-
-static int amount_arg(struct cmd_ctx *ctx, const char *label, const char *v, int64_t *out)
+static int bill_amount_arg(struct cmd_ctx *ctx, const char *label, const char *v, int64_t *out)
 {
 	char err[200];
 
@@ -101,7 +41,7 @@ static int amount_arg(struct cmd_ctx *ctx, const char *label, const char *v, int
 	return 1;
 }
 
-static int pct_arg(struct cmd_ctx *ctx, const char *label, const char *v, uint32_t *out)
+static int bill_pct_arg(struct cmd_ctx *ctx, const char *label, const char *v, uint32_t *out)
 {
 	char err[200];
 	int p;
@@ -114,19 +54,42 @@ static int pct_arg(struct cmd_ctx *ctx, const char *label, const char *v, uint32
 	return 1;
 }
 
-/* "1h45" */
-static void hm(int64_t minutes, char *buf, size_t len)
+/* A percentage: the number in JSON, "25%" in a table. */
+static void bill_pct(uint32_t pct, struct rnd_val *v)
 {
-	snprintf(buf, len, "%" PRId64 "h%02" PRId64, minutes / 60, minutes % 60);
+	v->u = pct;
+	snprintf(v->buf, sizeof(v->buf), "%" PRIu32 "%%", pct);
+	v->table = v->buf;
 }
 
-static int print_table(struct out_table *t)
+/* A list of n rows through out, from its start to its end; a status. */
+static int bill_rows(struct rnd *out, const void *const *rows, size_t n)
 {
-	if (t == NULL)
+	int bad = rnd_begin(out) != 0;
+
+	for (size_t i = 0; !bad && i < n; i++)
+		bad = rnd_row(out, rows[i]) != 0;
+	if (rnd_end(out) != 0 || bad)
 		return cmd_failed(_("out of memory"));
-	out_table_print(t, stdout);
-	out_table_free(t);
 	return CMD_OK;
+}
+
+/* A reply's object as JSON, alone. */
+static void bill_json_one(const struct rnd_col *cols, size_t n, const void *row)
+{
+	struct rnd r;
+	struct out_json j;
+
+	rnd_init(&r, RND_JSON, stdout, cols, n, NULL);
+	out_json_init(&j, stdout);
+	rnd_json_object(&r, &j, row);
+	out_json_finish(&j);
+}
+
+/* The format a list command writes: --json, --csv or a table. */
+static enum rnd_format bill_format(const struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	return ctx->json ? RND_JSON : cmd_arg(args, "csv") != NULL ? RND_CSV : RND_TABLE;
 }
 
 /* ------------------------------------------------------------ rate */
@@ -147,30 +110,63 @@ static const struct cmd_opt rate_opts[] = {
 	{ NULL, 0, NULL },
 };
 
-static void json_rate(struct out_json *j, const Rigbook__RateCard *c)
+/* STEP "60m" */
+static void get_step(const void *row, const struct rnd *r, struct rnd_val *v)
 {
-	out_json_begin_object(j);
-	out_json_kv_uint(j, "id", c->id);
-	out_json_kv_string(j, "resource", c->resource_code);
-	out_json_kv_string(j, "tier", c->tier);
-	out_json_kv_string(j, "currency", c->currency);
-	json_money(j, "hourly", c->hourly, c->currency);
-	out_json_kv_uint(j, "increment_minutes", c->increment_minutes);
-	json_money(j, "minimum", c->minimum, c->currency);
-	if (c->day_rate >= 0) {
-		json_money(j, "day_rate", c->day_rate, c->currency);
-	} else {
-		out_json_key(j, "day_rate");
-		out_json_null(j);
-	}
-	out_json_kv_uint(j, "day_hours", c->day_hours);
-	out_json_kv_string(j, "basis", c->basis);
-	out_json_kv_uint(j, "late_fee_pct", c->late_fee_pct);
-	out_json_kv_uint(j, "no_show_fee_pct", c->no_show_fee_pct);
-	out_json_kv_string(j, "from", c->effective_from);
-	out_json_kv_string(j, "set_by", c->set_by);
-	out_json_end_object(j);
+	const Rigbook__RateCard *c = row;
+
+	(void)r;
+	v->u = c->increment_minutes;
+	snprintf(v->buf, sizeof(v->buf), "%" PRIu32 "m", c->increment_minutes);
+	v->table = v->buf;
 }
+
+/* DAY "¥800.00 from 6h", or none */
+static void get_day(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	const Rigbook__RateCard *c = row;
+	char m[RB_MONEY_TEXT];
+
+	v->i = c->day_rate;
+	v->s = c->currency;
+	v->null = c->day_rate < 0;
+	if (r->fmt == RND_TABLE && !v->null) {
+		snprintf(v->buf, sizeof(v->buf), _("%s from %" PRIu32 "h"), rnd_money(c->day_rate, c->currency, m),
+			 c->day_hours);
+		v->table = v->buf;
+	}
+}
+
+static void get_late(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	(void)r;
+	bill_pct(((const Rigbook__RateCard *)row)->late_fee_pct, v);
+}
+
+static void get_no_show(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	(void)r;
+	bill_pct(((const Rigbook__RateCard *)row)->no_show_fee_pct, v);
+}
+
+static const struct rnd_col rate_cols[] = {
+	{ "id", NULL, N_("ID"), RND_UINT, 0, RND_U64(Rigbook__RateCard, id) },
+	{ "resource", NULL, NULL, RND_TEXT, 0, RND_STR(Rigbook__RateCard, resource_code) },
+	{ "tier", NULL, N_("TIER"), RND_TEXT, 0, RND_STR(Rigbook__RateCard, tier) },
+	{ "from", NULL, N_("FROM"), RND_DATE, 0, RND_STR(Rigbook__RateCard, effective_from) },
+	{ "currency", NULL, NULL, RND_TEXT, 0, RND_STR(Rigbook__RateCard, currency) },
+	{ "hourly", NULL, N_("HOURLY"), RND_MONEY, 0, RND_I64(Rigbook__RateCard, hourly),
+	  RND_AUX(Rigbook__RateCard, currency) },
+	{ "increment_minutes", NULL, N_("STEP"), RND_UINT, 0, .get = get_step },
+	{ "minimum", NULL, N_("MINIMUM"), RND_MONEY, 0, RND_I64(Rigbook__RateCard, minimum),
+	  RND_AUX(Rigbook__RateCard, currency) },
+	{ "day_rate", NULL, N_("DAY"), RND_MONEY, 0, .get = get_day },
+	{ "day_hours", NULL, NULL, RND_UINT, 0, RND_U32(Rigbook__RateCard, day_hours) },
+	{ "basis", NULL, N_("BASIS"), RND_TEXT, 0, RND_STR(Rigbook__RateCard, basis) },
+	{ "late_fee_pct", NULL, N_("LATE"), RND_UINT, 0, .get = get_late },
+	{ "no_show_fee_pct", NULL, N_("NO-SHOW"), RND_UINT, 0, .get = get_no_show },
+	{ "set_by", NULL, NULL, RND_TEXT, 0, RND_STR(Rigbook__RateCard, set_by) },
+};
 
 static int rate_set(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
@@ -192,14 +188,14 @@ static int rate_set(struct cmd_ctx *ctx, const struct cmd_args *args)
 		return cmd_usage_error(ctx, _("rate set takes the resource's code"));
 	if (tier == NULL || hourly == NULL || inc == NULL || basis == NULL || from == NULL)
 		return cmd_usage_error(ctx, _("rate set needs --tier, --hourly, --increment, --basis and --from"));
-	if (!amount_arg(ctx, "--hourly", hourly, &q.hourly))
+	if (!bill_amount_arg(ctx, "--hourly", hourly, &q.hourly))
 		return CMD_USAGE;
 	if (cmd_minutes_arg(ctx, "--increment", inc, 1, 0, &q.increment_minutes) != CMD_OK)
 		return CMD_USAGE;
-	if (min != NULL && !amount_arg(ctx, "--minimum", min, &q.minimum))
+	if (min != NULL && !bill_amount_arg(ctx, "--minimum", min, &q.minimum))
 		return CMD_USAGE;
 	q.day_rate = -1;
-	if (day != NULL && !amount_arg(ctx, "--day", day, &q.day_rate))
+	if (day != NULL && !bill_amount_arg(ctx, "--day", day, &q.day_rate))
 		return CMD_USAGE;
 	if (after != NULL) {
 		if (day == NULL)
@@ -208,11 +204,11 @@ static int rate_set(struct cmd_ctx *ctx, const struct cmd_args *args)
 			return CMD_USAGE;
 		q.day_hours = minutes;
 	}
-	if (late != NULL && !pct_arg(ctx, "--late-fee", late, &q.late_fee_pct))
+	if (late != NULL && !bill_pct_arg(ctx, "--late-fee", late, &q.late_fee_pct))
 		return CMD_USAGE;
-	if (ns != NULL && !pct_arg(ctx, "--no-show-fee", ns, &q.no_show_fee_pct))
+	if (ns != NULL && !bill_pct_arg(ctx, "--no-show-fee", ns, &q.no_show_fee_pct))
 		return CMD_USAGE;
-	if (!date_ok(ctx, "--from", from))
+	if (!cmd_date_arg(ctx, "--from", from))
 		return CMD_USAGE;
 	q.resource_code = (char *)args->pos[1];
 	q.tier = (char *)tier;
@@ -230,19 +226,15 @@ static int rate_set(struct cmd_ctx *ctx, const struct cmd_args *args)
 		return cmd_failed(_("the server's answer holds no rate"));
 	}
 	if (ctx->json) {
-		struct out_json j;
-
-		out_json_init(&j, stdout);
-		json_rate(&j, c);
-		out_json_finish(&j);
+		bill_json_one(rate_cols, RND_NCOLS(rate_cols), c);
 	} else {
 		printf(_("rate %" PRIu64 " of "), c->id);
 		out_put_clean(stdout, c->resource_code);
 		printf(_(" for %s from %s: %s an hour in %" PRIu32 "-minute steps, at least %s"),
-		       c->tier, c->effective_from, money(c->hourly, c->currency, a), c->increment_minutes,
-		       money(c->minimum, c->currency, b));
+		       c->tier, c->effective_from, rnd_money(c->hourly, c->currency, a), c->increment_minutes,
+		       rnd_money(c->minimum, c->currency, b));
 		if (c->day_rate >= 0)
-			printf(_(", %s a day from %" PRIu32 " hours"), money(c->day_rate, c->currency, d),
+			printf(_(", %s a day from %" PRIu32 " hours"), rnd_money(c->day_rate, c->currency, d),
 			       c->day_hours);
 		printf(_("; charged on %s time; late cancellation %" PRIu32 "%%, no-show %" PRIu32 "%%\n"),
 		       c->basis, c->late_fee_pct, c->no_show_fee_pct);
@@ -253,13 +245,11 @@ static int rate_set(struct cmd_ctx *ctx, const struct cmd_args *args)
 
 static int rate_list(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	static const char *const hdr[] = { N_("ID"), N_("TIER"), N_("FROM"), N_("HOURLY"), N_("STEP"), N_("MINIMUM"),
-					   N_("DAY"), N_("BASIS"), N_("LATE"), N_("NO-SHOW") };
 	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
 	Rigbook__ListRatesRequest q = RIGBOOK__LIST_RATES_REQUEST__INIT;
 	Rigbook__Response *resp;
 	const Rigbook__ListRatesReply *l;
-	struct out_table *t;
+	struct rnd out;
 	int rc;
 
 	if (args->npos != 2)
@@ -271,49 +261,15 @@ static int rate_list(struct cmd_ctx *ctx, const struct cmd_args *args)
 	if (rc != CMD_OK)
 		return rc;
 	l = resp->list_rates;
-	if (ctx->json) {
-		struct out_json j;
-
-		out_json_init(&j, stdout);
-		out_json_begin_array(&j);
-		for (size_t i = 0; l != NULL && i < l->n_rates; i++)
-			json_rate(&j, l->rates[i]);
-		out_json_end_array(&j);
-		out_json_finish(&j);
-		rigbook__response__free_unpacked(resp, NULL);
-		return CMD_OK;
-	}
-	if (l == NULL || l->n_rates == 0) {
+	if (!ctx->json && (l == NULL || l->n_rates == 0)) {
 		printf(_("%s has no rates: its bookings are not charged\n"), args->pos[1]);
 		rigbook__response__free_unpacked(resp, NULL);
 		return CMD_OK;
 	}
-	t = out_table_new(10, hdr);
-	for (size_t i = 0; t != NULL && i < l->n_rates; i++) {
-		const Rigbook__RateCard *c = l->rates[i];
-		char id[24], a[RB_MONEY_TEXT], b[RB_MONEY_TEXT], d[RB_MONEY_TEXT + 16], step[16];
-		char late[8], ns[8];
-		const char *cells[10] = { id, c->tier, c->effective_from, money(c->hourly, c->currency, a),
-					  step, money(c->minimum, c->currency, b), "-", c->basis, late, ns };
-
-		snprintf(id, sizeof(id), "%" PRIu64, c->id);
-		snprintf(step, sizeof(step), "%" PRIu32 "m", c->increment_minutes);
-		snprintf(late, sizeof(late), "%" PRIu32 "%%", c->late_fee_pct);
-		snprintf(ns, sizeof(ns), "%" PRIu32 "%%", c->no_show_fee_pct);
-		if (c->day_rate >= 0) {
-			char m[RB_MONEY_TEXT];
-
-			snprintf(d, sizeof(d), _("%s from %" PRIu32 "h"), money(c->day_rate, c->currency, m),
-				 c->day_hours);
-			cells[6] = d;
-		}
-		if (out_table_add(t, cells) != 0) {
-			out_table_free(t);
-			t = NULL;
-		}
-	}
+	rnd_init(&out, ctx->json ? RND_JSON : RND_TABLE, stdout, rate_cols, RND_NCOLS(rate_cols), NULL);
+	rc = bill_rows(&out, l != NULL ? (const void *const *)l->rates : NULL, l != NULL ? l->n_rates : 0);
 	rigbook__response__free_unpacked(resp, NULL);
-	return print_table(t);
+	return rc;
 }
 
 static int rate_tier(struct cmd_ctx *ctx, const struct cmd_args *args)
@@ -400,25 +356,45 @@ static const struct cmd_opt charges_opts[] = {
 	{ NULL, 0, NULL },
 };
 
+static const struct rnd_col charge_cols[] = {
+	{ "id", NC_("csv", "id"), N_("ID"), RND_UINT, 0, RND_U64(Rigbook__Charge, id) },
+	{ "date", NC_("csv", "date"), N_("DATE"), RND_DATE, 0, RND_STR(Rigbook__Charge, charged_on) },
+	{ "startup", NC_("csv", "startup"), N_("STARTUP"), RND_TEXT, 0, RND_STR(Rigbook__Charge, startup_code) },
+	{ "resource", NC_("csv", "resource"), N_("RESOURCE"), RND_TEXT, 0,
+	  RND_STR(Rigbook__Charge, resource_code) },
+	{ "institution", NC_("csv", "institution"), NULL, RND_TEXT, 0,
+	  RND_STR(Rigbook__Charge, institution_code) },
+	{ "booking_id", NC_("csv", "booking"), N_("BOOKING"), RND_UINT, RND_DASH,
+	  RND_U64(Rigbook__Charge, booking_id) },
+	{ "kind", NC_("csv", "kind"), N_("KIND"), RND_TEXT, 0, RND_STR(Rigbook__Charge, kind) },
+	{ "tier", NC_("csv", "tier"), NULL, RND_TEXT, 0, RND_STR(Rigbook__Charge, tier) },
+	/* credit lines and reversals charge no time */
+	{ "minutes", NC_("csv", "minutes"), N_("CHARGED"), RND_MINUTES, RND_DASH,
+	  RND_I64(Rigbook__Charge, minutes) },
+	{ "currency", NC_("csv", "currency"), NULL, RND_TEXT, 0, RND_STR(Rigbook__Charge, currency) },
+	{ "amount", NC_("csv", "amount"), N_("AMOUNT"), RND_MONEY, 0, RND_I64(Rigbook__Charge, amount),
+	  RND_AUX(Rigbook__Charge, currency) },
+	{ "rate_id", NC_("csv", "rate"), NULL, RND_UINT, 0, RND_U64(Rigbook__Charge, rate_id) },
+	{ "invoice", NC_("csv", "invoice"), N_("INVOICE"), RND_TEXT, RND_DASH,
+	  RND_STR(Rigbook__Charge, invoice_number) },
+	{ "description", NC_("csv", "description"), NULL, RND_TEXT, 0,
+	  RND_STR(Rigbook__Charge, description) },
+};
+
 static int cmd_charges_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	static const char *const hdr[] = { N_("ID"), N_("DATE"), N_("STARTUP"), N_("RESOURCE"), N_("BOOKING"), N_("KIND"),
-					   N_("CHARGED"), N_("AMOUNT"), N_("INVOICE") };
-	static const char *const csv_hdr[] = { NC_("csv", "id"), NC_("csv", "date"), NC_("csv", "startup"), NC_("csv", "resource"), NC_("csv", "institution"),
-					       NC_("csv", "booking"), NC_("csv", "kind"), NC_("csv", "tier"), NC_("csv", "minutes"), NC_("csv", "currency"),
-					       NC_("csv", "amount"), NC_("csv", "rate"), NC_("csv", "invoice"), NC_("csv", "description") };
 	const char *period = cmd_arg(args, "period"), *startup = cmd_arg(args, "startup");
 	int csv = cmd_arg(args, "csv") != NULL, local = cmd_csv_headers(ctx, args);
 	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
 	Rigbook__ListChargesRequest q = RIGBOOK__LIST_CHARGES_REQUEST__INIT;
 	Rigbook__Response *resp;
 	const Rigbook__ListChargesReply *l;
-	struct out_table *t;
+	struct rnd out;
 	int64_t total = 0;
 	const char *cur = NULL;
 	int mixed = 0, rc;
 
-	if (local < 0 || !period_ok(ctx, period))
+	if (local < 0 || !bill_period_ok(ctx, period))
 		return CMD_USAGE;
 	q.period = (char *)(period != NULL ? period : "");
 	q.startup_code = (char *)(startup != NULL ? startup : "");
@@ -428,97 +404,28 @@ static int cmd_charges_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	if (rc != CMD_OK)
 		return rc;
 	l = resp->list_charges;
-	if (ctx->json) {
-		struct out_json j;
-
-		out_json_init(&j, stdout);
-		out_json_begin_array(&j);
-		for (size_t i = 0; l != NULL && i < l->n_charges; i++) {
-			const Rigbook__Charge *c = l->charges[i];
-
-			out_json_begin_object(&j);
-			out_json_kv_uint(&j, "id", c->id);
-			out_json_kv_string(&j, "date", c->charged_on);
-			out_json_kv_string(&j, "startup", c->startup_code);
-			out_json_kv_string(&j, "resource", c->resource_code);
-			out_json_kv_string(&j, "institution", c->institution_code);
-			out_json_kv_uint(&j, "booking_id", c->booking_id);
-			out_json_kv_string(&j, "kind", c->kind);
-			out_json_kv_string(&j, "tier", c->tier);
-			out_json_kv_int(&j, "minutes", c->minutes);
-			out_json_kv_string(&j, "currency", c->currency);
-			json_money(&j, "amount", c->amount, c->currency);
-			out_json_kv_uint(&j, "rate_id", c->rate_id);
-			out_json_kv_string(&j, "invoice", c->invoice_number);
-			out_json_kv_string(&j, "description", c->description);
-			out_json_end_object(&j);
-		}
-		out_json_end_array(&j);
-		out_json_finish(&j);
-		rigbook__response__free_unpacked(resp, NULL);
-		return CMD_OK;
-	}
-	if (csv) {
-		const char *names[14];
-
-		for (size_t i = 0; i < 14; i++)
-			names[i] = cmd_csv_header(csv_hdr[i], local);
-		csv_row(stdout, names, 14);
-		for (size_t i = 0; l != NULL && i < l->n_charges; i++) {
-			const Rigbook__Charge *c = l->charges[i];
-			char id[24], bk[24], mins[24], rate[24], a[RB_MONEY_TEXT];
-			const char *cells[14] = { id, c->charged_on, c->startup_code, c->resource_code,
-						  c->institution_code, bk, c->kind, c->tier, mins,
-						  c->currency, plain(c->amount, a), rate,
-						  c->invoice_number, c->description };
-
-			snprintf(id, sizeof(id), "%" PRIu64, c->id);
-			snprintf(bk, sizeof(bk), "%" PRIu64, c->booking_id);
-			snprintf(mins, sizeof(mins), "%" PRId64, c->minutes);
-			snprintf(rate, sizeof(rate), "%" PRIu64, c->rate_id);
-			csv_row(stdout, cells, 14);
-		}
-		rigbook__response__free_unpacked(resp, NULL);
-		return CMD_OK;
-	}
-	if (l == NULL || l->n_charges == 0) {
+	if (!ctx->json && !csv && (l == NULL || l->n_charges == 0)) {
 		puts(_("no charges"));
 		rigbook__response__free_unpacked(resp, NULL);
 		return CMD_OK;
 	}
-	t = out_table_new(9, hdr);
-	for (size_t i = 0; t != NULL && i < l->n_charges; i++) {
+	rnd_init(&out, ctx->json ? RND_JSON : csv ? RND_CSV : RND_TABLE, stdout, charge_cols,
+		 RND_NCOLS(charge_cols), NULL);
+	out.local = local;
+	rc = bill_rows(&out, l != NULL ? (const void *const *)l->charges : NULL, l != NULL ? l->n_charges : 0);
+	for (size_t i = 0; rc == CMD_OK && out.fmt == RND_TABLE && i < l->n_charges; i++) {
 		const Rigbook__Charge *c = l->charges[i];
-		char id[24], bk[24], mins[32], a[RB_MONEY_TEXT];
-		const char *cells[9] = { id, c->charged_on, c->startup_code, c->resource_code, bk,
-					 c->kind, mins, money(c->amount, c->currency, a),
-					 c->invoice_number[0] != '\0' ? c->invoice_number : "-" };
 
-		snprintf(id, sizeof(id), "%" PRIu64, c->id);
-		if (c->booking_id != 0)
-			snprintf(bk, sizeof(bk), "%" PRIu64, c->booking_id);
-		else
-			snprintf(bk, sizeof(bk), "-");
-		/* credit lines and reversals charge no time */
-		if (c->minutes == 0)
-			snprintf(mins, sizeof(mins), "-");
-		else
-			hm(c->minutes, mins, sizeof(mins));
 		if (cur == NULL)
 			cur = c->currency;
 		else if (strcmp(cur, c->currency) != 0)
 			mixed = 1;
 		total += c->amount;
-		if (out_table_add(t, cells) != 0) {
-			out_table_free(t);
-			t = NULL;
-		}
 	}
-	rc = print_table(t);
-	if (rc == CMD_OK && !mixed) {
+	if (rc == CMD_OK && out.fmt == RND_TABLE && !mixed) {
 		char a[RB_MONEY_TEXT];
 
-		printf(_("total %s in %zu line%s\n"), money(total, cur, a), l->n_charges,
+		printf(_("total %s in %zu line%s\n"), rnd_money(total, cur, a), l->n_charges,
 		       l->n_charges == 1 ? "" : "s");
 	}
 	rigbook__response__free_unpacked(resp, NULL);
@@ -551,49 +458,6 @@ static const struct cmd_opt voucher_opts[] = {
 	{ NULL, 0, NULL },
 };
 
-static void json_voucher(struct out_json *j, const Rigbook__Voucher *v,
-			 Rigbook__VoucherRedemption *const *d, size_t nd)
-{
-	out_json_begin_object(j);
-	out_json_kv_uint(j, "id", v->id);
-	out_json_kv_string(j, "startup", v->startup_code);
-	out_json_kv_string(j, "issuer", v->issuer);
-	out_json_kv_uint(j, "coverage_pct", v->coverage_pct);
-	out_json_kv_string(j, "currency", v->currency);
-	json_money(j, "cap", v->cap, v->currency);
-	json_money(j, "used", v->used, v->currency);
-	json_money(j, "balance", v->balance, v->currency);
-	out_json_kv_string(j, "from", v->valid_from);
-	out_json_kv_string(j, "to", v->valid_to);
-	out_json_key(j, "institutions");
-	out_json_begin_array(j);
-	for (size_t i = 0; i < v->n_institutions; i++)
-		out_json_string(j, v->institutions[i]);
-	out_json_end_array(j);
-	out_json_key(j, "kinds");
-	out_json_begin_array(j);
-	for (size_t i = 0; i < v->n_kinds; i++)
-		out_json_string(j, v->kinds[i]);
-	out_json_end_array(j);
-	if (d != NULL) {
-		out_json_key(j, "redemptions");
-		out_json_begin_array(j);
-		for (size_t i = 0; i < nd; i++) {
-			out_json_begin_object(j);
-			out_json_kv_string(j, "invoice", d[i]->invoice_number);
-			out_json_kv_string(j, "period", d[i]->period);
-			out_json_kv_string(j, "resource", d[i]->resource_code);
-			out_json_kv_string(j, "date", d[i]->charged_on);
-			out_json_kv_uint(j, "booking_id", d[i]->booking_id);
-			json_money(j, "line", d[i]->line_amount, v->currency);
-			json_money(j, "amount", d[i]->amount, v->currency);
-			out_json_end_object(j);
-		}
-		out_json_end_array(j);
-	}
-	out_json_end_object(j);
-}
-
 /* "bill-univ; pilot_line" or "any" */
 static void limits_text(const Rigbook__Voucher *v, char *buf, size_t len)
 {
@@ -609,6 +473,106 @@ static void limits_text(const Rigbook__Voucher *v, char *buf, size_t len)
 		snprintf(buf, len, _("any"));
 }
 
+static void get_coverage(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	(void)r;
+	bill_pct(((const Rigbook__Voucher *)row)->coverage_pct, v);
+}
+
+static void get_limits(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	(void)r;
+	limits_text(row, v->buf, sizeof(v->buf));
+	v->s = v->buf;
+}
+
+static void json_strings(struct out_json *j, const char *key, char *const *s, size_t n)
+{
+	out_json_key(j, key);
+	out_json_begin_array(j);
+	for (size_t i = 0; i < n; i++)
+		out_json_string(j, s[i]);
+	out_json_end_array(j);
+}
+
+static void json_limits(struct out_json *j, const void *row, const struct rnd *r)
+{
+	const Rigbook__Voucher *v = row;
+
+	(void)r;
+	json_strings(j, "institutions", v->institutions, v->n_institutions);
+	json_strings(j, "kinds", v->kinds, v->n_kinds);
+}
+
+/* A redemption's amounts are in its voucher's currency (the renderer's ctx). */
+static void get_line_amount(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	v->i = ((const Rigbook__VoucherRedemption *)row)->line_amount;
+	v->s = ((const Rigbook__Voucher *)r->ctx)->currency;
+}
+
+static void get_paid(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	v->i = ((const Rigbook__VoucherRedemption *)row)->amount;
+	v->s = ((const Rigbook__Voucher *)r->ctx)->currency;
+}
+
+static const struct rnd_col redemption_cols[] = {
+	{ "invoice", NULL, N_("INVOICE"), RND_TEXT, 0, RND_STR(Rigbook__VoucherRedemption, invoice_number) },
+	{ "period", NULL, N_("PERIOD"), RND_TEXT, 0, RND_STR(Rigbook__VoucherRedemption, period) },
+	{ "date", NULL, N_("DATE"), RND_DATE, 0, RND_STR(Rigbook__VoucherRedemption, charged_on) },
+	{ "resource", NULL, N_("RESOURCE"), RND_TEXT, 0, RND_STR(Rigbook__VoucherRedemption, resource_code) },
+	{ "booking_id", NULL, N_("BOOKING"), RND_UINT, 0, RND_U64(Rigbook__VoucherRedemption, booking_id) },
+	{ "line", NULL, N_("LINE"), RND_MONEY, 0, .get = get_line_amount },
+	{ "amount", NULL, N_("PAID"), RND_MONEY, 0, .get = get_paid },
+};
+
+/* The redemptions of a voucher show: the reply is the renderer's ctx. */
+static void json_redemptions(struct out_json *j, const void *row, const struct rnd *r)
+{
+	const Rigbook__VoucherReply *reply = r->ctx;
+	struct rnd sub;
+
+	rnd_init(&sub, RND_JSON, stdout, redemption_cols, RND_NCOLS(redemption_cols), row);
+	out_json_key(j, "redemptions");
+	out_json_begin_array(j);
+	for (size_t i = 0; reply != NULL && i < reply->n_redemptions; i++)
+		rnd_json_object(&sub, j, reply->redemptions[i]);
+	out_json_end_array(j);
+}
+
+static const struct rnd_col voucher_cols[] = {
+	{ "id", NULL, N_("ID"), RND_UINT, 0, RND_U64(Rigbook__Voucher, id) },
+	{ "startup", NULL, N_("STARTUP"), RND_TEXT, 0, RND_STR(Rigbook__Voucher, startup_code) },
+	{ "issuer", NULL, N_("ISSUER"), RND_TEXT, 0, RND_STR(Rigbook__Voucher, issuer) },
+	{ "coverage_pct", NULL, N_("COVERAGE"), RND_UINT, 0, .get = get_coverage },
+	{ "currency", NULL, NULL, RND_TEXT, 0, RND_STR(Rigbook__Voucher, currency) },
+	{ "cap", NULL, N_("CAP"), RND_MONEY, 0, RND_I64(Rigbook__Voucher, cap), RND_AUX(Rigbook__Voucher, currency) },
+	{ "used", NULL, N_("USED"), RND_MONEY, 0, RND_I64(Rigbook__Voucher, used),
+	  RND_AUX(Rigbook__Voucher, currency) },
+	{ "balance", NULL, N_("BALANCE"), RND_MONEY, 0, RND_I64(Rigbook__Voucher, balance),
+	  RND_AUX(Rigbook__Voucher, currency) },
+	{ "from", NULL, N_("FROM"), RND_DATE, 0, RND_STR(Rigbook__Voucher, valid_from) },
+	{ "to", NULL, N_("TO"), RND_DATE, 0, RND_STR(Rigbook__Voucher, valid_to) },
+	{ NULL, NULL, N_("FOR"), RND_TEXT, 0, .get = get_limits },
+	{ NULL, NULL, NULL, RND_CUSTOM, 0, .json = json_limits },
+	/* voucher show's: the renderer's ctx is the reply */
+	{ NULL, NULL, NULL, RND_CUSTOM, RND_OPT, .json = json_redemptions },
+};
+
+/* One voucher as JSON; with its redemptions when reply (voucher show's) is given. */
+static void voucher_json(const Rigbook__Voucher *v, const Rigbook__VoucherReply *reply)
+{
+	struct rnd r;
+	struct out_json j;
+
+	rnd_init(&r, RND_JSON, stdout, voucher_cols, RND_NCOLS(voucher_cols), reply);
+	r.optional = reply != NULL;
+	out_json_init(&j, stdout);
+	rnd_json_object(&r, &j, v);
+	out_json_finish(&j);
+}
+
 static void print_voucher_head(const Rigbook__Voucher *v)
 {
 	char a[RB_MONEY_TEXT], b[RB_MONEY_TEXT], c[RB_MONEY_TEXT], lim[300];
@@ -618,12 +582,12 @@ static void print_voucher_head(const Rigbook__Voucher *v)
 	fputs(_(" from "), stdout);
 	out_put_clean(stdout, v->issuer);
 	printf(_(": %" PRIu32 "%% of each charge up to %s, %s to %s\n"), v->coverage_pct,
-	       money(v->cap, v->currency, a), v->valid_from, v->valid_to);
+	       rnd_money(v->cap, v->currency, a), v->valid_from, v->valid_to);
 	limits_text(v, lim, sizeof(lim));
 	fputs(_("  for: "), stdout);
 	out_put_clean(stdout, lim);
-	printf(_("\n  used %s, balance %s\n"), money(v->used, v->currency, b),
-	       money(v->balance, v->currency, c));
+	printf(_("\n  used %s, balance %s\n"), rnd_money(v->used, v->currency, b),
+	       rnd_money(v->balance, v->currency, c));
 }
 
 static int voucher_add(struct cmd_ctx *ctx, const struct cmd_args *args)
@@ -643,8 +607,8 @@ static int voucher_add(struct cmd_ctx *ctx, const struct cmd_args *args)
 		return cmd_usage_error(ctx, _("voucher add takes no more arguments, only options"));
 	if (startup == NULL || issuer == NULL || cov == NULL || cap == NULL || from == NULL || to == NULL)
 		return cmd_usage_error(ctx, _("voucher add needs --startup, --issuer, --coverage, --cap, --from and --to"));
-	if (!pct_arg(ctx, "--coverage", cov, &q.coverage_pct) || !amount_arg(ctx, "--cap", cap, &q.cap) ||
-	    !date_ok(ctx, "--from", from) || !date_ok(ctx, "--to", to))
+	if (!bill_pct_arg(ctx, "--coverage", cov, &q.coverage_pct) || !bill_amount_arg(ctx, "--cap", cap, &q.cap) ||
+	    !cmd_date_arg(ctx, "--from", from) || !cmd_date_arg(ctx, "--to", to))
 		return CMD_USAGE;
 	q.startup_code = (char *)startup;
 	q.issuer = (char *)issuer;
@@ -666,11 +630,7 @@ static int voucher_add(struct cmd_ctx *ctx, const struct cmd_args *args)
 		return cmd_failed(_("the server's answer holds no voucher"));
 	}
 	if (ctx->json) {
-		struct out_json j;
-
-		out_json_init(&j, stdout);
-		json_voucher(&j, r->voucher, NULL, 0);
-		out_json_finish(&j);
+		voucher_json(r->voucher, NULL);
 	} else {
 		print_voucher_head(r->voucher);
 	}
@@ -680,14 +640,12 @@ static int voucher_add(struct cmd_ctx *ctx, const struct cmd_args *args)
 
 static int voucher_list(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	static const char *const hdr[] = { N_("ID"), N_("STARTUP"), N_("ISSUER"), N_("COVERAGE"), N_("CAP"), N_("USED"),
-					   N_("BALANCE"), N_("FROM"), N_("TO"), N_("FOR") };
 	const char *startup = cmd_arg(args, "startup");
 	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
 	Rigbook__ListVouchersRequest q = RIGBOOK__LIST_VOUCHERS_REQUEST__INIT;
 	Rigbook__Response *resp;
 	const Rigbook__ListVouchersReply *l;
-	struct out_table *t;
+	struct rnd out;
 	int rc;
 
 	q.startup_code = (char *)(startup != NULL ? startup : "");
@@ -697,53 +655,25 @@ static int voucher_list(struct cmd_ctx *ctx, const struct cmd_args *args)
 	if (rc != CMD_OK)
 		return rc;
 	l = resp->list_vouchers;
-	if (ctx->json) {
-		struct out_json j;
-
-		out_json_init(&j, stdout);
-		out_json_begin_array(&j);
-		for (size_t i = 0; l != NULL && i < l->n_vouchers; i++)
-			json_voucher(&j, l->vouchers[i], NULL, 0);
-		out_json_end_array(&j);
-		out_json_finish(&j);
-		rigbook__response__free_unpacked(resp, NULL);
-		return CMD_OK;
-	}
-	if (l == NULL || l->n_vouchers == 0) {
+	if (!ctx->json && (l == NULL || l->n_vouchers == 0)) {
 		puts(_("no vouchers"));
 		rigbook__response__free_unpacked(resp, NULL);
 		return CMD_OK;
 	}
-	t = out_table_new(10, hdr);
-	for (size_t i = 0; t != NULL && i < l->n_vouchers; i++) {
-		const Rigbook__Voucher *v = l->vouchers[i];
-		char id[24], pct[8], a[RB_MONEY_TEXT], b[RB_MONEY_TEXT], c[RB_MONEY_TEXT], lim[300];
-		const char *cells[10] = { id, v->startup_code, v->issuer, pct,
-					  money(v->cap, v->currency, a), money(v->used, v->currency, b),
-					  money(v->balance, v->currency, c), v->valid_from, v->valid_to,
-					  lim };
-
-		snprintf(id, sizeof(id), "%" PRIu64, v->id);
-		snprintf(pct, sizeof(pct), "%" PRIu32 "%%", v->coverage_pct);
-		limits_text(v, lim, sizeof(lim));
-		if (out_table_add(t, cells) != 0) {
-			out_table_free(t);
-			t = NULL;
-		}
-	}
+	rnd_init(&out, ctx->json ? RND_JSON : RND_TABLE, stdout, voucher_cols, RND_NCOLS(voucher_cols), NULL);
+	out.optional = 0;
+	rc = bill_rows(&out, l != NULL ? (const void *const *)l->vouchers : NULL, l != NULL ? l->n_vouchers : 0);
 	rigbook__response__free_unpacked(resp, NULL);
-	return print_table(t);
+	return rc;
 }
 
 static int voucher_show(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	static const char *const hdr[] = { N_("INVOICE"), N_("PERIOD"), N_("DATE"), N_("RESOURCE"), N_("BOOKING"),
-					   N_("LINE"), N_("PAID") };
 	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
 	Rigbook__GetVoucherRequest q = RIGBOOK__GET_VOUCHER_REQUEST__INIT;
 	Rigbook__Response *resp;
 	const Rigbook__VoucherReply *r;
-	struct out_table *t;
+	struct rnd out;
 	int rc;
 
 	if (args->npos != 2 || cmd_booking_id(args->pos[1], &q.voucher_id) != 0)
@@ -759,11 +689,7 @@ static int voucher_show(struct cmd_ctx *ctx, const struct cmd_args *args)
 		return cmd_failed(_("the server's answer holds no voucher"));
 	}
 	if (ctx->json) {
-		struct out_json j;
-
-		out_json_init(&j, stdout);
-		json_voucher(&j, r->voucher, r->redemptions, r->n_redemptions);
-		out_json_finish(&j);
+		voucher_json(r->voucher, r);
 		rigbook__response__free_unpacked(resp, NULL);
 		return CMD_OK;
 	}
@@ -773,36 +699,34 @@ static int voucher_show(struct cmd_ctx *ctx, const struct cmd_args *args)
 		rigbook__response__free_unpacked(resp, NULL);
 		return CMD_OK;
 	}
-	t = out_table_new(7, hdr);
-	for (size_t i = 0; t != NULL && i < r->n_redemptions; i++) {
-		const Rigbook__VoucherRedemption *d = r->redemptions[i];
-		char bk[24], a[RB_MONEY_TEXT], b[RB_MONEY_TEXT];
-		const char *cells[7] = { d->invoice_number, d->period, d->charged_on, d->resource_code,
-					 bk, money(d->line_amount, r->voucher->currency, a),
-					 money(d->amount, r->voucher->currency, b) };
-
-		snprintf(bk, sizeof(bk), "%" PRIu64, d->booking_id);
-		if (out_table_add(t, cells) != 0) {
-			out_table_free(t);
-			t = NULL;
-		}
-	}
+	rnd_init(&out, RND_TABLE, stdout, redemption_cols, RND_NCOLS(redemption_cols), r->voucher);
+	rc = bill_rows(&out, (const void *const *)r->redemptions, r->n_redemptions);
 	rigbook__response__free_unpacked(resp, NULL);
-	return print_table(t);
+	return rc;
 }
+
+static const struct rnd_col statement_cols[] = {
+	{ "issuer", NULL, N_("ISSUER"), RND_TEXT, 0, RND_STR(Rigbook__VoucherStatementLine, issuer) },
+	{ "period", NULL, N_("PERIOD"), RND_TEXT, 0, RND_STR(Rigbook__VoucherStatementLine, period) },
+	{ "invoice", NULL, N_("INVOICE"), RND_TEXT, 0, RND_STR(Rigbook__VoucherStatementLine, invoice_number) },
+	{ "startup", NULL, N_("STARTUP"), RND_TEXT, 0, RND_STR(Rigbook__VoucherStatementLine, startup_code) },
+	{ "voucher_id", NULL, N_("VOUCHER"), RND_UINT, 0, RND_U64(Rigbook__VoucherStatementLine, voucher_id) },
+	{ "currency", NULL, NULL, RND_TEXT, 0, RND_STR(Rigbook__VoucherStatementLine, currency) },
+	{ "amount", NULL, N_("AMOUNT"), RND_MONEY, 0, RND_I64(Rigbook__VoucherStatementLine, amount),
+	  RND_AUX(Rigbook__VoucherStatementLine, currency) },
+};
 
 static int voucher_statement(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	static const char *const hdr[] = { N_("ISSUER"), N_("PERIOD"), N_("INVOICE"), N_("STARTUP"), N_("VOUCHER"), N_("AMOUNT") };
 	const char *issuer = cmd_arg(args, "issuer"), *period = cmd_arg(args, "period");
 	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
 	Rigbook__VoucherStatementRequest q = RIGBOOK__VOUCHER_STATEMENT_REQUEST__INIT;
 	Rigbook__Response *resp;
 	const Rigbook__VoucherStatementReply *l;
-	struct out_table *t;
+	struct rnd out;
 	int rc;
 
-	if (!period_ok(ctx, period))
+	if (!bill_period_ok(ctx, period))
 		return CMD_USAGE;
 	q.issuer = (char *)(issuer != NULL ? issuer : "");
 	q.period = (char *)(period != NULL ? period : "");
@@ -812,50 +736,15 @@ static int voucher_statement(struct cmd_ctx *ctx, const struct cmd_args *args)
 	if (rc != CMD_OK)
 		return rc;
 	l = resp->voucher_statement;
-	if (ctx->json) {
-		struct out_json j;
-
-		out_json_init(&j, stdout);
-		out_json_begin_array(&j);
-		for (size_t i = 0; l != NULL && i < l->n_lines; i++) {
-			const Rigbook__VoucherStatementLine *s = l->lines[i];
-
-			out_json_begin_object(&j);
-			out_json_kv_string(&j, "issuer", s->issuer);
-			out_json_kv_string(&j, "period", s->period);
-			out_json_kv_string(&j, "invoice", s->invoice_number);
-			out_json_kv_string(&j, "startup", s->startup_code);
-			out_json_kv_uint(&j, "voucher_id", s->voucher_id);
-			out_json_kv_string(&j, "currency", s->currency);
-			json_money(&j, "amount", s->amount, s->currency);
-			out_json_end_object(&j);
-		}
-		out_json_end_array(&j);
-		out_json_finish(&j);
-		rigbook__response__free_unpacked(resp, NULL);
-		return CMD_OK;
-	}
-	if (l == NULL || l->n_lines == 0) {
+	if (!ctx->json && (l == NULL || l->n_lines == 0)) {
 		puts(_("no voucher has paid anything on these invoices"));
 		rigbook__response__free_unpacked(resp, NULL);
 		return CMD_OK;
 	}
-	t = out_table_new(6, hdr);
-	for (size_t i = 0; t != NULL && i < l->n_lines; i++) {
-		const Rigbook__VoucherStatementLine *s = l->lines[i];
-		char id[24], a[RB_MONEY_TEXT];
-		const char *cells[6] = { s->issuer, s->period, s->invoice_number, s->startup_code, id,
-					 money(s->amount, s->currency, a) };
-
-		snprintf(id, sizeof(id), "%" PRIu64, s->voucher_id);
-		if (out_table_add(t, cells) != 0) {
-			out_table_free(t);
-			t = NULL;
-		}
-	}
-	rc = print_table(t);
+	rnd_init(&out, ctx->json ? RND_JSON : RND_TABLE, stdout, statement_cols, RND_NCOLS(statement_cols), NULL);
+	rc = bill_rows(&out, l != NULL ? (const void *const *)l->lines : NULL, l != NULL ? l->n_lines : 0);
 	/* what each issuer owes, per currency, in the order they came */
-	for (size_t i = 0; rc == CMD_OK && i < l->n_lines; i++) {
+	for (size_t i = 0; rc == CMD_OK && !ctx->json && i < l->n_lines; i++) {
 		const Rigbook__VoucherStatementLine *s = l->lines[i];
 		int64_t sum = 0;
 		int seen = 0;
@@ -871,7 +760,7 @@ static int voucher_statement(struct cmd_ctx *ctx, const struct cmd_args *args)
 			    strcmp(l->lines[k]->currency, s->currency) == 0)
 				sum += l->lines[k]->amount;
 		out_put_clean(stdout, s->issuer);
-		printf(_(" owes %s\n"), money(sum, s->currency, a));
+		printf(_(" owes %s\n"), rnd_money(sum, s->currency, a));
 	}
 	rigbook__response__free_unpacked(resp, NULL);
 	return rc;
@@ -925,130 +814,187 @@ static void issued_date(int64_t t, char *buf, size_t len)
 	snprintf(buf, len, "%.10s", s);
 }
 
-static void json_invoice(struct out_json *j, const Rigbook__Invoice *v)
-{
-	char d[16];
+/* ---- an invoice's lines: the renderer's ctx is the invoice (its currency) */
 
-	issued_date(v->issued_at, d, sizeof(d));
-	out_json_begin_object(j);
-	out_json_kv_string(j, "number", v->number);
-	out_json_kv_string(j, "kind", v->kind);
-	out_json_kv_string(j, "space", v->space_code);
-	out_json_kv_string(j, "startup", v->startup_code);
-	out_json_kv_string(j, "startup_name", v->startup_name);
-	out_json_kv_string(j, "legal_name", v->legal_name);
-	out_json_kv_string(j, "credit_code", v->credit_code);
-	out_json_kv_string(j, "address", v->address);
-	out_json_kv_string(j, "period", v->period);
-	out_json_kv_string(j, "currency", v->currency);
-	json_money(j, "total", v->total, v->currency);
-	json_money(j, "voucher", v->voucher, v->currency);
-	json_money(j, "startup_pays", v->startup_pays, v->currency);
-	out_json_kv_string(j, "credit_of", v->credit_of);
-	out_json_kv_string(j, "reason", v->reason);
-	out_json_kv_int(j, "issued_at", v->issued_at);
-	out_json_kv_string(j, "issued_on", d);
+static void get_li_amount(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	v->i = ((const Rigbook__InvoiceLine *)row)->amount;
+	v->s = ((const Rigbook__Invoice *)r->ctx)->currency;
+}
+
+static void get_li_voucher(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	v->i = ((const Rigbook__InvoiceLine *)row)->voucher;
+	v->s = ((const Rigbook__Invoice *)r->ctx)->currency;
+}
+
+static void get_li_pays(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	v->i = ((const Rigbook__InvoiceLine *)row)->startup_pays;
+	v->s = ((const Rigbook__Invoice *)r->ctx)->currency;
+}
+
+static const struct rnd_col line_cols[] = {
+	{ "charge_id", NULL, NULL, RND_UINT, 0, RND_U64(Rigbook__InvoiceLine, charge_id) },
+	{ "date", NULL, N_("DATE"), RND_DATE, 0, RND_STR(Rigbook__InvoiceLine, charged_on) },
+	{ "resource", NULL, N_("RESOURCE"), RND_TEXT, RND_DASH, RND_STR(Rigbook__InvoiceLine, resource_code) },
+	{ "booking_id", NULL, N_("BOOKING"), RND_UINT, RND_DASH, RND_U64(Rigbook__InvoiceLine, booking_id) },
+	{ "kind", NULL, N_("KIND"), RND_TEXT, 0, RND_STR(Rigbook__InvoiceLine, kind) },
+	{ "amount", NULL, N_("AMOUNT"), RND_MONEY, 0, .get = get_li_amount },
+	{ "voucher", NULL, N_("VOUCHERS"), RND_MONEY, 0, .get = get_li_voucher },
+	{ "startup_pays", NULL, N_("STARTUP PAYS"), RND_MONEY, 0, .get = get_li_pays },
+	{ "description", NULL, N_("DESCRIPTION"), RND_TEXT, 0, RND_STR(Rigbook__InvoiceLine, description) },
+};
+
+/* ---- invoices, and with --csv on invoice show one row per line */
+
+struct inv_row {
+	const Rigbook__Invoice *v;
+	const Rigbook__InvoiceLine *li; /* the line of a CSV row, or NULL */
+};
+
+#define INV(row) (((const struct inv_row *)(row))->v)
+#define LI(row) (((const struct inv_row *)(row))->li)
+
+static const struct rnd_word invoice_kinds[] = {
+	{ "invoice", N_("invoice") },
+	{ "credit_note", N_("credit note") },
+	{ NULL, NULL },
+};
+
+static void get_number(const void *row, const struct rnd *r, struct rnd_val *v) { (void)r; v->s = INV(row)->number; }
+static void get_kind(const void *row, const struct rnd *r, struct rnd_val *v) { (void)r; v->s = INV(row)->kind; }
+static void get_space(const void *row, const struct rnd *r, struct rnd_val *v) { (void)r; v->s = INV(row)->space_code; }
+static void get_period(const void *row, const struct rnd *r, struct rnd_val *v) { (void)r; v->s = INV(row)->period; }
+static void get_startup(const void *row, const struct rnd *r, struct rnd_val *v) { (void)r; v->s = INV(row)->startup_code; }
+static void get_startup_name(const void *row, const struct rnd *r, struct rnd_val *v) { (void)r; v->s = INV(row)->startup_name; }
+static void get_legal_name(const void *row, const struct rnd *r, struct rnd_val *v) { (void)r; v->s = INV(row)->legal_name; }
+static void get_credit_code(const void *row, const struct rnd *r, struct rnd_val *v) { (void)r; v->s = INV(row)->credit_code; }
+static void get_address(const void *row, const struct rnd *r, struct rnd_val *v) { (void)r; v->s = INV(row)->address; }
+static void get_currency(const void *row, const struct rnd *r, struct rnd_val *v) { (void)r; v->s = INV(row)->currency; }
+static void get_credit_of(const void *row, const struct rnd *r, struct rnd_val *v) { (void)r; v->s = INV(row)->credit_of; }
+static void get_reason(const void *row, const struct rnd *r, struct rnd_val *v) { (void)r; v->s = INV(row)->reason; }
+static void get_issued_at(const void *row, const struct rnd *r, struct rnd_val *v) { (void)r; v->i = INV(row)->issued_at; }
+
+/* The invoice's amounts, or its line's on a CSV row of lines. */
+static void get_total(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	(void)r;
+	v->i = LI(row) != NULL ? LI(row)->amount : INV(row)->total;
+	v->s = INV(row)->currency;
+}
+
+static void get_voucher(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	(void)r;
+	v->i = LI(row) != NULL ? LI(row)->voucher : INV(row)->voucher;
+	v->s = INV(row)->currency;
+}
+
+static void get_pays(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	(void)r;
+	v->i = LI(row) != NULL ? LI(row)->startup_pays : INV(row)->startup_pays;
+	v->s = INV(row)->currency;
+}
+
+static void get_issued_on(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	(void)r;
+	issued_date(INV(row)->issued_at, v->buf, sizeof(v->buf));
+	v->s = v->buf;
+}
+
+static void get_li_date(const void *row, const struct rnd *r, struct rnd_val *v) { (void)r; v->s = LI(row)->charged_on; }
+static void get_li_resource(const void *row, const struct rnd *r, struct rnd_val *v) { (void)r; v->s = LI(row)->resource_code; }
+static void get_li_booking(const void *row, const struct rnd *r, struct rnd_val *v) { (void)r; v->u = LI(row)->booking_id; }
+static void get_li_kind(const void *row, const struct rnd *r, struct rnd_val *v) { (void)r; v->s = LI(row)->kind; }
+static void get_li_description(const void *row, const struct rnd *r, struct rnd_val *v) { (void)r; v->s = LI(row)->description; }
+
+static void json_lines(struct out_json *j, const void *row, const struct rnd *r)
+{
+	const Rigbook__Invoice *v = INV(row);
+	struct rnd sub;
+
+	(void)r;
+	rnd_init(&sub, RND_JSON, stdout, line_cols, RND_NCOLS(line_cols), v);
 	out_json_key(j, "lines");
 	out_json_begin_array(j);
-	for (size_t i = 0; i < v->n_lines; i++) {
-		const Rigbook__InvoiceLine *l = v->lines[i];
-
-		out_json_begin_object(j);
-		out_json_kv_uint(j, "charge_id", l->charge_id);
-		out_json_kv_uint(j, "booking_id", l->booking_id);
-		out_json_kv_string(j, "kind", l->kind);
-		out_json_kv_string(j, "resource", l->resource_code);
-		out_json_kv_string(j, "date", l->charged_on);
-		out_json_kv_string(j, "description", l->description);
-		json_money(j, "amount", l->amount, v->currency);
-		json_money(j, "voucher", l->voucher, v->currency);
-		json_money(j, "startup_pays", l->startup_pays, v->currency);
-		out_json_end_object(j);
-	}
+	for (size_t i = 0; i < v->n_lines; i++)
+		rnd_json_object(&sub, j, v->lines[i]);
 	out_json_end_array(j);
-	out_json_end_object(j);
 }
 
-static void invoices_json(const Rigbook__ListInvoicesReply *l)
+static const struct rnd_col invoice_cols[] = {
+	{ "number", NC_("csv", "number"), N_("NUMBER"), RND_TEXT, 0, .get = get_number },
+	{ "kind", NC_("csv", "kind"), N_("KIND"), RND_ENUM, 0, .get = get_kind, .words = invoice_kinds },
+	{ "space", NULL, NULL, RND_TEXT, 0, .get = get_space },
+	{ "period", NC_("csv", "period"), N_("PERIOD"), RND_TEXT, 0, .get = get_period },
+	{ "startup", NC_("csv", "startup"), N_("STARTUP"), RND_TEXT, 0, .get = get_startup },
+	{ "startup_name", NULL, NULL, RND_TEXT, 0, .get = get_startup_name },
+	{ "legal_name", NULL, NULL, RND_TEXT, 0, .get = get_legal_name },
+	{ "credit_code", NULL, NULL, RND_TEXT, 0, .get = get_credit_code },
+	{ "address", NULL, NULL, RND_TEXT, 0, .get = get_address },
+	{ "currency", NC_("csv", "currency"), NULL, RND_TEXT, 0, .get = get_currency },
+	{ "total", NC_("csv", "total"), N_("TOTAL"), RND_MONEY, 0, .get = get_total },
+	{ "voucher", NC_("csv", "voucher"), N_("VOUCHERS"), RND_MONEY, 0, .get = get_voucher },
+	{ "startup_pays", NC_("csv", "startup_pays"), N_("STARTUP PAYS"), RND_MONEY, 0, .get = get_pays },
+	{ "credit_of", NC_("csv", "credit_of"), NULL, RND_TEXT, 0, .get = get_credit_of },
+	{ "reason", NULL, NULL, RND_TEXT, 0, .get = get_reason },
+	{ "issued_at", NULL, NULL, RND_INT, 0, .get = get_issued_at },
+	{ "issued_on", NULL, N_("ISSUED"), RND_DATE, 0, .get = get_issued_on },
+	{ NULL, NULL, NULL, RND_CUSTOM, 0, .json = json_lines },
+	/* invoice show --csv: a row per line */
+	{ NULL, NC_("csv", "date"), NULL, RND_DATE, RND_OPT, .get = get_li_date },
+	{ NULL, NC_("csv", "resource"), NULL, RND_TEXT, RND_OPT, .get = get_li_resource },
+	{ NULL, NC_("csv", "booking"), NULL, RND_UINT, RND_OPT, .get = get_li_booking },
+	{ NULL, NC_("csv", "line_kind"), NULL, RND_TEXT, RND_OPT, .get = get_li_kind },
+	{ NULL, NC_("csv", "description"), NULL, RND_TEXT, RND_OPT, .get = get_li_description },
+};
+
+/* The invoices as JSON, CSV (lines: a row per line) or a table. */
+static int invoices_out(const Rigbook__ListInvoicesReply *l, enum rnd_format fmt, int lines, int local)
 {
-	struct out_json j;
+	struct rnd out;
+	int bad;
 
-	out_json_init(&j, stdout);
-	out_json_begin_array(&j);
-	for (size_t i = 0; l != NULL && i < l->n_invoices; i++)
-		json_invoice(&j, l->invoices[i]);
-	out_json_end_array(&j);
-	out_json_finish(&j);
-}
-
-static void invoices_csv(const Rigbook__ListInvoicesReply *l, int lines, int local)
-{
-	static const char *const hdr[] = { NC_("csv", "number"), NC_("csv", "kind"), NC_("csv", "period"), NC_("csv", "startup"), NC_("csv", "currency"),
-					   NC_("csv", "total"), NC_("csv", "voucher"), NC_("csv", "startup_pays"), NC_("csv", "credit_of"),
-					   NC_("csv", "date"), NC_("csv", "resource"), NC_("csv", "booking"), NC_("csv", "line_kind"), NC_("csv", "description") };
-	size_t n = lines ? 14 : 9;
-	const char *names[14];
-
-	for (size_t i = 0; i < n; i++)
-		names[i] = cmd_csv_header(hdr[i], local);
-	csv_row(stdout, names, n);
-	for (size_t i = 0; l != NULL && i < l->n_invoices; i++) {
+	lines = lines && fmt == RND_CSV; /* JSON holds them in "lines" */
+	rnd_init(&out, fmt, stdout, invoice_cols, RND_NCOLS(invoice_cols), NULL);
+	out.local = local;
+	out.optional = lines;
+	bad = rnd_begin(&out) != 0;
+	for (size_t i = 0; !bad && l != NULL && i < l->n_invoices; i++) {
 		const Rigbook__Invoice *v = l->invoices[i];
-		char a[RB_MONEY_TEXT], b[RB_MONEY_TEXT], c[RB_MONEY_TEXT], bk[24];
-		const char *cells[14] = { v->number, v->kind, v->period, v->startup_code, v->currency,
-					  plain(v->total, a), plain(v->voucher, b),
-					  plain(v->startup_pays, c), v->credit_of, "", "", "", "", "" };
 
 		if (!lines) {
-			csv_row(stdout, cells, n);
+			bad = rnd_row(&out, &(struct inv_row){ v, NULL }) != 0;
 			continue;
 		}
-		for (size_t k = 0; k < v->n_lines; k++) {
-			const Rigbook__InvoiceLine *li = v->lines[k];
-
-			cells[5] = plain(li->amount, a);
-			cells[6] = plain(li->voucher, b);
-			cells[7] = plain(li->startup_pays, c);
-			snprintf(bk, sizeof(bk), "%" PRIu64, li->booking_id);
-			cells[9] = li->charged_on;
-			cells[10] = li->resource_code;
-			cells[11] = bk;
-			cells[12] = li->kind;
-			cells[13] = li->description;
-			csv_row(stdout, cells, n);
-		}
+		for (size_t k = 0; !bad && k < v->n_lines; k++)
+			bad = rnd_row(&out, &(struct inv_row){ v, v->lines[k] }) != 0;
 	}
+	if (rnd_end(&out) != 0 || bad)
+		return cmd_failed(_("out of memory"));
+	return CMD_OK;
 }
 
-static int invoices_table(const Rigbook__ListInvoicesReply *l)
-{
-	static const char *const hdr[] = { N_("NUMBER"), N_("KIND"), N_("PERIOD"), N_("STARTUP"), N_("TOTAL"),
-					   N_("VOUCHERS"), N_("STARTUP PAYS"), N_("ISSUED") };
-	struct out_table *t = out_table_new(8, hdr);
+/* ---- the lines a run before the month's end left for the next run */
 
-	for (size_t i = 0; t != NULL && l != NULL && i < l->n_invoices; i++) {
-		const Rigbook__Invoice *v = l->invoices[i];
-		char a[RB_MONEY_TEXT], b[RB_MONEY_TEXT], c[RB_MONEY_TEXT], d[16];
-		const char *cells[8] = { v->number, strcmp(v->kind, "credit_note") == 0 ? _("credit note") : _("invoice"),
-					 v->period, v->startup_code, money(v->total, v->currency, a),
-					 money(v->voucher, v->currency, b),
-					 money(v->startup_pays, v->currency, c), d };
+static const struct rnd_col left_cols[] = {
+	{ "charge", NULL, NULL, RND_UINT, 0, RND_U64(Rigbook__InvoiceLine, charge_id) },
+	{ "date", NULL, N_("DATE"), RND_DATE, 0, RND_STR(Rigbook__InvoiceLine, charged_on) },
+	{ "startup", NULL, N_("STARTUP"), RND_TEXT, 0, RND_STR(Rigbook__InvoiceLine, startup_code) },
+	{ "resource", NULL, N_("RESOURCE"), RND_TEXT, 0, RND_STR(Rigbook__InvoiceLine, resource_code) },
+	{ "booking", NULL, N_("BOOKING"), RND_UINT, RND_DASH, RND_U64(Rigbook__InvoiceLine, booking_id) },
+	{ "kind", NULL, N_("KIND"), RND_TEXT, 0, RND_STR(Rigbook__InvoiceLine, kind) },
+	{ "amount", NULL, N_("AMOUNT"), RND_MONEY, 0, RND_I64(Rigbook__InvoiceLine, amount),
+	  RND_AUX(Rigbook__InvoiceLine, currency) },
+	{ "description", NULL, N_("DESCRIPTION"), RND_TEXT, 0, RND_STR(Rigbook__InvoiceLine, description) },
+};
 
-		issued_date(v->issued_at, d, sizeof(d));
-		if (out_table_add(t, cells) != 0) {
-			out_table_free(t);
-			t = NULL;
-		}
-	}
-	return print_table(t);
-}
-
-/* The lines a run before the month's end left for the next run. */
 static int left_table(const Rigbook__ListInvoicesReply *l, const char *period)
 {
-	static const char *const hdr[] = { N_("DATE"), N_("STARTUP"), N_("RESOURCE"), N_("BOOKING"), N_("KIND"),
-					   N_("AMOUNT"), N_("DESCRIPTION") };
-	struct out_table *t;
+	struct rnd out;
 
 	if (l == NULL || l->n_left == 0) {
 		printf(_("no line of %s is left; what is charged later in %s goes on the next run\n"),
@@ -1057,52 +1003,28 @@ static int left_table(const Rigbook__ListInvoicesReply *l, const char *period)
 	}
 	printf(_("left for the next run: %zu line%s of %s, and whatever is charged later in it\n"),
 	       l->n_left, l->n_left == 1 ? "" : "s", period);
-	t = out_table_new(7, hdr);
-	for (size_t i = 0; t != NULL && i < l->n_left; i++) {
-		const Rigbook__InvoiceLine *li = l->left[i];
-		char a[RB_MONEY_TEXT], bk[24];
-		const char *cells[7] = { li->charged_on, li->startup_code, li->resource_code, bk,
-					 li->kind, money(li->amount, li->currency, a), li->description };
-
-		if (li->booking_id != 0)
-			snprintf(bk, sizeof(bk), "%" PRIu64, li->booking_id);
-		else
-			snprintf(bk, sizeof(bk), "-");
-		if (out_table_add(t, cells) != 0) {
-			out_table_free(t);
-			t = NULL;
-		}
-	}
-	return print_table(t);
+	rnd_init(&out, RND_TABLE, stdout, left_cols, RND_NCOLS(left_cols), NULL);
+	return bill_rows(&out, (const void *const *)l->left, l->n_left);
 }
 
 static void left_json(const Rigbook__ListInvoicesReply *l)
 {
+	struct rnd inv, left;
 	struct out_json j;
 
+	rnd_init(&inv, RND_JSON, stdout, invoice_cols, RND_NCOLS(invoice_cols), NULL);
+	rnd_init(&left, RND_JSON, stdout, left_cols, RND_NCOLS(left_cols), NULL);
 	out_json_init(&j, stdout);
 	out_json_begin_object(&j);
 	out_json_key(&j, "invoices");
 	out_json_begin_array(&j);
 	for (size_t i = 0; l != NULL && i < l->n_invoices; i++)
-		json_invoice(&j, l->invoices[i]);
+		rnd_json_object(&inv, &j, &(struct inv_row){ l->invoices[i], NULL });
 	out_json_end_array(&j);
 	out_json_key(&j, "left");
 	out_json_begin_array(&j);
-	for (size_t i = 0; l != NULL && i < l->n_left; i++) {
-		const Rigbook__InvoiceLine *li = l->left[i];
-
-		out_json_begin_object(&j);
-		out_json_kv_uint(&j, "charge", li->charge_id);
-		out_json_kv_uint(&j, "booking", li->booking_id);
-		out_json_kv_string(&j, "startup", li->startup_code);
-		out_json_kv_string(&j, "resource", li->resource_code);
-		out_json_kv_string(&j, "date", li->charged_on);
-		out_json_kv_string(&j, "kind", li->kind);
-		out_json_kv_string(&j, "description", li->description);
-		json_money(&j, "amount", li->amount, li->currency);
-		out_json_end_object(&j);
-	}
+	for (size_t i = 0; l != NULL && i < l->n_left; i++)
+		rnd_json_object(&left, &j, l->left[i]);
 	out_json_end_array(&j);
 	out_json_end_object(&j);
 	out_json_finish(&j);
@@ -1122,7 +1044,7 @@ static int invoice_run(struct cmd_ctx *ctx, const struct cmd_args *args)
 		return cmd_usage_error(ctx, _("invoice run takes no more arguments, only options"));
 	if (period == NULL)
 		return cmd_usage_error(ctx, _("invoice run needs --period YYYY-MM"));
-	if (!period_ok(ctx, period))
+	if (!bill_period_ok(ctx, period))
 		return CMD_USAGE;
 	q.period = (char *)period;
 	q.space_code = (char *)(space != NULL ? space : "");
@@ -1137,14 +1059,14 @@ static int invoice_run(struct cmd_ctx *ctx, const struct cmd_args *args)
 		if (early)
 			left_json(l);
 		else
-			invoices_json(l);
+			rc = invoices_out(l, RND_JSON, 0, 0);
 	} else {
 		if (l == NULL || l->n_invoices == 0) {
 			printf(_("nothing to invoice for %s: every startup's charges are invoiced\n"), period);
 		} else {
 			printf(_("issued %zu invoice%s for %s\n"), l->n_invoices,
 			       l->n_invoices == 1 ? "" : "s", period);
-			rc = invoices_table(l);
+			rc = invoices_out(l, RND_TABLE, 0, 0);
 		}
 		if (early && rc == CMD_OK)
 			rc = left_table(l, period);
@@ -1162,7 +1084,7 @@ static int invoice_list(struct cmd_ctx *ctx, const struct cmd_args *args)
 	const Rigbook__ListInvoicesReply *l;
 	int rc;
 
-	if (!period_ok(ctx, period))
+	if (!bill_period_ok(ctx, period))
 		return CMD_USAGE;
 	q.period = (char *)(period != NULL ? period : "");
 	q.startup_code = (char *)(startup != NULL ? startup : "");
@@ -1172,14 +1094,10 @@ static int invoice_list(struct cmd_ctx *ctx, const struct cmd_args *args)
 	if (rc != CMD_OK)
 		return rc;
 	l = resp->list_invoices;
-	if (ctx->json)
-		invoices_json(l);
-	else if (cmd_arg(args, "csv") != NULL)
-		invoices_csv(l, 0, cmd_csv_headers(ctx, args) == 1);
-	else if (l == NULL || l->n_invoices == 0)
+	if (bill_format(ctx, args) == RND_TABLE && (l == NULL || l->n_invoices == 0))
 		puts(_("no invoices"));
 	else
-		rc = invoices_table(l);
+		rc = invoices_out(l, bill_format(ctx, args), 0, cmd_csv_headers(ctx, args) == 1);
 	rigbook__response__free_unpacked(resp, NULL);
 	return rc;
 }
@@ -1196,10 +1114,8 @@ static void detail_line(const char *label, const char *v)
 /* One invoice (or credit note) as a person reads it. */
 static int print_invoice(const Rigbook__Invoice *v)
 {
-	static const char *const hdr[] = { N_("DATE"), N_("RESOURCE"), N_("BOOKING"), N_("KIND"), N_("AMOUNT"),
-					   N_("VOUCHERS"), N_("STARTUP PAYS"), N_("DESCRIPTION") };
 	char a[RB_MONEY_TEXT], d[16];
-	struct out_table *t;
+	struct rnd out;
 	int rc;
 
 	issued_date(v->issued_at, d, sizeof(d));
@@ -1216,28 +1132,11 @@ static int print_invoice(const Rigbook__Invoice *v)
 	detail_line(N_("legal name"), v->legal_name);
 	detail_line(N_("unified social credit code"), v->credit_code);
 	detail_line(N_("address"), v->address);
-	t = out_table_new(8, hdr);
-	for (size_t i = 0; t != NULL && i < v->n_lines; i++) {
-		const Rigbook__InvoiceLine *l = v->lines[i];
-		char bk[24], x[RB_MONEY_TEXT], y[RB_MONEY_TEXT], z[RB_MONEY_TEXT];
-		const char *cells[8] = { l->charged_on, l->resource_code[0] != '\0' ? l->resource_code : "-",
-					 bk, l->kind, money(l->amount, v->currency, x),
-					 money(l->voucher, v->currency, y),
-					 money(l->startup_pays, v->currency, z), l->description };
-
-		if (l->booking_id != 0)
-			snprintf(bk, sizeof(bk), "%" PRIu64, l->booking_id);
-		else
-			snprintf(bk, sizeof(bk), "-");
-		if (out_table_add(t, cells) != 0) {
-			out_table_free(t);
-			t = NULL;
-		}
-	}
-	rc = print_table(t);
-	printf(_("total %s\n"), money(v->total, v->currency, a));
-	printf(_("vouchers pay %s\n"), money(v->voucher, v->currency, a));
-	printf(_("startup pays %s\n"), money(v->startup_pays, v->currency, a));
+	rnd_init(&out, RND_TABLE, stdout, line_cols, RND_NCOLS(line_cols), v);
+	rc = bill_rows(&out, (const void *const *)v->lines, v->n_lines);
+	printf(_("total %s\n"), rnd_money(v->total, v->currency, a));
+	printf(_("vouchers pay %s\n"), rnd_money(v->voucher, v->currency, a));
+	printf(_("startup pays %s\n"), rnd_money(v->startup_pays, v->currency, a));
 	return rc;
 }
 
@@ -1256,7 +1155,7 @@ static int invoice_show(struct cmd_ctx *ctx, const struct cmd_args *args, int cr
 	if (credit) {
 		if (amount == NULL || reason == NULL || reason[0] == '\0')
 			return cmd_usage_error(ctx, _("invoice credit needs --amount and --reason (the startup sees it)"));
-		if (!amount_arg(ctx, "--amount", amount, &cq.amount))
+		if (!bill_amount_arg(ctx, "--amount", amount, &cq.amount))
 			return CMD_USAGE;
 		cq.number = (char *)args->pos[1];
 		cq.reason = (char *)reason;
@@ -1272,10 +1171,8 @@ static int invoice_show(struct cmd_ctx *ctx, const struct cmd_args *args, int cr
 	if (rc != CMD_OK)
 		return rc;
 	l = credit ? resp->credit_invoice : resp->get_invoice;
-	if (ctx->json) {
-		invoices_json(l);
-	} else if (cmd_arg(args, "csv") != NULL) {
-		invoices_csv(l, 1, cmd_csv_headers(ctx, args) == 1);
+	if (bill_format(ctx, args) != RND_TABLE) {
+		rc = invoices_out(l, bill_format(ctx, args), 1, cmd_csv_headers(ctx, args) == 1);
 	} else {
 		for (size_t i = 0; l != NULL && i < l->n_invoices && rc == CMD_OK; i++) {
 			if (i > 0)
@@ -1323,21 +1220,32 @@ static const struct cmd_opt settlement_opts[] = {
 	{ NULL, 0, NULL },
 };
 
+static const struct rnd_col settlement_cols[] = {
+	{ "institution", NULL, N_("INSTITUTION"), RND_TEXT, RND_DASH,
+	  RND_STR(Rigbook__SettlementLine, institution_code) },
+	{ "name", NULL, N_("NAME"), RND_TEXT, 0, RND_STR(Rigbook__SettlementLine, institution_name) },
+	{ "currency", NULL, NULL, RND_TEXT, 0, RND_STR(Rigbook__SettlementLine, currency) },
+	{ "earned", NULL, N_("EARNED"), RND_MONEY, 0, RND_I64(Rigbook__SettlementLine, earned),
+	  RND_AUX(Rigbook__SettlementLine, currency) },
+	{ "voucher", NULL, N_("VOUCHERS PAID"), RND_MONEY, 0, RND_I64(Rigbook__SettlementLine, voucher),
+	  RND_AUX(Rigbook__SettlementLine, currency) },
+	{ "startup_pays", NULL, N_("STARTUPS PAID"), RND_MONEY, 0,
+	  RND_I64(Rigbook__SettlementLine, startup_pays), RND_AUX(Rigbook__SettlementLine, currency) },
+};
+
 static int cmd_settlement_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	static const char *const hdr[] = { N_("INSTITUTION"), N_("NAME"), N_("EARNED"), N_("VOUCHERS PAID"),
-					   N_("STARTUPS PAID") };
 	const char *period = cmd_arg(args, "period"), *inst = cmd_arg(args, "institution");
 	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
 	Rigbook__SettlementRequest q = RIGBOOK__SETTLEMENT_REQUEST__INIT;
 	Rigbook__Response *resp;
 	const Rigbook__SettlementReply *l;
-	struct out_table *t;
+	struct rnd out;
 	int rc;
 
 	if (period == NULL)
 		return cmd_usage_error(ctx, _("settlement needs --period YYYY-MM"));
-	if (!period_ok(ctx, period))
+	if (!bill_period_ok(ctx, period))
 		return CMD_USAGE;
 	q.period = (char *)period;
 	q.institution_code = (char *)(inst != NULL ? inst : "");
@@ -1347,49 +1255,15 @@ static int cmd_settlement_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	if (rc != CMD_OK)
 		return rc;
 	l = resp->settlement;
-	if (ctx->json) {
-		struct out_json j;
-
-		out_json_init(&j, stdout);
-		out_json_begin_array(&j);
-		for (size_t i = 0; l != NULL && i < l->n_lines; i++) {
-			const Rigbook__SettlementLine *s = l->lines[i];
-
-			out_json_begin_object(&j);
-			out_json_kv_string(&j, "institution", s->institution_code);
-			out_json_kv_string(&j, "name", s->institution_name);
-			out_json_kv_string(&j, "currency", s->currency);
-			json_money(&j, "earned", s->earned, s->currency);
-			json_money(&j, "voucher", s->voucher, s->currency);
-			json_money(&j, "startup_pays", s->startup_pays, s->currency);
-			out_json_end_object(&j);
-		}
-		out_json_end_array(&j);
-		out_json_finish(&j);
-		rigbook__response__free_unpacked(resp, NULL);
-		return CMD_OK;
-	}
-	if (l == NULL || l->n_lines == 0) {
+	if (!ctx->json && (l == NULL || l->n_lines == 0)) {
 		printf(_("nothing invoiced for %s\n"), period);
 		rigbook__response__free_unpacked(resp, NULL);
 		return CMD_OK;
 	}
-	t = out_table_new(5, hdr);
-	for (size_t i = 0; t != NULL && i < l->n_lines; i++) {
-		const Rigbook__SettlementLine *s = l->lines[i];
-		char a[RB_MONEY_TEXT], b[RB_MONEY_TEXT], c[RB_MONEY_TEXT];
-		const char *cells[5] = { s->institution_code[0] != '\0' ? s->institution_code : "-",
-					 s->institution_name, money(s->earned, s->currency, a),
-					 money(s->voucher, s->currency, b),
-					 money(s->startup_pays, s->currency, c) };
-
-		if (out_table_add(t, cells) != 0) {
-			out_table_free(t);
-			t = NULL;
-		}
-	}
+	rnd_init(&out, ctx->json ? RND_JSON : RND_TABLE, stdout, settlement_cols, RND_NCOLS(settlement_cols), NULL);
+	rc = bill_rows(&out, l != NULL ? (const void *const *)l->lines : NULL, l != NULL ? l->n_lines : 0);
 	rigbook__response__free_unpacked(resp, NULL);
-	return print_table(t);
+	return rc;
 }
 
 const struct cmd_entry cmd_settlement_entry = {
