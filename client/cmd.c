@@ -359,7 +359,67 @@ void cmd_label(FILE *f, const char *label, int width)
 
 void cmd_print_usage(FILE *f, const struct cmd_entry *e)
 {
-	fprintf(f, _("usage: rigbook %s%s%s\n"), e->name, e->usage[0] != '\0' ? " " : "", e->usage);
+	const struct cmd_sub *c = e->subs;
+	char first[1024];
+
+	if (c != NULL && c->name != NULL && e->usage[0] == '\0') {
+		/* the first sub-command on the usage line, the others under it */
+		snprintf(first, sizeof(first), "%s%s%s", c->name, c->usage[0] != '\0' ? " " : "", c->usage);
+		c++;
+	} else {
+		snprintf(first, sizeof(first), "%s", e->usage);
+	}
+	fprintf(f, _("usage: rigbook %s%s%s\n"), e->name, first[0] != '\0' ? " " : "", first);
+	for (; c != NULL && c->name != NULL; c++)
+		fprintf(f, "       rigbook %s %s%s%s\n", e->name, c->name, c->usage[0] != '\0' ? " " : "",
+			c->usage);
+}
+
+void cmd_print_help(FILE *f, const struct cmd_entry *e)
+{
+	size_t w = 0;
+
+	cmd_print_usage(f, e);
+	fprintf(f, "%s\n", _(e->summary));
+	if (e->subs == NULL)
+		return;
+	for (const struct cmd_sub *c = e->subs; c->name != NULL; c++)
+		if (strlen(c->name) > w)
+			w = strlen(c->name);
+	fputs(_("sub-commands:\n"), f);
+	for (const struct cmd_sub *c = e->subs; c->name != NULL; c++)
+		fprintf(f, "  %-*s  %s\n", (int)w, c->name, _(c->summary));
+}
+
+/* The sub-command called name (or by its alias). */
+static const struct cmd_sub *find_sub(const struct cmd_entry *e, const char *name)
+{
+	for (const struct cmd_sub *c = e->subs; c != NULL && c->name != NULL; c++)
+		if (strcmp(c->name, name) == 0 || (c->alias != NULL && strcmp(c->alias, name) == 0))
+			return c;
+	return NULL;
+}
+
+int cmd_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	const struct cmd_entry *e = ctx->entry;
+	char names[512];
+	size_t o = 0;
+
+	ctx->sub = NULL;
+	if (e->subs == NULL)
+		return e->exec(ctx, args);
+	if (args->npos > 0 && (ctx->sub = find_sub(e, args->pos[0])) != NULL)
+		return ctx->sub->exec(ctx, args);
+	if (e->exec != NULL)
+		return e->exec(ctx, args);
+	names[0] = '\0';
+	for (const struct cmd_sub *c = e->subs; c->name != NULL && o < sizeof(names); c++)
+		o += (size_t)snprintf(names + o, sizeof(names) - o, "%s%s", o > 0 ? ", " : "", c->name);
+	if (args->npos == 0)
+		return cmd_usage_error(ctx, _("say which sub-command: %s"), names);
+	return cmd_usage_error(ctx, _("unknown sub-command '%.40s'; possibilities are: %s"), args->pos[0],
+			       names);
 }
 
 void cmd_main_usage(FILE *f)
@@ -403,7 +463,16 @@ int cmd_usage_error(const struct cmd_ctx *ctx, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	cmd_print_usage(stderr, ctx->entry);
+	if (ctx->sub != NULL) {
+		/* the sub-command's own line */
+		char line[1024];
+
+		snprintf(line, sizeof(line), "%s%s%s", ctx->sub->name, ctx->sub->usage[0] != '\0' ? " " : "",
+			 ctx->sub->usage);
+		fprintf(stderr, _("usage: rigbook %s%s%s\n"), ctx->entry->name, " ", line);
+	} else {
+		cmd_print_usage(stderr, ctx->entry);
+	}
 	return CMD_USAGE;
 }
 

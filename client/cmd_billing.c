@@ -323,27 +323,24 @@ static int rate_tier(struct cmd_ctx *ctx, const struct cmd_args *args)
 	return CMD_OK;
 }
 
-static int cmd_rate_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
-{
-	if (strcmp(args->pos[0], "set") == 0)
-		return rate_set(ctx, args);
-	if (strcmp(args->pos[0], "list") == 0)
-		return rate_list(ctx, args);
-	if (strcmp(args->pos[0], "tier") == 0)
-		return rate_tier(ctx, args);
-	return cmd_usage_error(ctx, _("'%.40s' is not a rate command (set, list or tier)"), args->pos[0]);
-}
+static const struct cmd_sub rate_subs[] = {
+	{ "set", NULL,
+	  "CODE --tier T --hourly AMOUNT --increment DUR [--minimum AMOUNT] [--day AMOUNT [--day-after DUR]]"
+	  " --basis booked|used|greater [--late-fee P%] [--no-show-fee P%] --from DATE [--currency C]",
+	  N_("set a resource's price for a tier from a date"), rate_set },
+	{ "list", NULL, "CODE", N_("a resource's prices, tier by tier"), rate_list },
+	{ "tier", NULL, "STARTUP TIER [--space S]", N_("the tier a startup is charged at"), rate_tier },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
 
 const struct cmd_entry cmd_rate_entry = {
 	.name = "rate",
-	.usage = "set CODE --tier T --hourly AMOUNT --increment DUR [--minimum AMOUNT]"
-		 " [--day AMOUNT [--day-after DUR]] --basis booked|used|greater [--late-fee P%]"
-		 " [--no-show-fee P%] --from DATE [--currency C] | list CODE | tier STARTUP TIER [--space S]",
+	.usage = "",
 	.summary = N_("set and read a resource's prices per tier (operators)"),
 	.options = rate_opts,
 	.lower = 1,
 	.upper = 3,
-	.exec = cmd_rate_exec,
+	.subs = rate_subs,
 };
 
 /* ------------------------------------------------------------ charges */
@@ -766,30 +763,26 @@ static int voucher_statement(struct cmd_ctx *ctx, const struct cmd_args *args)
 	return rc;
 }
 
-static int cmd_voucher_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
-{
-	if (strcmp(args->pos[0], "add") == 0)
-		return voucher_add(ctx, args);
-	if (strcmp(args->pos[0], "list") == 0)
-		return voucher_list(ctx, args);
-	if (strcmp(args->pos[0], "show") == 0)
-		return voucher_show(ctx, args);
-	if (strcmp(args->pos[0], "statement") == 0)
-		return voucher_statement(ctx, args);
-	return cmd_usage_error(ctx, _("'%.40s' is not a voucher command (add, list, show or statement)"),
-			       args->pos[0]);
-}
+static const struct cmd_sub voucher_subs[] = {
+	{ "add", NULL,
+	  "--startup S --issuer TEXT --coverage P% --cap AMOUNT --from DATE --to DATE [--institution I]..."
+	  " [--kind K]...",
+	  N_("record a voucher a startup was granted"), voucher_add },
+	{ "list", NULL, "[--startup S]", N_("vouchers with what is used and left"), voucher_list },
+	{ "show", NULL, "ID", N_("one voucher and what it paid, line by line"), voucher_show },
+	{ "statement", NULL, "[--issuer TEXT] [--period YYYY-MM]", N_("what each issuer owes, invoice by invoice"),
+	  voucher_statement },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
 
 const struct cmd_entry cmd_voucher_entry = {
 	.name = "voucher",
-	.usage = "add --startup S --issuer TEXT --coverage P% --cap AMOUNT --from DATE --to DATE"
-		 " [--institution I]... [--kind K]... | list [--startup S] | show ID"
-		 " | statement [--issuer TEXT] [--period YYYY-MM]",
+	.usage = "",
 	.summary = N_("innovation vouchers: record, balance, what issuers owe"),
 	.options = voucher_opts,
 	.lower = 1,
 	.upper = 2,
-	.exec = cmd_voucher_exec,
+	.subs = voucher_subs,
 };
 
 /* ------------------------------------------------------------ invoice */
@@ -1040,6 +1033,8 @@ static int invoice_run(struct cmd_ctx *ctx, const struct cmd_args *args)
 	const Rigbook__ListInvoicesReply *l;
 	int rc;
 
+	if (cmd_csv_headers(ctx, args) < 0)
+		return CMD_USAGE;
 	if (args->npos != 1)
 		return cmd_usage_error(ctx, _("invoice run takes no more arguments, only options"));
 	if (period == NULL)
@@ -1084,7 +1079,7 @@ static int invoice_list(struct cmd_ctx *ctx, const struct cmd_args *args)
 	const Rigbook__ListInvoicesReply *l;
 	int rc;
 
-	if (!bill_period_ok(ctx, period))
+	if (cmd_csv_headers(ctx, args) < 0 || !bill_period_ok(ctx, period))
 		return CMD_USAGE;
 	q.period = (char *)(period != NULL ? period : "");
 	q.startup_code = (char *)(startup != NULL ? startup : "");
@@ -1150,6 +1145,8 @@ static int invoice_show(struct cmd_ctx *ctx, const struct cmd_args *args, int cr
 	const Rigbook__ListInvoicesReply *l;
 	int rc;
 
+	if (cmd_csv_headers(ctx, args) < 0)
+		return CMD_USAGE;
 	if (args->npos != 2)
 		return cmd_usage_error(ctx, _("invoice %s takes the invoice's number"), args->pos[0]);
 	if (credit) {
@@ -1184,32 +1181,36 @@ static int invoice_show(struct cmd_ctx *ctx, const struct cmd_args *args, int cr
 	return rc;
 }
 
-static int cmd_invoice_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
+static int invoice_get(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	if (cmd_csv_headers(ctx, args) < 0)
-		return CMD_USAGE;
-	if (strcmp(args->pos[0], "run") == 0)
-		return invoice_run(ctx, args);
-	if (strcmp(args->pos[0], "list") == 0)
-		return invoice_list(ctx, args);
-	if (strcmp(args->pos[0], "show") == 0)
-		return invoice_show(ctx, args, 0);
-	if (strcmp(args->pos[0], "credit") == 0)
-		return invoice_show(ctx, args, 1);
-	return cmd_usage_error(ctx, _("'%.40s' is not an invoice command (run, list, show or credit)"),
-			       args->pos[0]);
+	return invoice_show(ctx, args, 0);
 }
+
+static int invoice_credit(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	return invoice_show(ctx, args, 1);
+}
+
+static const struct cmd_sub invoice_subs[] = {
+	{ "run", NULL, "--period YYYY-MM [--space S] [--before-month-end]",
+	  N_("invoice a month's charges, once per startup"), invoice_run },
+	{ "list", NULL, "[--period YYYY-MM] [--startup S] [--csv [--csv-headers keys|local]]",
+	  N_("the invoices and credit notes you may read"), invoice_list },
+	{ "show", NULL, "NUMBER [--csv [--csv-headers keys|local]]", N_("one invoice, line by line"),
+	  invoice_get },
+	{ "credit", NULL, "NUMBER --amount AMOUNT --reason TEXT",
+	  N_("issue a credit note against an invoice"), invoice_credit },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
 
 const struct cmd_entry cmd_invoice_entry = {
 	.name = "invoice",
-	.usage = "run --period YYYY-MM [--space S] [--before-month-end] | list [--period YYYY-MM] [--startup S]"
-		 " [--csv [--csv-headers keys|local]] | show NUMBER [--csv [--csv-headers keys|local]]"
-		 " | credit NUMBER --amount AMOUNT --reason TEXT",
+	.usage = "",
 	.summary = N_("invoice a month once, read invoices, issue credit notes"),
 	.options = invoice_opts,
 	.lower = 1,
 	.upper = 2,
-	.exec = cmd_invoice_exec,
+	.subs = invoice_subs,
 };
 
 /* ------------------------------------------------------------ settlement */

@@ -93,6 +93,8 @@ expect_offer bookings "$rigbook" bo
 expect_offer run "$rigbook" invoice ''
 expect_offer credit "$rigbook" --server 127.0.0.1:1 invoice ''
 expect_offer issue "$rigbook" token ''
+expect_offer statement "$rigbook" voucher ''
+expect_offer rm "$rigbook" closure ''
 expect_offer --from "$rigbook" book weichai-dyno-1 --f
 expect_offer --period "$rigbook" invoice run --p
 expect_offer --server "$rigbook" --se
