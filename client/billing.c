@@ -52,18 +52,6 @@ void bill_pct(uint32_t pct, struct rnd_val *v)
 	v->table = v->buf;
 }
 
-/* A list of n rows through out, from its start to its end; a status. */
-int bill_rows(struct rnd *out, const void *const *rows, size_t n)
-{
-	int bad = rnd_begin(out) != 0;
-
-	for (size_t i = 0; !bad && i < n; i++)
-		bad = rnd_row(out, rows[i]) != 0;
-	if (rnd_end(out) != 0 || bad)
-		return cmd_failed(_("out of memory"));
-	return CMD_OK;
-}
-
 /* A reply's object as JSON, alone. */
 void bill_json_one(const struct rnd_col *cols, size_t n, const void *row)
 {

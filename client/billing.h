@@ -21,8 +21,6 @@ int bill_amount_arg(struct cmd_ctx *ctx, const char *label, const char *v, int64
 int bill_pct_arg(struct cmd_ctx *ctx, const char *label, const char *v, uint32_t *out);
 /* A percentage as a renderer's value: the number in JSON, "25%" in a table. */
 void bill_pct(uint32_t pct, struct rnd_val *v);
-/* A list of n rows through out, from its start to its end: CMD_OK, or CMD_FAILED after saying why. */
-int bill_rows(struct rnd *out, const void *const *rows, size_t n);
 /* A reply's one object as a JSON document. */
 void bill_json_one(const struct rnd_col *cols, size_t n, const void *row);
 /* The format a list command writes: --json, --csv or a table. */

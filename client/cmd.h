@@ -239,9 +239,27 @@ int cmd_booking_id(const char *s, uint64_t *out);
 void cmd_json_booking(struct out_json *j, const Rigbook__Booking *b);
 
 /*
- * A member's columns (cmd_member.c), for member list and add and startup
- * show (whose table leaves out the RND_OPT ones: startup, institution, tokens).
+ * A booking's columns: all of them in JSON; in a table the view
+ * CMD_BOOKINGS (bookings: state and details) or CMD_APPROVALS (approvals:
+ * startup, when it was requested, note).
  */
+#define CMD_BOOKINGS 1u
+#define CMD_APPROVALS 2u
+extern const struct rnd_col cmd_booking_cols[];
+extern const size_t cmd_booking_ncols;
+
+/*
+ * A list of n rows through out (rnd_init'ed), from its start to its end:
+ * CMD_OK, or CMD_FAILED after saying it ran out of memory.
+ */
+int cmd_rows(struct rnd *out, const void *const *rows, size_t n);
+
+/*
+ * A member's columns (cmd_member.c), for member list and add and startup
+ * show, whose table leaves out those of the view CMD_MEMBER_LIST (startup,
+ * institution, tokens).
+ */
+#define CMD_MEMBER_LIST 1u
 extern const struct rnd_col cmd_member_cols[];
 extern const size_t cmd_member_ncols;
 

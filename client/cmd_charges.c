@@ -74,7 +74,7 @@ static int cmd_charges_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	rnd_init(&out, ctx->json ? RND_JSON : csv ? RND_CSV : RND_TABLE, stdout, charge_cols,
 		 RND_NCOLS(charge_cols), NULL);
 	out.local = local;
-	rc = bill_rows(&out, l != NULL ? (const void *const *)l->charges : NULL, l != NULL ? l->n_charges : 0);
+	rc = cmd_rows(&out, l != NULL ? (const void *const *)l->charges : NULL, l != NULL ? l->n_charges : 0);
 	for (size_t i = 0; rc == CMD_OK && out.fmt == RND_TABLE && i < l->n_charges; i++) {
 		const Rigbook__Charge *c = l->charges[i];
 

@@ -66,6 +66,8 @@ static const struct rnd_col line_cols[] = {
 
 /* ---- invoices, and with --csv on invoice show one row per line */
 
+#define INV_LINES 1u /* the view of invoice show --csv: a row per line */
+
 struct inv_row {
 	const Rigbook__Invoice *v;
 	const Rigbook__InvoiceLine *li; /* the line of a CSV row, or NULL */
@@ -163,11 +165,11 @@ static const struct rnd_col invoice_cols[] = {
 	{ "issued_on", NULL, N_("ISSUED"), RND_DATE, 0, .get = get_issued_on },
 	{ NULL, NULL, NULL, RND_CUSTOM, 0, .json = json_lines },
 	/* invoice show --csv: a row per line */
-	{ NULL, NC_("csv", "date"), NULL, RND_DATE, RND_OPT, .get = get_li_date },
-	{ NULL, NC_("csv", "resource"), NULL, RND_TEXT, RND_OPT, .get = get_li_resource },
-	{ NULL, NC_("csv", "booking"), NULL, RND_UINT, RND_OPT, .get = get_li_booking },
-	{ NULL, NC_("csv", "line_kind"), NULL, RND_TEXT, RND_OPT, .get = get_li_kind },
-	{ NULL, NC_("csv", "description"), NULL, RND_TEXT, RND_OPT, .get = get_li_description },
+	{ NULL, NC_("csv", "date"), NULL, RND_DATE, 0, .view = INV_LINES, .get = get_li_date },
+	{ NULL, NC_("csv", "resource"), NULL, RND_TEXT, 0, .view = INV_LINES, .get = get_li_resource },
+	{ NULL, NC_("csv", "booking"), NULL, RND_UINT, 0, .view = INV_LINES, .get = get_li_booking },
+	{ NULL, NC_("csv", "line_kind"), NULL, RND_TEXT, 0, .view = INV_LINES, .get = get_li_kind },
+	{ NULL, NC_("csv", "description"), NULL, RND_TEXT, 0, .view = INV_LINES, .get = get_li_description },
 };
 
 /* The invoices as JSON, CSV (lines: a row per line) or a table. */
@@ -179,7 +181,7 @@ static int invoices_out(const Rigbook__ListInvoicesReply *l, enum rnd_format fmt
 	lines = lines && fmt == RND_CSV; /* JSON holds them in "lines" */
 	rnd_init(&out, fmt, stdout, invoice_cols, RND_NCOLS(invoice_cols), NULL);
 	out.local = local;
-	out.optional = lines;
+	out.view = lines ? ~0u : ~INV_LINES;
 	bad = rnd_begin(&out) != 0;
 	for (size_t i = 0; !bad && l != NULL && i < l->n_invoices; i++) {
 		const Rigbook__Invoice *v = l->invoices[i];
@@ -222,7 +224,7 @@ static int left_table(const Rigbook__ListInvoicesReply *l, const char *period)
 	printf(_("left for the next run: %zu line%s of %s, and whatever is charged later in it\n"),
 	       l->n_left, l->n_left == 1 ? "" : "s", period);
 	rnd_init(&out, RND_TABLE, stdout, left_cols, RND_NCOLS(left_cols), NULL);
-	return bill_rows(&out, (const void *const *)l->left, l->n_left);
+	return cmd_rows(&out, (const void *const *)l->left, l->n_left);
 }
 
 static void left_json(const Rigbook__ListInvoicesReply *l)
@@ -353,7 +355,7 @@ static int print_invoice(const Rigbook__Invoice *v)
 	detail_line(N_("unified social credit code"), v->credit_code);
 	detail_line(N_("address"), v->address);
 	rnd_init(&out, RND_TABLE, stdout, line_cols, RND_NCOLS(line_cols), v);
-	rc = bill_rows(&out, (const void *const *)v->lines, v->n_lines);
+	rc = cmd_rows(&out, (const void *const *)v->lines, v->n_lines);
 	printf(_("total %s\n"), rnd_money(v->total, v->currency, a));
 	printf(_("vouchers pay %s\n"), rnd_money(v->voucher, v->currency, a));
 	printf(_("startup pays %s\n"), rnd_money(v->startup_pays, v->currency, a));

@@ -44,20 +44,21 @@ static void get_disabled(const void *row, const struct rnd *r, struct rnd_val *v
 	v->table = v->i ? _("disabled") : _("active");
 }
 
-/* A member's columns; startup show's table leaves out the RND_OPT ones. */
+/* A member's columns; startup show's table leaves out those of member list only. */
 const struct rnd_col cmd_member_cols[] = {
 	{ "id", NULL, NULL, RND_UINT, 0, RND_U64(Rigbook__Member, id) },
 	{ "handle", NULL, N_("HANDLE"), RND_TEXT, 0, RND_STR(Rigbook__Member, handle) },
 	{ "name", NULL, N_("NAME"), RND_TEXT, 0, RND_STR(Rigbook__Member, name) },
 	{ "role", NULL, N_("ROLE"), RND_ENUM, 0, .get = get_role },
-	{ "startup", NULL, N_("STARTUP"), RND_TEXT, RND_OPT, RND_STR(Rigbook__Member, startup_code) },
-	{ "institution", NULL, N_("INSTITUTION"), RND_TEXT, RND_OPT, RND_STR(Rigbook__Member, institution_code) },
+	{ "startup", NULL, N_("STARTUP"), RND_TEXT, 0, RND_STR(Rigbook__Member, startup_code), .view = CMD_MEMBER_LIST },
+	{ "institution", NULL, N_("INSTITUTION"), RND_TEXT, 0, RND_STR(Rigbook__Member, institution_code),
+	  .view = CMD_MEMBER_LIST },
 	{ "email", NULL, N_("EMAIL"), RND_TEXT, 0, RND_STR(Rigbook__Member, email) },
 	{ "space", NULL, NULL, RND_TEXT, 0, RND_STR(Rigbook__Member, space_code) },
 	{ "disabled", NULL, N_("STATUS"), RND_BOOL, 0, .get = get_disabled },
 	{ "disabled_at", NULL, NULL, RND_INT, 0, RND_I64(Rigbook__Member, disabled_at) },
 	{ "created_at", NULL, NULL, RND_INT, 0, RND_I64(Rigbook__Member, created_at) },
-	{ "live_tokens", NULL, N_("TOKENS"), RND_UINT, RND_OPT, RND_U32(Rigbook__Member, live_tokens) },
+	{ "live_tokens", NULL, N_("TOKENS"), RND_UINT, 0, RND_U32(Rigbook__Member, live_tokens), .view = CMD_MEMBER_LIST },
 };
 
 const size_t cmd_member_ncols = RND_NCOLS(cmd_member_cols);
@@ -153,7 +154,7 @@ static int list(struct cmd_ctx *ctx, const struct cmd_args *args)
 	Rigbook__Response *resp;
 	const Rigbook__ListMembersReply *reply;
 	struct rnd out;
-	int rc = CMD_OK, bad;
+	int rc;
 
 	lr.startup_code = (char *)opt(args, "startup");
 	req.body_case = RIGBOOK__REQUEST__BODY_LIST_MEMBERS;
@@ -168,11 +169,8 @@ static int list(struct cmd_ctx *ctx, const struct cmd_args *args)
 		return CMD_OK;
 	}
 	rnd_init(&out, ctx->json ? RND_JSON : RND_TABLE, stdout, cmd_member_cols, cmd_member_ncols, NULL);
-	bad = rnd_begin(&out) != 0;
-	for (size_t i = 0; !bad && reply != NULL && i < reply->n_members; i++)
-		bad = rnd_row(&out, reply->members[i]) != 0;
-	if (rnd_end(&out) != 0 || bad)
-		rc = cmd_failed(_("out of memory"));
+	rc = cmd_rows(&out, reply != NULL ? (const void *const *)reply->members : NULL,
+		      reply != NULL ? reply->n_members : 0);
 	rigbook__response__free_unpacked(resp, NULL);
 	return rc;
 }

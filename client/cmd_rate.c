@@ -184,7 +184,7 @@ static int rate_list(struct cmd_ctx *ctx, const struct cmd_args *args)
 		return CMD_OK;
 	}
 	rnd_init(&out, ctx->json ? RND_JSON : RND_TABLE, stdout, rate_cols, RND_NCOLS(rate_cols), NULL);
-	rc = bill_rows(&out, l != NULL ? (const void *const *)l->rates : NULL, l != NULL ? l->n_rates : 0);
+	rc = cmd_rows(&out, l != NULL ? (const void *const *)l->rates : NULL, l != NULL ? l->n_rates : 0);
 	rigbook__response__free_unpacked(resp, NULL);
 	return rc;
 }

@@ -54,7 +54,7 @@ static int cmd_settlement_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		return CMD_OK;
 	}
 	rnd_init(&out, ctx->json ? RND_JSON : RND_TABLE, stdout, settlement_cols, RND_NCOLS(settlement_cols), NULL);
-	rc = bill_rows(&out, l != NULL ? (const void *const *)l->lines : NULL, l != NULL ? l->n_lines : 0);
+	rc = cmd_rows(&out, l != NULL ? (const void *const *)l->lines : NULL, l != NULL ? l->n_lines : 0);
 	rigbook__response__free_unpacked(resp, NULL);
 	return rc;
 }

@@ -58,18 +58,6 @@ static void json_member(struct out_json *j, const Rigbook__Member *m)
 	rnd_json_object(&r, j, m);
 }
 
-/* A list of rows through out: CMD_OK, or CMD_FAILED after saying why. */
-static int rows(struct rnd *out, const void *const *row, size_t n)
-{
-	int bad = rnd_begin(out) != 0;
-
-	for (size_t i = 0; !bad && i < n; i++)
-		bad = rnd_row(out, row[i]) != 0;
-	if (rnd_end(out) != 0 || bad)
-		return cmd_failed(_("out of memory"));
-	return CMD_OK;
-}
-
 static void line(const char *label, const char *value)
 {
 	cmd_label(stdout, label, 15);
@@ -152,8 +140,8 @@ static int list(struct cmd_ctx *ctx)
 		return CMD_OK;
 	}
 	rnd_init(&out, ctx->json ? RND_JSON : RND_TABLE, stdout, startup_cols, RND_NCOLS(startup_cols), NULL);
-	rc = rows(&out, reply != NULL ? (const void *const *)reply->startups : NULL,
-		  reply != NULL ? reply->n_startups : 0);
+	rc = cmd_rows(&out, reply != NULL ? (const void *const *)reply->startups : NULL,
+		      reply != NULL ? reply->n_startups : 0);
 	rigbook__response__free_unpacked(resp, NULL);
 	return rc;
 }
@@ -216,8 +204,8 @@ static int show(struct cmd_ctx *ctx, const char *code)
 	}
 	puts(_("members:"));
 	rnd_init(&out, RND_TABLE, stdout, cmd_member_cols, cmd_member_ncols, NULL);
-	out.optional = 0;
-	rc = rows(&out, (const void *const *)d->members, d->n_members);
+	out.view = ~CMD_MEMBER_LIST;
+	rc = cmd_rows(&out, (const void *const *)d->members, d->n_members);
 	rigbook__response__free_unpacked(resp, NULL);
 	return rc;
 }

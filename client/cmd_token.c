@@ -191,7 +191,7 @@ static int list(struct cmd_ctx *ctx, const char *handle)
 	const Rigbook__ListTokensReply *reply;
 	int64_t now = (int64_t)time(NULL);
 	struct rnd out;
-	int rc, bad;
+	int rc;
 
 	lr.member_handle = (char *)(handle != NULL ? handle : "");
 	req.body_case = RIGBOOK__REQUEST__BODY_LIST_TOKENS;
@@ -206,11 +206,8 @@ static int list(struct cmd_ctx *ctx, const char *handle)
 		return CMD_OK;
 	}
 	rnd_init(&out, ctx->json ? RND_JSON : RND_TABLE, stdout, token_cols, RND_NCOLS(token_cols), &now);
-	bad = rnd_begin(&out) != 0;
-	for (size_t i = 0; !bad && reply != NULL && i < reply->n_tokens; i++)
-		bad = rnd_row(&out, reply->tokens[i]) != 0;
-	if (rnd_end(&out) != 0 || bad)
-		rc = cmd_failed(_("out of memory"));
+	rc = cmd_rows(&out, reply != NULL ? (const void *const *)reply->tokens : NULL,
+		      reply != NULL ? reply->n_tokens : 0);
 	rigbook__response__free_unpacked(resp, NULL);
 	return rc;
 }

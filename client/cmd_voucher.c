@@ -108,6 +108,8 @@ static void json_redemptions(struct out_json *j, const void *row, const struct r
 	out_json_end_array(j);
 }
 
+#define VOUCHER_SHOW 1u /* the view of voucher show: with its redemptions */
+
 static const struct rnd_col voucher_cols[] = {
 	{ "id", NULL, N_("ID"), RND_UINT, 0, RND_U64(Rigbook__Voucher, id) },
 	{ "startup", NULL, N_("STARTUP"), RND_TEXT, 0, RND_STR(Rigbook__Voucher, startup_code) },
@@ -124,7 +126,7 @@ static const struct rnd_col voucher_cols[] = {
 	{ NULL, NULL, N_("FOR"), RND_TEXT, 0, .get = get_limits },
 	{ NULL, NULL, NULL, RND_CUSTOM, 0, .json = json_limits },
 	/* voucher show's: the renderer's ctx is the reply */
-	{ NULL, NULL, NULL, RND_CUSTOM, RND_OPT, .json = json_redemptions },
+	{ NULL, NULL, NULL, RND_CUSTOM, 0, .json = json_redemptions, .view = VOUCHER_SHOW },
 };
 
 /* One voucher as JSON; with its redemptions when reply (voucher show's) is given. */
@@ -134,7 +136,7 @@ static void voucher_json(const Rigbook__Voucher *v, const Rigbook__VoucherReply 
 	struct out_json j;
 
 	rnd_init(&r, RND_JSON, stdout, voucher_cols, RND_NCOLS(voucher_cols), reply);
-	r.optional = reply != NULL;
+	r.view = reply != NULL ? ~0u : ~VOUCHER_SHOW;
 	out_json_init(&j, stdout);
 	rnd_json_object(&r, &j, v);
 	out_json_finish(&j);
@@ -228,8 +230,8 @@ static int voucher_list(struct cmd_ctx *ctx, const struct cmd_args *args)
 		return CMD_OK;
 	}
 	rnd_init(&out, ctx->json ? RND_JSON : RND_TABLE, stdout, voucher_cols, RND_NCOLS(voucher_cols), NULL);
-	out.optional = 0;
-	rc = bill_rows(&out, l != NULL ? (const void *const *)l->vouchers : NULL, l != NULL ? l->n_vouchers : 0);
+	out.view = ~VOUCHER_SHOW;
+	rc = cmd_rows(&out, l != NULL ? (const void *const *)l->vouchers : NULL, l != NULL ? l->n_vouchers : 0);
 	rigbook__response__free_unpacked(resp, NULL);
 	return rc;
 }
@@ -267,7 +269,7 @@ static int voucher_show(struct cmd_ctx *ctx, const struct cmd_args *args)
 		return CMD_OK;
 	}
 	rnd_init(&out, RND_TABLE, stdout, redemption_cols, RND_NCOLS(redemption_cols), r->voucher);
-	rc = bill_rows(&out, (const void *const *)r->redemptions, r->n_redemptions);
+	rc = cmd_rows(&out, (const void *const *)r->redemptions, r->n_redemptions);
 	rigbook__response__free_unpacked(resp, NULL);
 	return rc;
 }
@@ -309,7 +311,7 @@ static int voucher_statement(struct cmd_ctx *ctx, const struct cmd_args *args)
 		return CMD_OK;
 	}
 	rnd_init(&out, ctx->json ? RND_JSON : RND_TABLE, stdout, statement_cols, RND_NCOLS(statement_cols), NULL);
-	rc = bill_rows(&out, l != NULL ? (const void *const *)l->lines : NULL, l != NULL ? l->n_lines : 0);
+	rc = cmd_rows(&out, l != NULL ? (const void *const *)l->lines : NULL, l != NULL ? l->n_lines : 0);
 	/* what each issuer owes, per currency, in the order they came */
 	for (size_t i = 0; rc == CMD_OK && !ctx->json && i < l->n_lines; i++) {
 		const Rigbook__VoucherStatementLine *s = l->lines[i];

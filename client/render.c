@@ -39,13 +39,13 @@ void rnd_init(struct rnd *r, enum rnd_format fmt, FILE *f, const struct rnd_col 
 	r->cols = cols;
 	r->ncols = ncols;
 	r->ctx = ctx;
-	r->optional = 1;
+	r->view = ~0u;
 }
 
 /* The column is written in the renderer's format. */
 static int shown(const struct rnd *r, const struct rnd_col *c)
 {
-	if ((c->flags & RND_OPT) && !r->optional)
+	if (c->view != 0 && (c->view & r->view) == 0)
 		return 0;
 	switch (r->fmt) {
 	case RND_TABLE: return c->header != NULL && c->kind != RND_CUSTOM;

@@ -48,7 +48,6 @@ enum rnd_kind {
 #define RND_DASH 0x1u   /* "-" in a table for "" and 0 */
 #define RND_NULL0 0x2u  /* 0 is no value: null in JSON, "" in CSV, "-" in a table */
 #define RND_RIGHT 0x4u  /* right-aligned in a table */
-#define RND_OPT 0x8u    /* left out when the renderer's `optional` is off */
 
 /* A value, as a column's getter (or field) gives it. */
 struct rnd_val {
@@ -57,7 +56,7 @@ struct rnd_val {
 	uint64_t u;        /* RND_UINT */
 	int null;          /* no value */
 	const char *table; /* the table's text when it is not the kind's; NULL: the kind's */
-	char buf[320];     /* room for a getter's text */
+	char buf[2048];    /* room for a getter's text */
 };
 
 /* An enum name and the reader's word for it (marked N_()). */
@@ -87,17 +86,23 @@ struct rnd_col {
 	void (*json)(struct out_json *j, const void *row, const struct rnd *r);
 	const struct rnd_word *words; /* RND_ENUM, ended by a NULL name */
 	const char *hctx;   /* the header's context, when it is marked NC_(hctx, header) */
+	unsigned view;      /* the views (bits a command defines) it is in; 0: every view */
 };
 
-/* Field shorthands for a column of a row of type T. */
-#define RND_STR(T, f) .ctype = RND_C_STR, .off = offsetof(T, f)
-#define RND_U64(T, f) .ctype = RND_C_U64, .off = offsetof(T, f)
-#define RND_U32(T, f) .ctype = RND_C_U32, .off = offsetof(T, f)
-#define RND_I64(T, f) .ctype = RND_C_I64, .off = offsetof(T, f)
-#define RND_I32(T, f) .ctype = RND_C_I32, .off = offsetof(T, f)
-#define RND_BOOLF(T, f) .ctype = RND_C_BOOL, .off = offsetof(T, f)
+/*
+ * Field shorthands for a column of a row of type T; a field of another type
+ * than the shorthand's does not compile.
+ */
+#define RND_IS(T, f, type) __builtin_types_compatible_p(__typeof__(((T *)0)->f), type)
+#define RND_OFF(T, f, ok) (offsetof(T, f) + 0 * sizeof(char[(ok) ? 1 : -1]))
+#define RND_STR(T, f) .ctype = RND_C_STR, .off = RND_OFF(T, f, RND_IS(T, f, char *) || RND_IS(T, f, const char *))
+#define RND_U64(T, f) .ctype = RND_C_U64, .off = RND_OFF(T, f, RND_IS(T, f, uint64_t))
+#define RND_U32(T, f) .ctype = RND_C_U32, .off = RND_OFF(T, f, RND_IS(T, f, uint32_t))
+#define RND_I64(T, f) .ctype = RND_C_I64, .off = RND_OFF(T, f, RND_IS(T, f, int64_t))
+#define RND_I32(T, f) .ctype = RND_C_I32, .off = RND_OFF(T, f, RND_IS(T, f, int32_t))
+#define RND_BOOLF(T, f) .ctype = RND_C_BOOL, .off = RND_OFF(T, f, RND_IS(T, f, int))
 /* money's currency, an instant's time zone: a string field of the row */
-#define RND_AUX(T, f) .has_aux = 1, .aux = offsetof(T, f)
+#define RND_AUX(T, f) .has_aux = 1, .aux = RND_OFF(T, f, RND_IS(T, f, char *) || RND_IS(T, f, const char *))
 
 #define RND_NCOLS(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -108,7 +113,7 @@ struct rnd {
 	size_t ncols;
 	const void *ctx;   /* the command's, for its getters */
 	int local;         /* CSV: the header line in the reader's words */
-	int optional;      /* RND_OPT columns are written */
+	unsigned view;     /* the columns of these views are written (rnd_init: every view) */
 	struct out_table *t;
 	struct out_json j;
 	size_t rows;
@@ -134,7 +139,7 @@ int rnd_end(struct rnd *r);
 
 /*
  * One row as a JSON object into j (inside a document the caller writes;
- * r gives the columns, ctx and optional).
+ * r gives the columns, ctx and view).
  */
 void rnd_json_object(const struct rnd *r, struct out_json *j, const void *row);
 
