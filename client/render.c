@@ -1,3 +1,7 @@
+/*
+ * The renderer (render.h): a column's value from its field or its getter,
+ * then written as the format wants it.
+ */
 #include "render.h"
 
 #include <inttypes.h>
@@ -100,6 +104,8 @@ static void get(const struct rnd *r, const struct rnd_col *c, const void *row, s
 		break;
 	}
 	}
+	if (v->s == NULL)
+		v->s = "";
 	if (c->has_aux) {
 		const char *s;
 
