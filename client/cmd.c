@@ -330,6 +330,17 @@ int cmd_csv_headers(const struct cmd_ctx *ctx, const struct cmd_args *args)
 	return -1;
 }
 
+int cmd_date_arg(const struct cmd_ctx *ctx, const char *label, const char *d)
+{
+	if (d == NULL || strlen(d) != 10 || d[4] != '-' || d[7] != '-' ||
+	    strspn(d, "0123456789-") != 10) {
+		cmd_bad_value(ctx, _("%s: '%.40s' is not a date; give it as YYYY-MM-DD"), label,
+			      d != NULL ? d : "");
+		return 0;
+	}
+	return 1;
+}
+
 const char *cmd_csv_header(const char *key, int local)
 {
 	char k[80];
@@ -350,7 +361,67 @@ void cmd_label(FILE *f, const char *label, int width)
 
 void cmd_print_usage(FILE *f, const struct cmd_entry *e)
 {
-	fprintf(f, _("usage: rigbook %s%s%s\n"), e->name, e->usage[0] != '\0' ? " " : "", e->usage);
+	const struct cmd_sub *c = e->subs;
+	char first[1024];
+
+	if (c != NULL && c->name != NULL && e->usage[0] == '\0') {
+		/* the first sub-command on the usage line, the others under it */
+		snprintf(first, sizeof(first), "%s%s%s", c->name, c->usage[0] != '\0' ? " " : "", c->usage);
+		c++;
+	} else {
+		snprintf(first, sizeof(first), "%s", e->usage);
+	}
+	fprintf(f, _("usage: rigbook %s%s%s\n"), e->name, first[0] != '\0' ? " " : "", first);
+	for (; c != NULL && c->name != NULL; c++)
+		fprintf(f, "       rigbook %s %s%s%s\n", e->name, c->name, c->usage[0] != '\0' ? " " : "",
+			c->usage);
+}
+
+void cmd_print_help(FILE *f, const struct cmd_entry *e)
+{
+	size_t w = 0;
+
+	cmd_print_usage(f, e);
+	fprintf(f, "%s\n", _(e->summary));
+	if (e->subs == NULL)
+		return;
+	for (const struct cmd_sub *c = e->subs; c->name != NULL; c++)
+		if (strlen(c->name) > w)
+			w = strlen(c->name);
+	fputs(_("sub-commands:\n"), f);
+	for (const struct cmd_sub *c = e->subs; c->name != NULL; c++)
+		fprintf(f, "  %-*s  %s\n", (int)w, c->name, _(c->summary));
+}
+
+/* The sub-command called name (or by its alias). */
+static const struct cmd_sub *find_sub(const struct cmd_entry *e, const char *name)
+{
+	for (const struct cmd_sub *c = e->subs; c != NULL && c->name != NULL; c++)
+		if (strcmp(c->name, name) == 0 || (c->alias != NULL && strcmp(c->alias, name) == 0))
+			return c;
+	return NULL;
+}
+
+int cmd_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	const struct cmd_entry *e = ctx->entry;
+	char names[512];
+	size_t o = 0;
+
+	ctx->sub = NULL;
+	if (e->subs == NULL)
+		return e->exec(ctx, args);
+	if (args->npos > 0 && (ctx->sub = find_sub(e, args->pos[0])) != NULL)
+		return ctx->sub->exec(ctx, args);
+	if (e->exec != NULL)
+		return e->exec(ctx, args);
+	names[0] = '\0';
+	for (const struct cmd_sub *c = e->subs; c->name != NULL && o < sizeof(names); c++)
+		o += (size_t)snprintf(names + o, sizeof(names) - o, "%s%s", o > 0 ? ", " : "", c->name);
+	if (args->npos == 0)
+		return cmd_usage_error(ctx, _("say which sub-command: %s"), names);
+	return cmd_usage_error(ctx, _("unknown sub-command '%.40s'; possibilities are: %s"), args->pos[0],
+			       names);
 }
 
 void cmd_main_usage(FILE *f)
@@ -394,7 +465,16 @@ int cmd_usage_error(const struct cmd_ctx *ctx, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	cmd_print_usage(stderr, ctx->entry);
+	if (ctx->sub != NULL) {
+		/* the sub-command's own line */
+		char line[1024];
+
+		snprintf(line, sizeof(line), "%s%s%s", ctx->sub->name, ctx->sub->usage[0] != '\0' ? " " : "",
+			 ctx->sub->usage);
+		fprintf(stderr, _("usage: rigbook %s%s%s\n"), ctx->entry->name, " ", line);
+	} else {
+		cmd_print_usage(stderr, ctx->entry);
+	}
 	return CMD_USAGE;
 }
 
@@ -840,62 +920,166 @@ void cmd_print_booking_line(FILE *f, const char *verb, const Rigbook__Booking *b
 	fputc('\n', f);
 }
 
+int cmd_rows(struct rnd *out, const void *const *rows, size_t n)
+{
+	int bad = rnd_begin(out) != 0;
+
+	for (size_t i = 0; !bad && i < n; i++)
+		bad = rnd_row(out, rows[i]) != 0;
+	if (rnd_end(out) != 0 || bad)
+		return cmd_failed(_("out of memory"));
+	return CMD_OK;
+}
+
+__attribute__((format(printf, 4, 5)))
+static void add_detail(char *buf, size_t len, size_t *off, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*off >= len)
+		return;
+	if (*off > 0) {
+		n = snprintf(buf + *off, len - *off, "; ");
+		*off = n < 0 ? len : *off + (size_t)n;
+		if (*off >= len)
+			return;
+	}
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *off, len - *off, fmt, ap);
+	va_end(ap);
+	*off = n < 0 ? len : *off + (size_t)n;
+}
+
+/*
+ * Why it was cancelled, whether staff booked it past the rules, what it came
+ * with, when it was used (and why that was corrected), its note.
+ */
+static void booking_details(const Rigbook__Booking *b, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	if (b->cancel_reason != NULL && b->cancel_reason[0] != '\0')
+		add_detail(buf, len, &off, "%s: %.500s", i18n_state(rb_state_name(b->state)), b->cancel_reason);
+	if (b->cancelled_late)
+		add_detail(buf, len, &off, _("cancelled late"));
+	if (b->cancelled_by != NULL && b->cancelled_by[0] != '\0' &&
+	    strcmp(b->cancelled_by, b->member_handle) != 0)
+		add_detail(buf, len, &off, _("cancelled by %.64s"), b->cancelled_by);
+	if (b->decision_reason != NULL && b->decision_reason[0] != '\0')
+		add_detail(buf, len, &off, _("%s by %.64s: %.500s"), i18n_state(rb_state_name(b->state)),
+			   b->decided_by, b->decision_reason);
+	if (b->override_reason != NULL && b->override_reason[0] != '\0')
+		add_detail(buf, len, &off, _("past the rules: %.500s"), b->override_reason);
+	if (b->parent_id != 0)
+		add_detail(buf, len, &off, _("with booking %" PRIu64), b->parent_id);
+	if (b->checked_in_at != 0) {
+		char w[RB_WINDOW_TEXT + 16];
+
+		if (b->checked_out_at != 0 &&
+		    cmd_window_words(b->checked_in_at, b->checked_out_at, b->time_zone, w, sizeof(w)) == 0)
+			add_detail(buf, len, &off, _("used %s"), w);
+		else if (b->checked_out_at == 0 &&
+			 rb_time_format(b->checked_in_at, b->time_zone, w, sizeof(w)) == 0)
+			add_detail(buf, len, &off, _("in since %s"), w);
+	}
+	if (b->usage_note != NULL && b->usage_note[0] != '\0')
+		add_detail(buf, len, &off, _("usage: %.500s"), b->usage_note);
+	if (b->series_id != 0)
+		add_detail(buf, len, &off, _("series %" PRIu64 ", %" PRIu32 " of %" PRIu32), b->series_id,
+			   b->series_no, b->series_of);
+	if (b->note != NULL && b->note[0] != '\0')
+		add_detail(buf, len, &off, _("note: %.500s"), b->note);
+}
+
+static void get_start(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	(void)r;
+	v->i = ((const Rigbook__Booking *)row)->start;
+	v->s = ((const Rigbook__Booking *)row)->time_zone;
+}
+
+static void get_end(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	(void)r;
+	v->i = ((const Rigbook__Booking *)row)->end;
+	v->s = ((const Rigbook__Booking *)row)->time_zone;
+}
+
+static void get_state(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	(void)r;
+	v->s = rb_state_name(((const Rigbook__Booking *)row)->state);
+	v->table = i18n_state(v->s);
+}
+
+static void get_details(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	(void)r;
+	booking_details(row, v->buf, sizeof(v->buf));
+	v->s = v->buf;
+}
+
+/* REQUESTED: when it was asked for, in the resource's zone */
+static void get_requested(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	(void)r;
+	v->i = ((const Rigbook__Booking *)row)->created_at;
+	v->s = ((const Rigbook__Booking *)row)->time_zone;
+}
+
+/* a booking of a series says which of how many */
+static void json_series(struct out_json *j, const void *row, const struct rnd *r)
+{
+	const Rigbook__Booking *b = row;
+
+	(void)r;
+	if (b->series_id == 0)
+		return;
+	out_json_kv_uint(j, "series_no", b->series_no);
+	out_json_kv_uint(j, "series_of", b->series_of);
+}
+
+const struct rnd_col cmd_booking_cols[] = {
+	{ "id", NULL, N_("ID"), RND_UINT, 0, RND_U64(Rigbook__Booking, id) },
+	{ "resource", NULL, N_("RESOURCE"), RND_TEXT, 0, RND_STR(Rigbook__Booking, resource_code) },
+	{ "resource_name", NULL, NULL, RND_TEXT, 0, RND_STR(Rigbook__Booking, resource_name) },
+	{ "time_zone", NULL, NULL, RND_TEXT, 0, RND_STR(Rigbook__Booking, time_zone) },
+	{ "start", NULL, NULL, RND_INT, 0, RND_I64(Rigbook__Booking, start) },
+	{ "end", NULL, NULL, RND_INT, 0, RND_I64(Rigbook__Booking, end) },
+	{ "start_local", NULL, N_("START"), RND_INSTANT, 0, .get = get_start },
+	{ "end_local", NULL, N_("END"), RND_INSTANT, 0, .get = get_end },
+	{ "state", NULL, N_("STATE"), RND_ENUM, 0, .get = get_state, .view = CMD_BOOKINGS },
+	{ "member", NULL, N_("MEMBER"), RND_TEXT, 0, RND_STR(Rigbook__Booking, member_handle) },
+	{ NULL, NULL, N_("DETAILS"), RND_TEXT, 0, .get = get_details, .view = CMD_BOOKINGS },
+	{ "startup", NULL, N_("STARTUP"), RND_TEXT, 0, RND_STR(Rigbook__Booking, startup_code),
+	  .view = CMD_APPROVALS },
+	{ NULL, NULL, N_("REQUESTED"), RND_INSTANT, 0, .get = get_requested, .view = CMD_APPROVALS },
+	{ "note", NULL, N_("NOTE"), RND_TEXT, 0, RND_STR(Rigbook__Booking, note), .view = CMD_APPROVALS },
+	{ "created_at", NULL, NULL, RND_INT, 0, RND_I64(Rigbook__Booking, created_at) },
+	{ "cancelled_at", NULL, NULL, RND_INT, RND_NULL0, RND_I64(Rigbook__Booking, cancelled_at) },
+	{ "cancel_reason", NULL, NULL, RND_TEXT, 0, RND_STR(Rigbook__Booking, cancel_reason) },
+	{ "unit", NULL, NULL, RND_UINT, 0, RND_U32(Rigbook__Booking, unit) },
+	{ "override_reason", NULL, NULL, RND_TEXT, 0, RND_STR(Rigbook__Booking, override_reason) },
+	{ "parent_id", NULL, NULL, RND_UINT, RND_NULL0, RND_U64(Rigbook__Booking, parent_id) },
+	{ "cancelled_by", NULL, NULL, RND_TEXT, 0, RND_STR(Rigbook__Booking, cancelled_by) },
+	{ "cancelled_late", NULL, NULL, RND_BOOL, 0, RND_BOOLF(Rigbook__Booking, cancelled_late) },
+	{ "checked_in_at", NULL, NULL, RND_INT, RND_NULL0, RND_I64(Rigbook__Booking, checked_in_at) },
+	{ "checked_out_at", NULL, NULL, RND_INT, RND_NULL0, RND_I64(Rigbook__Booking, checked_out_at) },
+	{ "usage_note", NULL, NULL, RND_TEXT, 0, RND_STR(Rigbook__Booking, usage_note) },
+	{ "series_id", NULL, NULL, RND_UINT, RND_NULL0, RND_U64(Rigbook__Booking, series_id) },
+	{ NULL, NULL, NULL, RND_CUSTOM, 0, .json = json_series },
+	{ "decided_by", NULL, NULL, RND_TEXT, 0, RND_STR(Rigbook__Booking, decided_by) },
+	{ "decision_reason", NULL, NULL, RND_TEXT, 0, RND_STR(Rigbook__Booking, decision_reason) },
+};
+
+const size_t cmd_booking_ncols = RND_NCOLS(cmd_booking_cols);
+
 void cmd_json_booking(struct out_json *j, const Rigbook__Booking *b)
 {
-	char s[RB_TIME_TEXT + 4];
+	struct rnd r;
 
-	out_json_begin_object(j);
-	out_json_kv_uint(j, "id", b->id);
-	out_json_kv_string(j, "resource", b->resource_code);
-	out_json_kv_string(j, "resource_name", b->resource_name);
-	out_json_kv_string(j, "time_zone", b->time_zone);
-	out_json_kv_int(j, "start", b->start);
-	out_json_kv_int(j, "end", b->end);
-	cmd_time_text(b->start, b->time_zone, s, sizeof(s));
-	out_json_kv_string(j, "start_local", s);
-	cmd_time_text(b->end, b->time_zone, s, sizeof(s));
-	out_json_kv_string(j, "end_local", s);
-	out_json_kv_string(j, "state", rb_state_name(b->state));
-	out_json_kv_string(j, "member", b->member_handle);
-	out_json_kv_string(j, "startup", b->startup_code);
-	out_json_kv_string(j, "note", b->note);
-	out_json_kv_int(j, "created_at", b->created_at);
-	out_json_key(j, "cancelled_at");
-	if (b->cancelled_at != 0)
-		out_json_int(j, b->cancelled_at);
-	else
-		out_json_null(j);
-	out_json_kv_string(j, "cancel_reason", b->cancel_reason);
-	out_json_kv_uint(j, "unit", b->unit);
-	out_json_kv_string(j, "override_reason", b->override_reason);
-	out_json_key(j, "parent_id");
-	if (b->parent_id != 0)
-		out_json_uint(j, b->parent_id);
-	else
-		out_json_null(j);
-	out_json_kv_string(j, "cancelled_by", b->cancelled_by);
-	out_json_kv_bool(j, "cancelled_late", b->cancelled_late);
-	out_json_key(j, "checked_in_at");
-	if (b->checked_in_at != 0)
-		out_json_int(j, b->checked_in_at);
-	else
-		out_json_null(j);
-	out_json_key(j, "checked_out_at");
-	if (b->checked_out_at != 0)
-		out_json_int(j, b->checked_out_at);
-	else
-		out_json_null(j);
-	out_json_kv_string(j, "usage_note", b->usage_note);
-	out_json_key(j, "series_id");
-	if (b->series_id != 0)
-		out_json_uint(j, b->series_id);
-	else
-		out_json_null(j);
-	if (b->series_id != 0) {
-		out_json_kv_uint(j, "series_no", b->series_no);
-		out_json_kv_uint(j, "series_of", b->series_of);
-	}
-	out_json_kv_string(j, "decided_by", b->decided_by);
-	out_json_kv_string(j, "decision_reason", b->decision_reason);
-	out_json_end_object(j);
+	rnd_init(&r, RND_JSON, j->f, cmd_booking_cols, cmd_booking_ncols, NULL);
+	rnd_json_object(&r, j, b);
 }

@@ -11,6 +11,7 @@
 
 #include "net.h"
 #include "output.h"
+#include "render.h"
 
 /* Exit statuses. */
 enum cmd_status {
@@ -47,13 +48,32 @@ struct cmd_args {
 
 struct cmd_ctx;
 
+/*
+ * A sub-command of a command that has them ("rate set", "closure rm"): the
+ * first positional argument names it (or its alias).  Its exec sees all the
+ * arguments, the sub-command's name as pos[0].
+ */
+struct cmd_sub {
+	const char *name;
+	const char *alias;   /* another name for it, or NULL */
+	const char *usage;   /* after "rigbook CMD NAME ", e.g. "CODE --tier T" */
+	const char *summary; /* marked N_(): one line for help */
+	int (*exec)(struct cmd_ctx *ctx, const struct cmd_args *args);
+};
+
 struct cmd_entry {
 	const char *name;
-	const char *usage;   /* after the name, e.g. "CODE --from TIME --to TIME [--note TEXT]" */
+	const char *usage;   /* after the name, e.g. "CODE --from TIME --to TIME [--note TEXT]";
+				with subs: the form without a sub-command, or "" */
 	const char *summary; /* one line for the command list */
 	const struct cmd_opt *options; /* ends with an entry whose name is NULL; may be NULL */
-	int lower, upper;    /* how many positional arguments */
+	int lower, upper;    /* how many positional arguments (a sub-command's name is one) */
+	/*
+	 * The command; with subs, what runs when the first argument names none
+	 * of them (NULL: that is a usage error listing them).
+	 */
 	int (*exec)(struct cmd_ctx *ctx, const struct cmd_args *args);
+	const struct cmd_sub *subs; /* ends with an entry whose name is NULL; may be NULL */
 };
 
 struct cmd_ctx {
@@ -61,6 +81,7 @@ struct cmd_ctx {
 	const char *config_path; /* the file read, or NULL; for messages */
 	int json;
 	const struct cmd_entry *entry;
+	const struct cmd_sub *sub; /* the sub-command running, or NULL */
 	struct rbc_conn *conn; /* connected on first use */
 	int retry_ms; /* how long cmd_mutate retries a change (--retry); 0: not at all */
 };
@@ -99,7 +120,23 @@ int cmd_minutes_arg(const struct cmd_ctx *ctx, const char *label, const char *va
 int cmd_count_arg(const struct cmd_ctx *ctx, const char *label, const char *value, uint32_t lo,
 		  uint32_t hi, int allow_off, uint32_t *out);
 
+/*
+ * A date given as YYYY-MM-DD: 1, or 0 after "rigbook: CMD: LABEL: '...' is
+ * not a date" (the caller returns CMD_USAGE).
+ */
+int cmd_date_arg(const struct cmd_ctx *ctx, const char *label, const char *d);
+
+/*
+ * Run the command: the sub-command its first argument names when it has
+ * them (ctx->sub set), else its exec; "unknown sub-command" (a usage error,
+ * CMD_USAGE) when neither.
+ */
+int cmd_exec(struct cmd_ctx *ctx, const struct cmd_args *args);
+
+/* "usage: rigbook CMD ..." with a line for each sub-command. */
 void cmd_print_usage(FILE *f, const struct cmd_entry *e);
+/* The usage and summary, then the sub-commands, each with its summary (help, --help). */
+void cmd_print_help(FILE *f, const struct cmd_entry *e);
 /*
  * --csv-headers: "keys" (the default: the column keys, the same in every
  * language) or "local" (the columns named in the reader's language).
@@ -200,5 +237,30 @@ void cmd_print_booking_line(FILE *f, const char *verb, const Rigbook__Booking *b
 int cmd_booking_id(const char *s, uint64_t *out);
 /* A booking as a JSON object. */
 void cmd_json_booking(struct out_json *j, const Rigbook__Booking *b);
+
+/*
+ * A booking's columns: all of them in JSON; in a table the view
+ * CMD_BOOKINGS (bookings: state and details) or CMD_APPROVALS (approvals:
+ * startup, when it was requested, note).
+ */
+#define CMD_BOOKINGS 1u
+#define CMD_APPROVALS 2u
+extern const struct rnd_col cmd_booking_cols[];
+extern const size_t cmd_booking_ncols;
+
+/*
+ * A list of n rows through out (rnd_init'ed), from its start to its end:
+ * CMD_OK, or CMD_FAILED after saying it ran out of memory.
+ */
+int cmd_rows(struct rnd *out, const void *const *rows, size_t n);
+
+/*
+ * A member's columns (cmd_member.c), for member list and add and startup
+ * show, whose table leaves out those of the view CMD_MEMBER_LIST (startup,
+ * institution, tokens).
+ */
+#define CMD_MEMBER_LIST 1u
+extern const struct rnd_col cmd_member_cols[];
+extern const size_t cmd_member_ncols;
 
 #endif

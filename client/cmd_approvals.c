@@ -22,14 +22,11 @@ static const struct cmd_opt decide_opts[] = {
 
 static int cmd_approvals_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	static const char *const head[] = { N_("ID"), N_("RESOURCE"), N_("START"), N_("END"), N_("MEMBER"), N_("STARTUP"),
-					    N_("REQUESTED"), N_("NOTE") };
 	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
 	Rigbook__ListApprovalsRequest lr = RIGBOOK__LIST_APPROVALS_REQUEST__INIT;
 	Rigbook__Response *resp;
 	const Rigbook__ListBookingsReply *reply;
-	struct out_table *t;
-	struct out_json j;
+	struct rnd out;
 	int rc;
 
 	lr.resource_code = (char *)(args->npos > 0 ? args->pos[0] : "");
@@ -39,47 +36,18 @@ static int cmd_approvals_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	if (rc != CMD_OK)
 		return rc;
 	reply = resp->list_approvals;
-	if (ctx->json) {
-		out_json_init(&j, stdout);
-		out_json_begin_array(&j);
-		for (size_t i = 0; reply != NULL && i < reply->n_bookings; i++)
-			cmd_json_booking(&j, reply->bookings[i]);
-		out_json_end_array(&j);
-		out_json_finish(&j);
-		rigbook__response__free_unpacked(resp, NULL);
-		return CMD_OK;
-	}
-	if (reply == NULL || reply->n_bookings == 0) {
+	if (!ctx->json && (reply == NULL || reply->n_bookings == 0)) {
 		puts(_("no bookings wait for your approval"));
 		rigbook__response__free_unpacked(resp, NULL);
 		return CMD_OK;
 	}
-	t = out_table_new(8, head);
-	if (t == NULL) {
-		rigbook__response__free_unpacked(resp, NULL);
-		return cmd_failed(_("out of memory"));
-	}
-	for (size_t i = 0; i < reply->n_bookings; i++) {
-		const Rigbook__Booking *b = reply->bookings[i];
-		char id[24], start[RB_TIME_TEXT + 2], end[RB_TIME_TEXT + 2], made[RB_TIME_TEXT + 2];
-
-		snprintf(id, sizeof(id), "%" PRIu64, b->id);
-		cmd_time_text(b->start, b->time_zone, start, sizeof(start));
-		cmd_time_text(b->end, b->time_zone, end, sizeof(end));
-		cmd_time_text(b->created_at, b->time_zone, made, sizeof(made));
-		const char *row[] = { id, b->resource_code, start, end, b->member_handle,
-				      b->startup_code, made, b->note };
-
-		if (out_table_add(t, row) != 0) {
-			out_table_free(t);
-			rigbook__response__free_unpacked(resp, NULL);
-			return cmd_failed(_("out of memory"));
-		}
-	}
-	out_table_print(t, stdout);
-	out_table_free(t);
+	rnd_init(&out, ctx->json ? RND_JSON : RND_TABLE, stdout, cmd_booking_cols, cmd_booking_ncols, NULL);
+	if (!ctx->json)
+		out.view = CMD_APPROVALS;
+	rc = cmd_rows(&out, reply != NULL ? (const void *const *)reply->bookings : NULL,
+		      reply != NULL ? reply->n_bookings : 0);
 	rigbook__response__free_unpacked(resp, NULL);
-	return CMD_OK;
+	return rc;
 }
 
 static int decide(struct cmd_ctx *ctx, const struct cmd_args *args, int approve)

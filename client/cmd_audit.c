@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "render.h"
 #include "i18n.h"
 #include "rigbook/rbtime.h"
 
@@ -23,79 +24,63 @@ static const struct cmd_opt audit_opts[] = {
 	{ "before", 1, NULL },
 	{ "all", 0, NULL },
 	{ "csv", 0, NULL },
+	{ "csv-headers", 1, NULL },
 	{ NULL, 0, NULL },
 };
 
-enum audit_format { AF_TABLE, AF_JSON, AF_CSV };
-
-static void json_entry(struct out_json *j, const Rigbook__AuditEntry *e)
+/* "booking 12", or the object alone; JSON has the id apart (object_id). */
+static void get_object(const void *row, const struct rnd *r, struct rnd_val *v)
 {
-	char at[48];
+	const Rigbook__AuditEntry *e = row;
 
-	cmd_time_text(e->at, NULL, at, sizeof(at)); /* UTC, with its Z */
-	out_json_begin_object(j);
-	out_json_kv_uint(j, "id", e->id);
-	out_json_kv_int(j, "at", e->at);
-	out_json_kv_string(j, "at_utc", at);
-	out_json_kv_string(j, "member", e->member_handle);
-	out_json_kv_string(j, "action", e->action);
-	out_json_kv_string(j, "object", e->object);
-	out_json_kv_uint(j, "object_id", e->object_id);
-	out_json_kv_string(j, "resource", e->resource_code);
-	out_json_kv_string(j, "space", e->space_code);
-	out_json_kv_string(j, "peer", e->peer);
-	/* the detail is JSON already: embedded as a string, so a reader parses it once more */
-	out_json_kv_string(j, "detail", e->detail);
-	out_json_end_object(j);
-}
-
-static int add_row(struct out_table *t, const Rigbook__AuditEntry *e, enum audit_format fmt)
-{
-	char id[24], at[48], obj[96];
-	const char *cells[8];
-
-	snprintf(id, sizeof(id), "%" PRIu64, e->id);
-	cmd_time_text(e->at, NULL, at, sizeof(at)); /* UTC, with its Z */
-	if (e->object_id != 0)
-		snprintf(obj, sizeof(obj), "%s %" PRIu64, e->object, e->object_id);
-	else
-		snprintf(obj, sizeof(obj), "%s", e->object);
-	cells[0] = id;
-	cells[1] = at;
-	cells[2] = e->member_handle[0] ? e->member_handle : "-";
-	cells[3] = e->action;
-	cells[4] = obj;
-	cells[5] = e->resource_code[0] ? e->resource_code : "-";
-	cells[6] = e->peer;
-	cells[7] = e->detail;
-	if (fmt == AF_CSV) {
-		cells[2] = e->member_handle;
-		cells[5] = e->resource_code;
-		out_csv_row(stdout, cells, 8);
-		return 0;
+	v->s = e->object;
+	if (r->fmt != RND_JSON && e->object_id != 0) {
+		snprintf(v->buf, sizeof(v->buf), "%s %" PRIu64, e->object, e->object_id);
+		v->s = v->buf;
 	}
-	return out_table_add(t, cells);
 }
+
+/* Times are UTC, with their Z. */
+static void get_at(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	(void)r;
+	v->i = ((const Rigbook__AuditEntry *)row)->at;
+}
+
+static const struct rnd_col audit_cols[] = {
+	{ "id", NC_("csv", "id"), N_("ID"), RND_UINT, 0, RND_U64(Rigbook__AuditEntry, id) },
+	{ "at", NULL, NULL, RND_INT, 0, RND_I64(Rigbook__AuditEntry, at) },
+	{ "at_utc", NC_("csv", "at_utc"), N_("AT (UTC)"), RND_INSTANT, 0, .get = get_at },
+	{ "member", NC_("csv", "member"), N_("WHO"), RND_TEXT, RND_DASH,
+	  RND_STR(Rigbook__AuditEntry, member_handle) },
+	{ "action", NC_("csv", "action"), N_("ACTION"), RND_TEXT, 0, RND_STR(Rigbook__AuditEntry, action) },
+	{ "object", NC_("csv", "object"), N_("OBJECT"), RND_TEXT, 0, .get = get_object },
+	{ "object_id", NULL, NULL, RND_UINT, 0, RND_U64(Rigbook__AuditEntry, object_id) },
+	{ "resource", NC_("csv", "resource"), N_("RESOURCE"), RND_TEXT, RND_DASH,
+	  RND_STR(Rigbook__AuditEntry, resource_code) },
+	{ "space", NULL, NULL, RND_TEXT, 0, RND_STR(Rigbook__AuditEntry, space_code) },
+	/* TRANSLATORS: audit's column: the address a change came from */
+	{ "peer", NC_("csv", "peer"), NC_("audit", "FROM"), RND_TEXT, 0, RND_STR(Rigbook__AuditEntry, peer),
+	  .hctx = "audit" },
+	/* the detail is JSON already: embedded as a string, so a reader parses it once more */
+	{ "detail", NC_("csv", "detail"), N_("DETAIL"), RND_TEXT, 0, RND_STR(Rigbook__AuditEntry, detail) },
+};
 
 static int cmd_audit_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	const char *const head[] = { N_("ID"), N_("AT (UTC)"), N_("WHO"), N_("ACTION"), N_("OBJECT"),
-				     N_("RESOURCE"),
-				     /* TRANSLATORS: audit's column: the address a change came from */
-				     C_("audit", "FROM"), N_("DETAIL") };
 	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
 	Rigbook__ListAuditRequest q = RIGBOOK__LIST_AUDIT_REQUEST__INIT;
-	enum audit_format fmt = ctx->json ? AF_JSON : cmd_arg(args, "csv") ? AF_CSV : AF_TABLE;
+	enum rnd_format fmt = ctx->json ? RND_JSON : cmd_arg(args, "csv") ? RND_CSV : RND_TABLE;
 	const char *since = cmd_arg(args, "since"), *until = cmd_arg(args, "until");
 	const char *before = cmd_arg(args, "before");
-	int all = cmd_arg(args, "all") != NULL;
-	struct out_table *t = NULL;
-	struct out_json j;
+	int all = cmd_arg(args, "all") != NULL, local = cmd_csv_headers(ctx, args);
+	struct rnd out;
 	char err[256];
 	uint32_t limit = 100;
-	size_t shown = 0;
 	int rc = CMD_OK;
 
+	if (local < 0)
+		return CMD_USAGE;
 	if (ctx->json && cmd_arg(args, "csv"))
 		return cmd_usage_error(ctx, _("--json and --csv do not go together"));
 	if (since != NULL && rb_time_parse(since, "UTC", &q.since, err, sizeof(err)) != 0)
@@ -117,17 +102,10 @@ static int cmd_audit_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	req.body_case = RIGBOOK__REQUEST__BODY_LIST_AUDIT;
 	req.list_audit = &q;
 
-	if (fmt == AF_TABLE) {
-		t = out_table_new(8, head);
-		if (t == NULL)
-			return cmd_failed(_("out of memory"));
-	} else if (fmt == AF_JSON) {
-		out_json_init(&j, stdout);
-		out_json_begin_array(&j);
-	} else {
-		out_csv_row(stdout, (const char *const[]){ "id", "at_utc", "member", "action", "object",
-							   "resource", "peer", "detail" }, 8);
-	}
+	rnd_init(&out, fmt, stdout, audit_cols, RND_NCOLS(audit_cols), NULL);
+	out.local = local;
+	if (rnd_begin(&out) != 0)
+		return cmd_failed(_("out of memory"));
 	for (;;) {
 		Rigbook__Response *resp;
 		const Rigbook__ListAuditReply *a;
@@ -136,40 +114,29 @@ static int cmd_audit_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		if (rc != CMD_OK)
 			break;
 		a = resp->list_audit;
-		for (size_t i = 0; a != NULL && i < a->n_entries; i++) {
-			if (fmt == AF_JSON)
-				json_entry(&j, a->entries[i]);
-			else if (add_row(t, a->entries[i], fmt) != 0)
+		for (size_t i = 0; a != NULL && i < a->n_entries && rc == CMD_OK; i++)
+			if (rnd_row(&out, a->entries[i]) != 0)
 				rc = cmd_failed(_("out of memory"));
-			shown++;
-		}
 		q.before_id = a != NULL ? a->next_before_id : 0;
 		rigbook__response__free_unpacked(resp, NULL);
 		if (rc != CMD_OK || !all || q.before_id == 0)
 			break;
 	}
-	if (fmt == AF_JSON) {
-		out_json_end_array(&j);
-		out_json_finish(&j);
-	} else if (fmt == AF_TABLE) {
-		if (rc == CMD_OK) {
-			if (shown == 0)
-				fputs(_("no audit entries match\n"), stdout);
-			else
-				out_table_print(t, stdout);
-			if (!all && q.before_id != 0)
-				fprintf(stderr, _("rigbook: more entries are older: --before %" PRIu64
-						  " (or --all)\n"), q.before_id);
-		}
-		out_table_free(t);
-	}
+	if (rc != CMD_OK)
+		out.failed = 1; /* no table after an error (JSON is still closed) */
+	else if (fmt == RND_TABLE && out.rows == 0)
+		fputs(_("no audit entries match\n"), stdout);
+	rnd_end(&out);
+	if (fmt == RND_TABLE && rc == CMD_OK && !all && q.before_id != 0)
+		fprintf(stderr, _("rigbook: more entries are older: --before %" PRIu64 " (or --all)\n"),
+			q.before_id);
 	return rc;
 }
 
 const struct cmd_entry cmd_audit_entry = {
 	.name = "audit",
 	.usage = "[--since TIME] [--until TIME] [--member M] [--resource CODE] [--action A] "
-		 "[--limit N] [--before ID | --all] [--csv]",
+		 "[--limit N] [--before ID | --all] [--csv [--csv-headers keys|local]]",
 	.summary = N_("who did what, newest first (staff: your space's or institution's)"),
 	.options = audit_opts,
 	.lower = 0,

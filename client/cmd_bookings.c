@@ -40,100 +40,6 @@ static int parse_limit(const char *s, uint32_t *out)
 	return 0;
 }
 
-__attribute__((format(printf, 4, 5)))
-static void add_detail(char *buf, size_t len, size_t *off, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (*off >= len)
-		return;
-	if (*off > 0) {
-		n = snprintf(buf + *off, len - *off, "; ");
-		*off = n < 0 ? len : *off + (size_t)n;
-		if (*off >= len)
-			return;
-	}
-	va_start(ap, fmt);
-	n = vsnprintf(buf + *off, len - *off, fmt, ap);
-	va_end(ap);
-	*off = n < 0 ? len : *off + (size_t)n;
-}
-
-/*
- * Why it was cancelled, whether staff booked it past the rules, what it came
- * with, when it was used (and why that was corrected), its note.
- */
-static void booking_details(const Rigbook__Booking *b, char *buf, size_t len)
-{
-	size_t off = 0;
-
-	buf[0] = '\0';
-	if (b->cancel_reason != NULL && b->cancel_reason[0] != '\0')
-		add_detail(buf, len, &off, "%s: %.500s", i18n_state(rb_state_name(b->state)), b->cancel_reason);
-	if (b->cancelled_late)
-		add_detail(buf, len, &off, _("cancelled late"));
-	if (b->cancelled_by != NULL && b->cancelled_by[0] != '\0' &&
-	    strcmp(b->cancelled_by, b->member_handle) != 0)
-		add_detail(buf, len, &off, _("cancelled by %.64s"), b->cancelled_by);
-	if (b->decision_reason != NULL && b->decision_reason[0] != '\0')
-		add_detail(buf, len, &off, _("%s by %.64s: %.500s"), i18n_state(rb_state_name(b->state)),
-			   b->decided_by, b->decision_reason);
-	if (b->override_reason != NULL && b->override_reason[0] != '\0')
-		add_detail(buf, len, &off, _("past the rules: %.500s"), b->override_reason);
-	if (b->parent_id != 0)
-		add_detail(buf, len, &off, _("with booking %" PRIu64), b->parent_id);
-	if (b->checked_in_at != 0) {
-		char w[RB_WINDOW_TEXT + 16];
-
-		if (b->checked_out_at != 0 &&
-		    cmd_window_words(b->checked_in_at, b->checked_out_at, b->time_zone, w, sizeof(w)) == 0)
-			add_detail(buf, len, &off, _("used %s"), w);
-		else if (b->checked_out_at == 0 &&
-			 rb_time_format(b->checked_in_at, b->time_zone, w, sizeof(w)) == 0)
-			add_detail(buf, len, &off, _("in since %s"), w);
-	}
-	if (b->usage_note != NULL && b->usage_note[0] != '\0')
-		add_detail(buf, len, &off, _("usage: %.500s"), b->usage_note);
-	if (b->series_id != 0)
-		add_detail(buf, len, &off, _("series %" PRIu64 ", %" PRIu32 " of %" PRIu32), b->series_id,
-			   b->series_no, b->series_of);
-	if (b->note != NULL && b->note[0] != '\0')
-		add_detail(buf, len, &off, _("note: %.500s"), b->note);
-}
-
-static int print_table(const Rigbook__ListBookingsReply *reply)
-{
-	static const char *const head[] = { N_("ID"), N_("RESOURCE"), N_("START"), N_("END"), N_("STATE"), N_("MEMBER"),
-					    N_("DETAILS") };
-	struct out_table *t = out_table_new(7, head);
-	size_t i;
-
-	if (t == NULL)
-		return cmd_failed(_("out of memory"));
-	for (i = 0; i < reply->n_bookings; i++) {
-		const Rigbook__Booking *b = reply->bookings[i];
-		char id[24], start[RB_TIME_TEXT + 2], end[RB_TIME_TEXT + 2];
-
-		char details[1600];
-
-		snprintf(id, sizeof(id), "%" PRIu64, b->id);
-		cmd_time_text(b->start, b->time_zone, start, sizeof(start));
-		cmd_time_text(b->end, b->time_zone, end, sizeof(end));
-		booking_details(b, details, sizeof(details));
-		const char *row[] = { id, b->resource_code, start, end, i18n_state(rb_state_name(b->state)),
-				      b->member_handle, details };
-
-		if (out_table_add(t, row) != 0) {
-			out_table_free(t);
-			return cmd_failed(_("out of memory"));
-		}
-	}
-	out_table_print(t, stdout);
-	out_table_free(t);
-	return CMD_OK;
-}
-
 static int cmd_bookings_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
 	const char *from = cmd_arg(args, "from"), *to = cmd_arg(args, "to");
@@ -210,7 +116,11 @@ static int cmd_bookings_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		printf(_("no bookings\n"));
 		rc = CMD_OK;
 	} else {
-		rc = print_table(reply);
+		struct rnd out;
+
+		rnd_init(&out, RND_TABLE, stdout, cmd_booking_cols, cmd_booking_ncols, NULL);
+		out.view = CMD_BOOKINGS;
+		rc = cmd_rows(&out, (const void *const *)reply->bookings, reply->n_bookings);
 	}
 	rigbook__response__free_unpacked(resp, NULL);
 	return rc;

@@ -285,38 +285,48 @@ static int revoke(struct cmd_ctx *ctx, const char *arg)
 	return CMD_OK;
 }
 
-static int cmd_cert_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
+static int cert_add(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	const char *action = args->pos[0];
-
-	if (strcmp(action, "add") != 0 && strcmp(action, "list") != 0 &&
-	    strcmp(action, "revoke") != 0)
-		return cmd_usage_error(ctx, _("unknown action '%.40s'; possibilities are: add, list, revoke"),
-				       action);
-	if (strcmp(action, "add") != 0 && cmd_arg(args, "label") != NULL)
-		return cmd_usage_error(ctx, _("--label goes with 'cert add'"));
-	if (strcmp(action, "revoke") == 0 && cmd_arg(args, "member") != NULL)
-		return cmd_usage_error(ctx, _("--member goes with 'cert add' and 'cert list'"));
-	if (strcmp(action, "list") == 0) {
-		if (args->npos != 1)
-			return cmd_usage_error(ctx, _("say whose certificates with --member HANDLE"));
-		return list(ctx, cmd_arg(args, "member"));
-	}
 	if (args->npos != 2)
-		return cmd_usage_error(ctx, "%s", strcmp(action, "add") == 0
-							  ? _("say which certificate, by its PEM file")
-							  : _("say which certificate, by its id or fingerprint"));
-	return strcmp(action, "add") == 0 ? add(ctx, args, args->pos[1]) : revoke(ctx, args->pos[1]);
+		return cmd_usage_error(ctx, "%s", _("say which certificate, by its PEM file"));
+	return add(ctx, args, args->pos[1]);
 }
+
+static int cert_list(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	if (cmd_arg(args, "label") != NULL)
+		return cmd_usage_error(ctx, _("--label goes with 'cert add'"));
+	if (args->npos != 1)
+		return cmd_usage_error(ctx, _("say whose certificates with --member HANDLE"));
+	return list(ctx, cmd_arg(args, "member"));
+}
+
+static int cert_revoke(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	if (cmd_arg(args, "label") != NULL)
+		return cmd_usage_error(ctx, _("--label goes with 'cert add'"));
+	if (cmd_arg(args, "member") != NULL)
+		return cmd_usage_error(ctx, _("--member goes with 'cert add' and 'cert list'"));
+	if (args->npos != 2)
+		return cmd_usage_error(ctx, "%s", _("say which certificate, by its id or fingerprint"));
+	return revoke(ctx, args->pos[1]);
+}
+
+static const struct cmd_sub cert_subs[] = {
+	{ "add", NULL, "FILE [--member HANDLE] [--label TEXT]",
+	  N_("register a client certificate (its SHA-256 fingerprint) to sign in with"), cert_add },
+	{ "list", NULL, "[--member HANDLE]", N_("registered client certificates"), cert_list },
+	{ "revoke", NULL, "ID|FINGERPRINT", N_("revoke a client certificate: it stops signing in at once"),
+	  cert_revoke },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
 
 const struct cmd_entry cmd_cert_entry = {
 	.name = "cert",
-	.usage = "add FILE [--member HANDLE] [--label TEXT]\n"
-		 "       rigbook cert list [--member HANDLE]\n"
-		 "       rigbook cert revoke ID|FINGERPRINT",
+	.usage = "",
 	.summary = N_("register, list or revoke client certificates to sign in with"),
 	.options = cert_opts,
 	.lower = 1,
 	.upper = 2,
-	.exec = cmd_cert_exec,
+	.subs = cert_subs,
 };

@@ -151,24 +151,29 @@ static int rm(struct cmd_ctx *ctx, const struct cmd_args *args, const char *id)
 	return CMD_OK;
 }
 
-static int cmd_closure_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
+static int closure_add(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	const char *action = args->pos[0];
-
-	if (strcmp(action, "add") == 0)
-		return add(ctx, args, args->pos[1]);
-	if (strcmp(action, "rm") == 0 || strcmp(action, "remove") == 0)
-		return rm(ctx, args, args->pos[1]);
-	return cmd_usage_error(ctx, _("unknown action '%.40s'; possibilities are: add, rm"), action);
+	return add(ctx, args, args->pos[1]);
 }
+
+static int closure_rm(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	return rm(ctx, args, args->pos[1]);
+}
+
+static const struct cmd_sub closure_subs[] = {
+	{ "add", NULL, "CODE --from TIME --to TIME [--maintenance] --reason TEXT [--force]",
+	  N_("close a resource from one time to another"), closure_add },
+	{ "rm", "remove", "ID", N_("lift a closure"), closure_rm },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
 
 const struct cmd_entry cmd_closure_entry = {
 	.name = "closure",
-	.usage = "add CODE --from TIME --to TIME [--maintenance] --reason TEXT [--force]\n"
-		 "       rigbook closure rm ID",
+	.usage = "",
 	.summary = N_("close a resource for a while, or lift a closure (staff)"),
 	.options = closure_opts,
 	.lower = 2,
 	.upper = 2,
-	.exec = cmd_closure_exec,
+	.subs = closure_subs,
 };

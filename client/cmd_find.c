@@ -21,31 +21,58 @@ static const struct cmd_opt find_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static int print_table(const Rigbook__FindReply *r)
+#define FIT(row) ((const Rigbook__Fit *)(row))
+#define RES(row) (FIT(row)->resource)
+
+static void get_code(const void *row, const struct rnd *r, struct rnd_val *v)
 {
-	static const char *const head[] = { N_("CODE"), N_("NAME"), N_("FROM"), N_("FREE UNTIL"), N_("TZ") };
-	struct out_table *t = out_table_new(5, head);
-
-	if (t == NULL)
-		return cmd_failed(_("out of memory"));
-	for (size_t i = 0; i < r->n_fits; i++) {
-		const Rigbook__Fit *f = r->fits[i];
-		const Rigbook__Resource *x = f->resource;
-		char a[RB_TIME_TEXT + 2], b[RB_TIME_TEXT + 2];
-		const char *row[] = { x != NULL ? x->code : "?", x != NULL ? i18n_name(x->name, x->name_zh) : "", a, b,
-				      x != NULL ? x->time_zone : "" };
-
-		cmd_time_text(f->start, x != NULL ? x->time_zone : NULL, a, sizeof(a));
-		cmd_time_text(f->end, x != NULL ? x->time_zone : NULL, b, sizeof(b));
-		if (out_table_add(t, row) != 0) {
-			out_table_free(t);
-			return cmd_failed(_("out of memory"));
-		}
-	}
-	out_table_print(t, stdout);
-	out_table_free(t);
-	return CMD_OK;
+	v->s = RES(row) != NULL ? RES(row)->code : r->fmt == RND_TABLE ? "?" : "";
 }
+
+/* the resource's name; in the table in the reader's language */
+static void get_name(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	(void)r;
+	if (RES(row) == NULL)
+		return;
+	v->s = RES(row)->name;
+	v->table = i18n_name(RES(row)->name, RES(row)->name_zh);
+}
+
+static void get_kind(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	(void)r;
+	v->s = RES(row) != NULL ? rb_kind_name(RES(row)->kind) : "";
+}
+
+static void get_zone(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	(void)r;
+	v->s = RES(row) != NULL ? RES(row)->time_zone : "";
+}
+
+static void get_from(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	get_zone(row, r, v);
+	v->i = FIT(row)->start;
+}
+
+static void get_until(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	get_zone(row, r, v);
+	v->i = FIT(row)->end;
+}
+
+static const struct rnd_col fit_cols[] = {
+	{ "resource", NULL, N_("CODE"), RND_TEXT, 0, .get = get_code },
+	{ "name", NULL, N_("NAME"), RND_TEXT, 0, .get = get_name },
+	{ "kind", NULL, NULL, RND_TEXT, 0, .get = get_kind },
+	{ "start", NULL, NULL, RND_INT, 0, RND_I64(Rigbook__Fit, start) },
+	{ "end", NULL, NULL, RND_INT, 0, RND_I64(Rigbook__Fit, end) },
+	{ "start_local", NULL, N_("FROM"), RND_INSTANT, 0, .get = get_from },
+	{ "end_local", NULL, N_("FREE UNTIL"), RND_INSTANT, 0, .get = get_until },
+	{ "time_zone", NULL, N_("TZ"), RND_TEXT, 0, .get = get_zone },
+};
 
 static int cmd_find_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
@@ -110,36 +137,25 @@ static int cmd_find_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		return rc;
 	reply = resp->find;
 	if (ctx->json) {
+		struct rnd r;
+
+		rnd_init(&r, RND_JSON, stdout, fit_cols, RND_NCOLS(fit_cols), NULL);
 		out_json_init(&j, stdout);
 		out_json_begin_object(&j);
 		out_json_key(&j, "fits");
 		out_json_begin_array(&j);
-		for (size_t i = 0; reply != NULL && i < reply->n_fits; i++) {
-			const Rigbook__Fit *f = reply->fits[i];
-			const char *tz = f->resource != NULL ? f->resource->time_zone : NULL;
-			char s[RB_TIME_TEXT + 4];
-
-			out_json_begin_object(&j);
-			out_json_kv_string(&j, "resource", f->resource != NULL ? f->resource->code : "");
-			out_json_kv_string(&j, "name", f->resource != NULL ? f->resource->name : "");
-			out_json_kv_string(&j, "kind",
-					   f->resource != NULL ? rb_kind_name(f->resource->kind) : "");
-			out_json_kv_string(&j, "time_zone", tz);
-			out_json_kv_int(&j, "start", f->start);
-			out_json_kv_int(&j, "end", f->end);
-			cmd_time_text(f->start, tz, s, sizeof(s));
-			out_json_kv_string(&j, "start_local", s);
-			cmd_time_text(f->end, tz, s, sizeof(s));
-			out_json_kv_string(&j, "end_local", s);
-			out_json_end_object(&j);
-		}
+		for (size_t i = 0; reply != NULL && i < reply->n_fits; i++)
+			rnd_json_object(&r, &j, reply->fits[i]);
 		out_json_end_array(&j);
 		out_json_end_object(&j);
 		out_json_finish(&j);
 	} else if (reply == NULL || reply->n_fits == 0) {
 		printf(_("nothing matching is free for %s in that span\n"), length);
 	} else {
-		rc = print_table(reply);
+		struct rnd out;
+
+		rnd_init(&out, RND_TABLE, stdout, fit_cols, RND_NCOLS(fit_cols), NULL);
+		rc = cmd_rows(&out, (const void *const *)reply->fits, reply->n_fits);
 	}
 	rigbook__response__free_unpacked(resp, NULL);
 	return rc;

@@ -18,8 +18,7 @@ static int cmd_help_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		fprintf(stderr, _("rigbook: %s\n"), err);
 		return CMD_USAGE;
 	}
-	cmd_print_usage(stdout, e);
-	printf("%s\n", _(e->summary));
+	cmd_print_help(stdout, e);
 	return CMD_OK;
 }
 

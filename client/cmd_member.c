@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "render.h"
 #include "rigbook/names.h"
 #include "i18n.h"
 
@@ -28,23 +29,39 @@ static const char *opt(const struct cmd_args *args, const char *key)
 	return v != NULL ? v : "";
 }
 
-static void json_member(struct out_json *j, const Rigbook__Member *m)
+static void get_role(const void *row, const struct rnd *r, struct rnd_val *v)
 {
-	out_json_begin_object(j);
-	out_json_kv_uint(j, "id", m->id);
-	out_json_kv_string(j, "handle", m->handle);
-	out_json_kv_string(j, "name", m->name);
-	out_json_kv_string(j, "email", m->email);
-	out_json_kv_string(j, "role", rb_role_name(m->role));
-	out_json_kv_string(j, "startup", m->startup_code);
-	out_json_kv_string(j, "institution", m->institution_code);
-	out_json_kv_string(j, "space", m->space_code);
-	out_json_kv_bool(j, "disabled", m->disabled_at != 0);
-	out_json_kv_int(j, "disabled_at", m->disabled_at);
-	out_json_kv_int(j, "created_at", m->created_at);
-	out_json_kv_uint(j, "live_tokens", m->live_tokens);
-	out_json_end_object(j);
+	(void)r;
+	v->s = rb_role_name(((const Rigbook__Member *)row)->role);
+	v->table = i18n_role(v->s);
 }
+
+/* JSON's disabled (true or false); the table's STATUS in the reader's words */
+static void get_disabled(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	(void)r;
+	v->i = ((const Rigbook__Member *)row)->disabled_at != 0;
+	v->table = v->i ? _("disabled") : _("active");
+}
+
+/* A member's columns; startup show's table leaves out those of member list only. */
+const struct rnd_col cmd_member_cols[] = {
+	{ "id", NULL, NULL, RND_UINT, 0, RND_U64(Rigbook__Member, id) },
+	{ "handle", NULL, N_("HANDLE"), RND_TEXT, 0, RND_STR(Rigbook__Member, handle) },
+	{ "name", NULL, N_("NAME"), RND_TEXT, 0, RND_STR(Rigbook__Member, name) },
+	{ "role", NULL, N_("ROLE"), RND_ENUM, 0, .get = get_role },
+	{ "startup", NULL, N_("STARTUP"), RND_TEXT, 0, RND_STR(Rigbook__Member, startup_code), .view = CMD_MEMBER_LIST },
+	{ "institution", NULL, N_("INSTITUTION"), RND_TEXT, 0, RND_STR(Rigbook__Member, institution_code),
+	  .view = CMD_MEMBER_LIST },
+	{ "email", NULL, N_("EMAIL"), RND_TEXT, 0, RND_STR(Rigbook__Member, email) },
+	{ "space", NULL, NULL, RND_TEXT, 0, RND_STR(Rigbook__Member, space_code) },
+	{ "disabled", NULL, N_("STATUS"), RND_BOOL, 0, .get = get_disabled },
+	{ "disabled_at", NULL, NULL, RND_INT, 0, RND_I64(Rigbook__Member, disabled_at) },
+	{ "created_at", NULL, NULL, RND_INT, 0, RND_I64(Rigbook__Member, created_at) },
+	{ "live_tokens", NULL, N_("TOKENS"), RND_UINT, 0, RND_U32(Rigbook__Member, live_tokens), .view = CMD_MEMBER_LIST },
+};
+
+const size_t cmd_member_ncols = RND_NCOLS(cmd_member_cols);
 
 /* "added member ppl-x (Name), member of ppl-a in test-space" */
 static void print_member(const char *verb, const Rigbook__Member *m)
@@ -74,6 +91,7 @@ static int one_member(struct cmd_ctx *ctx, Rigbook__Request *req,
 {
 	Rigbook__Response *resp;
 	const Rigbook__Member *m;
+	struct rnd r;
 	struct out_json j;
 	int rc;
 
@@ -86,8 +104,9 @@ static int one_member(struct cmd_ctx *ctx, Rigbook__Request *req,
 		return cmd_failed(_("the server's answer holds no member"));
 	}
 	if (ctx->json) {
+		rnd_init(&r, RND_JSON, stdout, cmd_member_cols, cmd_member_ncols, NULL);
 		out_json_init(&j, stdout);
-		json_member(&j, m);
+		rnd_json_object(&r, &j, m);
 		out_json_finish(&j);
 	} else {
 		print_member(verb, m);
@@ -130,14 +149,11 @@ static int add(struct cmd_ctx *ctx, const struct cmd_args *args, const char *han
 
 static int list(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	static const char *const head[] = { N_("HANDLE"), N_("NAME"), N_("ROLE"), N_("STARTUP"), N_("INSTITUTION"),
-					    N_("EMAIL"), N_("STATUS"), N_("TOKENS") };
 	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
 	Rigbook__ListMembersRequest lr = RIGBOOK__LIST_MEMBERS_REQUEST__INIT;
 	Rigbook__Response *resp;
 	const Rigbook__ListMembersReply *reply;
-	struct out_table *t;
-	struct out_json j;
+	struct rnd out;
 	int rc;
 
 	lr.startup_code = (char *)opt(args, "startup");
@@ -147,44 +163,16 @@ static int list(struct cmd_ctx *ctx, const struct cmd_args *args)
 	if (rc != CMD_OK)
 		return rc;
 	reply = resp->list_members;
-	if (ctx->json) {
-		out_json_init(&j, stdout);
-		out_json_begin_array(&j);
-		for (size_t i = 0; reply != NULL && i < reply->n_members; i++)
-			json_member(&j, reply->members[i]);
-		out_json_end_array(&j);
-		out_json_finish(&j);
-		rigbook__response__free_unpacked(resp, NULL);
-		return CMD_OK;
-	}
-	if (reply == NULL || reply->n_members == 0) {
+	if (!ctx->json && (reply == NULL || reply->n_members == 0)) {
 		puts(_("no members"));
 		rigbook__response__free_unpacked(resp, NULL);
 		return CMD_OK;
 	}
-	t = out_table_new(8, head);
-	for (size_t i = 0; t != NULL && i < reply->n_members; i++) {
-		const Rigbook__Member *m = reply->members[i];
-		char n[16];
-
-		snprintf(n, sizeof(n), "%" PRIu32, m->live_tokens);
-		const char *row[] = { m->handle,	   m->name,  i18n_role(rb_role_name(m->role)),
-				      m->startup_code, m->institution_code, m->email,
-				      m->disabled_at != 0 ? _("disabled") : _("active"), n };
-
-		if (out_table_add(t, row) != 0) {
-			out_table_free(t);
-			t = NULL;
-		}
-	}
-	if (t == NULL) {
-		rigbook__response__free_unpacked(resp, NULL);
-		return cmd_failed(_("out of memory"));
-	}
-	out_table_print(t, stdout);
-	out_table_free(t);
+	rnd_init(&out, ctx->json ? RND_JSON : RND_TABLE, stdout, cmd_member_cols, cmd_member_ncols, NULL);
+	rc = cmd_rows(&out, reply != NULL ? (const void *const *)reply->members : NULL,
+		      reply != NULL ? reply->n_members : 0);
 	rigbook__response__free_unpacked(resp, NULL);
-	return CMD_OK;
+	return rc;
 }
 
 static int disable(struct cmd_ctx *ctx, const char *handle)
@@ -198,26 +186,35 @@ static int disable(struct cmd_ctx *ctx, const char *handle)
 	return one_member(ctx, &req, RIGBOOK__RESPONSE__BODY_DISABLE_MEMBER, N_("disabled"));
 }
 
-static int cmd_member_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
+static int member_add(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	const char *action = args->pos[0];
+	if (args->npos != 2)
+		return cmd_usage_error(ctx, _("say the new member's handle"));
+	return add(ctx, args, args->pos[1]);
+}
 
-	if (strcmp(action, "add") == 0) {
-		if (args->npos != 2)
-			return cmd_usage_error(ctx, _("say the new member's handle"));
-		return add(ctx, args, args->pos[1]);
-	}
-	if (strcmp(action, "list") != 0 && strcmp(action, "disable") != 0)
-		return cmd_usage_error(ctx, _("unknown action '%.40s'; possibilities are: add, disable, list"),
-				       action);
+/* The options of member add go with nothing else. */
+static int adding_only(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
 	for (size_t i = 0; i < NADDING; i++)
 		if (cmd_arg(args, adding[i]) != NULL)
 			return cmd_usage_error(ctx, _("--%s goes with 'member add'"), adding[i]);
-	if (strcmp(action, "list") == 0) {
-		if (args->npos != 1)
-			return cmd_usage_error(ctx, _("'member list' takes no handle; narrow it with --startup"));
-		return list(ctx, args);
-	}
+	return CMD_OK;
+}
+
+static int member_list(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	if (adding_only(ctx, args) != CMD_OK)
+		return CMD_USAGE;
+	if (args->npos != 1)
+		return cmd_usage_error(ctx, _("'member list' takes no handle; narrow it with --startup"));
+	return list(ctx, args);
+}
+
+static int member_disable(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	if (adding_only(ctx, args) != CMD_OK)
+		return CMD_USAGE;
 	if (cmd_arg(args, "startup") != NULL)
 		return cmd_usage_error(ctx, _("--startup goes with 'member add' and 'member list'"));
 	if (args->npos != 2)
@@ -225,15 +222,22 @@ static int cmd_member_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	return disable(ctx, args->pos[1]);
 }
 
+static const struct cmd_sub member_subs[] = {
+	{ "add", NULL,
+	  "HANDLE --name NAME --role member|manager|operator [--startup S] [--institution I] [--space S]"
+	  " [--email E]",
+	  N_("add a member, with a role"), member_add },
+	{ "list", NULL, "[--startup S]", N_("the members you look after"), member_list },
+	{ "disable", NULL, "HANDLE", N_("disable a member: their tokens stop working"), member_disable },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
+
 const struct cmd_entry cmd_member_entry = {
 	.name = "member",
-	.usage = "add HANDLE --name NAME --role member|manager|operator [--startup S]"
-		 " [--institution I] [--space S] [--email E]\n"
-		 "       rigbook member list [--startup S]\n"
-		 "       rigbook member disable HANDLE",
+	.usage = "",
 	.summary = N_("add members, list them, or disable one (operators, admins)"),
 	.options = member_opts,
 	.lower = 1,
 	.upper = 2,
-	.exec = cmd_member_exec,
+	.subs = member_subs,
 };

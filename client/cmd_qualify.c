@@ -51,37 +51,73 @@ static void until_text(const Rigbook__Qualification *q, int with_zone, char *buf
 		snprintf(buf, len, "%s", t);
 }
 
-static void json_qualification(struct out_json *j, const Rigbook__Qualification *q)
+static void status_text(const Rigbook__Qualification *q, char *buf, size_t len)
 {
 	char t[RB_TIME_TEXT + 4];
 
-	out_json_begin_object(j);
-	out_json_kv_uint(j, "id", q->id);
-	out_json_kv_string(j, "member", q->member_handle);
-	out_json_kv_string(j, "resource", q->resource_code);
-	out_json_kv_string(j, "time_zone", q->time_zone);
-	out_json_kv_string(j, "granted_by", q->granted_by);
-	out_json_kv_int(j, "granted_at", q->granted_at);
-	out_json_key(j, "expires_at");
-	if (q->expires_at != 0)
-		out_json_int(j, q->expires_at);
-	else
-		out_json_null(j);
-	out_json_key(j, "expires_local");
-	if (q->expires_at != 0) {
-		cmd_time_text(q->expires_at, q->time_zone, t, sizeof(t));
-		out_json_string(j, t);
+	if (q->revoked_at != 0) {
+		cmd_time_text(q->revoked_at, q->time_zone, t, sizeof(t));
+		snprintf(buf, len, _("revoked by %.64s %s"), q->revoked_by, t);
+	} else if (!q->valid) {
+		snprintf(buf, len, _("expired"));
 	} else {
-		out_json_null(j);
+		snprintf(buf, len, _("valid"));
 	}
-	out_json_key(j, "revoked_at");
-	if (q->revoked_at != 0)
-		out_json_int(j, q->revoked_at);
-	else
-		out_json_null(j);
-	out_json_kv_string(j, "revoked_by", q->revoked_by);
-	out_json_kv_bool(j, "valid", q->valid);
-	out_json_end_object(j);
+}
+
+/* UNTIL in the table; JSON's expires_local (null when none) */
+static void get_until(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	const Rigbook__Qualification *q = row;
+
+	(void)r;
+	v->i = q->expires_at;
+	v->s = q->time_zone;
+	until_text(q, 0, v->buf, sizeof(v->buf));
+	v->table = v->buf;
+}
+
+static void get_granted(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	const Rigbook__Qualification *q = row;
+
+	(void)r;
+	v->i = q->granted_at;
+	cmd_time_text(q->granted_at, q->time_zone, v->buf, sizeof(v->buf));
+	v->table = v->buf;
+}
+
+/* JSON's valid; the table's STATUS in words */
+static void get_valid(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	const Rigbook__Qualification *q = row;
+
+	(void)r;
+	v->i = q->valid;
+	status_text(q, v->buf, sizeof(v->buf));
+	v->table = v->buf;
+}
+
+static const struct rnd_col qualification_cols[] = {
+	{ "id", NULL, NULL, RND_UINT, 0, RND_U64(Rigbook__Qualification, id) },
+	{ "member", NULL, N_("MEMBER"), RND_TEXT, 0, RND_STR(Rigbook__Qualification, member_handle) },
+	{ "resource", NULL, N_("RESOURCE"), RND_TEXT, 0, RND_STR(Rigbook__Qualification, resource_code) },
+	{ "time_zone", NULL, NULL, RND_TEXT, 0, RND_STR(Rigbook__Qualification, time_zone) },
+	{ "expires_at", NULL, NULL, RND_INT, RND_NULL0, RND_I64(Rigbook__Qualification, expires_at) },
+	{ "expires_local", NULL, N_("UNTIL"), RND_INSTANT, RND_NULL0, .get = get_until },
+	{ "granted_by", NULL, N_("GRANTED BY"), RND_TEXT, 0, RND_STR(Rigbook__Qualification, granted_by) },
+	{ "granted_at", NULL, N_("GRANTED"), RND_INT, 0, .get = get_granted },
+	{ "revoked_at", NULL, NULL, RND_INT, RND_NULL0, RND_I64(Rigbook__Qualification, revoked_at) },
+	{ "revoked_by", NULL, NULL, RND_TEXT, 0, RND_STR(Rigbook__Qualification, revoked_by) },
+	{ "valid", NULL, N_("STATUS"), RND_BOOL, 0, .get = get_valid },
+};
+
+static void json_qualification(struct out_json *j, const Rigbook__Qualification *q)
+{
+	struct rnd r;
+
+	rnd_init(&r, RND_JSON, stdout, qualification_cols, RND_NCOLS(qualification_cols), NULL);
+	rnd_json_object(&r, j, q);
 }
 
 static int print_one(struct cmd_ctx *ctx, const Rigbook__QualificationReply *reply, int granted)
@@ -167,30 +203,13 @@ static int cmd_unqualify_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	return rc;
 }
 
-static void status_text(const Rigbook__Qualification *q, char *buf, size_t len)
-{
-	char t[RB_TIME_TEXT + 4];
-
-	if (q->revoked_at != 0) {
-		cmd_time_text(q->revoked_at, q->time_zone, t, sizeof(t));
-		snprintf(buf, len, _("revoked by %.64s %s"), q->revoked_by, t);
-	} else if (!q->valid) {
-		snprintf(buf, len, _("expired"));
-	} else {
-		snprintf(buf, len, _("valid"));
-	}
-}
-
 static int cmd_qualifications_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	static const char *const head[] = { N_("MEMBER"), N_("RESOURCE"), N_("UNTIL"), N_("GRANTED BY"), N_("GRANTED"),
-					    N_("STATUS") };
 	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
 	Rigbook__ListQualificationsRequest lq = RIGBOOK__LIST_QUALIFICATIONS_REQUEST__INIT;
 	Rigbook__Response *resp;
 	const Rigbook__ListQualificationsReply *reply;
-	struct out_table *t;
-	struct out_json j;
+	struct rnd out;
 	const char *member = cmd_arg(args, "member");
 	int rc;
 
@@ -203,46 +222,17 @@ static int cmd_qualifications_exec(struct cmd_ctx *ctx, const struct cmd_args *a
 	if (rc != CMD_OK)
 		return rc;
 	reply = resp->list_qualifications;
-	if (ctx->json) {
-		out_json_init(&j, stdout);
-		out_json_begin_array(&j);
-		for (size_t i = 0; reply != NULL && i < reply->n_qualifications; i++)
-			json_qualification(&j, reply->qualifications[i]);
-		out_json_end_array(&j);
-		out_json_finish(&j);
-		rigbook__response__free_unpacked(resp, NULL);
-		return CMD_OK;
-	}
-	if (reply == NULL || reply->n_qualifications == 0) {
+	if (!ctx->json && (reply == NULL || reply->n_qualifications == 0)) {
 		puts(_("no qualifications"));
 		rigbook__response__free_unpacked(resp, NULL);
 		return CMD_OK;
 	}
-	t = out_table_new(6, head);
-	if (t == NULL) {
-		rigbook__response__free_unpacked(resp, NULL);
-		return cmd_failed(_("out of memory"));
-	}
-	for (size_t i = 0; i < reply->n_qualifications; i++) {
-		const Rigbook__Qualification *q = reply->qualifications[i];
-		char until[RB_TIME_TEXT + 80], granted[RB_TIME_TEXT + 4], status[RB_TIME_TEXT + 100];
-
-		until_text(q, 0, until, sizeof(until));
-		cmd_time_text(q->granted_at, q->time_zone, granted, sizeof(granted));
-		status_text(q, status, sizeof(status));
-		const char *row[] = { q->member_handle, q->resource_code, until, q->granted_by,
-				      granted, status };
-
-		if (out_table_add(t, row) != 0) {
-			out_table_free(t);
-			rigbook__response__free_unpacked(resp, NULL);
-			return cmd_failed(_("out of memory"));
-		}
-	}
-	out_table_print(t, stdout);
-	out_table_free(t);
+	rnd_init(&out, ctx->json ? RND_JSON : RND_TABLE, stdout, qualification_cols,
+		 RND_NCOLS(qualification_cols), NULL);
+	rc = cmd_rows(&out, reply != NULL ? (const void *const *)reply->qualifications : NULL,
+		      reply != NULL ? reply->n_qualifications : 0);
 	rigbook__response__free_unpacked(resp, NULL);
-	return CMD_OK;
+	return rc;
 }
 
 const struct cmd_entry cmd_qualify_entry = {

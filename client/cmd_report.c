@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "rigbook/money.h"
+#include "render.h"
 #include "i18n.h"
 
 #define BAR_CELLS 10
@@ -29,30 +29,12 @@ static const struct cmd_opt report_opts[] = {
 	{ NULL, 0, NULL },
 };
 
-/* "33.00": seconds as hours, two decimals, half up. */
-static void hours(int64_t secs, char *buf, size_t len)
-{
-	int64_t c = secs >= 0 ? (secs * 100 + 1800) / 3600 : -((-secs * 100 + 1800) / 3600);
-	int64_t a = c < 0 ? -c : c;
-
-	snprintf(buf, len, "%s%" PRId64 ".%02" PRId64, c < 0 ? "-" : "", a / 100, a % 100);
-}
-
 /* part / whole in hundredths of a percent, half up; -1 when whole is 0. */
 static int64_t basis_points(int64_t part, int64_t whole)
 {
 	if (whole <= 0 || part < 0)
 		return -1;
 	return (part * 20000 + whole) / (2 * whole);
-}
-
-/* "15.66" (percent, two decimals), "" when nothing was open. */
-static void pct_plain(int64_t bp, char *buf, size_t len)
-{
-	if (bp < 0)
-		snprintf(buf, len, "%s", "");
-	else
-		snprintf(buf, len, "%" PRId64 ".%02" PRId64, bp / 100, bp % 100);
 }
 
 /* "16%" (whole percent, half up), "-" when nothing was open. */
@@ -111,141 +93,169 @@ static int utf8_terminal(void)
 	return 0;
 }
 
-static const char *money(int64_t v, const char *cur, char *buf)
+/* A line of the report, and whether it is the total. */
+struct rep_row {
+	const Rigbook__ReportLine *l;
+	int total;
+	int utf8; /* the table's bar in block characters */
+};
+
+#define LINE(row) (((const struct rep_row *)(row))->l)
+
+static void get_resource_words(const void *row, const struct rnd *r, struct rnd_val *v)
 {
-	if (rb_money_format(v, cur != NULL && cur[0] != '\0' ? cur : "CNY", buf, RB_MONEY_TEXT) != 0)
-		snprintf(buf, RB_MONEY_TEXT, "%" PRId64, v);
-	return buf;
+	const struct rep_row *x = row;
+
+	(void)r;
+	v->s = x->total ? _("total") : x->l->resource_code;
 }
 
-/* One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break. */
-static void csv_field(FILE *f, const char *s, int last)
+static void get_space(const void *row, const struct rnd *r, struct rnd_val *v)
 {
-	if (s == NULL)
-		s = "";
-	if (strpbrk(s, ",\"\r\n") != NULL) {
-		fputc('"', f);
-		for (const char *p = s; *p != '\0'; p++) {
-			if (*p == '"')
-				fputc('"', f);
-			fputc(*p, f);
-		}
-		fputc('"', f);
-	} else {
-		fputs(s, f);
+	(void)r;
+	v->s = LINE(row)->space_code;
+}
+
+static void get_institution(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	const struct rep_row *x = row;
+
+	v->s = x->total && r->fmt == RND_TABLE ? "" : x->l->institution_code;
+}
+
+static void get_resource(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	const struct rep_row *x = row;
+
+	v->s = x->total && r->fmt == RND_CSV ? "" : x->l->resource_code;
+}
+
+static void get_name(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	const struct rep_row *x = row;
+
+	v->s = x->total && r->fmt == RND_CSV ? "total" : x->l->resource_name;
+}
+
+static void get_zone(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	(void)r;
+	v->s = LINE(row)->time_zone;
+}
+
+static void get_units(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	(void)r;
+	v->u = LINE(row)->units;
+}
+
+static void get_open(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	(void)r;
+	v->i = LINE(row)->open_seconds;
+}
+
+static void get_booked(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	(void)r;
+	v->i = LINE(row)->booked_seconds;
+}
+
+static void get_used(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	(void)r;
+	v->i = LINE(row)->used_seconds;
+}
+
+static void get_used_pct(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	const struct rep_row *x = row;
+
+	v->i = basis_points(x->l->used_seconds, x->l->open_seconds);
+	if (r->fmt == RND_TABLE) {
+		bar(v->i, x->utf8, v->buf, sizeof(v->buf));
+		v->table = v->buf;
 	}
-	fputs(last ? "\r\n" : ",", f);
 }
 
-static void csv_int(FILE *f, int64_t v)
+static void get_booked_pct(const void *row, const struct rnd *r, struct rnd_val *v)
 {
-	fprintf(f, "%" PRId64 ",", v);
+	(void)r;
+	v->i = basis_points(LINE(row)->booked_seconds, LINE(row)->open_seconds);
 }
 
-static void csv_line(FILE *f, const Rigbook__ReportLine *l, int total)
+static void get_served(const void *row, const struct rnd *r, struct rnd_val *v)
 {
-	char b[64], cur[8];
-
-	snprintf(cur, sizeof(cur), "%s", l->currency[0] != '\0' ? l->currency : "CNY");
-	csv_field(f, l->space_code, 0);
-	csv_field(f, l->institution_code, 0);
-	csv_field(f, total ? "" : l->resource_code, 0);
-	csv_field(f, total ? "total" : l->resource_name, 0);
-	csv_field(f, l->time_zone, 0);
-	csv_int(f, l->units);
-	hours(l->open_seconds, b, sizeof(b));
-	csv_field(f, b, 0);
-	hours(l->booked_seconds, b, sizeof(b));
-	csv_field(f, b, 0);
-	hours(l->used_seconds, b, sizeof(b));
-	csv_field(f, b, 0);
-	pct_plain(basis_points(l->used_seconds, l->open_seconds), b, sizeof(b));
-	csv_field(f, b, 0);
-	pct_plain(basis_points(l->booked_seconds, l->open_seconds), b, sizeof(b));
-	csv_field(f, b, 0);
-	csv_int(f, l->startups_served);
-	csv_int(f, l->bookings);
-	csv_int(f, l->no_shows);
-	csv_field(f, cur, 0);
-	csv_int(f, l->revenue);
-	rb_money_plain(l->revenue, b, sizeof(b));
-	csv_field(f, b, 0);
-	csv_int(f, l->voucher_subsidy);
-	rb_money_plain(l->voucher_subsidy, b, sizeof(b));
-	csv_field(f, b, 1);
+	(void)r;
+	v->u = LINE(row)->startups_served;
 }
 
-static void print_csv(const Rigbook__ReportReply *rep, int local)
+static void get_bookings(const void *row, const struct rnd *r, struct rnd_val *v)
 {
-	static const char *const hdr[] = {
-		NC_("csv", "space"), NC_("csv", "institution"), NC_("csv", "resource"), NC_("csv", "name"), NC_("csv", "time_zone"), NC_("csv", "units"), NC_("csv", "hours_open"),
-		NC_("csv", "hours_booked"), NC_("csv", "hours_used"), NC_("csv", "used_pct"), NC_("csv", "booked_pct"), NC_("csv", "startups_served"), NC_("csv", "bookings"),
-		NC_("csv", "no_shows"), NC_("csv", "currency"), NC_("csv", "revenue_fen"), NC_("csv", "revenue"), NC_("csv", "voucher_subsidy_fen"),
-		NC_("csv", "voucher_subsidy"),
-	};
-	size_t n = sizeof(hdr) / sizeof(hdr[0]);
-
-	for (size_t i = 0; i < n; i++)
-		csv_field(stdout, cmd_csv_header(hdr[i], local), i + 1 == n);
-	for (size_t i = 0; i < rep->n_lines; i++)
-		csv_line(stdout, rep->lines[i], 0);
-	if (rep->total != NULL)
-		csv_line(stdout, rep->total, 1);
+	(void)r;
+	v->u = LINE(row)->bookings;
 }
 
-static void json_hours(struct out_json *j, const char *key, int64_t secs)
+static void get_no_shows(const void *row, const struct rnd *r, struct rnd_val *v)
 {
-	char k[64];
-
-	snprintf(k, sizeof(k), "%s_seconds", key);
-	out_json_kv_int(j, k, secs);
-	snprintf(k, sizeof(k), "%s_hours", key);
-	out_json_key(j, k);
-	out_json_fixed(j, (double)secs / 3600.0, 2);
+	(void)r;
+	v->u = LINE(row)->no_shows;
 }
 
-static void json_line(struct out_json *j, const Rigbook__ReportLine *l)
+static void get_currency(const void *row, const struct rnd *r, struct rnd_val *v)
 {
-	char b[RB_MONEY_TEXT];
-	int64_t u = basis_points(l->used_seconds, l->open_seconds);
-	int64_t k = basis_points(l->booked_seconds, l->open_seconds);
-
-	out_json_begin_object(j);
-	out_json_kv_string(j, "resource", l->resource_code);
-	out_json_kv_string(j, "name", l->resource_name);
-	out_json_kv_string(j, "institution", l->institution_code);
-	out_json_kv_string(j, "space", l->space_code);
-	out_json_kv_string(j, "time_zone", l->time_zone);
-	out_json_kv_uint(j, "units", l->units);
-	json_hours(j, "open", l->open_seconds);
-	json_hours(j, "booked", l->booked_seconds);
-	json_hours(j, "used", l->used_seconds);
-	out_json_key(j, "used_pct");
-	if (u < 0)
-		out_json_null(j);
-	else
-		out_json_fixed(j, (double)u / 100.0, 2);
-	out_json_key(j, "booked_pct");
-	if (k < 0)
-		out_json_null(j);
-	else
-		out_json_fixed(j, (double)k / 100.0, 2);
-	out_json_kv_uint(j, "startups_served", l->startups_served);
-	out_json_kv_uint(j, "bookings", l->bookings);
-	out_json_kv_uint(j, "no_shows", l->no_shows);
-	out_json_kv_string(j, "currency", l->currency[0] != '\0' ? l->currency : "CNY");
-	out_json_kv_int(j, "revenue", l->revenue);
-	out_json_kv_string(j, "revenue_text", money(l->revenue, l->currency, b));
-	out_json_kv_int(j, "voucher_subsidy", l->voucher_subsidy);
-	out_json_kv_string(j, "voucher_subsidy_text", money(l->voucher_subsidy, l->currency, b));
-	out_json_end_object(j);
+	(void)r;
+	v->s = LINE(row)->currency[0] != '\0' ? LINE(row)->currency : "CNY";
 }
+
+static void get_revenue(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	(void)r;
+	v->i = LINE(row)->revenue;
+	v->s = LINE(row)->currency;
+}
+
+static void get_subsidy(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	(void)r;
+	v->i = LINE(row)->voucher_subsidy;
+	v->s = LINE(row)->currency;
+}
+
+/*
+ * The report's columns, in the CSV's order (the filing format), which the
+ * table and JSON follow.
+ */
+static const struct rnd_col report_cols[] = {
+	{ "space", NC_("csv", "space"), NULL, RND_TEXT, 0, .get = get_space },
+	{ NULL, NULL, N_("RESOURCE"), RND_TEXT, 0, .get = get_resource_words },
+	{ "institution", NC_("csv", "institution"), N_("INSTITUTION"), RND_TEXT, 0, .get = get_institution },
+	{ "resource", NC_("csv", "resource"), NULL, RND_TEXT, 0, .get = get_resource },
+	{ "name", NC_("csv", "name"), NULL, RND_TEXT, 0, .get = get_name },
+	{ "time_zone", NC_("csv", "time_zone"), NULL, RND_TEXT, 0, .get = get_zone },
+	{ "units", NC_("csv", "units"), NULL, RND_UINT, 0, .get = get_units },
+	{ "open", NC_("csv", "hours_open"), N_("OPEN H"), RND_HOURS, 0, .get = get_open },
+	{ "booked", NC_("csv", "hours_booked"), N_("BOOKED H"), RND_HOURS, 0, .get = get_booked },
+	{ "used", NC_("csv", "hours_used"), N_("USED H"), RND_HOURS, 0, .get = get_used },
+	{ "used_pct", NC_("csv", "used_pct"), N_("USED/OPEN"), RND_PERCENT, 0, .get = get_used_pct },
+	{ "booked_pct", NC_("csv", "booked_pct"), N_("BOOKED/OPEN"), RND_PERCENT, 0, .get = get_booked_pct },
+	{ "startups_served", NC_("csv", "startups_served"), N_("STARTUPS"), RND_UINT, 0, .get = get_served },
+	{ "bookings", NC_("csv", "bookings"), N_("BOOKINGS"), RND_UINT, 0, .get = get_bookings },
+	{ "no_shows", NC_("csv", "no_shows"), N_("NO-SHOWS"), RND_UINT, 0, .get = get_no_shows },
+	{ "currency", NC_("csv", "currency"), NULL, RND_TEXT, 0, .get = get_currency },
+	{ NULL, NC_("csv", "revenue_fen"), NULL, RND_INT, 0, .get = get_revenue },
+	{ "revenue", NC_("csv", "revenue"), N_("REVENUE"), RND_MONEY, 0, .get = get_revenue },
+	{ NULL, NC_("csv", "voucher_subsidy_fen"), NULL, RND_INT, 0, .get = get_subsidy },
+	{ "voucher_subsidy", NC_("csv", "voucher_subsidy"), N_("VOUCHERS"), RND_MONEY, 0, .get = get_subsidy },
+};
 
 static void print_json(const Rigbook__ReportReply *rep, const char *space, const char *from,
 		       const char *to)
 {
+	struct rnd r;
 	struct out_json j;
 
+	rnd_init(&r, RND_JSON, stdout, report_cols, RND_NCOLS(report_cols), NULL);
 	out_json_init(&j, stdout);
 	out_json_begin_object(&j);
 	out_json_kv_string(&j, "space", space);
@@ -254,85 +264,44 @@ static void print_json(const Rigbook__ReportReply *rep, const char *space, const
 	out_json_key(&j, "resources");
 	out_json_begin_array(&j);
 	for (size_t i = 0; i < rep->n_lines; i++)
-		json_line(&j, rep->lines[i]);
+		rnd_json_object(&r, &j, &(struct rep_row){ rep->lines[i], 0, 0 });
 	out_json_end_array(&j);
 	if (rep->total != NULL) {
 		out_json_key(&j, "total");
-		json_line(&j, rep->total);
+		rnd_json_object(&r, &j, &(struct rep_row){ rep->total, 1, 0 });
 	}
 	out_json_end_object(&j);
 	out_json_finish(&j);
 }
 
-static int table_line(struct out_table *t, const Rigbook__ReportLine *l, int total, int utf8)
+/* The table or the CSV: the lines, then the total. */
+static int print_rows(const Rigbook__ReportReply *rep, enum rnd_format fmt, int local, int utf8)
 {
-	char open[32], booked[32], used[32], ubar[64], bpct[16], st[16], bk[16], ns[16];
-	char rev[RB_MONEY_TEXT], sub[RB_MONEY_TEXT];
-	const char *cells[12];
+	struct rnd r;
+	int bad;
 
-	hours(l->open_seconds, open, sizeof(open));
-	hours(l->booked_seconds, booked, sizeof(booked));
-	hours(l->used_seconds, used, sizeof(used));
-	bar(basis_points(l->used_seconds, l->open_seconds), utf8, ubar, sizeof(ubar));
-	pct_short(basis_points(l->booked_seconds, l->open_seconds), bpct, sizeof(bpct));
-	snprintf(st, sizeof(st), "%" PRIu32, l->startups_served);
-	snprintf(bk, sizeof(bk), "%" PRIu32, l->bookings);
-	snprintf(ns, sizeof(ns), "%" PRIu32, l->no_shows);
-	cells[0] = total ? _("total") : l->resource_code;
-	cells[1] = total ? "" : l->institution_code;
-	cells[2] = open;
-	cells[3] = booked;
-	cells[4] = used;
-	cells[5] = ubar;
-	cells[6] = bpct;
-	cells[7] = st;
-	cells[8] = bk;
-	cells[9] = ns;
-	cells[10] = money(l->revenue, l->currency, rev);
-	cells[11] = money(l->voucher_subsidy, l->currency, sub);
-	return out_table_add(t, cells);
+	rnd_init(&r, fmt, stdout, report_cols, RND_NCOLS(report_cols), NULL);
+	r.local = local;
+	bad = rnd_begin(&r) != 0;
+	for (size_t i = 0; i < rep->n_lines && !bad; i++)
+		bad = rnd_row(&r, &(struct rep_row){ rep->lines[i], 0, utf8 }) != 0;
+	if (!bad && rep->total != NULL)
+		bad = rnd_row(&r, &(struct rep_row){ rep->total, 1, utf8 }) != 0;
+	if (rnd_end(&r) != 0 || bad)
+		return cmd_failed(_("out of memory"));
+	return CMD_OK;
 }
 
 static int print_text(const Rigbook__ReportReply *rep, const char *space, const char *from,
 		      const char *to, int utf8)
 {
-	static const char *const hdr[] = { N_("RESOURCE"), N_("INSTITUTION"), N_("OPEN H"), N_("BOOKED H"),
-					   N_("USED H"), N_("USED/OPEN"), N_("BOOKED/OPEN"), N_("STARTUPS"),
-					   N_("BOOKINGS"), N_("NO-SHOWS"), N_("REVENUE"), N_("VOUCHERS") };
-	struct out_table *t;
-	int bad = 0;
-
 	printf(_("report %s to %s, %s\n"), from, to,
 	       space != NULL ? space : _("every space you report on"));
 	if (rep->n_lines == 0) {
 		printf(_("no resources to report on\n"));
 		return CMD_OK;
 	}
-	t = out_table_new(12, hdr);
-	if (t == NULL)
-		return cmd_failed(_("out of memory"));
-	for (size_t i = 0; i < rep->n_lines && !bad; i++)
-		bad = table_line(t, rep->lines[i], 0, utf8) != 0;
-	if (!bad && rep->total != NULL)
-		bad = table_line(t, rep->total, 1, utf8) != 0;
-	if (bad) {
-		out_table_free(t);
-		return cmd_failed(_("out of memory"));
-	}
-	out_table_print(t, stdout);
-	out_table_free(t);
-	return CMD_OK;
-}
-
-static int date_ok(struct cmd_ctx *ctx, const char *label, const char *d)
-{
-	if (d == NULL || strlen(d) != 10 || d[4] != '-' || d[7] != '-' ||
-	    strspn(d, "0123456789-") != 10) {
-		cmd_bad_value(ctx, _("%s: '%.40s' is not a date; give it as YYYY-MM-DD"), label,
-			      d != NULL ? d : "");
-		return 0;
-	}
-	return 1;
+	return print_rows(rep, RND_TABLE, 0, utf8);
 }
 
 static int cmd_report_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
@@ -352,7 +321,7 @@ static int cmd_report_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		return cmd_usage_error(ctx, _("report needs --from DATE and --to DATE"));
 	if (csv && ctx->json)
 		return cmd_usage_error(ctx, _("--csv and --json do not go together"));
-	if (!date_ok(ctx, "--from", from) || !date_ok(ctx, "--to", to))
+	if (!cmd_date_arg(ctx, "--from", from) || !cmd_date_arg(ctx, "--to", to))
 		return CMD_USAGE;
 	if (space != NULL && space[0] == '\0')
 		return cmd_usage_error(ctx, _("--space needs a space code"));
@@ -365,7 +334,7 @@ static int cmd_report_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	if (rc != CMD_OK)
 		return rc;
 	if (csv)
-		print_csv(resp->report, local);
+		rc = print_rows(resp->report, RND_CSV, local, 0);
 	else if (ctx->json)
 		print_json(resp->report, space != NULL ? space : "", from, to);
 	else

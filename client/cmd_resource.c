@@ -149,30 +149,40 @@ static int retire(struct cmd_ctx *ctx, const struct cmd_args *args, const char *
 	return finish(ctx, resp, N_("retired"));
 }
 
-static int cmd_resource_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
+static int resource_add(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	const char *action = args->pos[0], *code = args->pos[1];
-
-	if (strcmp(action, "add") == 0)
-		return put(ctx, args, code, 1);
-	if (strcmp(action, "edit") == 0)
-		return put(ctx, args, code, 0);
-	if (strcmp(action, "retire") == 0)
-		return retire(ctx, args, code);
-	return cmd_usage_error(ctx, _("unknown action '%.40s'; possibilities are: add, edit, retire"),
-			       action);
+	return put(ctx, args, args->pos[1], 1);
 }
+
+static int resource_edit(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	return put(ctx, args, args->pos[1], 0);
+}
+
+static int resource_retire(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	return retire(ctx, args, args->pos[1]);
+}
+
+static const struct cmd_sub resource_subs[] = {
+	{ "add", NULL,
+	  "CODE --name NAME [--name-zh NAME] --kind KIND [--institution CODE] [--tz ZONE]"
+	  " [--description TEXT] [--location TEXT] [--tag TAG]...",
+	  N_("add a resource to your space"), resource_add },
+	{ "edit", NULL,
+	  "CODE [--name NAME] [--name-zh NAME|-] [--kind KIND] [--tz ZONE]"
+	  " [--description TEXT] [--location TEXT] [--tag TAG]...",
+	  N_("change what is said about a resource"), resource_edit },
+	{ "retire", NULL, "CODE [--reason TEXT]", N_("retire a resource: no new bookings"), resource_retire },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
 
 const struct cmd_entry cmd_resource_entry = {
 	.name = "resource",
-	.usage = "add CODE --name NAME [--name-zh NAME] --kind KIND [--institution CODE] [--tz ZONE]"
-		 " [--description TEXT] [--location TEXT] [--tag TAG]...\n"
-		 "       rigbook resource edit CODE [--name NAME] [--name-zh NAME|-] [--kind KIND] [--tz ZONE]"
-		 " [--description TEXT] [--location TEXT] [--tag TAG]...\n"
-		 "       rigbook resource retire CODE [--reason TEXT]",
+	.usage = "",
 	.summary = N_("add, change or retire a resource (staff)"),
 	.options = resource_opts,
 	.lower = 2,
 	.upper = 2,
-	.exec = cmd_resource_exec,
+	.subs = resource_subs,
 };

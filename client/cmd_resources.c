@@ -17,38 +17,76 @@ static const struct cmd_opt resources_opts[] = {
 	{ NULL, 0, NULL },
 };
 
-static void json_resource(struct out_json *j, const Rigbook__Resource *r)
+/* NAME: in the reader's language, said when retired */
+static void get_name(const void *row, const struct rnd *r, struct rnd_val *v)
 {
-	out_json_begin_object(j);
-	out_json_kv_uint(j, "id", r->id);
-	out_json_kv_string(j, "code", r->code);
-	out_json_kv_string(j, "name", r->name);
-	out_json_kv_string(j, "kind", rb_kind_name(r->kind));
-	out_json_kv_string(j, "institution", r->institution_code);
-	out_json_kv_string(j, "institution_name", r->institution_name);
-	out_json_kv_string(j, "name_zh", r->name_zh);
-	out_json_kv_string(j, "institution_name_zh", r->institution_name_zh);
-	out_json_kv_string(j, "space", r->space_code);
-	out_json_kv_string(j, "space_name", r->space_name);
-	out_json_kv_string(j, "space_name_zh", r->space_name_zh);
-	out_json_kv_string(j, "time_zone", r->time_zone);
-	out_json_kv_string(j, "description", r->description);
-	out_json_kv_string(j, "location", r->location);
-	out_json_kv_bool(j, "retired", r->retired);
-	out_json_key(j, "tags");
-	out_json_begin_array(j);
-	for (size_t i = 0; i < r->n_tags; i++)
-		out_json_string(j, r->tags[i]);
-	out_json_end_array(j);
-	out_json_kv_uint(j, "units", r->units > 0 ? r->units : 1);
-	out_json_key(j, "requires");
-	out_json_begin_array(j);
-	for (size_t i = 0; i < r->n_requires; i++)
-		out_json_string(j, r->requires[i]);
-	out_json_end_array(j);
-	out_json_kv_uint(j, "terms_version", r->terms_version);
-	out_json_end_object(j);
+	const Rigbook__Resource *res = row;
+
+	(void)r;
+	v->s = res->name;
+	snprintf(v->buf, sizeof(v->buf), "%s%s", i18n_name(res->name, res->name_zh),
+		 res->retired ? _(" (retired)") : "");
+	v->table = v->buf;
 }
+
+static void get_kind(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	(void)r;
+	v->s = rb_kind_name(((const Rigbook__Resource *)row)->kind);
+	v->table = i18n_kind(v->s);
+}
+
+static void get_units(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	const Rigbook__Resource *res = row;
+
+	(void)r;
+	v->u = res->units > 0 ? res->units : 1;
+}
+
+static void json_list(struct out_json *j, const char *key, char *const *s, size_t n)
+{
+	out_json_key(j, key);
+	out_json_begin_array(j);
+	for (size_t i = 0; i < n; i++)
+		out_json_string(j, s[i]);
+	out_json_end_array(j);
+}
+
+static void json_tags(struct out_json *j, const void *row, const struct rnd *r)
+{
+	(void)r;
+	json_list(j, "tags", ((const Rigbook__Resource *)row)->tags, ((const Rigbook__Resource *)row)->n_tags);
+}
+
+static void json_requires(struct out_json *j, const void *row, const struct rnd *r)
+{
+	(void)r;
+	json_list(j, "requires", ((const Rigbook__Resource *)row)->requires,
+		  ((const Rigbook__Resource *)row)->n_requires);
+}
+
+static const struct rnd_col resource_cols[] = {
+	{ "id", NULL, NULL, RND_UINT, 0, RND_U64(Rigbook__Resource, id) },
+	{ "code", NULL, N_("CODE"), RND_TEXT, 0, RND_STR(Rigbook__Resource, code) },
+	{ "name", NULL, N_("NAME"), RND_TEXT, 0, .get = get_name },
+	{ "kind", NULL, N_("KIND"), RND_ENUM, 0, .get = get_kind },
+	{ "institution", NULL, N_("INSTITUTION"), RND_TEXT, 0, RND_STR(Rigbook__Resource, institution_code) },
+	{ "institution_name", NULL, NULL, RND_TEXT, 0, RND_STR(Rigbook__Resource, institution_name) },
+	{ "name_zh", NULL, NULL, RND_TEXT, 0, RND_STR(Rigbook__Resource, name_zh) },
+	{ "institution_name_zh", NULL, NULL, RND_TEXT, 0, RND_STR(Rigbook__Resource, institution_name_zh) },
+	{ "space", NULL, NULL, RND_TEXT, 0, RND_STR(Rigbook__Resource, space_code) },
+	{ "space_name", NULL, NULL, RND_TEXT, 0, RND_STR(Rigbook__Resource, space_name) },
+	{ "space_name_zh", NULL, NULL, RND_TEXT, 0, RND_STR(Rigbook__Resource, space_name_zh) },
+	{ "time_zone", NULL, N_("TZ"), RND_TEXT, 0, RND_STR(Rigbook__Resource, time_zone) },
+	{ "description", NULL, NULL, RND_TEXT, 0, RND_STR(Rigbook__Resource, description) },
+	{ "location", NULL, NULL, RND_TEXT, 0, RND_STR(Rigbook__Resource, location) },
+	{ "retired", NULL, NULL, RND_BOOL, 0, RND_BOOLF(Rigbook__Resource, retired) },
+	{ NULL, NULL, NULL, RND_CUSTOM, 0, .json = json_tags },
+	{ "units", NULL, NULL, RND_UINT, 0, .get = get_units },
+	{ NULL, NULL, NULL, RND_CUSTOM, 0, .json = json_requires },
+	{ "terms_version", NULL, NULL, RND_UINT, 0, RND_U32(Rigbook__Resource, terms_version) },
+};
 
 static int cmd_resources_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
@@ -57,7 +95,7 @@ static int cmd_resources_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	Rigbook__Response *resp;
 	const Rigbook__ListResourcesReply *reply;
 	const char *kind = cmd_arg(args, "kind");
-	struct out_table *t;
+	struct rnd out;
 	struct out_json j;
 	size_t i;
 	int rc;
@@ -90,12 +128,15 @@ static int cmd_resources_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	reply = resp->list_resources;
 
 	if (ctx->json) {
+		struct rnd r;
+
+		rnd_init(&r, RND_JSON, stdout, resource_cols, RND_NCOLS(resource_cols), NULL);
 		out_json_init(&j, stdout);
 		out_json_begin_object(&j);
 		out_json_key(&j, "resources");
 		out_json_begin_array(&j);
 		for (i = 0; reply != NULL && i < reply->n_resources; i++)
-			json_resource(&j, reply->resources[i]);
+			rnd_json_object(&r, &j, reply->resources[i]);
 		out_json_end_array(&j);
 		out_json_end_object(&j);
 		out_json_finish(&j);
@@ -107,32 +148,10 @@ static int cmd_resources_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		rigbook__response__free_unpacked(resp, NULL);
 		return CMD_OK;
 	}
-	static const char *const head[] = { N_("CODE"), N_("NAME"), N_("KIND"), N_("INSTITUTION"), N_("TZ") };
-
-	t = out_table_new(5, head);
-	if (t == NULL) {
-		rigbook__response__free_unpacked(resp, NULL);
-		return cmd_failed(_("out of memory"));
-	}
-	for (i = 0; i < reply->n_resources; i++) {
-		const Rigbook__Resource *r = reply->resources[i];
-		char name[1024];
-
-		snprintf(name, sizeof(name), "%s%s", i18n_name(r->name, r->name_zh),
-			 r->retired ? _(" (retired)") : "");
-		const char *row[] = { r->code, name, i18n_kind(rb_kind_name(r->kind)), r->institution_code,
-				      r->time_zone };
-
-		if (out_table_add(t, row) != 0) {
-			out_table_free(t);
-			rigbook__response__free_unpacked(resp, NULL);
-			return cmd_failed(_("out of memory"));
-		}
-	}
-	out_table_print(t, stdout);
-	out_table_free(t);
+	rnd_init(&out, RND_TABLE, stdout, resource_cols, RND_NCOLS(resource_cols), NULL);
+	rc = cmd_rows(&out, (const void *const *)reply->resources, reply->n_resources);
 	rigbook__response__free_unpacked(resp, NULL);
-	return CMD_OK;
+	return rc;
 }
 
 const struct cmd_entry cmd_resources_entry = {

@@ -30,30 +30,41 @@ static void day_time(int64_t t, const char *tz, char *buf, size_t len)
 	snprintf(buf, len, "%s %s", i18n_weekday(rb_date_weekday(&d)), s);
 }
 
-static int print_table(const Rigbook__SlotsReply *r, const char *tz)
+/* A free window's columns; the renderer's ctx is the resource's time zone. */
+static void get_from(const void *row, const struct rnd *r, struct rnd_val *v)
 {
-	static const char *const head[] = { N_("FROM"), N_("TO"), N_("FREE FOR") };
-	struct out_table *t = out_table_new(3, head);
-
-	if (t == NULL)
-		return cmd_failed(_("out of memory"));
-	for (size_t i = 0; i < r->n_free; i++) {
-		char a[RB_TIME_TEXT + 8], b[RB_TIME_TEXT + 8], len[32];
-		const char *row[] = { a, b, len };
-
-		day_time(r->free[i]->start, tz, a, sizeof(a));
-		day_time(r->free[i]->end, tz, b, sizeof(b));
-		if (rb_duration_format(r->free[i]->end - r->free[i]->start, len, sizeof(len)) != 0)
-			snprintf(len, sizeof(len), "?");
-		if (out_table_add(t, row) != 0) {
-			out_table_free(t);
-			return cmd_failed(_("out of memory"));
-		}
-	}
-	out_table_print(t, stdout);
-	out_table_free(t);
-	return CMD_OK;
+	v->i = ((const Rigbook__Window *)row)->start;
+	v->s = r->ctx;
+	day_time(v->i, r->ctx, v->buf, sizeof(v->buf));
+	v->table = v->buf;
 }
+
+static void get_to(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	v->i = ((const Rigbook__Window *)row)->end;
+	v->s = r->ctx;
+	day_time(v->i, r->ctx, v->buf, sizeof(v->buf));
+	v->table = v->buf;
+}
+
+/* FREE FOR: "2h30m" */
+static void get_length(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	const Rigbook__Window *w = row;
+
+	(void)r;
+	if (rb_duration_format(w->end - w->start, v->buf, sizeof(v->buf)) != 0)
+		snprintf(v->buf, sizeof(v->buf), "?");
+	v->s = v->buf;
+}
+
+static const struct rnd_col window_cols[] = {
+	{ "start", NULL, NULL, RND_INT, 0, RND_I64(Rigbook__Window, start) },
+	{ "end", NULL, NULL, RND_INT, 0, RND_I64(Rigbook__Window, end) },
+	{ "start_local", NULL, N_("FROM"), RND_INSTANT, 0, .get = get_from },
+	{ "end_local", NULL, N_("TO"), RND_INSTANT, 0, .get = get_to },
+	{ NULL, NULL, N_("FREE FOR"), RND_TEXT, 0, .get = get_length },
+};
 
 static int cmd_slots_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
@@ -66,6 +77,7 @@ static int cmd_slots_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	const Rigbook__SlotsReply *reply;
 	char tz[128], err[256], lentext[32];
 	struct out_json j;
+	struct rnd r;
 	int64_t t;
 	int rc;
 
@@ -102,6 +114,7 @@ static int cmd_slots_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	}
 	if (rb_duration_format((int64_t)sr.length_minutes * 60, lentext, sizeof(lentext)) != 0)
 		snprintf(lentext, sizeof(lentext), "%" PRIu32 "m", sr.length_minutes);
+	rnd_init(&r, ctx->json ? RND_JSON : RND_TABLE, stdout, window_cols, RND_NCOLS(window_cols), tz);
 	if (ctx->json) {
 		out_json_init(&j, stdout);
 		out_json_begin_object(&j);
@@ -110,18 +123,8 @@ static int cmd_slots_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		out_json_kv_uint(&j, "length_minutes", sr.length_minutes);
 		out_json_key(&j, "free");
 		out_json_begin_array(&j);
-		for (size_t i = 0; i < reply->n_free; i++) {
-			char s[RB_TIME_TEXT + 4];
-
-			out_json_begin_object(&j);
-			out_json_kv_int(&j, "start", reply->free[i]->start);
-			out_json_kv_int(&j, "end", reply->free[i]->end);
-			cmd_time_text(reply->free[i]->start, tz, s, sizeof(s));
-			out_json_kv_string(&j, "start_local", s);
-			cmd_time_text(reply->free[i]->end, tz, s, sizeof(s));
-			out_json_kv_string(&j, "end_local", s);
-			out_json_end_object(&j);
-		}
+		for (size_t i = 0; i < reply->n_free; i++)
+			rnd_json_object(&r, &j, reply->free[i]);
 		out_json_end_array(&j);
 		out_json_end_object(&j);
 		out_json_finish(&j);
@@ -134,7 +137,7 @@ static int cmd_slots_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 		printf(_(" is free for %s ("), lentext);
 		out_put_clean(stdout, tz);
 		fputs(C_("paren", "):\n"), stdout);
-		rc = print_table(reply, tz);
+		rc = cmd_rows(&r, (const void *const *)reply->free, reply->n_free);
 	}
 	rigbook__response__free_unpacked(resp, NULL);
 	return rc;

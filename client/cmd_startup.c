@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "rigbook/names.h"
 #include "i18n.h"
 
 static const struct cmd_opt startup_opts[] = {
@@ -31,37 +30,32 @@ static const char *opt(const struct cmd_args *args, const char *key)
 	return v != NULL ? v : "";
 }
 
+static const struct rnd_col startup_cols[] = {
+	{ "id", NULL, NULL, RND_UINT, 0, RND_U64(Rigbook__Startup, id) },
+	{ "code", NULL, N_("CODE"), RND_TEXT, 0, RND_STR(Rigbook__Startup, code) },
+	{ "name", NULL, N_("NAME"), RND_TEXT, 0, RND_STR(Rigbook__Startup, name) },
+	{ "space", NULL, N_("SPACE"), RND_TEXT, 0, RND_STR(Rigbook__Startup, space_code) },
+	{ "active_members", NULL, N_("MEMBERS"), RND_UINT, 0, RND_U32(Rigbook__Startup, active_members) },
+	{ "credit_code", NULL, N_("CREDIT CODE"), RND_TEXT, 0, RND_STR(Rigbook__Startup, credit_code) },
+	{ "legal_name", NULL, N_("LEGAL NAME"), RND_TEXT, 0, RND_STR(Rigbook__Startup, legal_name) },
+	{ "address", NULL, NULL, RND_TEXT, 0, RND_STR(Rigbook__Startup, address) },
+	{ "created_at", NULL, NULL, RND_INT, 0, RND_I64(Rigbook__Startup, created_at) },
+};
+
 static void json_startup(struct out_json *j, const Rigbook__Startup *s)
 {
-	out_json_begin_object(j);
-	out_json_kv_uint(j, "id", s->id);
-	out_json_kv_string(j, "code", s->code);
-	out_json_kv_string(j, "name", s->name);
-	out_json_kv_string(j, "space", s->space_code);
-	out_json_kv_string(j, "legal_name", s->legal_name);
-	out_json_kv_string(j, "credit_code", s->credit_code);
-	out_json_kv_string(j, "address", s->address);
-	out_json_kv_int(j, "created_at", s->created_at);
-	out_json_kv_uint(j, "active_members", s->active_members);
-	out_json_end_object(j);
+	struct rnd r;
+
+	rnd_init(&r, RND_JSON, stdout, startup_cols, RND_NCOLS(startup_cols), NULL);
+	rnd_json_object(&r, j, s);
 }
 
 static void json_member(struct out_json *j, const Rigbook__Member *m)
 {
-	out_json_begin_object(j);
-	out_json_kv_uint(j, "id", m->id);
-	out_json_kv_string(j, "handle", m->handle);
-	out_json_kv_string(j, "name", m->name);
-	out_json_kv_string(j, "email", m->email);
-	out_json_kv_string(j, "role", rb_role_name(m->role));
-	out_json_kv_string(j, "startup", m->startup_code);
-	out_json_kv_string(j, "institution", m->institution_code);
-	out_json_kv_string(j, "space", m->space_code);
-	out_json_kv_bool(j, "disabled", m->disabled_at != 0);
-	out_json_kv_int(j, "disabled_at", m->disabled_at);
-	out_json_kv_int(j, "created_at", m->created_at);
-	out_json_kv_uint(j, "live_tokens", m->live_tokens);
-	out_json_end_object(j);
+	struct rnd r;
+
+	rnd_init(&r, RND_JSON, stdout, cmd_member_cols, cmd_member_ncols, NULL);
+	rnd_json_object(&r, j, m);
 }
 
 static void line(const char *label, const char *value)
@@ -127,14 +121,11 @@ static int put(struct cmd_ctx *ctx, const struct cmd_args *args, const char *cod
 
 static int list(struct cmd_ctx *ctx)
 {
-	static const char *const head[] = { N_("CODE"), N_("NAME"), N_("SPACE"), N_("MEMBERS"), N_("CREDIT CODE"),
-					    N_("LEGAL NAME") };
 	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
 	Rigbook__ListStartupsRequest lr = RIGBOOK__LIST_STARTUPS_REQUEST__INIT;
 	Rigbook__Response *resp;
 	const Rigbook__ListStartupsReply *reply;
-	struct out_table *t;
-	struct out_json j;
+	struct rnd out;
 	int rc;
 
 	req.body_case = RIGBOOK__REQUEST__BODY_LIST_STARTUPS;
@@ -143,54 +134,26 @@ static int list(struct cmd_ctx *ctx)
 	if (rc != CMD_OK)
 		return rc;
 	reply = resp->list_startups;
-	if (ctx->json) {
-		out_json_init(&j, stdout);
-		out_json_begin_array(&j);
-		for (size_t i = 0; reply != NULL && i < reply->n_startups; i++)
-			json_startup(&j, reply->startups[i]);
-		out_json_end_array(&j);
-		out_json_finish(&j);
-		rigbook__response__free_unpacked(resp, NULL);
-		return CMD_OK;
-	}
-	if (reply == NULL || reply->n_startups == 0) {
+	if (!ctx->json && (reply == NULL || reply->n_startups == 0)) {
 		puts(_("no startups"));
 		rigbook__response__free_unpacked(resp, NULL);
 		return CMD_OK;
 	}
-	t = out_table_new(6, head);
-	for (size_t i = 0; t != NULL && i < reply->n_startups; i++) {
-		const Rigbook__Startup *s = reply->startups[i];
-		char n[16];
-
-		snprintf(n, sizeof(n), "%" PRIu32, s->active_members);
-		const char *row[] = { s->code, s->name, s->space_code, n, s->credit_code,
-				      s->legal_name };
-
-		if (out_table_add(t, row) != 0) {
-			out_table_free(t);
-			t = NULL;
-		}
-	}
-	if (t == NULL) {
-		rigbook__response__free_unpacked(resp, NULL);
-		return cmd_failed(_("out of memory"));
-	}
-	out_table_print(t, stdout);
-	out_table_free(t);
+	rnd_init(&out, ctx->json ? RND_JSON : RND_TABLE, stdout, startup_cols, RND_NCOLS(startup_cols), NULL);
+	rc = cmd_rows(&out, reply != NULL ? (const void *const *)reply->startups : NULL,
+		      reply != NULL ? reply->n_startups : 0);
 	rigbook__response__free_unpacked(resp, NULL);
-	return CMD_OK;
+	return rc;
 }
 
 static int show(struct cmd_ctx *ctx, const char *code)
 {
-	static const char *const head[] = { N_("HANDLE"), N_("NAME"), N_("ROLE"), N_("EMAIL"), N_("STATUS") };
 	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
 	Rigbook__GetStartupRequest gr = RIGBOOK__GET_STARTUP_REQUEST__INIT;
 	Rigbook__Response *resp;
 	const Rigbook__StartupDetail *d;
 	const Rigbook__Startup *s;
-	struct out_table *t;
+	struct rnd out;
 	struct out_json j;
 	char created[64];
 	int rc;
@@ -240,70 +203,73 @@ static int show(struct cmd_ctx *ctx, const char *code)
 		return CMD_OK;
 	}
 	puts(_("members:"));
-	t = out_table_new(5, head);
-	for (size_t i = 0; t != NULL && i < d->n_members; i++) {
-		const Rigbook__Member *m = d->members[i];
-		const char *row[] = { m->handle, m->name, i18n_role(rb_role_name(m->role)), m->email,
-				      m->disabled_at != 0 ? _("disabled") : _("active") };
-
-		if (out_table_add(t, row) != 0) {
-			out_table_free(t);
-			t = NULL;
-		}
-	}
-	if (t == NULL) {
-		rigbook__response__free_unpacked(resp, NULL);
-		return cmd_failed(_("out of memory"));
-	}
-	out_table_print(t, stdout);
-	out_table_free(t);
+	rnd_init(&out, RND_TABLE, stdout, cmd_member_cols, cmd_member_ncols, NULL);
+	out.view = ~CMD_MEMBER_LIST;
+	rc = cmd_rows(&out, (const void *const *)d->members, d->n_members);
 	rigbook__response__free_unpacked(resp, NULL);
+	return rc;
+}
+
+/* The options that describe a startup go with add and edit only. */
+static int describing_only(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	for (size_t i = 0; i < NDESCRIBING; i++)
+		if (cmd_arg(args, describing[i]) != NULL)
+			return cmd_usage_error(ctx, _("--%s goes with 'startup add' and 'startup edit'"),
+					       describing[i]);
 	return CMD_OK;
 }
 
-static int cmd_startup_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
+static int startup_list(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	const char *action = args->pos[0];
+	if (args->npos != 1)
+		return cmd_usage_error(ctx, _("'startup list' takes no code"));
+	if (describing_only(ctx, args) != CMD_OK)
+		return CMD_USAGE;
+	return list(ctx);
+}
 
-	if (strcmp(action, "list") == 0) {
-		if (args->npos != 1)
-			return cmd_usage_error(ctx, _("'startup list' takes no code"));
-		for (size_t i = 0; i < NDESCRIBING; i++)
-			if (cmd_arg(args, describing[i]) != NULL)
-				return cmd_usage_error(ctx, _("--%s goes with 'startup add' and 'startup edit'"),
-						       describing[i]);
-		return list(ctx);
-	}
-	if (strcmp(action, "add") != 0 && strcmp(action, "edit") != 0 &&
-	    strcmp(action, "show") != 0)
-		return cmd_usage_error(ctx,
-				       _("unknown action '%.40s'; possibilities are: add, edit, list, show"),
-				       action);
+static int startup_show(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
 	if (args->npos != 2)
 		return cmd_usage_error(ctx, _("say which startup, by its code"));
-	if (strcmp(action, "show") == 0) {
-		for (size_t i = 0; i < NDESCRIBING; i++)
-			if (cmd_arg(args, describing[i]) != NULL)
-				return cmd_usage_error(ctx, _("--%s goes with 'startup add' and 'startup edit'"),
-						       describing[i]);
-		return show(ctx, args->pos[1]);
-	}
-	if (strcmp(action, "edit") == 0 && cmd_arg(args, "space") != NULL)
-		return cmd_usage_error(ctx, _("a startup stays in its space; --space goes with 'startup add'"));
-	return put(ctx, args, args->pos[1], strcmp(action, "add") == 0);
+	if (describing_only(ctx, args) != CMD_OK)
+		return CMD_USAGE;
+	return show(ctx, args->pos[1]);
 }
+
+static int startup_add(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	if (args->npos != 2)
+		return cmd_usage_error(ctx, _("say which startup, by its code"));
+	return put(ctx, args, args->pos[1], 1);
+}
+
+static int startup_edit(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	if (args->npos != 2)
+		return cmd_usage_error(ctx, _("say which startup, by its code"));
+	if (cmd_arg(args, "space") != NULL)
+		return cmd_usage_error(ctx, _("a startup stays in its space; --space goes with 'startup add'"));
+	return put(ctx, args, args->pos[1], 0);
+}
+
+static const struct cmd_sub startup_subs[] = {
+	{ "add", NULL, "CODE --name NAME [--space S] [--legal-name TEXT] [--credit-code USCC] [--address TEXT]",
+	  N_("add a startup to a space"), startup_add },
+	{ "edit", NULL, "CODE [--name NAME] [--legal-name TEXT] [--credit-code USCC] [--address TEXT]",
+	  N_("change a startup's name or invoice details"), startup_edit },
+	{ "list", NULL, "", N_("the startups you look after"), startup_list },
+	{ "show", NULL, "CODE", N_("one startup and its invoice details"), startup_show },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
 
 const struct cmd_entry cmd_startup_entry = {
 	.name = "startup",
-	.usage = "add CODE --name NAME [--space S] [--legal-name TEXT] [--credit-code USCC]"
-		 " [--address TEXT]\n"
-		 "       rigbook startup edit CODE [--name NAME] [--legal-name TEXT]"
-		 " [--credit-code USCC] [--address TEXT]\n"
-		 "       rigbook startup list\n"
-		 "       rigbook startup show CODE",
+	.usage = "",
 	.summary = N_("add, change, list or show startups and their invoice details"),
 	.options = startup_opts,
 	.lower = 1,
 	.upper = 2,
-	.exec = cmd_startup_exec,
+	.subs = startup_subs,
 };

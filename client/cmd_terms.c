@@ -206,20 +206,25 @@ static int accept(struct cmd_ctx *ctx, const char *code)
 	return CMD_OK;
 }
 
+static int terms_accept(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	if (args->npos != 2)
+		return cmd_usage_error(ctx, _("say which resource's terms you accept, by its code"));
+	if (cmd_arg(args, "set") != NULL || cmd_arg(args, "file") != NULL)
+		return cmd_usage_error(ctx, _("--set and --file do not go with accept"));
+	return accept(ctx, args->pos[1]);
+}
+
+/* terms CODE: show them, or set them with --set or --file. */
 static int cmd_terms_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
 	const char *text = cmd_arg(args, "set"), *file = cmd_arg(args, "file");
 	char *buf = NULL;
 	int rc;
 
-	if (args->npos == 2) {
-		if (strcmp(args->pos[0], "accept") != 0)
-			return cmd_usage_error(ctx, _("unknown action '%.40s'; did you mean: terms accept %.40s"),
-					       args->pos[0], args->pos[1]);
-		if (text != NULL || file != NULL)
-			return cmd_usage_error(ctx, _("--set and --file do not go with accept"));
-		return accept(ctx, args->pos[1]);
-	}
+	if (args->npos == 2)
+		return cmd_usage_error(ctx, _("unknown action '%.40s'; did you mean: terms accept %.40s"),
+				       args->pos[0], args->pos[1]);
 	if (text != NULL && file != NULL)
 		return cmd_usage_error(ctx, _("give --set TEXT or --file FILE, not both"));
 	if (text == NULL && file == NULL)
@@ -239,13 +244,18 @@ static int cmd_terms_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	return rc;
 }
 
+static const struct cmd_sub terms_subs[] = {
+	{ "accept", NULL, "CODE", N_("accept a resource's terms, as its bookings need"), terms_accept },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
+
 const struct cmd_entry cmd_terms_entry = {
 	.name = "terms",
-	.usage = "CODE [--set TEXT | --file FILE]\n"
-		 "       rigbook terms accept CODE",
+	.usage = "CODE [--set TEXT | --file FILE]",
 	.summary = N_("show, set (staff) or accept a resource's terms"),
 	.options = terms_opts,
 	.lower = 1,
 	.upper = 2,
 	.exec = cmd_terms_exec,
+	.subs = terms_subs,
 };

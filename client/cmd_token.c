@@ -27,21 +27,6 @@ static const char *status(const Rigbook__Token *t, int64_t now)
 	return N_("active");
 }
 
-static void json_token(struct out_json *j, const Rigbook__Token *t, int64_t now)
-{
-	out_json_begin_object(j);
-	out_json_kv_uint(j, "id", t->id);
-	out_json_kv_string(j, "member", t->member_handle);
-	out_json_kv_string(j, "label", t->label);
-	out_json_kv_int(j, "created_at", t->created_at);
-	out_json_kv_int(j, "expires_at", t->expires_at);
-	out_json_kv_int(j, "revoked_at", t->revoked_at);
-	out_json_kv_string(j, "issued_by", t->issued_by);
-	out_json_kv_int(j, "last_used_at", t->last_used_at);
-	out_json_kv_string(j, "status", status(t, now));
-	out_json_end_object(j);
-}
-
 /* "2026-12-03 10:00 UTC", or "never" for 0. */
 static void when(int64_t t, char *buf, size_t len)
 {
@@ -53,6 +38,72 @@ static void when(int64_t t, char *buf, size_t len)
 	}
 	cmd_time_text(t, "UTC", s, sizeof(s));
 	snprintf(buf, len, _("%s UTC"), s);
+}
+
+/* An instant: the number in JSON, when() in the table ("-" for a token never used). */
+static void instant(int64_t t, int dash, struct rnd_val *v)
+{
+	v->i = t;
+	if (dash && t == 0)
+		snprintf(v->buf, sizeof(v->buf), "-");
+	else
+		when(t, v->buf, sizeof(v->buf));
+	v->table = v->buf;
+}
+
+static void get_created(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	(void)r;
+	instant(((const Rigbook__Token *)row)->created_at, 0, v);
+}
+
+static void get_expires(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	(void)r;
+	instant(((const Rigbook__Token *)row)->expires_at, 0, v);
+}
+
+static void get_used(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	(void)r;
+	instant(((const Rigbook__Token *)row)->last_used_at, 1, v);
+}
+
+/* The status's key; in the table the reader's word, or when it was revoked. */
+static void get_status(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	const Rigbook__Token *t = row;
+	char when_revoked[80];
+
+	v->s = status(t, *(const int64_t *)r->ctx);
+	if (t->revoked_at != 0) {
+		when(t->revoked_at, when_revoked, sizeof(when_revoked));
+		snprintf(v->buf, sizeof(v->buf), _("revoked %s"), when_revoked);
+	} else {
+		snprintf(v->buf, sizeof(v->buf), "%s", _(v->s));
+	}
+	v->table = v->buf;
+}
+
+/* A token's columns; the renderer's ctx is the time now (int64_t), for its status. */
+static const struct rnd_col token_cols[] = {
+	{ "id", NULL, N_("ID"), RND_UINT, 0, RND_U64(Rigbook__Token, id) },
+	{ "member", NULL, N_("MEMBER"), RND_TEXT, 0, RND_STR(Rigbook__Token, member_handle) },
+	{ "label", NULL, N_("LABEL"), RND_TEXT, 0, RND_STR(Rigbook__Token, label) },
+	{ "created_at", NULL, N_("CREATED"), RND_INT, 0, .get = get_created },
+	{ "expires_at", NULL, N_("EXPIRES"), RND_INT, 0, .get = get_expires },
+	{ "revoked_at", NULL, NULL, RND_INT, 0, RND_I64(Rigbook__Token, revoked_at) },
+	{ "last_used_at", NULL, N_("LAST USED"), RND_INT, 0, .get = get_used },
+	{ "status", NULL, N_("STATUS"), RND_ENUM, 0, .get = get_status },
+	{ "issued_by", NULL, N_("ISSUED BY"), RND_TEXT, 0, RND_STR(Rigbook__Token, issued_by) },
+};
+
+static void json_token(struct out_json *j, const Rigbook__Token *t, int64_t now)
+{
+	struct rnd r;
+
+	rnd_init(&r, RND_JSON, stdout, token_cols, RND_NCOLS(token_cols), &now);
+	rnd_json_object(&r, j, t);
 }
 
 /* --expires 90d (from now) or DATE (through that day, UTC) or a time. */
@@ -134,15 +185,12 @@ static int issue(struct cmd_ctx *ctx, const struct cmd_args *args, const char *h
 
 static int list(struct cmd_ctx *ctx, const char *handle)
 {
-	static const char *const head[] = { N_("ID"),     N_("MEMBER"),    N_("LABEL"),    N_("CREATED"),
-					    N_("EXPIRES"), N_("LAST USED"), N_("STATUS"), N_("ISSUED BY") };
 	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
 	Rigbook__ListTokensRequest lr = RIGBOOK__LIST_TOKENS_REQUEST__INIT;
 	Rigbook__Response *resp;
 	const Rigbook__ListTokensReply *reply;
 	int64_t now = (int64_t)time(NULL);
-	struct out_table *t;
-	struct out_json j;
+	struct rnd out;
 	int rc;
 
 	lr.member_handle = (char *)(handle != NULL ? handle : "");
@@ -152,57 +200,16 @@ static int list(struct cmd_ctx *ctx, const char *handle)
 	if (rc != CMD_OK)
 		return rc;
 	reply = resp->list_tokens;
-	if (ctx->json) {
-		out_json_init(&j, stdout);
-		out_json_begin_array(&j);
-		for (size_t i = 0; reply != NULL && i < reply->n_tokens; i++)
-			json_token(&j, reply->tokens[i], now);
-		out_json_end_array(&j);
-		out_json_finish(&j);
-		rigbook__response__free_unpacked(resp, NULL);
-		return CMD_OK;
-	}
-	if (reply == NULL || reply->n_tokens == 0) {
+	if (!ctx->json && (reply == NULL || reply->n_tokens == 0)) {
 		puts(_("no tokens"));
 		rigbook__response__free_unpacked(resp, NULL);
 		return CMD_OK;
 	}
-	t = out_table_new(8, head);
-	for (size_t i = 0; t != NULL && i < reply->n_tokens; i++) {
-		const Rigbook__Token *k = reply->tokens[i];
-		char id[24], made[80], until[80], used[80], st[100];
-
-		snprintf(id, sizeof(id), "%" PRIu64, k->id);
-		when(k->created_at, made, sizeof(made));
-		when(k->expires_at, until, sizeof(until));
-		if (k->last_used_at != 0)
-			when(k->last_used_at, used, sizeof(used));
-		else
-			snprintf(used, sizeof(used), "-");
-		if (k->revoked_at != 0) {
-			char r[80];
-
-			when(k->revoked_at, r, sizeof(r));
-			snprintf(st, sizeof(st), _("revoked %s"), r);
-		} else {
-			snprintf(st, sizeof(st), "%s", _(status(k, now)));
-		}
-		const char *row[] = { id, k->member_handle, k->label, made, until, used, st,
-				      k->issued_by };
-
-		if (out_table_add(t, row) != 0) {
-			out_table_free(t);
-			t = NULL;
-		}
-	}
-	if (t == NULL) {
-		rigbook__response__free_unpacked(resp, NULL);
-		return cmd_failed(_("out of memory"));
-	}
-	out_table_print(t, stdout);
-	out_table_free(t);
+	rnd_init(&out, ctx->json ? RND_JSON : RND_TABLE, stdout, token_cols, RND_NCOLS(token_cols), &now);
+	rc = cmd_rows(&out, reply != NULL ? (const void *const *)reply->tokens : NULL,
+		      reply != NULL ? reply->n_tokens : 0);
 	rigbook__response__free_unpacked(resp, NULL);
-	return CMD_OK;
+	return rc;
 }
 
 static int revoke(struct cmd_ctx *ctx, const char *arg)
@@ -238,32 +245,51 @@ static int revoke(struct cmd_ctx *ctx, const char *arg)
 	return CMD_OK;
 }
 
-static int cmd_token_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
+/* --expires and --label go with issue only. */
+static int issuing_only(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	const char *action = args->pos[0];
-	int issuing = strcmp(action, "issue") == 0;
-
-	if (!issuing && strcmp(action, "list") != 0 && strcmp(action, "revoke") != 0)
-		return cmd_usage_error(ctx, _("unknown action '%.40s'; possibilities are: issue, list, revoke"),
-				       action);
-	if (!issuing && (cmd_arg(args, "expires") != NULL || cmd_arg(args, "label") != NULL))
+	if (cmd_arg(args, "expires") != NULL || cmd_arg(args, "label") != NULL)
 		return cmd_usage_error(ctx, _("--expires and --label go with 'token issue'"));
-	if (strcmp(action, "list") == 0)
-		return list(ctx, args->npos == 2 ? args->pos[1] : NULL);
-	if (args->npos != 2)
-		return cmd_usage_error(ctx, "%s", issuing ? _("say whose token, by the member's handle")
-							  : _("say which token, by its id"));
-	return issuing ? issue(ctx, args, args->pos[1]) : revoke(ctx, args->pos[1]);
+	return CMD_OK;
 }
+
+static int token_issue(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	if (args->npos != 2)
+		return cmd_usage_error(ctx, "%s", _("say whose token, by the member's handle"));
+	return issue(ctx, args, args->pos[1]);
+}
+
+static int token_list(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	if (issuing_only(ctx, args) != CMD_OK)
+		return CMD_USAGE;
+	return list(ctx, args->npos == 2 ? args->pos[1] : NULL);
+}
+
+static int token_revoke(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	if (issuing_only(ctx, args) != CMD_OK)
+		return CMD_USAGE;
+	if (args->npos != 2)
+		return cmd_usage_error(ctx, "%s", _("say which token, by its id"));
+	return revoke(ctx, args->pos[1]);
+}
+
+static const struct cmd_sub token_subs[] = {
+	{ "issue", NULL, "MEMBER [--expires 90d|DATE] [--label TEXT]",
+	  N_("issue a sign-in token for a member (shown once)"), token_issue },
+	{ "list", NULL, "[MEMBER]", N_("tokens, without their secrets"), token_list },
+	{ "revoke", NULL, "ID", N_("revoke a token: it stops working at once"), token_revoke },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
 
 const struct cmd_entry cmd_token_entry = {
 	.name = "token",
-	.usage = "issue MEMBER [--expires 90d|DATE] [--label TEXT]\n"
-		 "       rigbook token list [MEMBER]\n"
-		 "       rigbook token revoke ID",
+	.usage = "",
 	.summary = N_("issue, list or revoke sign-in tokens"),
 	.options = token_opts,
 	.lower = 1,
 	.upper = 2,
-	.exec = cmd_token_exec,
+	.subs = token_subs,
 };

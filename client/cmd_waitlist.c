@@ -37,44 +37,80 @@ static const char *wait_state_name(Rigbook__WaitState s)
 	}
 }
 
+#define ENTRY(row) ((const Rigbook__WaitlistEntry *)(row))
+
+static void get_start(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	(void)r;
+	v->i = ENTRY(row)->start;
+	v->s = ENTRY(row)->time_zone;
+}
+
+static void get_end(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	(void)r;
+	v->i = ENTRY(row)->end;
+	v->s = ENTRY(row)->time_zone;
+}
+
+static void get_state(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	(void)r;
+	v->s = wait_state_name(ENTRY(row)->state);
+	v->table = i18n_state(v->s);
+}
+
+/* the place in the queue, "-" once out of it */
+static void get_position(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	(void)r;
+	v->u = ENTRY(row)->position;
+	if (v->u == 0)
+		v->table = "-";
+}
+
+/* DETAILS: the booking it became, or why it could not be booked yet */
+static void get_details(const void *row, const struct rnd *r, struct rnd_val *v)
+{
+	const Rigbook__WaitlistEntry *e = row;
+
+	(void)r;
+	if (e->state == RIGBOOK__WAIT_STATE__WAIT_STATE_PROMOTED)
+		snprintf(v->buf, sizeof(v->buf), _("booked: booking %" PRIu64), e->booking_id);
+	else if (e->state == RIGBOOK__WAIT_STATE__WAIT_STATE_WAITING && e->refusal != NULL &&
+		 e->refusal[0] != '\0')
+		snprintf(v->buf, sizeof(v->buf), "%s", e->refusal);
+	v->s = v->buf;
+}
+
+static const struct rnd_col entry_cols[] = {
+	{ "id", NULL, N_("ID"), RND_UINT, 0, RND_U64(Rigbook__WaitlistEntry, id) },
+	{ "resource", NULL, N_("RESOURCE"), RND_TEXT, 0, RND_STR(Rigbook__WaitlistEntry, resource_code) },
+	{ "resource_name", NULL, NULL, RND_TEXT, 0, RND_STR(Rigbook__WaitlistEntry, resource_name) },
+	{ "time_zone", NULL, NULL, RND_TEXT, 0, RND_STR(Rigbook__WaitlistEntry, time_zone) },
+	{ "start", NULL, NULL, RND_INT, 0, RND_I64(Rigbook__WaitlistEntry, start) },
+	{ "end", NULL, NULL, RND_INT, 0, RND_I64(Rigbook__WaitlistEntry, end) },
+	{ "start_local", NULL, N_("START"), RND_INSTANT, 0, .get = get_start },
+	{ "end_local", NULL, N_("END"), RND_INSTANT, 0, .get = get_end },
+	{ "state", NULL, N_("STATE"), RND_ENUM, 0, .get = get_state },
+	{ "position", NULL, N_("PLACE"), RND_UINT, 0, .get = get_position },
+	{ "member", NULL, N_("MEMBER"), RND_TEXT, 0, RND_STR(Rigbook__WaitlistEntry, member_handle) },
+	{ "startup", NULL, N_("STARTUP"), RND_TEXT, 0, RND_STR(Rigbook__WaitlistEntry, startup_code) },
+	{ NULL, NULL, N_("DETAILS"), RND_TEXT, 0, .get = get_details },
+	{ "note", NULL, NULL, RND_TEXT, 0, RND_STR(Rigbook__WaitlistEntry, note) },
+	{ "created_at", NULL, NULL, RND_INT, 0, RND_I64(Rigbook__WaitlistEntry, created_at) },
+	{ "booking_id", NULL, NULL, RND_UINT, RND_NULL0, RND_U64(Rigbook__WaitlistEntry, booking_id) },
+	{ "promoted_at", NULL, NULL, RND_INT, RND_NULL0, RND_I64(Rigbook__WaitlistEntry, promoted_at) },
+	{ "withdrawn_at", NULL, NULL, RND_INT, RND_NULL0, RND_I64(Rigbook__WaitlistEntry, withdrawn_at) },
+	{ "refusal", NULL, NULL, RND_TEXT, 0, RND_STR(Rigbook__WaitlistEntry, refusal) },
+};
+
 static void json_entry(struct out_json *j, const Rigbook__WaitlistEntry *e)
 {
-	char s[RB_TIME_TEXT + 4];
+	struct rnd r;
 
-	out_json_begin_object(j);
-	out_json_kv_uint(j, "id", e->id);
-	out_json_kv_string(j, "resource", e->resource_code);
-	out_json_kv_string(j, "resource_name", e->resource_name);
-	out_json_kv_string(j, "time_zone", e->time_zone);
-	out_json_kv_int(j, "start", e->start);
-	out_json_kv_int(j, "end", e->end);
-	cmd_time_text(e->start, e->time_zone, s, sizeof(s));
-	out_json_kv_string(j, "start_local", s);
-	cmd_time_text(e->end, e->time_zone, s, sizeof(s));
-	out_json_kv_string(j, "end_local", s);
-	out_json_kv_string(j, "state", wait_state_name(e->state));
-	out_json_kv_string(j, "member", e->member_handle);
-	out_json_kv_string(j, "startup", e->startup_code);
-	out_json_kv_string(j, "note", e->note);
-	out_json_kv_int(j, "created_at", e->created_at);
-	out_json_kv_uint(j, "position", e->position);
-	out_json_key(j, "booking_id");
-	if (e->booking_id != 0)
-		out_json_uint(j, e->booking_id);
-	else
-		out_json_null(j);
-	out_json_key(j, "promoted_at");
-	if (e->promoted_at != 0)
-		out_json_int(j, e->promoted_at);
-	else
-		out_json_null(j);
-	out_json_key(j, "withdrawn_at");
-	if (e->withdrawn_at != 0)
-		out_json_int(j, e->withdrawn_at);
-	else
-		out_json_null(j);
-	out_json_kv_string(j, "refusal", e->refusal);
-	out_json_end_object(j);
+	rnd_init(&r, RND_JSON, j->f, entry_cols, RND_NCOLS(entry_cols), NULL);
+	rnd_json_object(&r, j, e);
 }
 
 /* "wait 12: rig-7 10:00-12:00 on 2026-12-03 (Asia/Shanghai)" */
@@ -162,14 +198,11 @@ static int cmd_wait_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 
 static int cmd_waitlist_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
-	static const char *const head[] = { N_("ID"), N_("RESOURCE"), N_("START"), N_("END"), N_("STATE"), N_("PLACE"),
-					    N_("MEMBER"), N_("STARTUP"), N_("DETAILS") };
 	Rigbook__Request req = RIGBOOK__REQUEST__INIT;
 	Rigbook__ListWaitlistRequest lr = RIGBOOK__LIST_WAITLIST_REQUEST__INIT;
 	Rigbook__Response *resp;
 	const Rigbook__ListWaitlistReply *reply;
-	struct out_table *t;
-	struct out_json j;
+	struct rnd out;
 	int rc;
 
 	lr.resource_code = (char *)(args->npos > 0 ? args->pos[0] : "");
@@ -179,57 +212,16 @@ static int cmd_waitlist_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	if (rc != CMD_OK)
 		return rc;
 	reply = resp->list_waitlist;
-	if (ctx->json) {
-		out_json_init(&j, stdout);
-		out_json_begin_array(&j);
-		for (size_t i = 0; reply != NULL && i < reply->n_entries; i++)
-			json_entry(&j, reply->entries[i]);
-		out_json_end_array(&j);
-		out_json_finish(&j);
-		rigbook__response__free_unpacked(resp, NULL);
-		return CMD_OK;
-	}
-	if (reply == NULL || reply->n_entries == 0) {
+	if (!ctx->json && (reply == NULL || reply->n_entries == 0)) {
 		puts(_("nobody waits"));
 		rigbook__response__free_unpacked(resp, NULL);
 		return CMD_OK;
 	}
-	t = out_table_new(9, head);
-	if (t == NULL) {
-		rigbook__response__free_unpacked(resp, NULL);
-		return cmd_failed(_("out of memory"));
-	}
-	for (size_t i = 0; i < reply->n_entries; i++) {
-		const Rigbook__WaitlistEntry *e = reply->entries[i];
-		char id[24], place[24], start[RB_TIME_TEXT + 2], end[RB_TIME_TEXT + 2], det[600];
-
-		snprintf(id, sizeof(id), "%" PRIu64, e->id);
-		if (e->position > 0)
-			snprintf(place, sizeof(place), "%" PRIu32, e->position);
-		else
-			snprintf(place, sizeof(place), "-");
-		cmd_time_text(e->start, e->time_zone, start, sizeof(start));
-		cmd_time_text(e->end, e->time_zone, end, sizeof(end));
-		if (e->state == RIGBOOK__WAIT_STATE__WAIT_STATE_PROMOTED)
-			snprintf(det, sizeof(det), _("booked: booking %" PRIu64), e->booking_id);
-		else if (e->state == RIGBOOK__WAIT_STATE__WAIT_STATE_WAITING && e->refusal != NULL &&
-			 e->refusal[0] != '\0')
-			snprintf(det, sizeof(det), "%s", e->refusal);
-		else
-			det[0] = '\0';
-		const char *row[] = { id, e->resource_code, start, end, i18n_state(wait_state_name(e->state)),
-				      place, e->member_handle, e->startup_code, det };
-
-		if (out_table_add(t, row) != 0) {
-			out_table_free(t);
-			rigbook__response__free_unpacked(resp, NULL);
-			return cmd_failed(_("out of memory"));
-		}
-	}
-	out_table_print(t, stdout);
-	out_table_free(t);
+	rnd_init(&out, ctx->json ? RND_JSON : RND_TABLE, stdout, entry_cols, RND_NCOLS(entry_cols), NULL);
+	rc = cmd_rows(&out, reply != NULL ? (const void *const *)reply->entries : NULL,
+		      reply != NULL ? reply->n_entries : 0);
 	rigbook__response__free_unpacked(resp, NULL);
-	return CMD_OK;
+	return rc;
 }
 
 /* ---------------------------------------------------------------- unwait */

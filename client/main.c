@@ -160,8 +160,7 @@ int main(int argc, char **argv)
 	rc = cmd_parse_args(e, argc - first - 1, argv + first + 1, &args, &ctx.json, err,
 			    sizeof(err));
 	if (rc == 1) {
-		cmd_print_usage(stdout, e);
-		printf("%s\n", _(e->summary));
+		cmd_print_help(stdout, e);
 		return CMD_OK;
 	}
 	if (rc != 0)
@@ -229,7 +228,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
-	rc = e->exec(&ctx, &args);
+	rc = cmd_exec(&ctx, &args);
 	cmd_close(&ctx);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		perror(_("rigbook: writing the output"));

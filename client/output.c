@@ -149,6 +149,7 @@ struct out_table {
 	size_t nrows; /* including the header row */
 	size_t cap;
 	char **cells; /* nrows * ncols */
+	unsigned char *right; /* ncols: right-aligned */
 };
 
 static int table_push(struct out_table *t, const char *const *cells)
@@ -187,6 +188,11 @@ struct out_table *out_table_new(size_t ncols, const char *const *headers)
 		return NULL;
 	}
 	t->ncols = ncols;
+	t->right = calloc(ncols, 1);
+	if (t->right == NULL) {
+		free(t);
+		return NULL;
+	}
 	/* the headers are marked N_() where they are written: the reader's words */
 	const char *local[ncols];
 
@@ -197,6 +203,12 @@ struct out_table *out_table_new(size_t ncols, const char *const *headers)
 		return NULL;
 	}
 	return t;
+}
+
+void out_table_align_right(struct out_table *t, size_t col)
+{
+	if (col < t->ncols)
+		t->right[col] = 1;
 }
 
 int out_table_add(struct out_table *t, const char *const *cells)
@@ -229,10 +241,17 @@ void out_table_print(const struct out_table *t, FILE *f)
 				last = c;
 		for (c = 0; c <= last; c++) {
 			const char *cell = t->cells[r * t->ncols + c];
+			int pad = (int)(w[c] - out_width(cell));
 
+			if (t->right[c]) {
+				fprintf(f, "%*s%s", pad, "", cell);
+				if (c < last)
+					fputs("  ", f);
+				continue;
+			}
 			fputs(cell, f);
 			if (c < last)
-				fprintf(f, "%*s", (int)(w[c] - out_width(cell) + 2), "");
+				fprintf(f, "%*s", pad + 2, "");
 		}
 		fputc('\n', f);
 	}
@@ -248,6 +267,7 @@ void out_table_free(struct out_table *t)
 	for (i = 0; i < t->nrows * t->ncols; i++)
 		free(t->cells[i]);
 	free(t->cells);
+	free(t->right);
 	free(t);
 }
 
@@ -412,21 +432,45 @@ void out_json_kv_bool(struct out_json *j, const char *key, int v)
 
 /* ------------------------------------------------------------ CSV */
 
+/*
+ * A field as out_clean would show it, but for TAB, CR and LF, which a
+ * quoted field holds as they are.
+ */
+static void csv_text(FILE *f, const char *s, int quoted)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0, len;
+	uint32_t cp;
+
+	while (i < n) {
+		len = out_utf8_decode(p + i, n - i, &cp);
+		if (len == 0) {
+			fputc('?', f);
+			i++;
+			continue;
+		}
+		if (cp == '"' && quoted)
+			fputc('"', f);
+		if (unsafe(cp) && cp != '\t' && cp != '\r' && cp != '\n')
+			fputc('?', f);
+		else
+			fwrite(p + i, 1, len, f);
+		i += len;
+	}
+}
+
 static void csv_cell(FILE *f, const char *s)
 {
+	int quoted;
+
 	if (s == NULL)
 		return;
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s != '\0'; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
+	quoted = strpbrk(s, ",\"\r\n") != NULL;
+	if (quoted)
+		fputc('"', f);
+	csv_text(f, s, quoted);
+	if (quoted)
+		fputc('"', f);
 }
 
 void out_csv_row(FILE *f, const char *const *cells, size_t n)

@@ -40,6 +40,8 @@ struct out_table *out_table_new(size_t ncols, const char *const *headers);
 int out_table_add(struct out_table *t, const char *const *cells)
 	__attribute__((warn_unused_result));
 size_t out_table_rows(const struct out_table *t);
+/* Column col (from 0) is right-aligned: numbers, amounts. */
+void out_table_align_right(struct out_table *t, size_t col);
 /* Headers and rows, columns two spaces apart, no blanks at the end of a line. */
 void out_table_print(const struct out_table *t, FILE *f);
 void out_table_free(struct out_table *t);
@@ -83,9 +85,11 @@ void out_json_kv_bool(struct out_json *j, const char *key, int v);
 /* ------------------------------------------------------------ CSV */
 
 /*
- * One CSV row (RFC 4180): fields separated by commas, quoted when they hold
- * a comma, a quote, CR or LF (quotes doubled), the row ended by CRLF.  A
- * NULL cell is empty.
+ * One CSV row (RFC 4180), the one writer of every --csv: fields separated
+ * by commas, quoted when they hold a comma, a quote, CR or LF (quotes
+ * doubled), the row ended by CRLF.  A NULL cell is empty.  What a terminal
+ * must not receive (other controls than TAB, CR and LF, bidirectional
+ * overrides, invalid UTF-8) becomes '?', as out_clean does.
  */
 void out_csv_row(FILE *f, const char *const *cells, size_t n);
 

@@ -15,11 +15,11 @@ _rigbook_commands()
 	_rigbook_run help | awk '/^commands/ { on = 1; next } on && /^  [a-z]/ { print $1 } on && /^$/ { exit }'
 }
 
-# the sub-verbs of CMD: the words that follow "rigbook CMD " or "| " in its usage
+# the sub-verbs of CMD: the "sub-commands:" list of its help, which the
+# client writes from the same table it dispatches them by
 _rigbook_verbs()
 {
-	_rigbook_run help "$1" | grep -oE "(rigbook $1|\|) [a-z][a-z-]*( |$)" |
-		awk '{ print $NF }' | grep -vx "$1" | sort -u
+	_rigbook_run help "$1" | awk '/^sub-commands:/ { on = 1; next } on && /^  [a-z]/ { print $1 } on && !/^  / { exit }'
 }
 
 _rigbook_options()

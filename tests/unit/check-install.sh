@@ -95,6 +95,8 @@ expect_offer credit "$rigbook" --server 127.0.0.1:1 invoice ''
 expect_offer issue "$rigbook" token ''
 expect_offer revoke "$rigbook" cert ''
 expect_offer --member "$rigbook" cert list --m
+expect_offer statement "$rigbook" voucher ''
+expect_offer rm "$rigbook" closure ''
 expect_offer --from "$rigbook" book weichai-dyno-1 --f
 expect_offer --period "$rigbook" invoice run --p
 expect_offer --server "$rigbook" --se

@@ -75,13 +75,96 @@ static void test_find_ambiguous_and_unknown(void **state)
 static void test_table_names_unique(void **state)
 {
 	for (const struct cmd_entry *const *a = cmd_table; *a != NULL; a++) {
-		assert_non_null((*a)->exec);
+		assert_true((*a)->exec != NULL || (*a)->subs != NULL);
+		for (const struct cmd_sub *c = (*a)->subs; c != NULL && c->name != NULL; c++) {
+			assert_non_null(c->exec);
+			assert_non_null(c->usage);
+			assert_non_null(c->summary);
+			assert_true((*a)->lower >= 1);
+			for (const struct cmd_sub *d = (*a)->subs; d != c; d++) {
+				assert_string_not_equal(c->name, d->name);
+				if (d->alias != NULL)
+					assert_string_not_equal(c->name, d->alias);
+			}
+		}
 		assert_non_null((*a)->usage);
 		assert_non_null((*a)->summary);
 		assert_true((*a)->lower <= (*a)->upper);
 		for (const struct cmd_entry *const *b = cmd_table; b != a; b++)
 			assert_string_not_equal((*a)->name, (*b)->name);
 	}
+}
+
+/* ------------------------------------------------------------ sub-commands */
+
+static int ran_a, ran_b, ran_plain;
+
+static int run_a(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	(void)ctx;
+	(void)args;
+	return ++ran_a, 0;
+}
+
+static int run_b(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	(void)ctx;
+	(void)args;
+	return ++ran_b, 0;
+}
+
+static int run_plain(struct cmd_ctx *ctx, const struct cmd_args *args)
+{
+	(void)ctx;
+	(void)args;
+	return ++ran_plain, 0;
+}
+
+static const struct cmd_sub test_subs[] = {
+	{ "alpha", NULL, "X", "the first", run_a },
+	{ "beta", "b", "", "the second", run_b },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
+
+static void test_subs_dispatch(void **state)
+{
+	struct cmd_entry e = { .name = "thing", .usage = "", .summary = "things", .lower = 1, .upper = 2,
+			       .subs = test_subs };
+	struct cmd_ctx ctx = { .entry = &e };
+	struct cmd_args a = { .npos = 1, .pos = { "alpha" } };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(cmd_exec(&ctx, &a), 0);
+	assert_int_equal(ran_a, 1);
+	assert_ptr_equal(ctx.sub, &test_subs[0]);
+	a.pos[0] = "b";
+	assert_int_equal(cmd_exec(&ctx, &a), 0);
+	assert_int_equal(ran_b, 1);
+	/* an unknown sub-command is a usage error; nothing runs */
+	a.pos[0] = "gamma";
+	assert_int_equal(cmd_exec(&ctx, &a), CMD_USAGE);
+	assert_null(ctx.sub);
+	assert_int_equal(ran_a + ran_b + ran_plain, 2);
+	/* with an exec, what names no sub-command is the command's own */
+	e.exec = run_plain;
+	assert_int_equal(cmd_exec(&ctx, &a), 0);
+	assert_int_equal(ran_plain, 1);
+	/* help lists them from the table */
+	e.exec = NULL;
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	cmd_print_help(f, &e);
+	fclose(f);
+	assert_string_equal(buf, "usage: rigbook thing alpha X\n"
+				 "       rigbook thing beta\n"
+				 "things\n"
+				 "sub-commands:\n"
+				 "  alpha  the first\n"
+				 "  beta   the second\n");
+	free(buf);
 }
 
 static int parse(const char *cmd, struct cmd_args *a, int *json, char *err, size_t errlen, ...)
@@ -555,6 +638,7 @@ int main(void)
 		cmocka_unit_test(test_find_exact_and_prefix),
 		cmocka_unit_test(test_find_ambiguous_and_unknown),
 		cmocka_unit_test(test_table_names_unique),
+		cmocka_unit_test(test_subs_dispatch),
 		cmocka_unit_test(test_args),
 		cmocka_unit_test(test_args_refused),
 		cmocka_unit_test(test_values),
