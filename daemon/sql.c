@@ -303,7 +303,7 @@ const struct stmt_def stmt_defs[STMT__COUNT] = {
 	[STMT_BOOK] = {
 		"book",
 		"SELECT " BOOKING_COLS ", x.replayed FROM rb_book($1::bigint, $2::text, $3::bigint,"
-		" $4::bigint, $5::text, $6::text, $7::text, $8::text) x, rb_booking_family_wire(x.id) v",
+		" $4::bigint, $5::text, $6::text, $7::text, $8::text) x, LATERAL (SELECT (x.wire).*) v",
 		8,
 		RESULT(BOOKING_REPLAYED_RESULT),
 	},

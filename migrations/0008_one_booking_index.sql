@@ -31,3 +31,22 @@ ALTER TABLE bookings ADD CONSTRAINT bookings_unit_fkey
 ALTER TABLE audit DROP CONSTRAINT audit_resource_id_fkey;
 ALTER TABLE audit DROP CONSTRAINT audit_institution_id_fkey;
 ALTER TABLE audit DROP CONSTRAINT audit_space_id_fkey;
+
+-- A booking's answer and its event are made from the values its maker
+-- holds instead of being read back: the functions whose arguments or
+-- results change are dropped here, and rigbookd makes them anew from sql/ in
+-- the same transaction.  rb_event_context carries what the event writer
+-- would otherwise look up.
+CREATE TYPE rb_event_context AS (
+  code           text,
+  time_zone      text,
+  institution_id bigint,
+  space_id       bigint,
+  handle         text,
+  startup_code   text
+);
+DROP FUNCTION IF EXISTS rb_book(bigint, text, bigint, bigint, text, text, text, text);
+DROP FUNCTION IF EXISTS rb_book_group(members, resources, tstzrange, text, text);
+DROP FUNCTION IF EXISTS rb_booking_insert(members, resources, tstzrange, bigint, text, text, bigint);
+DROP FUNCTION IF EXISTS rb_booking_event(bookings, bookings);
+DROP FUNCTION IF EXISTS rb_emit_event(text, bigint, bigint, bigint, bigint, tstzrange, bigint);

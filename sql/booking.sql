@@ -26,6 +26,28 @@ JOIN members m ON m.id = b.member_id
 JOIN resource_units u ON u.id = b.unit_id
 LEFT JOIN startups s ON s.id = b.startup_id;
 
+-- The wire row of a booking just made, from the values its maker holds: what
+-- booking_view shows of it, without reading it back (a new booking is not
+-- cancelled, decided, checked in or part of a series yet; rb_series_book
+-- answers through the view).  Column for column booking_view's; the book
+-- request's answer is compared with the view's in test_bookings.
+CREATE OR REPLACE FUNCTION rb_new_booking_wire(n bookings, r resources, m members, p_scode text,
+                                               p_unit_no int)
+RETURNS booking_view LANGUAGE sql STABLE AS $$
+  SELECT n.id, r.code::text, r.name, r.time_zone,
+         rb_epoch(lower(n.during)), rb_epoch(upper(n.during)),  -- start_epoch, end_epoch
+         n.state::text, m.handle::text, coalesce(p_scode, ''),  -- state, member, startup
+         rb_epoch(n.created_at), n.note,
+         0::bigint, n.cancel_reason,                              -- cancelled_epoch, cancel_reason
+         n.member_id, n.startup_id, n.resource_id, n.during,
+         p_unit_no, n.override_reason, coalesce(n.parent_id, 0),
+         ''::text, n.cancelled_late,                              -- cancelled_by, cancelled_late
+         0::bigint, 0::bigint,                                    -- checked_in_epoch, checked_out_epoch
+         n.usage_note, 0::bigint,                                 -- usage_note, series_id
+         ''::text, n.decision_reason,                             -- decided_by, decision_reason
+         0, 0                                                     -- series_no, series_of
+$$;
+
 -- ------------------------------------------------------------------ the state machine
 
 -- The states a booking moves through, and who moves it.  A change not in
@@ -57,20 +79,26 @@ $$;
 
 -- A new booking: unit p_unit of r (as rb_rules chose it) for m over w,
 -- in the state rb_first_state gives it.  Every booking is made here.
--- Returns the new row; watchers hear of it (events.sql).
+-- p_space is r's space and p_scode m's startup's code, as the caller
+-- holds them (NULL: looked up).  Returns the new booking as the wire shows
+-- it; watchers hear of it (events.sql).
 CREATE OR REPLACE FUNCTION rb_booking_insert(m members, r resources, w tstzrange, p_unit bigint,
-                                             p_note text, p_override text, p_parent bigint)
-RETURNS bookings LANGUAGE plpgsql AS $$
+                                             p_note text, p_override text, p_parent bigint,
+                                             p_space bigint, p_scode text)
+RETURNS booking_view LANGUAGE plpgsql AS $$
 DECLARE
   n bookings;
+  v_unit_no int;
 BEGIN
   INSERT INTO bookings (resource_id, unit_id, member_id, startup_id, during, state, note,
                         override_reason, parent_id)
   VALUES (r.id, p_unit, m.id, m.startup_id, w, rb_first_state(m, r, p_parent),
           coalesce(p_note, ''), coalesce(p_override, ''), p_parent)
   RETURNING * INTO n;
-  PERFORM rb_booking_event(NULL, n);
-  RETURN n;
+  SELECT u.unit_no INTO v_unit_no FROM resource_units u WHERE u.id = p_unit;
+  PERFORM rb_booking_event(NULL, n, ROW(r.code, r.time_zone, r.institution_id, p_space, m.handle,
+                                        p_scode)::rb_event_context);
+  RETURN rb_new_booking_wire(n, r, m, p_scode, v_unit_no);
 END $$;
 
 -- Every change to existing bookings: ns are os changed (same order, same
@@ -151,29 +179,40 @@ $$;
 
 -- Book w on r for m, with r's required companions: every one is asked of
 -- rb_rules first (the first refusal is raised), then all are made.  The
--- caller holds the requirement group's advisory locks.  Returns the id of
--- the booking of r.
+-- caller holds the requirement group's advisory locks.  Returns the new
+-- bookings as the wire shows them, the booking of r first, its companions
+-- in resource order.
 CREATE OR REPLACE FUNCTION rb_book_group(m members, r resources, w tstzrange, p_note text,
                                          p_override text)
-RETURNS bigint LANGUAGE plpgsql AS $$
+RETURNS booking_view[] LANGUAGE plpgsql AS $$
 DECLARE
   unit bigint := rb_rules_hold(rb_rules(m, r, w, p_override));
   q resources;
   qs resources[] := '{}';
   units bigint[] := '{}';
-  n bookings;
+  v booking_view;
+  vs booking_view[];
+  v_space bigint;
+  v_scode text;
 BEGIN
   FOR q IN SELECT x.* FROM resource_requires rq JOIN resources x ON x.id = rq.required_id
             WHERE rq.resource_id = r.id ORDER BY x.id LOOP
     units := units || rb_rules_hold(rb_rules(m, q, w, p_override));
     qs := qs || q;
   END LOOP;
-  n := rb_booking_insert(m, r, w, unit, p_note, p_override, NULL);
+  SELECT i.space_id INTO v_space FROM institutions i WHERE i.id = r.institution_id;
+  IF m.startup_id IS NOT NULL THEN
+    SELECT s.code::text INTO v_scode FROM startups s WHERE s.id = m.startup_id;
+  END IF;
+  v := rb_booking_insert(m, r, w, unit, p_note, p_override, NULL, v_space, v_scode);
+  vs := ARRAY[v];
   FOR i IN 1 .. coalesce(array_length(qs, 1), 0) LOOP
-    PERFORM rb_booking_insert(m, qs[i], w, units[i], format('with %s booking %s', r.code, n.id),
-                              p_override, n.id);
+    vs := vs || rb_booking_insert(m, qs[i], w, units[i], format('with %s booking %s', r.code, v.id),
+                                  p_override, v.id,
+                                  CASE WHEN qs[i].institution_id = r.institution_id THEN v_space END,
+                                  v_scode);
   END LOOP;
-  RETURN n.id;
+  RETURN vs;
 END $$;
 
 -- One call, one transaction: the booking, its required companions, the
@@ -181,7 +220,7 @@ END $$;
 -- resource's whole requirement group.
 CREATE OR REPLACE FUNCTION rb_book(p_member bigint, p_code text, p_start bigint, p_end bigint,
                                    p_note text, p_override text, p_key text, p_peer text)
-RETURNS TABLE (id bigint, replayed boolean)
+RETURNS TABLE (id bigint, replayed boolean, wire booking_view)
 LANGUAGE plpgsql AS $$
 DECLARE
   m members := rb_member(p_member);
@@ -192,11 +231,11 @@ DECLARE
   fp text := p_code || ' ' || p_start || ' ' || p_end || ' ' || coalesce(p_note, '') || ' '
              || coalesce(p_override, '');
   prev bigint;
-  new_id bigint;
+  vs booking_view[];
 BEGIN
   prev := rb_idem_lookup(p_member, p_key, 'book', fp);
   IF prev IS NOT NULL THEN
-    RETURN QUERY SELECT prev, true;
+    RETURN QUERY SELECT prev, true, v FROM rb_booking_family_wire(prev) v;
     RETURN;
   END IF;
 
@@ -223,14 +262,20 @@ BEGIN
   -- rules may have changed while we waited
   SELECT * INTO r FROM resources WHERE resources.id = r.id;
 
-  new_id := rb_book_group(m, r, w, p_note, p_override);
+  vs := rb_book_group(m, r, w, p_note, p_override);
 
-  PERFORM rb_idem_store(p_member, p_key, 'book', fp, new_id);
-  PERFORM rb_audit(m.id, 'book', 'booking', new_id, p_peer,
+  PERFORM rb_idem_store(p_member, p_key, 'book', fp, vs[1].id);
+  PERFORM rb_audit(m.id, 'book', 'booking', vs[1].id, p_peer,
                    jsonb_build_object('resource', r.code, 'start', p_start, 'end', p_end,
                                       'override', coalesce(p_override, '')));
 
-  RETURN QUERY SELECT new_id, false;
+  -- the booking of r first, then its companions: the wire rows as made
+  FOR k IN 1 .. array_length(vs, 1) LOOP
+    id := vs[1].id;
+    replayed := false;
+    wire := vs[k];
+    RETURN NEXT;
+  END LOOP;
 END $$;
 
 CREATE OR REPLACE FUNCTION rb_cancel(p_member bigint, p_booking bigint, p_reason text,

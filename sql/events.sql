@@ -31,18 +31,19 @@
 -- not a new function.  Nothing is sent unless the transaction commits.
 CREATE OR REPLACE FUNCTION rb_emit_event(p_kind text, p_resource bigint, p_booking bigint DEFAULT NULL,
                               p_member bigint DEFAULT NULL, p_startup bigint DEFAULT NULL,
-                              p_during tstzrange DEFAULT NULL, p_closure bigint DEFAULT NULL)
+                              p_during tstzrange DEFAULT NULL, p_closure bigint DEFAULT NULL,
+                              p_ctx rb_event_context DEFAULT NULL)
 RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
   payload text;
   v_at bigint := floor(extract(epoch FROM clock_timestamp()))::bigint;
-  v_code text;
-  v_tz text;
-  v_inst bigint;
-  v_space bigint;
-  v_handle text;
-  v_scode text;
+  v_code text := p_ctx.code;
+  v_tz text := p_ctx.time_zone;
+  v_inst bigint := p_ctx.institution_id;
+  v_space bigint := p_ctx.space_id;
+  v_handle text := p_ctx.handle;
+  v_scode text := p_ctx.startup_code;
 BEGIN
   IF p_kind IS NULL OR p_kind !~ '^[a-z][a-z_]{0,31}$' THEN
     PERFORM rb_refuse('RB400', 'invalid_event_kind', NULL,
@@ -50,14 +51,18 @@ BEGIN
                        coalesce(p_kind, 'NULL')),
       jsonb_build_object('kind', p_kind));
   END IF;
-  -- Two lookups by primary key, one row each, and the payload as a plain
-  -- expression: this runs once per changed row, so it is kept cheap (one
-  -- joined query here was planned with hash joins over the small tables).
-  SELECT x.code::text, x.time_zone, x.institution_id,
-         (SELECT i.space_id FROM institutions i WHERE i.id = x.institution_id)
-    INTO v_code, v_tz, v_inst, v_space
-    FROM resources x WHERE x.id = p_resource;
-  IF p_member IS NOT NULL OR p_startup IS NOT NULL THEN
+  -- What the caller did not hand over (p_ctx: the values it holds about
+  -- the resource and the member), two lookups by primary key fetch; the
+  -- payload is a plain expression.  This runs once per changed row, so it is
+  -- kept cheap (one joined query here was planned with hash joins over the
+  -- small tables).
+  IF v_code IS NULL OR v_space IS NULL THEN
+    SELECT x.code::text, x.time_zone, x.institution_id,
+           (SELECT i.space_id FROM institutions i WHERE i.id = x.institution_id)
+      INTO v_code, v_tz, v_inst, v_space
+      FROM resources x WHERE x.id = p_resource;
+  END IF;
+  IF (p_member IS NOT NULL AND v_handle IS NULL) OR (p_startup IS NOT NULL AND v_scode IS NULL) THEN
     SELECT (SELECT m.handle::text FROM members m WHERE m.id = p_member),
            (SELECT s.code::text FROM startups s WHERE s.id = p_startup)
       INTO v_handle, v_scode;
@@ -107,12 +112,13 @@ END $$;
 -- it waits for approval) or changed from o to n: state (approved, declined,
 -- cancelled, checked_in, completed, no_show, and requested again after a
 -- member's move), window or resource (moved), holder (handed_over).
-CREATE OR REPLACE FUNCTION rb_booking_event(o bookings, n bookings) RETURNS void
+CREATE OR REPLACE FUNCTION rb_booking_event(o bookings, n bookings,
+                                            p_ctx rb_event_context DEFAULT NULL) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
   IF o.id IS NULL THEN
     PERFORM rb_emit_event(CASE n.state WHEN 'confirmed' THEN 'booked' ELSE n.state::text END,
-                          n.resource_id, n.id, n.member_id, n.startup_id, n.during);
+                          n.resource_id, n.id, n.member_id, n.startup_id, n.during, NULL, p_ctx);
     RETURN;
   END IF;
   IF n.during IS DISTINCT FROM o.during OR n.resource_id IS DISTINCT FROM o.resource_id THEN

@@ -56,7 +56,7 @@ BEGIN
       UPDATE waitlist SET refusal = v_refusal, tried_at = now() WHERE id = e.id;
       CONTINUE;
     END IF;
-    nb := rb_book_group(em, er, e.during, e.note, NULL);
+    nb := (rb_book_group(em, er, e.during, e.note, NULL))[1].id;
     PERFORM rb_audit(em.id, 'book', 'booking', nb, 'waitlist',
                      jsonb_build_object('resource', er.code, 'start', rb_epoch(lower(e.during)),
                                         'end', rb_epoch(upper(e.during)), 'override', ''));

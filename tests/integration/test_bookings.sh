@@ -237,3 +237,54 @@ t_staff_elsewhere_told_why() {
 	grep -q "as a manager" "$RB_ERR" && { echo "staff's wording for a member"; return 1; }
 	return 0
 }
+
+# A booking's answer is made from the values in hand, not read back: it must
+# say exactly what the booking's own view says, for the booking and for the
+# companions made with it, on a resource of several units whose second unit
+# is taken, for a member with a startup and for one without.
+t_book_answer_is_the_view() {
+	local d who out n=61
+	expect_exit 0 rb_as mgr requires life-move life-move-b
+	expect_exit 0 rb_as mgr units life-move-b 2
+	for who in alice mgr; do
+		d=$(rb_day $n)
+		n=$((n + 1))
+		expect_exit 0 rb_as carol book life-move-b --from "$d 09:00" --to "$d 11:00"
+		expect_exit 0 rb_as "$who" book life-move --from "$d 10:00" --to "$d 11:00" --note "answer $who" --json
+		out=$(cat "$RB_OUT")
+		expect_exit 0 rb_as "$who" bookings --json
+		python3 - "$out" "$RB_OUT" <<'PY' || return 1
+import json, sys
+def rows(d):
+    if isinstance(d, list):
+        return d
+    for k in ("bookings", "booking"):
+        if k in d:
+            return rows(d[k]) if isinstance(d[k], (list, dict)) and k == "bookings" else [d[k]]
+    return [d]
+made = rows(json.loads(sys.argv[1]))
+made = made + made[0].get("companions", [])
+listed = {int(b["id"]): b for b in rows(json.load(open(sys.argv[2], encoding="utf-8")))}
+if len(made) != 2:
+    print("expected the booking and its companion in the answer: %r" % made)
+    sys.exit(1)
+for b in made:
+    v = listed.get(int(b["id"]))
+    if v is None:
+        print("booking %s is not listed" % b["id"])
+        sys.exit(1)
+    # every field the answer gives (the companions' are all of the view's)
+    diff = {k: (b[k], v.get(k, "(missing)")) for k in b
+            if k not in ("replayed", "companions") and b[k] != v.get(k, "(missing)")}
+    if diff:
+        print("booking %s: the answer differs from the view: %r" % (b["id"], diff))
+        sys.exit(1)
+if len(made[1]) < 20:
+    print("the companion's answer is not a whole booking: %r" % made[1])
+    sys.exit(1)
+PY
+		expect_eq 2 "$(psql_q "SELECT u.unit_no FROM bookings b JOIN resource_units u ON u.id = b.unit_id
+			WHERE b.parent_id = (SELECT id FROM bookings WHERE note = 'answer $who')")" \
+			"the companion's unit (unit 1 is taken)"
+	done
+}
