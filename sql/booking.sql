@@ -33,20 +33,23 @@ LEFT JOIN startups s ON s.id = b.startup_id;
 -- request's answer is compared with the view's in test_bookings.
 CREATE OR REPLACE FUNCTION rb_new_booking_wire(n bookings, r resources, m members, p_scode text,
                                                p_unit_no int)
-RETURNS booking_view LANGUAGE sql STABLE AS $$
-  SELECT n.id, r.code::text, r.name, r.time_zone,
-         rb_epoch(lower(n.during)), rb_epoch(upper(n.during)),  -- start_epoch, end_epoch
-         n.state::text, m.handle::text, coalesce(p_scode, ''),  -- state, member, startup
-         rb_epoch(n.created_at), n.note,
-         0::bigint, n.cancel_reason,                              -- cancelled_epoch, cancel_reason
-         n.member_id, n.startup_id, n.resource_id, n.during,
-         p_unit_no, n.override_reason, coalesce(n.parent_id, 0),
-         ''::text, n.cancelled_late,                              -- cancelled_by, cancelled_late
-         0::bigint, 0::bigint,                                    -- checked_in_epoch, checked_out_epoch
-         n.usage_note, 0::bigint,                                 -- usage_note, series_id
-         ''::text, n.decision_reason,                             -- decided_by, decision_reason
-         0, 0                                                     -- series_no, series_of
-$$;
+RETURNS booking_view LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  -- one expression, no query: plpgsql evaluates it without the executor (a
+  -- LANGUAGE sql function returning a row is planned again at every call)
+  RETURN ROW(n.id, r.code::text, r.name, r.time_zone,
+             rb_epoch(lower(n.during)), rb_epoch(upper(n.during)),  -- start_epoch, end_epoch
+             n.state::text, m.handle::text, coalesce(p_scode, ''),  -- state, member, startup
+             rb_epoch(n.created_at), n.note,
+             0::bigint, n.cancel_reason,                              -- cancelled_epoch, cancel_reason
+             n.member_id, n.startup_id, n.resource_id, n.during,
+             p_unit_no, n.override_reason, coalesce(n.parent_id, 0),
+             ''::text, n.cancelled_late,                              -- cancelled_by, cancelled_late
+             0::bigint, 0::bigint,                                    -- checked_in_epoch, checked_out_epoch
+             n.usage_note, 0::bigint,                                 -- usage_note, series_id
+             ''::text, n.decision_reason,                             -- decided_by, decision_reason
+             0, 0)::booking_view;                                     -- series_no, series_of
+END $$;
 
 -- ------------------------------------------------------------------ the state machine
 
