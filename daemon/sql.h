@@ -77,6 +77,8 @@ enum stmt_id {
 	STMT_FEED_ISSUE,
 	STMT_FEED_BOOKINGS,
 	STMT_TOKENS_ENDED,
+	STMT_WAL_END,
+	STMT_REPLAY_LSN,
 	STMT__COUNT
 };
 
@@ -217,6 +219,8 @@ enum col {
 	AU_SPACE,
 	/* rb_tokens_ended */
 	TE_TOKEN_ID,
+	/* STMT_WAL_END, STMT_REPLAY_LSN: a WAL position, "16/B374D848" */
+	WAL_LSN,
 
 	COL__COUNT
 };

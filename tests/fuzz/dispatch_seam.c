@@ -16,6 +16,7 @@
 #include "db.h"
 #include "dispatch.h"
 #include "events.h"
+#include "replica.h"
 #include "rigbook/names.h"
 #include "tls.h"
 
@@ -145,6 +146,20 @@ int db_query(enum stmt_id stmt, const char *const *params, int nparams, db_cb cb
 	return 0;
 }
 
+int db_query_read(int on_replica, enum stmt_id stmt, const char *const *params, int nparams,
+		  db_cb cb, void *arg)
+{
+	(void)on_replica;
+	return db_query(stmt, params, nparams, cb, arg);
+}
+
+/* replica.c: no replica */
+int replica_read_ok(uint64_t wrote_at)
+{
+	(void)wrote_at;
+	return 0;
+}
+
 int db_ntuples(const struct db_result *res)
 {
 	return res->rows;
@@ -191,6 +206,20 @@ int db_get_bool(const struct db_result *res, int row, enum col col)
 }
 
 /* ------------------------------------------------------------ conn.c */
+
+void conn_wrote(uint32_t slot, uint32_t gen, uint64_t at)
+{
+	(void)slot;
+	(void)gen;
+	(void)at;
+}
+
+uint64_t conn_wrote_at(uint32_t slot, uint32_t gen)
+{
+	(void)slot;
+	(void)gen;
+	return 0;
+}
 
 int conn_send(uint32_t slot, uint32_t gen, const Rigbook__Response *resp)
 {
