@@ -80,7 +80,6 @@ struct conn {
 	int signin_refused; /* its Hello was answered UNAUTHENTICATED */
 	int64_t stall_since; /* unsent output and no write progress since (ms); 0: none */
 	int64_t frame_since; /* part of a frame waiting since (ms); 0: none */
-	uint64_t wrote_at;   /* its last change was answered then (metrics_now_usec); 0: never */
 	struct tally *addr;   /* its source address */
 	struct tally *member; /* once signed in */
 	struct evbuffer_cb_entry *out_cbe;
@@ -572,21 +571,6 @@ int conn_set_watching(uint32_t slot, uint32_t gen, int on)
 	if (on)
 		c->ever_watched = 1;
 	return 0;
-}
-
-void conn_wrote(uint32_t slot, uint32_t gen, uint64_t at)
-{
-	struct conn *c = conn_lookup(slot, gen);
-
-	if (c != NULL)
-		c->wrote_at = at;
-}
-
-uint64_t conn_wrote_at(uint32_t slot, uint32_t gen)
-{
-	const struct conn *c = conn_lookup(slot, gen);
-
-	return c != NULL ? c->wrote_at : 0;
 }
 
 /*

@@ -77,14 +77,6 @@ int conn_push(uint32_t slot, uint32_t gen, const Rigbook__Response *resp, size_t
 int conn_set_watching(uint32_t slot, uint32_t gen, int on);
 
 /*
- * Read-your-writes (replica.c): when (slot, gen)'s last request that may
- * have changed something was answered (metrics_now_usec), and reading it;
- * 0 when none was, or the connection has gone.
- */
-void conn_wrote(uint32_t slot, uint32_t gen, uint64_t at);
-uint64_t conn_wrote_at(uint32_t slot, uint32_t gen);
-
-/*
  * Before a Hello's reply: whether member_id may sign in on (slot, gen) too.
  * Returns 0, or max_per_member when the member holds that many signed-in
  * connections already (the Hello is then refused).

@@ -1265,13 +1265,20 @@ static int needs_lookup(const char *host)
  */
 static int pool_params(struct pool *pl, const char *conninfo)
 {
+	/* ours, unless the connection string says otherwise; NULL: the deadline, ms */
+	static const char *const ours[][2] = {
+		{ "application_name", "rigbookd" }, { "keepalives", "1" },
+		{ "keepalives_idle", "10" },        { "keepalives_interval", "5" },
+		{ "keepalives_count", "3" },        { "tcp_user_timeout", NULL },
+	};
 	PQconninfoOption *opts;
 	char *errmsg = NULL, options[1024], ms[32];
 	const char *old;
 
 	opts = PQconninfoParse(conninfo, &errmsg);
 	if (opts == NULL) {
-		log_errorx("%s: %s", pl == &P ? "database_url" : "read_database_url", errmsg != NULL ? errmsg : "out of memory");
+		log_errorx("%s: %s", pl == &P ? "database_url" : "read_database_url",
+			   errmsg != NULL ? errmsg : "out of memory");
 		PQfreemem(errmsg);
 		return -1;
 	}
@@ -1288,14 +1295,12 @@ static int pool_params(struct pool *pl, const char *conninfo)
 	snprintf(ms, sizeof(ms), "%d", pl->timeout_ms);
 	snprintf(options, sizeof(options), "%s%s-c statement_timeout=%d", old != NULL ? old : "",
 		 old != NULL ? " " : "", pl->timeout_ms - 1000 > 1000 ? pl->timeout_ms - 1000 : 1000);
-	if (add_param(pl, "options", options) != 0 ||
-	    (get_param(pl, "application_name") == NULL && add_param(pl, "application_name", "rigbookd") != 0) ||
-	    (get_param(pl, "keepalives") == NULL && add_param(pl, "keepalives", "1") != 0) ||
-	    (get_param(pl, "keepalives_idle") == NULL && add_param(pl, "keepalives_idle", "10") != 0) ||
-	    (get_param(pl, "keepalives_interval") == NULL && add_param(pl, "keepalives_interval", "5") != 0) ||
-	    (get_param(pl, "keepalives_count") == NULL && add_param(pl, "keepalives_count", "3") != 0) ||
-	    (get_param(pl, "tcp_user_timeout") == NULL && add_param(pl, "tcp_user_timeout", ms) != 0))
+	if (add_param(pl, "options", options) != 0)
 		return -1;
+	for (size_t i = 0; i < sizeof(ours) / sizeof(ours[0]); i++)
+		if (get_param(pl, ours[i][0]) == NULL &&
+		    add_param(pl, ours[i][0], ours[i][1] != NULL ? ours[i][1] : ms) != 0)
+			return -1;
 	if (get_param(pl, "hostaddr") == NULL && needs_lookup(get_param(pl, "host"))) {
 		pl->resolve = get_param(pl, "host");
 		pl->dns = evdns_base_new(pl->base, EVDNS_BASE_INITIALIZE_NAMESERVERS |

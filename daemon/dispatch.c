@@ -44,7 +44,8 @@ static const struct dispatch_entry table[] = {
 	{ RIGBOOK__REQUEST__BODY_SET_UNITS, "set_units", R_STAFF, 0, svc_set_units },
 	{ RIGBOOK__REQUEST__BODY_SET_REQUIRES, "set_requires", R_STAFF, 0, svc_set_requires },
 	{ RIGBOOK__REQUEST__BODY_SET_TERMS, "set_terms", R_STAFF, 0, svc_set_terms },
-	{ RIGBOOK__REQUEST__BODY_LIST_APPROVALS, "list_approvals", R_STAFF, 0, svc_list_approvals, REPLICA },
+	{ RIGBOOK__REQUEST__BODY_LIST_APPROVALS, "list_approvals", R_STAFF, 0, svc_list_approvals,
+	  REPLICA },
 	{ RIGBOOK__REQUEST__BODY_DECIDE, "decide", R_STAFF, 0, svc_decide },
 	{ RIGBOOK__REQUEST__BODY_MOVE_BOOKING, "move_booking", R_ANY, 1, svc_move_booking },
 	{ RIGBOOK__REQUEST__BODY_HAND_OVER, "hand_over", R_ANY, 0, svc_hand_over },
@@ -364,7 +365,7 @@ void req_reply(struct req *r, Rigbook__Response *resp)
 	metrics_answer(r->type, e != NULL ? (int)e->code : 0, e != NULL ? e->reason : NULL,
 		       now - r->t0);
 	if (r->fence)
-		conn_wrote(r->slot, r->gen, now);
+		replica_wrote(r->sess.member_id, now);
 	resp->id = r->id;
 	conn_send(r->slot, r->gen, resp);
 	free(r);
@@ -378,7 +379,7 @@ void req_error(struct req *r, int code, const char *reason, const char *message,
 
 	metrics_answer(r->type, code, reason, now - r->t0);
 	if (r->fence)
-		conn_wrote(r->slot, r->gen, now);
+		replica_wrote(r->sess.member_id, now);
 	va_start(ap, field);
 	send_error_v(r->slot, r->gen, r->id, code, reason, message, field, ap);
 	va_end(ap);
@@ -449,8 +450,8 @@ void req_query_refused(struct req *r, int code)
 void req_query(struct req *r, enum stmt_id stmt, const char *const *params, int nparams,
 	       db_cb cb)
 {
-	int code = r->replica ? db_query_read(replica_read_ok(conn_wrote_at(r->slot, r->gen)), stmt,
-					      params, nparams, cb, r)
+	int code = r->replica ? db_query_read(replica_read_ok(r->sess.member_id), stmt, params,
+					      nparams, cb, r)
 			      : db_query(stmt, params, nparams, cb, r);
 
 	if (code != 0)

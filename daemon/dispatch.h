@@ -41,7 +41,7 @@ struct req {
 	const char *type; /* the dispatch table's name of the request, for metrics */
 	uint64_t t0;      /* when it arrived (metrics_now_usec) */
 	int replica;      /* its queries may go to the replica */
-	int fence;        /* its answer fences the connection's reads on the primary (replica.h) */
+	int fence;        /* its answer fences its member's reads on the primary (replica.h) */
 };
 
 typedef void (*handler_fn)(struct req *r, const Rigbook__Request *msg);

@@ -15,10 +15,14 @@
 
 /* The primary's WAL ends not yet replayed that are kept (older ones are dropped: more caution). */
 #define SAMPLES 64
+/* Members whose change the replica may not hold yet: an open-addressed table, probed this far. */
+#define FENCES 4096
+#define FENCE_PROBES 32
 
 struct sample {
-	uint64_t at;  /* when the question was sent (metrics_now_usec) */
-	uint64_t lsn; /* the end of the primary's WAL then */
+	uint64_t at;       /* when the question was sent (metrics_now_usec) */
+	uint64_t flushed;  /* the end of the primary's flushed WAL then: every commit (synchronous) */
+	uint64_t inserted; /* ... of its inserted WAL: every commit answered, asynchronous ones too */
 };
 
 static struct {
@@ -29,10 +33,17 @@ static struct {
 	uint64_t asked_at; /* when this round's question to the primary was sent */
 	struct sample s[SAMPLES]; /* oldest first, ends increasing */
 	int ns;
-	uint64_t caught_at; /* the replica holds all the primary had committed then; 0: none */
+	uint64_t caught_at; /* the replica holds all the primary had flushed then; 0: none */
+	uint64_t all_at;    /* ... and all it had inserted: every commit answered before; 0: none */
 	int up;             /* the last round's replica question was answered by a standby */
 	double lag;         /* when last asked; -1: not known */
-	int said;           /* the state last logged: 0 none, 1 in use, 2 behind, 3 down, 4 not a standby */
+	int said; /* the state last logged: 0 none, 1 in use, 2 behind, 3 down, 4 not a standby */
+	struct fence {
+		uint64_t member; /* 0: free */
+		uint64_t at;     /* the answer to their last change */
+	} f[FENCES];
+	int nf;
+	uint64_t fence_all; /* a change that found no room: every read waits for it; 0: none */
 } RP;
 
 /* "16/B374D848" as a number; 0 when it is not one. */
@@ -72,9 +83,68 @@ static int fresh(uint64_t now)
 	       db_replica_live() > 0;
 }
 
-int replica_read_ok(uint64_t wrote_at)
+static struct fence *fence_of(uint64_t member, int add)
 {
-	return RP.configured && wrote_at < RP.caught_at && fresh(metrics_now_usec());
+	uint32_t h = (uint32_t)((member * 0x9E3779B97F4A7C15ull) >> 52); /* 12 bits */
+
+	for (int i = 0; i < FENCE_PROBES; i++) {
+		struct fence *f = &RP.f[(h + (uint32_t)i) % FENCES];
+
+		if (f->member == member)
+			return f;
+		if (f->member == 0) {
+			if (!add)
+				return NULL;
+			f->member = member;
+			RP.nf++;
+			return f;
+		}
+	}
+	return NULL;
+}
+
+void replica_wrote(uint64_t member_id, uint64_t at)
+{
+	struct fence *f;
+
+	if (!RP.configured)
+		return;
+	f = fence_of(member_id, 1);
+	if (f != NULL)
+		f->at = at;
+	else
+		RP.fence_all = at;
+}
+
+/* Forget the fences the replica has passed: the table is rebuilt with the others. */
+static void fences_passed(void)
+{
+	static struct fence keep[FENCES];
+	int n = 0;
+
+	if (RP.fence_all != 0 && RP.fence_all < RP.all_at)
+		RP.fence_all = 0;
+	if (RP.nf == 0)
+		return;
+	for (int i = 0; i < FENCES; i++)
+		if (RP.f[i].member != 0 && RP.f[i].at >= RP.all_at)
+			keep[n++] = RP.f[i];
+	memset(RP.f, 0, sizeof(RP.f));
+	RP.nf = 0;
+	for (int i = 0; i < n; i++)
+		replica_wrote(keep[i].member, keep[i].at);
+}
+
+int replica_read_ok(uint64_t member_id)
+{
+	const struct fence *f;
+
+	if (!RP.configured || !fresh(metrics_now_usec()))
+		return 0;
+	if (RP.fence_all != 0 && RP.fence_all >= RP.all_at)
+		return 0;
+	f = fence_of(member_id, 0);
+	return f == NULL || f->at < RP.all_at;
 }
 
 void replica_status(int *configured, int *up, int *in_use, double *lag)
@@ -95,7 +165,7 @@ static void down(const char *why)
 static void replayed_cb(void *arg, const struct db_result *res, const struct db_error *err)
 {
 	uint64_t now = metrics_now_usec(), replayed;
-	int k = -1;
+	int k = -1, all = -1;
 
 	RP.busy = 0;
 	if (!RP.configured)
@@ -112,18 +182,25 @@ static void replayed_cb(void *arg, const struct db_result *res, const struct db_
 	}
 	replayed = lsn_parse(db_get(res, 0, WAL_LSN));
 	RP.up = 1;
-	/* the newest end it has replayed past: it holds all the primary had committed then */
-	for (int i = 0; i < RP.ns && RP.s[i].lsn <= replayed; i++)
-		k = i;
-	if (k >= 0) {
-		if (RP.s[k].at > RP.caught_at)
-			RP.caught_at = RP.s[k].at;
-		memmove(RP.s, RP.s + k, sizeof(RP.s[0]) * (size_t)(RP.ns - k));
-		RP.ns -= k;
+	/* the newest ends it has replayed past: it holds all the primary had then */
+	for (int i = 0; i < RP.ns; i++) {
+		if (RP.s[i].flushed <= replayed)
+			k = i;
+		if (RP.s[i].inserted <= replayed)
+			all = i;
 	}
-	RP.lag = RP.ns > 0 && RP.s[RP.ns - 1].lsn <= replayed ? 0
-		 : RP.caught_at != 0			      ? (double)(now - RP.caught_at) / 1e6
-							      : -1;
+	if (k >= 0 && RP.s[k].at > RP.caught_at)
+		RP.caught_at = RP.s[k].at;
+	if (all >= 0 && RP.s[all].at > RP.all_at)
+		RP.all_at = RP.s[all].at;
+	RP.lag = RP.ns > 0 && RP.s[RP.ns - 1].flushed <= replayed ? 0
+		 : RP.caught_at != 0 ? (double)(now - RP.caught_at) / 1e6
+				     : -1;
+	if (all > 0) { /* inserted >= flushed: what is before it is needed no more */
+		memmove(RP.s, RP.s + all, sizeof(RP.s[0]) * (size_t)(RP.ns - all));
+		RP.ns -= all;
+	}
+	fences_passed();
 	if (fresh(now))
 		say(1, "in use, %.3f s behind the primary", RP.lag);
 	else
@@ -133,10 +210,14 @@ static void replayed_cb(void *arg, const struct db_result *res, const struct db_
 
 static void wal_end_cb(void *arg, const struct db_result *res, const struct db_error *err)
 {
-	uint64_t lsn;
+	struct sample s = { RP.asked_at, 0, 0 };
 	int code;
 
-	if (err != NULL || (lsn = lsn_parse(db_get(res, 0, WAL_LSN))) == 0) {
+	if (err == NULL) {
+		s.flushed = lsn_parse(db_get(res, 0, WAL_LSN));
+		s.inserted = lsn_parse(db_get(res, 0, WAL_INSERTED));
+	}
+	if (s.flushed == 0 || s.inserted < s.flushed) {
 		RP.busy = 0; /* the primary's trouble is the pool's to tell */
 		return;
 	}
@@ -144,8 +225,7 @@ static void wal_end_cb(void *arg, const struct db_result *res, const struct db_e
 		memmove(RP.s, RP.s + 1, sizeof(RP.s[0]) * (SAMPLES - 1));
 		RP.ns--;
 	}
-	if (RP.ns == 0 || lsn >= RP.s[RP.ns - 1].lsn)
-		RP.s[RP.ns++] = (struct sample){ RP.asked_at, lsn };
+	RP.s[RP.ns++] = s;
 	code = db_replica_query(STMT_REPLAY_LSN, NULL, 0, replayed_cb, NULL);
 	if (code != 0) {
 		RP.busy = 0;

@@ -1,17 +1,18 @@
 /*
  * Reads on a hot standby (read_database_url), with bounded staleness.
  *
- * A timer asks the primary for the end of its WAL and then the replica how
+ * A timer asks the primary for the ends of its WAL and then the replica how
  * far it has replayed, from the event loop, through the pools.  The
  * primary's answers are kept with the instant each question was sent; once
- * the replica has replayed past one, it holds everything the primary had
- * committed at that instant ("caught up to" it).  A read of the dispatch
- * table's REPLICA rows goes to the replica only when
+ * the replica has replayed past one, it holds what the primary had then:
+ * past its flushed end, every commit (caught_at); past its inserted end,
+ * every commit answered before, asynchronous ones too (all_at).  A read of
+ * the dispatch table's REPLICA rows goes to the replica only when
  *   - its pool has a connection up and the last question was answered,
- *   - it is caught up to an instant at most max_replica_lag ago, and
- *   - it is caught up to an instant after the answer to the connection's
- *     last request that may have changed something (conn_wrote_at): a
- *     connection reads its own writes.
+ *   - caught_at is at most max_replica_lag ago, and
+ *   - all_at is after the answer to the member's last request through
+ *     this daemon that may have changed something (replica_wrote): a
+ *     member reads their own writes, on any of their connections.
  * Otherwise the primary answers, and so it does when the replica fails
  * (db_query_read).  Nothing here compares clocks of two machines.
  */
@@ -29,9 +30,15 @@ int replica_start(struct event_base *base, const struct config *c)
 	__attribute__((warn_unused_result));
 void replica_stop(void);
 
-/* Whether a read of a connection whose last change was answered at
- * wrote_at (metrics_now_usec; 0: none) may go to the replica now. */
-int replica_read_ok(uint64_t wrote_at);
+/* Whether a read of member_id may go to the replica now. */
+int replica_read_ok(uint64_t member_id);
+
+/*
+ * A request of member_id that may have changed something was answered at
+ * at (metrics_now_usec): their reads stay on the primary until the replica
+ * holds what the primary had then.
+ */
+void replica_wrote(uint64_t member_id, uint64_t at);
 
 /*
  * For metrics: whether a replica is configured, up (connected and

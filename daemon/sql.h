@@ -219,8 +219,8 @@ enum col {
 	AU_SPACE,
 	/* rb_tokens_ended */
 	TE_TOKEN_ID,
-	/* STMT_WAL_END, STMT_REPLAY_LSN: a WAL position, "16/B374D848" */
-	WAL_LSN,
+	/* STMT_WAL_END, STMT_REPLAY_LSN: WAL positions, "16/B374D848" */
+	WAL_LSN, WAL_INSERTED,
 
 	COL__COUNT
 };

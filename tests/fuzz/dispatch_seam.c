@@ -154,10 +154,16 @@ int db_query_read(int on_replica, enum stmt_id stmt, const char *const *params, 
 }
 
 /* replica.c: no replica */
-int replica_read_ok(uint64_t wrote_at)
+int replica_read_ok(uint64_t member_id)
 {
-	(void)wrote_at;
+	(void)member_id;
 	return 0;
+}
+
+void replica_wrote(uint64_t member_id, uint64_t at)
+{
+	(void)member_id;
+	(void)at;
 }
 
 int db_ntuples(const struct db_result *res)
@@ -206,20 +212,6 @@ int db_get_bool(const struct db_result *res, int row, enum col col)
 }
 
 /* ------------------------------------------------------------ conn.c */
-
-void conn_wrote(uint32_t slot, uint32_t gen, uint64_t at)
-{
-	(void)slot;
-	(void)gen;
-	(void)at;
-}
-
-uint64_t conn_wrote_at(uint32_t slot, uint32_t gen)
-{
-	(void)slot;
-	(void)gen;
-	return 0;
-}
 
 int conn_send(uint32_t slot, uint32_t gen, const Rigbook__Response *resp)
 {

@@ -141,67 +141,106 @@ t_reads_served_by_replica() {
 	rp_daemon_stop
 }
 
-# Replay paused: another connection reads the standby's stale copy while the
-# writer's own connection, right after its booking, reads the primary and
-# sees it; bookings and their rules run on the primary meanwhile; once the
-# standby is further behind than max_replica_lag, every read is fresh.
+# Replay paused: another member reads the standby's stale copy while the
+# member who booked, right after the booking, reads the primary and sees it
+# (on the same connection and on a new one); bookings and their rules run on
+# the primary meanwhile; once the standby is further behind than
+# max_replica_lag, every read is fresh.
 t_paused_replica() {
-	local day from to k line stale
+	local day from to k a before
 	rp_start
 	rp_daemon paused --max_replica_lag=4
 	rp_wait_metric rigbook_replica_in_use 1
 	day=$(rb_day 301)
 	from=$(rp_at "$day" 10:00)
 	to=$(rp_at "$day" 12:00)
-	expect_exit 0 rp_calls tok-alice list_bookings -- list_bookings.resource_code=dyno-1
+	set -- availability.resource_code=dyno-1 "availability.from=$(rp_at "$day" 00:00)" \
+		"availability.to=$(rp_at "$day" 23:00)" list_bookings.resource_code=dyno-1 \
+		book.resource_code=dyno-1 "book.start=$from" "book.end=$to"
+	expect_exit 0 rp_calls tok-alice list_bookings -- "$@"
 	k=$(sed -n 's/^list_bookings OK n=//p' "$RB_OUT")
-	[[ -n $k ]]
+	expect_exit 0 rp_calls tok-carol availability -- "$@"
+	a=$(sed -n 's/^availability OK n=//p' "$RB_OUT")
+	[[ -n $k && -n $a ]]
 	rp_psql "SELECT pg_wal_replay_pause()" >/dev/null
 
-	# the writer's connection: its read after its booking goes to the primary
-	expect_exit 0 rp_calls tok-alice list_bookings book list_bookings -- \
-		list_bookings.resource_code=dyno-1 book.resource_code=dyno-1 "book.start=$from" \
-		"book.end=$to"
+	# the member's own reads after the booking go to the primary
+	expect_exit 0 rp_calls tok-alice list_bookings book list_bookings -- "$@"
 	cat "$RB_OUT"
 	expect_eq "list_bookings OK n=$k" "$(sed -n 1p "$RB_OUT")" "before the booking"
-	[[ $(sed -n 2p "$RB_OUT") == "book OK"* ]] || { echo "the booking, with replay paused, was refused"; return 1; }
+	[[ $(sed -n 2p "$RB_OUT") == "book OK"* ]] ||
+		{ echo "the booking, with replay paused, was refused"; return 1; }
 	expect_eq "list_bookings OK n=$((k + 1))" "$(sed -n 3p "$RB_OUT")" \
-		"the writer's own read right after its booking"
-	# another connection, within max_replica_lag: the standby's copy, without it
-	expect_exit 0 rp_calls tok-alice list_bookings -- list_bookings.resource_code=dyno-1
-	stale=$(cat "$RB_OUT")
-	expect_eq "list_bookings OK n=$k" "$stale" "another connection's read from the paused standby"
+		"the member's read right after the booking, on its connection"
+	expect_exit 0 rp_calls tok-alice list_bookings -- "$@"
+	expect_eq "list_bookings OK n=$((k + 1))" "$(cat "$RB_OUT")" \
+		"the member's read right after the booking, on a new connection"
+	# another member, within max_replica_lag: the standby's copy, without it
+	expect_exit 0 rp_calls tok-carol availability -- "$@"
+	expect_eq "availability OK n=$a" "$(cat "$RB_OUT")" "another member's read from the paused standby"
 	expect_eq 0 "$(rp_psql "SELECT count(*) FROM bookings b JOIN resources r ON r.id = b.resource_id
 		WHERE r.code = 'dyno-1' AND lower(b.during) = '$day 10:00+08'")" "the booking on the standby"
 	# the rule against double booking is the primary's: the standby knows nothing of the first
-	expect_exit 0 rp_calls tok-carol book -- book.resource_code=dyno-1 "book.start=$from" \
-		"book.end=$to"
+	expect_exit 0 rp_calls tok-carol book -- "$@"
 	cat "$RB_OUT"
 	[[ $(cat "$RB_OUT") == "book CONFLICT "* ]]
 
-	# past max_replica_lag the standby is skipped: fresh reads, from any connection
+	# past max_replica_lag the standby is skipped: fresh reads for everyone
 	rp_wait_metric rigbook_replica_in_use 0 15
 	awk -v lag="$(rp_metric rigbook_replica_lag_seconds)" 'BEGIN { exit !(lag > 4) }' ||
 		{ echo "lag $(rp_metric rigbook_replica_lag_seconds)"; return 1; }
 	expect_eq 1 "$(rp_metric rigbook_replica_up)" "the paused standby is up"
-	expect_exit 0 rp_calls tok-alice list_bookings -- list_bookings.resource_code=dyno-1
-	expect_eq "list_bookings OK n=$((k + 1))" "$(cat "$RB_OUT")" "a read once the standby lags too far"
+	expect_exit 0 rp_calls tok-bob availability -- "$@"
+	expect_eq "availability OK n=$((a + 1))" "$(cat "$RB_OUT")" "a read once the standby lags too far"
 
 	rp_psql "SELECT pg_wal_replay_resume()" >/dev/null
 	rp_wait_metric rigbook_replica_in_use 1
-	expect_exit 0 rp_calls tok-alice list_bookings -- list_bookings.resource_code=dyno-1
-	expect_eq "list_bookings OK n=$((k + 1))" "$(cat "$RB_OUT")" "a read from the standby caught up"
+	before=$(rp_reads replica)
+	expect_exit 0 rp_calls tok-bob availability -- "$@"
+	expect_eq "availability OK n=$((a + 1))" "$(cat "$RB_OUT")" "a read from the standby caught up"
+	expect_eq $((before + 1)) "$(rp_reads replica)" "reads the standby answered"
 	rp_daemon_stop
 }
 
-# The standby stopped at once: every read is still answered, by the primary;
-# started again, it is used again.
+# The standby stopped at once, with a read in flight on it: that read and
+# every later one are answered, by the primary; started again, the standby is
+# used again.
 t_replica_stopped() {
-	local i before after p0 p1
+	local i before after p0 p1 lockpid callpid
 	rp_start
 	rp_daemon stopped --max_replica_lag=2
 	rp_wait_metric rigbook_replica_in_use 1
+	# the read is held on the standby behind a lock replayed from the primary,
+	# which holds it 4 s: the primary answers it after that
+	rb_pg_psql "$RB_PG_DB" -c "BEGIN; LOCK TABLE resources IN ACCESS EXCLUSIVE MODE;
+		SELECT pg_sleep(4); COMMIT" >/dev/null &
+	lockpid=$!
+	sleep 0.5
+	# a commit that waits for its WAL to be flushed sends the lock's record on too
+	rb_pg_psql "$RB_PG_DB" -c "SET synchronous_commit = on" -c "SELECT txid_current()" >/dev/null
+	for ((i = 0; i < 50; i++)); do
+		[[ $(rp_psql "SELECT count(*) FROM pg_locks WHERE mode = 'AccessExclusiveLock'
+			AND relation = 'resources'::regclass") -gt 0 ]] && break
+		sleep 0.1
+	done
+	rp_wait_metric rigbook_replica_in_use 1
+	p0=$(rp_reads primary)
+	rp_calls tok-alice list_resources >"$RB_CASE_DIR/inflight.out" 2>&1 &
+	callpid=$!
+	for ((i = 0; i < 50; i++)); do
+		[[ $(rp_psql "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'rigbookd'
+			AND wait_event_type = 'Lock'") -gt 0 ]] && break
+		sleep 0.1
+	done
+	expect_eq 1 "$(rp_psql "SELECT count(*) FROM pg_stat_activity
+		WHERE application_name = 'rigbookd' AND wait_event_type = 'Lock'")" "reads waiting on the standby"
 	rp_stop
+	wait "$callpid" || { cat "$RB_CASE_DIR/inflight.out"; return 1; }
+	wait "$lockpid"
+	cat "$RB_CASE_DIR/inflight.out"
+	[[ $(cat "$RB_CASE_DIR/inflight.out") == "list_resources OK n="* ]]
+	expect_eq 1 "$(($(rp_reads primary) - p0))" "reads the primary answered for the standby"
+
 	before=$(rp_reads replica)
 	p0=$(rp_reads primary)
 	for ((i = 0; i < 10; i++)); do
