@@ -113,7 +113,7 @@ rp_at() {
 t_reads_served_by_replica() {
 	local day before after
 	rp_start
-	rp_daemon serve --max_replica_lag=2
+	rp_daemon serve --max_replica_lag=5
 	rp_wait_metric rigbook_replica_up 1
 	rp_wait_metric rigbook_replica_in_use 1
 	day=$(rb_day 300)
@@ -147,9 +147,9 @@ t_reads_served_by_replica() {
 # the primary meanwhile; once the standby is further behind than
 # max_replica_lag, every read is fresh.
 t_paused_replica() {
-	local day from to k a before
+	local day from to k a before i
 	rp_start
-	rp_daemon paused --max_replica_lag=4
+	rp_daemon paused --max_replica_lag=6
 	rp_wait_metric rigbook_replica_in_use 1
 	day=$(rb_day 301)
 	from=$(rp_at "$day" 10:00)
@@ -187,7 +187,11 @@ t_paused_replica() {
 
 	# past max_replica_lag the standby is skipped: fresh reads for everyone
 	rp_wait_metric rigbook_replica_in_use 0 15
-	awk -v lag="$(rp_metric rigbook_replica_lag_seconds)" 'BEGIN { exit !(lag > 4) }' ||
+	for ((i = 0; i < 100; i++)); do
+		awk -v lag="$(rp_metric rigbook_replica_lag_seconds)" 'BEGIN { exit !(lag > 6) }' && break
+		sleep 0.1
+	done
+	awk -v lag="$(rp_metric rigbook_replica_lag_seconds)" 'BEGIN { exit !(lag > 6) }' ||
 		{ echo "lag $(rp_metric rigbook_replica_lag_seconds)"; return 1; }
 	expect_eq 1 "$(rp_metric rigbook_replica_up)" "the paused standby is up"
 	expect_exit 0 rp_calls tok-bob availability -- "$@"
@@ -208,14 +212,18 @@ t_paused_replica() {
 t_replica_stopped() {
 	local i before after p0 p1 lockpid callpid
 	rp_start
-	rp_daemon stopped --max_replica_lag=2
+	rp_daemon stopped --max_replica_lag=5
 	rp_wait_metric rigbook_replica_in_use 1
 	# the read is held on the standby behind a lock replayed from the primary,
 	# which holds it 4 s: the primary answers it after that
 	rb_pg_psql "$RB_PG_DB" -c "BEGIN; LOCK TABLE resources IN ACCESS EXCLUSIVE MODE;
 		SELECT pg_sleep(4); COMMIT" >/dev/null &
 	lockpid=$!
-	sleep 0.5
+	for ((i = 0; i < 50; i++)); do
+		[[ $(psql_q "SELECT count(*) FROM pg_locks WHERE mode = 'AccessExclusiveLock'
+			AND relation = 'resources'::regclass") -gt 0 ]] && break
+		sleep 0.1
+	done
 	# a commit that waits for its WAL to be flushed sends the lock's record on too
 	rb_pg_psql "$RB_PG_DB" -c "SET synchronous_commit = on" -c "SELECT txid_current()" >/dev/null
 	for ((i = 0; i < 50; i++)); do
