@@ -18,19 +18,22 @@
  * this one place, before any handler runs.  REPLICA marks the reads that may
  * lag: their queries go to the replica when replica.c allows; every other
  * request (it books, decides, signs in, checks a rule, or reads what must be
- * current) runs on the primary and fences its connection's reads there.
+ * current) runs on the primary and fences its member's reads there.
  */
 #define REPLICA 1
 static const struct dispatch_entry table[] = {
 	{ RIGBOOK__REQUEST__BODY_HELLO, "hello", 0, 0, svc_hello },
 	{ RIGBOOK__REQUEST__BODY_PING, "ping", R_ANY, 0, svc_ping },
-	{ RIGBOOK__REQUEST__BODY_LIST_RESOURCES, "list_resources", R_ANY, 0, svc_list_resources, REPLICA },
-	{ RIGBOOK__REQUEST__BODY_AVAILABILITY, "availability", R_ANY, 0, svc_availability, REPLICA },
+	{ RIGBOOK__REQUEST__BODY_LIST_RESOURCES, "list_resources", R_ANY, 0, svc_list_resources,
+	  REPLICA },
+	{ RIGBOOK__REQUEST__BODY_AVAILABILITY, "availability", R_ANY, 0, svc_availability,
+	  REPLICA },
 	{ RIGBOOK__REQUEST__BODY_GET_RESOURCE, "get_resource", R_ANY, 0, svc_get_resource },
 	{ RIGBOOK__REQUEST__BODY_SLOTS, "slots", R_ANY, 0, svc_slots, REPLICA },
 	{ RIGBOOK__REQUEST__BODY_FIND, "find", R_ANY, 0, svc_find, REPLICA },
 	{ RIGBOOK__REQUEST__BODY_BOOK, "book", R_ANY, 1, svc_book },
-	{ RIGBOOK__REQUEST__BODY_LIST_BOOKINGS, "list_bookings", R_ANY, 0, svc_list_bookings, REPLICA },
+	{ RIGBOOK__REQUEST__BODY_LIST_BOOKINGS, "list_bookings", R_ANY, 0, svc_list_bookings,
+	  REPLICA },
 	{ RIGBOOK__REQUEST__BODY_CANCEL_BOOKING, "cancel_booking", R_ANY, 1, svc_cancel_booking },
 	{ RIGBOOK__REQUEST__BODY_ACCEPT_TERMS, "accept_terms", R_ANY, 0, svc_accept_terms },
 	/* changes to a resource: staff; which resource is checked where it changes */
@@ -52,7 +55,8 @@ static const struct dispatch_entry table[] = {
 	{ RIGBOOK__REQUEST__BODY_GET_BOOKING, "get_booking", R_ANY, 0, svc_get_booking },
 	/* the waitlist: anyone queues for themselves; staff also read and thin a resource's queue */
 	{ RIGBOOK__REQUEST__BODY_WAIT, "wait", R_ANY, 1, svc_wait },
-	{ RIGBOOK__REQUEST__BODY_LIST_WAITLIST, "list_waitlist", R_ANY, 0, svc_list_waitlist, REPLICA },
+	{ RIGBOOK__REQUEST__BODY_LIST_WAITLIST, "list_waitlist", R_ANY, 0, svc_list_waitlist,
+	  REPLICA },
 	{ RIGBOOK__REQUEST__BODY_UNWAIT, "unwait", R_ANY, 0, svc_unwait },
 	/* using the equipment: whose booking, which resource is checked in SQL */
 	{ RIGBOOK__REQUEST__BODY_QUALIFY, "qualify", R_STAFF, 0, svc_qualify },
@@ -71,10 +75,12 @@ static const struct dispatch_entry table[] = {
 	{ RIGBOOK__REQUEST__BODY_UNWATCH, "unwatch", R_ANY, 0, svc_unwatch },
 	/* people: operators and admins add and change; who sees and acts on whom is checked in SQL */
 	{ RIGBOOK__REQUEST__BODY_PUT_STARTUP, "put_startup", R_PEOPLE, 0, svc_put_startup },
-	{ RIGBOOK__REQUEST__BODY_LIST_STARTUPS, "list_startups", R_ANY, 0, svc_list_startups, REPLICA },
+	{ RIGBOOK__REQUEST__BODY_LIST_STARTUPS, "list_startups", R_ANY, 0, svc_list_startups,
+	  REPLICA },
 	{ RIGBOOK__REQUEST__BODY_GET_STARTUP, "get_startup", R_ANY, 0, svc_get_startup },
 	{ RIGBOOK__REQUEST__BODY_ADD_MEMBER, "add_member", R_PEOPLE, 0, svc_add_member },
-	{ RIGBOOK__REQUEST__BODY_LIST_MEMBERS, "list_members", R_ANY, 0, svc_list_members, REPLICA },
+	{ RIGBOOK__REQUEST__BODY_LIST_MEMBERS, "list_members", R_ANY, 0, svc_list_members,
+	  REPLICA },
 	{ RIGBOOK__REQUEST__BODY_DISABLE_MEMBER, "disable_member", R_PEOPLE, 0, svc_disable_member },
 	/* tokens: anyone their own; operators their space's members'; admins all */
 	{ RIGBOOK__REQUEST__BODY_ISSUE_TOKEN, "issue_token", R_ANY, 0, svc_issue_token },
@@ -84,15 +90,18 @@ static const struct dispatch_entry table[] = {
 	 * which startup's money, is checked in SQL */
 	{ RIGBOOK__REQUEST__BODY_SET_RATE, "set_rate", R_OPERATOR | R_ADMIN, 0, svc_set_rate },
 	{ RIGBOOK__REQUEST__BODY_LIST_RATES, "list_rates", R_STAFF, 0, svc_list_rates, REPLICA },
-	{ RIGBOOK__REQUEST__BODY_LIST_CHARGES, "list_charges", R_ANY, 0, svc_list_charges, REPLICA },
+	{ RIGBOOK__REQUEST__BODY_LIST_CHARGES, "list_charges", R_ANY, 0, svc_list_charges,
+	  REPLICA },
 	{ RIGBOOK__REQUEST__BODY_ADD_VOUCHER, "add_voucher", R_OPERATOR | R_ADMIN, 0, svc_add_voucher },
-	{ RIGBOOK__REQUEST__BODY_LIST_VOUCHERS, "list_vouchers", R_ANY, 0, svc_list_vouchers, REPLICA },
+	{ RIGBOOK__REQUEST__BODY_LIST_VOUCHERS, "list_vouchers", R_ANY, 0, svc_list_vouchers,
+	  REPLICA },
 	{ RIGBOOK__REQUEST__BODY_GET_VOUCHER, "get_voucher", R_ANY, 0, svc_get_voucher },
 	{ RIGBOOK__REQUEST__BODY_VOUCHER_STATEMENT, "voucher_statement", R_OPERATOR | R_ADMIN, 0,
 	  svc_voucher_statement },
 	{ RIGBOOK__REQUEST__BODY_RUN_INVOICES, "run_invoices", R_OPERATOR | R_ADMIN, 0,
 	  svc_run_invoices },
-	{ RIGBOOK__REQUEST__BODY_LIST_INVOICES, "list_invoices", R_ANY, 0, svc_list_invoices, REPLICA },
+	{ RIGBOOK__REQUEST__BODY_LIST_INVOICES, "list_invoices", R_ANY, 0, svc_list_invoices,
+	  REPLICA },
 	{ RIGBOOK__REQUEST__BODY_GET_INVOICE, "get_invoice", R_ANY, 0, svc_get_invoice },
 	{ RIGBOOK__REQUEST__BODY_CREDIT_INVOICE, "credit_invoice", R_OPERATOR | R_ADMIN, 0,
 	  svc_credit_invoice },
