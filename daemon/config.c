@@ -101,6 +101,16 @@ static const struct cf_key keys[] = {
 	{ "db_timeout", INT(db_timeout), "10", 0, 2, 3600,
 	  "seconds to connect to the database, and for it to answer a query, before the connection "
 	  "is dropped and the request answered UNAVAILABLE; statement_timeout is a second less" },
+
+	/* reads that may lag, on a hot standby */
+	{ "read_database_url", STR(read_database_url), "", 0, 0, 0,
+	  "libpq connection string of a hot standby streaming from the primary; the reads that may "
+	  "lag (free time, lists, reports) go there while it is no more than max_replica_lag behind; "
+	  "empty: everything on the primary" },
+	{ "read_pool_size", INT(read_pool_size), "0", 0, 0, 1000,
+	  "connections to read_database_url; 0: as many as pool_size" },
+	{ "max_replica_lag", INT(max_replica_lag), "2", 0, 1, 3600,
+	  "seconds the replica may be behind the primary and still answer reads" },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))

@@ -41,6 +41,10 @@ struct config {
 	char *feed_url;         /* "": https://FIRST-FEED-LISTEN */
 	/* the database connection */
 	int db_timeout;
+	/* reads that may lag, on a hot standby */
+	char *read_database_url; /* "": none */
+	int read_pool_size;      /* 0: pool_size */
+	int max_replica_lag;
 };
 
 /* Fill c with the defaults. */

@@ -16,6 +16,8 @@
 #include "rigbook.pb-c.h"
 
 #define DB_MAX_PARAMS 24
+#define DBQ_READ 1         /* a read that may lag: counted in the reads of the pool that answers */
+#define DBQ_REPLICA_ONLY 2 /* the replica's own question: never handed to the primary */
 #define BACKOFF_MIN_MS 100
 #define BACKOFF_MAX_MS 5000
 #define DB_MAX_KEYS 64 /* connection parameters, ours included */
@@ -34,6 +36,7 @@ enum pc_state {
 struct dbq {
 	TAILQ_ENTRY(dbq) link;
 	enum stmt_id stmt;
+	int flags; /* DBQ_* */
 	int nparams;
 	const char *params[DB_MAX_PARAMS];
 	db_cb cb;
@@ -44,6 +47,7 @@ struct dbq {
 TAILQ_HEAD(dbq_list, dbq);
 
 struct pconn {
+	struct pool *pl;
 	int idx;
 	enum pc_state state;
 	PGconn *pg;
@@ -68,7 +72,10 @@ struct pconn {
 	PGresult *res;  /* first result of the command in flight */
 };
 
-static struct {
+struct pool {
+	const char *what; /* "database" or "replica", for logs */
+	struct pool *fallback; /* the replica's: the primary, which answers what it cannot */
+	uint64_t reads;        /* reads (DBQ_READ) it answered */
 	struct event_base *base;
 	char *conninfo;
 	int size;
@@ -88,10 +95,12 @@ static struct {
 	void *ready_arg;
 	int ready_fired;
 	int stopping;
-	int resolved; /* col_pos holds the positions of every declared column */
 	int refused;  /* the schema does not answer what the code reads */
 	int drift_said; /* a later connection's mismatches were logged in detail */
-} P;
+};
+
+/* The primary, and the hot standby that may answer reads (read_database_url). */
+static struct pool P, R;
 
 /*
  * Where each statement's declared columns are in its results (COL_NONE: not
@@ -99,6 +108,7 @@ static struct {
  * every row; written once, before the first query.
  */
 static int16_t col_pos[STMT__COUNT][COL__COUNT];
+static int resolved; /* col_pos holds the positions of every declared column */
 
 struct db_result {
 	PGresult *res;
@@ -213,27 +223,39 @@ static void fail_query(struct dbq *q, int code, const char *reason, const char *
 
 /* ---------------------------------------------------------------- events */
 
-static int pool_live(void)
+static int pool_live(const struct pool *pl)
 {
 	int n = 0;
 
-	for (int i = 0; i < P.size; i++)
-		if (P.conns[i].state == PC_IDLE || P.conns[i].state == PC_BUSY)
+	for (int i = 0; i < pl->size; i++)
+		if (pl->conns[i].state == PC_IDLE || pl->conns[i].state == PC_BUSY)
 			n++;
 	return n;
 }
 
 int db_pool_live(void)
 {
-	return pool_live();
+	return pool_live(&P);
+}
+
+int db_replica_live(void)
+{
+	return pool_live(&R);
+}
+
+void db_reads(uint64_t *primary, uint64_t *replica)
+{
+	*primary = P.reads;
+	*replica = R.reads;
 }
 
 int db_pool_pending(void)
 {
-	int n = P.queued;
+	const struct pool *pl = &P;
+	int n = pl->queued;
 
-	for (int i = 0; i < P.size; i++)
-		if (P.conns[i].q != NULL)
+	for (int i = 0; i < pl->size; i++)
+		if (pl->conns[i].q != NULL)
 			n++;
 	return n;
 }
@@ -260,24 +282,37 @@ static int pc_wait(struct pconn *pc, short what, int persist)
 		return -1;
 	pc_events_free(pc);
 	pc->fd = fd;
-	pc->ev_io = event_new(P.base, fd, what | (persist ? EV_PERSIST : 0), pc_io_cb, pc);
-	pc->ev_write = event_new(P.base, fd, EV_WRITE, pc_write_cb, pc);
+	pc->ev_io = event_new(pc->pl->base, fd, what | (persist ? EV_PERSIST : 0), pc_io_cb, pc);
+	pc->ev_write = event_new(pc->pl->base, fd, EV_WRITE, pc_write_cb, pc);
 	if (pc->ev_io == NULL || pc->ev_write == NULL || event_add(pc->ev_io, NULL) != 0)
 		return -1;
 	return 0;
 }
 
-static void fail_queue_if_down(void)
+static int pool_take(struct pool *pl, struct dbq *q);
+
+/*
+ * A query the replica cannot answer (its connection went, or it timed out,
+ * or it refused for a reason of its own) goes to the primary instead; a
+ * query of the primary's fails.
+ */
+static void fail_or_hand_over(struct pool *pl, struct dbq *q, const char *reason, const char *msg)
+{
+	if (pl->fallback != NULL && !(q->flags & DBQ_REPLICA_ONLY) && pool_take(pl->fallback, q) == 0)
+		return;
+	fail_query(q, RIGBOOK__ERROR_CODE__UNAVAILABLE, reason, msg);
+}
+
+static void fail_queue_if_down(struct pool *pl)
 {
 	struct dbq *q;
 
-	if (pool_live() > 0)
+	if (pool_live(pl) > 0)
 		return;
-	while ((q = TAILQ_FIRST(&P.queue)) != NULL) {
-		TAILQ_REMOVE(&P.queue, q, link);
-		P.queued--;
-		fail_query(q, RIGBOOK__ERROR_CODE__UNAVAILABLE, "database_unavailable",
-			   "the database is unavailable; retry");
+	while ((q = TAILQ_FIRST(&pl->queue)) != NULL) {
+		TAILQ_REMOVE(&pl->queue, q, link);
+		pl->queued--;
+		fail_or_hand_over(pl, q, "database_unavailable", "the database is unavailable; retry");
 	}
 }
 
@@ -285,7 +320,7 @@ static void pc_schedule_reconnect(struct pconn *pc)
 {
 	struct timeval tv;
 
-	if (P.stopping)
+	if (pc->pl->stopping)
 		return;
 	pc->backoff_ms = pc->backoff_ms == 0 ? BACKOFF_MIN_MS : pc->backoff_ms * 2;
 	if (pc->backoff_ms > BACKOFF_MAX_MS)
@@ -298,12 +333,12 @@ static void pc_schedule_reconnect(struct pconn *pc)
 /* Tear a connection down; its query in flight fails with UNAVAILABLE. */
 static void pc_fail(struct pconn *pc, const char *why)
 {
+	struct pool *pl = pc->pl;
 	struct dbq *q = pc->q;
-
 	int timed_out = pc->timed_out;
 
 	if (pc->state != PC_DOWN) {
-		log_warnx("database connection %d: %s", pc->idx, why);
+		log_warnx("%s connection %d: %s", pl->what, pc->idx, why);
 		pc->lost = 1;
 	}
 	pc->timed_out = 0;
@@ -334,12 +369,12 @@ static void pc_fail(struct pconn *pc, const char *why)
 	}
 	pc->state = PC_DOWN;
 	if (q != NULL && timed_out)
-		fail_query(q, RIGBOOK__ERROR_CODE__UNAVAILABLE, "database_timeout",
-			   "the database took too long to answer; retry");
+		fail_or_hand_over(pl, q, "database_timeout",
+				  "the database took too long to answer; retry");
 	else if (q != NULL)
-		fail_query(q, RIGBOOK__ERROR_CODE__UNAVAILABLE, "database_unavailable",
-			   "the database connection was lost while answering; retry");
-	fail_queue_if_down();
+		fail_or_hand_over(pl, q, "database_unavailable",
+				  "the database connection was lost while answering; retry");
+	fail_queue_if_down(pl);
 	pc_schedule_reconnect(pc);
 }
 
@@ -379,13 +414,13 @@ static void pc_notice_cb(void *arg, const char *message)
 	n = strlen(pc->notice);
 	while (n > 0 && (pc->notice[n - 1] == '\n' || pc->notice[n - 1] == ' '))
 		pc->notice[--n] = '\0';
-	log_debug("database connection %d: the server says: %s", pc->idx, pc->notice);
+	log_debug("%s connection %d: the server says: %s", pc->pl->what, pc->idx, pc->notice);
 }
 
-/* Connecting, or the command in flight, must answer by P.timeout_ms. */
+/* Connecting, or the command in flight, must answer by pl->timeout_ms. */
 static void pc_arm_deadline(struct pconn *pc)
 {
-	struct timeval tv = { P.timeout_ms / 1000, (P.timeout_ms % 1000) * 1000 };
+	struct timeval tv = { pc->pl->timeout_ms / 1000, (pc->pl->timeout_ms % 1000) * 1000 };
 
 	evtimer_add(pc->ev_deadline, &tv);
 }
@@ -397,7 +432,7 @@ static void pc_deadline_cb(evutil_socket_t fd, short what, void *arg)
 
 	pc->timed_out = 1;
 	snprintf(why, sizeof(why), "no answer from the database within %d ms while %s; dropped",
-		 P.timeout_ms,
+		 pc->pl->timeout_ms,
 		 pc->state == PC_RESOLVING ? "resolving its host name" :
 		 pc->state == PC_CONNECTING ? "connecting" :
 		 pc->state == PC_BUSY ? "a query was in flight" : "preparing statements");
@@ -474,15 +509,16 @@ static void pc_poll_connect(struct pconn *pc)
  */
 static void pc_connect_to(struct pconn *pc, const char *hosts, const char *hostaddrs)
 {
+	const struct pool *pl = pc->pl;
 	const char *keys[DB_MAX_KEYS + 2];
 	const char *vals[DB_MAX_KEYS + 2];
 	int n = 0;
 
-	for (int i = 0; i < P.nkeys; i++) {
-		if (hosts != NULL && strcmp(P.keys[i], "host") == 0)
+	for (int i = 0; i < pl->nkeys; i++) {
+		if (hosts != NULL && strcmp(pl->keys[i], "host") == 0)
 			continue;
-		keys[n] = P.keys[i];
-		vals[n++] = P.vals[i];
+		keys[n] = pl->keys[i];
+		vals[n++] = pl->vals[i];
 	}
 	if (hosts != NULL) {
 		keys[n] = "host";
@@ -514,9 +550,11 @@ static char last_hosts[DB_MAX_ADDRS * 256], last_addrs[DB_MAX_ADDRS * (INET6_ADD
 
 int db_host_addresses(const char **hosts, const char **addrs)
 {
+	const struct pool *pl = &P;
+
 	*hosts = NULL;
 	*addrs = NULL;
-	if (P.resolve == NULL)
+	if (pl->resolve == NULL)
 		return 0;
 	if (last_addrs[0] == '\0')
 		return -1;
@@ -528,6 +566,7 @@ int db_host_addresses(const char **hosts, const char **addrs)
 static void pc_resolved_cb(int result, struct evutil_addrinfo *ai, void *arg)
 {
 	struct pconn *pc = arg;
+	const struct pool *pl = pc->pl;
 	char addrs[DB_MAX_ADDRS * (INET6_ADDRSTRLEN + 1)] = "", hosts[DB_MAX_ADDRS * 256] = "";
 	char addr[INET6_ADDRSTRLEN], why[256];
 	size_t al = 0, hl = 0;
@@ -551,19 +590,21 @@ static void pc_resolved_cb(int result, struct evutil_addrinfo *ai, void *arg)
 			continue;
 		al += (size_t)snprintf(addrs + al, sizeof(addrs) - al, "%s%s", naddr ? "," : "", addr);
 		hl += (size_t)snprintf(hosts + hl, sizeof(hosts) - hl, "%s%.200s", naddr ? "," : "",
-				       P.resolve);
+				       pl->resolve);
 		naddr++;
 	}
 	if (ai != NULL)
 		evutil_freeaddrinfo(ai);
 	if (result != 0 || naddr == 0) {
-		snprintf(why, sizeof(why), "cannot resolve %s: %s", P.resolve,
+		snprintf(why, sizeof(why), "cannot resolve %s: %s", pl->resolve,
 			 result != 0 ? evutil_gai_strerror(result) : "no address");
 		pc_fail(pc, why);
 		return;
 	}
-	snprintf(last_hosts, sizeof(last_hosts), "%s", hosts);
-	snprintf(last_addrs, sizeof(last_addrs), "%s", addrs);
+	if (pl == &P) {
+		snprintf(last_hosts, sizeof(last_hosts), "%s", hosts);
+		snprintf(last_addrs, sizeof(last_addrs), "%s", addrs);
+	}
 	pc_connect_to(pc, hosts, addrs);
 }
 
@@ -571,11 +612,12 @@ static void pc_connect(struct pconn *pc)
 {
 	struct evutil_addrinfo hints;
 	struct evdns_getaddrinfo_request *req;
+	const struct pool *pl = pc->pl;
 
-	if (P.stopping)
+	if (pl->stopping)
 		return;
 	pc_arm_deadline(pc);
-	if (P.resolve == NULL || P.dns == NULL) {
+	if (pl->resolve == NULL || pl->dns == NULL) {
 		pc_connect_to(pc, NULL, NULL);
 		return;
 	}
@@ -585,7 +627,7 @@ static void pc_connect(struct pconn *pc)
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_protocol = IPPROTO_TCP;
 	pc->state = PC_RESOLVING;
-	req = evdns_getaddrinfo(P.dns, P.resolve, NULL, &hints, pc_resolved_cb, pc);
+	req = evdns_getaddrinfo(pl->dns, pl->resolve, NULL, &hints, pc_resolved_cb, pc);
 	if (req != NULL && pc->state == PC_RESOLVING)
 		pc->dns = req; /* not answered at once (from the hosts file, say) */
 }
@@ -595,12 +637,12 @@ static void pc_timer_cb(evutil_socket_t fd, short what, void *arg)
 	pc_connect(arg);
 }
 
-void db_database_back(void)
+static void pool_back(struct pool *pl)
 {
-	if (P.stopping || P.conns == NULL)
+	if (pl->stopping || pl->conns == NULL)
 		return;
-	for (int i = 0; i < P.size; i++) {
-		struct pconn *pc = &P.conns[i];
+	for (int i = 0; i < pl->size; i++) {
+		struct pconn *pc = &pl->conns[i];
 
 		if (pc->state != PC_DOWN || pc->pg != NULL)
 			continue;
@@ -608,6 +650,11 @@ void db_database_back(void)
 		pc->backoff_ms = 0;
 		pc_connect(pc);
 	}
+}
+
+void db_database_back(void)
+{
+	pool_back(&P);
 }
 
 /* ---------------------------------------------------------------- the contract */
@@ -618,13 +665,15 @@ void db_database_back(void)
  */
 static void pool_refuse(struct pconn *pc, const char *why)
 {
-	P.refused = 1;
-	P.stopping = 1;
+	struct pool *pl = pc->pl;
+
+	pl->refused = 1;
+	pl->stopping = 1;
 	pc->state = PC_DOWN; /* quietly */
 	pc_fail(pc, "");
-	if (!P.ready_fired && P.ready != NULL) {
-		P.ready_fired = 1;
-		P.ready(P.ready_arg, why);
+	if (!pl->ready_fired && pl->ready != NULL) {
+		pl->ready_fired = 1;
+		pl->ready(pl->ready_arg, why);
 	}
 }
 
@@ -657,8 +706,8 @@ static void say_problems(const struct pconn *pc)
 		const char *nl = strchr(line, '\n');
 		int len = nl != NULL ? (int)(nl - line) : (int)strlen(line);
 
-		if (P.resolved)
-			log_errorx("database connection %d: %.*s", pc->idx, len, line);
+		if (resolved)
+			log_errorx("%s connection %d: %.*s", pc->pl->what, pc->idx, len, line);
 		else
 			log_errorx("%.*s", len, line);
 		line = nl != NULL ? nl + 1 : NULL;
@@ -671,7 +720,7 @@ static int prepare_refused(struct pconn *pc, const PGresult *res)
 	const char *st = res != NULL ? field(res, PG_DIAG_SQLSTATE) : "";
 	char label[64], why[512];
 
-	if (P.resolved || P.refused || strncmp(st, "42", 2) != 0)
+	if (resolved || pc->pl->refused || strncmp(st, "42", 2) != 0)
 		return 0;
 	sql_stmt_label((enum stmt_id)pc->prep_next, label, sizeof(label));
 	log_errorx("statement %s: cannot prepare: %s", label, field(res, PG_DIAG_MESSAGE_PRIMARY));
@@ -713,14 +762,15 @@ static int pc_described(struct pconn *pc, const PGresult *res)
 /* Every statement described: the first connection decides; later ones must agree. */
 static void pc_describe_done(struct pconn *pc)
 {
+	struct pool *pl = pc->pl;
 	char why[256];
 
-	if (P.refused) {
+	if (pl->refused) {
 		pc->state = PC_DOWN; /* quietly */
 		pc_fail(pc, "");
 		return;
 	}
-	if (!P.resolved) {
+	if (!resolved) {
 		if (pc->desc_bad > 0) {
 			say_problems(pc);
 			snprintf(why, sizeof(why),
@@ -731,13 +781,13 @@ static void pc_describe_done(struct pconn *pc)
 			return;
 		}
 		memcpy(col_pos, pc->pos, sizeof(col_pos));
-		P.resolved = 1;
+		resolved = 1;
 		log_debug("database connection %d: the result columns of %d statements are as sql.c"
 			  " declares them", pc->idx, STMT__COUNT);
 	} else if (pc->desc_bad > 0 || memcmp(col_pos, pc->pos, sizeof(col_pos)) != 0) {
 		/* the schema changed under the daemon: do not read these results by the old positions */
-		if (!P.drift_said) {
-			P.drift_said = 1; /* in detail once; the connections retry with backoff */
+		if (!pl->drift_said) {
+			pl->drift_said = 1; /* in detail once; the connections retry with backoff */
 			say_problems(pc);
 		}
 		pc_fail(pc, pc->desc_bad > 0
@@ -751,27 +801,53 @@ static void pc_describe_done(struct pconn *pc)
 	free(pc->problems);
 	pc->problems = NULL;
 	pc->problems_len = 0;
-	P.drift_said = 0;
+	pl->drift_said = 0;
 	pc->state = PC_IDLE;
 	pc->backoff_ms = 0;
-	log_debug("database connection %d ready", pc->idx);
+	log_debug("%s connection %d ready", pl->what, pc->idx);
 	if (pc->lost) {
 		/* the database is back: the others need not wait out their backoff */
 		pc->lost = 0;
-		log_info("database connection %d: connected again", pc->idx);
-		db_database_back();
-		events_database_back();
+		log_info("%s connection %d: connected again", pl->what, pc->idx);
+		pool_back(pl);
+		if (pl == &P)
+			events_database_back();
 	}
-	if (!P.ready_fired && P.ready != NULL) {
-		P.ready_fired = 1;
-		P.ready(P.ready_arg, NULL);
+	if (!pl->ready_fired && pl->ready != NULL) {
+		pl->ready_fired = 1;
+		pl->ready(pl->ready_arg, NULL);
 	}
 	pc_next(pc);
+}
+
+/*
+ * Whether the replica's answer to q is its own failure rather than the
+ * answer: anything but a result, a refusal of our SQL (RB) or of the
+ * request's data (22, 23).  A conflict with recovery (40001), a statement
+ * that tried to write (25006), a server going down: the primary answers.
+ */
+static int replica_declines(const struct dbq *q, const PGresult *res)
+{
+	ExecStatusType st = res != NULL ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+	const char *state = res != NULL ? field(res, PG_DIAG_SQLSTATE) : "";
+
+	if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK || !strncmp(state, "RB", 2) ||
+	    !strncmp(state, "22", 2) || !strncmp(state, "23", 2))
+		return 0;
+	if (!strcmp(state, "25006"))
+		log_errorx("statement %s writes, so the replica cannot run it; the primary answered",
+			   stmt_defs[q->stmt].name);
+	else
+		log_info("replica: statement %s failed (%s %s); the primary answers it",
+			 stmt_defs[q->stmt].name, state[0] ? state : "no SQLSTATE",
+			 res != NULL ? field(res, PG_DIAG_MESSAGE_PRIMARY) : "no result");
+	return 1;
 }
 
 /* One command finished (PQgetResult returned NULL). */
 static void pc_command_done(struct pconn *pc)
 {
+	struct pool *pl = pc->pl;
 	PGresult *res = pc->res;
 	struct dbq *q;
 
@@ -781,7 +857,7 @@ static void pc_command_done(struct pconn *pc)
 		pc->err_seen = strlen(PQerrorMessage(pc->pg));
 	if (pc->state == PC_PREPARING) {
 		if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK) {
-			if (P.refused || prepare_refused(pc, res)) {
+			if (pl->refused || prepare_refused(pc, res)) {
 				PQclear(res);
 				if (pc->pg != NULL) {
 					pc->state = PC_DOWN; /* refused already: quietly */
@@ -837,9 +913,18 @@ static void pc_command_done(struct pconn *pc)
 	q = pc->q;
 	pc->q = NULL;
 	pc->state = PC_IDLE;
+	if (q != NULL && pl->fallback != NULL && !(q->flags & DBQ_REPLICA_ONLY) &&
+	    replica_declines(q, res)) {
+		if (pool_take(pl->fallback, q) != 0)
+			fail_query(q, RIGBOOK__ERROR_CODE__UNAVAILABLE, "database_unavailable",
+				   "the database is unavailable; retry");
+		q = NULL;
+	}
 	if (q != NULL) {
 		ExecStatusType st = res != NULL ? PQresultStatus(res) : PGRES_FATAL_ERROR;
 
+		if (q->flags & DBQ_READ)
+			pl->reads++;
 		if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
 			struct db_result r = { res, q->stmt, col_pos[q->stmt] };
 
@@ -933,15 +1018,16 @@ static int pc_send(struct pconn *pc, struct dbq *q)
 /* Give an idle connection the next queued query. */
 static void pc_next(struct pconn *pc)
 {
+	struct pool *pl = pc->pl;
 	struct dbq *q;
 
-	if (pc->state != PC_IDLE || (q = TAILQ_FIRST(&P.queue)) == NULL)
+	if (pc->state != PC_IDLE || (q = TAILQ_FIRST(&pl->queue)) == NULL)
 		return;
-	TAILQ_REMOVE(&P.queue, q, link);
-	P.queued--;
+	TAILQ_REMOVE(&pl->queue, q, link);
+	pl->queued--;
 	if (pc_send(pc, q) != 0) {
-		TAILQ_INSERT_HEAD(&P.queue, q, link);
-		P.queued++;
+		TAILQ_INSERT_HEAD(&pl->queue, q, link);
+		pl->queued++;
 		pc_fail_libpq(pc);
 		return;
 	}
@@ -950,28 +1036,59 @@ static void pc_next(struct pconn *pc)
 
 static void kick_cb(evutil_socket_t fd, short what, void *arg)
 {
-	for (int i = 0; i < P.size; i++) {
-		struct pconn *pc = &P.conns[i];
+	struct pool *pl = arg;
+
+	for (int i = 0; i < pl->size; i++) {
+		struct pconn *pc = &pl->conns[i];
 
 		if (pc->state == PC_BROKEN) {
 			pc->state = PC_IDLE; /* not DOWN: pc_fail logs it */
 			pc_fail_libpq(pc);
 		}
 	}
-	for (int i = 0; i < P.size && P.queued > 0; i++)
-		pc_next(&P.conns[i]);
+	for (int i = 0; i < pl->size && pl->queued > 0; i++)
+		pc_next(&pl->conns[i]);
 }
 
-int db_query(enum stmt_id stmt, const char *const *params, int nparams, db_cb cb, void *arg)
+/*
+ * Send q on an idle connection of pl, or queue it.  Returns 0, or the wire
+ * error code when pl cannot take it now (q is then still the caller's).
+ */
+static int pool_take(struct pool *pl, struct dbq *q)
+{
+	int i;
+
+	if (pl->stopping || pool_live(pl) == 0)
+		return RIGBOOK__ERROR_CODE__UNAVAILABLE;
+	if (pl->queued >= pl->max_queue)
+		return RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED;
+	for (i = 0; i < pl->size; i++) {
+		struct pconn *pc = &pl->conns[i];
+
+		if (pc->state != PC_IDLE)
+			continue;
+		if (pc_send(pc, q) == 0) {
+			pc_flush(pc);
+			return 0;
+		}
+		/* Broken: tear it down from the kick so that no callback runs in here. */
+		pc->state = PC_BROKEN;
+		break;
+	}
+	TAILQ_INSERT_TAIL(&pl->queue, q, link);
+	pl->queued++;
+	if (i < pl->size)
+		event_active(pl->kick, 0, 0);
+	return 0;
+}
+
+static struct dbq *query_new(enum stmt_id stmt, const char *const *params, int nparams, db_cb cb,
+			     void *arg, int flags)
 {
 	size_t total = 0, off = 0;
 	struct dbq *q;
 	int i;
 
-	if (P.stopping || pool_live() == 0)
-		return RIGBOOK__ERROR_CODE__UNAVAILABLE;
-	if (P.queued >= P.max_queue)
-		return RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED;
 	if (nparams > DB_MAX_PARAMS)
 		fatalx("statement %s: %d parameters, DB_MAX_PARAMS is %d", stmt_defs[stmt].name,
 		       nparams, DB_MAX_PARAMS);
@@ -984,8 +1101,9 @@ int db_query(enum stmt_id stmt, const char *const *params, int nparams, db_cb cb
 			total += strlen(params[i]) + 1;
 	q = malloc(sizeof(*q) + total);
 	if (q == NULL)
-		return RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED;
+		return NULL;
 	q->stmt = stmt;
+	q->flags = flags;
 	q->nparams = nparams;
 	q->cb = cb;
 	q->arg = arg;
@@ -999,25 +1117,45 @@ int db_query(enum stmt_id stmt, const char *const *params, int nparams, db_cb cb
 		q->params[i] = q->blob + off;
 		off += l;
 	}
+	return q;
+}
 
-	for (i = 0; i < P.size; i++) {
-		struct pconn *pc = &P.conns[i];
+static int query_on(struct pool *pl, enum stmt_id stmt, const char *const *params, int nparams,
+		    db_cb cb, void *arg, int flags)
+{
+	struct dbq *q;
+	int code;
 
-		if (pc->state != PC_IDLE)
-			continue;
-		if (pc_send(pc, q) == 0) {
-			pc_flush(pc);
-			return 0;
-		}
-		/* Broken: tear it down from the kick so that no callback runs in here. */
-		pc->state = PC_BROKEN;
-		break;
-	}
-	TAILQ_INSERT_TAIL(&P.queue, q, link);
-	P.queued++;
-	if (i < P.size)
-		event_active(P.kick, 0, 0);
-	return 0;
+	if (pl->stopping || pool_live(pl) == 0)
+		return RIGBOOK__ERROR_CODE__UNAVAILABLE;
+	if (pl->queued >= pl->max_queue)
+		return RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED;
+	q = query_new(stmt, params, nparams, cb, arg, flags);
+	if (q == NULL)
+		return RIGBOOK__ERROR_CODE__RESOURCE_EXHAUSTED;
+	code = pool_take(pl, q);
+	if (code != 0)
+		free(q);
+	return code;
+}
+
+int db_query(enum stmt_id stmt, const char *const *params, int nparams, db_cb cb, void *arg)
+{
+	return query_on(&P, stmt, params, nparams, cb, arg, 0);
+}
+
+int db_query_read(int on_replica, enum stmt_id stmt, const char *const *params, int nparams,
+		  db_cb cb, void *arg)
+{
+	if (on_replica && query_on(&R, stmt, params, nparams, cb, arg, DBQ_READ) == 0)
+		return 0;
+	return query_on(&P, stmt, params, nparams, cb, arg, DBQ_READ);
+}
+
+int db_replica_query(enum stmt_id stmt, const char *const *params, int nparams, db_cb cb,
+		     void *arg)
+{
+	return query_on(&R, stmt, params, nparams, cb, arg, DBQ_REPLICA_ONLY);
 }
 
 /* ---------------------------------------------------------------- results */
@@ -1077,34 +1215,34 @@ int db_get_bool(const struct db_result *r, int row, enum col col)
 
 /* ---------------------------------------------------------------- pool */
 
-static int add_param(const char *key, const char *val)
+static int add_param(struct pool *pl, const char *key, const char *val)
 {
 	char *v;
 
-	for (int i = 0; i < P.nkeys; i++) {
-		if (strcmp(P.keys[i], key) == 0) {
+	for (int i = 0; i < pl->nkeys; i++) {
+		if (strcmp(pl->keys[i], key) == 0) {
 			if ((v = strdup(val)) == NULL)
 				return -1;
-			free(P.vals[i]);
-			P.vals[i] = v;
+			free(pl->vals[i]);
+			pl->vals[i] = v;
 			return 0;
 		}
 	}
-	if (P.nkeys == DB_MAX_KEYS || (v = strdup(val)) == NULL)
+	if (pl->nkeys == DB_MAX_KEYS || (v = strdup(val)) == NULL)
 		return -1;
-	if ((P.keys[P.nkeys] = strdup(key)) == NULL) {
+	if ((pl->keys[pl->nkeys] = strdup(key)) == NULL) {
 		free(v);
 		return -1;
 	}
-	P.vals[P.nkeys++] = v;
+	pl->vals[pl->nkeys++] = v;
 	return 0;
 }
 
-static const char *get_param(const char *key)
+static const char *get_param(const struct pool *pl, const char *key)
 {
-	for (int i = 0; i < P.nkeys; i++)
-		if (strcmp(P.keys[i], key) == 0)
-			return P.vals[i];
+	for (int i = 0; i < pl->nkeys; i++)
+		if (strcmp(pl->keys[i], key) == 0)
+			return pl->vals[i];
 	return NULL;
 }
 
@@ -1125,69 +1263,73 @@ static int needs_lookup(const char *host)
  * resolved by evdns before each connect (hostaddr), never by libpq inside
  * the loop.
  */
-static int pool_params(const char *conninfo)
+static int pool_params(struct pool *pl, const char *conninfo)
 {
+	/* ours, unless the connection string says otherwise; NULL: the deadline, ms */
+	static const char *const ours[][2] = {
+		{ "application_name", "rigbookd" }, { "keepalives", "1" },
+		{ "keepalives_idle", "10" },        { "keepalives_interval", "5" },
+		{ "keepalives_count", "3" },        { "tcp_user_timeout", NULL },
+	};
 	PQconninfoOption *opts;
 	char *errmsg = NULL, options[1024], ms[32];
 	const char *old;
 
 	opts = PQconninfoParse(conninfo, &errmsg);
 	if (opts == NULL) {
-		log_errorx("database_url: %s", errmsg != NULL ? errmsg : "out of memory");
+		log_errorx("%s: %s", pl == &P ? "database_url" : "read_database_url",
+			   errmsg != NULL ? errmsg : "out of memory");
 		PQfreemem(errmsg);
 		return -1;
 	}
 	for (PQconninfoOption *o = opts; o->keyword != NULL; o++) {
 		if (o->val == NULL || o->val[0] == '\0')
 			continue;
-		if (add_param(o->keyword, o->val) != 0) {
+		if (add_param(pl, o->keyword, o->val) != 0) {
 			PQconninfoFree(opts);
 			return -1;
 		}
 	}
 	PQconninfoFree(opts);
-	old = get_param("options");
-	snprintf(ms, sizeof(ms), "%d", P.timeout_ms);
+	old = get_param(pl, "options");
+	snprintf(ms, sizeof(ms), "%d", pl->timeout_ms);
 	snprintf(options, sizeof(options), "%s%s-c statement_timeout=%d", old != NULL ? old : "",
-		 old != NULL ? " " : "", P.timeout_ms - 1000 > 1000 ? P.timeout_ms - 1000 : 1000);
-	if (add_param("options", options) != 0 ||
-	    (get_param("application_name") == NULL && add_param("application_name", "rigbookd") != 0) ||
-	    (get_param("keepalives") == NULL && add_param("keepalives", "1") != 0) ||
-	    (get_param("keepalives_idle") == NULL && add_param("keepalives_idle", "10") != 0) ||
-	    (get_param("keepalives_interval") == NULL && add_param("keepalives_interval", "5") != 0) ||
-	    (get_param("keepalives_count") == NULL && add_param("keepalives_count", "3") != 0) ||
-	    (get_param("tcp_user_timeout") == NULL && add_param("tcp_user_timeout", ms) != 0))
+		 old != NULL ? " " : "", pl->timeout_ms - 1000 > 1000 ? pl->timeout_ms - 1000 : 1000);
+	if (add_param(pl, "options", options) != 0)
 		return -1;
-	if (get_param("hostaddr") == NULL && needs_lookup(get_param("host"))) {
-		P.resolve = get_param("host");
-		P.dns = evdns_base_new(P.base, EVDNS_BASE_INITIALIZE_NAMESERVERS |
+	for (size_t i = 0; i < sizeof(ours) / sizeof(ours[0]); i++)
+		if (get_param(pl, ours[i][0]) == NULL &&
+		    add_param(pl, ours[i][0], ours[i][1] != NULL ? ours[i][1] : ms) != 0)
+			return -1;
+	if (get_param(pl, "hostaddr") == NULL && needs_lookup(get_param(pl, "host"))) {
+		pl->resolve = get_param(pl, "host");
+		pl->dns = evdns_base_new(pl->base, EVDNS_BASE_INITIALIZE_NAMESERVERS |
 						       EVDNS_BASE_DISABLE_WHEN_INACTIVE);
-		if (P.dns == NULL)
+		if (pl->dns == NULL)
 			log_warnx("no resolver configuration: %s is looked up by libpq, which blocks",
-				  P.resolve);
+				  pl->resolve);
 	}
 	return 0;
 }
 
-int db_pool_start(struct event_base *base, const char *conninfo, int size, int max_queue,
-		  int timeout_s, db_ready_cb ready, void *ready_arg)
+static int pool_start(struct pool *pl, struct event_base *base, const char *conninfo, int size,
+		      int max_queue, int timeout_s)
 {
-	memset(&P, 0, sizeof(P));
-	P.base = base;
-	P.conninfo = strdup(conninfo);
-	P.size = size;
-	P.max_queue = max_queue;
-	P.timeout_ms = timeout_s * 1000;
-	P.ready = ready;
-	P.ready_arg = ready_arg;
-	TAILQ_INIT(&P.queue);
-	P.conns = calloc((size_t)size, sizeof(*P.conns));
-	P.kick = event_new(base, -1, 0, kick_cb, NULL);
-	if (P.conninfo == NULL || P.conns == NULL || P.kick == NULL || pool_params(conninfo) != 0)
+	pl->base = base;
+	pl->conninfo = strdup(conninfo);
+	pl->size = size;
+	pl->max_queue = max_queue;
+	pl->timeout_ms = timeout_s * 1000;
+	TAILQ_INIT(&pl->queue);
+	pl->conns = calloc((size_t)size, sizeof(*pl->conns));
+	pl->kick = event_new(base, -1, 0, kick_cb, pl);
+	if (pl->conninfo == NULL || pl->conns == NULL || pl->kick == NULL ||
+	    pool_params(pl, conninfo) != 0)
 		return -1;
 	for (int i = 0; i < size; i++) {
-		struct pconn *pc = &P.conns[i];
+		struct pconn *pc = &pl->conns[i];
 
+		pc->pl = pl;
 		pc->idx = i;
 		pc->fd = -1;
 		pc->state = PC_DOWN;
@@ -1197,17 +1339,38 @@ int db_pool_start(struct event_base *base, const char *conninfo, int size, int m
 			return -1;
 	}
 	for (int i = 0; i < size; i++)
-		pc_connect(&P.conns[i]);
+		pc_connect(&pl->conns[i]);
 	return 0;
 }
 
-void db_pool_stop(void)
+int db_pool_start(struct event_base *base, const char *conninfo, int size, int max_queue,
+		  int timeout_s, db_ready_cb ready, void *ready_arg)
+{
+	memset(&P, 0, sizeof(P));
+	P.what = "database";
+	P.ready = ready;
+	P.ready_arg = ready_arg;
+	return pool_start(&P, base, conninfo, size, max_queue, timeout_s);
+}
+
+int db_replica_start(struct event_base *base, const char *conninfo, int size, int max_queue,
+		     int timeout_s)
+{
+	if (!resolved)
+		fatalx("the replica's pool started before the primary's columns were known");
+	memset(&R, 0, sizeof(R));
+	R.what = "replica";
+	R.fallback = &P;
+	return pool_start(&R, base, conninfo, size, max_queue, timeout_s);
+}
+
+static void pool_stop(struct pool *pl)
 {
 	struct dbq *q;
 
-	P.stopping = 1;
-	for (int i = 0; i < P.size; i++) {
-		struct pconn *pc = &P.conns[i];
+	pl->stopping = 1;
+	for (int i = 0; i < pl->size; i++) {
+		struct pconn *pc = &pl->conns[i];
 
 		pc->state = PC_DOWN; /* quietly */
 		pc_fail(pc, "closing");
@@ -1216,21 +1379,28 @@ void db_pool_stop(void)
 		if (pc->ev_deadline != NULL)
 			event_free(pc->ev_deadline);
 	}
-	while ((q = TAILQ_FIRST(&P.queue)) != NULL) {
-		TAILQ_REMOVE(&P.queue, q, link);
-		P.queued--;
+	while ((q = TAILQ_FIRST(&pl->queue)) != NULL) {
+		TAILQ_REMOVE(&pl->queue, q, link);
+		pl->queued--;
 		fail_query(q, RIGBOOK__ERROR_CODE__UNAVAILABLE, "server_draining",
 			   "rigbookd is shutting down");
 	}
-	if (P.kick != NULL)
-		event_free(P.kick);
-	free(P.conns);
-	free(P.conninfo);
-	for (int i = 0; i < P.nkeys; i++) {
-		free(P.keys[i]);
-		free(P.vals[i]);
+	if (pl->kick != NULL)
+		event_free(pl->kick);
+	free(pl->conns);
+	free(pl->conninfo);
+	for (int i = 0; i < pl->nkeys; i++) {
+		free(pl->keys[i]);
+		free(pl->vals[i]);
 	}
-	if (P.dns != NULL)
-		evdns_base_free(P.dns, 0);
-	memset(&P, 0, sizeof(P));
+	if (pl->dns != NULL)
+		evdns_base_free(pl->dns, 0);
+	memset(pl, 0, sizeof(*pl));
+}
+
+void db_pool_stop(void)
+{
+	P.stopping = 1; /* the replica hands nothing over now */
+	pool_stop(&R);
+	pool_stop(&P);
 }

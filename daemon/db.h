@@ -67,6 +67,15 @@ int db_pool_start(struct event_base *base, const char *conninfo, int size, int m
 		  int timeout_s, db_ready_cb ready, void *ready_arg) __attribute__((warn_unused_result));
 
 /*
+ * The pool of a hot standby (read_database_url): the same statements,
+ * prepared and described on each connection, which must agree with the
+ * primary's columns (so start it once the primary's pool is ready); its
+ * connections reconnect with backoff as the primary's do.
+ */
+int db_replica_start(struct event_base *base, const char *conninfo, int size, int max_queue,
+		     int timeout_s) __attribute__((warn_unused_result));
+
+/*
  * Queue a prepared statement.  Parameters are copied; NULL means SQL NULL.
  * Returns 0 when queued (cb will run later, never from inside this call), or
  * a wire error code when the query cannot be queued now: UNAVAILABLE (no
@@ -74,6 +83,21 @@ int db_pool_start(struct event_base *base, const char *conninfo, int size, int m
  */
 int db_query(enum stmt_id stmt, const char *const *params, int nparams, db_cb cb, void *arg)
 	__attribute__((warn_unused_result));
+
+/*
+ * A read that may lag (the dispatch table's replica rows): on the replica
+ * when on_replica (replica.c decides), else, or when the replica cannot take
+ * it, on the primary.  A replica that fails to answer it (its connection
+ * lost, a timeout, a conflict with recovery: anything but a result or a
+ * refusal of the request's data) hands it to the primary, so no read fails
+ * because the replica did.  Returns as db_query.
+ */
+int db_query_read(int on_replica, enum stmt_id stmt, const char *const *params, int nparams,
+		  db_cb cb, void *arg) __attribute__((warn_unused_result));
+
+/* A question for the replica itself (its replay position): never the primary's. */
+int db_replica_query(enum stmt_id stmt, const char *const *params, int nparams, db_cb cb,
+		     void *arg) __attribute__((warn_unused_result));
 
 /*
  * Reading a result: col is a key of sql.h (what the column means), not a
@@ -103,8 +127,12 @@ void db_database_back(void);
  */
 int db_host_addresses(const char **hosts, const char **addrs);
 
-/* Connections ready or busy, for logs and health. */
+/* Connections ready or busy, for logs and health: the primary's, the replica's. */
 int db_pool_live(void);
+int db_replica_live(void);
+
+/* Reads (db_query_read) answered by the primary and by the replica. */
+void db_reads(uint64_t *primary, uint64_t *replica);
 
 /* Close every connection; queued queries get UNAVAILABLE. */
 void db_pool_stop(void);

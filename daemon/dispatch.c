@@ -6,6 +6,7 @@
 
 #include "log.h"
 #include "metrics.h"
+#include "replica.h"
 #include "rigbook/names.h"
 #include "rigbook/rbtime.h"
 #include "rigbook/wirecheck.h"
@@ -14,18 +15,25 @@
 /*
  * Every request type, the roles that may send it, and its handler.  A type
  * missing here is refused; a role missing from an entry is refused here, in
- * this one place, before any handler runs.
+ * this one place, before any handler runs.  REPLICA marks the reads that may
+ * lag: their queries go to the replica when replica.c allows; every other
+ * request (it books, decides, signs in, checks a rule, or reads what must be
+ * current) runs on the primary and fences its member's reads there.
  */
+#define REPLICA 1
 static const struct dispatch_entry table[] = {
 	{ RIGBOOK__REQUEST__BODY_HELLO, "hello", 0, 0, svc_hello },
 	{ RIGBOOK__REQUEST__BODY_PING, "ping", R_ANY, 0, svc_ping },
-	{ RIGBOOK__REQUEST__BODY_LIST_RESOURCES, "list_resources", R_ANY, 0, svc_list_resources },
-	{ RIGBOOK__REQUEST__BODY_AVAILABILITY, "availability", R_ANY, 0, svc_availability },
+	{ RIGBOOK__REQUEST__BODY_LIST_RESOURCES, "list_resources", R_ANY, 0, svc_list_resources,
+	  REPLICA },
+	{ RIGBOOK__REQUEST__BODY_AVAILABILITY, "availability", R_ANY, 0, svc_availability,
+	  REPLICA },
 	{ RIGBOOK__REQUEST__BODY_GET_RESOURCE, "get_resource", R_ANY, 0, svc_get_resource },
-	{ RIGBOOK__REQUEST__BODY_SLOTS, "slots", R_ANY, 0, svc_slots },
-	{ RIGBOOK__REQUEST__BODY_FIND, "find", R_ANY, 0, svc_find },
+	{ RIGBOOK__REQUEST__BODY_SLOTS, "slots", R_ANY, 0, svc_slots, REPLICA },
+	{ RIGBOOK__REQUEST__BODY_FIND, "find", R_ANY, 0, svc_find, REPLICA },
 	{ RIGBOOK__REQUEST__BODY_BOOK, "book", R_ANY, 1, svc_book },
-	{ RIGBOOK__REQUEST__BODY_LIST_BOOKINGS, "list_bookings", R_ANY, 0, svc_list_bookings },
+	{ RIGBOOK__REQUEST__BODY_LIST_BOOKINGS, "list_bookings", R_ANY, 0, svc_list_bookings,
+	  REPLICA },
 	{ RIGBOOK__REQUEST__BODY_CANCEL_BOOKING, "cancel_booking", R_ANY, 1, svc_cancel_booking },
 	{ RIGBOOK__REQUEST__BODY_ACCEPT_TERMS, "accept_terms", R_ANY, 0, svc_accept_terms },
 	/* changes to a resource: staff; which resource is checked where it changes */
@@ -39,20 +47,22 @@ static const struct dispatch_entry table[] = {
 	{ RIGBOOK__REQUEST__BODY_SET_UNITS, "set_units", R_STAFF, 0, svc_set_units },
 	{ RIGBOOK__REQUEST__BODY_SET_REQUIRES, "set_requires", R_STAFF, 0, svc_set_requires },
 	{ RIGBOOK__REQUEST__BODY_SET_TERMS, "set_terms", R_STAFF, 0, svc_set_terms },
-	{ RIGBOOK__REQUEST__BODY_LIST_APPROVALS, "list_approvals", R_STAFF, 0, svc_list_approvals },
+	{ RIGBOOK__REQUEST__BODY_LIST_APPROVALS, "list_approvals", R_STAFF, 0, svc_list_approvals,
+	  REPLICA },
 	{ RIGBOOK__REQUEST__BODY_DECIDE, "decide", R_STAFF, 0, svc_decide },
 	{ RIGBOOK__REQUEST__BODY_MOVE_BOOKING, "move_booking", R_ANY, 1, svc_move_booking },
 	{ RIGBOOK__REQUEST__BODY_HAND_OVER, "hand_over", R_ANY, 0, svc_hand_over },
 	{ RIGBOOK__REQUEST__BODY_GET_BOOKING, "get_booking", R_ANY, 0, svc_get_booking },
 	/* the waitlist: anyone queues for themselves; staff also read and thin a resource's queue */
 	{ RIGBOOK__REQUEST__BODY_WAIT, "wait", R_ANY, 1, svc_wait },
-	{ RIGBOOK__REQUEST__BODY_LIST_WAITLIST, "list_waitlist", R_ANY, 0, svc_list_waitlist },
+	{ RIGBOOK__REQUEST__BODY_LIST_WAITLIST, "list_waitlist", R_ANY, 0, svc_list_waitlist,
+	  REPLICA },
 	{ RIGBOOK__REQUEST__BODY_UNWAIT, "unwait", R_ANY, 0, svc_unwait },
 	/* using the equipment: whose booking, which resource is checked in SQL */
 	{ RIGBOOK__REQUEST__BODY_QUALIFY, "qualify", R_STAFF, 0, svc_qualify },
 	{ RIGBOOK__REQUEST__BODY_UNQUALIFY, "unqualify", R_STAFF, 0, svc_unqualify },
 	{ RIGBOOK__REQUEST__BODY_LIST_QUALIFICATIONS, "list_qualifications", R_ANY, 0,
-	  svc_list_qualifications },
+	  svc_list_qualifications, REPLICA },
 	{ RIGBOOK__REQUEST__BODY_CHECK_IN, "check_in", R_ANY, 0, svc_check_in },
 	{ RIGBOOK__REQUEST__BODY_CHECK_OUT, "check_out", R_ANY, 0, svc_check_out },
 	{ RIGBOOK__REQUEST__BODY_MARK_NO_SHOW, "mark_no_show", R_STAFF, 0, svc_mark_no_show },
@@ -65,43 +75,48 @@ static const struct dispatch_entry table[] = {
 	{ RIGBOOK__REQUEST__BODY_UNWATCH, "unwatch", R_ANY, 0, svc_unwatch },
 	/* people: operators and admins add and change; who sees and acts on whom is checked in SQL */
 	{ RIGBOOK__REQUEST__BODY_PUT_STARTUP, "put_startup", R_PEOPLE, 0, svc_put_startup },
-	{ RIGBOOK__REQUEST__BODY_LIST_STARTUPS, "list_startups", R_ANY, 0, svc_list_startups },
+	{ RIGBOOK__REQUEST__BODY_LIST_STARTUPS, "list_startups", R_ANY, 0, svc_list_startups,
+	  REPLICA },
 	{ RIGBOOK__REQUEST__BODY_GET_STARTUP, "get_startup", R_ANY, 0, svc_get_startup },
 	{ RIGBOOK__REQUEST__BODY_ADD_MEMBER, "add_member", R_PEOPLE, 0, svc_add_member },
-	{ RIGBOOK__REQUEST__BODY_LIST_MEMBERS, "list_members", R_ANY, 0, svc_list_members },
+	{ RIGBOOK__REQUEST__BODY_LIST_MEMBERS, "list_members", R_ANY, 0, svc_list_members,
+	  REPLICA },
 	{ RIGBOOK__REQUEST__BODY_DISABLE_MEMBER, "disable_member", R_PEOPLE, 0, svc_disable_member },
 	/* tokens: anyone their own; operators their space's members'; admins all */
 	{ RIGBOOK__REQUEST__BODY_ISSUE_TOKEN, "issue_token", R_ANY, 0, svc_issue_token },
-	{ RIGBOOK__REQUEST__BODY_LIST_TOKENS, "list_tokens", R_ANY, 0, svc_list_tokens },
+	{ RIGBOOK__REQUEST__BODY_LIST_TOKENS, "list_tokens", R_ANY, 0, svc_list_tokens, REPLICA },
 	{ RIGBOOK__REQUEST__BODY_REVOKE_TOKEN, "revoke_token", R_ANY, 0, svc_revoke_token },
 	/* client certificates: as tokens (anyone their own; operators their space's members'; admins all) */
 	{ RIGBOOK__REQUEST__BODY_ADD_CLIENT_CERT, "add_client_cert", R_ANY, 0, svc_add_client_cert },
 	{ RIGBOOK__REQUEST__BODY_LIST_CLIENT_CERTS, "list_client_certs", R_ANY, 0,
-	  svc_list_client_certs },
+	  svc_list_client_certs, REPLICA },
 	{ RIGBOOK__REQUEST__BODY_REVOKE_CLIENT_CERT, "revoke_client_cert", R_ANY, 0,
 	  svc_revoke_client_cert },
 	/* billing: prices and invoicing by operators of the space; which space, and who reads
 	 * which startup's money, is checked in SQL */
 	{ RIGBOOK__REQUEST__BODY_SET_RATE, "set_rate", R_OPERATOR | R_ADMIN, 0, svc_set_rate },
-	{ RIGBOOK__REQUEST__BODY_LIST_RATES, "list_rates", R_STAFF, 0, svc_list_rates },
-	{ RIGBOOK__REQUEST__BODY_LIST_CHARGES, "list_charges", R_ANY, 0, svc_list_charges },
+	{ RIGBOOK__REQUEST__BODY_LIST_RATES, "list_rates", R_STAFF, 0, svc_list_rates, REPLICA },
+	{ RIGBOOK__REQUEST__BODY_LIST_CHARGES, "list_charges", R_ANY, 0, svc_list_charges,
+	  REPLICA },
 	{ RIGBOOK__REQUEST__BODY_ADD_VOUCHER, "add_voucher", R_OPERATOR | R_ADMIN, 0, svc_add_voucher },
-	{ RIGBOOK__REQUEST__BODY_LIST_VOUCHERS, "list_vouchers", R_ANY, 0, svc_list_vouchers },
+	{ RIGBOOK__REQUEST__BODY_LIST_VOUCHERS, "list_vouchers", R_ANY, 0, svc_list_vouchers,
+	  REPLICA },
 	{ RIGBOOK__REQUEST__BODY_GET_VOUCHER, "get_voucher", R_ANY, 0, svc_get_voucher },
 	{ RIGBOOK__REQUEST__BODY_VOUCHER_STATEMENT, "voucher_statement", R_OPERATOR | R_ADMIN, 0,
 	  svc_voucher_statement },
 	{ RIGBOOK__REQUEST__BODY_RUN_INVOICES, "run_invoices", R_OPERATOR | R_ADMIN, 0,
 	  svc_run_invoices },
-	{ RIGBOOK__REQUEST__BODY_LIST_INVOICES, "list_invoices", R_ANY, 0, svc_list_invoices },
+	{ RIGBOOK__REQUEST__BODY_LIST_INVOICES, "list_invoices", R_ANY, 0, svc_list_invoices,
+	  REPLICA },
 	{ RIGBOOK__REQUEST__BODY_GET_INVOICE, "get_invoice", R_ANY, 0, svc_get_invoice },
 	{ RIGBOOK__REQUEST__BODY_CREDIT_INVOICE, "credit_invoice", R_OPERATOR | R_ADMIN, 0,
 	  svc_credit_invoice },
-	{ RIGBOOK__REQUEST__BODY_SETTLEMENT, "settlement", R_STAFF, 0, svc_settlement },
+	{ RIGBOOK__REQUEST__BODY_SETTLEMENT, "settlement", R_STAFF, 0, svc_settlement, REPLICA },
 	{ RIGBOOK__REQUEST__BODY_SET_TIER, "set_tier", R_OPERATOR | R_ADMIN, 0, svc_set_tier },
 	/* the filing report: which space and which resources are checked in SQL */
-	{ RIGBOOK__REQUEST__BODY_REPORT, "report", R_STAFF, 0, svc_report },
+	{ RIGBOOK__REQUEST__BODY_REPORT, "report", R_STAFF, 0, svc_report, REPLICA },
 	/* the audit log: which entries each staff role reads is decided in SQL */
-	{ RIGBOOK__REQUEST__BODY_LIST_AUDIT, "list_audit", R_STAFF, 0, svc_list_audit },
+	{ RIGBOOK__REQUEST__BODY_LIST_AUDIT, "list_audit", R_STAFF, 0, svc_list_audit, REPLICA },
 	/* calendar feeds: anyone their own (their startup's: members of one) */
 	{ RIGBOOK__REQUEST__BODY_FEED, "feed", R_ANY, 0, svc_feed },
 };
@@ -345,6 +360,8 @@ int dispatch_request(uint32_t slot, uint32_t gen, const char *peer, const struct
 	r->id = msg->id;
 	r->type = e->name;
 	r->t0 = metrics_now_usec();
+	r->replica = e->replica;
+	r->fence = !e->replica && e->roles != 0;
 	if (sess != NULL)
 		r->sess = *sess;
 	snprintf(r->peer, sizeof(r->peer), "%s", peer);
@@ -358,9 +375,12 @@ int dispatch_request(uint32_t slot, uint32_t gen, const char *peer, const struct
 void req_reply(struct req *r, Rigbook__Response *resp)
 {
 	const Rigbook__Error *e = resp->body_case == RIGBOOK__RESPONSE__BODY_ERROR ? resp->error : NULL;
+	uint64_t now = metrics_now_usec();
 
 	metrics_answer(r->type, e != NULL ? (int)e->code : 0, e != NULL ? e->reason : NULL,
-		       metrics_now_usec() - r->t0);
+		       now - r->t0);
+	if (r->fence)
+		replica_wrote(r->sess.member_id, now);
 	resp->id = r->id;
 	conn_send(r->slot, r->gen, resp);
 	free(r);
@@ -369,9 +389,12 @@ void req_reply(struct req *r, Rigbook__Response *resp)
 void req_error(struct req *r, int code, const char *reason, const char *message,
 	       const char *field, ...)
 {
+	uint64_t now = metrics_now_usec();
 	va_list ap;
 
-	metrics_answer(r->type, code, reason, metrics_now_usec() - r->t0);
+	metrics_answer(r->type, code, reason, now - r->t0);
+	if (r->fence)
+		replica_wrote(r->sess.member_id, now);
 	va_start(ap, field);
 	send_error_v(r->slot, r->gen, r->id, code, reason, message, field, ap);
 	va_end(ap);
@@ -442,7 +465,9 @@ void req_query_refused(struct req *r, int code)
 void req_query(struct req *r, enum stmt_id stmt, const char *const *params, int nparams,
 	       db_cb cb)
 {
-	int code = db_query(stmt, params, nparams, cb, r);
+	int code = r->replica ? db_query_read(replica_read_ok(r->sess.member_id), stmt, params,
+					      nparams, cb, r)
+			      : db_query(stmt, params, nparams, cb, r);
 
 	if (code != 0)
 		req_query_refused(r, code);

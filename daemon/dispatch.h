@@ -40,6 +40,8 @@ struct req {
 	uint64_t aux;     /* a handler's own number, kept until the answer (a page size) */
 	const char *type; /* the dispatch table's name of the request, for metrics */
 	uint64_t t0;      /* when it arrived (metrics_now_usec) */
+	int replica;      /* its queries may go to the replica */
+	int fence;        /* its answer fences its member's reads on the primary (replica.h) */
 };
 
 typedef void (*handler_fn)(struct req *r, const Rigbook__Request *msg);
@@ -50,6 +52,7 @@ struct dispatch_entry {
 	unsigned roles;  /* who may send it; 0: only before authentication */
 	int mutation;    /* takes an idempotency key */
 	handler_fn fn;
+	int replica;     /* a read that may lag: may be answered by the replica (replica.h) */
 };
 
 /*
@@ -91,7 +94,10 @@ void req_db_error(struct req *r, const struct db_error *e);
  * database is down; RESOURCE_EXHAUSTED: its queue is full) and free r.
  */
 void req_query_refused(struct req *r, int code);
-/* Queue a statement for r; on failure answers r with the error. */
+/*
+ * Queue a statement for r; on failure answers r with the error.  A request
+ * of a REPLICA row reads from the replica when replica_read_ok() says so.
+ */
 void req_query(struct req *r, enum stmt_id stmt, const char *const *params, int nparams,
 	       db_cb cb);
 

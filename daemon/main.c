@@ -20,6 +20,7 @@
 #include "migrate.h"
 #include "notify.h"
 #include "pgembed.h"
+#include "replica.h"
 #include "rigbook/names.h"
 #include "session.h"
 #include "sweep.h"
@@ -133,6 +134,13 @@ static void pool_ready_cb(void *arg, const char *refusal)
 {
 	if (refusal != NULL) {
 		log_errorx("%s", refusal);
+		M.status = 1;
+		event_base_loopexit(M.base, NULL);
+		return;
+	}
+	/* the replica's statements must describe as the primary's did */
+	if (replica_start(M.base, &M.cfg) != 0) {
+		log_errorx("cannot start the replica's pool (read_database_url)");
 		M.status = 1;
 		event_base_loopexit(M.base, NULL);
 		return;
@@ -357,6 +365,7 @@ int main(int argc, char **argv)
 	conn_module_free();
 	events_stop();
 	session_stop();
+	replica_stop();
 	db_pool_stop();
 	sweep_free();
 	notify_stop();

@@ -15,6 +15,7 @@
 #include "events.h"
 #include "httpd.h"
 #include "log.h"
+#include "replica.h"
 #include "rigbook/names.h"
 #include "sql.h"
 
@@ -233,8 +234,9 @@ static void named_counts(struct evbuffer *b, const char *metric, const char *lab
 
 static void render(struct evbuffer *b)
 {
-	int live = 0, logical = 0;
-	double lag = 0, quiet = 0;
+	int live = 0, logical = 0, configured = 0, replica_up = 0, in_use = 0;
+	double lag = 0, quiet = 0, replica_lag = -1;
+	uint64_t reads_primary = 0, reads_replica = 0;
 
 	help(b, "rigbook_requests_total", "counter", "Requests answered, by type and outcome code.");
 	for (int i = 0; i < M.ntypes; i++)
@@ -295,6 +297,29 @@ static void render(struct evbuffer *b)
 	help(b, "rigbook_db_up", "gauge", "1 when the last health query answered in time.");
 	evbuffer_add_printf(b, "rigbook_db_up %d\n",
 			    M.probe_ok_at != 0 && metrics_now_usec() - M.probe_ok_at < HEALTHY_WITHIN_USEC);
+
+	db_reads(&reads_primary, &reads_replica);
+	help(b, "rigbook_db_reads_total", "counter",
+	     "Queries of the reads that may lag, by the server that answered them.");
+	evbuffer_add_printf(b, "rigbook_db_reads_total{server=\"primary\"} %llu\n",
+			    (unsigned long long)reads_primary);
+	evbuffer_add_printf(b, "rigbook_db_reads_total{server=\"replica\"} %llu\n",
+			    (unsigned long long)reads_replica);
+	replica_status(&configured, &replica_up, &in_use, &replica_lag);
+	if (configured) {
+		help(b, "rigbook_replica_up", "gauge",
+		     "1 when the replica (read_database_url) is connected and answers as a standby.");
+		evbuffer_add_printf(b, "rigbook_replica_up %d\n", replica_up);
+		help(b, "rigbook_replica_in_use", "gauge",
+		     "1 when reads that may lag go to the replica: it is up and within max_replica_lag.");
+		evbuffer_add_printf(b, "rigbook_replica_in_use %d\n", in_use);
+		help(b, "rigbook_replica_lag_seconds", "gauge",
+		     "How far the replica was behind the primary when last asked; NaN: not known.");
+		if (replica_lag >= 0)
+			evbuffer_add_printf(b, "rigbook_replica_lag_seconds %.3f\n", replica_lag);
+		else
+			evbuffer_add_printf(b, "rigbook_replica_lag_seconds NaN\n");
+	}
 
 	events_status(&live, &logical, &lag, &quiet);
 	help(b, "rigbook_events_up", "gauge", "1 when the events connection streams, by transport.");

@@ -823,6 +823,33 @@ const struct stmt_def stmt_defs[STMT__COUNT] = {
 		1,
 		RESULT(COL(CE_CERT_ID, "cert_id", INT64)),
 	},
+	/*
+	 * replica.c, on the primary: the end of the WAL it has flushed (all a
+	 * standby can have: every commit, with synchronous_commit on), and of
+	 * the WAL it has inserted (every commit answered so far, even with
+	 * synchronous_commit off, and what open transactions wrote).  The
+	 * insert position of an idle server sits past the header of a page
+	 * nothing is on yet (24 bytes, 40 on a segment's first page), where a
+	 * standby that replayed everything stops at the page's start.
+	 */
+	[STMT_WAL_END] = {
+		"wal_end",
+		"SELECT pg_current_wal_flush_lsn()::text AS lsn,"
+		" (CASE WHEN o % s = 40 THEN l - 40 WHEN o % b = 24 THEN l - 24 ELSE l END)::text"
+		" AS inserted FROM (SELECT l, l - '0/0'::pg_lsn AS o,"
+		" current_setting('wal_block_size')::numeric AS b,"
+		" pg_size_bytes(current_setting('wal_segment_size'))::numeric AS s"
+		" FROM pg_current_wal_insert_lsn() l) w",
+		0,
+		RESULT(COL(WAL_LSN, "lsn", TEXT), COL(WAL_INSERTED, "inserted", TEXT)),
+	},
+	/* replica.c, on the replica: how far it has replayed; NULL when it is not a standby */
+	[STMT_REPLAY_LSN] = {
+		"replay_lsn",
+		"SELECT pg_last_wal_replay_lsn()::text AS lsn",
+		0,
+		RESULT(COL(WAL_LSN, "lsn", TEXT)),
+	},
 };
 
 /* ---------------------------------------------------------------- the contract */

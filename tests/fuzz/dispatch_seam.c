@@ -16,6 +16,7 @@
 #include "db.h"
 #include "dispatch.h"
 #include "events.h"
+#include "replica.h"
 #include "rigbook/names.h"
 #include "tls.h"
 
@@ -143,6 +144,26 @@ int db_query(enum stmt_id stmt, const char *const *params, int nparams, db_cb cb
 	S.q[S.nq].mode = mode;
 	S.nq++;
 	return 0;
+}
+
+int db_query_read(int on_replica, enum stmt_id stmt, const char *const *params, int nparams,
+		  db_cb cb, void *arg)
+{
+	(void)on_replica;
+	return db_query(stmt, params, nparams, cb, arg);
+}
+
+/* replica.c: no replica */
+int replica_read_ok(uint64_t member_id)
+{
+	(void)member_id;
+	return 0;
+}
+
+void replica_wrote(uint64_t member_id, uint64_t at)
+{
+	(void)member_id;
+	(void)at;
 }
 
 int db_ntuples(const struct db_result *res)

@@ -9,6 +9,10 @@
  *       signs in and prints "OK", or the refusal: "CODE reason | message".
  *   rb-access ... call TOKEN REQUEST [FILL...]
  *       one request; prints "CODE reason | message | args | conflict_booking_id".
+ *   rb-access ... calls TOKEN REQUEST... -- [FILL...]
+ *       the requests in turn on one connection; prints "REQUEST" and the
+ *       answer as call does, an OK followed by " n=N", the length of its
+ *       first list (bookings, busy times ...) when it has one.
  *   rb-access ... matrix NAMES_FILE LABEL=TOKEN... -- [FILL...]
  *       each request named in NAMES_FILE (one a line), sent by each
  *       LABEL's token in the order given; prints "REQUEST LABEL CODE" a line.
@@ -55,7 +59,7 @@ static void on_usr1(int sig)
 static void usage(void)
 {
 	fprintf(stderr, "usage: rb-access --server H:P --ca FILE [--timeout S] "
-			"hello TOKEN | call TOKEN REQUEST [FILL...] | "
+			"hello TOKEN | call TOKEN REQUEST [FILL...] | calls TOKEN REQUEST... -- [FILL...] | "
 			"matrix NAMES LABEL=TOKEN... -- [FILL...] | hold [watch:]TOKEN...\n");
 	exit(2);
 }
@@ -214,6 +218,30 @@ static int build(struct arena *a, Rigbook__Request *req, const char *name, const
  * Send `name` on *c (reconnecting with token when it broke) and return the
  * answer's code (0: not an Error), writing the Error's details to line.
  */
+/* The length of the first repeated field of resp's body, or -1 when it has none. */
+static long list_len(const Rigbook__Response *resp)
+{
+	const ProtobufCFieldDescriptor *fd =
+		protobuf_c_message_descriptor_get_field(&rigbook__response__descriptor,
+							(unsigned)resp->body_case);
+	const ProtobufCMessage *m;
+
+	if (fd == NULL || fd->type != PROTOBUF_C_TYPE_MESSAGE)
+		return -1;
+	m = *(ProtobufCMessage *const *)((const char *)resp + fd->offset);
+	if (m == NULL)
+		return -1;
+	for (unsigned i = 0; i < m->descriptor->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &m->descriptor->fields[i];
+
+		if (f->label == PROTOBUF_C_LABEL_REPEATED)
+			return (long)*(const size_t *)((const char *)m + f->quantifier_offset);
+	}
+	return -1;
+}
+
+static long last_list_len = -1; /* of the last answer ask() had */
+
 static int ask(struct rbc_conn **c, const char *token, const char *name, const struct fill *f,
 	       char *line, size_t n)
 {
@@ -254,8 +282,10 @@ static int ask(struct rbc_conn **c, const char *token, const char *name, const s
 		if (k < n)
 			snprintf(line + k, n - k, " | %llu",
 				 (unsigned long long)e->conflict_booking_id);
+		last_list_len = -1;
 	} else {
 		snprintf(line, n, "OK");
+		last_list_len = list_len(resp);
 	}
 	rigbook__response__free_unpacked(resp, NULL);
 	return code;
@@ -303,6 +333,26 @@ static int do_call(const char *token, const char *name, const struct fill *f)
 	if (c != NULL)
 		rbc_close(c);
 	printf("%s\n", line);
+	return code < 0 ? 1 : 0;
+}
+
+static int do_calls(const char *token, int nreq, char **reqs, const struct fill *f)
+{
+	struct rbc_conn *c = NULL;
+	char line[2048];
+	int code = 0;
+
+	for (int i = 0; i < nreq; i++) {
+		code = ask(&c, token, reqs[i], f, line, sizeof(line));
+		if (code == 0 && last_list_len >= 0)
+			printf("%s %s n=%ld\n", reqs[i], line, last_list_len);
+		else
+			printf("%s %s\n", reqs[i], line);
+		if (code < 0)
+			break;
+	}
+	if (c != NULL)
+		rbc_close(c);
 	return code < 0 ? 1 : 0;
 }
 
@@ -472,6 +522,15 @@ int main(int argc, char **argv)
 			usage();
 		parse_fill(&f, argc - 3, argv + 3);
 		return do_call(argv[1], argv[2], &f);
+	}
+	if (!strcmp(argv[0], "calls")) {
+		int k = 2;
+
+		while (k < argc && strcmp(argv[k], "--") != 0)
+			k++;
+		if (k < argc)
+			parse_fill(&f, argc - k - 1, argv + k + 1);
+		return do_calls(argv[1], k - 2, argv + 2, &f);
 	}
 	if (!strcmp(argv[0], "matrix")) {
 		int k = 2;
