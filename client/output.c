@@ -1,11 +1,13 @@
 #include "output.h"
 
-#include "rigbook/utf8.h"
-#include "i18n.h"
-
 #include <inttypes.h>
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
+
+#include "rigbook/utf8.h"
+#include "i18n.h"
 
 /* ------------------------------------------------------------ text */
 
@@ -14,63 +16,38 @@ size_t out_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 	return rb_utf8_decode(s, n, cp);
 }
 
-struct range {
-	uint32_t lo, hi;
-};
-
-static int in_ranges(uint32_t cp, const struct range *r, size_t n)
+/*
+ * How many columns a terminal gives a character: the C library's wcwidth(),
+ * asked in a UTF-8 locale of its own (C.UTF-8) whatever the reader's
+ * LC_CTYPE, so that a client run under LANG=C still lines up Chinese text.
+ * Characters it calls unprintable (-1) take one column, as the '?' that
+ * out_clean writes for them does.
+ */
+static locale_t utf8_locale(void)
 {
-	size_t lo = 0, hi = n;
+	static locale_t loc;
+	static int tried;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (cp < r[mid].lo)
-			hi = mid;
-		else if (cp > r[mid].hi)
-			lo = mid + 1;
-		else
-			return 1;
+	if (!tried) {
+		tried = 1;
+		loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
 	}
-	return 0;
+	return loc;
 }
-
-/* Combining marks and zero-width characters (sorted). */
-static const struct range zero_width[] = {
-	{ 0x0300, 0x036f }, { 0x0483, 0x0489 }, { 0x0591, 0x05bd }, { 0x0610, 0x061a },
-	{ 0x064b, 0x065f }, { 0x0e31, 0x0e31 }, { 0x0e34, 0x0e3a }, { 0x0e47, 0x0e4e },
-	{ 0x1ab0, 0x1aff }, { 0x1dc0, 0x1dff }, { 0x200b, 0x200f }, { 0x20d0, 0x20ff },
-	{ 0x302a, 0x302f }, { 0x3099, 0x309a }, { 0xfe00, 0xfe0f }, { 0xfe20, 0xfe2f },
-	{ 0xfeff, 0xfeff }, { 0xe0100, 0xe01ef },
-};
-
-/* East Asian Wide and Fullwidth (sorted). */
-static const struct range wide[] = {
-	{ 0x1100, 0x115f },   { 0x231a, 0x231b },   { 0x2329, 0x232a },   { 0x23e9, 0x23ec },
-	{ 0x23f0, 0x23f0 },   { 0x23f3, 0x23f3 },   { 0x25fd, 0x25fe },   { 0x2614, 0x2615 },
-	{ 0x2648, 0x2653 },   { 0x267f, 0x267f },   { 0x2693, 0x2693 },   { 0x26a1, 0x26a1 },
-	{ 0x26aa, 0x26ab },   { 0x26bd, 0x26be },   { 0x26c4, 0x26c5 },   { 0x26ce, 0x26ce },
-	{ 0x26d4, 0x26d4 },   { 0x26ea, 0x26ea },   { 0x26f2, 0x26f3 },   { 0x26f5, 0x26f5 },
-	{ 0x26fa, 0x26fa },   { 0x26fd, 0x26fd },   { 0x2705, 0x2705 },   { 0x270a, 0x270b },
-	{ 0x2728, 0x2728 },   { 0x274c, 0x274c },   { 0x274e, 0x274e },   { 0x2753, 0x2755 },
-	{ 0x2757, 0x2757 },   { 0x2795, 0x2797 },   { 0x27b0, 0x27b0 },   { 0x27bf, 0x27bf },
-	{ 0x2b1b, 0x2b1c },   { 0x2b50, 0x2b50 },   { 0x2b55, 0x2b55 },   { 0x2e80, 0x3029 },
-	{ 0x3030, 0x303e },   { 0x3041, 0x3098 },   { 0x309b, 0x33ff },   { 0x3400, 0x4dbf },
-	{ 0x4e00, 0x9fff },   { 0xa000, 0xa4cf },   { 0xa960, 0xa97f },   { 0xac00, 0xd7a3 },
-	{ 0xf900, 0xfaff },   { 0xfe10, 0xfe19 },   { 0xfe30, 0xfe6f },   { 0xff00, 0xff60 },
-	{ 0xffe0, 0xffe6 },   { 0x16fe0, 0x16fe4 }, { 0x17000, 0x18aff }, { 0x1b000, 0x1b2ff },
-	{ 0x1f004, 0x1f004 }, { 0x1f0cf, 0x1f0cf }, { 0x1f18e, 0x1f18e }, { 0x1f191, 0x1f19a },
-	{ 0x1f200, 0x1f251 }, { 0x1f300, 0x1f64f }, { 0x1f680, 0x1f6ff }, { 0x1f900, 0x1f9ff },
-	{ 0x20000, 0x2fffd }, { 0x30000, 0x3fffd },
-};
 
 int out_char_width(uint32_t cp)
 {
-	if (in_ranges(cp, zero_width, sizeof(zero_width) / sizeof(zero_width[0])))
-		return 0;
-	if (in_ranges(cp, wide, sizeof(wide) / sizeof(wide[0])))
-		return 2;
-	return 1;
+	locale_t loc = utf8_locale(), old;
+	int w;
+
+	if (cp < 0x7f)
+		return 1;
+	if (loc == (locale_t)0)
+		return 1;
+	old = uselocale(loc);
+	w = wcwidth((wchar_t)cp);
+	uselocale(old);
+	return w < 0 ? 1 : w;
 }
 
 /*

@@ -3,6 +3,7 @@
  * parsing, the JSON escaper, terminal cleaning and widths, tables, and the
  * configuration file.
  */
+#include <locale.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -520,6 +521,8 @@ static void test_clean(void **state)
 
 static void test_width(void **state)
 {
+	/* wcwidth in a UTF-8 locale of the client's own, whatever LC_CTYPE says */
+	setlocale(LC_CTYPE, "C");
 	assert_int_equal(out_width("abc"), 3);
 	assert_int_equal(out_width("测试"), 4);
 	assert_int_equal(out_width("Müller"), 6);
@@ -527,6 +530,9 @@ static void test_width(void **state)
 	assert_int_equal(out_width("ＡＢ"), 4);      /* fullwidth */
 	assert_int_equal(out_width("한국"), 4);
 	assert_int_equal(out_width(""), 0);
+	assert_int_equal(out_width("（已确认）。"), 12); /* fullwidth punctuation */
+	assert_int_equal(out_width("a\xe2\x80\x8b" "b"), 2);  /* zero-width space */
+	assert_int_equal(out_width("\xf0\x9f\x98\x80"), 2);  /* an emoji */
 }
 
 static void test_table(void **state)
