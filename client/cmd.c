@@ -1078,8 +1078,15 @@ const size_t cmd_booking_ncols = RND_NCOLS(cmd_booking_cols);
 
 void cmd_json_booking(struct out_json *j, const Rigbook__Booking *b)
 {
+	out_json_begin_object(j);
+	cmd_json_booking_fields(j, b);
+	out_json_end_object(j);
+}
+
+void cmd_json_booking_fields(struct out_json *j, const Rigbook__Booking *b)
+{
 	struct rnd r;
 
 	rnd_init(&r, RND_JSON, j->f, cmd_booking_cols, cmd_booking_ncols, NULL);
-	rnd_json_object(&r, j, b);
+	rnd_json_fields(&r, j, b);
 }

@@ -237,6 +237,8 @@ void cmd_print_booking_line(FILE *f, const char *verb, const Rigbook__Booking *b
 int cmd_booking_id(const char *s, uint64_t *out);
 /* A booking as a JSON object. */
 void cmd_json_booking(struct out_json *j, const Rigbook__Booking *b);
+/* A booking's keys and values into an object the caller has begun: to add keys of its own. */
+void cmd_json_booking_fields(struct out_json *j, const Rigbook__Booking *b);
 
 /*
  * A booking's columns: all of them in JSON; in a table the view

@@ -320,11 +320,9 @@ static int cmd_book_exec(struct cmd_ctx *ctx, const struct cmd_args *args)
 	}
 	if (ctx->json) {
 		out_json_init(&j, stdout);
+		/* the booking as every command shows one, with the answer's own keys */
 		out_json_begin_object(&j);
-		out_json_kv_uint(&j, "id", b->id);
-		out_json_kv_uint(&j, "unit", b->unit);
-		out_json_kv_string(&j, "state", rb_state_name(b->state));
-		out_json_kv_string(&j, "override_reason", b->override_reason);
+		cmd_json_booking_fields(&j, b);
 		out_json_kv_bool(&j, "replayed", resp->book->replayed);
 		out_json_key(&j, "companions");
 		out_json_begin_array(&j);

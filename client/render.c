@@ -241,15 +241,20 @@ static void json_value(const struct rnd *r, struct out_json *j, const struct rnd
 	}
 }
 
-void rnd_json_object(const struct rnd *r, struct out_json *j, const void *row)
+void rnd_json_fields(const struct rnd *r, struct out_json *j, const void *row)
 {
 	struct rnd jr = *r;
 
 	jr.fmt = RND_JSON;
-	out_json_begin_object(j);
 	for (size_t i = 0; i < r->ncols; i++)
 		if (shown(&jr, &r->cols[i]))
 			json_value(&jr, j, &r->cols[i], row);
+}
+
+void rnd_json_object(const struct rnd *r, struct out_json *j, const void *row)
+{
+	out_json_begin_object(j);
+	rnd_json_fields(r, j, row);
 	out_json_end_object(j);
 }
 

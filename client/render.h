@@ -141,6 +141,8 @@ int rnd_end(struct rnd *r);
  * One row as a JSON object into j (inside a document the caller writes;
  * r gives the columns, ctx and view).
  */
+/* One row's keys and values into an object the caller has begun (and ends). */
+void rnd_json_fields(const struct rnd *r, struct out_json *j, const void *row);
 void rnd_json_object(const struct rnd *r, struct out_json *j, const void *row);
 
 /* A column's cell text for fmt (RND_TABLE or RND_CSV) into v; returns it. */
