@@ -11,7 +11,19 @@
  * b (epoch seconds) in the time_zone argument, as the server words it;
  * %{name:at} an instant in the time_zone argument, to the minute, as
  * rb_at_text words it ("10:00 on 2026-12-03 (Asia/Shanghai)"), and
- * %{name:utc} one as "2026-12-03 10:00" in UTC.
+ * %{name:utc} one as "2026-12-03 10:00" in UTC; %{name:local} one as
+ * "2026-12-03 10:00" and %{name:date} its day "2026-12-03", both in the
+ * time_zone argument.  %{a,c:money} is the amount a (fen) in currency c
+ * ("¥1,234.50", "USD 12.00"); %{name:every} a number of days as a series
+ * repeats ("2 week(s)", "3 day(s)"); %{name:literal} text quoted as SQL's
+ * %L quotes it ('x', E'a\\b'); %{name:future_bookings} a count of bookings
+ * ("1 future booking", "3 future bookings"); %{name:offpeak} " outside
+ * off-peak hours" when the argument is true, nothing when false;
+ * %{state:state_text} a booking state as the server words it in a sentence
+ * ("checked in", "over") and %{state:state_words} as it words it for the
+ * check-in desk ("already checked in", "a no-show"); %{name:bookings} a
+ * list of bookings, comma-separated items of "id start end holder", as
+ * "booking 7 (10:00-12:00 on 2026-12-03 (UTC), li-na); booking 9 (...)".
  * The English is marked N_() and shown through the catalogue: a refusal is
  * in the reader's language wherever the client has its reason.
  */
@@ -24,6 +36,7 @@
 
 #include "cmd.h"
 #include "i18n.h"
+#include "rigbook/money.h"
 #include "rigbook/rbtime.h"
 
 const struct refusal_template refusal_templates[] = {
@@ -400,6 +413,127 @@ const struct refusal_template refusal_templates[] = {
 	{ "not_staff", "action", "qualify",
 	  N_("only a manager of %{institution}, an operator of its space or an admin can qualify "
 	     "members on %{resource}") },
+	/* ---- told apart by an argument (which, what, object, problem, action) */
+	{ "already_waiting", NULL, NULL,
+	  N_("you already wait for %{resource} %{start,end:window} (entry %{entry})") },
+	{ "window_free", NULL, NULL,
+	  N_("%{resource} is free %{start,end:window}: book it (rigbook book %{resource}) instead of "
+	     "waiting") },
+	{ "booking_unchanged", NULL, NULL, N_("booking %{booking} is already %{start,end:window}") },
+	{ "booking_wrong_state", "action", "cancel",
+	  N_("booking %{booking} is %{state:state_text} and can no longer be cancelled") },
+	{ "booking_wrong_state", "action", "move",
+	  N_("booking %{booking} is %{state:state_text} and can no longer be moved") },
+	{ "booking_wrong_state", "action", "hand_over",
+	  N_("booking %{booking} is %{state:state_text} and can no longer be handed over") },
+	{ "booking_wrong_state", "action", "approve",
+	  N_("booking %{booking} is %{state:state_text}, not waiting for approval; only a requested "
+	     "booking can be approved") },
+	{ "booking_wrong_state", "action", "decline",
+	  N_("booking %{booking} is %{state:state_text}, not waiting for approval; only a requested "
+	     "booking can be declined") },
+	{ "booking_wrong_state", "action", "check_in",
+	  N_("booking %{booking} is %{state:state_words} and cannot be checked in") },
+	{ "booking_wrong_state", "action", "check_out",
+	  N_("booking %{booking} is %{state:state_words} and cannot be checked out") },
+	{ "booking_wrong_state", "action", "correct_usage",
+	  N_("booking %{booking} is %{state:state_words} and has no usage to correct") },
+	{ "booking_wrong_state", "action", "mark_no_show",
+	  N_("booking %{booking} is %{state:state_words}; only a confirmed booking nobody checked in "
+	     "for can be a no-show") },
+	{ "closure_hits_bookings", NULL, NULL,
+	  N_("%{resource} has bookings in %{start,end:window}: %{held:bookings}; force the closure to "
+	     "cancel them") },
+	{ "hours_hit_bookings", "which", "hours",
+	  N_("the new opening hours would leave bookings of %{resource} outside its opening hours: "
+	     "%{held:bookings}; force it to cancel them") },
+	{ "hours_hit_bookings", "which", "weekly",
+	  N_("the weekly hours on %{date} would leave bookings of %{resource} outside its opening "
+	     "hours: %{held:bookings}; force it to cancel them") },
+	{ "hours_hit_bookings", "which", "closing",
+	  N_("closing on %{date} would leave bookings of %{resource} outside its opening hours: "
+	     "%{held:bookings}; force it to cancel them") },
+	{ "hours_hit_bookings", "which", "day_hours",
+	  N_("these hours on %{date} would leave bookings of %{resource} outside its opening hours: "
+	     "%{held:bookings}; force it to cancel them") },
+	{ "credit_exceeds_balance", NULL, NULL,
+	  N_("invoice %{invoice} has %{left_fen,currency:money} left to credit (what the startup "
+	     "pays, less earlier credit notes)") },
+	{ "date_range_reversed", "action", "record_vouchers",
+	  N_("the voucher would end (%{to}) before it begins (%{from})") },
+	{ "date_range_reversed", "action", "report",
+	  N_("the report ends (to %{to}) before it begins (from %{from})") },
+	{ "different_spaces", "which", "startup_institution",
+	  N_("startup %{startup} and institution %{institution} are in different spaces") },
+	{ "different_spaces", "which", "startup_space",
+	  N_("%{startup} is in another space than %{space}") },
+	{ "different_spaces", "which", "institution_space",
+	  N_("%{institution} is in another space than %{space}") },
+	{ "end_before_start", "what", "booking", N_("the end of a booking must be after its start") },
+	{ "end_before_start", "what", "closure", N_("the end of a closure must be after its start") },
+	{ "expiry_in_past", "what", "token", N_("a token's expiry must be in the future") },
+	{ "expiry_in_past", "what", "qualification",
+	  N_("a qualification until %{expires_at:local} (%{time_zone}) would already have ended") },
+	{ "institution_not_found", "host", "true", N_("no host institution is called %{institution}") },
+	{ "institution_not_found", NULL, NULL, N_("no institution is called %{institution}") },
+	{ "invalid_amount", "what", "voucher_cap", N_("a voucher's cap is more than 0") },
+	{ "invalid_amount", "what", "credit", N_("a credit is more than 0") },
+	{ "invalid_code", "what", "startup_code",
+	  N_("startup code %{value} is not valid: 1 to 40 lowercase letters, digits and dashes, "
+	     "starting with a letter or digit") },
+	{ "invalid_code", "what", "handle",
+	  N_("handle %{value} is not valid: 1 to 40 lowercase letters, digits and dashes, starting "
+	     "with a letter or digit") },
+	{ "invalid_code", "what", "resource_code",
+	  N_("a resource code is lowercase letters, digits and \"-\", at most 40, like rig-7") },
+	{ "invalid_credit_code", "problem", "length",
+	  N_("a unified social credit code has 18 characters; %{credit_code} has %{length}") },
+	{ "invalid_credit_code", "problem", "character",
+	  N_("character %{position} of %{credit_code} (%{character}) is not allowed: a unified social "
+	     "credit code uses the digits and the capitals A-Y without I, O, S, V and Z") },
+	{ "invalid_credit_code", "problem", "division",
+	  N_("characters 3-8 of %{credit_code} (%{division}) must be digits: they are the "
+	     "administrative division code") },
+	{ "invalid_credit_code", "problem", "check",
+	  N_("the check character of %{credit_code} is wrong: by GB 32100-2015 it must be %{want}, "
+	     "not %{got}") },
+	{ "invalid_tag", NULL, NULL,
+	  N_("tag %{tag:literal}: tags are lowercase letters, digits, \".\", \"_\" and \"-\", at most "
+	     "40") },
+	{ "invalid_time", NULL, NULL,
+	  N_("%{time} is not a time of the calendar (YYYY-MM-DD HH:MM)") },
+	{ "invalid_window", "which", "weekly",
+	  N_("a window is a weekday 1-7 (Monday-Sunday) and opens before it closes, within "
+	     "00:00-24:00") },
+	{ "invalid_window", "which", "day",
+	  N_("each window opens before it closes, within 00:00-24:00") },
+	{ "name_required", "object", "startup", N_("a new startup needs a name (%{startup})") },
+	{ "name_required", "object", "member", N_("a new member needs a name (%{member})") },
+	{ "name_required", "object", "resource", N_("a new resource needs a name") },
+	{ "no_startup", "what", "feed",
+	  N_("%{member} belongs to no startup: a feed of a startup's bookings is for its members") },
+	{ "no_startup", "what", "list_bookings",
+	  N_("you belong to no startup, so there are no startup bookings to list") },
+	{ "qualification_revoked", NULL, NULL,
+	  N_("%{member}'s qualification on %{resource} was revoked on %{at:date} (a manager of "
+	     "%{institution} grants it again: rigbook qualify %{member} %{resource})") },
+	{ "rule_max_active", "action", "hand_over",
+	  N_("%{member} already holds %{held:future_bookings} of %{resource}%{offpeak:offpeak}; the "
+	     "limit is %{limit} per member") },
+	{ "rule_max_active", NULL, NULL,
+	  N_("you already hold %{held:future_bookings} of %{resource}%{offpeak:offpeak}; the limit "
+	     "is %{limit} per member") },
+	{ "rule_max_active_startup", NULL, NULL,
+	  N_("%{startup} already holds %{held:future_bookings} of %{resource}%{offpeak:offpeak}; "
+	     "the limit is %{limit} per startup") },
+	{ "series_occurrence_too_long", NULL, NULL,
+	  N_("each booking of a series repeating every %{every_days:every} must fit in that time") },
+	{ "wrong_space", "object", "startup",
+	  N_("startup %{name} belongs to space %{space}; operators manage the startups and members of "
+	     "their own space (%{own_space}) only") },
+	{ "wrong_space", "object", "member",
+	  N_("member %{name} belongs to space %{space}; operators manage the startups and members of "
+	     "their own space (%{own_space}) only") },
 	/* ---- instants: %{at:at} in the time_zone argument, %{at:utc} in UTC */
 	{ "booking_checked_in", NULL, NULL,
 	  N_("booking %{booking} is already checked in (since %{at:at})") },
@@ -521,6 +655,112 @@ static const char *at_text(const Rigbook__Error *e, const char *name, size_t n, 
 	return tmp;
 }
 
+/* A booking state as the server's sentences word it: words 0 "checked in", 1 "already checked in". */
+static const char *state_words(const char *v, int words)
+{
+	static const char *const text[][2] = {
+		{ "requested", NC_("state text", "requested") },
+		{ "confirmed", NC_("state text", "confirmed") },
+		{ "declined", NC_("state text", "declined") },
+		{ "cancelled", NC_("state text", "cancelled") },
+		{ "checked_in", NC_("state text", "checked in") },
+		{ "completed", NC_("state text", "completed") },
+		{ "no_show", NC_("state text", "no show") },
+		{ "over", NC_("state text", "over") },
+	};
+	static const char *const desk[][2] = {
+		{ "requested", NC_("state words", "requested (waiting for approval)") },
+		{ "confirmed", NC_("state words", "confirmed") },
+		{ "declined", NC_("state words", "declined") },
+		{ "cancelled", NC_("state words", "cancelled") },
+		{ "checked_in", NC_("state words", "already checked in") },
+		{ "completed", NC_("state words", "completed (checked out)") },
+		{ "no_show", NC_("state words", "a no-show") },
+	};
+	const char *const (*t)[2] = words ? desk : text;
+	size_t n = words ? sizeof(desk) / sizeof(desk[0]) : sizeof(text) / sizeof(text[0]);
+	char key[96];
+
+	if (v == NULL)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(t[i][0], v) != 0)
+			continue;
+		snprintf(key, sizeof(key), "%s\004%s", words ? "state words" : "state text", t[i][1]);
+		return i18n_pgettext(key, t[i][1]);
+	}
+	return NULL;
+}
+
+/* v quoted as PostgreSQL's quote_literal (format's %L) quotes it. */
+static const char *literal_text(const char *v, char *tmp, size_t len)
+{
+	size_t o = 0;
+
+	if (v == NULL || len < 4)
+		return NULL;
+	if (strchr(v, '\\') != NULL)
+		tmp[o++] = 'E';
+	tmp[o++] = '\'';
+	for (const char *p = v; *p != '\0'; p++) {
+		int twice = *p == '\'' || *p == '\\';
+
+		if (o + 2 + (size_t)twice >= len)
+			return NULL;
+		if (twice)
+			tmp[o++] = *p;
+		tmp[o++] = *p;
+	}
+	tmp[o++] = '\'';
+	tmp[o] = '\0';
+	return tmp;
+}
+
+/*
+ * The list of bookings v ("id start end holder,..."), each as "booking 7
+ * (10:00-12:00 on 2026-12-03 (UTC), li-na)", "; " between them.
+ */
+static const char *bookings_text(const Rigbook__Error *e, const char *v, char *tmp, size_t len)
+{
+	const char *tz = arg_value(e, "time_zone", 9);
+	size_t o = 0;
+
+	if (v == NULL || tz == NULL || *v == '\0')
+		return NULL;
+	tmp[0] = '\0';
+	for (const char *p = v; *p != '\0';) {
+		const char *end = strchr(p, ',');
+		size_t n = end != NULL ? (size_t)(end - p) : strlen(p);
+		char item[128], holder[64], w[160];
+		long long id, a, b;
+		int k;
+
+		if (n >= sizeof(item))
+			return NULL;
+		memcpy(item, p, n);
+		item[n] = '\0';
+		if (sscanf(item, "%lld %lld %lld %63s", &id, &a, &b, holder) != 4)
+			return NULL;
+		cmd_window_text(a, b, tz, w, sizeof(w));
+		if (o > 0) {
+			/* TRANSLATORS: between the bookings of a list */
+			k = snprintf(tmp + o, len - o, "%s", _("; "));
+			if (k < 0 || (size_t)k >= len - o)
+				return NULL;
+			o += (size_t)k;
+		}
+		/* TRANSLATORS: one booking of a list: its id, its window, who holds it */
+		k = snprintf(tmp + o, len - o, _("booking %1$lld (%2$s, %3$s)"), id, w, holder);
+		if (k < 0 || (size_t)k >= len - o)
+			return NULL;
+		o += (size_t)k;
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return tmp;
+}
+
 /*
  * The value of one placeholder (name, n bytes: "resource", "minutes:duration",
  * "start,end:window") into tmp, or NULL when an argument is missing.
@@ -530,34 +770,81 @@ static const char *placeholder(const Rigbook__Error *e, const char *name, size_t
 {
 	const char *colon = memchr(name, ':', n), *v, *comma;
 	size_t an = colon != NULL ? (size_t)(colon - name) : n, fn = colon != NULL ? n - an - 1 : 0;
+	const char *f = colon != NULL ? colon + 1 : "";
 	int64_t a, b;
 
+#define IS(word) (fn == sizeof(word) - 1 && memcmp(f, word, fn) == 0)
 	if (colon == NULL)
 		return arg_value(e, name, n);
-	if (fn == 8 && memcmp(colon + 1, "duration", 8) == 0) {
+	if (IS("duration")) {
 		if (parse_i64(arg_value(e, name, an), &a) != 0)
 			return NULL;
 		duration_text(a, tmp, len);
 		return tmp;
 	}
-	if (fn == 5 && memcmp(colon + 1, "state", 5) == 0) {
+	if (IS("state")) {
 		v = arg_value(e, name, an);
 		return v != NULL ? i18n_state(v) : NULL;
 	}
-	if ((fn == 2 && memcmp(colon + 1, "at", 2) == 0) ||
-	    (fn == 3 && memcmp(colon + 1, "utc", 3) == 0))
-		return at_text(e, name, an, fn == 3, tmp, len);
-	if (fn == 6 && memcmp(colon + 1, "window", 6) == 0) {
+	if (IS("state_text") || IS("state_words"))
+		return state_words(arg_value(e, name, an), IS("state_words"));
+	if (IS("at") || IS("utc"))
+		return at_text(e, name, an, IS("utc"), tmp, len);
+	if (IS("local") || IS("date")) {
 		const char *tz = arg_value(e, "time_zone", 9);
+		char err[128];
 
-		comma = memchr(name, ',', an);
-		if (comma == NULL || tz == NULL ||
-		    parse_i64(arg_value(e, name, (size_t)(comma - name)), &a) != 0 ||
-		    parse_i64(arg_value(e, comma + 1, (size_t)(colon - comma - 1)), &b) != 0)
+		if (tz == NULL || parse_i64(arg_value(e, name, an), &a) != 0 || a < 0 ||
+		    rb_time_zone_check(tz, err, sizeof(err)) != 0 ||
+		    rb_time_format(a - a % 60, tz, tmp, len) != 0 || strlen(tmp) < 10)
 			return NULL;
-		cmd_window_text(a, b, tz, tmp, len);
+		if (IS("date"))
+			tmp[10] = '\0';
 		return tmp;
 	}
+	if (IS("every")) {
+		if (parse_i64(arg_value(e, name, an), &a) != 0 || a < 1)
+			return NULL;
+		if (a % 7 == 0)
+			snprintf(tmp, len, _("%" PRId64 " week(s)"), a / 7);
+		else
+			snprintf(tmp, len, _("%" PRId64 " day(s)"), a);
+		return tmp;
+	}
+	if (IS("literal"))
+		return literal_text(arg_value(e, name, an), tmp, len);
+	if (IS("future_bookings")) {
+		if (parse_i64(arg_value(e, name, an), &a) != 0 || a < 0)
+			return NULL;
+		snprintf(tmp, len, a == 1 ? _("%" PRId64 " future booking") : _("%" PRId64 " future bookings"),
+			 a);
+		return tmp;
+	}
+	if (IS("offpeak")) {
+		v = arg_value(e, name, an);
+		if (v == NULL || (strcmp(v, "true") != 0 && strcmp(v, "false") != 0))
+			return NULL;
+		return strcmp(v, "true") == 0 ? _(" outside off-peak hours") : "";
+	}
+	if (IS("bookings"))
+		return bookings_text(e, arg_value(e, name, an), tmp, len);
+	if (IS("window") || IS("money")) {
+		comma = memchr(name, ',', an);
+		if (comma == NULL || parse_i64(arg_value(e, name, (size_t)(comma - name)), &a) != 0)
+			return NULL;
+		v = arg_value(e, comma + 1, (size_t)(colon - comma - 1));
+		if (IS("money"))
+			return v != NULL && rb_money_format(a, v, tmp, len) == 0 ? tmp : NULL;
+		{
+			const char *tz = arg_value(e, "time_zone", 9);
+
+			if (tz == NULL || parse_i64(v, &b) != 0)
+				return NULL;
+			cmd_window_text(a, b, tz, tmp, len);
+			return tmp;
+		}
+	}
+#undef IS
 	return NULL;
 }
 
@@ -565,7 +852,7 @@ static const char *placeholder(const Rigbook__Error *e, const char *name, size_t
 static int fill(const char *text, const Rigbook__Error *e, char *buf, size_t len)
 {
 	size_t o = 0;
-	char tmp[256];
+	char tmp[1024];
 
 	for (const char *p = text; *p != '\0';) {
 		const char *piece = p, *v;
