@@ -497,6 +497,8 @@ const struct refusal_template refusal_templates[] = {
 	{ "invalid_credit_code", "problem", "check",
 	  N_("the check character of %{credit_code} is wrong: by GB 32100-2015 it must be %{want}, "
 	     "not %{got}") },
+	{ "invalid_tag", "limit", "40",
+	  N_("tags are lowercase letters, digits, '.', '_' and '-', at most 40") },
 	{ "invalid_tag", NULL, NULL,
 	  N_("tag %{tag:literal}: tags are lowercase letters, digits, \".\", \"_\" and \"-\", at most "
 	     "40") },

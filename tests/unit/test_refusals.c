@@ -475,6 +475,8 @@ static const struct sample samples[] = {
 	  "division code" },
 	{ "invalid_credit_code", { "credit_code", "91370700MA3C0L2X40", "problem", "check", "want", "K", "got", "0", NULL },
 	  "the check character of 91370700MA3C0L2X40 is wrong: by GB 32100-2015 it must be K, not 0" },
+	{ "invalid_tag", { "limit", "40", NULL },
+	  "tags are lowercase letters, digits, '.', '_' and '-', at most 40" },
 	{ "invalid_tag", { "tag", "it's\\x", NULL },
 	  "tag E'it''s\\\\x': tags are lowercase letters, digits, \".\", \"_\" and \"-\", at most 40" },
 	{ "invalid_time", { "time", "2026-02-30 10:00", NULL },
