@@ -539,7 +539,7 @@ t_zh_refusals_worded() {
 		"each booking of a series repeating every 1 day(s) must fit in that time" \
 		"" alice book zh-ref3 --from "$d 10:00" --to "$d2 11:00" --every day --count 2 || return 1
 	# ranges that end before they begin
-	refused_both INVALID_ARGUMENT "报表的结束日期（to 2026-01-01）早于开始日期（from 2026-02-01）" \
+	refused_both INVALID_ARGUMENT "报表的结束日期（2026-01-01）早于开始日期（2026-02-01）" \
 		"the report ends (to 2026-01-01) before it begins (from 2026-02-01)" \
 		"" mgr report --from 2026-02-01 --to 2026-01-01 || return 1
 	refused_both INVALID_ARGUMENT "创新券的结束日期（2026-01-01）早于开始日期（2026-02-01）" \
