@@ -19,6 +19,7 @@
  * %L quotes it ('x', E'a\\b'); %{name:future_bookings} a count of bookings
  * ("1 future booking", "3 future bookings"); %{name:offpeak} " outside
  * off-peak hours" when the argument is true, nothing when false;
+ * %{name:role} a role's name (member, manager, ...);
  * %{state:state_text} a booking state as the server words it in a sentence
  * ("checked in", "over") and %{state:state_words} as it words it for the
  * check-in desk ("already checked in", "a no-show"); %{name:bookings} a
@@ -97,6 +98,9 @@ const struct refusal_template refusal_templates[] = {
 	{ "not_staff", "action", "approve",
 	  N_("you are not staff of %{resource}: its bookings wait for a manager of %{institution}, an "
 	     "operator of its space or an admin") },
+	{ "not_staff", "action", "approve",
+	  N_("only a manager of %{institution}, an operator of its space or an admin can approve "
+	     "booking %{booking}") },
 	/* ---- the rules of a booking (sql/rules.sql): resource and time_zone always */
 	{ "booking_overlap", NULL, NULL, N_("%{resource} is already booked %{start,end:window}") },
 	{ "outside_opening_hours", NULL, NULL,
@@ -301,6 +305,8 @@ const struct refusal_template refusal_templates[] = {
 	  N_("idempotency key '%{key}' was already used for a different request") },
 	{ "institution_not_in_space", NULL, NULL,
 	  N_("a manager reports on the resources of their own institution, which is not in %{space}") },
+	{ "institution_required", "object", "resource",
+	  N_("say which host institution the resource belongs to") },
 	{ "institution_required", NULL, NULL,
 	  N_("manager %{member} needs an institution: managers look after its resources") },
 	{ "invalid_length", NULL, NULL,
@@ -313,6 +319,17 @@ const struct refusal_template refusal_templates[] = {
 	  N_("only an operator of %{space} or an admin can set the rates of %{resource}") },
 	{ "not_operator", "action", "record_vouchers",
 	  N_("only an operator of %{space} or an admin can record vouchers of %{startup}") },
+	{ "not_operator", "action", "invoice",
+	  N_("only an operator of %{space} or an admin can invoice it") },
+	{ "not_operator", "action", "invoice",
+	  N_("invoice runs are for the operators of the space and admins") },
+	{ "not_operator", "action", "report", N_("the report of %{space} is for its operators and admins") },
+	{ "not_operator", "object", "startup",
+	  N_("only operators of the space and admins manage startups and members; a %{role:role} cannot "
+	     "change startup %{name}") },
+	{ "not_operator", "object", "member",
+	  N_("only operators of the space and admins manage startups and members; a %{role:role} cannot "
+	     "change member %{name}") },
 	{ "not_operator", "action", "read_voucher_statements",
 	  N_("voucher statements are for the operators of the space and admins") },
 	{ "not_qualified", NULL, NULL,
@@ -327,6 +344,8 @@ const struct refusal_template refusal_templates[] = {
 	  N_("say why booking %{booking} is declined; %{member} will see the reason") },
 	{ "reason_required", "action", "correct_usage",
 	  N_("say why the usage of booking %{booking} changes; %{member} will see the reason") },
+	{ "reason_required", "what", "closure",
+	  N_("say why the resource is closed; members see the reason") },
 	{ "reason_required", "action", "credit_invoice",
 	  N_("say why invoice %{invoice} is credited; the startup sees the reason") },
 	{ "requires_cycle", NULL, NULL,
@@ -352,6 +371,7 @@ const struct refusal_template refusal_templates[] = {
 	     "%{institution} can cancel it") },
 	{ "series_too_many", NULL, NULL,
 	  N_("a series has at most %{limit} bookings, not %{count}") },
+	{ "space_required", "object", "startup", N_("say which space startup %{startup} joins") },
 	{ "space_required", NULL, NULL,
 	  N_("say which space %{member} works in") },
 	{ "startup_not_yours", NULL, NULL,
@@ -581,23 +601,40 @@ static const char *arg_value(const Rigbook__Error *e, const char *name, size_t n
 	return NULL;
 }
 
+static int fill(const char *text, const Rigbook__Error *e, char *buf, size_t len);
+
+/*
+ * The first row that applies to e and that e's arguments fill in; when
+ * none fills in, the first that applies.
+ */
 const struct refusal_template *refusal_template_for(const Rigbook__Error *e)
 {
+	const struct refusal_template *first = NULL;
+	static _Thread_local char scratch[2048];
+
 	if (e == NULL || e->reason == NULL || e->reason[0] == '\0')
 		return NULL;
 	for (size_t i = 0; i < refusal_ntemplates; i++) {
 		const struct refusal_template *t = &refusal_templates[i];
 		const char *v;
+		int was, fills;
 
 		if (strcmp(t->reason, e->reason) != 0)
 			continue;
-		if (t->when_arg == NULL)
+		if (t->when_arg != NULL) {
+			v = arg_value(e, t->when_arg, strlen(t->when_arg));
+			if (v == NULL || strcmp(v, t->when_value) != 0)
+				continue;
+		}
+		was = i18n_plain(1);
+		fills = fill(t->text, e, scratch, sizeof(scratch)) == 0;
+		i18n_plain(was);
+		if (fills)
 			return t;
-		v = arg_value(e, t->when_arg, strlen(t->when_arg));
-		if (v != NULL && strcmp(v, t->when_value) == 0)
-			return t;
+		if (first == NULL)
+			first = t;
 	}
-	return NULL;
+	return first;
 }
 
 static int parse_i64(const char *s, int64_t *out)
@@ -784,9 +821,9 @@ static const char *placeholder(const Rigbook__Error *e, const char *name, size_t
 		duration_text(a, tmp, len);
 		return tmp;
 	}
-	if (IS("state")) {
+	if (IS("state") || IS("role")) {
 		v = arg_value(e, name, an);
-		return v != NULL ? i18n_state(v) : NULL;
+		return v == NULL ? NULL : IS("state") ? i18n_state(v) : i18n_role(v);
 	}
 	if (IS("state_text") || IS("state_words"))
 		return state_words(arg_value(e, name, an), IS("state_words"));

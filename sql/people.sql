@@ -270,7 +270,7 @@ BEGIN
     ELSIF a.role = 'admin' THEN
       PERFORM rb_refuse('RB400', 'space_required', 'space_code',
                         format('say which space startup %s joins', p_code),
-                        jsonb_build_object('startup', p_code));
+                        jsonb_build_object('startup', p_code, 'object', 'startup'));
     ELSE
       SELECT * INTO sp FROM spaces WHERE id = rb_member_space(a);
     END IF;

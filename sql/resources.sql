@@ -119,7 +119,7 @@ BEGIN
     IF NOT FOUND THEN
       PERFORM rb_refuse('RB400', 'institution_required', 'institution_code',
                         'say which host institution the resource belongs to',
-                        jsonb_build_object('resource', p_code));
+                        jsonb_build_object('resource', p_code, 'object', 'resource'));
     END IF;
   ELSE
     SELECT * INTO i FROM institutions WHERE code = p_institution;
@@ -366,7 +366,7 @@ BEGIN
   IF coalesce(p_reason, '') = '' THEN
     PERFORM rb_refuse('RB400', 'reason_required', 'reason',
                       'say why the resource is closed; members see the reason',
-                      jsonb_build_object('resource', r.code::text));
+                      jsonb_build_object('resource', r.code::text, 'what', 'closure'));
   END IF;
   IF p_kind NOT IN ('closure', 'maintenance') THEN
     PERFORM rb_refuse('RB400', 'invalid_closure_kind', 'kind', 'a closure is a closure or maintenance',

@@ -389,7 +389,27 @@ static const struct sample samples[] = {
 	{ "not_staff", { "action", "qualify", "institution", "Weichai Power", "resource", "dyno", NULL },
 	  "only a manager of Weichai Power, an operator of its space or an admin can qualify members "
 	  "on dyno" },
-	/* told apart by an argument */
+	/* told apart by an argument, or by the arguments there */
+	{ "not_staff", { "institution", "Weichai Power", "action", "approve", "booking", "7", NULL },
+	  "only a manager of Weichai Power, an operator of its space or an admin can approve booking 7" },
+	{ "not_operator", { "space", "Weichai Hub", "action", "invoice", NULL },
+	  "only an operator of Weichai Hub or an admin can invoice it" },
+	{ "not_operator", { "action", "invoice", NULL },
+	  "invoice runs are for the operators of the space and admins" },
+	{ "not_operator", { "space", "Weichai Hub", "action", "report", NULL },
+	  "the report of Weichai Hub is for its operators and admins" },
+	{ "not_operator", { "action", "manage_people", "role", "manager", "object", "startup", "name", "volt", NULL },
+	  "only operators of the space and admins manage startups and members; a manager cannot change "
+	  "startup volt" },
+	{ "not_operator", { "action", "manage_people", "role", "member", "object", "member", "name", "li-na", NULL },
+	  "only operators of the space and admins manage startups and members; a member cannot change "
+	  "member li-na" },
+	{ "reason_required", { "resource", "dyno", "what", "closure", NULL },
+	  "say why the resource is closed; members see the reason" },
+	{ "institution_required", { "resource", "dyno", "object", "resource", NULL },
+	  "say which host institution the resource belongs to" },
+	{ "space_required", { "startup", "volt", "object", "startup", NULL },
+	  "say which space startup volt joins" },
 	{ "already_waiting", { "resource", "dyno", "start", "1796263200", "end", "1796270400", "entry", "5", "time_zone", "UTC", NULL },
 	  "you already wait for dyno 02:00-04:00 on 2026-12-03 (UTC) (entry 5)" },
 	{ "window_free", { "resource", "dyno", "start", "1796263200", "end", "1796270400", "time_zone", "UTC", NULL },
