@@ -538,6 +538,17 @@ t_zh_refusals_worded() {
 	refused_both INVALID_ARGUMENT "系列预约每 1 天重复一次" \
 		"each booking of a series repeating every 1 day(s) must fit in that time" \
 		"" alice book zh-ref3 --from "$d 10:00" --to "$d2 11:00" --every day --count 2 || return 1
+	# what staff must say, and what is another space's
+	refused_both INVALID_ARGUMENT "请说明资源属于哪个依托单位" "say which host institution the resource belongs to" \
+		"" adm resource add zh-y --name "试验台" --kind instrument || return 1
+	refused_both INVALID_ARGUMENT "请说明企业 zh-s 加入哪个空间" "say which space startup zh-s joins" \
+		"" adm startup add zh-s --name "某企业" || return 1
+	refused_both PERMISSION_DENIED "Other Optics Maker Space 的报表仅供其运营方和系统管理员查看" \
+		"the report of Other Optics Maker Space is for its operators and admins" \
+		"Other Optics Maker Space" oper report --space other-space --from 2026-01-01 --to 2026-01-31 || return 1
+	refused_both PERMISSION_DENIED "只有 Other Optics Maker Space 的运营方或系统管理员能为其开具账单" \
+		"only an operator of Other Optics Maker Space or an admin can invoice it" \
+		"Other Optics Maker Space" oper invoice run --period 2026-01 --space other-space || return 1
 	# ranges that end before they begin
 	refused_both INVALID_ARGUMENT "报表的结束日期（2026-01-01）早于开始日期（2026-02-01）" \
 		"the report ends (to 2026-01-01) before it begins (from 2026-02-01)" \
