@@ -469,6 +469,16 @@ t_zh_refusals_worded() {
 	refused_both CONFLICT "$d 闭馆会使 zh-ref 的这些预约落在开放时间之外：预约 $b1（$d 10:00-12:00$z，carol）" \
 		"closing on $d would leave bookings of zh-ref outside its opening hours: booking $b1 (10:00-12:00 on $d (Asia/Shanghai), carol); force it to cancel them" \
 		"carol" mgr exception zh-ref "$d" --closed --reason "停电" || return 1
+	refused_both CONFLICT "$d 的这些开放时间会使 zh-ref 的这些预约落在开放时间之外：预约 $b1（$d 10:00-12:00$z，carol）" \
+		"these hours on $d would leave bookings of zh-ref outside its opening hours: booking $b1 (10:00-12:00 on $d (Asia/Shanghai), carol); force it to cancel them" \
+		"carol" mgr exception zh-ref "$d" --open 13:00-14:00 || return 1
+	# staff act on a booking in the wrong state
+	refused_both FAILED_PRECONDITION "预约 $b1 的状态为已确认，不在等待审批；只有待审批的预约才能批准" \
+		"booking $b1 is confirmed, not waiting for approval; only a requested booking can be approved" \
+		"" mgr approve "$b1" || return 1
+	refused_both FAILED_PRECONDITION "预约 $b2 的状态为已取消；只有已确认且无人签到的预约才能记为爽约" \
+		"booking $b2 is cancelled; only a confirmed booking nobody checked in for can be a no-show" \
+		"" mgr noshow "$b2" || return 1
 	expect_exit 0 rb_as bob book zh-ref --from "$d2 12:00" --to "$d2 13:00" || return 1
 	expect_exit 0 rb_as alice book zh-ref --from "$d2 14:00" --to "$d2 15:00" --json || return 1
 	id=$(booking_id)
@@ -482,6 +492,9 @@ t_zh_refusals_worded() {
 	refused_both INVALID_ARGUMENT "acme 不在空间 other-space" \
 		"acme is in another space than other-space" \
 		"" adm member add zh-m2 --name "张三" --role member --startup acme --space other-space || return 1
+	refused_both INVALID_ARGUMENT "test-works 不在空间 other-space" \
+		"test-works is in another space than other-space" \
+		"" adm member add zh-m4 --name "张三" --role manager --institution test-works --space other-space || return 1
 	refused_both NOT_FOUND "没有名为 no-such-inst 的依托单位" \
 		"no host institution is called no-such-inst" \
 		"" adm resource add zh-x --name "试验台" --kind instrument --institution no-such-inst || return 1
@@ -534,6 +547,14 @@ t_zh_refusals_worded() {
 		"character 14 of 91370700MA3C0I2X4K (I) is not allowed: a unified social credit code uses the digits and the capitals A-Y without I, O, S, V and Z" \
 		"91370700MA3C0I2X4K" adm startup add zh-cc --name "某企业" --space test-space \
 		--credit-code 91370700MA3C0I2X4K || return 1
+	refused_both INVALID_ARGUMENT "91A10000802100433B 的第 3-8 位（A10000）必须是数字：它们是行政区划码" \
+		"characters 3-8 of 91A10000802100433B (A10000) must be digits: they are the administrative division code" \
+		"91A10000802100433B|A10000" adm startup add zh-cc --name "某企业" --space test-space \
+		--credit-code 91A10000802100433B || return 1
+	refused_both INVALID_ARGUMENT "91110000802100433C 的校验码有误：按 GB 32100-2015 应为 B，而不是 C" \
+		"the check character of 91110000802100433C is wrong: by GB 32100-2015 it must be B, not C" \
+		"91110000802100433C" adm startup add zh-cc --name "某企业" --space test-space \
+		--credit-code 91110000802100433C || return 1
 	# a series whose bookings outlast its interval
 	refused_both INVALID_ARGUMENT "系列预约每 1 天重复一次" \
 		"each booking of a series repeating every 1 day(s) must fit in that time" \
