@@ -19,7 +19,8 @@
  * %L quotes it ('x', E'a\\b'); %{name:future_bookings} a count of bookings
  * ("1 future booking", "3 future bookings"); %{name:offpeak} " outside
  * off-peak hours" when the argument is true, nothing when false;
- * %{name:role} a role's name (member, manager, ...);
+ * %{name:role} a role's name (member, manager, ...); %{action:verb} an
+ * action as the verb of a sentence ("hand over");
  * %{state:state_text} a booking state as the server words it in a sentence
  * ("checked in", "over") and %{state:state_words} as it words it for the
  * check-in desk ("already checked in", "a no-show"); %{name:bookings} a
@@ -245,6 +246,12 @@ const struct refusal_template refusal_templates[] = {
 	{ "feed_disabled", NULL, NULL,
 	  N_("this server offers no calendar feeds (its feed_listen is not set)") },
 	/* ---- more refusals: guarded by action where one reason has several wordings */
+	{ "booking_not_found", "role", "manager",
+	  N_("there is no booking %{booking} that you can see; as a manager of %{institution} you can "
+	     "%{action:verb} the bookings of its resources only") },
+	{ "booking_not_found", "role", "operator",
+	  N_("there is no booking %{booking} that you can see; as an operator of %{space} you can "
+	     "%{action:verb} the bookings in that space only") },
 	{ "booking_not_found", NULL, NULL,
 	  N_("there is no booking %{booking} that you can see") },
 	{ "access_ended", NULL, NULL,
@@ -264,6 +271,12 @@ const struct refusal_template refusal_templates[] = {
 	  N_("booking %{booking} comes with booking %{parent}; approve that one") },
 	{ "booking_has_parent", "action", "decline",
 	  N_("booking %{booking} comes with booking %{parent}; decline that one") },
+	{ "booking_has_parent", "action", "check_in",
+	  N_("booking %{booking} comes with booking %{parent}; check in that one") },
+	{ "booking_has_parent", "action", "check_out",
+	  N_("booking %{booking} comes with booking %{parent}; check out that one") },
+	{ "booking_has_parent", "action", "mark_no_show",
+	  N_("booking %{booking} comes with booking %{parent}; mark that one") },
 	{ "booking_has_parent", "action", "correct_usage",
 	  N_("booking %{booking} comes with booking %{parent}; correct that one") },
 	{ "booking_over", "action", "cancel",
@@ -731,6 +744,27 @@ static const char *state_words(const char *v, int words)
 	return NULL;
 }
 
+/* An action as the verb the server's sentences use: "hand_over" is "hand over". */
+static const char *verb_text(const char *v)
+{
+	static const char *const verbs[][2] = {
+		{ "cancel", NC_("verb", "cancel") },       { "move", NC_("verb", "move") },
+		{ "hand_over", NC_("verb", "hand over") }, { "check_in", NC_("verb", "check in") },
+		{ "check_out", NC_("verb", "check out") },
+	};
+	char key[64];
+
+	if (v == NULL)
+		return NULL;
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+		if (strcmp(verbs[i][0], v) != 0)
+			continue;
+		snprintf(key, sizeof(key), "verb\004%s", verbs[i][1]);
+		return i18n_pgettext(key, verbs[i][1]);
+	}
+	return NULL;
+}
+
 /* v quoted as PostgreSQL's quote_literal (format's %L) quotes it. */
 static const char *literal_text(const char *v, char *tmp, size_t len)
 {
@@ -825,6 +859,8 @@ static const char *placeholder(const Rigbook__Error *e, const char *name, size_t
 		v = arg_value(e, name, an);
 		return v == NULL ? NULL : IS("state") ? i18n_state(v) : i18n_role(v);
 	}
+	if (IS("verb"))
+		return verb_text(arg_value(e, name, an));
 	if (IS("state_text") || IS("state_words"))
 		return state_words(arg_value(e, name, an), IS("state_words"));
 	if (IS("at") || IS("utc"))

@@ -415,7 +415,9 @@ BEGIN
              ELSE format('as an operator of %s you can %s the bookings in that space only',
                          (SELECT name FROM spaces WHERE id = m.space_id), p_verb)
            END),
-    jsonb_build_object('booking', p_booking, 'action', p_action, 'role', m.role::text));
+    jsonb_build_object('booking', p_booking, 'action', p_action, 'role', m.role::text,
+                       'institution', (SELECT name FROM institutions WHERE id = m.institution_id),
+                       'space', (SELECT name FROM spaces WHERE id = m.space_id)));
 END $$;
 
 -- Staff acting on a booking of a resource they do not look after (and do

@@ -472,6 +472,10 @@ t_zh_refusals_worded() {
 	refused_both CONFLICT "$d 的这些开放时间会使 zh-ref 的这些预约落在开放时间之外：预约 $b1（$d 10:00-12:00$z，carol）" \
 		"these hours on $d would leave bookings of zh-ref outside its opening hours: booking $b1 (10:00-12:00 on $d (Asia/Shanghai), carol); force it to cancel them" \
 		"carol" mgr exception zh-ref "$d" --open 13:00-14:00 || return 1
+	# staff of another institution are told what they may act on
+	refused_both NOT_FOUND "没有你能看到的预约 $b1；作为 Test Institute of Optics 的管理员，你只能取消其资源的预约" \
+		"there is no booking $b1 that you can see; as a manager of Test Institute of Optics you can cancel the bookings of its resources only" \
+		"Test Institute of Optics" mgr-other cancel "$b1" --reason "不是我的" || return 1
 	# staff act on a booking in the wrong state
 	refused_both FAILED_PRECONDITION "预约 $b1 的状态为已确认，不在等待审批；只有待审批的预约才能批准" \
 		"booking $b1 is confirmed, not waiting for approval; only a requested booking can be approved" \

@@ -390,6 +390,18 @@ static const struct sample samples[] = {
 	  "only a manager of Weichai Power, an operator of its space or an admin can qualify members "
 	  "on dyno" },
 	/* told apart by an argument, or by the arguments there */
+	{ "booking_has_parent", { "booking", "8", "parent", "7", "action", "check_in", NULL },
+	  "booking 8 comes with booking 7; check in that one" },
+	{ "booking_has_parent", { "booking", "8", "parent", "7", "action", "check_out", NULL },
+	  "booking 8 comes with booking 7; check out that one" },
+	{ "booking_has_parent", { "booking", "8", "parent", "7", "action", "mark_no_show", NULL },
+	  "booking 8 comes with booking 7; mark that one" },
+	{ "booking_not_found", { "booking", "7", "action", "hand_over", "role", "manager", "institution", "Weichai Power", NULL },
+	  "there is no booking 7 that you can see; as a manager of Weichai Power you can hand over the "
+	  "bookings of its resources only" },
+	{ "booking_not_found", { "booking", "7", "action", "check_in", "role", "operator", "space", "Weichai Hub", NULL },
+	  "there is no booking 7 that you can see; as an operator of Weichai Hub you can check in the "
+	  "bookings in that space only" },
 	{ "not_staff", { "institution", "Weichai Power", "action", "approve", "booking", "7", NULL },
 	  "only a manager of Weichai Power, an operator of its space or an admin can approve booking 7" },
 	{ "not_operator", { "space", "Weichai Hub", "action", "invoice", NULL },
