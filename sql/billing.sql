@@ -1003,7 +1003,8 @@ BEGIN
     PERFORM rb_refuse('RB403', 'not_operator', CASE WHEN p_space IS NULL THEN 'startup_code' ELSE 'space_code' END,
                       format('only an operator of %s or an admin can set the price tier of %s%s',
                              sp.name, s.code, CASE WHEN sp.id = s.space_id THEN '' ELSE ' there' END),
-                      jsonb_build_object('space', sp.name, 'action', 'set_tier', 'startup', s.code::text));
+                      jsonb_build_object('space', sp.name, 'action', 'set_tier', 'startup', s.code::text,
+                                         'there', sp.id <> s.space_id));
   END IF;
   IF p_tier IS NULL OR p_tier NOT IN ('member_startup', 'host_internal', 'external') THEN
     PERFORM rb_refuse('RB400', 'invalid_tier', 'tier',
