@@ -2,7 +2,8 @@
  * The words of refusals, by reason: the one table of templates.  A row's
  * English is exactly the server's message for a refusal with that reason,
  * made from its arguments alone; a reason with several wordings has a row
- * per wording (told apart by an argument) or none.  tests/unit/test_refusals.c
+ * per wording, told apart by an argument's value (which, what, object,
+ * action ...) or by the arguments it has, or none.  tests/unit/test_refusals.c
  * renders every row against the server's words.
  *
  * A template's %{name} is the argument as it is; %{name:duration} a number
