@@ -2,7 +2,8 @@
  * The words of refusals, by reason: the one table of templates.  A row's
  * English is exactly the server's message for a refusal with that reason,
  * made from its arguments alone; a reason with several wordings has a row
- * per wording (told apart by an argument) or none.  tests/unit/test_refusals.c
+ * per wording, told apart by an argument's value (which, what, object,
+ * action ...) or by the arguments it has, or none.  tests/unit/test_refusals.c
  * renders every row against the server's words.
  *
  * A template's %{name} is the argument as it is; %{name:duration} a number
@@ -11,7 +12,21 @@
  * b (epoch seconds) in the time_zone argument, as the server words it;
  * %{name:at} an instant in the time_zone argument, to the minute, as
  * rb_at_text words it ("10:00 on 2026-12-03 (Asia/Shanghai)"), and
- * %{name:utc} one as "2026-12-03 10:00" in UTC.
+ * %{name:utc} one as "2026-12-03 10:00" in UTC; %{name:local} one as
+ * "2026-12-03 10:00" and %{name:date} its day "2026-12-03", both in the
+ * time_zone argument.  %{a,c:money} is the amount a (fen) in currency c
+ * ("¥1,234.50", "USD 12.00"); %{name:every} a number of days as a series
+ * repeats ("2 week(s)", "3 day(s)"); %{name:literal} text quoted as SQL's
+ * %L quotes it ('x', E'a\\b'); %{name:future_bookings} a count of bookings
+ * ("1 future booking", "3 future bookings"); %{name:offpeak} " outside
+ * off-peak hours" when the argument is true, nothing when false;
+ * %{name:role} a role's name (member, manager, ...); %{action:verb} an
+ * action as the verb of a sentence ("hand over");
+ * %{state:state_text} a booking state as the server words it in a sentence
+ * ("checked in", "over") and %{state:state_words} as it words it for the
+ * check-in desk ("already checked in", "a no-show"); %{name:bookings} a
+ * list of bookings, comma-separated items of "id start end holder", as
+ * "booking 7 (10:00-12:00 on 2026-12-03 (UTC), li-na); booking 9 (...)".
  * The English is marked N_() and shown through the catalogue: a refusal is
  * in the reader's language wherever the client has its reason.
  */
@@ -24,6 +39,7 @@
 
 #include "cmd.h"
 #include "i18n.h"
+#include "rigbook/money.h"
 #include "rigbook/rbtime.h"
 
 const struct refusal_template refusal_templates[] = {
@@ -84,6 +100,9 @@ const struct refusal_template refusal_templates[] = {
 	{ "not_staff", "action", "approve",
 	  N_("you are not staff of %{resource}: its bookings wait for a manager of %{institution}, an "
 	     "operator of its space or an admin") },
+	{ "not_staff", "action", "approve",
+	  N_("only a manager of %{institution}, an operator of its space or an admin can approve "
+	     "booking %{booking}") },
 	/* ---- the rules of a booking (sql/rules.sql): resource and time_zone always */
 	{ "booking_overlap", NULL, NULL, N_("%{resource} is already booked %{start,end:window}") },
 	{ "outside_opening_hours", NULL, NULL,
@@ -228,6 +247,12 @@ const struct refusal_template refusal_templates[] = {
 	{ "feed_disabled", NULL, NULL,
 	  N_("this server offers no calendar feeds (its feed_listen is not set)") },
 	/* ---- more refusals: guarded by action where one reason has several wordings */
+	{ "booking_not_found", "role", "manager",
+	  N_("there is no booking %{booking} that you can see; as a manager of %{institution} you can "
+	     "%{action:verb} the bookings of its resources only") },
+	{ "booking_not_found", "role", "operator",
+	  N_("there is no booking %{booking} that you can see; as an operator of %{space} you can "
+	     "%{action:verb} the bookings in that space only") },
 	{ "booking_not_found", NULL, NULL,
 	  N_("there is no booking %{booking} that you can see") },
 	{ "access_ended", NULL, NULL,
@@ -247,6 +272,12 @@ const struct refusal_template refusal_templates[] = {
 	  N_("booking %{booking} comes with booking %{parent}; approve that one") },
 	{ "booking_has_parent", "action", "decline",
 	  N_("booking %{booking} comes with booking %{parent}; decline that one") },
+	{ "booking_has_parent", "action", "check_in",
+	  N_("booking %{booking} comes with booking %{parent}; check in that one") },
+	{ "booking_has_parent", "action", "check_out",
+	  N_("booking %{booking} comes with booking %{parent}; check out that one") },
+	{ "booking_has_parent", "action", "mark_no_show",
+	  N_("booking %{booking} comes with booking %{parent}; mark that one") },
 	{ "booking_has_parent", "action", "correct_usage",
 	  N_("booking %{booking} comes with booking %{parent}; correct that one") },
 	{ "booking_over", "action", "cancel",
@@ -288,6 +319,8 @@ const struct refusal_template refusal_templates[] = {
 	  N_("idempotency key '%{key}' was already used for a different request") },
 	{ "institution_not_in_space", NULL, NULL,
 	  N_("a manager reports on the resources of their own institution, which is not in %{space}") },
+	{ "institution_required", "object", "resource",
+	  N_("say which host institution the resource belongs to") },
 	{ "institution_required", NULL, NULL,
 	  N_("manager %{member} needs an institution: managers look after its resources") },
 	{ "invalid_length", NULL, NULL,
@@ -300,6 +333,21 @@ const struct refusal_template refusal_templates[] = {
 	  N_("only an operator of %{space} or an admin can set the rates of %{resource}") },
 	{ "not_operator", "action", "record_vouchers",
 	  N_("only an operator of %{space} or an admin can record vouchers of %{startup}") },
+	{ "not_operator", "there", "true",
+	  N_("only an operator of %{space} or an admin can set the price tier of %{startup} there") },
+	{ "not_operator", "action", "set_tier",
+	  N_("only an operator of %{space} or an admin can set the price tier of %{startup}") },
+	{ "not_operator", "action", "invoice",
+	  N_("only an operator of %{space} or an admin can invoice it") },
+	{ "not_operator", "action", "invoice",
+	  N_("invoice runs are for the operators of the space and admins") },
+	{ "not_operator", "action", "report", N_("the report of %{space} is for its operators and admins") },
+	{ "not_operator", "object", "startup",
+	  N_("only operators of the space and admins manage startups and members; a %{role:role} cannot "
+	     "change startup %{name}") },
+	{ "not_operator", "object", "member",
+	  N_("only operators of the space and admins manage startups and members; a %{role:role} cannot "
+	     "change member %{name}") },
 	{ "not_operator", "action", "read_voucher_statements",
 	  N_("voucher statements are for the operators of the space and admins") },
 	{ "not_qualified", NULL, NULL,
@@ -314,6 +362,8 @@ const struct refusal_template refusal_templates[] = {
 	  N_("say why booking %{booking} is declined; %{member} will see the reason") },
 	{ "reason_required", "action", "correct_usage",
 	  N_("say why the usage of booking %{booking} changes; %{member} will see the reason") },
+	{ "reason_required", "what", "closure",
+	  N_("say why the resource is closed; members see the reason") },
 	{ "reason_required", "action", "credit_invoice",
 	  N_("say why invoice %{invoice} is credited; the startup sees the reason") },
 	{ "requires_cycle", NULL, NULL,
@@ -339,6 +389,7 @@ const struct refusal_template refusal_templates[] = {
 	     "%{institution} can cancel it") },
 	{ "series_too_many", NULL, NULL,
 	  N_("a series has at most %{limit} bookings, not %{count}") },
+	{ "space_required", "object", "startup", N_("say which space startup %{startup} joins") },
 	{ "space_required", NULL, NULL,
 	  N_("say which space %{member} works in") },
 	{ "startup_not_yours", NULL, NULL,
@@ -400,6 +451,129 @@ const struct refusal_template refusal_templates[] = {
 	{ "not_staff", "action", "qualify",
 	  N_("only a manager of %{institution}, an operator of its space or an admin can qualify "
 	     "members on %{resource}") },
+	/* ---- told apart by an argument (which, what, object, problem, action) */
+	{ "already_waiting", NULL, NULL,
+	  N_("you already wait for %{resource} %{start,end:window} (entry %{entry})") },
+	{ "window_free", NULL, NULL,
+	  N_("%{resource} is free %{start,end:window}: book it (rigbook book %{resource}) instead of "
+	     "waiting") },
+	{ "booking_unchanged", NULL, NULL, N_("booking %{booking} is already %{start,end:window}") },
+	{ "booking_wrong_state", "action", "cancel",
+	  N_("booking %{booking} is %{state:state_text} and can no longer be cancelled") },
+	{ "booking_wrong_state", "action", "move",
+	  N_("booking %{booking} is %{state:state_text} and can no longer be moved") },
+	{ "booking_wrong_state", "action", "hand_over",
+	  N_("booking %{booking} is %{state:state_text} and can no longer be handed over") },
+	{ "booking_wrong_state", "action", "approve",
+	  N_("booking %{booking} is %{state:state_text}, not waiting for approval; only a requested "
+	     "booking can be approved") },
+	{ "booking_wrong_state", "action", "decline",
+	  N_("booking %{booking} is %{state:state_text}, not waiting for approval; only a requested "
+	     "booking can be declined") },
+	{ "booking_wrong_state", "action", "check_in",
+	  N_("booking %{booking} is %{state:state_words} and cannot be checked in") },
+	{ "booking_wrong_state", "action", "check_out",
+	  N_("booking %{booking} is %{state:state_words} and cannot be checked out") },
+	{ "booking_wrong_state", "action", "correct_usage",
+	  N_("booking %{booking} is %{state:state_words} and has no usage to correct") },
+	{ "booking_wrong_state", "action", "mark_no_show",
+	  N_("booking %{booking} is %{state:state_words}; only a confirmed booking nobody checked in "
+	     "for can be a no-show") },
+	{ "closure_hits_bookings", NULL, NULL,
+	  N_("%{resource} has bookings in %{start,end:window}: %{held:bookings}; force the closure to "
+	     "cancel them") },
+	{ "hours_hit_bookings", "which", "hours",
+	  N_("the new opening hours would leave bookings of %{resource} outside its opening hours: "
+	     "%{held:bookings}; force it to cancel them") },
+	{ "hours_hit_bookings", "which", "weekly",
+	  N_("the weekly hours on %{date} would leave bookings of %{resource} outside its opening "
+	     "hours: %{held:bookings}; force it to cancel them") },
+	{ "hours_hit_bookings", "which", "closing",
+	  N_("closing on %{date} would leave bookings of %{resource} outside its opening hours: "
+	     "%{held:bookings}; force it to cancel them") },
+	{ "hours_hit_bookings", "which", "day_hours",
+	  N_("these hours on %{date} would leave bookings of %{resource} outside its opening hours: "
+	     "%{held:bookings}; force it to cancel them") },
+	{ "credit_exceeds_balance", NULL, NULL,
+	  N_("invoice %{invoice} has %{left_fen,currency:money} left to credit (what the startup "
+	     "pays, less earlier credit notes)") },
+	{ "date_range_reversed", "action", "record_vouchers",
+	  N_("the voucher would end (%{to}) before it begins (%{from})") },
+	{ "date_range_reversed", "action", "report",
+	  N_("the report ends (to %{to}) before it begins (from %{from})") },
+	{ "different_spaces", "which", "startup_institution",
+	  N_("startup %{startup} and institution %{institution} are in different spaces") },
+	{ "different_spaces", "which", "startup_space",
+	  N_("%{startup} is in another space than %{space}") },
+	{ "different_spaces", "which", "institution_space",
+	  N_("%{institution} is in another space than %{space}") },
+	{ "end_before_start", "what", "booking", N_("the end of a booking must be after its start") },
+	{ "end_before_start", "what", "closure", N_("the end of a closure must be after its start") },
+	{ "expiry_in_past", "what", "token", N_("a token's expiry must be in the future") },
+	{ "expiry_in_past", "what", "qualification",
+	  N_("a qualification until %{expires_at:local} (%{time_zone}) would already have ended") },
+	{ "institution_not_found", "host", "true", N_("no host institution is called %{institution}") },
+	{ "institution_not_found", NULL, NULL, N_("no institution is called %{institution}") },
+	{ "invalid_amount", "what", "voucher_cap", N_("a voucher's cap is more than 0") },
+	{ "invalid_amount", "what", "credit", N_("a credit is more than 0") },
+	{ "invalid_code", "what", "startup_code",
+	  N_("startup code %{value} is not valid: 1 to 40 lowercase letters, digits and dashes, "
+	     "starting with a letter or digit") },
+	{ "invalid_code", "what", "handle",
+	  N_("handle %{value} is not valid: 1 to 40 lowercase letters, digits and dashes, starting "
+	     "with a letter or digit") },
+	{ "invalid_code", "what", "resource_code",
+	  N_("a resource code is lowercase letters, digits and \"-\", at most 40, like rig-7") },
+	{ "invalid_credit_code", "problem", "length",
+	  N_("a unified social credit code has 18 characters; %{credit_code} has %{length}") },
+	{ "invalid_credit_code", "problem", "character",
+	  N_("character %{position} of %{credit_code} (%{character}) is not allowed: a unified social "
+	     "credit code uses the digits and the capitals A-Y without I, O, S, V and Z") },
+	{ "invalid_credit_code", "problem", "division",
+	  N_("characters 3-8 of %{credit_code} (%{division}) must be digits: they are the "
+	     "administrative division code") },
+	{ "invalid_credit_code", "problem", "check",
+	  N_("the check character of %{credit_code} is wrong: by GB 32100-2015 it must be %{want}, "
+	     "not %{got}") },
+	{ "invalid_tag", "limit", "40",
+	  N_("tags are lowercase letters, digits, '.', '_' and '-', at most 40") },
+	{ "invalid_tag", NULL, NULL,
+	  N_("tag %{tag:literal}: tags are lowercase letters, digits, \".\", \"_\" and \"-\", at most "
+	     "40") },
+	{ "invalid_time", NULL, NULL,
+	  N_("%{time} is not a time of the calendar (YYYY-MM-DD HH:MM)") },
+	{ "invalid_window", "which", "weekly",
+	  N_("a window is a weekday 1-7 (Monday-Sunday) and opens before it closes, within "
+	     "00:00-24:00") },
+	{ "invalid_window", "which", "day",
+	  N_("each window opens before it closes, within 00:00-24:00") },
+	{ "name_required", "object", "startup", N_("a new startup needs a name (%{startup})") },
+	{ "name_required", "object", "member", N_("a new member needs a name (%{member})") },
+	{ "name_required", "object", "resource", N_("a new resource needs a name") },
+	{ "no_startup", "what", "feed",
+	  N_("%{member} belongs to no startup: a feed of a startup's bookings is for its members") },
+	{ "no_startup", "what", "list_bookings",
+	  N_("you belong to no startup, so there are no startup bookings to list") },
+	{ "qualification_revoked", NULL, NULL,
+	  N_("%{member}'s qualification on %{resource} was revoked on %{at:date} (a manager of "
+	     "%{institution} grants it again: rigbook qualify %{member} %{resource})") },
+	{ "rule_max_active", "action", "hand_over",
+	  N_("%{member} already holds %{held:future_bookings} of %{resource}%{offpeak:offpeak}; the "
+	     "limit is %{limit} per member") },
+	{ "rule_max_active", NULL, NULL,
+	  N_("you already hold %{held:future_bookings} of %{resource}%{offpeak:offpeak}; the limit "
+	     "is %{limit} per member") },
+	{ "rule_max_active_startup", NULL, NULL,
+	  N_("%{startup} already holds %{held:future_bookings} of %{resource}%{offpeak:offpeak}; "
+	     "the limit is %{limit} per startup") },
+	{ "series_occurrence_too_long", NULL, NULL,
+	  N_("each booking of a series repeating every %{every_days:every} must fit in that time") },
+	{ "wrong_space", "object", "startup",
+	  N_("startup %{name} belongs to space %{space}; operators manage the startups and members of "
+	     "their own space (%{own_space}) only") },
+	{ "wrong_space", "object", "member",
+	  N_("member %{name} belongs to space %{space}; operators manage the startups and members of "
+	     "their own space (%{own_space}) only") },
 	/* ---- instants: %{at:at} in the time_zone argument, %{at:utc} in UTC */
 	{ "booking_checked_in", NULL, NULL,
 	  N_("booking %{booking} is already checked in (since %{at:at})") },
@@ -445,23 +619,40 @@ static const char *arg_value(const Rigbook__Error *e, const char *name, size_t n
 	return NULL;
 }
 
+static int fill(const char *text, const Rigbook__Error *e, char *buf, size_t len);
+
+/*
+ * The first row that applies to e and that e's arguments fill in; when
+ * none fills in, the first that applies.
+ */
 const struct refusal_template *refusal_template_for(const Rigbook__Error *e)
 {
+	const struct refusal_template *first = NULL;
+	static _Thread_local char scratch[2048];
+
 	if (e == NULL || e->reason == NULL || e->reason[0] == '\0')
 		return NULL;
 	for (size_t i = 0; i < refusal_ntemplates; i++) {
 		const struct refusal_template *t = &refusal_templates[i];
 		const char *v;
+		int was, fills;
 
 		if (strcmp(t->reason, e->reason) != 0)
 			continue;
-		if (t->when_arg == NULL)
+		if (t->when_arg != NULL) {
+			v = arg_value(e, t->when_arg, strlen(t->when_arg));
+			if (v == NULL || strcmp(v, t->when_value) != 0)
+				continue;
+		}
+		was = i18n_plain(1);
+		fills = fill(t->text, e, scratch, sizeof(scratch)) == 0;
+		i18n_plain(was);
+		if (fills)
 			return t;
-		v = arg_value(e, t->when_arg, strlen(t->when_arg));
-		if (v != NULL && strcmp(v, t->when_value) == 0)
-			return t;
+		if (first == NULL)
+			first = t;
 	}
-	return NULL;
+	return first;
 }
 
 static int parse_i64(const char *s, int64_t *out)
@@ -521,6 +712,133 @@ static const char *at_text(const Rigbook__Error *e, const char *name, size_t n, 
 	return tmp;
 }
 
+/* A booking state as the server's sentences word it: words 0 "checked in", 1 "already checked in". */
+static const char *state_words(const char *v, int words)
+{
+	static const char *const text[][2] = {
+		{ "requested", NC_("state text", "requested") },
+		{ "confirmed", NC_("state text", "confirmed") },
+		{ "declined", NC_("state text", "declined") },
+		{ "cancelled", NC_("state text", "cancelled") },
+		{ "checked_in", NC_("state text", "checked in") },
+		{ "completed", NC_("state text", "completed") },
+		{ "no_show", NC_("state text", "no show") },
+		{ "over", NC_("state text", "over") },
+	};
+	static const char *const desk[][2] = {
+		{ "requested", NC_("state words", "requested (waiting for approval)") },
+		{ "confirmed", NC_("state words", "confirmed") },
+		{ "declined", NC_("state words", "declined") },
+		{ "cancelled", NC_("state words", "cancelled") },
+		{ "checked_in", NC_("state words", "already checked in") },
+		{ "completed", NC_("state words", "completed (checked out)") },
+		{ "no_show", NC_("state words", "a no-show") },
+	};
+	const char *const (*t)[2] = words ? desk : text;
+	size_t n = words ? sizeof(desk) / sizeof(desk[0]) : sizeof(text) / sizeof(text[0]);
+	char key[96];
+
+	if (v == NULL)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(t[i][0], v) != 0)
+			continue;
+		snprintf(key, sizeof(key), "%s\004%s", words ? "state words" : "state text", t[i][1]);
+		return i18n_pgettext(key, t[i][1]);
+	}
+	return NULL;
+}
+
+/* An action as the verb the server's sentences use: "hand_over" is "hand over". */
+static const char *verb_text(const char *v)
+{
+	static const char *const verbs[][2] = {
+		{ "cancel", NC_("verb", "cancel") },       { "move", NC_("verb", "move") },
+		{ "hand_over", NC_("verb", "hand over") }, { "check_in", NC_("verb", "check in") },
+		{ "check_out", NC_("verb", "check out") },
+	};
+	char key[64];
+
+	if (v == NULL)
+		return NULL;
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+		if (strcmp(verbs[i][0], v) != 0)
+			continue;
+		snprintf(key, sizeof(key), "verb\004%s", verbs[i][1]);
+		return i18n_pgettext(key, verbs[i][1]);
+	}
+	return NULL;
+}
+
+/* v quoted as PostgreSQL's quote_literal (format's %L) quotes it. */
+static const char *literal_text(const char *v, char *tmp, size_t len)
+{
+	size_t o = 0;
+
+	if (v == NULL || len < 4)
+		return NULL;
+	if (strchr(v, '\\') != NULL)
+		tmp[o++] = 'E';
+	tmp[o++] = '\'';
+	for (const char *p = v; *p != '\0'; p++) {
+		int twice = *p == '\'' || *p == '\\';
+
+		if (o + 2 + (size_t)twice >= len)
+			return NULL;
+		if (twice)
+			tmp[o++] = *p;
+		tmp[o++] = *p;
+	}
+	tmp[o++] = '\'';
+	tmp[o] = '\0';
+	return tmp;
+}
+
+/*
+ * The list of bookings v ("id start end holder,..."), each as "booking 7
+ * (10:00-12:00 on 2026-12-03 (UTC), li-na)", "; " between them.
+ */
+static const char *bookings_text(const Rigbook__Error *e, const char *v, char *tmp, size_t len)
+{
+	const char *tz = arg_value(e, "time_zone", 9);
+	size_t o = 0;
+
+	if (v == NULL || tz == NULL || *v == '\0')
+		return NULL;
+	tmp[0] = '\0';
+	for (const char *p = v; *p != '\0';) {
+		const char *end = strchr(p, ',');
+		size_t n = end != NULL ? (size_t)(end - p) : strlen(p);
+		char item[128], holder[64], w[160];
+		long long id, a, b;
+		int k;
+
+		if (n >= sizeof(item))
+			return NULL;
+		memcpy(item, p, n);
+		item[n] = '\0';
+		if (sscanf(item, "%lld %lld %lld %63s", &id, &a, &b, holder) != 4)
+			return NULL;
+		cmd_window_text(a, b, tz, w, sizeof(w));
+		if (o > 0) {
+			/* TRANSLATORS: between the bookings of a list */
+			k = snprintf(tmp + o, len - o, "%s", _("; "));
+			if (k < 0 || (size_t)k >= len - o)
+				return NULL;
+			o += (size_t)k;
+		}
+		/* TRANSLATORS: one booking of a list: its id, its window, who holds it */
+		k = snprintf(tmp + o, len - o, _("booking %1$lld (%2$s, %3$s)"), id, w, holder);
+		if (k < 0 || (size_t)k >= len - o)
+			return NULL;
+		o += (size_t)k;
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return tmp;
+}
+
 /*
  * The value of one placeholder (name, n bytes: "resource", "minutes:duration",
  * "start,end:window") into tmp, or NULL when an argument is missing.
@@ -530,34 +848,83 @@ static const char *placeholder(const Rigbook__Error *e, const char *name, size_t
 {
 	const char *colon = memchr(name, ':', n), *v, *comma;
 	size_t an = colon != NULL ? (size_t)(colon - name) : n, fn = colon != NULL ? n - an - 1 : 0;
+	const char *f = colon != NULL ? colon + 1 : "";
 	int64_t a, b;
 
+#define IS(word) (fn == sizeof(word) - 1 && memcmp(f, word, fn) == 0)
 	if (colon == NULL)
 		return arg_value(e, name, n);
-	if (fn == 8 && memcmp(colon + 1, "duration", 8) == 0) {
+	if (IS("duration")) {
 		if (parse_i64(arg_value(e, name, an), &a) != 0)
 			return NULL;
 		duration_text(a, tmp, len);
 		return tmp;
 	}
-	if (fn == 5 && memcmp(colon + 1, "state", 5) == 0) {
+	if (IS("state") || IS("role")) {
 		v = arg_value(e, name, an);
-		return v != NULL ? i18n_state(v) : NULL;
+		return v == NULL ? NULL : IS("state") ? i18n_state(v) : i18n_role(v);
 	}
-	if ((fn == 2 && memcmp(colon + 1, "at", 2) == 0) ||
-	    (fn == 3 && memcmp(colon + 1, "utc", 3) == 0))
-		return at_text(e, name, an, fn == 3, tmp, len);
-	if (fn == 6 && memcmp(colon + 1, "window", 6) == 0) {
+	if (IS("verb"))
+		return verb_text(arg_value(e, name, an));
+	if (IS("state_text") || IS("state_words"))
+		return state_words(arg_value(e, name, an), IS("state_words"));
+	if (IS("at") || IS("utc"))
+		return at_text(e, name, an, IS("utc"), tmp, len);
+	if (IS("local") || IS("date")) {
 		const char *tz = arg_value(e, "time_zone", 9);
+		char err[128];
 
-		comma = memchr(name, ',', an);
-		if (comma == NULL || tz == NULL ||
-		    parse_i64(arg_value(e, name, (size_t)(comma - name)), &a) != 0 ||
-		    parse_i64(arg_value(e, comma + 1, (size_t)(colon - comma - 1)), &b) != 0)
+		if (tz == NULL || parse_i64(arg_value(e, name, an), &a) != 0 || a < 0 ||
+		    rb_time_zone_check(tz, err, sizeof(err)) != 0 ||
+		    rb_time_format(a - a % 60, tz, tmp, len) != 0 || strlen(tmp) < 10)
 			return NULL;
-		cmd_window_text(a, b, tz, tmp, len);
+		if (IS("date"))
+			tmp[10] = '\0';
 		return tmp;
 	}
+	if (IS("every")) {
+		if (parse_i64(arg_value(e, name, an), &a) != 0 || a < 1)
+			return NULL;
+		if (a % 7 == 0)
+			snprintf(tmp, len, _("%" PRId64 " week(s)"), a / 7);
+		else
+			snprintf(tmp, len, _("%" PRId64 " day(s)"), a);
+		return tmp;
+	}
+	if (IS("literal"))
+		return literal_text(arg_value(e, name, an), tmp, len);
+	if (IS("future_bookings")) {
+		if (parse_i64(arg_value(e, name, an), &a) != 0 || a < 0)
+			return NULL;
+		snprintf(tmp, len, a == 1 ? _("%" PRId64 " future booking") : _("%" PRId64 " future bookings"),
+			 a);
+		return tmp;
+	}
+	if (IS("offpeak")) {
+		v = arg_value(e, name, an);
+		if (v == NULL || (strcmp(v, "true") != 0 && strcmp(v, "false") != 0))
+			return NULL;
+		return strcmp(v, "true") == 0 ? _(" outside off-peak hours") : "";
+	}
+	if (IS("bookings"))
+		return bookings_text(e, arg_value(e, name, an), tmp, len);
+	if (IS("window") || IS("money")) {
+		comma = memchr(name, ',', an);
+		if (comma == NULL || parse_i64(arg_value(e, name, (size_t)(comma - name)), &a) != 0)
+			return NULL;
+		v = arg_value(e, comma + 1, (size_t)(colon - comma - 1));
+		if (IS("money"))
+			return v != NULL && rb_money_format(a, v, tmp, len) == 0 ? tmp : NULL;
+		{
+			const char *tz = arg_value(e, "time_zone", 9);
+
+			if (tz == NULL || parse_i64(v, &b) != 0)
+				return NULL;
+			cmd_window_text(a, b, tz, tmp, len);
+			return tmp;
+		}
+	}
+#undef IS
 	return NULL;
 }
 
@@ -565,7 +932,7 @@ static const char *placeholder(const Rigbook__Error *e, const char *name, size_t
 static int fill(const char *text, const Rigbook__Error *e, char *buf, size_t len)
 {
 	size_t o = 0;
-	char tmp[256];
+	char tmp[1024];
 
 	for (const char *p = text; *p != '\0';) {
 		const char *piece = p, *v;

@@ -15,7 +15,9 @@
 /*
  * One template: the English of a reason, its arguments named as %{name}.
  * A row with when_arg applies only when that argument has the value
- * when_value; the first row that applies to a refusal is used.
+ * when_value; the first row that applies to a refusal and whose arguments
+ * it has is used (rows of one guard told apart by what they name), else
+ * the first that applies.
  */
 struct refusal_template {
 	const char *reason;

@@ -103,7 +103,8 @@ void svc_book(struct req *r, const Rigbook__Request *msg)
 	if (q->end <= q->start) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "end_before_start",
 			  "the end of a booking must be after its start", "end", "start",
-			  i64_param(start, q->start), "end", i64_param(end, q->end), NULL);
+			  i64_param(start, q->start), "end", i64_param(end, q->end), "what", "booking",
+			  NULL);
 		return;
 	}
 	if (q->end > INT64_C(253402300799)) { /* 9999-12-31 */
@@ -229,7 +230,7 @@ void svc_list_bookings(struct req *r, const Rigbook__Request *msg)
 		if (r->sess.startup_id == 0) {
 			req_error(r, RIGBOOK__ERROR_CODE__FAILED_PRECONDITION, "no_startup",
 				  "you belong to no startup, so there are no startup bookings to list",
-				  "scope", NULL);
+				  "scope", "what", "list_bookings", NULL);
 			return;
 		}
 		snprintf(who, sizeof(who), "%" PRIu64, r->sess.startup_id);

@@ -295,7 +295,7 @@ void svc_set_hours(struct req *r, const Rigbook__Request *msg)
 		if (w->weekday < 1 || w->weekday > 7 || !window_ok(w->opens, w->closes)) {
 			req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_window",
 				  "a window is a weekday 1-7 (Monday-Sunday) and opens before it closes, within 00:00-24:00",
-				  "windows", NULL);
+				  "windows", "which", "weekly", NULL);
 			return;
 		}
 		for (int k = 0; k < 3; k++)
@@ -356,7 +356,7 @@ void svc_set_exception(struct req *r, const Rigbook__Request *msg)
 		if (!window_ok(e->windows[i]->opens, e->windows[i]->closes)) {
 			req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_window",
 				  "each window opens before it closes, within 00:00-24:00",
-				  "windows", NULL);
+				  "windows", "which", "day", NULL);
 			return;
 		}
 		o0 += (size_t)snprintf(p.arr[0] + o0, sizeof(p.arr[0]) - o0, "%s%u", i ? "," : "",
@@ -449,7 +449,8 @@ void svc_add_closure(struct req *r, const Rigbook__Request *msg)
 	if (q->start <= 0 || q->end <= q->start) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "end_before_start",
 			  "the end of a closure must be after its start", "end", "start",
-			  i64_param(p.a, q->start), "end", i64_param(p.b, q->end), NULL);
+			  i64_param(p.a, q->start), "end", i64_param(p.b, q->end), "what", "closure",
+			  NULL);
 		return;
 	}
 	if (q->reason == NULL || q->reason[0] == '\0' || !text_ok(q->reason, MAX_REASON)) {

@@ -120,7 +120,8 @@ void svc_book_series(struct req *r, const Rigbook__Request *msg)
 	if (q->end <= q->start) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "end_before_start",
 			  "the end of a booking must be after its start", "end", "start",
-			  i64_param(start, q->start), "end", i64_param(end, q->end), NULL);
+			  i64_param(start, q->start), "end", i64_param(end, q->end), "what", "booking",
+			  NULL);
 		return;
 	}
 	if (q->end > MAX_TIME || q->until > MAX_TIME || q->until < 0) {

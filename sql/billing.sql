@@ -428,7 +428,7 @@ BEGIN
   END IF;
   IF p_cap <= 0 THEN
     PERFORM rb_refuse('RB400', 'invalid_amount', 'cap', 'a voucher''s cap is more than 0',
-                      jsonb_build_object('amount', p_cap));
+                      jsonb_build_object('amount', p_cap, 'what', 'voucher_cap'));
   END IF;
   IF coalesce(p_currency, '') !~ '^[A-Z]{3}$' THEN
     PERFORM rb_refuse('RB400', 'invalid_currency', 'currency',
@@ -438,7 +438,8 @@ BEGIN
   IF v_to < v_from THEN
     PERFORM rb_refuse('RB400', 'date_range_reversed', 'valid_to',
                       format('the voucher would end (%s) before it begins (%s)', v_to, v_from),
-                      jsonb_build_object('from', to_char(v_from, 'YYYY-MM-DD'), 'to', to_char(v_to, 'YYYY-MM-DD')));
+                      jsonb_build_object('from', to_char(v_from, 'YYYY-MM-DD'), 'to', to_char(v_to, 'YYYY-MM-DD'),
+                                          'action', 'record_vouchers'));
   END IF;
   FOREACH x IN ARRAY coalesce(p_institutions, '{}') LOOP
     SELECT id INTO iid FROM institutions WHERE code = x;
@@ -821,7 +822,7 @@ BEGIN
   END IF;
   IF p_amount IS NULL OR p_amount <= 0 THEN
     PERFORM rb_refuse('RB400', 'invalid_amount', 'amount', 'a credit is more than 0',
-                      jsonb_build_object('amount', p_amount));
+                      jsonb_build_object('amount', p_amount, 'what', 'credit'));
   END IF;
   -- credits of one invoice queue here
   PERFORM pg_advisory_xact_lock(7311, inv.id::int);
@@ -1002,7 +1003,8 @@ BEGIN
     PERFORM rb_refuse('RB403', 'not_operator', CASE WHEN p_space IS NULL THEN 'startup_code' ELSE 'space_code' END,
                       format('only an operator of %s or an admin can set the price tier of %s%s',
                              sp.name, s.code, CASE WHEN sp.id = s.space_id THEN '' ELSE ' there' END),
-                      jsonb_build_object('space', sp.name, 'action', 'set_tier', 'startup', s.code::text));
+                      jsonb_build_object('space', sp.name, 'action', 'set_tier', 'startup', s.code::text,
+                                         'there', sp.id <> s.space_id));
   END IF;
   IF p_tier IS NULL OR p_tier NOT IN ('member_startup', 'host_internal', 'external') THEN
     PERFORM rb_refuse('RB400', 'invalid_tier', 'tier',

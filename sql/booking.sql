@@ -463,7 +463,9 @@ BEGIN
              ELSE format('as an operator of %s you can %s the bookings in that space only',
                          (SELECT name FROM spaces WHERE id = m.space_id), p_verb)
            END),
-    jsonb_build_object('booking', p_booking, 'action', p_action, 'role', m.role::text));
+    jsonb_build_object('booking', p_booking, 'action', p_action, 'role', m.role::text,
+                       'institution', (SELECT name FROM institutions WHERE id = m.institution_id),
+                       'space', (SELECT name FROM spaces WHERE id = m.space_id)));
 END $$;
 
 -- Staff acting on a booking of a resource they do not look after (and do
@@ -542,7 +544,8 @@ BEGIN
   IF w = b.during THEN
     PERFORM rb_refuse('RB400', 'booking_unchanged', 'start',
       format('booking %s is already %s', b.id, rb_window_text(w, r.time_zone)),
-      jsonb_build_object('booking', b.id, 'start', p_start, 'end', p_end, 'time_zone', r.time_zone));
+      jsonb_build_object('booking', b.id, 'start', rb_epoch(lower(w)), 'end', rb_epoch(upper(w)),
+                         'time_zone', r.time_zone));
   END IF;
   SELECT * INTO owner FROM members WHERE members.id = b.member_id;
 
@@ -643,7 +646,10 @@ BEGIN
     IF n >= r.max_active_per_member THEN
       PERFORM rb_refuse('RB412', 'rule_max_active', 'to',
         rb_max_active_text(t.handle || ' already holds', n, r),
-        jsonb_build_object('resource', r.code::text, 'member', t.handle::text, 'held', n, 'limit', r.max_active_per_member));
+        jsonb_build_object('resource', r.code::text, 'member', t.handle::text, 'held', n, 'limit', r.max_active_per_member,
+                           'action', 'hand_over',
+                           'offpeak', EXISTS (SELECT 1 FROM opening_hours o
+                                               WHERE o.resource_id = r.id AND o.kind = 'offpeak')));
     END IF;
   END IF;
   os := rb_booking_family(b.id, '{requested,confirmed}');

@@ -17,7 +17,7 @@ BEGIN
   IF p_startup AND m.startup_id IS NULL THEN
     PERFORM rb_refuse('RB412', 'no_startup', 'startup',
                       format('%s belongs to no startup: a feed of a startup''s bookings is for its members', m.handle),
-                      '{}'::jsonb);
+                      jsonb_build_object('member', m.handle::text, 'what', 'feed'));
   END IF;
   SELECT * INTO f FROM feeds x WHERE x.member_id = m.id AND x.startup = p_startup AND x.revoked_at IS NULL
      FOR UPDATE;

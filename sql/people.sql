@@ -177,6 +177,38 @@ BEGIN
   RETURN sp;
 END $$;
 
+-- What is wrong with a unified social credit code, as the arguments of its
+-- refusal: the check of rb_uscc_problem (migrations/0001) step by step,
+-- 'problem' naming the step ('length', 'character', 'division', 'check').
+CREATE OR REPLACE FUNCTION rb_uscc_args(code text) RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+DECLARE
+  cs constant text := '0123456789ABCDEFGHJKLMNPQRTUWXY';
+  w constant int[] := ARRAY[1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+  total int := 0;
+  want text;
+BEGIN
+  IF code IS NULL THEN
+    RETURN '{}';
+  END IF;
+  IF length(code) <> 18 THEN
+    RETURN jsonb_build_object('problem', 'length', 'length', length(code));
+  END IF;
+  FOR i IN 1..18 LOOP
+    IF strpos(cs, substr(code, i, 1)) = 0 THEN
+      RETURN jsonb_build_object('problem', 'character', 'position', i, 'character', substr(code, i, 1));
+    END IF;
+  END LOOP;
+  IF substr(code, 3, 6) !~ '^[0-9]{6}$' THEN
+    RETURN jsonb_build_object('problem', 'division', 'division', substr(code, 3, 6));
+  END IF;
+  FOR i IN 1..17 LOOP
+    total := total + (strpos(cs, substr(code, i, 1)) - 1) * w[i];
+  END LOOP;
+  want := substr(cs, (31 - total % 31) % 31 + 1, 1);
+  RETURN jsonb_build_object('problem', 'check', 'want', want, 'got', substr(code, 18, 1));
+END $$;
+
 -- Text checks shared by the functions below.
 CREATE OR REPLACE FUNCTION rb_people_text(v text, max int, what text, field text) RETURNS text
 LANGUAGE plpgsql IMMUTABLE AS $$
@@ -199,7 +231,7 @@ BEGIN
     PERFORM rb_refuse('RB400', 'invalid_code', field,
                       format('%s %s is not valid: 1 to 40 lowercase letters, digits and dashes, starting with a letter or digit',
                              what, coalesce(v, '')),
-                      jsonb_build_object('value', v));
+                      jsonb_build_object('value', v, 'what', replace(what, ' ', '_')));
   END IF;
   RETURN v;
 END $$;
@@ -228,7 +260,7 @@ BEGIN
     problem := rb_uscc_problem(uscc);
     IF problem IS NOT NULL THEN
       PERFORM rb_refuse('RB400', 'invalid_credit_code', 'credit_code', problem,
-                        jsonb_build_object('credit_code', uscc));
+                        jsonb_build_object('credit_code', uscc) || rb_uscc_args(uscc));
     END IF;
   END IF;
 
@@ -238,7 +270,7 @@ BEGIN
     ELSIF a.role = 'admin' THEN
       PERFORM rb_refuse('RB400', 'space_required', 'space_code',
                         format('say which space startup %s joins', p_code),
-                        jsonb_build_object('startup', p_code));
+                        jsonb_build_object('startup', p_code, 'object', 'startup'));
     ELSE
       SELECT * INTO sp FROM spaces WHERE id = rb_member_space(a);
     END IF;
@@ -246,7 +278,7 @@ BEGIN
     IF v_name IS NULL OR v_name = '' THEN
       PERFORM rb_refuse('RB400', 'name_required', 'name',
                         format('a new startup needs a name (%s)', p_code),
-                        jsonb_build_object('startup', p_code));
+                        jsonb_build_object('startup', p_code, 'object', 'startup'));
     END IF;
     IF EXISTS (SELECT 1 FROM startups WHERE code = p_code) THEN
       PERFORM rb_refuse('RB409', 'startup_exists', 'code',
@@ -340,7 +372,7 @@ BEGIN
   END IF;
   IF v_name IS NULL OR v_name = '' THEN
     PERFORM rb_refuse('RB400', 'name_required', 'name', format('a new member needs a name (%s)', p_handle),
-                      jsonb_build_object('member', p_handle));
+                      jsonb_build_object('member', p_handle, 'object', 'member'));
   END IF;
   IF v_email <> '' AND v_email !~ '^[^@[:space:]]+@[^@[:space:]]+$' THEN
     PERFORM rb_refuse('RB400', 'invalid_email', 'email', format('%s is not an email address', v_email),
@@ -369,7 +401,8 @@ BEGIN
     IF sp_id IS NOT NULL AND sp_id <> i.space_id THEN
       PERFORM rb_refuse('RB400', 'different_spaces', 'institution_code',
                         format('startup %s and institution %s are in different spaces', s.code, i.code),
-                        jsonb_build_object('startup', s.code::text, 'institution', i.code::text));
+                        jsonb_build_object('startup', s.code::text, 'institution', i.code::text,
+                                           'which', 'startup_institution'));
     END IF;
     sp_id := i.space_id;
   ELSIF p_role = 'manager' THEN
@@ -382,7 +415,9 @@ BEGIN
       PERFORM rb_refuse('RB400', 'different_spaces', 'space_code',
                         format('%s is in another space than %s', coalesce(s.code, i.code), p_space),
                         jsonb_build_object('startup', s.code::text, 'institution', i.code::text,
-                                           'space', p_space));
+                                           'space', p_space,
+                                           'which', CASE WHEN s.code IS NOT NULL THEN 'startup_space'
+                                                         ELSE 'institution_space' END));
     END IF;
     sp_id := (rb_space_of(p_space, 'space_code')).id;
   END IF;
@@ -506,7 +541,7 @@ BEGIN
   IF p_expires IS NOT NULL AND rb_from_epoch(p_expires) <= now() THEN
     PERFORM rb_refuse('RB400', 'expiry_in_past', 'expires_at',
                       'a token''s expiry must be in the future',
-                      jsonb_build_object('expires_at', p_expires));
+                      jsonb_build_object('expires_at', p_expires, 'what', 'token'));
   END IF;
   INSERT INTO tokens (member_id, hash, label, expires_at, issued_by)
   VALUES (t.id, p_hash, v_label, rb_from_epoch(p_expires), a.id)

@@ -28,7 +28,8 @@ BEGIN
   IF v_to < v_from THEN
     PERFORM rb_refuse('RB400', 'date_range_reversed', 'to',
                       format('the report ends (to %s) before it begins (from %s)', v_to, v_from),
-                      jsonb_build_object('from', to_char(v_from, 'YYYY-MM-DD'), 'to', to_char(v_to, 'YYYY-MM-DD')));
+                      jsonb_build_object('from', to_char(v_from, 'YYYY-MM-DD'), 'to', to_char(v_to, 'YYYY-MM-DD'),
+                                         'action', 'report'));
   END IF;
   IF v_to - v_from + 1 > 366 THEN
     PERFORM rb_refuse('RB400', 'range_too_long', 'to',

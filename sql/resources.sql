@@ -82,7 +82,7 @@ BEGIN
   IF p_code !~ '^[a-z0-9][a-z0-9-]{0,39}$' THEN
     PERFORM rb_refuse('RB400', 'invalid_code', 'code',
                       'a resource code is lowercase letters, digits and "-", at most 40, like rig-7',
-                      jsonb_build_object('value', p_code));
+                      jsonb_build_object('value', p_code, 'what', 'resource_code'));
   END IF;
   SELECT * INTO r FROM resources WHERE code = p_code;
   IF FOUND THEN
@@ -119,14 +119,14 @@ BEGIN
     IF NOT FOUND THEN
       PERFORM rb_refuse('RB400', 'institution_required', 'institution_code',
                         'say which host institution the resource belongs to',
-                        jsonb_build_object('resource', p_code));
+                        jsonb_build_object('resource', p_code, 'object', 'resource'));
     END IF;
   ELSE
     SELECT * INTO i FROM institutions WHERE code = p_institution;
     IF NOT FOUND THEN
       PERFORM rb_refuse('RB404', 'institution_not_found', 'institution_code',
                         format('no host institution is called %s', p_institution),
-                        jsonb_build_object('institution', p_institution));
+                        jsonb_build_object('institution', p_institution, 'host', true));
     END IF;
   END IF;
   IF NOT rb_is_staff(m, i.id, i.space_id) THEN
@@ -136,7 +136,7 @@ BEGIN
   END IF;
   IF coalesce(p_name, '') = '' THEN
     PERFORM rb_refuse('RB400', 'name_required', 'name', 'a new resource needs a name',
-                      jsonb_build_object('resource', p_code));
+                      jsonb_build_object('resource', p_code, 'object', 'resource'));
   END IF;
   IF coalesce(p_kind, '') = '' THEN
     PERFORM rb_refuse('RB400', 'kind_required', 'kind',
@@ -192,13 +192,16 @@ RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
   hit text;
   hits text;
+  held text;
   os bookings[];
   ns bookings[];
 BEGIN
   SELECT string_agg(format('booking %s (%s, %s)', v.id, rb_window_text(v.during, v.time_zone),
                            v.member_handle), '; ' ORDER BY lower(v.during)),
-         string_agg(v.id::text, ',' ORDER BY lower(v.during))
-    INTO hit, hits
+         string_agg(v.id::text, ',' ORDER BY lower(v.during)),
+         string_agg(format('%s %s %s %s', v.id, rb_epoch(lower(v.during)), rb_epoch(upper(v.during)),
+                           v.member_handle), ',' ORDER BY lower(v.during))
+    INTO hit, hits, held
     FROM booking_view v
    WHERE v.id = ANY (p_held)
      AND NOT rb_windows(r.id, r.time_zone, 'open', lower(v.during), upper(v.during)) @> v.during;
@@ -209,7 +212,13 @@ BEGIN
     PERFORM rb_refuse('RB409', 'hours_hit_bookings', 'windows',
                       format('%s would leave bookings of %s outside its opening hours: %s; force it to cancel them',
                              p_what, r.code, hit),
-                      jsonb_build_object('resource', r.code::text, 'bookings', hits));
+                      jsonb_build_object('resource', r.code::text, 'bookings', hits, 'time_zone', r.time_zone,
+                                         'held', CASE WHEN length(held) <= 500 THEN held END,
+                                         'which', CASE WHEN p_what LIKE 'the weekly hours on %' THEN 'weekly'
+                                                       WHEN p_what LIKE 'closing on %' THEN 'closing'
+                                                       WHEN p_what LIKE 'these hours on %' THEN 'day_hours'
+                                                       ELSE 'hours' END,
+                                         'date', substring(p_what from '[0-9]{4}-[0-9]{2}-[0-9]{2}$')));
   END IF;
   SELECT coalesce(array_agg(x.b ORDER BY (x.b).id), '{}') INTO os
     FROM (SELECT b FROM bookings b
@@ -252,7 +261,8 @@ BEGIN
               WHERE d NOT BETWEEN 1 AND 7 OR o NOT BETWEEN 0 AND 1439 OR c NOT BETWEEN 1 AND 1440
                  OR o >= c) THEN
     PERFORM rb_refuse('RB400', 'invalid_window', 'windows',
-                      'a window is a weekday 1-7 (Monday-Sunday) and opens before it closes, within 00:00-24:00');
+                      'a window is a weekday 1-7 (Monday-Sunday) and opens before it closes, within 00:00-24:00',
+                      jsonb_build_object('which', 'weekly'));
   END IF;
   IF p_kind = 'open' THEN
     held := rb_hours_held(r);
@@ -302,7 +312,8 @@ BEGIN
          SELECT 1 FROM unnest(p_opens, p_closes) AS x(o, c)
           WHERE o NOT BETWEEN 0 AND 1439 OR c NOT BETWEEN 1 AND 1440 OR o >= c) THEN
       PERFORM rb_refuse('RB400', 'invalid_window', 'windows',
-                        'each window opens before it closes, within 00:00-24:00');
+                        'each window opens before it closes, within 00:00-24:00',
+                        jsonb_build_object('which', 'day'));
     END IF;
     SELECT coalesce(range_agg(int4range(o, c)), '{}') INTO mr FROM unnest(p_opens, p_closes) AS x(o, c);
     INSERT INTO date_exceptions (resource_id, day, closed, windows, reason)
@@ -342,6 +353,7 @@ DECLARE
   w tstzrange;
   hit text;
   hits text;
+  held text;
   cid bigint;
   ids bigint[];
   os bookings[];
@@ -349,12 +361,12 @@ DECLARE
 BEGIN
   IF p_end <= p_start THEN
     PERFORM rb_refuse('RB400', 'end_before_start', 'end', 'the end of a closure must be after its start',
-                      jsonb_build_object('start', p_start, 'end', p_end));
+                      jsonb_build_object('start', p_start, 'end', p_end, 'what', 'closure'));
   END IF;
   IF coalesce(p_reason, '') = '' THEN
     PERFORM rb_refuse('RB400', 'reason_required', 'reason',
                       'say why the resource is closed; members see the reason',
-                      jsonb_build_object('resource', r.code::text));
+                      jsonb_build_object('resource', r.code::text, 'what', 'closure'));
   END IF;
   IF p_kind NOT IN ('closure', 'maintenance') THEN
     PERFORM rb_refuse('RB400', 'invalid_closure_kind', 'kind', 'a closure is a closure or maintenance',
@@ -363,8 +375,10 @@ BEGIN
   w := tstzrange(rb_from_epoch(p_start), rb_from_epoch(p_end), '[)');
   SELECT string_agg(format('booking %s (%s, %s)', v.id, rb_window_text(v.during, v.time_zone),
                            v.member_handle), '; ' ORDER BY lower(v.during)),
-         string_agg(v.id::text, ',' ORDER BY lower(v.during))
-    INTO hit, hits
+         string_agg(v.id::text, ',' ORDER BY lower(v.during)),
+         string_agg(format('%s %s %s %s', v.id, rb_epoch(lower(v.during)), rb_epoch(upper(v.during)),
+                           v.member_handle), ',' ORDER BY lower(v.during))
+    INTO hit, hits, held
     FROM booking_view v
    WHERE v.resource_id = r.id AND v.during && w AND v.state IN ('requested', 'confirmed')
      AND upper(v.during) > now();
@@ -373,7 +387,8 @@ BEGIN
                       format('%s has bookings in %s: %s; force the closure to cancel them', r.code,
                              rb_window_text(w, r.time_zone), hit),
                       jsonb_build_object('resource', r.code::text, 'start', p_start, 'end', p_end,
-                                         'bookings', hits));
+                                         'bookings', hits, 'time_zone', r.time_zone,
+                                         'held', CASE WHEN length(held) <= 500 THEN held END));
   END IF;
   INSERT INTO closures (resource_id, during, kind, reason, created_by)
   VALUES (r.id, w, p_kind, p_reason, m.id) RETURNING closures.id INTO cid;

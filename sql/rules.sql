@@ -131,7 +131,9 @@ BEGIN
         IF n >= r.max_active_per_member THEN
           code := 'RB412'; reason := 'rule_max_active'; field := 'resource_code';
           message := rb_max_active_text('you already hold', n, r);
-          args := args || jsonb_build_object('held', n, 'limit', r.max_active_per_member);
+          args := args || jsonb_build_object('held', n, 'limit', r.max_active_per_member,
+                                             'offpeak', EXISTS (SELECT 1 FROM opening_hours o
+                                                    WHERE o.resource_id = r.id AND o.kind = 'offpeak'));
           RETURN;
         END IF;
       END IF;
@@ -152,7 +154,9 @@ BEGIN
                             r.max_active_per_startup);
           args := args || jsonb_build_object(
                     'startup', (SELECT s.code FROM startups s WHERE s.id = m.startup_id),
-                    'held', n, 'limit', r.max_active_per_startup);
+                    'held', n, 'limit', r.max_active_per_startup,
+                    'offpeak', EXISTS (SELECT 1 FROM opening_hours o
+                                        WHERE o.resource_id = r.id AND o.kind = 'offpeak'));
           RETURN;
         END IF;
       END IF;
@@ -362,7 +366,7 @@ BEGIN
   IF p_end <= p_start THEN
     PERFORM rb_refuse('RB400', 'end_before_start', 'end',
       'the end of a booking must be after its start',
-      jsonb_build_object('start', p_start, 'end', p_end));
+      jsonb_build_object('start', p_start, 'end', p_end, 'what', 'booking'));
   END IF;
   IF p_end - p_start > 366 * 86400 THEN
     PERFORM rb_refuse('RB400', 'booking_too_long', 'end',
@@ -437,7 +441,7 @@ BEGIN
                       who, r.code, rb_institution_name(r.id), who, r.code);
   ELSIF q.revoked_at IS NOT NULL THEN
     reason := 'qualification_revoked';
-    args := args || jsonb_build_object('at', rb_epoch(q.revoked_at));
+    args := args || jsonb_build_object('at', rb_epoch(q.revoked_at), 'time_zone', r.time_zone);
     message := format('%s''s qualification on %s was revoked on %s (a manager of %s grants it again: rigbook qualify %s %s)',
                       who, r.code, to_char(q.revoked_at AT TIME ZONE r.time_zone, 'YYYY-MM-DD'),
                       rb_institution_name(r.id), who, r.code);
@@ -499,7 +503,7 @@ BEGIN
     PERFORM rb_refuse('RB400', 'expiry_in_past', 'expires_at',
       format('a qualification until %s (%s) would already have ended',
                        to_char(v_until AT TIME ZONE r.time_zone, 'YYYY-MM-DD HH24:MI'), r.time_zone),
-      jsonb_build_object('expires_at', rb_epoch(v_until), 'time_zone', r.time_zone));
+      jsonb_build_object('expires_at', rb_epoch(v_until), 'time_zone', r.time_zone, 'what', 'qualification'));
   END IF;
   INSERT INTO qualifications AS q (member_id, resource_id, granted_by, expires_at)
   VALUES (t.id, r.id, m.id, v_until)

@@ -75,7 +75,7 @@ BEGIN
   tz := r.time_zone;
   IF p_end <= p_start THEN
     PERFORM rb_refuse('RB400', 'end_before_start', 'end', 'the end of a booking must be after its start',
-                      jsonb_build_object('start', p_start, 'end', p_end));
+                      jsonb_build_object('start', p_start, 'end', p_end, 'what', 'booking'));
   END IF;
   IF p_every IS NULL OR p_every < 1 OR p_every > 366 THEN
     PERFORM rb_refuse('RB400', 'invalid_every', 'every_days', 'a series repeats every 1 to 366 days',

@@ -159,7 +159,8 @@ BEGIN
                       format('you already wait for %s %s (entry %s)', r.code,
                              rb_window_text(other.during, r.time_zone), other.id),
                       jsonb_build_object('resource', r.code::text, 'start', rb_epoch(lower(other.during)),
-                                         'end', rb_epoch(upper(other.during)), 'entry', other.id));
+                                         'end', rb_epoch(upper(other.during)), 'entry', other.id,
+                                          'time_zone', r.time_zone));
   END IF;
 
   SELECT array_agg(x ORDER BY x) INTO ids
@@ -193,7 +194,8 @@ BEGIN
     PERFORM rb_refuse('RB412', 'window_free', 'start',
                       format('%s is free %s: book it (rigbook book %s) instead of waiting', r.code,
                              rb_window_text(w, r.time_zone), r.code),
-                      jsonb_build_object('resource', r.code, 'start', p_start, 'end', p_end));
+                      jsonb_build_object('resource', r.code, 'start', rb_epoch(lower(w)), 'end', rb_epoch(upper(w)),
+                                         'time_zone', r.time_zone));
   END IF;
 
   INSERT INTO waitlist (resource_id, member_id, during, note, refusal, tried_at)

@@ -441,6 +441,18 @@ t_billing_invoices() {
 	[[ ${next##*-} -gt $n ]] || { echo "credit note $next after $inv"; return 1; }
 	expect_exit 1 bill_oper invoice credit "$inv" --amount 300.01 --reason "too much"
 	expect_stderr_contains "invoice $inv has ¥300.00 left to credit"
+	# worded from its arguments (the amount in fen and its currency): the
+	# server's words in English, the reader's in Chinese
+	expect_exit 1 env -u LC_ALL -u LC_MESSAGES -u LANGUAGE LANG=C "$RB_CLIENT" --server "$RB_SERVER" \
+		--token tok-bill-oper --ca "$RB_CA" invoice credit "$inv" --amount 300.01 --reason "too much" || return 1
+	m="invoice $inv has ¥300.00 left to credit (what the startup pays, less earlier credit notes)"
+	grep -qxF "rigbook: FAILED_PRECONDITION: $m" "$RB_ERR" || { echo "not the server's words: $(cat "$RB_ERR")"; return 1; }
+	sed -n 's/^.* ERROR:  //p' "$RB_PG_DIR/server.log" | grep -qxF -- "$m" || { echo "the server never said: $m"; return 1; }
+	if locale -a 2>/dev/null | grep -qix 'zh_CN\.utf-\?8'; then
+		expect_exit 1 env -u LC_ALL -u LC_MESSAGES -u LANGUAGE LANG=zh_CN.UTF-8 "$RB_CLIENT" --server "$RB_SERVER" \
+			--token tok-bill-oper --ca "$RB_CA" invoice credit "$inv" --amount 300.01 --reason "too much" || return 1
+		expect_stderr_contains "rigbook: FAILED_PRECONDITION: 账单 $inv 还可冲红 ¥300.00（企业应付金额减去已开的红字账单）" || return 1
+	fi
 	expect_exit 1 bill_oper invoice credit "$next" --amount 1 --reason "a credit of a credit"
 	expect_stderr_contains "$next is a credit note; credit the invoice it belongs to"
 	expect_exit 0 rb_as bill-ed invoice show "$inv"

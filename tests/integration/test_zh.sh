@@ -377,3 +377,209 @@ t_zh_newest_words() {
 		all_chinese_but "Test Powertrain Maker Space" || return 1
 	expect_stderr_contains "rigbook: FAILED_PRECONDITION: $month 在 Test Powertrain Maker Space（Asia/Shanghai）尚未结束" || return 1
 }
+
+# server_said WORDS: the database refused with exactly these words (its
+# log holds each refusal's message).
+server_said() {
+	sed -n 's/^.* ERROR:  //p' "$RB_PG_DIR/server.log" | grep -qxF -- "$1" ||
+		{ echo "the server never said: $1"; return 1; }
+}
+
+# refused_both CODE ZH EN NAMES HANDLE ARGS...: the refusal under zh_CN is
+# Chinese (but for the names, '|'-separated) with the code kept, starting
+# ZH; under C it is EN, the server's message word for word (from the
+# database unless EN starts with "daemon:").
+refused_both() {
+	local code=$1 zhw=$2 enw=$3 names=$4 who=$5 from=db
+	shift 5
+	if [[ $enw == daemon:* ]]; then
+		enw=${enw#daemon:}
+		from=daemon
+	fi
+	expect_exit 1 zh "$who" "$@" || return 1
+	local -a n=()
+	[[ -n $names ]] && IFS='|' read -r -a n <<<"$names"
+	all_chinese_but "${n[@]}" || return 1
+	expect_stderr_contains "rigbook: $code: $zhw" || return 1
+	expect_exit 1 en "$who" "$@" || return 1
+	grep -qxF -- "rigbook: $code: $enw" "$RB_ERR" ||
+		{ echo "under C: $(cat "$RB_ERR") is not: rigbook: $code: $enw"; return 1; }
+	[[ $from == daemon ]] || server_said "$enw" || return 1
+}
+
+# The refusals worded from their reason and arguments: windows, lists of
+# bookings, states, limits, codes and spaces, each provoked for real.
+t_zh_refusals_worded() {
+	local d d2 id b1 b2 entry z='（Asia/Shanghai）'
+	zh_locale_or_skip
+	zh_rig zh-ref || return 1
+	zh_rig zh-ref2 || return 1
+	zh_rig zh-ref3 || return 1
+	d=$(rb_day 70)
+	d2=$(rb_day 71)
+	# a free window is booked, not waited for; a wait for a window waited for already
+	refused_both FAILED_PRECONDITION "zh-ref 在 $d 10:00-12:00$z 空闲" \
+		"zh-ref is free 10:00-12:00 on $d (Asia/Shanghai): book it (rigbook book zh-ref) instead of waiting" \
+		"" alice wait zh-ref --from "$d 10:00" --to "$d 12:00" || return 1
+	expect_exit 0 rb_as carol book zh-ref --from "$d 10:00" --to "$d 12:00" --json || return 1
+	b1=$(booking_id)
+	expect_exit 0 rb_as alice wait zh-ref --from "$d 10:00" --to "$d 12:00" || return 1
+	entry=$(psql_q "SELECT max(id) FROM waitlist")
+	refused_both FAILED_PRECONDITION "你已在候补 zh-ref 的 $d 10:00-12:00$z（候补 $entry）" \
+		"you already wait for zh-ref 10:00-12:00 on $d (Asia/Shanghai) (entry $entry)" \
+		"" alice wait zh-ref --from "$d 11:00" --to "$d 12:00" || return 1
+	# a move to where the booking is
+	expect_exit 0 rb_as alice book zh-ref --from "$d 14:00" --to "$d 15:00" --json || return 1
+	b2=$(booking_id)
+	refused_both INVALID_ARGUMENT "预约 $b2 已经是 $d 14:00-15:00$z" \
+		"booking $b2 is already 14:00-15:00 on $d (Asia/Shanghai)" \
+		"" alice move "$b2" --from "$d 14:00" --to "$d 15:00" || return 1
+	# a closure and new hours over bookings list them, with their holders
+	refused_both CONFLICT "zh-ref 在 $d 08:00-18:00$z 有预约：预约 $b1（$d 10:00-12:00$z，carol）；预约 $b2（$d 14:00-15:00$z，alice）；强制停用将取消这些预约" \
+		"zh-ref has bookings in 08:00-18:00 on $d (Asia/Shanghai): booking $b1 (10:00-12:00 on $d (Asia/Shanghai), carol); booking $b2 (14:00-15:00 on $d (Asia/Shanghai), alice); force the closure to cancel them" \
+		"carol" mgr closure add zh-ref --from "$d 08:00" --to "$d 18:00" --reason "检修" || return 1
+	refused_both CONFLICT "新的开放时间会使 zh-ref 的这些预约落在开放时间之外：预约 $b1（$d 10:00-12:00$z，carol）；预约 $b2（$d 14:00-15:00$z，alice）" \
+		"the new opening hours would leave bookings of zh-ref outside its opening hours: booking $b1 (10:00-12:00 on $d (Asia/Shanghai), carol); booking $b2 (14:00-15:00 on $d (Asia/Shanghai), alice); force it to cancel them" \
+		"carol" mgr hours zh-ref 'mon-sun 20:00-21:00' || return 1
+	# the most future bookings a member, and a startup, may hold
+	expect_exit 0 rb_as mgr rules zh-ref --max-active 1 || return 1
+	refused_both FAILED_PRECONDITION "你已持有 zh-ref 的 1 个未来预约；每位成员上限为 1 个" \
+		"you already hold 1 future booking of zh-ref; the limit is 1 per member" \
+		"" alice book zh-ref --from "$d2 10:00" --to "$d2 11:00" || return 1
+	expect_exit 0 rb_as mgr rules zh-ref2 --max-active-startup 1 || return 1
+	expect_exit 0 rb_as alice book zh-ref2 --from "$d 10:00" --to "$d 11:00" || return 1
+	refused_both FAILED_PRECONDITION "acme 已持有 zh-ref2 的 1 个未来预约；每家企业上限为 1 个" \
+		"acme already holds 1 future booking of zh-ref2; the limit is 1 per startup" \
+		"" bob book zh-ref2 --from "$d 12:00" --to "$d 13:00" || return 1
+	# states: a cancelled booking is neither cancelled again nor checked in
+	expect_exit 0 rb_as alice cancel "$b2" --reason x || return 1
+	refused_both FAILED_PRECONDITION "预约 $b2 的状态为已取消，不能再取消" \
+		"booking $b2 is cancelled and can no longer be cancelled" \
+		"" alice cancel "$b2" --reason "重复" || return 1
+	refused_both FAILED_PRECONDITION "预约 $b2 的状态为已取消，不能签到" \
+		"booking $b2 is cancelled and cannot be checked in" \
+		"" alice checkin "$b2" || return 1
+	refused_both FAILED_PRECONDITION "预约 $b2 的状态为已取消，不能再改期" \
+		"booking $b2 is cancelled and can no longer be moved" \
+		"" alice move "$b2" --from "$d 16:00" --to "$d 17:00" || return 1
+	refused_both FAILED_PRECONDITION "预约 $b2 的状态为已取消，不能再转交" \
+		"booking $b2 is cancelled and can no longer be handed over" \
+		"" alice handover "$b2" bob || return 1
+	# a date closed over a booking; a hand-over to one who holds the most
+	refused_both CONFLICT "$d 闭馆会使 zh-ref 的这些预约落在开放时间之外：预约 $b1（$d 10:00-12:00$z，carol）" \
+		"closing on $d would leave bookings of zh-ref outside its opening hours: booking $b1 (10:00-12:00 on $d (Asia/Shanghai), carol); force it to cancel them" \
+		"carol" mgr exception zh-ref "$d" --closed --reason "停电" || return 1
+	refused_both CONFLICT "$d 的这些开放时间会使 zh-ref 的这些预约落在开放时间之外：预约 $b1（$d 10:00-12:00$z，carol）" \
+		"these hours on $d would leave bookings of zh-ref outside its opening hours: booking $b1 (10:00-12:00 on $d (Asia/Shanghai), carol); force it to cancel them" \
+		"carol" mgr exception zh-ref "$d" --open 13:00-14:00 || return 1
+	# staff of another institution are told what they may act on
+	refused_both NOT_FOUND "没有你能看到的预约 $b1；作为 Test Institute of Optics 的管理员，你只能取消其资源的预约" \
+		"there is no booking $b1 that you can see; as a manager of Test Institute of Optics you can cancel the bookings of its resources only" \
+		"Test Institute of Optics" mgr-other cancel "$b1" --reason "不是我的" || return 1
+	# staff act on a booking in the wrong state
+	refused_both FAILED_PRECONDITION "预约 $b1 的状态为已确认，不在等待审批；只有待审批的预约才能批准" \
+		"booking $b1 is confirmed, not waiting for approval; only a requested booking can be approved" \
+		"" mgr approve "$b1" || return 1
+	refused_both FAILED_PRECONDITION "预约 $b2 的状态为已取消；只有已确认且无人签到的预约才能记为爽约" \
+		"booking $b2 is cancelled; only a confirmed booking nobody checked in for can be a no-show" \
+		"" mgr noshow "$b2" || return 1
+	expect_exit 0 rb_as bob book zh-ref --from "$d2 12:00" --to "$d2 13:00" || return 1
+	expect_exit 0 rb_as alice book zh-ref --from "$d2 14:00" --to "$d2 15:00" --json || return 1
+	id=$(booking_id)
+	refused_both FAILED_PRECONDITION "bob 已持有 zh-ref 的 1 个未来预约；每位成员上限为 1 个" \
+		"bob already holds 1 future booking of zh-ref; the limit is 1 per member" \
+		"" alice handover "$id" bob || return 1
+	# a startup and a member a space apart; a host institution that is not there
+	refused_both INVALID_ARGUMENT "企业 acme 与单位 optics-inst 不在同一个空间" \
+		"startup acme and institution optics-inst are in different spaces" \
+		"" adm member add zh-m1 --name "张三" --role member --startup acme --institution optics-inst || return 1
+	refused_both INVALID_ARGUMENT "acme 不在空间 other-space" \
+		"acme is in another space than other-space" \
+		"" adm member add zh-m2 --name "张三" --role member --startup acme --space other-space || return 1
+	refused_both INVALID_ARGUMENT "test-works 不在空间 other-space" \
+		"test-works is in another space than other-space" \
+		"" adm member add zh-m4 --name "张三" --role manager --institution test-works --space other-space || return 1
+	refused_both NOT_FOUND "没有名为 no-such-inst 的依托单位" \
+		"no host institution is called no-such-inst" \
+		"" adm resource add zh-x --name "试验台" --kind instrument --institution no-such-inst || return 1
+	refused_both NOT_FOUND "没有名为 no-such-inst 的单位" \
+		"no institution is called no-such-inst" \
+		"" adm member add zh-m3 --name "张三" --role manager --institution no-such-inst || return 1
+	# codes and credit codes
+	refused_both INVALID_ARGUMENT "企业代码 x_1 无效" \
+		"startup code x_1 is not valid: 1 to 40 lowercase letters, digits and dashes, starting with a letter or digit" \
+		"" adm startup add x_1 --name "某企业" --space test-space || return 1
+	refused_both INVALID_ARGUMENT "统一社会信用代码为 18 位；91370700 有 8 位" \
+		"a unified social credit code has 18 characters; 91370700 has 8" \
+		"" adm startup add zh-cc --name "某企业" --space test-space --credit-code 91370700 || return 1
+	refused_both INVALID_ARGUMENT "标签由小写字母" \
+		"daemon:tags are lowercase letters, digits, '.', '_' and '-', at most 40" \
+		"" mgr resource edit zh-ref --tag "x y" || return 1
+	# an operator and a startup of another space
+	expect_exit 0 rb_as adm startup add zh-far --name "远方企业" --space other-space || return 1
+	refused_both PERMISSION_DENIED "企业 zh-far 属于空间 other-space；运营方只能管理本空间（test-space）的企业和成员" \
+		"startup zh-far belongs to space other-space; operators manage the startups and members of their own space (test-space) only" \
+		"" oper startup edit zh-far --name "远方" || return 1
+	# staff hold no startup's bookings
+	refused_both FAILED_PRECONDITION "你不属于任何企业，没有企业预约可列出" \
+		"daemon:you belong to no startup, so there are no startup bookings to list" \
+		"" mgr bookings --startup || return 1
+	# a qualification revoked
+	expect_exit 0 rb_as mgr rules zh-ref3 --qualification || return 1
+	expect_exit 0 rb_as mgr qualify bob zh-ref3 || return 1
+	expect_exit 0 rb_as mgr unqualify bob zh-ref3 || return 1
+	refused_both FAILED_PRECONDITION "bob 在 zh-ref3 上的使用资格已于 $(TZ=Asia/Shanghai date +%F) 撤销（由 Test Engine Works 的管理员重新授予：rigbook qualify bob zh-ref3）" \
+		"bob's qualification on zh-ref3 was revoked on $(TZ=Asia/Shanghai date +%F) (a manager of Test Engine Works grants it again: rigbook qualify bob zh-ref3)" \
+		"Test Engine Works" bob book zh-ref3 --from "$d2 12:00" --to "$d2 13:00" || return 1
+	refused_both INVALID_ARGUMENT "有效期至 2020-01-02 00:00（Asia/Shanghai）的使用资格已经过期" \
+		"a qualification until 2020-01-02 00:00 (Asia/Shanghai) would already have ended" \
+		"" mgr qualify bob zh-ref3 --until 2020-01-01 || return 1
+	# names and codes of new startups, members and resources
+	refused_both INVALID_ARGUMENT "新企业需要名称（zh-nn）" "a new startup needs a name (zh-nn)" \
+		"" adm startup add zh-nn --name "" --space test-space || return 1
+	refused_both INVALID_ARGUMENT "新成员需要姓名（zh-nn）" "a new member needs a name (zh-nn)" \
+		"" adm member add zh-nn --name "" --role member --startup acme || return 1
+	refused_both INVALID_ARGUMENT "新资源需要名称" "a new resource needs a name" \
+		"" mgr resource add zh-nn --name "" --kind instrument || return 1
+	refused_both INVALID_ARGUMENT "账号 x_1 无效" \
+		"handle x_1 is not valid: 1 to 40 lowercase letters, digits and dashes, starting with a letter or digit" \
+		"" adm member add x_1 --name "张三" --role member --startup acme || return 1
+	refused_both INVALID_ARGUMENT "资源代码由小写字母" \
+		"a resource code is lowercase letters, digits and \"-\", at most 40, like rig-7" \
+		"" mgr resource add x_1 --name "试验台" --kind instrument || return 1
+	refused_both INVALID_ARGUMENT "91370700MA3C0I2X4K 的第 14 位（I）不允许" \
+		"character 14 of 91370700MA3C0I2X4K (I) is not allowed: a unified social credit code uses the digits and the capitals A-Y without I, O, S, V and Z" \
+		"91370700MA3C0I2X4K" adm startup add zh-cc --name "某企业" --space test-space \
+		--credit-code 91370700MA3C0I2X4K || return 1
+	refused_both INVALID_ARGUMENT "91A10000802100433B 的第 3-8 位（A10000）必须是数字：它们是行政区划码" \
+		"characters 3-8 of 91A10000802100433B (A10000) must be digits: they are the administrative division code" \
+		"91A10000802100433B|A10000" adm startup add zh-cc --name "某企业" --space test-space \
+		--credit-code 91A10000802100433B || return 1
+	refused_both INVALID_ARGUMENT "91110000802100433C 的校验码有误：按 GB 32100-2015 应为 B，而不是 C" \
+		"the check character of 91110000802100433C is wrong: by GB 32100-2015 it must be B, not C" \
+		"91110000802100433C" adm startup add zh-cc --name "某企业" --space test-space \
+		--credit-code 91110000802100433C || return 1
+	# a series whose bookings outlast its interval
+	refused_both INVALID_ARGUMENT "系列预约每 1 天重复一次" \
+		"each booking of a series repeating every 1 day(s) must fit in that time" \
+		"" alice book zh-ref3 --from "$d 10:00" --to "$d2 11:00" --every day --count 2 || return 1
+	# what staff must say, and what is another space's
+	refused_both INVALID_ARGUMENT "请说明资源属于哪个依托单位" "say which host institution the resource belongs to" \
+		"" adm resource add zh-y --name "试验台" --kind instrument || return 1
+	refused_both INVALID_ARGUMENT "请说明企业 zh-s 加入哪个空间" "say which space startup zh-s joins" \
+		"" adm startup add zh-s --name "某企业" || return 1
+	refused_both PERMISSION_DENIED "Other Optics Maker Space 的报表仅供其运营方和系统管理员查看" \
+		"the report of Other Optics Maker Space is for its operators and admins" \
+		"Other Optics Maker Space" oper report --space other-space --from 2026-01-01 --to 2026-01-31 || return 1
+	refused_both PERMISSION_DENIED "只有 Other Optics Maker Space 的运营方或系统管理员能为其开具账单" \
+		"only an operator of Other Optics Maker Space or an admin can invoice it" \
+		"Other Optics Maker Space" oper invoice run --period 2026-01 --space other-space || return 1
+	# ranges that end before they begin
+	refused_both INVALID_ARGUMENT "报表的结束日期（2026-01-01）早于开始日期（2026-02-01）" \
+		"the report ends (to 2026-01-01) before it begins (from 2026-02-01)" \
+		"" mgr report --from 2026-02-01 --to 2026-01-01 || return 1
+	refused_both INVALID_ARGUMENT "创新券的结束日期（2026-01-01）早于开始日期（2026-02-01）" \
+		"the voucher would end (2026-01-01) before it begins (2026-02-01)" \
+		"" oper voucher add --startup acme --issuer "青岛市科技局" --coverage 50% --cap 1000 \
+		--from 2026-02-01 --to 2026-01-01 || return 1
+}

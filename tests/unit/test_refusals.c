@@ -389,6 +389,162 @@ static const struct sample samples[] = {
 	{ "not_staff", { "action", "qualify", "institution", "Weichai Power", "resource", "dyno", NULL },
 	  "only a manager of Weichai Power, an operator of its space or an admin can qualify members "
 	  "on dyno" },
+	/* told apart by an argument, or by the arguments there */
+	{ "booking_has_parent", { "booking", "8", "parent", "7", "action", "check_in", NULL },
+	  "booking 8 comes with booking 7; check in that one" },
+	{ "booking_has_parent", { "booking", "8", "parent", "7", "action", "check_out", NULL },
+	  "booking 8 comes with booking 7; check out that one" },
+	{ "booking_has_parent", { "booking", "8", "parent", "7", "action", "mark_no_show", NULL },
+	  "booking 8 comes with booking 7; mark that one" },
+	{ "booking_not_found", { "booking", "7", "action", "hand_over", "role", "manager", "institution", "Weichai Power", NULL },
+	  "there is no booking 7 that you can see; as a manager of Weichai Power you can hand over the "
+	  "bookings of its resources only" },
+	{ "booking_not_found", { "booking", "7", "action", "check_in", "role", "operator", "space", "Weichai Hub", NULL },
+	  "there is no booking 7 that you can see; as an operator of Weichai Hub you can check in the "
+	  "bookings in that space only" },
+	{ "not_staff", { "institution", "Weichai Power", "action", "approve", "booking", "7", NULL },
+	  "only a manager of Weichai Power, an operator of its space or an admin can approve booking 7" },
+	{ "not_operator", { "space", "Weichai Hub", "action", "invoice", NULL },
+	  "only an operator of Weichai Hub or an admin can invoice it" },
+	{ "not_operator", { "space", "Weichai Hub", "action", "set_tier", "startup", "volt", "there", "true", NULL },
+	  "only an operator of Weichai Hub or an admin can set the price tier of volt there" },
+	{ "not_operator", { "space", "Weichai Hub", "action", "set_tier", "startup", "volt", "there", "false", NULL },
+	  "only an operator of Weichai Hub or an admin can set the price tier of volt" },
+	{ "not_operator", { "action", "invoice", NULL },
+	  "invoice runs are for the operators of the space and admins" },
+	{ "not_operator", { "space", "Weichai Hub", "action", "report", NULL },
+	  "the report of Weichai Hub is for its operators and admins" },
+	{ "not_operator", { "action", "manage_people", "role", "manager", "object", "startup", "name", "volt", NULL },
+	  "only operators of the space and admins manage startups and members; a manager cannot change "
+	  "startup volt" },
+	{ "not_operator", { "action", "manage_people", "role", "member", "object", "member", "name", "li-na", NULL },
+	  "only operators of the space and admins manage startups and members; a member cannot change "
+	  "member li-na" },
+	{ "reason_required", { "resource", "dyno", "what", "closure", NULL },
+	  "say why the resource is closed; members see the reason" },
+	{ "institution_required", { "resource", "dyno", "object", "resource", NULL },
+	  "say which host institution the resource belongs to" },
+	{ "space_required", { "startup", "volt", "object", "startup", NULL },
+	  "say which space startup volt joins" },
+	{ "already_waiting", { "resource", "dyno", "start", "1796263200", "end", "1796270400", "entry", "5", "time_zone", "UTC", NULL },
+	  "you already wait for dyno 02:00-04:00 on 2026-12-03 (UTC) (entry 5)" },
+	{ "window_free", { "resource", "dyno", "start", "1796263200", "end", "1796270400", "time_zone", "UTC", NULL },
+	  "dyno is free 02:00-04:00 on 2026-12-03 (UTC): book it (rigbook book dyno) instead of waiting" },
+	{ "booking_unchanged", { "booking", "7", "start", "1796263200", "end", "1796270400", "time_zone", "Asia/Shanghai", NULL },
+	  "booking 7 is already 10:00-12:00 on 2026-12-03 (Asia/Shanghai)" },
+	{ "booking_wrong_state", { "booking", "7", "state", "checked_in", "action", "cancel", NULL },
+	  "booking 7 is checked in and can no longer be cancelled" },
+	{ "booking_wrong_state", { "booking", "7", "state", "no_show", "action", "move", NULL },
+	  "booking 7 is no show and can no longer be moved" },
+	{ "booking_wrong_state", { "booking", "7", "state", "over", "action", "hand_over", NULL },
+	  "booking 7 is over and can no longer be handed over" },
+	{ "booking_wrong_state", { "booking", "7", "state", "confirmed", "action", "approve", NULL },
+	  "booking 7 is confirmed, not waiting for approval; only a requested booking can be approved" },
+	{ "booking_wrong_state", { "booking", "7", "state", "cancelled", "action", "decline", NULL },
+	  "booking 7 is cancelled, not waiting for approval; only a requested booking can be declined" },
+	{ "booking_wrong_state", { "booking", "7", "state", "requested", "action", "check_in", NULL },
+	  "booking 7 is requested (waiting for approval) and cannot be checked in" },
+	{ "booking_wrong_state", { "booking", "7", "state", "completed", "action", "check_out", NULL },
+	  "booking 7 is completed (checked out) and cannot be checked out" },
+	{ "booking_wrong_state", { "booking", "7", "state", "cancelled", "action", "correct_usage", NULL },
+	  "booking 7 is cancelled and has no usage to correct" },
+	{ "booking_wrong_state", { "booking", "7", "state", "checked_in", "action", "mark_no_show", NULL },
+	  "booking 7 is already checked in; only a confirmed booking nobody checked in for can be a "
+	  "no-show" },
+	{ "closure_hits_bookings", { "resource", "dyno", "start", "1796256000", "end", "1796284800", "time_zone", "UTC",
+	    "held", "7 1796263200 1796270400 li-na,9 1796274000 1796277600 wang", NULL },
+	  "dyno has bookings in 00:00-08:00 on 2026-12-03 (UTC): booking 7 (02:00-04:00 on 2026-12-03 "
+	  "(UTC), li-na); booking 9 (05:00-06:00 on 2026-12-03 (UTC), wang); force the closure to "
+	  "cancel them" },
+	{ "hours_hit_bookings", { "resource", "dyno", "time_zone", "UTC", "held", "7 1796263200 1796270400 li-na", "which", "hours", NULL },
+	  "the new opening hours would leave bookings of dyno outside its opening hours: booking 7 "
+	  "(02:00-04:00 on 2026-12-03 (UTC), li-na); force it to cancel them" },
+	{ "hours_hit_bookings", { "resource", "dyno", "time_zone", "UTC", "held", "7 1796263200 1796270400 li-na", "which", "weekly", "date", "2026-12-03", NULL },
+	  "the weekly hours on 2026-12-03 would leave bookings of dyno outside its opening hours: "
+	  "booking 7 (02:00-04:00 on 2026-12-03 (UTC), li-na); force it to cancel them" },
+	{ "hours_hit_bookings", { "resource", "dyno", "time_zone", "UTC", "held", "7 1796263200 1796270400 li-na", "which", "closing", "date", "2026-12-03", NULL },
+	  "closing on 2026-12-03 would leave bookings of dyno outside its opening hours: booking 7 "
+	  "(02:00-04:00 on 2026-12-03 (UTC), li-na); force it to cancel them" },
+	{ "hours_hit_bookings", { "resource", "dyno", "time_zone", "UTC", "held", "7 1796263200 1796270400 li-na", "which", "day_hours", "date", "2026-12-03", NULL },
+	  "these hours on 2026-12-03 would leave bookings of dyno outside its opening hours: booking 7 "
+	  "(02:00-04:00 on 2026-12-03 (UTC), li-na); force it to cancel them" },
+	{ "credit_exceeds_balance", { "invoice", "W-1", "left_fen", "123456", "currency", "CNY", "amount", "200000", NULL },
+	  "invoice W-1 has \xc2\xa5" "1,234.56 left to credit (what the startup pays, less earlier credit notes)" },
+	{ "date_range_reversed", { "from", "2026-12-03", "to", "2026-12-01", "action", "record_vouchers", NULL },
+	  "the voucher would end (2026-12-01) before it begins (2026-12-03)" },
+	{ "date_range_reversed", { "from", "2026-12-03", "to", "2026-12-01", "action", "report", NULL },
+	  "the report ends (to 2026-12-01) before it begins (from 2026-12-03)" },
+	{ "different_spaces", { "startup", "volt", "institution", "weichai", "which", "startup_institution", NULL },
+	  "startup volt and institution weichai are in different spaces" },
+	{ "different_spaces", { "startup", "volt", "space", "hub", "which", "startup_space", NULL },
+	  "volt is in another space than hub" },
+	{ "different_spaces", { "institution", "weichai", "space", "hub", "which", "institution_space", NULL },
+	  "weichai is in another space than hub" },
+	{ "end_before_start", { "start", "2", "end", "1", "what", "booking", NULL },
+	  "the end of a booking must be after its start" },
+	{ "end_before_start", { "start", "2", "end", "1", "what", "closure", NULL },
+	  "the end of a closure must be after its start" },
+	{ "expiry_in_past", { "expires_at", "1", "what", "token", NULL },
+	  "a token's expiry must be in the future" },
+	{ "expiry_in_past", { "expires_at", "1796263200", "time_zone", "Asia/Shanghai", "what", "qualification", NULL },
+	  "a qualification until 2026-12-03 10:00 (Asia/Shanghai) would already have ended" },
+	{ "institution_not_found", { "institution", "acme", "host", "true", NULL },
+	  "no host institution is called acme" },
+	{ "institution_not_found", { "institution", "acme", NULL }, "no institution is called acme" },
+	{ "invalid_amount", { "amount", "0", "what", "voucher_cap", NULL }, "a voucher's cap is more than 0" },
+	{ "invalid_amount", { "amount", "0", "what", "credit", NULL }, "a credit is more than 0" },
+	{ "invalid_code", { "value", "Volt", "what", "startup_code", NULL },
+	  "startup code Volt is not valid: 1 to 40 lowercase letters, digits and dashes, starting with "
+	  "a letter or digit" },
+	{ "invalid_code", { "value", "Li", "what", "handle", NULL },
+	  "handle Li is not valid: 1 to 40 lowercase letters, digits and dashes, starting with a "
+	  "letter or digit" },
+	{ "invalid_code", { "value", "Rig", "what", "resource_code", NULL },
+	  "a resource code is lowercase letters, digits and \"-\", at most 40, like rig-7" },
+	{ "invalid_credit_code", { "credit_code", "9137", "problem", "length", "length", "4", NULL },
+	  "a unified social credit code has 18 characters; 9137 has 4" },
+	{ "invalid_credit_code", { "credit_code", "91370700MA3C0I2X4K", "problem", "character", "position", "14", "character", "I", NULL },
+	  "character 14 of 91370700MA3C0I2X4K (I) is not allowed: a unified social credit code uses "
+	  "the digits and the capitals A-Y without I, O, S, V and Z" },
+	{ "invalid_credit_code", { "credit_code", "91A70700MA3C0L2X4K", "problem", "division", "division", "A70700", NULL },
+	  "characters 3-8 of 91A70700MA3C0L2X4K (A70700) must be digits: they are the administrative "
+	  "division code" },
+	{ "invalid_credit_code", { "credit_code", "91370700MA3C0L2X40", "problem", "check", "want", "K", "got", "0", NULL },
+	  "the check character of 91370700MA3C0L2X40 is wrong: by GB 32100-2015 it must be K, not 0" },
+	{ "invalid_tag", { "limit", "40", NULL },
+	  "tags are lowercase letters, digits, '.', '_' and '-', at most 40" },
+	{ "invalid_tag", { "tag", "it's\\x", NULL },
+	  "tag E'it''s\\\\x': tags are lowercase letters, digits, \".\", \"_\" and \"-\", at most 40" },
+	{ "invalid_time", { "time", "2026-02-30 10:00", NULL },
+	  "2026-02-30 10:00 is not a time of the calendar (YYYY-MM-DD HH:MM)" },
+	{ "invalid_window", { "which", "weekly", NULL },
+	  "a window is a weekday 1-7 (Monday-Sunday) and opens before it closes, within 00:00-24:00" },
+	{ "invalid_window", { "which", "day", NULL },
+	  "each window opens before it closes, within 00:00-24:00" },
+	{ "name_required", { "startup", "volt", "object", "startup", NULL }, "a new startup needs a name (volt)" },
+	{ "name_required", { "member", "li-na", "object", "member", NULL }, "a new member needs a name (li-na)" },
+	{ "name_required", { "resource", "dyno", "object", "resource", NULL }, "a new resource needs a name" },
+	{ "no_startup", { "member", "root", "what", "feed", NULL },
+	  "root belongs to no startup: a feed of a startup's bookings is for its members" },
+	{ "no_startup", { "what", "list_bookings", NULL },
+	  "you belong to no startup, so there are no startup bookings to list" },
+	{ "qualification_revoked", { "member", "li-na", "resource", "dyno", "institution", "Weichai Power", "at", "1796320000", "time_zone", "Asia/Shanghai", NULL },
+	  "li-na's qualification on dyno was revoked on 2026-12-04 (a manager of Weichai Power grants "
+	  "it again: rigbook qualify li-na dyno)" },
+	{ "rule_max_active", { "resource", "dyno", "member", "li-na", "held", "1", "limit", "1", "offpeak", "false", "action", "hand_over", NULL },
+	  "li-na already holds 1 future booking of dyno; the limit is 1 per member" },
+	{ "rule_max_active", { "resource", "dyno", "held", "2", "limit", "2", "offpeak", "true", NULL },
+	  "you already hold 2 future bookings of dyno outside off-peak hours; the limit is 2 per member" },
+	{ "rule_max_active_startup", { "resource", "dyno", "startup", "volt", "held", "3", "limit", "3", "offpeak", "false", NULL },
+	  "volt already holds 3 future bookings of dyno; the limit is 3 per startup" },
+	{ "series_occurrence_too_long", { "every_days", "14", NULL },
+	  "each booking of a series repeating every 2 week(s) must fit in that time" },
+	{ "wrong_space", { "object", "startup", "name", "volt", "space", "hub", "own_space", "lab", NULL },
+	  "startup volt belongs to space hub; operators manage the startups and members of their own "
+	  "space (lab) only" },
+	{ "wrong_space", { "object", "member", "name", "li-na", "space", "hub", "own_space", "lab", NULL },
+	  "member li-na belongs to space hub; operators manage the startups and members of their own "
+	  "space (lab) only" },
 	{ "booking_checked_in", { "booking", "7", "at", "1796263230", "time_zone", "Asia/Shanghai", NULL },
 	  "booking 7 is already checked in (since 10:00 on 2026-12-03 (Asia/Shanghai))" },
 	{ "booking_checked_out", { "booking", "7", "at", "1796270400", "time_zone", "Asia/Shanghai", NULL },
@@ -454,7 +610,7 @@ static void test_every_sample(void **state)
 	(void)state;
 	for (size_t i = 0; i < NSAMPLES; i++) {
 		struct error_buf b;
-		char buf[512];
+		char buf[1024];
 
 		make_error(&b, samples[i].reason, samples[i].args, "(the message)");
 		if (refusal_template_for(&b.e) == NULL)
@@ -546,6 +702,37 @@ static void test_no_words_for_generic_reasons(void **state)
 				fail_msg("a template for the generic reason %s", generic[i]);
 }
 
+/* The formatters of lists, money and flags: anything malformed is the message. */
+static void test_formatters(void **state)
+{
+	static const char *const usd[] = { "invoice", "W-1", "left_fen", "5", "currency", "USD", NULL };
+	static const char *const bad_cur[] = { "invoice", "W-1", "left_fen", "5", "currency", "usd", NULL };
+	static const char *const bad_list[] = { "resource", "dyno", "start", "1796256000", "end",
+						"1796284800", "time_zone", "UTC", "held", "7 x", NULL };
+	static const char *const bad_flag[] = { "resource", "dyno", "held", "2", "limit", "2",
+						"offpeak", "yes", NULL };
+	static const char *const week[] = { "every_days", "3", NULL };
+	static const char *const plain[] = { "tag", "Big", NULL };
+	struct error_buf b;
+
+	(void)state;
+	make_error(&b, "credit_exceeds_balance", usd, "m");
+	assert_string_equal(refusal_text(&b.e), "invoice W-1 has USD 0.05 left to credit (what the "
+						"startup pays, less earlier credit notes)");
+	make_error(&b, "credit_exceeds_balance", bad_cur, "m");
+	assert_string_equal(refusal_text(&b.e), "m");
+	make_error(&b, "closure_hits_bookings", bad_list, "m");
+	assert_string_equal(refusal_text(&b.e), "m");
+	make_error(&b, "rule_max_active", bad_flag, "m");
+	assert_string_equal(refusal_text(&b.e), "m");
+	make_error(&b, "series_occurrence_too_long", week, "m");
+	assert_string_equal(refusal_text(&b.e),
+			    "each booking of a series repeating every 3 day(s) must fit in that time");
+	make_error(&b, "invalid_tag", plain, "m");
+	assert_string_equal(refusal_text(&b.e), "tag 'Big': tags are lowercase letters, digits, "
+						"\".\", \"_\" and \"-\", at most 40");
+}
+
 static void test_too_long(void **state)
 {
 	static const char *const args[] = { "resource", "a-resource-code-that-is-long", NULL };
@@ -567,6 +754,7 @@ int main(void)
 		cmocka_unit_test(test_every_template),
 		cmocka_unit_test(test_falls_back_to_message),
 		cmocka_unit_test(test_no_words_for_generic_reasons),
+		cmocka_unit_test(test_formatters),
 		cmocka_unit_test(test_too_long),
 	};
 
