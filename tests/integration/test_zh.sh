@@ -381,8 +381,17 @@ t_zh_newest_words() {
 # server_said WORDS: the database refused with exactly these words (its
 # log holds each refusal's message).
 server_said() {
-	sed -n 's/^.* ERROR:  //p' "$RB_PG_DIR/server.log" | grep -qxF -- "$1" ||
-		{ echo "the server never said: $1"; return 1; }
+	# bytes as they are (the shared log holds other tests' invalid UTF-8,
+	# which a UTF-8 grep may take for binary); a moment for the line to land
+	local i
+	for ((i = 0; i < 20; i++)); do
+		LC_ALL=C sed -n 's/^.* ERROR:  //p' "$RB_PG_DIR/server.log" | LC_ALL=C grep -aqxF -- "$1" &&
+			return 0
+		sleep 0.1
+	done
+	echo "the server never said: $1"
+	grep -anF -- "${1:0:40}" "$RB_PG_DIR/server.log" | tail -3
+	return 1
 }
 
 # refused_both CODE ZH EN NAMES HANDLE ARGS...: the refusal under zh_CN is
