@@ -1054,9 +1054,9 @@ static int exec_ok(PGconn *pg, const char *sql, const char *what, char *err, siz
  * What the database allows, in one row: wal_level; wal senders and slots
  * to be had; whether the role may open a replication connection; a server
  * whose replication protocol we speak (CREATE_REPLICATION_SLOT's option
- * list is 15's); whether rb_emit_event() knows rb_event_transport() (0008
- * as it was before only NOTIFYs: a database migrated by an older rigbookd
- * keeps that body); the transport defined now; whether the publication is
+ * list is 15's); whether rb_emit_event() knows rb_event_transport(), itself
+ * or through rb_send_event() (0008 as it was before only NOTIFYs: a database
+ * migrated by an older rigbookd keeps that body); the transport defined now; whether the publication is
  * there.
  */
 static const char probe_sql[] =
@@ -1067,7 +1067,7 @@ static const char probe_sql[] =
 	" current_user,"
 	" current_setting('server_version_num')::int >= 150000,"
 	" NOT EXISTS (SELECT 1 FROM pg_proc p WHERE p.proname = 'rb_emit_event'"
-	"  AND p.prosrc NOT LIKE '%rb_event_transport()%'),"
+	"  AND p.prosrc NOT LIKE '%rb_event_transport()%' AND p.prosrc NOT LIKE '%rb_send_event(%'),"
 	" (SELECT p.prosrc FROM pg_proc p WHERE p.oid = to_regprocedure('rb_event_transport()')),"
 	" EXISTS (SELECT 1 FROM pg_publication WHERE pubname = '" PUBLICATION "')";
 

@@ -166,11 +166,7 @@ DECLARE
                             'at=' || floor(extract(epoch FROM clock_timestamp()))::bigint,
                             'member=' || p_member, 'cert=' || p_cert);
 BEGIN
-  IF rb_event_transport() = 'logical' THEN
-    PERFORM pg_logical_emit_message(true, 'rigbook', payload);
-  ELSE
-    PERFORM pg_notify('rigbook_events', payload);
-  END IF;
+  PERFORM rb_send_event(payload);
 END $$;
 
 -- Sign-in by a client certificate the TLS layer verified: the member its

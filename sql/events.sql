@@ -27,6 +27,18 @@
 -- Words whose value is unknown are left out.  Closure events carry
 -- closure=<id> instead of booking, member and startup.
 
+-- Send one payload the way rb_event_transport() says (above): the one place
+-- that knows how an event travels.
+CREATE OR REPLACE FUNCTION rb_send_event(payload text) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF rb_event_transport() = 'logical' THEN
+    PERFORM pg_logical_emit_message(true, 'rigbook', payload);
+  ELSE
+    PERFORM pg_notify('rigbook_events', payload);
+  END IF;
+END $$;
+
 -- Announce one event.  Generic: a new kind of event is one more caller,
 -- not a new function.  Nothing is sent unless the transaction commits.
 CREATE OR REPLACE FUNCTION rb_emit_event(p_kind text, p_resource bigint, p_booking bigint DEFAULT NULL,
@@ -80,11 +92,7 @@ BEGIN
   IF octet_length(payload) >= 8000 THEN
     payload := concat_ws(' ', 'v1', 'kind=' || p_kind, 'at=' || v_at, 'res=' || p_resource);
   END IF;
-  IF rb_event_transport() = 'logical' THEN
-    PERFORM pg_logical_emit_message(true, 'rigbook', payload);
-  ELSE
-    PERFORM pg_notify('rigbook_events', payload);
-  END IF;
+  PERFORM rb_send_event(payload);
 END $$;
 
 -- A member's access ended: token p_token revoked, or (p_token NULL) the
@@ -99,11 +107,7 @@ DECLARE
                             'at=' || floor(extract(epoch FROM clock_timestamp()))::bigint,
                             'member=' || p_member, 'token=' || p_token);
 BEGIN
-  IF rb_event_transport() = 'logical' THEN
-    PERFORM pg_logical_emit_message(true, 'rigbook', payload);
-  ELSE
-    PERFORM pg_notify('rigbook_events', payload);
-  END IF;
+  PERFORM rb_send_event(payload);
 END $$;
 
 -- ------------------------------------------------------------------ bookings
