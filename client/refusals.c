@@ -262,6 +262,8 @@ const struct refusal_template refusal_templates[] = {
 	  N_("your account is disabled") },
 	{ "audit_append_only", NULL, NULL,
 	  N_("the audit log is append-only: its entries are never changed or removed") },
+	{ "member_kept", NULL, NULL,
+	  N_("member %{member} cannot be deleted, only disabled: the audit log names them") },
 	{ "booking_has_parent", "action", "cancel",
 	  N_("booking %{booking} comes with booking %{parent}; cancel that one") },
 	{ "booking_has_parent", "action", "move",

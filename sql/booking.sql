@@ -80,28 +80,27 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   WHERE t.f = p_from::text AND t.t = p_to::text
 $$;
 
--- A new booking: unit p_unit of r (as rb_rules chose it) for m over w,
--- in the state rb_first_state gives it.  Every booking is made here.
--- p_space is r's space and p_scode m's startup's code, as the caller
--- holds them (NULL: looked up).  Returns the new booking as the wire shows
--- it; watchers hear of it (events.sql).
+-- A new booking: unit p_unit (number p_unit_no) of r, as rb_rules chose
+-- it, for m over w, in the state rb_first_state gives it.  Every booking is
+-- made here.  p_space is r's space and p_scode m's startup's code, as the
+-- caller holds them.  Returns the new booking as the wire shows it;
+-- watchers hear of it (events.sql).
 CREATE OR REPLACE FUNCTION rb_booking_insert(m members, r resources, w tstzrange, p_unit bigint,
-                                             p_note text, p_override text, p_parent bigint,
-                                             p_space bigint, p_scode text)
+                                             p_unit_no int, p_note text, p_override text,
+                                             p_parent bigint, p_space bigint, p_scode text)
 RETURNS booking_view LANGUAGE plpgsql AS $$
 DECLARE
   n bookings;
-  v_unit_no int;
+  done text;  -- what a void function gives (see rb_idem_lookup)
 BEGIN
   INSERT INTO bookings (resource_id, unit_id, member_id, startup_id, during, state, note,
                         override_reason, parent_id)
   VALUES (r.id, p_unit, m.id, m.startup_id, w, rb_first_state(m, r, p_parent),
           coalesce(p_note, ''), coalesce(p_override, ''), p_parent)
   RETURNING * INTO n;
-  SELECT u.unit_no INTO v_unit_no FROM resource_units u WHERE u.id = p_unit;
-  PERFORM rb_booking_event(NULL, n, ROW(r.code, r.time_zone, r.institution_id, p_space, m.handle,
+  done := rb_booking_event(NULL, n, ROW(r.code, r.time_zone, r.institution_id, p_space, m.handle,
                                         p_scode)::rb_event_context);
-  RETURN rb_new_booking_wire(n, r, m, p_scode, v_unit_no);
+  RETURN rb_new_booking_wire(n, r, m, p_scode, p_unit_no);
 END $$;
 
 -- Every change to existing bookings: ns are os changed (same order, same
@@ -182,101 +181,130 @@ $$;
 
 -- Book w on r for m, with r's required companions: every one is asked of
 -- rb_rules first (the first refusal is raised), then all are made.  The
--- caller holds the requirement group's advisory locks.  Returns the new
--- bookings as the wire shows them, the booking of r first, its companions
--- in resource order.
+-- caller holds the requirement group's advisory locks.  p_space (r's
+-- space), p_scode (m's startup's code) and p_requires (whether r requires
+-- anything) are what the caller already read, or NULL to look up.  Returns
+-- the new bookings as the wire shows them, the booking of r first, its
+-- companions in resource order.
 CREATE OR REPLACE FUNCTION rb_book_group(m members, r resources, w tstzrange, p_note text,
-                                         p_override text)
+                                         p_override text, p_space bigint DEFAULT NULL,
+                                         p_scode text DEFAULT NULL, p_requires boolean DEFAULT NULL)
 RETURNS booking_view[] LANGUAGE plpgsql AS $$
 DECLARE
-  unit bigint := rb_rules_hold(rb_rules(m, r, w, p_override));
+  a record := rb_rules(m, r, w, p_override);
+  b record;
   q resources;
-  qs resources[] := '{}';
-  units bigint[] := '{}';
-  v booking_view;
+  qs resources[];
+  units bigint[];
+  unit_nos int[];
   vs booking_view[];
-  v_space bigint;
-  v_scode text;
 BEGIN
-  FOR q IN SELECT x.* FROM resource_requires rq JOIN resources x ON x.id = rq.required_id
-            WHERE rq.resource_id = r.id ORDER BY x.id LOOP
-    units := units || rb_rules_hold(rb_rules(m, q, w, p_override));
-    qs := qs || q;
-  END LOOP;
-  SELECT i.space_id INTO v_space FROM institutions i WHERE i.id = r.institution_id;
-  IF m.startup_id IS NOT NULL THEN
-    SELECT s.code::text INTO v_scode FROM startups s WHERE s.id = m.startup_id;
+  a.unit_id := rb_rules_hold(a);
+  IF p_requires IS NOT FALSE THEN
+    FOR q IN SELECT x.* FROM resource_requires rq JOIN resources x ON x.id = rq.required_id
+              WHERE rq.resource_id = r.id ORDER BY x.id LOOP
+      b := rb_rules(m, q, w, p_override);
+      units := units || rb_rules_hold(b);
+      unit_nos := unit_nos || b.unit_no;
+      qs := qs || q;
+    END LOOP;
   END IF;
-  v := rb_booking_insert(m, r, w, unit, p_note, p_override, NULL, v_space, v_scode);
-  vs := ARRAY[v];
+  IF p_space IS NULL OR (p_scode IS NULL AND m.startup_id IS NOT NULL) THEN
+    SELECT i.space_id, (SELECT s.code::text FROM startups s WHERE s.id = m.startup_id)
+      INTO p_space, p_scode
+      FROM institutions i WHERE i.id = r.institution_id;
+  END IF;
+  vs := ARRAY[rb_booking_insert(m, r, w, a.unit_id, a.unit_no, p_note, p_override, NULL, p_space,
+                                p_scode)];
   FOR i IN 1 .. coalesce(array_length(qs, 1), 0) LOOP
-    vs := vs || rb_booking_insert(m, qs[i], w, units[i], format('with %s booking %s', r.code, v.id),
-                                  p_override, v.id,
-                                  CASE WHEN qs[i].institution_id = r.institution_id THEN v_space END,
-                                  v_scode);
+    vs := vs || rb_booking_insert(m, qs[i], w, units[i], unit_nos[i],
+                                  format('with %s booking %s', r.code, vs[1].id), p_override, vs[1].id,
+                                  CASE WHEN qs[i].institution_id = r.institution_id THEN p_space END,
+                                  p_scode);
   END LOOP;
   RETURN vs;
 END $$;
 
 -- One call, one transaction: the booking, its required companions, the
 -- idempotency record and the audit row, under the advisory locks of the
--- resource's whole requirement group.
+-- resource's whole requirement group.  Every read here is one query that
+-- fetches all that the booking needs of its rows (a query costs far more to
+-- start than to run).
 CREATE OR REPLACE FUNCTION rb_book(p_member bigint, p_code text, p_start bigint, p_end bigint,
                                    p_note text, p_override text, p_key text, p_peer text)
 RETURNS TABLE (id bigint, replayed boolean, wire booking_view)
 LANGUAGE plpgsql AS $$
 DECLARE
-  m members := rb_member(p_member);
+  x record;
+  m members;
   r resources;
-  q resources;
-  i institutions;
   w tstzrange;
   fp text := p_code || ' ' || p_start || ' ' || p_end || ' ' || coalesce(p_note, '') || ' '
              || coalesce(p_override, '');
   prev bigint;
   vs booking_view[];
+  done text;  -- what a void function gives (see rb_idem_lookup)
 BEGIN
+  SELECT * INTO m FROM members mm WHERE mm.id = p_member AND mm.disabled_at IS NULL;
+  IF NOT FOUND THEN
+    m := rb_member(p_member);  -- refuses
+  END IF;
+
   prev := rb_idem_lookup(p_member, p_key, 'book', fp);
   IF prev IS NOT NULL THEN
     RETURN QUERY SELECT prev, true, v FROM rb_booking_family_wire(prev) v;
     RETURN;
   END IF;
 
-  SELECT * INTO r FROM resources WHERE resources.code = p_code;
+  SELECT q.id, EXISTS (SELECT 1 FROM resource_requires rq
+                        WHERE rq.resource_id = q.id OR rq.required_id = q.id) AS requires
+    INTO x FROM resources q WHERE q.code = p_code;
   IF NOT FOUND THEN
     PERFORM rb_refuse('RB404', 'resource_not_found', 'resource_code',
       format('no resource is called %s', p_code),
       jsonb_build_object('resource', p_code));
   END IF;
-  IF coalesce(p_override, '') <> '' THEN
-    SELECT * INTO i FROM institutions WHERE institutions.id = r.institution_id;
-    IF NOT rb_is_staff(m, i.id, i.space_id) THEN
-      PERFORM rb_refuse('RB403', 'not_staff', 'override_reason',
-        format('only a manager of %s, an operator of its space or an admin can book %s past its rules',
-                         i.name, r.code),
-        jsonb_build_object('action', 'book_past_rules', 'institution', i.name, 'resource', r.code::text));
-    END IF;
+
+  -- Competing requests queue on the resources they touch, always in id
+  -- order, instead of deadlocking on the exclusion constraint.  Most
+  -- resources require nothing and are required by nothing: their own lock.
+  IF x.requires THEN
+    done := rb_lock_resources(x.id);
+  ELSE
+    done := pg_advisory_xact_lock(x.id);
+  END IF;
+  -- The resource as it is now that we hold it (its rules may have changed
+  -- while we waited), with its space, whether it requires anything, and the
+  -- member's startup's code for the booking's answer and event.
+  SELECT q AS r, i.space_id, i.name AS institution,
+         EXISTS (SELECT 1 FROM resource_requires rq
+                  WHERE rq.resource_id = q.id OR rq.required_id = q.id) AS requires,
+         (SELECT s.code::text FROM startups s WHERE s.id = m.startup_id) AS scode
+    INTO x FROM resources q JOIN institutions i ON i.id = q.institution_id WHERE q.id = x.id;
+  r := x.r;
+  IF x.requires THEN
+    PERFORM rb_lock_resources(r.id);  -- taken again, the locks cost nothing
+  END IF;
+
+  IF coalesce(p_override, '') <> '' AND NOT rb_is_staff(m, r.institution_id, x.space_id) THEN
+    PERFORM rb_refuse('RB403', 'not_staff', 'override_reason',
+      format('only a manager of %s, an operator of its space or an admin can book %s past its rules',
+                       x.institution, r.code),
+      jsonb_build_object('action', 'book_past_rules', 'institution', x.institution, 'resource', r.code::text));
   END IF;
   w := rb_booking_window(r, p_start, p_end);
 
-  -- Competing requests queue on the resources they touch, always in id
-  -- order, instead of deadlocking on the exclusion constraint.
-  PERFORM rb_lock_resources(r.id);
-  -- rules may have changed while we waited
-  SELECT * INTO r FROM resources WHERE resources.id = r.id;
-
-  vs := rb_book_group(m, r, w, p_note, p_override);
-
-  PERFORM rb_idem_store(p_member, p_key, 'book', fp, vs[1].id);
-  PERFORM rb_audit(m.id, 'book', 'booking', vs[1].id, p_peer,
+  vs := rb_book_group(m, r, w, p_note, p_override, x.space_id, x.scode, x.requires);
+  done := rb_idem_store(p_member, p_key, 'book', fp, vs[1].id);
+  done := rb_audit(m.id, 'book', 'booking', vs[1].id, p_peer,
                    jsonb_build_object('resource', r.code, 'start', p_start, 'end', p_end,
-                                      'override', coalesce(p_override, '')));
+                                      'override', coalesce(p_override, '')),
+                   r.id, r.institution_id, x.space_id);
 
   -- the booking of r first, then its companions: the wire rows as made
-  FOR k IN 1 .. array_length(vs, 1) LOOP
-    id := vs[1].id;
-    replayed := false;
-    wire := vs[k];
+  id := vs[1].id;
+  replayed := false;
+  FOREACH wire IN ARRAY vs LOOP
     RETURN NEXT;
   END LOOP;
 END $$;

@@ -51,13 +51,16 @@ CREATE OR REPLACE FUNCTION rb_idem_lookup(p_member bigint, p_key text, p_op text
 RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
   k idempotency_keys;
+  done text;
 BEGIN
   IF p_key IS NULL OR p_key = '' THEN
     RETURN NULL;
   END IF;
   -- Serialise uses of one key so that two retries racing each other see one
-  -- first result.
-  PERFORM pg_advisory_xact_lock(hashtextextended('idem:' || p_member || ':' || p_key, 0));
+  -- first result.  (Assigned, not PERFORMed, here and on the booking's
+  -- other steps: PERFORM runs a query through the executor, an assignment
+  -- without tables is evaluated as a plain expression.)
+  done := pg_advisory_xact_lock(hashtextextended('idem:' || p_member || ':' || p_key, 0));
   SELECT * INTO k FROM idempotency_keys WHERE member_id = p_member AND key = p_key;
   IF NOT FOUND THEN
     RETURN NULL;
@@ -95,12 +98,19 @@ LANGUAGE sql IMMUTABLE AS $$
   END
 $$;
 
+-- One entry of the audit log.  Its scope (the resource, institution and
+-- space it concerns) is what the caller passes, or what audit_scope finds
+-- from the object when the caller passes none.
 CREATE OR REPLACE FUNCTION rb_audit(p_member bigint, p_action text, p_object text, p_id bigint,
-                         p_peer text, p_detail jsonb) RETURNS void
+                         p_peer text, p_detail jsonb, p_resource bigint DEFAULT NULL,
+                         p_institution bigint DEFAULT NULL, p_space bigint DEFAULT NULL)
+RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO audit (member_id, action, object, object_id, peer, detail)
-  VALUES (p_member, p_action, p_object, p_id, coalesce(p_peer, ''), coalesce(p_detail, '{}'));
+  INSERT INTO audit (member_id, action, object, object_id, peer, detail, resource_id,
+                     institution_id, space_id)
+  VALUES (p_member, p_action, p_object, p_id, coalesce(p_peer, ''), coalesce(p_detail, '{}'),
+          p_resource, p_institution, p_space);
 END $$;
 
 -- ------------------------------------------------------------------ managing
@@ -144,6 +154,22 @@ END $$;
 CREATE OR REPLACE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit
   FOR EACH ROW EXECUTE FUNCTION rb_audit_append_only();
 
+-- A member is disabled, never deleted: the audit log and idempotency keys
+-- name members without foreign keys (each check would be a query with a row
+-- lock on every audited change), so no member they name may go.
+CREATE OR REPLACE FUNCTION rb_member_kept() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM rb_refuse('RB412', 'member_kept', NULL,
+                    format('member %s cannot be deleted, only disabled: the audit log names them',
+                           OLD.handle),
+                    jsonb_build_object('member', OLD.handle::text));
+  RETURN NULL;
+END $$;
+
+CREATE OR REPLACE TRIGGER members_kept BEFORE DELETE ON members
+  FOR EACH ROW EXECUTE FUNCTION rb_member_kept();
+
 -- Every audit row, however it is written, carries the resource, institution
 -- and space it is about, which rb_audit_log() checks its readers against.
 CREATE OR REPLACE FUNCTION rb_audit_scope() RETURNS trigger
@@ -185,8 +211,10 @@ BEGIN
   RETURN NEW;
 END $$;
 
+-- Only for entries whose scope the caller did not pass (the WHEN clause is
+-- evaluated without calling the function).
 CREATE OR REPLACE TRIGGER audit_scope BEFORE INSERT ON audit
-  FOR EACH ROW EXECUTE FUNCTION rb_audit_scope();
+  FOR EACH ROW WHEN (NEW.space_id IS NULL) EXECUTE FUNCTION rb_audit_scope();
 
 -- The audit log as p_member may read it, newest first: admins everything,
 -- operators their space's entries, managers their institution's resources';

@@ -31,11 +31,13 @@
 -- that knows how an event travels.
 CREATE OR REPLACE FUNCTION rb_send_event(payload text) RETURNS void
 LANGUAGE plpgsql AS $$
+DECLARE
+  done text;  -- what a void function gives (see rb_idem_lookup)
 BEGIN
   IF rb_event_transport() = 'logical' THEN
-    PERFORM pg_logical_emit_message(true, 'rigbook', payload);
+    done := pg_logical_emit_message(true, 'rigbook', payload);
   ELSE
-    PERFORM pg_notify('rigbook_events', payload);
+    done := pg_notify('rigbook_events', payload);
   END IF;
 END $$;
 
@@ -49,13 +51,7 @@ RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
   payload text;
-  v_at bigint := floor(extract(epoch FROM clock_timestamp()))::bigint;
-  v_code text := p_ctx.code;
-  v_tz text := p_ctx.time_zone;
-  v_inst bigint := p_ctx.institution_id;
-  v_space bigint := p_ctx.space_id;
-  v_handle text := p_ctx.handle;
-  v_scode text := p_ctx.startup_code;
+  done text;  -- what a void function gives (see rb_idem_lookup)
 BEGIN
   IF p_kind IS NULL OR p_kind !~ '^[a-z][a-z_]{0,31}$' THEN
     PERFORM rb_refuse('RB400', 'invalid_event_kind', NULL,
@@ -64,25 +60,28 @@ BEGIN
       jsonb_build_object('kind', p_kind));
   END IF;
   -- What the caller did not hand over (p_ctx: the values it holds about
-  -- the resource and the member), two lookups by primary key fetch; the
-  -- payload is a plain expression.  This runs once per changed row, so it is
-  -- kept cheap (one joined query here was planned with hash joins over the
-  -- small tables).
-  IF v_code IS NULL OR v_space IS NULL THEN
+  -- the resource and the member), lookups by primary key fetch; the payload
+  -- is one expression.  This runs once per changed row, so it is kept
+  -- cheap: each plpgsql expression is prepared again in every transaction
+  -- (one joined query here was planned with hash joins over the small
+  -- tables).
+  IF p_ctx.code IS NULL OR p_ctx.space_id IS NULL
+     OR (p_member IS NOT NULL AND p_ctx.handle IS NULL)
+     OR (p_startup IS NOT NULL AND p_ctx.startup_code IS NULL) THEN
     SELECT x.code::text, x.time_zone, x.institution_id,
-           (SELECT i.space_id FROM institutions i WHERE i.id = x.institution_id)
-      INTO v_code, v_tz, v_inst, v_space
+           (SELECT i.space_id FROM institutions i WHERE i.id = x.institution_id),
+           (SELECT m.handle::text FROM members m WHERE m.id = p_member),
+           (SELECT s.code::text FROM startups s WHERE s.id = p_startup)
+      INTO p_ctx.code, p_ctx.time_zone, p_ctx.institution_id, p_ctx.space_id, p_ctx.handle,
+           p_ctx.startup_code
       FROM resources x WHERE x.id = p_resource;
   END IF;
-  IF (p_member IS NOT NULL AND v_handle IS NULL) OR (p_startup IS NOT NULL AND v_scode IS NULL) THEN
-    SELECT (SELECT m.handle::text FROM members m WHERE m.id = p_member),
-           (SELECT s.code::text FROM startups s WHERE s.id = p_startup)
-      INTO v_handle, v_scode;
-  END IF;
-  payload := concat_ws(' ', 'v1', 'kind=' || p_kind, 'at=' || v_at, 'res=' || p_resource,
-               'code=' || v_code, 'tz=' || v_tz, 'inst=' || v_inst, 'space=' || v_space,
-               'booking=' || p_booking, 'member=' || p_member, 'handle=' || v_handle,
-               'startup=' || p_startup, 'scode=' || v_scode,
+  payload := concat_ws(' ', 'v1', 'kind=' || p_kind,
+               'at=' || floor(extract(epoch FROM clock_timestamp()))::bigint,
+               'res=' || p_resource, 'code=' || p_ctx.code, 'tz=' || p_ctx.time_zone,
+               'inst=' || p_ctx.institution_id, 'space=' || p_ctx.space_id,
+               'booking=' || p_booking, 'member=' || p_member, 'handle=' || p_ctx.handle,
+               'startup=' || p_startup, 'scode=' || p_ctx.startup_code,
                'start=' || floor(extract(epoch FROM lower(p_during)))::bigint,
                'end=' || floor(extract(epoch FROM upper(p_during)))::bigint,
                'closure=' || p_closure);
@@ -90,9 +89,11 @@ BEGIN
   -- stays far below PostgreSQL's limit of 8000 bytes; should one ever grow
   -- past it, the kind and the resource still go out.
   IF octet_length(payload) >= 8000 THEN
-    payload := concat_ws(' ', 'v1', 'kind=' || p_kind, 'at=' || v_at, 'res=' || p_resource);
+    payload := concat_ws(' ', 'v1', 'kind=' || p_kind,
+                         'at=' || floor(extract(epoch FROM clock_timestamp()))::bigint,
+                         'res=' || p_resource);
   END IF;
-  PERFORM rb_send_event(payload);
+  done := rb_send_event(payload);
 END $$;
 
 -- A member's access ended: token p_token revoked, or (p_token NULL) the
@@ -119,21 +120,23 @@ END $$;
 CREATE OR REPLACE FUNCTION rb_booking_event(o bookings, n bookings,
                                             p_ctx rb_event_context DEFAULT NULL) RETURNS void
 LANGUAGE plpgsql AS $$
+DECLARE
+  done text;  -- what a void function gives (see rb_idem_lookup)
 BEGIN
   IF o.id IS NULL THEN
-    PERFORM rb_emit_event(CASE n.state WHEN 'confirmed' THEN 'booked' ELSE n.state::text END,
-                          n.resource_id, n.id, n.member_id, n.startup_id, n.during, NULL, p_ctx);
+    done := rb_emit_event(CASE n.state WHEN 'confirmed' THEN 'booked' ELSE n.state::text END,
+                        n.resource_id, n.id, n.member_id, n.startup_id, n.during, NULL, p_ctx);
     RETURN;
   END IF;
   IF n.during IS DISTINCT FROM o.during OR n.resource_id IS DISTINCT FROM o.resource_id THEN
-    PERFORM rb_emit_event('moved', n.resource_id, n.id, n.member_id, n.startup_id, n.during);
+    done := rb_emit_event('moved', n.resource_id, n.id, n.member_id, n.startup_id, n.during);
   END IF;
   IF n.member_id IS DISTINCT FROM o.member_id THEN
-    PERFORM rb_emit_event('handed_over', n.resource_id, n.id, n.member_id, n.startup_id, n.during);
+    done := rb_emit_event('handed_over', n.resource_id, n.id, n.member_id, n.startup_id, n.during);
   END IF;
   IF n.state IS DISTINCT FROM o.state THEN
-    PERFORM rb_emit_event(CASE WHEN o.state = 'requested' AND n.state = 'confirmed' THEN 'approved'
+    done := rb_emit_event(CASE WHEN o.state = 'requested' AND n.state = 'confirmed' THEN 'approved'
                                ELSE n.state::text END,
-                          n.resource_id, n.id, n.member_id, n.startup_id, n.during);
+                        n.resource_id, n.id, n.member_id, n.startup_id, n.during);
   END IF;
 END $$;

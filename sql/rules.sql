@@ -16,19 +16,20 @@
 --               left out: joining a waitlist asks "would the rules take it
 --               if nobody else held the time?"
 --
--- The answer: unit_id, the unit to book, when nothing is broken; otherwise
+-- The answer: unit_id and unit_no, the unit to book, when nothing is
+-- broken; otherwise
 -- the first broken rule as a refusal (code, reason, field, message, args,
 -- detail) for rb_refuse.  The order of the checks is the order in which
 -- they are reported.
 CREATE OR REPLACE FUNCTION rb_rules(m members, r resources, w tstzrange, p_override text,
                                     p_ignore bigint[] DEFAULT '{}', p_free tstzrange DEFAULT NULL,
-                                    OUT unit_id bigint, OUT code text, OUT reason text,
-                                    OUT field text, OUT message text, OUT args jsonb,
-                                    OUT detail text)
+                                    OUT unit_id bigint, OUT unit_no int, OUT code text,
+                                    OUT reason text, OUT field text, OUT message text,
+                                    OUT args jsonb, OUT detail text)
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
   tz text := r.time_zone;
-  len_min numeric := extract(epoch FROM upper(w) - lower(w)) / 60;
+  len_min numeric;
   enforce boolean := coalesce(p_override, '') = '';
   c closures;
   other record;
@@ -37,40 +38,95 @@ DECLARE
   wk_range tstzrange;
   used numeric;
   mine numeric;
-  buf interval := CASE WHEN enforce THEN r.buffer_minutes * interval '1 minute' ELSE interval '0' END;
+  buf interval;
   q record;
+  v_closure bigint;
+  v_hours boolean;
+  v_rules boolean;
 BEGIN
-  args := jsonb_build_object('resource', r.code::text, 'time_zone', r.time_zone);
+  -- What the rules need from the tables, in one read (a query costs more
+  -- to start than to run, and so does each plpgsql expression, once per
+  -- transaction): the first closure in the window; whether the resource has
+  -- opening hours or date exceptions near it (most have neither and are
+  -- open around the clock); whether any rule that is not a closure, an
+  -- overlap or a qualification applies; and the lowest unit with nothing
+  -- overlapping, the buffer kept free unless overridden.
+  SELECT (SELECT x.id FROM closures x
+           WHERE p_free IS NULL AND x.resource_id = r.id AND x.removed_at IS NULL AND x.during && w
+           ORDER BY lower(x.during) LIMIT 1),
+         h.hours,
+         enforce AND (h.hours OR r.terms_version > 0 OR r.slot_minutes > 0 OR r.min_minutes > 0
+                      OR r.max_minutes > 0 OR r.min_notice_minutes > 0 OR r.max_ahead_days > 0
+                      OR r.whole_days OR r.max_active_per_member > 0 OR r.min_gap_minutes > 0
+                      OR r.weekly_minutes_per_member > 0
+                      OR (m.startup_id IS NOT NULL
+                          AND (r.weekly_minutes_per_startup > 0 OR r.max_active_per_startup > 0))),
+         fu.id, fu.unit_no
+    INTO v_closure, v_hours, v_rules, unit_id, unit_no
+    FROM (SELECT enforce AND (EXISTS (SELECT 1 FROM opening_hours o
+                                       WHERE o.resource_id = r.id AND o.kind = 'open')
+                              OR EXISTS (SELECT 1 FROM date_exceptions e
+                                          WHERE e.resource_id = r.id
+                                            AND e.day BETWEEN (lower(w) AT TIME ZONE tz)::date - 1
+                                                          AND (upper(w) AT TIME ZONE tz)::date + 1))
+                 AS hours) h
+    -- A unit's active bookings never overlap one another (the exclusion
+    -- constraint), so of those starting before the window (widened by the
+    -- buffer) ends, only the latest can reach into it: one step down a
+    -- btree (bookings_unit_start) instead of a search of the GiST index.
+    -- Leaving bookings out keeps the rest apart.
+    LEFT JOIN LATERAL (
+      SELECT u.id, u.unit_no FROM resource_units u
+       WHERE u.resource_id = r.id AND u.retired_at IS NULL
+         AND NOT coalesce((SELECT upper(b.during) > lower(w) - CASE WHEN enforce THEN r.buffer_minutes
+                                                                     ELSE 0 END * interval '1 minute'
+                             FROM bookings b
+                            WHERE b.resource_id = r.id AND b.unit_id = u.id
+                              AND b.state NOT IN ('cancelled', 'declined')
+                              AND lower(b.during) < upper(w) + CASE WHEN enforce THEN r.buffer_minutes
+                                                                    ELSE 0 END * interval '1 minute'
+                              AND b.id <> ALL (p_ignore)
+                              AND (p_free IS NULL OR b.member_id = m.id OR NOT b.during && p_free)
+                            ORDER BY lower(b.during) DESC LIMIT 1), false)
+       ORDER BY u.unit_no LIMIT 1) fu ON true;
+
+  IF NOT (r.retired_at IS NOT NULL OR v_closure IS NOT NULL OR v_rules OR unit_id IS NULL
+          OR r.needs_qualification) THEN
+    RETURN;  -- nothing else to ask: the unit is the answer
+  END IF;
+
+  -- Something may be broken: each rule in turn, in the order reported.
+  len_min := extract(epoch FROM upper(w) - lower(w)) / 60;
+  buf := CASE WHEN enforce THEN r.buffer_minutes * interval '1 minute' ELSE interval '0' END;
+  args := '{}';
+  <<checks>>
+  BEGIN
   IF r.retired_at IS NOT NULL THEN
     code := 'RB412'; reason := 'resource_retired'; field := 'resource_code';
     message := format('%s is retired and takes no new bookings', r.code);
-    RETURN;
+    EXIT checks;
   END IF;
 
   -- Closures block like bookings, for everyone.
-  IF p_free IS NULL THEN
-    SELECT * INTO c FROM closures x
-     WHERE x.resource_id = r.id AND x.removed_at IS NULL AND x.during && w
-     ORDER BY lower(x.during) LIMIT 1;
-    IF FOUND THEN
-      code := 'RB409'; reason := 'resource_closed'; field := 'start';
-      message := format('%s is closed%s %s: %s', r.code,
-                        CASE c.kind WHEN 'maintenance' THEN ' for maintenance' ELSE '' END,
-                        rb_window_text(c.during, tz), c.reason);
-      args := args || jsonb_build_object('kind', c.kind, 'start', rb_epoch(lower(c.during)),
-                                         'end', rb_epoch(upper(c.during)), 'why', c.reason);
-      detail := '0 ' || rb_epoch(lower(c.during)) || ' ' || rb_epoch(upper(c.during));
-      RETURN;
-    END IF;
+  IF v_closure IS NOT NULL THEN
+    SELECT * INTO c FROM closures x WHERE x.id = v_closure;
+    code := 'RB409'; reason := 'resource_closed'; field := 'start';
+    message := format('%s is closed%s %s: %s', r.code,
+                      CASE c.kind WHEN 'maintenance' THEN ' for maintenance' ELSE '' END,
+                      rb_window_text(c.during, tz), c.reason);
+    args := args || jsonb_build_object('kind', c.kind, 'start', rb_epoch(lower(c.during)),
+                                       'end', rb_epoch(upper(c.during)), 'why', c.reason);
+    detail := '0 ' || rb_epoch(lower(c.during)) || ' ' || rb_epoch(upper(c.during));
+    EXIT checks;
   END IF;
 
   IF enforce THEN
-    IF NOT rb_windows(r.id, tz, 'open', lower(w), upper(w)) @> w THEN
+    IF v_hours AND NOT rb_windows(r.id, tz, 'open', lower(w), upper(w)) @> w THEN
       code := 'RB412'; reason := 'outside_opening_hours'; field := 'start';
       message := format('%s is outside the opening hours of %s (rigbook show %s lists them)',
                         rb_window_text(w, tz), r.code, r.code);
       args := args || jsonb_build_object('start', rb_epoch(lower(w)), 'end', rb_epoch(upper(w)));
-      RETURN;
+      EXIT checks;
     END IF;
     IF r.terms_version > 0 AND NOT EXISTS (
          SELECT 1 FROM terms_acceptances t
@@ -79,7 +135,7 @@ BEGIN
       message := format('accept the terms of %s (version %s) first: rigbook terms accept %s',
                         r.code, r.terms_version, r.code);
       args := args || jsonb_build_object('version', r.terms_version);
-      RETURN;
+      EXIT checks;
     END IF;
     IF r.slot_minutes > 0 AND (rb_local_minute(lower(w), tz) % r.slot_minutes <> 0
                                OR len_min % r.slot_minutes <> 0) THEN
@@ -87,38 +143,38 @@ BEGIN
       message := format('%s is booked in steps of %s: start and length must be multiples of it',
                         r.code, rb_minutes_text(r.slot_minutes));
       args := args || jsonb_build_object('minutes', r.slot_minutes);
-      RETURN;
+      EXIT checks;
     END IF;
     IF r.min_minutes > 0 AND len_min < r.min_minutes THEN
       code := 'RB412'; reason := 'rule_min_length'; field := 'end';
       message := format('%s must be booked for at least %s', r.code, rb_minutes_text(r.min_minutes));
       args := args || jsonb_build_object('minutes', r.min_minutes);
-      RETURN;
+      EXIT checks;
     END IF;
     IF r.max_minutes > 0 AND len_min > r.max_minutes THEN
       code := 'RB412'; reason := 'rule_max_length'; field := 'end';
       message := format('%s can be booked for at most %s', r.code, rb_minutes_text(r.max_minutes));
       args := args || jsonb_build_object('minutes', r.max_minutes);
-      RETURN;
+      EXIT checks;
     END IF;
     IF r.min_notice_minutes > 0 AND lower(w) < now() + r.min_notice_minutes * interval '1 minute' THEN
       code := 'RB412'; reason := 'rule_min_notice'; field := 'start';
       message := format('%s must be booked at least %s ahead', r.code,
                         rb_minutes_text(r.min_notice_minutes));
       args := args || jsonb_build_object('minutes', r.min_notice_minutes);
-      RETURN;
+      EXIT checks;
     END IF;
     IF r.max_ahead_days > 0 AND lower(w) > now() + r.max_ahead_days * interval '1 day' THEN
       code := 'RB412'; reason := 'rule_max_ahead'; field := 'start';
       message := format('%s can be booked at most %s days ahead', r.code, r.max_ahead_days);
       args := args || jsonb_build_object('days', r.max_ahead_days);
-      RETURN;
+      EXIT checks;
     END IF;
     IF r.whole_days AND (rb_local_minute(lower(w), tz) <> 0 OR rb_local_minute(upper(w), tz) <> 0) THEN
       code := 'RB412'; reason := 'rule_whole_days'; field := 'start';
       message := format('%s is booked in whole days, midnight to midnight (%s)', r.code, tz);
       args := args || jsonb_build_object('time_zone', tz);
-      RETURN;
+      EXIT checks;
     END IF;
 
     -- The limits below do not count off-peak time.
@@ -134,7 +190,7 @@ BEGIN
           args := args || jsonb_build_object('held', n, 'limit', r.max_active_per_member,
                                              'offpeak', EXISTS (SELECT 1 FROM opening_hours o
                                                     WHERE o.resource_id = r.id AND o.kind = 'offpeak'));
-          RETURN;
+          EXIT checks;
         END IF;
       END IF;
       IF r.max_active_per_startup > 0 AND m.startup_id IS NOT NULL THEN
@@ -157,7 +213,7 @@ BEGIN
                     'held', n, 'limit', r.max_active_per_startup,
                     'offpeak', EXISTS (SELECT 1 FROM opening_hours o
                                         WHERE o.resource_id = r.id AND o.kind = 'offpeak'));
-          RETURN;
+          EXIT checks;
         END IF;
       END IF;
       IF r.min_gap_minutes > 0 THEN
@@ -174,7 +230,7 @@ BEGIN
           args := args || jsonb_build_object('minutes', r.min_gap_minutes,
                                              'start', rb_epoch(lower(other.during)),
                                              'end', rb_epoch(upper(other.during)));
-          RETURN;
+          EXIT checks;
         END IF;
       END IF;
       IF r.weekly_minutes_per_startup > 0 AND m.startup_id IS NOT NULL THEN
@@ -205,7 +261,7 @@ BEGIN
                       'startup', (SELECT s.code FROM startups s WHERE s.id = m.startup_id),
                       'minutes', ceil(used + mine)::bigint, 'week', to_char(wk, 'IYYY-"W"IW'),
                       'limit', r.weekly_minutes_per_startup);
-            RETURN;
+            EXIT checks;
           END IF;
         END LOOP;
       END IF;
@@ -234,23 +290,14 @@ BEGIN
             args := args || jsonb_build_object(
                       'member', m.handle::text, 'minutes', ceil(used + mine)::bigint,
                       'week', to_char(wk, 'IYYY-"W"IW'), 'limit', r.weekly_minutes_per_member);
-            RETURN;
+            EXIT checks;
           END IF;
         END LOOP;
       END IF;
     END IF;
   END IF;
 
-  -- The lowest unit with nothing overlapping; with the buffer kept free unless overridden.
-  SELECT u.id INTO unit_id FROM resource_units u
-   WHERE u.resource_id = r.id AND u.retired_at IS NULL
-     AND NOT EXISTS (SELECT 1 FROM bookings b
-                      WHERE b.resource_id = r.id AND b.unit_id = u.id
-                        AND b.state NOT IN ('cancelled', 'declined')
-                        AND b.id <> ALL (p_ignore)
-                        AND (p_free IS NULL OR b.member_id = m.id OR NOT b.during && p_free)
-                        AND b.during && tstzrange(lower(w) - buf, upper(w) + buf))
-   ORDER BY u.unit_no LIMIT 1;
+  -- No unit free (read above): the booking, or else the buffer, in the way.
   IF unit_id IS NULL THEN
     SELECT b.id, b.during, b.member_id, b.startup_id INTO other FROM bookings b
      WHERE b.resource_id = r.id AND b.during && w AND b.state NOT IN ('cancelled', 'declined')
@@ -277,7 +324,7 @@ BEGIN
       ELSE
         detail := '0 ' || rb_epoch(lower(other.during)) || ' ' || rb_epoch(upper(other.during));
       END IF;
-      RETURN;
+      EXIT checks;
     END IF;
     SELECT b.id, b.during, b.member_id, b.startup_id INTO other FROM bookings b
      WHERE b.resource_id = r.id AND b.state NOT IN ('cancelled', 'declined')
@@ -297,20 +344,27 @@ BEGIN
       message := format('%s keeps %s free between bookings; another booking is %s', r.code,
                         rb_minutes_text(r.buffer_minutes), rb_window_text(other.during, tz));
     END IF;
-    RETURN;
+    EXIT checks;
   END IF;
 
   -- Who may run it: staff are held to this like everyone else, overridden or not.
   IF r.needs_qualification THEN
     SELECT * INTO q FROM rb_unqualified(m.id, r, upper(w));
     IF q.reason IS NOT NULL THEN
-      unit_id := NULL;
       code := 'RB412'; reason := q.reason; field := 'resource_code'; message := q.message;
       args := args || q.args;
-      RETURN;
+      EXIT checks;
     END IF;
   END IF;
-  args := NULL;
+  END;
+
+  IF reason IS NULL THEN
+    args := NULL;
+    RETURN;
+  END IF;
+  unit_id := NULL;
+  unit_no := NULL;
+  args := jsonb_build_object('resource', r.code::text, 'time_zone', r.time_zone) || args;
 END $$;
 
 -- Whether window w of resource r lies wholly in its off-peak hours: such a
@@ -363,6 +417,10 @@ RETURNS tstzrange LANGUAGE plpgsql STABLE AS $$
 DECLARE
   w tstzrange;
 BEGIN
+  -- one test for the usual window that breaks none of these
+  IF p_end > p_start AND p_end - p_start <= 366 * 86400 AND rb_from_epoch(p_start) >= now() THEN
+    RETURN tstzrange(rb_from_epoch(p_start), rb_from_epoch(p_end), '[)');
+  END IF;
   IF p_end <= p_start THEN
     PERFORM rb_refuse('RB400', 'end_before_start', 'end',
       'the end of a booking must be after its start',

@@ -108,4 +108,11 @@ t_audit_append_only_no_secrets() {
 		return 1
 	fi
 	expect_eq token_issue "$(psql_q "SELECT action FROM audit WHERE id = $id")" "the entry after both"
+	# the members the log names stay (it names them without a foreign key)
+	if psql_q "DELETE FROM members WHERE handle = 'adm'" 2>"$RB_CASE_DIR/err"; then
+		echo "a member was deleted"
+		return 1
+	fi
+	grep -q 'cannot be deleted, only disabled' "$RB_CASE_DIR/err" || { cat "$RB_CASE_DIR/err"; return 1; }
+	expect_eq 1 "$(psql_q "SELECT count(*) FROM members WHERE handle = 'adm'")" "the member after"
 }

@@ -242,6 +242,8 @@ static const struct sample samples[] = {
 	  "your account is disabled" },
 	{ "audit_append_only", { NULL },
 	  "the audit log is append-only: its entries are never changed or removed" },
+	{ "member_kept", { "member", "li-na", NULL },
+	  "member li-na cannot be deleted, only disabled: the audit log names them" },
 	{ "booking_has_parent", { "booking", "8", "parent", "7", "action", "cancel", NULL },
 	  "booking 8 comes with booking 7; cancel that one" },
 	{ "booking_has_parent", { "booking", "8", "parent", "7", "action", "move", NULL },
