@@ -12,7 +12,8 @@ DECLARE
   result tstzmultirange;
 BEGIN
   -- Most resources have no hours of this kind and no exceptions near the
-  -- window: answer without building the days.
+  -- window: answer without building the days.  (rb_availability asks the
+  -- same question before it calls this.)
   IF NOT EXISTS (SELECT 1 FROM opening_hours WHERE resource_id = p_resource AND kind = p_kind)
      AND (p_kind <> 'open' OR NOT EXISTS (
             SELECT 1 FROM date_exceptions
@@ -216,14 +217,29 @@ END $$;
 -- One resource's week (or any window) for p_member: the resource row, then
 --   busy     busy_start, busy_end, busy_booking_id (0 unless the caller's
 --            startup's or the caller is staff of the resource), busy_state,
---            busy_mine
+--            busy_mine; by start (then end), at most 5000
 --   open     open_start, open_end (opening hours; closures not taken out)
 --   closure  closure_id, closure_start, closure_end, closure_kind,
---            closure_reason, closure_by
+--            closure_reason, closure_by; by id
 -- Every column means one thing whatever the row (NULL where the row has no
--- use for it).  The hottest read there is: each part is its own small query
--- over its own index (one plan of unions and sorts cost more to start than
--- to run), and the resource row is made from lookups by key.
+-- use for it).
+--
+-- The hottest read there is, and what it costs is starting and ending the
+-- executor over each plan node, not the little each node reads.  So it is
+-- one SELECT, which PostgreSQL inlines into the caller's prepared statement
+-- (LANGUAGE sql, STABLE, not STRICT, no SET: keep it so, or every call is
+-- planned afresh), with as few nodes as the rows need:
+--  - the resource is looked up once and each part is a lateral branch over
+--    it, run in order (one outer row, branches of one Append: the rows come
+--    out resource, busy, open, closures); the branches are narrow and the
+--    resource's columns are filled in on its own row only;
+--  - the caller's staff check is an InitPlan, run only for a booking that is
+--    neither the caller's nor the caller's startup's;
+--  - rb_windows (plpgsql) is called only when the resource has opening hours
+--    or a date exception near the window; otherwise it would answer the
+--    whole window, and so does this, without the call;
+--  - the institution is read by key (an index range on a one-value range):
+--    an equality would hash the whole table at every read, a few rows or not.
 CREATE OR REPLACE FUNCTION rb_availability(p_code text, p_from bigint, p_to bigint, p_startup bigint,
                                            p_member bigint)
 RETURNS TABLE (
@@ -239,77 +255,86 @@ RETURNS TABLE (
   closure_id bigint, closure_start bigint, closure_end bigint, closure_kind text,
   closure_reason text, closure_by text,
   max_active_per_startup int, weekly_minutes_per_member int)
-LANGUAGE plpgsql STABLE AS $$
-#variable_conflict use_column
-DECLARE
-  r resources;
-  w tstzrange := tstzrange(rb_from_epoch(p_from), rb_from_epoch(p_to));
-  v_staff boolean;
-BEGIN
-  SELECT * INTO r FROM resources x WHERE x.code = p_code;
-  IF NOT FOUND THEN
-    RETURN;
-  END IF;
-  -- staff of the resource see whose each booking is, as in its events
-  SELECT rb_is_staff(m, r.institution_id, i.space_id) INTO v_staff
-    FROM members m, institutions i WHERE m.id = p_member AND i.id = r.institution_id;
-  RETURN QUERY
-  SELECT r.id, r.code::text, r.name, r.kind::text, i.code::text, i.name, s.code::text,
-         r.time_zone, r.description, r.location, r.retired_at IS NOT NULL,
-         array_to_string(r.tags, ','),
-         (SELECT count(*) FROM resource_units u WHERE u.resource_id = r.id AND u.retired_at IS NULL)::int,
-         r.slot_minutes, r.min_minutes, r.max_minutes, r.min_notice_minutes, r.max_ahead_days,
-         r.buffer_minutes, r.max_active_per_member, r.weekly_minutes_per_startup, r.whole_days,
-         r.min_gap_minutes, r.terms_version,
-         coalesce((SELECT string_agg(q.code::text, ',' ORDER BY q.code) FROM resource_requires rq
-                   JOIN resources q ON q.id = rq.required_id WHERE rq.resource_id = r.id), ''),
-         r.name_zh, i.name_zh, s.name, s.name_zh,
-         'resource'::text,
-         NULL::bigint, NULL::bigint, NULL::bigint, NULL::text, NULL::boolean,
-         NULL::bigint, NULL::bigint,
-         NULL::bigint, NULL::bigint, NULL::bigint, NULL::text, NULL::text, NULL::text,
-         r.max_active_per_startup, r.weekly_minutes_per_member
-    FROM institutions i, spaces s
-   WHERE i.id = r.institution_id AND s.id = i.space_id;
-  RETURN QUERY
-  SELECT r.id, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text,
-         NULL::text, NULL::text, NULL::boolean, NULL::text, NULL::int, NULL::int, NULL::int,
-         NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::boolean,
-         NULL::int, NULL::int, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text,
-         'busy'::text,
-         rb_epoch(lower(b.during)), rb_epoch(upper(b.during)),
-         CASE WHEN v_staff OR b.startup_id = p_startup OR b.member_id = p_member THEN b.id ELSE 0 END,
-         b.state::text, b.member_id = p_member,
-         NULL::bigint, NULL::bigint,
-         NULL::bigint, NULL::bigint, NULL::bigint, NULL::text, NULL::text, NULL::text,
-         NULL::int, NULL::int
-    FROM bookings b
-   WHERE b.resource_id = r.id AND b.during && w AND b.state NOT IN ('cancelled', 'declined')
-   ORDER BY lower(b.during) LIMIT 5000;
-  RETURN QUERY
-  SELECT r.id, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text,
-         NULL::text, NULL::text, NULL::boolean, NULL::text, NULL::int, NULL::int, NULL::int,
-         NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::boolean,
-         NULL::int, NULL::int, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text,
-         'open'::text,
-         NULL::bigint, NULL::bigint, NULL::bigint, NULL::text, NULL::boolean,
-         rb_epoch(lower(x)), rb_epoch(upper(x)),
-         NULL::bigint, NULL::bigint, NULL::bigint, NULL::text, NULL::text, NULL::text,
-         NULL::int, NULL::int
-    FROM unnest(rb_windows(r.id, r.time_zone, 'open', lower(w), upper(w))) x;
-  RETURN QUERY
-  SELECT r.id, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text,
-         NULL::text, NULL::text, NULL::boolean, NULL::text, NULL::int, NULL::int, NULL::int,
-         NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int, NULL::boolean,
-         NULL::int, NULL::int, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text,
-         'closure'::text,
-         NULL::bigint, NULL::bigint, NULL::bigint, NULL::text, NULL::boolean,
-         NULL::bigint, NULL::bigint,
-         c.id, rb_epoch(lower(c.during)), rb_epoch(upper(c.during)), c.kind, c.reason,
-         (SELECT m.handle::text FROM members m WHERE m.id = c.created_by),
-         NULL::int, NULL::int
-    FROM closures c
-   WHERE c.resource_id = r.id AND c.removed_at IS NULL AND c.during && w
-   ORDER BY c.id;
-END $$;
-
+LANGUAGE sql STABLE AS $$
+  SELECT r.id,
+         CASE WHEN p.head THEN r.code END, CASE WHEN p.head THEN r.name END,
+         CASE WHEN p.head THEN r.kind END, CASE WHEN p.head THEN r.institution_code END,
+         CASE WHEN p.head THEN r.institution_name END, CASE WHEN p.head THEN r.space_code END,
+         CASE WHEN p.head THEN r.time_zone END, CASE WHEN p.head THEN r.description END,
+         CASE WHEN p.head THEN r.location END, CASE WHEN p.head THEN r.retired END,
+         CASE WHEN p.head THEN r.tags END, CASE WHEN p.head THEN r.units END,
+         CASE WHEN p.head THEN r.slot_minutes END, CASE WHEN p.head THEN r.min_minutes END,
+         CASE WHEN p.head THEN r.max_minutes END, CASE WHEN p.head THEN r.min_notice_minutes END,
+         CASE WHEN p.head THEN r.max_ahead_days END, CASE WHEN p.head THEN r.buffer_minutes END,
+         CASE WHEN p.head THEN r.max_active_per_member END,
+         CASE WHEN p.head THEN r.weekly_minutes_per_startup END,
+         CASE WHEN p.head THEN r.whole_days END, CASE WHEN p.head THEN r.min_gap_minutes END,
+         CASE WHEN p.head THEN r.terms_version END, CASE WHEN p.head THEN r.requires END,
+         CASE WHEN p.head THEN r.name_zh END, CASE WHEN p.head THEN r.institution_name_zh END,
+         CASE WHEN p.head THEN r.space_name END, CASE WHEN p.head THEN r.space_name_zh END,
+         p.tag,
+         rb_epoch(lower(p.busy)), rb_epoch(upper(p.busy)), p.booking_id, p.state, p.mine,
+         rb_epoch(lower(p.open)), rb_epoch(upper(p.open)),
+         p.closure_id, rb_epoch(lower(p.closure)), rb_epoch(upper(p.closure)), p.closure_kind,
+         p.closure_reason, p.closure_by,
+         CASE WHEN p.head THEN r.max_active_per_startup END,
+         CASE WHEN p.head THEN r.weekly_minutes_per_member END
+    FROM (SELECT x.id, x.code::text AS code, x.name, x.kind::text AS kind,
+                 i.code::text AS institution_code, i.name AS institution_name,
+                 s.code::text AS space_code, x.time_zone, x.description, x.location,
+                 x.retired_at IS NOT NULL AS retired, array_to_string(x.tags, ',') AS tags,
+                 (SELECT count(*) FROM resource_units u
+                   WHERE u.resource_id = x.id AND u.retired_at IS NULL)::int AS units,
+                 x.slot_minutes, x.min_minutes, x.max_minutes, x.min_notice_minutes,
+                 x.max_ahead_days, x.buffer_minutes, x.max_active_per_member,
+                 x.weekly_minutes_per_startup, x.whole_days, x.min_gap_minutes, x.terms_version,
+                 coalesce((SELECT string_agg(q.code::text, ',' ORDER BY q.code)
+                             FROM resource_requires rq JOIN resources q ON q.id = rq.required_id
+                            WHERE rq.resource_id = x.id), '') AS requires,
+                 x.name_zh, i.name_zh AS institution_name_zh, s.name AS space_name,
+                 s.name_zh AS space_name_zh, x.max_active_per_startup, x.weekly_minutes_per_member,
+                 tstzrange(rb_from_epoch(p_from), rb_from_epoch(p_to)) AS w,
+                 -- staff of the resource see whose each booking is, as in its events
+                 (SELECT rb_is_staff(m, x.institution_id, i.space_id) FROM members m
+                   WHERE m.id = p_member) AS staff
+            FROM resources x
+            JOIN institutions i ON i.id >= x.institution_id AND i.id <= x.institution_id
+            JOIN spaces s ON s.id = i.space_id
+           WHERE x.code = p_code) r
+   -- the parts' columns in the order the list above reads them (so that no
+   -- branch needs a node of its own to reorder them)
+   CROSS JOIN LATERAL (
+      SELECT true AS head, 'resource'::text AS tag, NULL::tstzrange AS busy,
+             NULL::bigint AS booking_id, NULL::text AS state, NULL::boolean AS mine,
+             NULL::tstzrange AS open, NULL::bigint AS closure_id, NULL::tstzrange AS closure,
+             NULL::text AS closure_kind, NULL::text AS closure_reason, NULL::text AS closure_by
+      UNION ALL
+      (SELECT false, 'busy'::text, b.during,
+              CASE WHEN b.startup_id = p_startup OR b.member_id = p_member OR r.staff
+                   THEN b.id ELSE 0 END,
+              b.state::text, b.member_id = p_member, NULL::tstzrange, NULL::bigint,
+              NULL::tstzrange, NULL::text, NULL::text, NULL::text
+         FROM bookings b
+        WHERE b.resource_id = r.id AND b.during && r.w AND b.state NOT IN ('cancelled', 'declined')
+        ORDER BY b.during LIMIT 5000)
+      UNION ALL
+      SELECT false, 'open'::text, NULL::tstzrange, NULL::bigint, NULL::text, NULL::boolean,
+             unnest(CASE
+               WHEN EXISTS (SELECT 1 FROM opening_hours h
+                             WHERE h.resource_id = r.id AND h.kind = 'open')
+                 OR EXISTS (SELECT 1 FROM date_exceptions e
+                             WHERE e.resource_id = r.id
+                               AND e.day BETWEEN (lower(r.w) AT TIME ZONE r.time_zone)::date - 1
+                                             AND (upper(r.w) AT TIME ZONE r.time_zone)::date + 1)
+                 THEN rb_windows(r.id, r.time_zone, 'open', lower(r.w), upper(r.w))
+               WHEN p_from < p_to THEN tstzmultirange(r.w)
+               ELSE '{}'::tstzmultirange END),
+             NULL::bigint, NULL::tstzrange, NULL::text, NULL::text, NULL::text
+      UNION ALL
+      (SELECT false, 'closure'::text, NULL::tstzrange, NULL::bigint, NULL::text, NULL::boolean,
+              NULL::tstzrange, c.id, c.during, c.kind, c.reason,
+              (SELECT m.handle::text FROM members m WHERE m.id = c.created_by)
+         FROM closures c
+        WHERE c.resource_id = r.id AND c.removed_at IS NULL AND c.during && r.w
+        ORDER BY c.id)) p
+$$;
