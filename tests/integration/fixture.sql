@@ -84,6 +84,7 @@ FROM (VALUES
   ('rule-rig-notice', 'Rig booked a day ahead', 'instrument', 'Notice', 'Asia/Shanghai'),
   ('rule-rig-ahead', 'Rig booked at most a month ahead', 'instrument', 'Reach', 'Asia/Shanghai'),
   ('rule-rig-buffer', 'Rig with a changeover buffer', 'instrument', 'Buffer', 'Asia/Shanghai'),
+  ('rule-rig-free', 'Rig of three units, for the free-unit search', 'instrument', 'Free units', 'Asia/Shanghai'),
   ('rule-rig-active', 'Rig with a cap on future bookings', 'instrument', 'Active cap', 'Asia/Shanghai'),
   ('rule-rig-weekly', 'Rig with a weekly quota', 'instrument', 'Weekly quota', 'Asia/Shanghai'),
   ('rule-rig-days', 'Rig booked in whole days', 'instrument', 'Whole days', 'Asia/Shanghai'),
