@@ -744,10 +744,10 @@ const struct refusal_template refusal_templates[] = {
 	  N_("%{member}'s qualification on %{resource} ends at %{at:at}, before the booking ends (a "
 	     "manager of %{institution} renews it: rigbook qualify %{member} %{resource} --until DATE)") },
 	/* ---- the daemon's words where the SQL's need an argument it does not give */
-	{ "invalid_resource_kind", NULL, NULL,
+	{ "invalid_resource_kind", "what", "kind",
 	  N_("kind must be instrument, test_facility, machining, pilot_line or workspace") },
-	{ "invalid_role", NULL, NULL, N_("a new member's role is member, manager or operator") },
-	{ "series_too_many", NULL, NULL, N_("that is far more bookings than a series may have") },
+	{ "invalid_role", "what", "new_member", N_("a new member's role is member, manager or operator") },
+	{ "series_too_many", "what", "count", N_("that is far more bookings than a series may have") },
 };
 
 const size_t refusal_ntemplates = sizeof(refusal_templates) / sizeof(refusal_templates[0]);

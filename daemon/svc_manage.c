@@ -203,7 +203,7 @@ void svc_put_resource(struct req *r, const Rigbook__Request *msg)
 	if (q->kind != 0 && rb_kind_parse(rb_kind_name(q->kind)) == 0) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_resource_kind",
 			  "kind must be instrument, test_facility, machining, pilot_line or workspace",
-			  "kind", NULL);
+			  "kind", "what", "kind", NULL);
 		return;
 	}
 	if (q->n_tags > MAX_TAGS) {

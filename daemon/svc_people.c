@@ -307,7 +307,8 @@ void svc_add_member(struct req *r, const Rigbook__Request *msg)
 		break;
 	default:
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_role",
-			  "a new member's role is member, manager or operator", "role", NULL);
+			  "a new member's role is member, manager or operator", "role", "what",
+			  "new_member", NULL);
 		return;
 	}
 	u64_param(member, r->sess.member_id);

@@ -122,7 +122,7 @@ void svc_list_resources(struct req *r, const Rigbook__Request *msg)
 	if (q->kind != 0 && rb_kind_parse(rb_kind_name(q->kind)) == 0) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_resource_kind",
 			  "kind must be instrument, test_facility, machining, pilot_line or workspace",
-			  "kind", NULL);
+			  "kind", "what", "kind", NULL);
 		return;
 	}
 	params[0] = opt(q->code);
@@ -392,7 +392,7 @@ void svc_find(struct req *r, const Rigbook__Request *msg)
 	if (q->kind != 0 && rb_kind_parse(rb_kind_name(q->kind)) == 0) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_resource_kind",
 			  "kind must be instrument, test_facility, machining, pilot_line or workspace",
-			  "kind", NULL);
+			  "kind", "what", "kind", NULL);
 		return;
 	}
 	if (!text_ok(q->tag, 40) || !text_ok(q->text, 200)) {

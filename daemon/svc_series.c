@@ -147,7 +147,7 @@ void svc_book_series(struct req *r, const Rigbook__Request *msg)
 	if (q->count > 1000000) { /* the exact cap is the database's; this keeps the number an int */
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "series_too_many",
 			  "that is far more bookings than a series may have", "count", "count",
-			  u64_param(count, q->count), NULL);
+			  u64_param(count, q->count), "what", "count", NULL);
 		return;
 	}
 	if (!text_ok(q->note, MAX_NOTE)) {

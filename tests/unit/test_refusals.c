@@ -719,10 +719,10 @@ static const struct sample samples[] = {
 	{ "time_out_of_range", { "what", "checked_out_at", NULL },
 	  "the check-out time is out of range" },
 	{ "time_out_of_range", { "what", "find_from", NULL }, "from is an instant after 1970" },
-	{ "invalid_resource_kind", { NULL },
+	{ "invalid_resource_kind", { "what", "kind", NULL },
 	  "kind must be instrument, test_facility, machining, pilot_line or workspace" },
-	{ "invalid_role", { NULL }, "a new member's role is member, manager or operator" },
-	{ "series_too_many", { "count", "100000", NULL },
+	{ "invalid_role", { "what", "new_member", NULL }, "a new member's role is member, manager or operator" },
+	{ "series_too_many", { "count", "100000", "what", "count", NULL },
 	  "that is far more bookings than a series may have" },
 };
 
@@ -827,6 +827,17 @@ static void test_falls_back_to_message(void **state)
 	/* a known reason without the argument its template names */
 	make_error(&b, "resource_not_found", other, "no resource is called dyno-1");
 	assert_string_equal(refusal_text(&b.e), "no resource is called dyno-1");
+	/* a wording of the SQL's that the daemon's row of the same reason must not take */
+	{
+		static const char *const until[] = { "limit", "52", "until", "1893456000",
+						     "time_zone", "Asia/Shanghai", NULL };
+		const char *m = "a series has at most 52 bookings; until 2029-12-31 it would have more";
+
+		make_error(&b, "series_too_many", until, m);
+		assert_string_equal(refusal_text(&b.e), m);
+		make_error(&b, "invalid_role", none, "role  cannot be given here");
+		assert_string_equal(refusal_text(&b.e), "role  cannot be given here");
+	}
 	/* no message either */
 	make_error(&b, "resource_not_found", none, NULL);
 	assert_string_equal(refusal_text(&b.e), "");
