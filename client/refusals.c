@@ -26,7 +26,11 @@
  * ("checked in", "over") and %{state:state_words} as it words it for the
  * check-in desk ("already checked in", "a no-show"); %{name:bookings} a
  * list of bookings, comma-separated items of "id start end holder", as
- * "booking 7 (10:00-12:00 on 2026-12-03 (UTC), li-na); booking 9 (...)".
+ * "booking 7 (10:00-12:00 on 2026-12-03 (UTC), li-na); booking 9 (...)";
+ * %{name:field} a request's field, named as the server names it ("note",
+ * "from"), in words where the reader's language has them; %{name:thing}
+ * what the daemon asks for, in its words ("startup, by its code", "a
+ * legal name"), a row only where the client knows those words.
  * The English is marked N_() and shown through the catalogue: a refusal is
  * in the reader's language wherever the client has its reason.
  */
@@ -62,7 +66,7 @@ const struct refusal_template refusal_templates[] = {
 	  N_("an idempotency key is 1 to %{limit} printable ASCII characters") },
 	{ "invalid_frame", NULL, NULL, N_("the frame does not hold a valid Request message") },
 	{ "invalid_utf8", NULL, NULL,
-	  N_("text field %{field} is not valid UTF-8 or holds a NUL byte") },
+	  N_("text field %{field:field} is not valid UTF-8 or holds a NUL byte") },
 	{ "frame_too_large", NULL, NULL, N_("frame of %{size} bytes is larger than the limit of %{limit}") },
 	{ "handshake_timeout", NULL, NULL, N_("no successful Hello within the handshake timeout") },
 	{ "idle_timeout", NULL, NULL, N_("closing an idle connection") },
@@ -86,6 +90,140 @@ const struct refusal_template refusal_templates[] = {
 	{ "retry", NULL, NULL, N_("the database could not order this request against another; retry") },
 	{ "database_timeout", NULL, NULL, N_("the database took too long to answer; retry") },
 	{ "already_exists", NULL, NULL, N_("that already exists") },
+	/*
+	 * ---- the daemon's checks of a request's fields, told apart by what (the
+	 * check; %{thing:thing} the field as the message asks for it)
+	 */
+	{ "field_required", "what", "booking", N_("say which booking, by its id") },
+	{ "invalid_id", "what", "booking", N_("say which booking, by its id") },
+	{ "field_required", "what", "cancel", N_("say which booking to cancel") },
+	{ "invalid_id", "what", "cancel", N_("say which booking to cancel") },
+	{ "field_required", "what", "voucher", N_("say which voucher, by its id") },
+	{ "invalid_id", "what", "voucher", N_("say which voucher, by its id") },
+	{ "field_required", "what", "closure", N_("say which closure") },
+	{ "invalid_id", "what", "closure", N_("say which closure") },
+	{ "field_required", "what", "token", N_("say which token, by its id") },
+	{ "invalid_id", "what", "token", N_("say which token, by its id") },
+	{ "field_required", "what", "series", N_("say which series to cancel, by its id") },
+	{ "invalid_id", "what", "series", N_("say which series to cancel, by its id") },
+	{ "field_required", "what", "entry", N_("say which waitlist entry, by its id") },
+	{ "invalid_id", "what", "entry", N_("say which waitlist entry, by its id") },
+	{ "invalid_id", "what", "cert", N_("say which certificate, by its id") },
+	{ "field_required", "what", "cert_either",
+	  N_("say which certificate: by its id or by its fingerprint, one of them") },
+	{ "field_required", "what", "fingerprint",
+	  N_("say which certificate, by its SHA-256 fingerprint") },
+	{ "field_required", "what", "book", N_("say which resource to book") },
+	{ "field_required", "what", "wait_resource", N_("say which resource to wait for") },
+	{ "field_required", "what", "wait_window", N_("say which window to wait for") },
+	{ "field_required", "what", "start", N_("a booking needs a start time") },
+	{ "field_required", "what", "move", N_("say where the booking moves to") },
+	{ "field_required", "what", "terms_version", N_("say which version of the terms you accept") },
+	{ "field_required", "what", "terms", N_("say which resource's terms") },
+	{ "invalid_code", "what", "terms", N_("say which resource's terms") },
+	{ "field_required", "what", "hand_over",
+	  N_("say which member of your startup takes the booking, by their handle") },
+	{ "invalid_code", "what", "hand_over",
+	  N_("say which member of your startup takes the booking, by their handle") },
+	{ "field_required", "what", "resource",
+	  N_("say which resource, by its code (at most %{limit} characters)") },
+	{ "invalid_code", "what", "resource",
+	  N_("say which resource, by its code (at most %{limit} characters)") },
+	{ "field_required", "what", "code",
+	  N_("say which %{thing:thing}, in at most %{limit} printable characters") },
+	{ "invalid_code", "what", "code",
+	  N_("say which %{thing:thing}, in at most %{limit} printable characters") },
+	{ "field_required", "what", "name",
+	  N_("say which %{thing:thing} (at most %{limit} printable characters)") },
+	{ "invalid_name", "what", "name",
+	  N_("say which %{thing:thing} (at most %{limit} printable characters)") },
+	{ "field_required", "what", "list_item",
+	  N_("each is a code of at most %{limit} printable characters") },
+	{ "invalid_code", "what", "list_item",
+	  N_("each is a code of at most %{limit} printable characters") },
+	{ "invalid_code", "what", "code_length",
+	  N_("a resource code is at most %{limit} printable characters") },
+	{ "invalid_code", "what", "requires", N_("required resources are named by their codes") },
+	{ "invalid_code", "what", "report_space",
+	  N_("say which space, by its code (at most %{limit} printable characters)") },
+	{ "invalid_code", "what", "code_filter",
+	  N_("a code filter is printable text of at most %{limit} bytes") },
+	{ "field_required", "what", "exception_date",
+	  N_("say which date, as YYYY-MM-DD in the resource's time zone") },
+	{ "invalid_date", "what", "exception_date",
+	  N_("say which date, as YYYY-MM-DD in the resource's time zone") },
+	{ "field_required", "what", "date", N_("%{field:field} is not a date; give it as YYYY-MM-DD") },
+	{ "invalid_date", "what", "date", N_("%{field:field} is not a date; give it as YYYY-MM-DD") },
+	{ "field_required", "what", "closure_reason",
+	  N_("say why (printable text, at most %{limit} bytes); members see the reason") },
+	{ "invalid_text", "what", "closure_reason",
+	  N_("say why (printable text, at most %{limit} bytes); members see the reason") },
+	{ "invalid_text", "what", "text",
+	  N_("%{thing:thing} is printable UTF-8 text of at most %{limit} bytes") },
+	{ "invalid_text", "what", "short_text",
+	  N_("%{field:field} is at most %{limit} bytes of printable text") },
+	{ "invalid_text", "what", "note",
+	  N_("a note is printable UTF-8 text of at most %{limit} bytes") },
+	{ "invalid_text", "what", "override_reason",
+	  N_("an override reason is printable UTF-8 text of at most %{limit} bytes") },
+	{ "invalid_text", "what", "reason",
+	  N_("a reason is printable UTF-8 text of at most %{limit} bytes") },
+	{ "invalid_text", "what", "reason_text",
+	  N_("a reason is printable text of at most %{limit} bytes") },
+	{ "invalid_text", "what", "exception",
+	  N_("a reason is printable text of at most 500 bytes; at most 100 windows") },
+	{ "too_many_windows", "what", "exception",
+	  N_("a reason is printable text of at most 500 bytes; at most 100 windows") },
+	{ "too_many_windows", "what", "weekly", N_("at most %{limit} weekly windows") },
+	{ "invalid_text", "what", "resource_text",
+	  N_("names, description and location are printable text (200, 2000, 200 bytes)") },
+	{ "invalid_text", "what", "terms_text",
+	  N_("terms are printable text of at most %{limit} bytes") },
+	{ "invalid_text", "what", "tag_filter",
+	  N_("a tag filter is printable text of at most %{limit} bytes") },
+	{ "invalid_text", "what", "text_filter",
+	  N_("a text filter is printable text of at most %{limit} bytes") },
+	{ "invalid_text", "what", "find_text",
+	  N_("tag and text are printable text (40 and 200 bytes at most)") },
+	{ "invalid_text", NULL, NULL,
+	  N_("%{field:field} holds a control character (%{char}); text is printable, with tabs and "
+	     "line breaks") },
+	{ "invalid_hours_kind", "what", "hours_kind", N_("kind is OPENING or OFFPEAK") },
+	{ "invalid_amount", "what", "range",
+	  N_("an amount is 0 or more and at most 1,000,000,000,000.00") },
+	{ "list_too_long", "what", "count", N_("at most %{limit} of them") },
+	{ "list_too_long", "what", "size", N_("too many or too long") },
+	{ "end_before_start", "what", "audit",
+	  N_("the end of the audit log's range (until) must be after its start (since)") },
+	{ "end_before_start", "what", "listing",
+	  N_("to must be after from (both seconds since the epoch)") },
+	{ "field_required", "what", "availability",
+	  N_("give a window: from, then a later to (seconds since the epoch)") },
+	{ "end_before_start", "what", "availability",
+	  N_("give a window: from, then a later to (seconds since the epoch)") },
+	{ "range_too_long", "what", "availability",
+	  N_("ask for at most %{limit} days of availability at a time") },
+	{ "range_too_long", "what", "slots", N_("ask for free time over at most %{limit} days") },
+	{ "time_out_of_range", "what", "slots", N_("ask for free time over at most %{limit} days") },
+	{ "range_too_long", "what", "find_days", N_("find searches at most %{limit} days ahead") },
+	{ "range_too_long", "what", "find_limit", N_("find gives at most %{limit} fits") },
+	{ "length_required", "what", "length",
+	  N_("say how long the booking would be (1 minute to 366 days)") },
+	{ "invalid_time", "what", "from_local", N_("from_local is a wall-clock time, YYYY-MM-DD HH:MM") },
+	{ "time_out_of_range", "what", "before_1970",
+	  N_("times before 1970 are not supported: they begin at 1970-01-01 00:00 UTC") },
+	{ "time_out_of_range", "what", "after_9999",
+	  N_("times after 9999 are not supported: they end with 9999-12-31 UTC") },
+	{ "time_out_of_range", "what", "booking_end",
+	  N_("the end of a booking is too far in the future") },
+	{ "time_out_of_range", "what", "series_end", N_("the series reaches too far into the future") },
+	{ "time_out_of_range", "what", "token_expiry",
+	  N_("a token's expiry is a time after 1970 and before the year 10000") },
+	{ "time_out_of_range", "what", "qualification_end",
+	  N_("the end of a qualification is out of range") },
+	{ "time_out_of_range", "what", "checked_in_at", N_("the check-in time is out of range") },
+	{ "time_out_of_range", "what", "checked_out_at", N_("the check-out time is out of range") },
+	{ "time_out_of_range", "what", "find_from", N_("from is an instant after 1970") },
 	/* ---- raised by the daemon and the SQL in the same words */
 	{ "resource_not_found", NULL, NULL, N_("no resource is called %{resource}") },
 	{ "series_count_required", NULL, NULL,
@@ -311,12 +449,12 @@ const struct refusal_template refusal_templates[] = {
 	{ "too_many_connections", NULL, NULL,
 	  N_("%{member} holds %{limit} signed-in connections already, the most one member may") },
 	{ "text_direction_control", NULL, NULL,
-	  N_("%{field} holds %{char}, a Unicode direction control or byte-order mark, which can make "
+	  N_("%{field:field} holds %{char}, a Unicode direction control or byte-order mark, which can make "
 	     "text show other than it reads; remove it") },
 	{ "text_too_long", NULL, NULL,
-	  N_("%{field} is longer than %{limit} characters") },
+	  N_("%{field:field} is longer than %{limit} characters") },
 	{ "time_out_of_range", NULL, NULL,
-	  N_("%{field} is not an instant from 1970 to 9999 (seconds since the epoch, 0 to 253402300799)") },
+	  N_("%{field:field} is not an instant from 1970 to 9999 (seconds since the epoch, 0 to 253402300799)") },
 	{ "idempotency_key_reused", NULL, NULL,
 	  N_("idempotency key '%{key}' was already used for a different request") },
 	{ "institution_not_in_space", NULL, NULL,
@@ -605,6 +743,11 @@ const struct refusal_template refusal_templates[] = {
 	{ "qualification_ends_early", NULL, NULL,
 	  N_("%{member}'s qualification on %{resource} ends at %{at:at}, before the booking ends (a "
 	     "manager of %{institution} renews it: rigbook qualify %{member} %{resource} --until DATE)") },
+	/* ---- the daemon's words where the SQL's need an argument it does not give */
+	{ "invalid_resource_kind", "what", "kind",
+	  N_("kind must be instrument, test_facility, machining, pilot_line or workspace") },
+	{ "invalid_role", "what", "new_member", N_("a new member's role is member, manager or operator") },
+	{ "series_too_many", "what", "count", N_("that is far more bookings than a series may have") },
 };
 
 const size_t refusal_ntemplates = sizeof(refusal_templates) / sizeof(refusal_templates[0]);
@@ -772,6 +915,103 @@ static const char *verb_text(const char *v)
 	return NULL;
 }
 
+/*
+ * A request's field as words: v is the field's name as the server gives it,
+ * "note" or "AddMemberRequest.name" (a message's field); the name after the
+ * message's, translated, or v itself where the catalogue has no words.
+ */
+static const char *field_words(const char *v)
+{
+	static const char *const fields[] = {
+		NC_("field", "code"),            NC_("field", "resource_code"),
+		NC_("field", "startup_code"),    NC_("field", "institution_code"),
+		NC_("field", "space_code"),      NC_("field", "member_handle"),
+		NC_("field", "handle"),          NC_("field", "to_member"),
+		NC_("field", "requires"),        NC_("field", "institutions"),
+		NC_("field", "kinds"),           NC_("field", "name"),
+		NC_("field", "name_zh"),         NC_("field", "legal_name"),
+		NC_("field", "address"),         NC_("field", "label"),
+		NC_("field", "subject"),         NC_("field", "issuer"),
+		NC_("field", "note"),            NC_("field", "reason"),
+		NC_("field", "override_reason"), NC_("field", "text"),
+		NC_("field", "currency"),        NC_("field", "description"),
+		NC_("field", "location"),        NC_("field", "time_zone"),
+		NC_("field", "tag"),             NC_("field", "tags"),
+		NC_("field", "credit_code"),     NC_("field", "email"),
+		NC_("field", "tier"),            NC_("field", "basis"),
+		NC_("field", "effective_from"),  NC_("field", "period"),
+		NC_("field", "valid_from"),      NC_("field", "valid_to"),
+		NC_("field", "number"),          NC_("field", "date"),
+		NC_("field", "action"),          NC_("field", "from"),
+		NC_("field", "to"),              NC_("field", "from_local"),
+		NC_("field", "client"),          NC_("field", "token"),
+		NC_("field", "fingerprint"),     NC_("field", "idempotency_key"),
+		NC_("field", "start"),           NC_("field", "end"),
+		NC_("field", "until"),           NC_("field", "expires_at"),
+		NC_("field", "checked_in_at"),   NC_("field", "checked_out_at"),
+	};
+	const char *name, *t;
+	char key[64];
+
+	if (v == NULL)
+		return NULL;
+	name = strrchr(v, '.') != NULL ? strrchr(v, '.') + 1 : v;
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		if (strcmp(fields[i], name) != 0)
+			continue;
+		snprintf(key, sizeof(key), "field\004%s", fields[i]);
+		t = i18n_pgettext(key, fields[i]);
+		return strcmp(t, fields[i]) != 0 ? t : v;
+	}
+	return v;
+}
+
+/* What the daemon asks for, as its message words it; NULL when not known here. */
+static const char *thing_words(const char *v)
+{
+	static const char *const things[] = {
+		NC_("thing", "member"),
+		NC_("thing", "resource"),
+		NC_("thing", "action"),
+		NC_("thing", "resource, by its code"),
+		NC_("thing", "startup, by its code"),
+		NC_("thing", "space, by its code"),
+		NC_("thing", "institution, by its code"),
+		NC_("thing", "invoice, by its number"),
+		NC_("thing", "member, by a handle"),
+		NC_("thing", "member, by their handle"),
+		NC_("thing", "member the token is for, by their handle"),
+		NC_("thing", "member the certificate is for, by their handle"),
+		NC_("thing", "price tier"),
+		NC_("thing", "charge basis (booked, used or greater)"),
+		NC_("thing", "date the rate applies from (YYYY-MM-DD)"),
+		NC_("thing", "month (YYYY-MM)"),
+		NC_("thing", "month to invoice (YYYY-MM)"),
+		NC_("thing", "first day of the voucher (YYYY-MM-DD)"),
+		NC_("thing", "last day of the voucher (YYYY-MM-DD)"),
+		NC_("thing", "a startup's name"),
+		NC_("thing", "a legal name"),
+		NC_("thing", "a unified social credit code"),
+		NC_("thing", "an address"),
+		NC_("thing", "a member's name"),
+		NC_("thing", "an email address"),
+		NC_("thing", "a token's label"),
+		NC_("thing", "a certificate's label"),
+		NC_("thing", "a certificate's subject"),
+	};
+	char key[96];
+
+	if (v == NULL)
+		return NULL;
+	for (size_t i = 0; i < sizeof(things) / sizeof(things[0]); i++) {
+		if (strcmp(things[i], v) != 0)
+			continue;
+		snprintf(key, sizeof(key), "thing\004%s", things[i]);
+		return i18n_pgettext(key, things[i]);
+	}
+	return NULL;
+}
+
 /* v quoted as PostgreSQL's quote_literal (format's %L) quotes it. */
 static const char *literal_text(const char *v, char *tmp, size_t len)
 {
@@ -893,6 +1133,10 @@ static const char *placeholder(const Rigbook__Error *e, const char *name, size_t
 			snprintf(tmp, len, _("%" PRId64 " day(s)"), a);
 		return tmp;
 	}
+	if (IS("field"))
+		return field_words(arg_value(e, name, an));
+	if (IS("thing"))
+		return thing_words(arg_value(e, name, an));
 	if (IS("literal"))
 		return literal_text(arg_value(e, name, an), tmp, len);
 	if (IS("future_bookings")) {

@@ -502,7 +502,7 @@ int req_booking_id_ok(struct req *r, uint64_t id)
 	if (id == 0 || id > INT64_MAX) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
 			  id == 0 ? "field_required" : "invalid_id", "say which booking, by its id",
-			  "booking_id", NULL);
+			  "booking_id", "what", "booking", NULL);
 		return 0;
 	}
 	return 1;
@@ -515,13 +515,13 @@ int req_time_in_range(struct req *r, int64_t t, const char *field)
 	if (t < RB_TIME_MIN) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "time_out_of_range",
 			  "times before 1970 are not supported: they begin at 1970-01-01 00:00 UTC",
-			  field, "time", i64_param(v, t), NULL);
+			  field, "time", i64_param(v, t), "what", "before_1970", NULL);
 		return 0;
 	}
 	if (t > RB_TIME_MAX) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "time_out_of_range",
 			  "times after 9999 are not supported: they end with 9999-12-31 UTC", field,
-			  "time", i64_param(v, t), NULL);
+			  "time", i64_param(v, t), "what", "after_9999", NULL);
 		return 0;
 	}
 	return 1;
@@ -540,7 +540,7 @@ int req_name_ok(struct req *r, const char *s, const char *what, const char *fiel
 		snprintf(limit, sizeof(limit), "%u", max);
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
 			  s == NULL || s[0] == '\0' ? "field_required" : "invalid_name", m, field,
-			  "limit", limit, NULL);
+			  "limit", limit, "what", "name", "thing", what, NULL);
 		return 0;
 	}
 	return 1;

@@ -88,7 +88,7 @@ void svc_list_audit(struct req *r, const Rigbook__Request *msg)
 	if (q->since != 0 && q->until != 0 && q->until <= q->since) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "end_before_start",
 			  "the end of the audit log's range (until) must be after its start (since)",
-			  "until", NULL);
+			  "until", "what", "audit", NULL);
 		return;
 	}
 	r->aux = lim;

@@ -36,7 +36,7 @@ static int money_ok(struct req *r, int64_t v, const char *field)
 	if (v < 0 || v > MAX_MONEY) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_amount",
 			  "an amount is 0 or more and at most 1,000,000,000,000.00", field,
-			  "amount", i64_param(amount, v), NULL);
+			  "amount", i64_param(amount, v), "what", "range", NULL);
 		return 0;
 	}
 	return 1;
@@ -49,7 +49,7 @@ static int short_text_ok(struct req *r, const char *s, size_t max, const char *f
 	if (s != NULL && !text_ok(s, max)) {
 		snprintf(m, sizeof(m), "%s is at most %zu bytes of printable text", field, max);
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_text", m, field,
-			  "limit", u64_param(limit, max), NULL);
+			  "limit", u64_param(limit, max), "what", "short_text", "field", field, NULL);
 		return 0;
 	}
 	return 1;
@@ -268,7 +268,7 @@ static int array_param(struct req *r, char *const *items, size_t n, const char *
 
 	if (n > MAX_LIST) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "list_too_long",
-			  "at most 32 of them", field, "limit", "32", NULL);
+			  "at most 32 of them", field, "limit", "32", "what", "count", NULL);
 		return 0;
 	}
 	buf[o++] = '{';
@@ -279,7 +279,7 @@ static int array_param(struct req *r, char *const *items, size_t n, const char *
 			req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
 				  req_missing(s, "invalid_code"),
 				  "each is a code of at most 64 printable characters", field,
-				  "limit", "64", NULL);
+				  "limit", "64", "what", "list_item", NULL);
 			return 0;
 		}
 		if (i > 0)
@@ -301,7 +301,7 @@ static int array_param(struct req *r, char *const *items, size_t n, const char *
 	return 1;
 full:
 	req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "list_too_long", "too many or too long",
-		  field, NULL);
+		  field, "what", "size", NULL);
 	return 0;
 }
 
@@ -466,7 +466,7 @@ void svc_get_voucher(struct req *r, const Rigbook__Request *msg)
 	if (msg->get_voucher->voucher_id == 0 || msg->get_voucher->voucher_id > INT64_MAX) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
 			  msg->get_voucher->voucher_id == 0 ? "field_required" : "invalid_id",
-			  "say which voucher, by its id", "voucher_id", NULL);
+			  "say which voucher, by its id", "voucher_id", "what", "voucher", NULL);
 		return;
 	}
 	u64_param(member, r->sess.member_id);

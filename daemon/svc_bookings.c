@@ -84,20 +84,22 @@ void svc_book(struct req *r, const Rigbook__Request *msg)
 
 	if (q->resource_code == NULL || q->resource_code[0] == '\0') {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "field_required",
-			  "say which resource to book", "resource_code", NULL);
+			  "say which resource to book", "resource_code", "what", "book",
+			  NULL);
 		return;
 	}
 	if (!text_ok(q->resource_code, 40)) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_code",
 			  "a resource code is at most 40 printable characters", "resource_code",
-			  "limit", "40", NULL);
+			  "limit", "40", "what",
+			  "code_length", NULL);
 		return;
 	}
 	if (!req_time_in_range(r, q->start, "start"))
 		return;
 	if (q->start <= 0) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "field_required",
-			  "a booking needs a start time", "start", NULL);
+			  "a booking needs a start time", "start", "what", "start", NULL);
 		return;
 	}
 	if (q->end <= q->start) {
@@ -109,19 +111,21 @@ void svc_book(struct req *r, const Rigbook__Request *msg)
 	}
 	if (q->end > INT64_C(253402300799)) { /* 9999-12-31 */
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "time_out_of_range",
-			  "the end of a booking is too far in the future", "end", NULL);
+			  "the end of a booking is too far in the future", "end", "what",
+			  "booking_end", NULL);
 		return;
 	}
 	if (!text_ok(q->note, MAX_NOTE)) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_text",
 			  "a note is printable UTF-8 text of at most 2000 bytes", "note", "limit",
-			  "2000", NULL);
+			  "2000", "what", "note", NULL);
 		return;
 	}
 	if (!text_ok(q->override_reason, MAX_REASON)) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_text",
 			  "an override reason is printable UTF-8 text of at most 500 bytes",
-			  "override_reason", "limit", "500", NULL);
+			  "override_reason", "limit", "500", "what",
+			  "override_reason", NULL);
 		return;
 	}
 	u64_param(member, r->sess.member_id);
@@ -167,13 +171,13 @@ void svc_cancel_booking(struct req *r, const Rigbook__Request *msg)
 	if (q->booking_id == 0 || q->booking_id > INT64_MAX) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
 			  q->booking_id == 0 ? "field_required" : "invalid_id",
-			  "say which booking to cancel", "booking_id", NULL);
+			  "say which booking to cancel", "booking_id", "what", "cancel", NULL);
 		return;
 	}
 	if (!text_ok(q->reason, MAX_REASON)) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_text",
 			  "a reason is printable UTF-8 text of at most 500 bytes", "reason",
-			  "limit", "500", NULL);
+			  "limit", "500", "what", "reason", NULL);
 		return;
 	}
 	snprintf(member, sizeof(member), "%" PRIu64, r->sess.member_id);
@@ -246,13 +250,15 @@ void svc_list_bookings(struct req *r, const Rigbook__Request *msg)
 	if (q->from < 0 || q->to < 0 || (q->to != 0 && q->to <= q->from)) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "end_before_start",
 			  "to must be after from (both seconds since the epoch)", "to", "start",
-			  i64_param(from, q->from), "end", i64_param(to, q->to), NULL);
+			  i64_param(from, q->from), "end", i64_param(to, q->to), "what",
+			  "listing", NULL);
 		return;
 	}
 	if (!text_ok(q->resource_code, 40)) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_code",
 			  "a resource code is at most 40 printable characters", "resource_code",
-			  "limit", "40", NULL);
+			  "limit", "40", "what",
+			  "code_length", NULL);
 		return;
 	}
 	snprintf(from, sizeof(from), "%" PRId64, q->from);
@@ -299,12 +305,13 @@ void svc_accept_terms(struct req *r, const Rigbook__Request *msg)
 	if (q->code == NULL || q->code[0] == '\0' || !text_ok(q->code, 40)) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
 			  req_missing(q->code, "invalid_code"), "say which resource's terms",
-			  "code", "limit", "40", NULL);
+			  "code", "limit", "40", "what", "terms", NULL);
 		return;
 	}
 	if (q->version == 0) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "field_required",
-			  "say which version of the terms you accept", "version", NULL);
+			  "say which version of the terms you accept", "version", "what",
+			  "terms_version", NULL);
 		return;
 	}
 	snprintf(member, sizeof(member), "%" PRIu64, r->sess.member_id);

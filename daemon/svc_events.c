@@ -81,7 +81,8 @@ void svc_watch(struct req *r, const Rigbook__Request *msg)
 		if (!text_ok(code, 40)) {
 			req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_code",
 				  "a resource code is at most 40 printable characters",
-				  "resource_code", "limit", "40", NULL);
+				  "resource_code", "limit", "40", "what",
+			  "code_length", NULL);
 			return;
 		}
 		params[1] = code;

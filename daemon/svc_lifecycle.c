@@ -98,7 +98,8 @@ void svc_list_approvals(struct req *r, const Rigbook__Request *msg)
 		if (!text_ok(code, 40)) {
 			req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_code",
 				  "a resource code is at most 40 printable characters",
-				  "resource_code", "limit", "40", NULL);
+				  "resource_code", "limit", "40", "what",
+			  "code_length", NULL);
 			return;
 		}
 		params[1] = code;
@@ -126,7 +127,7 @@ void svc_decide(struct req *r, const Rigbook__Request *msg)
 	if (!text_ok(q->reason, MAX_REASON)) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_text",
 			  "a reason is printable UTF-8 text of at most 500 bytes", "reason",
-			  "limit", "500", NULL);
+			  "limit", "500", "what", "reason", NULL);
 		return;
 	}
 	snprintf(member, sizeof(member), "%" PRIu64, r->sess.member_id);
@@ -153,7 +154,7 @@ void svc_move_booking(struct req *r, const Rigbook__Request *msg)
 		return;
 	if (q->start <= 0) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "field_required",
-			  "say where the booking moves to", "start", NULL);
+			  "say where the booking moves to", "start", "what", "move", NULL);
 		return;
 	}
 	if (q->end <= q->start) {
@@ -165,7 +166,8 @@ void svc_move_booking(struct req *r, const Rigbook__Request *msg)
 	}
 	if (q->end > MAX_TIME) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "time_out_of_range",
-			  "the end of a booking is too far in the future", "end", NULL);
+			  "the end of a booking is too far in the future", "end", "what",
+			  "booking_end", NULL);
 		return;
 	}
 	snprintf(member, sizeof(member), "%" PRIu64, r->sess.member_id);
@@ -194,7 +196,7 @@ void svc_hand_over(struct req *r, const Rigbook__Request *msg)
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
 			  req_missing(q->to_member, "invalid_code"),
 			  "say which member of your startup takes the booking, by their handle",
-			  "to_member", "limit", "64", NULL);
+			  "to_member", "limit", "64", "what", "hand_over", NULL);
 		return;
 	}
 	snprintf(member, sizeof(member), "%" PRIu64, r->sess.member_id);

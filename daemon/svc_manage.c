@@ -40,7 +40,7 @@ static int code_ok(struct req *r, const char *code)
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
 			  req_missing(code, "invalid_code"),
 			  "say which resource, by its code (at most 40 characters)", "code",
-			  "limit", "40", NULL);
+			  "limit", "40", "what", "resource", NULL);
 		return 0;
 	}
 	return 1;
@@ -197,13 +197,13 @@ void svc_put_resource(struct req *r, const Rigbook__Request *msg)
 	    !text_ok(q->institution_code, 40)) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_text",
 			  "names, description and location are printable text (200, 2000, 200 bytes)",
-			  "name", NULL);
+			  "name", "what", "resource_text", NULL);
 		return;
 	}
 	if (q->kind != 0 && rb_kind_parse(rb_kind_name(q->kind)) == 0) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_resource_kind",
 			  "kind must be instrument, test_facility, machining, pilot_line or workspace",
-			  "kind", NULL);
+			  "kind", "what", "kind", NULL);
 		return;
 	}
 	if (q->n_tags > MAX_TAGS) {
@@ -249,7 +249,7 @@ void svc_retire_resource(struct req *r, const Rigbook__Request *msg)
 	if (!text_ok(q->reason, MAX_REASON)) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_text",
 			  "a reason is printable text of at most 500 bytes", "reason", "limit",
-			  "500", NULL);
+			  "500", "what", "reason_text", NULL);
 		return;
 	}
 	member_param(&p, r);
@@ -278,12 +278,13 @@ void svc_set_hours(struct req *r, const Rigbook__Request *msg)
 		return;
 	if (q->n_windows > MAX_WINDOWS) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "too_many_windows",
-			  "at most 100 weekly windows", "windows", "limit", "100", NULL);
+			  "at most 100 weekly windows", "windows", "limit", "100", "what",
+			  "weekly", NULL);
 		return;
 	}
 	if (q->kind != RIGBOOK__HOURS_KIND__OPENING && q->kind != RIGBOOK__HOURS_KIND__OFFPEAK) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_hours_kind",
-			  "kind is OPENING or OFFPEAK", "kind", NULL);
+			  "kind is OPENING or OFFPEAK", "kind", "what", "hours_kind", NULL);
 		return;
 	}
 	for (int k = 0; k < 3; k++)
@@ -340,14 +341,14 @@ void svc_set_exception(struct req *r, const Rigbook__Request *msg)
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
 			  e == NULL ? "field_required" : req_missing(e->date, "invalid_date"),
 			  "say which date, as YYYY-MM-DD in the resource's time zone", "date",
-			  NULL);
+			  "what", "exception_date", NULL);
 		return;
 	}
 	if (!text_ok(e->reason, MAX_REASON) || e->n_windows > MAX_WINDOWS) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
 			  e->n_windows > MAX_WINDOWS ? "too_many_windows" : "invalid_text",
 			  "a reason is printable text of at most 500 bytes; at most 100 windows",
-			  "reason", NULL);
+			  "reason", "what", "exception", NULL);
 		return;
 	}
 	o0 = (size_t)snprintf(p.arr[0], sizeof(p.arr[0]), "{");
@@ -457,7 +458,7 @@ void svc_add_closure(struct req *r, const Rigbook__Request *msg)
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
 			  req_missing(q->reason, "invalid_text"),
 			  "say why (printable text, at most 500 bytes); members see the reason",
-			  "reason", "limit", "500", NULL);
+			  "reason", "limit", "500", "what", "closure_reason", NULL);
 		return;
 	}
 	member_param(&p, r);
@@ -512,7 +513,7 @@ void svc_remove_closure(struct req *r, const Rigbook__Request *msg)
 	if (msg->remove_closure->closure_id == 0 || msg->remove_closure->closure_id > INT64_MAX) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
 			  msg->remove_closure->closure_id == 0 ? "field_required" : "invalid_id",
-			  "say which closure", "closure_id", NULL);
+			  "say which closure", "closure_id", "what", "closure", NULL);
 		return;
 	}
 	member_param(&p, r);
@@ -619,7 +620,7 @@ void svc_set_requires(struct req *r, const Rigbook__Request *msg)
 		if (!word_ok(q->requires[i], 0)) {
 			req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_code",
 				  "required resources are named by their codes", "requires",
-				  "limit", "40", NULL);
+				  "limit", "40", "what", "requires", NULL);
 			return;
 		}
 	}
@@ -639,7 +640,7 @@ void svc_set_terms(struct req *r, const Rigbook__Request *msg)
 	if (!text_ok(q->text, MAX_TERMS)) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_text",
 			  "terms are printable text of at most 20000 bytes", "text", "limit",
-			  "20000", NULL);
+			  "20000", "what", "terms_text", NULL);
 		return;
 	}
 	member_param(&p, r);

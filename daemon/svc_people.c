@@ -37,7 +37,8 @@ static int code_ok(struct req *r, const char *s, int required, const char *what,
 		snprintf(m, sizeof(m), "say which %s, in at most %d printable characters", what,
 			 MAX_CODE);
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, req_missing(s, "invalid_code"),
-			  m, field, "limit", u64_param(limit, MAX_CODE), NULL);
+			  m, field, "limit", u64_param(limit, MAX_CODE), "what", "code",
+			  "thing", what, NULL);
 		return 0;
 	}
 	return 1;
@@ -52,7 +53,7 @@ static int field_text_ok(struct req *r, const char *s, size_t max, const char *w
 		return 1;
 	snprintf(m, sizeof(m), "%s is printable UTF-8 text of at most %zu bytes", what, max);
 	req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_text", m, field, "limit",
-		  u64_param(limit, max), NULL);
+		  u64_param(limit, max), "what", "text", "thing", what, NULL);
 	return 0;
 }
 
@@ -306,7 +307,8 @@ void svc_add_member(struct req *r, const Rigbook__Request *msg)
 		break;
 	default:
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_role",
-			  "a new member's role is member, manager or operator", "role", NULL);
+			  "a new member's role is member, manager or operator", "role", "what",
+			  "new_member", NULL);
 		return;
 	}
 	u64_param(member, r->sess.member_id);
@@ -438,7 +440,7 @@ void svc_issue_token(struct req *r, const Rigbook__Request *msg)
 	if (q->expires_at < 0 || q->expires_at > MAX_TIME) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "time_out_of_range",
 			  "a token's expiry is a time after 1970 and before the year 10000",
-			  "expires_at", NULL);
+			  "expires_at", "what", "token_expiry", NULL);
 		return;
 	}
 	is = calloc(1, sizeof(*is));
@@ -538,7 +540,7 @@ void svc_revoke_token(struct req *r, const Rigbook__Request *msg)
 	if (id == 0 || id > INT64_MAX) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
 			  id == 0 ? "field_required" : "invalid_id", "say which token, by its id",
-			  "token_id", NULL);
+			  "token_id", "what", "token", NULL);
 		return;
 	}
 	u64_param(member, r->sess.member_id);
@@ -575,7 +577,8 @@ static int fingerprint_param(struct req *r, const char *fp, char out[67])
 
 	if (fp == NULL || fp[0] == '\0') {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "field_required",
-			  "say which certificate, by its SHA-256 fingerprint", "fingerprint", NULL);
+			  "say which certificate, by its SHA-256 fingerprint", "fingerprint",
+			  "what", "fingerprint", NULL);
 		return 0;
 	}
 	memcpy(out, "\\x", 2);
@@ -700,12 +703,13 @@ void svc_revoke_client_cert(struct req *r, const Rigbook__Request *msg)
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
 			  by_fp ? "cert_id_or_fingerprint" : "field_required",
 			  "say which certificate: by its id or by its fingerprint, one of them",
-			  "cert_id", NULL);
+			  "cert_id", "what", "cert_either", NULL);
 		return;
 	}
 	if (q->cert_id > INT64_MAX) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_id",
-			  "say which certificate, by its id", "cert_id", NULL);
+			  "say which certificate, by its id", "cert_id", "what", "cert",
+			  NULL);
 		return;
 	}
 	if (by_fp) {

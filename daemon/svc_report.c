@@ -93,7 +93,7 @@ static int date_ok(struct req *r, const char *s, const char *field)
 	    strspn(s, "0123456789-") != 10) {
 		snprintf(m, sizeof(m), "%s is not a date; give it as YYYY-MM-DD", field);
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, req_missing(s, "invalid_date"),
-			  m, field, NULL);
+			  m, field, "what", "date", "field", field, NULL);
 		return 0;
 	}
 	return 1;
@@ -109,7 +109,7 @@ void svc_report(struct req *r, const Rigbook__Request *msg)
 	if (space != NULL && !text_ok(space, 64)) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_code",
 			  "say which space, by its code (at most 64 printable characters)",
-			  "space_code", "limit", "64", NULL);
+			  "space_code", "limit", "64", "what", "report_space", NULL);
 		return;
 	}
 	if (!date_ok(r, q->from, "from") || !date_ok(r, q->to, "to"))

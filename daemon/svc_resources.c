@@ -27,7 +27,7 @@ static int code_ok(struct req *r, const char *code, const char *field)
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
 			  req_missing(code, "invalid_code"),
 			  "say which resource, by its code (at most 40 characters)", field, "limit",
-			  "40", NULL);
+			  "40", "what", "resource", NULL);
 		return 0;
 	}
 	memcpy(r->subject, code, strlen(code) + 1); /* text_ok: at most 40 bytes */
@@ -94,35 +94,35 @@ void svc_list_resources(struct req *r, const Rigbook__Request *msg)
 
 	if (!text_ok(q->code, 40)) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_code", code_rule,
-			  "code", "limit", "40", NULL);
+			  "code", "limit", "40", "what", "code_filter", NULL);
 		return;
 	}
 	if (!text_ok(q->space_code, 40)) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_code", code_rule,
-			  "space_code", "limit", "40", NULL);
+			  "space_code", "limit", "40", "what", "code_filter", NULL);
 		return;
 	}
 	if (!text_ok(q->institution_code, 40)) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_code", code_rule,
-			  "institution_code", "limit", "40", NULL);
+			  "institution_code", "limit", "40", "what", "code_filter", NULL);
 		return;
 	}
 	if (!text_ok(q->tag, 40)) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_text",
 			  "a tag filter is printable text of at most 40 bytes", "tag", "limit",
-			  "40", NULL);
+			  "40", "what", "tag_filter", NULL);
 		return;
 	}
 	if (!text_ok(q->text, 200)) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_text",
 			  "a text filter is printable text of at most 200 bytes", "text", "limit",
-			  "200", NULL);
+			  "200", "what", "text_filter", NULL);
 		return;
 	}
 	if (q->kind != 0 && rb_kind_parse(rb_kind_name(q->kind)) == 0) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_resource_kind",
 			  "kind must be instrument, test_facility, machining, pilot_line or workspace",
-			  "kind", NULL);
+			  "kind", "what", "kind", NULL);
 		return;
 	}
 	params[0] = opt(q->code);
@@ -247,13 +247,14 @@ void svc_availability(struct req *r, const Rigbook__Request *msg)
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
 			  q->from <= 0 ? "field_required" : "end_before_start",
 			  "give a window: from, then a later to (seconds since the epoch)", "to",
-			  "start", i64_param(from, q->from), "end", i64_param(to, q->to), NULL);
+			  "start", i64_param(from, q->from), "end", i64_param(to, q->to), "what",
+			  "availability", NULL);
 		return;
 	}
 	if (q->to - q->from > AVAILABILITY_MAX_SPAN) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "range_too_long",
 			  "ask for at most 31 days of availability at a time", "to", "limit", "31",
-			  NULL);
+			  "what", "availability", NULL);
 		return;
 	}
 	i64_param(from, q->from);
@@ -321,13 +322,14 @@ void svc_slots(struct req *r, const Rigbook__Request *msg)
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
 			  q->length_minutes == 0 ? "length_required" : "invalid_length",
 			  "say how long the booking would be (1 minute to 366 days)",
-			  "length_minutes", NULL);
+			  "length_minutes", "what", "length", NULL);
 		return;
 	}
 	if (q->days > SLOTS_MAX_DAYS || q->from < 0) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
 			  q->from < 0 ? "time_out_of_range" : "range_too_long",
-			  "ask for free time over at most 62 days", "days", "limit", "62", NULL);
+			  "ask for free time over at most 62 days", "days", "limit", "62", "what",
+			  "slots", NULL);
 		return;
 	}
 	snprintf(from, sizeof(from), "%" PRId64, q->from);
@@ -384,39 +386,42 @@ void svc_find(struct req *r, const Rigbook__Request *msg)
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
 			  q->length_minutes == 0 ? "length_required" : "invalid_length",
 			  "say how long the booking would be (1 minute to 366 days)",
-			  "length_minutes", NULL);
+			  "length_minutes", "what", "length", NULL);
 		return;
 	}
 	if (q->kind != 0 && rb_kind_parse(rb_kind_name(q->kind)) == 0) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_resource_kind",
 			  "kind must be instrument, test_facility, machining, pilot_line or workspace",
-			  "kind", NULL);
+			  "kind", "what", "kind", NULL);
 		return;
 	}
 	if (!text_ok(q->tag, 40) || !text_ok(q->text, 200)) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_text",
 			  "tag and text are printable text (40 and 200 bytes at most)", "tag",
-			  NULL);
+			  "what", "find_text", NULL);
 		return;
 	}
 	if (q->within_days > FIND_MAX_DAYS) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "range_too_long",
-			  "find searches at most 92 days ahead", "within_days", "limit", "92", NULL);
+			  "find searches at most 92 days ahead", "within_days", "limit", "92",
+			  "what", "find_days", NULL);
 		return;
 	}
 	if (q->limit > FIND_MAX_LIMIT) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "range_too_long",
-			  "find gives at most 100 fits", "limit", "limit", "100", NULL);
+			  "find gives at most 100 fits", "limit", "limit", "100", "what",
+			  "find_limit", NULL);
 		return;
 	}
 	if (q->from < 0) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "time_out_of_range",
-			  "from is an instant after 1970", "from", NULL);
+			  "from is an instant after 1970", "from", "what", "find_from", NULL);
 		return;
 	}
 	if (!text_ok(q->from_local, 16)) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_time",
-			  "from_local is a wall-clock time, YYYY-MM-DD HH:MM", "from_local", NULL);
+			  "from_local is a wall-clock time, YYYY-MM-DD HH:MM", "from_local",
+			  "what", "from_local", NULL);
 		return;
 	}
 	snprintf(len, sizeof(len), "%u", q->length_minutes);

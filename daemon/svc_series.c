@@ -101,20 +101,22 @@ void svc_book_series(struct req *r, const Rigbook__Request *msg)
 
 	if (q->resource_code == NULL || q->resource_code[0] == '\0') {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "field_required",
-			  "say which resource to book", "resource_code", NULL);
+			  "say which resource to book", "resource_code", "what", "book",
+			  NULL);
 		return;
 	}
 	if (!text_ok(q->resource_code, 40)) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_code",
 			  "a resource code is at most 40 printable characters", "resource_code",
-			  "limit", "40", NULL);
+			  "limit", "40", "what",
+			  "code_length", NULL);
 		return;
 	}
 	if (!req_time_in_range(r, q->start, "start"))
 		return;
 	if (q->start <= 0) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "field_required",
-			  "a booking needs a start time", "start", NULL);
+			  "a booking needs a start time", "start", "what", "start", NULL);
 		return;
 	}
 	if (q->end <= q->start) {
@@ -127,7 +129,7 @@ void svc_book_series(struct req *r, const Rigbook__Request *msg)
 	if (q->end > MAX_TIME || q->until > MAX_TIME || q->until < 0) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "time_out_of_range",
 			  "the series reaches too far into the future",
-			  q->until != 0 ? "until" : "end", NULL);
+			  q->until != 0 ? "until" : "end", "what", "series_end", NULL);
 		return;
 	}
 	if (q->every_days < 1 || q->every_days > MAX_EVERY) {
@@ -145,19 +147,20 @@ void svc_book_series(struct req *r, const Rigbook__Request *msg)
 	if (q->count > 1000000) { /* the exact cap is the database's; this keeps the number an int */
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "series_too_many",
 			  "that is far more bookings than a series may have", "count", "count",
-			  u64_param(count, q->count), NULL);
+			  u64_param(count, q->count), "what", "count", NULL);
 		return;
 	}
 	if (!text_ok(q->note, MAX_NOTE)) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_text",
 			  "a note is printable UTF-8 text of at most 2000 bytes", "note", "limit",
-			  "2000", NULL);
+			  "2000", "what", "note", NULL);
 		return;
 	}
 	if (!text_ok(q->override_reason, MAX_REASON)) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_text",
 			  "an override reason is printable UTF-8 text of at most 500 bytes",
-			  "override_reason", "limit", "500", NULL);
+			  "override_reason", "limit", "500", "what",
+			  "override_reason", NULL);
 		return;
 	}
 	snprintf(member, sizeof(member), "%" PRIu64, r->sess.member_id);
@@ -228,13 +231,14 @@ void svc_cancel_series(struct req *r, const Rigbook__Request *msg)
 	if (q->series_id == 0 || q->series_id > INT64_MAX) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
 			  q->series_id == 0 ? "field_required" : "invalid_id",
-			  "say which series to cancel, by its id", "series_id", NULL);
+			  "say which series to cancel, by its id", "series_id", "what",
+			  "series", NULL);
 		return;
 	}
 	if (!text_ok(q->reason, MAX_REASON)) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_text",
 			  "a reason is printable UTF-8 text of at most 500 bytes", "reason",
-			  "limit", "500", NULL);
+			  "limit", "500", "what", "reason", NULL);
 		return;
 	}
 	snprintf(member, sizeof(member), "%" PRIu64, r->sess.member_id);

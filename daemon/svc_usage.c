@@ -82,7 +82,8 @@ void svc_qualify(struct req *r, const Rigbook__Request *msg)
 		return;
 	if (q->expires_at < 0 || q->expires_at > MAX_TIME) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "time_out_of_range",
-			  "the end of a qualification is out of range", "expires_at", NULL);
+			  "the end of a qualification is out of range", "expires_at", "what",
+			  "qualification_end", NULL);
 		return;
 	}
 	if (q->expires_at != 0) {
@@ -261,18 +262,20 @@ void svc_correct_usage(struct req *r, const Rigbook__Request *msg)
 		return;
 	if (q->checked_in_at < 0 || q->checked_in_at > MAX_TIME) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "time_out_of_range",
-			  "the check-in time is out of range", "checked_in_at", NULL);
+			  "the check-in time is out of range", "checked_in_at", "what",
+			  "checked_in_at", NULL);
 		return;
 	}
 	if (q->checked_out_at < 0 || q->checked_out_at > MAX_TIME) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "time_out_of_range",
-			  "the check-out time is out of range", "checked_out_at", NULL);
+			  "the check-out time is out of range", "checked_out_at", "what",
+			  "checked_out_at", NULL);
 		return;
 	}
 	if (!text_ok(q->reason, MAX_REASON)) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_text",
 			  "a reason is printable UTF-8 text of at most 500 bytes", "reason",
-			  "limit", "500", NULL);
+			  "limit", "500", "what", "reason", NULL);
 		return;
 	}
 	if (q->checked_in_at != 0) {

@@ -94,20 +94,23 @@ void svc_wait(struct req *r, const Rigbook__Request *msg)
 
 	if (q->resource_code == NULL || q->resource_code[0] == '\0') {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "field_required",
-			  "say which resource to wait for", "resource_code", NULL);
+			  "say which resource to wait for", "resource_code", "what",
+			  "wait_resource", NULL);
 		return;
 	}
 	if (!text_ok(q->resource_code, 40)) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_code",
 			  "a resource code is at most 40 printable characters", "resource_code",
-			  "limit", "40", NULL);
+			  "limit", "40", "what",
+			  "code_length", NULL);
 		return;
 	}
 	if (!req_time_in_range(r, q->start, "start"))
 		return;
 	if (q->start <= 0) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "field_required",
-			  "say which window to wait for", "start", NULL);
+			  "say which window to wait for", "start", "what", "wait_window",
+			  NULL);
 		return;
 	}
 	if (q->end <= q->start) {
@@ -119,13 +122,14 @@ void svc_wait(struct req *r, const Rigbook__Request *msg)
 	}
 	if (q->end > MAX_TIME) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "time_out_of_range",
-			  "the end of a booking is too far in the future", "end", NULL);
+			  "the end of a booking is too far in the future", "end", "what",
+			  "booking_end", NULL);
 		return;
 	}
 	if (!text_ok(q->note, MAX_NOTE)) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_text",
 			  "a note is printable UTF-8 text of at most 2000 bytes", "note", "limit",
-			  "2000", NULL);
+			  "2000", "what", "note", NULL);
 		return;
 	}
 	snprintf(member, sizeof(member), "%" PRIu64, r->sess.member_id);
@@ -179,7 +183,8 @@ void svc_list_waitlist(struct req *r, const Rigbook__Request *msg)
 		if (!text_ok(code, 40)) {
 			req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT, "invalid_code",
 				  "a resource code is at most 40 printable characters",
-				  "resource_code", "limit", "40", NULL);
+				  "resource_code", "limit", "40", "what",
+			  "code_length", NULL);
 			return;
 		}
 		params[1] = code;
@@ -204,7 +209,7 @@ void svc_unwait(struct req *r, const Rigbook__Request *msg)
 	if (id == 0 || id > INT64_MAX) {
 		req_error(r, RIGBOOK__ERROR_CODE__INVALID_ARGUMENT,
 			  id == 0 ? "field_required" : "invalid_id",
-			  "say which waitlist entry, by its id", "entry_id", NULL);
+			  "say which waitlist entry, by its id", "entry_id", "what", "entry", NULL);
 		return;
 	}
 	snprintf(member, sizeof(member), "%" PRIu64, r->sess.member_id);

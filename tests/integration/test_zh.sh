@@ -589,4 +589,32 @@ t_zh_refusals_worded() {
 		"the voucher would end (2026-01-01) before it begins (2026-02-01)" \
 		"" oper voucher add --startup acme --issuer "青岛市科技局" --coverage 50% --cap 1000 \
 		--from 2026-02-01 --to 2026-01-01 || return 1
+	# the daemon's own checks of a request's fields: what is missing, too big or not a text
+	refused_both INVALID_ARGUMENT "金额须不小于 0，且不超过 1,000,000,000,000.00" \
+		"daemon:an amount is 0 or more and at most 1,000,000,000,000.00" \
+		"" oper voucher add --startup acme --issuer "青岛市科技局" --coverage 50% \
+		--cap 20000000000000 --from 2026-02-01 --to 2026-03-01 || return 1
+	refused_both INVALID_ARGUMENT "请说明哪家企业（用其代码）（最多 40 个可打印字符）" \
+		"daemon:say which startup, by its code, in at most 40 printable characters" \
+		"" adm startup add "" --name "某企业" --space test-space || return 1
+	refused_both INVALID_ARGUMENT "请说明哪位成员（用账号）（最多 40 个可打印字符）" \
+		"daemon:say which member, by a handle, in at most 40 printable characters" \
+		"" adm member add "" --name "张三" --role member --startup acme || return 1
+	refused_both INVALID_ARGUMENT "请说明哪张账单（用其编号）（最多 64 个可打印字符）" \
+		"daemon:say which invoice, by its number (at most 64 printable characters)" \
+		"" oper invoice show "" || return 1
+	refused_both INVALID_ARGUMENT "请说明哪位成员（用其账号）（最多 40 个可打印字符）" \
+		"daemon:say which member, by their handle (at most 40 printable characters)" \
+		"" mgr qualify "" zh-ref3 || return 1
+	refused_both INVALID_ARGUMENT "请用代码说明是哪个资源（最多 40 个字符）" \
+		"daemon:say which resource, by its code (at most 40 characters)" \
+		"" alice show "" || return 1
+	refused_both INVALID_ARGUMENT "请用账号说明由本企业的哪位成员接手该预约" \
+		"daemon:say which member of your startup takes the booking, by their handle" \
+		"" alice handover "$b1" "" || return 1
+	refused_both INVALID_ARGUMENT "请说明要取消哪个预约" "daemon:say which booking to cancel" \
+		"" alice cancel 18446744073709551615 --reason "重复" || return 1
+	refused_both INVALID_ARGUMENT "备注含有控制字符（U+0007）；文本须为可打印字符，可含制表符和换行" \
+		"daemon:note holds a control character (U+0007); text is printable, with tabs and line breaks" \
+		"" alice book zh-ref --from "$d2 16:00" --to "$d2 17:00" --note $'a\ab' || return 1
 }
