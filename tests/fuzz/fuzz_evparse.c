@@ -3,7 +3,8 @@
  * (daemon/evparse.c).
  *
  * Input: byte 0 picks a watcher's role and scope, the rest is the payload.
- * A payload that parses must hold a kind and a resource, a window that ends
+ * A payload that parses must hold a kind and a resource (access_ended: a
+ * member, and it goes to no watcher), a window that ends
  * after it starts, texts that fit their buffers, and must pack into an Event
  * that unpacks again; a payload that does not parse says why.
  */
@@ -46,6 +47,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	CHECK(ev.kind[0] >= 'a' && ev.kind[0] <= 'z');
 	CHECK(strlen(ev.kind) <= EV_KIND_MAX);
+	if (!strcmp(ev.kind, EV_KIND_ACCESS_ENDED)) {
+		/* names a member, not a resource; the daemon's sessions hear it,
+		 * never a watcher (daemon/events.c) */
+		CHECK(ev.member_id != 0);
+		return 0;
+	}
 	CHECK(ev.resource_id != 0);
 	CHECK(strlen(ev.code) <= EV_CODE_MAX && strlen(ev.handle) <= EV_CODE_MAX);
 	CHECK(strlen(ev.startup_code) <= EV_CODE_MAX && strlen(ev.tz) <= EV_TZ_MAX);
