@@ -101,261 +101,261 @@ BEGIN
   args := '{}';
   <<checks>>
   BEGIN
-  IF r.retired_at IS NOT NULL THEN
-    code := 'RB412'; reason := 'resource_retired'; field := 'resource_code';
-    message := format('%s is retired and takes no new bookings', r.code);
-    EXIT checks;
-  END IF;
-
-  -- Closures block like bookings, for everyone.
-  IF v_closure IS NOT NULL THEN
-    SELECT * INTO c FROM closures x WHERE x.id = v_closure;
-    code := 'RB409'; reason := 'resource_closed'; field := 'start';
-    message := format('%s is closed%s %s: %s', r.code,
-                      CASE c.kind WHEN 'maintenance' THEN ' for maintenance' ELSE '' END,
-                      rb_window_text(c.during, tz), c.reason);
-    args := args || jsonb_build_object('kind', c.kind, 'start', rb_epoch(lower(c.during)),
-                                       'end', rb_epoch(upper(c.during)), 'why', c.reason);
-    detail := '0 ' || rb_epoch(lower(c.during)) || ' ' || rb_epoch(upper(c.during));
-    EXIT checks;
-  END IF;
-
-  IF enforce THEN
-    IF v_hours AND NOT rb_windows(r.id, tz, 'open', lower(w), upper(w)) @> w THEN
-      code := 'RB412'; reason := 'outside_opening_hours'; field := 'start';
-      message := format('%s is outside the opening hours of %s (rigbook show %s lists them)',
-                        rb_window_text(w, tz), r.code, r.code);
-      args := args || jsonb_build_object('start', rb_epoch(lower(w)), 'end', rb_epoch(upper(w)));
-      EXIT checks;
-    END IF;
-    IF r.terms_version > 0 AND NOT EXISTS (
-         SELECT 1 FROM terms_acceptances t
-          WHERE t.member_id = m.id AND t.resource_id = r.id AND t.version = r.terms_version) THEN
-      code := 'RB412'; reason := 'terms_not_accepted'; field := 'resource_code';
-      message := format('accept the terms of %s (version %s) first: rigbook terms accept %s',
-                        r.code, r.terms_version, r.code);
-      args := args || jsonb_build_object('version', r.terms_version);
-      EXIT checks;
-    END IF;
-    IF r.slot_minutes > 0 AND (rb_local_minute(lower(w), tz) % r.slot_minutes <> 0
-                               OR len_min % r.slot_minutes <> 0) THEN
-      code := 'RB412'; reason := 'rule_slot'; field := 'start';
-      message := format('%s is booked in steps of %s: start and length must be multiples of it',
-                        r.code, rb_minutes_text(r.slot_minutes));
-      args := args || jsonb_build_object('minutes', r.slot_minutes);
-      EXIT checks;
-    END IF;
-    IF r.min_minutes > 0 AND len_min < r.min_minutes THEN
-      code := 'RB412'; reason := 'rule_min_length'; field := 'end';
-      message := format('%s must be booked for at least %s', r.code, rb_minutes_text(r.min_minutes));
-      args := args || jsonb_build_object('minutes', r.min_minutes);
-      EXIT checks;
-    END IF;
-    IF r.max_minutes > 0 AND len_min > r.max_minutes THEN
-      code := 'RB412'; reason := 'rule_max_length'; field := 'end';
-      message := format('%s can be booked for at most %s', r.code, rb_minutes_text(r.max_minutes));
-      args := args || jsonb_build_object('minutes', r.max_minutes);
-      EXIT checks;
-    END IF;
-    IF r.min_notice_minutes > 0 AND lower(w) < now() + r.min_notice_minutes * interval '1 minute' THEN
-      code := 'RB412'; reason := 'rule_min_notice'; field := 'start';
-      message := format('%s must be booked at least %s ahead', r.code,
-                        rb_minutes_text(r.min_notice_minutes));
-      args := args || jsonb_build_object('minutes', r.min_notice_minutes);
-      EXIT checks;
-    END IF;
-    IF r.max_ahead_days > 0 AND lower(w) > now() + r.max_ahead_days * interval '1 day' THEN
-      code := 'RB412'; reason := 'rule_max_ahead'; field := 'start';
-      message := format('%s can be booked at most %s days ahead', r.code, r.max_ahead_days);
-      args := args || jsonb_build_object('days', r.max_ahead_days);
-      EXIT checks;
-    END IF;
-    IF r.whole_days AND (rb_local_minute(lower(w), tz) <> 0 OR rb_local_minute(upper(w), tz) <> 0) THEN
-      code := 'RB412'; reason := 'rule_whole_days'; field := 'start';
-      message := format('%s is booked in whole days, midnight to midnight (%s)', r.code, tz);
-      args := args || jsonb_build_object('time_zone', tz);
+    IF r.retired_at IS NOT NULL THEN
+      code := 'RB412'; reason := 'resource_retired'; field := 'resource_code';
+      message := format('%s is retired and takes no new bookings', r.code);
       EXIT checks;
     END IF;
 
-    -- The limits below do not count off-peak time.
-    IF (r.max_active_per_member > 0 OR r.min_gap_minutes > 0 OR r.weekly_minutes_per_member > 0
-        OR (r.weekly_minutes_per_startup > 0 AND m.startup_id IS NOT NULL)
-        OR (r.max_active_per_startup > 0 AND m.startup_id IS NOT NULL))
-       AND NOT rb_windows(r.id, tz, 'offpeak', lower(w), upper(w)) @> w THEN
-      IF r.max_active_per_member > 0 THEN
-        n := rb_peak_held(r, m.id, p_ignore);
-        IF n >= r.max_active_per_member THEN
-          code := 'RB412'; reason := 'rule_max_active'; field := 'resource_code';
-          message := rb_max_active_text('you already hold', n, r);
-          args := args || jsonb_build_object('held', n, 'limit', r.max_active_per_member,
-                                             'offpeak', EXISTS (SELECT 1 FROM opening_hours o
-                                                    WHERE o.resource_id = r.id AND o.kind = 'offpeak'));
-          EXIT checks;
-        END IF;
+    -- Closures block like bookings, for everyone.
+    IF v_closure IS NOT NULL THEN
+      SELECT * INTO c FROM closures x WHERE x.id = v_closure;
+      code := 'RB409'; reason := 'resource_closed'; field := 'start';
+      message := format('%s is closed%s %s: %s', r.code,
+                        CASE c.kind WHEN 'maintenance' THEN ' for maintenance' ELSE '' END,
+                        rb_window_text(c.during, tz), c.reason);
+      args := args || jsonb_build_object('kind', c.kind, 'start', rb_epoch(lower(c.during)),
+                                         'end', rb_epoch(upper(c.during)), 'why', c.reason);
+      detail := '0 ' || rb_epoch(lower(c.during)) || ' ' || rb_epoch(upper(c.during));
+      EXIT checks;
+    END IF;
+
+    IF enforce THEN
+      IF v_hours AND NOT rb_windows(r.id, tz, 'open', lower(w), upper(w)) @> w THEN
+        code := 'RB412'; reason := 'outside_opening_hours'; field := 'start';
+        message := format('%s is outside the opening hours of %s (rigbook show %s lists them)',
+                          rb_window_text(w, tz), r.code, r.code);
+        args := args || jsonb_build_object('start', rb_epoch(lower(w)), 'end', rb_epoch(upper(w)));
+        EXIT checks;
       END IF;
-      IF r.max_active_per_startup > 0 AND m.startup_id IS NOT NULL THEN
-        SELECT count(*) INTO n FROM bookings b
-         WHERE b.resource_id = r.id AND b.startup_id = m.startup_id AND upper(b.during) > now()
-           AND b.state NOT IN ('cancelled', 'declined') AND b.id <> ALL (p_ignore)
-           AND (p_free IS NULL OR b.member_id = m.id OR NOT b.during && p_free)
-           AND NOT rb_offpeak(r, b.during);
-        IF n >= r.max_active_per_startup THEN
-          code := 'RB412'; reason := 'rule_max_active_startup'; field := 'resource_code';
-          message := format('%s already holds %s future %s of %s%s; the limit is %s per startup',
-                            (SELECT s.code FROM startups s WHERE s.id = m.startup_id), n,
-                            CASE WHEN n = 1 THEN 'booking' ELSE 'bookings' END, r.code,
-                            CASE WHEN EXISTS (SELECT 1 FROM opening_hours o
-                                               WHERE o.resource_id = r.id AND o.kind = 'offpeak')
-                                 THEN ' outside off-peak hours' ELSE '' END,
-                            r.max_active_per_startup);
-          args := args || jsonb_build_object(
-                    'startup', (SELECT s.code FROM startups s WHERE s.id = m.startup_id),
-                    'held', n, 'limit', r.max_active_per_startup,
-                    'offpeak', EXISTS (SELECT 1 FROM opening_hours o
-                                        WHERE o.resource_id = r.id AND o.kind = 'offpeak'));
-          EXIT checks;
-        END IF;
+      IF r.terms_version > 0 AND NOT EXISTS (
+           SELECT 1 FROM terms_acceptances t
+            WHERE t.member_id = m.id AND t.resource_id = r.id AND t.version = r.terms_version) THEN
+        code := 'RB412'; reason := 'terms_not_accepted'; field := 'resource_code';
+        message := format('accept the terms of %s (version %s) first: rigbook terms accept %s',
+                          r.code, r.terms_version, r.code);
+        args := args || jsonb_build_object('version', r.terms_version);
+        EXIT checks;
       END IF;
-      IF r.min_gap_minutes > 0 THEN
-        SELECT b.during INTO other FROM bookings b
-         WHERE b.resource_id = r.id AND b.member_id = m.id
-           AND b.state NOT IN ('cancelled', 'declined') AND b.id <> ALL (p_ignore)
-           AND b.during && tstzrange(lower(w) - r.min_gap_minutes * interval '1 minute',
-                                     upper(w) + r.min_gap_minutes * interval '1 minute')
-         LIMIT 1;
-        IF FOUND THEN
-          code := 'RB412'; reason := 'rule_min_gap'; field := 'start';
-          message := format('your bookings of %s must be at least %s apart (you hold %s)', r.code,
-                            rb_minutes_text(r.min_gap_minutes), rb_window_text(other.during, tz));
-          args := args || jsonb_build_object('minutes', r.min_gap_minutes,
-                                             'start', rb_epoch(lower(other.during)),
-                                             'end', rb_epoch(upper(other.during)));
-          EXIT checks;
-        END IF;
+      IF r.slot_minutes > 0 AND (rb_local_minute(lower(w), tz) % r.slot_minutes <> 0
+                                 OR len_min % r.slot_minutes <> 0) THEN
+        code := 'RB412'; reason := 'rule_slot'; field := 'start';
+        message := format('%s is booked in steps of %s: start and length must be multiples of it',
+                          r.code, rb_minutes_text(r.slot_minutes));
+        args := args || jsonb_build_object('minutes', r.slot_minutes);
+        EXIT checks;
       END IF;
-      IF r.weekly_minutes_per_startup > 0 AND m.startup_id IS NOT NULL THEN
-        -- every ISO week (in the resource's zone) the booking touches
-        FOR wk IN SELECT g::date FROM generate_series(
-                    date_trunc('week', lower(w) AT TIME ZONE tz),
-                    date_trunc('week', (upper(w) - interval '1 microsecond') AT TIME ZONE tz),
-                    interval '1 week') g LOOP
-          wk_range := tstzrange(wk::timestamp AT TIME ZONE tz, (wk + 7)::timestamp AT TIME ZONE tz);
-          SELECT coalesce(sum(extract(epoch FROM upper(b.during * wk_range)
-                                                 - lower(b.during * wk_range)) / 60), 0)
-            INTO used
-            FROM bookings b
-           WHERE b.resource_id = r.id AND b.startup_id = m.startup_id
+      IF r.min_minutes > 0 AND len_min < r.min_minutes THEN
+        code := 'RB412'; reason := 'rule_min_length'; field := 'end';
+        message := format('%s must be booked for at least %s', r.code, rb_minutes_text(r.min_minutes));
+        args := args || jsonb_build_object('minutes', r.min_minutes);
+        EXIT checks;
+      END IF;
+      IF r.max_minutes > 0 AND len_min > r.max_minutes THEN
+        code := 'RB412'; reason := 'rule_max_length'; field := 'end';
+        message := format('%s can be booked for at most %s', r.code, rb_minutes_text(r.max_minutes));
+        args := args || jsonb_build_object('minutes', r.max_minutes);
+        EXIT checks;
+      END IF;
+      IF r.min_notice_minutes > 0 AND lower(w) < now() + r.min_notice_minutes * interval '1 minute' THEN
+        code := 'RB412'; reason := 'rule_min_notice'; field := 'start';
+        message := format('%s must be booked at least %s ahead', r.code,
+                          rb_minutes_text(r.min_notice_minutes));
+        args := args || jsonb_build_object('minutes', r.min_notice_minutes);
+        EXIT checks;
+      END IF;
+      IF r.max_ahead_days > 0 AND lower(w) > now() + r.max_ahead_days * interval '1 day' THEN
+        code := 'RB412'; reason := 'rule_max_ahead'; field := 'start';
+        message := format('%s can be booked at most %s days ahead', r.code, r.max_ahead_days);
+        args := args || jsonb_build_object('days', r.max_ahead_days);
+        EXIT checks;
+      END IF;
+      IF r.whole_days AND (rb_local_minute(lower(w), tz) <> 0 OR rb_local_minute(upper(w), tz) <> 0) THEN
+        code := 'RB412'; reason := 'rule_whole_days'; field := 'start';
+        message := format('%s is booked in whole days, midnight to midnight (%s)', r.code, tz);
+        args := args || jsonb_build_object('time_zone', tz);
+        EXIT checks;
+      END IF;
+
+      -- The limits below do not count off-peak time.
+      IF (r.max_active_per_member > 0 OR r.min_gap_minutes > 0 OR r.weekly_minutes_per_member > 0
+          OR (r.weekly_minutes_per_startup > 0 AND m.startup_id IS NOT NULL)
+          OR (r.max_active_per_startup > 0 AND m.startup_id IS NOT NULL))
+         AND NOT rb_windows(r.id, tz, 'offpeak', lower(w), upper(w)) @> w THEN
+        IF r.max_active_per_member > 0 THEN
+          n := rb_peak_held(r, m.id, p_ignore);
+          IF n >= r.max_active_per_member THEN
+            code := 'RB412'; reason := 'rule_max_active'; field := 'resource_code';
+            message := rb_max_active_text('you already hold', n, r);
+            args := args || jsonb_build_object('held', n, 'limit', r.max_active_per_member,
+                                               'offpeak', EXISTS (SELECT 1 FROM opening_hours o
+                                                      WHERE o.resource_id = r.id AND o.kind = 'offpeak'));
+            EXIT checks;
+          END IF;
+        END IF;
+        IF r.max_active_per_startup > 0 AND m.startup_id IS NOT NULL THEN
+          SELECT count(*) INTO n FROM bookings b
+           WHERE b.resource_id = r.id AND b.startup_id = m.startup_id AND upper(b.during) > now()
              AND b.state NOT IN ('cancelled', 'declined') AND b.id <> ALL (p_ignore)
              AND (p_free IS NULL OR b.member_id = m.id OR NOT b.during && p_free)
-             AND b.during && wk_range
              AND NOT rb_offpeak(r, b.during);
-          mine := extract(epoch FROM upper(w * wk_range) - lower(w * wk_range)) / 60;
-          IF used + mine > r.weekly_minutes_per_startup THEN
-            code := 'RB412'; reason := 'rule_weekly_hours'; field := 'end';
-            message := format('%s would use %s of %s in week %s; the limit is %s',
-                              (SELECT s.code FROM startups s WHERE s.id = m.startup_id),
-                              rb_minutes_text(ceil(used + mine)::bigint), r.code,
-                              to_char(wk, 'IYYY-"W"IW'),
-                              rb_minutes_text(r.weekly_minutes_per_startup));
+          IF n >= r.max_active_per_startup THEN
+            code := 'RB412'; reason := 'rule_max_active_startup'; field := 'resource_code';
+            message := format('%s already holds %s future %s of %s%s; the limit is %s per startup',
+                              (SELECT s.code FROM startups s WHERE s.id = m.startup_id), n,
+                              CASE WHEN n = 1 THEN 'booking' ELSE 'bookings' END, r.code,
+                              CASE WHEN EXISTS (SELECT 1 FROM opening_hours o
+                                                 WHERE o.resource_id = r.id AND o.kind = 'offpeak')
+                                   THEN ' outside off-peak hours' ELSE '' END,
+                              r.max_active_per_startup);
             args := args || jsonb_build_object(
                       'startup', (SELECT s.code FROM startups s WHERE s.id = m.startup_id),
-                      'minutes', ceil(used + mine)::bigint, 'week', to_char(wk, 'IYYY-"W"IW'),
-                      'limit', r.weekly_minutes_per_startup);
+                      'held', n, 'limit', r.max_active_per_startup,
+                      'offpeak', EXISTS (SELECT 1 FROM opening_hours o
+                                          WHERE o.resource_id = r.id AND o.kind = 'offpeak'));
             EXIT checks;
           END IF;
-        END LOOP;
-      END IF;
-      IF r.weekly_minutes_per_member > 0 THEN
-        -- the member's own hours, every ISO week (in the resource's zone) it touches
-        FOR wk IN SELECT g::date FROM generate_series(
-                    date_trunc('week', lower(w) AT TIME ZONE tz),
-                    date_trunc('week', (upper(w) - interval '1 microsecond') AT TIME ZONE tz),
-                    interval '1 week') g LOOP
-          wk_range := tstzrange(wk::timestamp AT TIME ZONE tz, (wk + 7)::timestamp AT TIME ZONE tz);
-          SELECT coalesce(sum(extract(epoch FROM upper(b.during * wk_range)
-                                                 - lower(b.during * wk_range)) / 60), 0)
-            INTO used
-            FROM bookings b
+        END IF;
+        IF r.min_gap_minutes > 0 THEN
+          SELECT b.during INTO other FROM bookings b
            WHERE b.resource_id = r.id AND b.member_id = m.id
              AND b.state NOT IN ('cancelled', 'declined') AND b.id <> ALL (p_ignore)
-             AND b.during && wk_range
-             AND NOT rb_offpeak(r, b.during);
-          mine := extract(epoch FROM upper(w * wk_range) - lower(w * wk_range)) / 60;
-          IF used + mine > r.weekly_minutes_per_member THEN
-            code := 'RB412'; reason := 'rule_weekly_member_hours'; field := 'end';
-            message := format('you would use %s of %s in week %s; the limit is %s per member',
-                              rb_minutes_text(ceil(used + mine)::bigint), r.code,
-                              to_char(wk, 'IYYY-"W"IW'),
-                              rb_minutes_text(r.weekly_minutes_per_member));
-            args := args || jsonb_build_object(
-                      'member', m.handle::text, 'minutes', ceil(used + mine)::bigint,
-                      'week', to_char(wk, 'IYYY-"W"IW'), 'limit', r.weekly_minutes_per_member);
+             AND b.during && tstzrange(lower(w) - r.min_gap_minutes * interval '1 minute',
+                                       upper(w) + r.min_gap_minutes * interval '1 minute')
+           LIMIT 1;
+          IF FOUND THEN
+            code := 'RB412'; reason := 'rule_min_gap'; field := 'start';
+            message := format('your bookings of %s must be at least %s apart (you hold %s)', r.code,
+                              rb_minutes_text(r.min_gap_minutes), rb_window_text(other.during, tz));
+            args := args || jsonb_build_object('minutes', r.min_gap_minutes,
+                                               'start', rb_epoch(lower(other.during)),
+                                               'end', rb_epoch(upper(other.during)));
             EXIT checks;
           END IF;
-        END LOOP;
+        END IF;
+        IF r.weekly_minutes_per_startup > 0 AND m.startup_id IS NOT NULL THEN
+          -- every ISO week (in the resource's zone) the booking touches
+          FOR wk IN SELECT g::date FROM generate_series(
+                      date_trunc('week', lower(w) AT TIME ZONE tz),
+                      date_trunc('week', (upper(w) - interval '1 microsecond') AT TIME ZONE tz),
+                      interval '1 week') g LOOP
+            wk_range := tstzrange(wk::timestamp AT TIME ZONE tz, (wk + 7)::timestamp AT TIME ZONE tz);
+            SELECT coalesce(sum(extract(epoch FROM upper(b.during * wk_range)
+                                                   - lower(b.during * wk_range)) / 60), 0)
+              INTO used
+              FROM bookings b
+             WHERE b.resource_id = r.id AND b.startup_id = m.startup_id
+               AND b.state NOT IN ('cancelled', 'declined') AND b.id <> ALL (p_ignore)
+               AND (p_free IS NULL OR b.member_id = m.id OR NOT b.during && p_free)
+               AND b.during && wk_range
+               AND NOT rb_offpeak(r, b.during);
+            mine := extract(epoch FROM upper(w * wk_range) - lower(w * wk_range)) / 60;
+            IF used + mine > r.weekly_minutes_per_startup THEN
+              code := 'RB412'; reason := 'rule_weekly_hours'; field := 'end';
+              message := format('%s would use %s of %s in week %s; the limit is %s',
+                                (SELECT s.code FROM startups s WHERE s.id = m.startup_id),
+                                rb_minutes_text(ceil(used + mine)::bigint), r.code,
+                                to_char(wk, 'IYYY-"W"IW'),
+                                rb_minutes_text(r.weekly_minutes_per_startup));
+              args := args || jsonb_build_object(
+                        'startup', (SELECT s.code FROM startups s WHERE s.id = m.startup_id),
+                        'minutes', ceil(used + mine)::bigint, 'week', to_char(wk, 'IYYY-"W"IW'),
+                        'limit', r.weekly_minutes_per_startup);
+              EXIT checks;
+            END IF;
+          END LOOP;
+        END IF;
+        IF r.weekly_minutes_per_member > 0 THEN
+          -- the member's own hours, every ISO week (in the resource's zone) it touches
+          FOR wk IN SELECT g::date FROM generate_series(
+                      date_trunc('week', lower(w) AT TIME ZONE tz),
+                      date_trunc('week', (upper(w) - interval '1 microsecond') AT TIME ZONE tz),
+                      interval '1 week') g LOOP
+            wk_range := tstzrange(wk::timestamp AT TIME ZONE tz, (wk + 7)::timestamp AT TIME ZONE tz);
+            SELECT coalesce(sum(extract(epoch FROM upper(b.during * wk_range)
+                                                   - lower(b.during * wk_range)) / 60), 0)
+              INTO used
+              FROM bookings b
+             WHERE b.resource_id = r.id AND b.member_id = m.id
+               AND b.state NOT IN ('cancelled', 'declined') AND b.id <> ALL (p_ignore)
+               AND b.during && wk_range
+               AND NOT rb_offpeak(r, b.during);
+            mine := extract(epoch FROM upper(w * wk_range) - lower(w * wk_range)) / 60;
+            IF used + mine > r.weekly_minutes_per_member THEN
+              code := 'RB412'; reason := 'rule_weekly_member_hours'; field := 'end';
+              message := format('you would use %s of %s in week %s; the limit is %s per member',
+                                rb_minutes_text(ceil(used + mine)::bigint), r.code,
+                                to_char(wk, 'IYYY-"W"IW'),
+                                rb_minutes_text(r.weekly_minutes_per_member));
+              args := args || jsonb_build_object(
+                        'member', m.handle::text, 'minutes', ceil(used + mine)::bigint,
+                        'week', to_char(wk, 'IYYY-"W"IW'), 'limit', r.weekly_minutes_per_member);
+              EXIT checks;
+            END IF;
+          END LOOP;
+        END IF;
       END IF;
     END IF;
-  END IF;
 
-  -- No unit free (read above): the booking, or else the buffer, in the way.
-  IF unit_id IS NULL THEN
-    SELECT b.id, b.during, b.member_id, b.startup_id INTO other FROM bookings b
-     WHERE b.resource_id = r.id AND b.during && w AND b.state NOT IN ('cancelled', 'declined')
-       AND b.id <> ALL (p_ignore)
-       AND (p_free IS NULL OR b.member_id = m.id OR NOT b.during && p_free)
-     ORDER BY lower(b.during) LIMIT 1;
-    IF FOUND AND NOT EXISTS (
-         SELECT 1 FROM resource_units u
-          WHERE u.resource_id = r.id AND u.retired_at IS NULL
-            AND NOT EXISTS (SELECT 1 FROM bookings b
-                             WHERE b.resource_id = r.id AND b.unit_id = u.id
-                               AND b.state NOT IN ('cancelled', 'declined')
-                               AND b.id <> ALL (p_ignore)
-                               AND (p_free IS NULL OR b.member_id = m.id OR NOT b.during && p_free)
-                               AND b.during && w)) THEN
-      code := 'RB409'; reason := 'booking_overlap'; field := 'start';
-      message := format('%s is already booked %s', r.code, rb_window_text(other.during, tz));
-      args := args || jsonb_build_object('start', rb_epoch(lower(other.during)),
+    -- No unit free (read above): the booking, or else the buffer, in the way.
+    IF unit_id IS NULL THEN
+      SELECT b.id, b.during, b.member_id, b.startup_id INTO other FROM bookings b
+       WHERE b.resource_id = r.id AND b.during && w AND b.state NOT IN ('cancelled', 'declined')
+         AND b.id <> ALL (p_ignore)
+         AND (p_free IS NULL OR b.member_id = m.id OR NOT b.during && p_free)
+       ORDER BY lower(b.during) LIMIT 1;
+      IF FOUND AND NOT EXISTS (
+           SELECT 1 FROM resource_units u
+            WHERE u.resource_id = r.id AND u.retired_at IS NULL
+              AND NOT EXISTS (SELECT 1 FROM bookings b
+                               WHERE b.resource_id = r.id AND b.unit_id = u.id
+                                 AND b.state NOT IN ('cancelled', 'declined')
+                                 AND b.id <> ALL (p_ignore)
+                                 AND (p_free IS NULL OR b.member_id = m.id OR NOT b.during && p_free)
+                                 AND b.during && w)) THEN
+        code := 'RB409'; reason := 'booking_overlap'; field := 'start';
+        message := format('%s is already booked %s', r.code, rb_window_text(other.during, tz));
+        args := args || jsonb_build_object('start', rb_epoch(lower(other.during)),
+                                           'end', rb_epoch(upper(other.during)));
+        -- the booking's id only to whoever may see that booking
+        IF rb_may_see(m, other.member_id, other.startup_id, r) THEN
+          args := args || jsonb_build_object('booking', other.id);
+          detail := other.id || ' ' || rb_epoch(lower(other.during)) || ' ' || rb_epoch(upper(other.during));
+        ELSE
+          detail := '0 ' || rb_epoch(lower(other.during)) || ' ' || rb_epoch(upper(other.during));
+        END IF;
+        EXIT checks;
+      END IF;
+      SELECT b.id, b.during, b.member_id, b.startup_id INTO other FROM bookings b
+       WHERE b.resource_id = r.id AND b.state NOT IN ('cancelled', 'declined')
+         AND b.id <> ALL (p_ignore)
+         AND (p_free IS NULL OR b.member_id = m.id OR NOT b.during && p_free)
+         AND b.during && tstzrange(lower(w) - buf, upper(w) + buf)
+       ORDER BY lower(b.during) LIMIT 1;
+      code := 'RB412'; reason := 'rule_buffer'; field := 'start';
+      args := args || jsonb_build_object('minutes', r.buffer_minutes,
+                                         'start', rb_epoch(lower(other.during)),
                                          'end', rb_epoch(upper(other.during)));
-      -- the booking's id only to whoever may see that booking
       IF rb_may_see(m, other.member_id, other.startup_id, r) THEN
+        message := format('%s keeps %s free between bookings; booking %s is %s', r.code,
+                          rb_minutes_text(r.buffer_minutes), other.id, rb_window_text(other.during, tz));
         args := args || jsonb_build_object('booking', other.id);
-        detail := other.id || ' ' || rb_epoch(lower(other.during)) || ' ' || rb_epoch(upper(other.during));
       ELSE
-        detail := '0 ' || rb_epoch(lower(other.during)) || ' ' || rb_epoch(upper(other.during));
+        message := format('%s keeps %s free between bookings; another booking is %s', r.code,
+                          rb_minutes_text(r.buffer_minutes), rb_window_text(other.during, tz));
       END IF;
       EXIT checks;
     END IF;
-    SELECT b.id, b.during, b.member_id, b.startup_id INTO other FROM bookings b
-     WHERE b.resource_id = r.id AND b.state NOT IN ('cancelled', 'declined')
-       AND b.id <> ALL (p_ignore)
-       AND (p_free IS NULL OR b.member_id = m.id OR NOT b.during && p_free)
-       AND b.during && tstzrange(lower(w) - buf, upper(w) + buf)
-     ORDER BY lower(b.during) LIMIT 1;
-    code := 'RB412'; reason := 'rule_buffer'; field := 'start';
-    args := args || jsonb_build_object('minutes', r.buffer_minutes,
-                                       'start', rb_epoch(lower(other.during)),
-                                       'end', rb_epoch(upper(other.during)));
-    IF rb_may_see(m, other.member_id, other.startup_id, r) THEN
-      message := format('%s keeps %s free between bookings; booking %s is %s', r.code,
-                        rb_minutes_text(r.buffer_minutes), other.id, rb_window_text(other.during, tz));
-      args := args || jsonb_build_object('booking', other.id);
-    ELSE
-      message := format('%s keeps %s free between bookings; another booking is %s', r.code,
-                        rb_minutes_text(r.buffer_minutes), rb_window_text(other.during, tz));
-    END IF;
-    EXIT checks;
-  END IF;
 
-  -- Who may run it: staff are held to this like everyone else, overridden or not.
-  IF r.needs_qualification THEN
-    SELECT * INTO q FROM rb_unqualified(m.id, r, upper(w));
-    IF q.reason IS NOT NULL THEN
-      code := 'RB412'; reason := q.reason; field := 'resource_code'; message := q.message;
-      args := args || q.args;
-      EXIT checks;
+    -- Who may run it: staff are held to this like everyone else, overridden or not.
+    IF r.needs_qualification THEN
+      SELECT * INTO q FROM rb_unqualified(m.id, r, upper(w));
+      IF q.reason IS NOT NULL THEN
+        code := 'RB412'; reason := q.reason; field := 'resource_code'; message := q.message;
+        args := args || q.args;
+        EXIT checks;
+      END IF;
     END IF;
-  END IF;
   END;
 
   IF reason IS NULL THEN
