@@ -320,10 +320,6 @@ int dispatch_request(uint32_t slot, uint32_t gen, const char *peer, const struct
 			snprintf(m, sizeof(m),
 				 "%s is for managers of the host institution, operators of the space and admins, not for a %s",
 				 e->name, rb_role_name(sess->role));
-		else if (e->roles == R_PEOPLE)
-			snprintf(m, sizeof(m),
-				 "%s is for operators of the space and admins, not for a %s: they manage startups and members",
-				 e->name, rb_role_name(sess->role));
 		else
 			snprintf(m, sizeof(m), "%s may not be sent by a %s", e->name, rb_role_name(sess->role));
 		dispatch_send_error(slot, gen, msg->id, RIGBOOK__ERROR_CODE__PERMISSION_DENIED,
