@@ -66,8 +66,8 @@ static char tz_last_value[PATH_MAX + 1];
 const char *(*rb_time_translate)(const char *msgid);
 
 static const char *const month_names[12] = {
-	N_("January"), N_("February"), N_("March"),	N_("April"),
-	N_("May"),     N_("June"),     N_("July"),	N_("August"),
+	N_("January"), N_("February"), N_("March"),     N_("April"),
+	N_("May"),     N_("June"),     N_("July"),      N_("August"),
 	N_("September"), N_("October"), N_("November"), N_("December"),
 };
 
@@ -908,6 +908,22 @@ int rb_time_at(const struct rb_date *d, int minute, const char *tz, int64_t *out
 
 static const char *const day_names[7] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun" };
 
+/*
+ * A day as the messages name it (1 Monday to 7 Sunday): the client's
+ * catalogue words it in context "weekly" (client/i18n.c), looked up as
+ * pgettext does; what the catalogue lacks stays "mon".
+ */
+static const char *day_word(int weekday)
+{
+	static const char *const keys[7] = {
+		"weekly\004mon", "weekly\004tue", "weekly\004wed", "weekly\004thu",
+		"weekly\004fri", "weekly\004sat", "weekly\004sun",
+	};
+	const char *t = tr(keys[weekday - 1]);
+
+	return t == keys[weekday - 1] ? day_names[weekday - 1] : t;
+}
+
 const char *rb_weekday_name(int weekday)
 {
 	return weekday >= 1 && weekday <= 7 ? day_names[weekday - 1] : "?";
@@ -1168,7 +1184,7 @@ static int parse_days(const char *s, const char *e, const char *ctx, unsigned *s
 		for (int d = d1; d <= d2; d++) {
 			if (*set & (1u << d)) {
 				set_err(err, errlen, N_("in '%.80s': %s is named twice"), ctx,
-					day_names[d - 1]);
+					day_word(d));
 				return -1;
 			}
 			*set |= 1u << d;
@@ -1244,7 +1260,7 @@ int rb_weekly_parse(const char *spec, struct rb_weekly_window *out, size_t max, 
 			struct rb_day_window a = { out[i - 1].opens, out[i - 1].closes };
 			struct rb_day_window b = { out[i].opens, out[i].closes };
 
-			overlap_err(day_names[out[i].weekday - 1], &a, &b, err, errlen);
+			overlap_err(day_word(out[i].weekday), &a, &b, err, errlen);
 			return -1;
 		}
 	}

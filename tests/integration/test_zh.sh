@@ -659,9 +659,12 @@ t_zh_time_words() {
 	bad_value_both "rigbook: calendar: --week：“2026-W54”：2026 年的周为 W01 至 W53" \
 		"rigbook: calendar: --week: 2026-W54: 2026 has weeks W01 to W53" \
 		alice calendar zh-time --week 2026-W54 || return 1
-	bad_value_both "mon：08:00-10:00 与 09:00-11:00 重叠" \
+	bad_value_both "rigbook: hours: 周一：08:00-10:00 与 09:00-11:00 重叠" \
 		"rigbook: hours: mon: 08:00-10:00 and 09:00-11:00 overlap" \
 		mgr hours zh-time "mon 08:00-10:00,09:00-11:00" || return 1
+	bad_value_both "rigbook: hours: “mon,mon 08:00-10:00”中：周一 重复给出" \
+		"rigbook: hours: in 'mon,mon 08:00-10:00': mon is named twice" \
+		mgr hours zh-time "mon,mon 08:00-10:00" || return 1
 	# a good time still books
 	expect_exit 0 zh alice book zh-time --from "$d 09:00" --to "$d 10:00" || return 1
 	all_chinese || return 1
