@@ -27,7 +27,9 @@
  * The messages left in err are English.  A program that shows them in the
  * reader's language sets this once, before the first call, to its
  * catalogue's lookup (gettext): each message's English format is looked up
- * before it is filled in.  NULL, the default, keeps the English.
+ * before it is filled in; a day's name is looked up as "weekly\004mon"
+ * (pgettext's key) and stays "mon" when that comes back unchanged.  NULL,
+ * the default, keeps the English.
  */
 extern const char *(*rb_time_translate)(const char *msgid);
 
