@@ -245,7 +245,7 @@ static int check_syntax(struct cmd_ctx *ctx, const char *opt, const char *s)
 	int64_t t;
 
 	if (rb_time_parse(s, "UTC", &t, err, sizeof(err)) != 0)
-		return cmd_bad_value(ctx, "--%s: %s", opt, err);
+		return cmd_bad_value(ctx, _("--%s: %s"), opt, err);
 	return CMD_OK;
 }
 

@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "rigbook/rbtime.h"
+
 #define DOMAIN "rigbook"
 
 #ifndef RIGBOOK_LOCALEDIR
@@ -119,6 +121,8 @@ void i18n_init(void)
 	bindtextdomain(DOMAIN, dir);
 	bind_textdomain_codeset(DOMAIN, "UTF-8");
 	textdomain(DOMAIN);
+	/* the time parser's messages (common/rbtime.c) in the same words */
+	rb_time_translate = i18n_gettext;
 }
 
 void i18n_set_language(const char *language)

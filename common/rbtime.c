@@ -60,10 +60,29 @@ static pthread_mutex_t tz_lock = PTHREAD_MUTEX_INITIALIZER;
 static char tz_last_name[TZ_NAME_MAX + 1];
 static char tz_last_value[PATH_MAX + 1];
 
+/* Marks a message for xgettext; set_err() translates it (rb_time_translate). */
+#define N_(s) (s)
+
+const char *(*rb_time_translate)(const char *msgid);
+
 static const char *const month_names[12] = {
-	"January", "February", "March",     "April",   "May",      "June",
-	"July",    "August",   "September", "October", "November", "December",
+	N_("January"), N_("February"), N_("March"),     N_("April"),
+	N_("May"),     N_("June"),     N_("July"),      N_("August"),
+	N_("September"), N_("October"), N_("November"), N_("December"),
 };
+
+/* msgid in the reader's language: itself unless rb_time_translate is set. */
+__attribute__((format_arg(1)))
+static const char *tr(const char *msgid)
+{
+	return rb_time_translate != NULL ? rb_time_translate(msgid) : msgid;
+}
+
+/* A month's name (1 to 12) as the messages word it. */
+static const char *month_name(int mo)
+{
+	return tr(month_names[mo - 1]);
+}
 
 __attribute__((format(printf, 3, 4)))
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
@@ -73,7 +92,7 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...)
 	if (err == NULL || errlen == 0)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
+	vsnprintf(err, errlen, tr(fmt), ap);
 	va_end(ap);
 }
 
@@ -161,23 +180,23 @@ static int zone_path(const char *tz, char *path, size_t len, char *err, size_t e
 	int fd, n;
 
 	if (!zone_name_ok(tz)) {
-		set_err(err, errlen, "not a valid time zone name (expected e.g. Asia/Shanghai)");
+		set_err(err, errlen, N_("not a valid time zone name (expected e.g. Asia/Shanghai)"));
 		return -1;
 	}
 	n = snprintf(path, len, "%s/%s", zone_dir(), tz);
 	if (n < 0 || (size_t)n >= len) {
-		set_err(err, errlen, "unknown time zone %s", tz);
+		set_err(err, errlen, N_("unknown time zone %s"), tz);
 		return -1;
 	}
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
-		set_err(err, errlen, "unknown time zone %s", tz);
+		set_err(err, errlen, N_("unknown time zone %s"), tz);
 		return -1;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || read(fd, magic, 4) != 4 ||
 	    memcmp(magic, "TZif", 4) != 0) {
 		close(fd);
-		set_err(err, errlen, "unknown time zone %s", tz);
+		set_err(err, errlen, N_("unknown time zone %s"), tz);
 		return -1;
 	}
 	close(fd);
@@ -189,7 +208,7 @@ int rb_time_zone_check(const char *tz, char *err, size_t errlen)
 	char path[PATH_MAX];
 
 	if (tz == NULL) {
-		set_err(err, errlen, "no time zone given");
+		set_err(err, errlen, N_("no time zone given"));
 		return -1;
 	}
 	return zone_path(tz, path, sizeof(path), err, errlen);
@@ -221,13 +240,13 @@ static int tz_enter(const char *tz, struct tz_saved *sv, char *err, size_t errle
 	if (old != NULL) {
 		sv->old = strdup(old);
 		if (sv->old == NULL) {
-			set_err(err, errlen, "out of memory");
+			set_err(err, errlen, N_("out of memory"));
 			goto fail;
 		}
 		sv->had_old = 1;
 	}
 	if (setenv("TZ", path, 1) != 0) {
-		set_err(err, errlen, "cannot switch to time zone %s", tz);
+		set_err(err, errlen, N_("cannot switch to time zone %s"), tz);
 		free(sv->old);
 		sv->old = NULL;
 		goto fail;
@@ -396,7 +415,7 @@ static int parse_syntax(const char *s, struct parsed *r, char *err, size_t errle
 					goto bad;
 			}
 			if (oh > 23 || om > 59) {
-				set_err(err, errlen, "%.40s: the offset must lie between -23:59 and +23:59", s);
+				set_err(err, errlen, N_("%.40s: the offset must lie between -23:59 and +23:59"), s);
 				return -1;
 			}
 			r->has_off = 1;
@@ -409,30 +428,30 @@ static int parse_syntax(const char *s, struct parsed *r, char *err, size_t errle
 	/* a year of 1969 may still be in 1970 in UTC: in_range() decides */
 	if (c->y < 1969) {
 		set_err(err, errlen,
-			"%.40s is before 1970: rigbook's times begin at 1970-01-01 00:00 UTC", s);
+			N_("%.40s is before 1970: rigbook's times begin at 1970-01-01 00:00 UTC"), s);
 		return -1;
 	}
 	if (c->y > YEAR_MAX) {
-		set_err(err, errlen, "%.40s: the year must lie between 1970 and %d", s, YEAR_MAX);
+		set_err(err, errlen, N_("%.40s: the year must lie between 1970 and %d"), s, YEAR_MAX);
 		return -1;
 	}
 	if (c->mo < 1 || c->mo > 12) {
-		set_err(err, errlen, "%.40s: there is no month %d", s, c->mo);
+		set_err(err, errlen, N_("%.40s: there is no month %d"), s, c->mo);
 		return -1;
 	}
 	if (c->d < 1 || c->d > month_days(c->y, c->mo)) {
-		set_err(err, errlen, "%.40s: %s %d has %d days", s, month_names[c->mo - 1], c->y,
+		set_err(err, errlen, N_("%.40s: %s %d has %d days"), s, month_name(c->mo), c->y,
 			month_days(c->y, c->mo));
 		return -1;
 	}
 	if (c->h > 23 || c->mi > 59 || c->s > 59) {
-		set_err(err, errlen, "%.40s: the time of day must lie between 00:00 and 23:59:59", s);
+		set_err(err, errlen, N_("%.40s: the time of day must lie between 00:00 and 23:59:59"), s);
 		return -1;
 	}
 	return 0;
 bad:
 	set_err(err, errlen,
-		"%.40s is not a time: use YYYY-MM-DD HH:MM (or YYYY-MM-DD), optionally with :SS and an offset such as +08:00 or Z",
+		N_("%.40s is not a time: use YYYY-MM-DD HH:MM (or YYYY-MM-DD), optionally with :SS and an offset such as +08:00 or Z"),
 		s);
 	return -1;
 }
@@ -447,7 +466,7 @@ static int parse(const char *s, const char *tz, int until, int64_t *out, char *e
 	char shown[RB_TIME_TEXT];
 
 	if (s == NULL) {
-		set_err(err, errlen, "no time given");
+		set_err(err, errlen, N_("no time given"));
 		return -1;
 	}
 	if (parse_syntax(s, &p, err, errlen) != 0)
@@ -470,7 +489,7 @@ static int parse(const char *s, const char *tz, int until, int64_t *out, char *e
 	rc = resolve_local(u, !p.has_time, out);
 	tz_leave(&sv);
 	if (rc < 0) {
-		set_err(err, errlen, "%.40s cannot be converted to a point in time", s);
+		set_err(err, errlen, N_("%.40s cannot be converted to a point in time"), s);
 		return -1;
 	}
 	if (rc > 0) {
@@ -482,10 +501,10 @@ static int parse(const char *s, const char *tz, int until, int64_t *out, char *e
 				 p.c.d, p.c.h, p.c.mi);
 		if (tz == NULL || tz[0] == '\0')
 			set_err(err, errlen,
-				"%s does not exist in the local time zone (the clocks go forward)",
+				N_("%s does not exist in the local time zone (the clocks go forward)"),
 				shown);
 		else
-			set_err(err, errlen, "%s does not exist in %s (the clocks go forward)", shown,
+			set_err(err, errlen, N_("%s does not exist in %s (the clocks go forward)"), shown,
 				tz);
 		return -1;
 	}
@@ -497,11 +516,11 @@ static int in_range(const char *s, int64_t t, char *err, size_t errlen)
 {
 	if (t < RB_TIME_MIN) {
 		set_err(err, errlen,
-			"%.40s is before 1970: rigbook's times begin at 1970-01-01 00:00 UTC", s);
+			N_("%.40s is before 1970: rigbook's times begin at 1970-01-01 00:00 UTC"), s);
 		return -1;
 	}
 	if (t > RB_TIME_MAX) {
-		set_err(err, errlen, "%.40s is after 9999: rigbook's times end with 9999-12-31 UTC",
+		set_err(err, errlen, N_("%.40s is after 9999: rigbook's times end with 9999-12-31 UTC"),
 			s);
 		return -1;
 	}
@@ -686,11 +705,11 @@ int rb_duration_parse(const char *s, int64_t *out, char *err, size_t errlen)
 	*out = total;
 	return 0;
 too_long:
-	set_err(err, errlen, "%.40s is too long a duration", s);
+	set_err(err, errlen, N_("%.40s is too long a duration"), s);
 	return -1;
 bad:
 	set_err(err, errlen,
-		"%.40s is not a duration: use numbers with units w, d, h, m, s in that order, e.g. 90m, 2h, 1h30m, 3d",
+		N_("%.40s is not a duration: use numbers with units w, d, h, m, s in that order, e.g. 90m, 2h, 1h30m, 3d"),
 		s ? s : "");
 	return -1;
 }
@@ -757,20 +776,20 @@ int rb_date_parse(const char *s, struct rb_date *d, char *err, size_t errlen)
 
 	if (s == NULL || digits(&p, 4, &y) != 0 || *p++ != '-' || digits(&p, 2, &mo) != 0 ||
 	    *p++ != '-' || digits(&p, 2, &dd) != 0 || *p != '\0') {
-		set_err(err, errlen, "%.40s is not a date: use YYYY-MM-DD", s != NULL ? s : "");
+		set_err(err, errlen, N_("%.40s is not a date: use YYYY-MM-DD"), s != NULL ? s : "");
 		return -1;
 	}
 	if (y < YEAR_MIN || y > YEAR_MAX) {
-		set_err(err, errlen, "%.40s: the year must lie between %d and %d", s, YEAR_MIN,
+		set_err(err, errlen, N_("%.40s: the year must lie between %d and %d"), s, YEAR_MIN,
 			YEAR_MAX);
 		return -1;
 	}
 	if (mo < 1 || mo > 12) {
-		set_err(err, errlen, "%.40s: there is no month %d", s, mo);
+		set_err(err, errlen, N_("%.40s: there is no month %d"), s, mo);
 		return -1;
 	}
 	if (dd < 1 || dd > month_days(y, mo)) {
-		set_err(err, errlen, "%.40s: %s %d has %d days", s, month_names[mo - 1], y,
+		set_err(err, errlen, N_("%.40s: %s %d has %d days"), s, month_name(mo), y,
 			month_days(y, mo));
 		return -1;
 	}
@@ -815,18 +834,18 @@ int rb_iso_week_parse(const char *s, struct rb_date *monday, char *err, size_t e
 
 	if (s == NULL || digits(&p, 4, &y) != 0 || *p++ != '-' || (*p != 'W' && *p != 'w') ||
 	    (p++, digits(&p, 2, &w)) != 0 || *p != '\0') {
-		set_err(err, errlen, "%.40s is not a week: use YYYY-Www, e.g. 2026-W49",
+		set_err(err, errlen, N_("%.40s is not a week: use YYYY-Www, e.g. 2026-W49"),
 			s != NULL ? s : "");
 		return -1;
 	}
 	if (y < YEAR_MIN || y > YEAR_MAX) {
-		set_err(err, errlen, "%.40s: the year must lie between %d and %d", s, YEAR_MIN,
+		set_err(err, errlen, N_("%.40s: the year must lie between %d and %d"), s, YEAR_MIN,
 			YEAR_MAX);
 		return -1;
 	}
 	weeks = (int)((iso_week1(y + 1) - iso_week1(y)) / 7);
 	if (w < 1 || w > weeks) {
-		set_err(err, errlen, "%.40s: %d has weeks W01 to W%02d", s, y, weeks);
+		set_err(err, errlen, N_("%.40s: %d has weeks W01 to W%02d"), s, y, weeks);
 		return -1;
 	}
 	*monday = date_from_days(iso_week1(y) + 7 * (int64_t)(w - 1));
@@ -888,6 +907,22 @@ int rb_time_at(const struct rb_date *d, int minute, const char *tz, int64_t *out
 /* ------------------------------------------------------------ weekly hours */
 
 static const char *const day_names[7] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun" };
+
+/*
+ * A day as the messages name it (1 Monday to 7 Sunday): the client's
+ * catalogue words it in context "weekly" (client/i18n.c), looked up as
+ * pgettext does; what the catalogue lacks stays "mon".
+ */
+static const char *day_word(int weekday)
+{
+	static const char *const keys[7] = {
+		"weekly\004mon", "weekly\004tue", "weekly\004wed", "weekly\004thu",
+		"weekly\004fri", "weekly\004sat", "weekly\004sun",
+	};
+	const char *t = tr(keys[weekday - 1]);
+
+	return t == keys[weekday - 1] ? day_names[weekday - 1] : t;
+}
 
 const char *rb_weekday_name(int weekday)
 {
@@ -962,11 +997,11 @@ static int parse_window(const char *s, const char *e, const char *ctx, struct rb
 	for (dash = s; dash < e && *dash != '-'; dash++)
 		;
 	if (s == e) {
-		set_err(err, errlen, "in '%.80s': an empty window (a comma too many?)", ctx);
+		set_err(err, errlen, N_("in '%.80s': an empty window (a comma too many?)"), ctx);
 		return -1;
 	}
 	if (dash == e) {
-		set_err(err, errlen, "in '%.80s': '%.*s' is not a window: use HH:MM-HH:MM", ctx,
+		set_err(err, errlen, N_("in '%.80s': '%.*s' is not a window: use HH:MM-HH:MM"), ctx,
 			n > 40 ? 40 : n, s);
 		return -1;
 	}
@@ -980,19 +1015,19 @@ static int parse_window(const char *s, const char *e, const char *ctx, struct rb
 	w->closes = clock_minutes(b, be);
 	if (w->opens < 0 || w->opens == 1440) {
 		set_err(err, errlen,
-			"in '%.80s': '%.*s' is not a time of day: use HH:MM from 00:00 to 23:59", ctx,
+			N_("in '%.80s': '%.*s' is not a time of day: use HH:MM from 00:00 to 23:59"), ctx,
 			(int)(ae - a) > 40 ? 40 : (int)(ae - a), a);
 		return -1;
 	}
 	if (w->closes < 0) {
 		set_err(err, errlen,
-			"in '%.80s': '%.*s' is not a time of day: use HH:MM from 00:00 to 24:00", ctx,
+			N_("in '%.80s': '%.*s' is not a time of day: use HH:MM from 00:00 to 24:00"), ctx,
 			(int)(be - b) > 40 ? 40 : (int)(be - b), b);
 		return -1;
 	}
 	if (w->closes <= w->opens) {
 		set_err(err, errlen,
-			"in '%.80s': %.*s closes before it opens (a window ends by 24:00 the same day)",
+			N_("in '%.80s': %.*s closes before it opens (a window ends by 24:00 the same day)"),
 			ctx, n > 40 ? 40 : n, s);
 		return -1;
 	}
@@ -1012,7 +1047,7 @@ static int parse_windows(const char *s, const char *e, const char *ctx,
 		while (c < e && *c != ',')
 			c++;
 		if (*n >= max) {
-			set_err(err, errlen, "more than %zu windows", max);
+			set_err(err, errlen, N_("more than %zu windows"), max);
 			return -1;
 		}
 		if (parse_window(p, c, ctx, &out[*n], err, errlen) != 0)
@@ -1052,8 +1087,10 @@ static void overlap_err(const char *day, const struct rb_day_window *a,
 	rb_minute_format(a->closes, a2, sizeof(a2));
 	rb_minute_format(b->opens, b1, sizeof(b1));
 	rb_minute_format(b->closes, b2, sizeof(b2));
-	set_err(err, errlen, "%s%s%s-%s and %s-%s overlap", day, day[0] != '\0' ? ": " : "", a1,
-		a2, b1, b2);
+	if (day[0] != '\0')
+		set_err(err, errlen, N_("%s: %s-%s and %s-%s overlap"), day, a1, a2, b1, b2);
+	else
+		set_err(err, errlen, N_("%s-%s and %s-%s overlap"), a1, a2, b1, b2);
 }
 
 int rb_day_windows_parse(const char *s, struct rb_day_window *out, size_t max, size_t *n,
@@ -1063,13 +1100,13 @@ int rb_day_windows_parse(const char *s, struct rb_day_window *out, size_t max, s
 
 	*n = 0;
 	if (s == NULL) {
-		set_err(err, errlen, "no windows given: use HH:MM-HH:MM[,HH:MM-HH:MM...]");
+		set_err(err, errlen, N_("no windows given: use HH:MM-HH:MM[,HH:MM-HH:MM...]"));
 		return -1;
 	}
 	e = s + strlen(s);
 	trim(&s, &e);
 	if (s == e) {
-		set_err(err, errlen, "no windows given: use HH:MM-HH:MM[,HH:MM-HH:MM...]");
+		set_err(err, errlen, N_("no windows given: use HH:MM-HH:MM[,HH:MM-HH:MM...]"));
 		return -1;
 	}
 	if (parse_windows(s, e, s, out, max, n, err, errlen) != 0)
@@ -1101,7 +1138,7 @@ static int parse_days(const char *s, const char *e, const char *ctx, unsigned *s
 		ae = c;
 		trim(&a, &ae);
 		if (a == ae) {
-			set_err(err, errlen, "in '%.80s': an empty day (a comma too many?)", ctx);
+			set_err(err, errlen, N_("in '%.80s': an empty day (a comma too many?)"), ctx);
 			return -1;
 		}
 		for (dash = a; dash < ae && *dash != '-'; dash++)
@@ -1117,7 +1154,7 @@ static int parse_days(const char *s, const char *e, const char *ctx, unsigned *s
 		d1 = day_number(a, ae);
 		if (d1 == 0) {
 			set_err(err, errlen,
-				"in '%.80s': '%.*s' is not a day: use mon, tue, wed, thu, fri, sat or sun",
+				N_("in '%.80s': '%.*s' is not a day: use mon, tue, wed, thu, fri, sat or sun"),
 				ctx, (int)(ae - a) > 40 ? 40 : (int)(ae - a), a);
 			return -1;
 		}
@@ -1126,18 +1163,18 @@ static int parse_days(const char *s, const char *e, const char *ctx, unsigned *s
 			d2 = day_number(b, be);
 			if (d2 == 0) {
 				set_err(err, errlen,
-					"in '%.80s': '%.*s' is not a day: use mon, tue, wed, thu, fri, sat or sun",
+					N_("in '%.80s': '%.*s' is not a day: use mon, tue, wed, thu, fri, sat or sun"),
 					ctx, (int)(be - b) > 40 ? 40 : (int)(be - b), b);
 				return -1;
 			}
 			if (d2 == d1) {
-				set_err(err, errlen, "in '%.80s': the day range %s-%s is one day: write %s",
+				set_err(err, errlen, N_("in '%.80s': the day range %s-%s is one day: write %s"),
 					ctx, day_names[d1 - 1], day_names[d2 - 1], day_names[d1 - 1]);
 				return -1;
 			}
 			if (d2 < d1) {
 				set_err(err, errlen,
-					"in '%.80s': a day range runs forward from mon to sun: write %s%s%s,mon%s%s instead of %s-%s",
+					N_("in '%.80s': a day range runs forward from mon to sun: write %s%s%s,mon%s%s instead of %s-%s"),
 					ctx, day_names[d1 - 1], d1 < 7 ? "-" : "", d1 < 7 ? "sun" : "",
 					d2 > 1 ? "-" : "", d2 > 1 ? day_names[d2 - 1] : "",
 					day_names[d1 - 1], day_names[d2 - 1]);
@@ -1146,8 +1183,8 @@ static int parse_days(const char *s, const char *e, const char *ctx, unsigned *s
 		}
 		for (int d = d1; d <= d2; d++) {
 			if (*set & (1u << d)) {
-				set_err(err, errlen, "in '%.80s': %s is named twice", ctx,
-					day_names[d - 1]);
+				set_err(err, errlen, N_("in '%.80s': %s is named twice"), ctx,
+					day_word(d));
 				return -1;
 			}
 			*set |= 1u << d;
@@ -1184,13 +1221,13 @@ int rb_weekly_parse(const char *spec, struct rb_weekly_window *out, size_t max, 
 		for (t = g; t < ge && !(*t >= '0' && *t <= '9'); t++)
 			;
 		if (t == g) {
-			set_err(err, errlen, "in '%.80s': say which days first (e.g. mon-fri 08:30-12:00)",
+			set_err(err, errlen, N_("in '%.80s': say which days first (e.g. mon-fri 08:30-12:00)"),
 				ctx);
 			return -1;
 		}
 		if (t == ge) {
 			set_err(err, errlen,
-				"in '%.80s': no times given after the days (e.g. mon-fri 08:30-12:00)", ctx);
+				N_("in '%.80s': no times given after the days (e.g. mon-fri 08:30-12:00)"), ctx);
 			return -1;
 		}
 		if (parse_days(g, t, ctx, &days, err, errlen) != 0)
@@ -1203,7 +1240,7 @@ int rb_weekly_parse(const char *spec, struct rb_weekly_window *out, size_t max, 
 				continue;
 			for (size_t i = 0; i < nw; i++) {
 				if (*n >= max) {
-					set_err(err, errlen, "more than %zu windows in a week", max);
+					set_err(err, errlen, N_("more than %zu windows in a week"), max);
 					return -1;
 				}
 				out[*n].weekday = d;
@@ -1214,7 +1251,7 @@ int rb_weekly_parse(const char *spec, struct rb_weekly_window *out, size_t max, 
 		}
 	}
 	if (*n == 0) {
-		set_err(err, errlen, "no opening hours given (e.g. 'mon-fri 08:30-12:00,13:30-18:00; sat 09:00-12:00')");
+		set_err(err, errlen, N_("no opening hours given (e.g. 'mon-fri 08:30-12:00,13:30-18:00; sat 09:00-12:00')"));
 		return -1;
 	}
 	qsort(out, *n, sizeof(*out), cmp_weekly_window);
@@ -1223,7 +1260,7 @@ int rb_weekly_parse(const char *spec, struct rb_weekly_window *out, size_t max, 
 			struct rb_day_window a = { out[i - 1].opens, out[i - 1].closes };
 			struct rb_day_window b = { out[i].opens, out[i].closes };
 
-			overlap_err(day_names[out[i].weekday - 1], &a, &b, err, errlen);
+			overlap_err(day_word(out[i].weekday), &a, &b, err, errlen);
 			return -1;
 		}
 	}

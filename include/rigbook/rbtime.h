@@ -23,6 +23,16 @@
 #define RB_TIME_MIN INT64_C(0)
 #define RB_TIME_MAX INT64_C(253402300799)
 
+/*
+ * The messages left in err are English.  A program that shows them in the
+ * reader's language sets this once, before the first call, to its
+ * catalogue's lookup (gettext): each message's English format is looked up
+ * before it is filled in; a day's name is looked up as "weekly\004mon"
+ * (pgettext's key) and stays "mon" when that comes back unchanged.  NULL,
+ * the default, keeps the English.
+ */
+extern const char *(*rb_time_translate)(const char *msgid);
+
 /* Big enough for any rb_time_format() and rb_time_window() result. */
 #define RB_TIME_TEXT 32
 #define RB_WINDOW_TEXT 64

@@ -618,3 +618,54 @@ t_zh_refusals_worded() {
 		"daemon:note holds a control character (U+0007); text is printable, with tabs and line breaks" \
 		"" alice book zh-ref --from "$d2 16:00" --to "$d2 17:00" --note $'a\ab' || return 1
 }
+
+# bad_value_both ZH EN HANDLE ARGS...: a value the client refuses before
+# it connects (exit 2): under zh_CN all Chinese, its stderr holding ZH;
+# under C the line EN exactly.
+bad_value_both() {
+	local zhw=$1 enw=$2
+	shift 2
+	expect_exit 2 zh "$@" && all_chinese || return 1
+	expect_stderr_contains "$zhw" || return 1
+	expect_exit 2 en "$@" || return 1
+	grep -qxF -- "$enw" "$RB_ERR" || { echo "under C: $(cat "$RB_ERR") is not: $enw"; return 1; }
+}
+
+# The time parser's words (common/rbtime.c): dates, times, weeks and
+# windows the client cannot read, in the reader's language; English under C.
+t_zh_time_words() {
+	local d
+	zh_locale_or_skip
+	zh_rig zh-time || return 1
+	d=$(rb_day 40)
+	bad_value_both "rigbook: exception: “2026-1-5”不是日期：请写作 YYYY-MM-DD" \
+		"rigbook: exception: 2026-1-5 is not a date: use YYYY-MM-DD" \
+		mgr exception zh-time 2026-1-5 --closed || return 1
+	bad_value_both "rigbook: exception: “2026-13-05”：没有 13 月" \
+		"rigbook: exception: 2026-13-05: there is no month 13" \
+		mgr exception zh-time 2026-13-05 --closed || return 1
+	bad_value_both "rigbook: exception: “2027-02-29”：2027 年 2 月只有 28 天" \
+		"rigbook: exception: 2027-02-29: February 2027 has 28 days" \
+		mgr exception zh-time 2027-02-29 --closed || return 1
+	bad_value_both "“9-10”中：“9”不是时刻：请写作 HH:MM，从 00:00 到 23:59" \
+		"rigbook: exception: --open: in '9-10': '9' is not a time of day: use HH:MM from 00:00 to 23:59" \
+		mgr exception zh-time "$d" --open 9-10 || return 1
+	bad_value_both "rigbook: book: --from：“”不是时间：请写作 YYYY-MM-DD HH:MM（或 YYYY-MM-DD）" \
+		"rigbook: book: --from:  is not a time: use YYYY-MM-DD HH:MM (or YYYY-MM-DD), optionally with :SS and an offset such as +08:00 or Z" \
+		alice book zh-time --from "" --to "$d 10:00" || return 1
+	bad_value_both "rigbook: move: --from：“$d 25:00”：时刻须在 00:00 到 23:59:59 之间" \
+		"rigbook: move: --from: $d 25:00: the time of day must lie between 00:00 and 23:59:59" \
+		alice move 1 --from "$d 25:00" --to "$d 26:00" || return 1
+	bad_value_both "rigbook: calendar: --week：“2026-W54”：2026 年的周为 W01 至 W53" \
+		"rigbook: calendar: --week: 2026-W54: 2026 has weeks W01 to W53" \
+		alice calendar zh-time --week 2026-W54 || return 1
+	bad_value_both "rigbook: hours: 周一：08:00-10:00 与 09:00-11:00 重叠" \
+		"rigbook: hours: mon: 08:00-10:00 and 09:00-11:00 overlap" \
+		mgr hours zh-time "mon 08:00-10:00,09:00-11:00" || return 1
+	bad_value_both "rigbook: hours: “mon,mon 08:00-10:00”中：周一 重复给出" \
+		"rigbook: hours: in 'mon,mon 08:00-10:00': mon is named twice" \
+		mgr hours zh-time "mon,mon 08:00-10:00" || return 1
+	# a good time still books
+	expect_exit 0 zh alice book zh-time --from "$d 09:00" --to "$d 10:00" || return 1
+	all_chinese || return 1
+}

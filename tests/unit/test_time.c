@@ -293,6 +293,33 @@ static void test_tz_restored(void **state)
 	assert_null(getenv("TZ"));
 }
 
+/* A catalogue of two entries, the way a client's gettext answers. */
+static const char *fake_translate(const char *msgid)
+{
+	if (strcmp(msgid, "%.40s: %s %d has %d days") == 0)
+		return "%1$.40s: %3$d/%2$s: %4$d";
+	if (strcmp(msgid, "February") == 0)
+		return "II";
+	return msgid;
+}
+
+/* rb_time_translate: the messages and the months' names looked up; NULL is English. */
+static void test_translate(void **state)
+{
+	char err[256];
+	struct rb_date d;
+	int64_t t;
+
+	rb_time_translate = fake_translate;
+	assert_int_equal(rb_date_parse("2026-02-30", &d, err, sizeof(err)), -1);
+	assert_string_equal(err, "2026-02-30: 2026/II: 28");
+	assert_int_equal(rb_time_parse("x", "UTC", &t, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "x is not a time: use YYYY-MM-DD HH:MM"));
+	rb_time_translate = NULL;
+	assert_int_equal(rb_date_parse("2026-02-30", &d, err, sizeof(err)), -1);
+	assert_string_equal(err, "2026-02-30: February 2026 has 28 days");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -308,6 +335,7 @@ int main(void)
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_window),
 		cmocka_unit_test(test_tz_restored),
+		cmocka_unit_test(test_translate),
 	};
 
 	return cmocka_run_group_tests_name("time", tests, NULL, NULL);
