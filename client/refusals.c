@@ -242,6 +242,7 @@ const struct refusal_template refusal_templates[] = {
 	  N_("only a manager of %{institution}, an operator of its space or an admin can approve "
 	     "booking %{booking}") },
 	/* ---- the rules of a booking (sql/rules.sql): resource and time_zone always */
+	{ "booking_overlap", "what", "constraint", N_("that time is already booked") },
 	{ "booking_overlap", NULL, NULL, N_("%{resource} is already booked %{start,end:window}") },
 	{ "outside_opening_hours", NULL, NULL,
 	  N_("%{start,end:window} is outside the opening hours of %{resource} "
@@ -393,6 +394,8 @@ const struct refusal_template refusal_templates[] = {
 	     "%{action:verb} the bookings in that space only") },
 	{ "booking_not_found", NULL, NULL,
 	  N_("there is no booking %{booking} that you can see") },
+	{ "server_draining", "what", "watch", N_("the server is shutting down") },
+	{ "server_draining", NULL, NULL, N_("rigbookd is shutting down") },
 	{ "access_ended", NULL, NULL,
 	  N_("your access ended (the token was revoked or expired, or the account disabled); sign in "
 	     "again with a valid token") },

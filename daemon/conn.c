@@ -1168,7 +1168,7 @@ void conn_drain(void)
 		if (c->watching && c->inflight == 0) {
 			/* it waits for events that will not come: say so */
 			conn_fail(c, 0, RIGBOOK__ERROR_CODE__UNAVAILABLE, "server_draining",
-				  "the server is shutting down", NULL);
+				  "the server is shutting down", "what", "watch", NULL);
 			continue;
 		}
 		if (c->inflight == 0 &&

@@ -173,6 +173,8 @@ static void map_error(const PGresult *r, enum stmt_id stmt, struct db_error *e)
 		e->reason = "booking_overlap";
 		e->message = "that time is already booked";
 		e->detail = "";
+		/* the reason and what tells this wording apart, as the SQL's HINT would */
+		e->hint = "{\"reason\": \"booking_overlap\", \"args\": {\"what\": \"constraint\"}}";
 		return;
 	} else if (!strcmp(st, "23505")) {
 		/* a unique constraint caught what the function's check did not: a race */

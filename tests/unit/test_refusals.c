@@ -238,6 +238,9 @@ static const struct sample samples[] = {
 	{ "access_ended", { NULL },
 	  "your access ended (the token was revoked or expired, or the account disabled); sign in "
 	  "again with a valid token" },
+	{ "server_draining", { "what", "watch", NULL }, "the server is shutting down" },
+	{ "server_draining", { NULL }, "rigbookd is shutting down" },
+	{ "booking_overlap", { "what", "constraint", NULL }, "that time is already booked" },
 	{ "account_disabled", { "member", "li-na", "at", "1", NULL },
 	  "your account is disabled" },
 	{ "audit_append_only", { NULL },
