@@ -109,7 +109,7 @@ t_privacy_conflict_race() {
 	sleep 1
 	pv_call tok-carol book resource_code=dyno-2 start="$s" end="$e"
 	wait "$pid" || { cat "$RB_CASE_DIR/race.log"; return 1; }
-	expect_eq "CONFLICT booking_overlap | that time is already booked | | 0" "$PV_LINE" "the constraint's refusal"
+	expect_eq "CONFLICT booking_overlap | that time is already booked | what=constraint | 0" "$PV_LINE" "the constraint's refusal"
 	line=$(psql_q "SELECT id FROM bookings WHERE during = tstzrange(to_timestamp($s), to_timestamp($e), '[)')")
 	pv_hides "$line" "$PV_LINE" "the exclusion constraint's refusal"
 }
