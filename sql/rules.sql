@@ -34,10 +34,7 @@ DECLARE
   c closures;
   other record;
   n bigint;
-  wk date;
-  wk_range tstzrange;
-  used numeric;
-  mine numeric;
+  wh record;
   buf interval;
   q record;
   v_closure bigint;
@@ -234,65 +231,37 @@ BEGIN
           END IF;
         END IF;
         IF r.weekly_minutes_per_startup > 0 AND m.startup_id IS NOT NULL THEN
-          -- every ISO week (in the resource's zone) the booking touches
-          FOR wk IN SELECT g::date FROM generate_series(
-                      date_trunc('week', lower(w) AT TIME ZONE tz),
-                      date_trunc('week', (upper(w) - interval '1 microsecond') AT TIME ZONE tz),
-                      interval '1 week') g LOOP
-            wk_range := tstzrange(wk::timestamp AT TIME ZONE tz, (wk + 7)::timestamp AT TIME ZONE tz);
-            SELECT coalesce(sum(extract(epoch FROM upper(b.during * wk_range)
-                                                   - lower(b.during * wk_range)) / 60), 0)
-              INTO used
-              FROM bookings b
-             WHERE b.resource_id = r.id AND b.startup_id = m.startup_id
-               AND b.state NOT IN ('cancelled', 'declined') AND b.id <> ALL (p_ignore)
-               AND (p_free IS NULL OR b.member_id = m.id OR NOT b.during && p_free)
-               AND b.during && wk_range
-               AND NOT rb_offpeak(r, b.during);
-            mine := extract(epoch FROM upper(w * wk_range) - lower(w * wk_range)) / 60;
-            IF used + mine > r.weekly_minutes_per_startup THEN
-              code := 'RB412'; reason := 'rule_weekly_hours'; field := 'end';
-              message := format('%s would use %s of %s in week %s; the limit is %s',
-                                (SELECT s.code FROM startups s WHERE s.id = m.startup_id),
-                                rb_minutes_text(ceil(used + mine)::bigint), r.code,
-                                to_char(wk, 'IYYY-"W"IW'),
-                                rb_minutes_text(r.weekly_minutes_per_startup));
-              args := args || jsonb_build_object(
-                        'startup', (SELECT s.code FROM startups s WHERE s.id = m.startup_id),
-                        'minutes', ceil(used + mine)::bigint, 'week', to_char(wk, 'IYYY-"W"IW'),
-                        'limit', r.weekly_minutes_per_startup);
-              EXIT checks;
-            END IF;
-          END LOOP;
+          SELECT * INTO wh FROM rb_week_hours(r, w, m.id, m.startup_id, p_ignore, p_free) x
+           WHERE x.used + x.mine > r.weekly_minutes_per_startup ORDER BY x.week LIMIT 1;
+          IF FOUND THEN
+            code := 'RB412'; reason := 'rule_weekly_hours'; field := 'end';
+            message := format('%s would use %s of %s in week %s; the limit is %s',
+                              (SELECT s.code FROM startups s WHERE s.id = m.startup_id),
+                              rb_minutes_text(ceil(wh.used + wh.mine)::bigint), r.code,
+                              to_char(wh.week, 'IYYY-"W"IW'),
+                              rb_minutes_text(r.weekly_minutes_per_startup));
+            args := args || jsonb_build_object(
+                      'startup', (SELECT s.code FROM startups s WHERE s.id = m.startup_id),
+                      'minutes', ceil(wh.used + wh.mine)::bigint,
+                      'week', to_char(wh.week, 'IYYY-"W"IW'),
+                      'limit', r.weekly_minutes_per_startup);
+            EXIT checks;
+          END IF;
         END IF;
         IF r.weekly_minutes_per_member > 0 THEN
-          -- the member's own hours, every ISO week (in the resource's zone) it touches
-          FOR wk IN SELECT g::date FROM generate_series(
-                      date_trunc('week', lower(w) AT TIME ZONE tz),
-                      date_trunc('week', (upper(w) - interval '1 microsecond') AT TIME ZONE tz),
-                      interval '1 week') g LOOP
-            wk_range := tstzrange(wk::timestamp AT TIME ZONE tz, (wk + 7)::timestamp AT TIME ZONE tz);
-            SELECT coalesce(sum(extract(epoch FROM upper(b.during * wk_range)
-                                                   - lower(b.during * wk_range)) / 60), 0)
-              INTO used
-              FROM bookings b
-             WHERE b.resource_id = r.id AND b.member_id = m.id
-               AND b.state NOT IN ('cancelled', 'declined') AND b.id <> ALL (p_ignore)
-               AND b.during && wk_range
-               AND NOT rb_offpeak(r, b.during);
-            mine := extract(epoch FROM upper(w * wk_range) - lower(w * wk_range)) / 60;
-            IF used + mine > r.weekly_minutes_per_member THEN
-              code := 'RB412'; reason := 'rule_weekly_member_hours'; field := 'end';
-              message := format('you would use %s of %s in week %s; the limit is %s per member',
-                                rb_minutes_text(ceil(used + mine)::bigint), r.code,
-                                to_char(wk, 'IYYY-"W"IW'),
-                                rb_minutes_text(r.weekly_minutes_per_member));
-              args := args || jsonb_build_object(
-                        'member', m.handle::text, 'minutes', ceil(used + mine)::bigint,
-                        'week', to_char(wk, 'IYYY-"W"IW'), 'limit', r.weekly_minutes_per_member);
-              EXIT checks;
-            END IF;
-          END LOOP;
+          SELECT * INTO wh FROM rb_week_hours(r, w, m.id, NULL, p_ignore, p_free) x
+           WHERE x.used + x.mine > r.weekly_minutes_per_member ORDER BY x.week LIMIT 1;
+          IF FOUND THEN
+            code := 'RB412'; reason := 'rule_weekly_member_hours'; field := 'end';
+            message := format('you would use %s of %s in week %s; the limit is %s per member',
+                              rb_minutes_text(ceil(wh.used + wh.mine)::bigint), r.code,
+                              to_char(wh.week, 'IYYY-"W"IW'),
+                              rb_minutes_text(r.weekly_minutes_per_member));
+            args := args || jsonb_build_object(
+                      'member', m.handle::text, 'minutes', ceil(wh.used + wh.mine)::bigint,
+                      'week', to_char(wh.week, 'IYYY-"W"IW'), 'limit', r.weekly_minutes_per_member);
+            EXIT checks;
+          END IF;
         END IF;
       END IF;
     END IF;
@@ -366,6 +335,33 @@ BEGIN
   unit_no := NULL;
   args := jsonb_build_object('resource', r.code::text, 'time_zone', r.time_zone) || args;
 END $$;
+
+-- The hours a weekly limit counts: for every ISO week (in r's zone) that w
+-- touches, the minutes of it already held outside off-peak hours, by member
+-- p_member's bookings (p_startup NULL) or by startup p_startup's, leaving
+-- out p_ignore and, within p_free, other members' bookings (as rb_rules takes
+-- them); and the minutes w itself takes of the week.
+CREATE OR REPLACE FUNCTION rb_week_hours(r resources, w tstzrange, p_member bigint, p_startup bigint,
+                                         p_ignore bigint[], p_free tstzrange)
+RETURNS TABLE (week date, used numeric, mine numeric)
+LANGUAGE sql STABLE AS $$
+  SELECT g::date,
+         (SELECT coalesce(sum(extract(epoch FROM upper(b.during * k.wr) - lower(b.during * k.wr)) / 60), 0)
+            FROM bookings b
+           WHERE b.resource_id = r.id
+             AND CASE WHEN p_startup IS NULL THEN b.member_id = p_member
+                      ELSE b.startup_id = p_startup END
+             AND b.state NOT IN ('cancelled', 'declined') AND b.id <> ALL (p_ignore)
+             AND (p_free IS NULL OR b.member_id = p_member OR NOT b.during && p_free)
+             AND b.during && k.wr
+             AND NOT rb_offpeak(r, b.during)),
+         extract(epoch FROM upper(w * k.wr) - lower(w * k.wr)) / 60
+    FROM generate_series(date_trunc('week', lower(w) AT TIME ZONE r.time_zone),
+                         date_trunc('week', (upper(w) - interval '1 microsecond') AT TIME ZONE r.time_zone),
+                         interval '1 week') g,
+         LATERAL (SELECT tstzrange(g::date::timestamp AT TIME ZONE r.time_zone,
+                                   (g::date + 7)::timestamp AT TIME ZONE r.time_zone) AS wr) k
+$$;
 
 -- Whether window w of resource r lies wholly in its off-peak hours: such a
 -- booking is exempt from the limits that count bookings and hours.
