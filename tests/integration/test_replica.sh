@@ -146,7 +146,7 @@ t_reads_served_by_replica() {
 	# the standby did the work: it counts at least a scan of rigbook's tables a read
 	# (backends report theirs within seconds of going idle)
 	for ((i = 0; i < 200; i++)); do
-		((scans = $(rp_scans) - scans0)) || true
+		scans=$(($(rp_scans) - scans0))
 		[[ $scans -ge 18 ]] && break
 		sleep 0.1
 	done
